@@ -1,0 +1,3 @@
+from symcollapse.cli import main
+
+raise SystemExit(main())

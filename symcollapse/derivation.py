@@ -1,0 +1,242 @@
+"""The derivation: ordered sections of checked steps from the network to ``W_z x + b_z``.
+
+Steps hold sympy objects only; renderers decide how they look. Every matrix-level step is checked
+with sympy's matrix-expression algebra when it is made, and the entrywise check is computed, so a
+derivation that exists is a derivation that holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy as sp
+
+from symcollapse.collapse import Collapse, collapse
+from symcollapse.errors import VerificationError
+from symcollapse.expressions import Activation, output_symbol, with_identity_activations
+from symcollapse.size import DEFAULT_MAX_TERMS
+
+#: A piece of prose: plain words, or a sympy object shown as inline mathematics.
+Text = tuple[str | sp.Basic, ...]
+Relation = Literal["=", ":="]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line ``lhs relation rhs`` with a short justification; ``lhs=None`` continues a chain."""
+
+    lhs: sp.Basic | None
+    rhs: sp.Basic
+    reason: Text = ()
+    relation: Relation = "="
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of steps with a sentence or two that says what they show."""
+
+    title: str
+    intro: Text
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The whole derivation for one network, and the collapse it was derived from."""
+
+    title: str
+    sections: tuple[Section, ...]
+    collapse: Collapse
+
+    def _repr_latex_(self) -> str:
+        from symcollapse.render.latex import render_fragment
+
+        return "$$" + render_fragment(self, environment="aligned") + "$$"
+
+    def _repr_markdown_(self) -> str:
+        from symcollapse.render.markdown import render_markdown
+
+        return render_markdown(self)
+
+
+def derive(widths: Sequence[object], *, max_terms: int = DEFAULT_MAX_TERMS) -> Derivation:
+    """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step."""
+    return derive_collapse(collapse(widths, max_terms=max_terms))
+
+
+def derive_collapse(result: Collapse) -> Derivation:
+    """The derivation for an already computed :class:`Collapse`."""
+    widths = " - ".join(map(str, result.widths))
+    return Derivation(
+        title=f"Collapse of the {widths} network with identity activations",
+        sections=(
+            _network_section(result),
+            _matrix_section(result),
+            _explicit_section(result),
+            _entries_section(result),
+            _check_section(result),
+        ),
+        collapse=result,
+    )
+
+
+def _checked(previous: sp.MatrixExpr, new: sp.MatrixExpr, reason: Text) -> Step:
+    """A continuation step, after checking ``previous - new`` expands to the zero matrix."""
+    difference = (previous - new).expand()
+    if not difference.is_ZeroMatrix:
+        raise VerificationError(f"step {reason} does not hold: difference {difference}")
+    return Step(None, new, reason)
+
+
+def _nested(layers: int, result: Collapse, inner: sp.MatrixExpr, start: int) -> sp.MatrixExpr:
+    """Wrap ``inner`` (the value after layer ``start``) in affine layers ``start+1 .. layers``."""
+    W, b = result.network.weight_symbols, result.network.bias_symbols
+    expr = inner
+    for k in range(start, layers):
+        expr = sp.MatAdd(sp.MatMul(W[k], expr, evaluate=False), b[k], evaluate=False)
+    return expr
+
+
+def _network_section(result: Collapse) -> Section:
+    net = result.network
+    W, b, x = net.weight_symbols, net.bias_symbols, net.x_symbol
+    with_sigma: sp.MatrixExpr = x
+    for k in range(net.depth):
+        affine = sp.MatAdd(sp.MatMul(W[k], with_sigma, evaluate=False), b[k], evaluate=False)
+        with_sigma = Activation(k + 1, affine)
+    plain = with_identity_activations(with_sigma)
+    d = net.widths
+    layers = "1" if net.depth == 1 else f"1, ..., {net.depth}"
+    intro: Text = (
+        "Input ",
+        x,
+        " has ",
+        sp.Symbol("d_0"),
+        f" = {_count(d[0], 'entry', 'entries')}. Each layer k = {layers} has a weight matrix ",
+        sp.Symbol("W_k"),
+        " with ",
+        sp.Symbol("d_k"),
+        " rows and ",
+        sp.Symbol("d_{k-1}"),
+        " columns, a bias vector ",
+        sp.Symbol("b_k"),
+        " and an activation ",
+        sp.Symbol("sigma_k"),
+        f"; the widths are {', '.join(map(str, d))}.",
+    )
+    return Section(
+        title="The network",
+        intro=intro,
+        steps=(
+            Step(output_symbol(net.widths[-1]), with_sigma, ("definition",)),
+            _checked_identity(with_sigma, plain),
+        ),
+    )
+
+
+def _checked_identity(with_sigma: sp.MatrixExpr, plain: sp.MatrixExpr) -> Step:
+    if with_identity_activations(with_sigma) != plain:
+        raise VerificationError("removing identity activations changed the expression")
+    return Step(None, plain, ("every activation is the identity",))
+
+
+def _matrix_section(result: Collapse) -> Section:
+    net = result.network
+    W, b, x = net.weight_symbols, net.bias_symbols, net.x_symbol
+    n = net.depth
+    terms: list[sp.MatrixExpr] = [sp.MatMul(W[0], x, evaluate=False), b[0]]
+    current = _nested(n, result, sp.MatAdd(*terms, evaluate=False), 1)
+    steps = [Step(output_symbol(net.widths[-1]), current)]
+    for k in range(1, n):
+        terms = [sp.MatMul(W[k], *_factors(t), evaluate=False) for t in terms] + [b[k]]
+        new = _nested(n, result, sp.MatAdd(*terms, evaluate=False), k + 1)
+        steps.append(_checked(current, new, ("distribute ", W[k])))
+        current = new
+    W_z, b_z = result.W_z_symbol, result.b_z_symbol
+    grouped = sp.MatAdd(sp.MatMul(result.W_z_expr, x), result.b_z_expr)
+    if not (current - grouped).expand().is_ZeroMatrix:
+        raise VerificationError("grouping into W_z x + b_z does not hold")
+    steps += [
+        Step(None, sp.MatAdd(sp.MatMul(W_z, x, evaluate=False), b_z, evaluate=False), ("group",)),
+        Step(W_z, result.W_z_expr, ("definition",), ":="),
+        Step(b_z, result.b_z_expr, ("definition",), ":="),
+    ]
+    if n == 1:
+        intro: Text = ("With one layer the network is already affine.",)
+    else:
+        intro = (
+            "Distribute each weight matrix over the sum inside it, innermost layer first; "
+            "every step is an identity of matrix algebra and was checked by sympy.",
+        )
+    return Section(title="Collapsing the composition", intro=intro, steps=tuple(steps))
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} " + (noun if number == 1 else plural or noun + "s")
+
+
+def _factors(term: sp.MatrixExpr) -> tuple[sp.MatrixExpr, ...]:
+    return term.args if isinstance(term, sp.MatMul) else (term,)
+
+
+def _explicit_section(result: Collapse) -> Section:
+    net = result.network
+    steps = [Step(net.x_symbol, net.x)]
+    for W_sym, W, b_sym, b in zip(
+        net.weight_symbols, net.weights, net.bias_symbols, net.biases, strict=True
+    ):
+        steps += [Step(W_sym, W), Step(b_sym, b)]
+    return Section(
+        title="The matrices",
+        intro=("Every entry is its own symbol.",),
+        steps=tuple(steps),
+    )
+
+
+def _entries_section(result: Collapse) -> Section:
+    W_z, b_z = result.W_z_symbol, result.b_z_symbol
+    rows, cols = W_z.shape
+    steps = [
+        Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
+        Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
+    ]
+    steps += [Step(W_z[i, j], result.W_z[i, j]) for i in range(rows) for j in range(cols)]
+    steps += [Step(b_z[i, 0], result.b_z[i, 0]) for i in range(rows)]
+    counts = result.counts
+    return Section(
+        title="The entries of the collapsed map",
+        intro=(
+            "Each entry of ",
+            W_z,
+            f" is a sum of {_count(counts.per_W_z_entry, 'product')}, one for every path "
+            "through the hidden units; each entry of ",
+            b_z,
+            f" has {_count(counts.per_b_z_entry, 'term')}, one for every path from a bias to "
+            "the output.",
+        ),
+        steps=tuple(steps),
+    )
+
+
+def _check_section(result: Collapse) -> Section:
+    residual = result.residual()
+    if residual != sp.zeros(*residual.shape):
+        raise VerificationError(f"f(x) - (W_z x + b_z) expands to {residual}, not zero")
+    f = output_symbol(result.widths[-1])
+    collapsed = sp.MatAdd(
+        sp.MatMul(result.W_z_symbol, result.network.x_symbol, evaluate=False),
+        result.b_z_symbol,
+        evaluate=False,
+    )
+    lhs = sp.MatAdd(f, sp.MatMul(-1, collapsed, evaluate=False), evaluate=False)
+    return Section(
+        title="Check",
+        intro=(
+            "Expanding the nested composition entry by entry and subtracting ",
+            collapsed,
+            " leaves the zero vector, so the collapse holds exactly.",
+        ),
+        steps=(Step(lhs, residual, ("expanded entrywise",)),),
+    )

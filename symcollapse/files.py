@@ -1,0 +1,31 @@
+"""Writing output files atomically: all of them or none, never a half-written file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def write_files(directory: Path, contents: Mapping[str, str]) -> list[Path]:
+    """Write ``{file name: text}`` under ``directory``; each file appears whole or not at all.
+
+    Every file is first written to a temporary file in the same directory and only then renamed
+    into place, so a failure while writing leaves the earlier outputs untouched.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, text in contents.items():
+            fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.chmod(temp, 0o644)  # mkstemp makes 0600; outputs are ordinary readable files
+            staged.append((Path(temp), directory / name))
+        for temp, final in staged:
+            os.replace(temp, final)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return [final for _, final in staged]

@@ -1,0 +1,111 @@
+"""The symbolic network: one sympy Symbol per weight, bias and input entry, plus matrix-level names.
+
+Entry symbols are named as Python identifiers (``w_2_3_1`` is row 3, column 1 of ``W_2``;
+``b_2_3`` is entry 3 of ``b_2``; ``x_1`` is the first input), 1-based like the mathematics, so the
+JSON output parses back with ``sympy.sympify``. How they *look* is the notation's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy as sp
+
+from symcollapse.spec import Spec
+
+Kind = Literal["W", "b", "x"]
+
+#: Order of kinds within one layer when terms are written out: weights, then biases, then inputs.
+KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """Which matrix entry a symbol stands for; indices are 0-based, ``layer`` is 0 for ``x``."""
+
+    kind: Kind
+    layer: int
+    row: int
+    col: int = 0
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int]:
+        """Outer layers first, matching the product order ``W_n ... W_1 x``."""
+        return (-self.layer, KIND_RANK[self.kind], self.row, self.col)
+
+    @property
+    def name(self) -> str:
+        if self.kind == "x":
+            return f"x_{self.row + 1}"
+        if self.kind == "b":
+            return f"b_{self.layer}_{self.row + 1}"
+        return f"w_{self.layer}_{self.row + 1}_{self.col + 1}"
+
+
+@dataclass(frozen=True)
+class Network:
+    """Symbolic weights ``W_1..W_n``, biases ``b_1..b_n`` and input ``x`` for some widths."""
+
+    spec: Spec
+    x: sp.ImmutableMatrix
+    weights: tuple[sp.ImmutableMatrix, ...]
+    biases: tuple[sp.ImmutableMatrix, ...]
+    entries: dict[sp.Symbol, Entry]
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        return self.spec.widths
+
+    @property
+    def depth(self) -> int:
+        return self.spec.depth
+
+    # Matrix-level (MatrixSymbol) forms: what a derivation shows before entries.
+    @property
+    def x_symbol(self) -> sp.MatrixSymbol:
+        return sp.MatrixSymbol("x", self.widths[0], 1)
+
+    @property
+    def weight_symbols(self) -> tuple[sp.MatrixSymbol, ...]:
+        d = self.widths
+        return tuple(sp.MatrixSymbol(f"W_{k}", d[k], d[k - 1]) for k in range(1, len(d)))
+
+    @property
+    def bias_symbols(self) -> tuple[sp.MatrixSymbol, ...]:
+        d = self.widths
+        return tuple(sp.MatrixSymbol(f"b_{k}", d[k], 1) for k in range(1, len(d)))
+
+    def forward(self) -> sp.ImmutableMatrix:
+        """``f(x)`` by nested composition ``W_n(...(W_1 x + b_1)...) + b_n``, not yet expanded."""
+        h = self.x
+        for W, b in zip(self.weights, self.biases, strict=True):
+            h = W * h + b
+        return sp.ImmutableMatrix(h)
+
+    def explicit(self, expr: sp.MatrixExpr) -> sp.ImmutableMatrix:
+        """Replace the matrix-level names in ``expr`` by this network's explicit matrices."""
+        names = {self.x_symbol: self.x}
+        names.update(zip(self.weight_symbols, self.weights, strict=True))
+        names.update(zip(self.bias_symbols, self.biases, strict=True))
+        return sp.ImmutableMatrix(expr.xreplace(names).doit())
+
+
+def build_network(spec: Spec) -> Network:
+    """Create every entry symbol for ``spec`` (distinct symbols, 1-based names)."""
+    entries: dict[sp.Symbol, Entry] = {}
+
+    def matrix(kind: Kind, layer: int, rows: int, cols: int) -> sp.ImmutableMatrix:
+        def symbol(i: int, j: int) -> sp.Symbol:
+            entry = Entry(kind, layer, i, j)
+            s = sp.Symbol(entry.name)
+            entries[s] = entry
+            return s
+
+        return sp.ImmutableMatrix(rows, cols, symbol)
+
+    d = spec.widths
+    x = matrix("x", 0, d[0], 1)
+    weights = tuple(matrix("W", k, d[k], d[k - 1]) for k in range(1, len(d)))
+    biases = tuple(matrix("b", k, d[k], 1) for k in range(1, len(d)))
+    return Network(spec=spec, x=x, weights=weights, biases=biases, entries=entries)

@@ -1,0 +1,1 @@
+"""Renderers: derivations in, text out. They never do algebra."""

@@ -1,0 +1,36 @@
+"""Markdown with MathJax displays (``$$\\begin{aligned}...\\end{aligned}$$``) for Q&A answers.
+
+Only constructs MathJax knows out of the box: ``aligned``, ``bmatrix``/``pmatrix``, ``\\text``.
+"""
+
+from __future__ import annotations
+
+from symcollapse.derivation import Derivation
+from symcollapse.notation import Notation
+from symcollapse.render.latex import math_text, step_rows
+from symcollapse.render.lines import layout
+from symcollapse.render.printer import NetworkLatexPrinter
+
+#: Characters Markdown would read as markup in prose.
+MARKDOWN_ESCAPES = {c: "\\" + c for c in "\\`*_[]<>#|"}
+
+
+def _escape(text: str) -> str:
+    return "".join(MARKDOWN_ESCAPES.get(c, c) for c in text)
+
+
+def render_markdown(derivation: Derivation, notation: Notation | None = None) -> str:
+    """The derivation as Markdown: a heading per section, prose, and one display per section."""
+    printer = NetworkLatexPrinter(derivation.collapse.network.entries, notation or Notation())
+    out = [f"## {_escape(derivation.title)}", ""]
+    for section in derivation.sections:
+        prose = "".join(
+            _escape(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in section.intro
+        )
+        rows: list[str] = []
+        for step in section.steps:
+            laid = layout(step, printer, printer.notation.line_width)
+            rows += step_rows(laid, math_text(laid.reason, printer))
+        out += [f"### {_escape(section.title)}", "", prose, ""]
+        out += ["$$", "\\begin{aligned}", " \\\\\n".join(rows), "\\end{aligned}", "$$", ""]
+    return "\n".join(out)

@@ -1,0 +1,30 @@
+"""Plain text for terminals and logs: the same steps, symbols written as Python identifiers."""
+
+from __future__ import annotations
+
+from symcollapse.derivation import Derivation, Text
+from symcollapse.notation import Notation
+from symcollapse.render.lines import layout
+from symcollapse.render.printer import NetworkStrPrinter
+
+
+def _prose(parts: Text, printer: NetworkStrPrinter) -> str:
+    return "".join(p if isinstance(p, str) else printer.doprint(p) for p in parts)
+
+
+def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
+    """One line per step (long sums continue on indented lines), reasons in brackets."""
+    printer = NetworkStrPrinter(derivation.collapse.network.entries)
+    width = (notation or Notation()).line_width
+    out = [derivation.title, "=" * len(derivation.title)]
+    for section in derivation.sections:
+        out += ["", section.title, "-" * len(section.title), _prose(section.intro, printer), ""]
+        for step in section.steps:
+            laid = layout(step, printer, width)
+            head = f"{laid.lhs} {laid.relation} " if laid.lhs else f"{' ' * 4}{laid.relation} "
+            reason = f"    [{_prose(laid.reason, printer)}]" if laid.reason else ""
+            out.append(head + laid.lines[0] + (reason if len(laid.lines) == 1 else ""))
+            out += [" " * len(head) + line for line in laid.lines[1:]]
+            if len(laid.lines) > 1 and reason:
+                out[-1] += reason
+    return "\n".join(out) + "\n"

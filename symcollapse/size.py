@@ -1,0 +1,58 @@
+"""Exact term counts of the collapsed forms, known from the widths before anything is expanded.
+
+Every entry of ``W_z = W_n ... W_1`` is a sum over paths through the hidden layers, one monomial
+per path with coefficient 1, so ``(W_z)_{ij}`` has ``d_1 d_2 ... d_{n-1}`` terms. The ``b_k`` part
+of ``b_z`` adds ``d_k d_{k+1} ... d_{n-1}`` terms per entry (1 for ``k = n``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from symcollapse.errors import SizeLimitError
+
+#: Default ceiling on the total number of monomials in ``W_z`` and ``b_z`` together.
+DEFAULT_MAX_TERMS = 20_000
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """Monomial counts per entry and in total for the collapsed ``W_z`` and ``b_z``."""
+
+    widths: tuple[int, ...]
+    per_W_z_entry: int
+    per_b_z_entry: int
+
+    @property
+    def W_z_entries(self) -> int:
+        return self.widths[-1] * self.widths[0]
+
+    @property
+    def b_z_entries(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def total(self) -> int:
+        """Monomials in all of ``W_z`` and ``b_z``: what an expansion has to write down."""
+        return self.W_z_entries * self.per_W_z_entry + self.b_z_entries * self.per_b_z_entry
+
+
+def term_counts(widths: tuple[int, ...]) -> TermCounts:
+    """Closed-form monomial counts for ``widths`` (no expansion is done)."""
+    hidden = widths[1:-1]
+    per_b = sum(prod(hidden[k:]) for k in range(len(hidden) + 1))
+    return TermCounts(widths=widths, per_W_z_entry=prod(hidden), per_b_z_entry=per_b)
+
+
+def check_size(widths: tuple[int, ...], max_terms: int) -> TermCounts:
+    """Return the term counts, or raise :class:`SizeLimitError` when they exceed ``max_terms``."""
+    counts = term_counts(widths)
+    if counts.total > max_terms:
+        shown = " ".join(map(str, widths))
+        raise SizeLimitError(
+            f"widths {shown} expand to {counts.total:,} terms "
+            f"({counts.per_W_z_entry:,} per W_z entry, {counts.per_b_z_entry:,} per b_z entry), "
+            f"above the limit of {max_terms:,}; raise it with --max-terms (CLI) or max_terms= (API)"
+        )
+    return counts
