@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from symcollapse.collapse import Collapse
 from symcollapse.derivation import Derivation, derive
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.files import write_files
@@ -17,6 +16,7 @@ from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.text import render_text
 from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.spec import parse_widths
 from symcollapse.verify import verify
 
 #: The commenter's example from the source thread: inputs x_1, x_2, hidden 3 and 3, one output.
@@ -24,11 +24,18 @@ EXAMPLE_WIDTHS = (2, 3, 3, 1)
 
 Renderer = Callable[[Derivation], str]
 
+
+def _json(derivation: Derivation) -> str:
+    if derivation.collapse is None:
+        raise OptionError("JSON output needs a concrete collapse (widths), not a general proof")
+    return render_json(derivation.collapse)
+
+
 #: ``--format`` name -> (file extension, renderer).
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "latex": ("tex", render_fragment),
     "markdown": ("md", render_markdown),
-    "json": ("json", lambda d: render_json(d.collapse)),
+    "json": ("json", _json),
     "text": ("txt", render_text),
 }
 
@@ -82,8 +89,8 @@ def _parser() -> _Parser:
     return parser
 
 
-def _stem(result: Collapse) -> str:
-    return "collapse-" + "-".join(map(str, result.widths))
+def _stem(widths: Sequence[int]) -> str:
+    return "collapse-" + "-".join(map(str, widths))
 
 
 def _example(args: argparse.Namespace) -> int:
@@ -93,7 +100,7 @@ def _example(args: argparse.Namespace) -> int:
         {
             "example.tex": render_document(derivation),
             "example.md": render_markdown(derivation),
-            "example.json": render_json(derivation.collapse),
+            "example.json": _json(derivation),
         },
     )
     for path in written:
@@ -110,7 +117,7 @@ def _derive(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        name = f"{_stem(derivation.collapse)}.{extension}"
+        name = f"{_stem(parse_widths(args.widths))}.{extension}"
         print(*write_files(args.out, {name: text}))
     return 0
 

@@ -7,7 +7,7 @@ derivation that exists is a derivation that holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +16,7 @@ import sympy as sp
 from symcollapse.collapse import Collapse, collapse
 from symcollapse.errors import VerificationError
 from symcollapse.expressions import Activation, output_symbol, with_identity_activations
+from symcollapse.network import Entry
 from symcollapse.size import DEFAULT_MAX_TERMS
 
 #: A piece of prose: plain words, or a sympy object shown as inline mathematics.
@@ -44,11 +45,31 @@ class Section:
 
 @dataclass(frozen=True)
 class Derivation:
-    """The whole derivation for one network, and the collapse it was derived from."""
+    """A titled sequence of sections, with the symbol table its renderers need.
+
+    ``symbols`` says what each entry symbol stands for (so printers can name and order them);
+    ``collapse`` is the concrete collapse a derivation was made from, when there is one (a proof
+    for all depths has none).
+    """
 
     title: str
     sections: tuple[Section, ...]
-    collapse: Collapse
+    symbols: Mapping[sp.Symbol, Entry]
+    collapse: Collapse | None = None
+
+    @property
+    def matrix_columns(self) -> int:
+        """The most columns of any explicit matrix in the steps (LaTeX needs to know)."""
+        return max(
+            (
+                part.cols
+                for section in self.sections
+                for step in section.steps
+                for part in (step.lhs, step.rhs)
+                if isinstance(part, sp.MatrixBase)
+            ),
+            default=1,
+        )
 
     def _repr_latex_(self) -> str:
         from symcollapse.render.latex import render_fragment
@@ -78,6 +99,7 @@ def derive_collapse(result: Collapse) -> Derivation:
             _entries_section(result),
             _check_section(result),
         ),
+        symbols=result.network.entries,
         collapse=result,
     )
 

@@ -40,7 +40,7 @@ def escape_text(text: str) -> str:
 
 
 def _printer(derivation: Derivation, notation: Notation) -> NetworkLatexPrinter:
-    return NetworkLatexPrinter(derivation.collapse.network.entries, notation)
+    return NetworkLatexPrinter(derivation.symbols, notation)
 
 
 def text(parts: Text, printer: NetworkLatexPrinter) -> str:
@@ -89,7 +89,7 @@ def render_fragment(
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete article that compiles with pdflatex (amsmath and geometry only)."""
     printer = _printer(derivation, notation or Notation())
-    columns = max(10, *(m.cols for m in derivation.collapse.weights))
+    columns = max(10, derivation.matrix_columns)
     parts = [PREAMBLE % {"columns": columns, "title": escape_text(derivation.title)}]
     for section in derivation.sections:
         parts.append(f"\\section*{{{escape_text(section.title)}}}")

@@ -21,7 +21,7 @@ def _escape(text: str) -> str:
 
 def render_markdown(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as Markdown: a heading per section, prose, and one display per section."""
-    printer = NetworkLatexPrinter(derivation.collapse.network.entries, notation or Notation())
+    printer = NetworkLatexPrinter(derivation.symbols, notation or Notation())
     out = [f"## {_escape(derivation.title)}", ""]
     for section in derivation.sections:
         prose = "".join(

@@ -14,7 +14,7 @@ def _prose(parts: Text, printer: NetworkStrPrinter) -> str:
 
 def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
     """One line per step (long sums continue on indented lines), reasons in brackets."""
-    printer = NetworkStrPrinter(derivation.collapse.network.entries)
+    printer = NetworkStrPrinter(derivation.symbols)
     width = (notation or Notation()).line_width
     out = [derivation.title, "=" * len(derivation.title)]
     for section in derivation.sections:
