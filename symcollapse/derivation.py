@@ -23,6 +23,10 @@ from symcollapse.size import DEFAULT_MAX_TERMS
 Text = tuple[str | sp.Basic, ...]
 Relation = Literal["=", ":="]
 
+#: ``W_z`` is shown as a matrix of its entry names only up to this many columns (wider rows of
+#: names carry no information and do not fit a page); the entries follow one per line anyway.
+MAX_NAMED_COLUMNS = 8
+
 
 @dataclass(frozen=True)
 class Step:
@@ -220,10 +224,12 @@ def _explicit_section(result: Collapse) -> Section:
 def _entries_section(result: Collapse) -> Section:
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
     rows, cols = W_z.shape
-    steps = [
-        Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
-        Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
-    ]
+    steps = []
+    if cols <= MAX_NAMED_COLUMNS:
+        steps += [
+            Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
+            Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
+        ]
     steps += [Step(W_z[i, j], result.W_z[i, j]) for i in range(rows) for j in range(cols)]
     steps += [Step(b_z[i, 0], result.b_z[i, 0]) for i in range(rows)]
     counts = result.counts

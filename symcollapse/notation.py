@@ -16,13 +16,13 @@ class Notation:
 
     ``delimiter``: matrix environment (``bmatrix`` or ``pmatrix``);
     ``index_base``: 1 (mathematics) or 0 (code) for entry indices shown to the reader;
-    ``line_width``: visible characters on one line before a long sum is broken (about 100 fit
-    an A4 page with 2 cm margins; use about 50 for a two-column paper).
+    ``line_width``: printed width, in letters, of one line before a long sum is broken (scripts
+    count 0.6; 60 fits an A4 page with 2 cm margins, use about 30 for a two-column paper).
     """
 
     delimiter: str = "bmatrix"
     index_base: int = 1
-    line_width: int = 100
+    line_width: int = 60
 
     def __post_init__(self) -> None:
         if self.delimiter not in DELIMITERS:

@@ -21,8 +21,14 @@ TEXT_ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 
+#: Page width: A4, or wider when a matrix has so many columns (about COLUMN_CM each) that it
+#: would stick out of an A4 page; a derivation is read on screen at that size.
+A4_WIDTH_CM = 21.0
+MARGINS_CM = 4.0
+COLUMN_CM = 1.35
+
 PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[a4paper,margin=2cm]{geometry}
+\usepackage[paperwidth=%(paper)scm,paperheight=29.7cm,margin=2cm]{geometry}
 \usepackage{amsmath}
 \setcounter{MaxMatrixCols}{%(columns)d}
 \allowdisplaybreaks
@@ -89,8 +95,15 @@ def render_fragment(
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete article that compiles with pdflatex (amsmath and geometry only)."""
     printer = _printer(derivation, notation or Notation())
-    columns = max(10, derivation.matrix_columns)
-    parts = [PREAMBLE % {"columns": columns, "title": escape_text(derivation.title)}]
+    columns = derivation.matrix_columns
+    parts = [
+        PREAMBLE
+        % {
+            "columns": max(10, columns),
+            "paper": f"{max(A4_WIDTH_CM, MARGINS_CM + columns * COLUMN_CM):.1f}",
+            "title": escape_text(derivation.title),
+        }
+    ]
     for section in derivation.sections:
         parts.append(f"\\section*{{{escape_text(section.title)}}}")
         parts.append(text(section.intro, printer))

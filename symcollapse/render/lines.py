@@ -13,12 +13,35 @@ import sympy as sp
 
 from symcollapse.derivation import Step, Text
 
-_MARKUP = re.compile(r"\\[a-zA-Z]+|[{}^_\s]")
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+
+#: Printed width, in widths of a letter, of a character in a sub- or superscript and of a
+#: binary operator with the space around it.
+SCRIPT_WIDTH = 0.6
+OPERATOR_WIDTH = 2.0
 
 
-def visible_width(tex: str) -> int:
-    """Rough count of printed characters in a LaTeX string (commands and braces dropped)."""
-    return len(_MARKUP.sub("", tex))
+def visible_width(tex: str) -> float:
+    """Estimated printed width of LaTeX, in letters (scripts count less, braces nothing)."""
+    width = 0.0
+    depth = 0  # nesting of script groups ``^{...}`` / ``_{...}``
+    groups: list[bool] = []  # for each open brace: is it a script group?
+    pending_script = False
+    for char in _COMMAND.sub("", tex):
+        if char in "^_":
+            pending_script = True
+        elif char == "{":
+            groups.append(pending_script)
+            depth += pending_script
+            pending_script = False
+        elif char == "}":
+            depth -= groups.pop() if groups else 0
+        elif char in "+-=" and depth == 0:
+            width += OPERATOR_WIDTH
+        elif not char.isspace():
+            width += SCRIPT_WIDTH if depth or pending_script else 1.0
+            pending_script = False
+    return width
 
 
 @dataclass(frozen=True)
@@ -38,14 +61,30 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: int) -> Step
     whole = printer.doprint(rhs)
     if visible_width(whole) <= width or not isinstance(rhs, sp.Add):
         return StepLines(lhs, step.relation, (whole,), step.reason)
-    lines: list[str] = []
-    current = ""
-    for sign, term in printer.terms(rhs):
-        piece = f"{sign} {term}" if current or lines or sign == "-" else term
-        if current and visible_width(current + piece) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current = f"{current} {piece}" if current else piece
-    lines.append(current)
+    pieces = [
+        term if i == 0 and sign == "+" else f"{sign} {term}"
+        for i, (sign, term) in enumerate(printer.terms(rhs))
+    ]
+    lines = _balanced(pieces, width) or _greedy(pieces, width)
     return StepLines(lhs, step.relation, tuple(lines), step.reason)
+
+
+def _greedy(pieces: list[str], width: int) -> list[str]:
+    """Fill each line with as many whole terms as fit."""
+    lines: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        if current and visible_width(" ".join([*current, piece])) > width:
+            lines.append(" ".join(current))
+            current = []
+        current.append(piece)
+    return [*lines, " ".join(current)]
+
+
+def _balanced(pieces: list[str], width: int) -> list[str] | None:
+    """As many lines as greedy filling needs, with terms spread evenly; None if one is too wide."""
+    count = len(_greedy(pieces, width))
+    per_line = -(-len(pieces) // count)
+    lines = [" ".join(pieces[i : i + per_line]) for i in range(0, len(pieces), per_line)]
+    fits = len(lines) == count and all(visible_width(line) <= width for line in lines)
+    return lines if fits else None

@@ -7,10 +7,12 @@ reads like the product ``W_3 W_2 W_1`` it comes from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
@@ -29,7 +31,7 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
     constants last) and, within a group, ordered by their factors from the outer layer inward.
     """
     factors = sorted(entries[s].sort_key for s in term.free_symbols if s in entries)
-    innermost = factors[-1][0] if factors else 1
+    innermost = factors[-1][0] if factors else -math.inf
     return (-innermost, tuple(factors), sp.default_sort_key(term))
 
 
@@ -79,10 +81,16 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
         super().__init__({"mat_delim": ""})
         self.entries = entries
         self.notation = notation
+        # Matrices with an index of two digits get commas in every entry, so that w_{1,11}
+        # and w_{11,1} are never both written w_{111}.
+        first_two_digit = 10 - notation.index_base
+        self._comma = {
+            (e.kind, e.layer) for e in entries.values() if max(e.row, e.col) >= first_two_digit
+        }
 
-    def _index(self, *indices: int) -> str:
+    def _index(self, *indices: int, comma: bool = False) -> str:
         shown = [str(i + self.notation.index_base) for i in indices]
-        return ("," if any(len(s) > 1 for s in shown) else "").join(shown)
+        return ("," if comma else "").join(shown)
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         entry = self.entries.get(expr)
@@ -92,16 +100,18 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
             return f"x_{{{self._index(entry.row)}}}"
         if entry.kind == "b":
             return f"b^{{({entry.layer})}}_{{{self._index(entry.row)}}}"
-        return f"w^{{({entry.layer})}}_{{{self._index(entry.row, entry.col)}}}"
+        comma = ("W", entry.layer) in self._comma
+        return f"w^{{({entry.layer})}}_{{{self._index(entry.row, entry.col, comma=comma)}}}"
 
     def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
         return MATRIX_NAMES.get(expr.name) or str(super()._print_MatrixSymbol(expr))
 
-    def _print_MatrixElement(self, expr: sp.MatrixElement) -> str:
+    def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)
         if _is_vector(expr.parent):
             return f"\\left({parent}\\right)_{{{self._index(int(expr.i))}}}"
-        return f"\\left({parent}\\right)_{{{self._index(int(expr.i), int(expr.j))}}}"
+        comma = max(expr.parent.shape) + self.notation.index_base > 10
+        return f"\\left({parent}\\right)_{{{self._index(int(expr.i), int(expr.j), comma=comma)}}}"
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"\\sigma_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
@@ -121,7 +131,7 @@ class NetworkStrPrinter(_PathOrder, StrPrinter):
         super().__init__()
         self.entries = entries
 
-    def _print_MatrixElement(self, expr: sp.MatrixElement) -> str:
+    def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)
         if _is_vector(expr.parent):
             return f"{parent}[{int(expr.i) + 1}]"
