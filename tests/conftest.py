@@ -1,0 +1,65 @@
+"""Shared test helpers: exact random evaluation and a real pdflatex compile."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symcollapse.network import Network
+
+REQUIRE_PDFLATEX = os.environ.get("SYMCOLLAPSE_REQUIRE_PDFLATEX") == "1"
+
+
+def random_rationals(symbols: list[sp.Symbol], seed: int) -> dict[sp.Symbol, sp.Rational]:
+    """Random exact rationals (numerators and denominators up to 50, either sign)."""
+    rng = random.Random(seed)
+    return {s: sp.Rational(rng.randint(-50, 50), rng.randint(1, 50)) for s in symbols}
+
+
+def forward_fractions(network: Network, values: dict[sp.Symbol, sp.Rational]) -> list[Fraction]:
+    """The network output by plain nested evaluation in Fractions: no sympy algebra involved."""
+
+    def number(symbol: sp.Basic) -> Fraction:
+        r = values[symbol]
+        return Fraction(int(r.p), int(r.q))
+
+    h = [number(s) for s in network.x]
+    for W, b in zip(network.weights, network.biases, strict=True):
+        h = [
+            sum((number(W[i, j]) * h[j] for j in range(W.cols)), Fraction(0)) + number(b[i])
+            for i in range(W.rows)
+        ]
+    return h
+
+
+@pytest.fixture
+def compile_latex(tmp_path: Path) -> Callable[[str], Path]:
+    """Compile a standalone document with ``pdflatex -halt-on-error``; return the PDF path."""
+    if shutil.which("pdflatex") is None:
+        if REQUIRE_PDFLATEX:
+            pytest.fail("pdflatex is required (SYMCOLLAPSE_REQUIRE_PDFLATEX=1) but not installed")
+        pytest.skip("pdflatex is not installed")
+
+    def run(source: str, name: str = "document") -> Path:
+        tex = tmp_path / f"{name}.tex"
+        tex.write_text(source, encoding="utf-8")
+        result = subprocess.run(
+            ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", tex.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "Overfull \\hbox" not in result.stdout, "a line sticks out of the page"
+        return tmp_path / f"{name}.pdf"
+
+    return run

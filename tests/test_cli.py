@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from symcollapse.cli import main
+
+
+def _error_line(capsys) -> str:
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_example_writes_three_files(tmp_path, capsys):
+    assert main(["example", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "example.json",
+        "example.md",
+        "example.tex",
+    ]
+    assert r"\begin{document}" in (tmp_path / "example.tex").read_text()
+    assert json.loads((tmp_path / "example.json").read_text())["widths"] == [2, 3, 3, 1]
+    assert str(tmp_path / "example.tex") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("latex", r"\begin{align*}"), ("markdown", "$$"), ("text", "Check\n-----"), ("json", '"W_z"')],
+)
+def test_derive_to_stdout(fmt, marker, capsys):
+    assert main(["derive", "2", "3", "1", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert marker in out
+    assert r"\documentclass" not in out
+
+
+def test_derive_standalone_and_out(tmp_path, capsys):
+    assert main(["derive", "2", "2", "--standalone", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "collapse-2-2.tex"
+    assert path.read_text().startswith(r"\documentclass")
+    assert capsys.readouterr().out.strip() == str(path)
+
+
+def test_derive_json_file_parses(tmp_path):
+    assert main(["derive", "1", "2", "1", "--format", "json", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "collapse-1-2-1.json").read_text())
+    assert sp.sympify(data["b_z"][0][0]) == sp.sympify("w_2_1_1*b_1_1 + w_2_1_2*b_1_2 + b_2_1")
+
+
+def test_verify_reports_what_was_checked(capsys):
+    assert main(["verify", "2", "3", "3", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("f(x) = W_z x + b_z holds for widths 2 3 3 1: ")
+    assert "31 monomials compared" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["derive", "2", "0", "1"], "symcollapse: error: width d_1 must be at least 1, got 0"),
+        (["derive", "2", "x"], "symcollapse: error: width d_1 must be an integer, got 'x'"),
+        (
+            ["derive", "2"],
+            "symcollapse: error: need at least two widths (input and output), got 1: "
+            "give d_0 d_1 ... d_n with n >= 1",
+        ),
+        (["verify", "-3", "1"], "symcollapse: error: width d_0 must be at least 1, got -3"),
+        (["verify"], "symcollapse verify: error: the following arguments are required: D"),
+        (
+            ["derive", "2", "1", "--format", "pdf"],
+            "symcollapse derive: error: argument --format: "
+            "invalid choice: 'pdf' (choose from 'json', 'latex', 'markdown', 'text')",
+        ),
+        (
+            ["frobnicate"],
+            "symcollapse: error: argument COMMAND: invalid choice: 'frobnicate' "
+            "(choose from 'example', 'derive', 'verify')",
+        ),
+        ([], "symcollapse: error: the following arguments are required: COMMAND"),
+        (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),
+        (
+            ["derive", "2", "1", "--format", "text", "--standalone"],
+            "symcollapse: error: --standalone goes with --format latex",
+        ),
+        (
+            ["derive", "2", "1", "--max-terms", "0"],
+            "symcollapse derive: error: argument --max-terms: expected a positive integer, got 0",
+        ),
+        (
+            ["verify", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3"],
+            "symcollapse: error: widths 3 3 3 3 3 3 3 3 3 3 3 3 expand to 797,160 terms "
+            "(59,049 per W_z entry, 88,573 per b_z entry), above the limit of 20,000; "
+            "raise it with --max-terms (CLI) or max_terms= (API)",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert _error_line(capsys) == message
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even an empty output/
+
+
+def test_no_file_when_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["derive", "4", "4", "4", "4", "4", "4", "4", "4", "--out", str(out)]) == 2
+    assert not out.exists()
+    _error_line(capsys)
+
+
+def test_unwritable_output_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert main(["example", "--out", str(blocker / "sub")]) == 2
+    assert _error_line(capsys).startswith("symcollapse: error: cannot write output: ")
+
+
+def test_help_exits_0(capsys):
+    assert main(["--help"]) == 0
+    assert "example" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "symcollapse", "verify", "1", "2", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "holds for widths 1 2 1" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "symcollapse", "verify", "1", "0"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "symcollapse: error: width d_1 must be at least 1, got 0\n",
+    )

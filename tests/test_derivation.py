@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from symcollapse import derive
+from symcollapse.collapse import collapse
+from symcollapse.derivation import derive_collapse
+from symcollapse.expressions import with_identity_activations
+
+SHAPES = [(1, 1), (2, 1), (2, 3, 3, 1), (3, 2, 2, 2, 1), (1, 2, 1)]
+
+
+def _sections(widths):
+    return {s.title: s for s in derive(widths).sections}
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_every_matrix_level_line_is_the_same_vector(widths):
+    """Substituting the explicit matrices into each line gives the same expanded vector."""
+    derivation = derive(widths)
+    net = derivation.collapse.network
+    target = derivation.collapse.output
+    chain = _sections(widths)["Collapsing the composition"].steps
+    for step in chain:
+        if step.relation == "=" and step.rhs.free_symbols.isdisjoint(
+            {derivation.collapse.W_z_symbol, derivation.collapse.b_z_symbol}
+        ):
+            value = net.explicit(step.rhs).applyfunc(sp.expand)
+            assert value == target, step
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_distribution_steps_go_innermost_first(widths):
+    chain = _sections(widths)["Collapsing the composition"].steps
+    reasons = [s.reason for s in chain if s.reason and s.reason[0] == "distribute "]
+    net_symbols = derive(widths).collapse.network.weight_symbols
+    assert [r[1] for r in reasons] == list(net_symbols[1:])
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_definitions_of_W_z_and_b_z(widths):
+    result = collapse(widths)
+    steps = _sections(widths)["Collapsing the composition"].steps
+    definitions = {s.lhs: s.rhs for s in steps if s.relation == ":="}
+    assert definitions[result.W_z_symbol] == result.W_z_expr
+    assert definitions[result.b_z_symbol] == result.b_z_expr
+    net = result.network
+    assert net.explicit(result.W_z_expr).applyfunc(sp.expand) == result.W_z
+
+
+def test_network_line_has_activations_then_identity():
+    first, second = _sections((2, 3, 3, 1))["The network"].steps
+    assert with_identity_activations(first.rhs) == second.rhs
+    assert "sigma" not in str(second.rhs)
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_entry_steps_are_the_collapse(widths):
+    derivation = derive(widths)
+    result = derivation.collapse
+    steps = _sections(widths)["The entries of the collapsed map"].steps
+    entries = {s.lhs: s.rhs for s in steps if isinstance(s.lhs, MatrixElement)}
+    for i in range(result.W_z.rows):
+        for j in range(result.W_z.cols):
+            assert entries[result.W_z_symbol[i, j]] == result.W_z[i, j]
+        assert entries[result.b_z_symbol[i, 0]] == result.b_z[i]
+
+
+def test_check_section_holds_a_computed_zero_vector():
+    (step,) = _sections((2, 3, 3, 1))["Check"].steps
+    assert step.rhs == sp.zeros(1, 1)
+
+
+def test_derive_collapse_reuses_a_collapse():
+    result = collapse((2, 2))
+    assert derive_collapse(result).collapse is result
+
+
+def test_matrix_columns_for_latex():
+    assert derive((12, 2, 1)).matrix_columns == 12

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from symcollapse.derivation import Step
+from symcollapse.network import build_network
+from symcollapse.notation import Notation
+from symcollapse.render.lines import layout, visible_width
+from symcollapse.render.printer import NetworkLatexPrinter
+from symcollapse.spec import Spec
+
+
+@pytest.mark.parametrize(
+    ("tex", "width"),
+    [
+        ("x", 1.0),
+        ("x_{1}", 1.6),
+        (r"w^{(3)}_{11}", 4.0),
+        (r"\left(W_{z}\right)", 3.6),
+        ("a + b", 4.0),
+    ],
+)
+def test_visible_width(tex, width):
+    assert visible_width(tex) == pytest.approx(width)
+
+
+@pytest.mark.parametrize("line_width", [20, 30, 60, 200])
+def test_long_sums_break_evenly_and_keep_every_term(line_width):
+    net = build_network(Spec((2, 3, 3, 1)))
+    W1, W2, W3 = net.weights
+    entry = sp.expand((W3 * W2 * W1)[0, 0])
+    printer = NetworkLatexPrinter(net.entries, Notation(line_width=line_width))
+    laid = layout(Step(None, entry), printer, line_width)
+    joined = " ".join(laid.lines)
+    assert joined == printer.doprint(entry)  # nothing lost, nothing reordered
+    counts = [line.count("w^{(3)}") for line in laid.lines]
+    assert sum(counts) == 9
+    assert all(c == counts[0] for c in counts[:-1]) and counts[-1] <= counts[0]
+    for line, count in zip(laid.lines, counts, strict=True):
+        assert visible_width(line) <= line_width or count == 1  # one term wider than a line
+
+
+def test_short_steps_stay_on_one_line():
+    net = build_network(Spec((1, 1)))
+    printer = NetworkLatexPrinter(net.entries, Notation())
+    laid = layout(Step(net.x_symbol, net.x, ("definition",)), printer, 60)
+    assert laid.lines == (r"\begin{bmatrix} x_{1} \end{bmatrix}",)
+    assert laid.lhs == "x" and laid.reason == ("definition",)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from symcollapse import derive
+from symcollapse.render.markdown import render_markdown
+
+from .latex_meaning import entry_sums
+
+#: Environments MathJax 3 supports without extensions that we may emit.
+MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (1, 1), (3, 2, 2)])
+def test_markdown_is_mathjax_safe(widths):
+    md = render_markdown(derive(widths))
+    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", md, flags=re.S | re.M)
+    assert len(blocks) == 5
+    assert md.count("$$") == 2 * len(blocks)
+    for block in blocks:
+        assert set(re.findall(r"\\begin\{(\w+\*?)\}", block)) <= MATHJAX_ENVIRONMENTS
+        assert block.count("{") == block.count("}")
+        assert block.count(r"\left") == block.count(r"\right")
+        assert "align*" not in block
+
+
+def test_markdown_entries_mean_W_z_and_b_z():
+    derivation = derive((2, 3, 3, 1))
+    sums = entry_sums(render_markdown(derivation))
+    result = derivation.collapse
+    assert sums == {
+        "W_z[1,1]": result.W_z[0, 0],
+        "W_z[1,2]": result.W_z[0, 1],
+        "b_z[1]": result.b_z[0],
+    }
+
+
+def test_markdown_prose_uses_inline_math_and_headings():
+    md = render_markdown(derive((2, 3, 3, 1)))
+    assert md.startswith("## Collapse of the 2 - 3 - 3 - 1 network")
+    assert "### The entries of the collapsed map" in md
+    assert "Each entry of $W_{z}$ is a sum of 9 products" in md

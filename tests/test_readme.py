@@ -1,0 +1,37 @@
+"""The README stays true: its excerpts are in the generated output and its API example runs."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _rows(block: str) -> list[str]:
+    return [re.sub(r"\s*\\\\$", "", line.rstrip()) for line in block.strip().splitlines()]
+
+
+def test_excerpts_are_in_the_example_output():
+    pattern = r"<!-- excerpt: (\S+) -->\n\$\$\n\\begin\{aligned\}\n(.*?)\\end\{aligned\}"
+    excerpts = re.findall(pattern, README, flags=re.S)
+    assert excerpts
+    for path, block in excerpts:
+        generated = (ROOT / path).read_text(encoding="utf-8")
+        for row in _rows(block):
+            assert row in generated, f"README excerpt row not in {path}: {row}"
+
+
+def test_api_example_runs():
+    (code,) = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    test = doctest.DocTestParser().get_doctest(code, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 5
+
+
+def test_commands_are_marked_for_ci():
+    for marker in ("example-command", "test-command"):
+        assert re.search(rf"<!-- {marker} -->\n```sh\n.+\n```", README)

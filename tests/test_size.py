@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from symcollapse.collapse import collapse
+from symcollapse.errors import SizeLimitError
+from symcollapse.size import check_size, term_counts
+
+
+@pytest.mark.parametrize(
+    "widths",
+    [(1, 1), (2, 1), (2, 3, 1), (2, 3, 3, 1), (1, 4, 2, 3), (3, 1, 1, 1, 2), (2, 2, 2, 2, 2)],
+)
+def test_closed_form_counts_match_expansion(widths):
+    counts = term_counts(widths)
+    result = collapse(widths)
+    for entry in result.W_z:
+        assert len(sp.Add.make_args(entry)) == counts.per_W_z_entry
+    for entry in result.b_z:
+        assert len(sp.Add.make_args(entry)) == counts.per_b_z_entry
+    expected_total = sum(len(sp.Add.make_args(e)) for e in (*result.W_z, *result.b_z))
+    assert counts.total == expected_total
+
+
+def test_example_counts():
+    counts = term_counts((2, 3, 3, 1))
+    assert (counts.per_W_z_entry, counts.per_b_z_entry, counts.total) == (9, 13, 31)
+
+
+def test_limit_message_names_the_numbers():
+    with pytest.raises(
+        SizeLimitError,
+        match=(
+            r"^widths 3 3 3 3 3 3 3 3 expand to 9,840 terms \(729 per W_z entry, 1,093 per b_z "
+            r"entry\), above the limit of 1,000; raise it with --max-terms \(CLI\) or max_terms= "
+            r"\(API\)$"
+        ),
+    ):
+        check_size((3,) * 8, 1000)
+
+
+def test_limit_is_checked_before_expanding():
+    # 30 layers of width 10 would never finish expanding; the estimate refuses at once.
+    with pytest.raises(SizeLimitError):
+        collapse([10] * 30)
