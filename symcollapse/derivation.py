@@ -108,12 +108,16 @@ def derive_collapse(result: Collapse) -> Derivation:
     )
 
 
-def _checked(previous: sp.MatrixExpr, new: sp.MatrixExpr, reason: Text) -> Step:
-    """A continuation step, after checking ``previous - new`` expands to the zero matrix."""
-    difference = (previous - new).expand()
-    if not difference.is_ZeroMatrix:
-        raise VerificationError(f"step {reason} does not hold: difference {difference}")
-    return Step(None, new, reason)
+def _check_zero(difference: sp.MatrixExpr, what: str) -> None:
+    """Raise unless ``difference`` expands to the zero matrix in sympy's matrix algebra."""
+    expanded = difference.expand()
+    if not expanded.is_ZeroMatrix:
+        raise VerificationError(f"{what} does not hold: difference {expanded}")
+
+
+def _minus(a: sp.MatrixExpr, b: sp.MatrixExpr) -> sp.MatrixExpr:
+    """``a - b`` left unevaluated, so that only ``expand`` does the algebra (once)."""
+    return sp.MatAdd(a, sp.MatMul(-1, b, evaluate=False), evaluate=False)
 
 
 def _nested(layers: int, result: Collapse, inner: sp.MatrixExpr, start: int) -> sp.MatrixExpr:
@@ -176,14 +180,18 @@ def _matrix_section(result: Collapse) -> Section:
     current = _nested(n, result, sp.MatAdd(*terms, evaluate=False), 1)
     steps = [Step(output_symbol(net.widths[-1]), current)]
     for k in range(1, n):
+        # Only the innermost affine layer changes; the layers around it are the same on both
+        # sides, so checking the changed part checks the whole line (and stays linear in n).
+        inner = sp.MatMul(W[k], sp.MatAdd(*terms, evaluate=False), evaluate=False)
+        before = sp.MatAdd(inner, b[k], evaluate=False)
         terms = [sp.MatMul(W[k], *_factors(t), evaluate=False) for t in terms] + [b[k]]
-        new = _nested(n, result, sp.MatAdd(*terms, evaluate=False), k + 1)
-        steps.append(_checked(current, new, ("distribute ", W[k])))
-        current = new
+        after = sp.MatAdd(*terms, evaluate=False)
+        _check_zero(_minus(before, after), f"distributing W_{k + 1}")
+        current = _nested(n, result, after, k + 1)
+        steps.append(Step(None, current, ("distribute ", W[k])))
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
     grouped = sp.MatAdd(sp.MatMul(result.W_z_expr, x), result.b_z_expr)
-    if not (current - grouped).expand().is_ZeroMatrix:
-        raise VerificationError("grouping into W_z x + b_z does not hold")
+    _check_zero(_minus(current, grouped), "grouping into W_z x + b_z")
     steps += [
         Step(None, sp.MatAdd(sp.MatMul(W_z, x, evaluate=False), b_z, evaluate=False), ("group",)),
         Step(W_z, result.W_z_expr, ("definition",), ":="),
