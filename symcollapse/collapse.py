@@ -5,16 +5,22 @@ Two independent routes are computed so that they can check each other:
 - ``output``: the nested forward pass ``W_n(...(W_1 x + b_1)...) + b_n``, expanded;
 - ``W_z`` and ``b_z``: suffix products ``P_k = W_n ... W_{k+1}`` built from the outer layer inward,
   with ``W_z = P_0`` and the closed form ``b_z = sum_k P_k b_k``.
+
+``method="exact"`` (the default) computes both routes in sparse multilinear arithmetic
+(:mod:`symcollapse.polynomials`: the suffix products as paths) and converts to sympy once;
+``method="naive"`` multiplies sympy matrices and calls ``expand``, the slow reference route.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
 
+from symcollapse.errors import OptionError
 from symcollapse.network import Network, build_network
+from symcollapse.polynomials import ProgressHook, forward_pass, path_sums, to_sympy, variables
 from symcollapse.size import DEFAULT_MAX_TERMS, TermCounts, check_size
 from symcollapse.spec import Spec, parse_widths
 
@@ -85,25 +91,66 @@ def _product(factors: Sequence[sp.MatrixExpr]) -> sp.MatrixExpr:
     return factors[0] if len(factors) == 1 else sp.MatMul(*factors, evaluate=False)
 
 
-def collapse(widths: Sequence[object], *, max_terms: int = DEFAULT_MAX_TERMS) -> Collapse:
+Routes = tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, sp.ImmutableMatrix]
+
+
+def _naive_routes(network: Network, progress: ProgressHook | None) -> Routes:
+    """``(output, W_z, b_z)`` by sympy matrix products and ``expand``: the reference route."""
+    suffix = sp.eye(network.widths[-1])  # P_n = I
+    b_z = sp.zeros(network.widths[-1], 1)
+    for step, (W, b) in enumerate(
+        zip(reversed(network.weights), reversed(network.biases), strict=True)
+    ):
+        b_z += suffix * b
+        suffix = _expand(suffix * W)
+        if progress is not None:
+            progress(step + 1, network.depth)
+    return _expand(network.forward()), suffix, _expand(b_z)
+
+
+def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:
+    """``(output, W_z, b_z)`` from sparse polynomials: the forward pass and the path sums."""
+    v = variables(network.widths)
+    by_name = {symbol.name: symbol for symbol in network.entries}
+    symbols = tuple(by_name[name] for name in v.names)
+    sums = path_sums(v)
+    output = [to_sympy(p, symbols, p) for p in forward_pass(v, progress)]
+    W_z = [[to_sympy(paths, symbols) for paths in row] for row in sums.W_z]
+    b_z = [to_sympy(paths, symbols) for paths in sums.b_z]
+    rows = network.widths[-1]
+    return (
+        sp.ImmutableMatrix(rows, 1, output),
+        sp.ImmutableMatrix(W_z),
+        sp.ImmutableMatrix(rows, 1, b_z),
+    )
+
+
+#: ``method=`` name -> how ``(output, W_z, b_z)`` are computed.
+METHODS: dict[str, Callable[[Network, ProgressHook | None], Routes]] = {
+    "exact": _exact_routes,
+    "naive": _naive_routes,
+}
+
+
+def collapse(
+    widths: Sequence[object],
+    *,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    method: str = "exact",
+    progress: ProgressHook | None = None,
+) -> Collapse:
     """Build the symbolic network for ``widths`` and collapse it to ``W_z x + b_z``.
 
-    Raises :class:`~symcollapse.errors.SpecError` for invalid widths and
+    ``method`` is ``"exact"`` (sparse polynomial arithmetic, fast) or ``"naive"`` (sympy
+    ``expand``); both give identical sympy matrices. ``progress(done, total)`` is called as the
+    expansion advances. Raises :class:`~symcollapse.errors.SpecError` for invalid widths,
+    :class:`~symcollapse.errors.OptionError` for an unknown method and
     :class:`~symcollapse.errors.SizeLimitError` when the expansion would exceed ``max_terms``.
     """
+    if method not in METHODS:
+        raise OptionError(f"unknown collapse method {method!r}; choose one of exact, naive")
     spec = Spec(parse_widths(widths))
     counts = check_size(spec.widths, max_terms)
     network = build_network(spec)
-
-    suffix = sp.eye(spec.widths[-1])  # P_n = I
-    b_z = sp.zeros(spec.widths[-1], 1)
-    for W, b in zip(reversed(network.weights), reversed(network.biases), strict=True):
-        b_z += suffix * b
-        suffix = _expand(suffix * W)
-    return Collapse(
-        network=network,
-        counts=counts,
-        output=_expand(network.forward()),
-        W_z=suffix,
-        b_z=_expand(b_z),
-    )
+    output, W_z, b_z = METHODS[method](network, progress)
+    return Collapse(network=network, counts=counts, output=output, W_z=W_z, b_z=b_z)
