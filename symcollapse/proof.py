@@ -135,8 +135,8 @@ def _induction(check: _Checker) -> tuple[Section, Section, Section]:
     W1, b1 = sp.MatrixSymbol("W_1", d1, d0), sp.MatrixSymbol("b_1", d1, 1)
     Wn1, bn1 = sp.MatrixSymbol("W_{n+1}", dn1, dn), sp.MatrixSymbol("b_{n+1}", dn1, 1)
     f1, fn, fn1 = (
-        sp.MatrixSymbol("f_1(x)", d1, 1),
-        sp.MatrixSymbol("f_n(x)", dn, 1),
+        sp.MatrixSymbol("f_{1}(x)", d1, 1),
+        sp.MatrixSymbol("f_{n}(x)", dn, 1),
         sp.MatrixSymbol("f_{n+1}(x)", dn1, 1),
     )
     Wz1, bz1 = sp.MatrixSymbol("W_z^{(1)}", d1, d0), sp.MatrixSymbol("b_z^{(1)}", d1, 1)
@@ -260,7 +260,7 @@ def prove(instances: int = DEFAULT_INSTANCES) -> Proof:
     check = _Checker()
     definitions, base, step = _induction(check)
     lemma = _closed_forms(check, instances)
-    fn = sp.MatrixSymbol("f_n(x)", _d("n"), 1)
+    fn = sp.MatrixSymbol("f_{n}(x)", _d("n"), 1)
     collapsed = _add(
         _mul(sp.MatrixSymbol("W_z^{(n)}", _d("n"), _d("0")), sp.MatrixSymbol("x", _d("0"), 1)),
         sp.MatrixSymbol("b_z^{(n)}", _d("n"), 1),

@@ -80,29 +80,49 @@ def _matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def _trial(widths: tuple[int, ...], rng: np.random.Generator, p: int) -> bool:
-    """Draw one random point and compare the nested forward pass with ``W_z x + b_z``."""
+@dataclass(frozen=True)
+class Point:
+    """One random point: input ``x`` and every ``W_k``, ``b_k``, entries in ``[0, p)``."""
+
+    x: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+
+def draw_point(widths: tuple[int, ...], rng: np.random.Generator, p: int) -> Point:
+    """Draw every entry independently and uniformly from ``F_p``."""
     import numpy as np
 
     def draw(*shape: int) -> np.ndarray:
         return rng.integers(0, p, size=shape, dtype=np.int64)
 
     d = widths
-    x = draw(d[0], 1)
-    weights = [draw(d[k], d[k - 1]) for k in range(1, len(d))]
-    biases = [draw(d[k], 1) for k in range(1, len(d))]
+    return Point(
+        x=draw(d[0], 1),
+        weights=tuple(draw(d[k], d[k - 1]) for k in range(1, len(d))),
+        biases=tuple(draw(d[k], 1) for k in range(1, len(d))),
+    )
 
-    h = x
-    for W, b in zip(weights, biases, strict=True):
+
+def forward_value(point: Point, p: int) -> np.ndarray:
+    """``f(x) mod p`` by the nested forward pass."""
+    h = point.x
+    for W, b in zip(point.weights, point.biases, strict=True):
         h = (_matmul_mod(W, h, p) + b) % p
+    return h
 
-    suffix = np.eye(d[-1], dtype=np.int64)  # P_n = I, then P_{k-1} = P_k W_k
-    b_z = np.zeros((d[-1], 1), dtype=np.int64)
-    for W, b in zip(reversed(weights), reversed(biases), strict=True):
+
+def collapsed_value(point: Point, p: int) -> np.ndarray:
+    """``W_z x + b_z mod p`` with ``W_z = W_n ... W_1`` and ``b_z = sum_k P_k b_k``."""
+    import numpy as np
+
+    rows = point.weights[-1].shape[0]
+    suffix = np.eye(rows, dtype=np.int64)  # P_n = I, then P_{k-1} = P_k W_k
+    b_z = np.zeros((rows, 1), dtype=np.int64)
+    for W, b in zip(reversed(point.weights), reversed(point.biases), strict=True):
         b_z = (b_z + _matmul_mod(suffix, b, p)) % p
         suffix = _matmul_mod(suffix, W, p)
-    collapsed = (_matmul_mod(suffix, x, p) + b_z) % p
-    return bool(np.array_equal(h, collapsed))
+    return (_matmul_mod(suffix, point.x, p) + b_z) % p
 
 
 def random_check(
@@ -135,7 +155,8 @@ def random_check(
     done = 0
     for _ in range(trials):
         done += 1
-        if not _trial(widths, rng, prime):
+        point = draw_point(widths, rng, prime)
+        if not np.array_equal(forward_value(point, prime), collapsed_value(point, prime)):
             holds = False
             break
     return RandomCheck(widths=widths, holds=holds, trials=done, prime=prime, degree=len(widths))

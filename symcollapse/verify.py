@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import groupby
 
 from symcollapse.errors import OptionError
 from symcollapse.polynomials import ProgressHook, compare_routes, variables
@@ -48,7 +49,7 @@ class Verification:
     choice: str = ""
 
     def summary(self) -> str:
-        shown = " ".join(map(str, self.widths))
+        shown = widths_text(self.widths)
         verdict = "holds" if self.holds else "FAILS"
         head = f"f(x) = W_z x + b_z {verdict} for widths {shown}: {self.method} ({self.detail})"
         if self.method == "exact":
@@ -63,6 +64,15 @@ class Verification:
 
 #: What a method found: whether the identity holds, how it was checked, the error bound if any.
 Outcome = tuple[bool, str, Fraction | None]
+
+
+def widths_text(widths: Sequence[int]) -> str:
+    """``3 4 4 1``, with long runs shortened: ``64 (x1001)``."""
+    parts = []
+    for width, run in groupby(widths):
+        count = len(list(run))
+        parts += [f"{width} (x{count})"] if count > 3 else [str(width)] * count
+    return " ".join(parts)
 
 
 def amount(number: int) -> str:
