@@ -6,8 +6,11 @@
 (9, 13)
 """
 
-from symcollapse.collapse import Collapse, collapse
-from symcollapse.derivation import Derivation, Section, Step, derive
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from symcollapse.errors import (
     OptionError,
     SizeLimitError,
@@ -17,6 +20,29 @@ from symcollapse.errors import (
 )
 from symcollapse.notation import Notation
 from symcollapse.verify import Verification, verify
+
+if TYPE_CHECKING:
+    from symcollapse.collapse import Collapse, collapse
+    from symcollapse.derivation import Derivation, Section, Step, derive
+
+#: Exports that need sympy, imported on first use so that ``symcollapse verify`` starts fast.
+_LAZY = {
+    "Collapse": "symcollapse.collapse",
+    "collapse": "symcollapse.collapse",
+    "Derivation": "symcollapse.derivation",
+    "Section": "symcollapse.derivation",
+    "Step": "symcollapse.derivation",
+    "derive": "symcollapse.derivation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symcollapse' has no attribute {name!r}")
+
 
 __all__ = [
     "Collapse",

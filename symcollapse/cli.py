@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from symcollapse.derivation import Derivation, derive
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.files import write_files
 from symcollapse.progress import Progress
-from symcollapse.proof import DEFAULT_INSTANCES, prove
 from symcollapse.random_check import DEFAULT_TRIALS
-from symcollapse.render.json import render_json
-from symcollapse.render.latex import render_document, render_fragment
-from symcollapse.render.markdown import render_markdown
-from symcollapse.render.text import render_text
 from symcollapse.size import DEFAULT_MAX_TERMS
 from symcollapse.spec import parse_widths
 from symcollapse.verify import DEFAULT_EXACT_MAX_TERMS, METHODS, verify
 
+if TYPE_CHECKING:
+    from symcollapse.derivation import Derivation
+
+
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on first call: ``verify`` runs without loading sympy."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+derive = _lazy("symcollapse.derivation", "derive")
+prove = _lazy("symcollapse.proof", "prove")
+render_json = _lazy("symcollapse.render.json", "render_json")
+render_document = _lazy("symcollapse.render.latex", "render_document")
+render_fragment = _lazy("symcollapse.render.latex", "render_fragment")
+render_markdown = _lazy("symcollapse.render.markdown", "render_markdown")
+render_text = _lazy("symcollapse.render.text", "render_text")
+
 #: The commenter's example from the source thread: inputs x_1, x_2, hidden 3 and 3, one output.
 EXAMPLE_WIDTHS = (2, 3, 3, 1)
 
-Renderer = Callable[[Derivation], str]
+Renderer = Callable[["Derivation"], str]
 
 #: Output formats of ``prove`` (JSON holds a concrete collapse, which a general proof has not).
 PROOF_FORMATS = ("latex", "markdown", "text")
@@ -119,8 +136,7 @@ def _parser() -> _Parser:
     prove_cmd.add_argument(
         "--instances",
         type=_positive,
-        default=DEFAULT_INSTANCES,
-        help=f"check the closed forms at depths 1..N (default {DEFAULT_INSTANCES})",
+        help="check the closed forms at depths 1..N (default 6)",
     )
     return parser
 
@@ -176,7 +192,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _prove(args: argparse.Namespace) -> int:
     if args.standalone and args.format != "latex":
         raise OptionError("--standalone goes with --format latex")
-    proof = prove(instances=args.instances)
+    proof = prove() if args.instances is None else prove(instances=args.instances)
     extension, renderer = FORMATS[args.format]
     text = render_document(proof.derivation) if args.standalone else renderer(proof.derivation)
     if args.out is None:

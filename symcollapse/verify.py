@@ -67,7 +67,9 @@ Outcome = tuple[bool, str, Fraction | None]
 
 
 def widths_text(widths: Sequence[int]) -> str:
-    """``3 4 4 1``, with long runs shortened: ``64 (x1001)``."""
+    """``3 4 4 1``; past 16 widths, runs are shortened: ``64 (x1001)``."""
+    if len(widths) <= 16:
+        return " ".join(map(str, widths))
     parts = []
     for width, run in groupby(widths):
         count = len(list(run))

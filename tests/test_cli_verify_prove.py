@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from symcollapse.cli import main
+from symcollapse.proof import DEFAULT_INSTANCES
 
 
 def _run(argv: list[str]) -> int:
@@ -114,3 +119,28 @@ def test_failed_proof_output_writes_nothing(tmp_path, capsys):
     assert main(["prove", "--format", "text", "--standalone", "--out", str(out)]) == 2
     assert not out.exists()
     _error_line(capsys)
+
+
+def test_verify_does_not_load_sympy():
+    code = (
+        "import sys\n"
+        "from symcollapse.cli import main\n"
+        "assert main(['verify', '3', '3', '3', '--method', 'exact']) == 0\n"
+        "assert main(['verify', '3', '3', '3', '--method', 'random']) == 0\n"
+        "print('sympy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_prove_help_states_the_real_default(capsys):
+    assert _run(["prove", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {DEFAULT_INSTANCES})" in help_text

@@ -95,7 +95,12 @@ def test_probability(bound, text):
 
 @pytest.mark.parametrize(
     ("widths", "text"),
-    [((2, 3, 3, 1), "2 3 3 1"), ((5, 5, 5, 5, 1), "5 (x4) 1"), ((1, 2, 2, 2), "1 2 2 2")],
+    [
+        ((2, 3, 3, 1), "2 3 3 1"),
+        ((3,) * 16, " ".join(["3"] * 16)),
+        ((2, *[5] * 20, 1), "2 5 (x20) 1"),
+        ((1, 2, 2, 2, *[3] * 14), "1 2 2 2 3 (x14)"),
+    ],
 )
 def test_widths_text(widths, text):
     assert widths_text(widths) == text
