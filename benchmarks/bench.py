@@ -104,13 +104,15 @@ def _fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.3f}"
 
 
-#: Runs the CLI like ``python -m symcollapse`` and then reports the process's own peak RSS
-#: (a forked child's ``ru_maxrss`` seen by the parent can include the parent's own memory).
+#: Runs the CLI like ``python -m symcollapse`` and then reports the process's own peak resident
+#: memory in kB: ``VmHWM`` belongs to the new address space, whereas ``ru_maxrss`` survives
+#: ``exec`` and so can report the forking parent's size.
 MEASURED_CLI = (
-    "import resource, sys\n"
+    "import sys\n"
     "from symcollapse.cli import main\n"
     "status = main(sys.argv[1:])\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+    "print(peak, file=sys.stderr)\n"
     "sys.exit(status)"
 )
 
