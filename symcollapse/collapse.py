@@ -20,7 +20,13 @@ import sympy as sp
 
 from symcollapse.errors import OptionError
 from symcollapse.network import Network, build_network
-from symcollapse.polynomials import ProgressHook, forward_pass, path_sums, to_sympy, variables
+from symcollapse.polynomials import (
+    ProgressHook,
+    SympyConverter,
+    forward_pass,
+    path_sums,
+    variables,
+)
 from symcollapse.size import DEFAULT_MAX_TERMS, TermCounts, check_size
 from symcollapse.spec import Spec, parse_widths
 
@@ -112,12 +118,24 @@ def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:
     """``(output, W_z, b_z)`` from sparse polynomials: the forward pass and the path sums."""
     v = variables(network.widths)
     by_name = {symbol.name: symbol for symbol in network.entries}
-    symbols = tuple(by_name[name] for name in v.names)
-    sums = path_sums(v)
-    output = [to_sympy(p, symbols, p) for p in forward_pass(v, progress)]
-    W_z = [[to_sympy(paths, symbols) for paths in row] for row in sums.W_z]
-    b_z = [to_sympy(paths, symbols) for paths in sums.b_z]
+    convert = SympyConverter([by_name[name] for name in v.names])
     rows = network.widths[-1]
+    stages = 2 + rows  # forward pass, path sums, then one output row at a time into sympy
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, stages)
+
+    forward = forward_pass(v)
+    report(1)
+    sums = path_sums(v)
+    report(2)
+    output, W_z, b_z = [], [], []
+    for i in range(rows):
+        output.append(convert(forward[i], forward[i]))
+        W_z.append([convert(paths) for paths in sums.W_z[i]])
+        b_z.append(convert(sums.b_z[i]))
+        report(3 + i)
     return (
         sp.ImmutableMatrix(rows, 1, output),
         sp.ImmutableMatrix(W_z),

@@ -12,6 +12,7 @@ from symcollapse.errors import VerificationError
 from symcollapse.network import build_network
 from symcollapse.polynomials import (
     PathSums,
+    SympyConverter,
     add_scaled,
     collapsed_output,
     compare_routes,
@@ -113,3 +114,19 @@ def test_to_sympy_uses_the_coefficients():
     a, b = sp.symbols("a b")
     assert to_sympy([0b11, 0b01], (a, b), {0b11: -2, 0b01: 3}) == -2 * a * b + 3 * a
     assert to_sympy([], (a, b)) == 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 2**40 - 1), max_size=30, unique=True))
+def test_converter_matches_sympys_public_route(monomials):
+    """Canonical-form assembly gives exactly what ``sympy.Add(*terms)`` gives."""
+    symbols = _symbols((2, 11, 1))  # 2 + 33 + 12 + 1 symbols; names sort differently as text
+    masks = [m & ((1 << len(symbols)) - 1) or 1 for m in monomials]
+    masks = list(dict.fromkeys(masks))
+    convert = SympyConverter(symbols)
+    public = sp.Add(
+        *(sp.Mul(*(symbols[k] for k in range(len(symbols)) if m >> k & 1)) for m in masks)
+    )
+    fast = convert(masks)
+    assert fast == public and fast.args == public.args
+    assert sp.srepr(fast) == sp.srepr(public)
