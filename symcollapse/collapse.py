@@ -13,6 +13,7 @@ Two independent routes are computed so that they can check each other:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -83,8 +84,21 @@ class Collapse:
         return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
 
     def residual(self) -> sp.ImmutableMatrix:
-        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds."""
-        return _expand(self.output - (self.W_z * self.x + self.b_z))
+        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.
+
+        ``output``, ``W_z`` and ``b_z`` are already expanded, so the difference is taken monomial
+        by monomial (sympy's ``as_coefficients_dict``) instead of expanding a product of sums.
+        """
+        entries = []
+        for i in range(self.W_z.rows):
+            terms = defaultdict(int, self.output[i].as_coefficients_dict())
+            for j, x_j in enumerate(self.x):
+                for monomial, c in self.W_z[i, j].as_coefficients_dict().items():
+                    terms[monomial * x_j] -= c
+            for monomial, c in self.b_z[i].as_coefficients_dict().items():
+                terms[monomial] -= c
+            entries.append(sp.Add(*(c * monomial for monomial, c in terms.items() if c != 0)))
+        return sp.ImmutableMatrix(self.W_z.rows, 1, entries)
 
     def _repr_latex_(self) -> str:
         from symcollapse.derivation import derive_collapse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from fractions import Fraction
 
@@ -83,3 +84,25 @@ def test_unknown_method_is_refused():
         OptionError, match=r"^unknown collapse method 'fast'; choose one of exact, naive$"
     ):
         collapse((2, 1), method="fast")
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+@pytest.mark.parametrize("method", ["exact", "naive"])
+def test_residual_is_zero(widths, method):
+    result = collapse(widths, method=method)
+    assert result.residual() == sp.zeros(widths[-1], 1)
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (2, 2, 2), (1, 3, 2, 2)])
+def test_residual_of_a_wrong_collapse_equals_sympys_expansion(widths):
+    """Independent route: sympy's ``expand`` of the whole difference, on a broken W_z, b_z."""
+    result = collapse(widths)
+    x_1, w = result.x[0], result.weights[0][0, 0]
+    broken = dataclasses.replace(
+        result,
+        W_z=result.W_z + sp.ones(*result.W_z.shape) * w,
+        b_z=result.b_z.applyfunc(lambda e: e - 2 * x_1 * w),
+    )
+    expected = (broken.output - (broken.W_z * broken.x + broken.b_z)).applyfunc(sp.expand)
+    assert broken.residual() == expected
+    assert broken.residual() != sp.zeros(widths[-1], 1)
