@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from symcollapse.errors import (
@@ -43,6 +45,22 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module 'symcollapse' has no attribute {name!r}")
 
+
+class _Package(ModuleType):
+    """Keeps ``symcollapse.collapse`` the function once its submodule is imported.
+
+    Python sets a package attribute to every submodule it loads, so a later
+    ``import symcollapse.collapse`` would replace the exported function by the module; with
+    eager imports the function was bound afterwards and won, and this keeps it that way.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Collapse",
