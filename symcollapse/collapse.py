@@ -5,16 +5,29 @@ Two independent routes are computed so that they can check each other:
 - ``output``: the nested forward pass ``W_n(...(W_1 x + b_1)...) + b_n``, expanded;
 - ``W_z`` and ``b_z``: suffix products ``P_k = W_n ... W_{k+1}`` built from the outer layer inward,
   with ``W_z = P_0`` and the closed form ``b_z = sum_k P_k b_k``.
+
+``method="exact"`` (the default) computes both routes in sparse multilinear arithmetic
+(:mod:`symcollapse.polynomials`: the suffix products as paths) and converts to sympy once;
+``method="naive"`` multiplies sympy matrices and calls ``expand``, the slow reference route.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
 
+from symcollapse.errors import OptionError
 from symcollapse.network import Network, build_network
+from symcollapse.polynomials import (
+    ProgressHook,
+    SympyConverter,
+    forward_pass,
+    path_sums,
+    variables,
+)
 from symcollapse.size import DEFAULT_MAX_TERMS, TermCounts, check_size
 from symcollapse.spec import Spec, parse_widths
 
@@ -71,8 +84,21 @@ class Collapse:
         return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
 
     def residual(self) -> sp.ImmutableMatrix:
-        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds."""
-        return _expand(self.output - (self.W_z * self.x + self.b_z))
+        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.
+
+        ``output``, ``W_z`` and ``b_z`` are already expanded, so the difference is taken monomial
+        by monomial (sympy's ``as_coefficients_dict``) instead of expanding a product of sums.
+        """
+        entries = []
+        for i in range(self.W_z.rows):
+            terms = defaultdict(int, self.output[i].as_coefficients_dict())
+            for j, x_j in enumerate(self.x):
+                for monomial, c in self.W_z[i, j].as_coefficients_dict().items():
+                    terms[monomial * x_j] -= c
+            for monomial, c in self.b_z[i].as_coefficients_dict().items():
+                terms[monomial] -= c
+            entries.append(sp.Add(*(c * monomial for monomial, c in terms.items() if c != 0)))
+        return sp.ImmutableMatrix(self.W_z.rows, 1, entries)
 
     def _repr_latex_(self) -> str:
         from symcollapse.derivation import derive_collapse
@@ -85,25 +111,78 @@ def _product(factors: Sequence[sp.MatrixExpr]) -> sp.MatrixExpr:
     return factors[0] if len(factors) == 1 else sp.MatMul(*factors, evaluate=False)
 
 
-def collapse(widths: Sequence[object], *, max_terms: int = DEFAULT_MAX_TERMS) -> Collapse:
+Routes = tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, sp.ImmutableMatrix]
+
+
+def _naive_routes(network: Network, progress: ProgressHook | None) -> Routes:
+    """``(output, W_z, b_z)`` by sympy matrix products and ``expand``: the reference route."""
+    suffix = sp.eye(network.widths[-1])  # P_n = I
+    b_z = sp.zeros(network.widths[-1], 1)
+    for step, (W, b) in enumerate(
+        zip(reversed(network.weights), reversed(network.biases), strict=True)
+    ):
+        b_z += suffix * b
+        suffix = _expand(suffix * W)
+        if progress is not None:
+            progress(step + 1, network.depth)
+    return _expand(network.forward()), suffix, _expand(b_z)
+
+
+def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:
+    """``(output, W_z, b_z)`` from sparse polynomials: the forward pass and the path sums."""
+    v = variables(network.widths)
+    by_name = {symbol.name: symbol for symbol in network.entries}
+    convert = SympyConverter([by_name[name] for name in v.names])
+    rows = network.widths[-1]
+    stages = 2 + rows  # forward pass, path sums, then one output row at a time into sympy
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, stages)
+
+    forward = forward_pass(v)
+    report(1)
+    sums = path_sums(v)
+    report(2)
+    output, W_z, b_z = [], [], []
+    for i in range(rows):
+        output.append(convert(forward[i], forward[i]))
+        W_z.append([convert(paths) for paths in sums.W_z[i]])
+        b_z.append(convert(sums.b_z[i]))
+        report(3 + i)
+    return (
+        sp.ImmutableMatrix(rows, 1, output),
+        sp.ImmutableMatrix(W_z),
+        sp.ImmutableMatrix(rows, 1, b_z),
+    )
+
+
+#: ``method=`` name -> how ``(output, W_z, b_z)`` are computed.
+METHODS: dict[str, Callable[[Network, ProgressHook | None], Routes]] = {
+    "exact": _exact_routes,
+    "naive": _naive_routes,
+}
+
+
+def collapse(
+    widths: Sequence[object],
+    *,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    method: str = "exact",
+    progress: ProgressHook | None = None,
+) -> Collapse:
     """Build the symbolic network for ``widths`` and collapse it to ``W_z x + b_z``.
 
-    Raises :class:`~symcollapse.errors.SpecError` for invalid widths and
+    ``method`` is ``"exact"`` (sparse polynomial arithmetic, fast) or ``"naive"`` (sympy
+    ``expand``); both give identical sympy matrices. ``progress(done, total)`` is called as the
+    expansion advances. Raises :class:`~symcollapse.errors.SpecError` for invalid widths,
+    :class:`~symcollapse.errors.OptionError` for an unknown method and
     :class:`~symcollapse.errors.SizeLimitError` when the expansion would exceed ``max_terms``.
     """
+    if method not in METHODS:
+        raise OptionError(f"unknown collapse method {method!r}; choose one of exact, naive")
     spec = Spec(parse_widths(widths))
     counts = check_size(spec.widths, max_terms)
     network = build_network(spec)
-
-    suffix = sp.eye(spec.widths[-1])  # P_n = I
-    b_z = sp.zeros(spec.widths[-1], 1)
-    for W, b in zip(reversed(network.weights), reversed(network.biases), strict=True):
-        b_z += suffix * b
-        suffix = _expand(suffix * W)
-    return Collapse(
-        network=network,
-        counts=counts,
-        output=_expand(network.forward()),
-        W_z=suffix,
-        b_z=_expand(b_z),
-    )
+    output, W_z, b_z = METHODS[method](network, progress)
+    return Collapse(network=network, counts=counts, output=output, W_z=W_z, b_z=b_z)

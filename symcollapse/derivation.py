@@ -7,7 +7,7 @@ derivation that exists is a derivation that holds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -86,9 +86,17 @@ class Derivation:
         return render_markdown(self)
 
 
-def derive(widths: Sequence[object], *, max_terms: int = DEFAULT_MAX_TERMS) -> Derivation:
-    """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step."""
-    return derive_collapse(collapse(widths, max_terms=max_terms))
+def derive(
+    widths: Sequence[object],
+    *,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    progress: Callable[[int, int], None] | None = None,
+) -> Derivation:
+    """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step.
+
+    ``progress(done, total)`` is called as the expansion advances (see :func:`collapse`).
+    """
+    return derive_collapse(collapse(widths, max_terms=max_terms, progress=progress))
 
 
 def derive_collapse(result: Collapse) -> Derivation:

@@ -1,44 +1,184 @@
-"""Exact verification of ``f(x) = W_z x + b_z`` for concrete widths, timed."""
+"""Verification of ``f(x) = W_z x + b_z`` for concrete widths: exact, random-point, or by proof.
+
+- ``exact``: the nested forward pass against ``W_z x + b_z`` from path sums, both in sparse exact
+  polynomial arithmetic (:mod:`symcollapse.polynomials`), every monomial compared;
+- ``random``: both sides evaluated at random points modulo a prime, with the Schwartz-Zippel
+  error bound (:mod:`symcollapse.random_check`);
+- ``proof``: the induction proof for all depths and widths (:mod:`symcollapse.proof`);
+- ``auto``: ``exact`` when the term count, known in closed form beforehand, is within
+  ``max_terms``, otherwise ``random``.
+"""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from itertools import groupby
 
-from symcollapse.collapse import collapse
-from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.errors import OptionError
+from symcollapse.polynomials import ProgressHook, compare_routes, variables
+from symcollapse.random_check import DEFAULT_TRIALS, random_check
+from symcollapse.size import check_size, term_counts
+from symcollapse.spec import Spec, parse_widths
+
+#: ``--method`` names; ``auto`` picks ``exact`` or ``random`` from the term count.
+METHODS = ("auto", "exact", "random", "proof")
+
+#: Default ceiling for exact verification: 797,160 monomials (widths 3 x 12) take about 0.7 s
+#: and 200 MB here, so a million stays around a second and a quarter of a gigabyte.
+DEFAULT_EXACT_MAX_TERMS = 1_000_000
 
 
 @dataclass(frozen=True)
 class Verification:
-    """What was checked, whether it held, and how long it took."""
+    """What was checked, how, whether it held, and how long it took.
+
+    ``monomials`` is the closed-form term count of ``W_z x + b_z`` (all compared by ``exact``);
+    ``error_bound`` is, for ``random``, the probability that a false identity passes every trial.
+    """
 
     widths: tuple[int, ...]
     holds: bool
     method: str
     monomials: int
     seconds: float
+    detail: str = ""
+    error_bound: Fraction | None = None
+    choice: str = ""
 
     def summary(self) -> str:
-        shown = " ".join(map(str, self.widths))
+        shown = widths_text(self.widths)
         verdict = "holds" if self.holds else "FAILS"
-        return (
-            f"f(x) = W_z x + b_z {verdict} for widths {shown}: {self.method}, "
-            f"{self.monomials:,} monomials compared, {self.seconds:.3f} s"
+        head = f"f(x) = W_z x + b_z {verdict} for widths {shown}: {self.method} ({self.detail})"
+        if self.method == "exact":
+            size = f"{amount(self.monomials)} monomials compared"
+        else:
+            size = f"{amount(self.monomials)} monomials when expanded"
+        lines = [f"{head}, {size}, {self.seconds:.3f} s"]
+        if self.choice:
+            lines.append(f"method chosen automatically: {self.choice}")
+        return "\n".join(lines)
+
+
+#: What a method found: whether the identity holds, how it was checked, the error bound if any.
+Outcome = tuple[bool, str, Fraction | None]
+
+
+def widths_text(widths: Sequence[int]) -> str:
+    """``3 4 4 1``; past 16 widths, runs are shortened: ``64 (x1001)``."""
+    if len(widths) <= 16:
+        return " ".join(map(str, widths))
+    parts = []
+    for width, run in groupby(widths):
+        count = len(list(run))
+        parts += [f"{width} (x{count})"] if count > 3 else [str(width)] * count
+    return " ".join(parts)
+
+
+def amount(number: int) -> str:
+    """``12,345`` for readable counts, ``about 1.2e+1803`` for astronomically large ones."""
+    if number < 10**15:
+        return f"{number:,}"
+    exponent = math.floor(math.log10(number))
+    mantissa = 10 ** (math.log10(number) - exponent)
+    return f"about {mantissa:.1f}e+{exponent}"
+
+
+def probability(bound: Fraction) -> str:
+    """A probability bound as ``3.7e-06`` (or ``1e-1234`` scale when below float range)."""
+    if bound == 0:
+        return "0"
+    value = float(bound)
+    if value > 0:
+        return f"{value:.1e}"
+    exponent = math.log10(bound.numerator) - math.log10(bound.denominator)
+    return f"1e{math.floor(exponent) + 1}"
+
+
+def _exact(widths: tuple[int, ...], max_terms: int, progress: ProgressHook | None) -> Outcome:
+    counts = check_size(widths, max_terms)
+    holds, compared = compare_routes(variables(widths), progress)
+    detail = "sparse polynomial arithmetic: nested forward pass against path sums of W_z x + b_z"
+    if compared != counts.total:
+        holds = False
+        detail += f"; {compared:,} monomials found, {counts.total:,} expected"
+    return holds, detail, None
+
+
+def _random(widths: tuple[int, ...], trials: int, seed: int | None) -> Outcome:
+    result = random_check(widths, trials=trials, seed=seed)
+    detail = (
+        f"{result.trials} trial(s) at random points modulo the prime p = {result.prime:,}; "
+        f"Schwartz-Zippel bound (degree {result.degree})/p = "
+        f"{probability(result.bound_per_trial)} per trial, "
+        f"{probability(result.bound)} for all {result.trials}"
+    )
+    return result.holds, detail, result.bound
+
+
+def _proof(widths: tuple[int, ...]) -> Outcome:
+    from symcollapse.proof import MAX_INSTANCES, prove
+
+    depth = len(widths) - 1
+    proof = prove(instances=min(max(depth, 1), MAX_INSTANCES))
+    detail = (
+        f"induction proof for all depths and widths, {len(proof.checked)} steps checked by sympy"
+    )
+    if depth <= MAX_INSTANCES:
+        detail += f"; its lemma (closed forms) checked by sympy for this depth, n = {depth}"
+    else:
+        detail += (
+            f"; its lemma (closed forms) checked by sympy only up to n = {MAX_INSTANCES}, "
+            f"not for n = {depth}"
         )
+    return True, detail, None
 
 
-def verify(widths: Sequence[object], *, max_terms: int = DEFAULT_MAX_TERMS) -> Verification:
-    """Expand both sides exactly and check that ``f(x) - (W_z x + b_z)`` is the zero vector."""
+def verify(
+    widths: Sequence[object],
+    *,
+    method: str = "auto",
+    max_terms: int = DEFAULT_EXACT_MAX_TERMS,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = None,
+    progress: ProgressHook | None = None,
+) -> Verification:
+    """Check ``f(x) = W_z x + b_z`` for ``widths`` with ``method`` (see the module docstring).
+
+    Raises :class:`SpecError` for bad widths, :class:`OptionError` for an unknown method and
+    :class:`SizeLimitError` when ``method="exact"`` would exceed ``max_terms``.
+    """
+    if method not in METHODS:
+        raise OptionError(
+            f"unknown verification method {method!r}; choose one of " + ", ".join(METHODS)
+        )
     start = time.perf_counter()
-    result = collapse(widths, max_terms=max_terms)
-    residual = result.residual()
-    holds = all(entry == 0 for entry in residual)
+    spec = Spec(parse_widths(widths))
+    counts = term_counts(spec.widths)
+    choice = ""
+    if method == "auto":
+        method = "exact" if counts.total <= max_terms else "random"
+        relation = "within" if method == "exact" else "above"
+        choice = (
+            f"{amount(counts.total)} terms when expanded, {relation} the exact limit of "
+            f"{max_terms:,} (--max-terms)"
+        )
+    if method == "exact":
+        holds, detail, bound = _exact(spec.widths, max_terms, progress)
+    elif method == "random":
+        holds, detail, bound = _random(spec.widths, trials, seed)
+    else:
+        holds, detail, bound = _proof(spec.widths)
     return Verification(
-        widths=result.widths,
+        widths=spec.widths,
         holds=holds,
-        method="exact expansion (nested forward pass against W_z x + b_z)",
-        monomials=result.counts.total,
+        method=method,
+        monomials=counts.total,
         seconds=time.perf_counter() - start,
+        detail=detail,
+        error_bound=bound,
+        choice=choice,
     )

@@ -81,7 +81,7 @@ def test_verify_reports_what_was_checked(capsys):
         (
             ["frobnicate"],
             "symcollapse: error: argument COMMAND: invalid choice: 'frobnicate' "
-            "(choose from 'example', 'derive', 'verify')",
+            "(choose from 'example', 'derive', 'verify', 'prove')",
         ),
         ([], "symcollapse: error: the following arguments are required: COMMAND"),
         (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),
@@ -94,7 +94,7 @@ def test_verify_reports_what_was_checked(capsys):
             "symcollapse derive: error: argument --max-terms: expected a positive integer, got 0",
         ),
         (
-            ["verify", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3"],
+            ["derive", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3", "3"],
             "symcollapse: error: widths 3 3 3 3 3 3 3 3 3 3 3 3 expand to 797,160 terms "
             "(59,049 per W_z entry, 88,573 per b_z entry), above the limit of 20,000; "
             "raise it with --max-terms (CLI) or max_terms= (API)",

@@ -1,0 +1,182 @@
+"""Benchmark of the verification routes over a grid of (width, depth), and as whole processes.
+
+Run from the repository root::
+
+    python benchmarks/bench.py              # grid + whole processes (about a minute)
+    python benchmarks/bench.py --quick      # a small grid, for a smoke test
+
+For every cell ``widths = (w,) * (depth + 1)`` it prints the closed-form term counts, the time of
+the naive route (sympy matrices, ``expand``, compare: what ``collapse()`` did before the exact
+route), of the exact route (two sparse polynomial routes compared, no sympy), of the random-point
+check (3 trials modulo a prime), the ratio naive/exact from the same run, and the exact route's
+peak traced memory. Naive runs are skipped above ``--naive-max-terms``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from symcollapse.collapse import collapse  # noqa: E402
+from symcollapse.polynomials import compare_routes, variables  # noqa: E402
+from symcollapse.random_check import random_check  # noqa: E402
+from symcollapse.size import term_counts  # noqa: E402
+
+GRID = [(2, d) for d in (4, 8, 12, 16)] + [(3, d) for d in (3, 5, 6, 7, 8, 10)]
+GRID += [(4, d) for d in (3, 4, 5, 7)] + [(8, 4), (16, 3), (64, 100), (64, 1000)]
+QUICK_GRID = [(2, 3), (3, 4), (64, 50)]
+
+
+def naive_verify(widths: Sequence[int]) -> bool:
+    """The naive route: sympy Matrix products, ``expand``, and ``f(x) - (W_z x + b_z) == 0``."""
+    result = collapse(widths, max_terms=10**12, method="naive")
+    return all(entry == 0 for entry in result.residual())
+
+
+def exact_verify(widths: Sequence[int]) -> bool:
+    """The exact route: forward pass against path sums in sparse polynomials, no sympy."""
+    holds, _ = compare_routes(variables(tuple(widths)))
+    return holds
+
+
+def random_verify(widths: Sequence[int]) -> bool:
+    return random_check(tuple(widths), trials=3, seed=0).holds
+
+
+def timed(check: Callable[[Sequence[int]], bool], widths: Sequence[int]) -> float:
+    start = time.perf_counter()
+    if not check(widths):
+        raise SystemExit(f"{check.__name__} says the identity fails for {widths}")
+    return time.perf_counter() - start
+
+
+def peak_mb(check: Callable[[Sequence[int]], bool], widths: Sequence[int]) -> float:
+    """Peak memory traced by ``tracemalloc`` during one more run (Python allocations only)."""
+    tracemalloc.start()
+    check(widths)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def _short(number: int) -> str:
+    """Counts up to a billion in full, larger ones as ``6.5e+178`` (exact ints exceed floats)."""
+    if number < 10**9:
+        return f"{number:,}"
+    exponent = math.floor(math.log10(number))
+    return f"{10 ** (math.log10(number) - exponent):.1f}e+{exponent}"
+
+
+def grid(cells: Sequence[tuple[int, int]], naive_max: int, exact_max: int) -> None:
+    header = (
+        f"{'width':>5} {'depth':>5} {'terms/W_z entry':>16} {'terms total':>13} "
+        f"{'naive s':>8} {'exact s':>8} {'random s':>8} {'naive/exact':>11} {'exact MB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for width, depth in cells:
+        widths = (width,) * (depth + 1)
+        counts = term_counts(widths)
+        naive = timed(naive_verify, widths) if counts.total <= naive_max else None
+        exact = timed(exact_verify, widths) if counts.total <= exact_max else None
+        memory = peak_mb(exact_verify, widths) if exact is not None else None
+        rand = timed(random_verify, widths)
+        ratio = f"{naive / exact:,.0f}x" if naive is not None and exact else "-"
+        print(
+            f"{width:>5} {depth:>5} {_short(counts.per_W_z_entry):>16} {_short(counts.total):>13} "
+            f"{_fmt(naive):>8} {_fmt(exact):>8} {rand:>8.3f} {ratio:>11} "
+            f"{'-' if memory is None else f'{memory:.1f}':>8}",
+            flush=True,
+        )
+
+
+def _fmt(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.3f}"
+
+
+#: Runs the CLI like ``python -m symcollapse`` and then reports the process's own peak resident
+#: memory in kB: ``VmHWM`` belongs to the new address space, whereas ``ru_maxrss`` survives
+#: ``exec`` and so can report the forking parent's size.
+MEASURED_CLI = (
+    "import sys\n"
+    "from symcollapse.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+    "print(peak, file=sys.stderr)\n"
+    "sys.exit(status)"
+)
+
+
+def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, env=environment, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} ... failed: {result.stderr.strip()}")
+    return result
+
+
+def _seconds(argv: Sequence[str]) -> float:
+    """Wall time of one whole child process."""
+    start = time.perf_counter()
+    _run(argv)
+    return time.perf_counter() - start
+
+
+def _peak_mb(cli_argv: Sequence[str]) -> float:
+    """Peak resident memory of ``symcollapse <cli_argv>`` as the process itself reports it."""
+    return int(_run(["-c", MEASURED_CLI, *cli_argv]).stderr.split()[-1]) / 1024
+
+
+def processes() -> None:
+    """Whole processes, sympy's import included: ``symcollapse verify`` against a naive script."""
+    print("\nwhole processes (python startup and imports included):")
+    print(f"  python -c 'import sympy': {_seconds(['-c', 'import sympy']):.2f} s")
+    w38 = ["3"] * 8
+    naive = _seconds([__file__, "--naive", *w38])
+    exact = _seconds(["-m", "symcollapse", "verify", *w38, "--method", "exact"])
+    print(
+        f"  3 x 8 naive script: {naive:.2f} s; symcollapse verify --method exact: {exact:.2f} s; "
+        f"ratio {naive / exact:.0f}x"
+    )
+    for label, cli_argv in [
+        ("3 x 11 symcollapse verify --method exact", ["verify", *["3"] * 11, "--method", "exact"]),
+        ("64 x 1001 symcollapse verify (auto: random)", ["verify", *["64"] * 1001]),
+    ]:
+        seconds = _seconds(["-m", "symcollapse", *cli_argv])
+        print(f"  {label}: {seconds:.2f} s, peak RSS {_peak_mb(cli_argv):.0f} MB")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small grid, no whole processes")
+    parser.add_argument("--naive-max-terms", type=int, default=10_000)
+    parser.add_argument("--exact-max-terms", type=int, default=3_000_000)
+    parser.add_argument("--naive", nargs="+", type=int, metavar="D", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.naive:  # the naive script timed as a whole process
+        return 0 if naive_verify(args.naive) else 1
+    print(
+        f"symcollapse benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    random_verify((2, 1))  # numpy's import is not part of the first cell's time
+    grid(QUICK_GRID if args.quick else GRID, args.naive_max_terms, args.exact_max_terms)
+    if not args.quick:
+        processes()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Random-point verification of ``f(x) = W_z x + b_z`` for sizes no expansion can reach.
+
+Every weight, bias and input entry is drawn uniformly from the field ``F_p`` (``p`` prime) and both
+sides are evaluated there exactly: the left by the nested forward pass, the right from ``W_z``
+(the matrix product ``W_n ... W_1``, outer layer first) and the closed form
+``b_z = sum_k (W_n ... W_{k+1}) b_k``. Each entry of ``f(x) - (W_z x + b_z)`` is a polynomial of
+total degree at most ``n + 1`` in the entry symbols, so by the Schwartz-Zippel lemma a nonzero one
+vanishes at a uniform random point with probability at most ``(n + 1) / p``; independent trials
+multiply these bounds.
+
+What this proves is the identity over ``F_p``: an integer residual whose every coefficient were a
+multiple of ``p`` would not be seen (the exact and proof methods have no such gap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import isqrt
+from typing import TYPE_CHECKING
+
+from symcollapse.errors import OptionError, SizeLimitError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: The largest prime below ``2**28``: ``128 * (p - 1)**2 < 2**63``, so a block of 128 products
+#: summed in ``int64`` cannot overflow before it is reduced modulo ``p``.
+PRIME = 268_435_399
+BLOCK = 128
+
+#: Default number of independent trials; each multiplies the error bound by ``(n + 1) / p``.
+DEFAULT_TRIALS = 3
+
+#: Refuse more weight and bias entries than this: one trial holds all of them in memory.
+MAX_PARAMETERS = 50_000_000
+
+
+@dataclass(frozen=True)
+class RandomCheck:
+    """Result of ``trials`` random-point evaluations modulo ``prime``."""
+
+    widths: tuple[int, ...]
+    holds: bool
+    trials: int
+    prime: int
+    degree: int
+
+    @property
+    def bound_per_trial(self) -> Fraction:
+        """Schwartz-Zippel: degree over the size of the sample set ``F_p``."""
+        return Fraction(self.degree, self.prime)
+
+    @property
+    def bound(self) -> Fraction:
+        """Probability bound that a false identity passes every trial."""
+        return self.bound_per_trial**self.trials
+
+
+def _is_prime(n: int) -> bool:
+    """Trial division; enough for the moduli allowed here (below ``2**28``)."""
+    if not 2 <= n < 2**28:
+        return False
+    return all(n % q for q in range(2, isqrt(n) + 1))
+
+
+def parameters(widths: tuple[int, ...]) -> int:
+    """Number of weight and bias entries (what one trial draws and keeps)."""
+    return sum(widths[k] * (widths[k - 1] + 1) for k in range(1, len(widths)))
+
+
+def _matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    """``A @ B mod p`` for entries in ``[0, p)``, summing at most ``BLOCK`` products in int64."""
+    inner = A.shape[1]
+    if inner <= BLOCK:
+        return (A @ B) % p
+    out = (A[:, :BLOCK] @ B[:BLOCK]) % p
+    for start in range(BLOCK, inner, BLOCK):
+        out = (out + (A[:, start : start + BLOCK] @ B[start : start + BLOCK]) % p) % p
+    return out
+
+
+@dataclass(frozen=True)
+class Point:
+    """One random point: input ``x`` and every ``W_k``, ``b_k``, entries in ``[0, p)``."""
+
+    x: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+
+def draw_point(widths: tuple[int, ...], rng: np.random.Generator, p: int) -> Point:
+    """Draw every entry independently and uniformly from ``F_p``."""
+    import numpy as np
+
+    def draw(*shape: int) -> np.ndarray:
+        return rng.integers(0, p, size=shape, dtype=np.int64)
+
+    d = widths
+    return Point(
+        x=draw(d[0], 1),
+        weights=tuple(draw(d[k], d[k - 1]) for k in range(1, len(d))),
+        biases=tuple(draw(d[k], 1) for k in range(1, len(d))),
+    )
+
+
+def forward_value(point: Point, p: int) -> np.ndarray:
+    """``f(x) mod p`` by the nested forward pass."""
+    h = point.x
+    for W, b in zip(point.weights, point.biases, strict=True):
+        h = (_matmul_mod(W, h, p) + b) % p
+    return h
+
+
+def collapsed_value(point: Point, p: int) -> np.ndarray:
+    """``W_z x + b_z mod p`` with ``W_z = W_n ... W_1`` and ``b_z = sum_k P_k b_k``."""
+    import numpy as np
+
+    rows = point.weights[-1].shape[0]
+    suffix = np.eye(rows, dtype=np.int64)  # P_n = I, then P_{k-1} = P_k W_k
+    b_z = np.zeros((rows, 1), dtype=np.int64)
+    for W, b in zip(reversed(point.weights), reversed(point.biases), strict=True):
+        b_z = (b_z + _matmul_mod(suffix, b, p)) % p
+        suffix = _matmul_mod(suffix, W, p)
+    return (_matmul_mod(suffix, point.x, p) + b_z) % p
+
+
+def random_check(
+    widths: tuple[int, ...],
+    *,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = None,
+    prime: int = PRIME,
+) -> RandomCheck:
+    """Evaluate both sides at ``trials`` random points of ``F_prime``; stop at the first mismatch.
+
+    ``prime`` must be a prime below ``2**28`` and ``trials`` at least 1 (else
+    :class:`OptionError`). Raises :class:`SizeLimitError` when the network has more than
+    :data:`MAX_PARAMETERS` entries.
+    """
+    import numpy as np
+
+    if isinstance(prime, bool) or not isinstance(prime, int) or not _is_prime(prime):
+        raise OptionError(f"the modulus must be a prime below 2**28, got {prime!r}")
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
+        raise OptionError(f"the number of trials must be a positive integer, got {trials!r}")
+    count = parameters(widths)
+    if count > MAX_PARAMETERS:
+        raise SizeLimitError(
+            f"widths with {count:,} weight and bias entries are too many for random-point "
+            f"verification (limit {MAX_PARAMETERS:,})"
+        )
+    rng = np.random.default_rng(seed)
+    holds = True
+    done = 0
+    for _ in range(trials):
+        done += 1
+        point = draw_point(widths, rng, prime)
+        if not np.array_equal(forward_value(point, prime), collapsed_value(point, prime)):
+            holds = False
+            break
+    return RandomCheck(widths=widths, holds=holds, trials=done, prime=prime, degree=len(widths))

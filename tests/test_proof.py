@@ -1,0 +1,166 @@
+"""The induction proof: every step checked or said not to be, shapes checked, renders compile."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+
+from symcollapse.errors import OptionError, VerificationError
+from symcollapse.proof import CHECKED, MAX_INSTANCES, _Checker, conformable, prove
+from symcollapse.render.latex import render_document, render_fragment
+from symcollapse.render.markdown import render_markdown
+from symcollapse.render.text import render_text
+
+d0, d1, d2 = sp.symbols("d_0 d_1 d_2")
+A = sp.MatrixSymbol("A", d1, d0)
+B = sp.MatrixSymbol("B", d2, d1)
+v = sp.MatrixSymbol("v", d0, 1)
+
+
+def _steps(proof):
+    return [step for section in proof.derivation.sections for step in section.steps]
+
+
+def _reasons(step) -> str:
+    return "".join(p for p in step.reason if isinstance(p, str))
+
+
+def test_sections_follow_the_induction():
+    titles = [s.title for s in prove().derivation.sections]
+    assert titles == [
+        "Definitions",
+        "Base case n = 1",
+        "Inductive step",
+        "Lemma: closed forms",
+        "Conclusion",
+    ]
+
+
+@pytest.mark.parametrize("instances", [1, 3, 6])
+def test_every_checked_step_was_recorded(instances):
+    proof = prove(instances)
+    marked = [s for s in _steps(proof) if CHECKED in _reasons(s)]
+    # base case, four inductive steps, and two closed forms per checked depth
+    assert len(marked) == 5 + 2 * instances
+    # the six definitions had their shapes checked; the lemma checked W_z and b_z per depth
+    assert len(proof.checked) == 6 + 5 + 2 * instances
+    assert proof.unchecked[0][0] == "closed forms of W_z^(n) and b_z^(n) for general n"
+
+
+def test_the_general_lemma_is_said_to_be_unchecked():
+    proof = prove(2)
+    lemma = proof.derivation.sections[3]
+    intro = "".join(p for p in lemma.intro if isinstance(p, str))
+    assert "For general n this step is NOT checked by sympy, because" in intro
+    assert "n = 1, ..., 2" in intro
+    assert "not checked: closed forms" in proof.summary()
+
+
+def test_inductive_step_uses_symbolic_widths():
+    step = prove(1).derivation.sections[2].steps
+    assert step[0].lhs.shape == (sp.Symbol("d_{n+1}"), 1)
+    matrices = set().union(*(s.rhs.atoms(sp.MatrixSymbol) for s in step))
+    dimensions = set().union(*(m.shape for m in matrices)) - {1}
+    assert dimensions == {sp.Symbol("d_{0}"), sp.Symbol("d_{n}"), sp.Symbol("d_{n+1}")}
+
+
+def test_lemma_instances_hold_for_concrete_matrices():
+    """Independent route: random integer matrices in the closed forms shown for n = 3."""
+    lemma = prove(3).derivation.sections[3]
+    W_z3, b_z3 = lemma.steps[4].rhs, lemma.steps[5].rhs
+    widths = (2, 3, 4, 2)
+    d = [sp.Symbol(f"d_{{{k}}}") for k in range(4)]
+    rng = random.Random(3)
+    values = {}
+    for k in (1, 2, 3):
+        values[sp.MatrixSymbol(f"W_{{{k}}}", d[k], d[k - 1])] = sp.Matrix(
+            widths[k], widths[k - 1], lambda i, j: rng.randint(-9, 9)
+        )
+        values[sp.MatrixSymbol(f"b_{{{k}}}", d[k], 1)] = sp.Matrix(
+            widths[k], 1, lambda i, j: rng.randint(-9, 9)
+        )
+    assert W_z3.atoms(sp.MatrixSymbol) | b_z3.atoms(sp.MatrixSymbol) == set(values)
+    x = sp.Matrix([5, -2])
+    h = x
+    for k in (1, 2, 3):
+        h = (
+            values[sp.MatrixSymbol(f"W_{{{k}}}", d[k], d[k - 1])] * h
+            + values[sp.MatrixSymbol(f"b_{{{k}}}", d[k], 1)]
+        )
+    assert W_z3.xreplace(values).doit() * x + b_z3.xreplace(values).doit() == h
+
+
+def test_conformable_catches_what_sympy_does_not():
+    wrong = sp.MatMul(A, B, evaluate=False)  # sympy builds this without complaint
+    assert not conformable(wrong)
+    assert conformable(sp.MatMul(B, A, v, evaluate=False))
+    assert not conformable(sp.MatAdd(A * v, B * A * v, evaluate=False))
+
+
+def test_mismatched_shapes_are_refused():
+    check = _Checker()
+    with pytest.raises(VerificationError, match=r"^shapes do not match in B\*\(A\*v \+ B\*A\*v\)$"):
+        check.identity(
+            sp.MatMul(B, sp.MatAdd(A * v, B * A * v, evaluate=False)), B * A * v, "drop a term"
+        )
+
+
+def test_a_false_step_with_matching_shapes_is_refused():
+    check = _Checker()
+    C = sp.MatrixSymbol("C", d1, d0)
+    with pytest.raises(VerificationError, match=r"^swap: .* expands to .*, not 0$"):
+        check.identity(sp.MatAdd(A, C) * v, A * v, "swap")
+    assert check.checked == []
+
+
+def test_a_wrong_substitution_is_refused():
+    check = _Checker()
+    C = sp.MatrixSymbol("C", d1, d0)
+    with pytest.raises(VerificationError, match=r"^rule: substituting into B\*A does not give "):
+        check.substitution(B * A, B * C, {A: A}, "rule")
+
+
+@pytest.mark.parametrize(
+    ("instances", "message"),
+    [
+        (0, f"^instances must be from 1 to {MAX_INSTANCES}, got 0$"),
+        (
+            MAX_INSTANCES + 1,
+            f"^instances must be from 1 to {MAX_INSTANCES}, got {MAX_INSTANCES + 1}$",
+        ),
+        ("3", r"^instances must be an integer, got '3'$"),
+    ],
+)
+def test_bad_instances(instances, message):
+    with pytest.raises(OptionError, match=message):
+        prove(instances)
+
+
+def test_renders_in_every_format():
+    derivation = prove(2).derivation
+    tex = render_fragment(derivation)
+    assert r"f_{n+1}(x) &\mathrel{:=} W_{n+1} f_{n}(x) + b_{n+1}" in tex
+    assert "checked by sympy" in tex
+    assert "### Inductive step" in render_markdown(derivation)
+    text = render_text(derivation)
+    assert "= W_z^{(n+1)}*x + b_z^{(n+1)}    [definitions; checked by sympy]" in text
+
+
+@pytest.mark.latex
+def test_standalone_proof_compiles(tmp_path):
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    (tmp_path / "proof.tex").write_text(render_document(prove(4).derivation), encoding="utf-8")
+    result = subprocess.run(
+        ["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "proof.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -1,0 +1,106 @@
+"""verify(): method choice from the term count, what each method reports, and refusals."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from symcollapse.errors import OptionError, SizeLimitError, SpecError
+from symcollapse.random_check import PRIME
+from symcollapse.verify import amount, probability, verify, widths_text
+
+
+@pytest.mark.parametrize(
+    ("widths", "method", "monomials"),
+    [((2, 3, 3, 1), "exact", 31), ((1, 1), "exact", 2), ((3,) * 8, "exact", 9840)],
+)
+def test_auto_picks_exact_within_the_limit(widths, method, monomials):
+    result = verify(widths)
+    assert result.holds and result.method == method and result.monomials == monomials
+    assert (
+        result.choice == f"{monomials:,} terms when expanded, within the exact limit of "
+        "1,000,000 (--max-terms)"
+    )
+    assert f"{monomials:,} monomials compared" in result.summary()
+
+
+def test_auto_picks_random_above_the_limit():
+    result = verify((3, 3, 3, 3, 3), max_terms=100, seed=1)
+    assert result.holds and result.method == "random"
+    assert result.error_bound == Fraction(5, PRIME) ** 3
+    assert result.choice == "363 terms when expanded, above the exact limit of 100 (--max-terms)"
+    assert "Schwartz-Zippel bound (degree 5)/p = 1.9e-08 per trial, 6.5e-24 for all 3" in (
+        result.summary()
+    )
+
+
+@pytest.mark.parametrize("widths", [(2, 1), (2, 3, 1), (4, 4, 4, 2), (1, 5, 1, 5, 1)])
+@pytest.mark.parametrize("method", ["exact", "random", "proof"])
+def test_every_method_confirms_the_identity(widths, method):
+    result = verify(widths, method=method, seed=0)
+    assert result.holds and result.method == method and result.choice == ""
+
+
+def test_proof_says_whether_the_lemma_covers_this_depth():
+    assert "its lemma (closed forms) checked by sympy for this depth, n = 2" in (
+        verify((2, 3, 1), method="proof").detail
+    )
+    assert "checked by sympy only up to n = 30, not for n = 31" in (
+        verify((1,) * 32, method="proof").detail
+    )
+
+
+def test_exact_above_the_limit_is_refused():
+    with pytest.raises(
+        SizeLimitError,
+        match=r"^widths 3 3 3 3 3 expand to 363 terms \(27 per W_z entry, 40 per b_z entry\), "
+        r"above the limit of 100; raise it with --max-terms \(CLI\) or max_terms= \(API\)$",
+    ):
+        verify((3, 3, 3, 3, 3), method="exact", max_terms=100)
+
+
+def test_unknown_method_and_bad_widths_are_refused():
+    with pytest.raises(
+        OptionError,
+        match=r"^unknown verification method 'naive'; choose one of auto, exact, random, proof$",
+    ):
+        verify((2, 1), method="naive")
+    with pytest.raises(SpecError, match=r"^width d_1 must be at least 1, got 0$"):
+        verify((2, 0))
+
+
+def test_huge_networks_are_summarised_readably():
+    result = verify((64,) * 1001, trials=1, seed=2)
+    assert result.method == "random"
+    assert result.summary().startswith("f(x) = W_z x + b_z holds for widths 64 (x1001): random")
+    assert "about 9.8e+1807 monomials when expanded" in result.summary()
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(0, "0"), (12_345, "12,345"), (10**15, "about 1.0e+15"), (3 * 10**2000, "about 3.0e+2000")],
+)
+def test_amount(number, text):
+    assert amount(number) == text
+
+
+@pytest.mark.parametrize(
+    ("bound", "text"),
+    [(Fraction(0), "0"), (Fraction(1, 8), "1.2e-01"), (Fraction(1, 10**400), "1e-399")],
+)
+def test_probability(bound, text):
+    assert probability(bound) == text
+
+
+@pytest.mark.parametrize(
+    ("widths", "text"),
+    [
+        ((2, 3, 3, 1), "2 3 3 1"),
+        ((3,) * 16, " ".join(["3"] * 16)),
+        ((2, *[5] * 20, 1), "2 5 (x20) 1"),
+        ((1, 2, 2, 2, *[3] * 14), "1 2 2 2 3 (x14)"),
+    ],
+)
+def test_widths_text(widths, text):
+    assert widths_text(widths) == text
