@@ -100,6 +100,15 @@ def render_fragment(
     return "\n".join(_block(s, printer, chosen) for s in derivation.sections)
 
 
+def render_display(derivation: Derivation, notation: Notation | None = None) -> str:
+    """One ``$$...$$`` display per section, for notebooks (Jupyter's ``_repr_latex_``).
+
+    Separate displays, because two ``aligned`` blocks in one display sit side by side.
+    """
+    fragment = render_fragment(derivation, notation, environment="aligned")
+    return fragment.replace("\\end{aligned}\n", "\\end{aligned}$$\n$$").join(("$$", "$$"))
+
+
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete article that compiles with pdflatex (amsmath and geometry only)."""
     printer = _printer(derivation, notation or Notation())

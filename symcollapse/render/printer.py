@@ -7,6 +7,7 @@ reads like the product ``W_3 W_2 W_1`` it comes from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +34,7 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
     constants last) and, within a group, ordered by their factors from the outer layer inward.
     """
     factors = sorted(entries[s].sort_key for s in term.free_symbols if s in entries)
-    innermost = factors[-1][0] if factors else 1
+    innermost = factors[-1][0] if factors else -math.inf  # constants after every b_k
     return (-innermost, tuple(factors), sp.default_sort_key(term))
 
 
