@@ -74,6 +74,21 @@ def test_renamed_symbols_reach_every_printed_name() -> None:
     assert not re.search(r"(?<![a-z\\])[Wbx]_\{", text)  # no default name is left
 
 
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ({"W": "Theta", "W_z": "Theta_eff"}, [r"\Theta_{2}", r"\Theta_{\mathrm{eff}}", "x"]),
+        ({"W": "Wt", "x": "inp"}, [r"\mathrm{Wt}_{2}", "W_{z}", r"\mathrm{inp}"]),
+        ({"W": "A", "x": "xi"}, ["A_{2}", "W_{z}", r"\xi"]),
+    ],
+)
+def test_matrix_names_are_applied_once(names: dict[str, str], expected: list[str]) -> None:
+    result = collapse([2, 2, 1])
+    printer = NetworkLatexPrinter(result.network.entries, Notation().renamed(names))
+    shown = [result.network.weight_symbols[1], result.W_z_symbol, result.network.x_symbol]
+    assert [printer.doprint(s) for s in shown] == expected
+
+
 def test_default_notation_prints_what_the_core_printed() -> None:
     result = collapse([2, 2, 1])
     printer = NetworkLatexPrinter(result.network.entries, Notation())

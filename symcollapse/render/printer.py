@@ -105,7 +105,8 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
     def _named(self, name: str, default: str) -> str:
         """``default`` (sympy's LaTeX for ``name``) with the notation's names for x, W, b, W_z, b_z.
 
-        ``W_2`` and ``W_k`` keep their subscript and take the name chosen for ``W``.
+        ``W_2`` and ``W_k`` keep their subscript and take the name chosen for ``W``. Matrix symbols
+        arrive here too: sympy prints a ``MatrixSymbol`` through ``_print_Symbol``.
         """
         if name in ("x", "W_z", "b_z"):
             return self.notation.latex_name(name)
@@ -115,9 +116,6 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
         if separator and base in ("W", "b"):
             return self.notation.latex_name(base) + default[len(base) :]
         return default
-
-    def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
-        return self._named(expr.name, str(super()._print_MatrixSymbol(expr)))
 
     def _print_MatrixElement(self, expr: sp.MatrixElement) -> str:
         parent = self._print(expr.parent)
