@@ -72,9 +72,9 @@ class Derivation:
         )
 
     def _repr_latex_(self) -> str:
-        from symcollapse.render.latex import render_fragment
+        from symcollapse.render.latex import render_display
 
-        return "$$" + render_fragment(self, environment="aligned") + "$$"
+        return render_display(self)
 
     def _repr_markdown_(self) -> str:
         from symcollapse.render.markdown import render_markdown

@@ -55,14 +55,10 @@ class NumericCollapse:
         return pairs
 
     def _repr_latex_(self) -> str:
-        from symcollapse.render.latex import render_display
-
-        return render_display(derive_values(self))
+        return derive_values(self)._repr_latex_()
 
     def _repr_markdown_(self) -> str:
-        from symcollapse.render.markdown import render_markdown
-
-        return render_markdown(derive_values(self))
+        return derive_values(self)._repr_markdown_()
 
 
 def _expand(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:

@@ -54,14 +54,10 @@ class Regression:
         return self.X.rows
 
     def _repr_latex_(self) -> str:
-        from symcollapse.render.latex import render_display
-
-        return render_display(derive_regression(self))
+        return derive_regression(self)._repr_latex_()
 
     def _repr_markdown_(self) -> str:
-        from symcollapse.render.markdown import render_markdown
-
-        return render_markdown(derive_regression(self))
+        return derive_regression(self)._repr_markdown_()
 
 
 def sample_inputs(dimension: int, samples: int, seed: int) -> sp.ImmutableMatrix:
