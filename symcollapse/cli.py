@@ -197,8 +197,6 @@ def _notation(args: argparse.Namespace) -> Notation:
 def _values(args: argparse.Namespace, default: str | None = None) -> Values | None:
     """The numbers ``--values`` asks for (``default`` when it is not given), or None."""
     source = args.values or default
-    if args.seed is not None and source != "random":
-        raise OptionError("--seed goes with --values random")
     if source is None:
         return None
     if source == "random":
@@ -255,6 +253,8 @@ def _example(args: argparse.Namespace) -> int:
 
 
 def _derive(args: argparse.Namespace) -> int:
+    if args.seed is not None and args.values != "random":
+        raise OptionError("--seed goes with --values random")
     notation = _notation(args)
     values = _values(args)
     stem = _stem(parse_widths(args.widths))
@@ -270,6 +270,8 @@ def _derive(args: argparse.Namespace) -> int:
 def _regress(args: argparse.Namespace) -> int:
     if args.format is None:  # a terminal summary, unless a document was asked for
         args.format = "latex" if args.standalone or args.pdf else "text"
+    if args.format == "json":
+        raise OptionError("regress writes latex, markdown or text, not json")
     notation = _notation(args)
     values = _values(args, default="random")
     assert values is not None  # a default was given
@@ -281,8 +283,6 @@ def _regress(args: argparse.Namespace) -> int:
     if args.gd is not None:
         descent = descend(result, args.gd, learning_rate=args.learning_rate, seed=seed)
         extra[f"{stem}-gd.txt"] = descent.report(args.report_every)
-    if args.format == "json":
-        raise OptionError("regress writes latex, markdown or text, not json")
     return _emit(args, derive_regression(result), notation, stem, "", extra)
 
 

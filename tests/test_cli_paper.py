@@ -70,6 +70,17 @@ def test_values_file_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert (data["W_z"], data["b_z"], data["source"]) == ([["1/2", "1"]], [["5/4"]], "file v.json")
 
 
+def test_regress_with_values_file_and_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v.json"
+    path.write_text('{"weights": [[[1, 2]], [["1/2"]]], "biases": [["0.5"], [1]]}')
+    status, out, _ = _run(capsys, "regress", "2", "1", "1", "--values", str(path), "--seed", "4")
+    assert status == 0
+    assert "W_z = [[1/2, 1]]    [rows 2 to the end of Theta, transposed]" in out
+    assert "Sample 5 inputs with integer entries from -3 to 3 (seed 4)." in out
+
+
 def test_regress_text_and_gd(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ("regress", "2", "3", "1", "--seed", "2", "--gd", "20", "--report-every", "10")
     status, out, _ = _run(capsys, *argv, "--out", str(tmp_path))

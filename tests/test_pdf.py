@@ -15,7 +15,7 @@ from symcollapse.errors import ToolError
 from symcollapse.notation import Notation
 from symcollapse.numeric import collapse_values, derive_values
 from symcollapse.regression import derive_regression, regress
-from symcollapse.render.latex import render_document
+from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.values import random_values
 
 requires_pdflatex = pytest.mark.skipif(
@@ -55,6 +55,16 @@ NOTATIONS = {
 def test_documents_compile(make: object, notation: Notation) -> None:
     document = render_document(make(), notation)  # type: ignore[operator]
     assert pdf.compile_pdf(document, "doc").startswith(b"%PDF")
+
+
+@pytest.mark.latex
+@requires_pdflatex
+@pytest.mark.parametrize("numbered", [False, True])
+def test_fragment_compiles_in_a_minimal_document(numbered: bool) -> None:
+    fragment = render_fragment(_numeric(), Notation(numbered=numbered, entry_style="flat"))
+    document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+    document += fragment + "\n\\end{document}\n"
+    assert pdf.compile_pdf(document, "fragment").startswith(b"%PDF")
 
 
 @pytest.mark.latex
