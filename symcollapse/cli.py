@@ -14,7 +14,7 @@ from symcollapse.files import write_files
 from symcollapse.gradient import DEFAULT_LEARNING_RATE, descend
 from symcollapse.notation import DELIMITERS, ENTRY_STYLES, Notation
 from symcollapse.numeric import collapse_values, derive_values
-from symcollapse.pdf import write_pdf
+from symcollapse.pdf import pdf_files
 from symcollapse.regression import derive_regression, regress
 from symcollapse.render.json import render_json, render_values_json
 from symcollapse.render.latex import render_document, render_fragment
@@ -154,10 +154,10 @@ def _parser() -> _Parser:
         "--gd", type=_positive, metavar="EPOCHS", help="also run gradient descent (numpy floats)"
     )
     regress_cmd.add_argument(
-        "--learning-rate", type=float, default=DEFAULT_LEARNING_RATE, help="for --gd (3e-4)"
+        "--learning-rate", type=float, help=f"for --gd ({DEFAULT_LEARNING_RATE:g})"
     )
     regress_cmd.add_argument(
-        "--report-every", type=_positive, default=1, help="print the --gd distance every N epochs"
+        "--report-every", type=_positive, help="print the --gd distance every N epochs (1)"
     )
     return parser
 
@@ -194,11 +194,8 @@ def _notation(args: argparse.Namespace) -> Notation:
     return notation.renamed(_names(args.names)) if args.names else notation
 
 
-def _values(args: argparse.Namespace, default: str | None = None) -> Values | None:
-    """The numbers ``--values`` asks for (``default`` when it is not given), or None."""
-    source = args.values or default
-    if source is None:
-        return None
+def _values(args: argparse.Namespace, source: str) -> Values:
+    """The numbers ``source`` names: ``random`` (seeded by ``--seed``) or a JSON file."""
     if source == "random":
         return random_values(args.widths, args.seed or 0, max_terms=args.max_terms)
     return load_values(Path(source), args.widths, max_terms=args.max_terms)
@@ -218,9 +215,8 @@ def _emit(
     if (args.standalone or args.pdf) and args.format != "latex":
         raise OptionError("--standalone and --pdf go with --format latex")
     if args.pdf:
-        directory = args.out or Path("output")
-        paths = write_pdf(render_document(derivation, notation), directory, stem, png=args.png)
-        print(*paths, *write_files(directory, extra))
+        files = pdf_files(render_document(derivation, notation), stem, png=args.png)
+        print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
     extension, renderer = FORMATS[args.format]
     if args.standalone:
@@ -256,15 +252,15 @@ def _derive(args: argparse.Namespace) -> int:
     if args.seed is not None and args.values != "random":
         raise OptionError("--seed goes with --values random")
     notation = _notation(args)
-    values = _values(args)
     stem = _stem(parse_widths(args.widths))
-    if values is None:
+    json_wanted = args.format == "json"
+    if args.values is None:
         derivation = derive(args.widths, max_terms=args.max_terms)
-        json_text = _json(derivation) if args.format == "json" else ""
+        json_text = _json(derivation) if json_wanted else ""
         return _emit(args, derivation, notation, stem, json_text, {})
-    numeric = collapse_values(values, max_terms=args.max_terms)
-    derivation = derive_values(numeric)
-    return _emit(args, derivation, notation, stem + "-values", render_values_json(numeric), {})
+    numeric = collapse_values(_values(args, args.values), max_terms=args.max_terms)
+    json_text = render_values_json(numeric) if json_wanted else ""
+    return _emit(args, derive_values(numeric), notation, stem + "-values", json_text, {})
 
 
 def _regress(args: argparse.Namespace) -> int:
@@ -272,17 +268,18 @@ def _regress(args: argparse.Namespace) -> int:
         args.format = "latex" if args.standalone or args.pdf else "text"
     if args.format == "json":
         raise OptionError("regress writes latex, markdown or text, not json")
+    if args.gd is None and (args.learning_rate, args.report_every) != (None, None):
+        raise OptionError("--learning-rate and --report-every go with --gd")
     notation = _notation(args)
-    values = _values(args, default="random")
-    assert values is not None  # a default was given
-    numeric = collapse_values(values, max_terms=args.max_terms)
+    numeric = collapse_values(_values(args, args.values or "random"), max_terms=args.max_terms)
     seed = args.seed or 0
     result = regress(numeric, samples=args.samples, seed=seed, max_terms=args.max_terms)
-    stem = "regress-" + "-".join(map(str, values.widths))
+    stem = "regress-" + "-".join(map(str, numeric.widths))
     extra = {}
     if args.gd is not None:
-        descent = descend(result, args.gd, learning_rate=args.learning_rate, seed=seed)
-        extra[f"{stem}-gd.txt"] = descent.report(args.report_every)
+        rate = args.learning_rate or DEFAULT_LEARNING_RATE
+        descent = descend(result, args.gd, learning_rate=rate, seed=seed)
+        extra[f"{stem}-gd.txt"] = descent.report(args.report_every or 1)
     return _emit(args, derive_regression(result), notation, stem, "", extra)
 
 

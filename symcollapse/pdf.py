@@ -70,12 +70,17 @@ def preview_png(pdf: bytes) -> bytes:
         return png.read_bytes()
 
 
-def write_pdf(tex: str, directory: Path, stem: str, *, png: bool = False) -> list[Path]:
-    """Write ``stem.tex`` and its compiled ``stem.pdf`` (and ``stem.png``) under ``directory``."""
+def pdf_files(tex: str, stem: str, *, png: bool = False) -> dict[str, str | bytes]:
+    """``stem.tex``, its compiled ``stem.pdf`` and optionally ``stem.png``, ready to write."""
     if png:
         _tool("pdftoppm", "--png")  # refuse before the slow compile, not after it
     pdf = compile_pdf(tex, stem)
     files: dict[str, str | bytes] = {f"{stem}.tex": tex, f"{stem}.pdf": pdf}
     if png:
         files[f"{stem}.png"] = preview_png(pdf)
-    return write_files(directory, files)
+    return files
+
+
+def write_pdf(tex: str, directory: Path, stem: str, *, png: bool = False) -> list[Path]:
+    """Write ``stem.tex`` and its compiled ``stem.pdf`` (and ``stem.png``) under ``directory``."""
+    return write_files(directory, pdf_files(tex, stem, png=png))

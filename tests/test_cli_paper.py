@@ -122,6 +122,7 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
         ("regress 2 1 --samples 2", "need at least d_0 + 1 = 3 samples to determine W_z and b_z, "
          "got 2"),
         ("regress 2 1 --format json", "regress writes latex, markdown or text, not json"),
+        ("regress 2 1 --report-every 5", "--learning-rate and --report-every go with --gd"),
         ("regress 2 3 1 --gd 50 --learning-rate 0.9", DIVERGED + "--learning-rate"),
     ],
 )  # fmt: skip
@@ -156,24 +157,20 @@ def test_bad_choices_are_one_line_usage_errors(
 
 @pytest.mark.latex
 @requires_pdflatex
-@pytest.mark.parametrize("command", ["derive", "regress"])
-def test_pdf_and_png(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
-    status, out, _ = _run(
-        capsys,
-        command,
-        "2",
-        "2",
-        "1",
-        "--values",
-        "random",
-        "--pdf",
-        "--png",
-        "--out",
-        str(tmp_path),
-    )
+@pytest.mark.parametrize(
+    ("argv", "stem", "extra"),
+    [
+        ("derive 2 2 1 --values random", "collapse-2-2-1-values", []),
+        ("regress 2 2 1 --gd 5", "regress-2-2-1", ["regress-2-2-1-gd.txt"]),
+    ],
+)
+def test_pdf_and_png(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: str, stem: str, extra: list[str]
+) -> None:
+    status, out, _ = _run(capsys, *argv.split(), "--pdf", "--png", "--out", str(tmp_path))
     assert status == 0
-    stem = "collapse-2-2-1-values" if command == "derive" else "regress-2-2-1"
-    assert out.split() == [str(tmp_path / f"{stem}.{e}") for e in ("tex", "pdf", "png")]
+    names = [f"{stem}.{e}" for e in ("tex", "pdf", "png")] + extra
+    assert out.split() == [str(tmp_path / name) for name in names]
     assert (tmp_path / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
 
 
