@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symcollapse.collapse import Collapse, _product, collapse
+from symcollapse.collapse import Collapse, _expand, _product, collapse
 from symcollapse.derivation import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
 from symcollapse.expressions import output_symbol
@@ -59,10 +59,6 @@ class NumericCollapse:
 
     def _repr_markdown_(self) -> str:
         return derive_values(self)._repr_markdown_()
-
-
-def _expand(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
-    return sp.ImmutableMatrix(matrix.applyfunc(sp.expand))
 
 
 def collapse_values(values: Values, *, max_terms: int = DEFAULT_MAX_TERMS) -> NumericCollapse:

@@ -93,7 +93,10 @@ def regress(
         source = f"{count} inputs with integer entries from {SAMPLE_RANGE[0]} to "
         source += f"{SAMPLE_RANGE[-1]} (seed {seed})"
     else:
-        points = sp.ImmutableMatrix(inputs).applyfunc(sp.Rational)
+        try:
+            points = sp.ImmutableMatrix(inputs).applyfunc(sp.Rational)
+        except (TypeError, ValueError, sp.SympifyError):
+            raise RegressionError("inputs must be rows of exact numbers") from None
         if points.cols != d0:
             raise RegressionError(f"each input must have d_0 = {d0} entries, got {points.cols}")
         source = f"{points.rows} given inputs"

@@ -55,10 +55,12 @@ def test_rank_deficient_design() -> None:
         regress(numeric, inputs=[[0, 0], [1, 1], [2, 2], [-3, -3]])
 
 
-def test_inputs_of_the_wrong_width() -> None:
+def test_inputs_of_the_wrong_width_or_kind() -> None:
     numeric = collapse_values(random_values((2, 1), 0))
     with pytest.raises(RegressionError, match=r"^each input must have d_0 = 2 entries, got 3$"):
         regress(numeric, inputs=[[1, 2, 3]] * 4)
+    with pytest.raises(RegressionError, match=r"^inputs must be rows of exact numbers$"):
+        regress(numeric, inputs=[[1, "a"]] * 4)
 
 
 def test_sample_limits() -> None:
