@@ -121,7 +121,6 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
          "file or directory"),
         ("regress 2 1 --samples 2", "need at least d_0 + 1 = 3 samples to determine W_z and b_z, "
          "got 2"),
-        ("regress 2 1 --format json", "regress writes latex, markdown or text, not json"),
         ("regress 2 1 --report-every 5", "--learning-rate and --report-every go with --gd"),
         ("regress 2 3 1 --gd 50 --learning-rate 0.9", DIVERGED + "--learning-rate"),
     ],
@@ -143,7 +142,11 @@ def test_bad_options_are_one_line_and_exit_2(
 
 @pytest.mark.parametrize(
     "argv",
-    [["derive", "2", "1", "--index-base", "2"], ["derive", "2", "1", "--entry-style", "tensor"]],
+    [
+        ["derive", "2", "1", "--index-base", "2"],
+        ["derive", "2", "1", "--entry-style", "tensor"],
+        ["regress", "2", "1", "--format", "json"],
+    ],
 )
 def test_bad_choices_are_one_line_usage_errors(
     capsys: pytest.CaptureFixture[str], argv: list[str]
