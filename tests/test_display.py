@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from symcollapse.collapse import collapse
 from symcollapse.derivation import derive
 from symcollapse.notation import Notation
-from symcollapse.numeric import collapse_values
+from symcollapse.numeric import collapse_values, derive_values
 from symcollapse.regression import regress
 from symcollapse.render.markdown import render_markdown
-from symcollapse.values import random_values
+from symcollapse.values import load_values, random_values
 
 #: Environments MathJax has without extensions that our displays may use.
 MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
@@ -108,6 +110,15 @@ NOTATIONS = [
 def test_markdown_is_mathjax_safe(notation: Notation, widths: tuple[int, ...]) -> None:
     derivation = derive(widths)
     assert check_markdown(render_markdown(derivation, notation)) == len(derivation.sections)
+
+
+def test_a_dollar_in_a_file_name_does_not_open_mathematics(tmp_path: Path) -> None:
+    path = tmp_path / "cost_$5.json"
+    path.write_text(json.dumps(random_values((2, 1), 0).data()))
+    derivation = derive_values(collapse_values(load_values(path, (2, 1))))
+    markdown = render_markdown(derivation)
+    assert r"(file cost\_\$5.json)" in markdown
+    assert check_markdown(markdown) == len(derivation.sections)
 
 
 def test_the_checker_catches_what_mathjax_lacks() -> None:
