@@ -105,8 +105,8 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
 
     Separate displays, because two ``aligned`` blocks in one display sit side by side.
     """
-    fragment = render_fragment(derivation, notation, environment="aligned")
-    return fragment.replace("\\end{aligned}\n", "\\end{aligned}$$\n$$").join(("$$", "$$"))
+    printer = _printer(derivation, notation or Notation())
+    return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
 
 
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
