@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from symcollapse.collapse import collapse  # noqa: E402
+from symcollapse.collapsing import collapse  # noqa: E402
 from symcollapse.polynomials import compare_routes, variables  # noqa: E402
 from symcollapse.random_check import random_check  # noqa: E402
 from symcollapse.size import term_counts  # noqa: E402

@@ -4,77 +4,103 @@
 >>> c = collapse([2, 3, 3, 1])
 >>> len(c.W_z[0, 0].args), len(c.b_z[0].args)
 (9, 13)
+
+Exports that need sympy or numpy are imported on first use (PEP 562), so that importing the
+package, and ``symcollapse verify``, start without loading them.
 """
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from symcollapse.errors import (
     OptionError,
+    RegressionError,
     SizeLimitError,
     SpecError,
     SymcollapseError,
+    ToolError,
     VerificationError,
 )
 from symcollapse.notation import Notation
 from symcollapse.verify import Verification, verify
 
 if TYPE_CHECKING:
-    from symcollapse.collapse import Collapse, collapse
+    from symcollapse.collapsing import Collapse, collapse
     from symcollapse.derivation import Derivation, Section, Step, derive
+    from symcollapse.gradient import Descent, descend
+    from symcollapse.numeric import NumericCollapse, collapse_values, derive_values
+    from symcollapse.proof import Proof, prove
+    from symcollapse.regression import Regression, derive_regression, regress
+    from symcollapse.values import Values, load_values, parse_values, random_values
 
-#: Exports that need sympy, imported on first use so that ``symcollapse verify`` starts fast.
+#: Export name -> the module that defines it, imported when the name is first used.
 _LAZY = {
-    "Collapse": "symcollapse.collapse",
-    "collapse": "symcollapse.collapse",
+    "Collapse": "symcollapse.collapsing",
+    "collapse": "symcollapse.collapsing",
     "Derivation": "symcollapse.derivation",
     "Section": "symcollapse.derivation",
     "Step": "symcollapse.derivation",
     "derive": "symcollapse.derivation",
+    "Descent": "symcollapse.gradient",
+    "descend": "symcollapse.gradient",
+    "NumericCollapse": "symcollapse.numeric",
+    "collapse_values": "symcollapse.numeric",
+    "derive_values": "symcollapse.numeric",
+    "Proof": "symcollapse.proof",
+    "prove": "symcollapse.proof",
+    "Regression": "symcollapse.regression",
+    "derive_regression": "symcollapse.regression",
+    "regress": "symcollapse.regression",
+    "Values": "symcollapse.values",
+    "load_values": "symcollapse.values",
+    "parse_values": "symcollapse.values",
+    "random_values": "symcollapse.values",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'symcollapse' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'symcollapse' has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 
-class _Package(ModuleType):
-    """Keeps ``symcollapse.collapse`` the function once its submodule is imported.
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
-    Python sets a package attribute to every submodule it loads, so a later
-    ``import symcollapse.collapse`` would replace the exported function by the module; with
-    eager imports the function was bound afterwards and won, and this keeps it that way.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Collapse",
     "Derivation",
+    "Descent",
     "Notation",
+    "NumericCollapse",
     "OptionError",
+    "Proof",
+    "Regression",
+    "RegressionError",
     "Section",
     "SizeLimitError",
     "SpecError",
     "Step",
     "SymcollapseError",
+    "ToolError",
+    "Values",
     "Verification",
     "VerificationError",
     "collapse",
+    "collapse_values",
     "derive",
+    "derive_regression",
+    "derive_values",
+    "descend",
+    "load_values",
+    "parse_values",
+    "prove",
+    "random_values",
+    "regress",
     "verify",
 ]

@@ -13,7 +13,7 @@ from typing import Literal
 
 import sympy as sp
 
-from symcollapse.collapse import Collapse, collapse
+from symcollapse.collapsing import Collapse, collapse
 from symcollapse.errors import VerificationError
 from symcollapse.expressions import Activation, output_symbol, with_identity_activations
 from symcollapse.network import Entry
@@ -76,9 +76,9 @@ class Derivation:
         )
 
     def _repr_latex_(self) -> str:
-        from symcollapse.render.latex import render_fragment
+        from symcollapse.render.latex import render_display
 
-        return "$$" + render_fragment(self, environment="aligned") + "$$"
+        return render_display(self)
 
     def _repr_markdown_(self) -> str:
         from symcollapse.render.markdown import render_markdown

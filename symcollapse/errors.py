@@ -21,3 +21,11 @@ class SizeLimitError(SymcollapseError):
 
 class VerificationError(SymcollapseError):
     """An identity that must hold did not; this is a bug in symcollapse, never bad input."""
+
+
+class ToolError(SymcollapseError):
+    """An external program symcollapse calls (pdflatex, pdftoppm) is missing or failed."""
+
+
+class RegressionError(SymcollapseError, ValueError):
+    """Least squares cannot recover ``W_z``, ``b_z``: too few samples or a rank-deficient design."""

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def write_files(directory: Path, contents: Mapping[str, str]) -> list[Path]:
-    """Write ``{file name: text}`` under ``directory``; each file appears whole or not at all.
+def write_files(directory: Path, contents: Mapping[str, str | bytes]) -> list[Path]:
+    """Write ``{file name: text or bytes}`` under ``directory``; each appears whole or not at all.
 
     Every file is first written to a temporary file in the same directory and only then renamed
     into place, so a failure while writing leaves the earlier outputs untouched.
@@ -19,8 +19,8 @@ def write_files(directory: Path, contents: Mapping[str, str]) -> list[Path]:
     try:
         for name, text in contents.items():
             fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:  # bytes as they are: "\n" line ends everywhere
+                handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             os.chmod(temp, 0o644)  # mkstemp makes 0600; outputs are ordinary readable files
             staged.append((Path(temp), directory / name))
         for temp, final in staged:

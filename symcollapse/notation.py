@@ -2,12 +2,89 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from symcollapse.errors import OptionError
 
 DELIMITERS = ("bmatrix", "pmatrix")
+
+#: ``entry_style`` name -> how entry (i, j) of the weight matrix of layer k is written.
+ENTRY_STYLES = {"paren": "w^{(k)}_{ij}", "upper": "W^{k}_{ij}", "flat": "W_{k,ij}"}
+
+#: Greek letters LaTeX has commands for; a name spelled like one is written ``\\theta``.
+GREEK = frozenset(
+    {
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+    }
+)
+
+#: Roles a user can rename, with the ``Notation`` field that holds each name.
+NAME_FIELDS = {"x": "x_name", "W": "W_name", "b": "b_name", "W_z": "W_z_name", "b_z": "b_z_name"}
+
+#: Roles whose name is followed by an index (``W_{1}``, ``x_{1}``): no subscript of their own.
+INDEXED_ROLES = ("x", "W", "b")
+
+_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
+
+
+def _word_latex(word: str) -> str:
+    """One letter stays italic, a Greek name becomes its command, longer words go upright."""
+    if len(word) == 1 or word.isdigit():
+        return word
+    if word in GREEK:
+        return "\\" + word
+    return f"\\mathrm{{{word}}}"
+
+
+def name_latex(name: str) -> str:
+    """LaTeX for a name that :class:`Notation` accepted (``W_eff`` -> ``W_{\\mathrm{eff}}``)."""
+    base, _, sub = name.partition("_")
+    return _word_latex(base) + (f"_{{{_word_latex(sub)}}}" if sub else "")
+
+
+def _check_name(role: str, name: object) -> None:
+    indexed = role in INDEXED_ROLES
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or (indexed and "_" in name):
+        shape = "letters" if indexed else "letters, optionally _ and a subscript of letters/digits"
+        raise OptionError(
+            f"name for {role} must be {shape} (Greek names such as theta allowed), got {name!r}; "
+            "LaTeX commands and special characters are refused, not passed through"
+        )
 
 
 @dataclass(frozen=True)
@@ -17,12 +94,24 @@ class Notation:
     ``delimiter``: matrix environment (``bmatrix`` or ``pmatrix``);
     ``index_base``: 1 (mathematics) or 0 (code) for entry indices shown to the reader;
     ``line_width``: printed width, in letters, of one line before a long sum is broken (scripts
-    count 0.6; 60 fits an A4 page with 2 cm margins, use about 30 for a two-column paper).
+    count 0.6; 60 fits an A4 page with 2 cm margins, use about 30 for a two-column paper);
+    ``entry_style``: ``paren`` (``w^{(k)}_{ij}``), ``upper`` (``W^{k}_{ij}``) or ``flat``
+    (``W_{k,ij}``); ``paren`` writes entries with the lower-case weight letter;
+    ``x_name`` ... ``b_z_name``: the symbols shown for ``x``, ``W``, ``b``, ``W_z``, ``b_z``
+    (letters or Greek names; never raw LaTeX, so a name cannot break the document);
+    ``numbered``: number the equations of LaTeX output (``align`` instead of ``align*``).
     """
 
     delimiter: str = "bmatrix"
     index_base: int = 1
     line_width: int = 60
+    entry_style: str = "paren"
+    x_name: str = "x"
+    W_name: str = "W"
+    b_name: str = "b"
+    W_z_name: str = "W_z"
+    b_z_name: str = "b_z"
+    numbered: bool = False
 
     def __post_init__(self) -> None:
         if self.delimiter not in DELIMITERS:
@@ -30,12 +119,32 @@ class Notation:
                 f"unknown matrix delimiter {self.delimiter!r}; "
                 f"choose one of {', '.join(DELIMITERS)}"
             )
-        if self.index_base not in (0, 1):
+        if self.index_base not in (0, 1) or isinstance(self.index_base, bool):
             raise OptionError(f"index base must be 0 or 1, got {self.index_base!r}")
         if not isinstance(self.line_width, int) or not 10 <= self.line_width <= 1000:
             raise OptionError(
                 f"line width must be an integer from 10 to 1000, got {self.line_width!r}"
             )
+        if self.entry_style not in ENTRY_STYLES:
+            styles = ", ".join(f"{k} ({v})" for k, v in ENTRY_STYLES.items())
+            raise OptionError(f"unknown entry style {self.entry_style!r}; choose one of {styles}")
+        if not isinstance(self.numbered, bool):
+            raise OptionError(f"numbered must be True or False, got {self.numbered!r}")
+        names = self.names
+        for role, name in names.items():
+            _check_name(role, name)
+        if len(set(names.values())) < len(names):
+            shown = ", ".join(f"{role}={name}" for role, name in names.items())
+            raise OptionError(f"the names must all differ, got {shown}")
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Role (``x``, ``W``, ``b``, ``W_z``, ``b_z``) -> the name shown for it."""
+        return {role: getattr(self, field) for role, field in NAME_FIELDS.items()}
+
+    def latex_name(self, role: str) -> str:
+        """The LaTeX for the name of ``role`` (``W`` -> ``W``, ``W_z`` -> ``W_{z}``)."""
+        return name_latex(self.names[role])
 
     def merged(self, **options: Any) -> Notation:
         """A copy with ``options`` changed; unknown names are an error, never ignored."""
@@ -46,3 +155,12 @@ class Notation:
                 f"unknown notation option {unknown[0]!r}; known: {', '.join(sorted(known))}"
             )
         return replace(self, **options)
+
+    def renamed(self, names: dict[str, str]) -> Notation:
+        """A copy with the names of some roles (``{"W": "A"}``) changed; unknown roles refused."""
+        unknown = sorted(set(names) - set(NAME_FIELDS))
+        if unknown:
+            raise OptionError(
+                f"unknown name {unknown[0]!r} to rename; known: {', '.join(NAME_FIELDS)}"
+            )
+        return self.merged(**{NAME_FIELDS[role]: name for role, name in names.items()})

@@ -7,7 +7,7 @@ import sys
 import pytest
 import sympy as sp
 
-from symcollapse.cli import main
+from symcollapse.cli import COMMANDS, main
 
 
 def _error_line(capsys) -> str:
@@ -80,8 +80,9 @@ def test_verify_reports_what_was_checked(capsys):
         ),
         (
             ["frobnicate"],
-            "symcollapse: error: argument COMMAND: invalid choice: 'frobnicate' "
-            "(choose from 'example', 'derive', 'verify', 'prove')",
+            "symcollapse: error: argument COMMAND: invalid choice: 'frobnicate' (choose from "
+            + ", ".join(f"'{name}'" for name in COMMANDS)
+            + ")",
         ),
         ([], "symcollapse: error: the following arguments are required: COMMAND"),
         (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),

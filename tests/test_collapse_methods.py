@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.collapse import METHODS, collapse
+from symcollapse.collapsing import METHODS, collapse
 from symcollapse.errors import OptionError
 
 SHAPES = [

@@ -5,7 +5,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcollapse import derive
-from symcollapse.collapse import collapse
+from symcollapse.collapsing import collapse
 from symcollapse.derivation import derive_collapse
 from symcollapse.expressions import with_identity_activations
 

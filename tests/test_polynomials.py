@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.collapse import collapse
+from symcollapse.collapsing import collapse
 from symcollapse.errors import VerificationError
 from symcollapse.network import build_network
 from symcollapse.polynomials import (

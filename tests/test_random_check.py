@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from symcollapse import random_check as rc
-from symcollapse.collapse import collapse
+from symcollapse.collapsing import collapse
 from symcollapse.errors import OptionError, SizeLimitError
 
 

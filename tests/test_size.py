@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symcollapse.collapse import collapse
+from symcollapse.collapsing import collapse
 from symcollapse.errors import SizeLimitError
 from symcollapse.size import check_size, term_counts
 

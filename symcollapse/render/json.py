@@ -7,7 +7,8 @@ from typing import Any
 
 import sympy as sp
 
-from symcollapse.collapse import Collapse
+from symcollapse.collapsing import Collapse
+from symcollapse.numeric import NumericCollapse
 from symcollapse.render.printer import NetworkStrPrinter
 
 
@@ -40,3 +41,19 @@ def collapse_data(result: Collapse) -> dict[str, Any]:
 
 def render_json(result: Collapse) -> str:
     return json.dumps(collapse_data(result), indent=2) + "\n"
+
+
+def render_values_json(result: NumericCollapse) -> str:
+    """The numbers and the collapsed ``W_z``, ``b_z`` as exact rationals written as strings."""
+
+    def rows(matrix: sp.MatrixBase) -> list[list[str]]:
+        return [[str(e) for e in matrix.row(i)] for i in range(matrix.rows)]
+
+    data = {
+        "widths": list(result.widths),
+        "source": result.values.source,
+        **result.values.data(),
+        "W_z": rows(result.W_z),
+        "b_z": rows(result.b_z),
+    }
+    return json.dumps(data, indent=2) + "\n"

@@ -76,20 +76,43 @@ def step_rows(laid: StepLines, reason: str) -> list[str]:
 
 def _block(section: Section, printer: NetworkLatexPrinter, environment: str) -> str:
     width = printer.notation.line_width
+    numbered = environment == "align"
     rows: list[str] = []
     for step in section.steps:
         laid = layout(step, printer, width)
-        rows += step_rows(laid, math_text(laid.reason, printer))
+        step_lines = step_rows(laid, math_text(laid.reason, printer))
+        if numbered:  # one number per step, on its last line
+            step_lines = [row + r" \notag" for row in step_lines[:-1]] + step_lines[-1:]
+        rows += step_lines
     body = " \\\\\n".join(rows)
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
 
 
+def _display(notation: Notation) -> str:
+    """The display environment for a document: numbered ``align`` or unnumbered ``align*``."""
+    return "align" if notation.numbered else "align*"
+
+
 def render_fragment(
-    derivation: Derivation, notation: Notation | None = None, environment: str = "align*"
+    derivation: Derivation, notation: Notation | None = None, environment: str | None = None
 ) -> str:
-    """All steps as consecutive display blocks (needs amsmath), ready for ``\\input``."""
+    """All steps as consecutive display blocks (needs amsmath), ready for ``\\input``.
+
+    ``environment`` defaults to ``align`` or ``align*`` as ``notation.numbered`` says.
+    """
+    notation = notation or Notation()
+    printer = _printer(derivation, notation)
+    chosen = environment or _display(notation)
+    return "\n".join(_block(s, printer, chosen) for s in derivation.sections)
+
+
+def render_display(derivation: Derivation, notation: Notation | None = None) -> str:
+    """One ``$$...$$`` display per section, for notebooks (Jupyter's ``_repr_latex_``).
+
+    Separate displays, because two ``aligned`` blocks in one display sit side by side.
+    """
     printer = _printer(derivation, notation or Notation())
-    return "\n".join(_block(s, printer, environment) for s in derivation.sections)
+    return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
 
 
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
@@ -107,7 +130,7 @@ def render_document(derivation: Derivation, notation: Notation | None = None) ->
     for section in derivation.sections:
         parts.append(f"\\section*{{{escape_text(section.title)}}}")
         parts.append(text(section.intro, printer))
-        parts.append(_block(section, printer, "align*"))
+        parts.append(_block(section, printer, _display(printer.notation)))
         parts.append("")
     parts.append("\\end{document}\n")
     return "\n".join(parts)

@@ -11,8 +11,8 @@ from symcollapse.render.latex import math_text, step_rows
 from symcollapse.render.lines import layout
 from symcollapse.render.printer import NetworkLatexPrinter
 
-#: Characters Markdown would read as markup in prose.
-MARKDOWN_ESCAPES = {c: "\\" + c for c in "\\`*_[]<>#|"}
+#: Characters Markdown (or MathJax, for ``$``) would read as markup in prose.
+MARKDOWN_ESCAPES = {c: "\\" + c for c in "\\`*_[]<>#|$"}
 
 
 def _escape(text: str) -> str:

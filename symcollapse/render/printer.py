@@ -20,8 +20,12 @@ from symcollapse.expressions import Activation
 from symcollapse.network import Entry
 from symcollapse.notation import Notation
 
-#: Matrix-level names that need more than sympy's default ``W_1 -> W_{1}``.
-MATRIX_NAMES = {"f(x)": "f(x)", "W_z": "W_{z}", "b_z": "b_{z}"}
+#: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
+ENTRY_FORMS = {
+    "paren": "{letter}^{{({layer})}}_{{{index}}}",
+    "upper": "{letter}^{{{layer}}}_{{{index}}}",
+    "flat": "{letter}_{{{layer},{index}}}",
+}
 
 
 def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ...]:
@@ -31,7 +35,7 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
     constants last) and, within a group, ordered by their factors from the outer layer inward.
     """
     factors = sorted(entries[s].sort_key for s in term.free_symbols if s in entries)
-    innermost = factors[-1][0] if factors else -math.inf
+    innermost = factors[-1][0] if factors else -math.inf  # constants after every b_k
     return (-innermost, tuple(factors), sp.default_sort_key(term))
 
 
@@ -95,16 +99,33 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         entry = self.entries.get(expr)
         if entry is None:
-            return str(super()._print_Symbol(expr, style=style))
+            return self._named(expr.name, str(super()._print_Symbol(expr, style=style)))
         if entry.kind == "x":
-            return f"x_{{{self._index(entry.row)}}}"
-        if entry.kind == "b":
-            return f"b^{{({entry.layer})}}_{{{self._index(entry.row)}}}"
-        comma = ("W", entry.layer) in self._comma
-        return f"w^{{({entry.layer})}}_{{{self._index(entry.row, entry.col, comma=comma)}}}"
+            return f"{self.notation.latex_name('x')}_{{{self._index(entry.row)}}}"
+        letter = self.notation.latex_name(entry.kind)
+        if entry.kind == "W" and self.notation.entry_style == "paren" and len(letter) == 1:
+            letter = letter.lower()  # w^{(k)}_{ij}: entries of W in the lower-case letter
+        indices = (entry.row,) if entry.kind == "b" else (entry.row, entry.col)
+        comma = (entry.kind, entry.layer) in self._comma
+        form = ENTRY_FORMS[self.notation.entry_style]
+        return form.format(
+            letter=letter, layer=entry.layer, index=self._index(*indices, comma=comma)
+        )
 
-    def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
-        return MATRIX_NAMES.get(expr.name) or str(super()._print_MatrixSymbol(expr))
+    def _named(self, name: str, default: str) -> str:
+        """``default`` (sympy's LaTeX for ``name``) with the notation's names for x, W, b, W_z, b_z.
+
+        ``W_2`` and ``W_k`` keep their subscript and take the name chosen for ``W``. Matrix symbols
+        arrive here too: sympy prints a ``MatrixSymbol`` through ``_print_Symbol``.
+        """
+        if name in ("x", "W_z", "b_z"):
+            return self.notation.latex_name(name)
+        if name == "f(x)":
+            return f"f({self.notation.latex_name('x')})"
+        base, separator, _ = name.partition("_")
+        if separator and base in ("W", "b"):
+            return self.notation.latex_name(base) + default[len(base) :]
+        return default
 
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)

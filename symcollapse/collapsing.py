@@ -102,9 +102,13 @@ class Collapse:
 
     def _repr_latex_(self) -> str:
         from symcollapse.derivation import derive_collapse
-        from symcollapse.render.latex import render_fragment
 
-        return "$$" + render_fragment(derive_collapse(self), environment="aligned") + "$$"
+        return derive_collapse(self)._repr_latex_()
+
+    def _repr_markdown_(self) -> str:
+        from symcollapse.derivation import derive_collapse
+
+        return derive_collapse(self)._repr_markdown_()
 
 
 def _product(factors: Sequence[sp.MatrixExpr]) -> sp.MatrixExpr:

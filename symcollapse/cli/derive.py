@@ -1,0 +1,37 @@
+"""``symcollapse derive D0 ... Dn``: the derivation for any widths, symbolic or with numbers."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from symcollapse.cli.output import emit, json_of, notation_from, stem
+from symcollapse.derivation import derive
+from symcollapse.errors import OptionError
+from symcollapse.numeric import collapse_values, derive_values
+from symcollapse.progress import Progress
+from symcollapse.render.json import render_values_json
+from symcollapse.spec import parse_widths
+from symcollapse.values import Values, load_values, random_values
+
+
+def values_from(args: argparse.Namespace, source: str) -> Values:
+    """The numbers ``source`` names: ``random`` (seeded by ``--seed``) or a JSON file."""
+    if source == "random":
+        return random_values(args.widths, args.seed or 0, max_terms=args.max_terms)
+    return load_values(Path(source), args.widths, max_terms=args.max_terms)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.seed is not None and args.values != "random":
+        raise OptionError("--seed goes with --values random")
+    notation = notation_from(args)
+    name = stem("collapse", parse_widths(args.widths))
+    json_wanted = args.format == "json"
+    if args.values is None:
+        with Progress("expanding") as progress:
+            derivation = derive(args.widths, max_terms=args.max_terms, progress=progress)
+        return emit(args, derivation, notation, name, json_of(derivation) if json_wanted else None)
+    numeric = collapse_values(values_from(args, args.values), max_terms=args.max_terms)
+    json_text = render_values_json(numeric) if json_wanted else None
+    return emit(args, derive_values(numeric), notation, name + "-values", json_text)

@@ -1,0 +1,103 @@
+"""What the document-producing commands share: notation from options, formats, writing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from symcollapse.derivation import Derivation
+from symcollapse.errors import OptionError
+from symcollapse.files import write_files
+from symcollapse.notation import Notation
+from symcollapse.pdf import pdf_files
+from symcollapse.render.json import render_json
+from symcollapse.render.latex import render_document, render_fragment
+from symcollapse.render.markdown import render_markdown
+from symcollapse.render.text import render_text
+
+Renderer = Callable[[Derivation, Notation], str]
+
+#: ``--format`` name -> (file extension, renderer).
+FORMATS: dict[str, tuple[str, Renderer]] = {
+    "latex": ("tex", render_fragment),
+    "markdown": ("md", render_markdown),
+    "json": ("json", lambda derivation, notation: json_of(derivation)),
+    "text": ("txt", render_text),
+}
+
+#: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
+TYPESET_OPTIONS = ("delimiter", "entry_style", "index_base", "numbered", "line_width")
+
+
+def json_of(derivation: Derivation) -> str:
+    """The collapse behind ``derivation`` as JSON; a general proof has none."""
+    if derivation.collapse is None:
+        raise OptionError("JSON output needs a concrete collapse (widths), not a general proof")
+    return render_json(derivation.collapse)
+
+
+def stem(prefix: str, widths: Sequence[int]) -> str:
+    """File name stem such as ``collapse-2-3-3-1``."""
+    return "-".join([prefix, *map(str, widths)])
+
+
+def _names(text: str) -> dict[str, str]:
+    """``"x=u,W=A"`` -> ``{"x": "u", "W": "A"}``; the names themselves are checked by Notation."""
+    names = {}
+    for item in text.split(","):
+        role, separator, name = item.partition("=")
+        if not separator:
+            raise OptionError(f"--names takes ROLE=NAME pairs separated by commas, got {item!r}")
+        names[role.strip()] = name.strip()
+    return names
+
+
+def notation_from(args: argparse.Namespace) -> Notation:
+    """The notation the options ask for; ``--format json|text`` refuses them, never ignores them."""
+    given = {name: getattr(args, name) for name in TYPESET_OPTIONS}
+    given = {name: value for name, value in given.items() if value is not None}
+    fmt = getattr(args, "format", "latex")
+    if fmt in ("json", "text") and (given or args.names):
+        raise OptionError(f"notation options apply to latex and markdown output, not {fmt}")
+    if args.numbered and fmt == "markdown":
+        raise OptionError("--numbered applies to LaTeX output (MathJax's aligned has no numbers)")
+    notation = Notation().merged(**given)
+    return notation.renamed(_names(args.names)) if args.names else notation
+
+
+def emit(
+    args: argparse.Namespace,
+    derivation: Derivation,
+    notation: Notation,
+    name: str,
+    json_text: str | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> int:
+    """Write ``derivation`` (and ``extra`` files) as ``--format``, ``--standalone``, ``--pdf`` say.
+
+    Everything goes to stdout, or, with ``--out`` (or ``--pdf``), into files written all at once.
+    """
+    extra = dict(extra or {})
+    pdf = getattr(args, "pdf", False)
+    if getattr(args, "png", False) and not pdf:
+        raise OptionError("--png goes with --pdf")
+    if (args.standalone or pdf) and args.format != "latex":
+        raise OptionError(f"{'--pdf' if pdf else '--standalone'} goes with --format latex")
+    if pdf:
+        files = pdf_files(render_document(derivation, notation), name, png=args.png)
+        print(*write_files(args.out or Path("output"), {**files, **extra}))
+        return 0
+    extension, renderer = FORMATS[args.format]
+    if args.standalone:
+        text = render_document(derivation, notation)
+    elif json_text is not None and args.format == "json":
+        text = json_text
+    else:
+        text = renderer(derivation, notation)
+    if args.out is None:
+        sys.stdout.write("\n".join([text, *extra.values()]) if extra else text)
+    else:
+        print(*write_files(args.out, {f"{name}.{extension}": text, **extra}))
+    return 0

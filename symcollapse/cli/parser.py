@@ -1,0 +1,164 @@
+"""Every command's arguments, in one place; imports nothing heavy (no sympy, no numpy)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+from symcollapse.notation import DELIMITERS, ENTRY_STYLES
+from symcollapse.random_check import DEFAULT_TRIALS
+from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.verify import DEFAULT_EXACT_MAX_TERMS, METHODS
+
+#: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
+DERIVE_FORMATS = ("json", "latex", "markdown", "text")
+DOCUMENT_FORMATS = ("latex", "markdown", "text")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def positive(text: str) -> int:
+    """argparse type: an integer >= 1, with a one-line message otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _limit(default: int, what: str) -> Parser:
+    limit = Parser(add_help=False)
+    limit.add_argument(
+        "--max-terms",
+        type=positive,
+        default=default,
+        help=f"{what} (default {default:,})",
+    )
+    return limit
+
+
+def _typeset() -> Parser:
+    """Notation options for LaTeX and Markdown; unset ones keep the Notation defaults."""
+    typeset = Parser(add_help=False)
+    group = typeset.add_argument_group("notation (LaTeX and Markdown output)")
+    group.add_argument("--delimiter", choices=DELIMITERS, help="matrix brackets (bmatrix)")
+    group.add_argument(
+        "--entry-style",
+        choices=sorted(ENTRY_STYLES),
+        help="weight entries: " + ", ".join(f"{k} {v}" for k, v in ENTRY_STYLES.items()),
+    )
+    group.add_argument("--index-base", type=int, choices=(0, 1), help="first entry index (1)")
+    group.add_argument(
+        "--names",
+        metavar="ROLE=NAME,...",
+        help="rename x, W, b, W_z, b_z, e.g. x=u,W=A,W_z=A_eff (letters or Greek names only)",
+    )
+    group.add_argument("--numbered", action="store_true", default=None, help="number equations")
+    group.add_argument("--line-width", type=positive, help="break sums wider than this (60)")
+    return typeset
+
+
+def _numbers() -> Parser:
+    numbers = Parser(add_help=False)
+    numbers.add_argument(
+        "--values",
+        metavar="random|FILE",
+        help='exact numbers: "random" (with --seed) or a JSON file {"weights": [...], '
+        '"biases": [...]}',
+    )
+    numbers.add_argument("--seed", type=int, help="seed for random numbers and samples (0)")
+    return numbers
+
+
+def _document(formats: tuple[str, ...], default: str | None, pdf: bool = True) -> Parser:
+    """``--format``, ``--standalone``, ``--out`` and (optionally) ``--pdf``/``--png``."""
+    document = Parser(add_help=False)
+    document.add_argument("--format", choices=formats, default=default)
+    document.add_argument(
+        "--standalone", action="store_true", help="a complete LaTeX document (with --format latex)"
+    )
+    document.add_argument("--out", type=Path, help="write files under this directory")
+    if pdf:
+        document.add_argument("--pdf", action="store_true", help="compile with pdflatex")
+        document.add_argument("--png", action="store_true", help="with --pdf: a PNG of page 1")
+    return document
+
+
+def _widths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("widths", nargs="+", metavar="D", help="widths d_0 d_1 ... d_n")
+
+
+def build_parser() -> Parser:
+    """The ``symcollapse`` parser with every subcommand."""
+    parser = Parser(
+        prog="symcollapse",
+        description="Collapse identity-activation networks to W_z x + b_z, with derivations.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    expansion = _limit(DEFAULT_MAX_TERMS, "refuse expansions with more monomials than this")
+    typeset, numbers = _typeset(), _numbers()
+
+    example = commands.add_parser(
+        "example",
+        parents=[expansion, typeset],
+        help="the 2-3-3-1 example: .tex, .md and .json files",
+    )
+    example.add_argument("--out", type=Path, default=Path("output"), help="directory (output/)")
+
+    derive = commands.add_parser(
+        "derive",
+        parents=[expansion, typeset, numbers, _document(DERIVE_FORMATS, "latex")],
+        help="derivation for any widths",
+    )
+    _widths(derive)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[_limit(DEFAULT_EXACT_MAX_TERMS, "most monomials to expand exactly")],
+        help="check f(x) = W_z x + b_z",
+    )
+    _widths(verify)
+    verify.add_argument(
+        "--method",
+        choices=METHODS,
+        default="auto",
+        help="exact expansion, random points, the induction proof, or auto (exact when the "
+        "term count is within --max-terms, else random)",
+    )
+    verify.add_argument(
+        "--trials", type=positive, default=DEFAULT_TRIALS, help="random points (default 3)"
+    )
+    verify.add_argument("--seed", type=int, help="seed for the random points")
+
+    prove = commands.add_parser(
+        "prove",
+        parents=[_document(DOCUMENT_FORMATS, "latex", pdf=False)],
+        help="proof by induction for all depths and widths",
+    )
+    prove.add_argument(
+        "--instances", type=positive, help="check the closed forms at depths 1..N (default 6)"
+    )
+
+    regress = commands.add_parser(
+        "regress",
+        parents=[expansion, typeset, numbers, _document(DOCUMENT_FORMATS, None)],
+        help="recover W_z, b_z from samples by exact least squares",
+    )
+    _widths(regress)
+    regress.add_argument("--samples", type=positive, help="number of samples (d_0 + 3)")
+    regress.add_argument(
+        "--gd", type=positive, metavar="EPOCHS", help="also run gradient descent (numpy floats)"
+    )
+    regress.add_argument("--learning-rate", type=float, help="step size for --gd")
+    regress.add_argument(
+        "--report-every", type=positive, help="print the --gd distance every N epochs (1)"
+    )
+    return parser

@@ -1,0 +1,30 @@
+"""``symcollapse regress D0 ... Dn``: recover W_z, b_z from samples by exact least squares."""
+
+from __future__ import annotations
+
+import argparse
+
+from symcollapse.cli.derive import values_from
+from symcollapse.cli.output import emit, notation_from, stem
+from symcollapse.errors import OptionError
+from symcollapse.gradient import DEFAULT_LEARNING_RATE, descend
+from symcollapse.numeric import collapse_values
+from symcollapse.regression import derive_regression, regress
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format is None:  # a terminal summary, unless a document was asked for
+        args.format = "latex" if args.standalone or args.pdf else "text"
+    if args.gd is None and (args.learning_rate, args.report_every) != (None, None):
+        raise OptionError("--learning-rate and --report-every go with --gd")
+    notation = notation_from(args)
+    numeric = collapse_values(values_from(args, args.values or "random"), max_terms=args.max_terms)
+    seed = args.seed or 0
+    result = regress(numeric, samples=args.samples, seed=seed, max_terms=args.max_terms)
+    name = stem("regress", numeric.widths)
+    extra = {}
+    if args.gd is not None:
+        rate = args.learning_rate or DEFAULT_LEARNING_RATE
+        descent = descend(result, args.gd, learning_rate=rate, seed=seed)
+        extra[f"{name}-gd.txt"] = descent.report(args.report_every or 1)
+    return emit(args, derive_regression(result), notation, name, extra=extra)

@@ -1,0 +1,22 @@
+"""``symcollapse verify D0 ... Dn``: check f(x) = W_z x + b_z (exact, random points, proof)."""
+
+from __future__ import annotations
+
+import argparse
+
+from symcollapse.progress import Progress
+from symcollapse.verify import verify
+
+
+def run(args: argparse.Namespace) -> int:
+    with Progress("expanding") as progress:
+        result = verify(
+            args.widths,
+            method=args.method,
+            max_terms=args.max_terms,
+            trials=args.trials,
+            seed=args.seed,
+            progress=progress,
+        )
+    print(result.summary())
+    return 0 if result.holds else 1

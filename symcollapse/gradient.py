@@ -1,0 +1,95 @@
+"""Gradient descent on the deep linear network (numpy floats), beside the exact regression.
+
+It trains every ``W_k`` and ``b_k`` of a freshly initialised network of the same widths on the
+regression's samples (full batch, mean squared error) and records, after each epoch, the distance
+between the trained network's end-to-end map and the exact ``W_z``, ``b_z``: it shrinks towards
+zero, but only approximately and only after many epochs, which is the point of the comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from symcollapse.errors import OptionError
+from symcollapse.regression import Regression
+
+#: Default step size: small enough for the pencil-sized numbers of ``--values random``.
+DEFAULT_LEARNING_RATE = 3e-4
+
+
+@dataclass(frozen=True)
+class Descent:
+    """Per-epoch distance ``||[b, W] - [b_z, W_z]||_F`` of the trained end-to-end map."""
+
+    learning_rate: float
+    distances: tuple[float, ...]
+
+    def report(self, every: int = 1) -> str:
+        """One line per ``every`` epochs (and the last), for a terminal or a text file."""
+        last = len(self.distances)
+        lines = [
+            f"epoch {epoch}: distance {distance:.6g}"
+            for epoch, distance in enumerate(self.distances, start=1)
+            if epoch % every == 0 or epoch == last
+        ]
+        head = f"gradient descent (floats, learning rate {self.learning_rate:g}): distance of "
+        head += "the trained end-to-end map [b, W] from the exact [b_z, W_z], Frobenius norm"
+        return "\n".join([head, *lines]) + "\n"
+
+
+def _end_to_end(
+    weights: list[np.ndarray], biases: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    W, b = weights[0], biases[0]
+    for W_k, b_k in zip(weights[1:], biases[1:], strict=True):
+        W, b = W_k @ W, W_k @ b + b_k
+    return W, b
+
+
+def descend(
+    regression: Regression,
+    epochs: int,
+    *,
+    learning_rate: float = DEFAULT_LEARNING_RATE,
+    seed: int = 0,
+) -> Descent:
+    """Train the deep network by full-batch gradient descent for ``epochs`` epochs.
+
+    Raises :class:`OptionError` when the iteration diverges (non-finite distance), naming the
+    epoch, so the caller can lower ``learning_rate``.
+    """
+    if epochs < 1:
+        raise OptionError(f"the number of epochs must be positive, got {epochs}")
+    if not 0 < learning_rate < 1:
+        raise OptionError(f"the learning rate must be between 0 and 1, got {learning_rate}")
+    d = regression.numeric.widths
+    X = np.array(regression.X[:, 1:].tolist(), dtype=float)
+    Y = np.array(regression.Y.tolist(), dtype=float)
+    target_W = np.array(regression.W_z.tolist(), dtype=float)
+    target_b = np.array(regression.b_z.tolist(), dtype=float)[:, 0]
+    rng = np.random.default_rng(seed)
+    weights = [rng.normal(0, d[k - 1] ** -0.5, (d[k], d[k - 1])) for k in range(1, len(d))]
+    biases = [np.zeros(d[k]) for k in range(1, len(d))]
+    distances = []
+    with np.errstate(all="ignore"):
+        for epoch in range(1, epochs + 1):
+            layers = [X]
+            for W, b in zip(weights, biases, strict=True):
+                layers.append(layers[-1] @ W.T + b)
+            grad = (layers[-1] - Y) / len(X)  # d(loss)/d(output) for loss = mean ||.||^2 / 2
+            for k in reversed(range(len(weights))):
+                grad_W, grad_b = grad.T @ layers[k], grad.sum(axis=0)
+                grad = grad @ weights[k]
+                weights[k] = weights[k] - learning_rate * grad_W
+                biases[k] = biases[k] - learning_rate * grad_b
+            W, b = _end_to_end(weights, biases)
+            distance = float(np.sqrt(((W - target_W) ** 2).sum() + ((b - target_b) ** 2).sum()))
+            if not np.isfinite(distance):
+                raise OptionError(
+                    f"gradient descent diverged at epoch {epoch} with learning rate "
+                    f"{learning_rate:g}; use a smaller --learning-rate"
+                )
+            distances.append(distance)
+    return Descent(learning_rate=learning_rate, distances=tuple(distances))

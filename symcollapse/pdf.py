@@ -1,0 +1,86 @@
+"""Compiling a standalone document with pdflatex, and an optional PNG preview with pdftoppm.
+
+Compilation happens in a temporary directory; only the finished PDF (and PNG) are moved into the
+output directory, atomically, so a failed run leaves no half-written or stale-looking file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from symcollapse.errors import ToolError
+from symcollapse.files import write_files
+
+#: Seconds a single pdflatex or pdftoppm run may take before it is stopped.
+TIMEOUT = 120
+
+#: Resolution of the PNG preview (first page), in dots per inch.
+PREVIEW_DPI = 110
+
+
+def _tool(name: str, option: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise ToolError(f"{option} needs {name}, which is not installed (not found on PATH)")
+    return path
+
+
+def _run(command: list[str], cwd: Path, what: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"{what} took longer than {TIMEOUT} s and was stopped") from None
+
+
+def _first_error(log: str) -> str:
+    """The first ``! ...`` line of a pdflatex log: the message a LaTeX user looks for."""
+    lines = [line for line in log.splitlines() if line.startswith("!")]
+    return lines[0] if lines else "no error line in the log"
+
+
+def compile_pdf(tex: str, stem: str) -> bytes:
+    """Compile a standalone document and return the PDF; raise ToolError when that fails."""
+    pdflatex = _tool("pdflatex", "--pdf")
+    with tempfile.TemporaryDirectory(prefix="symcollapse-") as work:
+        source = Path(work) / f"{stem}.tex"
+        source.write_text(tex, encoding="utf-8")
+        command = [pdflatex, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape"]
+        done = _run([*command, source.name], Path(work), "pdflatex")
+        pdf = source.with_suffix(".pdf")
+        if done.returncode != 0 or not pdf.exists():
+            raise ToolError(f"pdflatex failed on {stem}.tex: {_first_error(done.stdout)}")
+        return pdf.read_bytes()
+
+
+def preview_png(pdf: bytes) -> bytes:
+    """The first page of ``pdf`` as a PNG image (pdftoppm)."""
+    pdftoppm = _tool("pdftoppm", "--png")
+    with tempfile.TemporaryDirectory(prefix="symcollapse-") as work:
+        (Path(work) / "page.pdf").write_bytes(pdf)
+        command = [pdftoppm, "-png", "-r", str(PREVIEW_DPI), "-singlefile", "page.pdf", "page"]
+        done = _run(command, Path(work), "pdftoppm")
+        png = Path(work) / "page.png"
+        if done.returncode != 0 or not png.exists():
+            raise ToolError(f"pdftoppm failed: {done.stderr.strip() or 'no output'}")
+        return png.read_bytes()
+
+
+def pdf_files(tex: str, stem: str, *, png: bool = False) -> dict[str, str | bytes]:
+    """``stem.tex``, its compiled ``stem.pdf`` and optionally ``stem.png``, ready to write."""
+    if png:
+        _tool("pdftoppm", "--png")  # refuse before the slow compile, not after it
+    pdf = compile_pdf(tex, stem)
+    files: dict[str, str | bytes] = {f"{stem}.tex": tex, f"{stem}.pdf": pdf}
+    if png:
+        files[f"{stem}.png"] = preview_png(pdf)
+    return files
+
+
+def write_pdf(tex: str, directory: Path, stem: str, *, png: bool = False) -> list[Path]:
+    """Write ``stem.tex`` and its compiled ``stem.pdf`` (and ``stem.png``) under ``directory``."""
+    return write_files(directory, pdf_files(tex, stem, png=png))

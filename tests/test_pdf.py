@@ -1,0 +1,99 @@
+"""Every kind of document compiles with real pdflatex; --pdf writes all files or none."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from symcollapse import pdf
+from symcollapse.derivation import Derivation, derive
+from symcollapse.errors import ToolError
+from symcollapse.notation import Notation
+from symcollapse.numeric import collapse_values, derive_values
+from symcollapse.regression import derive_regression, regress
+from symcollapse.render.latex import render_document, render_fragment
+from symcollapse.values import random_values
+
+requires_pdflatex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None and os.environ.get("SYMCOLLAPSE_REQUIRE_PDFLATEX") != "1",
+    reason="pdflatex is not installed",
+)
+
+
+def _symbolic() -> Derivation:
+    return derive([2, 3, 3, 1])
+
+
+def _numeric() -> Derivation:
+    return derive_values(collapse_values(random_values([2, 3, 3, 1], 7)))
+
+
+def _regression() -> Derivation:
+    return derive_regression(regress(collapse_values(random_values([3, 2, 2], 1)), seed=1))
+
+
+NOTATIONS = {
+    "default": Notation(),
+    "pmatrix-upper-0-numbered": Notation(
+        delimiter="pmatrix", entry_style="upper", index_base=0, numbered=True
+    ),
+    "flat-greek-narrow": Notation(entry_style="flat", line_width=40).renamed(
+        {"x": "xi", "W": "Theta", "b": "beta", "W_z": "Theta_eff", "b_z": "beta_eff"}
+    ),
+    "multi-letter": Notation(numbered=True).renamed({"W": "Wt", "W_z": "M_12"}),
+}
+
+
+@pytest.mark.latex
+@requires_pdflatex
+@pytest.mark.parametrize("make", [_symbolic, _numeric, _regression])
+@pytest.mark.parametrize("notation", NOTATIONS.values(), ids=NOTATIONS.keys())
+def test_documents_compile(make: object, notation: Notation) -> None:
+    document = render_document(make(), notation)  # type: ignore[operator]
+    assert pdf.compile_pdf(document, "doc").startswith(b"%PDF")
+
+
+@pytest.mark.latex
+@requires_pdflatex
+@pytest.mark.parametrize("numbered", [False, True])
+def test_fragment_compiles_in_a_minimal_document(numbered: bool) -> None:
+    fragment = render_fragment(_numeric(), Notation(numbered=numbered, entry_style="flat"))
+    document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+    document += fragment + "\n\\end{document}\n"
+    assert pdf.compile_pdf(document, "fragment").startswith(b"%PDF")
+
+
+@pytest.mark.latex
+@requires_pdflatex
+def test_write_pdf_with_preview(tmp_path: Path) -> None:
+    written = pdf.write_pdf(render_document(_numeric()), tmp_path, "n", png=True)
+    assert [p.name for p in written] == ["n.tex", "n.pdf", "n.png"]
+    assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "n.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.pdf", "n.png", "n.tex"]
+
+
+@pytest.mark.latex
+@requires_pdflatex
+def test_failed_compile_writes_nothing(tmp_path: Path) -> None:
+    broken = "\\documentclass{article}\\begin{document}\\undefined\\end{document}\n"
+    message = "pdflatex failed on bad.tex: ! Undefined control sequence."
+    with pytest.raises(ToolError, match=f"^{re.escape(message)}$"):
+        pdf.write_pdf(broken, tmp_path / "out", "bad")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("tool", "option"), [("pdflatex", "--pdf"), ("pdftoppm", "--png")])
+def test_missing_tool_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str, option: str
+) -> None:
+    real = shutil.which
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None if name == tool else real(name))
+    message = f"{option} needs {tool}, which is not installed (not found on PATH)"
+    with pytest.raises(ToolError, match=f"^{re.escape(message)}$"):
+        pdf.write_pdf(render_document(derive([1, 1])), tmp_path, "x", png=True)
+    assert list(tmp_path.iterdir()) == []
