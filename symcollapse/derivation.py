@@ -17,7 +17,8 @@ from symcollapse.collapsing import Collapse, collapse
 from symcollapse.errors import VerificationError
 from symcollapse.expressions import Activation, output_symbol, with_identity_activations
 from symcollapse.network import Entry
-from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.size import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
+from symcollapse.spec import parse_widths
 
 #: A piece of prose: plain words, or a sympy object shown as inline mathematics.
 Text = tuple[str | sp.Basic, ...]
@@ -90,12 +91,15 @@ def derive(
     widths: Sequence[object],
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
+    max_depth: int = DEFAULT_MAX_DEPTH,
     progress: Callable[[int, int], None] | None = None,
 ) -> Derivation:
     """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step.
 
     ``progress(done, total)`` is called as the expansion advances (see :func:`collapse`).
+    Raises :class:`SizeLimitError` above ``max_terms`` monomials or ``max_depth`` layers.
     """
+    check_depth(parse_widths(widths), max_depth)
     return derive_collapse(collapse(widths, max_terms=max_terms, progress=progress))
 
 

@@ -149,3 +149,12 @@ def test_python_dash_m_runs_the_cli(tmp_path):
         2,
         "symcollapse: error: width d_1 must be at least 1, got 0\n",
     )
+
+
+def test_depth_limit_is_one_line_and_can_be_raised(capsys):
+    assert main(["derive", *["1"] * 22]) == 2  # the default limit is 20 layers
+    assert _error_line(capsys).startswith("symcollapse: error: a derivation of 21 layers")
+    assert main(["derive", "1", "1", "1", "1", "--max-depth", "2"]) == 2
+    assert _error_line(capsys).startswith("symcollapse: error: a derivation of 3 layers")
+    assert main(["derive", "1", "1", "1", "1", "--max-depth", "3", "--format", "text"]) == 0
+    assert "Check" in capsys.readouterr().out

@@ -5,7 +5,7 @@ import sympy as sp
 
 from symcollapse.collapsing import collapse
 from symcollapse.errors import SizeLimitError
-from symcollapse.size import check_size, term_counts
+from symcollapse.size import check_depth, check_size, term_counts
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,16 @@ def test_limit_is_checked_before_expanding():
     # 30 layers of width 10 would never finish expanding; the estimate refuses at once.
     with pytest.raises(SizeLimitError):
         collapse([10] * 30)
+
+
+def test_depth_limit_message():
+    with pytest.raises(
+        SizeLimitError,
+        match=(
+            r"^a derivation of 21 layers is above the limit of 20 \(its matrix-level steps grow "
+            r"with the depth and each is checked by sympy\); raise it with --max-depth \(CLI\) or "
+            r"max_depth= \(API\), or check the identity alone with verify$"
+        ),
+    ):
+        check_depth((1,) * 22, 20)
+    check_depth((1,) * 21, 20)  # exactly at the limit is fine

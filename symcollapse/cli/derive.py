@@ -30,7 +30,12 @@ def run(args: argparse.Namespace) -> int:
     json_wanted = args.format == "json"
     if args.values is None:
         with Progress("expanding") as progress:
-            derivation = derive(args.widths, max_terms=args.max_terms, progress=progress)
+            derivation = derive(
+                args.widths,
+                max_terms=args.max_terms,
+                max_depth=args.max_depth,
+                progress=progress,
+            )
         return emit(args, derivation, notation, name, json_of(derivation) if json_wanted else None)
     numeric = collapse_values(values_from(args, args.values), max_terms=args.max_terms)
     json_text = render_values_json(numeric) if json_wanted else None

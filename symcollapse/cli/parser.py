@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from symcollapse.notation import DELIMITERS, ENTRY_STYLES
 from symcollapse.random_check import DEFAULT_TRIALS
-from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.size import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
 from symcollapse.verify import DEFAULT_EXACT_MAX_TERMS, METHODS
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
@@ -119,6 +119,12 @@ def build_parser() -> Parser:
         help="derivation for any widths",
     )
     _widths(derive)
+    derive.add_argument(
+        "--max-depth",
+        type=positive,
+        default=DEFAULT_MAX_DEPTH,
+        help=f"refuse derivations of more layers than this (default {DEFAULT_MAX_DEPTH})",
+    )
 
     verify = commands.add_parser(
         "verify",
