@@ -94,7 +94,7 @@ class Notation:
     ``delimiter``: matrix environment (``bmatrix`` or ``pmatrix``);
     ``index_base``: 1 (mathematics) or 0 (code) for entry indices shown to the reader;
     ``line_width``: printed width, in letters, of one line before a long sum is broken (scripts
-    count 0.6; 60 fits an A4 page with 2 cm margins, use about 30 for a two-column paper);
+    count 0.6; 80 fits an A4 page with 2 cm margins, use about 40 for a two-column paper);
     ``entry_style``: ``paren`` (``w^{(k)}_{ij}``), ``upper`` (``W^{k}_{ij}``) or ``flat``
     (``W_{k,ij}``); ``paren`` writes entries with the lower-case weight letter;
     ``x_name`` ... ``b_z_name``: the symbols shown for ``x``, ``W``, ``b``, ``W_z``, ``b_z``
@@ -104,7 +104,7 @@ class Notation:
 
     delimiter: str = "bmatrix"
     index_base: int = 1
-    line_width: int = 60
+    line_width: int = 80
     entry_style: str = "paren"
     x_name: str = "x"
     W_name: str = "W"

@@ -43,7 +43,7 @@ def entry_sums(tex: str) -> dict[str, sp.Expr]:
     found: dict[str, str] = {}
     current: str | None = None
     for line in tex.splitlines():
-        row = re.sub(r"(&& \\left\(.*\\right\))?\s*(\\\\)?$", "", line.strip())
+        row = re.sub(r"(&& \\left\(.*\\right\)|\\tag\*\{.*\})?\s*(\\\\)?$", "", line.strip())
         match = _ENTRY_ROW.search(row)
         if match:
             index = match["index"]

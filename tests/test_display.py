@@ -21,7 +21,7 @@ MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
 
 #: Every control sequence our mathematics may contain; all are in MathJax's default TeX input.
 MATHJAX_COMMANDS = {
-    "begin", "end", "left", "right", "text", "frac", "sigma", "mathrel", "quad", "mathrm",
+    "begin", "end", "left", "right", "text", "frac", "sigma", "mathrel", "quad", "qquad", "mathrm",
     "xi", "Theta", "beta", "theta", "cdot",
 }  # fmt: skip
 

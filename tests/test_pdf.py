@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -17,11 +16,6 @@ from symcollapse.numeric import collapse_values, derive_values
 from symcollapse.regression import derive_regression, regress
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.values import random_values
-
-requires_pdflatex = pytest.mark.skipif(
-    shutil.which("pdflatex") is None and os.environ.get("SYMCOLLAPSE_REQUIRE_PDFLATEX") != "1",
-    reason="pdflatex is not installed",
-)
 
 
 def _symbolic() -> Derivation:
@@ -49,16 +43,13 @@ NOTATIONS = {
 
 
 @pytest.mark.latex
-@requires_pdflatex
 @pytest.mark.parametrize("make", [_symbolic, _numeric, _regression])
 @pytest.mark.parametrize("notation", NOTATIONS.values(), ids=NOTATIONS.keys())
-def test_documents_compile(make: object, notation: Notation) -> None:
-    document = render_document(make(), notation)  # type: ignore[operator]
-    assert pdf.compile_pdf(document, "doc").startswith(b"%PDF")
+def test_documents_compile(make: object, notation: Notation, compile_latex) -> None:
+    compile_latex(render_document(make(), notation))  # type: ignore[operator]
 
 
 @pytest.mark.latex
-@requires_pdflatex
 @pytest.mark.parametrize("numbered", [False, True])
 def test_fragment_compiles_in_a_minimal_document(numbered: bool) -> None:
     fragment = render_fragment(_numeric(), Notation(numbered=numbered, entry_style="flat"))
@@ -68,7 +59,6 @@ def test_fragment_compiles_in_a_minimal_document(numbered: bool) -> None:
 
 
 @pytest.mark.latex
-@requires_pdflatex
 def test_write_pdf_with_preview(tmp_path: Path) -> None:
     written = pdf.write_pdf(render_document(_numeric()), tmp_path, "n", png=True)
     assert [p.name for p in written] == ["n.tex", "n.pdf", "n.png"]
@@ -78,7 +68,6 @@ def test_write_pdf_with_preview(tmp_path: Path) -> None:
 
 
 @pytest.mark.latex
-@requires_pdflatex
 def test_failed_compile_writes_nothing(tmp_path: Path) -> None:
     broken = "\\documentclass{article}\\begin{document}\\undefined\\end{document}\n"
     message = "pdflatex failed on bad.tex: ! Undefined control sequence."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from symcollapse.derivation import Derivation, Section, Text
 from symcollapse.notation import Notation
-from symcollapse.render.lines import StepLines, layout
+from symcollapse.render.lines import StepLines, layout, visible_width
 from symcollapse.render.printer import NetworkLatexPrinter
 
 #: Characters that are special in LaTeX text mode and how to write them literally.
@@ -63,28 +65,53 @@ def math_text(parts: Text, printer: NetworkLatexPrinter) -> str:
     )
 
 
-def step_rows(laid: StepLines, reason: str) -> list[str]:
-    """Rows of an ``align``/``aligned`` block for one laid-out step, ``reason`` in a last column."""
+#: Where a step's reason goes: ``\\tag*{}`` (unnumbered ``align*``; LaTeX moves it below a line
+#: that leaves no room), a last column, or a row of its own under the step.
+ReasonStyle = Literal["tag", "column", "row"]
+
+
+def step_rows(laid: StepLines, reason: str, style: ReasonStyle) -> list[str]:
+    """Rows of an ``align``/``aligned`` block for one laid-out step.
+
+    ``reason`` is prose with ``$...$`` for ``tag`` and math-mode LaTeX otherwise.
+    """
     relation = r"\mathrel{:=}" if laid.relation == ":=" else "="
-    lhs = laid.lhs or ""
-    rows = [f"{lhs} &{relation} {laid.lines[0]}"]
+    rows = [f"{laid.lhs or ''} &{relation} {laid.lines[0]}"]
     rows += [rf"&\quad {line}" for line in laid.lines[1:]]
-    if reason:
+    if reason and style == "tag":
+        rows[-1] += rf" \tag*{{({reason})}}"
+    elif reason and style == "column":
         rows[-1] += rf" && \left({reason}\right)"
+    elif reason:
+        rows.append(rf"&\qquad \left({reason}\right)")
+    return rows
+
+
+def display_rows(section: Section, printer: NetworkLatexPrinter, environment: str) -> list[str]:
+    """The rows of one section's display in ``environment`` (``align*``, ``align``, ``aligned``).
+
+    A reason column starts right of the widest line of the display, so when a line is already
+    as wide as the page, the reasons of that display go on rows of their own instead.
+    """
+    width = printer.notation.line_width
+    laid = [layout(step, printer, width) for step in section.steps]
+    style: ReasonStyle = "column"
+    if environment == "align*":
+        style = "tag"
+    elif any(visible_width(line) > width for step in laid for line in step.lines):
+        style = "row"
+    rows: list[str] = []
+    for step in laid:
+        reason = (text if style == "tag" else math_text)(step.reason, printer)
+        step_lines = step_rows(step, reason, style)
+        if environment == "align":  # one number per step, on its last line
+            step_lines = [row + r" \notag" for row in step_lines[:-1]] + step_lines[-1:]
+        rows += step_lines
     return rows
 
 
 def _block(section: Section, printer: NetworkLatexPrinter, environment: str) -> str:
-    width = printer.notation.line_width
-    numbered = environment == "align"
-    rows: list[str] = []
-    for step in section.steps:
-        laid = layout(step, printer, width)
-        step_lines = step_rows(laid, math_text(laid.reason, printer))
-        if numbered:  # one number per step, on its last line
-            step_lines = [row + r" \notag" for row in step_lines[:-1]] + step_lines[-1:]
-        rows += step_lines
-    body = " \\\\\n".join(rows)
+    body = " \\\\\n".join(display_rows(section, printer, environment))
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from symcollapse.derivation import Derivation
 from symcollapse.notation import Notation
-from symcollapse.render.latex import math_text, step_rows
-from symcollapse.render.lines import layout
+from symcollapse.render.latex import display_rows
 from symcollapse.render.printer import NetworkLatexPrinter
 
 #: Characters Markdown (or MathJax, for ``$``) would read as markup in prose.
@@ -27,10 +26,7 @@ def render_markdown(derivation: Derivation, notation: Notation | None = None) ->
         prose = "".join(
             _escape(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in section.intro
         )
-        rows: list[str] = []
-        for step in section.steps:
-            laid = layout(step, printer, printer.notation.line_width)
-            rows += step_rows(laid, math_text(laid.reason, printer))
+        rows = display_rows(section, printer, "aligned")
         out += [f"### {_escape(section.title)}", "", prose, ""]
         out += ["$$", "\\begin{aligned}", " \\\\\n".join(rows), "\\end{aligned}", "$$", ""]
     return "\n".join(out)
