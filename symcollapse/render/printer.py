@@ -15,11 +15,26 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from symcollapse.expressions import Activation
-from symcollapse.network import Entry
+from symcollapse.network import PARAMETER_LETTERS, Entry
 from symcollapse.notation import Notation
 
 #: Matrix-level names that need more than sympy's default ``W_1 -> W_{1}``.
-MATRIX_NAMES = {"f(x)": "f(x)", "W_z": "W_{z}", "b_z": "b_{z}"}
+MATRIX_NAMES = {
+    "f(x)": "f(x)",
+    "W_z": "W_{z}",
+    "b_z": "b_{z}",
+    "W_z(D)": "W_{z}(D)",
+    "b_z(D)": "b_{z}(D)",
+}
+
+#: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
+ELEMENTWISE_LATEX = {
+    "relu": r"\operatorname{ReLU}",
+    "leaky_relu": r"\operatorname{LeakyReLU}",
+    "tanh": r"\tanh",
+    "sigmoid": r"\operatorname{sigmoid}",
+    "maxpool": r"\operatorname{maxpool}",
+}
 
 
 def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ...]:
@@ -92,6 +107,9 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
             return f"x_{{{self._index(entry.row)}}}"
         if entry.kind == "b":
             return f"b^{{({entry.layer})}}_{{{self._index(entry.row)}}}"
+        if entry.kind in PARAMETER_LETTERS:
+            letter = PARAMETER_LETTERS[entry.kind]
+            return f"{letter}^{{({entry.layer})}}_{{{self._index(entry.row)}}}"
         return f"w^{{({entry.layer})}}_{{{self._index(entry.row, entry.col)}}}"
 
     def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
@@ -105,6 +123,12 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"\\sigma_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
+
+    def _print_Elementwise(self, expr: Any) -> str:
+        name = ELEMENTWISE_LATEX.get(expr.name) or self._print(sp.Symbol(expr.name))
+        if expr.parameter != 0:
+            name += f"_{{{self._print(expr.parameter)}}}"
+        return f"{name}\\left({self._print(expr.arg)}\\right)"
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         env = self.notation.delimiter
@@ -129,6 +153,10 @@ class NetworkStrPrinter(_PathOrder, StrPrinter):
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"sigma_{expr.layer}({self._print(expr.arg)})"
+
+    def _print_Elementwise(self, expr: Any) -> str:
+        parameter = "" if expr.parameter == 0 else f"[{self._print(expr.parameter)}]"
+        return f"{expr.name}{parameter}({self._print(expr.arg)})"
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         rows = [

@@ -1,0 +1,320 @@
+"""Layered networks: merge consecutive affine maps, decide the verdict, derive it step by step.
+
+A network with ``m`` non-linear stages is written as ``m + 1`` affine maps ``A_j h + a_j``
+alternating with the non-linear ones (``A_j = I`` where two non-linear stages meet). With
+``m = 0`` this *is* the collapse ``f(x) = W_z x + b_z``; with ReLU or leaky ReLU it is the
+starting point of the piecewise collapse (:mod:`symcollapse.piecewise`); otherwise a
+certificate says why no affine map can equal ``f`` (:mod:`symcollapse.certificates`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy as sp
+
+from symcollapse.derivation import Derivation, Section, Step, Text
+from symcollapse.errors import SizeLimitError, VerificationError
+from symcollapse.expressions import output_symbol
+from symcollapse.layers import LayerSpec, describe
+from symcollapse.network import Entry
+from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
+
+Verdict = Literal["affine", "piecewise affine", "not affine"]
+
+#: What each verdict means, said once for every renderer.
+VERDICT_TEXT: dict[str, str] = {
+    "affine": "every layer is affine, so the network collapses to one affine map W_z x + b_z.",
+    "piecewise affine": (
+        "the network is piecewise affine: on each activation region it equals an affine map "
+        "W_z(D) x + b_z(D), but no single affine map equals it everywhere."
+    ),
+    "not affine": (
+        "a non-linearity keeps the network from being affine: a certificate below shows that "
+        "no affine map equals it."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LayeredCollapse:
+    """A layered network reduced to alternating merged affine maps and non-linear stages.
+
+    ``affine[j]`` comes before ``nonlinear[j]``; there is always one more affine map than
+    non-linear stages.
+    """
+
+    stages: Stages
+    affine: tuple[AffineStage, ...]
+    nonlinear: tuple[NonlinearStage, ...]
+
+    @property
+    def spec(self) -> LayerSpec:
+        return self.stages.spec
+
+    @property
+    def entries(self) -> dict[sp.Symbol, Entry]:
+        return self.stages.entries
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.nonlinear:
+            return "affine"
+        if all(
+            s.activation is not None and s.activation.is_piecewise_linear for s in self.nonlinear
+        ):
+            return "piecewise affine"
+        return "not affine"
+
+    @property
+    def names(self) -> tuple[tuple[sp.MatrixSymbol, sp.MatrixSymbol], ...]:
+        """``(W_z, b_z)`` for an affine network, else ``(A_j, a_j)`` for j = 1, ..., m + 1."""
+        shapes = [stage.matrix.shape for stage in self.affine]
+        if not self.nonlinear:
+            rows, cols = shapes[0]
+            return ((sp.MatrixSymbol("W_z", rows, cols), sp.MatrixSymbol("b_z", rows, 1)),)
+        return tuple(
+            (sp.MatrixSymbol(f"A_{j}", r, c), sp.MatrixSymbol(f"a_{j}", r, 1))
+            for j, (r, c) in enumerate(shapes, start=1)
+        )
+
+    def merged_expression(self) -> sp.MatrixExpr:
+        """``A_{m+1} phi_m(... phi_1(A_1 x + a_1) ...) + a_{m+1}`` at matrix level."""
+        h: sp.MatrixExpr = self.stages.x_symbol
+        for j, (A, a) in enumerate(self.names):
+            h = sp.MatAdd(sp.MatMul(A, h, evaluate=False), a, evaluate=False)
+            if j < len(self.nonlinear):
+                h = self.nonlinear[j].expression(h)
+        return h
+
+    def merged_forward(self, x: sp.MatrixBase) -> sp.ImmutableMatrix:
+        """``f(x)`` through the merged maps (explicit): the second route to the output."""
+        h = x
+        for j, stage in enumerate(self.affine):
+            h = stage.apply(h)
+            if j < len(self.nonlinear):
+                h = self.nonlinear[j].apply(h)
+        return sp.ImmutableMatrix(h)
+
+    @property
+    def rank_bound(self) -> int:
+        """``min_k d_k`` over the widths between top-level layers."""
+        return min(self.spec.widths)
+
+    @property
+    def has_bottleneck(self) -> bool:
+        widths = self.spec.widths
+        return self.rank_bound < min(widths[0], widths[-1])
+
+
+def analyse(spec: LayerSpec, *, max_terms: int = DEFAULT_MAX_TERMS) -> LayeredCollapse:
+    """Build the stages of ``spec`` and merge every run of affine stages into one map."""
+    stages = build_stages(spec)
+    if len(stages.entries) > max_terms:
+        raise SizeLimitError(
+            f"the network has {len(stages.entries):,} parameter symbols, above the limit of "
+            f"{max_terms:,}; raise it with --max-terms (CLI) or max_terms= (API)"
+        )
+    affine: list[AffineStage] = []
+    nonlinear: list[NonlinearStage] = []
+    run: list[AffineStage] = []
+    width = spec.input_width
+    for stage in stages.stages:
+        if isinstance(stage, AffineStage):
+            run.append(stage)
+            continue
+        affine.append(_merged(run, width, max_terms))
+        nonlinear.append(stage)
+        width = stage.out_width(affine[-1].matrix.rows)
+        run = []
+    affine.append(_merged(run, width, max_terms))
+    return LayeredCollapse(stages, tuple(affine), tuple(nonlinear))
+
+
+def _merged(run: list[AffineStage], width: int, max_terms: int) -> AffineStage:
+    """Merge ``run`` and check, by expansion on a generic vector, that nothing changed."""
+    stage = merge(run, width if not run else run[0].matrix.cols)
+    terms = sum(len(sp.Add.make_args(e)) for e in (*stage.matrix, *stage.bias))
+    if terms > max_terms:
+        raise SizeLimitError(
+            f"a merged affine map has {terms:,} terms, above the limit of {max_terms:,}; "
+            "raise it with --max-terms (CLI) or max_terms= (API)"
+        )
+    h = sp.ImmutableMatrix(sp.symbols(f"h_1:{stage.matrix.cols + 1}"))
+    sequential = h
+    for part in run:
+        sequential = part.apply(sequential)
+    if (sequential - stage.apply(h)).applyfunc(sp.expand) != sp.zeros(*stage.bias.shape):
+        raise VerificationError("merging consecutive affine maps changed the map")
+    return stage
+
+
+def random_parameters(
+    entries: Mapping[sp.Symbol, Entry], seed: int
+) -> dict[sp.Symbol, sp.Rational]:
+    """Random exact rationals for every parameter (not inputs); ``s`` (a standard deviation) > 0."""
+    rng = random.Random(seed)
+    values = {}
+    for symbol, entry in sorted(entries.items(), key=lambda item: item[0].name):
+        if entry.kind == "x":
+            continue
+        low = 1 if entry.kind == "s" else -9
+        values[symbol] = sp.Rational(rng.randint(low, 9), rng.randint(1, 4))
+    return values
+
+
+def random_point(width: int, rng: random.Random) -> sp.ImmutableMatrix:
+    """A random input with exact rational entries."""
+    return sp.ImmutableMatrix(
+        [sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(width)]
+    )
+
+
+def check_at_random_points(result: LayeredCollapse, seed: int, points: int = 3) -> None:
+    """Layer-by-layer and merged evaluation agree at random exact parameters and inputs."""
+    rng = random.Random(seed)
+    for trial in range(points):
+        params = random_parameters(result.entries, seed + trial)
+        x = random_point(result.spec.input_width, rng)
+        direct = result.stages.forward(x).xreplace(params)
+        merged = result.merged_forward(x).xreplace(params)
+        if (direct - merged).applyfunc(sp.expand) != sp.zeros(*direct.shape):
+            raise VerificationError(f"merged maps disagree with the layers at x = {list(x)}")
+
+
+def network_section(result: LayeredCollapse) -> Section:
+    """The layers in words and ``f(x)`` at matrix level, nested as the layers are."""
+    spec = result.spec
+    dropped = [describe(x) for x in spec.layers if describe(x).startswith("dropout")]
+    intro: Text = (
+        f"Input x has {spec.input_width} entries; the layers are "
+        f"{'; '.join(describe(x) for x in spec.layers)}; the widths between them are "
+        f"{', '.join(map(str, spec.widths))}. Verdict: {VERDICT_TEXT[result.verdict]}",
+    )
+    if dropped:
+        intro += (" Dropout at inference is the identity map and does not appear below.",)
+    f = output_symbol(spec.widths[-1])
+    return Section(
+        title="The network",
+        intro=intro,
+        steps=(Step(f, result.stages.expression(), ("definition",)),),
+    )
+
+
+def layers_section(result: LayeredCollapse) -> Section:
+    """Every affine layer as an explicit matrix and bias (Toeplitz, pooling, I + W, ...)."""
+    steps = [
+        step
+        for stage in result.stages.stages
+        if isinstance(stage, AffineStage)
+        for step in stage.definitions
+    ]
+    return Section(
+        title="Each layer as an affine map",
+        intro=(
+            "Convolution, average pooling, batch normalisation at inference and residual blocks "
+            "are all of the form M h + c: these are their matrices.",
+        ),
+        steps=tuple(steps),
+    )
+
+
+def merge_section(result: LayeredCollapse) -> Section:
+    """``f(x)`` with every run of affine maps merged, the merged matrices named and written out."""
+    f = output_symbol(result.spec.widths[-1])
+    steps = [Step(f, result.merged_expression(), ("merge consecutive affine maps",))]
+    for (A, a), stage in zip(result.names, result.affine, strict=True):
+        steps.append(Step(A, stage.name, ("product of consecutive layers",), ":="))
+        if stage.bias_name is not None:
+            steps.append(Step(a, stage.bias_name, ("definition",), ":="))
+        if not isinstance(stage.name, sp.MatrixSymbol):  # a single layer was written out above
+            steps += [Step(A, stage.matrix), Step(a, stage.bias)]
+    m = len(result.nonlinear)
+    intro = (
+        f"With {m} non-linear layer{'s' if m != 1 else ''}, the network is equal to one with "
+        f"{m + 1} affine map{'s' if m else ''}; each merge was checked by expanding it on a "
+        "generic vector.",
+    )
+    return Section(title="Merging consecutive affine maps", intro=intro, steps=tuple(steps))
+
+
+def check_section(result: LayeredCollapse) -> Section:
+    """Affine networks: ``f(x) - (W_z x + b_z)`` expands to the zero vector."""
+    (W_z, b_z), stage = result.names[0], result.affine[0]
+    x = result.stages.x
+    residual = (result.stages.forward() - (stage.matrix * x + stage.bias)).applyfunc(sp.expand)
+    if residual != sp.zeros(*residual.shape):
+        raise VerificationError(f"f(x) - (W_z x + b_z) expands to {residual}, not zero")
+    f = output_symbol(result.spec.widths[-1])
+    collapsed = sp.MatAdd(sp.MatMul(W_z, result.stages.x_symbol), b_z, evaluate=False)
+    lhs = sp.MatAdd(f, sp.MatMul(-1, collapsed, evaluate=False), evaluate=False)
+    return Section(
+        title="Check",
+        intro=(
+            "Evaluating the layers one after another, expanding, and subtracting ",
+            collapsed,
+            " leaves the zero vector, so the collapse holds exactly.",
+        ),
+        steps=(Step(lhs, sp.ImmutableMatrix(residual), ("expanded entrywise",)),),
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def rank_section(
+    result: LayeredCollapse, W_z: sp.MatrixBase, name: sp.MatrixExpr, seed: int
+) -> Section:
+    """``rank(W_z) <= min_k d_k``: a bottleneck makes the collapsed model reduced-rank."""
+    params = random_parameters(result.entries, seed)
+    rank = sp.ImmutableMatrix(W_z.xreplace(params)).rank()
+    bound = result.rank_bound
+    if rank > bound:
+        raise VerificationError(f"rank {rank} exceeds the bound {bound}")
+    k = result.spec.widths.index(bound)
+    return Section(
+        title="Rank bound",
+        intro=(
+            "The map passes through a layer of width ",
+            sp.Symbol(f"d_{k}"),
+            f" = {bound}, smaller than both input and output, so every factorisation of ",
+            name,
+            f" goes through {_count(bound, 'dimension')}: its rank is at most min_k d_k = {bound}. "
+            "The collapsed model is a reduced-rank regression, not ordinary least squares. Checked "
+            "at random exact rational weights, where the rank is exactly:",
+        ),
+        steps=(Step(sp.Function("rank")(name), sp.Integer(rank), ("random rational weights",)),),
+    )
+
+
+def derive_layers(
+    spec: LayerSpec, *, max_terms: int = DEFAULT_MAX_TERMS, seed: int = 0
+) -> Derivation:
+    """The derivation for a layered network: collapse, piecewise collapse, or certificate."""
+    from symcollapse.certificates import certificate_sections
+    from symcollapse.piecewise import mask_symbols, piecewise_sections
+
+    result = analyse(spec, max_terms=max_terms)
+    symbols = dict(result.entries)
+    check_at_random_points(result, seed)
+    sections = [network_section(result), layers_section(result), merge_section(result)]
+    if result.verdict == "affine":
+        sections.append(check_section(result))
+        if result.has_bottleneck:
+            W_z, _ = result.names[0]
+            sections.append(rank_section(result, result.affine[0].matrix, W_z, seed))
+    elif result.verdict == "piecewise affine":
+        sections += piecewise_sections(result, seed)
+        symbols |= mask_symbols(result)
+    else:
+        sections += certificate_sections(result, seed)
+    return Derivation(
+        title=f"The network {spec.describe()}: {result.verdict}",
+        sections=tuple(s for s in sections if s.steps),
+        symbols=symbols,
+    )
