@@ -11,6 +11,9 @@ from typing import NoReturn
 from symcollapse.derivation import Derivation, derive
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.files import write_files
+from symcollapse.layers_cli import add_parser as add_layers_parser
+from symcollapse.layers_cli import run as run_layers
+from symcollapse.layers_cli import showcase_files
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
@@ -86,6 +89,7 @@ def _parser() -> _Parser:
 
     verify_cmd = commands.add_parser("verify", parents=[limit], help="check f(x) = W_z x + b_z")
     verify_cmd.add_argument("widths", nargs="+", metavar="D", help="widths d_0 d_1 ... d_n")
+    add_layers_parser(commands, [limit])
     return parser
 
 
@@ -101,6 +105,7 @@ def _example(args: argparse.Namespace) -> int:
             "example.tex": render_document(derivation),
             "example.md": render_markdown(derivation),
             "example.json": _json(derivation),
+            **showcase_files(args.max_terms),
         },
     )
     for path in written:
@@ -132,6 +137,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "example": _example,
     "derive": _derive,
     "verify": _verify,
+    "layers": run_layers,
 }
 
 

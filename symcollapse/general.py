@@ -232,7 +232,7 @@ def merge_section(result: LayeredCollapse) -> Section:
         if stage.bias_name is not None:
             steps.append(Step(a, stage.bias_name, ("definition",), ":="))
         if not isinstance(stage.name, sp.MatrixSymbol):  # a single layer was written out above
-            steps += [Step(A, stage.matrix), Step(a, stage.bias)]
+            steps += explicit_steps(A, stage.matrix) + explicit_steps(a, stage.bias)
     m = len(result.nonlinear)
     intro = (
         f"With {m} non-linear layer{'s' if m != 1 else ''}, the network is equal to one with "
@@ -261,6 +261,22 @@ def check_section(result: LayeredCollapse) -> Section:
         ),
         steps=(Step(lhs, sp.ImmutableMatrix(residual), ("expanded entrywise",)),),
     )
+
+
+#: A matrix with an entry of more terms than this, or a row of more than twice as many, is
+#: written entry by entry (one step each, so long sums can be broken across lines).
+MAX_TERMS_IN_MATRIX = 3
+
+
+def explicit_steps(name: sp.MatrixSymbol, matrix: sp.MatrixBase) -> list[Step]:
+    """``name = matrix``; when entries are long sums, the matrix of entry names and then one
+    step per entry, so line breaking can split them."""
+    terms = [[len(sp.Add.make_args(e)) for e in matrix.row(i)] for i in range(matrix.rows)]
+    if all(max(row) <= MAX_TERMS_IN_MATRIX >= sum(row) / 2 for row in terms):
+        return [Step(name, sp.ImmutableMatrix(matrix))]
+    rows, cols = matrix.shape
+    steps = [Step(name, sp.ImmutableMatrix(rows, cols, lambda i, j: name[i, j]))]
+    return steps + [Step(name[i, j], matrix[i, j]) for i in range(rows) for j in range(cols)]
 
 
 def _count(number: int, noun: str) -> str:

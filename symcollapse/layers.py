@@ -119,7 +119,7 @@ def custom_activation(function: object, name: str = "phi") -> ActivationFunction
 def _rational(value: object, what: str) -> sp.Rational:
     try:
         number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, sp.SympifyError):
         raise SpecError(f"{what} must be a number, got {value!r}") from None
     return number
 

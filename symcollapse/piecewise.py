@@ -16,7 +16,12 @@ import sympy as sp
 
 from symcollapse.derivation import Section, Step
 from symcollapse.errors import VerificationError
-from symcollapse.general import LayeredCollapse, random_parameters, random_point
+from symcollapse.general import (
+    LayeredCollapse,
+    explicit_steps,
+    random_parameters,
+    random_point,
+)
 from symcollapse.network import Entry
 
 
@@ -124,7 +129,7 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
         Step(b_zD, sp.MatAdd(*bias_terms, evaluate=False), ("definition",), ":="),
     ]
     steps += [Step(Dj, mask) for Dj, mask in zip(D, piecewise.masks, strict=True)]
-    steps += [Step(W_zD, piecewise.W_z), Step(b_zD, piecewise.b_z)]
+    steps += explicit_steps(W_zD, piecewise.W_z) + explicit_steps(b_zD, piecewise.b_z)
     _check_symbolic(result, piecewise)
     checked = _check_at_random_points(result, piecewise, seed)
     slopes = {act.activation.slopes for act in result.nonlinear}

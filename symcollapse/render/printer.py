@@ -49,8 +49,9 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
 
 
 def _is_vector(matrix: sp.MatrixSymbol) -> bool:
-    """Vectors (``x``, ``b_k``, ``b_z``) take one index; weights two, even with one column."""
-    return not matrix.name.startswith("W")
+    """Vectors (``x``, ``b_k``, ``b_z``) take one index; matrices (upper-case names: ``W_k``, and
+    ``A_j``, ``T_k`` of layered networks) two, even with one column."""
+    return not matrix.name[:1].isupper()
 
 
 class _PathOrder:
@@ -123,6 +124,15 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"\\sigma_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "I"  # sympy's \mathbb{I} needs amssymb; the documents load amsmath only
+
+    def _print_ZeroMatrix(self, expr: sp.ZeroMatrix) -> str:
+        return "0"
+
+    def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
+        return r"\mathbf{1}"
 
     def _print_Elementwise(self, expr: Any) -> str:
         name = ELEMENTWISE_LATEX.get(expr.name) or self._print(sp.Symbol(expr.name))

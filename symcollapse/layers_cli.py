@@ -1,0 +1,91 @@
+"""The ``layers`` subcommand and the layered showcase that ``symcollapse example`` also writes.
+
+``symcollapse layers "2 > dense 3 relu > residual(dense 3) > dense 1" [--format ...]
+[--standalone] [--out DIR]`` or ``--spec-file FILE``: see :mod:`symcollapse.layerspec`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from symcollapse.derivation import Derivation
+from symcollapse.errors import OptionError, SpecError
+from symcollapse.files import write_files
+from symcollapse.general import derive_layers
+from symcollapse.layerspec import parse_layers, read_spec_file
+from symcollapse.render.latex import render_document, render_fragment
+from symcollapse.render.markdown import render_markdown
+from symcollapse.render.steps_json import render_steps_json
+from symcollapse.render.text import render_text
+from symcollapse.size import DEFAULT_MAX_TERMS
+
+#: ``--format`` name -> (file extension, renderer) for layered derivations.
+LAYER_FORMATS: dict[str, tuple[str, Callable[[Derivation], str]]] = {
+    "latex": ("tex", render_fragment),
+    "markdown": ("md", render_markdown),
+    "json": ("json", render_steps_json),
+    "text": ("txt", render_text),
+}
+
+#: The showcase: file stem -> layer string (residual, convolutional, and the 2-3-3-1 ReLU net).
+SHOWCASE: dict[str, str] = {
+    "layers-residual": "2 > dense 3 > residual(dense 3) > dense 1",
+    "layers-conv": "6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1",
+    "layers-relu": "2 > dense 3 relu > dense 3 relu > dense 1",
+}
+
+
+def add_parser(
+    commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> None:
+    """Register ``layers`` on the CLI's subcommands."""
+    cmd = commands.add_parser(
+        "layers",
+        parents=parents,
+        help="derivation for a layered network: dense, residual, conv1d, pooling, batchnorm",
+    )
+    cmd.add_argument("spec", nargs="?", help='layer string, e.g. "2 > dense 3 relu > dense 1"')
+    cmd.add_argument("--spec-file", type=Path, help="read the layer string from this file")
+    cmd.add_argument("--format", choices=sorted(LAYER_FORMATS), default="latex")
+    cmd.add_argument(
+        "--standalone", action="store_true", help="a complete LaTeX document (with --format latex)"
+    )
+    cmd.add_argument("--out", type=Path, help="write a file under this directory")
+    cmd.add_argument("--seed", type=int, default=0, help="seed of the random exact checks")
+
+
+def stem(description: str) -> str:
+    """A file name stem from a layer string: ``layers-2-dense-3-relu-...``."""
+    return "layers-" + re.sub(r"[^a-z0-9]+", "-", description.lower()).strip("-")[:80]
+
+
+def run(args: argparse.Namespace) -> int:
+    """``symcollapse layers``: derive, render, print or write atomically."""
+    if (args.spec is None) == (args.spec_file is None):
+        raise SpecError("give a layer string or --spec-file FILE (exactly one)")
+    if args.standalone and args.format != "latex":
+        raise OptionError("--standalone goes with --format latex")
+    spec = parse_layers(args.spec) if args.spec_file is None else read_spec_file(args.spec_file)
+    derivation = derive_layers(spec, max_terms=args.max_terms, seed=args.seed)
+    extension, renderer = LAYER_FORMATS[args.format]
+    text = render_document(derivation) if args.standalone else renderer(derivation)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(*write_files(args.out, {f"{stem(spec.describe())}.{extension}": text}))
+    return 0
+
+
+def showcase_files(max_terms: int = DEFAULT_MAX_TERMS) -> dict[str, str]:
+    """File name -> text for the showcase: a standalone ``.tex``, ``.md`` and ``.json`` each."""
+    files = {}
+    for name, text in SHOWCASE.items():
+        derivation = derive_layers(parse_layers(text), max_terms=max_terms)
+        files[f"{name}.tex"] = render_document(derivation)
+        files[f"{name}.md"] = render_markdown(derivation)
+        files[f"{name}.json"] = render_steps_json(derivation)
+    return files
