@@ -114,9 +114,10 @@ class LayeredCollapse:
 def analyse(spec: LayerSpec, *, max_terms: int = DEFAULT_MAX_TERMS) -> LayeredCollapse:
     """Build the stages of ``spec`` and merge every run of affine stages into one map."""
     stages = build_stages(spec)
-    if len(stages.entries) > max_terms:
+    parameters = sum(entry.kind != "x" for entry in stages.entries.values())
+    if parameters > max_terms:
         raise SizeLimitError(
-            f"the network has {len(stages.entries):,} parameter symbols, above the limit of "
+            f"the network has {parameters:,} parameter symbols, above the limit of "
             f"{max_terms:,}; raise it with --max-terms (CLI) or max_terms= (API)"
         )
     affine: list[AffineStage] = []

@@ -1,0 +1,140 @@
+"""Layered networks: merged maps and the collapse against an independent Fraction forward pass."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+
+from symcollapse.errors import SizeLimitError
+from symcollapse.general import analyse, derive_layers
+from symcollapse.layerspec import parse_layers
+from tests.reference_layers import forward, random_input, random_values
+
+AFFINE = [
+    "2 > dense 3 > dense 1",
+    "2 > dense 3 > residual(dense 3) > dense 1",
+    "3 > residual(dense 2 > dense 3) > dense 2",
+    "5 > conv1d k=2 > dense 1",
+    "6 > conv1d k=3 s=2 p=1 > dense 2",
+    "6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1",
+    "4 > avgpool 2 s=1 > dropout 0.3 > dense 2",
+    "3 > batchnorm > dense 1 > dense 3",
+    "4 > maxpool 1 > dense 2",
+    "3 > residual(conv1d k=3 p=1) > dense 1",
+]
+
+PIECEWISE = [
+    "2 > dense 3 relu > dense 3 relu > dense 1",
+    "2 > dense 2 leaky_relu(1/10) > residual(dense 2) > dense 1",
+    "4 > conv1d k=2 > dense 2 relu > dense 1",
+]
+
+
+def _values(result, seed: int) -> dict[str, Fraction]:
+    return random_values([s.name for s, e in result.entries.items() if e.kind != "x"], seed)
+
+
+def _substitute(matrix: sp.MatrixBase, values: dict[str, Fraction], x=None) -> list[Fraction]:
+    table = {sp.Symbol(n): sp.Rational(v.numerator, v.denominator) for n, v in values.items()}
+    if x is not None:
+        table |= {
+            sp.Symbol(f"x_{i + 1}"): sp.Rational(v.numerator, v.denominator)
+            for i, v in enumerate(x)
+        }
+    return [Fraction(int(sp.Rational(e).p), int(sp.Rational(e).q)) for e in matrix.xreplace(table)]
+
+
+@pytest.mark.parametrize("text", AFFINE)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_affine_networks_collapse_to_W_z_x_plus_b_z(text: str, seed: int) -> None:
+    spec = parse_layers(text)
+    result = analyse(spec)
+    assert result.verdict == "affine"
+    (stage,) = result.affine
+    values = _values(result, seed)
+    x = random_input(spec.input_width, seed)
+    collapsed = _substitute(stage.matrix * result.stages.x + stage.bias, values, x)
+    assert collapsed == forward(spec, values, x)
+
+
+@pytest.mark.parametrize("text", PIECEWISE)
+def test_merged_maps_equal_the_layers(text: str) -> None:
+    spec = parse_layers(text)
+    result = analyse(spec)
+    assert len(result.affine) == len(result.nonlinear) + 1
+    values = _values(result, 3)
+    for seed in range(4):
+        x = random_input(spec.input_width, seed)
+        point = sp.ImmutableMatrix([sp.Rational(v.numerator, v.denominator) for v in x])
+        assert _substitute(result.merged_forward(point), values) == forward(spec, values, x)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "affine_maps"),
+    [
+        ("2 > dense 3 > residual(dense 3) > dense 1", "affine", 1),
+        ("2 > dense 3 relu > dense 3 > dense 3 relu > dense 1", "piecewise affine", 3),
+        ("2 > dense 3 tanh > dense 1", "not affine", 2),
+        ("2 > dense 3 sigmoid > dense 2 > dense 1", "not affine", 2),
+        ("4 > dense 4 > maxpool 2 > dense 1", "not affine", 2),
+        ("4 > maxpool 2 > dense 1", "not affine", 2),
+    ],
+)
+def test_verdict_and_number_of_affine_maps(text: str, verdict: str, affine_maps: int) -> None:
+    result = analyse(parse_layers(text))
+    assert result.verdict == verdict
+    assert len(result.affine) == affine_maps
+
+
+def test_residual_block_matrix_is_identity_plus_inner_matrix() -> None:
+    result = analyse(parse_layers("3 > residual(dense 3)"))
+    (stage,) = result.affine
+    W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_1_{i + 1}_{j + 1}"))
+    assert stage.matrix == sp.eye(3) + W
+    assert str(stage.name) == "I + W_1"
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "bottleneck"),
+    [
+        ("3 > dense 1 > dense 3", 1, True),
+        ("4 > dense 2 > dense 2 > dense 4", 2, True),
+        ("2 > dense 3 > dense 1", 1, False),
+    ],
+)
+def test_rank_bound_is_stated_when_there_is_a_bottleneck(
+    text: str, bound: int, bottleneck: bool
+) -> None:
+    result = analyse(parse_layers(text))
+    assert (result.rank_bound, result.has_bottleneck) == (bound, bottleneck)
+    titles = [s.title for s in derive_layers(parse_layers(text)).sections]
+    assert ("Rank bound" in titles) == bottleneck
+    if bottleneck:
+        (stage,) = result.affine
+        values = _values(result, 5)
+        W_z = sp.Matrix(stage.matrix.rows, stage.matrix.cols, _substitute(stage.matrix, values))
+        assert W_z.rank() <= bound
+
+
+LIMIT = r"; raise it with --max-terms \(CLI\) or max_terms= \(API\)$"
+
+
+@pytest.mark.parametrize(
+    ("max_terms", "message"),
+    [
+        (30, r"^a merged affine map has 31 terms, above the limit of 30" + LIMIT),
+        (20, r"^the network has 25 parameter symbols, above the limit of 20" + LIMIT),
+    ],
+)
+def test_size_limit_is_a_typed_error(max_terms: int, message: str) -> None:
+    with pytest.raises(SizeLimitError, match=message):
+        analyse(parse_layers("2 > dense 3 > dense 3 > dense 1"), max_terms=max_terms)
+
+
+@pytest.mark.parametrize("text", [*AFFINE[:3], *PIECEWISE[:1], "2 > dense 2 tanh > dense 1"])
+def test_derivation_title_carries_the_verdict(text: str) -> None:
+    derivation = derive_layers(parse_layers(text))
+    assert derivation.title.endswith(analyse(parse_layers(text)).verdict)
+    assert all(section.steps for section in derivation.sections)
