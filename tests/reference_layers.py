@@ -46,8 +46,16 @@ def _activation(name: str, alpha: Fraction | None, z: Fraction) -> Fraction:
     raise ValueError(f"the reference evaluates piecewise-linear activations only, not {name}")
 
 
-def forward(spec: LayerSpec, v: dict[str, Fraction], x: list[Fraction]) -> list[Fraction]:
-    """``f(x)`` layer by layer; leaf layers are numbered 1, 2, ... as symcollapse names them."""
+def forward(
+    spec: LayerSpec,
+    v: dict[str, Fraction],
+    x: list[Fraction],
+    preactivations: list[list[Fraction]] | None = None,
+) -> list[Fraction]:
+    """``f(x)`` layer by layer; leaf layers are numbered 1, 2, ... as symcollapse names them.
+
+    The arguments of every non-identity activation are appended to ``preactivations``.
+    """
     counter = 0
 
     def run(layers: tuple, h: list[Fraction]) -> list[Fraction]:
@@ -61,15 +69,14 @@ def forward(spec: LayerSpec, v: dict[str, Fraction], x: list[Fraction]) -> list[
             if isinstance(layer, Dense):
                 act = layer.activation
                 alpha = None if act.alpha is None else Fraction(str(act.alpha))
-                h = [
-                    _activation(
-                        act.name,
-                        alpha,
-                        sum(v[f"w_{k}_{i}_{j}"] * h[j - 1] for j in range(1, len(h) + 1))
-                        + v[f"b_{k}_{i}"],
-                    )
+                z = [
+                    sum(v[f"w_{k}_{i}_{j}"] * h[j - 1] for j in range(1, len(h) + 1))
+                    + v[f"b_{k}_{i}"]
                     for i in range(1, layer.units + 1)
                 ]
+                if preactivations is not None and act.name != "identity":
+                    preactivations.append(z)
+                h = [_activation(act.name, alpha, value) for value in z]
             elif isinstance(layer, Conv1D):
                 p, s, K = layer.padding, layer.stride, layer.kernel_size
                 padded = [Fraction(0)] * p + h + [Fraction(0)] * p

@@ -1,0 +1,94 @@
+"""Certificates that a network is not affine, re-checked by independent evaluation."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from symcollapse.certificates import additivity_pair, additivity_section
+from symcollapse.general import analyse, derive_layers, random_parameters
+from symcollapse.layerspec import parse_layers
+from symcollapse.render.printer import NetworkStrPrinter
+
+
+def _steps(text: str, title: str) -> dict[str, sp.Basic]:
+    derivation = derive_layers(parse_layers(text))
+    section = next(s for s in derivation.sections if s.title == title)
+    printer = NetworkStrPrinter(derivation.symbols)
+    return {printer.doprint(step.lhs): step.rhs for step in section.steps}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4 > dense 4 > maxpool 2 > dense 1",
+        "2 > dense 3 relu > dense 3 relu > dense 1",
+        "3 > dense 2 leaky_relu(1/5) > dense 2",
+    ],
+)
+def test_additivity_pair_fails_additivity_by_plain_evaluation(text: str) -> None:
+    result = analyse(parse_layers(text))
+    params = random_parameters(result.entries, 0)
+    u, v = additivity_pair(result, params, 0)
+
+    def f(x: sp.Matrix) -> sp.Matrix:
+        h = x
+        for j, stage in enumerate(result.affine):  # merged maps at the same weights
+            h = stage.matrix.xreplace(params) * h + stage.bias.xreplace(params)
+            if j < len(result.nonlinear):
+                h = result.nonlinear[j].apply(h)
+        return h
+
+    zero = sp.zeros(len(u), 1)
+    assert f(u + v) + f(zero) != f(u) + f(v)
+
+
+def test_max_pooling_alone_is_not_additive() -> None:
+    steps = _steps("4 > dense 4 > maxpool 2 > dense 1", "No single affine map")
+    assert steps["maxpool[2]([[1], [1], [0], [0]])"] == sp.Matrix([1, 0])
+    assert steps["maxpool[2]([[1], [0], [0], [0]]) + maxpool[2]([[0], [1], [0], [0]])"] == (
+        sp.Matrix([2, 0])
+    )
+
+
+def test_a_network_with_a_non_additive_pair_shows_it() -> None:
+    result = analyse(parse_layers("2 > dense 2 relu > dense 1"))
+    section = additivity_section(result, 0)
+    lhs = [NetworkStrPrinter(result.entries).doprint(step.lhs) for step in section.steps]
+    assert lhs[-4:] == ["u", "v", "f(u + v) + f(0)", "f(u) + f(v)"]
+    assert section.steps[-1].rhs != section.steps[-2].rhs
+
+
+@pytest.mark.parametrize(
+    ("text", "function"),
+    [
+        ("2 > dense 3 tanh > dense 1", mpmath.tanh),
+        ("2 > dense 2 sigmoid > dense 2 > dense 1", lambda z: 1 / (1 + mpmath.exp(-z))),
+    ],
+)
+def test_second_derivative_matches_finite_differences(text: str, function) -> None:
+    steps = _steps(text, "Not affine: a second derivative")
+    x0 = [mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for v in steps["x"]]
+    A1, a1, A2, a2 = (steps[k] for k in ("A_1", "a_1", "A_2", "a_2"))
+
+    def f(x1: mpmath.mpf) -> mpmath.mpf:
+        point = [x1, *x0[1:]]
+        hidden = [
+            function(sum(mpmath.mpf(A1[i, j]) * point[j] for j in range(len(point))) + a1[i])
+            for i in range(A1.rows)
+        ]
+        return sum(mpmath.mpf(A2[0, i]) * hidden[i] for i in range(A2.rows and A2.cols)) + a2[0]
+
+    mpmath.mp.dps = 40
+    reported = float(next(v for k, v in steps.items() if k.startswith("Derivative(f_1")))
+    estimate = float(mpmath.diff(f, x0[0], 2))
+    assert reported != 0
+    assert reported == pytest.approx(estimate, rel=1e-9)
+
+
+def test_smooth_second_derivative_of_the_activation_is_written_out() -> None:
+    steps = _steps("2 > dense 3 tanh > dense 1", "Not affine: a second derivative")
+    z = sp.Symbol("z")
+    shown = steps["Derivative(tanh(z), (z, 2))"]
+    assert sp.expand(shown - sp.diff(sp.tanh(z), z, 2)) == 0
