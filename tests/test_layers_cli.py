@@ -1,0 +1,105 @@
+"""``symcollapse layers``: output on stdout or in a file; bad input is one line, exit 2, no file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from symcollapse.cli import main
+
+RESIDUAL = "2 > dense 3 > residual(dense 3) > dense 1"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("latex", r"\begin{align*}"),
+        ("markdown", "$$"),
+        ("text", "W_z := W_3*(I + W_2)*W_1"),
+        ("json", '"title": "The network 2 > dense 3 > residual(dense 3) > dense 1: affine"'),
+    ],
+)
+def test_formats_on_stdout(fmt: str, marker: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layers", RESIDUAL, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert marker in out
+
+
+def test_json_parses_and_lists_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layers", "2 > dense 3 relu > dense 1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["title"] for s in data["sections"]] == [
+        "The network",
+        "Each layer as an affine map",
+        "Merging consecutive affine maps",
+        "Piecewise collapse",
+        "The activation pattern at a point",
+        "No single affine map",
+    ]
+
+
+def test_standalone_file_under_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layers", RESIDUAL, "--standalone", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "layers-2-dense-3-residual-dense-3-dense-1.tex"
+    assert capsys.readouterr().out.strip() == str(path)
+    assert path.read_text().startswith(r"\documentclass")
+
+
+def test_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "net.txt"
+    spec.write_text("5 > conv1d k=2  # one channel\n> dense 1\n")
+    assert main(["layers", "--spec-file", str(spec), "--format", "text"]) == 0
+    assert "T_1 = " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["layers", "2 > dense 3 > pool 2"],
+            "symcollapse: error: unknown layer 'pool'; known: "
+            "dense, conv1d, avgpool, maxpool, batchnorm, dropout, residual(...)",
+        ),
+        (
+            ["layers", "2 > conv1d k=3"],
+            "symcollapse: error: conv1d kernel size 3 is larger than "
+            "its input of width 2 with padding 0",
+        ),
+        (
+            ["layers", "3 > dense 2 > residual(dense 3)"],
+            "symcollapse: error: a residual block must keep the width: input 2, block output 3",
+        ),
+        (
+            ["layers", "2 > dense 2 swish"],
+            "symcollapse: error: unknown activation 'swish'; "
+            "known: identity, relu, leaky_relu, tanh, sigmoid",
+        ),
+        (["layers"], "symcollapse: error: give a layer string or --spec-file FILE (exactly one)"),
+        (
+            ["layers", RESIDUAL, "--standalone", "--format", "text"],
+            "symcollapse: error: --standalone goes with --format latex",
+        ),
+        (
+            ["layers", "2 > dense 9 > dense 9 > dense 1", "--max-terms", "100"],
+            "symcollapse: error: the network has 127 parameter symbols, above the limit of 100; "
+            "raise it with --max-terms (CLI) or max_terms= (API)",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == message + "\n"
+    assert captured.out == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["layers", RESIDUAL, "--format", "pdf"])
+    assert exit_info.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
