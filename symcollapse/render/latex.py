@@ -19,6 +19,8 @@ TEXT_ESCAPES = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",  # in the default OT1 encoding a bare < or > prints as an inverted ! or ?
+    ">": r"\textgreater{}",
 }
 
 PREAMBLE = r"""\documentclass[11pt]{article}
