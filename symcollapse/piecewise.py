@@ -231,7 +231,7 @@ def point_section(result: LayeredCollapse, seed: int) -> Section:
         steps += [Step(A, stage.matrix), Step(a, stage.bias)]
     steps.append(Step(result.stages.x_symbol, x0, ("the point",)))
     for j, (D, z) in enumerate(zip(masks, zs, strict=False), start=1):
-        signs = ", ".join(">= 0" if D[i, i] == 1 else "< 0" for i in range(D.rows))
+        signs = ", ".join("non-negative" if D[i, i] == 1 else "negative" for i in range(D.rows))
         steps.append(Step(sp.MatrixSymbol(f"z_{j}", z.rows, 1), z, (f"region: entries {signs}",)))
         steps.append(Step(sp.MatrixSymbol(f"D_{j}", D.rows, D.cols), D))
     rows, cols = W_z.shape
