@@ -125,6 +125,9 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
     def _print_Activation(self, expr: Activation) -> str:
         return f"\\sigma_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
 
+    def _print_PythonSource(self, expr: Any) -> str:
+        return str(expr.latex)  # a user's forward function as latexify-py typeset it
+
     def _print_Identity(self, expr: sp.Identity) -> str:
         return "I"  # sympy's \mathbb{I} needs amssymb; the documents load amsmath only
 
@@ -163,6 +166,9 @@ class NetworkStrPrinter(_PathOrder, StrPrinter):
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"sigma_{expr.layer}({self._print(expr.arg)})"
+
+    def _print_PythonSource(self, expr: Any) -> str:
+        return str(expr.source)
 
     def _print_Elementwise(self, expr: Any) -> str:
         parameter = "" if expr.parameter == 0 else f"[{self._print(expr.parameter)}]"
