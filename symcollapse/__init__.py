@@ -34,3 +34,38 @@ __all__ = [
     "derive",
     "verify",
 ]
+
+# Layered networks (issue 4): which layers keep the collapse, and what the network is otherwise.
+from symcollapse.general import LayeredCollapse, analyse, derive_layers
+from symcollapse.layers import (
+    AvgPool,
+    BatchNorm,
+    Conv1D,
+    Dense,
+    Dropout,
+    LayerSpec,
+    MaxPool,
+    Residual,
+    activation,
+    custom_activation,
+)
+from symcollapse.layerspec import parse_layers
+from symcollapse.pyfunc import derive_function
+
+__all__ += [
+    "AvgPool",
+    "BatchNorm",
+    "Conv1D",
+    "Dense",
+    "Dropout",
+    "LayerSpec",
+    "LayeredCollapse",
+    "MaxPool",
+    "Residual",
+    "activation",
+    "analyse",
+    "custom_activation",
+    "derive_function",
+    "derive_layers",
+    "parse_layers",
+]

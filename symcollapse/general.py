@@ -303,7 +303,7 @@ def rank_section(
             name,
             f" goes through {_count(bound, 'dimension')}: its rank is at most min_k d_k = {bound}. "
             "The collapsed model is a reduced-rank regression, not ordinary least squares. Checked "
-            "at random exact rational weights, where the rank is exactly:",
+            "at random exact rational weights, where the rank is:",
         ),
         steps=(Step(sp.Function("rank")(name), sp.Integer(rank), ("random rational weights",)),),
     )
