@@ -46,12 +46,18 @@ def additivity_pair(
     return None
 
 
-def additivity_section(result: LayeredCollapse, seed: int, show_weights: bool = True) -> Section:
-    """At random exact weights, a pair of inputs on which ``f`` is not additive (plus ``f(0)``).
+def additivity_section(
+    result: LayeredCollapse,
+    seed: int,
+    show_weights: bool = True,
+    params: dict[sp.Symbol, sp.Rational] | None = None,
+) -> Section:
+    """At exact weights (random unless given), inputs on which ``f`` is not additive.
 
     ``show_weights`` writes the weights out (a section before may already have done so).
     """
-    params = random_parameters(result.entries, seed)
+    if params is None:
+        params = random_parameters(result.entries, seed)
     pair = additivity_pair(result, params, seed)
     if pair is None:
         return Section("No single affine map", ("No additivity failure was found.",), ())
@@ -81,8 +87,8 @@ def additivity_section(result: LayeredCollapse, seed: int, show_weights: bool = 
     return Section(
         title="No single affine map",
         intro=(
-            "Every affine map g has g(u + v) + g(0) = g(u) + g(v). With random exact "
-            "rational weights (those of the merged maps shown), f breaks this identity for the "
+            "Every affine map g has g(u + v) + g(0) = g(u) + g(v). With the exact rational "
+            "weights of the merged maps shown, f breaks this identity for the "
             "inputs u and v below, so no affine map equals f: the collapse to one W_z x + b_z "
             "fails.",
         ),

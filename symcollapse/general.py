@@ -10,14 +10,14 @@ certificate says why no affine map can equal ``f`` (:mod:`symcollapse.certificat
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import sympy as sp
 
 from symcollapse.derivation import Derivation, Section, Step, Text
-from symcollapse.errors import SizeLimitError, VerificationError
+from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.expressions import output_symbol
 from symcollapse.layers import LayerSpec, describe
 from symcollapse.network import Entry
@@ -309,14 +309,62 @@ def rank_section(
     )
 
 
+def concrete_values(
+    result: LayeredCollapse,
+    parameters: Mapping[str, object] | None,
+    point: Sequence[object] | None,
+    seed: int,
+) -> tuple[dict[sp.Symbol, sp.Rational], sp.ImmutableMatrix]:
+    """Exact parameter values by symbol name (``w_1_2_1``, ``kappa_2_1``, ...) and an input
+    point, checked against the network; random exact rationals for whatever is not given."""
+    values = random_parameters(result.entries, seed)
+    if parameters is not None:
+        names = {s.name: s for s in values}
+        unknown = sorted(set(parameters) - set(names))
+        missing = sorted(set(names) - set(parameters))
+        if unknown or missing:
+            which = f"unknown parameter {unknown[0]!r}" if unknown else f"missing {missing[0]!r}"
+            raise SpecError(f"parameters must name every weight of the network: {which}")
+        values = {names[n]: _exact(v, f"parameter {n}") for n, v in parameters.items()}
+        for symbol, entry in result.entries.items():
+            if entry.kind == "s" and values[symbol] <= 0:
+                raise SpecError(f"standard deviation {symbol.name} must be positive")
+    width = result.spec.input_width
+    if point is None:
+        return values, random_point(width, random.Random(seed))
+    if len(point) != width:
+        raise SpecError(f"the point needs {width} coordinates, got {len(point)}")
+    return values, sp.ImmutableMatrix([_exact(v, "point coordinate") for v in point])
+
+
+def _exact(value: object, what: str) -> sp.Rational:
+    """An exact rational from an int, a fraction string (``"-3/4"``) or a decimal."""
+    try:
+        number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
+    except (TypeError, ValueError, sp.SympifyError):
+        raise SpecError(f"{what} must be an exact number, got {value!r}") from None
+    return number
+
+
 def derive_layers(
-    spec: LayerSpec, *, max_terms: int = DEFAULT_MAX_TERMS, seed: int = 0
+    spec: LayerSpec,
+    *,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    seed: int = 0,
+    parameters: Mapping[str, object] | None = None,
+    point: Sequence[object] | None = None,
 ) -> Derivation:
-    """The derivation for a layered network: collapse, piecewise collapse, or certificate."""
+    """The derivation for a layered network: collapse, piecewise collapse, or certificate.
+
+    For ReLU networks, ``parameters`` (exact values by symbol name) and ``point`` choose the
+    weights and the input whose activation pattern is shown; by default both are random exact
+    rationals drawn from ``seed``.
+    """
     from symcollapse.certificates import certificate_sections
     from symcollapse.piecewise import mask_symbols, piecewise_sections
 
     result = analyse(spec, max_terms=max_terms)
+    params, x0 = concrete_values(result, parameters, point, seed)
     symbols = dict(result.entries)
     check_at_random_points(result, seed)
     sections = [network_section(result), layers_section(result), merge_section(result)]
@@ -326,7 +374,7 @@ def derive_layers(
             W_z, _ = result.names[0]
             sections.append(rank_section(result, result.affine[0].matrix, W_z, seed))
     elif result.verdict == "piecewise affine":
-        sections += piecewise_sections(result, seed)
+        sections += piecewise_sections(result, params, x0, seed)
         symbols |= mask_symbols(result)
     else:
         sections += certificate_sections(result, seed)

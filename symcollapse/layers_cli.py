@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -56,6 +57,12 @@ def add_parser(
     )
     cmd.add_argument("--out", type=Path, help="write a file under this directory")
     cmd.add_argument("--seed", type=int, default=0, help="seed of the random exact checks")
+    cmd.add_argument(
+        "--parameters",
+        type=Path,
+        help='JSON file {"w_1_1_1": "1/2", ...}: exact weights for the ReLU pattern at a point',
+    )
+    cmd.add_argument("--point", help="input for the ReLU pattern, comma-separated: --point=-1/2,3")
 
 
 def stem(description: str) -> str:
@@ -70,7 +77,13 @@ def run(args: argparse.Namespace) -> int:
     if args.standalone and args.format != "latex":
         raise OptionError("--standalone goes with --format latex")
     spec = parse_layers(args.spec) if args.spec_file is None else read_spec_file(args.spec_file)
-    derivation = derive_layers(spec, max_terms=args.max_terms, seed=args.seed)
+    derivation = derive_layers(
+        spec,
+        max_terms=args.max_terms,
+        seed=args.seed,
+        parameters=None if args.parameters is None else _read_parameters(args.parameters),
+        point=None if args.point is None else args.point.split(","),
+    )
     extension, renderer = LAYER_FORMATS[args.format]
     text = render_document(derivation) if args.standalone else renderer(derivation)
     if args.out is None:
@@ -78,6 +91,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(*write_files(args.out, {f"{stem(spec.describe())}.{extension}": text}))
     return 0
+
+
+def _read_parameters(path: Path) -> dict[str, object]:
+    """``{name: number}`` from a JSON file; numbers may be strings such as ``"-3/4"``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SpecError(f"cannot read parameters from {str(path)!r}: {error}") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"parameters in {str(path)!r} must be a JSON object of name: number")
+    return data
 
 
 def showcase_files(max_terms: int = DEFAULT_MAX_TERMS) -> dict[str, str]:

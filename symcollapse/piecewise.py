@@ -202,12 +202,12 @@ def _numeric(result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational]) -> L
     return replace(result, affine=affine)
 
 
-def point_section(result: LayeredCollapse, seed: int) -> Section:
+def point_section(
+    result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational], x0: sp.MatrixBase, seed: int
+) -> Section:
     """Concrete weights and point: the pattern, ``W_z(D)``, ``b_z(D)`` and the region."""
-    params = random_parameters(result.entries, seed)
     numeric = _numeric(result, params)
     rng = random.Random(seed)
-    x0 = random_point(result.spec.input_width, rng)
     masks = pattern(numeric, x0)
     W_z, b_z = _multiply(numeric, masks)
     x = result.stages.x
@@ -259,7 +259,7 @@ def point_section(result: LayeredCollapse, seed: int) -> Section:
     return Section(
         title="The activation pattern at a point",
         intro=(
-            "Random exact rational weights and a random point; the pre-activations z_j, as affine "
+            "Exact rational weights and a point; the pre-activations z_j, as affine "
             "functions of x with the pattern fixed, must keep the signs listed: these inequalities "
             "cut out the region (a polyhedron) on which f equals the affine map below. Checked "
             f"exactly at the point and at {inside} nearby points that satisfy the inequalities.",
@@ -268,13 +268,16 @@ def point_section(result: LayeredCollapse, seed: int) -> Section:
     )
 
 
-def piecewise_sections(result: LayeredCollapse, seed: int) -> list[Section]:
-    """Symbolic piecewise collapse, the pattern at a point, and why no single affine map fits."""
+def piecewise_sections(
+    result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational], x0: sp.MatrixBase, seed: int
+) -> list[Section]:
+    """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
+    single affine map fits."""
     from symcollapse.certificates import additivity_section
 
     piecewise = piecewise_collapse(result)
     return [
         symbolic_section(result, piecewise, seed),
-        point_section(result, seed),
-        additivity_section(result, seed, show_weights=False),
+        point_section(result, params, x0, seed),
+        additivity_section(result, seed, show_weights=False, params=params),
     ]

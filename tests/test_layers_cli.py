@@ -103,3 +103,29 @@ def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
         main(["layers", RESIDUAL, "--format", "pdf"])
     assert exit_info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_parameters_and_point_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weights = {"w_1_1_1": 1, "w_1_2_1": -1, "b_1_1": 0, "b_1_2": 0}
+    weights |= {"w_2_1_1": "1", "w_2_1_2": "1", "b_2_1": "0"}
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(weights))
+    argv = ["layers", "1 > dense 2 relu > dense 1", "--format", "text"]
+    assert main([*argv, "--parameters", str(path), "--point=-5/2"]) == 0
+    out = capsys.readouterr().out
+    assert "D_1 = [[0, 0], [0, 1]]" in out
+    assert "W_z(D) = [[-1]]" in out
+    assert "W_z(D)*x + b_z(D) = [[5/2]]" in out
+
+
+def test_unreadable_parameters_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "weights.json"
+    path.write_text("[1, 2]")
+    assert main(["layers", "1 > dense 2 relu > dense 1", "--parameters", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"symcollapse: error: parameters in {str(path)!r} must be a JSON object of name: number\n"
+    )

@@ -104,3 +104,51 @@ def test_point_section_region_and_value_match_the_reference(text: str) -> None:
             h = h.applyfunc(lambda z, low=slopes[j - 1]: z if z >= 0 else low * z)
         j += 1
     assert steps["W_z(D)*x + b_z(D)"] == h
+
+
+ABS = {"w_1_1_1": 1, "w_1_2_1": -1, "b_1_1": 0, "b_1_2": 0, "w_2_1_1": 1, "w_2_1_2": 1, "b_2_1": 0}
+
+
+@pytest.mark.parametrize(
+    ("x", "mask", "slope"),
+    [("2", [1, 0], 1), ("-3/4", [0, 1], -1)],
+)
+def test_given_weights_and_point_choose_the_pattern(x: str, mask: list[int], slope: int) -> None:
+    # f(x) = relu(x) + relu(-x) = |x|: slope 1 for x > 0, -1 for x < 0, no single affine map
+    derivation = derive_layers(
+        parse_layers("1 > dense 2 relu > dense 1"), parameters=ABS, point=[x]
+    )
+    section = next(s for s in derivation.sections if s.title == "The activation pattern at a point")
+    steps = {str(step.lhs): step.rhs for step in section.steps}
+    assert steps["D_1"] == sp.diag(*mask)
+    assert steps["W_z(D)"] == sp.Matrix([[slope]])
+    assert steps["b_z(D)"] == sp.Matrix([0])
+    assert steps["W_z(D)*x + b_z(D)"] == sp.Matrix([abs(sp.Rational(x))])
+    additivity = next(s for s in derivation.sections if s.title == "No single affine map")
+    assert additivity.steps[-1].rhs != additivity.steps[-2].rhs
+
+
+@pytest.mark.parametrize(
+    ("parameters", "point", "message"),
+    [
+        (
+            {**ABS, "w_9_1_1": 1},
+            ["1"],
+            r"^parameters must name every weight of the network: unknown parameter 'w_9_1_1'$",
+        ),
+        (
+            {k: v for k, v in ABS.items() if k != "b_2_1"},
+            ["1"],
+            r"^parameters must name every weight of the network: missing 'b_2_1'$",
+        ),
+        ({**ABS, "b_2_1": "half"}, ["1"], r"^parameter b_2_1 must be an exact number, got 'half'$"),
+        (ABS, ["1", "2"], r"^the point needs 1 coordinates, got 2$"),
+    ],
+)
+def test_bad_parameters_or_point_are_spec_errors(parameters, point, message: str) -> None:
+    from symcollapse.errors import SpecError
+
+    with pytest.raises(SpecError, match=message):
+        derive_layers(
+            parse_layers("1 > dense 2 relu > dense 1"), parameters=parameters, point=point
+        )
