@@ -138,3 +138,22 @@ def test_derivation_title_carries_the_verdict(text: str) -> None:
     derivation = derive_layers(parse_layers(text))
     assert derivation.title.endswith(analyse(parse_layers(text)).verdict)
     assert all(section.steps for section in derivation.sections)
+
+
+def test_affine_user_activation_collapses() -> None:
+    from symcollapse.layers import Dense, LayerSpec, custom_activation
+
+    phi = custom_activation(lambda z: 2 * z + 1, "phi")
+    spec = LayerSpec(2, (Dense(3, phi), Dense(1)))
+    result = analyse(spec)
+    assert result.verdict == "affine"
+    (stage,) = result.affine
+    values = _values(result, 7)
+    table = {sp.Symbol(n): sp.Rational(v.numerator, v.denominator) for n, v in values.items()}
+    W1 = sp.Matrix(3, 2, lambda i, j: sp.Symbol(f"w_1_{i + 1}_{j + 1}")).xreplace(table)
+    b1 = sp.Matrix(3, 1, lambda i, _: sp.Symbol(f"b_1_{i + 1}")).xreplace(table)
+    W2 = sp.Matrix(1, 3, lambda _, j: sp.Symbol(f"w_2_1_{j + 1}")).xreplace(table)
+    b2 = sp.Matrix([sp.Symbol("b_2_1")]).xreplace(table)
+    # f(x) = W2 phi(W1 x + b1) + b2 = 2 W2 W1 x + (2 W2 b1 + W2 1 + b2)
+    assert stage.matrix.xreplace(table) == 2 * W2 * W1
+    assert stage.bias.xreplace(table) == 2 * W2 * b1 + W2 * sp.ones(3, 1) + b2
