@@ -34,7 +34,7 @@ def additivity_pair(
     d = result.spec.input_width
 
     def f(x: sp.MatrixBase) -> sp.ImmutableMatrix:
-        return result.stages.forward(sp.ImmutableMatrix(x)).xreplace(params)
+        return result.stages.forward(sp.ImmutableMatrix(x), params)
 
     zero = f(sp.zeros(d, 1))
     for trial in range(tries):
@@ -66,7 +66,7 @@ def additivity_section(
     U, V, zero = sp.MatrixSymbol("u", d, 1), sp.MatrixSymbol("v", d, 1), sp.ZeroMatrix(d, 1)
 
     def f(x: sp.MatrixBase) -> sp.ImmutableMatrix:
-        return result.stages.forward(sp.ImmutableMatrix(x)).xreplace(params)
+        return result.stages.forward(sp.ImmutableMatrix(x), params)
 
     left = f(u + v) + f(sp.zeros(d, 1))
     right = f(u) + f(v)
@@ -140,7 +140,7 @@ def second_derivative_section(result: LayeredCollapse, seed: int) -> Section:
     for trial in range(20):
         params = random_parameters(result.entries, seed + trial)
         point = random_point(len(x), rng)
-        output = result.stages.forward().xreplace(params)[0]
+        output = result.stages.forward(params=params)[0]
         value = sp.diff(output, x[0], 2).xreplace(dict(zip(x, point, strict=True)))
         approximate = sp.N(value, 50)
         if abs(approximate) > NONZERO_THRESHOLD:

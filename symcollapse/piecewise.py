@@ -184,7 +184,7 @@ def _check_at_random_points(
             for i, s in enumerate(symbolic.diagonal())
         }
         values |= params
-        f = result.stages.forward(x).xreplace(params)
+        f = result.stages.forward(x, params)
         collapsed = (piecewise.W_z * x + piecewise.b_z).xreplace(values)
         if (f - collapsed).applyfunc(sp.expand) != sp.zeros(*f.shape):
             raise VerificationError(f"W_z(D) x + b_z(D) differs from f at x = {list(x)}")
@@ -214,7 +214,7 @@ def point_section(
     zs = preactivations(numeric, masks, x)
     if not in_region(preactivations(numeric, masks, x0), masks):
         raise VerificationError("the point is not in the region of its own pattern")
-    f0 = result.stages.forward(x0).xreplace(params)
+    f0 = result.stages.forward(x0, params)
     if W_z * x0 + b_z != f0:
         raise VerificationError("W_z(D) x0 + b_z(D) differs from f(x0)")
     inside = 0
@@ -223,7 +223,7 @@ def point_section(
         y = x0 + step
         if in_region(preactivations(numeric, masks, y), masks):
             inside += 1
-            if result.stages.forward(y).xreplace(params) != W_z * y + b_z:
+            if result.stages.forward(y, params) != W_z * y + b_z:
                 raise VerificationError(f"W_z(D) y + b_z(D) differs from f(y) at y = {list(y)}")
     names = result.names
     steps = []

@@ -8,7 +8,8 @@ define the one by the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -280,10 +281,17 @@ class Stages:
     def x_symbol(self) -> sp.MatrixSymbol:
         return sp.MatrixSymbol("x", self.spec.input_width, 1)
 
-    def forward(self, x: sp.MatrixBase | None = None) -> sp.ImmutableMatrix:
-        """``f(x)`` stage by stage (explicit, not expanded)."""
+    def forward(
+        self, x: sp.MatrixBase | None = None, params: Mapping[sp.Symbol, sp.Expr] | None = None
+    ) -> sp.ImmutableMatrix:
+        """``f(x)`` stage by stage (explicit, not expanded), with ``params`` substituted into
+        each affine stage first: numbers go through max and tanh, not symbolic expressions."""
         h = self.x if x is None else x
         for stage in self.stages:
+            if params is not None and isinstance(stage, AffineStage):
+                stage = replace(
+                    stage, matrix=stage.matrix.xreplace(params), bias=stage.bias.xreplace(params)
+                )
             h = stage.apply(h)
         return sp.ImmutableMatrix(h)
 
