@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.derivation import Section, Step
-from symcollapse.errors import VerificationError
+from symcollapse.errors import SizeLimitError, VerificationError
 from symcollapse.general import (
     LayeredCollapse,
     explicit_steps,
@@ -23,6 +23,7 @@ from symcollapse.general import (
     random_point,
 )
 from symcollapse.network import Entry
+from symcollapse.size import DEFAULT_MAX_TERMS
 
 
 @dataclass(frozen=True)
@@ -44,25 +45,35 @@ def mask_symbols(result: LayeredCollapse) -> dict[sp.Symbol, Entry]:
     }
 
 
-def piecewise_collapse(result: LayeredCollapse) -> PiecewiseCollapse:
+def piecewise_collapse(
+    result: LayeredCollapse, max_terms: int = DEFAULT_MAX_TERMS
+) -> PiecewiseCollapse:
     """Insert symbolic masks between the merged affine maps and multiply out."""
     symbols = mask_symbols(result)
     masks = tuple(
         sp.ImmutableMatrix(sp.diag(*(s for s, e in symbols.items() if e.layer == j)))
         for j in range(1, len(result.affine))
     )
-    W_z, b_z = _multiply(result, masks)
+    W_z, b_z = _multiply(result, masks, max_terms)
     return PiecewiseCollapse(masks, W_z, b_z, {**result.entries, **symbols})
 
 
 def _multiply(
-    result: LayeredCollapse, masks: list[sp.ImmutableMatrix] | tuple[sp.ImmutableMatrix, ...]
+    result: LayeredCollapse,
+    masks: tuple[sp.ImmutableMatrix, ...],
+    max_terms: int = DEFAULT_MAX_TERMS,
 ) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix]:
-    """``W_z(D) = A_{m+1} D_m ... D_1 A_1`` and ``b_z(D)``, expanded."""
+    """``W_z(D) = A_{m+1} D_m ... D_1 A_1`` and ``b_z(D)``, expanded; refused past ``max_terms``."""
     W, b = result.affine[0].matrix, result.affine[0].bias
     for D, stage in zip(masks, result.affine[1:], strict=True):
         W = (stage.matrix * D * W).applyfunc(sp.expand)
         b = (stage.matrix * D * b + stage.bias).applyfunc(sp.expand)
+        terms = sum(len(sp.Add.make_args(e)) for e in (*W, *b))
+        if terms > max_terms:
+            raise SizeLimitError(
+                f"W_z(D) and b_z(D) have {terms:,} terms, above the limit of {max_terms:,}; "
+                "raise it with --max-terms (CLI) or max_terms= (API)"
+            )
     return sp.ImmutableMatrix(W), sp.ImmutableMatrix(b)
 
 
@@ -269,13 +280,17 @@ def point_section(
 
 
 def piecewise_sections(
-    result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational], x0: sp.MatrixBase, seed: int
+    result: LayeredCollapse,
+    params: dict[sp.Symbol, sp.Rational],
+    x0: sp.MatrixBase,
+    seed: int,
+    max_terms: int = DEFAULT_MAX_TERMS,
 ) -> list[Section]:
     """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
     single affine map fits."""
     from symcollapse.certificates import additivity_section
 
-    piecewise = piecewise_collapse(result)
+    piecewise = piecewise_collapse(result, max_terms)
     return [
         symbolic_section(result, piecewise, seed),
         point_section(result, params, x0, seed),
