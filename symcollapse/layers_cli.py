@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -18,6 +19,7 @@ from symcollapse.errors import OptionError, SpecError
 from symcollapse.files import write_files
 from symcollapse.general import derive_layers
 from symcollapse.layerspec import parse_layers, read_spec_file
+from symcollapse.pyfunc import derive_function
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.steps_json import render_steps_json
@@ -51,6 +53,12 @@ def add_parser(
     )
     cmd.add_argument("spec", nargs="?", help='layer string, e.g. "2 > dense 3 relu > dense 1"')
     cmd.add_argument("--spec-file", type=Path, help="read the layer string from this file")
+    cmd.add_argument(
+        "--function",
+        metavar="FILE.py:NAME",
+        help="a Python forward function using W[k], b[k], relu/tanh/sigmoid (needs --widths)",
+    )
+    cmd.add_argument("--widths", nargs="+", metavar="D", help="widths d_0 ... d_n for --function")
     cmd.add_argument("--format", choices=sorted(LAYER_FORMATS), default="latex")
     cmd.add_argument(
         "--standalone", action="store_true", help="a complete LaTeX document (with --format latex)"
@@ -72,25 +80,55 @@ def stem(description: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """``symcollapse layers``: derive, render, print or write atomically."""
-    if (args.spec is None) == (args.spec_file is None):
-        raise SpecError("give a layer string or --spec-file FILE (exactly one)")
+    sources = [args.spec, args.spec_file, args.function]
+    if sum(source is not None for source in sources) != 1:
+        raise SpecError("give a layer string, --spec-file FILE or --function FILE.py:NAME (one)")
+    if (args.widths is None) != (args.function is None):
+        raise OptionError("--widths goes with --function, and --function needs --widths")
     if args.standalone and args.format != "latex":
         raise OptionError("--standalone goes with --format latex")
-    spec = parse_layers(args.spec) if args.spec_file is None else read_spec_file(args.spec_file)
-    derivation = derive_layers(
-        spec,
-        max_terms=args.max_terms,
-        seed=args.seed,
-        parameters=None if args.parameters is None else _read_parameters(args.parameters),
-        point=None if args.point is None else args.point.split(","),
-    )
+    options = {
+        "max_terms": args.max_terms,
+        "seed": args.seed,
+        "parameters": None if args.parameters is None else _read_parameters(args.parameters),
+        "point": None if args.point is None else args.point.split(","),
+    }
+    if args.function is not None:
+        function = _load_function(args.function)
+        derivation = derive_function(function, args.widths, **options)
+        name = stem(function.__name__)
+    else:
+        spec = parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
+        derivation = derive_layers(spec, **options)
+        name = stem(spec.describe())
     extension, renderer = LAYER_FORMATS[args.format]
     text = render_document(derivation) if args.standalone else renderer(derivation)
     if args.out is None:
         sys.stdout.write(text)
     else:
-        print(*write_files(args.out, {f"{stem(spec.describe())}.{extension}": text}))
+        print(*write_files(args.out, {f"{name}.{extension}": text}))
     return 0
+
+
+def _load_function(text: str) -> Callable[..., object]:
+    """Import ``FILE.py`` and return its function ``NAME``; any failure is one line."""
+    path, sep, name = text.rpartition(":")
+    if not sep or not path or not name.isidentifier():
+        raise SpecError(f"--function takes FILE.py:NAME, got {text!r}")
+    if not Path(path).is_file():
+        raise SpecError(f"no such file {path!r}")
+    spec = importlib.util.spec_from_file_location(f"symcollapse_user_{Path(path).stem}", path)
+    if spec is None or spec.loader is None:
+        raise SpecError(f"cannot import {path!r} as Python")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # the user's module: report in one line
+        raise SpecError(f"cannot import {path!r}: {error}") from None
+    function = getattr(module, name, None)
+    if function is None:
+        raise SpecError(f"{path!r} has no function {name!r}")
+    return function
 
 
 def _read_parameters(path: Path) -> dict[str, object]:

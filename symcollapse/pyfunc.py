@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import random
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import latexify
 import sympy as sp
@@ -126,8 +126,13 @@ def derive_function(
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
     seed: int = 0,
+    parameters: Mapping[str, object] | None = None,
+    point: Sequence[object] | None = None,
 ) -> Derivation:
-    """The derivation for a Python forward function of a network with ``widths`` d_0..d_n."""
+    """The derivation for a Python forward function of a network with ``widths`` d_0..d_n.
+
+    ``parameters`` and ``point`` are passed on to :func:`~symcollapse.general.derive_layers`.
+    """
     if not callable(function) or not isinstance(function, types.FunctionType):
         raise SpecError(f"expected a Python function, got {function!r}")
     d = parse_widths(widths)
@@ -142,7 +147,9 @@ def derive_function(
     if len(layers) != len(d) - 1:
         raise SpecError(f"{function.__name__} has {len(layers)} layers but {len(d)} widths")
     spec = LayerSpec(d[0], tuple(layers))
-    derivation = derive_layers(spec, max_terms=max_terms, seed=seed)
+    derivation = derive_layers(
+        spec, max_terms=max_terms, seed=seed, parameters=parameters, point=point
+    )
     _check(function, spec, seed)
     first = Section(
         title="The forward function",

@@ -76,7 +76,11 @@ def test_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "symcollapse: error: unknown activation 'swish'; "
             "known: identity, relu, leaky_relu, tanh, sigmoid",
         ),
-        (["layers"], "symcollapse: error: give a layer string or --spec-file FILE (exactly one)"),
+        (
+            ["layers"],
+            "symcollapse: error: give a layer string, --spec-file FILE or --function "
+            "FILE.py:NAME (one)",
+        ),
         (
             ["layers", RESIDUAL, "--standalone", "--format", "text"],
             "symcollapse: error: --standalone goes with --format latex",
@@ -129,3 +133,65 @@ def test_unreadable_parameters_are_one_line(
     assert capsys.readouterr().err == (
         f"symcollapse: error: parameters in {str(path)!r} must be a JSON object of name: number\n"
     )
+
+
+NET_SOURCE = """
+W = b = None
+
+
+def relu(v):
+    return v
+
+
+def net(x):
+    h = relu(W[1] @ x + b[1])
+    return W[2] @ h + b[2]
+
+
+def broken(x):
+    return W[1] @ x + b[1] + undefined_name
+"""
+
+
+def test_python_function_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "mynet.py"
+    source.write_text(NET_SOURCE)
+    argv = ["layers", "--function", f"{source}:net", "--widths", "2", "2", "1"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 0
+    path = tmp_path / "out" / "layers-net.tex"
+    assert capsys.readouterr().out.strip() == str(path)
+    assert path.read_text().startswith(
+        r"\begin{align*}" + "\n" + r"\mathrm{net}(x) = W_{2} \cdot \mathrm{relu} \mathopen{}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("function", "widths", "message"),
+    [
+        ("{dir}/mynet.py:nope", ["2", "1"], "'{dir}/mynet.py' has no function 'nope'"),
+        ("{dir}/missing.py:net", ["2", "1"], "no such file '{dir}/missing.py'"),
+        ("net", ["2", "1"], "--function takes FILE.py:NAME, got 'net'"),
+        (
+            "{dir}/mynet.py:broken",
+            ["2", "1"],
+            "cannot evaluate broken on matrix symbols: name 'undefined_name' is not defined",
+        ),
+        (
+            "{dir}/mynet.py:net",
+            None,
+            "--widths goes with --function, and --function needs --widths",
+        ),
+    ],
+)
+def test_bad_function_options_are_one_line(
+    function: str, widths, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mynet.py").write_text(NET_SOURCE)
+    argv = ["layers", "--function", function.format(dir=tmp_path)]
+    if widths is not None:
+        argv += ["--widths", *widths]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"symcollapse: error: {message.format(dir=tmp_path)}\n"
+    assert not (tmp_path / "out").exists()
