@@ -219,8 +219,8 @@ def layers_section(result: LayeredCollapse) -> Section:
     return Section(
         title="Each layer as an affine map",
         intro=(
-            "Convolution, average pooling, batch normalisation at inference and residual blocks "
-            "are all of the form M h + c: these are their matrices.",
+            "Every affine layer is a map M h + c, whatever its kind (dense, convolution, average "
+            "pooling, batch normalisation at inference, residual block): these are the matrices.",
         ),
         steps=tuple(steps),
     )
