@@ -6,6 +6,8 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from symcollapse.errors import SizeLimitError
 from symcollapse.general import analyse, derive_layers
@@ -157,3 +159,26 @@ def test_affine_user_activation_collapses() -> None:
     # f(x) = W2 phi(W1 x + b1) + b2 = 2 W2 W1 x + (2 W2 b1 + W2 1 + b2)
     assert stage.matrix.xreplace(table) == 2 * W2 * W1
     assert stage.bias.xreplace(table) == 2 * W2 * b1 + W2 * sp.ones(3, 1) + b2
+
+
+@given(
+    width=st.integers(1, 9),
+    kernel=st.integers(1, 4),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    pool=st.integers(1, 3),
+    seed=st.integers(0, 10**6),
+)
+@settings(max_examples=40, deadline=None)
+def test_conv_and_pool_shapes_collapse(width, kernel, stride, padding, pool, seed) -> None:
+    """Any valid convolution + pooling shape: W_z x + b_z equals the sliding-window reference."""
+    assume(kernel <= width + 2 * padding)
+    conv_width = (width + 2 * padding - kernel) // stride + 1
+    assume(pool <= conv_width)
+    spec = parse_layers(f"{width} > conv1d k={kernel} s={stride} p={padding} > avgpool {pool}")
+    result = analyse(spec)
+    (stage,) = result.affine
+    values = _values(result, seed)
+    x = random_input(width, seed)
+    collapsed = _substitute(stage.matrix * result.stages.x + stage.bias, values, x)
+    assert collapsed == forward(spec, values, x)
