@@ -296,18 +296,32 @@ def rank_section(
     if rank > bound:
         raise VerificationError(f"rank {rank} exceeds the bound {bound}")
     k = result.spec.widths.index(bound)
+    stages = [s for s in result.stages.stages if isinstance(s, AffineStage)]
+    split = next(i for i, s in enumerate(stages) if s.matrix.rows == bound) + 1
+    left = merge(stages[split:], bound)
+    right = merge(stages[:split], result.spec.input_width)
+    if (left.matrix * right.matrix - W_z).applyfunc(sp.expand) != sp.zeros(*W_z.shape):
+        raise VerificationError("W_z does not factor through the bottleneck")
+    L = sp.MatrixSymbol("L", W_z.rows, bound)
+    R = sp.MatrixSymbol("R", bound, W_z.cols)
     return Section(
         title="Rank bound",
         intro=(
             "The map passes through a layer of width ",
             sp.Symbol(f"d_{k}"),
-            f" = {bound}, smaller than both input and output, so every factorisation of ",
+            f" = {bound}, smaller than both input and output, so ",
             name,
-            f" goes through {_count(bound, 'dimension')}: its rank is at most min_k d_k = {bound}. "
-            "The collapsed model is a reduced-rank regression, not ordinary least squares. Checked "
-            "at random exact rational weights, where the rank is:",
+            f" factors through {_count(bound, 'dimension')} (L has {_count(bound, 'column')}, R "
+            f"has {_count(bound, 'row')}) and its rank is at most min_k d_k = {bound}. The collapsed model is a "
+            "reduced-rank regression, not ordinary least squares. The factorisation was checked "
+            "by expansion, and the rank at random exact rational weights is:",
         ),
-        steps=(Step(sp.Function("rank")(name), sp.Integer(rank), ("random rational weights",)),),
+        steps=(
+            Step(name, sp.MatMul(L, R, evaluate=False), ("factor at the narrowest layer",)),
+            Step(L, left.name, ("layers after it",), ":="),
+            Step(R, right.name, ("layers up to it",), ":="),
+            Step(sp.Function("rank")(name), sp.Integer(rank), ("random rational weights",)),
+        ),
     )
 
 
