@@ -312,9 +312,10 @@ def rank_section(
             f" = {bound}, smaller than both input and output, so ",
             name,
             f" factors through {_count(bound, 'dimension')} (L has {_count(bound, 'column')}, R "
-            f"has {_count(bound, 'row')}) and its rank is at most min_k d_k = {bound}. The collapsed model is a "
-            "reduced-rank regression, not ordinary least squares. The factorisation was checked "
-            "by expansion, and the rank at random exact rational weights is:",
+            f"has {_count(bound, 'row')}) and its rank is at most min_k d_k = {bound}. "
+            "The collapsed model is a reduced-rank regression, not ordinary least squares. The "
+            "factorisation was checked by expansion, and the rank at random exact rational "
+            "weights is:",
         ),
         steps=(
             Step(name, sp.MatMul(L, R, evaluate=False), ("factor at the narrowest layer",)),

@@ -182,3 +182,15 @@ def test_conv_and_pool_shapes_collapse(width, kernel, stride, padding, pool, see
     x = random_input(width, seed)
     collapsed = _substitute(stage.matrix * result.stages.x + stage.bias, values, x)
     assert collapsed == forward(spec, values, x)
+
+
+def test_rank_section_factors_W_z_at_the_narrowest_layer() -> None:
+    derivation = derive_layers(parse_layers("4 > dense 4 > dense 2 > dense 3 > dense 4"))
+    section = next(s for s in derivation.sections if s.title == "Rank bound")
+    shown = [(str(step.lhs), str(step.rhs)) for step in section.steps]
+    assert shown == [
+        ("W_z", "L*R"),
+        ("L", "W_4*W_3"),
+        ("R", "W_2*W_1"),
+        ("rank(W_z)", "2"),
+    ]
