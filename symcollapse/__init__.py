@@ -36,7 +36,8 @@ __all__ = [
 ]
 
 # Layered networks (issue 4): which layers keep the collapse, and what the network is otherwise.
-from symcollapse.general import LayeredCollapse, analyse, derive_layers
+from symcollapse.general import LayeredCollapse, analyse
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layers import (
     AvgPool,
     BatchNorm,

@@ -17,7 +17,7 @@ from pathlib import Path
 from symcollapse.derivation import Derivation
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.files import write_files
-from symcollapse.general import derive_layers
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers, read_spec_file
 from symcollapse.pyfunc import derive_function
 from symcollapse.render.latex import render_document, render_fragment

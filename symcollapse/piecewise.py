@@ -14,14 +14,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symcollapse.certificates import additivity_section
 from symcollapse.derivation import Section, Step
 from symcollapse.errors import SizeLimitError, VerificationError
-from symcollapse.general import (
-    LayeredCollapse,
-    explicit_steps,
-    random_parameters,
-    random_point,
-)
+from symcollapse.expressions import output_symbol
+from symcollapse.general import LayeredCollapse, random_parameters, random_point
+from symcollapse.layered_derivation import explicit_steps
 from symcollapse.network import Entry
 from symcollapse.size import DEFAULT_MAX_TERMS
 
@@ -130,7 +128,7 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
         term = sp.MatMul(*outer, names[j][1], evaluate=False) if outer else names[j][1]
         bias_terms.append(term)
     steps = [
-        Step(output_symbol(result), h, ("ReLU acts as D_j on the region",)),
+        Step(output_symbol(result.spec.widths[-1]), h, ("ReLU acts as D_j on the region",)),
         Step(
             None,
             sp.MatAdd(sp.MatMul(W_zD, result.stages.x_symbol), b_zD, evaluate=False),
@@ -159,12 +157,6 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
         ),
         steps=tuple(steps),
     )
-
-
-def output_symbol(result: LayeredCollapse) -> sp.MatrixSymbol:
-    from symcollapse.expressions import output_symbol as f
-
-    return f(result.spec.widths[-1])
 
 
 def _check_symbolic(result: LayeredCollapse, piecewise: PiecewiseCollapse) -> None:
@@ -248,7 +240,7 @@ def point_section(
     rows, cols = W_z.shape
     W_zD, b_zD = sp.MatrixSymbol("W_z(D)", rows, cols), sp.MatrixSymbol("b_z(D)", rows, 1)
     steps += [Step(W_zD, W_z), Step(b_zD, b_z)]
-    f = output_symbol(result)
+    f = output_symbol(result.spec.widths[-1])
     steps.append(
         Step(
             sp.MatAdd(sp.MatMul(W_zD, result.stages.x_symbol), b_zD, evaluate=False),
@@ -288,8 +280,6 @@ def piecewise_sections(
 ) -> list[Section]:
     """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
     single affine map fits."""
-    from symcollapse.certificates import additivity_section
-
     piecewise = piecewise_collapse(result, max_terms)
     return [
         symbolic_section(result, piecewise, seed),

@@ -20,7 +20,8 @@ import sympy as sp
 
 from symcollapse.derivation import Derivation, Section, Step
 from symcollapse.errors import SpecError, VerificationError
-from symcollapse.general import derive_layers, random_parameters, random_point
+from symcollapse.general import random_parameters, random_point
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layers import Dense, LayerSpec, activation
 from symcollapse.size import DEFAULT_MAX_TERMS
 from symcollapse.spec import parse_widths

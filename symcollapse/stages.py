@@ -91,10 +91,6 @@ class NonlinearStage:
     activation: ActivationFunction | None = None
     windows: tuple[range, ...] = field(default=())
 
-    @property
-    def label(self) -> str:
-        return "maxpool" if self.activation is None else self.activation.name
-
     def out_width(self, width: int) -> int:
         return width if self.activation is not None else len(self.windows)
 

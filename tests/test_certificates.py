@@ -7,7 +7,8 @@ import pytest
 import sympy as sp
 
 from symcollapse.certificates import additivity_pair, additivity_section
-from symcollapse.general import analyse, derive_layers, random_parameters
+from symcollapse.general import analyse, random_parameters
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers
 from symcollapse.render.printer import NetworkStrPrinter
 

@@ -10,7 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from symcollapse.errors import SizeLimitError
-from symcollapse.general import analyse, derive_layers
+from symcollapse.general import analyse
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers
 from tests.reference_layers import forward, random_input, random_values
 

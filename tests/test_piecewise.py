@@ -8,7 +8,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from symcollapse.general import analyse, derive_layers
+from symcollapse.errors import SizeLimitError, SpecError
+from symcollapse.general import analyse
+from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers
 from symcollapse.piecewise import piecewise_collapse
 from tests.reference_layers import forward, random_input, random_values
@@ -146,8 +148,6 @@ def test_given_weights_and_point_choose_the_pattern(x: str, mask: list[int], slo
     ],
 )
 def test_bad_parameters_or_point_are_spec_errors(parameters, point, message: str) -> None:
-    from symcollapse.errors import SpecError
-
     with pytest.raises(SpecError, match=message):
         derive_layers(
             parse_layers("1 > dense 2 relu > dense 1"), parameters=parameters, point=point
@@ -155,8 +155,6 @@ def test_bad_parameters_or_point_are_spec_errors(parameters, point, message: str
 
 
 def test_piecewise_size_limit_is_a_typed_error() -> None:
-    from symcollapse.errors import SizeLimitError
-
     # W_z(D): 1 x 2 entries of 9 terms; b_z(D): 13 terms -> 31 in all
     message = (
         r"^W_z\(D\) and b_z\(D\) have 31 terms, above the limit of 30; "
