@@ -9,6 +9,7 @@ import json
 
 import pytest
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers
@@ -28,7 +29,7 @@ def test_explicit_matrices_parse_back(text: str) -> None:
         assert raw["title"] == section.title
         for step, item in zip(section.steps, raw["steps"], strict=True):
             assert item["relation"] == step.relation
-            entry_names = isinstance(step.rhs, sp.MatrixBase) and step.rhs.has(sp.MatrixElement)
+            entry_names = isinstance(step.rhs, sp.MatrixBase) and step.rhs.has(MatrixElement)
             if isinstance(step.rhs, sp.MatrixBase) and not entry_names:
                 parsed = sp.Matrix(sp.sympify(item["rhs"]))
                 assert parsed == sp.Matrix(step.rhs)
