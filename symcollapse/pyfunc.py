@@ -22,7 +22,8 @@ from symcollapse.derivation import Derivation, Section, Step
 from symcollapse.errors import SpecError, VerificationError
 from symcollapse.general import random_parameters, random_point
 from symcollapse.layered_derivation import derive_layers
-from symcollapse.layers import Dense, LayerSpec, activation
+from symcollapse.layers import Dense, Layer, LayerSpec, Residual, activation
+from symcollapse.render.printer import NetworkStrPrinter
 from symcollapse.size import DEFAULT_MAX_TERMS
 from symcollapse.spec import parse_widths
 from symcollapse.stages import Elementwise, build_stages
@@ -97,28 +98,51 @@ def _explicit(widths: tuple[int, ...]) -> dict[str, object]:
     }
 
 
-def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Dense]:
-    """Dense layers from ``W_k h + b_k`` and ``act(...)`` nested around ``x``, innermost first."""
+def _show(expr: sp.Basic) -> str:
+    """An expression in an error message, as plain text."""
+    return NetworkStrPrinter({}).doprint(expr)
+
+
+def _leaves(layers: Sequence[Layer]) -> int:
+    """Number of weight matrices ``W[k]`` the layers use (inside residual blocks too)."""
+    return sum(_leaves(x.layers) if isinstance(x, Residual) else 1 for x in layers)
+
+
+def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Layer]:
+    """Layers from ``W_k h + b_k``, ``act(...)`` and ``h + W_k h + b_k`` (a residual block)
+    nested around ``x``, innermost first; ``k`` must count 1, 2, ... from the input."""
     if expr == x:
         return []
     if isinstance(expr, Elementwise):
         layers = read_layers(expr.arg, x)
+        if layers and isinstance(layers[-1], Residual):
+            raise SpecError(
+                f"an activation right after a residual block is not supported: {_show(expr)}"
+            )
         if not layers or layers[-1].activation.name != "identity":
-            raise SpecError(f"an activation must follow an affine map W[k] @ h + b[k]: {expr}")
+            raise SpecError(
+                f"an activation must follow an affine map W[k] @ h + b[k]: {_show(expr)}"
+            )
         return [*layers[:-1], Dense(layers[-1].units, activation(expr.name))]
-    if isinstance(expr, sp.MatAdd) and len(expr.args) == 2:
-        products = [a for a in expr.args if isinstance(a, sp.MatMul)]
-        biases = [a for a in expr.args if isinstance(a, sp.MatrixSymbol)]
-        if len(products) == 1 and len(biases) == 1 and len(products[0].args) == 2:
-            weight, inner = products[0].args
+    if isinstance(expr, sp.MatAdd):
+        terms = set(expr.args)
+        for term in expr.args:
+            if not (isinstance(term, sp.MatMul) and len(term.args) == 2):
+                continue
+            weight, inner = term.args
+            bias = sp.MatrixSymbol(str(weight).replace("W_", "b_", 1), weight.shape[0], 1)
+            rest = terms - {term, bias}
+            if bias not in terms or (rest and rest != set(sp.MatAdd.make_args(inner))):
+                continue
             layers = read_layers(inner, x)
-            k = len(layers) + 1
-            if (str(weight), str(biases[0])) != (f"W_{k}", f"b_{k}"):
-                raise SpecError(
-                    f"layer {k} must be W[{k}] @ h + b[{k}], got {weight} @ h + {biases[0]}"
-                )
-            return [*layers, Dense(int(weight.shape[0]))]
-    raise SpecError(f"cannot read {expr} as layers W[k] @ h + b[k] and activations")
+            k = _leaves(layers) + 1
+            if str(weight) != f"W_{k}":
+                raise SpecError(f"layer {k} must be W[{k}] @ h + b[{k}], got {weight} @ h + {bias}")
+            dense = Dense(int(weight.shape[0]))
+            return [*layers, Residual((dense,)) if rest else dense]
+    raise SpecError(
+        f"cannot read {expr} as layers W[k] @ h + b[k], h + W[k] @ h + b[k], activations"
+    )
 
 
 def derive_function(
@@ -145,8 +169,10 @@ def derive_function(
     x = sp.MatrixSymbol("x", d[0], 1)
     expr = _call(function, x, _symbols(d), "matrix symbols")
     layers = read_layers(expr, x)
-    if len(layers) != len(d) - 1:
-        raise SpecError(f"{function.__name__} has {len(layers)} layers but {len(d)} widths")
+    if _leaves(layers) != len(d) - 1:
+        raise SpecError(
+            f"{function.__name__} has {_leaves(layers)} weight matrices but {len(d)} widths"
+        )
     spec = LayerSpec(d[0], tuple(layers))
     derivation = derive_layers(
         spec, max_terms=max_terms, seed=seed, parameters=parameters, point=point

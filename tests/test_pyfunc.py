@@ -41,6 +41,16 @@ def tanh_net(x):
     return W[2] @ tanh(W[1] @ x + b[1]) + b[2]
 
 
+def resnet(x):
+    h = relu(W[1] @ x + b[1])
+    return W[3] @ (h + W[2] @ h + b[2]) + b[3]
+
+
+def relu_after_skip(x):
+    h = x + W[1] @ x + b[1]
+    return W[2] @ relu(h) + b[2]
+
+
 def skipped_layer(x):
     return W[2] @ x + b[2]
 
@@ -63,6 +73,12 @@ def no_weights(x):
         (relu_net, (2, 3, 3, 1), "2 > dense 3 > dense 3 relu > dense 1", "piecewise affine"),
         (affine_net, (3, 2, 1), "3 > dense 2 > dense 1", "affine"),
         (tanh_net, (2, 2, 1), "2 > dense 2 tanh > dense 1", "not affine"),
+        (
+            resnet,
+            (2, 3, 3, 1),
+            "2 > dense 3 relu > residual(dense 3) > dense 1",
+            "piecewise affine",
+        ),
     ],
 )
 def test_function_becomes_its_layers(function, widths, layers: str, verdict: str) -> None:
@@ -87,14 +103,25 @@ def test_first_line_is_latexify_output() -> None:
     ("function", "widths", "message"),
     [
         (skipped_layer, (2, 2, 2), r"^layer 1 must be W\[1\] @ h \+ b\[1\], got W_2 @ h \+ b_2$"),
-        (no_bias, (2, 1), r"^cannot read W_1\*x as layers W\[k\] @ h \+ b\[k\] and activations$"),
+        (
+            no_bias,
+            (2, 1),
+            r"^cannot read W_1\*x as layers W\[k\] @ h \+ b\[k\], h \+ W\[k\] @ h \+ b\[k\], "
+            r"activations$",
+        ),
         (uses_math, (2, 1), r"^cannot evaluate uses_math on matrix symbols: .*$"),
         (
             no_weights,
             (2, 1),
             r"^the forward function must use the global weights W\[k\] \(and biases b\[k\]\)$",
         ),
-        (affine_net, (3, 2, 1, 1), r"^affine_net has 2 layers but 4 widths$"),
+        (affine_net, (3, 2, 1, 1), r"^affine_net has 2 weight matrices but 4 widths$"),
+        (
+            relu_after_skip,
+            (2, 2, 1),
+            r"^an activation right after a residual block is not supported: "
+            r"relu\(W_1\*x \+ b_1 \+ x\)$",
+        ),
         (affine_net, (3, 0, 1), r"^width d_1 must be at least 1, got 0$"),
         (len, (2, 1), r"^expected a Python function, got <built-in function len>$"),
     ],
