@@ -13,7 +13,7 @@ import random
 import sympy as sp
 
 from symcollapse.derivation import Section, Step
-from symcollapse.errors import VerificationError
+from symcollapse.errors import SpecError, VerificationError
 from symcollapse.general import LayeredCollapse, random_parameters, random_point
 from symcollapse.stages import Elementwise, NonlinearStage
 
@@ -122,7 +122,24 @@ def _maxpool_steps(stage: NonlinearStage) -> list[Step]:
     ]
 
 
-def second_derivative_section(result: LayeredCollapse, seed: int) -> Section:
+#: Exact weights and an input point chosen by the user, or None for random ones.
+Given = tuple[dict[sp.Symbol, sp.Rational], sp.ImmutableMatrix] | None
+
+
+def _candidates(result: LayeredCollapse, seed: int, given: Given, tries: int = 20):
+    """The given weights and point, or random exact ones (several, in case one is degenerate)."""
+    if given is not None:
+        yield given
+        return
+    rng = random.Random(seed)
+    for trial in range(tries):
+        yield (
+            random_parameters(result.entries, seed + trial),
+            random_point(len(result.stages.x), rng),
+        )
+
+
+def second_derivative_section(result: LayeredCollapse, seed: int, given: Given = None) -> Section:
     """A smooth activation's ``sigma''`` and a non-zero ``d^2 f_1 / d x_1^2`` at one point."""
     smooth = [
         s.activation
@@ -136,16 +153,18 @@ def second_derivative_section(result: LayeredCollapse, seed: int) -> Section:
         steps.append(Step(lhs, sp.factor(act.second_derivative), ("not identically zero",)))
     x = result.stages.x
     f1 = sp.Function("f_1")(*x)
-    rng = random.Random(seed)
-    for trial in range(20):
-        params = random_parameters(result.entries, seed + trial)
-        point = random_point(len(x), rng)
+    for params, point in _candidates(result, seed, given):
         output = result.stages.forward(params=params)[0]
         value = sp.diff(output, x[0], 2).xreplace(dict(zip(x, point, strict=True)))
         approximate = sp.N(value, 50)
         if abs(approximate) > NONZERO_THRESHOLD:
             break
     else:
+        if given is not None:
+            raise SpecError(
+                "at the given weights and point the second derivative of f_1 in x_1 is zero; "
+                "choose another point"
+            )
         raise VerificationError("no point with a non-zero second derivative was found")
     for (A, a), stage in zip(result.names, result.affine, strict=True):
         steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
@@ -154,7 +173,7 @@ def second_derivative_section(result: LayeredCollapse, seed: int) -> Section:
         Step(
             sp.Derivative(f1, (x[0], 2)),
             sp.Float(approximate, 15),
-            ("at the point; evaluated exactly to 50 digits",),
+            ("at the point: the exact value to 50 significant digits",),
         ),
     ]
     return Section(
@@ -169,9 +188,12 @@ def second_derivative_section(result: LayeredCollapse, seed: int) -> Section:
     )
 
 
-def certificate_sections(result: LayeredCollapse, seed: int) -> list[Section]:
-    """The certificate(s) for a network that is not (piecewise) affine."""
+def certificate_sections(result: LayeredCollapse, seed: int, given: Given = None) -> list[Section]:
+    """The certificate for a network that is not (piecewise) affine, at ``given`` weights and
+    point when there are some."""
     smooth = any(
         s.activation is not None and not s.activation.is_piecewise_linear for s in result.nonlinear
     )
-    return [second_derivative_section(result, seed) if smooth else additivity_section(result, seed)]
+    if smooth:
+        return [second_derivative_section(result, seed, given)]
+    return [additivity_section(result, seed, params=None if given is None else given[0])]

@@ -14,7 +14,7 @@ import sympy as sp
 
 from symcollapse.certificates import certificate_sections
 from symcollapse.derivation import Derivation, Section, Step, Text
-from symcollapse.errors import VerificationError
+from symcollapse.errors import OptionError, VerificationError
 from symcollapse.expressions import output_symbol
 from symcollapse.general import (
     LayeredCollapse,
@@ -196,6 +196,12 @@ def derive_layers(
 
     result = analyse(spec, max_terms=max_terms)
     params, x0 = concrete_values(result, parameters, point, seed)
+    given = None if parameters is None and point is None else (params, x0)
+    if given is not None and result.verdict == "affine":
+        raise OptionError(
+            "weights and a point choose where a non-affine network is examined; "
+            "this network is affine"
+        )
     symbols = dict(result.entries)
     check_at_random_points(result, seed)
     sections = [network_section(result), layers_section(result), merge_section(result)]
@@ -208,7 +214,7 @@ def derive_layers(
         sections += piecewise_sections(result, params, x0, seed, max_terms)
         symbols |= mask_symbols(result)
     else:
-        sections += certificate_sections(result, seed)
+        sections += certificate_sections(result, seed, given)
     return Derivation(
         title=f"The network {spec.describe()}: {result.verdict}",
         sections=tuple(s for s in sections if s.steps),

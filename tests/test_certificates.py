@@ -7,6 +7,7 @@ import pytest
 import sympy as sp
 
 from symcollapse.certificates import additivity_pair, additivity_section
+from symcollapse.errors import OptionError, SpecError
 from symcollapse.general import analyse, random_parameters
 from symcollapse.layered_derivation import derive_layers
 from symcollapse.layerspec import parse_layers
@@ -93,3 +94,42 @@ def test_smooth_second_derivative_of_the_activation_is_written_out() -> None:
     z = sp.Symbol("z")
     shown = steps["Derivative(tanh(z), (z, 2))"]
     assert sp.expand(shown - sp.diff(sp.tanh(z), z, 2)) == 0
+
+
+def test_given_point_is_where_the_second_derivative_is_shown() -> None:
+    derivation = derive_layers(parse_layers("2 > dense 2 tanh > dense 1"), point=["1/3", "-2"])
+    section = next(s for s in derivation.sections if s.title == "Not affine: a second derivative")
+    printer = NetworkStrPrinter(derivation.symbols)
+    steps = {printer.doprint(step.lhs): step.rhs for step in section.steps}
+    assert steps["x"] == sp.Matrix([sp.Rational(1, 3), -2])
+
+
+def test_zero_second_derivative_at_the_given_point_is_a_spec_error() -> None:
+    # tanh'' vanishes at 0: with every weight and bias 0 the pre-activations are all 0
+    spec = parse_layers("1 > dense 1 tanh > dense 1")
+    zero = {"w_1_1_1": 0, "b_1_1": 0, "w_2_1_1": 1, "b_2_1": 0}
+    message = (
+        r"^at the given weights and point the second derivative of f_1 in x_1 is zero; "
+        r"choose another point$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(spec, parameters=zero, point=["5"])
+
+
+def test_given_weights_are_used_for_the_additivity_certificate() -> None:
+    spec = parse_layers("2 > maxpool 2 > dense 1")
+    weights = {"w_2_1_1": 3, "b_2_1": "1/2"}
+    derivation = derive_layers(spec, parameters=weights)
+    section = next(s for s in derivation.sections if s.title == "No single affine map")
+    printer = NetworkStrPrinter(derivation.symbols)
+    steps = {printer.doprint(step.lhs): step.rhs for step in section.steps}
+    assert (steps["A_2"], steps["a_2"]) == (sp.Matrix([[3]]), sp.Matrix([sp.Rational(1, 2)]))
+
+
+def test_weights_or_point_for_an_affine_network_are_an_option_error() -> None:
+    message = (
+        r"^weights and a point choose where a non-affine network is examined; "
+        r"this network is affine$"
+    )
+    with pytest.raises(OptionError, match=message):
+        derive_layers(parse_layers("2 > dense 2 > dense 1"), point=["1", "2"])
