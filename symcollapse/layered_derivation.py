@@ -23,7 +23,7 @@ from symcollapse.general import (
     concrete_values,
     random_parameters,
 )
-from symcollapse.layers import LayerSpec, describe
+from symcollapse.layers import Dropout, Layer, LayerSpec, Residual, describe
 from symcollapse.size import DEFAULT_MAX_TERMS
 from symcollapse.stages import AffineStage, merge
 
@@ -41,16 +41,22 @@ VERDICT_TEXT: dict[str, str] = {
 }
 
 
+def _has_dropout(layers: tuple[Layer, ...]) -> bool:
+    return any(
+        isinstance(x, Dropout) or (isinstance(x, Residual) and _has_dropout(x.layers))
+        for x in layers
+    )
+
+
 def network_section(result: LayeredCollapse) -> Section:
     """The layers in words and ``f(x)`` at matrix level, nested as the layers are."""
     spec = result.spec
-    dropped = [describe(x) for x in spec.layers if describe(x).startswith("dropout")]
     intro: Text = (
         f"Input x has {spec.input_width} entries; the layers are "
         f"{'; '.join(describe(x) for x in spec.layers)}; the widths between them are "
         f"{', '.join(map(str, spec.widths))}. Verdict: {VERDICT_TEXT[result.verdict]}",
     )
-    if dropped:
+    if _has_dropout(spec.layers):
         intro += (" Dropout at inference is the identity map and does not appear below.",)
     f = output_symbol(spec.widths[-1])
     return Section(
@@ -188,9 +194,10 @@ def derive_layers(
 ) -> Derivation:
     """The derivation for a layered network: collapse, piecewise collapse, or certificate.
 
-    For ReLU networks, ``parameters`` (exact values by symbol name) and ``point`` choose the
-    weights and the input whose activation pattern is shown; by default both are random exact
-    rationals drawn from ``seed``.
+    For networks that are not affine, ``parameters`` (exact values by symbol name) and ``point``
+    choose the weights and the input of the ReLU activation pattern or of the certificate; by
+    default both are random exact rationals drawn from ``seed``. For an affine network they are
+    an :class:`~symcollapse.errors.OptionError`.
     """
     from symcollapse.piecewise import mask_symbols, piecewise_sections  # it uses explicit_steps
 
