@@ -153,9 +153,12 @@ def second_derivative_section(result: LayeredCollapse, seed: int, given: Given =
         steps.append(Step(lhs, sp.factor(act.second_derivative), ("not identically zero",)))
     x = result.stages.x
     f1 = sp.Function("f_1")(*x)
+    t = sp.Dummy("t")
     for params, point in _candidates(result, seed, given):
-        output = result.stages.forward(params=params)[0]
-        value = sp.diff(output, x[0], 2).xreplace(dict(zip(x, point, strict=True)))
+        # along the line x = point + t e_1 only t is symbolic: d^2 f_1 / d x_1^2 = d^2 / dt^2 at 0
+        line = sp.ImmutableMatrix([point[0] + t, *point[1:]])
+        output = result.stages.forward(line, params)[0]
+        value = sp.diff(output, t, 2).subs(t, 0)
         approximate = sp.N(value, 50)
         if abs(approximate) > NONZERO_THRESHOLD:
             break
