@@ -207,6 +207,6 @@ def _exact(value: object, what: str) -> sp.Rational:
     """An exact rational from an int, a fraction string (``"-3/4"``) or a decimal."""
     try:
         number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
-    except (TypeError, ValueError, sp.SympifyError):
+    except (TypeError, ValueError, ZeroDivisionError, sp.SympifyError):
         raise SpecError(f"{what} must be an exact number, got {value!r}") from None
     return number

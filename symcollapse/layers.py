@@ -87,7 +87,7 @@ def activation(name: str, alpha: object = None) -> ActivationFunction:
         slope = _rational(alpha, "leaky_relu slope alpha")
         if not 0 < slope < 1:
             raise SpecError(
-                f"leaky_relu slope alpha must lie strictly between 0 and 1, got {slope}"
+                f"leaky_relu slope alpha must lie strictly between 0 and 1, got {alpha}"
             )
         return ActivationFunction(name, sp.Piecewise((_Z, _Z >= 0), (slope * _Z, True)), slope)
     formulas = {
@@ -119,7 +119,7 @@ def custom_activation(function: object, name: str = "phi") -> ActivationFunction
 def _rational(value: object, what: str) -> sp.Rational:
     try:
         number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
-    except (TypeError, ValueError, sp.SympifyError):
+    except (TypeError, ValueError, ZeroDivisionError, sp.SympifyError):
         raise SpecError(f"{what} must be a number, got {value!r}") from None
     return number
 
@@ -220,7 +220,7 @@ class Dropout:
     def __post_init__(self) -> None:
         rate = _rational(self.rate, "dropout rate")
         if not 0 <= rate < 1:
-            raise SpecError(f"dropout rate must lie in [0, 1), got {rate}")
+            raise SpecError(f"dropout rate must lie in [0, 1), got {self.rate}")
         object.__setattr__(self, "rate", rate)
 
     def out_width(self, width: int) -> int:

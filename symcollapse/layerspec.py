@@ -139,6 +139,8 @@ def parse_layer(text: str) -> Layer:
     """One layer from its text, e.g. ``"conv1d k=3 s=2"`` or ``"residual(dense 3)"``."""
     residual = _RESIDUAL.match(text)
     if residual is not None:
+        if not residual["inner"].strip():
+            raise SpecError("a residual block needs at least one layer inside")
         return Residual(tuple(parse_layer(part) for part in _split(residual["inner"])))
     words = text.split()
     rule = LAYER_RULES.get(words[0])

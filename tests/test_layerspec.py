@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symcollapse.errors import SpecError
 from symcollapse.layers import Conv1D, Dense, Dropout, MaxPool, Residual, activation
@@ -72,6 +74,9 @@ def test_spec_file_joins_lines_and_drops_comments(tmp_path: Path) -> None:
         ("4 > avgpool", r"^avgpool needs a window size, e.g. avgpool 2$"),
         ("4 > batchnorm 2", r"^batchnorm takes no arguments, got '2'$"),
         ("4 > dropout half", r"^dropout rate must be a number, got 'half'$"),
+        ("4 > dropout 1/0", r"^dropout rate must be a number, got '1/0'$"),
+        ("4 > dense 2 leaky_relu(1/0)", r"^leaky_relu slope alpha must be a number, got '1/0'$"),
+        ("4 > residual()", r"^a residual block needs at least one layer inside$"),
         (
             "3 > dense 2 > residual(dense 3)",
             r"^a residual block must keep the width: input 2, block output 3$",
@@ -92,3 +97,50 @@ def test_missing_spec_file_is_a_spec_error(tmp_path: Path) -> None:
     path = tmp_path / "missing.txt"
     with pytest.raises(SpecError, match=r"^cannot read spec file '.*missing\.txt': .*$"):
         read_spec_file(path)
+
+
+WORDS = [
+    "2",
+    "3",
+    "0",
+    "-1",
+    "x",
+    "dense",
+    "conv1d",
+    "k=2",
+    "s=0",
+    "p=1",
+    "avgpool",
+    "maxpool",
+    "batchnorm",
+    "dropout",
+    "0.5",
+    "relu",
+    "tanh",
+    "leaky_relu(1/2)",
+    "leaky_relu(2)",
+    "residual(",
+    ")",
+    ">",
+    "(",
+    "swish",
+    "k=9",
+    "=",
+    "1/0",
+    "dropout 1/0",
+    "residual()",
+    "leaky_relu(1/0)",
+]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_string_is_a_spec_or_a_spec_error(words: list[str]) -> None:
+    """Bad input is a typed error, never another exception."""
+    text = " ".join(words)
+    try:
+        spec = parse_layers(text)
+    except SpecError as error:
+        assert "\n" not in str(error)
+    else:
+        assert spec.widths[0] == spec.input_width
