@@ -128,7 +128,11 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
         term = sp.MatMul(*outer, names[j][1], evaluate=False) if outer else names[j][1]
         bias_terms.append(term)
     steps = [
-        Step(output_symbol(result.spec.widths[-1]), h, ("ReLU acts as D_j on the region",)),
+        Step(
+            output_symbol(result.spec.widths[-1]),
+            h,
+            ("each activation acts as ", sp.Symbol("D_j"), " on the region"),
+        ),
         Step(
             None,
             sp.MatAdd(sp.MatMul(W_zD, result.stages.x_symbol), b_zD, evaluate=False),
@@ -256,7 +260,7 @@ def point_section(
             Step(
                 sp.Function("rank")(W_zD),
                 sp.Integer(rank),
-                (f"at most min_k d_k = {result.rank_bound}",),
+                (f"at most the narrowest width, {result.rank_bound}",),
             )
         )
     return Section(

@@ -151,7 +151,8 @@ class _Builder:
         slope, shift = act.affine_coefficients
         name = sp.MatMul(slope, sp.Identity(d)) if slope != 1 else sp.Identity(d)
         bias_name = None if shift == 0 else sp.MatMul(shift, sp.OneMatrix(d, 1))
-        reason = (f"{act.name}(z) = ", act.formula, " is affine")
+        z = sp.Symbol("z")
+        reason = ("the activation ", sp.Function(act.name)(z), " = ", act.formula, " is affine")
         step = Step(name, sp.ImmutableMatrix(slope * sp.eye(d)), reason)
         return [
             *stages,
