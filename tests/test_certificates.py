@@ -10,6 +10,7 @@ from symcollapse.certificates import additivity_pair, additivity_section
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.general import analyse, random_parameters
 from symcollapse.layered_derivation import derive_layers
+from symcollapse.layers import Dense, LayerSpec, custom_activation
 from symcollapse.layerspec import parse_layers
 from symcollapse.render.printer import NetworkStrPrinter
 
@@ -133,3 +134,30 @@ def test_weights_or_point_for_an_affine_network_are_an_option_error() -> None:
     )
     with pytest.raises(OptionError, match=message):
         derive_layers(parse_layers("2 > dense 2 > dense 1"), point=["1", "2"])
+
+
+def test_piecewise_user_activation_gets_an_exact_additivity_certificate() -> None:
+    spec = LayerSpec(2, (Dense(2, custom_activation(sp.Abs, "absval")), Dense(1)))
+    derivation = derive_layers(spec)
+    assert derivation.sections[-1].title == "No single affine map"
+    result = analyse(spec)
+    u, v = additivity_pair(result, random_parameters(result.entries, 0), 0)
+    params = random_parameters(result.entries, 0)
+
+    def f(x):  # |.| by hand, from the merged maps at the same weights
+        A1, a1 = (m.xreplace(params) for m in (result.affine[0].matrix, result.affine[0].bias))
+        A2, a2 = (m.xreplace(params) for m in (result.affine[1].matrix, result.affine[1].bias))
+        return A2 * (A1 * x + a1).applyfunc(abs) + a2
+
+    assert f(u + v) + f(sp.zeros(2, 1)) != f(u) + f(v)
+
+
+def test_undecidable_activation_is_a_spec_error_not_a_wrong_verdict() -> None:
+    # sign(z) |z| is z on the reals, but sympy does not simplify it: no certificate can exist
+    odd = custom_activation(lambda z: sp.sign(z) * sp.Abs(z), "odd")
+    message = (
+        r"^no certificate that the network is not affine was found \(activations: odd\); "
+        r"it may be affine after all$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(LayerSpec(1, (Dense(1, odd), Dense(1))))
