@@ -61,8 +61,9 @@ def additivity_section(
     seed: int,
     show_weights: bool = True,
     params: dict[sp.Symbol, sp.Rational] | None = None,
-) -> Section:
-    """At exact weights (random unless given), inputs on which ``f`` is not additive.
+) -> Section | None:
+    """At exact weights (random unless given), inputs on which ``f`` is not additive; None if
+    none were found (with such weights ``f`` may be affine).
 
     ``show_weights`` writes the weights out (a section before may already have done so).
     """
@@ -70,7 +71,7 @@ def additivity_section(
         params = random_parameters(result.entries, seed)
     pair = additivity_pair(result, params, seed)
     if pair is None:
-        return Section("No single affine map", ("No additivity failure was found.",), ())
+        return None
     u, v = pair
     d = result.spec.input_width
     U, V, zero = sp.MatrixSymbol("u", d, 1), sp.MatrixSymbol("v", d, 1), sp.ZeroMatrix(d, 1)
@@ -211,7 +212,7 @@ def certificate_sections(result: LayeredCollapse, seed: int, given: Given = None
     section = second_derivative_section(result, seed, given) if smooth else None
     if section is None:
         section = additivity_section(result, seed, params=None if given is None else given[0])
-    if not section.steps:
+    if section is None:
         names = sorted({s.activation.name for s in result.nonlinear if s.activation is not None})
         raise SpecError(
             "no certificate that the network is not affine was found "

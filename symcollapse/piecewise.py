@@ -16,7 +16,7 @@ import sympy as sp
 
 from symcollapse.certificates import additivity_section
 from symcollapse.derivation import Section, Step
-from symcollapse.errors import SizeLimitError, VerificationError
+from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.expressions import output_symbol
 from symcollapse.general import LayeredCollapse, random_parameters, random_point
 from symcollapse.layered_derivation import explicit_steps
@@ -285,8 +285,11 @@ def piecewise_sections(
     """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
     single affine map fits."""
     piecewise = piecewise_collapse(result, max_terms)
-    return [
-        symbolic_section(result, piecewise, seed),
-        point_section(result, params, x0, seed),
-        additivity_section(result, seed, show_weights=False, params=params),
-    ]
+    sections = [symbolic_section(result, piecewise, seed), point_section(result, params, x0, seed)]
+    certificate = additivity_section(result, seed, show_weights=False, params=params)
+    if certificate is None:  # possible for chosen weights, e.g. every unit always active
+        raise SpecError(
+            "at these weights no pair of inputs breaks additivity, so f may be affine for them; "
+            "choose weights for which some unit switches"
+        )
+    return [*sections, certificate]

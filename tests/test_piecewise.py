@@ -162,3 +162,14 @@ def test_piecewise_size_limit_is_a_typed_error() -> None:
     )
     with pytest.raises(SizeLimitError, match=message):
         derive_layers(parse_layers("2 > dense 3 relu > dense 3 relu > dense 1"), max_terms=30)
+
+
+def test_weights_that_make_the_network_affine_are_refused() -> None:
+    # relu(0 x + 1) = 1 for every x: this ReLU network is constant at these weights
+    constant = {"w_1_1_1": 0, "b_1_1": 1, "w_2_1_1": 1, "b_2_1": 0}
+    message = (
+        r"^at these weights no pair of inputs breaks additivity, so f may be affine for them; "
+        r"choose weights for which some unit switches$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(parse_layers("1 > dense 1 relu > dense 1"), parameters=constant)
