@@ -179,6 +179,8 @@ def _check_symbolic(result: LayeredCollapse, piecewise: PiecewiseCollapse) -> No
 def _check_at_random_points(
     result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int, points: int = 5
 ) -> int:
+    """At random exact weights and inputs, the masks read off the layers put into ``W_z(D)``,
+    ``b_z(D)`` give ``f(x)``; returns how many points were checked."""
     rng = random.Random(seed)
     for trial in range(points):
         params = random_parameters(result.entries, seed + 100 + trial)
