@@ -57,22 +57,29 @@ def additivity_pair(
 
 
 def additivity_section(
-    result: LayeredCollapse,
-    seed: int,
-    show_weights: bool = True,
-    params: dict[sp.Symbol, sp.Rational] | None = None,
+    result: LayeredCollapse, seed: int, params: dict[sp.Symbol, sp.Rational] | None = None
 ) -> Section | None:
-    """At exact weights (random unless given), inputs on which ``f`` is not additive; None if
-    none were found (with such weights ``f`` may be affine).
+    """At exact weights, inputs on which ``f`` is not additive; None if none were found.
 
-    ``show_weights`` writes the weights out (a section before may already have done so).
+    Without ``params``, several random weight sets are tried: at some (a ReLU that never
+    switches on) ``f`` is affine, which says nothing about generic weights.
     """
-    if params is None:
-        params = random_parameters(result.entries, seed)
-    pair = additivity_pair(result, params, seed)
-    if pair is None:
+    candidates = (
+        [params]
+        if params is not None
+        else [random_parameters(result.entries, seed + i) for i in range(10)]
+    )
+    found = next(
+        (
+            (weights, pair)
+            for weights in candidates
+            if (pair := additivity_pair(result, weights, seed))
+        ),
+        None,
+    )
+    if found is None:
         return None
-    u, v = pair
+    params, (u, v) = found
     d = result.spec.input_width
     U, V, zero = sp.MatrixSymbol("u", d, 1), sp.MatrixSymbol("v", d, 1), sp.ZeroMatrix(d, 1)
 
@@ -84,9 +91,8 @@ def additivity_section(
     steps: list[Step] = []
     for stage in result.nonlinear:
         steps += _maxpool_steps(stage)
-    if show_weights:
-        for (A, a), stage in zip(result.names, result.affine, strict=True):
-            steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
+    for (A, a), stage in zip(result.names, result.affine, strict=True):
+        steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
     steps += [
         Step(U, u),
         Step(V, v),
@@ -212,6 +218,11 @@ def certificate_sections(result: LayeredCollapse, seed: int, given: Given = None
     section = second_derivative_section(result, seed, given) if smooth else None
     if section is None:
         section = additivity_section(result, seed, params=None if given is None else given[0])
+    if section is None and not result.depends_on_input:
+        raise SpecError(
+            "the output does not depend on the input (every path from x is cut, e.g. by a "
+            "convolution that only sees padding): f is constant"
+        )
     if section is None:
         names = sorted({s.activation.name for s in result.nonlinear if s.activation is not None})
         raise SpecError(

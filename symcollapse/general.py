@@ -89,6 +89,21 @@ class LayeredCollapse:
         return sp.ImmutableMatrix(h)
 
     @property
+    def depends_on_input(self) -> bool:
+        """Some output entry is reached from some input entry through non-zero matrix entries
+        (a convolution that only sees padding cuts every path, and ``f`` is constant)."""
+        reached = [True] * self.spec.input_width
+        for j, stage in enumerate(self.affine):
+            rows, cols = stage.matrix.shape
+            reached = [
+                any(reached[c] and stage.matrix[r, c] != 0 for c in range(cols))
+                for r in range(rows)
+            ]
+            if j < len(self.nonlinear) and self.nonlinear[j].activation is None:
+                reached = [any(reached[i] for i in w) for w in self.nonlinear[j].windows]
+        return any(reached)
+
+    @property
     def rank_bound(self) -> int:
         """``min_k d_k`` over the widths between top-level layers."""
         return min(self.spec.widths)

@@ -218,7 +218,7 @@ def derive_layers(
             W_z, _ = result.names[0]
             sections.append(rank_section(result, result.affine[0].matrix, W_z, seed))
     elif result.verdict == "piecewise affine":
-        sections += piecewise_sections(result, params, x0, seed, max_terms)
+        sections += piecewise_sections(result, params, x0, seed, max_terms, given is not None)
         symbols |= mask_symbols(result)
     else:
         sections += certificate_sections(result, seed, given)

@@ -283,12 +283,13 @@ def piecewise_sections(
     x0: sp.MatrixBase,
     seed: int,
     max_terms: int = DEFAULT_MAX_TERMS,
+    given: bool = False,
 ) -> list[Section]:
     """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
     single affine map fits."""
     piecewise = piecewise_collapse(result, max_terms)
     sections = [symbolic_section(result, piecewise, seed), point_section(result, params, x0, seed)]
-    certificate = additivity_section(result, seed, show_weights=False, params=params)
+    certificate = additivity_section(result, seed, params if given else None)
     if certificate is None:  # possible for chosen weights, e.g. every unit always active
         raise SpecError(
             "at these weights no pair of inputs breaks additivity, so f may be affine for them; "

@@ -161,3 +161,19 @@ def test_undecidable_activation_is_a_spec_error_not_a_wrong_verdict() -> None:
     )
     with pytest.raises(SpecError, match=message):
         derive_layers(LayerSpec(1, (Dense(1, odd), Dense(1))))
+
+
+def test_constant_network_is_reported_as_such() -> None:
+    # the second convolution only ever sees padding: the output is its bias, whatever x is
+    spec = parse_layers("3 > maxpool 3 > conv1d k=3 s=2 p=1 > conv1d k=1 s=2 p=1 > avgpool 2")
+    assert not analyse(spec).depends_on_input
+    message = (
+        r"^the output does not depend on the input \(every path from x is cut, e.g. by a "
+        r"convolution that only sees padding\): f is constant$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(spec)
+
+
+def test_relu_networks_depend_on_their_input() -> None:
+    assert analyse(parse_layers("2 > dense 3 relu > maxpool 2 > dense 1")).depends_on_input
