@@ -14,7 +14,7 @@ import sympy as sp
 
 from symcollapse.certificates import certificate_sections
 from symcollapse.derivation import Derivation, Section, Step, Text
-from symcollapse.errors import OptionError, VerificationError
+from symcollapse.errors import OptionError, SpecError, VerificationError
 from symcollapse.expressions import output_symbol
 from symcollapse.general import (
     LayeredCollapse,
@@ -204,6 +204,11 @@ def derive_layers(
     result = analyse(spec, max_terms=max_terms)
     params, x0 = concrete_values(result, parameters, point, seed)
     given = None if parameters is None and point is None else (params, x0)
+    if result.verdict != "affine" and not result.depends_on_input:
+        raise SpecError(
+            "the output does not depend on the input (every path from x is cut, e.g. by a "
+            "convolution that only sees padding): f is constant"
+        )
     if given is not None and result.verdict == "affine":
         raise OptionError(
             "weights and a point choose where a non-affine network is examined; "

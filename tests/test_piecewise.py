@@ -173,3 +173,11 @@ def test_weights_that_make_the_network_affine_are_refused() -> None:
     )
     with pytest.raises(SpecError, match=message):
         derive_layers(parse_layers("1 > dense 1 relu > dense 1"), parameters=constant)
+
+
+def test_relu_network_with_a_constant_output_is_reported_as_such() -> None:
+    spec = parse_layers("2 > dense 1 relu > conv1d k=1 s=2 p=1")  # sees padding only
+    with pytest.raises(
+        SpecError, match=r"^the output does not depend on the input .*: f is constant$"
+    ):
+        derive_layers(spec)
