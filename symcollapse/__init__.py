@@ -29,9 +29,25 @@ from symcollapse.verify import Verification, verify
 if TYPE_CHECKING:
     from symcollapse.collapsing import Collapse, collapse
     from symcollapse.derivation import Derivation, Section, Step, derive
+    from symcollapse.general import LayeredCollapse, analyse
     from symcollapse.gradient import Descent, descend
+    from symcollapse.layered_derivation import derive_layers
+    from symcollapse.layers import (
+        AvgPool,
+        BatchNorm,
+        Conv1D,
+        Dense,
+        Dropout,
+        LayerSpec,
+        MaxPool,
+        Residual,
+        activation,
+        custom_activation,
+    )
+    from symcollapse.layerspec import parse_layers
     from symcollapse.numeric import NumericCollapse, collapse_values, derive_values
     from symcollapse.proof import Proof, prove
+    from symcollapse.pyfunc import derive_function
     from symcollapse.regression import Regression, derive_regression, regress
     from symcollapse.values import Values, load_values, parse_values, random_values
 
@@ -57,6 +73,21 @@ _LAZY = {
     "load_values": "symcollapse.values",
     "parse_values": "symcollapse.values",
     "random_values": "symcollapse.values",
+    "LayeredCollapse": "symcollapse.general",
+    "analyse": "symcollapse.general",
+    "derive_layers": "symcollapse.layered_derivation",
+    "AvgPool": "symcollapse.layers",
+    "BatchNorm": "symcollapse.layers",
+    "Conv1D": "symcollapse.layers",
+    "Dense": "symcollapse.layers",
+    "Dropout": "symcollapse.layers",
+    "LayerSpec": "symcollapse.layers",
+    "MaxPool": "symcollapse.layers",
+    "Residual": "symcollapse.layers",
+    "activation": "symcollapse.layers",
+    "custom_activation": "symcollapse.layers",
+    "parse_layers": "symcollapse.layerspec",
+    "derive_function": "symcollapse.pyfunc",
 }
 
 
@@ -73,15 +104,24 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AvgPool",
+    "BatchNorm",
     "Collapse",
+    "Conv1D",
+    "Dense",
     "Derivation",
     "Descent",
+    "Dropout",
+    "LayerSpec",
+    "LayeredCollapse",
+    "MaxPool",
     "Notation",
     "NumericCollapse",
     "OptionError",
     "Proof",
     "Regression",
     "RegressionError",
+    "Residual",
     "Section",
     "SizeLimitError",
     "SpecError",
@@ -91,13 +131,19 @@ __all__ = [
     "Values",
     "Verification",
     "VerificationError",
+    "activation",
+    "analyse",
     "collapse",
     "collapse_values",
+    "custom_activation",
     "derive",
+    "derive_function",
+    "derive_layers",
     "derive_regression",
     "derive_values",
     "descend",
     "load_values",
+    "parse_layers",
     "parse_values",
     "prove",
     "random_values",

@@ -14,10 +14,32 @@ import sympy as sp
 
 from symcollapse.spec import Spec
 
-Kind = Literal["W", "b", "x"]
+Kind = Literal["W", "b", "x", "kappa", "gamma", "s", "mu", "beta", "delta"]
 
 #: Order of kinds within one layer when terms are written out: weights, then biases, then inputs.
-KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2}
+KIND_RANK: dict[Kind, int] = {
+    "W": 0,
+    "b": 1,
+    "x": 2,
+    "kappa": 0,
+    "gamma": 0,
+    "s": 0,
+    "mu": 1,
+    "beta": 1,
+    "delta": 0,
+}
+
+#: Per-unit parameters of layers beyond dense ones (convolution kernel, batch normalisation
+#: scale, standard deviation, mean, shift; ReLU activation-pattern masks): kind -> LaTeX
+#: letter; the symbol name is ``<kind>_<layer>_<index>``, like ``b_<layer>_<index>``.
+PARAMETER_LETTERS: dict[str, str] = {
+    "kappa": r"\kappa",
+    "gamma": r"\gamma",
+    "s": "s",
+    "mu": r"\mu",
+    "beta": r"\beta",
+    "delta": r"\delta",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -38,8 +60,8 @@ class Entry:
     def name(self) -> str:
         if self.kind == "x":
             return f"x_{self.row + 1}"
-        if self.kind == "b":
-            return f"b_{self.layer}_{self.row + 1}"
+        if self.kind == "b" or self.kind in PARAMETER_LETTERS:
+            return f"{self.kind}_{self.layer}_{self.row + 1}"
         return f"w_{self.layer}_{self.row + 1}_{self.col + 1}"
 
 

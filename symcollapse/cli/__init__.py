@@ -20,6 +20,7 @@ COMMANDS = {
     "verify": "symcollapse.cli.verify",
     "prove": "symcollapse.cli.prove",
     "regress": "symcollapse.cli.regress",
+    "layers": "symcollapse.cli.layers",
 }
 
 

@@ -1,4 +1,7 @@
-"""``symcollapse example``: the commenter's 2-3-3-1 network, as .tex, .md and .json files."""
+"""``symcollapse example``: the commenter's 2-3-3-1 network, and the layered showcase.
+
+Each as a standalone ``.tex``, a MathJax ``.md`` and a ``.json`` file, written to ``output/``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,32 @@ import argparse
 from symcollapse.cli.output import json_of, notation_from
 from symcollapse.derivation import derive
 from symcollapse.files import write_files
+from symcollapse.layered_derivation import derive_layers
+from symcollapse.layerspec import parse_layers
+from symcollapse.notation import Notation
 from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
 
 #: The example from the source thread: inputs x_1, x_2, hidden layers of 3 and 3, one output.
 EXAMPLE_WIDTHS = (2, 3, 3, 1)
+
+#: The showcase: file stem -> layer string (residual, convolutional, and the 2-3-3-1 ReLU net).
+SHOWCASE: dict[str, str] = {
+    "layers-residual": "2 > dense 3 > residual(dense 3) > dense 1",
+    "layers-conv": "6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1",
+    "layers-relu": "2 > dense 3 relu > dense 3 relu > dense 1",
+}
+
+
+def showcase_files(max_terms: int, notation: Notation) -> dict[str, str]:
+    """File name -> text for the showcase: a standalone ``.tex``, ``.md`` and ``.json`` each."""
+    files = {}
+    for name, text in SHOWCASE.items():
+        derivation = derive_layers(parse_layers(text), max_terms=max_terms)
+        files[f"{name}.tex"] = render_document(derivation, notation)
+        files[f"{name}.md"] = render_markdown(derivation, notation)
+        files[f"{name}.json"] = json_of(derivation)
+    return files
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "example.tex": render_document(derivation, notation),
             "example.md": render_markdown(derivation, notation),
             "example.json": json_of(derivation),
+            **showcase_files(args.max_terms, notation),
         },
     )
     for path in written:

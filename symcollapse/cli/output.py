@@ -15,6 +15,7 @@ from symcollapse.pdf import pdf_files
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
+from symcollapse.render.steps_json import render_steps_json
 from symcollapse.render.text import render_text
 
 Renderer = Callable[[Derivation, Notation], str]
@@ -32,9 +33,9 @@ TYPESET_OPTIONS = ("delimiter", "entry_style", "index_base", "numbered", "line_w
 
 
 def json_of(derivation: Derivation) -> str:
-    """The collapse behind ``derivation`` as JSON; a general proof has none."""
+    """The collapse behind ``derivation`` as JSON, or, without one, its steps as JSON."""
     if derivation.collapse is None:
-        raise OptionError("JSON output needs a concrete collapse (widths), not a general proof")
+        return render_steps_json(derivation)
     return render_json(derivation.collapse)
 
 

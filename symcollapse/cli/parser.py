@@ -167,4 +167,29 @@ def build_parser() -> Parser:
     regress.add_argument(
         "--report-every", type=positive, help="print the --gd distance every N epochs (1)"
     )
+
+    layers = commands.add_parser(
+        "layers",
+        parents=[expansion, typeset, _document(DERIVE_FORMATS, "latex")],
+        help="derivation for a layered network: dense, residual, conv1d, pooling, batchnorm",
+    )
+    layers.add_argument("spec", nargs="?", help='layer string, e.g. "2 > dense 3 relu > dense 1"')
+    layers.add_argument("--spec-file", type=Path, help="read the layer string from this file")
+    layers.add_argument(
+        "--function",
+        metavar="FILE.py:NAME",
+        help="a Python forward function using W[k], b[k], relu/tanh/sigmoid (needs --widths)",
+    )
+    layers.add_argument(
+        "--widths", nargs="+", metavar="D", help="widths d_0 ... d_n for --function"
+    )
+    layers.add_argument("--seed", type=int, default=0, help="seed of the random exact checks")
+    layers.add_argument(
+        "--parameters",
+        type=Path,
+        help='JSON file {"w_1_1_1": "1/2", ...}: exact weights for the ReLU pattern at a point',
+    )
+    layers.add_argument(
+        "--point", help="input for the ReLU pattern, comma-separated: --point=-1/2,3"
+    )
     return parser

@@ -21,6 +21,8 @@ TEXT_ESCAPES = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",  # in the default OT1 encoding a bare < or > prints as an inverted ! or ?
+    ">": r"\textgreater{}",
 }
 
 #: Page width: A4, or wider when a matrix has so many columns (about COLUMN_CM each) that it

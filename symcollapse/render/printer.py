@@ -17,7 +17,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from symcollapse.expressions import Activation
-from symcollapse.network import Entry
+from symcollapse.network import PARAMETER_LETTERS, Entry
 from symcollapse.notation import Notation
 
 #: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
@@ -39,9 +39,20 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
     return (-innermost, tuple(factors), sp.default_sort_key(term))
 
 
+#: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
+ELEMENTWISE_LATEX = {
+    "relu": r"\operatorname{ReLU}",
+    "leaky_relu": r"\operatorname{LeakyReLU}",
+    "tanh": r"\tanh",
+    "sigmoid": r"\operatorname{sigmoid}",
+    "maxpool": r"\operatorname{maxpool}",
+}
+
+
 def _is_vector(matrix: sp.MatrixSymbol) -> bool:
-    """Vectors (``x``, ``b_k``, ``b_z``) take one index; weights two, even with one column."""
-    return not matrix.name.startswith("W")
+    """Vectors (``x``, ``b_k``, ``b_z``) take one index; matrices (upper-case names: ``W_k``, and
+    ``A_j``, ``T_k`` of layered networks) two, even with one column."""
+    return not matrix.name[:1].isupper()
 
 
 class _PathOrder:
@@ -102,6 +113,9 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
             return self._named(expr.name, str(super()._print_Symbol(expr, style=style)))
         if entry.kind == "x":
             return f"{self.notation.latex_name('x')}_{{{self._index(entry.row)}}}"
+        if entry.kind in PARAMETER_LETTERS:
+            letter = PARAMETER_LETTERS[entry.kind]
+            return f"{letter}^{{({entry.layer})}}_{{{self._index(entry.row)}}}"
         letter = self.notation.latex_name(entry.kind)
         if entry.kind == "W" and self.notation.entry_style == "paren" and len(letter) == 1:
             letter = letter.lower()  # w^{(k)}_{ij}: entries of W in the lower-case letter
@@ -122,6 +136,8 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
             return self.notation.latex_name(name)
         if name == "f(x)":
             return f"f({self.notation.latex_name('x')})"
+        if name in ("W_z(D)", "b_z(D)"):  # the collapse on one activation region
+            return self.notation.latex_name(name[:3]) + "(D)"
         base, separator, _ = name.partition("_")
         if separator and base in ("W", "b"):
             return self.notation.latex_name(base) + default[len(base) :]
@@ -136,6 +152,24 @@ class NetworkLatexPrinter(_PathOrder, LatexPrinter):
 
     def _print_Activation(self, expr: Activation) -> str:
         return f"\\sigma_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
+
+    def _print_PythonSource(self, expr: Any) -> str:
+        return str(expr.latex)  # a user's forward function as latexify-py typeset it
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "I"  # sympy's \mathbb{I} needs amssymb; the documents load amsmath only
+
+    def _print_ZeroMatrix(self, expr: sp.ZeroMatrix) -> str:
+        return "0"
+
+    def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
+        return r"\mathbf{1}"
+
+    def _print_Elementwise(self, expr: Any) -> str:
+        name = ELEMENTWISE_LATEX.get(expr.name) or self._print(sp.Symbol(expr.name))
+        if expr.parameter != 0:
+            name += f"_{{{self._print(expr.parameter)}}}"
+        return f"{name}\\left({self._print(expr.arg)}\\right)"
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         env = self.notation.delimiter
@@ -166,3 +200,10 @@ class NetworkStrPrinter(_PathOrder, StrPrinter):
             "[" + ", ".join(self._print(e) for e in expr.row(i)) + "]" for i in range(expr.rows)
         ]
         return "[" + ", ".join(rows) + "]"
+
+    def _print_PythonSource(self, expr: Any) -> str:
+        return str(expr.source)
+
+    def _print_Elementwise(self, expr: Any) -> str:
+        parameter = "" if expr.parameter == 0 else f"[{self._print(expr.parameter)}]"
+        return f"{expr.name}{parameter}({self._print(expr.arg)})"

@@ -1,0 +1,227 @@
+"""Certificates that a network is not affine, for concrete exact weights.
+
+An affine map ``g`` satisfies ``g(u + v) + g(0) = g(u) + g(v)`` for all ``u, v`` and has every
+second derivative zero. For piecewise-linear networks (ReLU, leaky ReLU, max pooling) a pair of
+rational inputs where the first identity fails is an exact certificate; for smooth activations
+(tanh, sigmoid, a curved user function) a second derivative that is not zero at one point is.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from symcollapse.derivation import Section, Step
+from symcollapse.errors import SpecError, VerificationError
+from symcollapse.general import LayeredCollapse, random_parameters, random_point
+from symcollapse.stages import Elementwise, NonlinearStage
+
+#: A second derivative is reported non-zero only when its absolute value exceeds this at
+#: 50 significant digits: far above the evaluation error, so the sign is certain.
+NONZERO_THRESHOLD = sp.Rational(1, 10**20)
+
+
+def certainly_nonzero(value: sp.Expr) -> bool:
+    """Exactly non-zero (a rational), or clearly so at 50 significant digits (anything else)."""
+    if value.is_Rational:
+        return value != 0
+    approximate = sp.N(value, 50)
+    return bool(
+        approximate.is_Number and approximate.is_finite and abs(approximate) > NONZERO_THRESHOLD
+    )
+
+
+def _f(argument: sp.MatrixExpr) -> Elementwise:
+    return Elementwise("f", argument)
+
+
+def additivity_pair(
+    result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational], seed: int, tries: int = 200
+) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix] | None:
+    """Rational ``u, v`` with ``f(u + v) + f(0) != f(u) + f(v)``, or None if none was found."""
+    rng = random.Random(seed)
+    d = result.spec.input_width
+
+    def f(x: sp.MatrixBase) -> sp.ImmutableMatrix:
+        return result.stages.forward(sp.ImmutableMatrix(x), params)
+
+    zero = f(sp.zeros(d, 1))
+    for trial in range(tries):
+        scale = 1 + trial // 20
+        u = random_point(d, rng) * scale
+        v = random_point(d, rng) * scale
+        if any(certainly_nonzero(e) for e in f(u + v) + zero - f(u) - f(v)):
+            return u, v
+    return None
+
+
+def additivity_section(
+    result: LayeredCollapse, seed: int, params: dict[sp.Symbol, sp.Rational] | None = None
+) -> Section | None:
+    """At exact weights, inputs on which ``f`` is not additive; None if none were found.
+
+    Without ``params``, several random weight sets are tried: at some (a ReLU that never
+    switches on) ``f`` is affine, which says nothing about generic weights.
+    """
+    candidates = (
+        [params]
+        if params is not None
+        else [random_parameters(result.entries, seed + i) for i in range(10)]
+    )
+    found = next(
+        (
+            (weights, pair)
+            for weights in candidates
+            if (pair := additivity_pair(result, weights, seed))
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    params, (u, v) = found
+    d = result.spec.input_width
+    U, V, zero = sp.MatrixSymbol("u", d, 1), sp.MatrixSymbol("v", d, 1), sp.ZeroMatrix(d, 1)
+
+    def f(x: sp.MatrixBase) -> sp.ImmutableMatrix:
+        return result.stages.forward(sp.ImmutableMatrix(x), params)
+
+    left = f(u + v) + f(sp.zeros(d, 1))
+    right = f(u) + f(v)
+    steps: list[Step] = []
+    for stage in result.nonlinear:
+        steps += _maxpool_steps(stage)
+    for (A, a), stage in zip(result.names, result.affine, strict=True):
+        steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
+    steps += [
+        Step(U, u),
+        Step(V, v),
+        Step(sp.MatAdd(_f(sp.MatAdd(U, V)), _f(zero), evaluate=False), left),
+        Step(sp.MatAdd(_f(U), _f(V), evaluate=False), right, ("different",)),
+    ]
+    return Section(
+        title="No single affine map",
+        intro=(
+            "Every affine map g has g(u + v) + g(0) = g(u) + g(v). With the exact rational "
+            "weights of the merged maps shown, f breaks this identity for the "
+            "inputs u and v below, so no affine map equals f: the collapse to one W_z x + b_z "
+            "fails.",
+        ),
+        steps=tuple(steps),
+    )
+
+
+def _maxpool_steps(stage: NonlinearStage) -> list[Step]:
+    """Max pooling alone: ``maxpool(e_1 + e_2) != maxpool(e_1) + maxpool(e_2)``."""
+    if stage.activation is not None:
+        return []
+    width = max(stage.windows[-1]) + 1
+    first, second = stage.windows[0][0], stage.windows[0][1]
+    e1 = sp.ImmutableMatrix(width, 1, lambda i, _: 1 if i == first else 0)
+    e2 = sp.ImmutableMatrix(width, 1, lambda i, _: 1 if i == second else 0)
+    size, rows = len(stage.windows[0]), len(stage.windows)
+    left, right = stage.apply(e1 + e2), stage.apply(e1) + stage.apply(e2)
+    if left == right:
+        raise VerificationError("max pooling turned out additive on e_1, e_2")
+    return [
+        Step(Elementwise("maxpool", sp.ImmutableMatrix(e1 + e2), size, rows), left),
+        Step(
+            sp.MatAdd(
+                Elementwise("maxpool", e1, size, rows),
+                Elementwise("maxpool", e2, size, rows),
+                evaluate=False,
+            ),
+            right,
+            (f"max pooling of layer {stage.layer} is not additive",),
+        ),
+    ]
+
+
+#: Exact weights and an input point chosen by the user, or None for random ones.
+Given = tuple[dict[sp.Symbol, sp.Rational], sp.ImmutableMatrix] | None
+
+
+def _candidates(result: LayeredCollapse, seed: int, given: Given, tries: int = 20):
+    """The given weights and point, or random exact ones (several, in case one is degenerate)."""
+    if given is not None:
+        yield given
+        return
+    rng = random.Random(seed)
+    for trial in range(tries):
+        yield (
+            random_parameters(result.entries, seed + trial),
+            random_point(len(result.stages.x), rng),
+        )
+
+
+def second_derivative_section(
+    result: LayeredCollapse, seed: int, given: Given = None
+) -> Section | None:
+    """A smooth activation's ``sigma''`` and a non-zero ``d^2 f_1 / d x_1^2`` at one point;
+    None when no such point was found among random ones."""
+    smooth = [
+        s.activation
+        for s in result.nonlinear
+        if s.activation is not None and not s.activation.is_piecewise_linear
+    ]
+    z = sp.Symbol("z")
+    steps: list[Step] = []
+    for act in dict.fromkeys(smooth):  # each activation once, in order
+        lhs = sp.Derivative(sp.Function(act.name)(z), (z, 2))
+        steps.append(Step(lhs, sp.factor(act.second_derivative), ("not identically zero",)))
+    x = result.stages.x
+    f1 = sp.Function("f_1")(*x)
+    t = sp.Dummy("t")
+    for params, point in _candidates(result, seed, given):
+        # along the line x = point + t e_1 only t is symbolic: d^2 f_1 / d x_1^2 = d^2 / dt^2 at 0
+        line = sp.ImmutableMatrix([point[0] + t, *point[1:]])
+        output = result.stages.forward(line, params)[0]
+        value = sp.diff(output, t, 2).subs(t, 0)
+        if certainly_nonzero(value):
+            approximate = sp.N(value, 50)
+            break
+    else:
+        if given is not None:
+            raise SpecError(
+                "at the given weights and point the second derivative of f_1 in x_1 is zero; "
+                "choose another point"
+            )
+        return None
+    for (A, a), stage in zip(result.names, result.affine, strict=True):
+        steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
+    steps += [
+        Step(result.stages.x_symbol, point, ("the point",)),
+        Step(
+            sp.Derivative(f1, (x[0], 2)),
+            sp.Float(approximate, 15),
+            ("at the point: the exact value to 50 significant digits",),
+        ),
+    ]
+    return Section(
+        title="Not affine: a second derivative",
+        intro=(
+            "An affine map has every second derivative identically zero. The smooth activations "
+            "here have second derivatives that are not, and with random exact rational weights "
+            "(below, after the merge) the second derivative of the first output in the first "
+            "input is not zero at a random rational point, so no affine map equals f.",
+        ),
+        steps=tuple(steps),
+    )
+
+
+def certificate_sections(result: LayeredCollapse, seed: int, given: Given = None) -> list[Section]:
+    """The certificate for a network that is not (piecewise) affine, at ``given`` weights and
+    point when there are some."""
+    smooth = any(
+        s.activation is not None and not s.activation.is_piecewise_linear for s in result.nonlinear
+    )
+    section = second_derivative_section(result, seed, given) if smooth else None
+    if section is None:
+        section = additivity_section(result, seed, params=None if given is None else given[0])
+    if section is None:
+        names = sorted({s.activation.name for s in result.nonlinear if s.activation is not None})
+        raise SpecError(
+            "no certificate that the network is not affine was found "
+            f"(activations: {', '.join(names) or 'none'}); it may be affine after all"
+        )
+    return [section]

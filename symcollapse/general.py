@@ -1,0 +1,227 @@
+"""Layered networks: merge consecutive affine maps and decide the verdict.
+
+A network with ``m`` non-linear stages is written as ``m + 1`` affine maps ``A_j h + a_j``
+alternating with the non-linear ones (``A_j = I`` where two non-linear stages meet). With
+``m = 0`` this *is* the collapse ``f(x) = W_z x + b_z``; with ReLU or leaky ReLU it is the
+starting point of the piecewise collapse (:mod:`symcollapse.piecewise`); otherwise a
+certificate says why no affine map can equal ``f`` (:mod:`symcollapse.certificates`). The
+derivation is assembled in :mod:`symcollapse.layered_derivation`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy as sp
+
+from symcollapse.errors import SizeLimitError, SpecError, VerificationError
+from symcollapse.layers import LayerSpec
+from symcollapse.network import Entry
+from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
+
+Verdict = Literal["affine", "piecewise affine", "not affine"]
+
+
+@dataclass(frozen=True)
+class LayeredCollapse:
+    """A layered network reduced to alternating merged affine maps and non-linear stages.
+
+    ``affine[j]`` comes before ``nonlinear[j]``; there is always one more affine map than
+    non-linear stages.
+    """
+
+    stages: Stages
+    affine: tuple[AffineStage, ...]
+    nonlinear: tuple[NonlinearStage, ...]
+
+    @property
+    def spec(self) -> LayerSpec:
+        return self.stages.spec
+
+    @property
+    def entries(self) -> dict[sp.Symbol, Entry]:
+        return self.stages.entries
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.nonlinear:
+            return "affine"
+        if all(
+            s.activation is not None and s.activation.is_piecewise_linear for s in self.nonlinear
+        ):
+            return "piecewise affine"
+        return "not affine"
+
+    @property
+    def names(self) -> tuple[tuple[sp.MatrixSymbol, sp.MatrixSymbol], ...]:
+        """``(W_z, b_z)`` for an affine network, else ``(A_j, a_j)`` for j = 1, ..., m + 1."""
+        shapes = [stage.matrix.shape for stage in self.affine]
+        if not self.nonlinear:
+            rows, cols = shapes[0]
+            return ((sp.MatrixSymbol("W_z", rows, cols), sp.MatrixSymbol("b_z", rows, 1)),)
+        return tuple(
+            (sp.MatrixSymbol(f"A_{j}", r, c), sp.MatrixSymbol(f"a_{j}", r, 1))
+            for j, (r, c) in enumerate(shapes, start=1)
+        )
+
+    def merged_expression(self) -> sp.MatrixExpr:
+        """``A_{m+1} phi_m(... phi_1(A_1 x + a_1) ...) + a_{m+1}`` at matrix level."""
+        h: sp.MatrixExpr = self.stages.x_symbol
+        for j, (A, a) in enumerate(self.names):
+            h = sp.MatAdd(sp.MatMul(A, h, evaluate=False), a, evaluate=False)
+            if j < len(self.nonlinear):
+                h = self.nonlinear[j].expression(h)
+        return h
+
+    def merged_forward(
+        self, x: sp.MatrixBase, params: Mapping[sp.Symbol, sp.Expr] | None = None
+    ) -> sp.ImmutableMatrix:
+        """``f(x)`` through the merged maps (explicit): the second route to the output."""
+        h = x
+        for j, stage in enumerate(self.affine):
+            h = stage.apply(h) if params is None else stage.apply(h).xreplace(params)
+            if j < len(self.nonlinear):
+                h = self.nonlinear[j].apply(h)
+        return sp.ImmutableMatrix(h)
+
+    @property
+    def depends_on_input(self) -> bool:
+        """Some output entry is reached from some input entry through non-zero matrix entries
+        (a convolution that only sees padding cuts every path, and ``f`` is constant)."""
+        reached = [True] * self.spec.input_width
+        for j, stage in enumerate(self.affine):
+            rows, cols = stage.matrix.shape
+            reached = [
+                any(reached[c] and stage.matrix[r, c] != 0 for c in range(cols))
+                for r in range(rows)
+            ]
+            if j < len(self.nonlinear) and self.nonlinear[j].activation is None:
+                reached = [any(reached[i] for i in w) for w in self.nonlinear[j].windows]
+        return any(reached)
+
+    @property
+    def rank_bound(self) -> int:
+        """``min_k d_k`` over the widths between top-level layers."""
+        return min(self.spec.widths)
+
+    @property
+    def has_bottleneck(self) -> bool:
+        widths = self.spec.widths
+        return self.rank_bound < min(widths[0], widths[-1])
+
+
+def analyse(spec: LayerSpec, *, max_terms: int = DEFAULT_MAX_TERMS) -> LayeredCollapse:
+    """Build the stages of ``spec`` and merge every run of affine stages into one map."""
+    stages = build_stages(spec)
+    parameters = sum(entry.kind != "x" for entry in stages.entries.values())
+    if parameters > max_terms:
+        raise SizeLimitError(
+            f"the network has {parameters:,} parameter symbols, above the limit of "
+            f"{max_terms:,}; raise it with --max-terms (CLI) or max_terms= (API)"
+        )
+    affine: list[AffineStage] = []
+    nonlinear: list[NonlinearStage] = []
+    run: list[AffineStage] = []
+    width = spec.input_width
+    for stage in stages.stages:
+        if isinstance(stage, AffineStage):
+            run.append(stage)
+            continue
+        affine.append(_merged(run, width, max_terms))
+        nonlinear.append(stage)
+        width = stage.out_width(affine[-1].matrix.rows)
+        run = []
+    affine.append(_merged(run, width, max_terms))
+    return LayeredCollapse(stages, tuple(affine), tuple(nonlinear))
+
+
+def _merged(run: list[AffineStage], width: int, max_terms: int) -> AffineStage:
+    """Merge ``run`` and check, by expansion on a generic vector, that nothing changed."""
+    stage = merge(run, width if not run else run[0].matrix.cols)
+    terms = sum(len(sp.Add.make_args(e)) for e in (*stage.matrix, *stage.bias))
+    if terms > max_terms:
+        raise SizeLimitError(
+            f"a merged affine map has {terms:,} terms, above the limit of {max_terms:,}; "
+            "raise it with --max-terms (CLI) or max_terms= (API)"
+        )
+    h = sp.ImmutableMatrix(sp.symbols(f"h_1:{stage.matrix.cols + 1}"))
+    sequential = h
+    for part in run:
+        sequential = part.apply(sequential)
+    if (sequential - stage.apply(h)).applyfunc(sp.expand) != sp.zeros(*stage.bias.shape):
+        raise VerificationError("merging consecutive affine maps changed the map")
+    return stage
+
+
+def random_parameters(
+    entries: Mapping[sp.Symbol, Entry], seed: int
+) -> dict[sp.Symbol, sp.Rational]:
+    """Random exact rationals for every parameter (not inputs); ``s`` (a standard deviation) > 0."""
+    rng = random.Random(seed)
+    values = {}
+    for symbol, entry in sorted(entries.items(), key=lambda item: item[0].name):
+        if entry.kind == "x":
+            continue
+        low = 1 if entry.kind == "s" else -9
+        values[symbol] = sp.Rational(rng.randint(low, 9), rng.randint(1, 4))
+    return values
+
+
+def random_point(width: int, rng: random.Random) -> sp.ImmutableMatrix:
+    """A random input with exact rational entries."""
+    return sp.ImmutableMatrix(
+        [sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(width)]
+    )
+
+
+def check_at_random_points(result: LayeredCollapse, seed: int, points: int = 3) -> None:
+    """Layer-by-layer and merged evaluation agree at random exact parameters and inputs."""
+    rng = random.Random(seed)
+    for trial in range(points):
+        params = random_parameters(result.entries, seed + trial)
+        x = random_point(result.spec.input_width, rng)
+        direct = result.stages.forward(x, params)
+        merged = result.merged_forward(x, params)
+        if (direct - merged).applyfunc(sp.expand) != sp.zeros(*direct.shape):
+            raise VerificationError(f"merged maps disagree with the layers at x = {list(x)}")
+
+
+def concrete_values(
+    result: LayeredCollapse,
+    parameters: Mapping[str, object] | None,
+    point: Sequence[object] | None,
+    seed: int,
+) -> tuple[dict[sp.Symbol, sp.Rational], sp.ImmutableMatrix]:
+    """Exact parameter values by symbol name (``w_1_2_1``, ``kappa_2_1``, ...) and an input
+    point, checked against the network; random exact rationals for whatever is not given."""
+    values = random_parameters(result.entries, seed)
+    if parameters is not None:
+        names = {s.name: s for s in values}
+        unknown = sorted(set(parameters) - set(names))
+        missing = sorted(set(names) - set(parameters))
+        if unknown or missing:
+            which = f"unknown parameter {unknown[0]!r}" if unknown else f"missing {missing[0]!r}"
+            raise SpecError(f"parameters must name every weight of the network: {which}")
+        values = {names[n]: _exact(v, f"parameter {n}") for n, v in parameters.items()}
+        for symbol, entry in result.entries.items():
+            if entry.kind == "s" and values[symbol] <= 0:
+                raise SpecError(f"standard deviation {symbol.name} must be positive")
+    width = result.spec.input_width
+    if point is None:
+        return values, random_point(width, random.Random(seed))
+    if len(point) != width:
+        raise SpecError(f"the point needs {width} coordinates, got {len(point)}")
+    return values, sp.ImmutableMatrix([_exact(v, "point coordinate") for v in point])
+
+
+def _exact(value: object, what: str) -> sp.Rational:
+    """An exact rational from an int, a fraction string (``"-3/4"``) or a decimal."""
+    try:
+        number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
+    except (TypeError, ValueError, ZeroDivisionError, sp.SympifyError):
+        raise SpecError(f"{what} must be an exact number, got {value!r}") from None
+    return number

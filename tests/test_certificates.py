@@ -1,0 +1,179 @@
+"""Certificates that a network is not affine, re-checked by independent evaluation."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from symcollapse.certificates import additivity_pair, additivity_section
+from symcollapse.errors import OptionError, SpecError
+from symcollapse.general import analyse, random_parameters
+from symcollapse.layered_derivation import derive_layers
+from symcollapse.layers import Dense, LayerSpec, custom_activation
+from symcollapse.layerspec import parse_layers
+from symcollapse.render.printer import NetworkStrPrinter
+
+
+def _steps(text: str, title: str) -> dict[str, sp.Basic]:
+    derivation = derive_layers(parse_layers(text))
+    section = next(s for s in derivation.sections if s.title == title)
+    printer = NetworkStrPrinter(derivation.symbols)
+    return {printer.doprint(step.lhs): step.rhs for step in section.steps}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4 > dense 4 > maxpool 2 > dense 1",
+        "2 > dense 3 relu > dense 3 relu > dense 1",
+        "3 > dense 2 leaky_relu(1/5) > dense 2",
+    ],
+)
+def test_additivity_pair_fails_additivity_by_plain_evaluation(text: str) -> None:
+    result = analyse(parse_layers(text))
+    params = random_parameters(result.entries, 0)
+    u, v = additivity_pair(result, params, 0)
+
+    def f(x: sp.Matrix) -> sp.Matrix:
+        h = x
+        for j, stage in enumerate(result.affine):  # merged maps at the same weights
+            h = stage.matrix.xreplace(params) * h + stage.bias.xreplace(params)
+            if j < len(result.nonlinear):
+                h = result.nonlinear[j].apply(h)
+        return h
+
+    zero = sp.zeros(len(u), 1)
+    assert f(u + v) + f(zero) != f(u) + f(v)
+
+
+def test_max_pooling_alone_is_not_additive() -> None:
+    steps = _steps("4 > dense 4 > maxpool 2 > dense 1", "No single affine map")
+    assert steps["maxpool[2]([[1], [1], [0], [0]])"] == sp.Matrix([1, 0])
+    assert steps["maxpool[2]([[1], [0], [0], [0]]) + maxpool[2]([[0], [1], [0], [0]])"] == (
+        sp.Matrix([2, 0])
+    )
+
+
+def test_a_network_with_a_non_additive_pair_shows_it() -> None:
+    result = analyse(parse_layers("2 > dense 2 relu > dense 1"))
+    section = additivity_section(result, 0)
+    lhs = [NetworkStrPrinter(result.entries).doprint(step.lhs) for step in section.steps]
+    assert lhs[-4:] == ["u", "v", "f(u + v) + f(0)", "f(u) + f(v)"]
+    assert section.steps[-1].rhs != section.steps[-2].rhs
+
+
+@pytest.mark.parametrize(
+    ("text", "function"),
+    [
+        ("2 > dense 3 tanh > dense 1", mpmath.tanh),
+        ("2 > dense 2 sigmoid > dense 2 > dense 1", lambda z: 1 / (1 + mpmath.exp(-z))),
+    ],
+)
+def test_second_derivative_matches_finite_differences(text: str, function) -> None:
+    steps = _steps(text, "Not affine: a second derivative")
+    x0 = [mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for v in steps["x"]]
+    A1, a1, A2, a2 = (steps[k] for k in ("A_1", "a_1", "A_2", "a_2"))
+
+    def f(x1: mpmath.mpf) -> mpmath.mpf:
+        point = [x1, *x0[1:]]
+        hidden = [
+            function(sum(mpmath.mpf(A1[i, j]) * point[j] for j in range(len(point))) + a1[i])
+            for i in range(A1.rows)
+        ]
+        return sum(mpmath.mpf(A2[0, i]) * hidden[i] for i in range(A2.rows and A2.cols)) + a2[0]
+
+    mpmath.mp.dps = 40
+    reported = float(next(v for k, v in steps.items() if k.startswith("Derivative(f_1")))
+    estimate = float(mpmath.diff(f, x0[0], 2))
+    assert reported != 0
+    assert reported == pytest.approx(estimate, rel=1e-9)
+
+
+def test_smooth_second_derivative_of_the_activation_is_written_out() -> None:
+    steps = _steps("2 > dense 3 tanh > dense 1", "Not affine: a second derivative")
+    z = sp.Symbol("z")
+    shown = steps["Derivative(tanh(z), (z, 2))"]
+    assert sp.expand(shown - sp.diff(sp.tanh(z), z, 2)) == 0
+
+
+def test_given_point_is_where_the_second_derivative_is_shown() -> None:
+    derivation = derive_layers(parse_layers("2 > dense 2 tanh > dense 1"), point=["1/3", "-2"])
+    section = next(s for s in derivation.sections if s.title == "Not affine: a second derivative")
+    printer = NetworkStrPrinter(derivation.symbols)
+    steps = {printer.doprint(step.lhs): step.rhs for step in section.steps}
+    assert steps["x"] == sp.Matrix([sp.Rational(1, 3), -2])
+
+
+def test_zero_second_derivative_at_the_given_point_is_a_spec_error() -> None:
+    # tanh'' vanishes at 0: with every weight and bias 0 the pre-activations are all 0
+    spec = parse_layers("1 > dense 1 tanh > dense 1")
+    zero = {"w_1_1_1": 0, "b_1_1": 0, "w_2_1_1": 1, "b_2_1": 0}
+    message = (
+        r"^at the given weights and point the second derivative of f_1 in x_1 is zero; "
+        r"choose another point$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(spec, parameters=zero, point=["5"])
+
+
+def test_given_weights_are_used_for_the_additivity_certificate() -> None:
+    spec = parse_layers("2 > maxpool 2 > dense 1")
+    weights = {"w_2_1_1": 3, "b_2_1": "1/2"}
+    derivation = derive_layers(spec, parameters=weights)
+    section = next(s for s in derivation.sections if s.title == "No single affine map")
+    printer = NetworkStrPrinter(derivation.symbols)
+    steps = {printer.doprint(step.lhs): step.rhs for step in section.steps}
+    assert (steps["A_2"], steps["a_2"]) == (sp.Matrix([[3]]), sp.Matrix([sp.Rational(1, 2)]))
+
+
+def test_weights_or_point_for_an_affine_network_are_an_option_error() -> None:
+    message = (
+        r"^weights and a point choose where a non-affine network is examined; "
+        r"this network is affine$"
+    )
+    with pytest.raises(OptionError, match=message):
+        derive_layers(parse_layers("2 > dense 2 > dense 1"), point=["1", "2"])
+
+
+def test_piecewise_user_activation_gets_an_exact_additivity_certificate() -> None:
+    spec = LayerSpec(2, (Dense(2, custom_activation(sp.Abs, "absval")), Dense(1)))
+    derivation = derive_layers(spec)
+    assert derivation.sections[-1].title == "No single affine map"
+    result = analyse(spec)
+    u, v = additivity_pair(result, random_parameters(result.entries, 0), 0)
+    params = random_parameters(result.entries, 0)
+
+    def f(x):  # |.| by hand, from the merged maps at the same weights
+        A1, a1 = (m.xreplace(params) for m in (result.affine[0].matrix, result.affine[0].bias))
+        A2, a2 = (m.xreplace(params) for m in (result.affine[1].matrix, result.affine[1].bias))
+        return A2 * (A1 * x + a1).applyfunc(abs) + a2
+
+    assert f(u + v) + f(sp.zeros(2, 1)) != f(u) + f(v)
+
+
+def test_undecidable_activation_is_a_spec_error_not_a_wrong_verdict() -> None:
+    # sign(z) |z| is z on the reals, but sympy does not simplify it: no certificate can exist
+    odd = custom_activation(lambda z: sp.sign(z) * sp.Abs(z), "odd")
+    message = (
+        r"^no certificate that the network is not affine was found \(activations: odd\); "
+        r"it may be affine after all$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(LayerSpec(1, (Dense(1, odd), Dense(1))))
+
+
+def test_constant_network_is_reported_as_such() -> None:
+    # the second convolution only ever sees padding: the output is its bias, whatever x is
+    spec = parse_layers("3 > maxpool 3 > conv1d k=3 s=2 p=1 > conv1d k=1 s=2 p=1 > avgpool 2")
+    assert not analyse(spec).depends_on_input
+    message = (
+        r"^the output does not depend on the input \(every path from x is cut, e.g. by a "
+        r"convolution that only sees padding\): f is constant$"
+    )
+    with pytest.raises(SpecError, match=message):
+        derive_layers(spec)
+
+
+def test_relu_networks_depend_on_their_input() -> None:
+    assert analyse(parse_layers("2 > dense 3 relu > maxpool 2 > dense 1")).depends_on_input
