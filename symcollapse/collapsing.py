@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.errors import OptionError
+from symcollapse.expressions import expand_entries, product, total
 from symcollapse.network import Network, build_network
 from symcollapse.polynomials import (
     ProgressHook,
@@ -30,10 +31,6 @@ from symcollapse.polynomials import (
 )
 from symcollapse.size import DEFAULT_MAX_TERMS, TermCounts, check_size
 from symcollapse.spec import Spec, parse_widths
-
-
-def _expand(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
-    return sp.ImmutableMatrix(matrix.applyfunc(sp.expand))
 
 
 @dataclass(frozen=True)
@@ -73,15 +70,14 @@ class Collapse:
     @property
     def W_z_expr(self) -> sp.MatrixExpr:
         """``W_n W_{n-1} ... W_1`` as a matrix expression (unevaluated product)."""
-        return _product(self.network.weight_symbols[::-1])
+        return product(*self.network.weight_symbols[::-1])
 
     @property
     def b_z_expr(self) -> sp.MatrixExpr:
         """``sum_k (W_n ... W_{k+1}) b_k`` as a matrix expression, terms in order k = 1..n."""
         W = self.network.weight_symbols
         b = self.network.bias_symbols
-        terms = [_product([*W[k + 1 :][::-1], b[k]]) for k in range(len(b))]
-        return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
+        return total(*(product(*W[k + 1 :][::-1], b[k]) for k in range(len(b))))
 
     def residual(self) -> sp.ImmutableMatrix:
         """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.
@@ -111,10 +107,6 @@ class Collapse:
         return derive_collapse(self)._repr_markdown_()
 
 
-def _product(factors: Sequence[sp.MatrixExpr]) -> sp.MatrixExpr:
-    return factors[0] if len(factors) == 1 else sp.MatMul(*factors, evaluate=False)
-
-
 Routes = tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, sp.ImmutableMatrix]
 
 
@@ -126,10 +118,10 @@ def _naive_routes(network: Network, progress: ProgressHook | None) -> Routes:
         zip(reversed(network.weights), reversed(network.biases), strict=True)
     ):
         b_z += suffix * b
-        suffix = _expand(suffix * W)
+        suffix = expand_entries(suffix * W)
         if progress is not None:
             progress(step + 1, network.depth)
-    return _expand(network.forward()), suffix, _expand(b_z)
+    return expand_entries(network.forward()), suffix, expand_entries(b_z)
 
 
 def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:

@@ -1,4 +1,6 @@
-"""Matrix-expression pieces sympy lacks: an activation applied to a vector, and ``f(x)``."""
+"""Matrix-expression pieces: an activation applied to a vector, ``f(x)``, and unevaluated
+products and sums, which keep the order a derivation writes them in (sympy's evaluated forms
+reorder and flatten)."""
 
 from __future__ import annotations
 
@@ -32,3 +34,18 @@ def with_identity_activations(expr: sp.MatrixExpr) -> sp.MatrixExpr:
 def output_symbol(rows: int) -> sp.MatrixSymbol:
     """The matrix-level name for the network output, printed ``f(x)``."""
     return sp.MatrixSymbol("f(x)", rows, 1)
+
+
+def product(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
+    """``factors[0] factors[1] ...`` unevaluated, in this order; one factor is itself."""
+    return factors[0] if len(factors) == 1 else sp.MatMul(*factors, evaluate=False)
+
+
+def total(*terms: sp.MatrixExpr | sp.MatrixBase) -> sp.MatrixExpr | sp.MatrixBase:
+    """``terms[0] + terms[1] + ...`` unevaluated, in this order; one term is itself."""
+    return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
+
+
+def expand_entries(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
+    """Every entry of ``matrix`` expanded (the explicit, entrywise algebra)."""
+    return sp.ImmutableMatrix(matrix.applyfunc(sp.expand))

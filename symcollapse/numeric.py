@@ -9,15 +9,14 @@ substituted must agree too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
 
-from symcollapse.collapsing import Collapse, _expand, _product, collapse
+from symcollapse.collapsing import Collapse, collapse
 from symcollapse.derivation import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
-from symcollapse.expressions import output_symbol
+from symcollapse.expressions import expand_entries, output_symbol, product, total
 from symcollapse.network import Network, build_network
 from symcollapse.size import DEFAULT_MAX_TERMS, term_counts
 from symcollapse.spec import Spec
@@ -41,7 +40,7 @@ class NumericCollapse:
 
     def residual(self) -> sp.ImmutableMatrix:
         """``f(x) - (W_z x + b_z)`` expanded: the zero vector when the collapse holds."""
-        return _expand(self.output - (self.W_z * self.network.x + self.b_z))
+        return expand_entries(self.output - (self.W_z * self.network.x + self.b_z))
 
     def substitution(self) -> dict[sp.Symbol, sp.Rational]:
         """Entry symbol -> its number, for every weight and bias."""
@@ -82,7 +81,7 @@ def collapse_values(values: Values, *, max_terms: int = DEFAULT_MAX_TERMS) -> Nu
         values=values,
         W_z=sp.ImmutableMatrix(W_z),
         b_z=sp.ImmutableMatrix(b_z),
-        output=_expand(values.forward(network.x)),
+        output=expand_entries(values.forward(network.x)),
         symbolic=symbolic,
     )
     if any(entry != 0 for entry in result.residual()):
@@ -94,10 +93,6 @@ def collapse_values(values: Values, *, max_terms: int = DEFAULT_MAX_TERMS) -> Nu
         ):
             raise VerificationError(f"with {values.source}, the symbolic W_z, b_z disagree")
     return result
-
-
-def _sum(terms: Sequence[sp.MatrixBase]) -> sp.MatrixExpr | sp.MatrixBase:
-    return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
 
 
 def _checked(previous: sp.MatrixBase, step: Step) -> Step:
@@ -146,15 +141,15 @@ def _weights_section(result: NumericCollapse) -> Section:
     net, weights = result.network, result.values.weights
     symbols = net.weight_symbols
     W_z = sp.MatrixSymbol("W_z", *result.W_z.shape)
-    steps = [Step(W_z, _product(symbols[::-1]), ("definition",), ":=")]
+    steps = [Step(W_z, product(*symbols[::-1]), ("definition",), ":=")]
     if len(weights) > 1:
-        steps.append(Step(None, _product(weights[::-1])))
+        steps.append(Step(None, product(*weights[::-1])))
         partial = weights[0]
         for k in range(1, len(weights)):
             partial = sp.ImmutableMatrix(weights[k] * partial)
             rest = [*weights[k + 1 :][::-1], partial]
             reason: Text = ("multiply ", symbols[k], " by the product to its right")
-            steps.append(_checked(steps[-1].rhs, Step(None, _product(rest), reason)))
+            steps.append(_checked(steps[-1].rhs, Step(None, product(*rest), reason)))
     else:
         steps.append(Step(None, weights[0]))
     if steps[-1].rhs != result.W_z:
@@ -171,13 +166,13 @@ def _bias_section(result: NumericCollapse) -> Section:
     W, b = net.weight_symbols, net.bias_symbols
     n = len(b)
     b_z = sp.MatrixSymbol("b_z", *result.b_z.shape)
-    symbolic_terms = [_product([*W[k + 1 :][::-1], b[k]]) for k in range(n)]
-    numeric_terms = [_product([*values.weights[k + 1 :][::-1], values.biases[k]]) for k in range(n)]
+    symbolic_terms = [product(*W[k + 1 :][::-1], b[k]) for k in range(n)]
+    numeric_terms = [product(*values.weights[k + 1 :][::-1], values.biases[k]) for k in range(n)]
     vectors = [sp.ImmutableMatrix(sp.Matrix(t.doit())) for t in numeric_terms]
-    steps = [Step(b_z, _sum(symbolic_terms), ("definition",), ":=")]
+    steps = [Step(b_z, total(*symbolic_terms), ("definition",), ":=")]
     if n > 1:
-        steps.append(Step(None, _sum(numeric_terms)))
-        steps.append(_checked(steps[-1].rhs, Step(None, _sum(vectors), ("multiply",))))
+        steps.append(Step(None, total(*numeric_terms)))
+        steps.append(_checked(steps[-1].rhs, Step(None, total(*vectors), ("multiply",))))
         steps.append(_checked(steps[-1].rhs, Step(None, result.b_z, ("add",))))
     else:
         steps.append(_checked(values.biases[0], Step(None, result.b_z)))
@@ -205,7 +200,7 @@ def _map_section(result: NumericCollapse) -> Section:
                 None,
                 sp.MatAdd(sp.MatMul(result.W_z, net.x, evaluate=False), result.b_z, evaluate=False),
             ),
-            Step(None, _expand(collapsed)),
+            Step(None, expand_entries(collapsed)),
         ),
     )
 

@@ -21,6 +21,7 @@ import sympy as sp
 
 from symcollapse.derivation import Derivation, Section, Step
 from symcollapse.errors import OptionError, VerificationError
+from symcollapse.expressions import product, total
 
 #: Depths for which the closed forms of ``W_z``, ``b_z`` are checked by default.
 DEFAULT_INSTANCES = 6
@@ -44,14 +45,6 @@ class Proof:
 
     def _repr_latex_(self) -> str:
         return self.derivation._repr_latex_()
-
-
-def _mul(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
-    return factors[0] if len(factors) == 1 else sp.MatMul(*factors, evaluate=False)
-
-
-def _add(*terms: sp.MatrixExpr) -> sp.MatrixExpr:
-    return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
 
 
 def conformable(expr: sp.Basic) -> bool:
@@ -146,8 +139,8 @@ def _induction(check: _Checker) -> tuple[Section, Section, Section]:
     recursion = {
         Wz1: W1,
         bz1: b1,
-        Wzn1: _mul(Wn1, Wzn),
-        bzn1: _add(_mul(Wn1, bzn), bn1),
+        Wzn1: product(Wn1, Wzn),
+        bzn1: total(product(Wn1, bzn), bn1),
     }
     definitions = Section(
         title="Definitions",
@@ -165,8 +158,8 @@ def _induction(check: _Checker) -> tuple[Section, Section, Section]:
             "All widths are symbols, so every step holds for every choice of widths.",
         ),
         steps=(
-            check.definition(f1, _add(_mul(W1, x), b1), "depth 1"),
-            check.definition(fn1, _add(_mul(Wn1, fn), bn1), "one more layer"),
+            check.definition(f1, total(product(W1, x), b1), "depth 1"),
+            check.definition(fn1, total(product(Wn1, fn), bn1), "one more layer"),
             check.definition(Wz1, W1, "depth 1"),
             check.definition(bz1, b1, "depth 1"),
             check.definition(Wzn1, recursion[Wzn1], "one more layer"),
@@ -174,22 +167,22 @@ def _induction(check: _Checker) -> tuple[Section, Section, Section]:
         ),
     )
 
-    collapsed1 = _add(_mul(Wz1, x), bz1)
+    collapsed1 = total(product(Wz1, x), bz1)
     base = Section(
         title="Base case n = 1",
         intro=("With one layer the network is already affine.",),
         steps=(
-            Step(f1, _add(_mul(W1, x), b1), ("definition",)),
-            check.step(None, _add(_mul(W1, x), b1), collapsed1, "definitions", recursion),
+            Step(f1, total(product(W1, x), b1), ("definition",)),
+            check.step(None, total(product(W1, x), b1), collapsed1, "definitions", recursion),
         ),
     )
 
-    hypothesis = _add(_mul(Wzn, x), bzn)
-    s0 = _add(_mul(Wn1, fn), bn1)
-    s1 = _add(_mul(Wn1, hypothesis), bn1)
-    s2 = _add(_mul(Wn1, Wzn, x), _mul(Wn1, bzn), bn1)
-    s3 = _add(_mul(_mul(Wn1, Wzn), x), _add(_mul(Wn1, bzn), bn1))
-    s4 = _add(_mul(Wzn1, x), bzn1)
+    hypothesis = total(product(Wzn, x), bzn)
+    s0 = total(product(Wn1, fn), bn1)
+    s1 = total(product(Wn1, hypothesis), bn1)
+    s2 = total(product(Wn1, Wzn, x), product(Wn1, bzn), bn1)
+    s3 = total(product(product(Wn1, Wzn), x), total(product(Wn1, bzn), bn1))
+    s4 = total(product(Wzn1, x), bzn1)
     step = Section(
         title="Inductive step",
         intro=(
@@ -219,9 +212,9 @@ def _closed_forms(check: _Checker, instances: int) -> Section:
         b = [sp.MatrixSymbol(f"b_{{{k}}}", d[k], 1) for k in range(1, n + 1)]
         W_z, b_z = W[0], b[0]
         for k in range(1, n):
-            W_z, b_z = _mul(W[k], W_z), _add(_mul(W[k], b_z), b[k])
-        closed_W = _mul(*W[::-1])
-        closed_b = _add(*(_mul(*W[k + 1 :][::-1], b[k]) for k in range(n)))
+            W_z, b_z = product(W[k], W_z), total(product(W[k], b_z), b[k])
+        closed_W = product(*W[::-1])
+        closed_b = total(*(product(*W[k + 1 :][::-1], b[k]) for k in range(n)))
         label = f"recursion unrolled, n = {n}"
         check.identity(W_z, closed_W, f"W_z closed form, n = {n}")
         check.identity(b_z, closed_b, f"b_z closed form, n = {n}")
@@ -261,8 +254,8 @@ def prove(instances: int = DEFAULT_INSTANCES) -> Proof:
     definitions, base, step = _induction(check)
     lemma = _closed_forms(check, instances)
     fn = sp.MatrixSymbol("f_{n}(x)", _d("n"), 1)
-    collapsed = _add(
-        _mul(sp.MatrixSymbol("W_z^{(n)}", _d("n"), _d("0")), sp.MatrixSymbol("x", _d("0"), 1)),
+    collapsed = total(
+        product(sp.MatrixSymbol("W_z^{(n)}", _d("n"), _d("0")), sp.MatrixSymbol("x", _d("0"), 1)),
         sp.MatrixSymbol("b_z^{(n)}", _d("n"), 1),
     )
     conclusion = Section(

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symcollapse.collapsing import _product
 from symcollapse.derivation import Derivation, Section, Step
 from symcollapse.errors import OptionError, RegressionError, SizeLimitError, VerificationError
+from symcollapse.expressions import product
 from symcollapse.numeric import NumericCollapse, numbers_section
 from symcollapse.size import DEFAULT_MAX_TERMS
 
@@ -211,7 +211,7 @@ def _recovered_section(result: Regression) -> Section:
         ),
         steps=(
             Step(W_z, result.W_z, ("rows 2 to the end of ", Theta, ", transposed")),
-            Step(_product(weights[::-1]), result.numeric.W_z, ("product of the weights",)),
+            Step(product(*weights[::-1]), result.numeric.W_z, ("product of the weights",)),
             Step(b_z, result.b_z, ("row 1 of ", Theta, ", transposed")),
         ),
     )

@@ -15,6 +15,7 @@ import sympy as sp
 
 from symcollapse.derivation import Step
 from symcollapse.errors import VerificationError
+from symcollapse.expressions import total
 from symcollapse.layers import (
     ActivationFunction,
     AvgPool,
@@ -252,9 +253,7 @@ def merge(stages: list[AffineStage], width: int) -> AffineStage:
             terms.append(stage.bias_name)
         names.insert(0, stage.name)
     name = sp.MatMul(*names, evaluate=False)
-    bias_name = None
-    if terms:
-        bias_name = terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
+    bias_name = total(*terms) if terms else None
     return AffineStage(
         stages[0].layer, name, bias_name, sp.ImmutableMatrix(matrix), sp.ImmutableMatrix(bias)
     )
