@@ -24,7 +24,7 @@ from symcollapse.errors import (
     VerificationError,
 )
 from symcollapse.notation import Notation
-from symcollapse.verify import Verification, verify
+from symcollapse.verification import Verification, verify
 
 if TYPE_CHECKING:
     from symcollapse.collapsing import Collapse, collapse

@@ -1,4 +1,4 @@
-"""Writing output files atomically: all of them or none, never a half-written file."""
+"""Writing output files atomically: every file whole or not at all, never half-written."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 def write_files(directory: Path, contents: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``{file name: text or bytes}`` under ``directory``; each appears whole or not at all.
 
-    Every file is first written to a temporary file in the same directory and only then renamed
-    into place, so a failure while writing leaves the earlier outputs untouched.
+    Every file is first written to a temporary file in the same directory, and only when all are
+    written are they renamed into place, so a failure while writing leaves the earlier outputs
+    untouched (each rename is atomic; the group of renames is not).
     """
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []

@@ -18,7 +18,7 @@ from symcollapse.derivation import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
 from symcollapse.expressions import expand_entries, output_symbol, product, total
 from symcollapse.network import Network, build_network
-from symcollapse.size import DEFAULT_MAX_TERMS, term_counts
+from symcollapse.size import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth, term_counts
 from symcollapse.spec import Spec
 from symcollapse.values import Values
 
@@ -60,12 +60,17 @@ class NumericCollapse:
         return derive_values(self)._repr_markdown_()
 
 
-def collapse_values(values: Values, *, max_terms: int = DEFAULT_MAX_TERMS) -> NumericCollapse:
+def collapse_values(
+    values: Values, *, max_terms: int = DEFAULT_MAX_TERMS, max_depth: int = DEFAULT_MAX_DEPTH
+) -> NumericCollapse:
     """Collapse the network with ``values`` by products and by the forward pass; check both.
 
     The symbolic collapse is computed as a third route only when it has at most ``max_terms``
     monomials; the first two routes always run (they are linear in the size of the network).
+    More than ``max_depth`` layers raise :class:`SizeLimitError`: the derivation shows a step
+    per layer, each as long as the depth.
     """
+    check_depth(values.widths, max_depth)
     network = build_network(Spec(values.widths))
     W_z = values.weights[0]
     for W in values.weights[1:]:

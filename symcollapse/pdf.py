@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 from symcollapse.errors import ToolError
-from symcollapse.files import write_files
 
 #: Seconds a single pdflatex or pdftoppm run may take before it is stopped.
 TIMEOUT = 120
@@ -79,8 +78,3 @@ def pdf_files(tex: str, stem: str, *, png: bool = False) -> dict[str, str | byte
     if png:
         files[f"{stem}.png"] = preview_png(pdf)
     return files
-
-
-def write_pdf(tex: str, directory: Path, stem: str, *, png: bool = False) -> list[Path]:
-    """Write ``stem.tex`` and its compiled ``stem.pdf`` (and ``stem.png``) under ``directory``."""
-    return write_files(directory, pdf_files(tex, stem, png=png))

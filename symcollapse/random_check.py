@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 PRIME = 268_435_399
 BLOCK = 128
 
+#: Most trials one check runs: 1000 already bound the error by ``((n + 1) / p)^1000``, far below
+#: anything a computer can distinguish from zero.
+MAX_TRIALS = 1000
+
 #: Default number of independent trials; each multiplies the error bound by ``(n + 1) / p``.
 DEFAULT_TRIALS = 3
 
@@ -134,16 +138,20 @@ def random_check(
 ) -> RandomCheck:
     """Evaluate both sides at ``trials`` random points of ``F_prime``; stop at the first mismatch.
 
-    ``prime`` must be a prime below ``2**28`` and ``trials`` at least 1 (else
-    :class:`OptionError`). Raises :class:`SizeLimitError` when the network has more than
-    :data:`MAX_PARAMETERS` entries.
+    ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to :data:`MAX_TRIALS` and ``seed``
+    non-negative (else :class:`OptionError`). Raises :class:`SizeLimitError` when the network has
+    more than :data:`MAX_PARAMETERS` entries.
     """
     import numpy as np
 
     if isinstance(prime, bool) or not isinstance(prime, int) or not _is_prime(prime):
         raise OptionError(f"the modulus must be a prime below 2**28, got {prime!r}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise OptionError(f"the number of trials must be a positive integer, got {trials!r}")
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+        raise OptionError(
+            f"the number of trials must be an integer from 1 to {MAX_TRIALS}, got {trials!r}"
+        )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise OptionError(f"the seed must be an integer >= 0, got {seed!r}")
     count = parameters(widths)
     if count > MAX_PARAMETERS:
         raise SizeLimitError(

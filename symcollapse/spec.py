@@ -32,7 +32,7 @@ def _parse_width(value: object, position: int) -> int:
         raise SpecError(f"width d_{position} must be an integer, got {value!r}")
     if isinstance(value, str):
         text = value.strip()
-        if not text.lstrip("+-").isdigit():
+        if not (text.isascii() and text.lstrip("+-").isdigit()):
             raise SpecError(f"width d_{position} must be an integer, got {value!r}")
         number = int(text)
     elif isinstance(value, int):

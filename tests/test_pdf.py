@@ -11,6 +11,7 @@ import pytest
 from symcollapse import pdf
 from symcollapse.derivation import Derivation, derive
 from symcollapse.errors import ToolError
+from symcollapse.files import write_files
 from symcollapse.notation import Notation
 from symcollapse.numeric import collapse_values, derive_values
 from symcollapse.regression import derive_regression, regress
@@ -59,8 +60,8 @@ def test_fragment_compiles_in_a_minimal_document(numbered: bool) -> None:
 
 
 @pytest.mark.latex
-def test_write_pdf_with_preview(tmp_path: Path) -> None:
-    written = pdf.write_pdf(render_document(_numeric()), tmp_path, "n", png=True)
+def test_pdf_files_with_preview_are_written_together(tmp_path: Path) -> None:
+    written = write_files(tmp_path, pdf.pdf_files(render_document(_numeric()), "n", png=True))
     assert [p.name for p in written] == ["n.tex", "n.pdf", "n.png"]
     assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "n.png").read_bytes().startswith(b"\x89PNG")
@@ -72,7 +73,7 @@ def test_failed_compile_writes_nothing(tmp_path: Path) -> None:
     broken = "\\documentclass{article}\\begin{document}\\undefined\\end{document}\n"
     message = "pdflatex failed on bad.tex: ! Undefined control sequence."
     with pytest.raises(ToolError, match=f"^{re.escape(message)}$"):
-        pdf.write_pdf(broken, tmp_path / "out", "bad")
+        write_files(tmp_path / "out", pdf.pdf_files(broken, "bad"))
     assert not (tmp_path / "out").exists()
 
 
@@ -84,5 +85,5 @@ def test_missing_tool_is_a_clear_error(
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None if name == tool else real(name))
     message = f"{option} needs {tool}, which is not installed (not found on PATH)"
     with pytest.raises(ToolError, match=f"^{re.escape(message)}$"):
-        pdf.write_pdf(render_document(derive([1, 1])), tmp_path, "x", png=True)
+        write_files(tmp_path, pdf.pdf_files(render_document(derive([1, 1])), "x", png=True))
     assert list(tmp_path.iterdir()) == []

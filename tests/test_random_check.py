@@ -76,7 +76,9 @@ def test_wide_layers_use_blocked_products():
     [
         ({"prime": 2**28 + 3}, r"^the modulus must be a prime below 2\*\*28, got 268435459$"),
         ({"prime": 91}, r"^the modulus must be a prime below 2\*\*28, got 91$"),
-        ({"trials": 0}, r"^the number of trials must be a positive integer, got 0$"),
+        ({"trials": 0}, r"^the number of trials must be an integer from 1 to 1000, got 0$"),
+        ({"trials": 1001}, r"^the number of trials must be an integer from 1 to 1000, got 1001$"),
+        ({"seed": -1}, r"^the seed must be an integer >= 0, got -1$"),
     ],
 )
 def test_bad_options_are_refused(options, message):

@@ -50,10 +50,16 @@ def test_depth_limit_message():
     with pytest.raises(
         SizeLimitError,
         match=(
-            r"^a derivation of 21 layers is above the limit of 20 \(its matrix-level steps grow "
-            r"with the depth and each is checked by sympy\); raise it with --max-depth \(CLI\) or "
+            r"^a derivation of 21 layers is above the limit of 20 \(it has a step per layer, each "
+            r"growing with the depth and each checked\); raise it with --max-depth \(CLI\) or "
             r"max_depth= \(API\), or check the identity alone with verify$"
         ),
     ):
         check_depth((1,) * 22, 20)
     check_depth((1,) * 21, 20)  # exactly at the limit is fine
+
+
+def test_term_counts_of_very_deep_networks_are_immediate():
+    counts = term_counts((2,) * 20_001)  # Horner's rule: linear in the depth
+    assert counts.per_W_z_entry == 2**19_999
+    assert counts.per_b_z_entry == 2**20_000 - 1  # 1 + 2 + 4 + ... + 2^19999

@@ -8,7 +8,7 @@ import pytest
 
 from symcollapse.errors import OptionError, SizeLimitError, SpecError
 from symcollapse.random_check import PRIME
-from symcollapse.verify import amount, probability, verify, widths_text
+from symcollapse.verification import amount, probability, verify, widths_text
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,27 @@ def test_probability(bound, text):
 )
 def test_widths_text(widths, text):
     assert widths_text(widths) == text
+
+
+def test_exact_reports_a_failure_when_the_routes_disagree(monkeypatch):
+    """The failure path is real: a disagreement or a wrong monomial count means 'does not hold'."""
+    import symcollapse.verification as module
+
+    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (False, 31))
+    result = module.verify((2, 3, 3, 1), method="exact")
+    assert not result.holds
+    assert result.summary().startswith("f(x) = W_z x + b_z FAILS for widths 2 3 3 1")
+
+    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (True, 30))
+    result = module.verify((2, 3, 3, 1), method="exact")
+    assert not result.holds
+    assert "30 monomials found, 31 expected" in result.detail
+
+
+def test_cli_exit_status_1_when_the_identity_fails(monkeypatch, capsys):
+    import symcollapse.verification as module
+    from symcollapse.cli import main
+
+    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (False, 31))
+    assert main(["verify", "2", "3", "3", "1", "--method", "exact"]) == 1
+    assert "FAILS" in capsys.readouterr().out

@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
                 progress=progress,
             )
         return emit(args, derivation, notation, name, json_of(derivation) if json_wanted else None)
-    numeric = collapse_values(values_from(args, args.values), max_terms=args.max_terms)
+    numeric = collapse_values(
+        values_from(args, args.values), max_terms=args.max_terms, max_depth=args.max_depth
+    )
     json_text = render_values_json(numeric) if json_wanted else None
     return emit(args, derive_values(numeric), notation, name + "-values", json_text)

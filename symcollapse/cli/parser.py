@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import NoReturn
 
-from symcollapse.notation import DELIMITERS, ENTRY_STYLES
+from symcollapse.notation import DELIMITERS, ENTRY_STYLES, Notation
 from symcollapse.random_check import DEFAULT_TRIALS
 from symcollapse.size import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
-from symcollapse.verify import DEFAULT_EXACT_MAX_TERMS, METHODS
+from symcollapse.verification import DEFAULT_EXACT_MAX_TERMS, METHODS
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
 DERIVE_FORMATS = ("json", "latex", "markdown", "text")
@@ -31,6 +31,17 @@ def positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def non_negative(text: str) -> int:
+    """argparse type: an integer >= 0, with a one-line message otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
     return value
 
 
@@ -62,7 +73,11 @@ def _typeset() -> Parser:
         help="rename x, W, b, W_z, b_z, e.g. x=u,W=A,W_z=A_eff (letters or Greek names only)",
     )
     group.add_argument("--numbered", action="store_true", default=None, help="number equations")
-    group.add_argument("--line-width", type=positive, help="break sums wider than this (60)")
+    group.add_argument(
+        "--line-width",
+        type=positive,
+        help=f"break sums wider than this many letters ({Notation.line_width})",
+    )
     return typeset
 
 
@@ -104,6 +119,13 @@ def build_parser() -> Parser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     expansion = _limit(DEFAULT_MAX_TERMS, "refuse expansions with more monomials than this")
+    depth = Parser(add_help=False)
+    depth.add_argument(
+        "--max-depth",
+        type=positive,
+        default=DEFAULT_MAX_DEPTH,
+        help=f"refuse derivations of more layers than this (default {DEFAULT_MAX_DEPTH})",
+    )
     typeset, numbers = _typeset(), _numbers()
 
     example = commands.add_parser(
@@ -115,16 +137,10 @@ def build_parser() -> Parser:
 
     derive = commands.add_parser(
         "derive",
-        parents=[expansion, typeset, numbers, _document(DERIVE_FORMATS, "latex")],
+        parents=[expansion, depth, typeset, numbers, _document(DERIVE_FORMATS, "latex")],
         help="derivation for any widths",
     )
     _widths(derive)
-    derive.add_argument(
-        "--max-depth",
-        type=positive,
-        default=DEFAULT_MAX_DEPTH,
-        help=f"refuse derivations of more layers than this (default {DEFAULT_MAX_DEPTH})",
-    )
 
     verify = commands.add_parser(
         "verify",
@@ -142,7 +158,7 @@ def build_parser() -> Parser:
     verify.add_argument(
         "--trials", type=positive, default=DEFAULT_TRIALS, help="random points (default 3)"
     )
-    verify.add_argument("--seed", type=int, help="seed for the random points")
+    verify.add_argument("--seed", type=non_negative, help="seed for the random points")
 
     prove = commands.add_parser(
         "prove",
@@ -155,7 +171,7 @@ def build_parser() -> Parser:
 
     regress = commands.add_parser(
         "regress",
-        parents=[expansion, typeset, numbers, _document(DOCUMENT_FORMATS, None)],
+        parents=[expansion, depth, typeset, numbers, _document(DOCUMENT_FORMATS, None)],
         help="recover W_z, b_z from samples by exact least squares",
     )
     _widths(regress)

@@ -18,13 +18,17 @@ def run(args: argparse.Namespace) -> int:
     if args.gd is None and (args.learning_rate, args.report_every) != (None, None):
         raise OptionError("--learning-rate and --report-every go with --gd")
     notation = notation_from(args)
-    numeric = collapse_values(values_from(args, args.values or "random"), max_terms=args.max_terms)
+    numeric = collapse_values(
+        values_from(args, args.values or "random"),
+        max_terms=args.max_terms,
+        max_depth=args.max_depth,
+    )
     seed = args.seed or 0
     result = regress(numeric, samples=args.samples, seed=seed, max_terms=args.max_terms)
     name = stem("regress", numeric.widths)
     extra = {}
     if args.gd is not None:
-        rate = args.learning_rate or DEFAULT_LEARNING_RATE
+        rate = DEFAULT_LEARNING_RATE if args.learning_rate is None else args.learning_rate
         descent = descend(result, args.gd, learning_rate=rate, seed=seed)
         extra[f"{name}-gd.txt"] = descent.report(args.report_every or 1)
     return emit(args, derive_regression(result), notation, name, extra=extra)

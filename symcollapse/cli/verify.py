@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from symcollapse.progress import Progress
-from symcollapse.verify import verify
+from symcollapse.verification import verify
 
 
 def run(args: argparse.Namespace) -> int:
