@@ -119,7 +119,7 @@ class Notation:
                 f"unknown matrix delimiter {self.delimiter!r}; "
                 f"choose one of {', '.join(DELIMITERS)}"
             )
-        if self.index_base not in (0, 1) or isinstance(self.index_base, bool):
+        if type(self.index_base) is not int or self.index_base not in (0, 1):  # not 1.0, True
             raise OptionError(f"index base must be 0 or 1, got {self.index_base!r}")
         if not isinstance(self.line_width, int) or not 10 <= self.line_width <= 1000:
             raise OptionError(

@@ -148,6 +148,9 @@ def test_unknown_role_and_option_are_errors() -> None:
         ({"entry_style": "tensor"}, r"unknown entry style 'tensor'; choose one of paren .*"),
         ({"numbered": "yes"}, r"numbered must be True or False, got 'yes'"),
         ({"index_base": True}, r"index base must be 0 or 1, got True"),
+        ({"index_base": 1.0}, r"index base must be 0 or 1, got 1\.0"),
+        ({"index_base": 0.0}, r"index base must be 0 or 1, got 0\.0"),
+        ({"index_base": 2}, r"index base must be 0 or 1, got 2"),
         ({"delimiter": "vmatrix"}, r"unknown matrix delimiter 'vmatrix'; .*"),
     ],
 )
