@@ -107,6 +107,10 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
         ("derive 2 1 --names W=\\alpha", NAME),
         ("derive 2 1 --names W", "--names takes ROLE=NAME pairs separated by commas, got 'W'"),
         ("derive 2 1 --names y=u", "unknown name 'y' to rename; known: x, W, b, W_z, b_z"),
+        ("derive 2 1 --names x=y,x=v", "--names renames x twice (x=y, x=v); give each role once"),
+        ("derive 2 1 --names W=", "--names gives W an empty name, in 'W='"),
+        ("derive 2 1 --names W=M,b=", "--names gives b an empty name, in 'b='"),
+        ("derive 2 1 --names W=M,", "--names takes ROLE=NAME pairs separated by commas, got ''"),
         ("derive 2 1 --seed 3", "--seed goes with --values random"),
         ("derive 2 1 --png", "--png goes with --pdf"),
         ("derive 2 1 --pdf --format markdown", "--pdf goes with --format latex"),
@@ -189,3 +193,16 @@ def test_a_values_file_that_is_not_utf8_is_one_line_and_exit_2(
     message = "values file 'v.json' is not valid JSON: not UTF-8 text (byte 0xff at position 0)"
     assert (status, out, err) == (2, "", f"symcollapse: error: {message}\n")
     assert [p.name for p in tmp_path.iterdir()] == ["v.json"]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "json"])
+def test_an_empty_names_option_is_refused_not_ignored(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    status, out, err = _run(capsys, "derive", "2", "1", "--format", fmt, "--names", "")
+    message = (
+        "--names is empty; give ROLE=NAME pairs separated by commas, e.g. W=M"
+        if fmt == "latex"
+        else "notation options apply to latex and markdown output, not json"
+    )
+    assert (status, out, err) == (2, "", f"symcollapse: error: {message}\n")
