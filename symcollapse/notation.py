@@ -61,6 +61,51 @@ INDEXED_ROLES = ("x", "W", "b")
 
 _NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
 
+#: Letters the derivations use for their own symbols -> what they stand for there. A renamed
+#: role spelled like one of them (before any subscript) would make a document say something
+#: false, such as ``sigma_k`` for a weight or ``d_0`` for ``W_z``, so such names are refused.
+RESERVED_NAMES: dict[str, str] = {
+    "f": "the network map f(x) and f_k(x)",
+    "d": "the widths d_k",
+    "sigma": "the activations sigma_k",
+    "i": "an entry index",
+    "j": "the index of D_j, A_j and z_j",
+    "k": "the layer index k",
+    "n": "the number of layers n",
+    "X": "the regression's design matrix X",
+    "Y": "the regression's outputs Y",
+    "Theta": "the regression's solution Theta",
+    "I": "the identity matrix I",
+    "D": "the activation masks D_j",
+    "delta": "the mask entries delta",
+    "z": "the pre-activations z_j",
+    "u": "the certificate input u",
+    "v": "the certificate input v",
+    "A": "the affine maps A_j of layered networks",
+    "a": "the biases a_j of layered networks",
+    "L": "the bottleneck factor L",
+    "R": "the bottleneck factor R",
+    "T": "the convolution matrices T_k",
+    "P": "the pooling matrices P_k",
+    "S": "the batch-normalisation scalings S_k",
+    "kappa": "the convolution kernels kappa",
+    "gamma": "the batch-normalisation scales gamma",
+    "s": "the batch-normalisation deviations s",
+    "mu": "the batch-normalisation means mu",
+    "beta": "the batch-normalisation shifts beta",
+    "rank": "the rank of a matrix",
+    "relu": "the activation ReLU",
+    "tanh": "the activation tanh",
+    "sigmoid": "the activation sigmoid",
+    "maxpool": "max pooling",
+}
+
+#: Subscripts that make a name read as one layer's matrix or one entry: digits or an index letter.
+_LAYER_SUBSCRIPT = re.compile(r"[0-9]+|[ijkmn]")
+
+#: What ``<name of role>_<subscript>`` reads as, for the roles followed by an index.
+_INDEXED_MEANING = {"x": "the input entry", "W": "the weight matrix", "b": "the bias"}
+
 
 def _word_latex(word: str) -> str:
     """One letter stays italic, a Greek name becomes its command, longer words go upright."""
@@ -98,7 +143,8 @@ class Notation:
     ``entry_style``: ``paren`` (``w^{(k)}_{ij}``), ``upper`` (``W^{k}_{ij}``) or ``flat``
     (``W_{k,ij}``); ``paren`` writes entries with the lower-case weight letter;
     ``x_name`` ... ``b_z_name``: the symbols shown for ``x``, ``W``, ``b``, ``W_z``, ``b_z``
-    (letters or Greek names; never raw LaTeX, so a name cannot break the document);
+    (letters or Greek names; never raw LaTeX, so a name cannot break the document, and never a
+    symbol the derivations use, in ``RESERVED_NAMES``, so a name cannot make a step read falsely);
     ``numbered``: number the equations of LaTeX output (``align`` instead of ``align*``).
     """
 
@@ -119,7 +165,7 @@ class Notation:
                 f"unknown matrix delimiter {self.delimiter!r}; "
                 f"choose one of {', '.join(DELIMITERS)}"
             )
-        if self.index_base not in (0, 1) or isinstance(self.index_base, bool):
+        if type(self.index_base) is not int or self.index_base not in (0, 1):  # not 1.0, True
             raise OptionError(f"index base must be 0 or 1, got {self.index_base!r}")
         if not isinstance(self.line_width, int) or not 10 <= self.line_width <= 1000:
             raise OptionError(
@@ -136,6 +182,36 @@ class Notation:
         if len(set(names.values())) < len(names):
             shown = ", ".join(f"{role}={name}" for role, name in names.items())
             raise OptionError(f"the names must all differ, got {shown}")
+        self._check_clashes()
+
+    def _check_clashes(self) -> None:
+        """Refuse names that would read as a symbol the derivations already use."""
+        names = self.names
+        for role, name in names.items():
+            base = name.partition("_")[0]
+            if base in RESERVED_NAMES:
+                raise OptionError(
+                    f"name {name!r} for {role} clashes with {base}, {RESERVED_NAMES[base]}, in "
+                    "the derivations; choose another name"
+                )
+        for role in ("W_z", "b_z"):
+            base, _, sub = names[role].partition("_")
+            for indexed in INDEXED_ROLES:
+                if base == names[indexed] and _LAYER_SUBSCRIPT.fullmatch(sub):
+                    raise OptionError(
+                        f"name {names[role]!r} for {role} would read as "
+                        f"{_INDEXED_MEANING[indexed]} {names[role]}; choose another subscript "
+                        "than digits or i, j, k, m, n"
+                    )
+        letter = self.W_name.lower()
+        if self.entry_style == "paren" and len(self.W_name) == 1 and letter != self.W_name:
+            for role, name in names.items():
+                if name.partition("_")[0] == letter:
+                    raise OptionError(
+                        f"name {name!r} for {role} clashes with {letter}, the entries "
+                        f"{letter}^(k)_ij of {self.W_name} in the paren entry style; choose "
+                        "another name or entry style"
+                    )
 
     @property
     def names(self) -> dict[str, str]:

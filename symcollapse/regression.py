@@ -21,6 +21,7 @@ from symcollapse.errors import OptionError, RegressionError, SizeLimitError, Ver
 from symcollapse.expressions import product
 from symcollapse.numeric import NumericCollapse, numbers_section
 from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.values import exact_number
 
 #: Sampled input entries are integers in this range: easy to check by hand.
 SAMPLE_RANGE = range(-3, 4)
@@ -66,6 +67,35 @@ def sample_inputs(dimension: int, samples: int, seed: int) -> sp.ImmutableMatrix
     return sp.ImmutableMatrix(samples, dimension, lambda i, j: sp.Integer(rng.choice(SAMPLE_RANGE)))
 
 
+def given_inputs(
+    inputs: Sequence[Sequence[object]] | sp.MatrixBase, dimension: int
+) -> sp.ImmutableMatrix:
+    """Rows of ``dimension`` exact numbers, read as values files are (``0.1`` is 1/10, ``"p/q"``).
+
+    Raises :class:`RegressionError` for rows of the wrong shape and
+    :class:`~symcollapse.errors.SpecError` for an entry that is not an exact number.
+    """
+    rows = inputs.tolist() if isinstance(inputs, sp.MatrixBase) else inputs
+    if not _is_sequence(rows) or not all(_is_sequence(row) for row in rows):
+        raise RegressionError("inputs must be rows of exact numbers")
+    for row in rows:
+        if len(row) != dimension:
+            raise RegressionError(f"each input must have d_0 = {dimension} entries, got {len(row)}")
+    return sp.ImmutableMatrix(
+        len(rows),
+        dimension,
+        [
+            exact_number(v, f"inputs[{i + 1},{j + 1}]")
+            for i, row in enumerate(rows)
+            for j, v in enumerate(row)
+        ],
+    )
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
 def regress(
     numeric: NumericCollapse,
     *,
@@ -93,12 +123,7 @@ def regress(
         source = f"{count} inputs with integer entries from {SAMPLE_RANGE[0]} to "
         source += f"{SAMPLE_RANGE[-1]} (seed {seed})"
     else:
-        try:
-            points = sp.ImmutableMatrix(inputs).applyfunc(sp.Rational)
-        except (TypeError, ValueError, sp.SympifyError):
-            raise RegressionError("inputs must be rows of exact numbers") from None
-        if points.cols != d0:
-            raise RegressionError(f"each input must have d_0 = {d0} entries, got {points.cols}")
+        points = given_inputs(inputs, d0)
         source = f"{points.rows} given inputs"
     if points.rows < d0 + 1:
         raise RegressionError(

@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import sympy as sp
@@ -25,8 +26,9 @@ RANDOM_NUMERATORS = range(-4, 5)
 RANDOM_DENOMINATORS = (1, 1, 2)
 
 #: Exact numbers as text: ``p/q`` with ``q > 0``, or a decimal (exponent at most 3 digits, so
-#: ``1e999999999`` cannot ask for a billion-digit integer).
-_NUMBER = re.compile(r"[+-]?(?:\d+/0*[1-9]\d*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?)")
+#: ``1e999999999`` cannot ask for a billion-digit integer). ASCII digits only: a Unicode ``\d``
+#: would also read Arabic-Indic or fullwidth digits.
+_NUMBER = re.compile(r"[+-]?(?:\d+/0*[1-9]\d*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,26 @@ def random_values(
     return Values(d, weights, biases, f"seed {seed}")
 
 
-def _exact(value: object, where: str) -> sp.Rational:
-    """An exact rational from a JSON integer, decimal text or ``"p/q"`` string."""
-    if isinstance(value, int) and not isinstance(value, bool):
+def exact_number(value: object, where: str) -> sp.Rational:
+    """An exact rational from an integer, a decimal or ``"p/q"`` string, or an exact number.
+
+    A float is read as the decimal it prints as (``0.1`` is 1/10, not the binary fraction);
+    NaN, infinities, exponents of more than 3 digits and anything else raise SpecError naming
+    ``where``.
+    """
+    if isinstance(value, bool):
+        pass  # True is an int to Python, never a number here
+    elif isinstance(value, int):
         return sp.Integer(value)
-    if not isinstance(value, str) or not _NUMBER.fullmatch(value.strip()):
-        raise SpecError(f"{where} must be a number or a string like '3/4', got {value!r}")
-    return sp.Rational(value.strip())
+    elif isinstance(value, sp.Rational):
+        return value
+    elif isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    elif isinstance(value, float | str):
+        text = repr(value) if isinstance(value, float) else value.strip()
+        if _NUMBER.fullmatch(text):
+            return sp.Rational(text)
+    raise SpecError(f"{where} must be a number or a string like '3/4', got {value!r}")
 
 
 def _matrix(value: object, rows: int, cols: int | None, name: str) -> sp.ImmutableMatrix:
@@ -110,13 +125,15 @@ def _matrix(value: object, rows: int, cols: int | None, name: str) -> sp.Immutab
         got = f"{len(value)} entries" if isinstance(value, list) else type(value).__name__
         raise SpecError(f"{name} must be a list of {shape}, got {got}")
     if cols is None:
-        return sp.ImmutableMatrix([_exact(v, f"{name}[{i + 1}]") for i, v in enumerate(value)])
+        return sp.ImmutableMatrix(
+            [exact_number(v, f"{name}[{i + 1}]") for i, v in enumerate(value)]
+        )
     entries = []
     for i, row in enumerate(value):
         if not isinstance(row, list) or len(row) != cols:
             got = f"{len(row)} entries" if isinstance(row, list) else type(row).__name__
             raise SpecError(f"{name} row {i + 1} must be a list of {cols} numbers, got {got}")
-        entries.append([_exact(v, f"{name}[{i + 1},{j + 1}]") for j, v in enumerate(row)])
+        entries.append([exact_number(v, f"{name}[{i + 1},{j + 1}]") for j, v in enumerate(row)])
     return sp.ImmutableMatrix(entries)
 
 
@@ -149,6 +166,11 @@ def load_values(
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise OptionError(f"cannot read values file {str(path)!r}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise SpecError(
+            f"values file {str(path)!r} is not valid JSON: not UTF-8 text "
+            f"(byte {error.object[error.start]:#04x} at position {error.start})"
+        ) from None
     try:
         data = json.loads(text, parse_float=str, parse_constant=str)
     except ValueError as error:  # JSONDecodeError, or an integer too long to convert

@@ -27,14 +27,14 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 def test_notation_options_reach_the_latex(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = _run(
         capsys,
-        *("derive", "2", "2", "1", "--names", "W=A,x=u,b_z=c_z", "--entry-style", "flat"),
+        *("derive", "2", "2", "1", "--names", "W=M,x=y,b_z=c_z", "--entry-style", "flat"),
         *("--index-base", "0", "--delimiter", "pmatrix", "--numbered"),
     )
     assert (status, err) == (0, "")
     assert r"\begin{align}" in out and "align*" not in out
-    assert r"f(u) &= \sigma_{2}\left(A_{2}" in out
-    assert r"\begin{pmatrix} A_{1,00} & A_{1,01} \\" in out
-    assert r"c_{z} &\mathrel{:=} A_{2} b_{1} + b_{2}" in out
+    assert r"f(y) &= \sigma_{2}\left(M_{2}" in out
+    assert r"\begin{pmatrix} M_{1,00} & M_{1,01} \\" in out
+    assert r"c_{z} &\mathrel{:=} M_{2} b_{1} + b_{2}" in out
 
 
 def test_example_takes_notation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,6 +107,23 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
         ("derive 2 1 --names W=\\alpha", NAME),
         ("derive 2 1 --names W", "--names takes ROLE=NAME pairs separated by commas, got 'W'"),
         ("derive 2 1 --names y=u", "unknown name 'y' to rename; known: x, W, b, W_z, b_z"),
+        ("derive 2 1 --names x=y,x=v", "--names renames x twice (x=y, x=v); give each role once"),
+        ("derive 2 1 --names W=", "--names gives W an empty name, in 'W='"),
+        ("derive 2 1 --names W=M,b=", "--names gives b an empty name, in 'b='"),
+        ("derive 2 1 --names W=M,", "--names takes ROLE=NAME pairs separated by commas, got ''"),
+        ("derive 2 2 1 --names W_z=W_1,b_z=b_2", "name 'W_1' for W_z would read as the weight "
+         "matrix W_1; choose another subscript than digits or i, j, k, m, n"),
+        ("derive 2 1 --names W=sigma", "name 'sigma' for W clashes with sigma, the activations "
+         "sigma_k, in the derivations; choose another name"),
+        ("derive 2 1 --names W_z=d_0", "name 'd_0' for W_z clashes with d, the widths d_k, in the "
+         "derivations; choose another name"),
+        ("regress 2 1 --format markdown --names x=X,W=Theta", "name 'X' for x clashes with X, the "
+         "regression's design matrix X, in the derivations; choose another name"),
+        ("regress 2 1 --format markdown --names W=Theta", "name 'Theta' for W clashes with Theta, "
+         "the regression's solution Theta, in the derivations; choose another name"),
+        ("derive 2 1 --names W=A", "name 'A' for W clashes "
+         "with A, the affine maps A_j of layered networks, in the derivations; choose another "
+         "name"),
         ("derive 2 1 --seed 3", "--seed goes with --values random"),
         ("derive 2 1 --png", "--png goes with --pdf"),
         ("derive 2 1 --pdf --format markdown", "--pdf goes with --format latex"),
@@ -178,3 +195,27 @@ def test_pdf_without_pdflatex(
         == "symcollapse: error: --pdf needs pdflatex, which is not installed (not found on PATH)\n"
     )
     assert not (tmp_path / "o").exists()
+
+
+def test_a_values_file_that_is_not_utf8_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("v.json").write_bytes(b"\xff")
+    status, out, err = _run(capsys, "derive", "2", "1", "--values", "v.json")
+    message = "values file 'v.json' is not valid JSON: not UTF-8 text (byte 0xff at position 0)"
+    assert (status, out, err) == (2, "", f"symcollapse: error: {message}\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["v.json"]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "json"])
+def test_an_empty_names_option_is_refused_not_ignored(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    status, out, err = _run(capsys, "derive", "2", "1", "--format", fmt, "--names", "")
+    message = (
+        "--names is empty; give ROLE=NAME pairs separated by commas, e.g. W=M"
+        if fmt == "latex"
+        else "notation options apply to latex and markdown output, not json"
+    )
+    assert (status, out, err) == (2, "", f"symcollapse: error: {message}\n")

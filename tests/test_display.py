@@ -22,7 +22,7 @@ MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
 #: Every control sequence our mathematics may contain; all are in MathJax's default TeX input.
 MATHJAX_COMMANDS = {
     "begin", "end", "left", "right", "text", "frac", "sigma", "mathrel", "quad", "qquad", "mathrm",
-    "xi", "Theta", "beta", "theta", "cdot",
+    "xi", "Theta", "beta", "theta", "cdot", "Omega", "omega",
 }  # fmt: skip
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -101,7 +101,7 @@ def test_objects_render_themselves_in_notebooks(name: str) -> None:
 NOTATIONS = [
     Notation(),
     Notation(delimiter="pmatrix", entry_style="upper", index_base=0, line_width=30),
-    Notation(entry_style="flat").renamed({"x": "xi", "W": "Theta", "b": "beta", "W_z": "M_z"}),
+    Notation(entry_style="flat").renamed({"x": "xi", "W": "Omega", "b": "omega", "W_z": "M_z"}),
 ]
 
 

@@ -10,8 +10,8 @@ import sympy as sp
 from symcollapse.collapsing import collapse
 from symcollapse.derivation import derive
 from symcollapse.errors import OptionError
-from symcollapse.network import Entry
-from symcollapse.notation import ENTRY_STYLES, Notation, name_latex
+from symcollapse.network import PARAMETER_LETTERS, Entry
+from symcollapse.notation import ENTRY_STYLES, RESERVED_NAMES, Notation, name_latex
 from symcollapse.render.latex import render_fragment
 from symcollapse.render.printer import NetworkLatexPrinter
 
@@ -63,23 +63,23 @@ def test_name_latex(name: str, latex: str) -> None:
 
 
 def test_renamed_symbols_reach_every_printed_name() -> None:
-    notation = Notation().renamed({"x": "u", "W": "A", "b": "c", "W_z": "A_eff", "b_z": "c_eff"})
+    notation = Notation().renamed({"x": "y", "W": "M", "b": "c", "W_z": "M_eff", "b_z": "c_eff"})
     text = render_fragment(derive([2, 2, 1]), notation)
-    nested = r"\sigma_{2}\left(A_{2} \sigma_{1}\left(A_{1} u + c_{1}\right) + c_{2}\right)"
-    assert f"f(u) &= {nested}" in text
-    assert r"A_{\mathrm{eff}} &\mathrel{:=} A_{2} A_{1}" in text
-    assert r"c_{\mathrm{eff}} &\mathrel{:=} A_{2} c_{1} + c_{2}" in text
-    assert r"a^{(2)}_{11} a^{(1)}_{11}" in text  # paren style: lower-case weight letter
-    assert r"u_{1}" in text
+    nested = r"\sigma_{2}\left(M_{2} \sigma_{1}\left(M_{1} y + c_{1}\right) + c_{2}\right)"
+    assert f"f(y) &= {nested}" in text
+    assert r"M_{\mathrm{eff}} &\mathrel{:=} M_{2} M_{1}" in text
+    assert r"c_{\mathrm{eff}} &\mathrel{:=} M_{2} c_{1} + c_{2}" in text
+    assert r"m^{(2)}_{11} m^{(1)}_{11}" in text  # paren style: lower-case weight letter
+    assert r"y_{1}" in text
     assert not re.search(r"(?<![a-z\\])[Wbx]_\{", text)  # no default name is left
 
 
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        ({"W": "Theta", "W_z": "Theta_eff"}, [r"\Theta_{2}", r"\Theta_{\mathrm{eff}}", "x"]),
+        ({"W": "Omega", "W_z": "Omega_eff"}, [r"\Omega_{2}", r"\Omega_{\mathrm{eff}}", "x"]),
         ({"W": "Wt", "x": "inp"}, [r"\mathrm{Wt}_{2}", "W_{z}", r"\mathrm{inp}"]),
-        ({"W": "A", "x": "xi"}, ["A_{2}", "W_{z}", r"\xi"]),
+        ({"W": "M", "x": "xi"}, ["M_{2}", "W_{z}", r"\xi"]),
     ],
 )
 def test_matrix_names_are_applied_once(names: dict[str, str], expected: list[str]) -> None:
@@ -134,6 +134,72 @@ def test_names_must_differ() -> None:
         Notation().renamed({"W": "A", "b": "A"})
 
 
+RESERVED = "in the derivations; choose another name"
+SUBSCRIPT = "choose another subscript than digits or i, j, k, m, n"
+PAREN = "in the paren entry style; choose another name or entry style"
+
+
+CLASHES = [
+    ({"W_z": "W_1", "b_z": "b_2"}, "'W_1' for W_z would read as the weight matrix W_1;", SUBSCRIPT),
+    ({"b_z": "b_2"}, "'b_2' for b_z would read as the bias b_2;", SUBSCRIPT),
+    ({"W_z": "x_1"}, "'x_1' for W_z would read as the input entry x_1;", SUBSCRIPT),
+    ({"W": "M", "W_z": "M_k"}, "'M_k' for W_z would read as the weight matrix M_k;", SUBSCRIPT),
+    ({"W_z": "W_n"}, "'W_n' for W_z would read as the weight matrix W_n;", SUBSCRIPT),
+    ({"W": "sigma"}, "'sigma' for W clashes with sigma, the activations sigma_k,", RESERVED),
+    ({"W_z": "d_0"}, "'d_0' for W_z clashes with d, the widths d_k,", RESERVED),
+    ({"x": "X"}, "'X' for x clashes with X, the regression's design matrix X,", RESERVED),
+    (
+        {"W": "Theta"},
+        "'Theta' for W clashes with Theta, the regression's solution Theta,",
+        RESERVED,
+    ),
+    ({"b_z": "f_z"}, "'f_z' for b_z clashes with f, the network map f(x) and f_k(x),", RESERVED),
+    ({"b": "delta"}, "'delta' for b clashes with delta, the mask entries delta,", RESERVED),
+    ({"W": "A"}, "'A' for W clashes with A, the affine maps A_j of layered networks,", RESERVED),
+    ({"x": "w"}, "'w' for x clashes with w, the entries w^(k)_ij of W", PAREN),
+    ({"W": "M", "b": "m"}, "'m' for b clashes with m, the entries m^(k)_ij of M", PAREN),
+]
+
+
+@pytest.mark.parametrize(("names", "clash", "advice"), CLASHES)
+def test_names_that_clash_with_the_derivations_are_refused(
+    names: dict[str, str], clash: str, advice: str
+) -> None:
+    message = f"name {clash} {advice}"
+    with pytest.raises(OptionError, match="^" + re.escape(message) + "$"):
+        Notation().renamed(names)
+
+
+@pytest.mark.parametrize(
+    "name", ["f", "d", "sigma", "k", "n", "X", "Y", "Theta", "I", "D", "delta"]
+)
+def test_reserved_names_include_the_reviewed_ones(name: str) -> None:
+    assert name in RESERVED_NAMES
+
+
+def test_reserved_names_cover_every_parameter_letter_and_function() -> None:
+    assert set(PARAMETER_LETTERS) <= set(RESERVED_NAMES)
+    assert {"relu", "tanh", "sigmoid", "maxpool"} <= set(RESERVED_NAMES)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"W": "M", "W_z": "M_eff", "b_z": "b_eff"},  # a subscript that is not a layer's
+        {"W_z": "W_1"} | {"W": "M"},  # W_1 is no longer a layer's matrix once W is M
+        {"x": "w", "W": "M"},  # entries are m^{(k)}_{ij}
+    ],
+)
+def test_names_that_do_not_clash_are_accepted(names: dict[str, str]) -> None:
+    assert Notation().renamed(names).names.items() >= names.items()
+
+
+def test_lower_case_entry_letter_only_matters_in_the_paren_style() -> None:
+    assert Notation(entry_style="flat").renamed({"x": "w"}).x_name == "w"
+    with pytest.raises(OptionError, match=r"^name 'w' for x clashes with w, .*$"):
+        Notation(entry_style="flat").renamed({"x": "w"}).merged(entry_style="paren")
+
+
 def test_unknown_role_and_option_are_errors() -> None:
     known = "x, W, b, W_z, b_z"
     with pytest.raises(OptionError, match=rf"^unknown name 'y' to rename; known: {known}$"):
@@ -148,6 +214,9 @@ def test_unknown_role_and_option_are_errors() -> None:
         ({"entry_style": "tensor"}, r"unknown entry style 'tensor'; choose one of paren .*"),
         ({"numbered": "yes"}, r"numbered must be True or False, got 'yes'"),
         ({"index_base": True}, r"index base must be 0 or 1, got True"),
+        ({"index_base": 1.0}, r"index base must be 0 or 1, got 1\.0"),
+        ({"index_base": 0.0}, r"index base must be 0 or 1, got 0\.0"),
+        ({"index_base": 2}, r"index base must be 0 or 1, got 2"),
         ({"delimiter": "vmatrix"}, r"unknown matrix delimiter 'vmatrix'; .*"),
     ],
 )

@@ -37,7 +37,7 @@ NOTATIONS = {
         delimiter="pmatrix", entry_style="upper", index_base=0, numbered=True
     ),
     "flat-greek-narrow": Notation(entry_style="flat", line_width=40).renamed(
-        {"x": "xi", "W": "Theta", "b": "beta", "W_z": "Theta_eff", "b_z": "beta_eff"}
+        {"x": "xi", "W": "Omega", "b": "omega", "W_z": "Omega_eff", "b_z": "omega_eff"}
     ),
     "multi-letter": Notation(numbered=True).renamed({"W": "Wt", "W_z": "M_12"}),
 }

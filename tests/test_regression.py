@@ -7,7 +7,7 @@ import re
 import pytest
 import sympy as sp
 
-from symcollapse.errors import OptionError, RegressionError, SizeLimitError
+from symcollapse.errors import OptionError, RegressionError, SizeLimitError, SpecError
 from symcollapse.gradient import descend
 from symcollapse.numeric import collapse_values
 from symcollapse.regression import EXTRA_SAMPLES, derive_regression, regress, sample_inputs
@@ -59,8 +59,31 @@ def test_inputs_of_the_wrong_width_or_kind() -> None:
     numeric = collapse_values(random_values((2, 1), 0))
     with pytest.raises(RegressionError, match=r"^each input must have d_0 = 2 entries, got 3$"):
         regress(numeric, inputs=[[1, 2, 3]] * 4)
+    with pytest.raises(RegressionError, match=r"^each input must have d_0 = 2 entries, got 1$"):
+        regress(numeric, inputs=[[0, 0], [1, 0], [2]])
     with pytest.raises(RegressionError, match=r"^inputs must be rows of exact numbers$"):
-        regress(numeric, inputs=[[1, "a"]] * 4)
+        regress(numeric, inputs=["ab", "cd", "ef"])
+
+
+def test_given_inputs_are_read_exactly_like_values_files() -> None:
+    numeric = collapse_values(random_values((2, 1), 0))
+    result = regress(numeric, inputs=[[0.1, 0], ["1/3", 1], [2, "-2.5"]])
+    assert result.X[:, 1:] == sp.Matrix(
+        [[sp.Rational(1, 10), 0], [sp.Rational(1, 3), 1], [2, sp.Rational(-5, 2)]]
+    )
+    assert result.X[0, 1] == sp.Rational(1, 10)  # not 3602879701896397/36028797018963968
+    assert (result.W_z, result.b_z) == (numeric.W_z, numeric.b_z)
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"), [("a", "'a'"), ("1e999999", "'1e999999'"), (float("nan"), "nan"),
+                       (float("inf"), "inf"), (True, "True"), (None, "None")]
+)  # fmt: skip
+def test_given_inputs_that_are_not_exact_numbers(bad: object, shown: str) -> None:
+    numeric = collapse_values(random_values((2, 1), 0))
+    message = f"inputs[3,2] must be a number or a string like '3/4', got {shown}"
+    with pytest.raises(SpecError, match="^" + re.escape(message) + "$"):
+        regress(numeric, inputs=[[0, 0], [1, 0], [0, bad]])
 
 
 def test_sample_limits() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from symcollapse.errors import OptionError, SizeLimitError, SpecError
 from symcollapse.values import (
     RANDOM_DENOMINATORS,
     RANDOM_NUMERATORS,
+    exact_number,
     load_values,
     number_count,
     parse_values,
@@ -104,6 +106,9 @@ COUNT = "must be a list of 2 for widths (2, 3, 1), got"
         (_with(("biases", 1, 0), "1e9999"), f"b_2[1] {LIKE} '1e9999'"),
         (_with(("biases", 1, 0), "inf"), f"b_2[1] {LIKE} 'inf'"),
         (_with(("biases", 1, 0), "1/0"), f"b_2[1] {LIKE} '1/0'"),
+        (_with(("biases", 1, 0), "\u0661\u0662"), f"b_2[1] {LIKE} '\u0661\u0662'"),  # Arabic 12
+        (_with(("biases", 1, 0), "1/\u0663"), f"b_2[1] {LIKE} '1/\u0663'"),
+        (_with(("biases", 1, 0), "\uff15"), f"b_2[1] {LIKE} '\uff15'"),  # fullwidth 5
     ],
 )
 def test_bad_values_are_one_line_errors(data: object, message: str) -> None:
@@ -128,6 +133,41 @@ def test_bad_files_are_one_line_errors(
     Path("v.json").write_text(text)
     with pytest.raises(SpecError, match="^" + re.escape(message) + "$"):
         load_values(Path("v.json"), (1, 1))
+
+
+def test_a_file_that_is_not_utf8_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("v.json").write_bytes(b'{"weights": [[[1]]], "biases": [[\xff]]}')
+    message = "values file 'v.json' is not valid JSON: not UTF-8 text (byte 0xff at position 33)"
+    with pytest.raises(SpecError, match="^" + re.escape(message) + "$"):
+        load_values(Path("v.json"), (1, 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        (3, sp.Integer(3)),
+        ("-3/4", sp.Rational(-3, 4)),
+        (" 0.25 ", sp.Rational(1, 4)),
+        (0.1, sp.Rational(1, 10)),  # the decimal that was written, not the binary double
+        (-2.5e-3, sp.Rational(-1, 400)),
+        (Fraction(2, 6), sp.Rational(1, 3)),
+        (sp.Rational(5, 7), sp.Rational(5, 7)),
+    ],
+)
+def test_exact_number_reads_decimals_exactly(value: object, number: sp.Rational) -> None:
+    assert exact_number(value, "x") == number
+
+
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), "1e999999", "NaN", True, sp.Float(0.5), "\u0661"]
+)
+def test_exact_number_refuses_what_is_not_an_exact_number(value: object) -> None:
+    message = f"input 1 must be a number or a string like '3/4', got {value!r}"
+    with pytest.raises(SpecError, match="^" + re.escape(message) + "$"):
+        exact_number(value, "input 1")
 
 
 def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,13 +45,25 @@ def stem(prefix: str, widths: Sequence[int]) -> str:
 
 
 def _names(text: str) -> dict[str, str]:
-    """``"x=u,W=A"`` -> ``{"x": "u", "W": "A"}``; the names themselves are checked by Notation."""
-    names = {}
+    """``"x=y,W=M"`` -> ``{"x": "y", "W": "M"}``; the names themselves are checked by Notation.
+
+    An empty ``--names``, an empty name and a role given twice are refused, never ignored.
+    """
+    if not text.strip():
+        raise OptionError("--names is empty; give ROLE=NAME pairs separated by commas, e.g. W=M")
+    names: dict[str, str] = {}
     for item in text.split(","):
-        role, separator, name = item.partition("=")
+        role, separator, name = (part.strip() for part in item.partition("="))
         if not separator:
             raise OptionError(f"--names takes ROLE=NAME pairs separated by commas, got {item!r}")
-        names[role.strip()] = name.strip()
+        if not name:
+            raise OptionError(f"--names gives {role} an empty name, in {item!r}")
+        if role in names:
+            raise OptionError(
+                f"--names renames {role} twice ({role}={names[role]}, {role}={name}); "
+                "give each role once"
+            )
+        names[role] = name
     return names
 
 
@@ -60,12 +72,12 @@ def notation_from(args: argparse.Namespace) -> Notation:
     given = {name: getattr(args, name) for name in TYPESET_OPTIONS}
     given = {name: value for name, value in given.items() if value is not None}
     fmt = getattr(args, "format", "latex")
-    if fmt in ("json", "text") and (given or args.names):
+    if fmt in ("json", "text") and (given or args.names is not None):
         raise OptionError(f"notation options apply to latex and markdown output, not {fmt}")
     if args.numbered and fmt == "markdown":
         raise OptionError("--numbered applies to LaTeX output (MathJax's aligned has no numbers)")
     notation = Notation().merged(**given)
-    return notation.renamed(_names(args.names)) if args.names else notation
+    return notation if args.names is None else notation.renamed(_names(args.names))
 
 
 def emit(
