@@ -22,6 +22,7 @@ from symcollapse.layers import LayerSpec
 from symcollapse.network import Entry
 from symcollapse.size import DEFAULT_MAX_TERMS
 from symcollapse.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
+from symcollapse.values import exact_number
 
 Verdict = Literal["affine", "piecewise affine", "not affine"]
 
@@ -206,7 +207,7 @@ def concrete_values(
         if unknown or missing:
             which = f"unknown parameter {unknown[0]!r}" if unknown else f"missing {missing[0]!r}"
             raise SpecError(f"parameters must name every weight of the network: {which}")
-        values = {names[n]: _exact(v, f"parameter {n}") for n, v in parameters.items()}
+        values = {names[n]: exact_number(v, f"parameter {n}") for n, v in parameters.items()}
         for symbol, entry in result.entries.items():
             if entry.kind == "s" and values[symbol] <= 0:
                 raise SpecError(f"standard deviation {symbol.name} must be positive")
@@ -215,13 +216,4 @@ def concrete_values(
         return values, random_point(width, random.Random(seed))
     if len(point) != width:
         raise SpecError(f"the point needs {width} coordinates, got {len(point)}")
-    return values, sp.ImmutableMatrix([_exact(v, "point coordinate") for v in point])
-
-
-def _exact(value: object, what: str) -> sp.Rational:
-    """An exact rational from an int, a fraction string (``"-3/4"``) or a decimal."""
-    try:
-        number = sp.Rational(str(value)) if isinstance(value, float) else sp.Rational(value)
-    except (TypeError, ValueError, ZeroDivisionError, sp.SympifyError):
-        raise SpecError(f"{what} must be an exact number, got {value!r}") from None
-    return number
+    return values, sp.ImmutableMatrix([exact_number(v, "point coordinate") for v in point])

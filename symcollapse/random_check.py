@@ -20,6 +20,7 @@ from math import isqrt
 from typing import TYPE_CHECKING
 
 from symcollapse.errors import OptionError, SizeLimitError
+from symcollapse.size import parameter_count
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,11 +67,6 @@ def _is_prime(n: int) -> bool:
     if not 2 <= n < 2**28:
         return False
     return all(n % q for q in range(2, isqrt(n) + 1))
-
-
-def parameters(widths: tuple[int, ...]) -> int:
-    """Number of weight and bias entries (what one trial draws and keeps)."""
-    return sum(widths[k] * (widths[k - 1] + 1) for k in range(1, len(widths)))
 
 
 def _matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
@@ -152,7 +148,7 @@ def random_check(
         )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise OptionError(f"the seed must be an integer >= 0, got {seed!r}")
-    count = parameters(widths)
+    count = parameter_count(widths)
     if count > MAX_PARAMETERS:
         raise SizeLimitError(
             f"widths with {count:,} weight and bias entries are too many for random-point "

@@ -41,6 +41,11 @@ class TermCounts:
         return self.W_z_entries * self.per_W_z_entry + self.b_z_entries * self.per_b_z_entry
 
 
+def parameter_count(widths: tuple[int, ...]) -> int:
+    """How many weight and bias entries a network with ``widths`` has."""
+    return sum(widths[k] * (widths[k - 1] + 1) for k in range(1, len(widths)))
+
+
 def term_counts(widths: tuple[int, ...]) -> TermCounts:
     """Closed-form monomial counts for ``widths`` (no expansion is done)."""
     hidden = widths[1:-1]

@@ -18,7 +18,7 @@ from pathlib import Path
 import sympy as sp
 
 from symcollapse.errors import OptionError, SizeLimitError, SpecError
-from symcollapse.size import DEFAULT_MAX_TERMS
+from symcollapse.size import DEFAULT_MAX_TERMS, parameter_count
 from symcollapse.spec import parse_widths
 
 #: Random entries are ``p / q`` with ``p`` in this range and ``q`` in ``RANDOM_DENOMINATORS``.
@@ -63,13 +63,8 @@ class Values:
         }
 
 
-def number_count(widths: tuple[int, ...]) -> int:
-    """How many weights and biases a network with ``widths`` has."""
-    return sum(widths[k] * (widths[k - 1] + 1) for k in range(1, len(widths)))
-
-
 def _check_count(widths: tuple[int, ...], max_numbers: int) -> None:
-    count = number_count(widths)
+    count = parameter_count(widths)
     if count > max_numbers:
         shown = " ".join(map(str, widths))
         raise SizeLimitError(

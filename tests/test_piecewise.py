@@ -143,7 +143,11 @@ def test_given_weights_and_point_choose_the_pattern(x: str, mask: list[int], slo
             ["1"],
             r"^parameters must name every weight of the network: missing 'b_2_1'$",
         ),
-        ({**ABS, "b_2_1": "half"}, ["1"], r"^parameter b_2_1 must be an exact number, got 'half'$"),
+        (
+            {**ABS, "b_2_1": "half"},
+            ["1"],
+            r"^parameter b_2_1 must be a number or a string like '3/4', got 'half'$",
+        ),
         (ABS, ["1", "2"], r"^the point needs 1 coordinates, got 2$"),
     ],
 )

@@ -11,12 +11,12 @@ import pytest
 import sympy as sp
 
 from symcollapse.errors import OptionError, SizeLimitError, SpecError
+from symcollapse.size import parameter_count
 from symcollapse.values import (
     RANDOM_DENOMINATORS,
     RANDOM_NUMERATORS,
     exact_number,
     load_values,
-    number_count,
     parse_values,
     random_values,
 )
@@ -178,7 +178,7 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_size_limit() -> None:
-    assert number_count((2, 3, 1)) == 3 * 3 + 1 * 4
+    assert parameter_count((2, 3, 1)) == 3 * 3 + 1 * 4
     message = "widths 2 3 1 have 13 weights and biases, above the limit of 12; raise it with "
     message += "--max-terms (CLI) or max_terms= (API)"
     with pytest.raises(SizeLimitError, match="^" + re.escape(message) + "$"):

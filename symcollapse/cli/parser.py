@@ -70,7 +70,7 @@ def _typeset() -> Parser:
     group.add_argument(
         "--names",
         metavar="ROLE=NAME,...",
-        help="rename x, W, b, W_z, b_z, e.g. x=u,W=A,W_z=A_eff (letters or Greek names only)",
+        help="rename x, W, b, W_z, b_z, e.g. x=y,W=M,W_z=M_eff (letters or Greek names only)",
     )
     group.add_argument("--numbered", action="store_true", default=None, help="number equations")
     group.add_argument(
