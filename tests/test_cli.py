@@ -101,6 +101,28 @@ def test_verify_reports_what_was_checked(capsys):
             "(59,049 per W_z entry, 88,573 per b_z entry), above the limit of 20,000; "
             "raise it with --max-terms (CLI) or max_terms= (API)",
         ),
+        (["derive", "²", "1"], "symcollapse: error: width d_0 must be an integer, got '²'"),
+        (
+            ["verify", "2", "2", "--method", "random", "--seed", "-1"],
+            "symcollapse verify: error: argument --seed: expected an integer >= 0, got -1",
+        ),
+        (
+            ["verify", "2", "2", "--method", "random", "--trials", "100000000"],
+            "symcollapse: error: the number of trials must be an integer from 1 to 1000, "
+            "got 100000000",
+        ),
+        (
+            ["derive", *["1"] * 152, "--values", "random"],
+            "symcollapse: error: a derivation of 151 layers is above the limit of 20 (it has a "
+            "step per layer, each growing with the depth and each checked); raise it with "
+            "--max-depth (CLI) or max_depth= (API), or check the identity alone with verify",
+        ),
+        (
+            ["regress", *["1"] * 30, "--max-depth", "5"],
+            "symcollapse: error: a derivation of 29 layers is above the limit of 5 (it has a "
+            "step per layer, each growing with the depth and each checked); raise it with "
+            "--max-depth (CLI) or max_depth= (API), or check the identity alone with verify",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monkeypatch):
@@ -159,37 +181,3 @@ def test_depth_limit_is_one_line_and_can_be_raised(capsys):
     assert _error_line(capsys).startswith("symcollapse: error: a derivation of 3 layers")
     assert main(["derive", "1", "1", "1", "1", "--max-depth", "3", "--format", "text"]) == 0
     assert "Check" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["derive", "²", "1"], "symcollapse: error: width d_0 must be an integer, got '²'"),
-        (
-            ["verify", "2", "2", "--method", "random", "--seed", "-1"],
-            "symcollapse verify: error: argument --seed: expected an integer >= 0, got -1",
-        ),
-        (
-            ["verify", "2", "2", "--method", "random", "--trials", "100000000"],
-            "symcollapse: error: the number of trials must be an integer from 1 to 1000, "
-            "got 100000000",
-        ),
-        (
-            ["derive", *["1"] * 152, "--values", "random"],
-            "symcollapse: error: a derivation of 151 layers is above the limit of 20 (it has a "
-            "step per layer, each growing with the depth and each checked); raise it with "
-            "--max-depth (CLI) or max_depth= (API), or check the identity alone with verify",
-        ),
-        (
-            ["regress", *["1"] * 30, "--max-depth", "5"],
-            "symcollapse: error: a derivation of 29 layers is above the limit of 5 (it has a "
-            "step per layer, each growing with the depth and each checked); raise it with "
-            "--max-depth (CLI) or max_depth= (API), or check the identity alone with verify",
-        ),
-    ],
-)
-def test_limits_and_odd_numbers_are_one_line(argv, message, capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert main(argv) == 2
-    assert _error_line(capsys) == message
-    assert list(tmp_path.iterdir()) == []
