@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.errors import OptionError
-from symcollapse.expressions import expand_entries, product, total
+from symcollapse.expressions import bias_terms, expand_entries, product, total
 from symcollapse.network import Network, build_network
 from symcollapse.polynomials import (
     ProgressHook,
@@ -77,7 +77,7 @@ class Collapse:
         """``sum_k (W_n ... W_{k+1}) b_k`` as a matrix expression, terms in order k = 1..n."""
         W = self.network.weight_symbols
         b = self.network.bias_symbols
-        return total(*(product(*W[k + 1 :][::-1], b[k]) for k in range(len(b))))
+        return total(*bias_terms(W, b))
 
     def residual(self) -> sp.ImmutableMatrix:
         """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.

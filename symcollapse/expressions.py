@@ -4,6 +4,8 @@ reorder and flatten)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 
 
@@ -44,6 +46,15 @@ def product(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
 def total(*terms: sp.MatrixExpr | sp.MatrixBase) -> sp.MatrixExpr | sp.MatrixBase:
     """``terms[0] + terms[1] + ...`` unevaluated, in this order; one term is itself."""
     return terms[0] if len(terms) == 1 else sp.MatAdd(*terms, evaluate=False)
+
+
+def bias_terms(
+    weights: Sequence[sp.MatrixBase | sp.MatrixExpr],
+    biases: Sequence[sp.MatrixBase | sp.MatrixExpr],
+) -> list[sp.MatrixExpr]:
+    """The terms ``(W_n ... W_{k+1}) b_k`` of the closed-form ``b_z``, for k = 1..n, unevaluated."""
+    n = len(biases)
+    return [product(*weights[k + 1 :][::-1], biases[k]) for k in range(n)]
 
 
 def expand_entries(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:

@@ -7,6 +7,7 @@ JSON output parses back with ``sympy.sympify``. How they *look* is the notation'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -100,10 +101,7 @@ class Network:
 
     def forward(self) -> sp.ImmutableMatrix:
         """``f(x)`` by nested composition ``W_n(...(W_1 x + b_1)...) + b_n``, not yet expanded."""
-        h = self.x
-        for W, b in zip(self.weights, self.biases, strict=True):
-            h = W * h + b
-        return sp.ImmutableMatrix(h)
+        return nested_forward(self.x, self.weights, self.biases)
 
     def explicit(self, expr: sp.MatrixExpr) -> sp.ImmutableMatrix:
         """Replace the matrix-level names in ``expr`` by this network's explicit matrices."""
@@ -111,6 +109,16 @@ class Network:
         names.update(zip(self.weight_symbols, self.weights, strict=True))
         names.update(zip(self.bias_symbols, self.biases, strict=True))
         return sp.ImmutableMatrix(expr.xreplace(names).doit())
+
+
+def nested_forward(
+    x: sp.MatrixBase, weights: Sequence[sp.MatrixBase], biases: Sequence[sp.MatrixBase]
+) -> sp.ImmutableMatrix:
+    """``W_n(...(W_1 x + b_1)...) + b_n`` with explicit matrices (symbols or numbers)."""
+    h = x
+    for W, b in zip(weights, biases, strict=True):
+        h = W * h + b
+    return sp.ImmutableMatrix(h)
 
 
 def build_network(spec: Spec) -> Network:

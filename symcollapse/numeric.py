@@ -16,7 +16,7 @@ import sympy as sp
 from symcollapse.collapsing import Collapse, collapse
 from symcollapse.derivation import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
-from symcollapse.expressions import expand_entries, output_symbol, product, total
+from symcollapse.expressions import bias_terms, expand_entries, output_symbol, product, total
 from symcollapse.network import Network, build_network
 from symcollapse.size import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth, term_counts
 from symcollapse.spec import Spec
@@ -171,8 +171,8 @@ def _bias_section(result: NumericCollapse) -> Section:
     W, b = net.weight_symbols, net.bias_symbols
     n = len(b)
     b_z = sp.MatrixSymbol("b_z", *result.b_z.shape)
-    symbolic_terms = [product(*W[k + 1 :][::-1], b[k]) for k in range(n)]
-    numeric_terms = [product(*values.weights[k + 1 :][::-1], values.biases[k]) for k in range(n)]
+    symbolic_terms = bias_terms(W, b)
+    numeric_terms = bias_terms(values.weights, values.biases)
     vectors = [sp.ImmutableMatrix(sp.Matrix(t.doit())) for t in numeric_terms]
     steps = [Step(b_z, total(*symbolic_terms), ("definition",), ":=")]
     if n > 1:

@@ -21,7 +21,7 @@ import sympy as sp
 
 from symcollapse.derivation import Derivation, Section, Step
 from symcollapse.errors import OptionError, VerificationError
-from symcollapse.expressions import product, total
+from symcollapse.expressions import bias_terms, product, total
 
 #: Depths for which the closed forms of ``W_z``, ``b_z`` are checked by default.
 DEFAULT_INSTANCES = 6
@@ -214,7 +214,7 @@ def _closed_forms(check: _Checker, instances: int) -> Section:
         for k in range(1, n):
             W_z, b_z = product(W[k], W_z), total(product(W[k], b_z), b[k])
         closed_W = product(*W[::-1])
-        closed_b = total(*(product(*W[k + 1 :][::-1], b[k]) for k in range(n)))
+        closed_b = total(*bias_terms(W, b))
         label = f"recursion unrolled, n = {n}"
         check.identity(W_z, closed_W, f"W_z closed form, n = {n}")
         check.identity(b_z, closed_b, f"b_z closed form, n = {n}")

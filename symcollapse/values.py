@@ -18,6 +18,7 @@ from pathlib import Path
 import sympy as sp
 
 from symcollapse.errors import OptionError, SizeLimitError, SpecError
+from symcollapse.network import nested_forward
 from symcollapse.size import DEFAULT_MAX_TERMS, parameter_count
 from symcollapse.spec import parse_widths
 
@@ -46,10 +47,7 @@ class Values:
 
     def forward(self, x: sp.MatrixBase) -> sp.ImmutableMatrix:
         """The nested forward pass ``W_n(...(W_1 x + b_1)...) + b_n`` at numbers or symbols."""
-        h = x
-        for W, b in zip(self.weights, self.biases, strict=True):
-            h = W * h + b
-        return sp.ImmutableMatrix(h)
+        return nested_forward(x, self.weights, self.biases)
 
     def data(self) -> dict[str, list[object]]:
         """The numbers in the JSON layout :func:`load_values` reads (entries as strings)."""

@@ -43,14 +43,10 @@ positive = _integer_at_least(1, "a positive integer")
 non_negative = _integer_at_least(0, "an integer >= 0")
 
 
-def _limit(default: int, what: str) -> Parser:
+def _limit(flag: str, default: int, what: str) -> Parser:
+    """A parent parser with one positive-integer ceiling such as ``--max-terms``."""
     limit = Parser(add_help=False)
-    limit.add_argument(
-        "--max-terms",
-        type=positive,
-        default=default,
-        help=f"{what} (default {default:,})",
-    )
+    limit.add_argument(flag, type=positive, default=default, help=f"{what} (default {default:,})")
     return limit
 
 
@@ -116,14 +112,10 @@ def build_parser() -> Parser:
         description="Collapse identity-activation networks to W_z x + b_z, with derivations.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    expansion = _limit(DEFAULT_MAX_TERMS, "refuse expansions with more monomials than this")
-    depth = Parser(add_help=False)
-    depth.add_argument(
-        "--max-depth",
-        type=positive,
-        default=DEFAULT_MAX_DEPTH,
-        help=f"refuse derivations of more layers than this (default {DEFAULT_MAX_DEPTH})",
+    expansion = _limit(
+        "--max-terms", DEFAULT_MAX_TERMS, "refuse expansions with more monomials than this"
     )
+    depth = _limit("--max-depth", DEFAULT_MAX_DEPTH, "refuse derivations of more layers than this")
     typeset, numbers = _typeset(), _numbers()
 
     example = commands.add_parser(
@@ -142,7 +134,9 @@ def build_parser() -> Parser:
 
     verify = commands.add_parser(
         "verify",
-        parents=[_limit(DEFAULT_EXACT_MAX_TERMS, "most monomials to expand exactly")],
+        parents=[
+            _limit("--max-terms", DEFAULT_EXACT_MAX_TERMS, "most monomials to expand exactly")
+        ],
         help="check f(x) = W_z x + b_z",
     )
     _widths(verify)
