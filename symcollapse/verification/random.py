@@ -11,8 +11,10 @@ multiply these bounds.
 The arithmetic is exact modular arithmetic done by float64 BLAS: entries are kept as centred
 residues (``|a| <= p / 2``), the left operand of each product is split into two 14-bit limbs, and
 the inner dimension is cut into blocks so that every partial sum stays below ``2**52``, where
-float64 represents every integer. Layers are drawn one at a time from per-layer seeds, so only
-the running product and one layer are ever held; a memory estimate refuses what would not fit.
+float64 represents every integer. Layers are drawn from per-layer seeds: while all of them fit
+in :data:`MAX_KEPT_BYTES` they are drawn once and held for both passes, else drawn again for the
+second pass so that only the running product and one layer are held; a memory estimate refuses
+what would not fit.
 
 Up to :data:`symcollapse.verification.emitted.MAX_EMITTED_TERMS` terms, the path sums that
 ``collapse()`` and the documents print are evaluated at the same point too, so the check covers
@@ -34,7 +36,7 @@ import numpy as np
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.spec.widths import parse_widths
 from symcollapse.verification.emitted import emitted_sums, emitted_value
-from symcollapse.verification.points import Point, residues
+from symcollapse.verification.points import Point, kept_bytes, residues
 
 #: The largest prime below ``2**28``, so a centred residue has ``|a| < 2**27``.
 PRIME = 268_435_399
@@ -66,6 +68,10 @@ MAX_WORK = 10**12
 
 #: Refuse a check whose working set (see :func:`memory_estimate`) would exceed this many bytes.
 MAX_BYTES = 2 * 2**30
+
+#: Hold every layer of a point (drawn once for both passes) while they take at most this many
+#: bytes (101 layers of 512 take 212 MB); above it, each pass draws the layers again.
+MAX_KEPT_BYTES = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -247,12 +253,13 @@ def random_check(
             parameter="trials",
         )
     key = np.random.SeedSequence(seed)
+    keep = kept_bytes(widths) <= min(MAX_KEPT_BYTES, MAX_BYTES - needed)
     sums = emitted_sums(widths)
     holds = True
     done = 0
     for trial in range(trials):
         done += 1
-        point = Point(widths, prime, key, trial)
+        point = Point(widths, prime, key, trial, keep=keep)
         forward = forward_value(point)
         if forward != collapsed_value(point) or (
             sums is not None and forward != emitted_value(sums, point)

@@ -49,6 +49,32 @@ def test_layers_are_drawn_again_identically_and_in_range():
     assert all(np.abs(m).max() <= rc.PRIME // 2 for m in (*first, point.x))
 
 
+@pytest.mark.parametrize("widths", [(3, 4, 2), (2, 5, 5, 1)])
+def test_a_kept_point_draws_each_layer_once_and_gives_the_same_values(widths, monkeypatch):
+    """With ``keep`` both passes read one draw per layer; the values are those drawn anew."""
+    drawn = []
+    draw = rc.Point._draw
+    monkeypatch.setattr(
+        rc.Point, "_draw", lambda self, k, *shape: drawn.append(k) or draw(self, k, *shape)
+    )
+    kept = rc.Point(widths, rc.PRIME, np.random.SeedSequence(3), keep=True)
+    fresh = rc.Point(widths, rc.PRIME, np.random.SeedSequence(3))
+    assert rc.forward_value(kept) == rc.forward_value(fresh)
+    assert rc.collapsed_value(kept) == rc.collapsed_value(fresh)
+    counts = {k: drawn.count(k) for k in range(1, len(widths))}
+    assert counts == dict.fromkeys(counts, 1 + 2)  # once for the kept point, twice for the fresh
+
+
+@pytest.mark.parametrize("limit, keep", [(10**9, True), (0, False)])
+def test_the_memory_limit_decides_whether_layers_are_kept(limit, keep, monkeypatch):
+    seen = []
+    point = rc.Point
+    monkeypatch.setattr(rc, "MAX_KEPT_BYTES", limit)
+    monkeypatch.setattr(rc, "Point", lambda *a, **kw: seen.append(kw["keep"]) or point(*a, **kw))
+    assert rc.random_check((2, 3, 1), trials=2, seed=0).holds
+    assert seen == [keep, keep]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 4),
