@@ -52,7 +52,7 @@ def test_quick_peers_print_one_ratio_per_work(quick):
     start = lines.index(
         "against peers (whole processes, medians of 3; ratio = symcollapse time / peer time):"
     )
-    rows = lines[start + 3 :]
+    rows = lines[start + 3 : start + 7]
     assert [row[:17].strip() for row in rows] == [
         "exact 3 x 7",
         "random 64 x 11",
@@ -63,6 +63,16 @@ def test_quick_peers_print_one_ratio_per_work(quick):
     assert "sympy.latex of entries" in rows[2] and rows[2].endswith("x")
     assert "python-flint fmpz_mpoly" in rows[0] and rows[0].endswith("x")
     assert rows[3].endswith("-")  # depth has no peer, only its time
+
+
+def test_quick_documents_compare_in_process_with_sympy_latex(quick):
+    """The documents' own timing against the peer printing the same entries in-process."""
+    start = quick.index(
+        next(line for line in quick if line.startswith("documents of 3 x 4 in-process"))
+    )
+    assert "sympy.latex of entries" in quick[start]
+    row = quick[start + 1]
+    assert row.startswith("  standalone LaTeX ") and "x), Markdown " in row and row.endswith("x)")
 
 
 def test_each_peer_verifies_as_a_script():

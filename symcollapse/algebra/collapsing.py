@@ -7,8 +7,10 @@ Two independent routes are computed so that they can check each other:
   with ``W_z = P_0`` and the closed form ``b_z = sum_k P_k b_k``.
 
 ``method="exact"`` (the default) computes both routes in sparse multilinear arithmetic
-(:mod:`symcollapse.algebra.polynomials`: the suffix products as paths) and converts to sympy once;
-``method="naive"`` multiplies sympy matrices and calls ``expand``, the slow reference route.
+(:mod:`symcollapse.algebra.polynomials`: the suffix products as paths) and converts to sympy on
+first use: a document prints the path sums as they are (:mod:`symcollapse.algebra.paths`) and
+checks the two packed routes against each other. ``method="naive"`` multiplies sympy matrices and
+calls ``expand``, the slow reference route.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy as sp
 
@@ -24,17 +27,134 @@ from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.conversion import SympyConverter
 from symcollapse.algebra.expressions import bias_terms, expand_entries, product, total
 from symcollapse.algebra.network import Network, build_network
+from symcollapse.algebra.paths import PathSum, from_words
 from symcollapse.algebra.polynomials import (
+    Packed,
     ProgressHook,
+    Variables,
+    collapsed_output,
     forward_pass,
     monomial_ints,
-    path_sums,
+    same,
     variables,
 )
+from symcollapse.algebra.polynomials import PathSums as PackedPathSums
+from symcollapse.algebra.polynomials import path_sums as packed_path_sums
 from symcollapse.display import Displayable
 from symcollapse.errors import OptionError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS, TermCounts, check_size
 from symcollapse.spec.widths import Spec, parse_widths
+
+
+@dataclass(frozen=True)
+class SympyRoutes:
+    """``f(x)``, ``W_z`` and ``b_z`` as expanded sympy matrices (the naive route's result)."""
+
+    output: sp.ImmutableMatrix
+    W_z: sp.ImmutableMatrix
+    b_z: sp.ImmutableMatrix
+    x: sp.ImmutableMatrix
+
+    #: How :meth:`holds` compares the two routes.
+    route = "entrywise expansion with sympy"
+
+    def entry_sums(self) -> EntrySums:
+        return tuple(tuple(row) for row in self.W_z.tolist()), tuple(self.b_z)
+
+    def holds(self) -> bool:
+        return all(entry == 0 for entry in residual(self))
+
+
+@dataclass(frozen=True, eq=False)
+class PackedRoutes:
+    """Both routes in packed polynomials (:mod:`.polynomials`); sympy matrices are made from
+    them on first use only, since a document prints the path sums without them."""
+
+    network: Network
+    variables: Variables
+    forward: list[Packed]
+    sums: PackedPathSums
+
+    route = (
+        "entrywise expansion in sparse integer polynomials, the nested composition against "
+        "the path sums"
+    )
+
+    @property
+    def x(self) -> sp.ImmutableMatrix:
+        return self.network.x
+
+    @cached_property
+    def _symbols(self) -> list[sp.Symbol]:
+        by_name = {symbol.name: symbol for symbol in self.network.entries}
+        return [by_name[name] for name in self.variables.names]
+
+    @cached_property
+    def _converted(self) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, sp.ImmutableMatrix]:
+        convert = SympyConverter(self._symbols)
+        rows = len(self.forward)
+        output = [convert(poly, poly) for poly in (f.as_dict() for f in self.forward)]
+        W_z = [[convert(monomial_ints(paths)) for paths in row] for row in self.sums.W_z]
+        b_z = [convert(monomial_ints(paths)) for paths in self.sums.b_z]
+        return (
+            sp.ImmutableMatrix(rows, 1, output),
+            sp.ImmutableMatrix(W_z),
+            sp.ImmutableMatrix(rows, 1, b_z),
+        )
+
+    @property
+    def output(self) -> sp.ImmutableMatrix:
+        return self._converted[0]
+
+    @property
+    def W_z(self) -> sp.ImmutableMatrix:
+        return self._converted[1]
+
+    @property
+    def b_z(self) -> sp.ImmutableMatrix:
+        return self._converted[2]
+
+    @cached_property
+    def _entry_sums(self) -> EntrySums:
+        keys = {s: e.sort_key for s, e in self.network.entries.items()}
+        cols = self.variables.widths[0]
+        flat = from_words(
+            [*(p for row in self.sums.W_z for p in row), *self.sums.b_z], self._symbols, keys
+        )
+        rows = len(self.sums.b_z)
+        W_z = tuple(tuple(flat[i * cols : (i + 1) * cols]) for i in range(rows))
+        return W_z, tuple(flat[rows * cols :])
+
+    def entry_sums(self) -> EntrySums:
+        return self._entry_sums
+
+    def holds(self) -> bool:
+        collapsed = collapsed_output(self.variables, self.sums)
+        return all(same(f, c) for f, c in zip(self.forward, collapsed, strict=True))
+
+
+#: The entries of ``W_z`` (rows of columns) and of ``b_z``, as path sums or sympy sums.
+EntrySums = tuple[tuple[tuple[PathSum | sp.Expr, ...], ...], tuple[PathSum | sp.Expr, ...]]
+
+Routes = SympyRoutes | PackedRoutes
+
+
+def residual(routes: Routes) -> sp.ImmutableMatrix:
+    """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.
+
+    ``output``, ``W_z`` and ``b_z`` are already expanded, so the difference is taken monomial by
+    monomial (sympy's ``as_coefficients_dict``) instead of expanding a product of sums.
+    """
+    entries = []
+    for i in range(routes.W_z.rows):
+        terms = defaultdict(int, routes.output[i].as_coefficients_dict())
+        for j, x_j in enumerate(routes.x):
+            for monomial, c in routes.W_z[i, j].as_coefficients_dict().items():
+                terms[monomial * x_j] -= c
+        for monomial, c in routes.b_z[i].as_coefficients_dict().items():
+            terms[monomial] -= c
+        entries.append(sp.Add(*(c * monomial for monomial, c in terms.items() if c != 0)))
+    return sp.ImmutableMatrix(routes.W_z.rows, 1, entries)
 
 
 @dataclass(frozen=True)
@@ -43,9 +163,20 @@ class Collapse(Displayable):
 
     network: Network
     counts: TermCounts
-    output: sp.ImmutableMatrix
-    W_z: sp.ImmutableMatrix
-    b_z: sp.ImmutableMatrix
+    routes: Routes
+
+    @property
+    def output(self) -> sp.ImmutableMatrix:
+        """``f(x)`` by the nested composition, expanded."""
+        return self.routes.output
+
+    @property
+    def W_z(self) -> sp.ImmutableMatrix:
+        return self.routes.W_z
+
+    @property
+    def b_z(self) -> sp.ImmutableMatrix:
+        return self.routes.b_z
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -83,25 +214,17 @@ class Collapse(Displayable):
         b = self.network.bias_symbols
         return total(*bias_terms(W, b))
 
+    def entry_sums(self) -> EntrySums:
+        """The entries of ``W_z`` and ``b_z`` as the sums a document prints."""
+        return self.routes.entry_sums()
+
+    def holds(self) -> bool:
+        """Whether the two routes agree: ``f(x) = W_z x + b_z`` entry by entry."""
+        return self.routes.holds()
+
     def residual(self) -> sp.ImmutableMatrix:
-        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds.
-
-        ``output``, ``W_z`` and ``b_z`` are already expanded, so the difference is taken monomial
-        by monomial (sympy's ``as_coefficients_dict``) instead of expanding a product of sums.
-        """
-        entries = []
-        for i in range(self.W_z.rows):
-            terms = defaultdict(int, self.output[i].as_coefficients_dict())
-            for j, x_j in enumerate(self.x):
-                for monomial, c in self.W_z[i, j].as_coefficients_dict().items():
-                    terms[monomial * x_j] -= c
-            for monomial, c in self.b_z[i].as_coefficients_dict().items():
-                terms[monomial] -= c
-            entries.append(sp.Add(*(c * monomial for monomial, c in terms.items() if c != 0)))
-        return sp.ImmutableMatrix(self.W_z.rows, 1, entries)
-
-
-Routes = tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, sp.ImmutableMatrix]
+        """``f(x) - (W_z x + b_z)``, expanded entrywise: the zero vector when the collapse holds."""
+        return residual(self.routes)
 
 
 def _naive_routes(network: Network, progress: ProgressHook | None) -> Routes:
@@ -109,37 +232,17 @@ def _naive_routes(network: Network, progress: ProgressHook | None) -> Routes:
     W_z, b_z = collapse_chain(network.weights, network.biases, expand_entries)
     if progress is not None:
         progress(network.depth, network.depth)
-    return expand_entries(network.forward()), W_z, b_z
+    return SympyRoutes(expand_entries(network.forward()), W_z, b_z, network.x)
 
 
 def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:
-    """``(output, W_z, b_z)`` from sparse polynomials: the forward pass and the path sums."""
+    """The forward pass and the path sums in sparse polynomials; sympy on request."""
     v = variables(network.widths)
-    by_name = {symbol.name: symbol for symbol in network.entries}
-    convert = SympyConverter([by_name[name] for name in v.names])
-    rows = network.widths[-1]
-    stages = 2 + rows  # forward pass, path sums, then one output row at a time into sympy
-
-    def report(done: int) -> None:
-        if progress is not None:
-            progress(done, stages)
-
-    forward = forward_pass(v)
-    report(1)
-    sums = path_sums(v)
-    report(2)
-    output, W_z, b_z = [], [], []
-    for i in range(rows):
-        poly = forward[i].as_dict()
-        output.append(convert(poly, poly))
-        W_z.append([convert(monomial_ints(paths)) for paths in sums.W_z[i]])
-        b_z.append(convert(monomial_ints(sums.b_z[i])))
-        report(3 + i)
-    return (
-        sp.ImmutableMatrix(rows, 1, output),
-        sp.ImmutableMatrix(W_z),
-        sp.ImmutableMatrix(rows, 1, b_z),
-    )
+    depth, rows = network.depth, network.widths[-1]
+    report = progress or (lambda done, total: None)
+    forward = forward_pass(v, lambda k, _: report(k, depth + rows))
+    sums = packed_path_sums(v, lambda i, _: report(depth + i, depth + rows))
+    return PackedRoutes(network, v, forward, sums)
 
 
 #: ``method=`` name -> how ``(output, W_z, b_z)`` are computed.
@@ -171,5 +274,4 @@ def collapse(
     spec = Spec(parse_widths(widths))
     counts = check_size(spec.widths, max_terms)
     network = build_network(spec)
-    output, W_z, b_z = METHODS[method](network, progress)
-    return Collapse(network=network, counts=counts, output=output, W_z=W_z, b_z=b_z)
+    return Collapse(network=network, counts=counts, routes=METHODS[method](network, progress))

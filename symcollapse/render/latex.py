@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 import sympy as sp
@@ -151,16 +152,30 @@ def _joined(words: list[str | sp.Basic]) -> Text:
     return tuple(out)
 
 
-def _widest(laid: list[StepLines]) -> float:
-    """Printed width, in letters, of the widest row of laid-out steps."""
-    return max(
-        (
-            visible_width(f"{step.lhs or ''} = {INDENT if k else ''}{line}")
-            for step in laid
-            for k, line in enumerate(step.lines)
-        ),
-        default=0.0,
-    )
+#: The most a row's printed width can differ from its left side's plus its line's, measured
+#: apart: the spacing of a sign or relation where the two meet (2 em at most), in letters.
+JOIN_SLACK = 5.0
+
+
+def _wider_than(laid: list[StepLines], limit: float) -> bool:
+    """Whether a row of laid-out steps prints wider than ``limit`` letters. The layout measured
+    every line; a row is measured whole only when its left side plus its line comes within
+    :data:`JOIN_SLACK` of ``limit`` (measuring every row of a long sum again cost seconds)."""
+    near = []
+    for step in laid:
+        for k, (line, width) in enumerate(zip(step.lines, step.widths, strict=True)):
+            prefix = f"{step.lhs or ''} = {INDENT if k else ''}"
+            estimate = _prefix_width(prefix) + width
+            if estimate > limit + JOIN_SLACK:
+                return True
+            if estimate >= limit - JOIN_SLACK:
+                near.append(prefix + line)
+    return any(visible_width(row) > limit for row in near)
+
+
+@lru_cache(maxsize=4096)
+def _prefix_width(prefix: str) -> float:
+    return visible_width(prefix)
 
 
 def display_rows(
@@ -185,7 +200,7 @@ def display_rows(
     else:
         numbers = NUMBER_WIDTH if environment == "align" else 0.0
         reason = max((visible_width(rf"\left({r}\right)") for r in reasons if r), default=0.0)
-        if _widest(laid) + COLUMN_SEPARATION + reason + numbers > width:
+        if _wider_than(laid, width - COLUMN_SEPARATION - reason - numbers):
             style = "row"
     rows: list[str] = []
     for index, step in enumerate(laid, start=1):

@@ -12,6 +12,7 @@ from functools import lru_cache
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
+from symcollapse.algebra.paths import PathSum
 from symcollapse.doc.model import Step, Text
 from symcollapse.render.widths import tex_width
 
@@ -28,39 +29,50 @@ def visible_width(tex: str) -> float:
 
 @dataclass(frozen=True)
 class StepLines:
-    """A step laid out: ``lhs``, relation, and one string per display line of the right side."""
+    """A step laid out: ``lhs``, relation, and one string per display line of the right side,
+    with the printed width of each line (in letters, as :func:`visible_width` measures)."""
 
     lhs: str | None
     relation: str
     lines: tuple[str, ...]
     reason: Text
+    widths: tuple[float, ...]
 
 
 def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> StepLines:
     """Lay out ``step`` with ``printer``, breaking a long sum after whole terms."""
     lhs = None if step.lhs is None else printer.doprint(step.lhs)
     rhs = step.rhs
-    whole = printer.doprint(rhs)
     width = rhs_width(lhs, width)
-    if isinstance(rhs, sp.Add):  # a sum is as wide as its pieces in a row, measured piece by piece
+    if isinstance(rhs, PathSum | sp.Add):  # a sum is as wide as its pieces in a row
         pieces = _pieces(rhs, printer, width)
         widths = _Widths(pieces)
-        if widths.line(0, len(pieces)) <= width:
-            return StepLines(lhs, step.relation, (whole,), step.reason)
-    elif visible_width(whole) <= width or not isinstance(rhs, sp.MatMul):
-        return StepLines(lhs, step.relation, (whole,), step.reason)
+        if (whole_width := widths.line(0, len(pieces))) <= width:
+            # a path sum's terms are plain products: the pieces in a row are the whole sum
+            whole = " ".join(pieces) if isinstance(rhs, PathSum) else printer.doprint(rhs)
+            return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
+    elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width or not isinstance(
+        rhs, sp.MatMul
+    ):
+        return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
     else:
         pieces = _pieces(rhs, printer, width)
         widths = _Widths(pieces)
-    lines = _balanced(pieces, width, widths) or _greedy(pieces, width, widths)
-    return StepLines(lhs, step.relation, tuple(lines), step.reason)
+    ranges = _balanced(pieces, width, widths) or _breaks(pieces, width, widths)
+    lines = tuple(" ".join(pieces[a:b]) for a, b in ranges)
+    return StepLines(
+        lhs, step.relation, lines, step.reason, tuple(widths.line(a, b) for a, b in ranges)
+    )
 
 
-def _pieces(rhs: sp.Expr, printer: sp.printing.printer.Printer, width: float) -> list[str]:
+def _pieces(
+    rhs: sp.Expr | PathSum, printer: sp.printing.printer.Printer, width: float
+) -> list[str]:
     """The unbreakable pieces of a long right side: its terms, and the factors of a product of
     matrices too wide for a line (continued with the printer's ``product_break``)."""
-    terms = printer.ordered_terms(rhs) if isinstance(rhs, sp.Add) else [rhs]
-    signs = printer.terms(rhs) if isinstance(rhs, sp.Add) else [("+", printer.doprint(rhs))]
+    is_sum = isinstance(rhs, PathSum | sp.Add)
+    terms = printer.ordered_terms(rhs) if is_sum else [rhs]
+    signs = printer.terms(rhs) if is_sum else [("+", printer.doprint(rhs))]
     pieces = []
     for i, (term, (sign, text)) in enumerate(zip(terms, signs, strict=True)):
         prefix = "" if i == 0 and sign == "+" else f"{sign} "
@@ -126,17 +138,29 @@ class _Widths:
 
 
 def _piece_width(piece: str, after: bool) -> float:
-    chunks = piece.split(" ")
-    whole = "\\left" in piece or "\\begin" in piece
-    if whole or any(chunk.count("{") != chunk.count("}") for chunk in chunks):
+    if "\\left" in piece or "\\begin" in piece:
         return _after_width(piece) if after else visible_width(piece)
-    first, *rest = chunks
-    return (_after_width(first) if after else _chunk_width(first)) + sum(map(_chunk_width, rest))
+    first, *rest = piece.split(" ")
+    lead, balanced = _after_chunk(first) if after else _chunk(first)
+    total = lead
+    for chunk in rest:
+        width, chunk_balanced = _chunk(chunk)
+        total += width
+        balanced = balanced and chunk_balanced
+    if not balanced:  # a group spans a space: measure the piece whole
+        return _after_width(piece) if after else visible_width(piece)
+    return total
 
 
 @lru_cache(maxsize=65536)
-def _chunk_width(chunk: str) -> float:
-    return visible_width(chunk)
+def _chunk(chunk: str) -> tuple[float, bool]:
+    """A chunk's width, and whether its braces balance (else a group spans a space)."""
+    return visible_width(chunk), chunk.count("{") == chunk.count("}")
+
+
+@lru_cache(maxsize=65536)
+def _after_chunk(chunk: str) -> tuple[float, bool]:
+    return _after_width(chunk), chunk.count("{") == chunk.count("}")
 
 
 @lru_cache(maxsize=65536)
@@ -157,15 +181,11 @@ def _breaks(pieces: list[str], width: float, widths: _Widths) -> list[tuple[int,
     return [*ranges, (start, len(pieces))]
 
 
-def _greedy(pieces: list[str], width: float, widths: _Widths) -> list[str]:
-    """Fill each line with as many whole terms as fit."""
-    return [" ".join(pieces[a:b]) for a, b in _breaks(pieces, width, widths)]
-
-
-def _balanced(pieces: list[str], width: float, widths: _Widths) -> list[str] | None:
-    """As many lines as greedy filling needs, with terms spread evenly; None if one is too wide."""
+def _balanced(pieces: list[str], width: float, widths: _Widths) -> list[tuple[int, int]] | None:
+    """As many lines as greedy filling (:func:`_breaks`) needs, with terms spread evenly, as
+    index ranges; None if one is too wide."""
     count = len(_breaks(pieces, width, widths))
     per_line = -(-len(pieces) // count)
     ranges = [(i, min(i + per_line, len(pieces))) for i in range(0, len(pieces), per_line)]
     fits = len(ranges) == count and all(widths.line(a, b) <= width for a, b in ranges)
-    return [" ".join(pieces[a:b]) for a, b in ranges] if fits else None
+    return ranges if fits else None

@@ -7,7 +7,6 @@ reads like the product ``W_3 W_2 W_1`` it comes from.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
+from symcollapse.algebra.paths import PathSum, path_key
 from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.prose import Elided, IndexRange, SumOver
 from symcollapse.render.notation import ENTRIES, Notation, name_latex
@@ -31,15 +31,11 @@ ENTRY_FORMS = {
 
 
 def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ...]:
-    """Sort key of one monomial, so sums read as in ``W_z x + sum_k (W_n ... W_{k+1}) b_k``.
-
-    Terms are grouped by their innermost factor (``x`` first, then ``b_1``, ``b_2``, ...;
-    constants last) and, within a group, ordered by their factors from the outer layer inward.
-    """
-    factors = sorted(entries[s].sort_key for s in term.free_symbols if s in entries)
-    innermost = factors[-1][0] if factors else -math.inf  # constants after every b_k
-    # Distinct terms of a sum have distinct factors; only constants need sympy's sort key.
-    return (-innermost, tuple(factors), () if factors else sp.default_sort_key(term))
+    """Sort key of one monomial of a sympy sum: :func:`~symcollapse.algebra.paths.path_key`
+    of its entry factors (distinct terms of a sum have distinct factors; only constants need
+    sympy's sort key), so sums read as in ``W_z x + sum_k (W_n ... W_{k+1}) b_k``."""
+    key = path_key(entries[s].sort_key for s in term.free_symbols if s in entries)
+    return (*key, () if key[1] else sp.default_sort_key(term))
 
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
@@ -109,6 +105,9 @@ def _precedence(item: sp.Basic) -> int:
 class PathOrder:
     """Term and factor ordering shared by both printers (mixed into sympy printer classes)."""
 
+    def _print_PathSum(self, expr: PathSum) -> str:
+        return " + ".join(text for _, text in self.terms(expr))
+
     entries: Mapping[sp.Symbol, Entry]
     mul_separator: str
 
@@ -134,12 +133,20 @@ class PathOrder:
             return "-" + body
         return f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
 
-    def ordered_terms(self, expr: sp.Expr) -> list[sp.Expr]:
+    def ordered_terms(self, expr: sp.Expr | PathSum) -> list[Any]:
         """The terms of a sum in print order."""
+        if isinstance(expr, PathSum):
+            return list(expr.products)
         return self._as_ordered_terms(expr)
 
-    def terms(self, expr: sp.Expr) -> list[tuple[str, str]]:
+    def terms(self, expr: sp.Expr | PathSum) -> list[tuple[str, str]]:
         """Each term of a sum as ``(sign, text)`` in print order; ``sign`` is ``"+"`` or ``"-"``."""
+        if isinstance(expr, PathSum):  # already in path order, every coefficient 1
+            names: dict[sp.Symbol, str] = self.__dict__.setdefault("_path_names", {})
+            for symbol in {s for product in expr.products for s in product}.difference(names):
+                names[symbol] = self._print(symbol)  # type: ignore[attr-defined]
+            join, name = self.mul_separator.join, names.__getitem__
+            return [("+", join(map(name, product))) for product in expr.products]
         out = []
         for term in self._as_ordered_terms(expr):
             negative = minus_sign(term)

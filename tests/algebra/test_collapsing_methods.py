@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.collapsing import METHODS, collapse
+from symcollapse.algebra.collapsing import METHODS, SympyRoutes, collapse
 from symcollapse.errors import OptionError
 
 SHAPES = [
@@ -72,10 +72,13 @@ def test_exact_output_at_random_rationals(widths):
     assert [Fraction(str(e.xreplace(point))) for e in collapsed] == h
 
 
-def test_progress_is_reported_per_layer():
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 2, 4), (1, 1)])
+def test_progress_is_reported_per_layer_then_per_output_row(widths):
+    """The forward pass reports each layer, the path sums each output row, in one count."""
     calls = []
-    collapse((2, 3, 3, 1), progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    collapse(widths, progress=lambda done, total: calls.append((done, total)))
+    total = len(widths) - 1 + widths[-1]
+    assert calls == [(done, total) for done in range(1, total + 1)]
 
 
 def test_unknown_method_is_refused():
@@ -98,11 +101,13 @@ def test_residual_of_a_wrong_collapse_equals_sympys_expansion(widths):
     """Independent route: sympy's ``expand`` of the whole difference, on a broken W_z, b_z."""
     result = collapse(widths)
     x_1, w = result.x[0], result.weights[0][0, 0]
-    broken = dataclasses.replace(
-        result,
+    routes = SympyRoutes(
+        output=result.output,
         W_z=result.W_z + sp.ones(*result.W_z.shape) * w,
         b_z=result.b_z.applyfunc(lambda e: e - 2 * x_1 * w),
+        x=result.x,
     )
+    broken = dataclasses.replace(result, routes=routes)
     expected = (broken.output - (broken.W_z * broken.x + broken.b_z)).applyfunc(sp.expand)
     assert broken.residual() == expected
     assert broken.residual() != sp.zeros(widths[-1], 1)

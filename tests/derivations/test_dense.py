@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -8,6 +10,9 @@ from symcollapse import derive
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.expressions import with_identity_activations
 from symcollapse.derivations.dense import derive_collapse
+from symcollapse.errors import VerificationError
+from symcollapse.render.json import document_data
+from symcollapse.render.latex import render_document
 from tests.conftest import explicit
 
 SHAPES = [(1, 1), (2, 1), (2, 3, 3, 1), (3, 2, 2, 2, 1), (1, 2, 1)]
@@ -65,13 +70,43 @@ def test_entry_steps_are_the_collapse(widths):
     entries = {s.lhs: s.rhs for s in steps if isinstance(s.lhs, MatrixElement)}
     for i in range(result.W_z.rows):
         for j in range(result.W_z.cols):
-            assert entries[result.W_z_symbol[i, j]] == result.W_z[i, j]
-        assert entries[result.b_z_symbol[i, 0]] == result.b_z[i]
+            assert entries[result.W_z_symbol[i, j]].as_expr() == result.W_z[i, j]
+        assert entries[result.b_z_symbol[i, 0]].as_expr() == result.b_z[i]
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_exact_and_naive_collapses_give_the_same_document(widths):
+    """The exact collapse's path sums and the naive collapse's sympy sums print alike."""
+    routes = collapse(widths).routes, collapse(widths, method="naive").routes
+    exact, naive = (derive_collapse(collapse(widths, method=m)) for m in ("exact", "naive"))
+    assert render_document(exact) == render_document(naive)
+    exact_data, naive_data = document_data(exact), document_data(naive)
+    checks = [data["sections"][-1]["steps"][0].pop("check") for data in (exact_data, naive_data)]
+    assert exact_data == naive_data  # every expression printed alike, in JSON too
+    assert [check["route"] for check in checks] == [r.route for r in routes]
 
 
 def test_check_section_holds_a_computed_zero_vector():
     (step,) = _sections((2, 3, 3, 1))["Check"].steps
     assert step.rhs == sp.zeros(1, 1)
+    assert "path sums" in step.check.route
+
+
+@pytest.mark.parametrize("method", ["exact", "naive"])
+def test_a_collapse_whose_routes_disagree_is_not_derived(method):
+    """One path dropped from an entry of ``W_z``: the check section refuses the document."""
+    result = collapse((2, 3, 1), method=method)
+    if method == "exact":
+        sums = result.routes.sums
+        first = sums.W_z[0][0][:, 1:]
+        broken_sums = dataclasses.replace(sums, W_z=((first, *sums.W_z[0][1:]), *sums.W_z[1:]))
+        routes = dataclasses.replace(result.routes, sums=broken_sums)
+    else:
+        W_z = sp.Matrix(result.W_z)
+        W_z[0, 0] = W_z[0, 0].args[0]
+        routes = dataclasses.replace(result.routes, W_z=sp.ImmutableMatrix(W_z))
+    with pytest.raises(VerificationError, match="does not expand to zero"):
+        derive_collapse(dataclasses.replace(result, routes=routes))
 
 
 def test_derive_collapse_reuses_a_collapse():
