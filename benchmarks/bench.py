@@ -15,7 +15,8 @@ peak traced memory. Naive runs are skipped above ``--naive-max-terms``.
 
 Then each kind of work against its peer in the same run (``peers.py``), both as whole processes:
 median time of three runs, peak resident memory and the ratio symcollapse / peer (below 1 means
-faster).
+faster). Last, the documents against ``sympy.latex`` of the same entries in one process, where
+the interpreter's start and sympy's import (about 0.4 s, common to both) do not count.
 """
 
 from __future__ import annotations
@@ -263,6 +264,37 @@ def peers(size: str) -> None:
         print(row + f"{label:<24} {peer_seconds:>7.2f} {peer_mib:>5.0f} {ratio:>6}", flush=True)
 
 
+def documents(widths: tuple[int, ...], runs: int = 3) -> None:
+    """The document against ``sympy.latex`` of the same entries, both in this process after the
+    imports: the document is the whole work (collapse, derivation and its checks, a standalone
+    LaTeX and a Markdown document); the peer prints the already expanded ``W_z``, ``b_z``."""
+    import sympy as sp
+
+    from symcollapse.derivations.dense import derive
+    from symcollapse.render.latex import render_document
+    from symcollapse.render.markdown import render_markdown
+
+    entries = [*collapse(widths).W_z, *collapse(widths).b_z]
+
+    def median(work: Callable[[], object]) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    latex = median(lambda: render_document(derive(widths)))
+    markdown = median(lambda: render_markdown(derive(widths)))
+    peer = median(lambda: [sp.latex(e) for e in entries])
+    shape = f"{widths[0]} x {len(widths)}"
+    print(f"\ndocuments of {shape} in-process (medians of {runs}; peer: {LATEX}, {peer:.2f} s):")
+    print(
+        f"  standalone LaTeX {latex:.3f} s ({latex / peer:.3f}x), Markdown {markdown:.3f} s "
+        f"({markdown / peer:.3f}x)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small grid, no whole processes")
@@ -282,6 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fold_mlp((784, 1024, 1024, 1024, 10))
         processes()
     peers("quick" if args.quick else "full")
+    documents((3,) * (4 if args.quick else 8))
     return 0
 
 
