@@ -1,12 +1,32 @@
 """The one forward pass and the one collapse of a chain of affine layers, for any arithmetic.
 
 A matrix is anything with ``@`` and ``+``: sympy matrices of symbols or rationals, numpy arrays
-of floats, Python integers or Fractions. ``reduce`` is applied to every intermediate result
-(``expand`` each entry, reduce modulo ``p``, ...). Every caller that computes ``f(x)`` or ``W_z``,
-``b_z`` from weights uses these two functions, except the routes that exist to check them and
-are kept apart on purpose: the sparse polynomial routes (:mod:`symcollapse.algebra.polynomials`:
-the forward pass against the path sums) and the modular route
-(:mod:`symcollapse.verification.random`, with its exact BLAS arithmetic).
+of floats, Python integers or Fractions, the binary rationals of :mod:`symcollapse.algebra.fold`.
+``reduce`` is applied to every intermediate result (``expand`` each entry, reduce modulo ``p``,
+...). Callers: :mod:`~symcollapse.algebra.network`, :mod:`~symcollapse.algebra.collapsing`,
+:mod:`~symcollapse.algebra.numbers`, :mod:`~symcollapse.algebra.regression`,
+:mod:`~symcollapse.algebra.fold` (from the output side when that is cheaper),
+:mod:`~symcollapse.algebra.descent` and :mod:`~symcollapse.algebra.gradients` (the hidden
+vectors), :mod:`~symcollapse.algebra.layered` (a merged run checked against the layers one at a
+time) and the layer-by-layer check of :mod:`symcollapse.derivations.numbers`.
+
+Kept apart on purpose, because they exist to check these functions or compute something else:
+
+- the sparse polynomial routes (:mod:`symcollapse.algebra.polynomials`): the forward pass
+  against the path sums, in their own arithmetic;
+- the modular route (:mod:`symcollapse.verification.random`, exact BLAS arithmetic) and the
+  emitted path sums evaluated at its point (:mod:`symcollapse.verification.emitted`);
+- onnxruntime and torch (:mod:`symcollapse.verification.runtime`), which check the fold;
+- the passes through non-linear stages (``Stages.forward`` against
+  ``LayeredCollapse.merged_forward``; the masks and pre-activations of
+  :mod:`symcollapse.derivations.piecewise`, whose ``W_z(D)``, ``b_z(D)`` chain puts a mask
+  between the maps and checks a term limit after every product);
+- the backward pass of :mod:`~symcollapse.algebra.descent` (a vector times Jacobians, not a
+  product of weights) and the matrix-level gradient forms of
+  :mod:`~symcollapse.algebra.gradients`, which are evaluated as written because they are what is
+  compared with ``diff`` of the loss;
+- the products of square layers in :mod:`~symcollapse.algebra.endtoend` (no biases, empty
+  products the identity), which state Arora et al.'s theorem rather than collapse a network.
 """
 
 from __future__ import annotations
