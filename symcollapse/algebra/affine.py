@@ -1,12 +1,32 @@
 """The one forward pass and the one collapse of a chain of affine layers, for any arithmetic.
 
 A matrix is anything with ``@`` and ``+``: sympy matrices of symbols or rationals, numpy arrays
-of floats, Python integers or Fractions. ``reduce`` is applied to every intermediate result
-(``expand`` each entry, reduce modulo ``p``, ...). Every caller that computes ``f(x)`` or ``W_z``,
-``b_z`` from weights uses these two functions, except the routes that exist to check them and
-are kept apart on purpose: the sparse polynomial routes (:mod:`symcollapse.algebra.polynomials`:
-the forward pass against the path sums) and the modular route
-(:mod:`symcollapse.verification.random`, with its exact BLAS arithmetic).
+of floats, Python integers or Fractions, the binary rationals of :mod:`symcollapse.algebra.fold`.
+``reduce`` is applied to every intermediate result (``expand`` each entry, reduce modulo ``p``,
+...). Callers: :mod:`~symcollapse.algebra.network`, :mod:`~symcollapse.algebra.collapsing`,
+:mod:`~symcollapse.algebra.numbers`, :mod:`~symcollapse.algebra.regression`,
+:mod:`~symcollapse.algebra.fold` (from the output side when that is cheaper),
+:mod:`~symcollapse.algebra.descent` and :mod:`~symcollapse.algebra.gradients` (the hidden
+vectors), :mod:`~symcollapse.algebra.layered` (a merged run checked against the layers one at a
+time) and the layer-by-layer check of :mod:`symcollapse.derivations.numbers`.
+
+Kept apart on purpose, because they exist to check these functions or compute something else:
+
+- the sparse polynomial routes (:mod:`symcollapse.algebra.polynomials`): the forward pass
+  against the path sums, in their own arithmetic;
+- the modular route (:mod:`symcollapse.verification.random`, exact BLAS arithmetic) and the
+  emitted path sums evaluated at its point (:mod:`symcollapse.verification.emitted`);
+- onnxruntime and torch (:mod:`symcollapse.verification.runtime`), which check the fold;
+- the passes through non-linear stages (``Stages.forward`` against
+  ``LayeredCollapse.merged_forward``; the masks and pre-activations of
+  :mod:`symcollapse.derivations.piecewise`, whose ``W_z(D)``, ``b_z(D)`` chain puts a mask
+  between the maps and checks a term limit after every product);
+- the backward pass of :mod:`~symcollapse.algebra.descent` (a vector times Jacobians, not a
+  product of weights) and the matrix-level gradient forms of
+  :mod:`~symcollapse.algebra.gradients`, which are evaluated as written because they are what is
+  compared with ``diff`` of the loss;
+- the products of square layers in :mod:`~symcollapse.algebra.endtoend` (no biases, empty
+  products the identity), which state Arora et al.'s theorem rather than collapse a network.
 """
 
 from __future__ import annotations
@@ -21,25 +41,53 @@ def _same(value: M) -> M:
     return value
 
 
+def activations(
+    x: M, weights: Sequence[Any], biases: Sequence[Any], reduce: Callable[[M], M] = _same
+) -> list[M]:
+    """``[h_0, h_1, ..., h_n]`` with ``h_0 = x`` and ``h_k = W_k h_{k-1} + b_k``: every layer's
+    output, for callers that need the hidden vectors (backpropagation) and not only ``f(x)``."""
+    hs = [x]
+    for W, b in zip(weights, biases, strict=True):
+        hs.append(reduce(W @ hs[-1] + b))
+    return hs
+
+
 def forward(
     x: M, weights: Sequence[Any], biases: Sequence[Any], reduce: Callable[[M], M] = _same
 ) -> M:
-    """``W_n(...(W_1 x + b_1)...) + b_n``, layer by layer."""
-    h = x
-    for W, b in zip(weights, biases, strict=True):
-        h = reduce(W @ h + b)
-    return h
+    """``W_n(...(W_1 x + b_1)...) + b_n``, layer by layer: the last of :func:`activations`."""
+    return activations(x, weights, biases, reduce)[-1]
 
 
 def collapse_chain(
-    weights: Sequence[M], biases: Sequence[M], reduce: Callable[[M], M] = _same
+    weights: Sequence[M],
+    biases: Sequence[M],
+    reduce: Callable[[M], M] = _same,
+    *,
+    from_output: bool = False,
 ) -> tuple[M, M]:
     """``(W_z, b_z)`` with ``W_z = W_n ... W_1`` and ``b_z = sum_k (W_n ... W_{k+1}) b_k``.
 
-    By the recursion of the induction proof: ``W_z <- W_k W_z`` and ``b_z <- W_k b_z + b_k``,
-    which is the closed form (each weight multiplies every bias below it).
+    By the recursion of the induction proof, composing one layer at a time:
+    ``(W, b) o (V, c) = (W V, W c + b)``. From the input side (the default) the new layer is the
+    outer map, ``W_z <- W_k W_z`` and ``b_z <- W_k b_z + b_k``; with ``from_output`` it is the inner
+    one, ``b_z <- b_z + W_z b_k`` and ``W_z <- W_z W_k``, so the running ``W_z`` is the suffix
+    product ``W_n ... W_{k+1}``. Composition is associative, so both give the same map; they
+    differ in cost: from the output side every product has ``d_n`` rows, which is cheaper when
+    the output is narrower than the input.
     """
-    W_z, b_z = weights[0], biases[0]
-    for W, b in zip(weights[1:], biases[1:], strict=True):
-        W_z, b_z = reduce(W @ W_z), reduce(W @ b_z + b)
-    return W_z, b_z
+    layers = list(zip(weights, biases, strict=True))
+
+    def compose(outer: tuple[M, M], inner: tuple[M, M]) -> tuple[M, M]:
+        (W, b), (V, c) = outer, inner
+        return reduce(W @ V), reduce(W @ c + b)
+
+    if from_output:
+        total = layers[-1]
+        for inner in reversed(layers[:-1]):
+            total = compose(total, inner)
+    else:
+        total = layers[0]
+        for outer in layers[1:]:
+            total = compose(outer, total)
+    return total

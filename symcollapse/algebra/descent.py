@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symcollapse.algebra.affine import collapse_chain
+from symcollapse.algebra.affine import activations, collapse_chain
 from symcollapse.algebra.regression import Regression
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.spec.limits import check_seed, parameter_count
@@ -63,23 +63,22 @@ def descend(
     if not isinstance(learning_rate, int | float) or not 0 < learning_rate < 1:
         raise OptionError(f"the learning rate must be between 0 and 1, got {learning_rate}")
     d = regression.numeric.widths
-    X = np.array(regression.X[:, 1:].tolist(), dtype=float)
-    Y = np.array(regression.Y.tolist(), dtype=float)
+    X = np.array(regression.X[:, 1:].T.tolist(), dtype=float)  # one column per sample
+    Y = np.array(regression.Y.T.tolist(), dtype=float)
     target_W = np.array(regression.W_z.tolist(), dtype=float)
-    target_b = np.array(regression.b_z.tolist(), dtype=float)[:, 0]
+    target_b = np.array(regression.b_z.tolist(), dtype=float)
     rng = np.random.default_rng(seed)
     weights = [rng.normal(0, d[k - 1] ** -0.5, (d[k], d[k - 1])) for k in range(1, len(d))]
-    biases = [np.zeros(d[k]) for k in range(1, len(d))]
+    biases = [np.zeros((d[k], 1)) for k in range(1, len(d))]
+    samples = X.shape[1]
     distances = []
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
-            layers = [X]
-            for W, b in zip(weights, biases, strict=True):
-                layers.append(layers[-1] @ W.T + b)
-            grad = (layers[-1] - Y) / len(X)  # d(loss)/d(output) for loss = mean ||.||^2 / 2
+            layers = activations(X, weights, biases)
+            grad = (layers[-1] - Y) / samples  # d(loss)/d(output) for loss = mean ||.||^2 / 2
             for k in reversed(range(len(weights))):
-                grad_W, grad_b = grad.T @ layers[k], grad.sum(axis=0)
-                grad = grad @ weights[k]
+                grad_W, grad_b = grad @ layers[k].T, grad.sum(axis=1, keepdims=True)
+                grad = weights[k].T @ grad
                 weights[k] = weights[k] - learning_rate * grad_W
                 biases[k] = biases[k] - learning_rate * grad_b
             W, b = collapse_chain(weights, biases)

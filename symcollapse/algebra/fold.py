@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from symcollapse.algebra.affine import collapse_chain
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.model import AffineLayer, Model
@@ -169,9 +170,10 @@ def _exact(layer: AffineLayer) -> tuple[Dyadic, Dyadic]:
 def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     """Collapse ``model`` exactly: ``W_z = W_n ... W_1``, ``b_z = sum_k W_n ... W_{k+1} b_k``.
 
-    The products run from the output side when the output is narrower than the input (the
-    suffix products ``W_n ... W_{k+1}`` then have few rows), else from the input side (the
-    nested pass ``(W, b) -> (W_k W, W_k b + b_k)``). Refuses above ``max_bytes`` estimated.
+    The products are :func:`~symcollapse.algebra.affine.collapse_chain`'s in :class:`Dyadic`
+    arithmetic, from the output side when the output is narrower than the input (the suffix
+    products ``W_n ... W_{k+1}`` then have few rows), else from the input side. Refuses above
+    ``max_bytes`` estimated.
     """
     estimate = estimate_bytes(model)
     if estimate > max_bytes:
@@ -183,15 +185,6 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     width = model.input_width
     if not model.layers:
         return Fold(model, Dyadic.of(np.eye(width)), Dyadic.of(np.zeros(width)))
-    if model.widths[-1] < width:
-        W_z, b_z = _exact(model.layers[-1])
-        for layer in reversed(model.layers[:-1]):
-            weight, bias = _exact(layer)
-            b_z = b_z + W_z @ bias
-            W_z = W_z @ weight
-    else:
-        W_z, b_z = _exact(model.layers[0])
-        for layer in model.layers[1:]:
-            weight, bias = _exact(layer)
-            W_z, b_z = weight @ W_z, weight @ b_z + bias
+    weights, biases = zip(*map(_exact, model.layers), strict=True)
+    W_z, b_z = collapse_chain(weights, biases, from_output=model.widths[-1] < width)
     return Fold(model, W_z, b_z)

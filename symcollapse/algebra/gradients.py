@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.polys.rings import PolyElement, PolyRing
 
+from symcollapse.algebra.affine import activations
 from symcollapse.algebra.collapsing import Collapse, collapse
 from symcollapse.algebra.expressions import output_symbol, product
 from symcollapse.algebra.network import Network
@@ -148,10 +149,8 @@ def _names(result: Collapse, y: sp.ImmutableMatrix) -> dict:
     names[sp.MatrixSymbol("y", y.rows, 1)] = y
     names.update(zip(net.weight_symbols, net.weights, strict=True))
     names.update(zip(net.bias_symbols, net.biases, strict=True))
-    h = net.x
-    for k in range(1, net.depth):
-        h = net.weights[k - 1] * h + net.biases[k - 1]
-        names[hidden_symbol(k, net.widths[k])] = h
+    hidden = activations(net.x, net.weights[:-1], net.biases[:-1])[1:]
+    names.update((hidden_symbol(k, h.rows), h) for k, h in enumerate(hidden, start=1))
     return names
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.algebra.affine import forward
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
 from symcollapse.display import Displayable
@@ -163,9 +164,7 @@ def _merged(run: list[AffineStage], width: int, max_terms: int) -> AffineStage:
             parameter="max_terms",
         )
     h = sp.ImmutableMatrix(sp.symbols(f"h_1:{stage.matrix.cols + 1}"))
-    sequential = h
-    for part in run:
-        sequential = part.apply(sequential)
+    sequential = forward(h, [part.matrix for part in run], [part.bias for part in run])
     if (sequential - stage.apply(h)).applyfunc(sp.expand) != sp.zeros(*stage.bias.shape):
         raise VerificationError("merging consecutive affine maps changed the map")
     return stage

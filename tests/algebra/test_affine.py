@@ -1,15 +1,17 @@
-"""One forward pass and one collapse for every arithmetic: sympy, Fractions, integers mod p."""
+"""One forward pass and one collapse for every arithmetic: sympy, Fractions, floats, integers mod
+p; both directions of the collapse, and every hidden vector of the pass."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import numpy as np
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.affine import collapse_chain, forward
+from symcollapse.algebra.affine import activations, collapse_chain, forward
 
 P = 101
 
@@ -27,33 +29,53 @@ def chains(draw: st.DrawFn) -> tuple[list[int], list[list[list[int]]], list[list
     return widths, weights, biases, x
 
 
-def _plain_forward(weights, biases, x):
-    """The layers by hand in Python Fractions: no matrix library, the independent route."""
-    h = [Fraction(v) for v in x]
+def _plain_layers(weights, biases, x):
+    """``h_0, ..., h_n`` by hand in Python Fractions: no matrix library, the independent route."""
+    hs = [[Fraction(v) for v in x]]
     for W, b in zip(weights, biases, strict=True):
-        h = [
-            sum((Fraction(w) * v for w, v in zip(row, h, strict=True)), Fraction(c))
-            for row, c in zip(W, b, strict=True)
-        ]
-    return h
+        hs.append(
+            [
+                sum((Fraction(w) * v for w, v in zip(row, hs[-1], strict=True)), Fraction(c))
+                for row, c in zip(W, b, strict=True)
+            ]
+        )
+    return hs
+
+
+def _plain_forward(weights, biases, x):
+    return _plain_layers(weights, biases, x)[-1]
+
+
+def _arithmetics(weights, biases, x):
+    """The chain as sympy matrices, object arrays of Fractions and float64 arrays (the small
+    integers of :func:`chains` keep every float product and sum exact)."""
+    sympy = [sp.Matrix(W) for W in weights], [sp.Matrix(b) for b in biases], sp.Matrix(x)
+    fractions = (
+        [np.array(W, dtype=object) + Fraction(0) for W in weights],
+        [np.array(b, dtype=object) + Fraction(0) for b in biases],
+        np.array(x, dtype=object) + Fraction(0),
+    )
+    floats = (
+        [np.array(W, dtype=float) for W in weights],
+        [np.array(b, dtype=float) for b in biases],
+        np.array(x, dtype=float),
+    )
+    return {"sympy": sympy, "Fraction": fractions, "float": floats}
+
+
+def _values(matrix) -> list[Fraction]:
+    return [Fraction(v) if isinstance(v, float) else Fraction(str(v)) for v in np.ravel(matrix)]
 
 
 @settings(max_examples=60, deadline=None)
 @given(chains())
-def test_sympy_and_fraction_arithmetic_agree_with_a_plain_loop(chain) -> None:
+def test_every_arithmetic_agrees_with_a_plain_loop(chain) -> None:
     _, weights, biases, x = chain
     expected = _plain_forward(weights, biases, x)
-    Ws = [sp.Matrix(W) for W in weights]
-    bs = [sp.Matrix(b) for b in biases]
-    xs = sp.Matrix(x)
-    assert list(forward(xs, Ws, bs)) == expected
-    W_z, b_z = collapse_chain(Ws, bs)
-    assert list(W_z @ xs + b_z) == expected
-    Wf = [np.array(W, dtype=object) + Fraction(0) for W in weights]
-    bf = [np.array(b, dtype=object) + Fraction(0) for b in biases]
-    xf = np.array(x, dtype=object) + Fraction(0)
-    W_zf, b_zf = collapse_chain(Wf, bf)
-    assert list(W_zf @ xf + b_zf) == expected == list(forward(xf, Wf, bf))
+    for Ws, bs, xs in _arithmetics(weights, biases, x).values():
+        assert _values(forward(xs, Ws, bs)) == expected
+        W_z, b_z = collapse_chain(Ws, bs)
+        assert _values(W_z @ xs + b_z) == expected
 
 
 @settings(max_examples=40, deadline=None)
@@ -67,3 +89,57 @@ def test_reduction_modulo_p_is_applied_at_every_step(chain) -> None:
     assert (forward(xi, Wi, bi, lambda a: a % P) % P).tolist() == expected
     W_z, b_z = collapse_chain(Wi, bi, lambda a: a % P)
     assert ((W_z @ xi + b_z) % P).tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains())
+def test_every_hidden_vector_agrees_in_sympy_fractions_and_floats(chain) -> None:
+    _, weights, biases, x = chain
+    expected = _plain_layers(weights, biases, x)
+    for Ws, bs, xs in _arithmetics(weights, biases, x).values():
+        hs = activations(xs, Ws, bs)
+        assert [_values(h) for h in hs] == expected
+        assert _values(forward(xs, Ws, bs)) == expected[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains())
+def test_both_directions_collapse_to_the_same_map_in_every_arithmetic(chain) -> None:
+    _, weights, biases, x = chain
+    results = set()
+    for Ws, bs, _ in _arithmetics(weights, biases, x).values():
+        for from_output in (False, True):
+            W_z, b_z = collapse_chain(Ws, bs, from_output=from_output)
+            results.add((tuple(_values(W_z)), tuple(_values(b_z))))
+    assert len(results) == 1
+
+
+class _Shapes:
+    """A float matrix that records the shape of every product it takes part in."""
+
+    def __init__(self, array: np.ndarray, log: list[tuple[int, ...]]) -> None:
+        self.array, self.log = array, log
+
+    def __matmul__(self, other: _Shapes) -> _Shapes:
+        product = self.array @ other.array
+        self.log.append(product.shape)
+        return _Shapes(product, self.log)
+
+    def __add__(self, other: _Shapes) -> _Shapes:
+        return _Shapes(self.array + other.array, self.log)
+
+
+@pytest.mark.parametrize("widths", [(5, 4, 3, 2), (2, 3, 4, 5), (3, 3), (6, 1, 6, 1), (1, 7, 7, 1)])
+def test_from_the_output_side_every_product_has_d_n_rows(widths) -> None:
+    rng = np.random.default_rng(len(widths))
+    log: list[tuple[int, ...]] = []
+    layers = range(1, len(widths))
+    Ws = [_Shapes(rng.standard_normal((widths[k], widths[k - 1])), log) for k in layers]
+    bs = [_Shapes(rng.standard_normal((widths[k], 1)), log) for k in layers]
+    outward = collapse_chain(Ws, bs)
+    assert all(rows == widths[k] for (rows, _), k in zip(log[::2], layers[1:], strict=True))
+    log.clear()
+    inward = collapse_chain(Ws, bs, from_output=True)
+    assert {rows for rows, _ in log} <= {widths[-1]}
+    for a, b in zip(outward, inward, strict=True):
+        np.testing.assert_allclose(a.array, b.array)
