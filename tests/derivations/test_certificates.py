@@ -189,19 +189,40 @@ def _checks(derivation, title: str) -> dict[str, object]:
     return {printer.doprint(step.lhs): step.check for step in section.steps}
 
 
-def test_additivity_lines_record_what_was_evaluated_and_what_was_chosen() -> None:
-    derivation = derive_layers(parse_layers("2 > dense 2 relu > dense 1"))
-    checks = _checks(derivation, "No single affine map")
-    assert checks == {
-        "A_1": cert.WEIGHTS,
-        "a_1": cert.WEIGHTS,
-        "A_2": cert.WEIGHTS,
-        "a_2": cert.WEIGHTS,
-        "u": cert.INPUTS,
-        "v": cert.INPUTS,
-        "f(u + v) + f(0)": cert.EVALUATED,
-        "f(u) + f(v)": cert.DIFFERS,
-    }
+#: The two merged maps' lines: the chosen weights.
+MERGED = {name: cert.WEIGHTS for name in ("A_1", "a_1", "A_2", "a_2")}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "2 > dense 2 relu > dense 1",
+            "No single affine map",
+            {
+                **MERGED,
+                "u": cert.INPUTS,
+                "v": cert.INPUTS,
+                "f(u + v) + f(0)": cert.EVALUATED,
+                "f(u) + f(v)": cert.DIFFERS,
+            },
+        ),
+        (
+            "2 > dense 3 tanh > dense 1",
+            "Not affine: a second derivative",
+            {
+                "Derivative(tanh(z), (z, 2))": cert.DIFFERENTIATED,
+                **MERGED,
+                "x": cert.POINT,
+                "Derivative(f_1(x_1, x_2), (x_1, 2))": cert.NONZERO,
+            },
+        ),
+    ],
+)
+def test_certificate_lines_record_what_was_computed_and_what_was_chosen(
+    text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert _checks(derive_layers(parse_layers(text)), title) == expected
 
 
 def test_max_pooling_lines_are_checked_by_evaluation() -> None:
@@ -212,20 +233,6 @@ def test_max_pooling_lines_are_checked_by_evaluation() -> None:
         cert.POOLED_DIFFERS
     )
     assert None not in checks.values()
-
-
-def test_second_derivative_lines_record_the_differentiation_and_the_choices() -> None:
-    derivation = derive_layers(parse_layers("2 > dense 3 tanh > dense 1"))
-    checks = _checks(derivation, "Not affine: a second derivative")
-    assert checks == {
-        "Derivative(tanh(z), (z, 2))": cert.DIFFERENTIATED,
-        "A_1": cert.WEIGHTS,
-        "a_1": cert.WEIGHTS,
-        "A_2": cert.WEIGHTS,
-        "a_2": cert.WEIGHTS,
-        "x": cert.POINT,
-        "Derivative(f_1(x_1, x_2), (x_1, 2))": cert.NONZERO,
-    }
 
 
 def test_an_activation_curved_only_between_the_trial_points_is_not_claimed_certified() -> None:
