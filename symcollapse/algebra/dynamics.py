@@ -5,7 +5,8 @@ start each mode strength ``u = a b`` obeys ``tau du/dt = 2 u (s - u)`` (their eq
 ``u(t) = s e^{2st/tau} / (e^{2st/tau} - 1 + s/u_0)`` (eq. 12). Arora et al.'s end-to-end rule is
 in :mod:`symcollapse.algebra.endtoend`.
 
-The symbolic identities here are checked with sympy (differences cancel to zero);
+The symbolic identities here are checked with sympy (differences cancel to zero, see
+:func:`symcollapse.algebra.expressions.vanishes`);
 :func:`simulate_saxe` integrates the full matrix gradient flow with scipy and compares, so the
 closed form is tested against the dynamics it claims to solve.
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from symcollapse.algebra.expressions import vanishes
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
 
 s, tau, t, u0, uf = sp.symbols("s tau t u_0 u_f", positive=True)
@@ -46,7 +48,7 @@ SAXE_TOLERANCE = 1e-6
 
 
 def _zero(expr: sp.Expr, what: str) -> None:
-    if sp.simplify(sp.cancel(sp.expand(expr))) != 0:
+    if not vanishes(expr):
         raise VerificationError(f"{what} does not hold: difference {expr}")
 
 

@@ -1,6 +1,6 @@
-"""Matrix-expression pieces: an activation applied to a vector, ``f(x)``, and unevaluated
-products and sums, which keep the order a derivation writes them in (sympy's evaluated forms
-reorder and flatten)."""
+"""Matrix-expression pieces: an activation applied to a vector, ``f(x)``, unevaluated products
+and sums, which keep the order a derivation writes them in (sympy's evaluated forms reorder and
+flatten), and :func:`vanishes`, the one test that an identity's difference is zero."""
 
 from __future__ import annotations
 
@@ -64,3 +64,26 @@ def bias_terms(
 def expand_entries(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
     """Every entry of ``matrix`` expanded (the explicit, entrywise algebra)."""
     return sp.ImmutableMatrix(matrix.applyfunc(sp.expand))
+
+
+def vanishes(expr: sp.Expr | sp.MatrixBase | sp.MatrixExpr) -> bool:
+    """Whether ``expr`` is identically zero: a scalar, every entry of an explicit matrix, or a
+    matrix expression in sympy's matrix algebra (``W (A + B) - W A - W B``).
+
+    A scalar is expanded, which decides polynomial identities (the common case ends there); one
+    that does not expand to zero is put over one denominator by ``cancel`` and its numerator
+    expanded, which decides rational functions too (``exp`` and ``log`` terms are taken as new
+    symbols). ``simplify`` is not used: it is a heuristic and can miss a zero.
+    """
+    if isinstance(expr, sp.MatrixBase):
+        return all(_vanishes(entry) for entry in expr)
+    if isinstance(expr, sp.MatrixExpr):
+        return bool(expr.expand().is_ZeroMatrix)
+    return _vanishes(expr)
+
+
+def _vanishes(expr: sp.Expr) -> bool:
+    if sp.expand(expr) == 0:
+        return True
+    numerator, _ = sp.fraction(sp.cancel(expr))
+    return sp.expand(numerator) == 0

@@ -15,7 +15,7 @@ import sympy as sp
 
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.collapsing import Collapse, collapse
-from symcollapse.algebra.expressions import expand_entries
+from symcollapse.algebra.expressions import expand_entries, vanishes
 from symcollapse.algebra.network import Network, build_network, nested_forward
 from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, VerificationError
@@ -81,7 +81,7 @@ def collapse_values(
         output=expand_entries(nested_forward(network.x, values.weights, values.biases)),
         symbolic=symbolic,
     )
-    if any(entry != 0 for entry in result.residual()):
+    if not vanishes(result.residual()):
         raise VerificationError(f"with {values.source}, f(x) - (W_z x + b_z) is not zero")
     if symbolic is not None:
         numbers = result.substitution()

@@ -15,6 +15,7 @@ from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
+from symcollapse.render.verification import runtime_check_text
 from symcollapse.spec.models import read_model
 from symcollapse.verification.runtime import (
     EXPORTS,
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     for note in model.notes:
         print(f"symcollapse: note: {note}", file=sys.stderr)
     for check in checks:
-        print(check.summary(), file=sys.stderr)
+        print(runtime_check_text(check), file=sys.stderr)
     if not all(check.holds for check in checks):
         print("symcollapse: the fold disagrees with the runtime; nothing written", file=sys.stderr)
         return 1

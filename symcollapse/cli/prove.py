@@ -9,6 +9,7 @@ from symcollapse.cli.output import TYPESET_OPTIONS, emit, notation_from
 from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
+from symcollapse.render.verification import coq_verdict_text, proof_text
 from symcollapse.verification.coq import FILE_NAME, development
 from symcollapse.verification.coqc import check
 from symcollapse.verification.statements import STATEMENTS
@@ -37,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         proof = prove() if args.instances is None else prove(instances=args.instances)
         status = emit(args, proof.derivation, notation_from(args), "proof")
-        print(proof.summary(), file=sys.stderr)
+        print(proof_text(proof), file=sys.stderr)
         if status:
             return status
     verdict = check(development(), len(STATEMENTS.theorems))
-    print(verdict.summary(), file=sys.stderr)
+    print(coq_verdict_text(verdict), file=sys.stderr)
     return 1 if verdict.status == "failed" else 0

@@ -4,6 +4,10 @@ An affine map ``g`` satisfies ``g(u + v) + g(0) = g(u) + g(v)`` for all ``u, v``
 second derivative zero. For piecewise-linear networks (ReLU, leaky ReLU, max pooling) a pair of
 rational inputs where the first identity fails is an exact certificate; for smooth activations
 (tanh, sigmoid, a curved user function) a second derivative that is not zero at one point is.
+
+Each line records how it was checked: values are computed by exact evaluation (or sympy's
+differentiation) and their difference or non-zero value is certified; the weights and inputs
+are choices, which any certificate may make, so they have nothing to check.
 """
 
 from __future__ import annotations
@@ -16,13 +20,40 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product, total
 from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.stages import Elementwise, NonlinearStage
-from symcollapse.doc.model import Section, Step, Text
+from symcollapse.doc.model import Checked, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import relation
 from symcollapse.errors import SpecError, VerificationError
 
 #: A second derivative is reported non-zero only when its absolute value exceeds this at
 #: 50 significant digits: far above the evaluation error, so the sign is certain.
 NONZERO_THRESHOLD = sp.Rational(1, 10**20)
+
+#: Rational points where an activation's second derivative is tried, to certify it is not zero.
+TRIAL_POINTS = (1, -1, sp.Rational(1, 2), 2, -2, 3)
+
+EVALUATED = Checked("exact rational evaluation of the layers")
+DIFFERS = Checked("exact rational evaluation of the layers; an entry differs from the line before")
+POOLED = Checked("exact evaluation of max pooling")
+POOLED_DIFFERS = Checked("exact evaluation of max pooling; an entry differs from the line before")
+DIFFERENTIATED = Checked("sympy's differentiation; certified non-zero at a rational point")
+NONZERO = Checked(
+    "sympy's differentiation at the exact weights and point; certified non-zero at 50 digits"
+)
+WEIGHTS = Unchecked(
+    ("a choice: one set of exact weights, put into the merged maps, is all a certificate needs",)
+)
+INPUTS = Unchecked(
+    ("a choice: one pair of inputs where the identity fails is all a certificate needs",)
+)
+POINT = Unchecked(
+    ("a choice: one point where the second derivative is not zero is all a certificate needs",)
+)
+NOT_CERTIFIED = Unchecked(
+    (
+        "sympy's differentiation; not certified non-zero at the points tried: the non-zero "
+        "second derivative of the network output below certifies the network instead",
+    )
+)
 
 
 def certainly_nonzero(value: sp.Expr) -> bool:
@@ -33,6 +64,17 @@ def certainly_nonzero(value: sp.Expr) -> bool:
     return bool(
         approximate.is_Number and approximate.is_finite and abs(approximate) > NONZERO_THRESHOLD
     )
+
+
+def _weight_steps(result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational]) -> list[Step]:
+    """The merged maps at the chosen exact weights."""
+    steps = []
+    for (A, a), stage in zip(result.names, result.affine, strict=True):
+        steps += [
+            Step(A, stage.matrix.xreplace(params), check=WEIGHTS),
+            Step(a, stage.bias.xreplace(params), check=WEIGHTS),
+        ]
+    return steps
 
 
 def _f(argument: sp.MatrixExpr) -> Elementwise:
@@ -94,13 +136,12 @@ def additivity_section(
     steps: list[Step] = []
     for stage in result.nonlinear:
         steps += _maxpool_steps(stage)
-    for (A, a), stage in zip(result.names, result.affine, strict=True):
-        steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
+    steps += _weight_steps(result, params)
     steps += [
-        Step(U, u),
-        Step(V, v),
-        Step(sp.MatAdd(_f(sp.MatAdd(U, V)), _f(zero), evaluate=False), left),
-        Step(sp.MatAdd(_f(U), _f(V), evaluate=False), right, ("different",)),
+        Step(U, u, check=INPUTS),
+        Step(V, v, check=INPUTS),
+        Step(sp.MatAdd(_f(sp.MatAdd(U, V)), _f(zero), evaluate=False), left, check=EVALUATED),
+        Step(sp.MatAdd(_f(U), _f(V), evaluate=False), right, ("different",), check=DIFFERS),
     ]
     return Section(
         title=("No single affine map",),
@@ -147,7 +188,7 @@ def _maxpool_steps(stage: NonlinearStage) -> list[Step]:
     if left == right:
         raise VerificationError("max pooling turned out additive on e_1, e_2")
     return [
-        Step(Elementwise("maxpool", sp.ImmutableMatrix(e1 + e2), size, rows), left),
+        Step(Elementwise("maxpool", sp.ImmutableMatrix(e1 + e2), size, rows), left, check=POOLED),
         Step(
             sp.MatAdd(
                 Elementwise("maxpool", e1, size, rows),
@@ -156,6 +197,7 @@ def _maxpool_steps(stage: NonlinearStage) -> list[Step]:
             ),
             right,
             (f"max pooling of layer {stage.layer} is not additive",),
+            check=POOLED_DIFFERS,
         ),
     ]
 
@@ -191,7 +233,10 @@ def second_derivative_section(
     steps: list[Step] = []
     for act in dict.fromkeys(smooth):  # each activation once, in order
         lhs = sp.Derivative(sp.Function(act.name)(z), (z, 2))
-        steps.append(Step(lhs, sp.factor(act.second_derivative), ("not identically zero",)))
+        second = act.second_derivative
+        somewhere = any(certainly_nonzero(second.subs(z, point)) for point in TRIAL_POINTS)
+        check = DIFFERENTIATED if somewhere else NOT_CERTIFIED
+        steps.append(Step(lhs, sp.factor(second), ("not identically zero",), check=check))
     x = result.stages.x
     f1 = sp.Function("f_1")(*x)
     t = sp.Dummy("t")
@@ -210,14 +255,14 @@ def second_derivative_section(
                 "choose another point"
             )
         return None
-    for (A, a), stage in zip(result.names, result.affine, strict=True):
-        steps += [Step(A, stage.matrix.xreplace(params)), Step(a, stage.bias.xreplace(params))]
+    steps += _weight_steps(result, params)
     steps += [
-        Step(result.stages.x_symbol, point, ("the point",)),
+        Step(result.stages.x_symbol, point, ("the point",), check=POINT),
         Step(
             sp.Derivative(f1, (x[0], 2)),
             sp.Float(approximate, 15),
             ("at the point, rounded to 15 significant digits; certified non-zero exactly",),
+            check=NONZERO,
         ),
     ]
     return Section(

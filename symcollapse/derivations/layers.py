@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import output_symbol, product, total
+from symcollapse.algebra.expressions import expand_entries, output_symbol, product, total, vanishes
 from symcollapse.algebra.layered import (
     LayeredCollapse,
     analyse,
@@ -168,8 +168,8 @@ def check_section(result: LayeredCollapse) -> Section:
     """Affine networks: ``f(x) - (W_z x + b_z)`` expands to the zero vector."""
     (W_z, b_z), stage = result.names[0], result.affine[0]
     x = result.stages.x
-    residual = (result.stages.forward() - (stage.matrix * x + stage.bias)).applyfunc(sp.expand)
-    if residual != sp.zeros(*residual.shape):
+    residual = expand_entries(result.stages.forward() - (stage.matrix * x + stage.bias))
+    if not vanishes(residual):
         raise VerificationError(f"f(x) - (W_z x + b_z) expands to {residual}, not zero")
     f = output_symbol(result.spec.widths[-1])
     collapsed = total(product(W_z, result.stages.x_symbol), b_z)
@@ -181,7 +181,7 @@ def check_section(result: LayeredCollapse) -> Section:
             collapsed,
             " leaves the zero vector, so the collapse holds exactly.",
         ),
-        steps=(Step(lhs, sp.ImmutableMatrix(residual), ("expanded entrywise",), check=EXPANDED),),
+        steps=(Step(lhs, residual, ("expanded entrywise",), check=EXPANDED),),
     )
 
 
@@ -199,7 +199,7 @@ def rank_section(
     split = next(i for i, s in enumerate(stages) if s.matrix.rows == bound) + 1
     left = merge(stages[split:], bound)
     right = merge(stages[:split], result.spec.input_width)
-    if (left.matrix * right.matrix - W_z).applyfunc(sp.expand) != sp.zeros(*W_z.shape):
+    if not vanishes(left.matrix * right.matrix - W_z):
         raise VerificationError("W_z does not factor through the bottleneck")
     L = symbols.matrix("L", W_z.rows, bound)
     R = symbols.matrix("R", bound, W_z.cols)

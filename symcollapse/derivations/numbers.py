@@ -16,6 +16,7 @@ from symcollapse.algebra.expressions import (
     output_symbol,
     product,
     total,
+    vanishes,
 )
 from symcollapse.algebra.numbers import NumericCollapse
 from symcollapse.derivations.steps import chain
@@ -28,8 +29,7 @@ EXACT = Checked("exact rational arithmetic, against the line before")
 
 def _checked(previous: sp.MatrixBase, step: Step) -> Step:
     """``step`` after checking its right side has the same value as ``previous``."""
-    difference = sp.Matrix(previous.doit()) - sp.Matrix(step.rhs.doit())
-    if any(sp.expand(entry) != 0 for entry in difference):
+    if not vanishes(sp.Matrix(previous.doit()) - sp.Matrix(step.rhs.doit())):
         raise VerificationError(f"numeric step {step.reason} does not hold")
     return replace(step, check=EXACT)
 

@@ -53,11 +53,6 @@ class Proof(Displayable):
             ),
         )
 
-    def summary(self) -> str:
-        lines = [f"{len(self.checked)} steps checked by sympy"]
-        lines += [f"not checked by sympy: {step}: {why}" for step, why in self.unchecked]
-        return "\n".join(lines)
-
 
 def _step(line: Line, check: Checked | Unchecked | None, reason: Text = ()) -> Step:
     return Step(line.lhs, line.rhs, reason or (line.rule,), line.relation, check)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import product
+from symcollapse.algebra.expressions import product, vanishes
 from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.numbers import numbers_section
 from symcollapse.derivations.steps import chain
@@ -72,7 +72,7 @@ def _normal_section(result: Regression) -> Section:
     G = result.X.T * result.X
     XtX = sp.MatMul(sp.Transpose(X), X, evaluate=False)
     XtY = sp.MatMul(sp.Transpose(X), Y, evaluate=False)
-    if (G * result.Theta - result.X.T * result.Y) != sp.zeros(*result.Theta.shape):
+    if not vanishes(G * result.Theta - result.X.T * result.Y):
         raise VerificationError("Theta does not solve the normal equations")
     return Section(
         title=("The normal equations",),

@@ -24,7 +24,7 @@ from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation
 from symcollapse.render.latex import escape_text, render_display
 from symcollapse.render.markdown import _escape, render_markdown
-from symcollapse.render.verification import choice_text, detail
+from symcollapse.render.verification import choice_text, detail, proof_caveats
 from symcollapse.verification.methods import Verification
 
 
@@ -77,7 +77,7 @@ def _(value: LayeredCollapse) -> Derivation:
 def _caveats(value: object) -> list[str]:
     """What a result does not show by its derivation alone: a proof's unchecked steps."""
     if isinstance(value, Proof):
-        return [f"not checked by sympy: {step}: {why}" for step, why in value.unchecked]
+        return proof_caveats(value)
     return []
 
 

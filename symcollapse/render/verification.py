@@ -1,5 +1,7 @@
-"""A verification in words: the verdict, how it was checked, its size and time, and why
-``auto`` chose its method (for the terminal, and the notebook display)."""
+"""Verifications in words: the verdict, how it was checked, its size and time, and why ``auto``
+chose its method; coqc's verdict, the runtime check of a fold, and what a proof left to Coq
+(for the terminal, and the notebook display). The verification values are data; the sentences
+are made here."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from symcollapse.spec.cost import gigabytes
 from symcollapse.verification.methods import (
@@ -16,6 +19,11 @@ from symcollapse.verification.methods import (
     RandomEvidence,
     Verification,
 )
+
+if TYPE_CHECKING:  # only types: ``verify`` reads this module without loading sympy or numpy
+    from symcollapse.derivations.proof import Proof
+    from symcollapse.verification.coqc import CoqVerdict
+    from symcollapse.verification.runtime import RuntimeCheck
 
 
 def widths_text(widths: Sequence[int]) -> str:
@@ -75,7 +83,7 @@ def _proof_detail(evidence: ProofEvidence) -> str:
     text = f"induction proof for all depths and widths, {evidence.checked} steps checked by sympy"
     coq = evidence.coq
     if coq is not None and coq.status == "failed":
-        return f"{text}; its lemma (closed forms) {coq.summary()}"
+        return f"{text}; its lemma (closed forms) {coq_verdict_text(coq)}"
     if coq is not None and coq.checked:
         how = f"coqc {coq.version}" + (", cached verdict" if coq.cached else "")
         return (
@@ -87,6 +95,36 @@ def _proof_detail(evidence: ProofEvidence) -> str:
         n = evidence.depth
         return text + f" for depths 1 to {max(n, 1)}, which include this depth, n = {n}"
     return text + f" up to n = {evidence.instances}, not for n = {evidence.depth}"
+
+
+def coq_verdict_text(verdict: CoqVerdict) -> str:
+    """What coqc said of the Coq development, and which coqc (from the cache or not)."""
+    if verdict.status == "not installed":
+        return "coqc not found: the Coq development was not checked"
+    how = " (cached verdict)" if verdict.cached else ""
+    if verdict.checked:
+        return f"coqc {verdict.version} checked the Coq development{how}"
+    return f"coqc {verdict.version} REJECTED the Coq development{how}: {verdict.error}"
+
+
+def runtime_check_text(check: RuntimeCheck) -> str:
+    """The runtime's largest deviation from ``W_z x + b_z`` against the float rounding bound."""
+    verdict = "within" if check.holds else "ABOVE"
+    return (
+        f"{check.runtime} on {check.samples} random inputs: largest deviation from "
+        f"W_z x + b_z {check.max_deviation:.3g}, {verdict} the float rounding bound "
+        f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
+    )
+
+
+def proof_caveats(proof: Proof) -> list[str]:
+    """One line per part of the proof sympy could not check, and why."""
+    return [f"not checked by sympy: {step}: {why}" for step, why in proof.unchecked]
+
+
+def proof_text(proof: Proof) -> str:
+    """How many steps sympy checked, then what it did not."""
+    return "\n".join([f"{len(proof.checked)} steps checked by sympy", *proof_caveats(proof)])
 
 
 def choice_text(choice: Choice) -> str:

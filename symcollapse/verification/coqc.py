@@ -37,7 +37,9 @@ Status = Literal["checked", "not installed", "failed"]
 
 @dataclass(frozen=True)
 class CoqVerdict:
-    """``checked``, ``not installed`` or ``failed`` (with the first error line); which coqc."""
+    """``checked``, ``not installed`` or ``failed`` (with the first error line); which coqc.
+
+    Data only: :func:`symcollapse.render.verification.coq_verdict_text` puts it into words."""
 
     status: Status
     version: str = ""
@@ -47,14 +49,6 @@ class CoqVerdict:
     @property
     def checked(self) -> bool:
         return self.status == "checked"
-
-    def summary(self) -> str:
-        if self.status == "not installed":
-            return "coqc not found: the Coq development was not checked"
-        how = " (cached verdict)" if self.cached else ""
-        if self.checked:
-            return f"coqc {self.version} checked the Coq development{how}"
-        return f"coqc {self.version} REJECTED the Coq development{how}: {self.error}"
 
 
 def cache_dir() -> Path:

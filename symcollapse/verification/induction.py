@@ -18,7 +18,7 @@ from itertools import pairwise
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import bias_terms, product, total
+from symcollapse.algebra.expressions import bias_terms, product, total, vanishes
 from symcollapse.errors import OptionError, VerificationError
 from symcollapse.verification import statements as st
 from symcollapse.verification.statements import STATEMENTS
@@ -80,8 +80,8 @@ class Checker:
     def identity(self, lhs: sp.MatrixExpr, rhs: sp.MatrixExpr, label: str) -> None:
         """Check ``lhs = rhs`` by expanding ``lhs - rhs`` to the zero matrix."""
         self._shapes(lhs, rhs)
-        difference = (lhs - rhs).expand()
-        if not difference.is_ZeroMatrix:
+        if not vanishes(lhs - rhs):
+            difference = (lhs - rhs).expand()
             raise VerificationError(f"{label}: {lhs} - ({rhs}) expands to {difference}, not 0")
         self.checked.append(label)
 

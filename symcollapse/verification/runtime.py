@@ -31,7 +31,9 @@ EXPORTS = (".onnx", ".safetensors", ".npz")
 
 @dataclass(frozen=True)
 class RuntimeCheck:
-    """The largest deviation of the runtime from ``W_z x + b_z`` over ``samples`` inputs."""
+    """The largest deviation of the runtime from ``W_z x + b_z`` over ``samples`` inputs.
+
+    Data only: :func:`symcollapse.render.verification.runtime_check_text` puts it into words."""
 
     runtime: str
     samples: int
@@ -42,14 +44,6 @@ class RuntimeCheck:
     @property
     def holds(self) -> bool:
         return self.worst_ratio <= 1.0
-
-    def summary(self) -> str:
-        verdict = "within" if self.holds else "ABOVE"
-        return (
-            f"{self.runtime} on {self.samples} random inputs: largest deviation from "
-            f"W_z x + b_z {self.max_deviation:.3g}, {verdict} the float rounding bound "
-            f"(largest bound {self.bound:.3g}; worst deviation/bound {self.worst_ratio:.3g})"
-        )
 
 
 def _gamma(m: int, u: float) -> float:

@@ -7,9 +7,11 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.layered import analyse, random_parameters
+from symcollapse.derivations import certificates as cert
 from symcollapse.derivations.certificates import additivity_pair, additivity_section
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
+from symcollapse.render.json import document_data
 from symcollapse.render.plain import NetworkStrPrinter
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layers import Dense, LayerSpec, custom_activation
@@ -179,3 +181,80 @@ def test_constant_network_is_reported_as_such() -> None:
 
 def test_relu_networks_depend_on_their_input() -> None:
     assert analyse(parse_layers("2 > dense 3 relu > maxpool 2 > dense 1")).depends_on_input
+
+
+def _checks(derivation, title: str) -> dict[str, object]:
+    section = next(s for s in derivation.sections if s.title == (title,))
+    printer = NetworkStrPrinter(derivation.symbols)
+    return {printer.doprint(step.lhs): step.check for step in section.steps}
+
+
+#: The two merged maps' lines: the chosen weights.
+MERGED = {name: cert.WEIGHTS for name in ("A_1", "a_1", "A_2", "a_2")}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "2 > dense 2 relu > dense 1",
+            "No single affine map",
+            {
+                **MERGED,
+                "u": cert.INPUTS,
+                "v": cert.INPUTS,
+                "f(u + v) + f(0)": cert.EVALUATED,
+                "f(u) + f(v)": cert.DIFFERS,
+            },
+        ),
+        (
+            "2 > dense 3 tanh > dense 1",
+            "Not affine: a second derivative",
+            {
+                "Derivative(tanh(z), (z, 2))": cert.DIFFERENTIATED,
+                **MERGED,
+                "x": cert.POINT,
+                "Derivative(f_1(x_1, x_2), (x_1, 2))": cert.NONZERO,
+            },
+        ),
+    ],
+)
+def test_certificate_lines_record_what_was_computed_and_what_was_chosen(
+    text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert _checks(derive_layers(parse_layers(text)), title) == expected
+
+
+def test_max_pooling_lines_are_checked_by_evaluation() -> None:
+    derivation = derive_layers(parse_layers("4 > dense 4 > maxpool 2 > dense 1"))
+    checks = _checks(derivation, "No single affine map")
+    assert checks["maxpool[2]([[1], [1], [0], [0]])"] == cert.POOLED
+    assert checks["maxpool[2]([[1], [0], [0], [0]]) + maxpool[2]([[0], [1], [0], [0]])"] == (
+        cert.POOLED_DIFFERS
+    )
+    assert None not in checks.values()
+
+
+def test_an_activation_curved_only_between_the_trial_points_is_not_claimed_certified() -> None:
+    z = sp.Symbol("z")
+    curvature = sp.Mul(*(z - p for p in cert.TRIAL_POINTS))  # zero at every trial point
+    formula = sp.integrate(sp.integrate(curvature, z), z)
+    bumpy = custom_activation(lambda x: formula.subs(z, x), "bumpy")
+    derivation = derive_layers(LayerSpec(1, (Dense(1, bumpy), Dense(1))))
+    checks = _checks(derivation, "Not affine: a second derivative")
+    assert checks["Derivative(bumpy(z), (z, 2))"] == cert.NOT_CERTIFIED
+    assert checks["Derivative(f_1(x_1), (x_1, 2))"] == cert.NONZERO
+
+
+@pytest.mark.parametrize(
+    "text", ["2 > dense 2 relu > dense 1", "2 > dense 3 tanh > dense 1", "2 > maxpool 2 > dense 1"]
+)
+def test_json_carries_every_certificate_line_s_check(text: str) -> None:
+    data = document_data(derive_layers(parse_layers(text)))
+    section = data["sections"][-1]
+    assert section["title"][0] in ("No single affine map", "Not affine: a second derivative")
+    checks = [step["check"] for step in section["steps"]]
+    routes = {c["route"] for c in checks if c["checked"]}
+    whys = {c["why"][0] for c in checks if not c["checked"]}
+    assert routes and whys and all(c is not None for c in checks)
+    assert whys <= {cert.WEIGHTS.why[0], cert.INPUTS.why[0], cert.POINT.why[0]}
