@@ -18,6 +18,7 @@ from symcollapse.algebra.expressions import (
     output_symbol,
     product,
     total,
+    vanishes,
     with_identity_activations,
 )
 from symcollapse.derivations.steps import chain, count, layer_index, layers_range, listing
@@ -90,9 +91,9 @@ def _ring(expr: sp.Basic) -> sp.Expr:
 
 def _check_equal(a: sp.MatrixExpr, b: sp.MatrixExpr, what: str) -> None:
     """Raise unless ``a - b`` expands to zero in the free ring (see :func:`_ring`)."""
-    difference = sp.expand(_ring(a) - _ring(b))
-    if difference != 0:
-        raise VerificationError(f"{what} does not hold: difference {difference}")
+    difference = _ring(a) - _ring(b)
+    if not vanishes(difference):
+        raise VerificationError(f"{what} does not hold: difference {sp.expand(difference)}")
 
 
 def _check_distributed(before: sp.MatrixExpr, after: sp.MatrixExpr, what: str) -> None:
@@ -114,7 +115,7 @@ def _check_distributed(before: sp.MatrixExpr, after: sp.MatrixExpr, what: str) -
             raise VerificationError(f"{what} does not hold: {product_} is not {W} times {t}")
     W_, b_, *t_ = (sp.Dummy(commutative=False) for _ in range(len(products) + 2))
     difference = W_ * sp.Add(*t_) + b_ - (sp.Add(*(W_ * t for t in t_)) + b_)
-    if sp.expand(difference) != 0:
+    if not vanishes(difference):
         raise VerificationError(f"{what} does not hold: difference {sp.expand(difference)}")
 
 
