@@ -15,7 +15,7 @@ from symcollapse.algebra.network import Entry
 from symcollapse.algebra.symbols import name_of, role_of
 from symcollapse.doc.prose import Elided, IndexRange, SumOver
 from symcollapse.render.notation import Notation, entry_letter
-from symcollapse.render.printer import PathOrder, is_vector, present_roles
+from symcollapse.render.order import PathOrder, is_vector, present_roles
 
 
 class NetworkStrPrinter(PathOrder, StrPrinter):

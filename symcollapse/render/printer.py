@@ -1,8 +1,7 @@
-"""sympy printers for network symbols: LaTeX ``w^{(k)}_{ij}`` and plain ``w_k_i_j``, in path order.
+"""The LaTeX printer of network symbols: ``w^{(k)}_{ij}`` in the notation's names, in path order.
 
-sympy sorts symbols by name as text (``b_1, b_10, b_2``); here every factor and term is ordered by
-what it stands for (outer layers first, then rows and columns numerically), so ``(W_z)_{11}``
-reads like the product ``W_3 W_2 W_1`` it comes from.
+Term order, signs and the roles a printer names are shared with the plain printer
+(:mod:`symcollapse.render.order`); numbers print as exact decimals where they are ones.
 """
 
 from __future__ import annotations
@@ -13,14 +12,13 @@ from typing import Any
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
-from symcollapse.algebra.paths import PathSum, path_key
 from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.prose import Elided, IndexRange, SumOver
 from symcollapse.render.notation import ENTRIES, Notation, name_latex
+from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 
 #: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
 ENTRY_FORMS = {
@@ -28,14 +26,6 @@ ENTRY_FORMS = {
     "upper": "{letter}^{{{layer}}}_{{{index}}}",
     "flat": "{letter}_{{{layer},{index}}}",
 }
-
-
-def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ...]:
-    """Sort key of one monomial of a sympy sum: :func:`~symcollapse.algebra.paths.path_key`
-    of its entry factors (distinct terms of a sum have distinct factors; only constants need
-    sympy's sort key), so sums read as in ``W_z x + sum_k (W_n ... W_{k+1}) b_k``."""
-    key = path_key(entries[s].sort_key for s in term.free_symbols if s in entries)
-    return (*key, () if key[1] else sp.default_sort_key(term))
 
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
@@ -46,12 +36,6 @@ ELEMENTWISE_LATEX = {
     "sigmoid": r"\operatorname{sigmoid}",
     "maxpool": r"\operatorname{maxpool}",
 }
-
-
-def is_vector(matrix: sp.MatrixSymbol) -> bool:
-    """Vectors (``x``, ``b_k``, ``b_z``) take one index; matrices (upper-case names: ``W_k``, and
-    ``A_j``, ``T_k`` of layered networks) two, even with one column."""
-    return not matrix.name[:1].isupper()
 
 
 #: Between matrix rows holding fractions (seen in a PDF: without it, 1/3 over 5/3 touch).
@@ -80,87 +64,6 @@ def exact_decimal(number: sp.Rational) -> str | None:
 def significant(decimal: str) -> int:
     """Significant digits of a decimal string (``0.0250`` -> 3)."""
     return len(decimal.lstrip("-").replace(".", "").lstrip("0")) or 1
-
-
-def minus_sign(expr: sp.Basic) -> bool:
-    """``expr.could_extract_minus_sign()``, for a product from its leading coefficient alone.
-
-    sympy's test for a ``Mul`` first compares ``self == -self``, which rebuilds and canonicalises
-    the whole nested product (quadratic in the depth of a derivation); that comparison only
-    matters for coefficients such as ``zoo``, which are not negative numbers anyway.
-    """
-    if isinstance(expr, sp.Mul):
-        c = expr.args[0]
-        return bool(c.is_Number and c.is_extended_negative)
-    return bool(expr.could_extract_minus_sign())
-
-
-def _precedence(item: sp.Basic) -> int:
-    """sympy's traditional precedence, with products' signs by :func:`minus_sign`."""
-    if isinstance(item, sp.MatMul):
-        return PRECEDENCE["Add"] if minus_sign(item) else PRECEDENCE["Mul"]
-    return int(precedence_traditional(item))
-
-
-class PathOrder:
-    """Term and factor ordering shared by both printers (mixed into sympy printer classes)."""
-
-    def _print_PathSum(self, expr: PathSum) -> str:
-        return " + ".join(text for _, text in self.terms(expr))
-
-    entries: Mapping[sp.Symbol, Entry]
-    mul_separator: str
-
-    def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
-        if isinstance(expr, sp.MatrixExpr):
-            return list(expr.args)  # built unevaluated, in the order the derivation wants
-        if not any(s in self.entries for s in expr.free_symbols):
-            return list(super()._as_ordered_terms(expr, order))  # type: ignore[misc]  # k - 1
-        cache: dict[sp.Expr, list[sp.Expr]] = self.__dict__.setdefault("_term_orders", {})
-        if expr not in cache:  # a long sum is ordered once, however often it is printed
-            cache[expr] = sorted(sp.Add.make_args(expr), key=lambda t: term_key(t, self.entries))
-        return cache[expr]
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        coeff, factors = expr.as_coeff_mul()
-        if not all(f in self.entries for f in factors):
-            return str(super()._print_Mul(expr))  # type: ignore[misc]
-        ordered = sorted(factors, key=lambda s: self.entries[s].sort_key)
-        body = self.mul_separator.join(self._print(f) for f in ordered)  # type: ignore[attr-defined]
-        if coeff == 1:
-            return body
-        if coeff == -1:
-            return "-" + body
-        return f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
-
-    def ordered_terms(self, expr: sp.Expr | PathSum) -> list[Any]:
-        """The terms of a sum in print order."""
-        if isinstance(expr, PathSum):
-            return list(expr.products)
-        return self._as_ordered_terms(expr)
-
-    def terms(self, expr: sp.Expr | PathSum) -> list[tuple[str, str]]:
-        """Each term of a sum as ``(sign, text)`` in print order; ``sign`` is ``"+"`` or ``"-"``."""
-        if isinstance(expr, PathSum):  # already in path order, every coefficient 1
-            names: dict[sp.Symbol, str] = self.__dict__.setdefault("_path_names", {})
-            for symbol in {s for product in expr.products for s in product}.difference(names):
-                names[symbol] = self._print(symbol)  # type: ignore[attr-defined]
-            join, name = self.mul_separator.join, names.__getitem__
-            return [("+", join(map(name, product))) for product in expr.products]
-        out = []
-        for term in self._as_ordered_terms(expr):
-            negative = minus_sign(term)
-            out.append(("-" if negative else "+", self._print(-term if negative else term)))  # type: ignore[attr-defined]
-        return out
-
-
-#: Roles every dense document has; a printer made without the document's roles assumes these.
-DENSE_ROLES = frozenset({"x", "W", "b", "W_z", "b_z", "f", "sigma"})
-
-
-def present_roles(entries: Mapping[sp.Symbol, Entry], roles: Iterable[str] | None) -> set[str]:
-    """The roles a printer must name: the document's, and every entry kind it prints."""
-    return set(DENSE_ROLES if roles is None else roles) | {e.kind for e in entries.values()}
 
 
 class NetworkLatexPrinter(PathOrder, LatexPrinter):
@@ -201,13 +104,13 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         """sympy's rule, with :func:`_precedence` (no nested sign canonicalisation)."""
         if is_neg and strict:
             return str(self._add_parens(self._print(item)))
-        if _precedence(item) < level or (not strict and _precedence(item) <= level):
+        if precedence(item) < level or (not strict and precedence(item) <= level):
             return str(self._add_parens(self._print(item)))
         return str(self._print(item))
 
     def _print_MatMul(self, expr: sp.MatMul) -> str:
         """sympy's ``_print_MatMul`` with the sign read from the leading coefficient."""
-        level = _precedence(expr)
+        level = precedence(expr)
 
         def factor(x: sp.Basic) -> str:
             if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul):
