@@ -17,8 +17,8 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import total
 from symcollapse.algebra.network import Entry, Kind
 from symcollapse.errors import VerificationError
+from symcollapse.spec.activations import ActivationFunction
 from symcollapse.spec.layers import (
-    ActivationFunction,
     AvgPool,
     BatchNorm,
     Conv1D,

@@ -10,8 +10,9 @@ from symcollapse.algebra.stages import AffineStage, Elementwise, NonlinearStage,
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
 from symcollapse.render.printer import NetworkLatexPrinter
+from symcollapse.spec.activations import activation, custom_activation
 from symcollapse.spec.grammar import parse_layers
-from symcollapse.spec.layers import Dense, LayerSpec, MaxPool, activation, custom_activation
+from symcollapse.spec.layers import Dense, LayerSpec, MaxPool
 
 
 @pytest.mark.parametrize(
