@@ -19,8 +19,9 @@ from typing import Literal
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.algebra.layer_stages import build_stages
 from symcollapse.algebra.network import Entry
-from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
+from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, merge
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.spec.cost import check_limit

@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.affine import collapse_chain, forward
+from symcollapse.algebra.affine import collapse_chain, forward, forward_maps
 
 P = 101
 
@@ -67,3 +67,17 @@ def test_reduction_modulo_p_is_applied_at_every_step(chain) -> None:
     assert (forward(xi, Wi, bi, lambda a: a % P) % P).tolist() == expected
     W_z, b_z = collapse_chain(Wi, bi, lambda a: a % P)
     assert ((W_z @ xi + b_z) % P).tolist() == expected
+
+
+def test_forward_maps_applies_each_map_in_order_and_reduces_after_each() -> None:
+    seen: list[int] = []
+
+    def reduce(value: int) -> int:
+        seen.append(value)
+        return value % P
+
+    maps = [lambda h: 3 * h + 1, lambda h: max(h, 0) * 100, lambda h: h - 7]
+    assert forward_maps(2, maps) == (3 * 2 + 1) * 100 - 7
+    assert forward_maps(2, maps, reduce) == (700 % P - 7) % P
+    assert seen == [7, 700, 700 % P - 7]
+    assert forward_maps(sp.Matrix([5]), []) == sp.Matrix([5])
