@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from symcollapse.derivations.proof import Proof, prove
     from symcollapse.derivations.regression import derive_regression
     from symcollapse.doc.model import Derivation, Section, Step
+    from symcollapse.spec.activations import activation, custom_activation
     from symcollapse.spec.grammar import parse_layers
     from symcollapse.spec.layers import (
         AvgPool,
@@ -52,8 +53,6 @@ if TYPE_CHECKING:
         LayerSpec,
         MaxPool,
         Residual,
-        activation,
-        custom_activation,
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
 
@@ -92,8 +91,8 @@ _LAZY = {
     "LayerSpec": "symcollapse.spec.layers",
     "MaxPool": "symcollapse.spec.layers",
     "Residual": "symcollapse.spec.layers",
-    "activation": "symcollapse.spec.layers",
-    "custom_activation": "symcollapse.spec.layers",
+    "activation": "symcollapse.spec.activations",
+    "custom_activation": "symcollapse.spec.activations",
     "parse_layers": "symcollapse.spec.grammar",
     "derive_function": "symcollapse.derivations.function",
 }

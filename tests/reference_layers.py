@@ -36,6 +36,17 @@ def random_input(width: int, seed: int) -> list[Fraction]:
     return [Fraction(rng.randint(-30, 30), rng.randint(1, 7)) for _ in range(width)]
 
 
+def negative_slopes(spec_text: str) -> list[Fraction]:
+    """Slope for a negative pre-activation, per non-linear layer, read from the text itself."""
+    slopes = []
+    for part in spec_text.split(">"):
+        if "leaky_relu(" in part:
+            slopes.append(Fraction(part.split("(")[1].rstrip(") ")))
+        elif "relu" in part:
+            slopes.append(Fraction(0))
+    return slopes
+
+
 def _activation(name: str, alpha: Fraction | None, z: Fraction) -> Fraction:
     if name == "identity":
         return z

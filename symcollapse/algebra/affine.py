@@ -3,7 +3,9 @@
 A matrix is anything with ``@`` and ``+``: sympy matrices of symbols or rationals, numpy arrays
 of floats, Python integers or Fractions, the binary rationals of :mod:`symcollapse.algebra.fold`.
 ``reduce`` is applied to every intermediate result (``expand`` each entry, reduce modulo ``p``,
-...). Callers: :mod:`~symcollapse.algebra.network`, :mod:`~symcollapse.algebra.collapsing`,
+...). The pass itself is :func:`passes`, through any sequence of maps: :func:`forward` and
+:func:`activations` run it through affine layers, ``Stages.forward`` of a layered network through
+affine maps, activations and pooling. Callers: :mod:`~symcollapse.algebra.network`, :mod:`~symcollapse.algebra.collapsing`,
 :mod:`~symcollapse.algebra.numbers`, :mod:`~symcollapse.algebra.regression`,
 :mod:`~symcollapse.algebra.fold` (from the output side when that is cheaper),
 :mod:`~symcollapse.algebra.descent` and :mod:`~symcollapse.algebra.gradients` (the hidden
@@ -17,8 +19,8 @@ Kept apart on purpose, because they exist to check these functions or compute so
 - the modular route (:mod:`symcollapse.verification.random`, exact BLAS arithmetic) and the
   emitted path sums evaluated at its point (:mod:`symcollapse.verification.emitted`);
 - onnxruntime and torch (:mod:`symcollapse.verification.runtime`), which check the fold;
-- the passes through non-linear stages (``Stages.forward`` against
-  ``LayeredCollapse.merged_forward``; the masks and pre-activations of
+- ``LayeredCollapse.merged_forward``, the pass through the merged stages that checks
+  ``Stages.forward``; the masks and pre-activations of
   :mod:`symcollapse.derivations.piecewise`, whose ``W_z(D)``, ``b_z(D)`` chain puts a mask
   between the maps and checks a term limit after every product);
 - the backward pass of :mod:`~symcollapse.algebra.descent` (a vector times Jacobians, not a
@@ -31,7 +33,8 @@ Kept apart on purpose, because they exist to check these functions or compute so
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 M = TypeVar("M")
@@ -46,10 +49,8 @@ def activations(
 ) -> list[M]:
     """``[h_0, h_1, ..., h_n]`` with ``h_0 = x`` and ``h_k = W_k h_{k-1} + b_k``: every layer's
     output, for callers that need the hidden vectors (backpropagation) and not only ``f(x)``."""
-    hs = [x]
-    for W, b in zip(weights, biases, strict=True):
-        hs.append(reduce(W @ hs[-1] + b))
-    return hs
+    layers = (partial(_affine, W, b) for W, b in zip(weights, biases, strict=True))
+    return passes(x, layers, reduce)
 
 
 def forward(
@@ -57,6 +58,24 @@ def forward(
 ) -> M:
     """``W_n(...(W_1 x + b_1)...) + b_n``, layer by layer: the last of :func:`activations`."""
     return activations(x, weights, biases, reduce)[-1]
+
+
+def _affine(W: Any, b: Any, h: M) -> M:
+    return W @ h + b
+
+
+def passes(x: M, maps: Iterable[Callable[[M], M]], reduce: Callable[[M], M] = _same) -> list[M]:
+    """``[h_0, h_1, ..., h_n]`` with ``h_0 = x`` and ``h_k = f_k(h_{k-1})``: the forward pass
+    through ``maps`` in order, ``reduce`` after each."""
+    hs = [x]
+    for f in maps:
+        hs.append(reduce(f(hs[-1])))
+    return hs
+
+
+def forward_maps(x: M, maps: Iterable[Callable[[M], M]], reduce: Callable[[M], M] = _same) -> M:
+    """``f_n(...f_1(x)...)``: the last of :func:`passes`."""
+    return passes(x, maps, reduce)[-1]
 
 
 def collapse_chain(

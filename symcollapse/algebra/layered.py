@@ -3,7 +3,7 @@
 A network with ``m`` non-linear stages is written as ``m + 1`` affine maps ``A_j h + a_j``
 alternating with the non-linear ones (``A_j = I`` where two non-linear stages meet). With
 ``m = 0`` this *is* the collapse ``f(x) = W_z x + b_z``; with ReLU or leaky ReLU it is the
-starting point of the piecewise collapse (:mod:`symcollapse.derivations.piecewise`);
+starting point of the piecewise collapse (:mod:`symcollapse.algebra.piecewise`);
 otherwise a certificate says why no affine map can equal ``f``
 (:mod:`symcollapse.derivations.certificates`). The derivation is assembled in
 :mod:`symcollapse.derivations.layers`.
@@ -21,8 +21,9 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.affine import forward
 from symcollapse.algebra.expressions import vanishes
+from symcollapse.algebra.layer_stages import build_stages
 from symcollapse.algebra.network import Entry
-from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, build_stages, merge
+from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, merge
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.spec.cost import check_limit

@@ -20,14 +20,16 @@ import sympy as sp
 
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import vanishes
+from symcollapse.algebra.layer_stages import build_stages
 from symcollapse.algebra.layered import random_parameters, random_point
 from symcollapse.algebra.network import Entry
-from symcollapse.algebra.stages import Elementwise, build_stages
+from symcollapse.algebra.stages import Elementwise
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.doc.model import Derivation, Section, Step
 from symcollapse.doc.prose import Code
 from symcollapse.errors import SpecError, VerificationError
-from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual, activation
+from symcollapse.spec.activations import activation
+from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 from symcollapse.spec.usercode import raised
 from symcollapse.spec.widths import parse_widths

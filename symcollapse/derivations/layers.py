@@ -22,13 +22,11 @@ from symcollapse.algebra.layered import (
     concrete_values,
     random_parameters,
 )
+from symcollapse.algebra.piecewise import mask_symbols
 from symcollapse.algebra.stages import AffineStage, Definition, merge
 from symcollapse.derivations.certificates import certificate_sections
 from symcollapse.derivations.dense import EXPANDED
-from symcollapse.derivations.piecewise import (
-    mask_symbols,
-    piecewise_sections,
-)
+from symcollapse.derivations.piecewise import piecewise_sections
 from symcollapse.derivations.steps import count, explicit_steps, listing
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import Code, relation

@@ -12,7 +12,7 @@ import unicodedata
 from html import escape
 
 from symcollapse.render.diagram import HIGHLIGHT_RGB, RADIUS, Diagram, caption, paths_phrase
-from symcollapse.render.notation import GREEK
+from symcollapse.render.names import GREEK
 
 #: Pixels per centimetre of the layout, and font sizes (px) of unit and edge labels.
 SCALE = 40

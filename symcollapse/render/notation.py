@@ -1,19 +1,20 @@
 """How entries and matrices are written: the one place where notation is decided.
 
-Every role of :data:`symcollapse.algebra.symbols.ROLES` can be renamed. A name is refused only
-when it collides with a symbol of the document being produced (:meth:`Notation.resolve`), and
-then the document's built-in letter moves aside when it can: ``W=Theta`` renames the
-regression's ``Theta`` instead of refusing.
+Every role of :data:`symcollapse.spec.roles.ROLES` can be renamed; which names a reader may
+choose is :mod:`symcollapse.render.names`. For a document, :meth:`Notation.resolve` gives each
+role present its name and the entries of ``W`` their letter (:func:`entry_letter`): the
+reader's names win, and a built-in letter they take moves aside when it can (``W=Theta``
+renames the regression's ``Theta`` instead of refusing).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from symcollapse.errors import OptionError
+from symcollapse.render.names import GREEK, check_names, spelled
 from symcollapse.spec.roles import ROLES
 
 DELIMITERS = ("bmatrix", "pmatrix")
@@ -21,74 +22,13 @@ DELIMITERS = ("bmatrix", "pmatrix")
 #: ``entry_style`` name -> how entry (i, j) of the weight matrix of layer k is written.
 ENTRY_STYLES = {"paren": "w^{(k)}_{ij}", "upper": "W^{k}_{ij}", "flat": "W_{k,ij}"}
 
-#: Greek letters LaTeX has commands for; a name spelled like one is written ``\\theta``.
-GREEK = frozenset(
-    {
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "zeta",
-        "eta",
-        "theta",
-        "iota",
-        "kappa",
-        "lambda",
-        "mu",
-        "nu",
-        "xi",
-        "pi",
-        "rho",
-        "sigma",
-        "tau",
-        "upsilon",
-        "phi",
-        "chi",
-        "psi",
-        "omega",
-        "Gamma",
-        "Delta",
-        "Theta",
-        "Lambda",
-        "Xi",
-        "Pi",
-        "Sigma",
-        "Upsilon",
-        "Phi",
-        "Psi",
-        "Omega",
-    }
-)
-
 #: Roles with a field of their own (the public API since 0.1); other roles go in ``symbol_names``.
 NAME_FIELDS = {"x": "x_name", "W": "W_name", "b": "b_name", "W_z": "W_z_name", "b_z": "b_z_name"}
 
 #: Key of :meth:`Notation.resolve`'s answer for the letter of the entries of ``W``.
 ENTRIES = "entries of W"
 
-#: Roles written without an index of their own, so their names may carry a subscript.
-UNINDEXED_ROLES = frozenset(
-    {"W_z", "b_z", "X", "Y", "Theta", "L", "R", "u", "v", "h", "g", "epsilon", "i", "j", "k", "n"}
-)
-
-#: Unicode Greek letters -> the names LaTeX spells them with (``Θ`` -> ``Theta``).
-UNICODE_GREEK = {
-    unicodedata.lookup(
-        f"GREEK {'CAPITAL' if name[0].isupper() else 'SMALL'} LETTER "
-        + name.upper().replace("LAMBDA", "LAMDA")  # Unicode's spelling
-    ): name
-    for name in GREEK
-}
-
 _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,39}")
-_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
-
-#: Subscripts that make a name read as one layer's matrix or one entry: digits or an index letter.
-_LAYER_SUBSCRIPT = re.compile(r"[0-9]+|[ijkmn]")
-
-#: What ``<name of role>_<subscript>`` reads as, for the roles followed by a layer index.
-_INDEXED_MEANING = {"x": "the input entry", "W": "the weight matrix", "b": "the bias"}
 
 #: Letters a built-in role moves to when the reader's names take its own, by kind of letter.
 _SPARE = {
@@ -116,23 +56,6 @@ def name_latex(name: str) -> str:
 
 def _base(name: str) -> str:
     return name.partition("_")[0]
-
-
-def _spelled(name: object) -> object:
-    """Unicode Greek letters spelled out (``Θ_eff`` -> ``Theta_eff``); anything else as given."""
-    if not isinstance(name, str):
-        return name
-    return "".join(UNICODE_GREEK.get(c, c) for c in name)
-
-
-def _check_name(role: str, name: object) -> None:
-    indexed = role not in UNINDEXED_ROLES
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or (indexed and "_" in name):
-        shape = "letters" if indexed else "letters, optionally _ and a subscript of letters/digits"
-        raise OptionError(
-            f"name for {role} must be {shape} (Greek names such as theta or Θ allowed), got "
-            f"{name!r}; LaTeX commands and special characters are refused, not passed through"
-        )
 
 
 def entry_letter(name: str, style: str) -> str:
@@ -196,23 +119,17 @@ class Notation:
         if not isinstance(self.numbered, bool):
             raise OptionError(f"numbered must be True or False, got {self.numbered!r}")
         for field_name in NAME_FIELDS.values():
-            object.__setattr__(self, field_name, _spelled(getattr(self, field_name)))
+            object.__setattr__(self, field_name, spelled(getattr(self, field_name)))
         pairs = self.symbol_names
         if not isinstance(pairs, tuple) or not all(
             isinstance(p, tuple) and len(p) == 2 for p in pairs
         ):
             raise OptionError(f"symbol_names must be (role, name) pairs, got {pairs!r}")
-        object.__setattr__(self, "symbol_names", tuple((r, _spelled(n)) for r, n in pairs))
+        object.__setattr__(self, "symbol_names", tuple((r, spelled(n)) for r, n in pairs))
         for role, _ in self.symbol_names:
             if role not in ROLES or role in NAME_FIELDS:
                 raise OptionError(_unknown_role(role))
-        names = self.names
-        for role, name in names.items():
-            _check_name(role, name)
-        if len(set(names.values())) < len(names):
-            shown = ", ".join(f"{role}={name}" for role, name in names.items())
-            raise OptionError(f"the names must all differ, got {shown}")
-        self._check_layer_subscripts()
+        check_names(self.names)
 
     def _check_layout(self) -> None:
         """``label_prefix``: letters, digits and ``-``, so ``\\label{prefix:...}`` is safe;
@@ -224,21 +141,6 @@ class Notation:
             )
         if self.digits is not None and (type(self.digits) is not int or not 1 <= self.digits <= 50):
             raise OptionError(f"digits must be an integer from 1 to 50, got {self.digits!r}")
-
-    def _check_layer_subscripts(self) -> None:
-        """``W_z`` named ``W_1`` (or ``M_k`` when ``W`` is ``M``) would read as a layer's matrix."""
-        names = self.names
-        for role in ("W_z", "b_z"):
-            if role not in names:
-                continue
-            base, _, sub = names[role].partition("_")
-            for indexed in ("x", "W", "b"):
-                if base == names[indexed] and _LAYER_SUBSCRIPT.fullmatch(sub):
-                    raise OptionError(
-                        f"name {names[role]!r} for {role} would read as "
-                        f"{_INDEXED_MEANING[indexed]} {names[role]}; choose another subscript "
-                        "than digits or i, j, k, m, n"
-                    )
 
     @property
     def names(self) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 
-from symcollapse.render.notation import GREEK
+from symcollapse.render.names import GREEK
 
 #: Widths of math italic (``$a$``) and upright (``\\mathrm{a}``) letters a-z, A-Z, in em.
 _ITALIC = (

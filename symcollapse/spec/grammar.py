@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from symcollapse.errors import SpecError
+from symcollapse.spec.activations import activation
 from symcollapse.spec.files import read_text
 from symcollapse.spec.layers import (
     AvgPool,
@@ -33,7 +34,6 @@ from symcollapse.spec.layers import (
     LayerSpec,
     MaxPool,
     Residual,
-    activation,
 )
 from symcollapse.spec.numbers import parse_integer
 

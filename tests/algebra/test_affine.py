@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.affine import activations, collapse_chain, forward
+from symcollapse.algebra.affine import activations, collapse_chain, forward, forward_maps, passes
 
 P = 101
 
@@ -143,3 +143,24 @@ def test_from_the_output_side_every_product_has_d_n_rows(widths) -> None:
     assert {rows for rows, _ in log} <= {widths[-1]}
     for a, b in zip(outward, inward, strict=True):
         np.testing.assert_allclose(a.array, b.array)
+
+
+def test_forward_maps_applies_each_map_in_order_and_reduces_after_each() -> None:
+    seen: list[int] = []
+
+    def reduce(value: int) -> int:
+        seen.append(value)
+        return value % P
+
+    maps = [lambda h: 3 * h + 1, lambda h: max(h, 0) * 100, lambda h: h - 7]
+    assert forward_maps(2, maps) == (3 * 2 + 1) * 100 - 7
+    assert forward_maps(2, maps, reduce) == (700 % P - 7) % P
+    assert seen == [7, 700, 700 % P - 7]
+    assert forward_maps(sp.Matrix([5]), []) == sp.Matrix([5])
+
+
+def test_passes_keep_every_intermediate_value_and_end_with_forward_maps() -> None:
+    maps = [lambda h: 3 * h + 1, lambda h: h * h, lambda h: h - 7]
+    assert passes(2, maps) == [2, 7, 49, 42]
+    assert passes(2, maps)[-1] == forward_maps(2, maps)
+    assert passes(5, []) == [5]

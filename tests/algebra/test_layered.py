@@ -141,7 +141,8 @@ def test_derivation_title_carries_the_verdict(text: str) -> None:
 
 
 def test_affine_user_activation_collapses() -> None:
-    from symcollapse.spec.layers import Dense, LayerSpec, custom_activation
+    from symcollapse.spec.activations import custom_activation
+    from symcollapse.spec.layers import Dense, LayerSpec
 
     phi = custom_activation(lambda z: 2 * z + 1, "phi")
     spec = LayerSpec(2, (Dense(3, phi), Dense(1)))

@@ -13,8 +13,9 @@ from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.render.json import document_data
 from symcollapse.render.plain import NetworkStrPrinter
+from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
-from symcollapse.spec.layers import Dense, LayerSpec, custom_activation
+from symcollapse.spec.layers import Dense, LayerSpec
 
 
 def _steps(text: str, title: str) -> dict[str, sp.Basic]:

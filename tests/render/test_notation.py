@@ -102,53 +102,17 @@ def test_default_notation_prints_what_the_core_printed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("role", "name"),
+    ("names", "message"),
     [
-        ("W", r"\alpha"),
-        ("W", "W}"),
-        ("x", "$x$"),
-        ("b", "a b"),
-        ("W", "W_1"),
-        ("x", ""),
-        ("W_z", "W_{z}"),
-        ("b_z", "b_z%"),
-        ("W_z", "W_&"),
+        ({"W": "A", "b": "A"}, r"^the names must all differ, got x=x, W=A, b=A$"),
+        ({"W_z": "W_{z}"}, r"^name for W_z must be letters, optionally _ and a subscript .*$"),
+        ({"b_z": "b_2"}, r"^name 'b_2' for b_z would read as the bias b_2; .*$"),
     ],
 )
-def test_latex_special_names_are_refused(role: str, name: str) -> None:
-    shape = (
-        "letters"
-        if role in ("x", "W", "b")
-        else "letters, optionally _ and a subscript of letters/digits"
-    )
-    message = (
-        f"name for {role} must be {shape} (Greek names such as theta or Θ allowed), got "
-        f"{name!r}; LaTeX commands and special characters are refused, not passed through"
-    )
-    with pytest.raises(OptionError, match="^" + re.escape(message) + "$"):
-        Notation().renamed({role: name})
-
-
-def test_names_must_differ() -> None:
-    with pytest.raises(OptionError, match=r"^the names must all differ, got x=x, W=A, b=A$"):
-        Notation().renamed({"W": "A", "b": "A"})
-
-
-SUBSCRIPT = "choose another subscript than digits or i, j, k, m, n"
-
-LAYER_SUBSCRIPTS = [
-    ({"W_z": "W_1", "b_z": "b_2"}, "'W_1' for W_z would read as the weight matrix W_1;"),
-    ({"b_z": "b_2"}, "'b_2' for b_z would read as the bias b_2;"),
-    ({"W_z": "x_1"}, "'x_1' for W_z would read as the input entry x_1;"),
-    ({"W": "M", "W_z": "M_k"}, "'M_k' for W_z would read as the weight matrix M_k;"),
-    ({"W_z": "W_n"}, "'W_n' for W_z would read as the weight matrix W_n;"),
-]
-
-
-@pytest.mark.parametrize(("names", "clash"), LAYER_SUBSCRIPTS)
-def test_names_that_read_as_a_layer_are_refused(names: dict[str, str], clash: str) -> None:
-    message = f"name {clash} {SUBSCRIPT}"
-    with pytest.raises(OptionError, match="^" + re.escape(message) + "$"):
+def test_a_notation_refuses_the_names_a_reader_may_not_give(
+    names: dict[str, str], message: str
+) -> None:
+    with pytest.raises(OptionError, match=message):
         Notation().renamed(names)
 
 

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symcollapse.errors import OptionError, SpecError
+from symcollapse.spec.activations import activation
 from symcollapse.spec.grammar import parse_layers, read_spec_file
-from symcollapse.spec.layers import Conv1D, Dense, Dropout, MaxPool, Residual, activation
+from symcollapse.spec.layers import Conv1D, Dense, Dropout, MaxPool, Residual
 
 ROUND_TRIP = [
     "2 > dense 3 relu > residual(dense 3) > dense 1",
