@@ -5,7 +5,8 @@ of floats, Python integers or Fractions, the binary rationals of :mod:`symcollap
 ``reduce`` is applied to every intermediate result (``expand`` each entry, reduce modulo ``p``,
 ...). The pass itself is :func:`passes`, through any sequence of maps: :func:`forward` and
 :func:`activations` run it through affine layers, ``Stages.forward`` of a layered network through
-affine maps, activations and pooling. Callers: :mod:`~symcollapse.algebra.network`, :mod:`~symcollapse.algebra.collapsing`,
+affine maps, activations and pooling. Callers: :mod:`~symcollapse.algebra.network`,
+:mod:`~symcollapse.algebra.collapsing`,
 :mod:`~symcollapse.algebra.numbers`, :mod:`~symcollapse.algebra.regression`,
 :mod:`~symcollapse.algebra.fold` (from the output side when that is cheaper),
 :mod:`~symcollapse.algebra.descent` and :mod:`~symcollapse.algebra.gradients` (the hidden
