@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from symcollapse.algebra.expressions import vanishes
 from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.network import Entry
 from symcollapse.errors import SizeLimitError, VerificationError
@@ -134,8 +135,7 @@ def check_symbolic(result: LayeredCollapse, piecewise: PiecewiseCollapse) -> Non
         h = stage.apply(h)
         if j < len(piecewise.masks):
             h = piecewise.masks[j] * h
-    difference = (h - piecewise.W_z * x - piecewise.b_z).applyfunc(sp.expand)
-    if difference != sp.zeros(*difference.shape):
+    if not vanishes(h - piecewise.W_z * x - piecewise.b_z):
         raise VerificationError("the masked composition is not W_z(D) x + b_z(D)")
 
 
@@ -158,7 +158,7 @@ def check_masks_at_random_points(
         values |= params
         f = result.stages.forward(x, params)
         collapsed = (piecewise.W_z * x + piecewise.b_z).xreplace(values)
-        if (f - collapsed).applyfunc(sp.expand) != sp.zeros(*f.shape):
+        if not vanishes(f - collapsed):
             raise VerificationError(f"W_z(D) x + b_z(D) differs from f at x = {list(x)}")
     return points
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.affine import forward_maps
-from symcollapse.algebra.expressions import total
+from symcollapse.algebra.affine import collapse_chain, forward_maps
+from symcollapse.algebra.expressions import expand_entries, total
 from symcollapse.algebra.network import Entry
 from symcollapse.spec.activations import ActivationFunction
 from symcollapse.spec.layers import LayerSpec
@@ -135,12 +135,11 @@ def merge(stages: list[AffineStage], width: int) -> AffineStage:
         return AffineStage(0, sp.Identity(width), None, sp.ImmutableMatrix(sp.eye(width)), zero)
     if len(stages) == 1:
         return stages[0]
-    matrix, bias = stages[0].matrix, stages[0].bias
+    matrices, biases = [s.matrix for s in stages], [s.bias for s in stages]
+    matrix, bias = collapse_chain(matrices, biases, expand_entries)
     terms: list[sp.MatrixExpr] = [] if stages[0].bias_name is None else [stages[0].bias_name]
     names: list[sp.MatrixExpr] = [stages[0].name]
-    for stage in stages[1:]:
-        matrix = (stage.matrix * matrix).applyfunc(sp.expand)
-        bias = (stage.matrix * bias + stage.bias).applyfunc(sp.expand)
+    for stage in stages[1:]:  # the same composition, by name
         terms = [_times(stage.name, t) for t in terms]
         if stage.bias_name is not None:
             terms.append(stage.bias_name)
