@@ -9,7 +9,15 @@ from __future__ import annotations
 
 
 class SymcollapseError(Exception):
-    """Base class: every error symcollapse raises on bad input."""
+    """Base class: every error symcollapse raises on bad input.
+
+    ``parameter`` names the API keyword the error is about (``max_terms``, ``learning_rate``),
+    so the CLI can name its own flag for it (``--max-terms``) without the algebra knowing flags.
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class SpecError(SymcollapseError, ValueError):
@@ -21,15 +29,7 @@ class OptionError(SymcollapseError, ValueError):
 
 
 class SizeLimitError(SymcollapseError):
-    """The requested work would exceed a size limit, estimated before any of it is done.
-
-    ``parameter`` names the API keyword whose limit was hit (``max_terms``), so the CLI can
-    name its own flag for it (``--max-terms``) without the algebra knowing about flags.
-    """
-
-    def __init__(self, message: str, parameter: str | None = None) -> None:
-        super().__init__(message)
-        self.parameter = parameter
+    """The requested work would exceed a size limit, estimated before any of it is done."""
 
 
 class InternalError(Exception):

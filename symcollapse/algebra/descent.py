@@ -86,7 +86,8 @@ def descend(
             if not np.isfinite(distance):
                 raise OptionError(
                     f"gradient descent diverged at epoch {epoch} with learning rate "
-                    f"{learning_rate:g}; use a smaller --learning-rate"
+                    f"{learning_rate:g}; use a smaller learning_rate",
+                    parameter="learning_rate",
                 )
             distances.append(distance)
     return Descent(learning_rate=learning_rate, distances=tuple(distances))

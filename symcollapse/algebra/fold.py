@@ -179,8 +179,8 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     if estimate > max_bytes:
         raise SizeLimitError(
             f"folding {model.source} exactly needs about {estimate / 2**20:,.0f} MB, above the "
-            f"limit of {max_bytes / 2**20:,.0f} MB; raise it with --max-megabytes (CLI) or "
-            "max_bytes= (API)"
+            f"limit of {max_bytes / 2**20:,.0f} MB; raise max_bytes",
+            parameter="max_bytes",
         )
     width = model.input_width
     if not model.layers:

@@ -191,8 +191,8 @@ def gradients(
     if terms > max_terms:
         raise SizeLimitError(
             f"the squared losses of widths {' '.join(map(str, shape))} expand to up to {terms:,} "
-            f"terms, above the limit of {max_terms:,}; raise it with --max-terms (CLI) or "
-            "max_terms= (API)"
+            f"terms, above the limit of {max_terms:,}; raise max_terms",
+            parameter="max_terms",
         )
     check_size(shape, max_terms)
     result = collapse(shape, max_terms=max_terms)

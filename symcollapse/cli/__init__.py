@@ -18,7 +18,7 @@ from types import FrameType
 
 from symcollapse.cli.parser import build_parser
 from symcollapse.cli.types import one_line
-from symcollapse.errors import SizeLimitError, SymcollapseError
+from symcollapse.errors import SymcollapseError
 
 #: Command name -> module holding its ``run``.
 COMMANDS = {
@@ -34,7 +34,7 @@ COMMANDS = {
     "dynamics": "symcollapse.cli.dynamics",
 }
 
-#: API keyword of a limit (``SizeLimitError.parameter``) -> the flag that raises it here.
+#: API keyword an error names (``SymcollapseError.parameter``) -> the flag that sets it here.
 FLAGS = {
     "max_terms": "--max-terms",
     "max_depth": "--max-depth",
@@ -42,6 +42,11 @@ FLAGS = {
     "samples": "--samples",
     "trials": "--trials",
     "timeout": "--timeout",
+    "learning_rate": "--learning-rate",
+    "max_bytes": "--max-megabytes",
+    "method": "--method",
+    "export": "--export",
+    "plot": "--plot",
 }
 
 
@@ -54,10 +59,10 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def _message(error: SymcollapseError) -> str:
-    """The error's one line, with the CLI flag for the limit it names, if any."""
+    """The error's one line, with the CLI flag for the parameter it names, if any."""
     text = one_line(str(error))
     parameter = getattr(error, "parameter", None)
-    if isinstance(error, SizeLimitError) and parameter in FLAGS:
+    if parameter in FLAGS:
         text += f" (command line: {FLAGS[parameter]})"
     return text
 

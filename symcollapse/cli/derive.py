@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from symcollapse.algebra.numbers import collapse_values
@@ -15,7 +16,7 @@ from symcollapse.derivations.numbers import derive_values
 from symcollapse.errors import OptionError
 from symcollapse.io.pdf import compile_pdf, preview_png
 from symcollapse.io.progress import Progress
-from symcollapse.render.diagram import diagram, parse_entry, render_tikz, tikz_document
+from symcollapse.render.diagram import diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.notation import Notation
 from symcollapse.spec.models import SUFFIXES, read_model
@@ -25,6 +26,22 @@ from symcollapse.spec.widths import parse_widths
 #: What a document says about numbers read from a file, unless ``--values-label`` says more:
 #: a local file name does not belong in an answer pasted from it.
 FILE_VALUES_LABEL = "given values"
+
+
+def parse_entry(text: str, widths: Sequence[int]) -> tuple[int, int]:
+    """``"I,J"`` (1-based) -> a 0-based entry of ``W_z`` (``d_n`` rows, ``d_0`` columns)."""
+    parts = text.split(",")
+    if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
+        raise OptionError(f"--diagram-entry takes I,J such as 1,2, got {text!r}")
+    i, j = (int(p) for p in parts)
+    rows, cols = widths[-1], widths[0]
+    if not (1 <= i <= rows and 1 <= j <= cols):
+        raise OptionError(
+            f"--diagram-entry {text} is not an entry of W_z, which has {rows} row(s) and "
+            f"{cols} column(s)"
+        )
+    return i - 1, j - 1
+
 
 #: Resolution of ``--diagram-png``: its edge labels are small type, so twice the page preview's.
 DIAGRAM_DPI = 220

@@ -19,7 +19,7 @@ def plot_format(name: str) -> str:
     """The matplotlib format for a file name, or :class:`OptionError` for another suffix."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in PLOT_FORMATS:
-        raise OptionError(f"--plot must name a .png or .pdf file, got {name!r}")
+        raise OptionError(f"a plot is a .png or .pdf file, got {name!r}", parameter="plot")
     return PLOT_FORMATS[suffix]
 
 

@@ -90,21 +90,6 @@ def _too_tall(widths: tuple[int, ...], height: float) -> str:
     )
 
 
-def parse_entry(text: str, widths: Sequence[int]) -> tuple[int, int]:
-    """``"I,J"`` (1-based) -> a 0-based entry of ``W_z`` (``d_n`` rows, ``d_0`` columns)."""
-    parts = text.split(",")
-    if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
-        raise OptionError(f"--diagram-entry takes I,J such as 1,2, got {text!r}")
-    i, j = (int(p) for p in parts)
-    rows, cols = widths[-1], widths[0]
-    if not (1 <= i <= rows and 1 <= j <= cols):
-        raise OptionError(
-            f"--diagram-entry {text} is not an entry of W_z, which has {rows} row(s) and "
-            f"{cols} column(s)"
-        )
-    return i - 1, j - 1
-
-
 def diagram(
     widths: Sequence[object], entry: tuple[int, int] = (0, 0), notation: Notation | None = None
 ) -> Diagram:

@@ -71,14 +71,16 @@ def check_exact_memory(widths: tuple[int, ...]) -> None:
         raise SizeLimitError(
             f"exact verification would take about {work / 5e7:,.0f} s ({work:.1e} word "
             "operations: terms x depth x symbols / 64), above the limit of "
-            f"{MAX_EXACT_WORK:.0e}; use method='random' (--method random)"
+            f"{MAX_EXACT_WORK:.0e}; use method='random'",
+            parameter="method",
         )
     needed = exact_bytes(widths)
     if needed > MAX_EXACT_BYTES:
         raise SizeLimitError(
             f"exact verification would need about {gigabytes(needed)} (terms x symbols / 8 "
             f"bytes), above the limit of {MAX_EXACT_BYTES / 2**30:.0f} GB; "
-            "use method='random' (--method random)"
+            "use method='random'",
+            parameter="method",
         )
 
 

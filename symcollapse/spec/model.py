@@ -105,7 +105,8 @@ def check_size(path: Path, max_bytes: int) -> None:
     if size > max_bytes:
         raise SizeLimitError(
             f"model file {str(path)!r} has {size:,} bytes, above the limit of {max_bytes:,}; "
-            "raise it with --max-megabytes (CLI) or max_bytes= (API)"
+            "raise max_bytes",
+            parameter="max_bytes",
         )
 
 

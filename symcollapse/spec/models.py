@@ -48,7 +48,8 @@ def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
         if unpacked > max_bytes:
             raise SizeLimitError(
                 f"{str(path)!r} unpacks to {unpacked:,} bytes, above the limit of {max_bytes:,}; "
-                "raise it with --max-megabytes (CLI) or max_bytes= (API)"
+                "raise max_bytes",
+                parameter="max_bytes",
             )
         with np.load(path, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}

@@ -60,7 +60,7 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
         yield
     except _Expired:
         raise UserCodeError(
-            f"{what} did not finish within {seconds:g} s; raise timeout (--timeout)"
+            f"{what} did not finish within {seconds:g} s; raise timeout", parameter="timeout"
         ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

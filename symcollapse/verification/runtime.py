@@ -164,7 +164,7 @@ def export_bytes(fold: Fold, suffix: str) -> bytes:
         buffer = io.BytesIO()
         np.savez(buffer, **{"0.weight": W, "0.bias": b})
         return buffer.getvalue()
-    raise SpecError(f"--export writes {', '.join(EXPORTS)} files, got {suffix!r}")
+    raise SpecError(f"export writes {', '.join(EXPORTS)} files, got {suffix!r}", parameter="export")
 
 
 def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) -> RuntimeCheck:

@@ -135,8 +135,9 @@ def test_gradient_descent_approaches_the_exact_map(seed: int) -> None:
 def test_gradient_descent_divergence_is_an_error() -> None:
     result = regress(collapse_values(random_values((2, 3, 3, 1), 0)))
     message = r"^gradient descent diverged at epoch \d+ with learning rate 0\.5; use a smaller "
-    with pytest.raises(OptionError, match=message + r"--learning-rate$"):
+    with pytest.raises(OptionError, match=message + r"learning_rate$") as error:
         descend(result, 1000, learning_rate=0.5)
+    assert error.value.parameter == "learning_rate"
 
 
 @pytest.mark.parametrize(

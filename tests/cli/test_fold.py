@@ -121,7 +121,7 @@ def test_hostile_files_are_one_line_and_nothing_written(tmp_path, capsys, kind):
     ("arguments", "message"),
     [
         (["--format", "json", "--digits", "3"], "--digits applies to documents"),
-        (["--export", "f.txt"], "--export writes .onnx, .safetensors, .npz files"),
+        (["--export", "f.txt"], "export writes .onnx, .safetensors, .npz files"),
         (["--max-megabytes", "0"], "expected a positive integer"),
     ],
 )
@@ -192,6 +192,6 @@ def test_too_big_a_file_is_refused_before_reading(tmp_path, capsys):
     path = tmp_path / "big.npz"
     np.savez(path, **state_dict(dense_layers((600, 600), seed=9)))
     assert main(["fold", str(path), "--max-megabytes", "1"]) == 2
-    assert "bytes, above the limit of 1,048,576; raise it with --max-megabytes" in (
+    assert "above the limit of 1,048,576; raise max_bytes (command line: --max-megabytes)" in (
         capsys.readouterr().err
     )

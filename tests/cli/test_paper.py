@@ -123,7 +123,8 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
         ("regress 2 1 --samples 2", "need at least d_0 + 1 = 3 samples to determine W_z and b_z, "
          "got 2"),
         ("regress 2 1 --report-every 5", "--learning-rate and --report-every go with --gd"),
-        ("regress 2 3 1 --gd 50 --learning-rate 0.9", DIVERGED + "--learning-rate"),
+        ("regress 2 3 1 --gd 50 --learning-rate 0.9",
+         DIVERGED + r"learning_rate \(command line: --learning-rate\)"),
     ],
 )  # fmt: skip
 def test_bad_options_are_one_line_and_exit_2(

@@ -18,8 +18,9 @@ def test_format_from_suffix(name, fmt):
 
 @pytest.mark.parametrize("name", ["curves.svg", "curves", "png"])
 def test_other_suffixes_are_refused(name):
-    with pytest.raises(OptionError, match=r"^--plot must name a \.png or \.pdf file, got "):
+    with pytest.raises(OptionError, match=r"^a plot is a \.png or \.pdf file, got ") as error:
         plot_format(name)
+    assert error.value.parameter == "plot"
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG\r\n"), ("pdf", b"%PDF-")])

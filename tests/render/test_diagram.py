@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.cli import main
 from symcollapse.errors import OptionError, SizeLimitError
-from symcollapse.render.diagram import diagram, parse_entry, render_tikz, tikz_document
+from symcollapse.render.diagram import diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import LABEL_FONT, render_svg
 from symcollapse.render.notation import Notation
 
@@ -84,21 +84,6 @@ def test_svg_is_well_formed_with_every_label():
     texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert sum(t.startswith("w(") for t in texts) == 6 + 9 + 3
     assert "9 paths from x1\u200b to f1\u200b (highlighted): (Wz)11\u200b is" in texts
-
-
-@pytest.mark.parametrize(
-    ("text", "widths", "message"),
-    [
-        ("1", (2, 1), "takes I,J"),
-        ("1,x", (2, 1), "takes I,J"),
-        ("0,1", (2, 1), "not an entry of W_z"),
-        ("1,3", (2, 1), "not an entry of W_z"),
-        ("\uff11,1", (2, 1), "takes I,J"),
-    ],
-)
-def test_bad_entries_are_refused(text, widths, message):
-    with pytest.raises(OptionError, match=message):
-        parse_entry(text, widths)
 
 
 @pytest.mark.parametrize("widths", [(8, 8, 8), (1,) * 8, (10**5, 1)])

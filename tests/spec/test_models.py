@@ -141,8 +141,9 @@ def test_bad_state_dicts(change, message):
 def test_big_files_are_refused_before_reading(tmp_path):
     path = tmp_path / "m.npz"
     np.savez(path, **state_dict(dense_layers((30, 30), seed=8)))
-    with pytest.raises(SizeLimitError, match=r"above the limit of 100; raise it"):
+    with pytest.raises(SizeLimitError, match=r"above the limit of 100; raise max_bytes$") as error:
         read_model(path, max_bytes=100)
+    assert error.value.parameter == "max_bytes"
 
 
 @pytest.mark.parametrize(
