@@ -80,7 +80,10 @@ def test_standalone_to_a_directory(tmp_path):
         (["saxe", "--strengths", ",".join(["1"] * 13)], "--strengths takes at most 12 values"),
         (["saxe", "--times", "5000"], "the number of times must be from 20 to 2000, got 5000"),
         (["saxe", "--t-max", "1000"], "2 s t-max / tau is 6000, above the limit of 200"),
-        (["saxe", "--plot", "curves.svg"], "--plot must name a .png or .pdf file"),
+        (
+            ["saxe", "--plot", "curves.svg"],
+            "a plot is a .png or .pdf file, got 'curves.svg' (command line: --plot)",
+        ),
         (["arora", "--depth", "1"], "expected a depth of at least 2, got 1"),
         (["arora", "--depth", "two"], "expected a depth of at least 2, got 'two'"),
         (["arora", "--depth", "7"], "--depth must be from 2 to 6, got 7"),
