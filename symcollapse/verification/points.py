@@ -36,7 +36,9 @@ class Point:
         key = np.random.SeedSequence(self.seed.entropy, spawn_key=(self.trial, layer))
         p = self.prime
         low = -(p // 2)  # p consecutive integers: one centred representative of each residue
-        return np.random.default_rng(key).integers(low, low + p, size=shape).astype(np.float64)
+        # 32-bit draws (p < 2**28) take half the time of 64-bit ones, a sixth of a whole check
+        draw = np.random.default_rng(key).integers(low, low + p, size=shape, dtype=np.int32)
+        return draw.astype(np.float64)
 
     @property
     def x(self) -> np.ndarray:

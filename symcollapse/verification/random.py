@@ -105,11 +105,14 @@ def _is_prime(n: int) -> bool:
 
 
 def block(p: int) -> int:
-    """Longest inner dimension whose sum of limb-by-residue products stays below :data:`EXACT`.
+    """Longest inner dimension over which one product of limbs by residues stays exact.
 
-    Residues are below ``p`` in absolute value, so a high limb is at most ``p // LIMB + 1``.
+    Residues are below ``p`` in absolute value, so a high limb is at most ``p // LIMB + 1`` and a
+    low limb at most ``LIMB / 2``: the high limb's sums must stay below :data:`EXACT`, and the low
+    limb's sums plus the reduced high part times ``LIMB`` (below ``p LIMB``) too, since the two
+    are added before the second reduction (see :func:`matmul_mod`).
     """
-    return EXACT // (max(p // LIMB + 1, LIMB // 2) * p)
+    return min(EXACT // ((p // LIMB + 1) * p), (EXACT - p * LIMB) // (LIMB // 2 * p))
 
 
 def reduce(values: np.ndarray, p: int) -> np.ndarray:
@@ -144,19 +147,20 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
     split_left = A.size <= B.size
     limbs = _limbs(A, 0) if split_left else _limbs(B, 1)
     step = block(p)
-    out = np.zeros((rows, columns))
+    out = None
     for start in range(0, A.shape[1], step):
         inner = slice(start, start + step)
         if split_left:
-            part = reduce(limbs[:, inner] @ B[inner], p)
+            part = limbs[:, inner] @ B[inner]
             hi, lo = part[:rows], part[rows:]
         else:
-            part = reduce(A[:, inner] @ limbs[inner], p)
+            part = A[:, inner] @ limbs[inner]
             hi, lo = part[:, :columns], part[:, columns:]
+        reduce(hi, p)  # then hi * LIMB + lo stays below EXACT (see block), one reduction for both
         hi *= LIMB
-        out += hi
-        out += lo
-        reduce(out, p)
+        hi += lo
+        reduce(hi, p)
+        out = hi if out is None else reduce(out + hi, p)
     return out
 
 

@@ -1,4 +1,4 @@
-"""The printer's leading-coefficient sign test against sympy's own, on many matrix expressions."""
+"""The shared sign test (leading coefficient) against sympy's own, on many matrix expressions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sympy.printing.latex import LatexPrinter
 
 from symcollapse.algebra.network import build_network
 from symcollapse.render.notation import Notation
-from symcollapse.render.printer import NetworkLatexPrinter, minus_sign
+from symcollapse.render.order import is_vector, minus_sign, present_roles, term_key
+from symcollapse.render.printer import NetworkLatexPrinter
 from symcollapse.spec.widths import Spec
 
 NET = build_network(Spec((2, 2, 2, 2)))
@@ -64,3 +65,31 @@ def test_latex_is_what_sympys_sign_handling_prints(expr):
     notation = Notation()
     fast = NetworkLatexPrinter(NET.entries, notation).doprint(expr)
     assert fast == SympySigns(NET.entries, notation).doprint(expr)
+
+
+def test_terms_read_as_the_closed_form_inputs_then_biases_inward_then_constants():
+    """``W_z x`` terms first, then ``b_1``'s, ``b_2``'s, ... and constants after every path."""
+    W, b, x = NET.weights, NET.biases, NET.x
+    terms = [
+        sp.Integer(7),
+        b[2][0],
+        W[2][0, 1] * b[1][1],
+        W[2][0, 0] * W[1][0, 1] * b[0][1],
+        W[2][0, 0] * W[1][0, 0] * W[0][0, 1] * x[1],
+        W[2][0, 0] * W[1][0, 0] * W[0][0, 0] * x[0],
+    ]
+    ordered = sorted(terms, key=lambda t: term_key(t, NET.entries))
+    assert ordered == terms[::-1]
+
+
+def test_vectors_take_one_index_and_matrices_two():
+    assert [is_vector(m) for m in (NET.x_symbol, NET.bias_symbols[0], NET.weight_symbols[0])] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_printer_names_the_documents_roles_and_every_entry_kind():
+    assert present_roles(NET.entries, None) >= {"W", "b", "x", "W_z", "b_z"}
+    assert present_roles(NET.entries, {"Theta"}) == {"Theta", "W", "b", "x"}
