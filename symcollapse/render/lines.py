@@ -52,7 +52,7 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
             whole = " ".join(pieces) if isinstance(rhs, PathSum) else printer.doprint(rhs)
             return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
     elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width or not isinstance(
-        rhs, sp.MatMul
+        rhs, sp.MatMul | sp.MatrixBase
     ):
         return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
     else:
@@ -68,8 +68,9 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
 def _pieces(
     rhs: sp.Expr | PathSum, printer: sp.printing.printer.Printer, width: float
 ) -> list[str]:
-    """The unbreakable pieces of a long right side: its terms, and the factors of a product of
-    matrices too wide for a line (continued with the printer's ``product_break``)."""
+    """The unbreakable pieces of a long right side: its terms, the factors of a product of
+    matrices too wide for a line (continued with the printer's ``product_break``), and the
+    column blocks of an explicit matrix too wide for a line (see :func:`_matrix_pieces`)."""
     is_sum = isinstance(rhs, PathSum | sp.Add)
     terms = printer.ordered_terms(rhs) if is_sum else [rhs]
     signs = printer.terms(rhs) if is_sum else [("+", printer.doprint(rhs))]
@@ -78,11 +79,38 @@ def _pieces(
         prefix = "" if i == 0 and sign == "+" else f"{sign} "
         factors = term.args if isinstance(term, sp.MatMul) and sign == "+" else ()
         if len(factors) > 1 and visible_width(text) > width:
-            shown = [printer.parenthesize(f, PRECEDENCE["Mul"]) for f in factors]
-            pieces += [prefix + shown[0], *(f"{printer.product_break} {f}" for f in shown[1:])]
+            for k, factor in enumerate(factors):
+                lead = prefix if k == 0 else f"{printer.product_break} "
+                pieces += _matrix_pieces(lead, factor, printer, width)
+        elif isinstance(term, sp.MatrixBase) and visible_width(text) > width:
+            pieces += _matrix_pieces(prefix, term, printer, width)
         else:
             pieces.append(prefix + text)
     return pieces
+
+
+def _matrix_pieces(
+    lead: str, factor: sp.Basic, printer: sp.printing.printer.Printer, width: float
+) -> list[str]:
+    """``factor`` after ``lead``; an explicit matrix too wide for a line as blocks of as many
+    whole columns as fit, one piece each, when the printer can write a matrix split over lines
+    (``matrix_columns``). The numbers of a trained model's products have some 25 digits."""
+    whole = lead + printer.parenthesize(factor, PRECEDENCE["Mul"])
+    columns = getattr(printer, "matrix_columns", None)
+    if not isinstance(factor, sp.MatrixBase) or columns is None or visible_width(whole) <= width:
+        return [whole]
+    blocks: list[str] = []
+    start = 0
+    while start < factor.cols:
+        head = "" if blocks else lead
+        stop = start + 1
+        while stop < factor.cols:
+            if visible_width(head + columns(factor, start, stop + 1)) > width:
+                break
+            stop += 1
+        blocks.append(head + columns(factor, start, stop))
+        start = stop
+    return blocks
 
 
 def rhs_width(lhs: str | None, width: float) -> float:
@@ -94,29 +122,51 @@ def rhs_width(lhs: str | None, width: float) -> float:
 def fitted(
     steps: tuple[Step, ...], printer: sp.printing.printer.Printer, width: float
 ) -> list[Step]:
-    """``steps``, with a matrix wider than the line written entry by entry: the matrix of entry
-    names when that fits, then one step per entry (which line breaking can split)."""
+    """``steps``, with a matrix too wide for the line written entry by entry: the matrix of entry
+    names when that fits, then one step per entry (which line breaking can split).
+
+    A named matrix is written so when it does not fit; a matrix continuing a chain (no left
+    side: it equals the chain's last named matrix) only when one of its columns alone does not
+    fit, since :func:`layout` can split a wider one into blocks of whole columns.
+    """
     out: list[Step] = []
+    chain = None
     for step in steps:
         matrix, name = step.rhs, step.lhs
+        chain = chain if name is None else name
+        continued = name is None and _column_too_wide(matrix, chain, printer, width)
+        if continued:
+            name = chain
         if not (isinstance(matrix, sp.MatrixBase) and isinstance(name, sp.MatrixSymbol)):
             out.append(step)
             continue
         room = rhs_width(printer.doprint(name), width)
         cells = [(i, j) for i in range(matrix.rows) for j in range(matrix.cols)]
-        if visible_width(printer.doprint(matrix)) <= room:
+        if not continued and visible_width(printer.doprint(matrix)) <= room:
             out.append(step)
             continue
         names = sp.ImmutableMatrix(matrix.rows, matrix.cols, [name[i, j] for i, j in cells])
-        parts = [(name, names)] if visible_width(printer.doprint(names)) <= room else []
-        parts += [
-            (name[i, j], matrix[i, j]) for i in range(matrix.rows) for j in range(matrix.cols)
-        ]
+        fits = visible_width(printer.doprint(names)) <= room
+        parts = [(None if continued else name, names)] if fits else []
+        parts += [(name[i, j], matrix[i, j]) for i, j in cells]
         out += [
             Step(lhs, rhs, () if k else step.reason, step.relation, step.check)
             for k, (lhs, rhs) in enumerate(parts)
         ]
     return out
+
+
+def _column_too_wide(
+    matrix: object, chain: object, printer: sp.printing.printer.Printer, width: float
+) -> bool:
+    """Whether ``matrix`` continues the chain of the matrix ``chain`` (same shape) and one of its
+    columns alone is wider than a continuation line."""
+    if not (isinstance(matrix, sp.MatrixBase) and isinstance(chain, sp.MatrixSymbol)):
+        return False
+    if matrix.shape != chain.shape:
+        return False
+    room = rhs_width(None, width)
+    return any(visible_width(printer.doprint(matrix[:, j])) > room for j in range(matrix.cols))
 
 
 class _Widths:

@@ -17,7 +17,8 @@ from symcollapse.errors import OptionError
 from symcollapse.render.names import GREEK, check_names, spelled
 from symcollapse.spec.roles import ROLES
 
-DELIMITERS = ("bmatrix", "pmatrix")
+#: Matrix environments and their brackets (a matrix split over lines writes them itself).
+DELIMITERS = {"bmatrix": ("[", "]"), "pmatrix": ("(", ")")}
 
 #: ``entry_style`` name -> how entry (i, j) of the weight matrix of layer k is written.
 ENTRY_STYLES = {"paren": "w^{(k)}_{ij}", "upper": "W^{k}_{ij}", "flat": "W_{k,ij}"}

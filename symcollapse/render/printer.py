@@ -17,7 +17,7 @@ from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.prose import Elided, IndexRange, SumOver
-from symcollapse.render.notation import ENTRIES, Notation, name_latex
+from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 
 #: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
@@ -242,7 +242,22 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         env = self.notation.delimiter
-        rows = [" & ".join(self._print(e) for e in expr.row(i)) for i in range(expr.rows)]
-        # Text-style fractions in consecutive rows would touch: a little more room between rows.
-        gap = FRACTION_ROW_GAP if any(r"\frac" in row for row in rows) else r" \\ "
-        return f"\\begin{{{env}}} " + gap.join(rows) + f" \\end{{{env}}}"
+        return f"\\begin{{{env}}} {self._rows(expr, 0, expr.cols)} \\end{{{env}}}"
+
+    def _rows(self, matrix: sp.MatrixBase, start: int, stop: int) -> str:
+        """Columns ``start`` to ``stop`` of ``matrix`` as matrix rows; rows of the whole matrix
+        holding a fraction get a little more room (text-style fractions in consecutive rows
+        would touch), in every block of a split matrix alike."""
+        cells = [[self._print(e) for e in matrix.row(i)] for i in range(matrix.rows)]
+        gap = FRACTION_ROW_GAP if any(r"\frac" in c for row in cells for c in row) else r" \\ "
+        return gap.join(" & ".join(row[start:stop]) for row in cells)
+
+    def matrix_columns(self, matrix: sp.MatrixBase, start: int, stop: int) -> str:
+        """Columns ``start`` to ``stop`` of a matrix too wide for one line: the first block opens
+        the bracket and the last closes it (``\\left[ ... \\right.``, ``\\left. ... \\right]``), so
+        the blocks on consecutive lines read as one matrix."""
+        left, right = DELIMITERS[self.notation.delimiter]
+        opening = left if start == 0 else "."
+        closing = right if stop == matrix.cols else "."
+        rows = self._rows(matrix, start, stop)
+        return rf"\left{opening}\begin{{matrix}} {rows} \end{{matrix}}\right{closing}"

@@ -17,6 +17,7 @@ from symcollapse.algebra.numbers import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.cli.example import SHOWCASE
 from symcollapse.derivations.dense import derive
+from symcollapse.derivations.fold import as_decimals
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.derivations.numbers import derive_values
 from symcollapse.derivations.proof import prove
@@ -26,7 +27,8 @@ from symcollapse.render.github import render_github
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.grammar import parse_layers
-from symcollapse.spec.values import random_values
+from symcollapse.spec.values import parse_values, random_values
+from tests.model_files import dense_layers
 
 from .mathdoc import Formula, dollar_formulas, github_formulas
 
@@ -52,6 +54,10 @@ def derivations() -> dict[str, Derivation]:
         f"derive-{'-'.join(map(str, w))}": derive(w) for w in [(1, 1), (2, 3, 3, 1), (3, 2, 2)]
     }
     kinds["derive-values-random"] = derive_values(collapse_values(random_values((2, 3, 1), 7)))
+    layers = dense_layers((4, 5, 5, 3), seed=3)  # a trained model's numbers: 25-digit products
+    data = {"weights": [W for W, _ in layers], "biases": [b for _, b in layers]}
+    model = parse_values(data, (4, 5, 5, 3), "a model")
+    kinds["derive-values-model"] = as_decimals(derive_values(collapse_values(model)))
     kinds["prove"] = prove(instances=3).derivation
     kinds["regress"] = derive_regression(regress((2, 3, 1), seed=3))
     for name, text in SHOWCASE.items():
@@ -61,8 +67,8 @@ def derivations() -> dict[str, Derivation]:
 
 DOCUMENTS = [
     (kind, flavour, notation)
-    for kind in ("derive-1-1", "derive-2-3-3-1", "derive-3-2-2", "derive-values-random", "prove",
-                 "regress", *SHOWCASE)
+    for kind in ("derive-1-1", "derive-2-3-3-1", "derive-3-2-2", "derive-values-random",
+                 "derive-values-model", "prove", "regress", *SHOWCASE)
     for flavour in FLAVOURS
     for notation in (NOTATIONS if kind.startswith("derive") else ["default"])
 ]  # fmt: skip

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given
@@ -15,10 +17,11 @@ from symcollapse.cli import main
 from symcollapse.doc.model import Step
 from symcollapse.errors import OptionError
 from symcollapse.render.latex import render_document, render_fragment
-from symcollapse.render.lines import LETTER_EM, fitted, layout, visible_width
-from symcollapse.render.notation import Notation
+from symcollapse.render.lines import LETTER_EM, fitted, layout, rhs_width, visible_width
+from symcollapse.render.notation import DELIMITERS, Notation
 from symcollapse.render.printer import NetworkLatexPrinter, exact_decimal
 from tests.conftest import REQUIRE_PDFLATEX, pdflatex
+from tests.model_files import dense_layers, state_dict
 from tests.render.test_compile_matrix import shown_numbers
 
 NOTATIONS = [
@@ -163,3 +166,67 @@ def test_flat_standalone_documents_fit(tmp_path, widths):
 def test_cli_refuses_bad_layout_options(capsys, argv):
     assert main(["derive", "2", "2", *argv]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def _long_decimals(rows: int, cols: int, digits: int) -> sp.ImmutableMatrix:
+    """Exact decimals of ``digits`` significant digits, as a trained model's products have."""
+    return sp.ImmutableMatrix(
+        rows, cols, lambda i, j: sp.Rational(int("7" * digits) + 13 * i + j, 10 ** (digits - 1))
+    )
+
+
+@pytest.mark.parametrize("notation", NOTATIONS[:2])
+@pytest.mark.parametrize(("cols", "digits", "line_width"), [(6, 12, 40), (4, 25, 80), (9, 8, 30)])
+def test_a_matrix_too_wide_for_a_line_is_split_into_blocks_of_whole_columns(
+    notation, cols, digits, line_width
+):
+    """Each block fits; the first opens the bracket, the last closes it; every column once."""
+    printer = NetworkLatexPrinter({}, replace(notation, line_width=line_width))
+    matrix = _long_decimals(3, cols, digits)
+    step = Step(None, matrix, ("multiply",))
+    laid = layout(fitted((step,), printer, line_width)[0], printer, line_width)
+    assert len(laid.lines) > 1
+    assert all(visible_width(line) <= rhs_width(None, line_width) for line in laid.lines)
+    left, right = DELIMITERS[notation.delimiter]
+    blocks = " ".join(laid.lines)
+    assert blocks.startswith(rf"\left{left}\begin{{matrix}}")
+    assert blocks.endswith(rf"\end{{matrix}}\right{right}")
+    assert blocks.count(r"\right.") == blocks.count(r"\left.") == len(laid.lines) - 1
+    shown = [printer.doprint(matrix[0, j]) for j in range(cols)]
+    bodies = re.findall(r"\\begin\{matrix\} (.*?) \\end\{matrix\}", blocks)
+    first_rows = (re.split(r" \\\\(?:\[3pt\])? ", body)[0] for body in bodies)
+    assert " & ".join(first_rows) == " & ".join(shown)
+
+
+def test_a_chain_value_whose_column_is_too_wide_is_written_entry_by_entry():
+    """A continuation row equals the chain's named matrix, so its entries take that name."""
+    derivation = symcollapse.derive((2, 1))
+    printer = NetworkLatexPrinter(derivation.symbols, Notation(line_width=30))
+    b_z = derivation.collapse.b_z_symbol
+    value = _long_decimals(1, 1, 40)
+    steps = (Step(b_z, derivation.collapse.b_z_expr, ("definition",)), Step(None, value, ("add",)))
+    out = fitted(steps, printer, 30)
+    assert [(s.lhs, s.rhs) for s in out[1:]] == [
+        (None, sp.ImmutableMatrix([[b_z[0, 0]]])),
+        (b_z[0, 0], value[0, 0]),
+    ]
+    assert out[1].reason == ("add",) and out[2].reason == ()
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("options", [[], ["--two-column", "--numbered"]])
+def test_a_trained_models_numbers_fit_the_page(tmp_path, capsys, options):
+    """``derive --values MODEL``: float32 products have about 25 digits; nothing overflows."""
+    path = tmp_path / "model.npz"
+    np.savez(path, **state_dict(dense_layers((4, 5, 5, 3), seed=3)))
+    assert main(["derive", "4", "5", "5", "3", "--values", str(path), *options]) == 0
+    fragment = capsys.readouterr().out
+    assert r"\right." in fragment  # the 25-digit products were split, not left to overflow
+    (tmp_path / "fragment.tex").write_text(fragment, encoding="utf-8")
+    documentclass = "[twocolumn]{article}" if options else "{article}"
+    log = pdflatex(
+        tmp_path,
+        f"\\documentclass{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
+        "\\input{fragment}\n\\end{document}\n",
+    )
+    assert "Overfull" not in log
