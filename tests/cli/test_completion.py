@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -35,13 +36,57 @@ def test_bash_script_parses_and_completes_commands(tmp_path):
     assert set(COMMANDS) <= set(words)
 
 
+#: CI installs zsh and fish and sets this, so their tests cannot be skipped there.
+REQUIRE_SHELLS = os.environ.get("SYMCOLLAPSE_REQUIRE_SHELLS") == "1"
+
+
+def _shell(name: str) -> str:
+    """The path of shell ``name``; skip when it is missing, unless CI requires it."""
+    path = shutil.which(name)
+    if path is None:
+        if REQUIRE_SHELLS:
+            pytest.fail(f"{name} is required (SYMCOLLAPSE_REQUIRE_SHELLS=1) but not installed")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_script_parses_in_its_shell_when_installed(shell, tmp_path):
-    if shutil.which(shell) is None:
-        pytest.skip(f"{shell} is not installed")
+def test_script_parses_in_its_shell(shell, tmp_path):
     script = tmp_path / f"symcollapse.{shell}"
     script.write_text(completion_script(shell))
-    assert subprocess.run([shell, "-n", str(script)], check=False).returncode == 0
+    assert subprocess.run([_shell(shell), "-n", str(script)], check=False).returncode == 0
+
+
+def test_zsh_registers_the_completion_function(tmp_path):
+    """``eval "$(symcollapse completion zsh)"`` after ``compinit`` binds the command."""
+    script = tmp_path / "_symcollapse"
+    script.write_text(completion_script("zsh"))
+    shown = subprocess.run(
+        [_shell("zsh"), "-f", "-c", f'autoload -U compinit; compinit -u -D; eval "$(<{script})"; '
+         'print -r -- ${_comps[symcollapse]}'],
+        capture_output=True, text=True, check=True, env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert shown.stdout.split() == ["_shtab_symcollapse"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("symcollapse der", {"derive"}),
+        ("symcollapse derive --entry", {"--entry-style"}),
+        ("symcollapse derive --delimiter ", {"bmatrix", "pmatrix"}),
+        ("symcollapse verify --method ", {"auto", "exact", "random", "proof"}),
+        ("symcollapse dynamics ", {"saxe", "arora"}),
+    ],
+)
+def test_fish_completes_commands_options_and_choices(line, expected, tmp_path):
+    script = tmp_path / "symcollapse.fish"
+    script.write_text(completion_script("fish"))
+    shown = subprocess.run(
+        [_shell("fish"), "--no-config", "-c", f"source {script}; complete -C '{line}'"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert {row.split("\t")[0] for row in shown.stdout.splitlines()} >= expected
 
 
 def test_fish_completes_every_option_of_every_command():
