@@ -27,7 +27,7 @@ from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.conversion import SympyConverter
 from symcollapse.algebra.expressions import bias_terms, expand_entries, product, total
 from symcollapse.algebra.network import Network, build_network
-from symcollapse.algebra.paths import PathSum, from_words
+from symcollapse.algebra.paths import PathSum, from_words, is_path_sum
 from symcollapse.algebra.polynomials import (
     Packed,
     ProgressHook,
@@ -41,8 +41,8 @@ from symcollapse.algebra.polynomials import (
 from symcollapse.algebra.polynomials import PathSums as PackedPathSums
 from symcollapse.algebra.polynomials import path_sums as packed_path_sums
 from symcollapse.display import Displayable
-from symcollapse.errors import OptionError
-from symcollapse.spec.limits import DEFAULT_MAX_TERMS, TermCounts, check_size
+from symcollapse.errors import OptionError, VerificationError
+from symcollapse.spec.limits import DEFAULT_MAX_TERMS, TermCounts, check_size, term_counts
 from symcollapse.spec.widths import Spec, parse_widths
 
 
@@ -79,6 +79,13 @@ class PackedRoutes:
         "entrywise expansion in sparse integer polynomials, the nested composition against "
         "the path sums"
     )
+
+    def __eq__(self, other: object) -> bool:
+        """Both routes follow from the network, so equal networks give equal routes."""
+        return isinstance(other, PackedRoutes) and self.network == other.network
+
+    def __hash__(self) -> int:
+        return hash(self.network)
 
     @property
     def x(self) -> sp.ImmutableMatrix:
@@ -123,7 +130,20 @@ class PackedRoutes:
         )
         rows = len(self.sums.b_z)
         W_z = tuple(tuple(flat[i * cols : (i + 1) * cols]) for i in range(rows))
-        return W_z, tuple(flat[rows * cols :])
+        b_z = tuple(flat[rows * cols :])
+        counts = term_counts(self.variables.widths)
+        depth, entries = self.network.depth, self.network.entries
+        complete = all(
+            len(W_z[i][j]) == counts.per_W_z_entry and is_path_sum(W_z[i][j], entries, depth, i, j)
+            for i in range(rows)
+            for j in range(cols)
+        ) and all(
+            len(b_z[i]) == counts.per_b_z_entry and is_path_sum(b_z[i], entries, depth, i, None)
+            for i in range(rows)
+        )
+        if not complete:
+            raise VerificationError("an entry read from the path sums is not its sum over paths")
+        return W_z, b_z
 
     def entry_sums(self) -> EntrySums:
         return self._entry_sums

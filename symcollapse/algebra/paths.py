@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symcollapse.algebra.network import Entry
+
 #: An entry's place in a product: ``(-layer, kind rank, row, column)`` (``Entry.sort_key``).
 SortKey = tuple[int, int, int, int]
 
@@ -63,13 +65,50 @@ def from_words(
     layer = [-keys[s][0] for s in in_order]  # the layer of the factor at each position
     out = []
     for words in columns:
-        as_bytes = np.ascontiguousarray(words.T.astype("<u8", copy=False)).view(np.uint8)
-        bits = np.unpackbits(as_bytes, axis=1, bitorder="little")[:, : len(symbols)]
-        term, symbol = np.nonzero(bits)
-        places = position[symbol]
+        plane, term = np.nonzero(words)  # only the words that hold a symbol are unpacked
+        values = np.ascontiguousarray(words[plane, term].astype("<u8", copy=False))
+        bits = np.unpackbits(values.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+        row, bit = np.nonzero(bits)
+        term, places = term[row], position[plane[row] * 64 + bit]
         order = np.lexsort((places, term))  # each product's factors in path order
         bounds = np.cumsum(np.bincount(term, minlength=words.shape[1]))[:-1]
         products = [tuple(p) for p in np.split(places[order], bounds)]
         products.sort(key=lambda p: (layer[p[-1]], p))  # the innermost factor is the last
         out.append(PathSum(tuple(tuple(in_order[i] for i in p) for p in products)))
     return out
+
+
+def is_path_sum(
+    entry: PathSum, entries: Mapping[sp.Symbol, Entry], depth: int, row: int, column: int | None
+) -> bool:
+    """Whether ``entry`` is exactly the sum over the paths into output ``row`` of a network of
+    ``depth`` layers: from input ``column`` (an entry of ``W_z``), or from a bias when ``column``
+    is None (of ``b_z``). Each product must be a path (``W_n``, ``W_{n-1}``, ... in turn, each
+    factor's row the previous factor's column, ending at ``W_1``'s column or at a bias), and the
+    products distinct: then they are all the paths exactly when there are as many as the closed
+    form counts, which the caller compares. Read from the symbols' entries, not from the packed
+    words the products were decoded from, so a wrong decoding cannot pass.
+    """
+    return len(set(entry.products)) == len(entry) and all(
+        _is_path(product, entries, depth, row, column) for product in entry.products
+    )
+
+
+def _is_path(
+    product: tuple[sp.Symbol, ...],
+    entries: Mapping[sp.Symbol, Entry],
+    layer: int,
+    row: int,
+    column: int | None,
+) -> bool:
+    factors = [entries.get(s) for s in product]
+    if not factors or any(f is None for f in factors):
+        return False
+    *weights, last = factors
+    for k, f in enumerate(weights):
+        if f.kind != "W" or f.layer != layer - k or f.row != row:
+            return False
+        row = f.col
+    if column is None:
+        return last.kind == "b" and last.layer == layer - len(weights) and last.row == row
+    return (last.kind, last.layer, last.row, last.col) == ("W", 1, row, column)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from symcollapse.cli.parser import build_parser
+from symcollapse.cli.parser import build_parser, option_strings, subcommand
 from symcollapse.cli.types import one_line
 from symcollapse.errors import SymcollapseError
 
@@ -58,12 +58,13 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
-def _message(error: SymcollapseError) -> str:
-    """The error's one line, with the CLI flag for the parameter it names, if any."""
+def _message(error: SymcollapseError, options: set[str]) -> str:
+    """The error's one line, with the flag for the parameter it names when the command has it
+    (``options``; a model file read by ``derive --values`` has a size limit but no flag there)."""
     text = one_line(str(error))
-    parameter = getattr(error, "parameter", None)
-    if parameter in FLAGS:
-        text += f" (command line: {FLAGS[parameter]})"
+    flag = FLAGS.get(getattr(error, "parameter", None) or "")
+    if flag in options:
+        text += f" (command line: {flag})"
     return text
 
 
@@ -88,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already printed as one line
         return stop.code if isinstance(stop.code, int) else 2
     try:
@@ -97,7 +99,8 @@ def _run(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise
     except SymcollapseError as error:
-        print(f"symcollapse: error: {_message(error)}", file=sys.stderr)
+        options = option_strings(subcommand(parser, args.command))
+        print(f"symcollapse: error: {_message(error, options)}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"symcollapse: error: cannot write output: {error}", file=sys.stderr)

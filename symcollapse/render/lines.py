@@ -6,8 +6,9 @@ A step whose right-hand side is a long sum is split into chunks of terms whose v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
@@ -97,20 +98,41 @@ def _matrix_pieces(
     (``matrix_columns``). The numbers of a trained model's products have some 25 digits."""
     whole = lead + printer.parenthesize(factor, PRECEDENCE["Mul"])
     columns = getattr(printer, "matrix_columns", None)
-    if not isinstance(factor, sp.MatrixBase) or columns is None or visible_width(whole) <= width:
+    matrix = isinstance(factor, sp.MatrixBase) and factor.cols > 0
+    if not matrix or columns is None or visible_width(whole) <= width:
         return [whole]
     blocks: list[str] = []
     start = 0
     while start < factor.cols:
         head = "" if blocks else lead
-        stop = start + 1
-        while stop < factor.cols:
-            if visible_width(head + columns(factor, start, stop + 1)) > width:
-                break
-            stop += 1
+        measure = partial(_block_width, columns, factor, head, start)
+        stop = _last_fitting(measure, start, factor.cols, width)
         blocks.append(head + columns(factor, start, stop))
         start = stop
     return blocks
+
+
+def _block_width(
+    columns: Callable[[sp.MatrixBase, int, int], str],
+    matrix: sp.MatrixBase,
+    head: str,
+    start: int,
+    stop: int,
+) -> float:
+    return visible_width(head + columns(matrix, start, stop))
+
+
+def _last_fitting(measure: Callable[[int], float], start: int, end: int, width: float) -> int:
+    """The largest ``stop`` in ``start + 1 .. end`` with ``measure(stop) <= width`` (widths grow
+    with ``stop``), by bisection; ``start + 1`` when even that does not fit."""
+    low, high = start + 1, end
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(middle) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def rhs_width(lhs: str | None, width: float) -> float:

@@ -247,10 +247,14 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
     def _rows(self, matrix: sp.MatrixBase, start: int, stop: int) -> str:
         """Columns ``start`` to ``stop`` of ``matrix`` as matrix rows; rows of the whole matrix
         holding a fraction get a little more room (text-style fractions in consecutive rows
-        would touch), in every block of a split matrix alike."""
-        cells = [[self._print(e) for e in matrix.row(i)] for i in range(matrix.rows)]
-        gap = FRACTION_ROW_GAP if any(r"\frac" in c for row in cells for c in row) else r" \\ "
-        return gap.join(" & ".join(row[start:stop]) for row in cells)
+        would touch), in every block of a split matrix alike. The cells of the matrix last
+        printed are kept: a matrix split over lines is printed block by block."""
+        if self.__dict__.get("_cells_of") is not matrix:
+            cells = [[self._print(e) for e in matrix.row(i)] for i in range(matrix.rows)]
+            fraction = any(r"\frac" in c for row in cells for c in row)
+            self._cells_of, self._cells = matrix, cells
+            self._gap = FRACTION_ROW_GAP if fraction else r" \\ "
+        return self._gap.join(" & ".join(row[start:stop]) for row in self._cells)
 
     def matrix_columns(self, matrix: sp.MatrixBase, start: int, stop: int) -> str:
         """Columns ``start`` to ``stop`` of a matrix too wide for one line: the first block opens

@@ -111,3 +111,10 @@ def test_residual_of_a_wrong_collapse_equals_sympys_expansion(widths):
     expected = (broken.output - (broken.W_z * broken.x + broken.b_z)).applyfunc(sp.expand)
     assert broken.residual() == expected
     assert broken.residual() != sp.zeros(widths[-1], 1)
+
+
+@pytest.mark.parametrize("method", ["exact", "naive"])
+def test_collapses_of_the_same_widths_are_equal(method):
+    """Routes follow from the network: equal widths, equal collapses."""
+    assert collapse((2, 3, 1), method=method) == collapse((2, 3, 1), method=method)
+    assert collapse((2, 3, 1), method=method) != collapse((2, 3, 2), method=method)

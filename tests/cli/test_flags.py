@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 import symcollapse
 from symcollapse.cli import FLAGS, main
-from symcollapse.cli.parser import build_parser
+from symcollapse.cli.parser import build_parser, option_strings
 from symcollapse.errors import OptionError, SizeLimitError
 
 PACKAGE = Path(symcollapse.__file__).parent
@@ -38,43 +37,44 @@ def test_no_error_below_the_cli_names_a_flag(layer):
             assert not FLAG.search(text), f"{path.name}: {text!r} names a command-line flag"
 
 
-def _options(parser: argparse.ArgumentParser) -> set[str]:
-    """Every option string of ``parser`` and of its subcommands, at any depth."""
-    out = set()
-    for action in parser._actions:
-        out |= set(action.option_strings)
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                out |= _options(sub)
-    return out
-
-
 def test_every_mapped_flag_exists():
-    assert set(FLAGS.values()) <= _options(build_parser())
+    assert set(FLAGS.values()) <= option_strings(build_parser())
 
 
 @pytest.mark.parametrize(
-    ("error", "line"),
+    ("command", "error", "line"),
     [
         (
+            "derive",
             SizeLimitError("too big; raise max_terms", "max_terms"),
             "too big; raise max_terms (command line: --max-terms)",
         ),
         (
+            "regress",
             OptionError("diverged; use a smaller learning_rate", "learning_rate"),
             "diverged; use a smaller learning_rate (command line: --learning-rate)",
         ),
-        (OptionError("no parameter"), "no parameter"),
+        ("derive", OptionError("no parameter"), "no parameter"),
+        ("derive", OptionError("no flag for it", "widths"), "no flag for it"),
+        ("derive", SizeLimitError("raise max_bytes", "max_bytes"), "raise max_bytes"),  # fold's
         (
-            OptionError("a parameter the CLI has no flag for", "widths"),
-            "a parameter the CLI has no flag for",
+            "fold",
+            SizeLimitError("raise max_bytes", "max_bytes"),
+            "raise max_bytes (command line: --max-megabytes)",
         ),
     ],
 )
-def test_the_cli_adds_the_flag_of_the_parameter_an_error_names(error, line, capsys, monkeypatch):
+def test_the_cli_names_the_flag_of_the_parameter_when_the_command_has_it(
+    command, error, line, capsys, monkeypatch
+):
     def fail(_):
         raise error
 
-    monkeypatch.setattr("symcollapse.cli.derive.run", fail)
-    assert main(["derive", "2", "1"]) == 2
+    monkeypatch.setattr(f"symcollapse.cli.{command}.run", fail)
+    argv = {
+        "derive": ["derive", "2", "1"],
+        "regress": ["regress", "2", "1"],
+        "fold": ["fold", "m.onnx"],
+    }
+    assert main(argv[command]) == 2
     assert capsys.readouterr().err == f"symcollapse: error: {line}\n"

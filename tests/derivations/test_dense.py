@@ -7,8 +7,10 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcollapse import derive
+from symcollapse.algebra import collapsing
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.expressions import with_identity_activations
+from symcollapse.algebra.paths import PathSum
 from symcollapse.derivations.dense import derive_collapse
 from symcollapse.errors import VerificationError
 from symcollapse.render.json import document_data
@@ -86,6 +88,10 @@ def test_exact_and_naive_collapses_give_the_same_document(widths):
     assert [check["route"] for check in checks] == [r.route for r in routes]
 
 
+def test_derivations_of_the_same_widths_are_equal():
+    assert derive((2, 3, 1)) == derive((2, 3, 1)) != derive((2, 3, 2))
+
+
 def test_check_section_holds_a_computed_zero_vector():
     (step,) = _sections((2, 3, 3, 1))["Check"].steps
     assert step.rhs == sp.zeros(1, 1)
@@ -105,8 +111,28 @@ def test_a_collapse_whose_routes_disagree_is_not_derived(method):
         W_z = sp.Matrix(result.W_z)
         W_z[0, 0] = W_z[0, 0].args[0]
         routes = dataclasses.replace(result.routes, W_z=sp.ImmutableMatrix(W_z))
-    with pytest.raises(VerificationError, match="does not expand to zero"):
+    with pytest.raises(VerificationError, match=r"does not expand to zero|not its sum over paths"):
         derive_collapse(dataclasses.replace(result, routes=routes))
+
+
+@pytest.mark.parametrize("swap", ["entries", "factor"])
+def test_a_wrongly_decoded_entry_is_not_printed(swap, monkeypatch):
+    """The packed routes agree, but the products read from them are wrong: a term moved to
+    another entry, or a factor replaced; the path check refuses the document."""
+    decode = collapsing.from_words
+
+    def broken(columns, symbols, keys):
+        sums = decode(columns, symbols, keys)
+        first, second = sums[0].products, sums[1].products
+        if swap == "entries":
+            sums[0] = PathSum((second[0], *first[1:]))
+        else:
+            sums[0] = PathSum(((*first[0][:-1], second[0][0]), *first[1:]))
+        return sums
+
+    monkeypatch.setattr(collapsing, "from_words", broken)
+    with pytest.raises(VerificationError, match="not its sum over paths"):
+        derive((2, 3, 2))
 
 
 def test_derive_collapse_reuses_a_collapse():
