@@ -185,7 +185,8 @@ def display_rows(
 
     Reasons go in a column right of the widest line when they fit there with the equation
     numbers, else on rows of their own (numbered ``align``: the number stays on the equation).
-    In ``align``/``align*`` a page or column may break between steps (``\\displaybreak[0]``),
+    In ``align``/``align*`` a page or column may break after any row (``\\displaybreak[0]``, what
+    ``\\allowdisplaybreaks`` does in a standalone document: a step may be taller than a column),
     and numbered steps carry ``\\label{<label_prefix>:<number>.<step>}``.
     """
     notation = printer.notation
@@ -216,9 +217,9 @@ def display_rows(
             step_lines = [
                 row + (label if k == last else r" \notag") for k, row in enumerate(step_lines)
             ]
-        if environment in ("align", "align*") and index < len(laid):
-            step_lines[-1] += r" \displaybreak[0]"
         rows += step_lines
+    if environment in ("align", "align*"):  # as \allowdisplaybreaks does in a whole document
+        rows = [row + r" \displaybreak[0]" for row in rows[:-1]] + rows[-1:]
     return rows
 
 

@@ -6,6 +6,7 @@ A step whose right-hand side is a long sum is split into chunks of terms whose v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -15,7 +16,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from symcollapse.algebra.paths import PathSum
 from symcollapse.doc.model import Step, Text
-from symcollapse.render.widths import tex_width
+from symcollapse.render.widths import tex_width, tokens
 
 #: One letter of ``Notation.line_width`` in em of the body font: 80 letters are 34.4 em, the
 #: text width of a 10 pt ``article`` (345 pt), so a fragment at the default width fits there
@@ -52,18 +53,72 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
             # a path sum's terms are plain products: the pieces in a row are the whole sum
             whole = " ".join(pieces) if isinstance(rhs, PathSum) else printer.doprint(rhs)
             return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
-    elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width or not isinstance(
-        rhs, sp.MatMul | sp.MatrixBase
-    ):
+    elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width:
         return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
+    elif not isinstance(rhs, sp.MatMul | sp.MatrixBase):  # one term: break inside it, if at all
+        lines = _unnested(whole, width)
+        return StepLines(lhs, step.relation, lines, step.reason, tuple(map(visible_width, lines)))
     else:
         pieces = _pieces(rhs, printer, width)
         widths = _Widths(pieces)
     ranges = _balanced(pieces, width, widths) or _breaks(pieces, width, widths)
-    lines = tuple(" ".join(pieces[a:b]) for a, b in ranges)
-    return StepLines(
-        lhs, step.relation, lines, step.reason, tuple(widths.line(a, b) for a, b in ranges)
-    )
+    lines, line_widths = [], []
+    for a, b in ranges:
+        line, line_width = " ".join(pieces[a:b]), widths.line(a, b)
+        parts = _unnested(line, width) if line_width > width else (line,)
+        lines += parts
+        line_widths += [line_width] if len(parts) == 1 else map(visible_width, parts)
+    return StepLines(lhs, step.relation, tuple(lines), step.reason, tuple(line_widths))
+
+
+#: Where a line may break inside nested parentheses: before a binary operator.
+BREAKABLE = frozenset({"+", "-", r"\cdot"})
+
+
+def _unnested(line: str, width: float) -> tuple[str, ...]:
+    """A line wider than ``width`` that no term or factor boundary breaks (``W_3 (W_2 (W_1 x +
+    b_1) + b_2) + b_3`` nested as deep as the network), broken before binary operators inside
+    its parentheses, each line as full as fits. ``\\left( ... \\right)`` become ``\\bigl(
+    ... \\bigr)``, which need not close on the same line; a line holding a fraction, a matrix or
+    any other ``\\left`` delimiter (which must size to what it holds) is left whole."""
+    if r"\frac" in line or r"\begin" in line or re.search(r"\\left[^(]|\\right[^)]", line):
+        return (line,)
+    parts = tokens(line.replace(r"\left(", r"\bigl(").replace(r"\right)", r"\bigr)"))
+    cuts: list[int] = []  # before an operator, or at a space between two factors (a product)
+    depth, previous = 0, None
+    for i, token in enumerate(parts):
+        depth += (token == "{") - (token == "}")
+        follows = previous is not None and previous not in ("(", "=", *BREAKABLE)
+        if depth == 0 and follows and (token in BREAKABLE or _between_factors(parts, i)):
+            cuts.append(i)
+        previous = previous if token.isspace() else token
+    lines, start, last = [], 0, 0
+    for cut in [*cuts, len(parts)]:
+        if last > start and visible_width(_line(parts, start, cut)) > width:
+            lines.append(_line(parts, start, last))
+            start = last
+        last = cut
+    lines.append(_line(parts, start, len(parts)))
+    return tuple(lines) if len(lines) > 1 else (line,)
+
+
+def _between_factors(parts: list[str], i: int) -> bool:
+    """Whether token ``i`` is the space of an implicit product: a factor follows it."""
+    following = parts[i + 1] if i + 1 < len(parts) else ""
+    before = parts[i - 1] if i else ""
+    ends = ("", ")", r"\bigr", r"\right", *ELISIONS, *BREAKABLE)
+    return parts[i].isspace() and following not in ends and before not in ELISIONS
+
+
+#: Dots that stand for elided factors: a line does not break next to them.
+ELISIONS = frozenset({r"\cdots", r"\dots", r"\ldots"})
+
+
+def _line(parts: list[str], start: int, stop: int) -> str:
+    """Tokens ``start`` to ``stop`` as one line; one that starts inside a product (at a space
+    between factors) continues it with ``\\cdot``, as a product broken between factors does."""
+    text = "".join(parts[start:stop]).strip()
+    return rf"\cdot {text}" if start and parts[start].isspace() else text
 
 
 def _pieces(

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 
 from symcollapse.cli import COMMANDS, main
+from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
 
 
 def _error_line(capsys) -> str:
@@ -119,7 +120,7 @@ def test_verify_reports_what_was_checked(capsys):
         ),
         (
             ["derive", *["1"] * 152, "--values", "random"],
-            "symcollapse: error: a derivation of 151 layers is above the limit of 40 (it has a "
+            "symcollapse: error: a derivation of 151 layers is above the limit of 60 (it has a "
             "step per layer, each growing with the depth and each checked); check the identity "
             "alone with verify, or raise max_depth (command line: --max-depth)",
         ),
@@ -181,8 +182,9 @@ def test_python_dash_m_runs_the_cli(tmp_path):
 
 
 def test_depth_limit_is_one_line_and_can_be_raised(capsys):
-    assert main(["derive", *["1"] * 42]) == 2  # the default limit is 40 layers
-    assert _error_line(capsys).startswith("symcollapse: error: a derivation of 41 layers")
+    assert main(["derive", *["1"] * (DEFAULT_MAX_DEPTH + 2)]) == 2  # one layer too many
+    line = f"symcollapse: error: a derivation of {DEFAULT_MAX_DEPTH + 1} layers"
+    assert _error_line(capsys).startswith(line)
     assert main(["derive", "1", "1", "1", "1", "--max-depth", "2"]) == 2
     assert _error_line(capsys).startswith("symcollapse: error: a derivation of 3 layers")
     assert main(["derive", "1", "1", "1", "1", "--max-depth", "3", "--format", "text"]) == 0

@@ -230,3 +230,43 @@ def test_a_trained_models_numbers_fit_the_page(tmp_path, capsys, options):
         "\\input{fragment}\n\\end{document}\n",
     )
     assert "Overfull" not in log
+
+
+@pytest.mark.parametrize("depth", [10, 20, 40])
+def test_a_deep_nested_composition_breaks_inside_its_parentheses(depth):
+    """``W_n (W_{n-1} (...) + b_{n-1}) + b_n`` is one term: it breaks before its inner operators
+    or between factors (continued with a dot), in sized parentheses that may close lines later."""
+    derivation = symcollapse.derive((1,) * (depth + 1), max_depth=depth)
+    printer = NetworkLatexPrinter(derivation.symbols, Notation())
+    step = derivation.sections[0].steps[1]  # the composition with identity activations
+    laid = layout(step, printer, 80)
+    assert len(laid.lines) > 1
+    assert all(visible_width(line) <= rhs_width(laid.lhs, 80) for line in laid.lines)
+    assert laid.widths == tuple(map(visible_width, laid.lines))
+    joined = " ".join(laid.lines).replace(r" \cdot ", " ").replace(r"\bigl(", r"\left(")
+    assert joined.replace(r"\bigr)", r"\right)") == printer.doprint(step.rhs)
+
+
+def test_a_line_holding_a_fraction_or_a_matrix_is_not_broken_inside():
+    net = symcollapse.collapse((1, 1)).network
+    printer = NetworkLatexPrinter(net.entries, Notation())
+    W, x = net.weight_symbols[0], net.x_symbol
+    wide = sp.MatMul(W, sp.ImmutableMatrix([[sp.Rational(1, 3)]]), x, evaluate=False)
+    laid = layout(Step(None, wide), printer, 5)
+    assert not any(r"\bigl" in line for line in laid.lines)
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize(("widths", "options"), [((1,) * 41, []), ((1,) * 61, ["--two-column"])])
+def test_deep_networks_fit_the_page(tmp_path, capsys, widths, options):
+    """Depth 40 and 60: the nested compositions break across lines; nothing overflows."""
+    argv = ["derive", *map(str, widths), "--max-depth", "60", *options]
+    assert main(argv) == 0
+    (tmp_path / "fragment.tex").write_text(capsys.readouterr().out, encoding="utf-8")
+    documentclass = "[twocolumn]{article}" if options else "{article}"
+    log = pdflatex(
+        tmp_path,
+        f"\\documentclass{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
+        "\\input{fragment}\n\\end{document}\n",
+    )
+    assert "Overfull" not in log
