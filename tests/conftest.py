@@ -19,6 +19,15 @@ REQUIRE_PDFLATEX = os.environ.get("SYMCOLLAPSE_REQUIRE_PDFLATEX") == "1"
 REQUIRE_COQ = os.environ.get("SYMCOLLAPSE_REQUIRE_COQ") == "1"
 
 
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a refused command wrote on stderr (never a traceback)."""
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
 def random_rationals(symbols: list[sp.Symbol], seed: int) -> dict[sp.Symbol, sp.Rational]:
     """Random exact rationals (numerators and denominators up to 50, either sign)."""
     rng = random.Random(seed)

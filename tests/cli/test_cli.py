@@ -9,14 +9,7 @@ import sympy as sp
 
 from symcollapse.cli import COMMANDS, main
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
-
-
-def _error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert "Traceback" not in captured.err
-    return lines[0]
+from tests.conftest import error_line
 
 
 def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
@@ -135,7 +128,7 @@ def test_verify_reports_what_was_checked(capsys):
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
-    assert _error_line(capsys) == message
+    assert error_line(capsys) == message
     assert list(tmp_path.iterdir()) == []  # nothing written, not even an empty output/
 
 
@@ -143,14 +136,14 @@ def test_no_file_when_refused(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["derive", "4", "4", "4", "4", "4", "4", "4", "4", "--out", str(out)]) == 2
     assert not out.exists()
-    _error_line(capsys)
+    error_line(capsys)
 
 
 def test_unwritable_output_is_one_line(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     assert main(["example", "--out", str(blocker / "sub")]) == 2
-    assert _error_line(capsys).startswith("symcollapse: error: cannot write output: ")
+    assert error_line(capsys).startswith("symcollapse: error: cannot write output: ")
 
 
 def test_help_exits_0(capsys):
@@ -184,9 +177,9 @@ def test_python_dash_m_runs_the_cli(tmp_path):
 def test_depth_limit_is_one_line_and_can_be_raised(capsys):
     assert main(["derive", *["1"] * (DEFAULT_MAX_DEPTH + 2)]) == 2  # one layer too many
     line = f"symcollapse: error: a derivation of {DEFAULT_MAX_DEPTH + 1} layers"
-    assert _error_line(capsys).startswith(line)
+    assert error_line(capsys).startswith(line)
     assert main(["derive", "1", "1", "1", "1", "--max-depth", "2"]) == 2
-    assert _error_line(capsys).startswith("symcollapse: error: a derivation of 3 layers")
+    assert error_line(capsys).startswith("symcollapse: error: a derivation of 3 layers")
     assert main(["derive", "1", "1", "1", "1", "--max-depth", "3", "--format", "text"]) == 0
     assert "Check" in capsys.readouterr().out
 

@@ -7,14 +7,7 @@ import json
 import pytest
 
 from symcollapse.cli import main
-
-
-def _error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert "Traceback" not in captured.err
-    return lines[0]
+from tests.conftest import error_line
 
 
 def test_saxe_json_holds_times_and_modes(capsys):
@@ -92,5 +85,5 @@ def test_standalone_to_a_directory(tmp_path):
 def test_bad_input_is_one_line(argv, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["dynamics", *argv]) == 2
-    assert message in _error_line(capsys)
+    assert message in error_line(capsys)
     assert list(tmp_path.iterdir()) == []

@@ -7,14 +7,7 @@ import json
 import pytest
 
 from symcollapse.cli import main
-
-
-def _error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert "Traceback" not in captured.err
-    return lines[0]
+from tests.conftest import error_line
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown", "text", "json"])
@@ -45,7 +38,7 @@ def test_gradients_notation_options(capsys):
 )
 def test_gradients_bad_input(argv, message, capsys):
     assert main(["gradients", *argv]) == 2
-    assert message in _error_line(capsys)
+    assert message in error_line(capsys)
 
 
 @pytest.mark.latex

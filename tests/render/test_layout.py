@@ -122,6 +122,16 @@ def test_digits_round_only_the_display(numerator, denominator, digits):
     assert "frac" not in NetworkLatexPrinter({}, Notation()).doprint(sp.Rational(3, 8))
 
 
+def _compiled_fragment(tmp_path, fragment: str, documentclass: str, after: str = "") -> str:
+    """The pdflatex log of ``fragment`` ``\\input`` into ``documentclass`` with amsmath only."""
+    (tmp_path / "fragment.tex").write_text(fragment, encoding="utf-8")
+    return pdflatex(
+        tmp_path,
+        f"{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
+        f"\\input{{fragment}}\n{after}\n\\end{{document}}\n",
+    )
+
+
 @pytest.mark.latex
 @pytest.mark.parametrize(
     ("argv", "documentclass"),
@@ -139,12 +149,7 @@ def test_issue_fragments_fit_in_a_plain_amsmath_document(tmp_path, capsys, argv,
     """The fragments issue 8 reported, ``\\input`` into an article with amsmath only."""
     assert main(["derive", *argv]) == 0
     fragment = capsys.readouterr().out
-    (tmp_path / "fragment.tex").write_text(fragment, encoding="utf-8")
-    log = pdflatex(
-        tmp_path,
-        f"{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
-        f"\\input{{fragment}}\nSee \\eqref{{symcollapse:1.1}}.\n\\end{{document}}\n",
-    )
+    log = _compiled_fragment(tmp_path, fragment, documentclass, r"See \eqref{symcollapse:1.1}.")
     assert "Overfull" not in log
     numbers = len(re.findall(r"\\label\{", fragment))
     aux = (tmp_path / "doc.aux").read_text(encoding="latin-1")
@@ -222,14 +227,8 @@ def test_a_trained_models_numbers_fit_the_page(tmp_path, capsys, options):
     assert main(["derive", "4", "5", "5", "3", "--values", str(path), *options]) == 0
     fragment = capsys.readouterr().out
     assert r"\right." in fragment  # the 25-digit products were split, not left to overflow
-    (tmp_path / "fragment.tex").write_text(fragment, encoding="utf-8")
-    documentclass = "[twocolumn]{article}" if options else "{article}"
-    log = pdflatex(
-        tmp_path,
-        f"\\documentclass{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
-        "\\input{fragment}\n\\end{document}\n",
-    )
-    assert "Overfull" not in log
+    documentclass = r"\documentclass[twocolumn]{article}" if options else r"\documentclass{article}"
+    assert "Overfull" not in _compiled_fragment(tmp_path, fragment, documentclass)
 
 
 @pytest.mark.parametrize("depth", [10, 20, 40])
@@ -262,11 +261,5 @@ def test_deep_networks_fit_the_page(tmp_path, capsys, widths, options):
     """Depth 40 and 60: the nested compositions break across lines; nothing overflows."""
     argv = ["derive", *map(str, widths), "--max-depth", "60", *options]
     assert main(argv) == 0
-    (tmp_path / "fragment.tex").write_text(capsys.readouterr().out, encoding="utf-8")
-    documentclass = "[twocolumn]{article}" if options else "{article}"
-    log = pdflatex(
-        tmp_path,
-        f"\\documentclass{documentclass}\n\\usepackage{{amsmath}}\n\\begin{{document}}\n"
-        "\\input{fragment}\n\\end{document}\n",
-    )
-    assert "Overfull" not in log
+    documentclass = r"\documentclass[twocolumn]{article}" if options else r"\documentclass{article}"
+    assert "Overfull" not in _compiled_fragment(tmp_path, capsys.readouterr().out, documentclass)
