@@ -274,7 +274,8 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
     from symcollapse.render.latex import render_document
     from symcollapse.render.markdown import render_markdown
 
-    entries = [*collapse(widths).W_z, *collapse(widths).b_z]
+    expanded = collapse(widths)
+    entries = [*expanded.W_z, *expanded.b_z]
 
     def median(work: Callable[[], object]) -> float:
         times = []
