@@ -16,6 +16,7 @@ import numpy as np
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.model import HINTS, AffineLayer, Model, batchnorm_layers, float_array
+from symcollapse.spec.onnx_tensors import read_tensor
 
 #: ONNX element types this reads: float16, float, double.
 _FLOAT_TYPES = {10: "float16", 1: "float32", 11: "float64"}
@@ -58,15 +59,11 @@ def _load(path: Path, source: str):  # -> onnx.ModelProto
     return model
 
 
-def _constants(graph, source: str) -> dict[str, np.ndarray]:
-    from onnx import TensorProto, numpy_helper
-
-    constants = {}
-    for tensor in graph.initializer:
-        if tensor.data_location == TensorProto.EXTERNAL:
-            raise SpecError(f"{source}: initializer {tensor.name!r} keeps its data in another file")
-        constants[tensor.name] = numpy_helper.to_array(tensor)
-    return constants
+def _constants(graph, folder: Path, source: str) -> dict[str, np.ndarray]:
+    return {
+        tensor.name: read_tensor(tensor, folder, f"{source}: initializer")
+        for tensor in graph.initializer
+    }
 
 
 def _input(graph, constants: dict[str, np.ndarray], source: str) -> tuple[_Activation, str]:
@@ -100,7 +97,7 @@ def read_onnx(path: Path, source: str) -> Model:
     """The affine chain of an ONNX file; refuse the first node that is not affine."""
     model = _load(path, source)
     graph = model.graph
-    constants = _constants(graph, source)
+    constants = _constants(graph, path.parent, source)
     activation, dtype = _input(graph, constants, source)
     input_shape, width = activation.shape, activation.width
     layers: list[AffineLayer] = []
@@ -108,12 +105,12 @@ def read_onnx(path: Path, source: str) -> Model:
     for index, node in enumerate(graph.node):
         where = f"{source}: {_node_name(node, index)}"
         if node.op_type == "Constant":
-            value = _attributes(node).get("value")
-            if value is None:
-                raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
-            from onnx import numpy_helper
+            from onnx import TensorProto
 
-            constants[node.output[0]] = numpy_helper.to_array(value)
+            value = _attributes(node).get("value")
+            if not isinstance(value, TensorProto) or len(node.output) != 1:
+                raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
+            constants[node.output[0]] = read_tensor(value, path.parent, where)
             continue
         inputs = [name for name in node.input if name]
         if activation.name not in inputs:

@@ -2,7 +2,8 @@
 
 A verdict is cached under ``$XDG_CACHE_HOME/symcollapse`` (else ``~/.cache/symcollapse``), keyed
 by a hash of the ``.v`` text and ``coqc --version``, so ``verify --method proof`` reuses a check
-instead of paying a Coq start-up every run. A timeout is not cached.
+instead of paying a Coq start-up every run. Only a success is cached (a failure or a timeout is
+checked again next time), and the cache is read as a small regular file or not at all.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from symcollapse.errors import SymcollapseError
+from symcollapse.spec.files import read_bytes
 from symcollapse.verification.coq import FILE_NAME
 
 #: What ``Print Assumptions`` says of a theorem that rests on no axiom and no hypothesis.
@@ -28,6 +31,9 @@ DEFAULT_TIMEOUT = 120.0
 
 #: A line ``N : net d0 dn`` of the environment coqc prints before a type error.
 HYPOTHESIS = re.compile(r"^[\w']+(?: [\w']+)* : ")
+
+#: A stored verdict is a few dozen bytes; anything larger is not one.
+MAX_VERDICT_BYTES = 4096
 
 #: Seconds ``coqc --print-version`` may take (it answers at once).
 VERSION_TIMEOUT = 30.0
@@ -103,12 +109,13 @@ def _store(path: Path, verdict: CoqVerdict) -> None:
 
 
 def _load(path: Path, version: str) -> CoqVerdict | None:
+    """A stored success, read only from a small regular file (never a FIFO or a device)."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads(read_bytes(path, "coqc verdict", max_bytes=MAX_VERDICT_BYTES))
         status, error = stored["status"], stored["error"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (SymcollapseError, ValueError, KeyError, TypeError):
         return None
-    if status not in ("checked", "failed") or not isinstance(error, str):
+    if status != "checked" or error != "":
         return None
     return CoqVerdict(status, version, error, cached=True)
 
@@ -134,5 +141,6 @@ def check(text: str, theorems: int, timeout: float = DEFAULT_TIMEOUT) -> CoqVerd
             return CoqVerdict("failed", version, f"coqc took longer than {timeout:g} s")
         except OSError as error:
             return CoqVerdict("failed", version, f"coqc could not run: {error}")
-        _store(path, verdict)
+        if verdict.checked:  # a failure is rechecked every time: the toolchain may be fixed
+            _store(path, verdict)
     return verdict

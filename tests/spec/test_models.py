@@ -264,12 +264,3 @@ def test_an_image_input_is_flattened_in_c_order(tmp_path):
     model = read_model(path)
     assert model.widths == (12, 3) and model.input_shape == (1, 1, 3, 4)
     assert np.array_equal(model.layers[0].matrix(), W)
-
-
-def test_weights_kept_in_another_file_are_refused(tmp_path):
-    onnx = require("onnx", "ONNX")
-    path = write_onnx(dense_layers((40, 40), seed=10), tmp_path / "m.onnx")
-    model = onnx.load(str(path))
-    onnx.save(model, str(path), save_as_external_data=True, size_threshold=0)
-    with pytest.raises(SpecError, match="initializer 'W0' keeps its data in another file"):
-        read_model(path)

@@ -4,6 +4,7 @@ statement is rejected (mutation tests), so the check is not vacuous."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import subprocess
 
@@ -166,3 +167,47 @@ def test_first_error_names_the_line_and_the_reason():
     assert first_error(
         'File "./Collapse.v", line 7, characters 0-5:\nError: No applicable tactic.'
     ) == ("line 7: No applicable tactic.")
+
+
+@pytest.fixture
+def fake_coqc(monkeypatch, tmp_path):
+    """A coqc that answers its version and whose checks are counted; the cache in tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(coqc.shutil, "which", lambda name: "/usr/bin/coqc")
+    version = subprocess.CompletedProcess([], 0, stdout="8.16.1 fake\n", stderr="")
+    monkeypatch.setattr(coqc.subprocess, "run", lambda *a, **k: version)
+    runs: list[CoqVerdict] = []
+
+    def run(verdict: CoqVerdict) -> None:
+        monkeypatch.setattr(coqc, "_run", lambda *a: runs.append(verdict) or verdict)
+
+    return tmp_path / "symcollapse", runs, run
+
+
+def test_only_a_success_is_cached(fake_coqc):
+    cache, runs, run = fake_coqc
+    run(CoqVerdict("failed", "8.16.1", "line 3: boom"))
+    assert check("text", 1).status == "failed"
+    assert not cache.exists() or not any(cache.iterdir())
+    run(CoqVerdict("checked", "8.16.1"))  # the toolchain was fixed: checked again, not cached
+    assert check("text", 1) == CoqVerdict("checked", "8.16.1")
+    assert check("text", 1).cached and len(runs) == 2
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge", "failed"])
+def test_a_cache_entry_that_is_not_a_small_stored_success_is_ignored(fake_coqc, kind):
+    cache, runs, run = fake_coqc
+    run(CoqVerdict("checked", "8.16.1"))
+    check("text", 1)
+    (entry,) = cache.iterdir()
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)  # reading it would block forever
+    elif kind == "device":
+        os.symlink("/dev/zero", entry)  # reading it would never end
+    elif kind == "huge":
+        entry.write_text('{"status": "checked", "error": "' + " " * 10**6 + '"}')
+    else:
+        entry.write_text('{"status": "failed", "error": "cached rejection"}')
+    assert check("text", 1) == CoqVerdict("checked", "8.16.1")
+    assert len(runs) == 2
