@@ -136,7 +136,7 @@ def choice_text(choice: Choice) -> str:
     )
     if not choice.fits and choice.needed > choice.limit:
         return text + (
-            f", and about {gigabytes(choice.needed)} of memory for exact verification, "
+            f", and {gigabytes(choice.needed)} of memory for exact verification, "
             f"above its limit of {choice.limit / 2**30:.0f} GB"
         )
     if not choice.fits:

@@ -11,6 +11,7 @@ the limit, or saying what to do instead when no keyword can help.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from symcollapse.errors import SizeLimitError
@@ -58,26 +59,39 @@ def exact_bytes(widths: tuple[int, ...]) -> int:
 
 
 def gigabytes(size: int) -> str:
-    """``12.3 GB`` for a byte count, without float overflow for astronomically large ones."""
+    """``about 12.3 GB`` for a byte count, without float overflow for astronomically large ones."""
     if size < 2**30 * 10**9:
-        return f"{size / 2**30:,.1f} GB"
+        return f"about {size / 2**30:,.1f} GB"
     return f"more than {10**9:,} GB"
+
+
+def seconds(count: int) -> str:
+    """``about 17 s`` for a whole number of seconds, however large."""
+    return f"about {count:,} s" if count < 10**12 else f"more than {10**12:,} s"
+
+
+def magnitude(count: int) -> str:
+    """``1.2e+09`` for an integer of any size (a float would overflow above about 1e308)."""
+    if count < 10**300:
+        return f"{count:.1e}"
+    return f"about 1e+{math.floor(math.log10(count))}"
 
 
 def check_exact_memory(widths: tuple[int, ...]) -> None:
     """Refuse exact verification above :data:`MAX_EXACT_BYTES` or :data:`MAX_EXACT_WORK`."""
     work = exact_work(widths)
     if work > MAX_EXACT_WORK:
+        duration = seconds((work + 25_000_000) // 50_000_000)
         raise SizeLimitError(
-            f"exact verification would take about {work / 5e7:,.0f} s ({work:.1e} word "
-            "operations: terms x depth x symbols / 64), above the limit of "
+            f"exact verification would take {duration} ({magnitude(work)} "
+            "word operations: terms x depth x symbols / 64), above the limit of "
             f"{MAX_EXACT_WORK:.0e}; use method='random'",
             parameter="method",
         )
     needed = exact_bytes(widths)
     if needed > MAX_EXACT_BYTES:
         raise SizeLimitError(
-            f"exact verification would need about {gigabytes(needed)} (terms x symbols / 8 "
+            f"exact verification would need {gigabytes(needed)} (terms x symbols / 8 "
             f"bytes), above the limit of {MAX_EXACT_BYTES / 2**30:.0f} GB; "
             "use method='random'",
             parameter="method",

@@ -54,6 +54,18 @@ def test_exact_above_the_memory_or_time_limit_is_refused() -> None:
 
 def test_astronomical_sizes_are_printed_without_overflow() -> None:
     assert gigabytes(exact_bytes((64,) * 1001)) == "more than 1,000,000,000 GB"
+    assert gigabytes(3 * 2**29) == "about 1.5 GB"
+
+
+def test_no_message_says_about_more_than() -> None:
+    from symcollapse import verify
+
+    for widths in [(64,) * 1001, (100, 700)]:
+        try:
+            check_exact_memory(widths)
+        except SizeLimitError as error:
+            assert "about more" not in str(error)
+    assert "about more" not in str(verify([64] * 1001, method="auto", seed=1))
 
 
 def test_document_and_sample_limits() -> None:
