@@ -12,6 +12,7 @@ from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
 from symcollapse.io.pdf import pdf_files
+from symcollapse.render.beamer import render_beamer
 from symcollapse.render.github import render_github
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
@@ -24,6 +25,7 @@ Renderer = Callable[[Derivation, Notation], str]
 #: ``--format`` name -> (file extension, renderer).
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "latex": ("tex", render_fragment),
+    "beamer": ("slides.tex", render_beamer),
     "markdown": ("md", render_markdown),
     "github": ("md", render_github),
     "json": ("json", render_json),
@@ -85,6 +87,9 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
         )
     if args.numbered and fmt in ("markdown", "github"):
         raise OptionError("--numbered applies to LaTeX output (MathJax's aligned has no numbers)")
+    if fmt == "beamer" and (args.numbered or getattr(args, "two_column", False)):
+        flag = "--numbered" if args.numbered else "--two-column"
+        raise OptionError(f"{flag} applies to LaTeX articles, not to slides (--format beamer)")
     notation = Notation().merged(**given)
     return notation if args.names is None else notation.renamed(_names(args.names))
 
@@ -105,10 +110,14 @@ def emit(
     pdf = getattr(args, "pdf", False)
     if getattr(args, "png", False) and not pdf:
         raise OptionError("--png goes with --pdf")
-    if (args.standalone or pdf) and args.format != "latex":
-        raise OptionError(f"{'--pdf' if pdf else '--standalone'} goes with --format latex")
+    if args.standalone and args.format != "latex":
+        beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
+        raise OptionError(f"--standalone goes with --format latex{beamer}")
+    if pdf and args.format not in ("latex", "beamer"):
+        raise OptionError("--pdf goes with --format latex or beamer")
     if pdf:
-        files = pdf_files(render_document(derivation, notation), name, png=args.png)
+        whole = render_beamer if args.format == "beamer" else render_document
+        files = pdf_files(whole(derivation, notation), name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
     extension, renderer = FORMATS[args.format]

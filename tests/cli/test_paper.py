@@ -117,7 +117,7 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
         ("derive 2 1 --names W=M,b=M", "the names must all differ, got x=x, W=M, b=M"),
         ("derive 2 1 --seed 3", "--seed goes with --values random"),
         ("derive 2 1 --png", "--png goes with --pdf"),
-        ("derive 2 1 --pdf --format markdown", "--pdf goes with --format latex"),
+        ("derive 2 1 --pdf --format markdown", "--pdf goes with --format latex or beamer"),
         ("derive 2 1 --values missing.json", "cannot read values file 'missing.json': No such "
          "file or directory"),
         ("regress 2 1 --samples 2", "need at least d_0 + 1 = 3 samples to determine W_z and b_z, "
