@@ -77,7 +77,8 @@ def test_verify_reports_what_was_checked(capsys):
         (
             ["derive", "2", "1", "--format", "pdf"],
             "symcollapse: error: argument --format: "
-            "invalid choice: 'pdf' (choose from 'beamer', 'github', 'json', 'latex', 'markdown', 'text')",
+            "invalid choice: 'pdf' "
+            "(choose from 'beamer', 'github', 'json', 'latex', 'markdown', 'text')",
         ),
         (
             ["frobnicate"],
