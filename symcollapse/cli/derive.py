@@ -82,16 +82,22 @@ def values_from(args: argparse.Namespace, source: str) -> Values:
 
 
 def diagram_files(
-    widths: tuple[int, ...], entry: str, notation: Notation, name: str, png: bool = False
+    widths: tuple[int, ...],
+    entry: str,
+    notation: Notation,
+    name: str,
+    png: bool = False,
+    caption: bool = False,
 ) -> dict[str, str | bytes]:
     """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry."""
     picture = diagram(widths, parse_entry(entry, widths), notation)
     files: dict[str, str | bytes] = {
-        f"{name}-paths.tex": render_tikz(picture),
+        f"{name}-paths.tex": render_tikz(picture, caption_node=caption),
         f"{name}-paths.svg": render_svg(picture),
     }
     if png:  # for sites that take PNG uploads only; the page is exactly the picture
-        pdf = compile_pdf(tikz_document(picture), f"{name}-paths", "--diagram-png")
+        whole = tikz_document(picture, caption_node=caption)
+        pdf = compile_pdf(whole, f"{name}-paths", "--diagram-png")
         files[f"{name}-paths.png"] = preview_png(pdf, "--diagram-png", DIAGRAM_DPI)
     return files
 
@@ -106,10 +112,13 @@ def run(args: argparse.Namespace) -> int:
     name = stem("collapse", widths)
     extra = {}
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
-        extra = diagram_files(widths, args.diagram_entry, notation, name, args.diagram_png)
+        extra = diagram_files(
+            widths, args.diagram_entry, notation, name, args.diagram_png, args.diagram_caption
+        )
         args.out = args.out or Path("output")
-    elif args.diagram_entry != DEFAULT_ENTRY or args.diagram_png:
-        option = "--diagram-png" if args.diagram_png else "--diagram-entry"
+    elif args.diagram_entry != DEFAULT_ENTRY or args.diagram_png or args.diagram_caption:
+        given = {"--diagram-png": args.diagram_png, "--diagram-caption": args.diagram_caption}
+        option = next((flag for flag, on in given.items() if on), "--diagram-entry")
         raise OptionError(f"{option} goes with --diagram")
     if args.values is None:
         with Progress("expanding") as progress:

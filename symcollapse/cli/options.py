@@ -154,3 +154,9 @@ def diagram_options(parser: Parser) -> None:
         action="store_true",
         help="with --diagram: also a PNG of the picture (pdflatex with TikZ, and pdftoppm)",
     )
+    group.add_argument(
+        "--diagram-caption",
+        action="store_true",
+        help="with --diagram: a sentence under the TikZ picture saying what is highlighted "
+        "(off: a paper's figure has its own \\caption)",
+    )

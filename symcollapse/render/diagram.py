@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.network import build_network
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.notation import Notation
@@ -134,9 +135,13 @@ def diagram(
                 at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
                 label = printer.doprint(W[row, col])
                 edges.append(Edge(k, row, col, W[row, col], label, on_path, at))
+    base = printer.notation.index_base
     unit_labels = [tuple(printer.doprint(x) for x in network.x)]
-    unit_labels += [("",) * width for width in d[1:-1]]
-    unit_labels.append(tuple(f"f_{{{r + 1}}}" for r in range(d[-1])))
+    unit_labels += [
+        tuple(printer.doprint(symbols.scalar("h", u + base, sup=k)) for u in range(width))
+        for k, width in enumerate(d[1:-1], start=1)
+    ]
+    unit_labels.append(tuple(f"f_{{{r + base}}}" for r in range(d[-1])))
     return Diagram(
         widths=d,
         entry=(i, j),
@@ -144,7 +149,7 @@ def diagram(
         unit_labels=tuple(unit_labels),
         edges=tuple(edges),
         layer_labels=tuple(printer.doprint(W) for W in network.weight_symbols),
-        entry_label=printer.doprint(sp.MatrixSymbol("W_z", d[-1], d[0])[i, j]),
+        entry_label=printer.doprint(symbols.matrix("W_z", d[-1], d[0])[i, j]),
     )
 
 
@@ -159,10 +164,20 @@ def caption(picture: Diagram) -> tuple[str, str, str]:
     return picture.entry_label, picture.unit_labels[0][j], picture.unit_labels[-1][i]
 
 
-def render_tikz(picture: Diagram) -> str:
-    """A ``tikzpicture`` to ``\\input`` in a document that loads TikZ."""
+def render_tikz(picture: Diagram, *, caption_node: bool = False, fit: bool = True) -> str:
+    """A ``tikzpicture`` to ``\\input`` in a document that loads TikZ.
+
+    ``fit`` scales the picture down to ``\\linewidth`` where it is wider (a column of a
+    two-column paper), never up; ``caption_node`` adds a sentence under the picture (off: a paper
+    has its own ``\\caption``).
+    """
     out = [
         "% The paths behind one entry of W_z; needs \\usepackage{tikz}.",
+        *(
+            ["\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%"]
+            if fit
+            else []
+        ),
         "\\begin{tikzpicture}[",
         f"  unit/.style={{circle, draw, minimum size={2 * RADIUS}cm, inner sep=0pt}},",
         "  weight/.style={font=\\scriptsize, fill=white, fill opacity=0.85, text opacity=1,"
@@ -185,23 +200,23 @@ def render_tikz(picture: Diagram) -> str:
     top = max(y for layer in picture.units for _, y in layer) + 0.9
     for k, W in enumerate(picture.layer_labels):
         out.append(f"\\node at ({(k + 0.5) * LAYER_GAP:.3f},{top:.3f}) {{${W}$}};")
-    entry, source, target = caption(picture)
-    bottom = -top
-    middle = (len(picture.units) - 1) * LAYER_GAP / 2
-    out.append(
-        f"\\node[text width={2 * middle + 2:.1f}cm, align=center] at ({middle:.3f},{bottom:.3f}) "
-        f"{{{paths_phrase(picture)} from ${source}$ to ${target}$ (highlighted): "
-        f"${entry}$ is the sum over them of the product of their weights.}};"
-    )
+    if caption_node:
+        entry, source, target = caption(picture)
+        middle = (len(picture.units) - 1) * LAYER_GAP / 2
+        out.append(
+            f"\\node[text width={2 * middle:.1f}cm, align=center] at ({middle:.3f},{-top:.3f}) "
+            f"{{{paths_phrase(picture)} from ${source}$ to ${target}$ (highlighted): "
+            f"${entry}$ is the sum over them of the product of their weights.}};"
+        )
     out.append(
         "\\path (current bounding box.south west) ++(-0.2,-0.2)"
         " (current bounding box.north east) ++(0.2,0.2);"
     )
-    out.append("\\end{tikzpicture}")
+    out.append("\\end{tikzpicture}" + ("}" if fit else ""))
     return "\n".join(out) + "\n"
 
 
-def tikz_document(picture: Diagram) -> str:
+def tikz_document(picture: Diagram, *, caption_node: bool = False) -> str:
     """A document whose one page is the picture (plain ``article``: no ``standalone`` class needed).
 
     The picture is set in a box and shipped out on a page of exactly its size.
@@ -209,7 +224,7 @@ def tikz_document(picture: Diagram) -> str:
     return (
         "\\documentclass{article}\n\\usepackage{tikz}\n\\newsavebox{\\paths}\n"
         "\\begin{document}\n\\sbox{\\paths}{%\n"
-        + render_tikz(picture)
+        + render_tikz(picture, caption_node=caption_node, fit=False)
         + "}%\n\\pdfpagewidth=\\wd\\paths\n"
         "\\pdfpageheight=\\dimexpr\\ht\\paths+\\dp\\paths\\relax\n"
         "\\hoffset=-1in\n\\voffset=-1in\n\\shipout\\box\\paths\n\\end{document}\n"

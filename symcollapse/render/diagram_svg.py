@@ -129,10 +129,11 @@ def render_svg(picture: Diagram) -> str:
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{RADIUS * SCALE:.1f}" fill="white" '
                 'stroke="black" stroke-width="1.2"/>'
             )
-            if label:
+            if label:  # a hidden unit's h^{(k)}_i fits its circle in the labels' size
+                size = LABEL_FONT if "^" in label else UNIT_FONT
                 out.append(
-                    f'<text x="{cx:.1f}" y="{cy + 0.35 * UNIT_FONT:.1f}" font-size="{UNIT_FONT}" '
-                    f'font-style="italic" text-anchor="middle">{tspans(label, UNIT_FONT)}</text>'
+                    f'<text x="{cx:.1f}" y="{cy + 0.35 * size:.1f}" font-size="{size}" '
+                    f'font-style="italic" text-anchor="middle">{tspans(label, size)}</text>'
                 )
     for k, W in enumerate(picture.layer_labels):
         x0, _ = at(*picture.units[k][0])

@@ -74,9 +74,31 @@ def test_no_two_labels_or_units_overlap(network):
     ],
 )
 def test_labels_are_the_derivations_notation(notation, label):
-    tikz = render_tikz(diagram((2, 3, 1), (0, 1), notation))
+    tikz = render_tikz(diagram((2, 3, 1), (0, 1), notation), caption_node=True)
     assert label in tikz
     assert "1 path" not in tikz and "3 paths from $x_{" in tikz
+
+
+@pytest.mark.parametrize(
+    ("notation", "unit", "entry"),
+    [
+        (Notation(), r"{$h_{3}^{(2)}$}", r"$\left(W_{z}\right)_{12}$"),
+        (Notation(index_base=0), r"{$h_{2}^{(2)}$}", r"$\left(W_{z}\right)_{01}$"),
+        (Notation().renamed({"W": "Theta", "h": "a"}), r"{$a_{3}^{(2)}$}", r"\Theta_{z}"),
+        (Notation().renamed({"W_z": "M"}), r"{$h_{1}^{(1)}$}", r"$\left(M\right)_{12}$"),
+    ],
+)
+def test_hidden_units_and_the_caption_are_named_in_the_notation(notation, unit, entry):
+    tikz = render_tikz(diagram((2, 3, 3, 1), (0, 1), notation), caption_node=True)
+    assert unit in tikz and entry in tikz
+
+
+def test_no_caption_unless_asked_and_never_wider_than_the_line():
+    tikz = render_tikz(diagram((2, 3, 3, 1)))
+    assert "paths from" not in tikz and "text width" not in tikz
+    assert tikz.count(r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%") == 1
+    assert tikz.rstrip().endswith(r"\end{tikzpicture}}")
+    assert r"\resizebox" not in tikz_document(diagram((2, 3, 3, 1)))
 
 
 def test_svg_is_well_formed_with_every_label():
@@ -102,6 +124,8 @@ def test_derive_diagram_writes_the_files(tmp_path, capsys):
     assert main(argv) == 0
     names = {p.name for p in tmp_path.iterdir()}
     assert names == {"collapse-2-3-1.tex", "collapse-2-3-1-paths.tex", "collapse-2-3-1-paths.svg"}
+    assert "paths from" not in (tmp_path / "collapse-2-3-1-paths.tex").read_text()
+    assert main([*argv, "--diagram-caption"]) == 0
     assert "from $x_{2}$ to $f_{1}$" in (tmp_path / "collapse-2-3-1-paths.tex").read_text()
 
 
@@ -141,6 +165,12 @@ def test_diagram_png_is_the_compiled_picture(tmp_path, capsys):
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width > height > 200  # the picture, wider than tall: not a blank letter-size page
+
+
+@pytest.mark.parametrize("flag", ["--diagram-png", "--diagram-caption"])
+def test_diagram_flags_need_diagram(capsys, flag):
+    assert main(["derive", "2", "1", flag]) == 2
+    assert capsys.readouterr().err == f"symcollapse: error: {flag} goes with --diagram\n"
 
 
 def test_diagram_png_needs_diagram(capsys):
