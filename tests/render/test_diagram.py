@@ -43,8 +43,8 @@ def _boxes(svg: str) -> list[tuple[float, float, float, float]]:
     root = ET.fromstring(svg)
     boxes = []
     for text in root.iter(f"{SVG}text"):
-        if text.get("font-size") != str(LABEL_FONT):
-            continue
+        if text.get("font-size") != str(LABEL_FONT) or text.get("class") == "unit":
+            continue  # a unit's label is inside its circle, whose box follows
         chars = len("".join(text.itertext()).replace("\u200b", ""))
         x, y, w = float(text.get("x")), float(text.get("y")), 0.6 * LABEL_FONT * chars
         boxes.append((x - w / 2, y - 1.05 * LABEL_FONT, x + w / 2, y + 0.45 * LABEL_FONT))
