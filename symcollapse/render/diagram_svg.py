@@ -132,8 +132,9 @@ def render_svg(picture: Diagram) -> str:
             if label:  # a hidden unit's h^{(k)}_i fits its circle in the labels' size
                 size = LABEL_FONT if "^" in label else UNIT_FONT
                 out.append(
-                    f'<text class="unit" x="{cx:.1f}" y="{cy + 0.35 * size:.1f}" font-size="{size}" '
-                    f'font-style="italic" text-anchor="middle">{tspans(label, size)}</text>'
+                    f'<text class="unit" x="{cx:.1f}" y="{cy + 0.35 * size:.1f}" '
+                    f'font-size="{size}" font-style="italic" text-anchor="middle">'
+                    f"{tspans(label, size)}</text>"
                 )
     for k, W in enumerate(picture.layer_labels):
         x0, _ = at(*picture.units[k][0])
