@@ -18,6 +18,7 @@ from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
+from symcollapse.render.typst import render_typst, render_typst_document
 
 Renderer = Callable[[Derivation, Notation], str]
 
@@ -28,7 +29,11 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
     "github": ("md", render_github),
     "json": ("json", render_json),
     "text": ("txt", render_text),
+    "typst": ("typ", render_typst),
 }
+
+#: ``--format`` name -> the renderer of a whole document, for ``--standalone``.
+STANDALONE: dict[str, Renderer] = {"latex": render_document, "typst": render_typst_document}
 
 #: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
 TYPESET_OPTIONS = (
@@ -105,15 +110,17 @@ def emit(
     pdf = getattr(args, "pdf", False)
     if getattr(args, "png", False) and not pdf:
         raise OptionError("--png goes with --pdf")
-    if (args.standalone or pdf) and args.format != "latex":
-        raise OptionError(f"{'--pdf' if pdf else '--standalone'} goes with --format latex")
+    if pdf and args.format != "latex":
+        raise OptionError("--pdf goes with --format latex")
+    if args.standalone and args.format not in STANDALONE:
+        raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}")
     if pdf:
         files = pdf_files(render_document(derivation, notation), name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
     extension, renderer = FORMATS[args.format]
     if args.standalone:
-        text = render_document(derivation, notation)
+        text = STANDALONE[args.format](derivation, notation)
     elif args.format == "json":
         text = render_json(derivation, notation, data)
     else:

@@ -77,7 +77,8 @@ def test_verify_reports_what_was_checked(capsys):
         (
             ["derive", "2", "1", "--format", "pdf"],
             "symcollapse: error: argument --format: "
-            "invalid choice: 'pdf' (choose from 'github', 'json', 'latex', 'markdown', 'text')",
+            "invalid choice: 'pdf' (choose from 'github', 'json', 'latex', 'markdown', 'text', "
+            "'typst')",
         ),
         (
             ["frobnicate"],
@@ -89,7 +90,7 @@ def test_verify_reports_what_was_checked(capsys):
         (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),
         (
             ["derive", "2", "1", "--format", "text", "--standalone"],
-            "symcollapse: error: --standalone goes with --format latex",
+            "symcollapse: error: --standalone goes with --format latex or typst",
         ),
         (
             ["derive", "2", "1", "--max-terms", "0"],
