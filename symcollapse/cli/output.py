@@ -13,6 +13,7 @@ from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
 from symcollapse.io.pdf import pdf_files
 from symcollapse.render.github import render_github
+from symcollapse.render.html import render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
@@ -30,6 +31,7 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
     "json": ("json", render_json),
     "text": ("txt", render_text),
     "typst": ("typ", render_typst),
+    "html": ("html", render_html),
 }
 
 #: ``--format`` name -> the renderer of a whole document, for ``--standalone``.
@@ -88,6 +90,8 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
         raise OptionError(
             f"typesetting options apply to latex and markdown output, not {fmt} (--names does)"
         )
+    if args.numbered and fmt == "html":
+        raise OptionError("--numbered applies to LaTeX and Typst output, not html")
     if args.numbered and fmt in ("markdown", "github"):
         raise OptionError("--numbered applies to LaTeX output (MathJax's aligned has no numbers)")
     notation = Notation().merged(**given)

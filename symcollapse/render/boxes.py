@@ -66,12 +66,12 @@ def attach(base: Box, sub: Box | None = None, sup: Box | None = None) -> Box:
     return Script(base, sub, sup)
 
 
-def joined(boxes: Iterable[Box], separator: str = ",") -> Row:
-    """Boxes with ``separator`` between them."""
+def joined(boxes: Iterable[Box], separator: str = ",") -> Box:
+    """Boxes with ``separator`` between them; one box as it is."""
     items: list[Box] = []
     for box in boxes:
         items += [Op(separator), box] if items else [box]
-    return Row(tuple(items))
+    return items[0] if len(items) == 1 else Row(tuple(items))
 
 
 class NetworkBoxPrinter(PathOrder, Printer):
@@ -106,7 +106,7 @@ class NetworkBoxPrinter(PathOrder, Printer):
             return self._applied(name_box(type(expr).__name__), expr.args)
         return Words(sp.sstr(expr))
 
-    def _applied(self, name: Box, args: Iterable[sp.Basic]) -> Row:
+    def _applied(self, name: Box, args: Iterable[sp.Basic]) -> Box:
         return Row((name, Fenced(joined(self._print(a) for a in args))))
 
     def _role_name(self, role: str) -> Box:

@@ -24,6 +24,7 @@ def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
             ),
             "example-paths.svg",
             "example-paths.tex",
+            "example.html",
         ]
     )
     assert r"\begin{document}" in (tmp_path / "example.tex").read_text()
@@ -33,7 +34,14 @@ def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("fmt", "marker"),
-    [("latex", r"\begin{align*}"), ("markdown", "$$"), ("text", "Check\n-----"), ("json", '"W_z"')],
+    [
+        ("latex", r"\begin{align*}"),
+        ("markdown", "$$"),
+        ("text", "Check\n-----"),
+        ("json", '"W_z"'),
+        ("typst", "mat(delim: "),
+        ("html", "<math"),
+    ],
 )
 def test_derive_to_stdout(fmt, marker, capsys):
     assert main(["derive", "2", "3", "1", "--format", fmt]) == 0
@@ -77,8 +85,8 @@ def test_verify_reports_what_was_checked(capsys):
         (
             ["derive", "2", "1", "--format", "pdf"],
             "symcollapse: error: argument --format: "
-            "invalid choice: 'pdf' (choose from 'github', 'json', 'latex', 'markdown', 'text', "
-            "'typst')",
+            "invalid choice: 'pdf' (choose from 'github', 'html', 'json', 'latex', 'markdown', "
+            "'text', 'typst')",
         ),
         (
             ["frobnicate"],

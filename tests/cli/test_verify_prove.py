@@ -95,7 +95,7 @@ def test_prove_to_stdout(fmt, marker, capsys):
         (
             ["prove", "--format", "json"],
             "symcollapse: error: argument --format: invalid choice: 'json' "
-            "(choose from 'github', 'latex', 'markdown', 'text', 'typst', 'coq')",
+            "(choose from 'github', 'html', 'latex', 'markdown', 'text', 'typst', 'coq')",
         ),
         (
             ["prove", "--instances", "31"],
