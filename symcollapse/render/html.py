@@ -37,6 +37,7 @@ tr.hl, .entry.hl { background: #ffe9a8; }
 .entry { cursor: pointer; }
 svg.pointing line:not(.path) { stroke: #d9d9d9; stroke-width: 1; }
 svg line.path { stroke: #bf0000; stroke-width: 3; }
+svg.pointing text:nth-last-of-type(-n+2) { visibility: hidden; }  /* the caption names (W_z)_11 */
 """
 
 #: Pointing at an entry (hover or keyboard focus) marks everything tagged with it and the edges
@@ -130,6 +131,13 @@ def picture(derivation: Derivation, notation: Notation) -> str:
     return f"<figure>\n{svg}<figcaption>{hint}</figcaption>\n</figure>"
 
 
+def _plain(parts: Text) -> str:
+    """Prose as plain words, for the window title (which holds no markup)."""
+    return "".join(
+        p if isinstance(p, str) else p.text if isinstance(p, Code) else str(p) for p in parts
+    )
+
+
 def render_html(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as one HTML page that needs nothing but a browser."""
     notation = notation or Notation()
@@ -140,7 +148,7 @@ def render_html(derivation: Derivation, notation: Notation | None = None) -> str
         '<html lang="en">',
         '<head>\n<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(''.join(p for p in derivation.title if isinstance(p, str)))}</title>",
+        f"<title>{escape(_plain(derivation.title))}</title>",
         f"<style>{STYLE}</style>\n</head>",
         f"<body>\n<h1>{title}</h1>",
         picture(derivation, notation),
