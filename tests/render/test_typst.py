@@ -137,3 +137,15 @@ def test_prose_with_markup_characters_prints_as_written(compiler, tmp_path):
     derivation = Derivation((words,), (Section((words,), (words,), (step,)),), {})
     text = _pdf_text(compiler, render_typst_document(derivation), tmp_path)
     assert text.count(words) == 3, text
+
+
+@pytest.mark.parametrize(
+    "notation",
+    [
+        Notation(delimiter="pmatrix", index_base=0, entry_style="flat"),
+        Notation(entry_style="upper").renamed({"W": "Theta", "b": "beta", "x": "xi"}),
+    ],
+)
+def test_two_digit_indices_and_every_notation_compile(notation, compiler, tmp_path):
+    text = _pdf_text(compiler, render_typst_document(derive((2, 11, 1)), notation), tmp_path)
+    assert "11" in text
