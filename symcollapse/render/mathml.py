@@ -16,12 +16,12 @@ from symcollapse.render.mathtree import (
     Fenced,
     Frac,
     Ident,
-    Matrix,
     Num,
     Op,
     Row,
     Script,
     Words,
+    tall,
 )
 from symcollapse.render.names import GREEK
 
@@ -41,17 +41,6 @@ def _ident(name: str) -> str:
     return f"<mi>{escape(name)}</mi>"
 
 
-def tall(box: Box) -> bool:
-    """Whether ``box`` holds something taller than a line (a fraction, a matrix, a ``∑``)."""
-    if isinstance(box, Frac | Matrix) or (isinstance(box, Script) and box.limits):
-        return True
-    if isinstance(box, Row):
-        return any(map(tall, box.items))
-    if isinstance(box, Script):
-        return tall(box.base)
-    return isinstance(box, Fenced) and tall(box.body)
-
-
 def _fenced(open_: str, body: str, close: str, grow: bool) -> str:
     """Delimiters that grow only around tall content: a stretchy delimiter is drawn from pieces
     and, in a font without a MATH table, sits apart from what it encloses."""
@@ -65,8 +54,9 @@ def mathml(box: Box) -> str:
         return _ident(box.name)
     if isinstance(box, Num):
         return f"<mn>{escape(box.text)}</mn>"
-    if isinstance(box, Op):
-        return f"<mo>{escape(box.text)}</mo>"
+    if isinstance(box, Op):  # a lone parenthesis is one a broken line opened or closes
+        flat = ' stretchy="false"' if box.text in ("(", ")") else ""
+        return f"<mo{flat}>{escape(box.text)}</mo>"
     if isinstance(box, Words):
         code = ' class="code"' if box.code else ""
         return f"<mtext{code}>{escape(box.text)}</mtext>"

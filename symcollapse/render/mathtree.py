@@ -127,15 +127,21 @@ def width(box: Box) -> float:
 
 def lines(box: Box, room: float) -> list[Box]:
     """``box`` as display lines no wider than ``room`` where it can be: a sum breaks before a
-    top-level sign, each line as full as fits; anything else stays whole (never wrong, at worst
-    wide). A line that continues a sum starts with its sign."""
-    if not (isinstance(box, Row) and box.sum) or width(box) <= room:
+    top-level sign; anything else (``W_3 (W_2 (W_1 x + b_1) + b_2) + b_3`` nested as deep as
+    the network) before a sign inside its parentheses or before a parenthesis that opens after a
+    factor, so a parenthesis may open on one line and close on a later one. Each line is as
+    full as fits; a box with nowhere to break stays whole (never wrong, at worst wide)."""
+    if width(box) <= room:
         return [box]
-    chunks: list[list[Box]] = [[]]  # each term with the sign before it
-    for item in box.items:
-        if isinstance(item, Op) and item.text in ("+", MINUS) and chunks[-1]:
+    items = _opened(box)
+    chunks: list[list[Box]] = [[]]  # pieces a line may end after: a term, a factor
+    for item in items:
+        after = chunks[-1][-1] if chunks[-1] else None
+        if after is not None and _breaks_before(item, after):
             chunks.append([])
         chunks[-1].append(item)
+    if len(chunks) == 1:
+        return [box]
     out: list[list[Box]] = []
     used = room
     for chunk in chunks:
@@ -146,4 +152,34 @@ def lines(box: Box, room: float) -> list[Box]:
         else:
             out.append(list(chunk))
             used = size
-    return [Row(tuple(line), sum=True, tag=box.tag) for line in out]
+    tag = box.tag if isinstance(box, Row) else None
+    return [Row(tuple(line), sum=True, tag=tag) for line in out]
+
+
+def _breaks_before(item: Box, after: Box) -> bool:
+    """A line may break before a sign, or before an opened parenthesis that follows a factor
+    (``W_3 | (W_2 ...``), never right after a sign or an opened parenthesis."""
+    if isinstance(after, Op) and after.text in ("(", "+", MINUS):
+        return False
+    return isinstance(item, Op) and item.text in ("+", MINUS, "(")
+
+
+def _opened(box: Box) -> list[Box]:
+    """The boxes of ``box`` in a row, with rows and the parentheses around sums opened up, so
+    that a line may break inside them (tagged rows, scripts and tall content stay whole)."""
+    if isinstance(box, Row) and box.tag is None:
+        return [part for item in box.items for part in _opened(item)]
+    if isinstance(box, Fenced) and box.open == "(" and isinstance(box.body, Row):
+        return [box] if tall(box.body) else [Op("("), *_opened(box.body), Op(")")]
+    return [box]
+
+
+def tall(box: Box) -> bool:
+    """Whether ``box`` holds something taller than a line (a fraction, a matrix, a ``∑``)."""
+    if isinstance(box, Frac | Matrix) or (isinstance(box, Script) and box.limits):
+        return True
+    if isinstance(box, Row):
+        return any(map(tall, box.items))
+    if isinstance(box, Script):
+        return tall(box.base)
+    return isinstance(box, Fenced) and tall(box.body)

@@ -8,8 +8,8 @@ import sympy as sp
 from symcollapse import derive
 from symcollapse.algebra import symbols
 from symcollapse.render.boxes import NetworkBoxPrinter
-from symcollapse.render.mathml import mathml, tall
-from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row
+from symcollapse.render.mathml import mathml
+from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row, tall
 from symcollapse.render.notation import Notation
 
 COLLAPSE = derive((2, 3, 1)).collapse
