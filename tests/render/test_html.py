@@ -105,3 +105,10 @@ def test_pointing_at_an_entry_highlights_its_paths_and_terms(widths, browser, tm
         browser.screenshot(tmp_path / f"{tag.replace(' ', '-')}.png")
     browser.hover(1, 1)
     assert browser.evaluate(MARKED) == []
+
+
+def test_numbered_is_refused_for_a_page(capsys):
+    assert main(["derive", "2", "1", "--format", "html", "--numbered"]) == 2
+    assert capsys.readouterr().err == (
+        "symcollapse: error: --numbered applies to LaTeX and Typst output, not html\n"
+    )
