@@ -97,15 +97,18 @@ Box = Ident | Num | Op | Words | Row | Script | Frac | Fenced | Matrix
 #: get medium and thick spaces on both sides); other operators are :data:`OPERATOR_EM`.
 SPACED_EM = {"+": 1.2, MINUS: 1.2, "=": 1.35, "≔": 1.6, "≥": 1.35, "<": 1.35, "≤": 1.35}
 OPERATOR_EM = 0.6
-#: Scripts print at about 70% of the size of their base.
+#: Scripts print at about 70% of the size of their base, a little apart from it.
 SCRIPT_SCALE = 0.7
+SCRIPT_GAP = 0.12
 
 
 def width(box: Box) -> float:
     """Estimated printed width of ``box`` in em of the body font: enough to choose line
     breaks, as :mod:`symcollapse.render.widths` measures LaTeX."""
-    if isinstance(box, Ident):
-        return 0.6 if len(box.name) == 1 or box.name in GREEK else 0.5 * len(box.name)
+    if isinstance(box, Ident):  # capitals (W, Sigma) are wider than small letters
+        if len(box.name) == 1 or box.name in GREEK:
+            return 0.8 if box.name[0].isupper() else 0.58
+        return 0.5 * len(box.name)
     if isinstance(box, Num):
         return 0.5 * len(box.text)
     if isinstance(box, Op):
@@ -116,13 +119,13 @@ def width(box: Box) -> float:
         return sum(map(width, box.items))
     if isinstance(box, Script):
         scripts = [width(s) for s in (box.sub, box.sup) if s is not None]
-        return width(box.base) + SCRIPT_SCALE * max(scripts, default=0.0)
-    if isinstance(box, Frac):
-        return SCRIPT_SCALE * max(width(box.numerator), width(box.denominator)) + 0.3
+        return width(box.base) + SCRIPT_SCALE * max(scripts, default=0.0) + SCRIPT_GAP
+    if isinstance(box, Frac):  # displays set fractions at full size
+        return max(width(box.numerator), width(box.denominator)) + 0.3
     if isinstance(box, Fenced):
         return width(box.body) + 0.8
     columns = zip(*box.rows, strict=True)
-    return sum(max(map(width, column)) + 1.0 for column in columns) + 0.8
+    return sum(max(map(width, column)) + 0.6 for column in columns) + 0.8
 
 
 def lines(box: Box, room: float) -> list[Box]:

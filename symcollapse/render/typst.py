@@ -166,6 +166,9 @@ def section_equations(section: Section, printer: NetworkBoxPrinter, number: int)
         reason = _reason(step.reason, printer)
         if reason and beside:
             own[-1] += f" && quad {reason}"
+        elif reason and _reason_width(step.reason, printer) > room - 2.0:  # wraps in a box
+            boxed = f"align(left){reason.removeprefix('#')}"
+            own.append(f"&quad #box(width: {room - 2.0:.1f}em, {boxed})")
         elif reason:
             own.append(f"&quad {reason}")
         if notation.numbered:

@@ -3,6 +3,7 @@ typst compiler (the ``typst`` package), its first page saved as a PNG to look at
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -100,13 +101,27 @@ def model(tmp_path_factory) -> Path:
     return write_onnx(dense_layers((2, 3, 3, 1), seed=7), path, "matmul_add")
 
 
+#: Appended to a standalone document: the natural width of every display and the text width
+#: (the page less the document's 2 cm margins), in points, for ``typst.query``.
+WIDTHS = """
+#context [#metadata((
+  displays: query(math.equation.where(block: true)).map(e => measure(e).width.pt()),
+  text: (page.width - 4cm).pt(),
+)) <widths>]
+"""
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_document_kind_compiles(kind, compiler, model, tmp_path, capsys):
+def test_every_document_kind_compiles_and_fits_its_page(kind, compiler, model, tmp_path, capsys):
     assert main(argv(kind, model, "--format", "typst", "--standalone")) == 0
     source = tmp_path / f"{kind}.typ"
-    source.write_text(capsys.readouterr().out)
+    source.write_text(capsys.readouterr().out + WIDTHS)
     compiler.compile(str(source), output=str(tmp_path / f"{kind}-{{p}}.png"), format="png", ppi=60)
     assert (tmp_path / f"{kind}-1.png").stat().st_size > 1000
+    measured = compiler.query(str(source), "<widths>", field="value", one=True)
+    measured = json.loads(measured) if isinstance(measured, str) else measured
+    wide = [round(w) for w in measured["displays"] if w > measured["text"]]
+    assert not wide, f"displays wider than the {measured['text']:.0f} pt text: {wide}"
 
 
 def _pdf_text(compiler, source: str, directory: Path) -> str:
