@@ -75,9 +75,17 @@ def test_every_formula_of_every_kind_renders(kind, browser, model, tmp_path, cap
     ), formulas
     assert browser.evaluate('document.querySelectorAll("merror").length') == 0
     assert "\\" not in browser.evaluate("document.body.innerText")  # no LaTeX leaked
+    assert browser.evaluate(OVERFLOW) == [], "wider than the text column"
     browser.screenshot(tmp_path / f"{kind}.png")
 
 
+#: The steps and pictures that stick out of the body's text column (by more than a pixel).
+OVERFLOW = """(() => {
+  const body = document.body.getBoundingClientRect();
+  const right = body.right - parseFloat(getComputedStyle(document.body).paddingRight);
+  return [...document.querySelectorAll("table.steps, figure svg")]
+    .filter(e => e.getBoundingClientRect().right > right + 1).map(e => e.outerHTML.slice(0, 80));
+})()"""
 POINT = """(() => {
   const e = document.querySelector('.entry[data-entry="TAG"]');
   const r = e.getBoundingClientRect();
