@@ -18,7 +18,7 @@ from sympy.printing.printer import Printer
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, role_of
-from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
     MINUS,
     Box,
@@ -31,50 +31,16 @@ from symcollapse.render.mathtree import (
     Row,
     Script,
     Words,
+    attach,
+    joined,
+    name_box,
 )
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.printer import exact_decimal, significant
 
-#: Names of the non-linear maps of layered networks, set upright; a user's map keeps its name.
-ELEMENTWISE_NAMES = {
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "maxpool": "maxpool",
-}
 
-#: Relations as they are written.
-RELATIONS = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}
-
-
-def name_box(name: str) -> Box:
-    """A name :class:`Notation` accepted (``W``, ``theta``, ``W_eff``) as a box."""
-    base, _, sub = name.partition("_")
-    return Script(Ident(base), sub=Ident(sub)) if sub else Ident(base)
-
-
-def attach(base: Box, sub: Box | None = None, sup: Box | None = None) -> Box:
-    """``base`` with scripts; a subscript joins one ``base`` has already (``W_{eff,1}``)."""
-    if isinstance(base, Script) and not base.limits and base.sup is None:
-        if sub is not None and base.sub is not None:
-            sub = Row((base.sub, Op(","), sub))
-        return Script(base.base, sub if sub is not None else base.sub, sup)
-    if isinstance(base, Script):
-        base = Fenced(base)
-    return Script(base, sub, sup)
-
-
-def joined(boxes: Iterable[Box], separator: str = ",") -> Box:
-    """Boxes with ``separator`` between them; one box as it is."""
-    items: list[Box] = []
-    for box in boxes:
-        items += [Op(separator), box] if items else [box]
-    return items[0] if len(items) == 1 else Row(tuple(items))
-
-
-class NetworkBoxPrinter(PathOrder, Printer):
+class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
     """Boxes for network symbols and the expressions of every document kind."""
 
     printmethod = "_boxes"
@@ -105,9 +71,6 @@ class NetworkBoxPrinter(PathOrder, Printer):
         if isinstance(expr, sp.Basic) and expr.args and hasattr(expr, "func"):
             return self._applied(name_box(type(expr).__name__), expr.args)
         return Words(sp.sstr(expr))
-
-    def _applied(self, name: Box, args: Iterable[sp.Basic]) -> Box:
-        return Row((name, Fenced(joined(self._print(a) for a in args))))
 
     def _role_name(self, role: str) -> Box:
         return name_box(self.names.get(role, role))
@@ -280,62 +243,3 @@ class NetworkBoxPrinter(PathOrder, Printer):
         return Matrix(cells, left, right)
 
     # functions, sums, relations, prose objects
-
-    def _print_Function(self, expr: sp.Function) -> Box:
-        return self._applied(name_box(type(expr).__name__), expr.args)
-
-    def _print_Activation(self, expr: Any) -> Box:
-        sigma = attach(self._role_name("sigma"), Num(str(expr.layer)))
-        return Row((sigma, Fenced(self._print(expr.arg))))
-
-    def _print_Elementwise(self, expr: Any) -> Box:
-        name: Box = Ident(ELEMENTWISE_NAMES.get(expr.name, expr.name))
-        if expr.parameter != 0:
-            name = attach(name, self._print(expr.parameter))
-        return Row((name, Fenced(self._print(expr.arg))))
-
-    def _print_PythonSource(self, expr: Any) -> Box:
-        return Words(str(expr.source), code=True)
-
-    def _print_Derivative(self, expr: sp.Derivative) -> Box:
-        top = Row((Op("∂"), self._print(expr.expr)))
-        bottom = [Row((Op("∂"), self._print(v))) for v in expr.variables]
-        return Frac(top, Row(tuple(bottom)))
-
-    def _big_sum(self, term: Box, index: Box, first: Box, last: Box) -> Row:
-        sigma = Script(Op("∑"), Row((index, Op("="), first)), last, limits=True)
-        return Row((sigma, Fenced(term) if isinstance(term, Row) and term.sum else term))
-
-    def _print_Sum(self, expr: sp.Sum) -> Box:
-        out = self._print(expr.function)
-        for index, first, last in reversed(expr.limits):
-            out = self._big_sum(out, *(self._print(a) for a in (index, first, last)))
-        return out
-
-    def _print_SumOver(self, expr: SumOver) -> Box:
-        over = (self._print(a) for a in expr.over.args)
-        return self._big_sum(self._print(expr.term), *over)
-
-    def _print_IndexRange(self, expr: IndexRange) -> Box:
-        index, first, last = (self._print(a) for a in expr.args)
-        return Row((index, Op("="), first, Op(","), Op("…"), Op(","), last))
-
-    def _print_Elided(self, expr: Elided) -> Box:
-        first, last = self._print(expr.first), self._print(expr.last)
-        if expr.op == "product":
-            return Row((first, Op("⋯"), last))
-        return Row((first, Op("+"), Op("…"), Op("+"), last))
-
-    def _print_LayersAbove(self, expr: Any) -> Box:
-        first, last = (self._print(end) for end in expr.ends)
-        return Row((first, Op("⋯"), last))
-
-    def _print_Relational(self, expr: sp.core.relational.Relational) -> Box:
-        relation = Op(RELATIONS.get(expr.rel_op, expr.rel_op))
-        return Row((self._print(expr.lhs), relation, self._print(expr.rhs)))
-
-    def _print_FiniteSet(self, expr: sp.FiniteSet) -> Box:
-        return Fenced(joined(self._print(a) for a in expr.args), "{", "}")
-
-    def _print_Tuple(self, expr: sp.Tuple) -> Box:
-        return Fenced(joined(self._print(a) for a in expr.args))

@@ -4,11 +4,13 @@ Typst and MathML both describe a formula as nested boxes (identifiers, numbers, 
 scripts, fractions, matrices); :mod:`symcollapse.render.boxes` prints the document's sympy
 objects as these boxes once, and each format writes them out in its own syntax
 (:mod:`symcollapse.render.typst`, :mod:`symcollapse.render.mathml`). Line breaking works on the
-boxes too: a long sum breaks before one of its top-level ``+``/``-`` signs, by estimated width.
+boxes too (:func:`lines`), by estimated width; :func:`name_box`, :func:`attach` and
+:func:`joined` build the boxes every printer of them needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from symcollapse.render.names import GREEK
@@ -186,3 +188,28 @@ def tall(box: Box) -> bool:
     if isinstance(box, Script):
         return tall(box.base)
     return isinstance(box, Fenced) and tall(box.body)
+
+
+def name_box(name: str) -> Box:
+    """A name :class:`Notation` accepted (``W``, ``theta``, ``W_eff``) as a box."""
+    base, _, sub = name.partition("_")
+    return Script(Ident(base), sub=Ident(sub)) if sub else Ident(base)
+
+
+def attach(base: Box, sub: Box | None = None, sup: Box | None = None) -> Box:
+    """``base`` with scripts; a subscript joins one ``base`` has already (``W_{eff,1}``)."""
+    if isinstance(base, Script) and not base.limits and base.sup is None:
+        if sub is not None and base.sub is not None:
+            sub = Row((base.sub, Op(","), sub))
+        return Script(base.base, sub if sub is not None else base.sub, sup)
+    if isinstance(base, Script):
+        base = Fenced(base)
+    return Script(base, sub, sup)
+
+
+def joined(boxes: Iterable[Box], separator: str = ",") -> Box:
+    """Boxes with ``separator`` between them; one box as it is."""
+    items: list[Box] = []
+    for box in boxes:
+        items += [Op(separator), box] if items else [box]
+    return items[0] if len(items) == 1 else Row(tuple(items))
