@@ -27,6 +27,7 @@ body { font-family: "Latin Modern Roman", "STIX Two Text", serif; max-width: 52e
   margin: 2em auto; padding: 0 1em; line-height: 1.4; color: #111; }
 math { font-family: "Latin Modern Math", "STIX Two Math", math; }
 .code { font-family: monospace; }
+.nowrap { white-space: nowrap; }
 figure { margin: 1em 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
 table.steps { border-collapse: collapse; margin: 0.5em auto; }
@@ -88,6 +89,19 @@ def prose(parts: Text, printer: NetworkBoxPrinter) -> str:
     )
 
 
+def _reason(parts: Text, printer: NetworkBoxPrinter) -> str:
+    """A reason in parentheses; a parenthesis never goes to a line of its own (a browser may
+    break before or after a formula, so one that touches a parenthesis is held to it)."""
+    if not parts:
+        return ""
+    words = [prose((part,), printer) for part in parts]
+    words[0], words[-1] = "(" + words[0], words[-1] + ")"
+    for k in {0, len(parts) - 1}:
+        if not isinstance(parts[k], str):
+            words[k] = f'<span class="nowrap">{words[k]}</span>'
+    return "".join(words)
+
+
 def _continued(part: Row) -> str:
     """A line that continues a sum: indented, its leading sign binary (``form="infix"``; first
     in its row, a sign would be set as a prefix, tight against the term)."""
@@ -106,7 +120,7 @@ def steps_table(section: Section, printer: NetworkBoxPrinter) -> str:
         parts = lines(printer.doprint(step.rhs), room - head)
         tag = lhs.tag if isinstance(lhs, Row) else None
         entry = "" if tag is None else f' data-entry="{escape(tag)}"'
-        reason = f"({prose(step.reason, printer)})" if step.reason else ""
+        reason = _reason(step.reason, printer)
         for k, part in enumerate(parts):
             left = _math(lhs) if lhs is not None and k == 0 else ""
             right = _math(Row((relation, part))) if k == 0 else _continued(part)
