@@ -191,9 +191,12 @@ def tall(box: Box) -> bool:
 
 
 def name_box(name: str) -> Box:
-    """A name :class:`Notation` accepted (``W``, ``theta``, ``W_eff``) as a box."""
-    base, _, sub = name.partition("_")
-    return Script(Ident(base), sub=Ident(sub)) if sub else Ident(base)
+    """A name as a box: ``W``, ``theta``, ``W_eff`` (a role's name), or any symbol's name with
+    its subscripts (``a_12`` -> ``a`` sub ``12``, ``w_3_1_2`` -> ``w`` sub ``3,1,2``)."""
+    base, *subs = name.split("_")
+    if not subs:
+        return Ident(base)
+    return Script(Ident(base), sub=joined(Num(s) if s.isdigit() else Ident(s) for s in subs))
 
 
 def attach(base: Box, sub: Box | None = None, sup: Box | None = None) -> Box:

@@ -164,3 +164,16 @@ def test_prose_with_markup_characters_prints_as_written(compiler, tmp_path):
 def test_two_digit_indices_and_every_notation_compile(notation, compiler, tmp_path):
     text = _pdf_text(compiler, render_typst_document(derive((2, 11, 1)), notation), tmp_path)
     assert "11" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a", "a"),
+        ("a_12", "a_(12)"),
+        ("v_3_1_2", "v_(3 , 1 , 2)"),
+        ("Sigma_yx", 'Sigma_(op("yx"))'),
+    ],
+)
+def test_other_symbols_keep_their_subscripts(name, expected):
+    assert typeset(sp.Symbol(name)) == expected
