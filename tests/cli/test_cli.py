@@ -94,7 +94,6 @@ def test_verify_reports_what_was_checked(capsys):
             + ", ".join(f"'{name}'" for name in COMMANDS)
             + ")",
         ),
-        ([], "symcollapse: error: the following arguments are required: COMMAND"),
         (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),
         (
             ["derive", "2", "1", "--format", "text", "--standalone"],
@@ -139,6 +138,14 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monke
     assert main(argv) == 2
     assert error_line(capsys) == message
     assert list(tmp_path.iterdir()) == []  # nothing written, not even an empty output/
+
+
+def test_no_arguments_print_the_usage_then_the_error(capsys):
+    assert main([]) == 2
+    assert capsys.readouterr().err == (
+        "usage: symcollapse [-h] [--version] COMMAND ...\n"
+        "symcollapse: error: the following arguments are required: COMMAND\n"
+    )
 
 
 def test_no_file_when_refused(tmp_path, capsys):
