@@ -22,6 +22,7 @@ import sympy as sp
 
 from symcollapse.algebra.expressions import vanishes
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
+from symcollapse.spec.extras import optional_module
 
 s, tau, t, u0, uf = sp.symbols("s tau t u_0 u_f", positive=True)
 a, b, u = sp.symbols("a b u", positive=True)
@@ -127,8 +128,7 @@ def simulate_saxe(
     and the decoupled start ``W_1 = R D V^T``, ``W_2 = U D R^T`` with ``D = sqrt(u_0) I`` and a
     random orthogonal ``R``; mode ``alpha``'s strength is ``u_alpha^T W_2 W_1 v_alpha``.
     """
-    from scipy.integrate import solve_ivp
-
+    solve_ivp = optional_module("scipy.integrate", "dynamics", "dynamics saxe").solve_ivp
     check_saxe(strengths, u_start, time_scale, t_max, n_times)
     rng = np.random.default_rng(seed)
     modes = len(strengths)

@@ -17,6 +17,7 @@ from sympy.polys.rings import PolyRing
 
 from symcollapse.algebra.dynamics import orthogonal
 from symcollapse.errors import OptionError, VerificationError
+from symcollapse.spec.extras import optional_module
 
 MAX_DEPTH = 6  # the symbolic chain-rule check takes about a second at depth 5
 #: Tolerance of the numerical checks (largest entry of a difference of matrices of order one).
@@ -64,7 +65,7 @@ def check_chain_rule(depth: int, size: int = 2) -> None:
 
 def psd_power(matrix: np.ndarray, exponent: float) -> np.ndarray:
     """``matrix^exponent`` of a symmetric positive semidefinite matrix through ``eigh``."""
-    from scipy.linalg import eigh
+    eigh = optional_module("scipy.linalg", "dynamics", "dynamics arora").eigh
 
     values, vectors = eigh(matrix)
     return (vectors * np.clip(values, 0.0, None) ** exponent) @ vectors.T
@@ -159,7 +160,7 @@ def arora_deviation(depth: int, size: int = 3, seed: int = 0, t_flow: float = 0.
     At a balanced start, and again after integrating the layers' gradient flow to ``t_flow``
     (gradient flow keeps the layers balanced, which is what the theorem needs at every time).
     """
-    from scipy.integrate import solve_ivp
+    solve_ivp = optional_module("scipy.integrate", "dynamics", "dynamics arora").solve_ivp
 
     if not 2 <= depth <= MAX_DEPTH:
         raise OptionError(f"the depth must be from 2 to {MAX_DEPTH}, got {depth}")

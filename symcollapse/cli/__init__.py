@@ -90,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # what to type, before the one-line error
+        sys.stderr.write(parser.format_usage())
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already printed as one line

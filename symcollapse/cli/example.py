@@ -1,7 +1,8 @@
 """``symcollapse example``: the commenter's 2-3-3-1 network, and the layered showcase.
 
 Each as a standalone ``.tex``, a MathJax ``.md`` and a ``.json`` file, written to ``output/``,
-with the picture of the paths of the example (``example-paths.tex`` and ``.svg``).
+with the picture of the paths of the example (``example-paths.tex`` and ``.svg``), and the
+example as a page (``example.html``: MathML and the picture, pointing shows an entry's paths).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from symcollapse.cli.output import notation_from
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.io.files import write_files
+from symcollapse.render.html import render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
             "example.tex": render_document(derivation, notation),
             "example.md": render_markdown(derivation, notation),
             "example.json": render_json(derivation, notation),
+            "example.html": render_html(derivation, notation),
             **showcase_files(args.max_terms, notation),
             **diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example"),
         },

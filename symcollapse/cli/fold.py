@@ -51,8 +51,6 @@ def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     if args.digits is not None and args.format == "json":
         raise OptionError("--digits applies to documents; JSON holds the exact fractions")
-    if args.standalone and args.format != "latex":
-        raise OptionError("--standalone goes with --format latex")
     if args.export is not None and args.export.suffix.lower() not in EXPORTS:
         raise OptionError(f"--export writes {', '.join(EXPORTS)} files, got {str(args.export)!r}")
     limit = args.max_megabytes * 2**20

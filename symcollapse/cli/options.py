@@ -119,7 +119,9 @@ def document_options(formats: tuple[str, ...], default: str | None, pdf: bool = 
         + ("" if default else " (default: text on a terminal, latex with --standalone)"),
     )
     document.add_argument(
-        "--standalone", action="store_true", help="a complete LaTeX document (with --format latex)"
+        "--standalone",
+        action="store_true",
+        help="a complete document (with --format latex or typst)",
     )
     document.add_argument(
         "--out", type=directory, help="write files under this directory (default: standard output)"

@@ -14,11 +14,13 @@ from symcollapse.io.files import write_files
 from symcollapse.io.pdf import pdf_files
 from symcollapse.render.beamer import render_beamer
 from symcollapse.render.github import render_github
+from symcollapse.render.html import render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
+from symcollapse.render.typst import render_typst, render_typst_document
 
 Renderer = Callable[[Derivation, Notation], str]
 
@@ -30,7 +32,12 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
     "github": ("md", render_github),
     "json": ("json", render_json),
     "text": ("txt", render_text),
+    "typst": ("typ", render_typst),
+    "html": ("html", render_html),
 }
+
+#: ``--format`` name -> the renderer of a whole document, for ``--standalone``.
+STANDALONE: dict[str, Renderer] = {"latex": render_document, "typst": render_typst_document}
 
 #: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
 TYPESET_OPTIONS = (
@@ -85,6 +92,8 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
         raise OptionError(
             f"typesetting options apply to latex and markdown output, not {fmt} (--names does)"
         )
+    if args.numbered and fmt == "html":
+        raise OptionError("--numbered applies to LaTeX and Typst output, not html")
     if args.numbered and fmt in ("markdown", "github"):
         raise OptionError("--numbered applies to LaTeX output (MathJax's aligned has no numbers)")
     if fmt == "beamer" and (args.numbered or getattr(args, "two_column", False)):
@@ -110,11 +119,11 @@ def emit(
     pdf = getattr(args, "pdf", False)
     if getattr(args, "png", False) and not pdf:
         raise OptionError("--png goes with --pdf")
-    if args.standalone and args.format != "latex":
-        beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
-        raise OptionError(f"--standalone goes with --format latex{beamer}")
     if pdf and args.format not in ("latex", "beamer"):
         raise OptionError("--pdf goes with --format latex or beamer")
+    if args.standalone and args.format not in STANDALONE:
+        beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
+        raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
     if pdf:
         whole = render_beamer if args.format == "beamer" else render_document
         files = pdf_files(whole(derivation, notation), name, png=args.png)
@@ -122,7 +131,7 @@ def emit(
         return 0
     extension, renderer = FORMATS[args.format]
     if args.standalone:
-        text = render_document(derivation, notation)
+        text = STANDALONE[args.format](derivation, notation)
     elif args.format == "json":
         text = render_json(derivation, notation, data)
     else:

@@ -29,8 +29,8 @@ from symcollapse.verification.methods import DEFAULT_EXACT_MAX_TERMS, METHODS
 from symcollapse.verification.random import DEFAULT_TRIALS
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
-DERIVE_FORMATS = ("beamer", "github", "json", "latex", "markdown", "text")
-DOCUMENT_FORMATS = ("beamer", "github", "latex", "markdown", "text")
+DERIVE_FORMATS = ("beamer", "github", "html", "json", "latex", "markdown", "text", "typst")
+DOCUMENT_FORMATS = ("beamer", "github", "html", "latex", "markdown", "text", "typst")
 
 #: ``fold``'s ceiling on a model file's size and on the fold's estimated memory, in MB (2**20).
 DEFAULT_MAX_MEGABYTES = 1024

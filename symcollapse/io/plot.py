@@ -10,6 +10,7 @@ import io
 
 from symcollapse.algebra.dynamics import SaxeRun
 from symcollapse.errors import OptionError
+from symcollapse.spec.extras import optional_module
 
 #: File suffix -> matplotlib format.
 PLOT_FORMATS = {".png": "png", ".pdf": "pdf"}
@@ -25,10 +26,9 @@ def plot_format(name: str) -> str:
 
 def learning_curves(run: SaxeRun, fmt: str) -> bytes:
     """One curve per mode: eq. 12 as a line, the full matrix flow as markers on it."""
-    import matplotlib
-
+    matplotlib = optional_module("matplotlib", "dynamics", "--plot")
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    Figure = optional_module("matplotlib.figure", "dynamics", "--plot").Figure
 
     figure = Figure(figsize=(6.4, 4.0), layout="constrained")
     axes = figure.add_subplot()

@@ -2,7 +2,9 @@
 
 Same layout as the TikZ picture (:func:`symcollapse.render.diagram.diagram`); the LaTeX of each
 label (``w^{(2)}_{13}``, ``\\Omega_{1}``, ``\\left(W_{z}\\right)_{11}``) becomes text with raised
-and lowered ``tspan`` parts, for answers on sites that take an image.
+and lowered ``tspan`` parts, for answers on sites that take an image. Each edge says which entry
+of which layer it is (``data-layer``, ``data-row``, ``data-col``, 1-based), so a page can
+highlight the paths of any entry.
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def render_svg(picture: Diagram) -> str:
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="serif">',
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="serif" '
+        f'data-layers="{len(picture.widths) - 1}">',
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="white"/>',
     ]
     edges = sorted(picture.edges, key=lambda e: e.highlighted)
@@ -108,7 +111,10 @@ def render_svg(picture: Diagram) -> str:
             if e.highlighted
             else ('stroke="#b3b3b3" stroke-width="1"')
         )
-        out.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" {stroke}/>')
+        edge = f'data-layer="{e.layer}" data-row="{e.row + 1}" data-col="{e.col + 1}"'
+        out.append(
+            f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" {stroke} {edge}/>'
+        )
     for e in edges:
         x, y = at(*e.label_at)
         colour = HIGHLIGHT_RGB if e.highlighted else "#666666"

@@ -1,39 +1,139 @@
-"""Plain text for terminals and logs: the same steps, symbols written as Python identifiers."""
+"""Plain text for terminals and logs: the same steps, symbols written as Python identifiers,
+no LaTeX, lines broken by characters (``Notation.line_width`` columns, 80 by default).
+
+Long sums continue on indented lines that start with their sign; matrices of several rows put
+one bracketed row on each line; anything else too long breaks at a space. ``d_(k-1)``,
+``W_z^(n)``, ``sum_(k=1)^(n) b_k`` are written as one would type them.
+"""
 
 from __future__ import annotations
 
+import textwrap
+
+import sympy as sp
+
 from symcollapse.algebra.descent import Descent
-from symcollapse.doc.model import Derivation, Text
-from symcollapse.doc.prose import Code
-from symcollapse.render.lines import layout
+from symcollapse.algebra.paths import PathSum
+from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.doc.model import Derivation, Step, Text
+from symcollapse.doc.prose import Code, SumOver
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
 
+#: The least room a right side gets: a longer left side indents its lines by four columns.
+LEAST_ROOM = 30
 
-def _prose(parts: Text, printer: NetworkStrPrinter) -> str:
+
+class TextPrinter(NetworkStrPrinter):
+    """The plain printer with roles written for people: ``d_(k-1)`` rather than ``d(k - 1)``
+    (a call, to sympy), ``W_z^(n)``, and sums of symbolic length as ``sum_(k=1)^(n)``."""
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        role = None if expr in self.entries else role_of(expr)
+        return super()._print_Symbol(expr) if role is None else self._role(role)
+
+    _print_MatrixSymbol = _print_Symbol
+
+    def _tight(self, expr: sp.Basic) -> str:
+        return self._print(expr).replace(" ", "")
+
+    def _role(self, role: Role) -> str:
+        out = self.names.get(role.role, role.role)
+        if role.sub and all(i.is_Integer or i.is_Symbol for i in role.sub):
+            out += "_" + "_".join(map(self._tight, role.sub))
+        elif role.sub:
+            out += "_(" + ",".join(map(self._tight, role.sub)) + ")"
+        if role.sup is not None:
+            out += f"^({self._tight(role.sup)})"
+        if role.argument is not None:
+            out += f"({self.names.get(role.argument, role.argument)})"
+        return out
+
+    def _sigma(self, index: sp.Basic, first: sp.Basic, last: sp.Basic, term: sp.Basic) -> str:
+        body = self._print(term)
+        body = f"({body})" if isinstance(term, sp.Add | sp.MatAdd) else body
+        return f"sum_({self._tight(index)}={self._tight(first)})^({self._tight(last)}) {body}"
+
+    def _print_SumOver(self, expr: SumOver) -> str:
+        return self._sigma(*expr.over.args, expr.term)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """``dL/dW_1`` for a loss by one parameter, as one writes it in a comment."""
+        if not isinstance(expr.expr, sp.Symbol) or expr.variable_count[0][1] != 1:
+            return str(super()._print_Derivative(expr))
+        return f"d{self._print(expr.expr)}/d{self._print(expr.variables[0])}"
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        out = self._print(expr.function)
+        for index, first, last in reversed(expr.limits):
+            out = self._sigma(index, first, last, sp.Symbol(out))
+        return out
+
+
+def _prose(parts: Text, printer: TextPrinter) -> str:
     return "".join(
         p if isinstance(p, str) else p.text if isinstance(p, Code) else printer.doprint(p)
         for p in parts
     )
 
 
+def _wrapped(text: str, room: int) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``room`` characters where it can be."""
+    return textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def rhs_lines(rhs: sp.Basic, printer: TextPrinter, room: int) -> list[str]:
+    """A right side as lines of at most ``room`` characters, where the text allows."""
+    whole = printer.doprint(rhs)
+    if len(whole) <= room:
+        return [whole]
+    if isinstance(rhs, PathSum | sp.Add | sp.MatAdd):
+        lines: list[str] = []
+        for k, (sign, term) in enumerate(printer.terms(rhs)):
+            piece = (f"{sign} " if k else "-" if sign == "-" else "") + term
+            if lines and len(lines[-1]) + 1 + len(piece) <= room:
+                lines[-1] += " " + piece
+            else:
+                lines.append(piece)
+        return [part for line in lines for part in _wrapped(line, room)]
+    if isinstance(rhs, sp.MatrixBase) and rhs.rows > 1:
+        rows = ["[" + ", ".join(map(printer.doprint, rhs.row(i))) + "]" for i in range(rhs.rows)]
+        rows = [("[" if i == 0 else " ") + row for i, row in enumerate(rows)]
+        rows = [row + ("," if i < len(rows) - 1 else "]") for i, row in enumerate(rows)]
+        return [part for row in rows for part in _wrapped(row, room)]
+    return _wrapped(whole, room)
+
+
+def step_lines(step: Step, printer: TextPrinter, width: int) -> list[str]:
+    """One step: ``lhs = rhs`` (``    = rhs`` continuing a chain), long right sides on indented
+    lines, the reason in brackets after the last line or, when it does not fit, below it."""
+    lhs = "" if step.lhs is None else printer.doprint(step.lhs)
+    head = f"{lhs} {step.relation} " if lhs else f"{' ' * 4}{step.relation} "
+    indent = len(head) if width - len(head) >= LEAST_ROOM else 4
+    lines = rhs_lines(step.rhs, printer, width - indent)
+    out = [head + lines[0], *(" " * indent + line for line in lines[1:])]
+    if step.reason:
+        reason = f"[{_prose(step.reason, printer)}]"
+        if len(out[-1]) + 4 + len(reason) <= width:
+            out[-1] += "    " + reason
+        else:
+            out += [" " * (indent + 2) + line for line in _wrapped(reason, width - indent - 2)]
+    return out
+
+
 def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
-    """One line per step (long sums continue on indented lines), reasons in brackets."""
-    printer = NetworkStrPrinter(derivation.symbols, notation, derivation.roles)
+    """One step per line (long ones continue on indented lines), reasons in brackets, prose
+    wrapped at the line width."""
+    printer = TextPrinter(derivation.symbols, notation, derivation.roles)
     width = (notation or Notation()).line_width
     title = _prose(derivation.title, printer)
     out = [title, "=" * len(title)]
     for section in derivation.sections:
         heading = _prose(section.title, printer)
-        out += ["", heading, "-" * len(heading), _prose(section.intro, printer), ""]
+        out += ["", heading, "-" * len(heading), *_wrapped(_prose(section.intro, printer), width)]
+        out.append("")
         for step in section.steps:
-            laid = layout(step, printer, width)
-            head = f"{laid.lhs} {laid.relation} " if laid.lhs else f"{' ' * 4}{laid.relation} "
-            reason = f"    [{_prose(laid.reason, printer)}]" if laid.reason else ""
-            out.append(head + laid.lines[0] + (reason if len(laid.lines) == 1 else ""))
-            out += [" " * len(head) + line for line in laid.lines[1:]]
-            if len(laid.lines) > 1 and reason:
-                out[-1] += reason
+            out += step_lines(step, printer, width)
     return "\n".join(out) + "\n"
 
 

@@ -24,6 +24,7 @@ def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
             ),
             "example-paths.svg",
             "example-paths.tex",
+            "example.html",
         ]
     )
     assert r"\begin{document}" in (tmp_path / "example.tex").read_text()
@@ -33,7 +34,14 @@ def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("fmt", "marker"),
-    [("latex", r"\begin{align*}"), ("markdown", "$$"), ("text", "Check\n-----"), ("json", '"W_z"')],
+    [
+        ("latex", r"\begin{align*}"),
+        ("markdown", "$$"),
+        ("text", "Check\n-----"),
+        ("json", '"W_z"'),
+        ("typst", "mat(delim: "),
+        ("html", "<math"),
+    ],
 )
 def test_derive_to_stdout(fmt, marker, capsys):
     assert main(["derive", "2", "3", "1", "--format", fmt]) == 0
@@ -77,8 +85,8 @@ def test_verify_reports_what_was_checked(capsys):
         (
             ["derive", "2", "1", "--format", "pdf"],
             "symcollapse: error: argument --format: "
-            "invalid choice: 'pdf' "
-            "(choose from 'beamer', 'github', 'json', 'latex', 'markdown', 'text')",
+            "invalid choice: 'pdf' (choose from 'beamer', 'github', 'html', 'json', 'latex', "
+            "'markdown', 'text', 'typst')",
         ),
         (
             ["frobnicate"],
@@ -86,11 +94,10 @@ def test_verify_reports_what_was_checked(capsys):
             + ", ".join(f"'{name}'" for name in COMMANDS)
             + ")",
         ),
-        ([], "symcollapse: error: the following arguments are required: COMMAND"),
         (["derive", "2", "1", "--colour"], "symcollapse: error: unrecognized arguments: --colour"),
         (
             ["derive", "2", "1", "--format", "text", "--standalone"],
-            "symcollapse: error: --standalone goes with --format latex",
+            "symcollapse: error: --standalone goes with --format latex or typst",
         ),
         (
             ["derive", "2", "1", "--max-terms", "0"],
@@ -131,6 +138,14 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monke
     assert main(argv) == 2
     assert error_line(capsys) == message
     assert list(tmp_path.iterdir()) == []  # nothing written, not even an empty output/
+
+
+def test_no_arguments_print_the_usage_then_the_error(capsys):
+    assert main([]) == 2
+    assert capsys.readouterr().err == (
+        "usage: symcollapse [-h] [--version] COMMAND ...\n"
+        "symcollapse: error: the following arguments are required: COMMAND\n"
+    )
 
 
 def test_no_file_when_refused(tmp_path, capsys):

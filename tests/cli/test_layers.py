@@ -83,7 +83,7 @@ def test_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             ["layers", RESIDUAL, "--standalone", "--format", "text"],
-            "symcollapse: error: --standalone goes with --format latex",
+            "symcollapse: error: --standalone goes with --format latex or typst",
         ),
         (
             ["layers", "2 > dense 9 > dense 9 > dense 1", "--max-terms", "100"],

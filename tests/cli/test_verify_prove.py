@@ -95,7 +95,8 @@ def test_prove_to_stdout(fmt, marker, capsys):
         (
             ["prove", "--format", "json"],
             "symcollapse: error: argument --format: invalid choice: 'json' "
-            "(choose from 'beamer', 'github', 'latex', 'markdown', 'text', 'coq')",
+            "(choose from 'beamer', 'github', 'html', 'latex', 'markdown', 'text', 'typst', "
+            "'coq')",
         ),
         (
             ["prove", "--instances", "31"],
@@ -103,7 +104,7 @@ def test_prove_to_stdout(fmt, marker, capsys):
         ),
         (
             ["prove", "--format", "text", "--standalone"],
-            "symcollapse: error: --standalone goes with --format latex",
+            "symcollapse: error: --standalone goes with --format latex or typst",
         ),
     ],
 )

@@ -122,7 +122,7 @@ def test_renders_in_every_format():
     assert r"\texttt{WzClosedForm}" in tex
     assert "### Inductive step" in render_markdown(derivation)
     text = render_text(derivation)
-    assert "= W_z(n + 1)*x + b_z(n + 1)    [definitions]" in text
+    assert "= W_z^(n+1)*x + b_z^(n+1)    [definitions]" in text
 
 
 @pytest.mark.latex

@@ -1,0 +1,106 @@
+"""The layout boxes of functions, sums of symbolic length and the document's own prose objects
+(index ranges, elided products, activations, Coq names): a mixin of
+:class:`symcollapse.render.boxes.NetworkBoxPrinter`, which prints their arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.render.mathtree import (
+    Box,
+    Fenced,
+    Frac,
+    Ident,
+    Num,
+    Op,
+    Row,
+    Script,
+    Words,
+    attach,
+    joined,
+    name_box,
+)
+
+#: Names of the non-linear maps of layered networks, set upright; a user's map keeps its name.
+ELEMENTWISE_NAMES = {
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "maxpool": "maxpool",
+}
+
+#: Relations as they are written.
+RELATIONS = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}
+
+
+class FunctionBoxes:
+    """``_print_<Class>`` methods for functions and prose objects (mixed into the printer)."""
+
+    _print: Any
+    _role_name: Any
+
+    def _applied(self, name: Box, args: Any) -> Box:
+        return Row((name, Fenced(joined(self._print(a) for a in args))))
+
+    def _print_Function(self, expr: sp.Function) -> Box:
+        return self._applied(name_box(type(expr).__name__), expr.args)
+
+    def _print_Activation(self, expr: Any) -> Box:
+        sigma = attach(self._role_name("sigma"), Num(str(expr.layer)))
+        return Row((sigma, Fenced(self._print(expr.arg))))
+
+    def _print_Elementwise(self, expr: Any) -> Box:
+        name: Box = Ident(ELEMENTWISE_NAMES.get(expr.name, expr.name))
+        if expr.parameter != 0:
+            name = attach(name, self._print(expr.parameter))
+        return Row((name, Fenced(self._print(expr.arg))))
+
+    def _print_PythonSource(self, expr: Any) -> Box:
+        return Words(str(expr.source), code=True)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> Box:
+        top = Row((Op("∂"), self._print(expr.expr)))
+        bottom = [Row((Op("∂"), self._print(v))) for v in expr.variables]
+        return Frac(top, Row(tuple(bottom)))
+
+    def _big_sum(self, term: Box, index: Box, first: Box, last: Box) -> Row:
+        sigma = Script(Op("∑"), Row((index, Op("="), first)), last, limits=True)
+        return Row((sigma, Fenced(term) if isinstance(term, Row) and term.sum else term))
+
+    def _print_Sum(self, expr: sp.Sum) -> Box:
+        out = self._print(expr.function)
+        for index, first, last in reversed(expr.limits):
+            out = self._big_sum(out, *(self._print(a) for a in (index, first, last)))
+        return out
+
+    def _print_SumOver(self, expr: SumOver) -> Box:
+        over = (self._print(a) for a in expr.over.args)
+        return self._big_sum(self._print(expr.term), *over)
+
+    def _print_IndexRange(self, expr: IndexRange) -> Box:
+        index, first, last = (self._print(a) for a in expr.args)
+        return Row((index, Op("="), first, Op(","), Op("…"), Op(","), last))
+
+    def _print_Elided(self, expr: Elided) -> Box:
+        first, last = self._print(expr.first), self._print(expr.last)
+        if expr.op == "product":
+            return Row((first, Op("⋯"), last))
+        return Row((first, Op("+"), Op("…"), Op("+"), last))
+
+    def _print_LayersAbove(self, expr: Any) -> Box:
+        first, last = (self._print(end) for end in expr.ends)
+        return Row((first, Op("⋯"), last))
+
+    def _print_Relational(self, expr: sp.core.relational.Relational) -> Box:
+        relation = Op(RELATIONS.get(expr.rel_op, expr.rel_op))
+        return Row((self._print(expr.lhs), relation, self._print(expr.rhs)))
+
+    def _print_FiniteSet(self, expr: sp.FiniteSet) -> Box:
+        return Fenced(joined(self._print(a) for a in expr.args), "{", "}")
+
+    def _print_Tuple(self, expr: sp.Tuple) -> Box:
+        return Fenced(joined(self._print(a) for a in expr.args))

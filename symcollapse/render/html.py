@@ -1,0 +1,178 @@
+"""One self-contained web page: the derivation in MathML Core, the network as inline SVG, and
+pointing at an entry of ``W_z`` or ``b_z`` highlights its paths and its terms.
+
+Nothing is fetched: browsers lay out MathML themselves, the picture is inline, and the few lines
+of script only toggle classes. The steps are a table (left side, relation and right side, reason)
+whose long sums break before a top-level sign, as in the other formats.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from symcollapse.algebra.collapsing import Collapse
+from symcollapse.doc.model import Derivation, Section, Text
+from symcollapse.doc.prose import Code
+from symcollapse.errors import SymcollapseError
+from symcollapse.render.boxes import NetworkBoxPrinter
+from symcollapse.render.diagram import diagram
+from symcollapse.render.diagram_svg import render_svg
+from symcollapse.render.lines import LETTER_EM
+from symcollapse.render.mathml import mathml
+from symcollapse.render.mathtree import Op, Row, lines, width
+from symcollapse.render.notation import Notation
+
+STYLE = """
+body { font-family: "Latin Modern Roman", "STIX Two Text", serif; max-width: 52em;
+  margin: 2em auto; padding: 0 1em; line-height: 1.4; color: #111; }
+math { font-family: "Latin Modern Math", "STIX Two Math", math; }
+.code { font-family: monospace; }
+.nowrap { white-space: nowrap; }
+figure { margin: 1em 0; text-align: center; }
+figure svg { max-width: 100%; height: auto; }
+table.steps { border-collapse: collapse; margin: 0.5em auto; }
+table.steps td { padding: 0.15em 0.3em; vertical-align: baseline; }
+td.lhs { text-align: right; }
+td.reason { padding-left: 2em; color: #444; }
+tr.hl, .entry.hl { background: #ffe9a8; }
+.entry { cursor: pointer; }
+svg.pointing line:not(.path) { stroke: #d9d9d9; stroke-width: 1; }
+svg line.path { stroke: #bf0000; stroke-width: 3; }
+svg.pointing text:nth-last-of-type(-n+2) { visibility: hidden; }  /* the caption names (W_z)_11 */
+"""
+
+#: Pointing at an entry (hover or keyboard focus) marks everything tagged with it and the edges
+#: of its paths: for (W_z)_ij the first layer's edges from input j, for (b_z)_i no first-layer
+#: edge (the paths start at a bias); every later layer's edges, the last layer's into output i.
+SCRIPT = """
+const svg = document.querySelector("figure svg");
+function point(tag, on) {
+  document.querySelectorAll("[data-entry]").forEach(e => {
+    e.classList.toggle("hl", on && e.dataset.entry === tag);
+  });
+  if (!svg) return;
+  const [role, i, j] = tag.split(" ");
+  const paths = on && (role === "W_z" || role === "b_z");
+  const n = Number(svg.dataset.layers);
+  svg.classList.toggle("pointing", paths);
+  svg.querySelectorAll("line[data-layer]").forEach(l => {
+    const k = Number(l.dataset.layer);
+    const fromInput = role === "W_z" ? k > 1 || l.dataset.col === j : k > 1;
+    const toOutput = k < n || l.dataset.row === i;
+    l.classList.toggle("path", paths && fromInput && toOutput);
+  });
+}
+document.querySelectorAll(".entry").forEach(e => {
+  e.setAttribute("tabindex", "0");
+  for (const [event, on] of [["mouseenter", true], ["mouseleave", false],
+                             ["focus", true], ["blur", false]]) {
+    e.addEventListener(event, () => point(e.dataset.entry, on));
+  }
+});
+"""
+
+
+def _math(box: object, display: bool = False) -> str:
+    block = ' display="block"' if display else ""
+    return f"<math{block}>{mathml(box)}</math>"  # type: ignore[arg-type]
+
+
+def prose(parts: Text, printer: NetworkBoxPrinter) -> str:
+    """Words escaped, code in ``<code>``, mathematics as inline ``<math>``."""
+    return "".join(
+        escape(p)
+        if isinstance(p, str)
+        else f"<code>{escape(p.text)}</code>"
+        if isinstance(p, Code)
+        else _math(printer.doprint(p))
+        for p in parts
+    )
+
+
+def _reason(parts: Text, printer: NetworkBoxPrinter) -> str:
+    """A reason in parentheses; a parenthesis never goes to a line of its own (a browser may
+    break before or after a formula, so one that touches a parenthesis is held to it)."""
+    if not parts:
+        return ""
+    words = [prose((part,), printer) for part in parts]
+    words[0], words[-1] = "(" + words[0], words[-1] + ")"
+    for k in {0, len(parts) - 1}:
+        if not isinstance(parts[k], str):
+            words[k] = f'<span class="nowrap">{words[k]}</span>'
+    return "".join(words)
+
+
+def _continued(part: Row) -> str:
+    """A line that continues a sum: indented, its leading sign binary (``form="infix"``; first
+    in its row, a sign would be set as a prefix, tight against the term)."""
+    inner = mathml(part).replace("<mo>", '<mo form="infix">', 1)
+    return f'<math><mspace width="1em"></mspace>{inner}</math>'
+
+
+def steps_table(section: Section, printer: NetworkBoxPrinter) -> str:
+    """The steps as table rows; a row whose left side is an entry carries its ``data-entry``."""
+    room = printer.notation.line_width * LETTER_EM
+    rows = []
+    for step in section.steps:
+        lhs = None if step.lhs is None else printer.doprint(step.lhs)
+        relation = Op("≔" if step.relation == ":=" else "=")
+        head = 0.0 if lhs is None else width(lhs) + width(relation)
+        parts = lines(printer.doprint(step.rhs), room - head)
+        tag = lhs.tag if isinstance(lhs, Row) else None
+        entry = "" if tag is None else f' data-entry="{escape(tag)}"'
+        reason = _reason(step.reason, printer)
+        for k, part in enumerate(parts):
+            left = _math(lhs) if lhs is not None and k == 0 else ""
+            right = _math(Row((relation, part))) if k == 0 else _continued(part)
+            last = reason if k == len(parts) - 1 else ""
+            rows.append(
+                f'<tr{entry}><td class="lhs">{left}</td><td class="rhs">{right}</td>'
+                f'<td class="reason">{last}</td></tr>'
+            )
+    return '<table class="steps">\n' + "\n".join(rows) + "\n</table>"
+
+
+def picture(derivation: Derivation, notation: Notation) -> str:
+    """The network's paths as inline SVG, for a symbolic dense collapse; a network too large
+    to draw says so instead."""
+    if not isinstance(derivation.collapse, Collapse):
+        return ""
+    try:
+        svg = render_svg(diagram(derivation.collapse.network.widths, (0, 0), notation))
+    except SymcollapseError as error:
+        return f"<p>(The picture of the paths is left out: {escape(str(error))}.)</p>"
+    hint = "Point at an entry of <i>W</i><sub>z</sub> or <i>b</i><sub>z</sub> to see its paths."
+    return f"<figure>\n{svg}<figcaption>{hint}</figcaption>\n</figure>"
+
+
+def _plain(parts: Text) -> str:
+    """Prose as plain words, for the window title (which holds no markup)."""
+    return "".join(
+        p if isinstance(p, str) else p.text if isinstance(p, Code) else str(p) for p in parts
+    )
+
+
+def render_html(derivation: Derivation, notation: Notation | None = None) -> str:
+    """The derivation as one HTML page that needs nothing but a browser."""
+    notation = notation or Notation()
+    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
+    title = prose(derivation.title, printer)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head>\n<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(_plain(derivation.title))}</title>",
+        f"<style>{STYLE}</style>\n</head>",
+        f"<body>\n<h1>{title}</h1>",
+        picture(derivation, notation),
+    ]
+    for section in derivation.sections:
+        out += [
+            f"<section>\n<h2>{prose(section.title, printer)}</h2>",
+            f"<p>{prose(section.intro, printer)}</p>",
+            steps_table(section, printer),
+            "</section>",
+        ]
+    out += [f"<script>{SCRIPT}</script>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,70 @@
+"""MathML Core from layout boxes: exact markup for small formulas."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from symcollapse import derive
+from symcollapse.algebra import symbols
+from symcollapse.render.boxes import NetworkBoxPrinter
+from symcollapse.render.mathml import mathml
+from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row, tall
+from symcollapse.render.notation import Notation
+
+COLLAPSE = derive((2, 3, 1)).collapse
+ENTRIES = COLLAPSE.network.entries
+FLAT = '<mo stretchy="false">'
+
+
+def markup(expr: object, notation: Notation | None = None) -> str:
+    return mathml(NetworkBoxPrinter(ENTRIES, notation).doprint(expr))
+
+
+def entry(kind: str, layer: int, row: int, col: int = 0) -> sp.Symbol:
+    return next(
+        s for s, e in ENTRIES.items() if (e.kind, e.layer, e.row, e.col) == (kind, layer, row, col)
+    )
+
+
+def test_a_weight_entry_is_a_subsup_with_its_layer_in_parentheses():
+    assert markup(entry("W", 2, 0, 2)) == (
+        f"<msubsup><mi>w</mi><mn>13</mn><mrow>{FLAT}(</mo><mn>2</mn>{FLAT})</mo></mrow></msubsup>"
+    )
+
+
+def test_capital_greek_names_are_upright_and_small_ones_italic():
+    assert markup(entry("b", 1, 1), Notation().renamed({"b": "beta"})).startswith(
+        "<msubsup><mi>β</mi><mn>2</mn>"
+    )
+    W_1 = symbols.matrix("W", 3, 2, 1)
+    assert markup(W_1, Notation().renamed({"W": "Theta"})) == (
+        '<msub><mi mathvariant="normal">Θ</mi><mn>1</mn></msub>'
+    )
+
+
+@pytest.mark.parametrize(("i", "j"), [(0, 0), (0, 1)])
+def test_an_entry_of_W_z_is_tagged_for_the_page(i, j):
+    element = symbols.matrix("W_z", 1, 2)[i, j]
+    assert markup(element).startswith(f'<mrow class="entry" data-entry="W_z {i + 1} {j + 1}">')
+
+
+def test_matrices_are_tables_in_growing_brackets():
+    assert markup(sp.Matrix([[1, 2], [3, 4]])) == (
+        "<mrow><mo>[</mo><mtable><mtr><mtd><mn>1</mn></mtd><mtd><mn>2</mn></mtd></mtr>"
+        "<mtr><mtd><mn>3</mn></mtd><mtd><mn>4</mn></mtd></mtr></mtable><mo>]</mo></mrow>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        (Row((Ident("x"), Num("1"))), False),
+        (Fenced(Row((Ident("x"),))), False),
+        (Row((Ident("x"), Frac(Num("1"), Num("3")))), True),
+        (Fenced(Fenced(Frac(Num("1"), Num("3")))), True),
+    ],
+)
+def test_only_tall_content_gets_growing_delimiters(box, expected):
+    assert tall(box) is expected
+    assert ('stretchy="false"' in mathml(Fenced(box))) is not expected
