@@ -95,7 +95,8 @@ def _reason(parts: Text, printer: NetworkBoxPrinter) -> str:
     if not parts:
         return ""
     words = [prose((part,), printer) for part in parts]
-    words[0], words[-1] = "(" + words[0], words[-1] + ")"
+    words[0] = "(" + words[0]
+    words[-1] += ")"  # after the line above: a one-word reason gets both parentheses
     for k in {0, len(parts) - 1}:
         if not isinstance(parts[k], str):
             words[k] = f'<span class="nowrap">{words[k]}</span>'

@@ -120,3 +120,10 @@ def test_numbered_is_refused_for_a_page(capsys):
     assert capsys.readouterr().err == (
         "symcollapse: error: --numbered applies to LaTeX and Typst output, not html\n"
     )
+
+
+def test_every_reason_is_in_whole_parentheses():
+    """One-word reasons lost their opening parenthesis (both ends were the same word)."""
+    page = render_html(derive((2, 3, 3, 1)))
+    reasons = re.findall(r'<td class="reason">(.*?)</td>', page)
+    assert reasons and all(r.startswith("(") and r.endswith(")") for r in reasons if r), reasons
