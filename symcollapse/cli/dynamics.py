@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 from symcollapse.algebra import dynamics as dyn
 from symcollapse.cli.output import emit, notation_from
-from symcollapse.errors import OptionError
+from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.files import write_files
+from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.text import shown
 
 
 def number(text: str, option: str) -> float:
-    """A finite decimal number, or :class:`OptionError` naming the option."""
+    """A finite decimal number in the strict grammar (ASCII digits: ``float`` would also read
+    Arabic-Indic or full-width digits), or :class:`OptionError` naming the option."""
     try:
-        value = float(text)
-    except ValueError:
-        raise OptionError(f"{option} expects a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise OptionError(f"{option} expects a finite number, got {text!r}")
+        value = float(parse_rational(text, option))
+    except SymcollapseError:
+        raise OptionError(f"{option} expects a number, got {shown(text)}") from None
+    except OverflowError:
+        raise OptionError(f"{option} expects a number within floating point range") from None
     return value
 
 

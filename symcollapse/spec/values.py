@@ -17,7 +17,12 @@ import sympy as sp
 
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.files import read_json
-from symcollapse.spec.limits import DEFAULT_MAX_TERMS, check_seed, parameter_count
+from symcollapse.spec.limits import (
+    DEFAULT_MAX_TERMS,
+    check_limit,
+    check_seed,
+    parameter_count,
+)
 from symcollapse.spec.numbers import parse_rational
 from symcollapse.spec.widths import parse_widths
 
@@ -51,9 +56,11 @@ class Values:
         }
 
 
-def _check_count(widths: tuple[int, ...], max_numbers: int) -> None:
+def check_count(widths: tuple[int, ...], max_numbers: int) -> None:
+    """Refuse a network with more weights and biases than ``max_numbers`` (``max_terms``):
+    every number is printed and multiplied, from a seed, a file or a model alike."""
     count = parameter_count(widths)
-    if count > max_numbers:
+    if count > check_limit(max_numbers, "max_terms"):
         shown = " ".join(map(str, widths))
         raise SizeLimitError(
             f"widths {shown} have {count:,} weights and biases, above the limit of "
@@ -67,7 +74,7 @@ def random_values(
 ) -> Values:
     """Pencil-friendly numbers (integers from -4 to 4 and halves), the same for the same seed."""
     d = parse_widths(widths)
-    _check_count(d, max_terms)
+    check_count(d, max_terms)
     rng = random.Random(check_seed(seed))
 
     def number() -> sp.Rational:
@@ -148,6 +155,6 @@ def load_values(
     Decimals and ``NaN``/``Infinity`` reach validation as text, so ``0.1`` is exactly 1/10 and
     ``NaN`` is refused with its position.
     """
-    _check_count(parse_widths(widths), max_terms)
+    check_count(parse_widths(widths), max_terms)
     data = read_json(path, "values file")
     return parse_values(data, widths, f"file {Path(path).name}")
