@@ -25,10 +25,10 @@ def refused_character(text: str) -> str | None:
     return None
 
 
-def shown(text: object, limit: int = 60) -> str:
-    """``repr(text)`` cut to ``limit`` characters, for an error message that echoes input."""
-    full = repr(text)
-    return full if len(full) <= limit else f"{full[:limit]}... ({len(full):,} characters)"
+def shown(value: object) -> str:
+    """A short ``repr`` for a message: a 10 MB string must not become a 10 MB error line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text):,} characters)"
 
 
 def check_text(text: object, what: str, max_length: int, parameter: str | None = None) -> str:

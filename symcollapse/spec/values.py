@@ -69,6 +69,42 @@ def check_count(widths: tuple[int, ...], max_numbers: int) -> None:
         )
 
 
+#: Most decimal digits an exact number of the collapse may have: Python converts integers of
+#: at most 4,300 digits to text, and a document of such numbers is unreadable long before.
+MAX_RESULT_DIGITS = 4000
+
+
+def result_digits(values: Values) -> int:
+    """Upper bound on the decimal digits of any number the collapse of ``values`` computes.
+
+    Model: an entry of a product ``W_n ... W_1`` (or of ``b_z``) is a sum of at most
+    ``d_0 d_1 ... d_{n-1}`` products of one entry per layer; a product of rationals has at most
+    the bits of its factors' numerators and denominators together, and a sum of ``N`` terms adds
+    ``log2 N`` bits to the numerator and multiplies the denominators (counted in the factors).
+    So ``sum_k (max bits of W_k, b_k) + sum_k bits(d_{k-1} + 1)`` bits bound every number,
+    computed from bit lengths alone (no number is printed or multiplied).
+    """
+    bits = 0
+    for k, (W, b) in enumerate(zip(values.weights, values.biases, strict=True)):
+        entry_bits = max(
+            abs(e.p).bit_length() + e.q.bit_length() for e in (*W, *b)
+        )  # the numerator and denominator of the largest entry of layer k + 1
+        bits += entry_bits + (values.widths[k] + 1).bit_length()
+    return bits * 30103 // 100000 + 1  # log10(2) = 0.30103
+
+
+def check_digits(values: Values) -> None:
+    """Refuse numbers whose collapse would exceed :data:`MAX_RESULT_DIGITS` (see
+    :func:`result_digits`), before any product is formed."""
+    digits = result_digits(values)
+    if digits > MAX_RESULT_DIGITS:
+        raise SizeLimitError(
+            f"with {values.source}, the collapsed numbers may have up to {digits:,} digits, "
+            f"above the limit of {MAX_RESULT_DIGITS:,}; give the numbers with fewer digits, "
+            "or fewer layers"
+        )
+
+
 def random_values(
     widths: Sequence[object], seed: int, *, max_terms: int = DEFAULT_MAX_TERMS
 ) -> Values:
