@@ -5,6 +5,7 @@ from __future__ import annotations
 from symcollapse.algebra.descent import Descent
 from symcollapse.doc.model import Derivation, Text
 from symcollapse.doc.prose import Code
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.lines import layout
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
@@ -19,8 +20,9 @@ def _prose(parts: Text, printer: NetworkStrPrinter) -> str:
 
 def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
     """One line per step (long sums continue on indented lines), reasons in brackets."""
+    notation = document_arguments(derivation, notation)
     printer = NetworkStrPrinter(derivation.symbols, notation, derivation.roles)
-    width = (notation or Notation()).line_width
+    width = notation.line_width
     title = _prose(derivation.title, printer)
     out = [title, "=" * len(title)]
     for section in derivation.sections:

@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 from symcollapse.errors import SizeLimitError, SpecError
+from symcollapse.spec.cost import check_seconds, numeric_seconds
 from symcollapse.spec.files import read_json
 from symcollapse.spec.limits import (
     DEFAULT_MAX_TERMS,
@@ -24,7 +25,11 @@ from symcollapse.spec.limits import (
     parameter_count,
 )
 from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.text import check_text
 from symcollapse.spec.widths import parse_widths
+
+#: Longest ``source`` of values (a file name, a label): it is a phrase in a heading.
+MAX_SOURCE = 300
 
 #: Random entries are ``p / q`` with ``p`` in this range and ``q`` in ``RANDOM_DENOMINATORS``.
 RANDOM_NUMERATORS = range(-4, 5)
@@ -58,15 +63,17 @@ class Values:
 
 def check_count(widths: tuple[int, ...], max_numbers: int) -> None:
     """Refuse a network with more weights and biases than ``max_numbers`` (``max_terms``):
-    every number is printed and multiplied, from a seed, a file or a model alike."""
+    every number is printed and multiplied, from a seed, a file or a model alike; and
+    refuse a collapse estimated above the time ``max_numbers`` allows (numeric_seconds)."""
     count = parameter_count(widths)
+    shown = " ".join(map(str, widths))
     if count > check_limit(max_numbers, "max_terms"):
-        shown = " ".join(map(str, widths))
         raise SizeLimitError(
             f"widths {shown} have {count:,} weights and biases, above the limit of "
             f"{max_numbers:,}; raise max_terms",
             parameter="max_terms",
         )
+    check_seconds(numeric_seconds(widths), f"collapsing the numbers of widths {shown}", max_numbers)
 
 
 #: Most decimal digits an exact number of the collapse may have: Python converts integers of
@@ -167,7 +174,11 @@ def _matrix(value: object, rows: int, cols: int | None, name: str) -> sp.Immutab
 
 
 def parse_values(data: object, widths: Sequence[object], source: str) -> Values:
-    """Validate ``{"weights": [...], "biases": [...]}`` against ``widths``; raise SpecError."""
+    """Validate ``{"weights": [...], "biases": [...]}`` against ``widths``; raise SpecError.
+
+    ``source`` says where the numbers came from, in the document: one line of printable text.
+    """
+    check_text(source, "the source of the values", MAX_SOURCE)
     d = parse_widths(widths)
     n = len(d) - 1
     if not isinstance(data, dict) or set(data) != {"weights", "biases"}:
