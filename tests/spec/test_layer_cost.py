@@ -89,7 +89,7 @@ def test_curved_seconds_bounds_the_measurements(spec, measured) -> None:
     [
         "1" + " > dense 1 tanh" * 8,
         "2" + " > dense 2 sigmoid" * 5,
-        "3 > dense 3 tanh > residual(dense 3) > dense 3 tanh > dense 3 tanh > dense 3 tanh > dense 1",
+        "3 > dense 3 tanh > residual(dense 3)" + " > dense 3 tanh" * 3 + " > dense 1",
     ],
 )
 def test_curved_networks_beyond_seconds_are_refused_and_max_terms_raises_it(spec) -> None:
