@@ -22,8 +22,11 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
 
 
 # The first instruction of the command line: Ctrl-C during the imports below is one line too.
-# Only Python's own handler is replaced (never a host program's), and only in the main thread.
-if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+# Only Python's own handler is replaced (never a host program's), and only while this module
+# loads: at its end Ctrl-C is KeyboardInterrupt again, which main() turns into the same line
+# (and a program that merely imports this module keeps its own Ctrl-C).
+_STARTING = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+if _STARTING:
     signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 import importlib  # noqa: E402  (after the handler, on purpose)
@@ -87,11 +90,9 @@ def _message(error: SymcollapseError, options: set[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (see the module docstring)."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    starting = signal.getsignal(signal.SIGINT)
-    if starting is _interrupted_while_starting:  # from here on, Ctrl-C unwinds (finally blocks)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous = signal.getsignal(signal.SIGTERM)
     try:
+        signal.signal(signal.SIGTERM, _terminate)
         problem = robust_streams()
         if problem is not None:
             print(f"symcollapse: error: {problem}", file=sys.stderr)
@@ -110,8 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if starting is _interrupted_while_starting:
-            signal.signal(signal.SIGINT, starting)
 
 
 def _run(argv: list[str]) -> int:
@@ -146,3 +145,7 @@ def _run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+if _STARTING:  # loaded: from here on Ctrl-C unwinds through finally blocks, caught by main()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
