@@ -22,6 +22,20 @@ ACTIVATION_NAMES = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
 
 _Z = sp.Symbol("z")
 
+#: Functions with a kink or a jump: where they appear, ``sigma'' = 0`` piece by piece says
+#: nothing, and ``sigma'' != 0`` may be a ``DiracDelta``.
+_NON_SMOOTH = (
+    sp.Piecewise,
+    sp.Abs,
+    sp.sign,
+    sp.Heaviside,
+    sp.Max,
+    sp.Min,
+    sp.floor,
+    sp.ceiling,
+    sp.DiracDelta,
+)
+
 
 @dataclass(frozen=True)
 class ActivationFunction:
@@ -51,6 +65,12 @@ class ActivationFunction:
     def is_piecewise_linear(self) -> bool:
         """ReLU and leaky ReLU: affine on each side of 0, with slopes :attr:`slopes`."""
         return self.name in ("relu", "leaky_relu")
+
+    @property
+    def is_smooth(self) -> bool:
+        """The formula uses no function with a kink or jump (``Piecewise``, ``Abs``, ``sign``,
+        ``Max``, ...), so a second derivative that is not zero proves it is not affine."""
+        return not self.formula.has(*_NON_SMOOTH)
 
     @property
     def slopes(self) -> tuple[sp.Rational, sp.Rational]:
