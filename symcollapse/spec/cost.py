@@ -156,23 +156,3 @@ def check_seconds(
             f"{budget:,.0f} s that max_terms {max_terms:,} allows; raise max_terms",
             parameter="max_terms",
         )
-
-
-#: Memory of ``verify --method random``, for verification/random.py to check before drawing
-#: (not wired in here: that module has its own owner). Model: the widest layer's matrix is held
-#: as about 72 bytes per entry while it is reduced (Python ints on the way to int64), every
-#: layer as 8 bytes per entry, plus the interpreter with numpy. Measured (peak RSS, one trial):
-#: widths 1024^3 117 MB, 2048^3 424 MB, 2048^4 457 MB, 4096^2 1,365 MB, 4096^3 1,498 MB.
-RANDOM_BASE_BYTES = 60_000_000
-RANDOM_BYTES_PER_WIDEST_ENTRY = 72
-RANDOM_BYTES_PER_ENTRY = 8
-
-
-def random_bytes(widths: Sequence[int]) -> int:
-    """Estimated peak memory of the random route for ``widths`` (see RANDOM_BASE_BYTES)."""
-    entries = [widths[k] * widths[k - 1] for k in range(1, len(widths))]
-    return (
-        RANDOM_BASE_BYTES
-        + RANDOM_BYTES_PER_WIDEST_ENTRY * max(entries)
-        + RANDOM_BYTES_PER_ENTRY * sum(entries)
-    )

@@ -18,7 +18,6 @@ from symcollapse.spec.cost import (
     gigabytes,
     gradient_seconds,
     numeric_seconds,
-    random_bytes,
 )
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS
 
@@ -97,15 +96,3 @@ def test_check_seconds_refuses_above_the_budget_and_max_terms_raises_it(seconds,
         check_seconds(seconds, what, DEFAULT_MAX_TERMS)
     check_seconds(seconds, what, DEFAULT_MAX_TERMS * int(seconds / SECONDS_AT_DEFAULT + 1))
     check_seconds(SECONDS_AT_DEFAULT, what, DEFAULT_MAX_TERMS)
-
-
-@pytest.mark.parametrize(
-    ("widths", "megabytes"),
-    [((1024,) * 3, 117), ((2048,) * 3, 424), ((2048,) * 4, 457), ((4096,) * 2, 1365)],
-)
-def test_random_bytes_bounds_the_measured_peaks(widths, megabytes) -> None:
-    assert megabytes * 10**6 <= random_bytes(widths) <= 1.35 * megabytes * 10**6
-
-
-def test_verify_4096_cubed_random_is_above_a_gigabyte() -> None:
-    assert random_bytes((4096,) * 3) > MAX_EXACT_BYTES
