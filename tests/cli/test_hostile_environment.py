@@ -20,7 +20,7 @@ from symcollapse.cli import main
 from symcollapse.cli.environment import TRANSLITERATIONS, _ascii_form
 from symcollapse.cli.layers import stem
 from symcollapse.errors import OptionError
-from tests.cli.test_hostile import TIMEOUT, _limit, assert_one_line, run
+from tests.cli.test_hostile import TIMEOUT, _limit, assert_one_line, bounded, run
 from tests.conftest import error_line
 
 COMMAND = [sys.executable, "-m", "symcollapse"]
@@ -34,14 +34,7 @@ ENVIRONMENTS = {
 
 def _in(environment: dict[str, str], *argv: str) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG")}
-    return subprocess.run(
-        [*COMMAND, *argv],
-        capture_output=True,
-        env=env | environment,
-        timeout=TIMEOUT,
-        preexec_fn=_limit,
-        check=False,
-    )
+    return bounded([*COMMAND, *argv], env=env | environment, text=False)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "latex"])
@@ -66,14 +59,7 @@ def test_transliterations_are_ascii_and_unknown_characters_are_escaped() -> None
 
 
 def test_a_closed_stdout_is_refused_before_the_work() -> None:
-    result = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m symcollapse derive 2 1 >&-', sys.executable],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        preexec_fn=_limit,
-        check=False,
-    )
+    result = bounded(["sh", "-c", 'exec "$0" -m symcollapse derive 2 1 >&-', sys.executable])
     assert_one_line(result)
     assert "standard output is closed" in result.stderr
 
@@ -88,15 +74,7 @@ def test_a_closed_stdout_is_refused_before_the_work() -> None:
     ],
 )
 def test_undecodable_argument_bytes_are_one_line(argv: list[bytes], tmp_path: Path) -> None:
-    result = subprocess.run(
-        [os.fsencode(sys.executable), b"-m", b"symcollapse", *argv],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        preexec_fn=_limit,
-        cwd=tmp_path,
-        check=False,
-    )
+    result = bounded([os.fsencode(sys.executable), b"-m", b"symcollapse", *argv], cwd=tmp_path)
     assert_one_line(result)
     assert "is not text in UTF-8 nor in this locale's encoding" in result.stderr
     assert list(tmp_path.iterdir()) == []
