@@ -88,3 +88,18 @@ def test_bad_input_is_one_line(argv, message, capsys, tmp_path, monkeypatch):
     assert main(["dynamics", *argv]) == 2
     assert message in error_line(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_document_leaves_no_plot(tmp_path, capsys) -> None:
+    """--digits that rounds nothing is refused after the simulation: the plot is not written."""
+    plot = tmp_path / "curves.png"
+    argv = ["dynamics", "saxe", "--plot", str(plot), "--digits", "3", "--format", "markdown"]
+    assert main(argv) == 2
+    assert "rounds nothing" in error_line(capsys)
+    assert not plot.exists()
+
+
+def test_a_blocked_plot_target_is_refused_before_the_work(tmp_path, capsys) -> None:
+    (tmp_path / "curves.png").mkdir()
+    assert main(["dynamics", "saxe", "--plot", str(tmp_path / "curves.png")]) == 2
+    assert "exists and is not a regular file" in error_line(capsys)
