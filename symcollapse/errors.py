@@ -7,6 +7,17 @@ symcollapse (exit status 3, "please report"), deliberately not a subclass of the
 
 from __future__ import annotations
 
+#: Longest error message: one that echoes a megabyte of input is cut in its middle, so the
+#: line stays readable and what it was about (start) and what to do (end) both survive.
+MAX_MESSAGE = 600
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    cut = len(message) - MAX_MESSAGE + 100
+    return f"{message[:350]} ...({cut:,} characters cut)... {message[-150:]}"
+
 
 class SymcollapseError(Exception):
     """Base class: every error symcollapse raises on bad input.
@@ -16,7 +27,7 @@ class SymcollapseError(Exception):
     """
 
     def __init__(self, message: str, parameter: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(_bounded(str(message)))
         self.parameter = parameter
 
 

@@ -25,7 +25,14 @@ from symcollapse.algebra.expressions import output_symbol, product
 from symcollapse.algebra.network import Network
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError, VerificationError
-from symcollapse.spec.limits import DEFAULT_MAX_TERMS, TermCounts, check_size, term_counts
+from symcollapse.spec.cost import check_seconds, gradient_seconds
+from symcollapse.spec.limits import (
+    DEFAULT_MAX_TERMS,
+    TermCounts,
+    check_limit,
+    check_size,
+    term_counts,
+)
 from symcollapse.spec.widths import parse_widths
 
 #: Default ceiling on the monomials of the expanded losses (one sample and the data set).
@@ -188,12 +195,14 @@ def gradients(
     """
     shape = parse_widths(widths)
     terms = loss_terms(shape)
-    if terms > max_terms:
+    if terms > check_limit(max_terms, "max_terms"):
         raise SizeLimitError(
             f"the squared losses of widths {' '.join(map(str, shape))} expand to up to {terms:,} "
             f"terms, above the limit of {max_terms:,}; raise max_terms",
             parameter="max_terms",
         )
+    shown = " ".join(map(str, shape))
+    check_seconds(gradient_seconds(shape), f"the gradients of widths {shown}", max_terms)
     check_size(shape, max_terms)
     result = collapse(shape, max_terms=max_terms)
     net = result.network

@@ -32,7 +32,10 @@ from symcollapse.spec.layers import LayerSpec
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 from symcollapse.spec.values import exact_number
 
-Verdict = Literal["affine", "piecewise affine", "not affine"]
+#: What the network is, as far as its layers' form proves: "not decided" when an activation is
+#: neither piecewise linear by construction nor smooth (a user's ``Piecewise``, ``sign``,
+#: ``Abs``: ``sign(z) |z|`` is ``z``), so only a certificate can say "not affine".
+Verdict = Literal["affine", "piecewise affine", "not affine", "not decided"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class LayeredCollapse(Displayable):
             s.activation is not None and s.activation.is_piecewise_linear for s in self.nonlinear
         ):
             return "piecewise affine"
+        activations = [s.activation for s in self.nonlinear if s.activation is not None]
+        if any(not (a.is_piecewise_linear or a.is_smooth) for a in activations):
+            return "not decided"
         return "not affine"
 
     @property

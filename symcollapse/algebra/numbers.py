@@ -21,7 +21,7 @@ from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, VerificationError
 from symcollapse.spec.cost import check_document_width
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth, term_counts
-from symcollapse.spec.values import Values
+from symcollapse.spec.values import Values, check_count, check_digits
 from symcollapse.spec.widths import Spec
 
 
@@ -68,6 +68,8 @@ def collapse_values(
     """
     if not isinstance(values, Values):
         raise SpecError(f"expected Values (see load_values), got {type(values).__name__}")
+    check_count(values.widths, max_terms)  # however the numbers were made
+    check_digits(values)
     check_depth(values.widths, max_depth)
     check_document_width(values.widths)
     network = build_network(Spec(values.widths))

@@ -9,16 +9,36 @@ in symcollapse (an :class:`InternalError`), 130 interrupted (SIGINT), 143 termin
 
 from __future__ import annotations
 
-import importlib
-import os
 import signal
 import sys
-from collections.abc import Sequence
-from types import FrameType
 
-from symcollapse.cli.parser import build_parser, option_strings, subcommand
-from symcollapse.cli.types import one_line
-from symcollapse.errors import SymcollapseError
+INTERRUPTED = "symcollapse: interrupted; no file was left half-written"
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C before :func:`main` runs (while its modules load): one line, exit status 130."""
+    sys.stderr.write(INTERRUPTED + "\n")
+    raise SystemExit(130)
+
+
+# The first instruction of the command line: Ctrl-C during the imports below is one line too.
+# Only Python's own handler is replaced (never a host program's), and only while this module
+# loads: at its end Ctrl-C is KeyboardInterrupt again, which main() turns into the same line
+# (and a program that merely imports this module keeps its own Ctrl-C).
+_STARTING = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+if _STARTING:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import importlib  # noqa: E402  (after the handler, on purpose)
+import os  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from types import FrameType  # noqa: E402
+
+from symcollapse.cli.environment import decoded_arguments, robust_streams  # noqa: E402
+from symcollapse.cli.parser import build_parser, option_strings, subcommand  # noqa: E402
+from symcollapse.cli.types import one_line  # noqa: E402
+from symcollapse.errors import SymcollapseError  # noqa: E402
+from symcollapse.io.files import check_directory  # noqa: E402
 
 #: Command name -> module holding its ``run``.
 COMMANDS = {
@@ -70,11 +90,16 @@ def _message(error: SymcollapseError, options: set[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (see the module docstring)."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        return _run(argv)
+        signal.signal(signal.SIGTERM, _terminate)
+        problem = robust_streams()
+        if problem is not None:
+            print(f"symcollapse: error: {problem}", file=sys.stderr)
+            return 2
+        return _run(sys.argv[1:] if argv is None else list(argv))
     except KeyboardInterrupt:
-        print("symcollapse: interrupted; no file was left half-written", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except Terminated:
         print("symcollapse: terminated; no file was left half-written", file=sys.stderr)
@@ -88,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(argv: Sequence[str] | None) -> int:
+def _run(argv: list[str]) -> int:
+    try:
+        argv = decoded_arguments(argv)
+    except SymcollapseError as error:
+        print(f"symcollapse: error: {one_line(str(error))}", file=sys.stderr)
+        return 2
     parser = build_parser()
     if not (sys.argv[1:] if argv is None else argv):  # what to type, before the one-line error
         sys.stderr.write(parser.format_usage())
@@ -97,6 +127,8 @@ def _run(argv: Sequence[str] | None) -> int:
     except SystemExit as stop:  # --help, or a usage error already printed as one line
         return stop.code if isinstance(stop.code, int) else 2
     try:
+        if getattr(args, "out", None) is not None:  # a blocked --out refused before the work
+            check_directory(args.out)
         return int(importlib.import_module(COMMANDS[args.command]).run(args))
     except BrokenPipeError:
         raise
@@ -115,3 +147,7 @@ def _run(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+if _STARTING:  # loaded: from here on Ctrl-C unwinds through finally blocks, caught by main()
+    signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -20,7 +20,14 @@ from symcollapse.render.diagram import diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.notation import Notation
 from symcollapse.spec.models import SUFFIXES, read_model
-from symcollapse.spec.values import Values, load_values, parse_values, random_values
+from symcollapse.spec.text import check_text
+from symcollapse.spec.values import (
+    Values,
+    check_count,
+    load_values,
+    parse_values,
+    random_values,
+)
 from symcollapse.spec.widths import parse_widths
 
 #: What a document says about numbers read from a file, unless ``--values-label`` says more:
@@ -51,12 +58,11 @@ MAX_LABEL = 80
 
 
 def _label(text: str) -> str:
-    """``--values-label``, checked: one non-empty line of at most MAX_LABEL characters."""
-    label = text.strip()
-    if not label or "\n" in label or len(label) > MAX_LABEL:
-        raise OptionError(
-            f"--values-label must be one line of 1 to {MAX_LABEL} characters, got {text!r}"
-        )
+    """``--values-label``, checked: one non-empty line of at most MAX_LABEL printable
+    characters (a CR, ESC or bidi override would reach the document or the terminal raw)."""
+    label = check_text(text, "--values-label", MAX_LABEL).strip()
+    if not label:
+        raise OptionError("--values-label is empty; say where the numbers came from")
     return label
 
 
@@ -69,6 +75,7 @@ def values_from(args: argparse.Namespace, source: str) -> Values:
         return random_values(args.widths, args.seed or 0, max_terms=args.max_terms)
     label = FILE_VALUES_LABEL if args.values_label is None else _label(args.values_label)
     if Path(source).suffix.lower() in SUFFIXES:  # a trained model: its numbers as decimals
+        check_count(parse_widths(args.widths), args.max_terms)  # before reading it
         model = read_model(Path(source))
         if model.widths != parse_widths(args.widths):
             shown = " ".join(map(str, model.widths))

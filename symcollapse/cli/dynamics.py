@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 from symcollapse.algebra import dynamics as dyn
 from symcollapse.cli.output import emit, notation_from
-from symcollapse.errors import OptionError
-from symcollapse.io.files import write_files
+from symcollapse.errors import OptionError, SymcollapseError
+from symcollapse.io.files import check_target, write_files
+from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.text import shown
 
 
 def number(text: str, option: str) -> float:
-    """A finite decimal number, or :class:`OptionError` naming the option."""
+    """A finite decimal number in the strict grammar (ASCII digits: ``float`` would also read
+    Arabic-Indic or full-width digits), or :class:`OptionError` naming the option."""
     try:
-        value = float(text)
-    except ValueError:
-        raise OptionError(f"{option} expects a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise OptionError(f"{option} expects a finite number, got {text!r}")
+        value = float(parse_rational(text, option))
+    except SymcollapseError:
+        raise OptionError(f"{option} expects a number, got {shown(text)}") from None
+    except OverflowError:
+        raise OptionError(f"{option} expects a number within floating point range") from None
     return value
 
 
@@ -62,15 +64,17 @@ def run(args: argparse.Namespace) -> int:
     u0, tau, t_max = (
         number(getattr(args, k), f"--{k.replace('_', '-')}") for k in ("u0", "tau", "t_max")
     )
-    if args.plot is not None:
+    notation = notation_from(args)
+    if args.plot is not None:  # a blocked target refused before the work, not after it
         from symcollapse.io.plot import plot_format
 
         fmt = plot_format(args.plot.name)
+        check_target(args.plot)
     result = dyn.simulate_saxe(modes, u0, tau, t_max, n_times=args.times, seed=args.seed)
-    derivation = derive_saxe(result)
-    if args.plot is not None:
+    status = emit(args, derive_saxe(result), notation, "saxe", data=saxe_data(result))
+    if args.plot is not None:  # after the document, so a refused document leaves no plot
         from symcollapse.io.plot import learning_curves
 
         written = write_files(args.plot.parent, {args.plot.name: learning_curves(result, fmt)})
         print(*written, file=sys.stderr)  # stdout stays the document (JSON parses)
-    return emit(args, derivation, notation_from(args), "saxe", data=saxe_data(result))
+    return status

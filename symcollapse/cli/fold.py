@@ -14,7 +14,7 @@ from symcollapse.algebra.fold import Fold, fold
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError
-from symcollapse.io.files import write_files
+from symcollapse.io.files import check_target, write_files
 from symcollapse.render.verification import runtime_check_text
 from symcollapse.spec.models import read_model
 from symcollapse.verification.runtime import (
@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError("--digits applies to documents; JSON holds the exact fractions")
     if args.export is not None and args.export.suffix.lower() not in EXPORTS:
         raise OptionError(f"--export writes {', '.join(EXPORTS)} files, got {str(args.export)!r}")
+    if args.export is not None:  # a blocked target refused before the work, not after it
+        check_target(args.export)
     limit = args.max_megabytes * 2**20
     model = read_model(args.model, max_bytes=limit)
     result = fold(model, max_bytes=limit)

@@ -7,6 +7,7 @@ or a Python forward function ``--function FILE.py:NAME --widths D0 ... Dn``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import re
 from collections.abc import Callable
@@ -26,9 +27,21 @@ from symcollapse.spec.widths import MAX_WIDTH
 MAX_SOURCE_BYTES = 2**20
 
 
+#: Longest readable part of a file name stem.
+MAX_STEM = 80
+
+
 def stem(description: str) -> str:
-    """A file name stem from a layer string: ``layers-2-dense-3-relu-...``."""
-    return "layers-" + re.sub(r"[^a-z0-9]+", "-", description.lower()).strip("-")[:80]
+    """A file name stem from a layer string, one per description: ``layers-2-dense-3-<digest>``.
+
+    The readable part loses case, punctuation (``residual(dense 3) > dense 1`` and
+    ``residual(dense 3 > dense 1)`` read alike) and, past MAX_STEM letters, the tail; so two
+    networks would share it and overwrite each other's files. The first 10 hex digits of the
+    description's SHA-256 keep every network's files apart.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", description.lower()).strip("-")[:MAX_STEM].rstrip("-")
+    digest = hashlib.sha256(description.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"layers-{slug}-{digest}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         with time_limit(seconds, f"the function {args.function!r}"):
             function = _load_function(args.function)
             derivation = derive_function(function, args.widths, **options)
-        name = stem(function.__name__)
+        name = stem(f"{function.__name__} {' '.join(args.widths)}")
     else:
         spec = parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
         derivation = derive_layers(spec, **options)

@@ -11,8 +11,8 @@ from symcollapse.cli.types import (
     Parser,
     directory,
     index_base,
-    non_negative,
     positive,
+    seed,
 )
 from symcollapse.render.notation import DELIMITERS, ENTRY_STYLES, Notation
 
@@ -102,7 +102,7 @@ def numbers_options(unset: str) -> Parser:
         '(default: "given values"; the file name stays out of the document)',
     )
     numbers.add_argument(
-        "--seed", type=non_negative, help="seed for random numbers and samples (default: 0)"
+        "--seed", type=seed, help="seed for random numbers and samples (default: 0)"
     )
     return numbers
 

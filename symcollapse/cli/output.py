@@ -21,6 +21,8 @@ from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
 from symcollapse.render.typst import render_typst, render_typst_document
+from symcollapse.spec.roles import MAX_NAME, ROLES
+from symcollapse.spec.text import check_text
 
 Renderer = Callable[[Derivation, Notation], str]
 
@@ -56,11 +58,18 @@ def stem(prefix: str, widths: Sequence[int]) -> str:
     return "-".join([prefix, *map(str, widths)])
 
 
+#: Longest ``--names``: every role renamed, each name as long as allowed, with a space around.
+MAX_NAMES = sum(len(role) + MAX_NAME + 4 for role in ROLES)
+
+
 def _names(text: str) -> dict[str, str]:
     """``"x=y,W=M"`` -> ``{"x": "y", "W": "M"}``; the names themselves are checked by Notation.
 
-    An empty ``--names``, an empty name and a role given twice are refused, never ignored.
+    An empty ``--names``, an empty name and a role given twice are refused, never ignored;
+    so are control characters (even around a name, where they would be stripped as spaces)
+    and a text longer than every role renamed at the longest name allowed.
     """
+    check_text(text, "--names", MAX_NAMES)
     if not text.strip():
         raise OptionError("--names is empty; give ROLE=NAME pairs separated by commas, e.g. W=M")
     names: dict[str, str] = {}
@@ -99,6 +108,8 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
     if fmt == "beamer" and (args.numbered or getattr(args, "two_column", False)):
         flag = "--numbered" if args.numbered else "--two-column"
         raise OptionError(f"{flag} applies to LaTeX articles, not to slides (--format beamer)")
+    if "label_prefix" in given and not args.numbered:  # labels exist only on numbered equations
+        raise OptionError("--label-prefix goes with --numbered (LaTeX output)")
     notation = Notation().merged(**given)
     return notation if args.names is None else notation.renamed(_names(args.names))
 
@@ -125,19 +136,41 @@ def emit(
         beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
         raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
     if pdf:
-        whole = render_beamer if args.format == "beamer" else render_document
-        files = pdf_files(whole(derivation, notation), name, png=args.png)
+        files = pdf_files(_rendered(args, derivation, notation), name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
-    extension, renderer = FORMATS[args.format]
-    if args.standalone:
-        text = STANDALONE[args.format](derivation, notation)
-    elif args.format == "json":
-        text = render_json(derivation, notation, data)
-    else:
-        text = renderer(derivation, notation)
+    extension = FORMATS[args.format][0]
+    text = _rendered(args, derivation, notation, data)
     if args.out is None:
         sys.stdout.write("\n".join([text, *extra.values()]) if extra else text)
     else:
         print(*write_files(args.out, {f"{name}.{extension}": text, **extra}))
     return 0
+
+
+def _rendered(
+    args: argparse.Namespace,
+    derivation: Derivation,
+    notation: Notation,
+    data: Mapping[str, object] | None = None,
+) -> str:
+    """The document text ``--format`` and ``--standalone`` ask for.
+
+    ``--digits`` that rounds no number (a symbolic derivation, or one whose numbers are all
+    exact decimals) would do nothing: it is refused, found by rendering without it.
+    """
+    if getattr(args, "pdf", False):
+        render: Renderer = render_beamer if args.format == "beamer" else render_document
+    elif args.standalone:
+        render = STANDALONE[args.format]
+    elif args.format == "json":
+        return render_json(derivation, notation, data)
+    else:
+        render = FORMATS[args.format][1]
+    text = render(derivation, notation)
+    if notation.digits is not None and text == render(derivation, notation.merged(digits=None)):
+        raise OptionError(
+            f"--digits {notation.digits} rounds nothing here: every number in this document "
+            "is exact as printed; leave --digits out"
+        )
+    return text

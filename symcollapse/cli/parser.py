@@ -21,8 +21,8 @@ from symcollapse.cli.types import (
     directory,
     integer_at_least,
     learning_rate,
-    non_negative,
     positive,
+    seed,
 )
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
 from symcollapse.verification.methods import DEFAULT_EXACT_MAX_TERMS, METHODS
@@ -78,7 +78,7 @@ def _dynamics(commands: Any, typeset: Parser) -> None:
     saxe.add_argument("--tau", default="1", help="time constant")
     saxe.add_argument("--t-max", default="6", help="last time")
     saxe.add_argument("--times", type=positive, default=61, help="number of times")
-    saxe.add_argument("--seed", type=non_negative, default=0, help="seed of U, V, R")
+    saxe.add_argument("--seed", type=seed, default=0, help="seed of U, V, R")
     saxe.add_argument(
         "--plot", type=Path, metavar="FILE", help="draw the curves: .png or .pdf (default: none)"
     )
@@ -142,7 +142,7 @@ def build_parser() -> Parser:
     )
     verify.add_argument(
         "--seed",
-        type=non_negative,
+        type=seed,
         help="seed for the random points (default: fresh randomness on every run)",
     )
 
@@ -217,9 +217,7 @@ def build_parser() -> Parser:
         help="stop --function (importing and deriving the user's code) after this long "
         "(default: 60)",
     )
-    layers.add_argument(
-        "--seed", type=non_negative, default=0, help="seed of the random exact checks"
-    )
+    layers.add_argument("--seed", type=seed, default=0, help="seed of the random exact checks")
     layers.add_argument(
         "--parameters",
         type=Path,
@@ -240,7 +238,7 @@ def build_parser() -> Parser:
         metavar="FILE",
         help="write the folded model: .onnx, .safetensors, .npz (default: none)",
     )
-    fold.add_argument("--seed", type=non_negative, default=0, help="seed of the random inputs")
+    fold.add_argument("--seed", type=seed, default=0, help="seed of the random inputs")
     fold.add_argument(
         "--max-megabytes",
         type=positive,

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from symcollapse.cli.help import HelpFormatter
 from symcollapse.errors import SymcollapseError
+from symcollapse.spec.limits import MAX_SEED
 from symcollapse.spec.numbers import parse_integer, parse_rational
 
 
@@ -56,6 +57,14 @@ def integer_at_least(minimum: int, expected: str) -> Callable[[str], int]:
 
 positive = integer_at_least(1, "a positive integer")
 non_negative = integer_at_least(0, "an integer >= 0")
+
+
+def seed(text: str) -> int:
+    """``--seed``: an integer from 0 to MAX_SEED in ASCII digits."""
+    value = non_negative(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to 2**64 - 1, got {text!r:.60}")
+    return value
 
 
 def index_base(text: str) -> int:

@@ -12,10 +12,10 @@ from symcollapse.verification.random import DEFAULT_TRIALS
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.method in ("exact", "proof") and (args.trials, args.seed) != (None, None):
-        flags = " and ".join(
-            f for f, v in (("--trials", args.trials), ("--seed", args.seed)) if v is not None
-        )
+    flags = " and ".join(
+        f for f, v in (("--trials", args.trials), ("--seed", args.seed)) if v is not None
+    )
+    if args.method in ("exact", "proof") and flags:
         raise OptionError(f"{flags}: used by random points only, not by --method {args.method}")
     with Progress("expanding") as progress:
         result = verify(
@@ -25,6 +25,12 @@ def run(args: argparse.Namespace) -> int:
             trials=DEFAULT_TRIALS if args.trials is None else args.trials,
             seed=args.seed,
             progress=progress,
+        )
+    if result.method != "random" and flags:
+        # auto chose exact: the points asked for were never drawn, so the option did nothing
+        raise OptionError(
+            f"{flags}: used by random points only, and auto chose exact here "
+            f"({result.monomials:,} terms); give --method random to check at random points"
         )
     print(render_verification(result))
     return 0 if result.holds else 1

@@ -278,7 +278,13 @@ def derive_layers(
     else:
         sections += certificate_sections(result, seed, given)
     return Derivation(
-        title=("The network ", Code(spec.describe()), f": {result.verdict}"),
+        title=("The network ", Code(spec.describe()), f": {_proven(result.verdict)}"),
         sections=tuple(s for s in sections if s.steps),
         symbols=entries,
     )
+
+
+def _proven(verdict: str) -> str:
+    """The verdict a finished document states: "not decided" only reaches one whose
+    certificate was found (else certificate_sections refuses), so it is "not affine" there."""
+    return "not affine" if verdict == "not decided" else verdict

@@ -8,6 +8,11 @@
    Ctrl-C) removes every temporary file and leaves every target as it was.
 4. The renames run with SIGINT and SIGTERM blocked, so a signal cannot land between them; it is
    delivered right after, when all files are in place.
+5. Directories the command created for its files are removed again when it fails: a failed run
+   leaves nothing behind.
+
+:func:`check_directory` and :func:`check_target` let a command refuse a blocked ``--out`` or
+``--export`` before its work, not after it.
 """
 
 from __future__ import annotations
@@ -70,18 +75,63 @@ def _check_targets(directory: Path, names: list[str]) -> None:
         raise OptionError(f"cannot write into {str(directory)!r}: permission denied")
 
 
+def check_directory(directory: Path) -> None:
+    """Refuse an output directory that cannot be one: empty name, a non-directory on its path,
+    or (when it does not exist yet) a nearest existing folder that is not writable."""
+    directory = Path(directory)
+    if not str(directory).strip():
+        raise OptionError("the output directory name is empty")
+    existing = directory
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if os.path.lexists(existing) and not existing.is_dir():
+        what = "it" if existing == directory else repr(str(existing))
+        raise OptionError(f"cannot write into {str(directory)!r}: {what} is not a directory")
+    if existing != directory and not os.access(existing, os.W_OK | os.X_OK):
+        raise OptionError(
+            f"cannot create {str(directory)!r}: permission denied in {str(existing)!r}"
+        )
+
+
+def check_target(path: Path) -> None:
+    """Refuse a file target (``--export``) that :func:`write_files` would refuse, before work."""
+    path = Path(path)
+    check_directory(path.parent)
+    if path.parent.is_dir():
+        _check_targets(path.parent, [path.name])
+
+
+def _make_directory(directory: Path) -> list[Path]:
+    """Create ``directory`` and missing parents; the ones created, deepest first."""
+    created = []
+    missing = directory
+    while not os.path.lexists(missing) and missing != missing.parent:
+        created.append(missing)
+        missing = missing.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    return created
+
+
 def write_files(directory: Path, contents: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``{file name: text or bytes}`` under ``directory``, all of them or none.
 
     Raises :class:`OptionError` for a blocked target, ``OSError`` when the disk refuses; in
-    both cases, and on KeyboardInterrupt, no target has changed and no temporary file is left.
+    both cases, and on KeyboardInterrupt, no target has changed, no temporary file is left and
+    no directory this call created remains.
     """
     directory = Path(directory)
-    if not str(directory).strip():
-        raise OptionError("the output directory name is empty")
-    if directory.exists() and not directory.is_dir():
-        raise OptionError(f"cannot write into {str(directory)!r}: it is not a directory")
-    directory.mkdir(parents=True, exist_ok=True)
+    check_directory(directory)
+    created = _make_directory(directory)
+    try:
+        return _write_all(directory, contents)
+    except BaseException:
+        for folder in created:  # deepest first; only empty ones, so nobody else's file goes
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _write_all(directory: Path, contents: Mapping[str, str | bytes]) -> list[Path]:
     names = list(contents)
     _check_targets(directory, names)
     lock = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

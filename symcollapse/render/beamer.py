@@ -10,6 +10,7 @@ when its displays are taller than a slide; inside a frame, step ``i`` is uncover
 from __future__ import annotations
 
 from symcollapse.doc.model import Derivation, Section
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.latex import step_rows, text
 from symcollapse.render.lines import StepLines, fitted, layout
 from symcollapse.render.notation import Notation
@@ -85,7 +86,7 @@ def _frame(title: str, intro: str, steps: list[StepLines], printer: NetworkLatex
 
 def render_beamer(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete beamer document (amsmath only) that compiles with pdflatex."""
-    notation = notation or Notation()
+    notation = document_arguments(derivation, notation)
     framed = notation.merged(line_width=min(notation.line_width, FRAME_LINE_WIDTH))
     printer = NetworkLatexPrinter(derivation.symbols, framed, derivation.roles)
     parts = [

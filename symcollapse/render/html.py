@@ -14,6 +14,7 @@ from symcollapse.algebra.collapsing import Collapse
 from symcollapse.doc.model import Derivation, Section, Text
 from symcollapse.doc.prose import Code
 from symcollapse.errors import SymcollapseError
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.diagram import diagram
 from symcollapse.render.diagram_svg import render_svg
@@ -155,7 +156,7 @@ def _plain(parts: Text) -> str:
 
 def render_html(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as one HTML page that needs nothing but a browser."""
-    notation = notation or Notation()
+    notation = document_arguments(derivation, notation)
     printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
     title = prose(derivation.title, printer)
     out = [

@@ -14,6 +14,7 @@ from symcollapse.algebra.collapsing import Collapse
 from symcollapse.algebra.numbers import NumericCollapse
 from symcollapse.doc.model import Checked, Derivation, Step, Text, Unchecked
 from symcollapse.doc.prose import Code
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
 
@@ -117,4 +118,5 @@ def render_json(
     data: Mapping[str, object] | None = None,
 ) -> str:
     """The document as JSON, with ``data`` (such as a fold's exact matrices) beside it."""
+    notation = document_arguments(derivation, notation)
     return json.dumps(document_data(derivation, notation) | dict(data or {}), indent=2) + "\n"

@@ -10,6 +10,7 @@ import sympy as sp
 
 from symcollapse.doc.model import Derivation, Section, Text
 from symcollapse.doc.prose import Code
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.lines import StepLines, fitted, layout, visible_width
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
@@ -242,7 +243,7 @@ def render_fragment(
 
     ``environment`` defaults to ``align`` or ``align*`` as ``notation.numbered`` says.
     """
-    notation = notation or Notation()
+    notation = document_arguments(derivation, notation)
     printer = _printer(derivation, notation)
     chosen = environment or _display(notation)
     blocks = [_block(s, printer, chosen, n) for n, s in enumerate(derivation.sections, start=1)]
@@ -260,13 +261,13 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
 
     Separate displays, because two ``aligned`` blocks in one display sit side by side.
     """
-    printer = _printer(derivation, notation or Notation())
+    printer = _printer(derivation, document_arguments(derivation, notation))
     return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
 
 
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete article that compiles with pdflatex (amsmath and geometry only)."""
-    printer = _printer(derivation, notation or Notation())
+    printer = _printer(derivation, document_arguments(derivation, notation))
     columns = derivation.matrix_columns
     parts = [
         PREAMBLE

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from symcollapse.doc.model import Derivation, Text
 from symcollapse.doc.prose import Code
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.latex import display_rows
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
@@ -52,7 +53,8 @@ def render_math_markdown(
     derivation: Derivation, notation: Notation | None, markup: MathMarkup
 ) -> str:
     """The derivation as Markdown with mathematics marked up as ``markup`` says."""
-    printer = NetworkLatexPrinter(derivation.symbols, notation or Notation(), derivation.roles)
+    notation = document_arguments(derivation, notation)
+    printer = NetworkLatexPrinter(derivation.symbols, notation, derivation.roles)
     out = [f"## {prose(derivation.title, printer, markup)}", ""]
     for section in derivation.sections:
         rows = display_rows(section, printer, "aligned")

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from symcollapse.errors import OptionError
+from symcollapse.spec.roles import MAX_NAME
 
 #: Greek letters LaTeX has commands for; a name spelled like one is written ``\\theta``.
 GREEK = frozenset(
@@ -96,6 +97,8 @@ def check_names(names: dict[str, str]) -> None:
 
 
 def _check_name(role: str, name: object) -> None:
+    if isinstance(name, str) and len(name) > MAX_NAME:  # first: a megabyte name is refused at once
+        raise OptionError(f"name for {role} has {len(name):,} letters; at most {MAX_NAME} allowed")
     indexed = role not in UNINDEXED_ROLES
     if not isinstance(name, str) or not _NAME.fullmatch(name) or (indexed and "_" in name):
         shape = "letters" if indexed else "letters, optionally _ and a subscript of letters/digits"

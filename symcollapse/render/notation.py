@@ -119,8 +119,11 @@ class Notation:
             raise OptionError(f"unknown entry style {self.entry_style!r}; choose one of {styles}")
         if not isinstance(self.numbered, bool):
             raise OptionError(f"numbered must be True or False, got {self.numbered!r}")
-        for field_name in NAME_FIELDS.values():
-            object.__setattr__(self, field_name, spelled(getattr(self, field_name)))
+        for role, field_name in NAME_FIELDS.items():
+            name = getattr(self, field_name)
+            if name is None and role not in ("W_z", "b_z"):  # only those two follow another
+                raise OptionError(f"{field_name} must be a name, got None")
+            object.__setattr__(self, field_name, spelled(name))
         pairs = self.symbol_names
         if not isinstance(pairs, tuple) or not all(
             isinstance(p, tuple) and len(p) == 2 for p in pairs
@@ -209,9 +212,13 @@ class Notation:
 
     def renamed(self, names: dict[str, str]) -> Notation:
         """A copy with the names of some roles (``{"W": "A", "Theta": "B"}``) changed."""
-        for role in names:
+        if not isinstance(names, dict):
+            raise OptionError(f"names must be a dict of role: name, got {type(names).__name__}")
+        for role, name in names.items():
             if role not in ROLES:
                 raise OptionError(_unknown_role(role))
+            if not isinstance(name, str):  # None would mean "follow W" for W_z, silently
+                raise OptionError(f"the name for {role} must be a string, got {name!r:.60}")
         fields_given = {NAME_FIELDS[r]: n for r, n in names.items() if r in NAME_FIELDS}
         others = dict(self.symbol_names) | {r: n for r, n in names.items() if r not in NAME_FIELDS}
         return self.merged(**fields_given, symbol_names=tuple(sorted(others.items())))

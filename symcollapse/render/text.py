@@ -17,6 +17,7 @@ from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.model import Derivation, Step, Text
 from symcollapse.doc.prose import Code, SumOver
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
 
@@ -124,8 +125,9 @@ def step_lines(step: Step, printer: TextPrinter, width: int) -> list[str]:
 def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
     """One step per line (long ones continue on indented lines), reasons in brackets, prose
     wrapped at the line width."""
+    notation = document_arguments(derivation, notation)
     printer = TextPrinter(derivation.symbols, notation, derivation.roles)
-    width = (notation or Notation()).line_width
+    width = notation.line_width
     title = _prose(derivation.title, printer)
     out = [title, "=" * len(title)]
     for section in derivation.sections:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from symcollapse.doc.model import Derivation, Section, Text
 from symcollapse.doc.prose import Code
+from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.latex import A4_WIDTH_CM, COLUMN_CM, MARGINS_CM
 from symcollapse.render.lines import LETTER_EM
@@ -183,6 +184,7 @@ def section_equations(section: Section, printer: NetworkBoxPrinter, number: int)
 
 def render_typst(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as Typst markup with no ``set`` rules, for ``#include`` in a paper."""
+    notation = document_arguments(derivation, notation)
     printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
     out = [f"== {prose(derivation.title, printer)}", ""]
     for number, section in enumerate(derivation.sections, start=1):
@@ -194,6 +196,7 @@ def render_typst(derivation: Derivation, notation: Notation | None = None) -> st
 
 def render_typst_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A whole Typst document: A4 (wider when a matrix has many columns), 11 pt."""
+    notation = document_arguments(derivation, notation)
     paper = max(A4_WIDTH_CM, MARGINS_CM + derivation.matrix_columns * COLUMN_CM)
     setup = [
         f"#set page(width: {paper:.1f}cm, height: 29.7cm, margin: 2cm)",

@@ -13,12 +13,28 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symcollapse.errors import SpecError
+from symcollapse.spec.roles import MAX_NAME
+from symcollapse.spec.text import shown
 from symcollapse.spec.values import exact_number
 
 #: Activations known by name; ``custom`` wraps a user-given sympy function.
 ACTIVATION_NAMES = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
 
 _Z = sp.Symbol("z")
+
+#: Functions with a kink or a jump: where they appear, ``sigma'' = 0`` piece by piece says
+#: nothing, and ``sigma'' != 0`` may be a ``DiracDelta``.
+_NON_SMOOTH = (
+    sp.Piecewise,
+    sp.Abs,
+    sp.sign,
+    sp.Heaviside,
+    sp.Max,
+    sp.Min,
+    sp.floor,
+    sp.ceiling,
+    sp.DiracDelta,
+)
 
 
 @dataclass(frozen=True)
@@ -37,15 +53,24 @@ class ActivationFunction:
 
     @property
     def is_affine(self) -> bool:
-        """``sigma'' = 0`` identically: the activation is ``a z + c`` (identity, ``2z + 1``)."""
+        """The formula is a polynomial of degree at most 1 in ``z``: ``a z + c`` (identity,
+        ``2z + 1``). Proven from the formula's form, not from ``sigma'' = 0``: that also holds,
+        piece by piece, for ``Piecewise((z, z > 0), (2 z, True))``, which is not affine."""
         if self.name in ("relu", "leaky_relu"):
             return False
-        return sp.expand(sp.diff(self.formula, _Z, 2)) == 0
+        expanded = sp.expand(self.formula)
+        return bool(expanded.is_polynomial(_Z) and sp.degree(expanded, _Z) <= 1)
 
     @property
     def is_piecewise_linear(self) -> bool:
         """ReLU and leaky ReLU: affine on each side of 0, with slopes :attr:`slopes`."""
         return self.name in ("relu", "leaky_relu")
+
+    @property
+    def is_smooth(self) -> bool:
+        """The formula uses no function with a kink or jump (``Piecewise``, ``Abs``, ``sign``,
+        ``Max``, ...), so a second derivative that is not zero proves it is not affine."""
+        return not self.formula.has(*_NON_SMOOTH)
 
     @property
     def slopes(self) -> tuple[sp.Rational, sp.Rational]:
@@ -89,10 +114,12 @@ def activation(name: str, alpha: object = None) -> ActivationFunction:
 
 def custom_activation(function: object, name: str = "phi") -> ActivationFunction:
     """A user activation: a callable that maps a sympy symbol to a sympy expression in it."""
+    if not isinstance(name, str) or not name.isidentifier() or name in ACTIVATION_NAMES:
+        raise SpecError(f"custom activation name must be a new identifier, got {shown(name)}")
+    if len(name) > MAX_NAME:
+        raise SpecError(f"custom activation name has {len(name):,} letters; at most {MAX_NAME}")
     if not callable(function):
-        raise SpecError(f"activation {name} is not a function: got {function!r}")
-    if not name.isidentifier() or name in ACTIVATION_NAMES:
-        raise SpecError(f"custom activation name must be a new identifier, got {name!r}")
+        raise SpecError(f"activation {name} is not a function: got {shown(function)}")
     try:
         value = function(_Z)
     except Exception as error:  # the user's code: any failure means it is not a function of z
@@ -101,6 +128,8 @@ def custom_activation(function: object, name: str = "phi") -> ActivationFunction
         raise SpecError(f"activation {name} must return a sympy expression in z, got {value!r}")
     if value.atoms(AppliedUndef):
         raise SpecError(f"activation {name} must be a concrete formula in z, got {value}")
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):  # no number, so nothing can be checked
+        raise SpecError(f"activation {name} must be finite, got {shown(value)}")
     return ActivationFunction(name, value)
 
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 
 from symcollapse.errors import SizeLimitError
-from symcollapse.spec.limits import check_limit, parameter_count, term_counts
+from symcollapse.spec.limits import DEFAULT_MAX_TERMS, check_limit, parameter_count, term_counts
 
 __all__ = ["check_limit"]
 
@@ -116,4 +116,57 @@ def check_document_width(widths: Sequence[int]) -> None:
         raise SizeLimitError(
             f"a derivation with a width of {widest:,} is above the limit of "
             f"{MAX_DOCUMENT_WIDTH:,} rows per matrix; check the identity alone with verify"
+        )
+
+
+#: Seconds of work the default ceilings allow: raising ``max_terms`` above its default raises
+#: it in proportion (``max_terms`` is the one ceiling on work of ``derive``, ``gradients`` and
+#: ``layers``, so the option that lifts a refusal is the one the user already knows).
+SECONDS_AT_DEFAULT = 10.0
+
+#: Seconds per weight or bias of the numeric route (``collapse_values`` and its document).
+#: Model: each number is multiplied along every path through it and checked, at a cost that
+#: grows with the widest layer: ``(1.2 + 0.045 w) ms`` per number, times 1.2 for the document.
+#: Measured (process time on the 2-core machine): widths 30^5 (3,720 numbers) 8.2 s + 1.9 s,
+#: 30^7 (5,580) 15.1 s + 3.1 s, 20^6 (2,100) 4.2 s + 1.1 s, 10^11 (1,110) 1.8 s + 0.6 s;
+#: so 21 widths of 30 (18,630 numbers, inside max_terms) would take about a minute.
+NUMERIC_MS_PER_NUMBER = 1.2
+NUMERIC_MS_PER_NUMBER_AND_WIDTH = 0.045
+
+#: Seconds of ``gradients`` for depth ``n``. Model: ``n`` gradients, each a product of ``n - 1``
+#: factors differentiated from and checked against an expanded loss of ``n``-fold products, so
+#: about ``c n^4`` (measured, widths of 1: depth 10 0.36 s, 15 2.0 s, 20 6.4 s; so 40 takes
+#: 100 s): ``c = 4e-5`` s, times the terms per ``W_z`` entry for wider layers.
+GRADIENT_SECONDS_PER_DEPTH4 = 4e-5
+
+
+def _budget(max_terms: int, default: int) -> float:
+    """Seconds allowed: SECONDS_AT_DEFAULT, more in proportion when ``max_terms`` is raised
+    above its ``default`` (a lower ``max_terms`` limits terms, not seconds)."""
+    return SECONDS_AT_DEFAULT * max(1.0, check_limit(max_terms, "max_terms") / default)
+
+
+def numeric_seconds(widths: Sequence[int]) -> float:
+    """Estimated seconds of the numeric route for ``widths`` (see NUMERIC_MS_PER_NUMBER)."""
+    per_number = NUMERIC_MS_PER_NUMBER + NUMERIC_MS_PER_NUMBER_AND_WIDTH * max(widths)
+    return 1.2 * per_number * parameter_count(tuple(widths)) / 1000
+
+
+def gradient_seconds(widths: Sequence[int]) -> float:
+    """Estimated seconds of ``gradients`` for ``widths`` (see GRADIENT_SECONDS_PER_DEPTH4)."""
+    depth = len(widths) - 1
+    return GRADIENT_SECONDS_PER_DEPTH4 * depth**4 * term_counts(tuple(widths)).per_W_z_entry
+
+
+def check_seconds(
+    seconds: float, what: str, max_terms: int, default: int = DEFAULT_MAX_TERMS
+) -> None:
+    """Refuse ``what`` estimated at ``seconds`` above the budget ``max_terms`` buys
+    (SECONDS_AT_DEFAULT at the ``default`` ceiling), before any of it is done."""
+    budget = _budget(max_terms, default)
+    if seconds > budget:
+        raise SizeLimitError(
+            f"{what} would take about {seconds:,.0f} s (estimated from the widths), above the "
+            f"{budget:,.0f} s that max_terms {max_terms:,} allows; raise max_terms",
+            parameter="max_terms",
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from math import prod
 
 from symcollapse.errors import OptionError, SizeLimitError
+from symcollapse.spec.cost import check_seconds
 from symcollapse.spec.layers import (
     AvgPool,
     BatchNorm,
@@ -21,6 +22,7 @@ from symcollapse.spec.layers import (
     MaxPool,
     Residual,
 )
+from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 
 #: Most layers of a layered network (residual blocks count their inner layers): every layer
 #: adds a stage, a step and a check of its own.
@@ -133,6 +135,27 @@ def layered_entries(spec: LayerSpec) -> int:
     return entries
 
 
+#: Seconds of a network with curved activations (tanh, sigmoid, ...: neither affine nor
+#: piecewise linear). Model: each curved layer nests the expressions before it inside a
+#: function the checks must evaluate and compare, multiplying the work by about 4 per output
+#: unit: ``c * prod(4 w_k)`` over the curved layers. Measured (process time, ``derive_layers``
+#: of ``1 > dense 1 tanh > ...``): 4 layers 0.27 s, 5 layers 1.09 s (and 8 layers 76 s as a
+#: whole process); ``2 > dense 2 tanh`` x 3 0.51 s, x 4 1.53 s (model 4.3 s: an upper bound).
+CURVED_SECONDS = 1.06e-3
+CURVED_FACTOR_PER_UNIT = 4
+
+
+def curved_seconds(spec: LayerSpec) -> float:
+    """Estimated seconds spent on the curved activations of ``spec`` (see CURVED_SECONDS)."""
+    curved = [  # residual blocks hold affine layers only
+        width
+        for layer, width in zip(spec.layers, spec.widths[1:], strict=True)
+        if isinstance(layer, Dense)
+        and not (layer.activation.is_affine or layer.activation.is_piecewise_linear)
+    ]
+    return CURVED_SECONDS * prod(CURVED_FACTOR_PER_UNIT * width for width in curved)
+
+
 def check_layered(spec: LayerSpec, max_terms: int) -> None:
     """Refuse a layered network too deep, too wide or too long to expand, before building it."""
     layers = sum(len(x.layers) if isinstance(x, Residual) else 1 for x in spec.layers)
@@ -147,6 +170,8 @@ def check_layered(spec: LayerSpec, max_terms: int) -> None:
             f"the network's matrices have {entries:,} entries, above the limit of "
             f"{MAX_MATRIX_ENTRIES:,}; use narrower layers"
         )
+    seconds = curved_seconds(spec)
+    check_seconds(seconds, "the curved activations", max_terms, DEFAULT_LAYERED_MAX_TERMS)
     terms = layered_terms(spec)
     if _piecewise(spec):
         terms = max(terms, layered_terms(spec, through_masks=True))

@@ -56,10 +56,17 @@ def check_limit(value: object, parameter: str) -> int:
     return value
 
 
+#: Largest seed: 64 bits name more runs than anyone draws, and a longer one costs time to
+#: hash and (past 4,300 digits) cannot even be printed in the document that names it.
+MAX_SEED = 2**64 - 1
+
+
 def check_seed(value: object) -> int:
-    """A seed must be an int >= 0; :class:`OptionError` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise OptionError(f"seed must be an integer >= 0, got {value!r:.60}")
+    """A seed must be an int from 0 to :data:`MAX_SEED`; :class:`OptionError` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        big = isinstance(value, int) and value.bit_length() > 200
+        shown = f"an integer of {value.bit_length():,} bits" if big else f"{value!r:.60}"
+        raise OptionError(f"seed must be an integer from 0 to 2**64 - 1, got {shown}", "seed")
     return value
 
 

@@ -17,6 +17,7 @@ import re
 from fractions import Fraction
 
 from symcollapse.errors import SpecError
+from symcollapse.spec.text import shown
 
 #: Longest numeral (digits of a mantissa plus the size of its exponent) read from text: a
 #: thousand digits is far beyond any weight a person types and far below Python's 4,300-digit
@@ -29,12 +30,6 @@ _RATIONAL = re.compile(
     r"|(?P<mantissa>[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE](?P<exponent>[+-]?[0-9]+))?)",
     re.ASCII,
 )
-
-
-def _shown(value: object) -> str:
-    """A short ``repr`` for a message: a 10 MB string must not become a 10 MB error line."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:40]}... ({len(text):,} characters)"
 
 
 def _too_long(what: str, digits: int) -> SpecError:
@@ -55,7 +50,7 @@ def parse_integer(
     numerals longer than :data:`MAX_DIGITS`; ``minimum``/``maximum`` are inclusive bounds.
     """
     if isinstance(value, bool):
-        raise SpecError(f"{what} must be an integer, got {_shown(value)}")
+        raise SpecError(f"{what} must be an integer, got {shown(value)}")
     if isinstance(value, int):
         number = value
         if number.bit_length() > MAX_DIGITS * 4:  # 4 bits per digit > log2(10): a safe bound
@@ -66,10 +61,10 @@ def parse_integer(
             raise _too_long(what, len(text))
         match = _INTEGER.fullmatch(text)
         if match is None or (match["sign"] == "-" and not signed):
-            raise SpecError(f"{what} must be an integer, got {_shown(value)}")
+            raise SpecError(f"{what} must be an integer, got {shown(value)}")
         number = int(text)
     else:
-        raise SpecError(f"{what} must be an integer, got {_shown(value)}")
+        raise SpecError(f"{what} must be an integer, got {shown(value)}")
     if minimum is not None and number < minimum:
         raise SpecError(f"{what} must be at least {minimum}, got {number}")
     if maximum is not None and number > maximum:
@@ -92,21 +87,21 @@ def parse_rational(value: object, what: str) -> Fraction:
         return number
     text = repr(value) if isinstance(value, float) else value  # 'nan', 'inf' fail the grammar
     if not isinstance(text, str) or isinstance(value, bool):
-        raise SpecError(f"{what} must be a number or a string like '3/4', got {_shown(value)}")
+        raise SpecError(f"{what} must be a number or a string like '3/4', got {shown(value)}")
     text = text.strip()
     if len(text) > MAX_DIGITS + 4:
         raise _too_long(what, len(text))
     match = _RATIONAL.fullmatch(text)
     if match is None:
-        raise SpecError(f"{what} must be a number or a string like '3/4', got {_shown(value)}")
+        raise SpecError(f"{what} must be a number or a string like '3/4', got {shown(value)}")
     if match["q"] is not None:
         if int(match["q"]) == 0:
-            raise SpecError(f"{what} has a zero denominator: {_shown(value)}")
+            raise SpecError(f"{what} has a zero denominator: {shown(value)}")
         return Fraction(int(match["p"]), int(match["q"])) * (-1 if text[0] == "-" else 1)
     exponent = match["exponent"] or "0"
     if len(exponent.lstrip("+-")) > 6 or len(match["mantissa"]) + abs(int(exponent)) > MAX_DIGITS:
         raise SpecError(
-            f"{what} = {_shown(value)} would have more than {MAX_DIGITS:,} digits written out; "
+            f"{what} = {shown(value)} would have more than {MAX_DIGITS:,} digits written out; "
             "give it as a fraction p/q or a shorter decimal"
         )
     return Fraction(text)
@@ -115,7 +110,7 @@ def parse_rational(value: object, what: str) -> Fraction:
 def parse_rationals(text: object, what: str, *, max_count: int) -> tuple[Fraction, ...]:
     """Comma-separated numbers such as ``"-1/2,3"``; at most ``max_count`` of them."""
     if not isinstance(text, str):
-        raise SpecError(f"{what} must be comma-separated numbers as text, got {_shown(text)}")
+        raise SpecError(f"{what} must be comma-separated numbers as text, got {shown(text)}")
     if text.count(",") >= max_count:
         raise SpecError(f"{what} has more than {max_count:,} numbers")
     return tuple(

@@ -43,3 +43,7 @@ ROLES: dict[str, str] = {
     "L": "the left bottleneck factor",
     "R": "the right bottleneck factor",
 }
+
+#: Longest name a role may be given: a name is a symbol in every equation, and typesetting a
+#: 120,000-letter one took a minute; 40 letters fit ``W_{\\mathrm{...}}`` on any line.
+MAX_NAME = 40

@@ -16,10 +16,20 @@ import numpy as np
 import sympy as sp
 
 from symcollapse.errors import SizeLimitError, SpecError
+from symcollapse.spec.cost import check_seconds, numeric_seconds
 from symcollapse.spec.files import read_json
-from symcollapse.spec.limits import DEFAULT_MAX_TERMS, check_seed, parameter_count
+from symcollapse.spec.limits import (
+    DEFAULT_MAX_TERMS,
+    check_limit,
+    check_seed,
+    parameter_count,
+)
 from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.text import check_text
 from symcollapse.spec.widths import parse_widths
+
+#: Longest ``source`` of values (a file name, a label): it is a phrase in a heading.
+MAX_SOURCE = 300
 
 #: Random entries are ``p / q`` with ``p`` in this range and ``q`` in ``RANDOM_DENOMINATORS``.
 RANDOM_NUMERATORS = range(-4, 5)
@@ -51,14 +61,54 @@ class Values:
         }
 
 
-def _check_count(widths: tuple[int, ...], max_numbers: int) -> None:
+def check_count(widths: tuple[int, ...], max_numbers: int) -> None:
+    """Refuse a network with more weights and biases than ``max_numbers`` (``max_terms``):
+    every number is printed and multiplied, from a seed, a file or a model alike; and
+    refuse a collapse estimated above the time ``max_numbers`` allows (numeric_seconds)."""
     count = parameter_count(widths)
-    if count > max_numbers:
-        shown = " ".join(map(str, widths))
+    shown = " ".join(map(str, widths))
+    if count > check_limit(max_numbers, "max_terms"):
         raise SizeLimitError(
             f"widths {shown} have {count:,} weights and biases, above the limit of "
             f"{max_numbers:,}; raise max_terms",
             parameter="max_terms",
+        )
+    check_seconds(numeric_seconds(widths), f"collapsing the numbers of widths {shown}", max_numbers)
+
+
+#: Most decimal digits an exact number of the collapse may have: Python converts integers of
+#: at most 4,300 digits to text, and a document of such numbers is unreadable long before.
+MAX_RESULT_DIGITS = 4000
+
+
+def result_digits(values: Values) -> int:
+    """Upper bound on the decimal digits of any number the collapse of ``values`` computes.
+
+    Model: an entry of a product ``W_n ... W_1`` (or of ``b_z``) is a sum of at most
+    ``d_0 d_1 ... d_{n-1}`` products of one entry per layer; a product of rationals has at most
+    the bits of its factors' numerators and denominators together, and a sum of ``N`` terms adds
+    ``log2 N`` bits to the numerator and multiplies the denominators (counted in the factors).
+    So ``sum_k (max bits of W_k, b_k) + sum_k bits(d_{k-1} + 1)`` bits bound every number,
+    computed from bit lengths alone (no number is printed or multiplied).
+    """
+    bits = 0
+    for k, (W, b) in enumerate(zip(values.weights, values.biases, strict=True)):
+        entry_bits = max(
+            abs(e.p).bit_length() + e.q.bit_length() for e in (*W, *b)
+        )  # the numerator and denominator of the largest entry of layer k + 1
+        bits += entry_bits + (values.widths[k] + 1).bit_length()
+    return bits * 30103 // 100000 + 1  # log10(2) = 0.30103
+
+
+def check_digits(values: Values) -> None:
+    """Refuse numbers whose collapse would exceed :data:`MAX_RESULT_DIGITS` (see
+    :func:`result_digits`), before any product is formed."""
+    digits = result_digits(values)
+    if digits > MAX_RESULT_DIGITS:
+        raise SizeLimitError(
+            f"with {values.source}, the collapsed numbers may have up to {digits:,} digits, "
+            f"above the limit of {MAX_RESULT_DIGITS:,}; give the numbers with fewer digits, "
+            "or fewer layers"
         )
 
 
@@ -67,7 +117,7 @@ def random_values(
 ) -> Values:
     """Pencil-friendly numbers (integers from -4 to 4 and halves), the same for the same seed."""
     d = parse_widths(widths)
-    _check_count(d, max_terms)
+    check_count(d, max_terms)
     rng = random.Random(check_seed(seed))
 
     def number() -> sp.Rational:
@@ -124,7 +174,11 @@ def _matrix(value: object, rows: int, cols: int | None, name: str) -> sp.Immutab
 
 
 def parse_values(data: object, widths: Sequence[object], source: str) -> Values:
-    """Validate ``{"weights": [...], "biases": [...]}`` against ``widths``; raise SpecError."""
+    """Validate ``{"weights": [...], "biases": [...]}`` against ``widths``; raise SpecError.
+
+    ``source`` says where the numbers came from, in the document: one line of printable text.
+    """
+    check_text(source, "the source of the values", MAX_SOURCE)
     d = parse_widths(widths)
     n = len(d) - 1
     if not isinstance(data, dict) or set(data) != {"weights", "biases"}:
@@ -148,6 +202,6 @@ def load_values(
     Decimals and ``NaN``/``Infinity`` reach validation as text, so ``0.1`` is exactly 1/10 and
     ``NaN`` is refused with its position.
     """
-    _check_count(parse_widths(widths), max_terms)
+    check_count(parse_widths(widths), max_terms)
     data = read_json(path, "values file")
     return parse_values(data, widths, f"file {Path(path).name}")

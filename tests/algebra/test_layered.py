@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from symcollapse.algebra.layered import analyse
 from symcollapse.derivations.layers import derive_layers
-from symcollapse.errors import SizeLimitError
+from symcollapse.errors import SizeLimitError, SpecError
+from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.spec.layers import Dense, LayerSpec
 from tests.reference_layers import forward, random_input, random_values
 
 AFFINE = [
@@ -193,3 +195,33 @@ def test_rank_section_factors_W_z_at_the_narrowest_layer() -> None:
         ("R", "W_2*W_1"),
         ("rank(W_z)", "2"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("formula", "verdict"),
+    [
+        (lambda z: sp.Piecewise((z, z > 0), (2 * z, True)), "not decided"),
+        (lambda z: sp.sign(z) * sp.Abs(z), "not decided"),  # which is z: affine after all
+        (lambda z: sp.Max(z, 3 * z), "not decided"),
+        (lambda z: z**3 + z, "not affine"),
+        (lambda z: (z + 1) ** 2 - z**2, "affine"),  # 2 z + 1
+    ],
+)
+@pytest.mark.parametrize("widths", [(2, 2, 1), (3, 2, 4)])
+def test_analyse_classifies_only_what_the_formula_proves(formula, verdict, widths) -> None:
+    phi = custom_activation(formula, "phi")
+    spec = LayerSpec(widths[0], (Dense(widths[1], phi), Dense(widths[2])))
+    result = analyse(spec)
+    assert result.verdict == verdict
+    if verdict == "affine":  # then W_z holds no z: the activation's slope is a number
+        assert not any(e.has(sp.Symbol("z")) for e in result.affine[0].matrix)
+
+
+def test_a_not_decided_network_is_certified_or_refused() -> None:
+    kinked = custom_activation(lambda z: sp.Piecewise((z, z > 0), (2 * z, True)), "kinked")
+    derivation = derive_layers(LayerSpec(2, (Dense(2, kinked), Dense(1))))
+    assert derivation.title[-1] == ": not affine"
+    assert derivation.sections[-1].title == ("No single affine map",)
+    odd = custom_activation(lambda z: sp.sign(z) * sp.Abs(z), "odd")
+    with pytest.raises(SpecError, match=r"^no certificate that the network is not affine"):
+        derive_layers(LayerSpec(2, (Dense(2, odd), Dense(1))))

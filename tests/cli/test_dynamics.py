@@ -69,7 +69,8 @@ def test_standalone_to_a_directory(tmp_path):
         (["saxe", "--strengths", "3,-1"], "every strength must be a positive number, got -1"),
         (["saxe", "--u0", "3"], "u0 must be below every strength"),
         (["saxe", "--tau", "fast"], "--tau expects a number, got 'fast'"),
-        (["saxe", "--t-max", "inf"], "--t-max expects a finite number, got 'inf'"),
+        (["saxe", "--t-max", "inf"], "--t-max expects a number, got 'inf'"),
+        (["saxe", "--tau", "\u0663"], "--tau expects a number, got '\u0663'"),
         (["saxe", "--strengths", ",".join(["1"] * 13)], "--strengths takes at most 12 values"),
         (["saxe", "--times", "5000"], "the number of times must be from 20 to 2000, got 5000"),
         (["saxe", "--t-max", "1000"], "2 s t-max / tau is 6000, above the limit of 200"),
@@ -87,3 +88,18 @@ def test_bad_input_is_one_line(argv, message, capsys, tmp_path, monkeypatch):
     assert main(["dynamics", *argv]) == 2
     assert message in error_line(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_document_leaves_no_plot(tmp_path, capsys) -> None:
+    """--digits that rounds nothing is refused after the simulation: the plot is not written."""
+    plot = tmp_path / "curves.png"
+    argv = ["dynamics", "saxe", "--plot", str(plot), "--digits", "3", "--format", "markdown"]
+    assert main(argv) == 2
+    assert "rounds nothing" in error_line(capsys)
+    assert not plot.exists()
+
+
+def test_a_blocked_plot_target_is_refused_before_the_work(tmp_path, capsys) -> None:
+    (tmp_path / "curves.png").mkdir()
+    assert main(["dynamics", "saxe", "--plot", str(tmp_path / "curves.png")]) == 2
+    assert "exists and is not a regular file" in error_line(capsys)

@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,17 +29,18 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
+def bounded(command: Sequence[str | bytes], **options: Any) -> subprocess.CompletedProcess:
+    """``command`` in a subprocess with bounded memory and time, its output captured as text
+    (unless ``text=False``); ``options`` go to :func:`subprocess.run` (``cwd``, ``env``)."""
+    options.setdefault("text", True)
+    return subprocess.run(
+        command, capture_output=True, timeout=TIMEOUT, preexec_fn=_limit, check=False, **options
+    )
+
+
 def run(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``symcollapse ARGV`` in a subprocess with bounded memory and time."""
-    return subprocess.run(
-        [sys.executable, "-m", "symcollapse", *argv],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        preexec_fn=_limit,
-        cwd=cwd,
-        check=False,
-    )
+    return bounded([sys.executable, "-m", "symcollapse", *argv], cwd=cwd)
 
 
 def assert_one_line(result: subprocess.CompletedProcess[str], status: int = 2) -> str:

@@ -39,9 +39,9 @@ def test_values_label_names_the_numbers(fmt, values_file, capsys):
     [
         (["--values-label", "x"], "--values-label goes with --values FILE"),
         (["--values", "random", "--values-label", "x"], "--values-label goes with --values FILE"),
-        (["--values", "FILE", "--values-label", " "], "--values-label must be one line"),
-        (["--values", "FILE", "--values-label", "a" * 81], "--values-label must be one line"),
-        (["--values", "FILE", "--values-label", "a\nb"], "--values-label must be one line"),
+        (["--values", "FILE", "--values-label", " "], "--values-label is empty"),
+        (["--values", "FILE", "--values-label", "a" * 81], "--values-label has 81 characters"),
+        (["--values", "FILE", "--values-label", "a\nb"], "--values-label contains the control"),
     ],
 )
 def test_bad_labels_are_one_line_errors(extra, message, values_file, capsys):

@@ -14,7 +14,7 @@ from symcollapse.derivations.dense import derive
 from symcollapse.derivations.numbers import derive_values
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation
-from symcollapse.errors import ToolError
+from symcollapse.errors import SizeLimitError, ToolError
 from symcollapse.io import pdf
 from symcollapse.io.files import write_files
 from symcollapse.render.latex import render_document, render_fragment
@@ -90,3 +90,22 @@ def test_missing_tool_is_a_clear_error(
     with pytest.raises(ToolError, match=f"^{re.escape(message)}$"):
         write_files(tmp_path, pdf.pdf_files(render_document(derive([1, 1])), "x", png=True))
     assert list(tmp_path.iterdir()) == []
+
+
+def _display(characters: int) -> str:
+    body = "x &= y \\\\\n" * (characters // 10)
+    return f"\\documentclass{{article}}\\begin{{document}}\\begin{{align*}}{body}\\end{{align*}}"
+
+
+@pytest.mark.parametrize("characters", [0, 85_000, 300_000])
+def test_tex_words_follows_the_measured_model(characters: int) -> None:
+    words = pdf.tex_words(_display(characters))
+    assert abs(words - (1_850_000 + 3.6 * characters)) <= 3.6 * 10 + 1
+
+
+def test_a_display_too_large_for_tex_is_refused_before_pdflatex(monkeypatch) -> None:
+    """3^8 widths gave a 1.1-million-character display: TeX's capacity was exceeded."""
+    monkeypatch.setattr("symcollapse.io.pdf._tool", lambda name, option: "/nonexistent/pdflatex")
+    with pytest.raises(SizeLimitError, match=r"^--pdf: the largest display would need about 5,"):
+        pdf.compile_pdf(_display(1_000_000), "big")
+    pdf.check_tex_memory(_display(600_000))  # within the 90% margin: accepted

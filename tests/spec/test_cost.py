@@ -7,14 +7,19 @@ import pytest
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.cost import (
     MAX_EXACT_BYTES,
+    SECONDS_AT_DEFAULT,
     check_document_width,
     check_exact_memory,
     check_samples,
+    check_seconds,
     exact_bytes,
     exact_fits,
     exact_work,
     gigabytes,
+    gradient_seconds,
+    numeric_seconds,
 )
+from symcollapse.spec.limits import DEFAULT_MAX_TERMS
 
 
 @pytest.mark.parametrize(
@@ -75,3 +80,31 @@ def test_document_and_sample_limits() -> None:
     with pytest.raises(SizeLimitError) as caught:
         check_samples(1001)
     assert caught.value.parameter == "samples"
+
+
+@pytest.mark.parametrize(
+    ("widths", "measured"),
+    [((30,) * 5, 10.1), ((30,) * 7, 18.2), ((20,) * 6, 5.3), ((10,) * 11, 2.4)],
+)
+def test_numeric_seconds_follows_the_measurements(widths, measured) -> None:
+    """The model against the measured seconds it was fitted to (within 30%)."""
+    assert 0.7 * measured <= numeric_seconds(widths) <= 1.3 * measured
+
+
+@pytest.mark.parametrize(("depth", "measured"), [(10, 0.36), (15, 2.0), (20, 6.4)])
+def test_gradient_seconds_follows_the_measurements(depth, measured) -> None:
+    assert 0.7 * measured <= gradient_seconds((1,) * (depth + 1)) <= 1.3 * measured
+
+
+@pytest.mark.parametrize(
+    ("seconds", "what"),
+    [(numeric_seconds((30,) * 21), "numbers"), (gradient_seconds((1,) * 41), "gradients")],
+)
+def test_check_seconds_refuses_above_the_budget_and_max_terms_raises_it(seconds, what) -> None:
+    """21 widths of 30 with numbers and 41 widths of 1 of gradients: a minute or more."""
+    with pytest.raises(
+        SizeLimitError, match=rf"^{what} would take about \d+ s .* raise max_terms$"
+    ):
+        check_seconds(seconds, what, DEFAULT_MAX_TERMS)
+    check_seconds(seconds, what, DEFAULT_MAX_TERMS * int(seconds / SECONDS_AT_DEFAULT + 1))
+    check_seconds(SECONDS_AT_DEFAULT, what, DEFAULT_MAX_TERMS)

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from symcollapse.algebra.layered import analyse
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.grammar import parse_layers
-from symcollapse.spec.layer_cost import MAX_LAYERS, check_layered, layered_entries, layered_terms
+from symcollapse.spec.layer_cost import (
+    CURVED_SECONDS,
+    MAX_LAYERS,
+    check_layered,
+    curved_seconds,
+    layered_entries,
+    layered_terms,
+)
+from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 
 LAYER = st.sampled_from(
     [
@@ -66,3 +74,31 @@ def test_refused_before_any_matrix_is_built(text: str, message: str) -> None:
 def test_entries_count_every_layer_and_merged_run() -> None:
     # dense 3 (3 x 2), dense 1 (1 x 3), the merged run (1 x 2)
     assert layered_entries(parse_layers("2 > dense 3 > dense 1")) == 6 + 3 + 2
+
+
+@pytest.mark.parametrize(
+    ("spec", "measured"),
+    [("1" + " > dense 1 tanh" * 4, 0.27), ("1" + " > dense 1 tanh" * 5, 1.09)],
+)
+def test_curved_seconds_bounds_the_measurements(spec, measured) -> None:
+    assert 0.9 * measured <= curved_seconds(parse_layers(spec)) <= 4.5 * measured
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "1" + " > dense 1 tanh" * 8,
+        "2" + " > dense 2 sigmoid" * 5,
+        "3 > dense 3 tanh > residual(dense 3)" + " > dense 3 tanh" * 3 + " > dense 1",
+    ],
+)
+def test_curved_networks_beyond_seconds_are_refused_and_max_terms_raises_it(spec) -> None:
+    layers = parse_layers(spec)
+    with pytest.raises(SizeLimitError, match=r"^the curved activations would take about"):
+        check_layered(layers, DEFAULT_LAYERED_MAX_TERMS)
+    check_layered(layers, 10**9)
+
+
+def test_piecewise_and_affine_activations_cost_nothing_curved() -> None:
+    spec = parse_layers("2 > dense 3 relu > dense 3 leaky_relu(1/10) > dense 2 > dense 1")
+    assert curved_seconds(spec) == CURVED_SECONDS

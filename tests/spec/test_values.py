@@ -13,12 +13,15 @@ import sympy as sp
 from symcollapse.errors import OptionError, SizeLimitError, SpecError
 from symcollapse.spec.limits import parameter_count
 from symcollapse.spec.values import (
+    MAX_RESULT_DIGITS,
     RANDOM_DENOMINATORS,
     RANDOM_NUMERATORS,
+    check_digits,
     exact_number,
     load_values,
     parse_values,
     random_values,
+    result_digits,
 )
 
 WIDTHS = (2, 3, 1)
@@ -186,3 +189,44 @@ def test_size_limit() -> None:
     message = "widths 2 3 1 have 13 weights and biases, above the limit of 12; raise max_terms"
     with pytest.raises(SizeLimitError, match="^" + re.escape(message) + "$"):
         random_values((2, 3, 1), 0, max_terms=12)
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (3, 3), (1, 2, 2, 4)])
+@pytest.mark.parametrize("digits", [1, 40])
+def test_result_digits_bounds_every_number_of_the_collapse(widths, digits) -> None:
+    """The bound against the numbers actually computed (square and non-square layers)."""
+    from symcollapse.algebra.numbers import collapse_values
+
+    number = "-0." + "7" * (digits - 1) + "3"
+    data = {
+        "weights": [
+            [[number] * widths[k] for _ in range(widths[k + 1])] for k in range(len(widths) - 1)
+        ],
+        "biases": [[number] * widths[k + 1] for k in range(len(widths) - 1)],
+    }
+    values = parse_values(data, widths, "test")
+    largest = max(
+        len(str(abs(e.p))) + len(str(e.q))
+        for e in (*collapse_values(values).W_z, *collapse_values(values).b_z)
+    )
+    assert largest <= result_digits(values)
+
+
+def test_numbers_too_long_to_collapse_are_refused_before_multiplying() -> None:
+    """997-digit decimals in six layers: the products pass Python's 4,300-digit limit."""
+    number = "0." + "3" * 997
+    data = {"weights": [[[number, number], [number, number]]] * 6, "biases": [[number, number]] * 6}
+    values = parse_values(data, (2,) * 7, "file deep.json")
+    assert result_digits(values) > MAX_RESULT_DIGITS
+    with pytest.raises(SizeLimitError, match=r"^with file deep.json, the collapsed numbers may"):
+        check_digits(values)
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [-1, 2**64, 10**5000, True, 1.0, "3"],
+    ids=["-1", "2^64", "10^5000", "True", "1.0", "str"],
+)
+def test_seeds_out_of_range_are_refused(seed) -> None:
+    with pytest.raises(OptionError, match=r"^seed must be an integer from 0 to 2\*\*64 - 1, got"):
+        random_values(WIDTHS, seed)
