@@ -192,6 +192,21 @@ def random_parameters(
     return values
 
 
+#: Parameters that only shift (biases, means, batch-norm shifts): zero in :func:`unit_parameters`.
+SHIFTS = frozenset({"b", "mu", "beta"})
+
+
+def unit_parameters(entries: Mapping[sp.Symbol, Entry]) -> dict[sp.Symbol, sp.Rational]:
+    """Every weight, kernel, scale and deviation 1 and every shift 0: with these, a network of
+    ReLU-like units is positively homogeneous, so ``x`` and ``-x`` fall on the two sides of
+    every kink at once (the first weights a certificate search tries)."""
+    return {
+        symbol: sp.Integer(0 if entry.kind in SHIFTS else 1)
+        for symbol, entry in entries.items()
+        if entry.kind != "x"
+    }
+
+
 def random_point(width: int, rng: random.Random) -> sp.ImmutableMatrix:
     """A random input with exact rational entries."""
     return sp.ImmutableMatrix(

@@ -6,7 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layered import analyse, random_parameters
+from symcollapse.algebra.layered import analyse, random_parameters, unit_parameters
 from symcollapse.derivations import certificates as cert
 from symcollapse.derivations.certificates import additivity_pair, additivity_section
 from symcollapse.derivations.layers import derive_layers
@@ -259,3 +259,25 @@ def test_json_carries_every_certificate_line_s_check(text: str) -> None:
     whys = {c["why"][0] for c in checks if not c["checked"]}
     assert routes and whys and all(c is not None for c in checks)
     assert whys <= {cert.WEIGHTS.why[0], cert.INPUTS.why[0], cert.POINT.why[0]}
+
+
+@pytest.mark.parametrize("depth", [1, 6, 24])
+def test_a_deep_chain_of_relus_is_certified_by_the_unit_weights(depth: int) -> None:
+    """A chain of width-1 ReLUs: at random weights most pairs lie in one region (the search
+    used to spend minutes and end undecided); at the unit weights ``u = 1``, ``v = -1``
+    straddle every kink, so the first pair found is that one."""
+    text = "1 " + "> dense 1 relu " * depth + "> dense 1"
+    result = analyse(parse_layers(text))
+    section = additivity_section(result, seed=0)
+    assert section is not None
+    steps = {str(step.lhs): step.rhs for step in section.steps if step.lhs is not None}
+    assert steps["u"] == sp.Matrix([1]) and steps["v"] == sp.Matrix([-1])
+    assert all(value in (0, 1) for value in unit_parameters(result.entries).values())
+
+
+def test_unit_parameters_zero_every_shift_and_one_everything_else() -> None:
+    result = analyse(parse_layers("3 > dense 2 relu > batchnorm > conv1d k=2 s=1 p=0"))
+    values = unit_parameters(result.entries)
+    kinds = {result.entries[s].kind: v for s, v in values.items()}
+    assert kinds.pop("b") == kinds.pop("mu") == kinds.pop("beta") == 0
+    assert set(kinds.values()) == {1} and "x" not in kinds
