@@ -1,0 +1,151 @@
+"""Exact integer matrix arithmetic by residues modulo word-size primes, in float64 BLAS.
+
+Every integer is kept as its residues modulo primes ``p`` small enough that a float64 product
+of two residues, summed over an inner dimension ``K``, stays an integer below ``2**53``: then
+BLAS computes it exactly in any order. One chain of products runs per prime; the integers are
+rebuilt once at the end (Chinese remaindering, Garner's mixed radix), from as many primes as
+a bound on the result needs. No Python integer per entry until that last step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+#: float64 holds every integer up to this bound exactly.
+EXACT = 2**53
+
+
+def reduce(values: np.ndarray, p: int) -> np.ndarray:
+    """``values`` modulo ``p`` as residues of magnitude at most ``(p + 1) / 2``.
+
+    ``values`` are integers of magnitude at most ``2**53 - p`` held in float64, so ``p * q``
+    (at most ``p / 2`` further from zero) and the difference are exact; the rounded quotient
+    can miss the nearest integer only when ``values / p`` lies within ``1 / p`` of a half,
+    hence the ``+ 1``.
+    """
+    return values - p * np.rint(values / p)
+
+
+def reduce_words(values: np.ndarray, p: int) -> np.ndarray:
+    """:func:`reduce` for any integers below ``2**53`` in magnitude: the part above ``2**32``
+    (exact, below ``2**21``) is taken modulo ``p`` first."""
+    high = np.trunc(values / 2**32)
+    return reduce(high * residue(2**32, p) + (values - high * 2**32), p)
+
+
+def residue(n: int, p: int) -> float:
+    """The Python integer ``n`` modulo ``p``, in ``[-(p - 1) / 2, (p - 1) / 2]``."""
+    r = n % p
+    return float(r - p if r > p // 2 else r)
+
+
+def centred(values: np.ndarray, p: int) -> np.ndarray:
+    """Residues from :func:`reduce` moved into ``[-(p - 1) / 2, (p - 1) / 2]`` exactly."""
+    half = (p - 1) // 2
+    return values - p * ((values > half).astype(np.float64) - (values < -half))
+
+
+def _is_prime(n: int) -> bool:
+    """Miller-Rabin with the bases that decide every ``n < 3,215,031,751`` correctly."""
+    if n < 2 or n % 2 == 0:
+        return n == 2
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in (2, 3, 5, 7):
+        if a % n == 0:
+            continue
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def largest_prime(inner: int) -> int:
+    """The largest odd ``p`` with ``max(inner, 2) * ((p + 1) / 2)**2 <= 2**53 - p``: a
+    ``K``-term sum of products of :func:`reduce`'s residues (and a sum of two products) stays
+    exact, and :func:`reduce` can take it."""
+    terms = max(inner, 2)
+    p = 2 * int(np.sqrt(EXACT // terms)) + 1
+    while terms * ((p + 1) // 2) ** 2 > EXACT - p:
+        p -= 2
+    return p
+
+
+def primes_for(bound: int, inner: int) -> tuple[int, ...]:
+    """Distinct primes, largest first, whose product exceeds ``2 * bound``: enough to rebuild
+    every integer of magnitude at most ``bound`` from its residues."""
+    chosen: list[int] = []
+    candidate = largest_prime(inner)
+    while not chosen or prod(chosen) <= 2 * bound:
+        while not _is_prime(candidate):
+            candidate -= 2
+        chosen.append(candidate)
+        candidate -= 2
+    return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class BigIntegers:
+    """Integers ``significand * 2**shift`` entrywise: ``|significand| < 2**53`` in float64 and a
+    non-negative ``shift`` (None when all are 0), so any size is held without Python integers."""
+
+    significand: np.ndarray
+    shift: np.ndarray | None
+
+    @classmethod
+    def of(cls, floats: np.ndarray, exponent: int) -> BigIntegers:
+        """The integers ``floats * 2**-exponent`` (each must be one: ``exponent`` at most the
+        lowest set bit of every entry)."""
+        _, exponents = np.frexp(floats)
+        shift = np.where(floats == 0, 0, exponents.astype(np.int64) - 53 - exponent)
+        shift = np.maximum(shift, 0)
+        if not shift.any():
+            return cls(np.ldexp(floats, -exponent), None)
+        return cls(np.ldexp(floats, (-exponent - shift).astype(np.int32)), shift)
+
+    def bound(self) -> int:
+        """An upper bound of the magnitudes."""
+        if self.significand.size == 0:
+            return 0
+        largest = int(np.abs(self.significand).max())
+        return largest << (0 if self.shift is None else int(self.shift.max()))
+
+    def residues(self, p: int) -> np.ndarray:
+        """Every entry modulo ``p``, as :func:`reduce` returns them."""
+        reduced = reduce_words(self.significand, p)
+        if self.shift is None:
+            return reduced
+        powers = np.array([residue(pow(2, s, p), p) for s in range(int(self.shift.max()) + 1)])
+        return reduce(reduced * powers[self.shift], p)
+
+
+def garner_digit(digits: list[np.ndarray], residues: np.ndarray, primes: tuple[int, ...]) -> None:
+    """Append the next mixed-radix digit of the integers with ``residues`` modulo the next prime
+    (``primes[len(digits)]``): the digits ``v_i`` in ``[-(p_i - 1)/2, (p_i - 1)/2]`` give the
+    integers ``v_1 + p_1 (v_2 + p_2 (v_3 + ...))``, every integer of magnitude below
+    ``p_1 ... p_L / 2`` exactly once."""
+    i = len(digits)
+    p = primes[i]
+    below = np.zeros_like(residues)
+    for j in reversed(range(i)):  # v_1 + p_1 (v_2 + ...) modulo p, by Horner
+        below = reduce(below * residue(primes[j], p) + digits[j], p)
+    inverse = residue(pow(prod(primes[:i]), -1, p), p)
+    digits.append(centred(reduce(reduce(residues - below, p) * inverse, p), p))
+
+
+def from_digits(digits: list[np.ndarray], primes: tuple[int, ...]) -> np.ndarray:
+    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits."""
+    integers = digits[-1].astype(np.int64).astype(object)
+    for digit, p in zip(reversed(digits[:-1]), reversed(primes[: len(digits) - 1]), strict=True):
+        integers = integers * p + digit.astype(np.int64).astype(object)
+    return integers
