@@ -184,7 +184,9 @@ class _Stored:
         shape = self.integers.significand.shape
         if p == 0:
             return _Term(shape, self.exponent, self.bound)
-        residues = reduce(self.integers.residues(p) * residue(self.scale, p), p)
+        residues = self.integers.residues(p)
+        if self.scale != 1:
+            residues = reduce(residues * residue(self.scale, p), p)
         return _Term(shape, self.exponent, self.bound, p, residues)
 
 

@@ -9,7 +9,7 @@ a bound on the result needs. No Python integer per entry until that last step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import prod
 
 import numpy as np
@@ -26,7 +26,10 @@ def reduce(values: np.ndarray, p: int) -> np.ndarray:
     can miss the nearest integer only when ``values / p`` lies within ``1 / p`` of a half,
     hence the ``+ 1``.
     """
-    return values - p * np.rint(values / p)
+    quotients = values / p
+    np.rint(quotients, out=quotients)
+    quotients *= p
+    return np.subtract(values, quotients, out=quotients)
 
 
 def reduce_words(values: np.ndarray, p: int) -> np.ndarray:
@@ -101,6 +104,11 @@ class BigIntegers:
 
     significand: np.ndarray
     shift: np.ndarray | None
+    largest: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        largest = float(np.abs(self.significand).max()) if self.significand.size else 0.0
+        object.__setattr__(self, "largest", largest)
 
     @classmethod
     def of(cls, floats: np.ndarray, exponent: int) -> BigIntegers:
@@ -115,14 +123,12 @@ class BigIntegers:
 
     def bound(self) -> int:
         """An upper bound of the magnitudes."""
-        if self.significand.size == 0:
-            return 0
-        largest = int(np.abs(self.significand).max())
-        return largest << (0 if self.shift is None else int(self.shift.max()))
+        return int(self.largest) << (0 if self.shift is None else int(self.shift.max()))
 
     def residues(self, p: int) -> np.ndarray:
         """Every entry modulo ``p``, as :func:`reduce` returns them."""
-        reduced = reduce_words(self.significand, p)
+        words = self.largest > EXACT // 2  # reduce takes up to 2**53 - p, and p < 2**28
+        reduced = reduce_words(self.significand, p) if words else reduce(self.significand, p)
         if self.shift is None:
             return reduced
         powers = np.array([residue(pow(2, s, p), p) for s in range(int(self.shift.max()) + 1)])
