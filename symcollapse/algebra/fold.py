@@ -13,16 +13,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.multimodular import (
     BigIntegers,
-    from_digits,
-    garner_digit,
+    Digits,
     largest_prime,
-    primes_for,
+    mixed_radix,
     reduce,
     residue,
 )
@@ -48,9 +48,10 @@ def lowest_exponent(floats: np.ndarray) -> int:
 
 @dataclass(frozen=True)
 class Dyadic:
-    """The exact matrix (or vector) ``integers * 2**exponent``; ``integers`` is an object array."""
+    """The exact matrix (or vector) ``integers * 2**exponent``; the integers are held as their
+    mixed-radix digits (a few bytes an entry), as Python integers from first use on."""
 
-    integers: np.ndarray
+    value: Digits
     exponent: int
 
     @classmethod
@@ -58,9 +59,18 @@ class Dyadic:
         """The exact value of a float64 array (finite), with the largest common power of two."""
         floats = np.asarray(floats, dtype=np.float64)
         exponent = lowest_exponent(floats)
-        big = BigIntegers.of(floats, exponent)
-        integers = big.significand.astype(np.int64).astype(object)
-        return cls(integers if big.shift is None else integers << big.shift, exponent)
+        big = BigIntegers.of(floats.reshape(-1), exponent)
+        (flat,) = mixed_radix(big.bound(), 1, lambda p: (big.residues(p),))
+        return cls(Digits(flat.digits.reshape(-1, *floats.shape), flat.primes), exponent)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.digits.shape[1:]
+
+    @cached_property
+    def integers(self) -> np.ndarray:
+        """Every entry's integer (an object array of Python ints)."""
+        return self.value.integers()
 
     def fractions(self) -> np.ndarray:
         """Every entry as a :class:`~fractions.Fraction` (an object array of the same shape)."""
@@ -110,19 +120,22 @@ def _entry_bytes(bits: int) -> int:
 
 
 def estimate_bytes(model: Model) -> int:
-    """Peak memory of :func:`fold`, estimated from the shapes and exponents before any work:
-    every layer's significands and shifts, and one prime's residues of them, the largest running
-    product with the temporaries of its reduction, the digits of every prime and the result."""
+    """Peak memory of :func:`fold` and of the Python integers of its result, estimated from the
+    shapes and exponents before any work: every layer's significands and shifts and one prime's
+    residues of them, the largest running product with its reduction's temporary, and the
+    result's digits (4 bytes a prime), Garner's temporaries and Python integers."""
     widths = model.widths
     stored = sum(layer.weight.size + layer.bias.size for layer in model.layers)
+    largest = max((layer.weight.size for layer in model.layers), default=0)
+    running = (widths[-1] if widths[-1] < widths[0] else widths[0]) * max(widths)
+    outputs = widths[-1] * (widths[0] + 1)
     bits = sum(
         _layer_bits(layer) + max(1, widths[k]).bit_length() for k, layer in enumerate(model.layers)
     )
-    side = widths[-1] if widths[-1] < widths[0] else widths[0]
-    running = side * max(widths) + max((layer.weight.size for layer in model.layers), default=0)
-    outputs = widths[-1] * (widths[0] + 1)
     primes = bits // int(math.log2(largest_prime(max(widths[1:-1], default=1)))) + 2
-    return 24 * stored + 32 * running + outputs * (8 * primes + _entry_bytes(bits))
+    return 8 * (3 * stored + largest + 2 * running) + outputs * (
+        4 * primes + 16 + _entry_bytes(bits)
+    )
 
 
 @dataclass(frozen=True)
@@ -218,15 +231,11 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
         return collapse_chain(weights, biases, from_output=model.widths[-1] < width)
 
     W_z, b_z = chain(0)
-    primes = primes_for(max(W_z.bound, b_z.bound), max(model.widths[1:-1], default=1))
-    W_digits: list[np.ndarray] = []
-    b_digits: list[np.ndarray] = []
-    for p in primes:
+    inner = max(model.widths[1:-1], default=1)
+
+    def residues(p: int) -> tuple[np.ndarray, np.ndarray]:
         W_p, b_p = chain(p)
-        garner_digit(W_digits, W_p.residues, primes)
-        garner_digit(b_digits, b_p.residues, primes)
-    return Fold(
-        model,
-        Dyadic(from_digits(W_digits, primes), W_z.exponent),
-        Dyadic(from_digits(b_digits, primes), b_z.exponent),
-    )
+        return W_p.residues, b_p.residues
+
+    W_digits, b_digits = mixed_radix(max(W_z.bound, b_z.bound), inner, residues)
+    return Fold(model, Dyadic(W_digits, W_z.exponent), Dyadic(b_digits, b_z.exponent))

@@ -9,6 +9,7 @@ a bound on the result needs. No Python integer per entry until that last step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import prod
 
@@ -135,23 +136,54 @@ class BigIntegers:
         return reduce(reduced * powers[self.shift], p)
 
 
-def garner_digit(digits: list[np.ndarray], residues: np.ndarray, primes: tuple[int, ...]) -> None:
-    """Append the next mixed-radix digit of the integers with ``residues`` modulo the next prime
-    (``primes[len(digits)]``): the digits ``v_i`` in ``[-(p_i - 1)/2, (p_i - 1)/2]`` give the
-    integers ``v_1 + p_1 (v_2 + p_2 (v_3 + ...))``, every integer of magnitude below
-    ``p_1 ... p_L / 2`` exactly once."""
-    i = len(digits)
+def garner_digit(digits: np.ndarray, i: int, residues: np.ndarray, primes: tuple[int, ...]) -> None:
+    """Write ``digits[i]``, the next mixed-radix digit of the integers with ``residues`` modulo
+    ``primes[i]``, from ``digits[:i]``: the digits ``v_i`` in ``[-(p_i - 1)/2, (p_i - 1)/2]``
+    give the integers ``v_0 + p_0 (v_1 + p_1 (v_2 + ...))``, every integer of magnitude below
+    ``p_0 ... p_{L-1} / 2`` exactly once. ``digits`` are int32: ``p < 2**28``."""
     p = primes[i]
-    below = np.zeros_like(residues)
-    for j in reversed(range(i)):  # v_1 + p_1 (v_2 + ...) modulo p, by Horner
-        below = reduce(below * residue(primes[j], p) + digits[j], p)
+    below = np.zeros(residues.shape)
+    for j in reversed(range(i)):  # v_0 + p_0 (v_1 + ...) modulo p, by Horner
+        below *= residue(primes[j], p)
+        below += digits[j]
+        below = reduce(below, p)
     inverse = residue(pow(prod(primes[:i]), -1, p), p)
-    digits.append(centred(reduce(reduce(residues - below, p) * inverse, p), p))
+    below = reduce(np.subtract(residues, below, out=below), p)
+    below *= inverse
+    digits[i] = centred(reduce(below, p), p)
 
 
-def from_digits(digits: list[np.ndarray], primes: tuple[int, ...]) -> np.ndarray:
+def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
     """The integers (an object array of Python ints) of :func:`garner_digit`'s digits."""
-    integers = digits[-1].astype(np.int64).astype(object)
-    for digit, p in zip(reversed(digits[:-1]), reversed(primes[: len(digits) - 1]), strict=True):
-        integers = integers * p + digit.astype(np.int64).astype(object)
+    integers = digits[-1].astype(object)
+    for digit, p in zip(digits[-2::-1], primes[-2::-1], strict=True):
+        integers = integers * p + digit.astype(object)
     return integers
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Integers as their mixed-radix digits (:func:`garner_digit`), ``(primes, *shape)`` int32:
+    exact and a few bytes per prime an entry, turned into Python integers only when asked."""
+
+    digits: np.ndarray
+    primes: tuple[int, ...]
+
+    def integers(self) -> np.ndarray:
+        return from_digits(self.digits, self.primes)
+
+
+def mixed_radix(
+    bound: int, inner: int, residues: Callable[[int], tuple[np.ndarray, ...]]
+) -> tuple[Digits, ...]:
+    """Integers of magnitude at most ``bound`` (several arrays at once) whose residues modulo a
+    prime ``p`` are ``residues(p)``, from as many primes as the bound needs; ``inner`` is the
+    largest inner dimension of the products ``residues`` computes."""
+    primes = primes_for(bound, inner)
+    digits: list[np.ndarray] = []
+    for i, p in enumerate(primes):
+        for k, r in enumerate(residues(p)):
+            if i == 0:
+                digits.append(np.empty((len(primes), *r.shape), dtype=np.int32))
+            garner_digit(digits[k], i, r, primes)
+    return tuple(Digits(d, primes) for d in digits)

@@ -14,9 +14,8 @@ from symcollapse.algebra.multimodular import (
     EXACT,
     BigIntegers,
     centred,
-    from_digits,
-    garner_digit,
     largest_prime,
+    mixed_radix,
     primes_for,
     reduce,
     reduce_words,
@@ -71,11 +70,10 @@ def test_residue_products_rebuild_the_integer_product(data, rows, inner, cols):
     (A, A_int), (B, B_int) = matrix((rows, inner)), matrix((inner, cols))
     assert A.bound() >= np.abs(A_int).max()
     expected = A_int.dot(B_int)
-    primes = primes_for(A.bound() * B.bound() * inner, inner)
-    digits: list[np.ndarray] = []
-    for p in primes:
-        garner_digit(digits, reduce(A.residues(p) @ B.residues(p), p), primes)
-    assert from_digits(digits, primes).tolist() == expected.tolist()
+    (product,) = mixed_radix(
+        A.bound() * B.bound() * inner, inner, lambda p: (reduce(A.residues(p) @ B.residues(p), p),)
+    )
+    assert product.integers().tolist() == expected.tolist()
 
 
 @given(
