@@ -61,7 +61,8 @@ class Dyadic:
         exponent = lowest_exponent(floats)
         big = BigIntegers.of(floats.reshape(-1), exponent)
         (flat,) = mixed_radix(big.bound(), 1, lambda p: (big.residues(p),))
-        return cls(Digits(flat.digits.reshape(-1, *floats.shape), flat.primes), exponent)
+        digits = flat.digits.reshape(len(flat.primes), *floats.shape)
+        return cls(Digits(digits, flat.primes), exponent)
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -67,6 +67,15 @@ def test_dyadic_holds_floats_exactly(values):
     assert exact.floats().tolist() == [float(v) for v in values]
 
 
+@pytest.mark.parametrize(
+    "values", [np.zeros((0, 3)), np.array([[5e-324, 1e308], [-0.0, 3.0]]), np.full((1, 4), -2.5)]
+)
+def test_dyadic_holds_any_shape_and_range_exactly(values):
+    exact = Dyadic.of(values)
+    assert exact.shape == values.shape
+    assert exact.fractions().tolist() == [[Fraction(v) for v in row] for row in values.tolist()]
+
+
 def test_refused_above_the_memory_estimate():
     model = model_from_state_dict(state_dict(dense_layers((20, 20, 5), seed=12)), "m", "npz")
     estimate = estimate_bytes(model)
