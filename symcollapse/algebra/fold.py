@@ -141,12 +141,14 @@ def estimate_bytes(model: Model) -> int:
 
 @dataclass(frozen=True)
 class _Term:
-    """An integer matrix times ``2**exponent``: a bound of its magnitudes, and its residues
-    modulo ``prime`` (None while only the bounds and exponents are being worked out)."""
+    """An integer matrix times ``2**exponent``: bounds of its magnitudes and of its rows' sums of
+    magnitudes, and its residues modulo ``prime`` (None while only the bounds and exponents are
+    being worked out)."""
 
     shape: tuple[int, ...]
     exponent: int
     bound: int
+    rows: int
     prime: int = 0
     residues: np.ndarray | None = None
 
@@ -156,9 +158,10 @@ class _Term:
             # transposed: OpenBLAS multiplies a few rows by a square matrix up to 10 times
             # faster as a square matrix by a few columns
             residues = reduce((other.residues.T @ self.residues.T).T, self.prime)
-        bound = self.bound * other.bound * self.shape[-1]
+        bound = min(self.bound * self.shape[-1], self.rows) * other.bound
         shape = self.shape[:1] + other.shape[1:]
-        return _Term(shape, self.exponent + other.exponent, bound, self.prime, residues)
+        exponent, rows = self.exponent + other.exponent, self.rows * other.rows
+        return _Term(shape, exponent, bound, rows, self.prime, residues)
 
     def __add__(self, other: _Term) -> _Term:
         low = min(self.exponent, other.exponent)
@@ -168,7 +171,8 @@ class _Term:
             shifted = residue(pow(2, left, p), p), residue(pow(2, right, p), p)
             residues = reduce(self.residues * shifted[0] + other.residues * shifted[1], p)
         bound = (self.bound << left) + (other.bound << right)
-        return _Term(self.shape, low, bound, p, residues)
+        rows = (self.rows << left) + (other.rows << right)
+        return _Term(self.shape, low, bound, rows, p, residues)
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,7 @@ class _Stored:
     scale: int
     exponent: int
     bound: int
+    rows: int
 
     @classmethod
     def of(cls, floats: np.ndarray, scale: float) -> _Stored:
@@ -191,17 +196,18 @@ class _Stored:
             int(odd),
             exponent + lowest_exponent(np.array(scale)),
             integers.bound() * abs(int(odd)),
+            integers.row_bound() * abs(int(odd)),
         )
 
     def term(self, p: int) -> _Term:
         """Without residues when ``p`` is 0."""
         shape = self.integers.significand.shape
         if p == 0:
-            return _Term(shape, self.exponent, self.bound)
+            return _Term(shape, self.exponent, self.bound, self.rows)
         residues = self.integers.residues(p)
         if self.scale != 1:
             residues = reduce(residues * residue(self.scale, p), p)
-        return _Term(shape, self.exponent, self.bound, p, residues)
+        return _Term(shape, self.exponent, self.bound, self.rows, p, residues)
 
 
 def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:

@@ -9,6 +9,7 @@ a bound on the result needs. No Python integer per entry until that last step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import prod
@@ -125,6 +126,19 @@ class BigIntegers:
     def bound(self) -> int:
         """An upper bound of the magnitudes."""
         return int(self.largest) << (0 if self.shift is None else int(self.shift.max()))
+
+    def row_bound(self) -> int:
+        """An upper bound of the largest sum of magnitudes along the last axis (of a vector: of
+        its largest magnitude): ``|(A B)_ij| <= row_bound(A) * bound(B)``, about ``K`` times
+        ``bound(A)`` over its typical size tighter than ``K * bound(A) * bound(B)``."""
+        if self.significand.ndim < 2 or self.significand.size == 0:
+            return self.bound()
+        terms = self.significand.shape[-1]
+        if self.shift is not None:
+            return self.bound() * terms
+        total = float(np.abs(self.significand).sum(axis=-1).max())  # terms < 2**53: no overflow
+        # a float sum of K terms is within K * 2**-53 of the exact one, the product within 2**-53
+        return math.ceil(total * (1 + (terms + 2) * 2.0**-52)) + 1
 
     def residues(self, p: int) -> np.ndarray:
         """Every entry modulo ``p``, as :func:`reduce` returns them."""

@@ -69,6 +69,7 @@ def test_residue_products_rebuild_the_integer_product(data, rows, inner, cols):
 
     (A, A_int), (B, B_int) = matrix((rows, inner)), matrix((inner, cols))
     assert A.bound() >= np.abs(A_int).max()
+    assert A.row_bound() >= max(sum(abs(a) for a in row) for row in A_int.tolist())
     expected = A_int.dot(B_int)
     (product,) = mixed_radix(
         A.bound() * B.bound() * inner, inner, lambda p: (reduce(A.residues(p) @ B.residues(p), p),)
@@ -83,6 +84,15 @@ def test_residue_products_rebuild_the_integer_product(data, rows, inner, cols):
 def test_big_integers_of_floats_are_the_floats_scaled(values, exponent):
     """Every finite float is a multiple of ``2**-1074``."""
     big = BigIntegers.of(np.array(values), exponent)
+    assert big.row_bound() == big.bound() >= max(abs(Fraction(v)) * 2**-exponent for v in values)
     shift = np.zeros(len(values), dtype=int) if big.shift is None else big.shift
     rebuilt = [int(m) << int(s) for m, s in zip(big.significand, shift, strict=True)]
     assert rebuilt == [Fraction(v) * 2**-exponent for v in values]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(WORDS, min_size=3, max_size=3), min_size=1, max_size=4))
+def test_row_bound_covers_every_row_sum_of_words(rows):
+    """Without shifts the row sums are float sums: the bound covers their rounding."""
+    big = BigIntegers(np.array(rows, dtype=np.float64), None)
+    assert big.row_bound() >= max(sum(abs(v) for v in row) for row in rows)
