@@ -13,10 +13,14 @@ peak traced memory. Naive runs are skipped above ``--naive-max-terms``. The whol
 also times ``symcollapse dynamics saxe`` (Saxe et al.'s curves against the integrated flow).
 peak traced memory. Naive runs are skipped above ``--naive-max-terms``.
 
-Then each kind of work against its peer in the same run (``peers.py``), both as whole processes:
-median time of three runs, peak resident memory and the ratio symcollapse / peer (below 1 means
-faster). Last, the documents against ``sympy.latex`` of the same entries in one process, where
-the interpreter's start and sympy's import (about 0.4 s, common to both) do not count.
+Then each kind of work against its peer in the same run (``peers.py``), both as whole processes
+run in turn (A B A B ..., after one warm-up each): the median time of each side with its range,
+the largest peak resident memory, and the median and range of the pairwise ratios symcollapse /
+peer (below 1 means faster). A trained model's exact fold is compared the same way with the float64
+chain of its weights and with onnxruntime loading it and running one batch. Last, the documents
+against ``sympy.latex`` of the same entries warm, in one process after a first run, where the
+interpreter's start and sympy's import (common to both) do not count; the fresh-process ratio is
+the peer table's. The first line states the machine's load and the BLAS thread count.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,30 +174,6 @@ def processes() -> None:
         print(f"  {label}: {seconds:.2f} s, peak RSS {_peak_mb(cli_argv):.0f} MB")
 
 
-def fold_mlp(widths: Sequence[int]) -> None:
-    """``symcollapse fold``'s exact route on a float32 MLP of ``widths`` (random weights)."""
-    import numpy as np
-
-    from symcollapse.algebra.fold import estimate_bytes, fold
-    from symcollapse.spec.models import model_from_state_dict
-
-    rng = np.random.default_rng(0)
-    tensors = {}
-    for k in range(len(widths) - 1):
-        shape = (widths[k + 1], widths[k])
-        tensors[f"{2 * k}.weight"] = (rng.standard_normal(shape) / widths[k]).astype(np.float32)
-        tensors[f"{2 * k}.bias"] = rng.standard_normal(widths[k + 1]).astype(np.float32)
-    model = model_from_state_dict(tensors, "benchmark", "npz")
-    start = time.perf_counter()
-    result = fold(model)
-    seconds = time.perf_counter() - start
-    print(
-        f"\nfold (exact, float32 weights) {'-'.join(map(str, widths))}: {seconds:.2f} s, "
-        f"memory estimate {estimate_bytes(model) / 2**20:.0f} MB, "
-        f"largest W_z numerator {result.W_z.max_bits()} bits"
-    )
-
-
 PEERS_SCRIPT = Path(__file__).resolve().parent / "peers.py"
 
 FLINT = "python-flint fmpz_mpoly"
@@ -222,16 +204,52 @@ CASES = {
 }
 
 
-def _measured(argv: Sequence[str], runs: int = 3) -> tuple[float, float]:
-    """Median wall seconds of ``runs`` children that report their own ``VmHWM``, and the
-    largest of those peaks in MiB (the machine is shared, so one run can be an outlier)."""
-    seconds, peaks = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = _run(argv)
-        seconds.append(time.perf_counter() - start)
-        peaks.append(int(result.stderr.split()[-1]) / 1024)
-    return statistics.median(seconds), max(peaks)
+@dataclass(frozen=True)
+class Paired:
+    """Whole-process runs of two commands in turn: each side's seconds and peak MiB per run."""
+
+    seconds: tuple[list[float], list[float]]
+    peaks: tuple[list[float], list[float]]
+
+    def side(self, i: int) -> str:
+        times = self.seconds[i]
+        return f"{statistics.median(times):.2f} ({min(times):.2f}-{max(times):.2f})"
+
+    def ratio(self) -> str:
+        ratios = [a / b for a, b in zip(*self.seconds, strict=True)]
+        return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def _paired(a: Sequence[str], b: Sequence[str] | None, runs: int) -> Paired:
+    """``a`` and ``b`` (children that report their own ``VmHWM``) in turn, A B A B ..., after one
+    warm-up each, so a drift in the machine's speed reaches both sides alike (``a`` alone when
+    ``b`` is None)."""
+    seconds: tuple[list[float], list[float]] = ([], [])
+    peaks: tuple[list[float], list[float]] = ([], [])
+    for run in range(runs + 1):
+        for i, argv in enumerate((a, b) if b is not None else (a,)):
+            start = time.perf_counter()
+            result = _run(argv)
+            if run:
+                seconds[i].append(time.perf_counter() - start)
+                peaks[i].append(int(result.stderr.split()[-1]) / 1024)
+    return Paired(seconds, peaks)
+
+
+def blas_threads() -> str:
+    """The BLAS thread count: threadpoolctl's when installed, else what the environment asks."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            if name in os.environ:
+                return f"{os.environ[name]} ({name})"
+        return f"BLAS default (no threadpoolctl; {os.cpu_count()} cores)"
+    return ", ".join(f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info())
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _has_flint() -> bool:
@@ -242,26 +260,81 @@ def _has_flint() -> bool:
     return True
 
 
-def peers(size: str) -> None:
-    """Each kind of work against its peer, both whole processes in this run."""
-    header = (
-        f"{'work':<17} {'symcollapse s':>13} {'MiB':>5}  {'peer':<24} {'peer s':>7} {'MiB':>5} "
-        f"{'ratio':>6}"
+RUNS = 5
+
+HEADER = (
+    f"{'work':<17} {'symcollapse s (range)':>22} {'MiB':>5}  {'peer':<24} "
+    f"{'peer s (range)':>22} {'MiB':>5}  ratio (range)"
+)
+
+
+def _row(work: str, paired: Paired, label: str) -> str:
+    return (
+        f"{work:<17} {paired.side(0):>22} {max(paired.peaks[0]):>5.0f}  {label:<24} "
+        f"{paired.side(1):>22} {max(paired.peaks[1]):>5.0f}  {paired.ratio()}"
     )
-    print("\nagainst peers (whole processes, medians of 3; ratio = symcollapse time / peer time):")
-    print(header)
-    print("-" * len(header))
+
+
+def peers(size: str, runs: int = RUNS) -> None:
+    """Each kind of work against its peer, both whole processes in turn in this run."""
+    print(
+        f"\nagainst peers (whole processes in turn, medians of {runs}; "
+        "ratio = symcollapse time / peer time, pair by pair):"
+    )
+    print(HEADER)
+    print("-" * len(HEADER))
     for work, command, widths, options, peer, label in CASES[size]:
         shown = list(map(str, widths))
-        seconds, mib = _measured(["-c", MEASURED_CLI, command, *shown, *options])
-        row = f"{work:<17} {seconds:>13.2f} {mib:>5.0f}  "
+        ours = ["-c", MEASURED_CLI, command, *shown, *options]
         if peer is None or (peer == "exact" and not _has_flint()):
             missing = label if peer is None else "python-flint missing"
-            print(row + f"{missing:<24} {'-':>7} {'-':>5} {'-':>6}")
+            paired = _paired(ours, None, runs)
+            print(f"{work:<17} {paired.side(0):>22} {max(paired.peaks[0]):>5.0f}  {missing}")
             continue
-        peer_seconds, peer_mib = _measured([str(PEERS_SCRIPT), peer, *shown])
-        ratio = f"{seconds / peer_seconds:.2f}x"
-        print(row + f"{label:<24} {peer_seconds:>7.2f} {peer_mib:>5.0f} {ratio:>6}", flush=True)
+        print(_row(work, _paired(ours, [str(PEERS_SCRIPT), peer, *shown], runs), label))
+
+
+def trained_model(widths: Sequence[int], runs: int = RUNS) -> None:
+    """The exact fold of a float32 MLP (random weights) against the float64 chain of the same
+    weights and against onnxruntime loading the model and running one batch of 4096, each
+    a whole process reading the same model from a file."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    tensors, nodes, inits, name = {}, [], [], "x"
+    for k in range(len(widths) - 1):
+        W = (rng.standard_normal((widths[k + 1], widths[k])) / widths[k]).astype(np.float32)
+        b = rng.standard_normal(widths[k + 1]).astype(np.float32)
+        tensors[f"{2 * k}.weight"], tensors[f"{2 * k}.bias"] = W, b
+        inits += [numpy_helper.from_array(W, f"W{k}"), numpy_helper.from_array(b, f"b{k}")]
+        nodes.append(
+            helper.make_node("Gemm", [name, f"W{k}", f"b{k}"], [f"h{k}"], transB=1, name=f"g{k}")
+        )
+        name = f"h{k}"
+    float32 = onnx.TensorProto.FLOAT
+    graph = helper.make_graph(
+        nodes,
+        "mlp",
+        [helper.make_tensor_value_info("x", float32, ["N", widths[0]])],
+        [helper.make_tensor_value_info(name, float32, ["N", widths[-1]])],
+        inits,
+    )
+    shape = "-".join(map(str, widths))
+    print(f"\ntrained model {shape}, float32 (whole processes in turn, medians of {runs}):")
+    print(HEADER)
+    print("-" * len(HEADER))
+    with tempfile.TemporaryDirectory() as directory:
+        model = str(Path(directory) / "mlp")
+        np.savez(f"{model}.npz", **tensors)
+        onnx.save(helper.make_model(graph), f"{model}.onnx")
+        ours = [str(PEERS_SCRIPT), "fold", model]
+        for peer, label in (
+            ("chain", "float64 chain (numpy)"),
+            ("onnxruntime", "onnxruntime batch 4096"),
+        ):
+            print(_row("exact fold", _paired(ours, [str(PEERS_SCRIPT), peer, model], runs), label))
 
 
 def documents(widths: tuple[int, ...], runs: int = 3) -> None:
@@ -278,6 +351,7 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
     entries = [*expanded.W_z, *expanded.b_z]
 
     def median(work: Callable[[], object]) -> float:
+        work()  # warm: the first run's imports and caches are not counted
         times = []
         for _ in range(runs):
             start = time.perf_counter()
@@ -289,7 +363,10 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
     markdown = median(lambda: render_markdown(derive(widths)))
     peer = median(lambda: [sp.latex(e) for e in entries])
     shape = f"{widths[0]} x {len(widths)}"
-    print(f"\ndocuments of {shape} in-process (medians of {runs}; peer: {LATEX}, {peer:.2f} s):")
+    print(
+        f"\ndocuments of {shape} in-process, warm (medians of {runs} after one run; peer: "
+        f"{LATEX}, {peer:.2f} s; the fresh-process ratio is the peer table's):"
+    )
     print(
         f"  standalone LaTeX {latex:.3f} s ({latex / peer:.3f}x), Markdown {markdown:.3f} s "
         f"({markdown / peer:.3f}x)"
@@ -307,15 +384,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if naive_verify(args.naive) else 1
     print(
         f"symcollapse benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}, "
+        f"BLAS threads: {blas_threads()}"
     )
     random_verify((2, 1))  # numpy's import is not part of the first cell's time
     grid(QUICK_GRID if args.quick else GRID, args.naive_max_terms, args.exact_max_terms)
     if not args.quick:
-        fold_mlp((784, 1024, 1024, 1024, 10))
         processes()
-    peers("quick" if args.quick else "full")
+    peers("quick" if args.quick else "full", runs=1 if args.quick else RUNS)
+    trained_model(
+        (16, 32, 32, 4) if args.quick else (784, 1024, 1024, 1024, 10), 1 if args.quick else RUNS
+    )
     documents((3,) * (4 if args.quick else 8))
+    print(f"\nat the end: {_load()}")
     return 0
 
 

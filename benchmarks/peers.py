@@ -5,10 +5,14 @@
 - ``blas``: the same matrix products as the random check (``P_{k-1} = P_k W_k`` and the forward
   matrix-vector products, every trial) in plain float64 numpy, which is BLAS: the speed limit;
 - ``latex``: ``sympy.latex`` of the expanded entries of ``W_z`` and ``b_z``, what a document
-  of the collapse has to print at least.
+  of the collapse has to print at least;
+- for a trained model in ``MODEL.npz`` (an ``nn.Sequential`` state_dict) and ``MODEL.onnx``:
+  ``fold`` reads it and folds it exactly (symcollapse's side), ``chain`` multiplies the same
+  weights out in float64 numpy, ``onnxruntime`` loads the ONNX file and runs one batch of 4096.
 
-Run as ``python benchmarks/peers.py NAME D0 ... Dn``; the process prints its own peak resident
-memory in kB on stderr (see ``bench.py``).
+Run as ``python benchmarks/peers.py NAME D0 ... Dn`` or ``python benchmarks/peers.py NAME MODEL``
+(the path without its suffix); the process prints its own peak resident memory in kB on stderr
+(see ``bench.py``).
 """
 
 from __future__ import annotations
@@ -87,12 +91,48 @@ def sympy_latex(widths: tuple[int, ...]) -> bool:
     return all(sp.latex(e) for e in [*result.W_z, *result.b_z])
 
 
+def fold(model: str) -> bool:
+    """symcollapse's exact fold of the state_dict in ``model.npz``, as a whole process."""
+    from symcollapse.algebra.fold import fold
+    from symcollapse.spec.models import read_model
+
+    return fold(read_model(Path(f"{model}.npz"), max_bytes=2**34), max_bytes=2**34) is not None
+
+
+def chain(model: str) -> bool:
+    """``W_z = W_n ... W_1`` and ``b_z`` of the same weights in float64 numpy (BLAS)."""
+    import numpy as np
+
+    tensors = np.load(f"{model}.npz")
+    W_z, b_z = None, None
+    for k in range(len(tensors.files) // 2):
+        W = tensors[f"{2 * k}.weight"].astype(np.float64)
+        b = tensors[f"{2 * k}.bias"].astype(np.float64)
+        W_z, b_z = (W, b) if W_z is None else (W @ W_z, W @ b_z + b)
+    return bool(np.isfinite(W_z).all() and np.isfinite(b_z).all())
+
+
+def onnxruntime(model: str, batch: int = 4096) -> bool:
+    """onnxruntime loads ``model.onnx`` and runs one batch of ``batch`` random inputs."""
+    import numpy as np
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(f"{model}.onnx", providers=["CPUExecutionProvider"])
+    feed = session.get_inputs()[0]
+    x = np.random.default_rng(0).standard_normal((batch, feed.shape[1])).astype(np.float32)
+    return bool(np.isfinite(session.run(None, {feed.name: x})[0]).all())
+
+
 PEERS = {"exact": flint_exact, "blas": blas, "latex": sympy_latex}
+MODEL_PEERS = {"fold": fold, "chain": chain, "onnxruntime": onnxruntime}
 
 
 def main(argv: Sequence[str]) -> int:
-    name, *widths = argv
-    holds = PEERS[name](tuple(map(int, widths)))
+    name, *arguments = argv
+    if name in MODEL_PEERS:
+        holds = MODEL_PEERS[name](arguments[0])
+    else:
+        holds = PEERS[name](tuple(map(int, arguments)))
     status = Path("/proc/self/status").read_text().splitlines()
     print(next(line for line in status if line.startswith("VmHWM:")).split()[1], file=sys.stderr)
     return 0 if holds else 1

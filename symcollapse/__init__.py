@@ -6,7 +6,7 @@
 (9, 13)
 
 Exports that need sympy or numpy are imported on first use (PEP 562), so that importing the
-package, and ``symcollapse verify``, start without loading them.
+package and ``symcollapse --help`` load neither.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from symcollapse.errors import (
     VerificationError,
 )
 from symcollapse.render.notation import Notation
-from symcollapse.verification.methods import Verification, verify
 
 if TYPE_CHECKING:
     from symcollapse.algebra.collapsing import Collapse, collapse
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
         Residual,
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
+    from symcollapse.verification.methods import Verification, verify
 
 #: Export name -> the module that defines it, imported when the name is first used.
 _LAZY = {
@@ -95,6 +95,8 @@ _LAZY = {
     "custom_activation": "symcollapse.spec.activations",
     "parse_layers": "symcollapse.spec.grammar",
     "derive_function": "symcollapse.derivations.function",
+    "Verification": "symcollapse.verification.methods",
+    "verify": "symcollapse.verification.methods",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,8 @@ def test_quick_grid_prints_one_row_per_cell(quick):
 def test_quick_peers_print_one_ratio_per_work(quick):
     lines = quick
     start = lines.index(
-        "against peers (whole processes, medians of 3; ratio = symcollapse time / peer time):"
+        "against peers (whole processes in turn, medians of 1; ratio = symcollapse time / peer "
+        "time, pair by pair):"
     )
     rows = lines[start + 3 : start + 7]
     assert [row[:17].strip() for row in rows] == [
@@ -59,16 +61,32 @@ def test_quick_peers_print_one_ratio_per_work(quick):
         "document 3 x 4",
         "depth 1 x 11",
     ]
-    assert "float64 BLAS matmul" in rows[1] and rows[1].endswith("x")
-    assert "sympy.latex of entries" in rows[2] and rows[2].endswith("x")
-    assert "python-flint fmpz_mpoly" in rows[0] and rows[0].endswith("x")
-    assert rows[3].endswith("-")  # depth has no peer, only its time
+    ratio = re.compile(r"\d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$")
+    assert "float64 BLAS matmul" in rows[1] and ratio.search(rows[1])
+    assert "sympy.latex of entries" in rows[2] and ratio.search(rows[2])
+    assert "python-flint fmpz_mpoly" in rows[0] and ratio.search(rows[0])
+    assert rows[3].endswith("(time only)")  # depth has no peer, only its time
+
+
+def test_quick_states_the_load_and_the_blas_threads(quick):
+    assert ", load " in quick[0] and "BLAS threads: " in quick[0]
+    assert quick[-1].startswith("at the end: load ")
+
+
+def test_quick_trained_model_folds_beside_the_float_chain_and_onnxruntime(quick):
+    start = quick.index(
+        "trained model 16-32-32-4, float32 (whole processes in turn, medians of 1):"
+    )
+    rows = quick[start + 3 : start + 5]
+    assert all(row.startswith("exact fold") for row in rows)
+    assert "float64 chain (numpy)" in rows[0] and "onnxruntime batch 4096" in rows[1]
+    assert all(re.search(r"\d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", row) for row in rows)
 
 
 def test_quick_documents_compare_in_process_with_sympy_latex(quick):
     """The documents' own timing against the peer printing the same entries in-process."""
     start = quick.index(
-        next(line for line in quick if line.startswith("documents of 3 x 4 in-process"))
+        next(line for line in quick if line.startswith("documents of 3 x 4 in-process, warm"))
     )
     assert "sympy.latex of entries" in quick[start]
     row = quick[start + 1]
@@ -81,6 +99,22 @@ def test_each_peer_verifies_as_a_script():
             [sys.executable, str(PEERS), peer, "2", "3", "1"], capture_output=True, check=False
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_a_failing_model_peer_fails_as_a_script(tmp_path):
+    """A model peer reports its work's verdict: weights that overflow make the chain fail."""
+    import numpy as np
+
+    model = tmp_path / "mlp"
+    huge = np.full((2, 2), 1e300)
+    np.savez(
+        f"{model}.npz",
+        **{"0.weight": huge, "0.bias": np.zeros(2), "2.weight": huge, "2.bias": np.zeros(2)},
+    )
+    result = subprocess.run(
+        [sys.executable, str(PEERS), "chain", str(model)], capture_output=True, check=False
+    )
+    assert result.returncode == 1, result.stderr
 
 
 def test_naive_mode_verifies_as_a_script():

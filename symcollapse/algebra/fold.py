@@ -2,10 +2,10 @@
 
 A float is ``m * 2**e`` with an integer ``m``, so a float matrix is an integer matrix times one
 power of two (:class:`Dyadic`). Products and sums of such matrices stay integer matrices with a
-power-of-two scale. Integer matrix products are split into limbs small enough that float64 BLAS
-multiplies them exactly, then recombined as Python integers. On the 784-1024-1024-1024-10 MLP
-of ``benchmarks/bench.py`` this took 1.8 s in all, where numpy's object-array ``dot`` of Python
-integers took 4 to 10 s and python-flint's ``fmpz_mat`` 1.6 s plus 1.5 s to convert to it.
+power-of-two scale. The integer chain runs in float64 BLAS modulo word-size primes
+(:mod:`symcollapse.algebra.multimodular`), as many as a bound on the result needs, and the
+integers are rebuilt once at the end. The exponents follow the same rules as exact arithmetic
+on :class:`Dyadic` values would (a product adds them, a sum takes the lower).
 """
 
 from __future__ import annotations
@@ -13,10 +13,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
 from symcollapse.algebra.affine import collapse_chain
+from symcollapse.algebra.multimodular import (
+    BigIntegers,
+    Digits,
+    largest_prime,
+    mixed_radix,
+    reduce,
+    residue,
+)
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.model import AffineLayer, Model
@@ -25,47 +34,44 @@ from symcollapse.spec.model import AffineLayer, Model
 DEFAULT_MAX_BYTES = 2**30
 
 
+def lowest_exponent(floats: np.ndarray) -> int:
+    """The largest ``e`` with every entry of ``floats`` (finite) a multiple of ``2**e``: the
+    exponent of the lowest set bit over the non-zero entries (0 when all are zero)."""
+    mantissa, exponent = np.frexp(floats)
+    integers = (mantissa * 2.0**53).astype(np.int64)  # exact: 53-bit significands
+    nonzero = integers != 0
+    if not nonzero.any():
+        return 0
+    trailing = np.log2((integers & -integers)[nonzero]).astype(np.int64)  # lowest set bits
+    return int((exponent[nonzero].astype(np.int64) - 53 + trailing).min())
+
+
 @dataclass(frozen=True)
 class Dyadic:
-    """The exact matrix (or vector) ``integers * 2**exponent``; ``integers`` is an object array."""
+    """The exact matrix (or vector) ``integers * 2**exponent``; the integers are held as their
+    mixed-radix digits (a few bytes an entry), as Python integers from first use on."""
 
-    integers: np.ndarray
+    value: Digits
     exponent: int
 
     @classmethod
     def of(cls, floats: np.ndarray) -> Dyadic:
         """The exact value of a float64 array (finite), with the largest common power of two."""
-        mantissa, exponent = np.frexp(np.asarray(floats, dtype=np.float64))
-        integers = (mantissa * 2.0**53).astype(np.int64)  # exact: 53-bit significands
-        exponents = exponent.astype(np.int64) - 53
-        nonzero = integers != 0
-        if not nonzero.any():
-            return cls(np.zeros(integers.shape, dtype=object), 0)
-        low = integers & -integers  # lowest set bit of each significand
-        trailing = np.where(nonzero, np.log2(np.where(nonzero, low, 1)).astype(np.int64), 0)
-        odd, exponents = integers >> trailing, exponents + trailing  # odd significands
-        base = int(exponents[nonzero].min())
-        shifts = np.where(nonzero, exponents - base, 0).astype(object)
-        return cls(odd.astype(object) << shifts, base)
+        floats = np.asarray(floats, dtype=np.float64)
+        exponent = lowest_exponent(floats)
+        big = BigIntegers.of(floats.reshape(-1), exponent)
+        (flat,) = mixed_radix(big.bound(), 1, lambda p: (big.residues(p),))
+        digits = flat.digits.reshape(len(flat.primes), *floats.shape)
+        return cls(Digits(digits, flat.primes), exponent)
 
-    @classmethod
-    def scalar(cls, value: float) -> Dyadic:
-        return cls.of(np.array(value))
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.digits.shape[1:]
 
-    def __matmul__(self, other: Dyadic) -> Dyadic:
-        return Dyadic(
-            _integer_product(self.integers, other.integers), self.exponent + other.exponent
-        )
-
-    def __mul__(self, other: Dyadic) -> Dyadic:
-        """Entrywise (or by a scalar) product."""
-        return Dyadic(self.integers * other.integers, self.exponent + other.exponent)
-
-    def __add__(self, other: Dyadic) -> Dyadic:
-        low = min(self.exponent, other.exponent)
-        left = self.integers * (1 << (self.exponent - low))
-        right = other.integers * (1 << (other.exponent - low))
-        return Dyadic(left + right, low)
+    @cached_property
+    def integers(self) -> np.ndarray:
+        """Every entry's integer (an object array of Python ints)."""
+        return self.value.integers()
 
     def fractions(self) -> np.ndarray:
         """Every entry as a :class:`~fractions.Fraction` (an object array of the same shape)."""
@@ -77,7 +83,7 @@ class Dyadic:
         return np.frompyfunc(float, 1, 1)(self.fractions()).astype(np.float64)
 
     def max_bits(self) -> int:
-        return _max_bits(self.integers)
+        return max((abs(int(m)).bit_length() for m in self.integers.flat), default=0)
 
 
 @dataclass(frozen=True)
@@ -99,48 +105,14 @@ class Fold(Displayable):
         return x @ self.W_z.floats().T + self.b_z.floats()
 
 
-def _limbs(integers: np.ndarray, bits: int) -> list[np.ndarray]:
-    """``integers`` as float64 arrays of signed ``bits``-bit limbs: the sum of ``limb_i * 2**(bits
-    i)`` (every limb carries the entry's sign, so each is exact in a float64)."""
-    negative = integers < 0
-    magnitude = np.where(negative, -integers, integers)
-    sign = np.where(negative, -1.0, 1.0)
-    mask, count = (1 << bits) - 1, -(-_max_bits(integers) // bits)
-    return [
-        ((magnitude >> (bits * i)) & mask).astype(np.float64) * sign for i in range(max(count, 1))
-    ]
-
-
-def _max_bits(integers: np.ndarray) -> int:
-    return max((abs(int(m)).bit_length() for m in integers.flat), default=0)
-
-
-def _integer_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The exact product of two integer (object) matrices, by float64 BLAS on limbs.
-
-    With limbs of ``b`` bits and an inner dimension ``K``, every partial sum of a limb product
-    is an integer below ``K * 2**(2b) <= 2**53``, so float64 computes it exactly in any order.
-    """
-    inner = left.shape[-1]
-    bits = (53 - max(inner, 1).bit_length()) // 2
-    if bits < 4:  # inner dimensions above 2**44 are never reached; stay exact regardless
-        return left.dot(right)
-    product = np.zeros((left.shape[0], *right.shape[1:]), dtype=object)
-    right_limbs = _limbs(right, bits)
-    for i, a in enumerate(_limbs(left, bits)):
-        for j, c in enumerate(right_limbs):
-            part = (a @ c).astype(np.int64).astype(object)
-            product = product + (part << (bits * (i + j)))
-    return product
-
-
 def _layer_bits(layer: AffineLayer) -> int:
     """Bits of the largest integer of the layer's weight as a :class:`Dyadic` (an upper bound)."""
-    nonzero = layer.weight[layer.weight != 0]
-    if nonzero.size == 0:
+    magnitudes = np.abs(layer.weight)
+    smallest = magnitudes.min(initial=np.inf, where=magnitudes > 0)
+    if smallest == np.inf:
         return 1
-    _, exponents = np.frexp(nonzero)
-    return 53 + int(exponents.max() - exponents.min()) + 54  # significand, spread, scale
+    spread = np.frexp(magnitudes.max())[1] - np.frexp(smallest)[1]
+    return 53 + int(spread) + 54  # significand, spread, scale
 
 
 def _entry_bytes(bits: int) -> int:
@@ -149,31 +121,102 @@ def _entry_bytes(bits: int) -> int:
 
 
 def estimate_bytes(model: Model) -> int:
-    """Peak memory of :func:`fold`, estimated from the shapes and exponents before any work."""
-    widths, total_bits, peak = model.widths, 0, 0
-    for k, layer in enumerate(model.layers):
-        bits = _layer_bits(layer)
-        total_bits += bits + max(1, widths[k]).bit_length()
-        held = layer.weight.size * (_entry_bytes(bits) + 8 * -(-bits // 20))  # ints, limbs
-        accumulated = widths[-1] * widths[k] + widths[0] * widths[k + 1]
-        peak = max(peak, held + 2 * accumulated * _entry_bytes(total_bits))
-    return peak
+    """Peak memory of :func:`fold` and of the Python integers of its result, estimated from the
+    shapes and exponents before any work: every layer's significands and shifts and one prime's
+    residues of them, the largest running product with its reduction's temporary, and the
+    result's digits (4 bytes a prime), Garner's temporaries and Python integers."""
+    widths = model.widths
+    stored = sum(layer.weight.size + layer.bias.size for layer in model.layers)
+    largest = max((layer.weight.size for layer in model.layers), default=0)
+    running = (widths[-1] if widths[-1] < widths[0] else widths[0]) * max(widths)
+    outputs = widths[-1] * (widths[0] + 1)
+    bits = sum(
+        _layer_bits(layer) + max(1, widths[k]).bit_length() for k, layer in enumerate(model.layers)
+    )
+    primes = bits // int(math.log2(largest_prime(max(widths[1:-1], default=1)))) + 2
+    return 8 * (3 * stored + largest + 2 * running) + outputs * (
+        4 * primes + 16 + _entry_bytes(bits)
+    )
 
 
-def _exact(layer: AffineLayer) -> tuple[Dyadic, Dyadic]:
-    """The layer's weight and bias exactly, scales included."""
-    weight = Dyadic.of(layer.weight) * Dyadic.scalar(layer.weight_scale)
-    bias = Dyadic.of(layer.bias) * Dyadic.scalar(layer.bias_scale)
-    return weight, bias
+@dataclass(frozen=True)
+class _Term:
+    """An integer matrix times ``2**exponent``: bounds of its magnitudes and of its rows' sums of
+    magnitudes, and its residues modulo ``prime`` (None while only the bounds and exponents are
+    being worked out)."""
+
+    shape: tuple[int, ...]
+    exponent: int
+    bound: int
+    rows: int
+    prime: int = 0
+    residues: np.ndarray | None = None
+
+    def __matmul__(self, other: _Term) -> _Term:
+        residues = None
+        if self.residues is not None and other.residues is not None:
+            # transposed: OpenBLAS multiplies a few rows by a square matrix up to 10 times
+            # faster as a square matrix by a few columns
+            residues = reduce((other.residues.T @ self.residues.T).T, self.prime)
+        bound = min(self.bound * self.shape[-1], self.rows) * other.bound
+        shape = self.shape[:1] + other.shape[1:]
+        exponent, rows = self.exponent + other.exponent, self.rows * other.rows
+        return _Term(shape, exponent, bound, rows, self.prime, residues)
+
+    def __add__(self, other: _Term) -> _Term:
+        low = min(self.exponent, other.exponent)
+        left, right = self.exponent - low, other.exponent - low
+        residues, p = None, self.prime
+        if self.residues is not None and other.residues is not None:
+            shifted = residue(pow(2, left, p), p), residue(pow(2, right, p), p)
+            residues = reduce(self.residues * shifted[0] + other.residues * shifted[1], p)
+        bound = (self.bound << left) + (other.bound << right)
+        rows = (self.rows << left) + (other.rows << right)
+        return _Term(self.shape, low, bound, rows, p, residues)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A layer's weight or bias times its scale, exactly: ``integers * scale * 2**exponent``
+    with ``scale`` the scale's odd significand."""
+
+    integers: BigIntegers
+    scale: int
+    exponent: int
+    bound: int
+    rows: int
+
+    @classmethod
+    def of(cls, floats: np.ndarray, scale: float) -> _Stored:
+        exponent = lowest_exponent(floats)
+        integers = BigIntegers.of(floats, exponent)
+        odd = Fraction(scale) / Fraction(2) ** lowest_exponent(np.array(scale))
+        return cls(
+            integers,
+            int(odd),
+            exponent + lowest_exponent(np.array(scale)),
+            integers.bound() * abs(int(odd)),
+            integers.row_bound() * abs(int(odd)),
+        )
+
+    def term(self, p: int) -> _Term:
+        """Without residues when ``p`` is 0."""
+        shape = self.integers.significand.shape
+        if p == 0:
+            return _Term(shape, self.exponent, self.bound, self.rows)
+        residues = self.integers.residues(p)
+        if self.scale != 1:
+            residues = reduce(residues * residue(self.scale, p), p)
+        return _Term(shape, self.exponent, self.bound, self.rows, p, residues)
 
 
 def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     """Collapse ``model`` exactly: ``W_z = W_n ... W_1``, ``b_z = sum_k W_n ... W_{k+1} b_k``.
 
-    The products are :func:`~symcollapse.algebra.affine.collapse_chain`'s in :class:`Dyadic`
-    arithmetic, from the output side when the output is narrower than the input (the suffix
-    products ``W_n ... W_{k+1}`` then have few rows), else from the input side. Refuses above
-    ``max_bytes`` estimated.
+    The products are :func:`~symcollapse.algebra.affine.collapse_chain`'s, from the output side
+    when the output is narrower than the input (the suffix products ``W_n ... W_{k+1}`` then
+    have few rows), else from the input side: once for the bounds and exponents, then once per
+    prime on residues. Refuses above ``max_bytes`` estimated.
     """
     estimate = estimate_bytes(model)
     if estimate > max_bytes:
@@ -185,6 +228,21 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     width = model.input_width
     if not model.layers:
         return Fold(model, Dyadic.of(np.eye(width)), Dyadic.of(np.zeros(width)))
-    weights, biases = zip(*map(_exact, model.layers), strict=True)
-    W_z, b_z = collapse_chain(weights, biases, from_output=model.widths[-1] < width)
-    return Fold(model, W_z, b_z)
+    stored = [
+        (_Stored.of(layer.weight, layer.weight_scale), _Stored.of(layer.bias, layer.bias_scale))
+        for layer in model.layers
+    ]
+
+    def chain(p: int) -> tuple[_Term, _Term]:
+        weights, biases = zip(*((w.term(p), b.term(p)) for w, b in stored), strict=True)
+        return collapse_chain(weights, biases, from_output=model.widths[-1] < width)
+
+    W_z, b_z = chain(0)
+    inner = max(model.widths[1:-1], default=1)
+
+    def residues(p: int) -> tuple[np.ndarray, np.ndarray]:
+        W_p, b_p = chain(p)
+        return W_p.residues, b_p.residues
+
+    W_digits, b_digits = mixed_radix(max(W_z.bound, b_z.bound), inner, residues)
+    return Fold(model, Dyadic(W_digits, W_z.exponent), Dyadic(b_digits, b_z.exponent))

@@ -25,8 +25,7 @@ from symcollapse.cli.types import (
     seed,
 )
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
-from symcollapse.verification.methods import DEFAULT_EXACT_MAX_TERMS, METHODS
-from symcollapse.verification.random import DEFAULT_TRIALS
+from symcollapse.verification.defaults import DEFAULT_EXACT_MAX_TERMS, DEFAULT_TRIALS, METHODS
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
 DERIVE_FORMATS = ("beamer", "github", "html", "json", "latex", "markdown", "text", "typst")

@@ -84,7 +84,30 @@ def _unnested(line: str, width: float) -> tuple[str, ...]:
     if r"\frac" in line or r"\begin" in line or re.search(r"\\left[^(]|\\right[^)]", line):
         return (line,)
     parts = tokens(line.replace(r"\left(", r"\bigl(").replace(r"\right)", r"\bigr)"))
-    cuts: list[int] = []  # before an operator, or at a space between two factors (a product)
+    ends, lines, start, first = [*_cuts(parts), len(parts)], [], 0, 0
+
+    def fits(end: int) -> bool:
+        return visible_width(_line(parts, start, ends[end])) <= width
+
+    while True:  # each line the first end after its start and then as many as fit: galloping,
+        last, step = first, 1  # then bisection (a longer line is never narrower), so a line
+        while last + step < len(ends) and fits(last + step):  # of k ends takes log k widths
+            last, step = last + step, 2 * step
+        over = min(last + step, len(ends))
+        while over - last > 1:
+            middle = (last + over) // 2
+            last, over = (middle, over) if fits(middle) else (last, middle)
+        lines.append(_line(parts, start, ends[last]))
+        if last == len(ends) - 1:
+            break
+        start, first = ends[last], last + 1
+    return tuple(lines) if len(lines) > 1 else (line,)
+
+
+def _cuts(parts: list[str]) -> list[int]:
+    """Where a line of tokens may break: before an operator, or at a space between two factors
+    (a product), outside braces."""
+    cuts: list[int] = []
     depth, previous = 0, None
     for i, token in enumerate(parts):
         depth += (token == "{") - (token == "}")
@@ -92,14 +115,7 @@ def _unnested(line: str, width: float) -> tuple[str, ...]:
         if depth == 0 and follows and (token in BREAKABLE or _between_factors(parts, i)):
             cuts.append(i)
         previous = previous if token.isspace() else token
-    lines, start, last = [], 0, 0
-    for cut in [*cuts, len(parts)]:
-        if last > start and visible_width(_line(parts, start, cut)) > width:
-            lines.append(_line(parts, start, last))
-            start = last
-        last = cut
-    lines.append(_line(parts, start, len(parts)))
-    return tuple(lines) if len(lines) > 1 else (line,)
+    return cuts
 
 
 def _between_factors(parts: list[str], i: int) -> bool:

@@ -162,7 +162,14 @@ class _Line:
         return width
 
     def _argument(self, scale: float, display: bool = False) -> float:
-        return _Line(self._raw()).run(scale, display)
+        """Width of the next argument, measured in place: copying each argument out would
+        measure a group nested ``d`` deep ``d`` times over."""
+        while self.pos < len(self.tokens) and self.tokens[self.pos].isspace():
+            self.pos += 1
+        if self.pos < len(self.tokens) and self.tokens[self.pos] == "{":
+            self.pos += 1
+            return self.run(scale, display)
+        return _Line([self._next()]).run(scale, display)
 
     def _atom(self, token: str, scale: float, display: bool, after: bool) -> tuple[float, bool]:
         """Width of one token (and the arguments it takes), and whether it ends an atom."""

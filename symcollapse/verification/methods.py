@@ -29,17 +29,11 @@ from symcollapse.spec.cost import (
 )
 from symcollapse.spec.limits import check_size, term_counts
 from symcollapse.spec.widths import Spec, parse_widths
-from symcollapse.verification.random import DEFAULT_TRIALS, random_check
+from symcollapse.verification.defaults import DEFAULT_EXACT_MAX_TERMS, DEFAULT_TRIALS, METHODS
+from symcollapse.verification.random import random_check
 
 if TYPE_CHECKING:  # coqc loads the Coq statements, and so sympy: verify starts without it
     from symcollapse.verification.coqc import CoqVerdict
-
-#: ``--method`` names; ``auto`` picks ``exact`` or ``random`` from the term count.
-METHODS = ("auto", "exact", "random", "proof")
-
-#: Default ceiling for exact verification: 2,391,483 monomials (widths 3 x 13) take about 1.2 s
-#: and 253 MiB as a whole process here, so a million stays well under a second.
-DEFAULT_EXACT_MAX_TERMS = 1_000_000
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import numpy as np
 
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.spec.widths import parse_widths
+from symcollapse.verification.defaults import DEFAULT_TRIALS
 from symcollapse.verification.emitted import emitted_sums, emitted_value
 from symcollapse.verification.points import Point, kept_bytes, residues
 
@@ -50,9 +51,6 @@ EXACT = 2**52
 #: Most trials one check runs: 1000 already bound the error by ``((n + 1) / p)^1000``, far below
 #: anything a computer can distinguish from zero.
 MAX_TRIALS = 1000
-
-#: Default number of independent trials; each multiplies the error bound by ``(n + 1) / p``.
-DEFAULT_TRIALS = 3
 
 #: A prime must be at least this many times the degree: a per-trial bound above 1/10 is not
 #: a meaningful check (``p = 2`` would give 3/2 for one layer).

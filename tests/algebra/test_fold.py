@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.fold import Dyadic, estimate_bytes, fold
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.model import AffineLayer, Model, model_from_state_dict
@@ -65,6 +67,15 @@ def test_dyadic_holds_floats_exactly(values):
     assert exact.floats().tolist() == [float(v) for v in values]
 
 
+@pytest.mark.parametrize(
+    "values", [np.zeros((0, 3)), np.array([[5e-324, 1e308], [-0.0, 3.0]]), np.full((1, 4), -2.5)]
+)
+def test_dyadic_holds_any_shape_and_range_exactly(values):
+    exact = Dyadic.of(values)
+    assert exact.shape == values.shape
+    assert exact.fractions().tolist() == [[Fraction(v) for v in row] for row in values.tolist()]
+
+
 def test_refused_above_the_memory_estimate():
     model = model_from_state_dict(state_dict(dense_layers((20, 20, 5), seed=12)), "m", "npz")
     estimate = estimate_bytes(model)
@@ -80,25 +91,68 @@ def test_a_model_without_layers_is_the_identity():
     assert result.b_z_fractions() == [0, 0, 0]
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(1, 4),
-    st.integers(1, 40),
-    st.integers(1, 3),
-    st.integers(0, 400),
-    st.randoms(use_true_random=False),
+@dataclass(frozen=True)
+class Exact:
+    """The reference: integer object matrices times a power of two, multiplied by numpy's
+    object ``dot`` of Python integers (what the fold computed before the modular route)."""
+
+    integers: np.ndarray
+    exponent: int
+
+    @classmethod
+    def of(cls, floats: np.ndarray, scale: float) -> Exact:
+        value, factor = Dyadic.of(floats), Dyadic.of(np.array([scale]))
+        return cls(value.integers * factor.integers[0], value.exponent + factor.exponent)
+
+    def __matmul__(self, other: Exact) -> Exact:
+        return Exact(self.integers.dot(other.integers), self.exponent + other.exponent)
+
+    def __add__(self, other: Exact) -> Exact:
+        low = min(self.exponent, other.exponent)
+        left = self.integers * (1 << (self.exponent - low))
+        return Exact(left + other.integers * (1 << (other.exponent - low)), low)
+
+
+def floats(rng: np.random.Generator, shape: tuple[int, ...], kind: str) -> np.ndarray:
+    """Random weights: ``kind`` adds subnormals, exponents far apart, zeros, or rounds."""
+    x = rng.standard_normal(shape)
+    if kind == "subnormal":
+        x = np.where(rng.random(shape) < 0.3, np.ldexp(5e-324, rng.integers(0, 40, shape)), x)
+    elif kind == "wide":  # integers of over a thousand bits
+        x = np.ldexp(x, rng.integers(-600, 600, shape))
+    elif kind == "zeros":
+        x = np.where(rng.random(shape) < 0.5, 0.0, x)
+    elif kind == "all zero":
+        x = np.zeros(shape)
+    elif kind in ("float16", "float32"):
+        x = (x / shape[-1]).astype(kind).astype(np.float64)
+    return x
+
+
+KINDS = ["normal", "subnormal", "wide", "zeros", "all zero", "float16", "float32"]
+
+
+@pytest.mark.parametrize(
+    "widths", [(3, 3, 3), (5, 2, 7, 1), (1, 6, 6, 6), (40, 64, 64, 3), (8, 33, 2), (4, 4)]
 )
-def test_limb_products_equal_integer_products(rows, inner, cols, bits, rng):
-    from symcollapse.algebra.fold import _integer_product
-
-    def matrix(shape, size):
-        entries = [rng.randint(-(2**size), 2**size) for _ in range(int(np.prod(shape)))]
-        return np.array(entries, dtype=object).reshape(shape)
-
-    left, right = matrix((rows, inner), bits), matrix((inner, cols), rng.randint(0, 80))
-    assert (_integer_product(left, right) == left.dot(right)).all()
-    vector = matrix((inner,), 60)
-    assert (_integer_product(left, vector) == left.dot(vector)).all()
+@pytest.mark.parametrize("kind", KINDS)
+def test_fold_is_bit_identical_to_integer_object_products(widths, kind):
+    rng = np.random.default_rng([sum(widths), KINDS.index(kind)])
+    scales = [(1.0, 1.0), (0.5, 3.0), (0.1, 1e-300), (0.0, 2.0**-1074)]
+    layers = []
+    for k in range(len(widths) - 1):
+        weight = floats(rng, (widths[k + 1], widths[k]), kind)
+        bias = floats(rng, (widths[k + 1],), KINDS[(KINDS.index(kind) + k) % len(KINDS)])
+        layers.append(AffineLayer(f"l{k}", weight, bias, *scales[k % len(scales)]))
+    model = Model(tuple(layers), widths[0], np.dtype("float64"), "m", "onnx", (1, widths[0]))
+    result = fold(model, max_bytes=2**40)
+    W = [Exact.of(layer.weight, layer.weight_scale) for layer in layers]
+    b = [Exact.of(layer.bias, layer.bias_scale) for layer in layers]
+    W_z, b_z = collapse_chain(W, b, from_output=widths[-1] < widths[0])
+    for got, expected in ((result.W_z, W_z), (result.b_z, b_z)):
+        assert got.exponent == expected.exponent
+        assert got.integers.shape == expected.integers.shape
+        assert got.integers.tolist() == expected.integers.tolist()
 
 
 @settings(max_examples=40, deadline=None)

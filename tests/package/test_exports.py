@@ -46,8 +46,54 @@ def test_every_export_resolves():
     assert _python(code) == "True"
 
 
-def test_importing_the_package_does_not_load_sympy():
-    assert _python("import sys, symcollapse; print('sympy' in sys.modules)") == "False"
+#: Prints the modules that running ``{run}`` added to a bare interpreter's.
+_LOADED = """
+import sys
+bare = set(sys.modules)
+try:
+    {run}
+except SystemExit:
+    pass
+print(*sorted(set(sys.modules) - bare))
+"""
+
+
+def _imported(run: str) -> set[str]:
+    """The modules the statement ``run`` loads (in a fresh interpreter)."""
+    return set(_python(_LOADED.format(run=run)).splitlines()[-1].split())
+
+
+def _third_party(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names)
+
+
+def test_importing_the_package_loads_only_its_light_modules():
+    """Neither numpy nor sympy: the heavy exports load on first use."""
+    imported = _imported("import symcollapse")
+    assert _third_party(imported) == {"symcollapse"}
+    assert {m for m in imported if m.startswith("symcollapse")} == {
+        "symcollapse",
+        "symcollapse._version",
+        "symcollapse.errors",
+        "symcollapse.render",
+        "symcollapse.render.names",
+        "symcollapse.render.notation",
+        "symcollapse.spec",
+        "symcollapse.spec.roles",
+    }
+
+
+def test_help_loads_neither_numpy_nor_sympy():
+    """The command line is built from the options' modules alone; no route, no algebra."""
+    main = "import runpy; runpy.run_module('symcollapse', run_name='__main__')"
+    imported = _imported(f"sys.argv[1:] = ['--help']; {main}")
+    assert _third_party(imported) == {"symcollapse"}
+    layers = {m.split(".")[1] for m in imported if m.startswith("symcollapse.")}
+    assert layers <= {"_version", "errors", "spec", "render", "verification", "cli"}
+    assert "symcollapse.algebra" not in imported
+    assert {m for m in imported if m.startswith("symcollapse.verification.")} == {
+        "symcollapse.verification.defaults"
+    }
 
 
 def test_unknown_attribute():

@@ -70,3 +70,38 @@ def test_piece_widths_measured_by_chunks_equal_the_whole_measure(derivation) -> 
                     assert widths.line(a, b) == pytest.approx(visible_width(line), abs=1e-9)
                     checked += 1
     assert checked > 10
+
+
+def _greedy(line: str, width: float) -> tuple[str, ...]:
+    """The reference for :func:`_unnested`'s search: every end after a line's start measured
+    in turn until one overflows (quadratic in a line's length, so only for short lines)."""
+    from symcollapse.render.lines import _cuts, _line, tokens
+
+    parts = tokens(line.replace(r"\left(", r"\bigl(").replace(r"\right)", r"\bigr)"))
+    cuts = _cuts(parts)
+    lines, start, last = [], 0, 0
+    for cut in [*cuts, len(parts)]:
+        if last > start and visible_width(_line(parts, start, cut)) > width:
+            lines.append(_line(parts, start, last))
+            start = last
+        last = cut
+    lines.append(_line(parts, start, len(parts)))
+    return tuple(lines) if len(lines) > 1 else (line,)
+
+
+def _nested(depth: int) -> str:
+    """``W_n (... W_2 (W_1 x + b_1) + b_2 ...) + b_n`` as the printer writes deep networks."""
+    line = r"W_{1} x + b_{1}"
+    for k in range(2, depth + 1):
+        line = rf"W_{{{k}}} \left({line}\right) + b_{{{k}}}"
+    return line
+
+
+@pytest.mark.parametrize("depth", [1, 2, 5, 12, 30])
+@pytest.mark.parametrize("width", [8, 20, 45, 80])
+def test_nested_lines_break_where_measuring_every_end_breaks_them(depth, width):
+    """Galloping and bisection find the same breaks as measuring every end in turn."""
+    from symcollapse.render.lines import _unnested
+
+    line = _nested(depth)
+    assert _unnested(line, width) == _greedy(line, width)

@@ -1,0 +1,203 @@
+"""Exact integer matrix arithmetic by residues modulo word-size primes, in float64 BLAS.
+
+Every integer is kept as its residues modulo primes ``p`` small enough that a float64 product
+of two residues, summed over an inner dimension ``K``, stays an integer below ``2**53``: then
+BLAS computes it exactly in any order. One chain of products runs per prime; the integers are
+rebuilt once at the end (Chinese remaindering, Garner's mixed radix), from as many primes as
+a bound on the result needs. No Python integer per entry until that last step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from math import prod
+
+import numpy as np
+
+#: float64 holds every integer up to this bound exactly.
+EXACT = 2**53
+
+
+def reduce(values: np.ndarray, p: int) -> np.ndarray:
+    """``values`` modulo ``p`` as residues of magnitude at most ``(p + 1) / 2``.
+
+    ``values`` are integers of magnitude at most ``2**53 - p`` held in float64, so ``p * q``
+    (at most ``p / 2`` further from zero) and the difference are exact; the rounded quotient
+    can miss the nearest integer only when ``values / p`` lies within ``1 / p`` of a half,
+    hence the ``+ 1``.
+    """
+    quotients = values / p
+    np.rint(quotients, out=quotients)
+    quotients *= p
+    return np.subtract(values, quotients, out=quotients)
+
+
+def reduce_words(values: np.ndarray, p: int) -> np.ndarray:
+    """:func:`reduce` for any integers below ``2**53`` in magnitude: the part above ``2**32``
+    (exact, below ``2**21``) is taken modulo ``p`` first."""
+    high = np.trunc(values / 2**32)
+    return reduce(high * residue(2**32, p) + (values - high * 2**32), p)
+
+
+def residue(n: int, p: int) -> float:
+    """The Python integer ``n`` modulo ``p``, in ``[-(p - 1) / 2, (p - 1) / 2]``."""
+    r = n % p
+    return float(r - p if r > p // 2 else r)
+
+
+def centred(values: np.ndarray, p: int) -> np.ndarray:
+    """Residues from :func:`reduce` moved into ``[-(p - 1) / 2, (p - 1) / 2]`` exactly."""
+    half = (p - 1) // 2
+    return values - p * ((values > half).astype(np.float64) - (values < -half))
+
+
+def _is_prime(n: int) -> bool:
+    """Miller-Rabin with the bases that decide every ``n < 3,215,031,751`` correctly."""
+    if n < 2 or n % 2 == 0:
+        return n == 2
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in (2, 3, 5, 7):
+        if a % n == 0:
+            continue
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def largest_prime(inner: int) -> int:
+    """The largest odd ``p`` with ``max(inner, 2) * ((p + 1) / 2)**2 <= 2**53 - p``: a
+    ``K``-term sum of products of :func:`reduce`'s residues (and a sum of two products) stays
+    exact, and :func:`reduce` can take it."""
+    terms = max(inner, 2)
+    p = 2 * int(np.sqrt(EXACT // terms)) + 1
+    while terms * ((p + 1) // 2) ** 2 > EXACT - p:
+        p -= 2
+    return p
+
+
+def primes_for(bound: int, inner: int) -> tuple[int, ...]:
+    """Distinct primes, largest first, whose product exceeds ``2 * bound``: enough to rebuild
+    every integer of magnitude at most ``bound`` from its residues."""
+    chosen: list[int] = []
+    candidate = largest_prime(inner)
+    while not chosen or prod(chosen) <= 2 * bound:
+        while not _is_prime(candidate):
+            candidate -= 2
+        chosen.append(candidate)
+        candidate -= 2
+    return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class BigIntegers:
+    """Integers ``significand * 2**shift`` entrywise: ``|significand| < 2**53`` in float64 and a
+    non-negative ``shift`` (None when all are 0), so any size is held without Python integers."""
+
+    significand: np.ndarray
+    shift: np.ndarray | None
+    largest: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        largest = float(np.abs(self.significand).max()) if self.significand.size else 0.0
+        object.__setattr__(self, "largest", largest)
+
+    @classmethod
+    def of(cls, floats: np.ndarray, exponent: int) -> BigIntegers:
+        """The integers ``floats * 2**-exponent`` (each must be one: ``exponent`` at most the
+        lowest set bit of every entry)."""
+        _, exponents = np.frexp(floats)
+        shift = np.where(floats == 0, 0, exponents.astype(np.int64) - 53 - exponent)
+        shift = np.maximum(shift, 0)
+        if not shift.any():
+            return cls(np.ldexp(floats, -exponent), None)
+        return cls(np.ldexp(floats, (-exponent - shift).astype(np.int32)), shift)
+
+    def bound(self) -> int:
+        """An upper bound of the magnitudes."""
+        return int(self.largest) << (0 if self.shift is None else int(self.shift.max()))
+
+    def row_bound(self) -> int:
+        """An upper bound of the largest sum of magnitudes along the last axis (of a vector: of
+        its largest magnitude): ``|(A B)_ij| <= row_bound(A) * bound(B)``, about ``K`` times
+        ``bound(A)`` over its typical size tighter than ``K * bound(A) * bound(B)``."""
+        if self.significand.ndim < 2 or self.significand.size == 0:
+            return self.bound()
+        terms = self.significand.shape[-1]
+        if self.shift is not None:
+            return self.bound() * terms
+        total = float(np.abs(self.significand).sum(axis=-1).max())  # terms < 2**53: no overflow
+        # a float sum of K terms is within K * 2**-53 of the exact one, the product within 2**-53
+        return math.ceil(total * (1 + (terms + 2) * 2.0**-52)) + 1
+
+    def residues(self, p: int) -> np.ndarray:
+        """Every entry modulo ``p``, as :func:`reduce` returns them."""
+        words = self.largest > EXACT // 2  # reduce takes up to 2**53 - p, and p < 2**28
+        reduced = reduce_words(self.significand, p) if words else reduce(self.significand, p)
+        if self.shift is None:
+            return reduced
+        powers = np.array([residue(pow(2, s, p), p) for s in range(int(self.shift.max()) + 1)])
+        return reduce(reduced * powers[self.shift], p)
+
+
+def garner_digit(digits: np.ndarray, i: int, residues: np.ndarray, primes: tuple[int, ...]) -> None:
+    """Write ``digits[i]``, the next mixed-radix digit of the integers with ``residues`` modulo
+    ``primes[i]``, from ``digits[:i]``: the digits ``v_i`` in ``[-(p_i - 1)/2, (p_i - 1)/2]``
+    give the integers ``v_0 + p_0 (v_1 + p_1 (v_2 + ...))``, every integer of magnitude below
+    ``p_0 ... p_{L-1} / 2`` exactly once. ``digits`` are int32: ``p < 2**28``."""
+    p = primes[i]
+    below = np.zeros(residues.shape)
+    for j in reversed(range(i)):  # v_0 + p_0 (v_1 + ...) modulo p, by Horner
+        below *= residue(primes[j], p)
+        below += digits[j]
+        below = reduce(below, p)
+    inverse = residue(pow(prod(primes[:i]), -1, p), p)
+    below = reduce(np.subtract(residues, below, out=below), p)
+    below *= inverse
+    digits[i] = centred(reduce(below, p), p)
+
+
+def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
+    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits."""
+    integers = digits[-1].astype(object)
+    for digit, p in zip(digits[-2::-1], primes[-2::-1], strict=True):
+        integers = integers * p + digit.astype(object)
+    return integers
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Integers as their mixed-radix digits (:func:`garner_digit`), ``(primes, *shape)`` int32:
+    exact and a few bytes per prime an entry, turned into Python integers only when asked."""
+
+    digits: np.ndarray
+    primes: tuple[int, ...]
+
+    def integers(self) -> np.ndarray:
+        return from_digits(self.digits, self.primes)
+
+
+def mixed_radix(
+    bound: int, inner: int, residues: Callable[[int], tuple[np.ndarray, ...]]
+) -> tuple[Digits, ...]:
+    """Integers of magnitude at most ``bound`` (several arrays at once) whose residues modulo a
+    prime ``p`` are ``residues(p)``, from as many primes as the bound needs; ``inner`` is the
+    largest inner dimension of the products ``residues`` computes."""
+    primes = primes_for(bound, inner)
+    digits: list[np.ndarray] = []
+    for i, p in enumerate(primes):
+        for k, r in enumerate(residues(p)):
+            if i == 0:
+                digits.append(np.empty((len(primes), *r.shape), dtype=np.int32))
+            garner_digit(digits[k], i, r, primes)
+    return tuple(Digits(d, primes) for d in digits)
