@@ -55,8 +55,19 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError("--standalone goes with --format latex")
     if args.export is not None and args.export.suffix.lower() not in EXPORTS:
         raise OptionError(f"--export writes {', '.join(EXPORTS)} files, got {str(args.export)!r}")
+    stated = {
+        "assume_identity_gaps": args.assume_identity_gaps,
+        "bn_eps": args.bn_eps,
+        "weight_layout": args.weight_layout,
+        "layers": args.layers,
+    }
+    if args.model.suffix.lower() == ".onnx":
+        given = [name for name, value in stated.items() if value not in (None, False)]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise OptionError(f"{flag} applies to state_dict files; an ONNX file records it")
     limit = args.max_megabytes * 2**20
-    model = read_model(args.model, max_bytes=limit)
+    model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
     result = fold(model, max_bytes=limit)
     checks = [check_runtime(result, path=args.model, seed=args.seed)]
     content = None

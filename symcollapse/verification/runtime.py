@@ -23,7 +23,8 @@ import numpy as np
 
 from symcollapse.algebra.fold import Fold
 from symcollapse.errors import SpecError, ToolError
-from symcollapse.spec.model import AffineLayer, Model, model_from_state_dict, need
+from symcollapse.spec.model import AffineLayer, Model, need
+from symcollapse.spec.state_dict import model_from_state_dict
 
 #: Export file suffixes.
 EXPORTS = (".onnx", ".safetensors", ".npz")
@@ -191,7 +192,7 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
             from safetensors.numpy import load
 
             tensors = load(content)
-        reread = model_from_state_dict(tensors, "export", "state_dict")
+        reread = model_from_state_dict(tensors, "export", "npz", weight_layout="out-in")
         runtime, y = f"numpy in {model.dtype} (export)", _numpy_outputs(reread, x)
     u = float(np.finfo(model.dtype).eps) / 2
     stored = u * (np.abs(x64) @ np.abs(fold.W_z.floats()).T + np.abs(fold.b_z.floats()))

@@ -12,14 +12,16 @@ from hypothesis import strategies as st
 
 from symcollapse.algebra.fold import Dyadic, estimate_bytes, fold
 from symcollapse.errors import SizeLimitError
-from symcollapse.spec.model import AffineLayer, Model, model_from_state_dict
+from symcollapse.spec.model import AffineLayer, Model
+from symcollapse.spec.state_dict import model_from_state_dict
 from tests.model_files import dense_layers, forward_fractions, state_dict
 
 WIDTHS = [(2, 3, 3, 1), (1, 1), (4, 1), (1, 4), (3, 5, 2, 4), (2, 2, 2, 2, 2, 2)]
 
 
 def folded(layers) -> tuple[list[list[Fraction]], list[Fraction]]:
-    result = fold(model_from_state_dict(state_dict(layers), "m", "npz"))
+    tensors = state_dict(layers)
+    result = fold(model_from_state_dict(tensors, "m", "npz", weight_layout="out-in"))
     return result.W_z_fractions(), result.b_z_fractions()
 
 

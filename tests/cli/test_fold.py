@@ -96,7 +96,7 @@ def _hostile(tmp_path, kind: str):
         np.savez(path, **tensors)
     elif kind == "shapes":
         tensors = state_dict(dense_layers((2, 3, 1), seed=1))
-        tensors["2.weight"] = tensors["2.weight"][:, :2]
+        tensors["1.weight"] = tensors["1.weight"][:, :2]
         path = tmp_path / "m.npz"
         np.savez(path, **tensors)
     else:  # a pickle that is not a model
