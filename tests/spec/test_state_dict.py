@@ -21,7 +21,8 @@ def test_a_layout_the_shapes_fix_is_read_without_being_told(widths, stored):
     saved = [(W if stored == "out-in" else W.T.copy(), b) for W, b in layers]
     model = _read(state_dict(saved))
     assert model.weight_layout == stored and model.widths == widths
-    assert all(np.array_equal(layer.weight, W) for layer, (W, _) in zip(model.layers, layers))
+    read = [layer.weight for layer in model.layers]
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(read, layers, strict=True))
 
 
 @pytest.mark.parametrize("widths", [(3, 3, 3), (2, 2)])
