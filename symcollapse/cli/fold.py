@@ -42,6 +42,7 @@ def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
                 "max_deviation": c.max_deviation,
                 "bound": c.bound,
                 "holds": c.holds,
+                "independent": c.independent,
             }
             for c in checks
         ],

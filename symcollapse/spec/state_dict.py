@@ -197,5 +197,5 @@ def _notes(layout: str, stated: str | None, gaps: tuple[str, ...]) -> tuple[str,
         notes.append("weights read as (in, out): the only layout their shapes fit")
     if gaps:
         shown = ", ".join(gaps[:8]) + (", ..." if len(gaps) > 8 else "")
-        notes.append(f"modules {shown} hold no parameters: taken as identity maps, as stated")
+        notes.append(f"no parameters at module {shown}: taken as an identity map, as stated")
     return tuple(notes)

@@ -55,7 +55,7 @@ def test_state_dicts_read_in_index_order(tmp_path, widths, suffix):
         for (_, b), (_, b_read) in zip(layers, effective(model), strict=True)
     )
     if len(widths) > 2:
-        assert "taken as identity maps, as stated" in model.notes[-1]
+        assert "taken as an identity map, as stated" in model.notes[-1]
 
 
 def test_identity_dropout_flatten_reshape_pass_through(tmp_path):
