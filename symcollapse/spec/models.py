@@ -117,7 +117,7 @@ def read_model(
         need("onnx", "reading ONNX files")
         from symcollapse.spec.onnx_graph import read_onnx
 
-        model = read_onnx(path, source)
+        model = read_onnx(path, source, max_bytes=max_bytes)
         if len(model.layers) > max_depth:
             raise SizeLimitError(
                 f"{source} has {len(model.layers)} affine layers, above the limit of "

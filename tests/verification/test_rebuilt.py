@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import symcollapse.spec.onnx_graph as onnx_graph
+import symcollapse.spec.onnx_ops as onnx_ops
 import symcollapse.spec.state_dict as state_dict_module
 from symcollapse.algebra.fold import fold
 from symcollapse.spec.models import read_model
@@ -78,14 +78,14 @@ def test_a_reader_that_transposes_a_weight_is_caught(tmp_path, monkeypatch, suff
 def test_an_onnx_reader_that_transposes_a_weight_is_caught(tmp_path, monkeypatch):
     require("onnxruntime", "ONNXRUNTIME")
     path = write_onnx(dense_layers((3, 3, 3), seed=6), tmp_path / "m.onnx")
-    gemm = onnx_graph._READERS["Gemm"]
+    gemm = onnx_ops.READERS["Gemm"]
 
     def transposing(node, act, constants, where):
         layers, shape = gemm(node, act, constants, where)
         layer = layers[0]
         return [type(layer)(layer.name, layer.weight.T.copy(), layer.bias)], shape
 
-    monkeypatch.setitem(onnx_graph._READERS, "Gemm", transposing)
+    monkeypatch.setitem(onnx_ops.READERS, "Gemm", transposing)
     wrong = check_runtime(fold(read_model(path)), path=path)
     assert wrong.runtime == "onnxruntime" and not wrong.holds
 

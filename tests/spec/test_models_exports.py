@@ -1,0 +1,78 @@
+"""Real exports of torch 2.x: both ONNX exporters (legacy TorchScript and dynamo, with its
+external data) and the state_dict, folded and compared with the module itself."""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+
+import numpy as np
+import pytest
+
+from symcollapse.algebra.fold import fold
+from symcollapse.spec.models import read_model
+from symcollapse.verification.runtime import check_runtime
+from tests.model_files import require
+
+
+def _module(torch, name: str):
+    torch.manual_seed(0)
+    nn = torch.nn
+    if name == "bias-free":
+        return nn.Sequential(nn.Linear(3, 4, bias=False), nn.Linear(4, 2))
+    if name == "batch norm":
+        module = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4, eps=1e-3), nn.Linear(4, 2))
+        module[1].running_mean.uniform_(-1, 1)
+        module[1].running_var.uniform_(0.5, 2)
+        return module
+    if name == "flatten":
+        return nn.Sequential(nn.Flatten(), nn.Linear(6, 4), nn.Identity(), nn.Linear(4, 2))
+    return nn.Sequential(nn.Linear(3, 3), nn.Dropout(), nn.Linear(3, 3))  # square
+
+
+EXPORTERS = ["legacy", "dynamo"]
+MODULES = ["bias-free", "batch norm", "flatten", "square"]
+
+
+@pytest.mark.parametrize("exporter", EXPORTERS)
+@pytest.mark.parametrize("name", MODULES)
+def test_torch_onnx_exports_fold_to_the_module(tmp_path, exporter, name):
+    torch = require("torch", "TORCH")
+    require("onnxruntime", "ONNXRUNTIME")
+    if exporter == "dynamo" and importlib.util.find_spec("onnxscript") is None:
+        pytest.skip("the dynamo exporter needs onnxscript")
+    module = _module(torch, name).eval()
+    x = torch.randn(2, 2, 3) if name == "flatten" else torch.randn(2, 3)
+    path = tmp_path / "m.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if exporter == "legacy":
+            torch.onnx.export(module, (x,), str(path), dynamo=False, input_names=["x"])
+        else:
+            torch.onnx.export(module, (x,), str(path), dynamo=True, external_data=True)
+    result = fold(read_model(path))
+    assert check_runtime(result, path=path).holds
+    with torch.no_grad():
+        expected = module.double()(x.double()).reshape(len(x), -1).numpy()
+    assert np.allclose(result.evaluate(x.double().reshape(len(x), -1).numpy()), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("suffix", [".pt", ".safetensors"])
+@pytest.mark.parametrize("name", ["batch norm", "square"])
+def test_state_dicts_fold_to_the_module_once_stated(tmp_path, suffix, name):
+    torch = require("torch", "TORCH")
+    module = _module(torch, name).eval()
+    path = tmp_path / f"m{suffix}"
+    if suffix == ".pt":
+        torch.save(module.state_dict(), path)
+    else:
+        from safetensors.torch import save_file
+
+        save_file(module.state_dict(), str(path))
+    stated = {"bn_eps": 1e-3} if name == "batch norm" else {"assume_identity_gaps": True}
+    result = fold(read_model(path, weight_layout="out-in", **stated))
+    assert check_runtime(result, path=path).holds
+    x = torch.randn(4, 3, dtype=torch.float64)
+    with torch.no_grad():
+        expected = module.double()(x).numpy()
+    assert np.allclose(result.evaluate(x.numpy()), expected, atol=1e-5)
