@@ -244,6 +244,8 @@ def _shape_only(node, act: Activation, constants, where: str):
         if moved != sorted(moved):
             raise SpecError(f"{where}: a Transpose {perm} of {shape} reorders the activation")
         new = tuple(shape[p] for p in perm)
+    if not new:
+        raise SpecError(f"{where}: the activation {shape} becomes a scalar, which is not read")
     if Activation("", new, 0).layout == "tensor" and new[0] != 1:
         raise SpecError(f"{where}: reshaping {shape} to {new} mixes the batch dimension")
     return [], new

@@ -115,9 +115,10 @@ def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarr
 def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
     """The layers in the model's own float type (what a state_dict file's numbers compute)."""
     h = x.astype(model.dtype)
-    for layer in model.layers:
-        h = h @ layer.weight.T.astype(model.dtype) * model.dtype.type(layer.weight_scale)
-        h = h + (layer.bias * layer.bias_scale).astype(model.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in model.layers:
+            h = h @ layer.weight.T.astype(model.dtype) * model.dtype.type(layer.weight_scale)
+            h = h + (layer.bias * layer.bias_scale).astype(model.dtype)
     return h
 
 
@@ -133,6 +134,7 @@ def check_runtime(
 ) -> RuntimeCheck:
     """Run the original model (ONNX file at ``path``, or ``module``) and compare with the fold."""
     model = fold.model
+    _check_range(fold)
     x = _samples(model, samples, seed)
     independent = True
     if module is not None:
@@ -152,9 +154,27 @@ def check_runtime(
             "arithmetic re-run only, not an independent check: install torch for one)"
         )
         y, independent = _numpy_outputs(model, x), False
+    if not np.isfinite(y).all():
+        raise SpecError(
+            f"{runtime.split(' (')[0]} computes inf or NaN at random inputs of size about 1: "
+            f"the model overflows {model.dtype}, so no fold of it can be checked"
+        )
     x64 = x.astype(np.float64)
     bound = rounding_bound(model, x64) + _float64_bound(fold, x64)
-    return _compare(runtime, y, fold.evaluate(x64), bound, independent)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _compare(runtime, y, fold.evaluate(x64), bound, independent)
+
+
+def _check_range(fold: Fold) -> None:
+    """Refuse a fold whose exact ``W_z`` or ``b_z`` has entries beyond float64's range: it can be
+    written exactly but not run or checked in floating point."""
+    for name, value in (("W_z", fold.W_z), ("b_z", fold.b_z)):
+        bits = value.max_bits() + value.exponent
+        if value.max_bits() and bits > 1024:
+            raise SpecError(
+                f"the exact {name} has entries of about 2**{bits - 1}, beyond float64's range: "
+                "the model overflows, so the fold cannot be checked"
+            )
 
 
 def _importable(module: str) -> bool:
