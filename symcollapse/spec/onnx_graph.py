@@ -14,12 +14,14 @@ is estimated before it is built.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.model import HINTS, AffineLayer, Model
+from symcollapse.spec.onnx_conv import CONV_ARITY, CONV_READERS
 from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation, merged
 from symcollapse.spec.onnx_tensors import read_tensor
 
@@ -58,7 +60,7 @@ def _input(graph, constants: dict[str, np.ndarray], source: str, max_bytes: int)
         raise SpecError(f"{source}: input {inputs[0].name!r} has shape {dims}: need known widths")
     shape = tuple(dims) if len(dims) == 1 else (1, *dims[1:])
     batch = dims[0] if len(dims) > 1 and dims[0] else 1
-    activation = Activation(inputs[0].name, shape, tensor.elem_type, batch)
+    activation = Activation(inputs[0].name, shape, tensor.elem_type, batch, max_bytes)
     if activation.width * 8 > max_bytes:
         raise SizeLimitError(
             f"{source}: input {inputs[0].name!r} declares {activation.width:,} entries, above "
@@ -133,10 +135,11 @@ def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
         others = [name for name in inputs if name != activation.name]
         if any(name not in constants for name in others) or inputs.count(activation.name) > 1:
             raise SpecError(f"{where} combines the activation with another computed tensor")
-        if node.op_type not in READERS:
+        reader = READERS.get(node.op_type) or CONV_READERS.get(node.op_type)
+        if reader is None:
             hint = HINTS.get(node.op_type.lower())
             raise SpecError(f"{where} is not affine" + (f"; {hint}" if hint else ""))
-        low, high, places = ARITY[node.op_type]
+        low, high, places = {**ARITY, **CONV_ARITY}[node.op_type]
         position = list(node.input).index(activation.name)
         if not low <= len(node.input) <= high or position not in places or not node.output:
             raise SpecError(f"{where} has {len(node.input)} inputs, the activation at {position}")
@@ -146,11 +149,13 @@ def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
                 f"{activation.width**2 * 8:,} bytes, above the limit of {max_bytes:,}",
                 parameter="max_bytes",
             )
-        new_layers, shape = READERS[node.op_type](node, activation, constants, where)
+        new_layers, shape = reader(node, activation, constants, where)
         if node.op_type == "BatchNormalization":
             notes.append(f"{_node_name(node, index)}: gamma/sqrt(var + eps) rounded to float64")
+        if any(layer.op == "AveragePool" and layer.weight_scale != 1 for layer in new_layers):
+            notes.append(f"{_node_name(node, index)}: 1/kernel size rounded to float64")
         layers = merged(layers, new_layers) if node.op_type == "Add" else layers + new_layers
-        activation = Activation(node.output[0], shape, activation.element, activation.batch)
+        activation = replace(activation, name=node.output[0], shape=shape)
     if activation.name != graph.output[0].name:
         raise SpecError(f"{source}: the output {graph.output[0].name!r} is not the chain's end")
     dtype_name = _FLOAT_TYPES[dtype]

@@ -26,6 +26,7 @@ class Activation:
     shape: tuple[int, ...]
     element: int
     batch: int = 1
+    max_bytes: int = 2**30
 
     @property
     def width(self) -> int:
@@ -43,11 +44,12 @@ class Activation:
 
 
 #: AttributeProto type -> (the kind of value, its field).
-_KINDS = {1: ("float", "f"), 2: ("int", "i"), 7: ("ints", "ints")}
+_KINDS = {1: ("float", "f"), 2: ("int", "i"), 3: ("string", "s"), 7: ("ints", "ints")}
 
 
 def attribute(node, name: str, kind: str, default, where: str):
-    """The attribute ``name`` of ``node`` if it has the type ``kind`` ("float", "int", "ints");
+    """The attribute ``name`` of ``node`` if it has the type ``kind`` ("float", "int", "string",
+    "ints");
     ``default`` when absent; a float must be finite."""
     for entry in node.attribute:
         if entry.name != name:
@@ -78,7 +80,7 @@ def merged(layers: list[AffineLayer], added: list[AffineLayer]) -> list[AffineLa
     return layers + added
 
 
-def _constant(constants: dict[str, np.ndarray], name: str, where: str) -> np.ndarray:
+def constant(constants: dict[str, np.ndarray], name: str, where: str) -> np.ndarray:
     return float_array(constants[name], f"{where} input {name!r}")
 
 
@@ -105,7 +107,7 @@ def _gemm(node, act: Activation, constants, where: str):
     beta = attribute(node, "beta", "float", 1.0, where)
     trans_a, trans_b = _flag(node, "transA", where), _flag(node, "transB", where)
     a, b = node.input[0], node.input[1]
-    other = _constant(constants, b if a == act.name else a, where)
+    other = constant(constants, b if a == act.name else a, where)
     if other.ndim != 2:
         raise SpecError(f"{where}: a weight of shape {other.shape} is not a matrix")
     if a == act.name:
@@ -122,13 +124,13 @@ def _gemm(node, act: Activation, constants, where: str):
         raise SpecError(f"{where}: a weight of shape {other.shape} does not fit {act.shape}")
     bias = np.zeros(weight.shape[0])
     if len(node.input) > 2 and node.input[2]:
-        bias = _bias(_constant(constants, node.input[2], where), out_shape, where)
+        bias = _bias(constant(constants, node.input[2], where), out_shape, where)
     return [AffineLayer(where.split(": ", 1)[1], weight, bias, alpha, beta, "Gemm")], out_shape
 
 
 def _matmul(node, act: Activation, constants, where: str):
     left = node.input[0] == act.name
-    other = _constant(constants, node.input[1 if left else 0], where)
+    other = constant(constants, node.input[1 if left else 0], where)
     if other.ndim != 2 or act.layout not in (("vector", "row") if left else ("vector", "column")):
         raise SpecError(f"{where}: cannot multiply {act.shape} by a constant of {other.shape}")
     weight = other.T if left else other
@@ -143,7 +145,7 @@ def _add(node, act: Activation, constants, where: str, sign: float = 1.0):
     other = node.input[1] if node.input[0] == act.name else node.input[0]
     if sign < 0 and node.input[0] != act.name:
         raise SpecError(f"{where}: a constant minus the activation is not read")
-    bias = _bias(_constant(constants, other, where), act.shape, where)
+    bias = _bias(constant(constants, other, where), act.shape, where)
     name = where.split(": ", 1)[1]
     return [AffineLayer(name, np.eye(act.width), bias, 1.0, sign, node.op_type)], act.shape
 
@@ -156,7 +158,7 @@ def _batchnorm(node, act: Activation, constants, where: str):
     spread = math.prod(act.shape[2:])
     arrays = {}
     for name, tensor in zip(names, node.input[1:5], strict=True):
-        value = _constant(constants, tensor, where)
+        value = constant(constants, tensor, where)
         if value.shape != (act.shape[1],):
             raise SpecError(f"{where}: {name} has shape {value.shape}, need ({act.shape[1]},)")
         arrays[name] = np.repeat(value, spread)

@@ -44,7 +44,7 @@ W = np.arange(6, dtype=np.float32).reshape(2, 3) / 4
         ({"beta": float("nan")}, r"attribute 'beta' is nan, not a finite number"),
         ({"alpha": 1e300}, r"attribute 'alpha' is inf, not a finite number"),  # float32 field
         ({"alpha": [1.0, 2.0]}, r"attribute 'alpha' must be one float, got another type"),
-        ({"transB": "yes"}, r"attribute 'transB' must be one int, got another type"),
+        ({"transB": "yes"}, r"attribute 'transB' must be one int, got string"),
         ({"transB": 2}, r"attribute 'transB' must be 0 or 1, got 2"),
     ],
 )
