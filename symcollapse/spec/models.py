@@ -66,11 +66,18 @@ def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
         raise SpecError(f"{str(path)!r} is not a readable .npz file: {error}") from None
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+def _read_safetensors(path: Path) -> dict[str, object]:
+    """A safetensors file's tensors: as torch tensors when torch is importable (numpy has no
+    bfloat16), else as numpy arrays; the library checks the header against the file's size."""
     need("safetensors", "reading safetensors files")
     from safetensors import SafetensorError
-    from safetensors.numpy import load_file
 
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        from safetensors.numpy import load_file
+    else:
+        from safetensors.torch import load_file
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError, TypeError) as error:

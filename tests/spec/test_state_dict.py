@@ -113,3 +113,18 @@ def test_bfloat16_and_float16_tensors():
     assert model.layers[0].weight.tolist() == [[1.5, -2.0]] and model.dtype == np.float32
     half = _read({"0.weight": np.ones((1, 2), np.float16), "0.bias": np.ones(1, np.float16)})
     assert half.dtype == np.float16
+
+
+def test_bfloat16_safetensors_files(tmp_path):
+    torch = require("torch", "TORCH")
+    from safetensors.torch import save_file
+
+    from symcollapse.spec.models import read_model
+
+    weight = torch.tensor([[1.5, -2.0, 0.25]], dtype=torch.bfloat16)
+    save_file(
+        {"0.weight": weight, "0.bias": torch.ones(1, dtype=torch.bfloat16)},
+        tmp_path / "m.safetensors",
+    )
+    model = read_model(tmp_path / "m.safetensors")
+    assert model.layers[0].weight.tolist() == [[1.5, -2.0, 0.25]] and model.widths == (3, 1)
