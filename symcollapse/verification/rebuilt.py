@@ -38,22 +38,27 @@ def reference_outputs(path: Path, model: Model, x: np.ndarray) -> np.ndarray:
         raise ToolError(f"onnx's reference evaluator cannot run the model: {reason}") from None
 
 
-def _tensors(path: Path, kind: str) -> dict[str, object]:
+def _tensors(source: Path | bytes, kind: str) -> dict[str, object]:
+    """The file's tensors as loaded by torch, safetensors or numpy (a path, or the bytes of an
+    export not yet written)."""
+    import io
+
     import torch
 
     if kind == "torch":
-        return torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(source, map_location="cpu", weights_only=True)
     if kind == "safetensors":
-        from safetensors.torch import load_file
+        from safetensors.torch import load, load_file
 
-        return load_file(str(path))
-    with np.load(path, allow_pickle=False) as archive:
+        return load(source) if isinstance(source, bytes) else load_file(str(source))
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source
+    with np.load(opened, allow_pickle=False) as archive:
         return {key: torch.from_numpy(archive[key].copy()) for key in archive.files}
 
 
-def torch_outputs(path: Path, model: Model, x: np.ndarray) -> np.ndarray:
-    """The state_dict at ``path`` loaded by torch into ``nn.Linear``/``nn.BatchNorm1d`` modules
-    in the stated order, run in the model's float type."""
+def torch_outputs(path: Path | bytes, model: Model, x: np.ndarray) -> np.ndarray:
+    """The state_dict at ``path`` (or in these bytes) loaded by torch into ``nn.Linear`` and
+    ``nn.BatchNorm1d`` modules in the stated order, run in the model's float type."""
     import torch
 
     tensors = _tensors(path, model.kind)

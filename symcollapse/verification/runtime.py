@@ -255,6 +255,7 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
     )
     x = _samples(model, samples, seed=1)
     x64 = x.astype(np.float64)
+    independent = True
     if suffix == ".onnx":
         runtime, y = "onnxruntime (export)", _onnx_outputs(content, single, x)
     else:
@@ -265,9 +266,15 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
             from safetensors.numpy import load
 
             tensors = load(content)
-        reread = model_from_state_dict(tensors, "export", "npz", weight_layout="out-in")
-        runtime, y = f"numpy in {model.dtype} (export)", _numpy_outputs(reread, x)
+        kind = suffix.removeprefix(".")
+        reread = model_from_state_dict(tensors, "export", kind, weight_layout="out-in")
+        if _importable("torch"):
+            runtime = "PyTorch (export, rebuilt by torch from its bytes)"
+            y = torch_outputs(content, reread, x)
+        else:
+            runtime = f"numpy in {model.dtype} re-running the export as read (arithmetic only)"
+            y, independent = _numpy_outputs(reread, x), False
     u = float(np.finfo(model.dtype).eps) / 2
     stored = u * (np.abs(x64) @ np.abs(fold.W_z.floats()).T + np.abs(fold.b_z.floats()))
     bound = rounding_bound(single, x64) + stored + _float64_bound(fold, x64)
-    return _compare(runtime, y, fold.evaluate(x64), bound)
+    return _compare(runtime, y, fold.evaluate(x64), bound, independent)
