@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         Residual,
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
+    from symcollapse.verification.trained import CheckedFold, fold
 
 #: Export name -> the module that defines it, imported when the name is first used.
 _LAZY = {
@@ -95,6 +96,8 @@ _LAZY = {
     "custom_activation": "symcollapse.spec.activations",
     "parse_layers": "symcollapse.spec.grammar",
     "derive_function": "symcollapse.derivations.function",
+    "CheckedFold": "symcollapse.verification.trained",
+    "fold": "symcollapse.verification.trained",
 }
 
 
@@ -113,6 +116,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "AvgPool",
     "BatchNorm",
+    "CheckedFold",
     "Collapse",
     "Conv1D",
     "Dense",
@@ -151,6 +155,7 @@ __all__ = [
     "derive_regression",
     "derive_values",
     "descend",
+    "fold",
     "gradients",
     "load_values",
     "parse_layers",

@@ -27,6 +27,7 @@ KIND_WORDS = {
     "npz": "a numpy archive",
     "torch": "a PyTorch file",
     "module": "a PyTorch module",
+    "pairs": "a list of (W, b) pairs",
 }
 
 
