@@ -74,19 +74,22 @@ def _state_dict_options(fold: Parser) -> None:
         help="take parameterless modules between a state_dict's layers (index gaps) as identity",
     )
     fold.add_argument(
-        "--bn-eps", type=_epsilon, help="the eps of a state_dict's batch norms (PyTorch: 1e-5)"
+        "--bn-eps",
+        type=_epsilon,
+        help="the eps of a state_dict's batch norms, PyTorch's is 1e-5 (default: refused)",
     )
     fold.add_argument(
         "--weight-layout",
         choices=("out-in", "in-out"),
         help="how a state_dict stores its weights when the shapes allow both: out-in "
-        "(torch nn.Linear) or in-out (GPT-2 Conv1D)",
+        "(torch nn.Linear) or in-out (GPT-2 Conv1D) (default: from the shapes, else refused)",
     )
     fold.add_argument(
         "--layers",
         type=_names,
         metavar="NAMES",
-        help="a state_dict's modules in the order they are applied: fc1,fc2",
+        help="a state_dict's modules in the order they are applied: fc1,fc2 "
+        "(default: by index; named modules refused)",
     )
     fold.add_argument(
         "--max-depth",

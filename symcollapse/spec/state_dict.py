@@ -108,7 +108,7 @@ def model_from_state_dict(
             if bn_eps is None:
                 raise SpecError(
                     f"{source}: module {name} is a batch norm, and a state_dict does not record "
-                    "its eps; state it with --bn-eps (PyTorch's default is 1e-5)",
+                    "its eps; state it with bn_eps (PyTorch's default is 1e-5)",
                     parameter="bn_eps",
                 )
             chain += batchnorm_layers(name, arrays, source, bn_eps)
@@ -177,8 +177,7 @@ def _layout(paths, shapes, tensors, grouped, source: str) -> str:
         return "out-in"
     raise SpecError(
         f"{source}: the weights' shapes fit both layouts, (out, in) as torch's nn.Linear stores "
-        "them and (in, out) as GPT-2's Conv1D does; state it with --weight-layout out-in or "
-        "--weight-layout in-out",
+        "them and (in, out) as GPT-2's Conv1D does; state it with weight_layout, out-in or in-out",
         parameter="weight_layout",
     )
 

@@ -91,8 +91,8 @@ def order(
             return Order(tuple(paths), ())
         raise SpecError(
             f"{source}: modules {_shown(list(paths))} are named, and a state_dict does not "
-            "record the order they are applied in; state it with --layers "
-            f"{_shown(list(paths))} (layers=[...])"
+            "record the order they are applied in; state it with layers, the names in order",
+            parameter="layers",
         )
     indexed = sorted(zip((tuple(int(p) for p in tail) for tail in tails), paths, strict=True))
     gaps = _gaps([index for index, _ in indexed], ".".join(parts[0][:common]))
@@ -101,7 +101,8 @@ def order(
             f"{source}: no parameters at module {_shown(gaps)} (an index gap), and a state_dict "
             "does not record what was there (a ReLU changes the function); if each is an "
             "identity map (Identity, Dropout, Flatten of vectors), say so with "
-            "--assume-identity-gaps"
+            "assume_identity_gaps",
+            parameter="assume_identity_gaps",
         )
     return Order(tuple(path for _, path in indexed), tuple(gaps))
 
@@ -111,16 +112,16 @@ def _stated(paths: Sequence[str], layers: list[str], source: str) -> tuple[str, 
     unknown = [name for name in layers if name not in paths]
     if unknown:
         raise SpecError(
-            f"{source}: --layers names {_shown(unknown)}, not a module of the file "
+            f"{source}: layers names {_shown(unknown)}, not a module of the file "
             f"(its modules: {_shown(list(paths))})",
             parameter="layers",
         )
     if len(set(layers)) != len(layers):
-        raise SpecError(f"{source}: --layers names a module twice", parameter="layers")
+        raise SpecError(f"{source}: layers names a module twice", parameter="layers")
     missing = [path for path in paths if path not in layers]
     if missing:
         raise SpecError(
-            f"{source}: modules {_shown(missing)} hold parameters but are not in --layers",
+            f"{source}: modules {_shown(missing)} hold parameters but are not in layers",
             parameter="layers",
         )
     return tuple(layers)

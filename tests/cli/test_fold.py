@@ -213,8 +213,11 @@ def _bn_sequential(tmp_path, torch):
 @pytest.mark.parametrize(
     ("given", "ending"),
     [
-        ([], "say so with --assume-identity-gaps"),
-        (["--assume-identity-gaps"], "state it with --bn-eps (PyTorch's default is 1e-5)"),
+        ([], "say so with assume_identity_gaps (command line: --assume-identity-gaps)"),
+        (
+            ["--assume-identity-gaps"],
+            "state it with bn_eps (PyTorch's default is 1e-5) (command line: --bn-eps)",
+        ),
     ],
 )
 def test_what_a_state_dict_does_not_say_is_asked_for(tmp_path, capsys, given, ending):

@@ -28,7 +28,10 @@ def test_a_layout_the_shapes_fix_is_read_without_being_told(widths, stored):
 @pytest.mark.parametrize("widths", [(3, 3, 3), (2, 2)])
 def test_square_weights_need_their_layout_stated(widths):
     layers = dense_layers(widths, seed=2)
-    with pytest.raises(SpecError, match=r"^m: the weights' shapes fit both layouts, .*--weight-"):
+    with pytest.raises(
+        SpecError,
+        match=r"^m: the weights' shapes fit both layouts, .* with weight_layout, out-in or in-out$",
+    ):
         _read(state_dict(layers))
     as_stored = _read(state_dict(layers), weight_layout="out-in")
     transposed = _read(state_dict(layers), weight_layout="in-out")
@@ -63,7 +66,10 @@ def _batch_norm(eps_given):
 
 
 def test_a_batch_norm_needs_its_eps():
-    with pytest.raises(SpecError, match=r"^m: module 1 is a batch norm, .* --bn-eps") as error:
+    with pytest.raises(
+        SpecError,
+        match=r"^m: module 1 is a batch norm, .* with bn_eps \(PyTorch's default is 1e-5\)$",
+    ) as error:
         _batch_norm(None)
     assert error.value.parameter == "bn_eps"
     model = _batch_norm(1e-3)

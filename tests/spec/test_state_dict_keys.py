@@ -52,9 +52,9 @@ def test_names_need_the_stated_order(paths):
 @pytest.mark.parametrize(
     ("layers", "message"),
     [
-        (["fc1"], r"modules fc2 hold parameters but are not in --layers"),
-        (["fc1", "fc2", "fc3"], r"--layers names fc3, not a module of the file"),
-        (["fc1", "fc1", "fc2"], r"--layers names a module twice"),
+        (["fc1"], r"modules fc2 hold parameters but are not in layers"),
+        (["fc1", "fc2", "fc3"], r"layers names fc3, not a module of the file"),
+        (["fc1", "fc1", "fc2"], r"layers names a module twice"),
     ],
 )
 def test_a_stated_order_names_every_module_once(layers, message):
