@@ -152,6 +152,9 @@ def _add(node, act: Activation, constants, where: str, sign: float = 1.0):
 
 def _batchnorm(node, act: Activation, constants, where: str):
     training = attribute(node, "training_mode", "int", 0, where)
+    training |= not attribute(node, "is_test", "int", 1, where)  # before opset 7
+    if attribute(node, "spatial", "int", 1, where) != 1:
+        raise SpecError(f"{where}: a batch norm with spatial=0 is not read")
     if training or len(node.output) > 1 or act.layout not in ("row", "tensor"):
         raise SpecError(f"{where}: only inference batch norm on (batch, channels, ...) is read")
     names = ("weight", "bias", "running_mean", "running_var")

@@ -76,3 +76,39 @@ def test_state_dicts_fold_to_the_module_once_stated(tmp_path, suffix, name):
     with torch.no_grad():
         expected = module.double()(x).numpy()
     assert np.allclose(result.evaluate(x.numpy()), expected, atol=1e-5)
+
+
+ONNX_TEST_MODELS = [
+    "test_Linear",  # opset-6 Gemm: onnxruntime cannot run it, onnx's reference evaluator can
+    "test_Linear_no_bias",
+    "test_Conv1d",
+    "test_Conv1d_pad2",
+    "test_Conv1d_stride",
+    "test_BatchNorm2d_eval",
+    "test_operator_view",
+]
+
+
+@pytest.mark.parametrize("name", ONNX_TEST_MODELS)
+def test_onnx_own_test_models_fold_to_their_stored_outputs(name):
+    """onnx ships these models with an input and the output torch computed: the fold of the
+    model at that input is that output, within float32 rounding."""
+    onnx = require("onnx", "ONNX")
+    from pathlib import Path
+
+    from onnx import numpy_helper
+
+    data_root = Path(onnx.__file__).parent / "backend/test/data"
+    kind = "pytorch-operator" if name.startswith("test_operator") else "pytorch-converted"
+    folder = data_root / kind / name
+    if not folder.is_dir():
+        pytest.skip(f"this onnx has no {name}")
+    result = fold(read_model(folder / "model.onnx"))
+    data = folder / "test_data_set_0"
+    x, y = (
+        numpy_helper.to_array(onnx.load_tensor(str(data / f"{kind}_0.pb")))
+        for kind in ("input", "output")
+    )
+    assert check_runtime(result, path=folder / "model.onnx").holds
+    folded = result.evaluate(x.astype(np.float64).reshape(len(x), -1))
+    assert np.allclose(folded, y.reshape(len(y), -1), rtol=1e-4, atol=1e-5)

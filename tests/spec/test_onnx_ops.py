@@ -130,3 +130,14 @@ def test_a_transpose_that_reorders_entries_is_refused(tmp_path):
     path = _graph(tmp_path, [_node("Transpose", ["x"], perm=[0, 2, 1])], shape=(1, 2, 3))
     with pytest.raises(SpecError, match=r"a Transpose \[0, 2, 1\] of \(1, 2, 3\) reorders"):
         read_model(path)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [({"is_test": 0}, "only inference batch norm"), ({"spatial": 0}, "spatial=0 is not read")],
+)
+def test_old_batch_norms_in_training_or_per_entry(tmp_path, attributes, message):
+    params = {n: np.ones(3, np.float32) for n in ("g", "b", "m", "v")}
+    node = _node("BatchNormalization", ["x", "g", "b", "m", "v"], **attributes)
+    with pytest.raises(SpecError, match=message):
+        read_model(_graph(tmp_path, [node], params, opset=6))
