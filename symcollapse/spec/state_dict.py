@@ -124,7 +124,7 @@ def model_from_state_dict(
     dtype = np.dtype("float64" if "float64" in dtypes else "float32")
     if dtypes == {"float16"}:
         dtype = np.dtype("float16")
-    notes = _notes(layout, weight_layout, application.gaps)
+    notes = _notes(layout, weight_layout, application.gaps) if paths != ("",) else ()
     return Model(
         tuple(chain), width, dtype, source, kind, (1, width), notes, tuple(records), layout, bn_eps
     )
@@ -188,13 +188,11 @@ def _both(value: object) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _notes(layout: str, stated: str | None, gaps: tuple[str, ...]) -> tuple[str, ...]:
-    notes = [
-        "a state_dict does not record parameterless modules after its last layer (a final "
-        "ReLU or Softmax): the fold is of the layers it holds"
-    ]
+    notes = []
     if layout == "in-out" and stated is None:
         notes.append("weights read as (in, out): the only layout their shapes fit")
     if gaps:
         shown = ", ".join(gaps[:8]) + (", ..." if len(gaps) > 8 else "")
         notes.append(f"no parameters at module {shown}: taken as an identity map, as stated")
+    notes.append("no module after the last layer, or only identity maps, as stated")
     return tuple(notes)

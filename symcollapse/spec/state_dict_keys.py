@@ -75,8 +75,9 @@ def order(
     assume_identity_gaps: bool = False,
 ) -> Order:
     """The order of application: stated by ``layers``, or read from the indices after the
-    common prefix (``net.0``, ``net.2``). Names without indices are refused without ``layers``,
-    and gaps in the indices without ``assume_identity_gaps``."""
+    common prefix (``net.0``, ``net.2``). Names without indices are refused without ``layers``;
+    without ``assume_identity_gaps``, so are gaps in the indices and any module path (a module
+    after the last layer leaves no trace), except the keys of a bare layer (``weight``)."""
     if layers is not None:
         return Order(_stated(paths, list(layers), source), ())
     parts = [path.split(".") if path else [] for path in paths]
@@ -88,6 +89,8 @@ def order(
     tails = [p[common:] for p in parts]
     if not all(_numeric(part) for tail in tails for part in tail):
         if len(paths) == 1:
+            if not assume_identity_gaps:
+                raise _after_last(source, paths[0])
             return Order(tuple(paths), ())
         raise SpecError(
             f"{source}: modules {_shown(list(paths))} are named, and a state_dict does not "
@@ -96,6 +99,8 @@ def order(
         )
     indexed = sorted(zip((tuple(int(p) for p in tail) for tail in tails), paths, strict=True))
     gaps = _gaps([index for index, _ in indexed], ".".join(parts[0][:common]))
+    if not gaps and not assume_identity_gaps and list(paths) != [""]:
+        raise _after_last(source, indexed[-1][1])
     if gaps and not assume_identity_gaps:
         raise SpecError(
             f"{source}: no parameters at module {_shown(gaps)} (an index gap), and a state_dict "
@@ -105,6 +110,15 @@ def order(
             parameter="assume_identity_gaps",
         )
     return Order(tuple(path for _, path in indexed), tuple(gaps))
+
+
+def _after_last(source: str, last: str) -> SpecError:
+    return SpecError(
+        f"{source}: a state_dict does not record modules without parameters after its last "
+        f"layer ({last}), where a ReLU changes the function; if there are none, or each is an "
+        "identity map, say so with assume_identity_gaps",
+        parameter="assume_identity_gaps",
+    )
 
 
 def _stated(paths: Sequence[str], layers: list[str], source: str) -> tuple[str, ...]:

@@ -213,7 +213,7 @@ def _compare(
 
 def export_bytes(fold: Fold, suffix: str) -> bytes:
     """The folded model ``W_z x + b_z`` (rounded to the model's float type) as a file's bytes:
-    one Gemm in ONNX, or ``0.weight``/``0.bias`` (an ``nn.Linear`` state_dict) otherwise."""
+    one Gemm in ONNX, or ``weight``/``bias`` (a bare ``nn.Linear``'s state_dict) otherwise."""
     dtype = fold.model.dtype
     W, b = fold.W_z.floats().astype(dtype), fold.b_z.floats().astype(dtype)
     if suffix == ".onnx":
@@ -233,10 +233,10 @@ def export_bytes(fold: Fold, suffix: str) -> bytes:
     if suffix == ".safetensors":
         from safetensors.numpy import save
 
-        return save({"0.weight": np.ascontiguousarray(W), "0.bias": b})
+        return save({"weight": np.ascontiguousarray(W), "bias": b})
     if suffix == ".npz":
         buffer = io.BytesIO()
-        np.savez(buffer, **{"0.weight": W, "0.bias": b})
+        np.savez(buffer, weight=W, bias=b)
         return buffer.getvalue()
     raise SpecError(f"export writes {', '.join(EXPORTS)} files, got {suffix!r}", parameter="export")
 

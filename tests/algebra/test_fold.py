@@ -21,7 +21,8 @@ WIDTHS = [(2, 3, 3, 1), (1, 1), (4, 1), (1, 4), (3, 5, 2, 4), (2, 2, 2, 2, 2, 2)
 
 def folded(layers) -> tuple[list[list[Fraction]], list[Fraction]]:
     tensors = state_dict(layers)
-    result = fold(model_from_state_dict(tensors, "m", "npz", weight_layout="out-in"))
+    stated = {"weight_layout": "out-in", "assume_identity_gaps": True}
+    result = fold(model_from_state_dict(tensors, "m", "npz", **stated))
     return result.W_z_fractions(), result.b_z_fractions()
 
 
@@ -68,7 +69,8 @@ def test_dyadic_holds_floats_exactly(values):
 
 
 def test_refused_above_the_memory_estimate():
-    model = model_from_state_dict(state_dict(dense_layers((20, 20, 5), seed=12)), "m", "npz")
+    tensors = state_dict(dense_layers((20, 20, 5), seed=12))
+    model = model_from_state_dict(tensors, "m", "npz", assume_identity_gaps=True)
     estimate = estimate_bytes(model)
     with pytest.raises(SizeLimitError, match=r"^folding m exactly needs about .* MB, above the"):
         fold(model, max_bytes=estimate - 1)

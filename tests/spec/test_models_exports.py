@@ -8,8 +8,11 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from symcollapse.algebra.fold import fold
+from symcollapse.errors import SpecError
 from symcollapse.spec.models import read_model
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import require
@@ -69,8 +72,8 @@ def test_state_dicts_fold_to_the_module_once_stated(tmp_path, suffix, name):
         from safetensors.torch import save_file
 
         save_file(module.state_dict(), str(path))
-    stated = {"bn_eps": 1e-3} if name == "batch norm" else {"assume_identity_gaps": True}
-    result = fold(read_model(path, weight_layout="out-in", **stated))
+    stated = {"bn_eps": 1e-3} if name == "batch norm" else {}
+    result = fold(read_model(path, weight_layout="out-in", assume_identity_gaps=True, **stated))
     assert check_runtime(result, path=path).holds
     x = torch.randn(4, 3, dtype=torch.float64)
     with torch.no_grad():
@@ -112,3 +115,43 @@ def test_onnx_own_test_models_fold_to_their_stored_outputs(name):
     assert check_runtime(result, path=folder / "model.onnx").holds
     folded = result.evaluate(x.astype(np.float64).reshape(len(x), -1))
     assert np.allclose(folded, y.reshape(len(y), -1), rtol=1e-4, atol=1e-5)
+
+
+MODULE_KINDS = st.lists(
+    st.sampled_from(["Linear", "Linear", "ReLU", "Dropout", "BatchNorm1d", "Identity"]),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kinds=MODULE_KINDS, widths=st.lists(st.integers(1, 4), min_size=6, max_size=6))
+def test_a_state_dict_is_refused_or_folds_to_its_module(tmp_path, kinds, widths):
+    """Never a wrong answer: a random ``nn.Sequential`` saved as a state_dict and read with
+    nothing stated either is refused or folds to what the module computes."""
+    torch = require("torch", "TORCH")
+    nn, modules, width = torch.nn, [], widths[0]
+    for k, kind in enumerate(kinds):
+        if kind == "Linear":
+            modules.append(nn.Linear(width, widths[k + 1]))
+            width = widths[k + 1]
+        elif kind == "BatchNorm1d":
+            norm = nn.BatchNorm1d(width, eps=10.0 ** -(k + 1))
+            norm.running_mean.uniform_(-1, 1)
+            norm.running_var.uniform_(0.5, 2)
+            modules.append(norm)
+        else:
+            modules.append(getattr(nn, kind)())
+    module = nn.Sequential(*modules).eval()
+    path = tmp_path / "m.pt"
+    torch.save(module.state_dict(), path)
+    try:
+        result = fold(read_model(path, bn_eps=None))
+    except SpecError:
+        return
+    x = torch.randn(5, widths[0], dtype=torch.float64)
+    with torch.no_grad():
+        expected = module.double()(x).numpy()
+    assert np.allclose(result.evaluate(x.numpy()), expected, atol=1e-6)

@@ -11,7 +11,7 @@ from tests.model_files import dense_layers, require, state_dict
 
 
 def _read(tensors, **stated):
-    return model_from_state_dict(tensors, "m", "npz", **stated)
+    return model_from_state_dict(tensors, "m", "npz", **{"assume_identity_gaps": True, **stated})
 
 
 @pytest.mark.parametrize("widths", [(2, 3, 1), (3, 5, 2), (4, 1)])
@@ -132,5 +132,5 @@ def test_bfloat16_safetensors_files(tmp_path):
         {"0.weight": weight, "0.bias": torch.ones(1, dtype=torch.bfloat16)},
         tmp_path / "m.safetensors",
     )
-    model = read_model(tmp_path / "m.safetensors")
+    model = read_model(tmp_path / "m.safetensors", assume_identity_gaps=True)
     assert model.layers[0].weight.tolist() == [[1.5, -2.0, 0.25]] and model.widths == (3, 1)

@@ -20,7 +20,7 @@ from symcollapse.spec.state_dict_keys import modules, order
     ],
 )
 def test_indices_give_the_order(paths, expected):
-    got = order(paths, "m").paths
+    got = order(paths, "m", assume_identity_gaps=True).paths
     assert got == (expected or tuple(sorted(paths, key=lambda p: int(p.rsplit(".", 1)[1]))))
 
 
@@ -76,3 +76,16 @@ def test_a_stated_order_names_every_module_once(layers, message):
 def test_keys_that_hide_a_module_are_refused(keys, message):
     with pytest.raises(SpecError, match=message):
         modules(keys, "m")
+
+
+@pytest.mark.parametrize(
+    ("paths", "last"), [(["0", "1"], "1"), (["net.0"], "net.0"), (["fc"], "fc")]
+)
+def test_nothing_after_the_last_layer_must_be_stated(paths, last):
+    """``Sequential(Linear, ReLU)`` saves only ``0.*``: the ReLU after it leaves no trace."""
+    message = rf"^m: a state_dict does not record modules .* after its last layer \({last}\)"
+    with pytest.raises(SpecError, match=message) as error:
+        order(paths, "m")
+    assert error.value.parameter == "assume_identity_gaps"
+    assert order(paths, "m", assume_identity_gaps=True).paths == tuple(paths)
+    assert order([""], "m").paths == ("",)  # a bare layer's own keys: nothing follows it

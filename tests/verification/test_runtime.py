@@ -78,7 +78,7 @@ def test_state_dict_files_are_checked_in_their_precision(tmp_path):
     from tests.model_files import state_dict
 
     np.savez(tmp_path / "m.npz", **state_dict(dense_layers((3, 4, 2), seed=5)))
-    check = check_runtime(fold(read_model(tmp_path / "m.npz")))
+    check = check_runtime(fold(read_model(tmp_path / "m.npz", assume_identity_gaps=True)))
     assert check.runtime.startswith("numpy in float32 re-running the layers") and check.holds
     assert not check.independent
 
