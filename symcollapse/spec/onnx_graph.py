@@ -22,7 +22,7 @@ import numpy as np
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.model import HINTS, AffineLayer, Model
 from symcollapse.spec.onnx_conv import CONV_ARITY, CONV_READERS
-from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation, merged
+from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation
 from symcollapse.spec.onnx_tensors import read_tensor
 
 #: ONNX element types this reads: float16, float, double.
@@ -68,6 +68,22 @@ def _input(graph, constants: dict[str, np.ndarray], source: str, max_bytes: int)
             parameter="max_bytes",
         )
     return activation
+
+
+def _merged(layers: list[AffineLayer], added: list[AffineLayer]) -> list[AffineLayer]:
+    """MatMul then Add is one layer: the added constant becomes the bias of a bias-free layer."""
+    if layers and not layers[-1].bias.any():
+        last, add = layers[-1], added[0]
+        merged = AffineLayer(
+            f"{last.name} + {add.name}",
+            last.weight,
+            add.bias,
+            last.weight_scale,
+            add.bias_scale,
+            f"{last.op} and {add.op}",
+        )
+        return [*layers[:-1], merged]
+    return layers + added
 
 
 def _node_name(node, index: int) -> str:
@@ -154,7 +170,7 @@ def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
             notes.append(f"{_node_name(node, index)}: gamma/sqrt(var + eps) rounded to float64")
         if any(layer.op == "AveragePool" and layer.weight_scale != 1 for layer in new_layers):
             notes.append(f"{_node_name(node, index)}: 1/kernel size rounded to float64")
-        layers = merged(layers, new_layers) if node.op_type == "Add" else layers + new_layers
+        layers = _merged(layers, new_layers) if node.op_type == "Add" else layers + new_layers
         activation = replace(activation, name=node.output[0], shape=shape)
     if activation.name != graph.output[0].name:
         raise SpecError(f"{source}: the output {graph.output[0].name!r} is not the chain's end")

@@ -64,22 +64,6 @@ def attribute(node, name: str, kind: str, default, where: str):
     return default
 
 
-def merged(layers: list[AffineLayer], added: list[AffineLayer]) -> list[AffineLayer]:
-    """MatMul then Add is one layer: the added constant becomes the bias of a bias-free layer."""
-    if layers and not layers[-1].bias.any():
-        last, add = layers[-1], added[0]
-        merged = AffineLayer(
-            f"{last.name} + {add.name}",
-            last.weight,
-            add.bias,
-            last.weight_scale,
-            add.bias_scale,
-            f"{last.op} and {add.op}",
-        )
-        return [*layers[:-1], merged]
-    return layers + added
-
-
 def constant(constants: dict[str, np.ndarray], name: str, where: str) -> np.ndarray:
     return float_array(constants[name], f"{where} input {name!r}")
 
