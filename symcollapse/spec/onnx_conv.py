@@ -4,8 +4,8 @@ Toeplitz structure, :class:`~symcollapse.spec.layers.AvgPool` for the windows), 
 
 Read: Conv on ``(1, C, L)`` with any kernel, stride and symmetric padding, and on ``(1, C, ...)``
 with a kernel of ones (a 1x1 convolution mixes channels at every position); AveragePool on
-``(1, C, L)`` without padding. Groups, dilations, ``auto_pad`` and ``ceil_mode`` are refused, as is
-a dense matrix above the byte limit (estimated before it is built).
+``(1, C, ...)`` without padding. Groups, dilations, ``auto_pad`` and ``ceil_mode`` are refused,
+as is a dense matrix above the byte limit (estimated before it is built).
 """
 
 from __future__ import annotations
@@ -83,26 +83,32 @@ def _conv(node, act: Activation, constants, where: str):
 
 
 def _average_pool(node, act: Activation, constants, where: str):
-    """The mean over each window of :class:`AvgPool`, channel by channel; ``1/k`` is the layer's
-    scale (rounded to float64 unless ``k`` is a power of two)."""
-    if len(act.shape) != 3:
-        raise SpecError(f"{where}: average pooling is read on (batch, channels, length) only")
+    """The mean over each window, channel by channel: along every spatial axis the windows of
+    :class:`AvgPool`, together their Kronecker product; ``1/prod(k)`` is the layer's scale
+    (rounded to float64 unless it is a power of two)."""
+    rank = len(act.shape) - 2
     size = attribute(node, "kernel_shape", "ints", None, where)
-    if size is None or len(size) != 1:
-        raise SpecError(f"{where}: needs a kernel_shape of one length")
-    strides, pads = _plain(node, where, 1)
-    if pads != [0]:
+    if rank < 1 or size is None or len(size) != rank:
+        raise SpecError(f"{where}: a kernel_shape {size} does not fit {act.shape}")
+    strides, pads = _plain(node, where, rank)
+    if set(pads) != {0}:
         raise SpecError(f"{where}: a padded average pool is not read")
-    channels, length = act.shape[1:]
-    windows = AvgPool(size[0], strides[0]).windows(length)
-    _estimate(channels * len(windows), channels * length, act, where)
-    window = np.zeros((len(windows), length))
-    for i, positions in enumerate(windows):
-        window[i, list(positions)] = 1.0
-    weight = np.kron(np.eye(channels), window)
+    channels, spatial = act.shape[1], act.shape[2:]
+    axes = [
+        AvgPool(k, s).windows(length) for k, s, length in zip(size, strides, spatial, strict=True)
+    ]
+    rows = channels * math.prod(len(w) for w in axes)
+    _estimate(rows, channels * math.prod(spatial), act, where)
+    weight = np.eye(channels)
+    for windows, length in zip(axes, spatial, strict=True):
+        window = np.zeros((len(windows), length))
+        for i, positions in enumerate(windows):
+            window[i, list(positions)] = 1.0
+        weight = np.kron(weight, window)
     name = where.split(": ", 1)[1]
-    layer = AffineLayer(name, weight, np.zeros(len(weight)), 1 / size[0], op="AveragePool")
-    return [layer], (1, channels, len(windows))
+    scale = 1 / math.prod(size)
+    layer = AffineLayer(name, weight, np.zeros(len(weight)), scale, op="AveragePool")
+    return [layer], (1, channels, *(len(w) for w in axes))
 
 
 CONV_ARITY = {"Conv": (2, 3, (0,)), "AveragePool": (1, 1, (0,))}

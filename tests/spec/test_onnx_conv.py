@@ -28,6 +28,7 @@ def _case(torch, name):
         ),
         "Conv2d 1x1": (nn.Sequential(nn.Conv2d(3, 2, 1), nn.Flatten()), (3, 2, 2)),
         "AvgPool1d k3 s1": (nn.Sequential(nn.AvgPool1d(3, stride=1), nn.Flatten()), (2, 6)),
+        "AvgPool2d k(2,3)": (nn.Sequential(nn.AvgPool2d((2, 3)), nn.Flatten()), (2, 4, 6)),
     }
     module, shape = cases[name]
     return module.eval(), shape
@@ -41,7 +42,13 @@ def _export(torch, module, shape, path, exporter):
     return path
 
 
-NAMES = ["Conv1d 1x1", "Conv1d k3 s2 p1, AvgPool1d", "Conv2d 1x1", "AvgPool1d k3 s1"]
+NAMES = [
+    "Conv1d 1x1",
+    "Conv1d k3 s2 p1, AvgPool1d",
+    "Conv2d 1x1",
+    "AvgPool1d k3 s1",
+    "AvgPool2d k(2,3)",
+]
 
 
 @pytest.mark.parametrize("exporter", ["legacy", "dynamo"])
