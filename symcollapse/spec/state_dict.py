@@ -119,6 +119,8 @@ def model_from_state_dict(
             chain.append(linear_layer(name, arrays, source))
             records.append(ModuleRecord(path, "Linear"))
     check_chain(chain, source)
+    if bn_eps is not None and all(record.kind != "BatchNorm1d" for record in records):
+        raise SpecError(f"{source} has no batch norm for bn_eps to apply to", parameter="bn_eps")
     width = chain[0].widths[0]
     dtypes = {_dtype(tensors[key]) for key in _float_keys(grouped)}
     dtype = np.dtype("float64" if "float64" in dtypes else "float32")

@@ -134,3 +134,8 @@ def test_bfloat16_safetensors_files(tmp_path):
     )
     model = read_model(tmp_path / "m.safetensors", assume_identity_gaps=True)
     assert model.layers[0].weight.tolist() == [[1.5, -2.0, 0.25]] and model.widths == (3, 1)
+
+
+def test_an_eps_without_a_batch_norm_is_refused():
+    with pytest.raises(SpecError, match=r"^m has no batch norm for bn_eps to apply to$"):
+        _read(state_dict(dense_layers((2, 3), seed=8)), bn_eps=1e-5)
