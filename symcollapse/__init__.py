@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
     from symcollapse.verification.methods import Verification, verify
+    from symcollapse.verification.trained import CheckedFold, fold
 
 #: Export name -> the module that defines it, imported when the name is first used.
 _LAZY = {
@@ -97,6 +98,8 @@ _LAZY = {
     "derive_function": "symcollapse.derivations.function",
     "Verification": "symcollapse.verification.methods",
     "verify": "symcollapse.verification.methods",
+    "CheckedFold": "symcollapse.verification.trained",
+    "fold": "symcollapse.verification.trained",
 }
 
 
@@ -115,6 +118,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "AvgPool",
     "BatchNorm",
+    "CheckedFold",
     "Collapse",
     "Conv1D",
     "Dense",
@@ -153,6 +157,7 @@ __all__ = [
     "derive_regression",
     "derive_values",
     "descend",
+    "fold",
     "gradients",
     "load_values",
     "parse_layers",

@@ -36,11 +36,12 @@ def dense_layers(
     ]
 
 
-def state_dict(layers: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The ``state_dict`` of ``nn.Sequential(Linear, Dropout, Linear, ...)``."""
+def state_dict(layers: list[tuple[np.ndarray, np.ndarray]], step: int = 1) -> dict[str, np.ndarray]:
+    """The ``state_dict`` of ``nn.Sequential(Linear, Linear, ...)``; with ``step=2``, of
+    ``nn.Sequential(Linear, Dropout, Linear, ...)`` (a parameterless module between layers)."""
     tensors = {}
     for k, (W, b) in enumerate(layers):
-        tensors[f"{2 * k}.weight"], tensors[f"{2 * k}.bias"] = W, b
+        tensors[f"{step * k}.weight"], tensors[f"{step * k}.bias"] = W, b
     return tensors
 
 

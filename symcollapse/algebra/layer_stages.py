@@ -92,8 +92,8 @@ class _Builder:
         bias = self.symbol(Entry("b", k, 0))
 
         def toeplitz(i: int, j: int) -> sp.Expr:
-            t = j - (i * s - p)  # kernel tap that input j meets at output i
-            return kernel[t] if 0 <= t < K else sp.Integer(0)
+            t = layer.tap(i, j)
+            return sp.Integer(0) if t is None else kernel[t]
 
         T = sp.ImmutableMatrix(d, width, toeplitz)
         T_k, b_k = symbols.matrix("T", d, width, k), symbols.matrix("b", d, 1, k)

@@ -67,6 +67,10 @@ FLAGS = {
     "method": "--method",
     "export": "--export",
     "plot": "--plot",
+    "assume_identity_gaps": "--assume-identity-gaps",
+    "bn_eps": "--bn-eps",
+    "weight_layout": "--weight-layout",
+    "layers": "--layers",
 }
 
 

@@ -76,7 +76,9 @@ def values_from(args: argparse.Namespace, source: str) -> Values:
     label = FILE_VALUES_LABEL if args.values_label is None else _label(args.values_label)
     if Path(source).suffix.lower() in SUFFIXES:  # a trained model: its numbers as decimals
         check_count(parse_widths(args.widths), args.max_terms)  # before reading it
-        model = read_model(Path(source))
+        # derive's widths state an identity-activation network: a parameterless module
+        # between or after the file's layers is an identity map by the command's own premise
+        model = read_model(Path(source), assume_identity_gaps=True)
         if model.widths != parse_widths(args.widths):
             shown = " ".join(map(str, model.widths))
             raise OptionError(f"{source} has affine layers of widths {shown}; give those widths")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from symcollapse.algebra.fold import Fold, fold
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.fold import derive_fold
-from symcollapse.errors import OptionError
+from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.files import check_target, write_files
 from symcollapse.render.verification import runtime_check_text
 from symcollapse.spec.models import read_model
@@ -24,6 +26,29 @@ from symcollapse.verification.runtime import (
     check_runtime,
     export_bytes,
 )
+
+#: Most decimal digits of one exact numerator or denominator written. Python refuses to convert
+#: integers above 4,300 digits by default (the conversion is quadratic); 20,000 take about 0.02 s.
+MAX_EXACT_DIGITS = 20_000
+
+
+@contextmanager
+def long_integers(result: Fold) -> Iterator[None]:
+    """Let the exact numbers of ``result`` be written, however many digits they have up to
+    :data:`MAX_EXACT_DIGITS` (subnormal weights over many layers reach thousands of digits)."""
+    bits = max(value.max_bits() + abs(value.exponent) for value in (result.W_z, result.b_z))
+    digits = bits * 30103 // 100000 + 2
+    if digits > MAX_EXACT_DIGITS:
+        raise SizeLimitError(
+            f"the exact W_z and b_z need numbers of about {digits:,} digits, above the "
+            f"{MAX_EXACT_DIGITS:,} this writes (tiny or huge weights over many layers)"
+        )
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0 if previous == 0 else max(previous, digits))
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
 
 
 def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
@@ -42,6 +67,7 @@ def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
                 "max_deviation": c.max_deviation,
                 "bound": c.bound,
                 "holds": c.holds,
+                "independent": c.independent,
             }
             for c in checks
         ],
@@ -55,8 +81,19 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError(f"--export writes {', '.join(EXPORTS)} files, got {str(args.export)!r}")
     if args.export is not None:  # a blocked target refused before the work, not after it
         check_target(args.export)
+    stated = {
+        "assume_identity_gaps": args.assume_identity_gaps,
+        "bn_eps": args.bn_eps,
+        "weight_layout": args.weight_layout,
+        "layers": args.layers,
+    }
+    if args.model.suffix.lower() == ".onnx":
+        given = [name for name, value in stated.items() if value not in (None, False)]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise OptionError(f"{flag} applies to state_dict files; an ONNX file records it")
     limit = args.max_megabytes * 2**20
-    model = read_model(args.model, max_bytes=limit)
+    model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
     result = fold(model, max_bytes=limit)
     checks = [check_runtime(result, path=args.model, seed=args.seed)]
     content = None
@@ -73,12 +110,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if content is not None:
         print(*write_files(args.export.parent, {args.export.name: content}), file=sys.stderr)
-    derivation = derive_fold(result, checks[0], args.digits)
-    data = fold_data(result, checks)
-    return emit(
-        args,
-        derivation,
-        notation_from(args, handled=("digits",)),
-        stem("fold", model.widths),
-        data=data,
-    )
+    with long_integers(result):
+        derivation = derive_fold(result, checks[0], args.digits)
+        data = fold_data(result, checks)
+        return emit(
+            args,
+            derivation,
+            notation_from(args, handled=("digits",)),
+            stem("fold", model.widths),
+            data=data,
+        )

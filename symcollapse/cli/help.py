@@ -75,8 +75,13 @@ COMMAND_HELP: dict[str, CommandHelp] = {
     "fold": CommandHelp(
         "fold a trained affine model (ONNX, safetensors, .npz, .pt) exactly to W_z x + b_z",
         "Read a trained model whose layers are all affine, compute W_z and b_z exactly from its "
-        "floats, and check them against the model's own runtime on random inputs.",
-        (("fold", "model.onnx"), ("fold", "model.npz", "--format", "json")),
+        "floats, and check them against a runtime that reads the file itself on random inputs. "
+        "What a state_dict does not record (modules without parameters, a batch norm's eps, a "
+        "layout both orientations fit, the order of named modules) is refused until stated.",
+        (
+            ("fold", "model.onnx"),
+            ("fold", "model.npz", "--assume-identity-gaps", "--format", "json"),
+        ),
     ),
     "regress": CommandHelp(
         "recover W_z, b_z from samples by exact least squares",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from symcollapse.cli.types import (
     positive,
     seed,
 )
+from symcollapse.errors import SymcollapseError
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
+from symcollapse.spec.numbers import parse_rational
 from symcollapse.verification.defaults import DEFAULT_EXACT_MAX_TERMS, DEFAULT_TRIALS, METHODS
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
@@ -41,6 +44,58 @@ LEARNING_RATE_HELP = "step size for --gd (default: 3e-4)"
 
 #: Shells ``symcollapse completion`` writes scripts for.
 SHELLS = ("bash", "zsh", "tcsh", "fish")
+
+
+def _epsilon(text: str) -> float:
+    """``--bn-eps``: a number >= 0 in the strict grammar (``1e-5``, ``0.001``)."""
+    try:
+        value = parse_rational(text, "--bn-eps")
+    except SymcollapseError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value < 0 or not math.isfinite(float(value)):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r:.60}")
+    return float(value)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """``--layers``: module names, comma-separated, none empty."""
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected module names like fc1,fc2, got {text!r:.60}")
+    return names
+
+
+def _state_dict_options(fold: Parser) -> None:
+    """What a state_dict file does not record, stated (an ONNX file records all of it)."""
+    fold.add_argument(
+        "--assume-identity-gaps",
+        action="store_true",
+        help="take parameterless modules between a state_dict's layers (index gaps) as identity",
+    )
+    fold.add_argument(
+        "--bn-eps",
+        type=_epsilon,
+        help="the eps of a state_dict's batch norms, PyTorch's is 1e-5 (default: refused)",
+    )
+    fold.add_argument(
+        "--weight-layout",
+        choices=("out-in", "in-out"),
+        help="how a state_dict stores its weights when the shapes allow both: out-in "
+        "(torch nn.Linear) or in-out (GPT-2 Conv1D) (default: from the shapes, else refused)",
+    )
+    fold.add_argument(
+        "--layers",
+        type=_names,
+        metavar="NAMES",
+        help="a state_dict's modules in the order they are applied: fc1,fc2 "
+        "(default: by index; named modules refused)",
+    )
+    fold.add_argument(
+        "--max-depth",
+        type=positive,
+        default=DEFAULT_MAX_DEPTH,
+        help=f"refuse deeper models (default: {DEFAULT_MAX_DEPTH})",
+    )
 
 
 def _command(commands: Any, name: str, parents: list[Parser]) -> Parser:
@@ -244,6 +299,7 @@ def build_parser() -> Parser:
         default=DEFAULT_MAX_MEGABYTES,
         help="refuse larger model files and folds",
     )
+    _state_dict_options(fold)
 
     completion = _command(commands, "completion", [])
     completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")

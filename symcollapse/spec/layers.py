@@ -68,6 +68,12 @@ class Conv1D:
             )
         return (padded - self.kernel_size) // self.stride + 1
 
+    def tap(self, i: int, j: int) -> int | None:
+        """The kernel tap that input ``j`` meets at output ``i`` (0-based), or None: the one
+        description of the convolution's Toeplitz matrix, symbolic or numeric."""
+        t = j - (i * self.stride - self.padding)
+        return t if 0 <= t < self.kernel_size else None
+
 
 @dataclass(frozen=True)
 class _Pool:

@@ -7,8 +7,6 @@ Shared by every reader (:mod:`symcollapse.spec.models`, :mod:`symcollapse.spec.o
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,11 +62,21 @@ class AffineLayer:
 
 
 @dataclass(frozen=True)
+class ModuleRecord:
+    """One module of a state_dict as read: its key prefix and its torch class."""
+
+    path: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class Model:
     """A chain of affine layers read from ``source``, with the float type it computes in.
 
     ``input_shape`` is the shape one input has in the model's runtime (batch dimension 1);
-    ``notes`` say where the reading made an assumption or rounded a number.
+    ``notes`` say what the reading was told or rounded. A state_dict's model also keeps its
+    ``modules`` in order, the ``weight_layout`` and ``bn_eps`` it was read with, so that torch
+    can rebuild it from the file without this reader.
     """
 
     layers: tuple[AffineLayer, ...]
@@ -78,6 +86,9 @@ class Model:
     kind: str
     input_shape: tuple[int, ...]
     notes: tuple[str, ...] = field(default=())
+    modules: tuple[ModuleRecord, ...] = field(default=())
+    weight_layout: str = "out-in"
+    bn_eps: float | None = None
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -122,57 +133,6 @@ def float_array(value: object, where: str) -> np.ndarray:
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise SpecError(f"{where} holds {array[bad]} at index {bad}: weights must be finite")
     return array.astype(np.float64)
-
-
-_KEY = re.compile(r"(\d+)\.(weight|bias|running_mean|running_var|num_batches_tracked)")
-
-
-def model_from_state_dict(tensors: Mapping[str, object], source: str, kind: str) -> Model:
-    """An ``nn.Sequential``'s ``state_dict``: Linear (``k.weight`` (out, in), ``k.bias``) and
-    BatchNorm1d (``k.running_mean``, ``k.running_var``; eps 1e-5 assumed) in index order."""
-    groups: dict[int, dict[str, object]] = {}
-    for key, value in tensors.items():
-        match = _KEY.fullmatch(key)
-        if match is None:
-            raise SpecError(
-                f"{source}: key {key!r} is not an nn.Sequential state_dict entry "
-                "(expected '0.weight', '0.bias', '2.weight', ...)"
-            )
-        groups.setdefault(int(match[1]), {})[match[2]] = value
-    if not groups:
-        raise SpecError(f"{source} holds no weights")
-    layers: list[AffineLayer] = []
-    dtypes = set()
-    for index in sorted(groups):
-        group = groups[index]
-        arrays = {
-            name: float_array(value, f"{source} '{index}.{name}'")
-            for name, value in group.items()
-            if name != "num_batches_tracked"
-        }
-        dtypes.add(_dtype_of(group.get("weight", group.get("running_mean"))))
-        if "running_mean" in arrays:
-            layers += batchnorm_layers(f"{index}", arrays, source, 1e-5)
-        else:
-            layers.append(linear_layer(index, arrays, source))
-    check_chain(layers, source)
-    gaps = sorted(set(range(min(groups), max(groups) + 1)) - set(groups))
-    notes = ()
-    if gaps:
-        shown = ", ".join(map(str, gaps))
-        notes = (
-            f"modules {shown} have no parameters and are taken as identity maps "
-            "(Identity, Dropout, Flatten); a ReLU or tanh there would change the function",
-        )
-    if any("running_mean" in g for g in groups.values()):
-        notes += ("batch norm epsilon taken as PyTorch's default 1e-5",)
-    width = layers[0].widths[0]
-    dtype = np.dtype("float64" if "float64" in dtypes else "float32")
-    return Model(tuple(layers), width, dtype, source, kind, (1, width), notes)
-
-
-def _dtype_of(value: object) -> str:
-    return str(value.dtype).removeprefix("torch.") if hasattr(value, "dtype") else "float32"
 
 
 def linear_layer(index: int, arrays: dict[str, np.ndarray], source: str) -> AffineLayer:

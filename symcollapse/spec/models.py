@@ -10,27 +10,33 @@ Anything that is not affine, or not a model, is refused with one line naming it.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from symcollapse.errors import SizeLimitError, SpecError
+from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
 from symcollapse.spec.model import (
     DEFAULT_MAX_FILE_BYTES,
     SUFFIXES,
     Model,
     check_size,
-    model_from_state_dict,
     need,
 )
+from symcollapse.spec.state_dict import model_from_state_dict
 
 
 def _npz_bytes(path: Path) -> int:
-    """The bytes an .npz would unpack to, from each member's own header: a small compressed
-    file can hold gigabytes of zeros, so this is checked before anything is unpacked."""
+    """The bytes an .npz would unpack to and take as float64, from each member's own header: a
+    small compressed file can hold gigabytes of zeros, so this is checked before anything is
+    unpacked. Two members of one name would hide one of them: refused."""
     total = 0
     with zipfile.ZipFile(path) as archive:
+        names = [info.filename for info in archive.infolist()]
+        if len(set(names)) != len(names):
+            twice = next(name for name in names if names.count(name) > 1)
+            raise SpecError(f"{str(path)!r} holds the member {twice[:80]!r} twice")
         for info in archive.infolist():
             with archive.open(info) as member:
                 version = np.lib.format.read_magic(member)
@@ -38,7 +44,8 @@ def _npz_bytes(path: Path) -> int:
                 if version != (1, 0):
                     header = np.lib.format.read_array_header_2_0
                 shape, _, dtype = header(member)
-            total += max(info.file_size, int(np.prod(shape, dtype=object)) * dtype.itemsize)
+            entries = int(np.prod(shape, dtype=object))
+            total += max(info.file_size, entries * max(dtype.itemsize, 8))
     return total
 
 
@@ -53,15 +60,24 @@ def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
             )
         with np.load(path, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
+    except SpecError:
+        raise
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
         raise SpecError(f"{str(path)!r} is not a readable .npz file: {error}") from None
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+def _read_safetensors(path: Path) -> dict[str, object]:
+    """A safetensors file's tensors: as torch tensors when torch is importable (numpy has no
+    bfloat16), else as numpy arrays; the library checks the header against the file's size."""
     need("safetensors", "reading safetensors files")
     from safetensors import SafetensorError
-    from safetensors.numpy import load_file
 
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        from safetensors.numpy import load_file
+    else:
+        from safetensors.torch import load_file
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError, TypeError) as error:
@@ -84,8 +100,20 @@ def _read_torch(path: Path) -> dict[str, object]:
     return dict(data)
 
 
-def read_model(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Model:
-    """Read a model file by its suffix; refuse big, broken or non-affine files with SpecError."""
+def read_model(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    assume_identity_gaps: bool = False,
+    bn_eps: float | None = None,
+    weight_layout: str | None = None,
+    layers: Sequence[str] | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Model:
+    """Read a model file by its suffix; refuse big, broken or non-affine files with SpecError.
+
+    The keywords state what a state_dict file does not record (see
+    :func:`~symcollapse.spec.state_dict.model_from_state_dict`); an ONNX file records it all."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(SUFFIXES)
@@ -96,8 +124,27 @@ def read_model(path: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Model:
         need("onnx", "reading ONNX files")
         from symcollapse.spec.onnx_graph import read_onnx
 
-        return read_onnx(path, source)
-    if kind == "npz":
-        return model_from_state_dict(_read_npz(path, max_bytes), source, kind)
-    readers = {"safetensors": _read_safetensors, "torch": _read_torch}
-    return model_from_state_dict(readers[kind](path), source, kind)
+        model = read_onnx(path, source, max_bytes=max_bytes)
+        if len(model.layers) > max_depth:
+            raise SizeLimitError(
+                f"{source} has {len(model.layers)} affine layers, above the limit of "
+                f"{max_depth}; raise max_depth",
+                parameter="max_depth",
+            )
+        return model
+    readers = {
+        "npz": lambda path: _read_npz(path, max_bytes),
+        "safetensors": _read_safetensors,
+        "torch": _read_torch,
+    }
+    return model_from_state_dict(
+        readers[kind](path),
+        source,
+        kind,
+        assume_identity_gaps=assume_identity_gaps,
+        bn_eps=bn_eps,
+        weight_layout=weight_layout,
+        layers=layers,
+        max_depth=max_depth,
+        max_bytes=max_bytes,
+    )

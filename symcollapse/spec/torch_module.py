@@ -16,6 +16,7 @@ from symcollapse.spec.model import (
     float_array,
     linear_layer,
 )
+from symcollapse.spec.state_dict import check_tensor
 
 #: torch module class name -> how it acts at inference: "skip" (identity) or a hint key.
 _MODULES = {"Identity": "skip", "Dropout": "skip", "Flatten": "skip"}
@@ -27,6 +28,8 @@ def model_from_module(module: object) -> Model:
     Flatten is taken to act on a batch of vectors (where it changes nothing); a module in
     training mode is refused, since its dropout and batch norm then do not act affinely.
     """
+    if not all(hasattr(module, name) for name in ("children", "parameters", "training")):
+        raise SpecError(f"expected a torch nn.Module, got {type(module).__name__}")
     children = list(module.children()) if type(module).__name__ == "Sequential" else [module]
     if getattr(module, "training", False):
         raise SpecError("the module is in training mode; call .eval() before folding it")
@@ -36,13 +39,13 @@ def model_from_module(module: object) -> Model:
         if kind == "Sequential":
             layers += model_from_module(child).layers
         elif kind == "Linear":
-            arrays = {"weight": float_array(child.weight, f"module {index} weight")}
+            arrays = {"weight": _array(child.weight, f"module {index} weight")}
             if child.bias is not None:
-                arrays["bias"] = float_array(child.bias, f"module {index} bias")
+                arrays["bias"] = _array(child.bias, f"module {index} bias")
             layers.append(linear_layer(index, arrays, "module"))
         elif kind == "BatchNorm1d" and child.track_running_stats:
             arrays = {
-                name: float_array(getattr(child, name), f"module {index} {name}")
+                name: _array(getattr(child, name), f"module {index} {name}")
                 for name in ("running_mean", "running_var", "weight", "bias")
                 if getattr(child, name) is not None
             }
@@ -55,9 +58,18 @@ def model_from_module(module: object) -> Model:
     if not layers:
         raise SpecError("the module has no Linear or BatchNorm1d layer to fold")
     check_chain(layers, "module")
-    name = str(next(iter(module.parameters())).dtype).removeprefix("torch.")
-    dtype = np.dtype(name if name in ("float16", "float32", "float64") else "float32")
+    names = {str(t.dtype).removeprefix("torch.") for t in [*module.parameters(), *module.buffers()]}
+    names &= {"float16", "bfloat16", "float32", "float64"}
+    dtype = np.dtype("float64" if "float64" in names else "float32")
+    if names == {"float16"}:
+        dtype = np.dtype("float16")
     width = layers[0].widths[0]
     return Model(
         tuple(layers), width, dtype, f"module {type(module).__name__}", "module", (1, width)
     )
+
+
+def _array(tensor: object, where: str) -> np.ndarray:
+    """A parameter or buffer checked (type, layout, device, size) before it is converted."""
+    check_tensor(tensor, where)
+    return float_array(tensor, where)

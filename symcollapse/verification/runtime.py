@@ -1,7 +1,8 @@
-"""The fold checked by the model's own runtime, within a derived float rounding bound.
+"""The fold checked by a runtime that read the model itself, within a derived float rounding bound.
 
-The runtime (onnxruntime for ONNX, the module for PyTorch, numpy in the weights' precision for
-state_dict files) evaluates the model at random inputs in its float type with unit roundoff
+The runtime (onnxruntime for ONNX, or onnx's reference evaluator for an opset onnxruntime does not
+run; the module for PyTorch; torch rebuilding a state_dict file's modules from the file) evaluates
+the model at random inputs in its float type with unit roundoff
 ``u``; ``W_z x + b_z`` is evaluated in float64. The bound is the standard forward error bound
 for inner products (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., eq. 3.5):
 a computed layer ``fl(alpha W h + beta b)`` with ``m = d_in + 3`` roundings per entry (inner
@@ -11,6 +12,13 @@ Propagating through the layers gives ``e_k = |W_k| e_{k-1} + gamma_m (|W_k| (|h_
 e_{k-1}) + |b_k|)`` with ``e_0 = 0`` (inputs are exact floats), and the float64 side adds its
 own ``gamma_m`` bound with ``u = 2**-53``. Where the runtime computes a batch norm's
 ``gamma / sqrt(var + eps)`` itself, its few extra roundings fit in the diagonal layer's ``m``.
+Underflow is not relative: each of the ``m`` roundings of an entry may also lose up to the
+smallest normal number of the type (Higham eq. 2.8, and a runtime that flushes subnormals to
+zero), so every layer adds ``m * tiny`` to its entries' bound.
+
+Without torch, a state_dict file has no runtime of its own: the layers as read are re-run in
+numpy in their precision, which checks the arithmetic only; the check says so
+(``independent`` is false).
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ import numpy as np
 
 from symcollapse.algebra.fold import Fold
 from symcollapse.errors import SpecError, ToolError
-from symcollapse.spec.model import AffineLayer, Model, model_from_state_dict, need
+from symcollapse.spec.model import AffineLayer, Model, need
+from symcollapse.spec.state_dict import model_from_state_dict
+from symcollapse.verification.rebuilt import reference_outputs, torch_outputs
 
 #: Export file suffixes.
 EXPORTS = (".onnx", ".safetensors", ".npz")
@@ -40,6 +50,7 @@ class RuntimeCheck:
     max_deviation: float
     bound: float
     worst_ratio: float
+    independent: bool = True
 
     @property
     def holds(self) -> bool:
@@ -53,19 +64,23 @@ def _gamma(m: int, u: float) -> float:
 
 def rounding_bound(model: Model, x: np.ndarray) -> np.ndarray:
     """Per sample and output, a bound on ``|runtime(x) - f(x)|`` for the runtime's float type."""
-    u = float(np.finfo(model.dtype).eps) / 2
+    info = np.finfo(model.dtype)
+    u, tiny = float(info.eps) / 2, float(info.tiny)
     h, e = x, np.zeros_like(x)
-    for layer in model.layers:
-        W, b = np.abs(layer.matrix()), np.abs(layer.vector())
-        gamma = _gamma(layer.widths[0] + 3, u)
-        e = e @ W.T + gamma * ((np.abs(h) + e) @ W.T + b)
-        h = h @ layer.matrix().T + layer.vector()  # the exact layer, in float64
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in model.layers:
+            W, b = np.abs(layer.matrix()), np.abs(layer.vector())
+            m = layer.widths[0] + 3
+            e = e @ W.T + _gamma(m, u) * ((np.abs(h) + e) @ W.T + b) + m * tiny
+            h = h @ layer.matrix().T + layer.vector()  # the exact layer, in float64
     return e
 
 
 def _float64_bound(fold: Fold, x: np.ndarray) -> np.ndarray:
     W, b = np.abs(fold.W_z.floats()), np.abs(fold.b_z.floats())
-    return _gamma(fold.model.input_width + 3, 2.0**-53) * (np.abs(x) @ W.T + b)
+    m = fold.model.input_width + 3
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _gamma(m, 2.0**-53) * (np.abs(x) @ W.T + b) + m * float(np.finfo(np.float64).tiny)
 
 
 def _samples(model: Model, samples: int, seed: int) -> np.ndarray:
@@ -77,6 +92,7 @@ def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarr
     need("onnxruntime", "checking an ONNX model")
     import onnxruntime
 
+    onnxruntime.set_default_logger_severity(3)  # an old opset's warnings are not the user's
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     try:
@@ -99,9 +115,10 @@ def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarr
 def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
     """The layers in the model's own float type (what a state_dict file's numbers compute)."""
     h = x.astype(model.dtype)
-    for layer in model.layers:
-        h = h @ layer.weight.T.astype(model.dtype) * model.dtype.type(layer.weight_scale)
-        h = h + (layer.bias * layer.bias_scale).astype(model.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in model.layers:
+            h = h @ layer.weight.T.astype(model.dtype) * model.dtype.type(layer.weight_scale)
+            h = h + (layer.bias * layer.bias_scale).astype(model.dtype)
     return h
 
 
@@ -117,29 +134,86 @@ def check_runtime(
 ) -> RuntimeCheck:
     """Run the original model (ONNX file at ``path``, or ``module``) and compare with the fold."""
     model = fold.model
+    _check_range(fold)
     x = _samples(model, samples, seed)
+    independent = True
     if module is not None:
         runtime, y = "PyTorch (the module)", _module_outputs(module, x)
     elif model.kind == "onnx" and path is not None:
-        runtime, y = "onnxruntime", _onnx_outputs(str(path), model, x)
+        runtime, y = _onnx_or_reference(path, model, x)
+    elif model.modules and path is not None and _importable("torch"):
+        runtime = "PyTorch (the modules rebuilt by torch from the file)"
+        try:
+            y = torch_outputs(path, model, x)
+        except Exception as error:  # torch's own errors: the file is not what it read
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+            raise ToolError(f"torch cannot rebuild the model from the file: {reason}") from None
     else:
-        runtime, y = f"numpy in {model.dtype}", _numpy_outputs(model, x)
+        runtime = (
+            f"numpy in {model.dtype} re-running the layers as symcollapse read them (an "
+            "arithmetic re-run only, not an independent check: install torch for one)"
+        )
+        y, independent = _numpy_outputs(model, x), False
+    if not np.isfinite(y).all():
+        raise SpecError(
+            f"{runtime.split(' (')[0]} computes inf or NaN at random inputs of size about 1: "
+            f"the model overflows {model.dtype}, so no fold of it can be checked"
+        )
     x64 = x.astype(np.float64)
     bound = rounding_bound(model, x64) + _float64_bound(fold, x64)
-    return _compare(runtime, y, fold.evaluate(x64), bound)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _compare(runtime, y, fold.evaluate(x64), bound, independent)
 
 
-def _compare(runtime: str, y: np.ndarray, exact: np.ndarray, bound: np.ndarray) -> RuntimeCheck:
+def _check_range(fold: Fold) -> None:
+    """Refuse a fold whose exact ``W_z`` or ``b_z`` has entries beyond float64's range: it can be
+    written exactly but not run or checked in floating point."""
+    for name, value in (("W_z", fold.W_z), ("b_z", fold.b_z)):
+        bits = value.max_bits() + value.exponent
+        if value.max_bits() and bits > 1024:
+            raise SpecError(
+                f"the exact {name} has entries of about 2**{bits - 1}, beyond float64's range: "
+                "the model overflows, so the fold cannot be checked"
+            )
+
+
+def _importable(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+def _onnx_or_reference(path: Path, model: Model, x: np.ndarray) -> tuple[str, np.ndarray]:
+    """onnxruntime, or onnx's reference evaluator where onnxruntime cannot run the model."""
+    try:
+        return "onnxruntime", _onnx_outputs(str(path), model, x)
+    except ToolError as error:
+        reason = str(error)
+    y = reference_outputs(path, model, x)
+    return f"onnx's reference evaluator ({reason})", y
+
+
+def _compare(
+    runtime: str, y: np.ndarray, exact: np.ndarray, bound: np.ndarray, independent: bool = True
+) -> RuntimeCheck:
     deviation = np.abs(y.astype(np.float64) - exact)
     ratio = np.divide(deviation, bound, out=np.where(deviation > 0, np.inf, 0.0), where=bound > 0)
+    ratio = np.where(np.isnan(ratio), np.inf, ratio)
     return RuntimeCheck(
-        runtime, len(y), float(deviation.max()), float(bound.max()), float(ratio.max())
+        runtime,
+        len(y),
+        float(deviation.max()),
+        float(bound.max()),
+        float(ratio.max()),
+        independent,
     )
 
 
 def export_bytes(fold: Fold, suffix: str) -> bytes:
     """The folded model ``W_z x + b_z`` (rounded to the model's float type) as a file's bytes:
-    one Gemm in ONNX, or ``0.weight``/``0.bias`` (an ``nn.Linear`` state_dict) otherwise."""
+    one Gemm in ONNX, or ``weight``/``bias`` (a bare ``nn.Linear``'s state_dict) otherwise."""
     dtype = fold.model.dtype
     W, b = fold.W_z.floats().astype(dtype), fold.b_z.floats().astype(dtype)
     if suffix == ".onnx":
@@ -159,10 +233,10 @@ def export_bytes(fold: Fold, suffix: str) -> bytes:
     if suffix == ".safetensors":
         from safetensors.numpy import save
 
-        return save({"0.weight": np.ascontiguousarray(W), "0.bias": b})
+        return save({"weight": np.ascontiguousarray(W), "bias": b})
     if suffix == ".npz":
         buffer = io.BytesIO()
-        np.savez(buffer, **{"0.weight": W, "0.bias": b})
+        np.savez(buffer, weight=W, bias=b)
         return buffer.getvalue()
     raise SpecError(f"export writes {', '.join(EXPORTS)} files, got {suffix!r}", parameter="export")
 
@@ -181,6 +255,7 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
     )
     x = _samples(model, samples, seed=1)
     x64 = x.astype(np.float64)
+    independent = True
     if suffix == ".onnx":
         runtime, y = "onnxruntime (export)", _onnx_outputs(content, single, x)
     else:
@@ -191,9 +266,15 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
             from safetensors.numpy import load
 
             tensors = load(content)
-        reread = model_from_state_dict(tensors, "export", "state_dict")
-        runtime, y = f"numpy in {model.dtype} (export)", _numpy_outputs(reread, x)
+        kind = suffix.removeprefix(".")
+        reread = model_from_state_dict(tensors, "export", kind, weight_layout="out-in")
+        if _importable("torch"):
+            runtime = "PyTorch (export, rebuilt by torch from its bytes)"
+            y = torch_outputs(content, reread, x)
+        else:
+            runtime = f"numpy in {model.dtype} re-running the export as read (arithmetic only)"
+            y, independent = _numpy_outputs(reread, x), False
     u = float(np.finfo(model.dtype).eps) / 2
     stored = u * (np.abs(x64) @ np.abs(fold.W_z.floats()).T + np.abs(fold.b_z.floats()))
     bound = rounding_bound(single, x64) + stored + _float64_bound(fold, x64)
-    return _compare(runtime, y, fold.evaluate(x64), bound)
+    return _compare(runtime, y, fold.evaluate(x64), bound, independent)

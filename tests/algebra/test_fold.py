@@ -14,14 +14,17 @@ from hypothesis import strategies as st
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.fold import Dyadic, estimate_bytes, fold
 from symcollapse.errors import SizeLimitError
-from symcollapse.spec.model import AffineLayer, Model, model_from_state_dict
+from symcollapse.spec.model import AffineLayer, Model
+from symcollapse.spec.state_dict import model_from_state_dict
 from tests.model_files import dense_layers, forward_fractions, state_dict
 
 WIDTHS = [(2, 3, 3, 1), (1, 1), (4, 1), (1, 4), (3, 5, 2, 4), (2, 2, 2, 2, 2, 2)]
 
 
 def folded(layers) -> tuple[list[list[Fraction]], list[Fraction]]:
-    result = fold(model_from_state_dict(state_dict(layers), "m", "npz"))
+    tensors = state_dict(layers)
+    stated = {"weight_layout": "out-in", "assume_identity_gaps": True}
+    result = fold(model_from_state_dict(tensors, "m", "npz", **stated))
     return result.W_z_fractions(), result.b_z_fractions()
 
 
@@ -77,7 +80,8 @@ def test_dyadic_holds_any_shape_and_range_exactly(values):
 
 
 def test_refused_above_the_memory_estimate():
-    model = model_from_state_dict(state_dict(dense_layers((20, 20, 5), seed=12)), "m", "npz")
+    tensors = state_dict(dense_layers((20, 20, 5), seed=12))
+    model = model_from_state_dict(tensors, "m", "npz", assume_identity_gaps=True)
     estimate = estimate_bytes(model)
     with pytest.raises(SizeLimitError, match=r"^folding m exactly needs about .* MB, above the"):
         fold(model, max_bytes=estimate - 1)

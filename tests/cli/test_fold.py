@@ -79,7 +79,7 @@ def test_export_writes_a_checked_single_layer(student, tmp_path, suffix, capsys)
     path, _ = student
     target = tmp_path / f"folded{suffix}"
     assert main(["fold", str(path), "--export", str(target)]) == 0
-    assert target.exists() and "(export)" in capsys.readouterr().err
+    assert target.exists() and re.search(r"\(export[,)]", capsys.readouterr().err)
     assert main(["fold", str(target), "--format", "json"]) == 0
 
 
@@ -96,7 +96,7 @@ def _hostile(tmp_path, kind: str):
         np.savez(path, **tensors)
     elif kind == "shapes":
         tensors = state_dict(dense_layers((2, 3, 1), seed=1))
-        tensors["2.weight"] = tensors["2.weight"][:, :2]
+        tensors["1.weight"] = tensors["1.weight"][:, :2]
         path = tmp_path / "m.npz"
         np.savez(path, **tensors)
     else:  # a pickle that is not a model
@@ -195,3 +195,57 @@ def test_too_big_a_file_is_refused_before_reading(tmp_path, capsys):
     assert "above the limit of 1,048,576; raise max_bytes (command line: --max-megabytes)" in (
         capsys.readouterr().err
     )
+
+
+def _bn_sequential(tmp_path, torch):
+    """``Sequential(Linear, BatchNorm1d(eps=1e-3), Dropout, Linear)`` as a state_dict."""
+    torch.manual_seed(3)
+    norm = torch.nn.BatchNorm1d(4, eps=1e-3)
+    norm.running_mean.uniform_(-1, 1)
+    norm.running_var.uniform_(0.5, 2)
+    module = torch.nn.Sequential(
+        torch.nn.Linear(3, 4), norm, torch.nn.Dropout(), torch.nn.Linear(4, 2)
+    ).eval()
+    torch.save(module.state_dict(), tmp_path / "m.pt")
+    return module
+
+
+@pytest.mark.parametrize(
+    ("given", "ending"),
+    [
+        ([], "say so with assume_identity_gaps (command line: --assume-identity-gaps)"),
+        (
+            ["--assume-identity-gaps"],
+            "state it with bn_eps (PyTorch's default is 1e-5) (command line: --bn-eps)",
+        ),
+    ],
+)
+def test_what_a_state_dict_does_not_say_is_asked_for(tmp_path, capsys, given, ending):
+    torch = require("torch", "TORCH")
+    _bn_sequential(tmp_path, torch)
+    assert main(["fold", str(tmp_path / "m.pt"), *given]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip().endswith(ending)
+
+
+def test_stated_it_folds_and_torch_checks_it(tmp_path, capsys):
+    torch = require("torch", "TORCH")
+    module = _bn_sequential(tmp_path, torch)
+    path = tmp_path / "m.pt"
+    args = ["fold", str(path), "--assume-identity-gaps", "--bn-eps", "1e-3", "--format", "json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["checks"][0]["independent"] and data["checks"][0]["holds"]
+    W_z = np.array([[float(Fraction(v)) for v in row] for row in data["W_z"]])
+    b_z = np.array([float(Fraction(v)) for v in data["b_z"]])
+    x = torch.randn(5, 3, dtype=torch.float64)
+    with torch.no_grad():
+        expected = module.double()(x).numpy()
+    assert np.allclose(x.numpy() @ W_z.T + b_z, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("option", [["--bn-eps", "1e-5"], ["--weight-layout", "in-out"]])
+def test_state_dict_options_are_refused_for_onnx(student, capsys, option):
+    path, _ = student
+    assert main(["fold", str(path), *option]) == 2
+    assert "applies to state_dict files; an ONNX file records it" in capsys.readouterr().err

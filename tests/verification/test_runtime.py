@@ -78,8 +78,9 @@ def test_state_dict_files_are_checked_in_their_precision(tmp_path):
     from tests.model_files import state_dict
 
     np.savez(tmp_path / "m.npz", **state_dict(dense_layers((3, 4, 2), seed=5)))
-    check = check_runtime(fold(read_model(tmp_path / "m.npz")))
-    assert check.runtime == "numpy in float32" and check.holds
+    check = check_runtime(fold(read_model(tmp_path / "m.npz", assume_identity_gaps=True)))
+    assert check.runtime.startswith("numpy in float32 re-running the layers") and check.holds
+    assert not check.independent
 
 
 def test_torch_module_and_its_state_dict(tmp_path):
@@ -92,7 +93,7 @@ def test_torch_module_and_its_state_dict(tmp_path):
     check = check_runtime(result, module=module)
     assert check.runtime == "PyTorch (the module)" and check.holds
     torch.save(module.state_dict(), tmp_path / "m.pt")
-    from_file = fold(read_model(tmp_path / "m.pt"))
+    from_file = fold(read_model(tmp_path / "m.pt", assume_identity_gaps=True))
     assert from_file.W_z_fractions() == result.W_z_fractions()
     assert from_file.b_z_fractions() == result.b_z_fractions()
 

@@ -1,0 +1,106 @@
+"""``symcollapse.fold(obj)``: a trained model folded exactly and checked, from whatever holds it.
+
+``obj`` is a model file's path (``.onnx``, ``.safetensors``, ``.npz``, ``.pt``), a live torch
+``nn.Module`` (an ``nn.Sequential`` of Linear, BatchNorm1d, Identity, Dropout, Flatten), or a list
+of ``(W, b)`` pairs with ``W`` of shape (out, in) applied in order. What a state_dict file does
+not record is stated by the same keywords as :func:`~symcollapse.spec.models.read_model`; a
+module or pairs record it all, so those keywords are refused with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
+from symcollapse.algebra.fold import fold as fold_model
+from symcollapse.errors import SpecError
+from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
+from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
+from symcollapse.spec.models import read_model
+from symcollapse.spec.torch_module import model_from_module
+from symcollapse.verification.runtime import RuntimeCheck, check_runtime
+
+
+@dataclass(frozen=True)
+class CheckedFold:
+    """The exact fold of a trained model and the check of it by a runtime (see ``check``)."""
+
+    fold: Fold
+    check: RuntimeCheck
+
+    @property
+    def W_z(self) -> list[list[Fraction]]:
+        return self.fold.W_z_fractions()
+
+    @property
+    def b_z(self) -> list[Fraction]:
+        return self.fold.b_z_fractions()
+
+
+def _from_pairs(pairs: Sequence[object]) -> Model:
+    """A list of ``(W, b)``: each ``W`` (out, in) and ``b`` (out,) as float arrays."""
+    if not isinstance(pairs, (list, tuple)):
+        raise SpecError(
+            "expected a model file's path, a torch nn.Module or a list of (W, b) pairs, "
+            f"got {type(pairs).__name__}"
+        )
+    layers = []
+    for k, pair in enumerate(pairs):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise SpecError(f"layer {k} must be a pair (W, b), got {type(pair).__name__}")
+        W, b = (float_array(v, f"layer {k} {n}") for v, n in zip(pair, "Wb", strict=True))
+        if W.ndim != 2 or b.shape != (W.shape[0],):
+            raise SpecError(f"layer {k}: W of shape {W.shape} and b of {b.shape} do not pair")
+        layers.append(AffineLayer(f"layer {k}", W, b))
+    if not layers:
+        raise SpecError("no layers to fold")
+    check_chain(layers, "the pairs")
+    width = layers[0].widths[0]
+    dtypes = {np.asarray(v).dtype for pair in pairs for v in pair if hasattr(v, "dtype")}
+    dtype = np.dtype("float32") if dtypes and np.dtype("float64") not in dtypes else np.float64
+    return Model(tuple(layers), width, np.dtype(dtype), "the pairs", "pairs", (1, width))
+
+
+def fold(
+    obj: object,
+    *,
+    assume_identity_gaps: bool = False,
+    bn_eps: float | None = None,
+    weight_layout: str | None = None,
+    layers: Sequence[str] | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    samples: int = 16,
+    seed: int = 0,
+) -> CheckedFold:
+    """Fold ``obj`` exactly to ``W_z x + b_z`` and check it at ``samples`` random inputs."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 10_000:
+        raise SpecError(f"samples must be an integer from 1 to 10,000, got {samples!r}", "samples")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise SpecError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}", "seed")
+    stated = {
+        "assume_identity_gaps": assume_identity_gaps,
+        "bn_eps": bn_eps,
+        "weight_layout": weight_layout,
+        "layers": layers,
+    }
+    if isinstance(obj, (str, Path)):
+        path = Path(obj)
+        model = read_model(path, max_bytes=max_bytes, max_depth=max_depth, **stated)
+        result = fold_model(model, max_bytes=max_bytes)
+        return CheckedFold(result, check_runtime(result, path=path, samples=samples, seed=seed))
+    given = [name for name, value in stated.items() if value not in (None, False)]
+    if given:
+        raise SpecError(f"{given[0]} applies to state_dict files; a module or pairs record it")
+    module = obj if hasattr(obj, "children") else None
+    model = model_from_module(obj) if module is not None else _from_pairs(obj)  # type: ignore[arg-type]
+    if len(model.layers) > max_depth:
+        raise SpecError(f"{len(model.layers)} layers, above max_depth={max_depth}", "max_depth")
+    result = fold_model(model, max_bytes=max_bytes)
+    check = check_runtime(result, module=module, samples=samples, seed=seed)
+    return CheckedFold(result, check)
