@@ -16,7 +16,7 @@ from sympy.printing.latex import LatexPrinter
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.symbols import Role, role_of
-from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.doc.prose import Applied, Elided, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 
@@ -115,6 +115,8 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         def factor(x: sp.Basic) -> str:
             if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul):
                 return str(self._print(x))
+            if isinstance(x, sp.MatrixBase):  # bracketed even 1x1: [2] [3] is not 2 3
+                return self._bracketed(x)
             return self.parenthesize(x, level, False)
 
         args = list(expr.args)
@@ -187,6 +189,51 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         comma = max(expr.parent.shape) + self.notation.index_base > 10
         return f"\\left({parent}\\right)_{{{self._index(int(expr.i), int(expr.j), comma=comma)}}}"
 
+    def _indices(self, indices: Iterable[sp.Expr]) -> str:
+        """Subscripts some of which are symbols (``i``, ``k_{2}``): numbers (1-based, like the
+        sums' ranges) in the notation's base, separated by a thin space when any index is more
+        than a letter."""
+        shown = [
+            self._index(int(i) - 1) if i.is_Integer else self._print(i).replace(" ", "")
+            for i in indices
+        ]
+        return (r"\," if any(len(s) > 1 for s in shown) else "").join(shown)
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        """An entry with symbolic indices, ``w^{(3)}_{i k_2}``, written like the entry symbols."""
+        role = role_of(expr.base.label)
+        if role is not None and role.role in ("W_z", "b_z") and not role.sub:
+            return rf"\left({self.role_latex(role.role)}\right)_{{{self._indices(expr.indices)}}}"
+        if role is not None and not role.sub:  # x_j, a_j
+            return f"{self.role_latex(role.role)}_{{{self._indices(expr.indices)}}}"
+        if role is None or role.role not in ("W", "b") or len(role.sub) != 1:
+            return str(super()._print_Indexed(expr))
+        name = self.names[ENTRIES if role.role == "W" else role.role]
+        form = ENTRY_FORMS[self.notation.entry_style]
+        index = self._indices(expr.indices)
+        return form.format(letter=name_latex(name), layer=role.sub[0], index=index)
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        """``\\sum_{k_1=1}^{d_1} \\sum_{k_2=1}^{d_2} ...``: one sign per index, the outermost
+        first, the range shifted to the notation's index base."""
+        shift = self.notation.index_base - 1
+        signs = []
+        for k, first, last in expr.limits[::-1]:
+            lower, upper = self._print(first + shift), self._print(last + shift)
+            signs.append(rf"\sum_{{{self._print(k)}={lower}}}^{{{upper}}}")
+        body = expr.function
+        shown = self._print(body)
+        if isinstance(body, sp.Add):
+            shown = rf"\left({shown}\right)"
+        return " ".join([*signs, shown])
+
+    def _print_Applied(self, expr: Applied) -> str:
+        """``f(x_1, x_2)``; with more than four arguments ``f(x_1, \\dots, x_{d_0})``."""
+        args = [self._print(a) for a in expr.arguments]
+        if len(args) > 4:
+            args = [args[0], r"\dots", args[-1]]
+        return f"{self._print(expr.function)}({', '.join(args)})"
+
     def _print_Activation(self, expr: Activation) -> str:
         return f"{self.role_latex('sigma')}_{{{expr.layer}}}\\left({self._print(expr.arg)}\\right)"
 
@@ -241,6 +288,12 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         return str(super()._print_Rational(expr))
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        """A matrix in brackets; a 1x1 matrix of one symbol or number is that entry."""
+        if expr.shape == (1, 1) and expr[0, 0].is_Atom:
+            return str(self._print(expr[0, 0]))
+        return self._bracketed(expr)
+
+    def _bracketed(self, expr: sp.MatrixBase) -> str:
         env = self.notation.delimiter
         return f"\\begin{{{env}}} {self._rows(expr, 0, expr.cols)} \\end{{{env}}}"
 

@@ -63,7 +63,7 @@ def test_hand_example() -> None:
     assert result.W_z == sp.ImmutableMatrix([[sp.Rational(-5, 2), -3]])
     assert result.b_z == sp.ImmutableMatrix([sp.Rational(7, 2)])
     text = render_fragment(derive_values(result))
-    assert r"\begin{bmatrix} -2.5 x_{1} - 3 x_{2} + 3.5 \end{bmatrix}" in text
+    assert r"f(x_{1}, x_{2}) &= -2.5 x_{1} - 3 x_{2} + 3.5" in text
 
 
 @pytest.mark.parametrize("widths", SHAPES)
@@ -73,12 +73,13 @@ def test_derivation_sections_and_chains(widths: tuple[int, ...]) -> None:
     titles = [s.title[0] for s in derivation.sections]
     assert titles == [
         "The numbers",
+        "The forward pass",
         "The collapsed weights",
         "The collapsed bias",
         "The collapsed map",
         "Check",
     ]
-    weights, bias = derivation.sections[1], derivation.sections[2]
+    weights, bias = derivation.sections[2], derivation.sections[3]
     assert weights.steps[-1].rhs == result.W_z
     assert bias.steps[-1].rhs == result.b_z
     chains = [[s.rhs] if s.lhs is not None else [] for s in derivation.sections[1].steps[:1]]

@@ -63,7 +63,8 @@ def test_estimated_width_is_never_below_the_printed_width(tmp_path):
     assert len(printed) == len(lines)
     for i, line in enumerate(lines):
         estimate = visible_width(line) * LETTER_EM  # em of the 10 pt body font
-        assert printed[i] <= estimate <= 1.4 * printed[i] + 0.5, (line, printed[i], estimate)
+        # TeX rounds to scaled points: a lone 0 measures 0.500002 em against the model's 0.5
+        assert printed[i] <= estimate + 1e-5 <= 1.4 * printed[i] + 0.5, (line, printed[i], estimate)
 
 
 @pytest.mark.parametrize("line_width", [20, 30, 80])

@@ -122,7 +122,7 @@ def test_a_notation_refuses_the_names_a_reader_may_not_give(
         ({"W": "Theta"}, {"W", "Theta", "X"}, {"Theta": "Xi"}),  # the regression's letter moves
         ({"b": "beta"}, {"b", "beta", "W"}, {"beta": "xi"}),
         ({"W": "sigma"}, {"W", "sigma"}, {"sigma": "xi"}),
-        ({"x": "d"}, {"x", "d", "W"}, {"d": "c"}),
+        ({"x": "d"}, {"x", "d", "W"}, {"d": "e"}),  # c is the scalar form's intercept
         ({"W": "A"}, {"W", "A", "a"}, {"A": "B"}),
     ],
 )
@@ -180,7 +180,7 @@ def test_unknown_role_and_option_are_errors() -> None:
     ("options", "message"),
     [
         ({"entry_style": "tensor"}, r"unknown entry style 'tensor'; choose one of paren .*"),
-        ({"numbered": "yes"}, r"numbered must be True or False, got 'yes'"),
+        ({"numbered": "yes"}, r"numbered must be True, False or 'all', got 'yes'"),
         ({"index_base": True}, r"index base must be 0 or 1, got True"),
         ({"index_base": 1.0}, r"index base must be 0 or 1, got 1\.0"),
         ({"index_base": 0.0}, r"index base must be 0 or 1, got 0\.0"),
@@ -216,8 +216,8 @@ def test_numbered_uses_align_with_one_number_per_step(widths: list[int]) -> None
 
 
 def test_pmatrix_delimiter() -> None:
-    text = render_fragment(derive([1, 1]), Notation(delimiter="pmatrix"))
-    assert r"\begin{pmatrix} x_{1} \end{pmatrix}" in text
+    text = render_fragment(derive([2, 1]), Notation(delimiter="pmatrix"))
+    assert r"\begin{pmatrix} x_{1} \\ x_{2} \end{pmatrix}" in text
     assert "bmatrix" not in text
 
 
