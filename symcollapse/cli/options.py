@@ -65,7 +65,7 @@ def typeset_options() -> Parser:
         type=_numbered,
         metavar="all",
         help="number the key equations (the collapse, W_z, b_z, the scalar form); --numbered all: "
-        "every row (LaTeX only)",
+        "every row (LaTeX only; default: unnumbered)",
     )
     widths = group.add_mutually_exclusive_group()
     widths.add_argument(
