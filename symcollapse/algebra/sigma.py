@@ -23,6 +23,20 @@ from symcollapse.errors import VerificationError
 Path = tuple[sp.Symbol, ...]
 
 
+class SymbolicEntry(sp.Indexed):
+    """An entry with symbolic indices, ``W_3[i, k_2]``; plain text names its base in the
+    reader's names (sympy's own ``Indexed`` prints the base's raw name)."""
+
+    def _sympystr(self, printer: sp.printing.printer.Printer) -> str:
+        indices = ", ".join(printer._print(i) for i in self.indices)
+        return f"{printer._print(self.base.label)}[{indices}]"
+
+
+def _entry_of(role: str, layer: int | None, indices: tuple[object, ...]) -> SymbolicEntry:
+    label = symbols.scalar(role) if layer is None else symbols.scalar(role, layer)
+    return SymbolicEntry(sp.IndexedBase(label), *(sp.sympify(i) for i in indices))
+
+
 def row_index() -> sp.Symbol:
     return symbols.scalar("i")
 
@@ -41,19 +55,19 @@ def width(layer: int) -> sp.Symbol:
     return symbols.scalar("d", layer)
 
 
-def weight_entry(layer: int, row: sp.Expr, col: sp.Expr) -> sp.Indexed:
+def weight_entry(layer: int, row: sp.Expr, col: sp.Expr) -> SymbolicEntry:
     """``w^{(layer)}_{row col}`` with symbolic indices."""
-    return sp.IndexedBase(symbols.scalar("W", layer))[row, col]
+    return _entry_of("W", layer, (row, col))
 
 
-def bias_entry(layer: int, row: sp.Expr) -> sp.Indexed:
+def bias_entry(layer: int, row: sp.Expr) -> SymbolicEntry:
     """``b^{(layer)}_{row}`` with a symbolic index."""
-    return sp.IndexedBase(symbols.scalar("b", layer))[row]
+    return _entry_of("b", layer, (row,))
 
 
-def collapsed_entry(role: str, *indices: object) -> sp.Indexed:
+def collapsed_entry(role: str, *indices: object) -> SymbolicEntry:
     """``(W_z)_{ij}``, ``(b_z)_i`` (or ``x_j``, ``a_j``) with symbolic or 1-based indices."""
-    return sp.IndexedBase(symbols.scalar(role))[tuple(sp.sympify(i) for i in indices)]
+    return _entry_of(role, None, indices)
 
 
 def as_elements(expr: sp.Expr, matrices: Mapping[str, sp.MatrixSymbol]) -> sp.Expr:

@@ -22,7 +22,7 @@ from symcollapse.errors import VerificationError
 #: How the new rows are checked when they are made.
 FREE_RING = Checked("identities of matrix algebra, expanding the difference to zero")
 RUN_SUMS = Checked("running every sum over its range, against the paths of every entry")
-SCALAR = Checked("entrywise against W_z x + b_z, expanding the difference to zero")
+SCALAR = Checked("entrywise against the collapsed map, expanding the difference to zero")
 
 #: Inputs written one by one in the scalar form; more are written as a sum over ``j``.
 MAX_WRITTEN_INPUTS = 6
@@ -136,7 +136,7 @@ def scalar_section(result: Collapse) -> Section:
     x_symbol, i, j = net.x_symbol, sigma.row_index(), sigma.column_index()
     single = d[-1] == 1
     coefficient = (
-        (lambda col: symbols.scalar("a", col))
+        (lambda col: sigma.collapsed_entry("a", col))
         if single
         else (lambda col: sigma.collapsed_entry("W_z", i, col))
     )
@@ -154,8 +154,7 @@ def scalar_section(result: Collapse) -> Section:
     matrices = {"W_z": result.W_z_symbol, "b_z": result.b_z_symbol, "x": x_symbol}
     matrices["a"] = sp.Transpose(result.W_z_symbol)  # one output: a_j is (W_z)_{1j}
     for r in range(d[-1]):
-        names = {symbols.scalar("a", c + 1): result.W_z_symbol[r, c] for c in range(d[0])}
-        names |= {symbols.scalar("c"): result.b_z_symbol[r, 0], i: r + 1}
+        names = {symbols.scalar("c"): result.b_z_symbol[r, 0], i: r + 1}
         names |= {e: x_symbol[c, 0] for c, e in enumerate(inputs)}
         value = rhs.subs(names).subs({symbols.scalar("d", 0): d[0]}).doit()
         value = sigma.as_elements(value, matrices)
@@ -186,7 +185,7 @@ def _regression_words(result: Collapse, coefficient: object, intercept: sp.Basic
         f"{count(collapsed, 'parameter')}: ",
     )
     if d[-1] == 1:
-        a_j, W_entry = symbols.scalar("a", j), sigma.collapsed_entry("W_z", 1, j)
+        a_j, W_entry = sigma.collapsed_entry("a", j), sigma.collapsed_entry("W_z", 1, j)
         words += ("linear regression on ", *inputs, ", with coefficients ")
         words += (relation(a_j, "=", W_entry), " and intercept ")
         words += (relation(intercept, "=", sigma.collapsed_entry("b_z", 1)), ":")

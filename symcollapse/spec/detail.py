@@ -14,7 +14,7 @@ Detail = Literal["brief", "standard", "full"]
 
 #: The levels, least first; the default is the middle one.
 DETAILS: tuple[Detail, ...] = ("brief", "standard", "full")
-DEFAULT_DETAIL: Detail = "full"
+DEFAULT_DETAIL: Detail = "standard"
 
 
 def check_detail(detail: object) -> Detail:

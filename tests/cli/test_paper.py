@@ -29,7 +29,7 @@ def test_notation_options_reach_the_latex(capsys: pytest.CaptureFixture[str]) ->
     status, out, err = _run(
         capsys,
         *("derive", "2", "2", "1", "--names", "W=M,x=y,b_z=c_z", "--entry-style", "flat"),
-        *("--index-base", "0", "--delimiter", "pmatrix", "--numbered"),
+        *("--index-base", "0", "--delimiter", "pmatrix", "--numbered", "--detail", "full"),
     )
     assert (status, err) == (0, "")
     assert r"\begin{align}" in out and "align*" not in out

@@ -73,7 +73,6 @@ def test_scalar_form_evaluates_to_the_forward_pass(widths: tuple[int, ...]) -> N
     i, d_0 = sigma.row_index(), symbols.scalar("d", 0)
     for r in range(widths[-1]):
         names: dict[sp.Basic, object] = {i: r + 1, d_0: widths[0]}
-        names |= {symbols.scalar("a", c + 1): W_z[r][c] for c in range(widths[0])}
         names |= {symbols.scalar("c"): b_z[r]}
         names |= {s: v for s, v in zip(net.x, x, strict=True)}
         value = step.rhs.subs(names).doit()

@@ -236,7 +236,7 @@ def test_a_trained_models_numbers_fit_the_page(tmp_path, capsys, options):
 def test_a_deep_nested_composition_breaks_inside_its_parentheses(depth):
     """``W_n (W_{n-1} (...) + b_{n-1}) + b_n`` is one term: it breaks before its inner operators
     or between factors (continued with a dot), in sized parentheses that may close lines later."""
-    derivation = symcollapse.derive((1,) * (depth + 1), max_depth=depth)
+    derivation = symcollapse.derive((1,) * (depth + 1), max_depth=depth, detail="full")
     printer = NetworkLatexPrinter(derivation.symbols, Notation())
     step = derivation.sections[0].steps[1]  # the composition with identity activations
     laid = layout(step, printer, 80)

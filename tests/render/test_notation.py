@@ -65,7 +65,7 @@ def test_name_latex(name: str, latex: str) -> None:
 
 def test_renamed_symbols_reach_every_printed_name() -> None:
     notation = Notation().renamed({"x": "y", "W": "M", "b": "c", "W_z": "M_eff", "b_z": "c_eff"})
-    text = render_fragment(derive([2, 2, 1]), notation)
+    text = render_fragment(derive([2, 2, 1], detail="full"), notation)
     nested = r"\sigma_{2}\left(M_{2} \sigma_{1}\left(M_{1} y + c_{1}\right) + c_{2}\right)"
     assert f"f(y) &= {nested}" in text
     assert r"M_{\mathrm{eff}} &\mathrel{:=} M_{2} M_{1}" in text
@@ -151,7 +151,7 @@ def test_built_in_letters_do_not_refuse_a_plain_derivation() -> None:
 def test_entries_keep_the_matrix_letter_when_the_lower_case_one_is_taken(
     names: dict[str, str], entry: str
 ) -> None:
-    text = render_fragment(derive([2, 2, 1]), Notation().renamed(names))
+    text = render_fragment(derive([2, 2, 1], detail="full"), Notation().renamed(names))
     assert entry in text
 
 
@@ -195,7 +195,7 @@ def test_bad_values_are_errors(options: dict[str, object], message: str) -> None
 
 @pytest.mark.parametrize("widths", [[2, 2, 1], [3, 2, 2, 2]])
 def test_numbered_uses_align_with_one_number_per_step(widths: list[int]) -> None:
-    derivation = derive(widths)
+    derivation = derive(widths, detail="full")
     breaks = re.compile(r" \\label\{[^}]*\}| \\displaybreak\[0\]")  # labels, page breaks
     numbered = breaks.sub("", render_fragment(derivation, Notation(numbered=True)))
     plain = breaks.sub("", render_fragment(derivation, Notation()))
@@ -216,7 +216,7 @@ def test_numbered_uses_align_with_one_number_per_step(widths: list[int]) -> None
 
 
 def test_pmatrix_delimiter() -> None:
-    text = render_fragment(derive([2, 1]), Notation(delimiter="pmatrix"))
+    text = render_fragment(derive([2, 1], detail="full"), Notation(delimiter="pmatrix"))
     assert r"\begin{pmatrix} x_{1} \\ x_{2} \end{pmatrix}" in text
     assert "bmatrix" not in text
 
