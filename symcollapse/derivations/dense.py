@@ -99,20 +99,19 @@ def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Deriva
 def _with_paths(section: Section, result: Collapse) -> Section:
     """The Σ form followed by every entry written out, one product per path."""
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
-    rows, cols = W_z.shape
-    W_z_sums, b_z_sums = result.entry_sums()
-    steps = [Step(W_z[i, j], W_z_sums[i][j]) for i in range(rows) for j in range(cols)]
-    steps += [Step(b_z[i, 0], b_z_sums[i]) for i in range(rows)]
     counts = result.counts
+    *words, last = section.intro
     intro: Text = (
-        *section.intro[:-1],
-        "; written out, each entry of ",
+        *words,
+        f"{str(last).rstrip(':')}; written out, each entry of ",
         W_z,
         f" has {count(counts.per_W_z_entry, 'product')} and each entry of ",
         b_z,
-        f" {count(counts.per_b_z_entry, 'term')}:",
+        f" {count(counts.per_b_z_entry, 'term')}",
+        *textbook.too_large_words(result),
+        ":",
     )
-    return Section(section.title, intro, (*section.steps, *steps))
+    return Section(section.title, intro, (*section.steps, *textbook.entry_steps(result)))
 
 
 def _nested(layers: int, result: Collapse, inner: sp.MatrixExpr, start: int) -> sp.MatrixExpr:
@@ -233,9 +232,7 @@ def _entries_section(result: Collapse) -> Section:
             Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
             Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
         ]
-    W_z_sums, b_z_sums = result.entry_sums()
-    steps += [Step(W_z[i, j], W_z_sums[i][j]) for i in range(rows) for j in range(cols)]
-    steps += [Step(b_z[i, 0], b_z_sums[i]) for i in range(rows)]
+    steps += textbook.entry_steps(result)
     counts = result.counts
     return Section(
         title=("The entries of the collapsed map",),
@@ -246,7 +243,9 @@ def _entries_section(result: Collapse) -> Section:
             "through the hidden units; each entry of ",
             b_z,
             f" has {count(counts.per_b_z_entry, 'term')}, one for every path from a bias to "
-            "the output.",
+            "the output",
+            *textbook.too_large_words(result),
+            ".",
         ),
         steps=tuple(steps),
     )

@@ -24,6 +24,12 @@ FREE_RING = Checked("identities of matrix algebra, expanding the difference to z
 RUN_SUMS = Checked("running every sum over its range, against the paths of every entry")
 SCALAR = Checked("entrywise against the collapsed map, expanding the difference to zero")
 
+#: Most factors the written-out entries of one document may print, all entries together. Model:
+#: pdflatex's default main memory (5,000,000 words) holds a display of about 40,000 factors
+#: (widths 2 x 11, 111 pages, compiles) and not 90,000 (2 x 12); above this budget every entry
+#: is written in Σ form with its count of terms instead, so whatever derive accepts compiles.
+MAX_WRITTEN_FACTORS = 20_000
+
 #: Inputs written one by one in the scalar form; more are written as a sum over ``j``.
 MAX_WRITTEN_INPUTS = 6
 
@@ -115,6 +121,48 @@ def sigma_intro(result: Collapse) -> Text:
         "Each entry sums one product for every path through the hidden units, with ",
         *shown,
         f" {which}:",
+    )
+
+
+def written_out(result: Collapse) -> bool:
+    """Whether every entry of ``W_z`` and ``b_z`` fits the page budget written out
+    (:data:`MAX_WRITTEN_FACTORS`, estimated from the widths)."""
+    rows, cols = result.W_z_symbol.shape
+    counts, depth = result.counts, result.network.depth
+    factors = rows * (cols * counts.per_W_z_entry + counts.per_b_z_entry) * depth
+    return factors <= MAX_WRITTEN_FACTORS
+
+
+def entry_steps(result: Collapse) -> list[Step]:
+    """Every entry of ``W_z`` and ``b_z``: written out, one product per path, when the document
+    can typeset them all (:func:`written_out`); else each in Σ form with its count of terms."""
+    W_z, b_z = result.W_z_symbol, result.b_z_symbol
+    rows, cols = W_z.shape
+    if written_out(result):
+        W_sums, b_sums = result.entry_sums()
+        steps = [Step(W_z[r, c], W_sums[r][c]) for r in range(rows) for c in range(cols)]
+        return steps + [Step(b_z[r, 0], b_sums[r]) for r in range(rows)]
+    weight, bias = sigma_steps(result)
+    i, j, counts = sigma.row_index(), sigma.column_index(), result.counts
+    products = (count(counts.per_W_z_entry, "product"),)
+    terms = (count(counts.per_b_z_entry, "term"),)
+    steps = [
+        Step(W_z[r, c], weight.rhs.subs({i: r + 1, j: c + 1}), products, check=RUN_SUMS)
+        for r in range(rows)
+        for c in range(cols)
+    ]
+    return steps + [
+        Step(b_z[r, 0], bias.rhs.subs({i: r + 1}), terms, check=RUN_SUMS) for r in range(rows)
+    ]
+
+
+def too_large_words(result: Collapse) -> Text:
+    """What a document says when its entries are too many to write out."""
+    if written_out(result):
+        return ()
+    return (
+        f" (more than {MAX_WRITTEN_FACTORS:,} factors in all, too many to typeset: each entry "
+        "is written as its sum over the hidden units)",
     )
 
 

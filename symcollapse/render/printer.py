@@ -41,6 +41,9 @@ ELEMENTWISE_LATEX = {
 #: Between matrix rows holding fractions (seen in a PDF: without it, 1/3 over 5/3 touch).
 FRACTION_ROW_GAP = r" \\[3pt] "
 
+#: Most summation signs a Σ form writes one by one; more indices share one sign.
+MAX_SUM_SIGNS = 3
+
 #: The longest exact decimal printed as such (a float read exactly has up to ~55 digits).
 MAX_DECIMAL_DIGITS = 15
 
@@ -215,12 +218,19 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         """``\\sum_{k_1=1}^{d_1} \\sum_{k_2=1}^{d_2} ...``: one sign per index, the outermost
-        first, the range shifted to the notation's index base."""
+        first, the range shifted to the notation's index base; more than
+        :data:`MAX_SUM_SIGNS` indices share one sign, ``\\sum_{k_1, \\dots, k_9}`` (the prose
+        states their ranges)."""
         shift = self.notation.index_base - 1
-        signs = []
-        for k, first, last in expr.limits[::-1]:
-            lower, upper = self._print(first + shift), self._print(last + shift)
-            signs.append(rf"\sum_{{{self._print(k)}={lower}}}^{{{upper}}}")
+        limits = expr.limits[::-1]
+        if len(limits) > MAX_SUM_SIGNS:
+            first, last = self._print(limits[0][0]), self._print(limits[-1][0])
+            signs = [rf"\sum_{{{first}, \dots, {last}}}"]
+        else:
+            signs = []
+            for k, low, high in limits:
+                lower, upper = self._print(low + shift), self._print(high + shift)
+                signs.append(rf"\sum_{{{self._print(k)}={lower}}}^{{{upper}}}")
         body = expr.function
         shown = self._print(body)
         if isinstance(body, sp.Add):

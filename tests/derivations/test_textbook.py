@@ -12,10 +12,10 @@ import sympy as sp
 from symcollapse.algebra import sigma, symbols
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.derivations.dense import derive
-from symcollapse.derivations.textbook import scalar_section, sigma_steps
+from symcollapse.derivations.textbook import MAX_WRITTEN_FACTORS, scalar_section, sigma_steps
 from symcollapse.doc.prose import Applied
 from symcollapse.errors import OptionError, VerificationError
-from symcollapse.render.latex import render_fragment
+from symcollapse.render.latex import render_document, render_fragment
 from tests.conftest import forward_fractions, random_rationals
 
 SHAPES = [(2, 3, 3, 1), (3, 3, 3), (2, 2), (1, 4, 1), (8, 2, 1), (2, 3, 2)]
@@ -142,3 +142,32 @@ def test_numbered_numbers_the_key_equations_and_all_every_row() -> None:
     steps = sum(len(section.steps) for section in derivation.sections)
     assert key.count(r"\label{") == 4  # the collapse, W_z, b_z, the scalar form
     assert every.count(r"\label{") == steps == 10
+
+
+def _factors(widths: tuple[int, ...]) -> int:
+    result = collapse(widths)
+    rows, cols = result.W_z_symbol.shape
+    counts = result.counts
+    return rows * (cols * counts.per_W_z_entry + counts.per_b_z_entry) * result.network.depth
+
+
+@pytest.mark.parametrize("depth", [9, 10, 12])
+def test_entries_too_many_to_typeset_are_written_in_sigma_form(depth: int) -> None:
+    widths = (2,) * (depth + 1)
+    derivation = derive(widths)
+    entries = derivation.sections[2].steps[2:]  # after the general Σ form of W_z and b_z
+    written = _factors(widths) <= MAX_WRITTEN_FACTORS
+    assert written == (depth == 9)
+    assert len(entries) == 2 * 2 + 2
+    assert all(isinstance(step.rhs, sp.Sum | sp.Add) != written for step in entries[:4])
+    if not written:
+        assert entries[0].reason == (f"{2 ** (depth - 1):,} products",)
+        assert "too many to typeset" in "".join(map(str, derivation.sections[2].intro))
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize(("depth", "detail"), [(9, "standard"), (12, "standard"), (12, "full")])
+def test_the_largest_accepted_documents_compile(depth: int, detail: str, compile_latex) -> None:
+    """Widths 2 x 10 are the last written out (54 pages); 2 x 13 (16,382 terms, inside the
+    default limit) used to exhaust pdflatex's memory and now writes its entries in Σ form."""
+    compile_latex(render_document(derive((2,) * (depth + 1), detail=detail)))
