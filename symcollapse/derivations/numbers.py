@@ -104,6 +104,7 @@ def _weights_section(result: NumericCollapse) -> Section:
         steps.append(Step(None, weights[0]))
     if steps[-1].rhs != result.W_z:
         raise VerificationError("the product of the numeric weights is not W_z")
+    steps[-1] = replace(steps[-1], key=True)
     return Section(
         title=("The collapsed weights",),
         intro=("Multiply the weight matrices from the right, one at a time.",),
@@ -126,6 +127,7 @@ def _bias_section(result: NumericCollapse) -> Section:
         steps.append(_checked(steps[-1].rhs, Step(None, result.b_z, ("add",))))
     else:
         steps.append(_checked(values.biases[0], Step(None, result.b_z)))
+    steps[-1] = replace(steps[-1], key=True)
     return Section(
         title=("The collapsed bias",),
         intro=("Each bias is carried through the weights of the layers after it.",),

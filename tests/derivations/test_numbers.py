@@ -105,3 +105,21 @@ def test_json() -> None:
     assert [[sp.Rational(e) for e in row] for row in data["b_z"]] == result.b_z.tolist()
     again = parse_values({"weights": data["weights"], "biases": data["biases"]}, (2, 3, 1), "")
     assert again.weights == result.values.weights
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 2, 3)])
+def test_the_numeric_answer_starts_from_the_forward_pass(
+    widths: tuple[int, ...], detail: str
+) -> None:
+    result = collapse_values(random_values(widths, 7))
+    derivation = derive_values(result, detail)
+    titles = [s.title[0] for s in derivation.sections]
+    assert titles[:2] == ["The numbers", "The forward pass"]
+    assert ("Check" in titles) == (detail != "brief")
+    assert "seed" not in "".join(map(str, derivation.title))
+    assert "seed 7" in "".join(map(str, derivation.sections[0].intro))
+    hidden = [s.lhs for s in derivation.sections[1].steps if s.lhs is not None][:-1]
+    assert [str(h) for h in hidden] == [f"h({k})" for k in range(1, len(widths) - 1)]
+    key = [s for section in derivation.sections for s in section.steps if s.key]
+    assert key[-1].rhs == (sp.expand(result.output[0]) if widths[-1] == 1 else result.b_z)
