@@ -91,7 +91,7 @@ def _weights_section(result: NumericCollapse) -> Section:
     net, weights = result.network, result.values.weights
     names = net.weight_symbols
     W_z = symbols.matrix("W_z", *result.W_z.shape)
-    steps = [Step(W_z, product(*names[::-1]), ("definition",), ":=")]
+    steps = [Step(W_z, product(*names[::-1]), relation=":=")]
     if len(weights) > 1:
         steps.append(Step(None, product(*weights[::-1])))
         partial = weights[0]
@@ -120,7 +120,7 @@ def _bias_section(result: NumericCollapse) -> Section:
     symbolic_terms = bias_terms(W, b)
     numeric_terms = bias_terms(values.weights, values.biases)
     vectors = [sp.ImmutableMatrix(sp.Matrix(t.doit())) for t in numeric_terms]
-    steps = [Step(b_z, total(*symbolic_terms), ("definition",), ":=")]
+    steps = [Step(b_z, total(*symbolic_terms), relation=":=")]
     if n > 1:
         steps.append(Step(None, total(*numeric_terms)))
         steps.append(_checked(steps[-1].rhs, Step(None, total(*vectors), ("multiply",))))
