@@ -31,10 +31,6 @@ from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
 from symcollapse.spec.widths import parse_widths
 
-#: ``W_z`` is shown as a matrix of its entry names only up to this many columns (wider rows of
-#: names carry no information and do not fit a page); the entries follow one per line anyway.
-MAX_NAMED_COLUMNS = 8
-
 #: How the matrix-level steps are checked when they are made.
 EXPANDED = Checked("entrywise expansion with sympy")
 SYMPY = Checked("sympy's matrix-expression algebra, expanding the difference to zero")
@@ -156,7 +152,7 @@ def _network_section(result: Collapse) -> Section:
         title=("The network",),
         intro=intro,
         steps=(
-            Step(output_symbol(net.widths[-1]), with_sigma, ("definition",)),
+            Step(output_symbol(net.widths[-1]), with_sigma, relation=":="),
             _checked_identity(with_sigma, plain),
         ),
     )
@@ -195,9 +191,10 @@ def _matrix_section(result: Collapse) -> Section:
             total(product(W_z, x), b_z),
             ("group",),
             check=SYMPY,
+            key=True,
         ),
-        Step(W_z, result.W_z_expr, ("definition",), ":="),
-        Step(b_z, result.b_z_expr, ("definition",), ":="),
+        Step(W_z, result.W_z_expr, relation=":=", key=True),
+        Step(b_z, result.b_z_expr, relation=":=", key=True),
     ]
     if n == 1:
         intro: Text = ("With one layer the network is already affine.",)
@@ -225,14 +222,7 @@ def _explicit_section(result: Collapse) -> Section:
 
 def _entries_section(result: Collapse) -> Section:
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
-    rows, cols = W_z.shape
-    steps = []
-    if cols <= MAX_NAMED_COLUMNS:
-        steps += [
-            Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
-            Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
-        ]
-    steps += textbook.entry_steps(result)
+    steps = textbook.entry_steps(result)
     counts = result.counts
     return Section(
         title=("The entries of the collapsed map",),

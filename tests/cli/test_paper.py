@@ -33,7 +33,7 @@ def test_notation_options_reach_the_latex(capsys: pytest.CaptureFixture[str]) ->
     )
     assert (status, err) == (0, "")
     assert r"\begin{align}" in out and "align*" not in out
-    assert r"f(y) &= \sigma_{2}\left(M_{2}" in out
+    assert r"f(y) &\mathrel{:=} \sigma_{2}\left(M_{2}" in out
     assert r"\begin{pmatrix} M_{1,00} & M_{1,01} \\" in out
     assert r"c_{z} &\mathrel{:=} M_{2} b_{1} + b_{2}" in out
 

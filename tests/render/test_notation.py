@@ -67,7 +67,7 @@ def test_renamed_symbols_reach_every_printed_name() -> None:
     notation = Notation().renamed({"x": "y", "W": "M", "b": "c", "W_z": "M_eff", "b_z": "c_eff"})
     text = render_fragment(derive([2, 2, 1], detail="full"), notation)
     nested = r"\sigma_{2}\left(M_{2} \sigma_{1}\left(M_{1} y + c_{1}\right) + c_{2}\right)"
-    assert f"f(y) &= {nested}" in text
+    assert f"f(y) &\\mathrel{{:=}} {nested}" in text
     assert r"M_{\mathrm{eff}} &\mathrel{:=} M_{2} M_{1}" in text
     assert r"c_{\mathrm{eff}} &\mathrel{:=} M_{2} c_{1} + c_{2}" in text
     assert r"m^{(2)}_{11} m^{(1)}_{11}" in text  # paren style: lower-case weight letter
@@ -197,7 +197,7 @@ def test_bad_values_are_errors(options: dict[str, object], message: str) -> None
 def test_numbered_uses_align_with_one_number_per_step(widths: list[int]) -> None:
     derivation = derive(widths, detail="full")
     breaks = re.compile(r" \\label\{[^}]*\}| \\displaybreak\[0\]")  # labels, page breaks
-    numbered = breaks.sub("", render_fragment(derivation, Notation(numbered=True)))
+    numbered = breaks.sub("", render_fragment(derivation, Notation(numbered="all")))
     plain = breaks.sub("", render_fragment(derivation, Notation()))
     assert "align*" not in numbered
     assert numbered.count(r"\begin{align}") == len(derivation.sections)
