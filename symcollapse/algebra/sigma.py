@@ -11,7 +11,8 @@ values whose base is a role symbol (``W_3``, ``b_1``), so printers name them in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import itertools
+from collections.abc import Iterator, Mapping
 
 import sympy as sp
 
@@ -116,31 +117,20 @@ def bias_sum(depth: int) -> sp.Expr:
 
 def paths(expr: sp.Expr, network: Network, bound: Mapping[sp.Symbol, int]) -> Iterator[Path]:
     """The products a Σ form stands for: every sum run over its range, every symbolic entry
-    replaced by the network's entry symbol (``bound`` gives ``i``, ``j`` and outer indices)."""
-    if isinstance(expr, sp.Sum):  # sympy keeps nested sums as one, innermost limit first
-        (index, first, last), *inner = expr.limits[::-1]
-        body = sp.Sum(expr.function, *inner[::-1]) if inner else expr.function
-        stop = int(last.subs({width(m): d for m, d in enumerate(network.widths)}))
-        for value in range(int(first), stop + 1):
-            yield from paths(body, network, {**bound, index: value})
-    elif isinstance(expr, sp.Add):
-        for term in expr.args:
-            yield from paths(term, network, bound)
-    elif isinstance(expr, sp.Mul):
-        yield from _products([list(paths(f, network, bound)) for f in expr.args])
-    elif isinstance(expr, sp.Indexed):
-        yield (_entry(expr, network, bound),)
-    else:
-        raise VerificationError(f"cannot run the sums of {expr}: unexpected {type(expr).__name__}")
-
-
-def _products(choices: Sequence[list[Path]]) -> Iterator[Path]:
-    if not choices:
-        yield ()
-        return
-    for head in choices[0]:
-        for rest in _products(choices[1:]):
-            yield head + rest
+    replaced by the network's entry symbol (``bound`` gives ``i``, ``j``)."""
+    widths = {width(m): d for m, d in enumerate(network.widths)}
+    for term in sp.Add.make_args(expr):
+        limits: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
+        if isinstance(term, sp.Sum):
+            term, limits = term.function, term.limits
+        factors = sp.Mul.make_args(term)
+        if not all(isinstance(f, sp.Indexed) for f in factors):
+            raise VerificationError(f"cannot run the sums of {term}: not a product of entries")
+        indices = [index for index, _, _ in limits]
+        ranges = [range(int(low), int(high.subs(widths)) + 1) for _, low, high in limits]
+        for values in itertools.product(*ranges):
+            at = {**bound, **dict(zip(indices, values, strict=True))}
+            yield tuple(_entry(f, network, at) for f in factors)
 
 
 def _entry(entry: sp.Indexed, network: Network, bound: Mapping[sp.Symbol, int]) -> sp.Symbol:

@@ -107,7 +107,8 @@ def _with_paths(section: Section, result: Collapse) -> Section:
         *textbook.too_large_words(result),
         ":",
     )
-    return Section(section.title, intro, (*section.steps, *textbook.entry_steps(result)))
+    entries = textbook.entry_steps(result, section.steps)
+    return Section(section.title, intro, (*section.steps, *entries))
 
 
 def _nested(layers: int, result: Collapse, inner: sp.MatrixExpr, start: int) -> sp.MatrixExpr:

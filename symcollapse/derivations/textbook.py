@@ -133,16 +133,17 @@ def written_out(result: Collapse) -> bool:
     return factors <= MAX_WRITTEN_FACTORS
 
 
-def entry_steps(result: Collapse) -> list[Step]:
+def entry_steps(result: Collapse, general: tuple[Step, ...] | None = None) -> list[Step]:
     """Every entry of ``W_z`` and ``b_z``: written out, one product per path, when the document
-    can typeset them all (:func:`written_out`); else each in Σ form with its count of terms."""
+    can typeset them all (:func:`written_out`); else each in Σ form with its count of terms
+    (``general``: the checked Σ forms of :func:`sigma_steps`, when already made)."""
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
     rows, cols = W_z.shape
     if written_out(result):
         W_sums, b_sums = result.entry_sums()
         steps = [Step(W_z[r, c], W_sums[r][c]) for r in range(rows) for c in range(cols)]
         return steps + [Step(b_z[r, 0], b_sums[r]) for r in range(rows)]
-    weight, bias = sigma_steps(result)
+    weight, bias = general or sigma_steps(result)
     i, j, counts = sigma.row_index(), sigma.column_index(), result.counts
     products = (count(counts.per_W_z_entry, "product"),)
     terms = (count(counts.per_b_z_entry, "term"),)
