@@ -77,6 +77,8 @@ def as_elements(expr: sp.Expr, matrices: Mapping[str, sp.MatrixSymbol]) -> sp.Ex
 
     def element(entry: sp.Indexed) -> sp.Expr:
         role = symbols.role_of(entry.base.label)
+        if role is None or role.role not in matrices:
+            raise VerificationError(f"{entry} is not an entry of {', '.join(matrices)}")
         at = [int(i) - 1 for i in entry.indices]
         return matrices[role.role][at[0], at[1] if len(at) > 1 else 0]
 

@@ -52,6 +52,7 @@ def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> D
     that make them and no check; ``standard`` and ``full`` give everything."""
     if not isinstance(result, NumericCollapse):
         raise SpecError(f"expected a NumericCollapse (see collapse_values), got {result!r:.60}")
+    collapsed: tuple[Section, ...]
     if check_detail(detail) == "brief":
         collapsed = (_collapsed_section(result), _map_section(result))
     else:

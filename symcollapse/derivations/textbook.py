@@ -12,6 +12,7 @@ import sympy as sp
 from symcollapse.algebra import sigma, symbols
 from symcollapse.algebra.collapsing import Collapse
 from symcollapse.algebra.expressions import output_symbol, product, total, vanishes
+from symcollapse.algebra.network import Network
 from symcollapse.algebra.paths import PathSum
 from symcollapse.derivations.matrix_checks import check_equal
 from symcollapse.derivations.steps import count, layer_index, layers_range, listing
@@ -167,7 +168,9 @@ def too_large_words(result: Collapse) -> Text:
     )
 
 
-def _check_paths(form: sp.Expr, printed: PathSum | sp.Expr, net: object, bound: dict) -> None:
+def _check_paths(
+    form: sp.Expr, printed: PathSum | sp.Expr, net: Network, bound: dict[sp.Symbol, int]
+) -> None:
     found = Counter(frozenset(p) for p in sigma.paths(form, net, bound))
     if isinstance(printed, PathSum):
         expected = Counter(frozenset(p) for p in printed.products)
