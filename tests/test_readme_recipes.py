@@ -57,10 +57,10 @@ def test_paper_recipe_fits_a_two_column_article(
     monkeypatch.chdir(tmp_path)
     assert main(shlex.split(RECIPES["paper"])[1:]) == 0
     fragment = (tmp_path / "paper" / "collapse-3-4-4-2.tex").read_text()
-    assert r"\label{deep:2.3}" in fragment
+    assert r"\label{deep:2.4}" in fragment
     document = (
         "\\documentclass[twocolumn]{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
         + fragment
-        + "\nSee \\eqref{deep:2.3}.\n\\end{document}\n"
+        + "\nSee \\eqref{deep:2.4}.\n\\end{document}\n"
     )
     compile_latex(document, name="paper")

@@ -136,12 +136,13 @@ def run(args: argparse.Namespace) -> int:
                 max_terms=args.max_terms,
                 max_depth=args.max_depth,
                 progress=progress,
+                detail=args.detail,
             )
         return emit(args, derivation, notation, name, extra)
     numeric = collapse_values(
         values_from(args, args.values), max_terms=args.max_terms, max_depth=args.max_depth
     )
-    derivation = derive_values(numeric)
+    derivation = derive_values(numeric, args.detail)
     if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
         derivation = as_decimals(derivation)
     return emit(args, derivation, notation, name + "-values", extra)

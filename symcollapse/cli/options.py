@@ -15,6 +15,7 @@ from symcollapse.cli.types import (
     seed,
 )
 from symcollapse.render.notation import DELIMITERS, ENTRY_STYLES, Notation
+from symcollapse.spec.detail import DEFAULT_DETAIL, DETAILS
 
 #: The entry of W_z whose paths ``--diagram`` highlights, unless ``--diagram-entry`` says.
 DEFAULT_ENTRY = "1,1"
@@ -58,7 +59,13 @@ def typeset_options() -> Parser:
         "spelled or in Unicode; default: x, W, b, W_z, b_z, ...)",
     )
     group.add_argument(
-        "--numbered", action="store_true", default=None, help="number equations (LaTeX only)"
+        "--numbered",
+        nargs="?",
+        const=True,
+        type=_numbered,
+        metavar="all",
+        help="number the key equations (the collapse, W_z, b_z, the scalar form); --numbered all: "
+        "every row (LaTeX only; default: unnumbered)",
     )
     widths = group.add_mutually_exclusive_group()
     widths.add_argument(
@@ -84,6 +91,25 @@ def typeset_options() -> Parser:
         "(default: exact)",
     )
     return typeset
+
+
+def _numbered(text: str) -> str:
+    """The one word ``--numbered`` takes."""
+    if text != "all":
+        raise argparse.ArgumentTypeError(f"takes 'all' or nothing, got {text!r}")
+    return text
+
+
+def detail_option(parser: Parser) -> None:
+    """``--detail brief|standard|full``: how much the derivation says."""
+    parser.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default=DEFAULT_DETAIL,
+        help="brief: what a textbook prints (hidden units, the collapse, W_z and b_z, an entry in "
+        "sum form, the scalar form); standard: also every entry written out and the check; "
+        f"full: every step and matrix (default: {DEFAULT_DETAIL})",
+    )
 
 
 def numbers_options(unset: str) -> Parser:

@@ -10,6 +10,7 @@ from typing import Any
 from symcollapse._version import __version__
 from symcollapse.cli.help import COMMAND_HELP, HelpFormatter
 from symcollapse.cli.options import (
+    detail_option,
     diagram_options,
     document_options,
     limit_option,
@@ -176,6 +177,7 @@ def build_parser() -> Parser:
         ],
     )
     widths_argument(derive)
+    detail_option(derive)
     diagram_options(derive)
 
     verify = _command(

@@ -18,20 +18,18 @@ from symcollapse.algebra.expressions import (
     output_symbol,
     product,
     total,
-    vanishes,
     with_identity_activations,
 )
+from symcollapse.derivations import textbook
+from symcollapse.derivations.matrix_checks import check_distributed, check_equal, factors
 from symcollapse.derivations.steps import chain, count, layer_index, layers_range, listing
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.doc.prose import relation
 from symcollapse.errors import VerificationError
 from symcollapse.spec.cost import check_document_width
+from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
 from symcollapse.spec.widths import parse_widths
-
-#: ``W_z`` is shown as a matrix of its entry names only up to this many columns (wider rows of
-#: names carry no information and do not fit a page); the entries follow one per line anyway.
-MAX_NAMED_COLUMNS = 8
 
 #: How the matrix-level steps are checked when they are made.
 EXPANDED = Checked("entrywise expansion with sympy")
@@ -44,79 +42,73 @@ def derive(
     max_terms: int = DEFAULT_MAX_TERMS,
     max_depth: int = DEFAULT_MAX_DEPTH,
     progress: Callable[[int, int], None] | None = None,
+    detail: Detail = DEFAULT_DETAIL,
 ) -> Derivation:
     """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step.
 
-    ``progress(done, total)`` is called as the expansion advances (see :func:`collapse`).
-    Raises :class:`SizeLimitError` above ``max_terms`` monomials or ``max_depth`` layers.
+    ``detail`` is ``brief`` (what a textbook prints), ``standard`` (with the entries written out
+    and the check) or ``full`` (every step and matrix). ``progress(done, total)`` is called as
+    the expansion advances (see :func:`collapse`). Raises :class:`SizeLimitError` above
+    ``max_terms`` monomials or ``max_depth`` layers, :class:`OptionError` for another ``detail``.
     """
+    check_detail(detail)
     check_depth(parse_widths(widths), max_depth)
     check_document_width(parse_widths(widths))
-    return derive_collapse(collapse(widths, max_terms=max_terms, progress=progress))
+    return derive_collapse(collapse(widths, max_terms=max_terms, progress=progress), detail)
 
 
-def derive_collapse(result: Collapse) -> Derivation:
-    """The derivation for an already computed :class:`Collapse`."""
-    return Derivation(
-        title=(f"Collapse of the {chain(result.widths)} network with identity activations",),
-        sections=(
+def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
+    """The derivation for an already computed :class:`Collapse`, at ``detail``."""
+    sections: tuple[Section, ...]
+    if check_detail(detail) == "full":
+        sections = (
             _network_section(result),
             _matrix_section(result),
             _explicit_section(result),
             _entries_section(result),
             _check_section(result),
-        ),
+        )
+    else:
+        entries = Section(
+            title=("The entries",),
+            intro=textbook.sigma_intro(result),
+            steps=textbook.sigma_steps(result),
+        )
+        if detail == "standard":
+            entries = _with_paths(entries, result)
+        sections = (
+            textbook.network_section(result),
+            textbook.collapse_section(result),
+            entries,
+            textbook.scalar_section(result),
+        )
+        if detail == "standard":
+            sections += (_check_section(result, zero=sp.ZeroMatrix(result.widths[-1], 1)),)
+    return Derivation(
+        title=(f"Collapse of the {chain(result.widths)} network with identity activations",),
+        sections=sections,
         symbols=result.network.entries,
         collapse=result,
     )
 
 
-def _ring(expr: sp.Basic) -> sp.Expr:
-    """A matrix expression of symbols, products and sums as an element of the free ring over
-    non-commuting symbols (one per matrix name); sympy's shape checks ran when it was built.
-
-    Expanding there is core polynomial arithmetic, much faster than matrix-expression ``expand``,
-    and an identity of the free ring holds for all matrices of conforming shapes.
-    """
-    if isinstance(expr, sp.MatrixSymbol):
-        return sp.Symbol(str(expr.name), commutative=False)
-    if isinstance(expr, sp.MatMul):
-        return sp.Mul(*map(_ring, expr.args))
-    if isinstance(expr, sp.MatAdd):
-        return sp.Add(*map(_ring, expr.args))
-    if isinstance(expr, sp.Number):
-        return expr
-    raise VerificationError(f"cannot check {expr}: not a sum of products of matrix symbols")
-
-
-def _check_equal(a: sp.MatrixExpr, b: sp.MatrixExpr, what: str) -> None:
-    """Raise unless ``a - b`` expands to zero in the free ring (see :func:`_ring`)."""
-    difference = _ring(a) - _ring(b)
-    if not vanishes(difference):
-        raise VerificationError(f"{what} does not hold: difference {sp.expand(difference)}")
-
-
-def _check_distributed(before: sp.MatrixExpr, after: sp.MatrixExpr, what: str) -> None:
-    """Check ``W (t_1 + ... + t_m) + b = W t_1 + ... + W t_m + b`` at a cost independent of depth.
-
-    ``before`` is read as ``W``, the terms ``t_j`` and ``b``; ``after`` must be, term by term,
-    ``W`` times the factors of the same ``t_j``, and every shape must conform. Each ``t_j`` (a
-    product as long as the depth) then stands as an opaque non-commuting symbol, so sympy checks
-    the distributive law in the matrix ring on short terms only.
-    """
-    inner, b = before.args
-    W, summed = inner.args
-    *products, last = after.args
-    conform = W.shape[1] == summed.shape[0] and (W.shape[0], summed.shape[1]) == b.shape
-    if last != b or len(products) != len(summed.args) or not conform:
-        raise VerificationError(f"{what} does not hold: the terms do not match")
-    for product_, t in zip(products, summed.args, strict=True):
-        if _factors(product_) != (W, *_factors(t)) or t.shape != summed.shape:
-            raise VerificationError(f"{what} does not hold: {product_} is not {W} times {t}")
-    W_, b_, *t_ = (sp.Dummy(commutative=False) for _ in range(len(products) + 2))
-    difference = W_ * sp.Add(*t_) + b_ - (sp.Add(*(W_ * t for t in t_)) + b_)
-    if not vanishes(difference):
-        raise VerificationError(f"{what} does not hold: difference {sp.expand(difference)}")
+def _with_paths(section: Section, result: Collapse) -> Section:
+    """The Σ form followed by every entry written out, one product per path."""
+    W_z, b_z = result.W_z_symbol, result.b_z_symbol
+    counts = result.counts
+    *words, last = section.intro
+    intro: Text = (
+        *words,
+        f"{str(last).rstrip(':')}; written out, each entry of ",
+        W_z,
+        f" has {count(counts.per_W_z_entry, 'product')} and each entry of ",
+        b_z,
+        f" {count(counts.per_b_z_entry, 'term')}",
+        *textbook.too_large_words(result),
+        ":",
+    )
+    entries = textbook.entry_steps(result, section.steps)
+    return Section(section.title, intro, (*section.steps, *entries))
 
 
 def _nested(layers: int, result: Collapse, inner: sp.MatrixExpr, start: int) -> sp.MatrixExpr:
@@ -161,7 +153,7 @@ def _network_section(result: Collapse) -> Section:
         title=("The network",),
         intro=intro,
         steps=(
-            Step(output_symbol(net.widths[-1]), with_sigma, ("definition",)),
+            Step(output_symbol(net.widths[-1]), with_sigma, relation=":="),
             _checked_identity(with_sigma, plain),
         ),
     )
@@ -185,24 +177,25 @@ def _matrix_section(result: Collapse) -> Section:
         # sides, so checking the changed part checks the whole line (and stays linear in n).
         inner = sp.MatMul(W[k], sp.MatAdd(*terms, evaluate=False), evaluate=False)
         before = sp.MatAdd(inner, b[k], evaluate=False)
-        distributed = [sp.MatMul(W[k], *_factors(t), evaluate=False) for t in terms] + [b[k]]
+        distributed = [sp.MatMul(W[k], *factors(t), evaluate=False) for t in terms] + [b[k]]
         after = sp.MatAdd(*distributed, evaluate=False)
-        _check_distributed(before, after, f"distributing W_{k + 1}")
+        check_distributed(before, after, f"distributing W_{k + 1}")
         terms = distributed
         current = _nested(n, result, after, k + 1)
         steps.append(Step(None, current, ("distribute ", W[k]), check=SYMPY))
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
     grouped = sp.MatAdd(sp.MatMul(result.W_z_expr, x), result.b_z_expr)
-    _check_equal(current, grouped, "grouping into W_z x + b_z")
+    check_equal(current, grouped, "grouping into W_z x + b_z")
     steps += [
         Step(
             None,
             total(product(W_z, x), b_z),
             ("group",),
             check=SYMPY,
+            key=True,
         ),
-        Step(W_z, result.W_z_expr, ("definition",), ":="),
-        Step(b_z, result.b_z_expr, ("definition",), ":="),
+        Step(W_z, result.W_z_expr, relation=":=", key=True),
+        Step(b_z, result.b_z_expr, relation=":=", key=True),
     ]
     if n == 1:
         intro: Text = ("With one layer the network is already affine.",)
@@ -212,10 +205,6 @@ def _matrix_section(result: Collapse) -> Section:
             "every step is an identity of matrix algebra and was checked by sympy.",
         )
     return Section(title=("Collapsing the composition",), intro=intro, steps=tuple(steps))
-
-
-def _factors(term: sp.MatrixExpr) -> tuple[sp.MatrixExpr, ...]:
-    return term.args if isinstance(term, sp.MatMul) else (term,)
 
 
 def _explicit_section(result: Collapse) -> Section:
@@ -234,16 +223,7 @@ def _explicit_section(result: Collapse) -> Section:
 
 def _entries_section(result: Collapse) -> Section:
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
-    rows, cols = W_z.shape
-    steps = []
-    if cols <= MAX_NAMED_COLUMNS:
-        steps += [
-            Step(W_z, sp.ImmutableMatrix(rows, cols, lambda i, j: W_z[i, j])),
-            Step(b_z, sp.ImmutableMatrix(rows, 1, lambda i, j: b_z[i, 0])),
-        ]
-    W_z_sums, b_z_sums = result.entry_sums()
-    steps += [Step(W_z[i, j], W_z_sums[i][j]) for i in range(rows) for j in range(cols)]
-    steps += [Step(b_z[i, 0], b_z_sums[i]) for i in range(rows)]
+    steps = textbook.entry_steps(result)
     counts = result.counts
     return Section(
         title=("The entries of the collapsed map",),
@@ -254,13 +234,15 @@ def _entries_section(result: Collapse) -> Section:
             "through the hidden units; each entry of ",
             b_z,
             f" has {count(counts.per_b_z_entry, 'term')}, one for every path from a bias to "
-            "the output.",
+            "the output",
+            *textbook.too_large_words(result),
+            ".",
         ),
         steps=tuple(steps),
     )
 
 
-def _check_section(result: Collapse) -> Section:
+def _check_section(result: Collapse, zero: sp.MatrixBase | None = None) -> Section:
     """The two routes of the collapse agree: the nested composition, expanded, against the
     entries printed above (for the exact method, the very path sums the document shows)."""
     if not result.holds():
@@ -282,7 +264,7 @@ def _check_section(result: Collapse) -> Section:
         steps=(
             Step(
                 lhs,
-                sp.ImmutableMatrix.zeros(result.widths[-1], 1),
+                sp.ImmutableMatrix.zeros(result.widths[-1], 1) if zero is None else zero,
                 ("expanded entrywise",),
                 check=Checked(result.routes.route),
             ),

@@ -1,5 +1,6 @@
-"""The collapse with numbers as a document: the matrices, their products step by step, the
-collapsed map, and the layer-by-layer check (the algebra is :mod:`symcollapse.algebra.numbers`).
+"""The collapse with numbers as a document: the matrices, the forward pass through the hidden
+units, the products step by step, the collapsed map, and a check (the
+algebra is :mod:`symcollapse.algebra.numbers`).
 """
 
 from __future__ import annotations
@@ -20,33 +21,50 @@ from symcollapse.algebra.expressions import (
 )
 from symcollapse.algebra.numbers import NumericCollapse
 from symcollapse.derivations.steps import chain
+from symcollapse.derivations.textbook import hidden
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
+from symcollapse.doc.prose import Applied
 from symcollapse.errors import SpecError, VerificationError
+from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 
 #: How each computed line is checked: its value against the line before, in exact rationals.
 EXACT = Checked("exact rational arithmetic, against the line before")
 
 
+def _matrix(value: sp.Basic) -> sp.Matrix:
+    """An explicit matrix of ``value``; a number or sum stands for a 1x1 matrix."""
+    value = value.doit()
+    return (
+        sp.Matrix(value) if isinstance(value, sp.MatrixBase | sp.MatrixExpr) else sp.Matrix([value])
+    )
+
+
 def _checked(previous: sp.MatrixBase, step: Step) -> Step:
     """``step`` after checking its right side has the same value as ``previous``."""
-    if not vanishes(sp.Matrix(previous.doit()) - sp.Matrix(step.rhs.doit())):
+    if not vanishes(_matrix(previous) - _matrix(step.rhs)):
         raise VerificationError(f"numeric step {step.reason} does not hold")
     return replace(step, check=EXACT)
 
 
-def derive_values(result: NumericCollapse) -> Derivation:
-    """The derivation with numbers: the matrices, their products, the collapsed map, a check."""
+def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
+    """The derivation with numbers: the matrices, the forward pass through the hidden units,
+    the collapsed map and a check. ``brief`` gives ``W_z`` and ``b_z`` without the products
+    that make them and no check; ``standard`` and ``full`` give everything."""
     if not isinstance(result, NumericCollapse):
         raise SpecError(f"expected a NumericCollapse (see collapse_values), got {result!r:.60}")
-    return Derivation(
-        title=(f"The {chain(result.widths)} network with numbers ({result.values.source})",),
-        sections=(
-            numbers_section(result),
+    collapsed: tuple[Section, ...]
+    if check_detail(detail) == "brief":
+        collapsed = (_collapsed_section(result), _map_section(result))
+    else:
+        collapsed = (
             _weights_section(result),
             _bias_section(result),
             _map_section(result),
             _check_section(result),
-        ),
+        )
+    return Derivation(
+        title=(f"The {chain(result.widths)} network with numbers",),
+        sections=(numbers_section(result), _forward_section(result), *collapsed),
         symbols=result.network.entries,
         collapse=result,
     )
@@ -74,7 +92,7 @@ def _weights_section(result: NumericCollapse) -> Section:
     net, weights = result.network, result.values.weights
     names = net.weight_symbols
     W_z = symbols.matrix("W_z", *result.W_z.shape)
-    steps = [Step(W_z, product(*names[::-1]), ("definition",), ":=")]
+    steps = [Step(W_z, product(*names[::-1]), relation=":=")]
     if len(weights) > 1:
         steps.append(Step(None, product(*weights[::-1])))
         partial = weights[0]
@@ -87,6 +105,7 @@ def _weights_section(result: NumericCollapse) -> Section:
         steps.append(Step(None, weights[0]))
     if steps[-1].rhs != result.W_z:
         raise VerificationError("the product of the numeric weights is not W_z")
+    steps[-1] = replace(steps[-1], key=True)
     return Section(
         title=("The collapsed weights",),
         intro=("Multiply the weight matrices from the right, one at a time.",),
@@ -102,13 +121,14 @@ def _bias_section(result: NumericCollapse) -> Section:
     symbolic_terms = bias_terms(W, b)
     numeric_terms = bias_terms(values.weights, values.biases)
     vectors = [sp.ImmutableMatrix(sp.Matrix(t.doit())) for t in numeric_terms]
-    steps = [Step(b_z, total(*symbolic_terms), ("definition",), ":=")]
+    steps = [Step(b_z, total(*symbolic_terms), relation=":=")]
     if n > 1:
         steps.append(Step(None, total(*numeric_terms)))
         steps.append(_checked(steps[-1].rhs, Step(None, total(*vectors), ("multiply",))))
         steps.append(_checked(steps[-1].rhs, Step(None, result.b_z, ("add",))))
     else:
         steps.append(_checked(values.biases[0], Step(None, result.b_z)))
+    steps[-1] = replace(steps[-1], key=True)
     return Section(
         title=("The collapsed bias",),
         intro=("Each bias is carried through the weights of the layers after it.",),
@@ -133,42 +153,89 @@ def _map_section(result: NumericCollapse) -> Section:
                 None,
                 total(product(result.W_z, net.x), result.b_z),
             ),
-            Step(None, expand_entries(collapsed)),
+            *_scalar_form(result, expand_entries(collapsed)),
         ),
     )
 
 
-def _check_section(result: NumericCollapse) -> Section:
-    """The forward pass with the numbers, a layer at a time (``h_k = W_k h_{k-1} + b_k`` from
-    ``h_0 = x``), so that every line fits a page, each layer's output expanded and checked."""
+def _scalar_form(result: NumericCollapse, collapsed: sp.ImmutableMatrix) -> tuple[Step, ...]:
+    """The map expanded: for one output the scalar form ``f(x_1, x_2) = -84 x_1 + 93 x_2 - 29``
+    (a 1x1 matrix is its entry), else the vector of outputs."""
+    if collapsed.shape != (1, 1):
+        return (Step(None, collapsed),)
+    scalar = Step(Applied(symbols.scalar("f"), *result.network.x), collapsed[0, 0], key=True)
+    return (_checked(collapsed, scalar),)
+
+
+def _forward_section(result: NumericCollapse) -> Section:
+    """The forward pass with the numbers, a layer at a time (``h^{(k)} = W_k h^{(k-1)} + b_k``
+    from ``h^{(0)} = x``), so that every line fits a page, each layer's output expanded and
+    checked."""
     net, values = result.network, result.values
     hs = activations(net.x, values.weights, values.biases, expand_entries)
     shown_input: sp.MatrixExpr = net.x_symbol
     steps: list[Step] = []
     layers = len(values.weights)
     for k, (W, b) in enumerate(zip(values.weights, values.biases, strict=True), start=1):
-        hidden = sp.MatrixSymbol(f"h_{k}", W.rows, 1)
-        name = output_symbol(result.widths[-1]) if k == layers else hidden
+        name = output_symbol(result.widths[-1]) if k == layers else hidden(k, W.rows)
         shown = total(product(W, shown_input), b)
         applied = total(product(W, hs[k - 1]), b)
-        reason: Text = ("forward pass, one layer at a time",) if k == 1 else ()
-        steps += [Step(name, shown, reason), _checked(applied, Step(None, hs[k], ("expanded",)))]
+        expanded = hs[k][0, 0] if hs[k].shape == (1, 1) else hs[k]  # one output is a number
+        steps += [Step(name, shown), _checked(applied, Step(None, expanded, ("expanded",)))]
         shown_input = name
     if sp.Matrix(hs[-1]) != sp.Matrix(result.output):
         raise VerificationError("the forward pass with the numbers is not W_z x + b_z")
-    intro: Text = ("The forward pass with the same numbers, expanded, gives the same affine map",)
+    intro: Text = ("Each layer applied to the one before, starting from the input ",)
+    intro += (net.x_symbol, "; the hidden units are affine in ", net.x_symbol, ":")
+    return Section(title=("The forward pass",), intro=intro, steps=tuple(steps))
+
+
+def _collapsed_section(result: NumericCollapse) -> Section:
+    """``W_z`` and ``b_z`` as closed forms and their values, checked against the forward pass."""
+    net, values = result.network, result.values
+    W_z = symbols.matrix("W_z", *result.W_z.shape)
+    b_z = symbols.matrix("b_z", *result.b_z.shape)
+    weights = sp.ImmutableMatrix(sp.Matrix(product(*values.weights[::-1]).doit()))
+    bias = sp.ImmutableMatrix(sp.Matrix(total(*bias_terms(values.weights, values.biases)).doit()))
+    if weights != result.W_z or bias != result.b_z:
+        raise VerificationError("the closed forms with the numbers are not W_z and b_z")
+    return Section(
+        title=("The collapse",),
+        intro=("Multiplied out, the weights and biases give one affine map:",),
+        steps=(
+            Step(W_z, product(*net.weight_symbols[::-1]), relation=":="),
+            _checked(result.W_z, Step(None, result.W_z, key=True)),
+            Step(b_z, total(*bias_terms(net.weight_symbols, net.bias_symbols)), relation=":="),
+            _checked(result.b_z, Step(None, result.b_z, key=True)),
+        ),
+    )
+
+
+def _check_section(result: NumericCollapse) -> Section:
+    """The forward pass against the collapsed map: their difference, expanded, is zero."""
+    net = result.network
+    forward = activations(net.x, result.values.weights, result.values.biases, expand_entries)[-1]
+    if not vanishes(sp.Matrix(forward) - sp.Matrix(result.W_z * net.x + result.b_z)):
+        raise VerificationError("the forward pass with the numbers is not W_z x + b_z")
+    W_z = symbols.matrix("W_z", *result.W_z.shape)
+    b_z = symbols.matrix("b_z", *result.b_z.shape)
+    collapsed = total(product(W_z, net.x_symbol), b_z)
+    lhs = sp.MatAdd(
+        output_symbol(result.widths[-1]), sp.MatMul(-1, collapsed, evaluate=False), evaluate=False
+    )
+    intro: Text = ("The forward pass above, minus ", collapsed, ", expands to zero")
     if result.symbolic is not None:
         intro += (
             "; and substituting the numbers into the symbolic entries of ",
             result.symbolic.W_z_symbol,
             " and ",
             result.symbolic.b_z_symbol,
-            " gives the same matrices. Both were checked exactly in rational arithmetic.",
+            " gives the same matrices",
         )
-    else:
-        intro += (", checked exactly in rational arithmetic.",)
+    intro += (". Both were checked exactly in rational arithmetic.",)
+    zero = sp.ZeroMatrix(result.widths[-1], 1)
     return Section(
         title=("Check",),
         intro=intro,
-        steps=tuple(steps),
+        steps=(Step(lhs, zero, ("expanded entrywise",), check=EXACT),),
     )

@@ -47,13 +47,17 @@ Check = Checked | Unchecked | None
 
 @dataclass(frozen=True)
 class Step:
-    """One line ``lhs relation rhs`` with a short justification; ``lhs=None`` continues a chain."""
+    """One line ``lhs relation rhs`` with a short justification; ``lhs=None`` continues a chain.
+
+    ``key`` marks the equations a reader cites (the collapse, ``W_z``, ``b_z``, the scalar form):
+    the ones numbered unless every row is."""
 
     lhs: sp.Basic | None
     rhs: sp.Basic
     reason: Text = ()
     relation: Relation = "="
     check: Check = None
+    key: bool = False
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,27 @@ class SumOver(sp.Basic):
         return self.args[1]
 
 
+class Applied(sp.Basic):
+    """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map).
+
+    Plain text writes it as a call sympy parses back."""
+
+    def __new__(cls, function: sp.Symbol, *arguments: sp.Expr) -> Applied:
+        return sp.Basic.__new__(cls, function, *arguments)
+
+    @property
+    def function(self) -> sp.Symbol:
+        return self.args[0]
+
+    @property
+    def arguments(self) -> tuple[sp.Expr, ...]:
+        return self.args[1:]
+
+    def _sympystr(self, printer: sp.printing.printer.Printer) -> str:
+        args = ", ".join(printer._print(a) for a in self.arguments)
+        return f"{printer._print(self.function)}({args})"
+
+
 def relation(lhs: object, symbol: str, rhs: object) -> sp.Basic:
     """``lhs = rhs``, ``lhs >= rhs``, ...: an unevaluated relation, for prose."""
     operator = "==" if symbol == "=" else symbol

@@ -180,7 +180,11 @@ def _prefix_width(prefix: str) -> float:
 
 
 def display_rows(
-    section: Section, printer: NetworkLatexPrinter, environment: str, number: int = 1
+    section: Section,
+    printer: NetworkLatexPrinter,
+    environment: str,
+    number: int = 1,
+    every: bool = True,
 ) -> list[str]:
     """The rows of one section's display in ``environment`` (``align*``, ``align``, ``aligned``).
 
@@ -188,11 +192,13 @@ def display_rows(
     numbers, else on rows of their own (numbered ``align``: the number stays on the equation).
     In ``align``/``align*`` a page or column may break after any row (``\\displaybreak[0]``, what
     ``\\allowdisplaybreaks`` does in a standalone document: a step may be taller than a column),
-    and numbered steps carry ``\\label{<label_prefix>:<number>.<step>}``.
+    and numbered steps carry ``\\label{<label_prefix>:<number>.<step>}``: every step, or with
+    ``every`` False only the key equations (:attr:`Step.key`).
     """
     notation = printer.notation
     width = notation.line_width
-    laid = [layout(step, printer, width) for step in fitted(section.steps, printer, width)]
+    steps = fitted(section.steps, printer, width)
+    laid = [layout(step, printer, width) for step in steps]
     reasons = [math_text(step.reason, printer) for step in laid]
     lhs = max((visible_width(step.lhs or "") for step in laid), default=0.0)
     room = width - lhs - visible_width(r"= \qquad ()")
@@ -213,7 +219,7 @@ def display_rows(
             reason = reason_lines(step.reason, printer, room)
         step_lines = step_rows(step, reason, style)
         if environment == "align":  # one number per step, on the equation's last line
-            last = len(step.lines) - 1
+            last = len(step.lines) - 1 if every or steps[index - 1].key else -1
             label = rf" \label{{{notation.label_prefix}:{number}.{index}}}"
             step_lines = [
                 row + (label if k == last else r" \notag") for k, row in enumerate(step_lines)
@@ -225,10 +231,21 @@ def display_rows(
 
 
 def _block(
-    section: Section, printer: NetworkLatexPrinter, environment: str, number: int = 1
+    section: Section,
+    printer: NetworkLatexPrinter,
+    environment: str,
+    number: int = 1,
+    every: bool = True,
 ) -> str:
-    body = " \\\\\n".join(display_rows(section, printer, environment, number))
+    body = " \\\\\n".join(display_rows(section, printer, environment, number, every))
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def numbers_every_row(derivation: Derivation, notation: Notation) -> bool:
+    """``--numbered all``, or a document that marks no key equations: every row gets a number;
+    else only the key equations (the collapse, ``W_z``, ``b_z``, the scalar form)."""
+    marked = any(step.key for section in derivation.sections for step in section.steps)
+    return notation.numbered == "all" or not marked
 
 
 def _display(notation: Notation) -> str:
@@ -246,7 +263,10 @@ def render_fragment(
     notation = document_arguments(derivation, notation)
     printer = _printer(derivation, notation)
     chosen = environment or _display(notation)
-    blocks = [_block(s, printer, chosen, n) for n, s in enumerate(derivation.sections, start=1)]
+    every = numbers_every_row(derivation, notation)
+    blocks = [
+        _block(s, printer, chosen, n, every) for n, s in enumerate(derivation.sections, start=1)
+    ]
     columns = derivation.matrix_columns
     if columns > 10:  # amsmath's default; raised, never lowered, in the author's document
         raise_limit = (
@@ -268,6 +288,7 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
     """A complete article that compiles with pdflatex (amsmath and geometry only)."""
     printer = _printer(derivation, document_arguments(derivation, notation))
+    every = numbers_every_row(derivation, printer.notation)
     columns = derivation.matrix_columns
     parts = [
         PREAMBLE
@@ -280,7 +301,7 @@ def render_document(derivation: Derivation, notation: Notation | None = None) ->
     for number, section in enumerate(derivation.sections, start=1):
         parts.append(f"\\section*{{{text(section.title, printer)}}}")
         parts.append(text(section.intro, printer))
-        parts.append(_block(section, printer, _display(printer.notation), number))
+        parts.append(_block(section, printer, _display(printer.notation), number, every))
         parts.append("")
     parts.append("\\end{document}\n")
     return "\n".join(parts)

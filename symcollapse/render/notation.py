@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Literal
 
 from symcollapse.errors import OptionError
 from symcollapse.render.names import GREEK, check_names, spelled
@@ -81,7 +81,9 @@ class Notation:
     document); ``W_z_name``/``b_z_name`` of None follow ``W``/``b`` (``M`` gives ``M_z``);
     ``symbol_names``: names for the other roles of :data:`~symcollapse.algebra.symbols.ROLES`
     as ``(role, name)`` pairs (``(("Theta", "B"),)``);
-    ``numbered``: number the equations of LaTeX output (``align`` instead of ``align*``);
+    ``numbered``: number the equations of LaTeX output (``align`` instead of ``align*``):
+    True numbers the key equations (every row of a document that marks none), ``"all"`` every
+    row;
     ``label_prefix``: numbered equations carry ``\\label{<prefix>:<section>.<step>}``;
     ``digits``: show numbers that are not exact decimals rounded to this many significant
     digits (display only: checks and JSON keep the exact values); None shows them exactly.
@@ -96,7 +98,7 @@ class Notation:
     b_name: str = "b"
     W_z_name: str | None = None
     b_z_name: str | None = None
-    numbered: bool = False
+    numbered: bool | Literal["all"] = False
     symbol_names: tuple[tuple[str, str], ...] = ()
     label_prefix: str = "symcollapse"
     digits: int | None = None
@@ -117,8 +119,8 @@ class Notation:
         if self.entry_style not in ENTRY_STYLES:
             styles = ", ".join(f"{k} ({v})" for k, v in ENTRY_STYLES.items())
             raise OptionError(f"unknown entry style {self.entry_style!r}; choose one of {styles}")
-        if not isinstance(self.numbered, bool):
-            raise OptionError(f"numbered must be True or False, got {self.numbered!r}")
+        if not isinstance(self.numbered, bool) and self.numbered != "all":
+            raise OptionError(f"numbered must be True, False or 'all', got {self.numbered!r}")
         for role, field_name in NAME_FIELDS.items():
             name = getattr(self, field_name)
             if name is None and role not in ("W_z", "b_z"):  # only those two follow another

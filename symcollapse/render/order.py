@@ -16,6 +16,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.paths import PathSum, path_key
+from symcollapse.algebra.symbols import role_of
 
 
 def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ...]:
@@ -24,6 +25,15 @@ def term_key(term: sp.Expr, entries: Mapping[sp.Symbol, Entry]) -> tuple[Any, ..
     sympy's sort key), so sums read as in ``W_z x + sum_k (W_n ... W_{k+1}) b_k``."""
     key = path_key(entries[s].sort_key for s in term.free_symbols if s in entries)
     return (*key, () if key[1] else sp.default_sort_key(term))
+
+
+def indexed_key(entry: sp.Indexed) -> tuple[int, int]:
+    """An entry with symbolic indices (``W_3[i, k_2]``) sorts as its symbols do: outer layers
+    first, the weight before the bias of a layer; a coefficient before its input."""
+    role = role_of(entry.base.label)
+    if role is None or not role.sub:  # a coefficient (W_z)_{ij}, a_j before its input x_j
+        return (1, 0) if role is not None and role.role == "x" else (-1, 0)
+    return (-int(role.sub[0]), 0 if role.role == "W" else 1)
 
 
 def is_vector(matrix: sp.MatrixSymbol) -> bool:
@@ -42,6 +52,8 @@ def minus_sign(expr: sp.Basic) -> bool:
     if isinstance(expr, sp.Mul):
         c = expr.args[0]
         return bool(c.is_Number and c.is_extended_negative)
+    if isinstance(expr, sp.MatrixBase):  # a 1x1 matrix prints as its entry, with its sign
+        return expr.shape == (1, 1) and expr[0, 0].is_Atom and minus_sign(expr[0, 0])
     return bool(expr.could_extract_minus_sign())
 
 
@@ -62,7 +74,7 @@ class PathOrder:
     mul_separator: str
 
     def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
-        if isinstance(expr, sp.MatrixExpr):
+        if isinstance(expr, sp.MatrixExpr) or any(isinstance(t, sp.Sum) for t in expr.args):
             return list(expr.args)  # built unevaluated, in the order the derivation wants
         if not any(s in self.entries for s in expr.free_symbols):
             return list(super()._as_ordered_terms(expr, order))  # type: ignore[misc]  # k - 1
@@ -73,6 +85,12 @@ class PathOrder:
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         coeff, factors = expr.as_coeff_mul()
+        if any(isinstance(f, sp.Indexed) for f in factors) and all(
+            isinstance(f, sp.Indexed) or f in self.entries for f in factors
+        ):  # a Σ form's term in path order, or a coefficient before its input
+            ordered = sorted(factors, key=lambda f: self._factor_key(f))
+            body = self.mul_separator.join(self._print(f) for f in ordered)  # type: ignore[attr-defined]
+            return body if coeff == 1 else f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
         if not all(f in self.entries for f in factors):
             return str(super()._print_Mul(expr))  # type: ignore[misc]
         ordered = sorted(factors, key=lambda s: self.entries[s].sort_key)
@@ -82,6 +100,11 @@ class PathOrder:
         if coeff == -1:
             return "-" + body
         return f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
+
+    def _factor_key(self, factor: sp.Expr) -> tuple[Any, ...]:
+        if isinstance(factor, sp.Indexed):
+            return (0, *indexed_key(factor))
+        return (1, *self.entries[factor].sort_key)
 
     def ordered_terms(self, expr: sp.Expr | PathSum) -> list[Any]:
         """The terms of a sum in print order."""

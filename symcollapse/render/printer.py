@@ -19,14 +19,7 @@ from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.prose import Elided, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
-
-#: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
-ENTRY_FORMS = {
-    "paren": "{letter}^{{({layer})}}_{{{index}}}",
-    "upper": "{letter}^{{{layer}}}_{{{index}}}",
-    "flat": "{letter}_{{{layer},{index}}}",
-}
-
+from symcollapse.render.sums import ENTRY_FORMS, SumForms
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
 ELEMENTWISE_LATEX = {
@@ -66,7 +59,7 @@ def significant(decimal: str) -> int:
     return len(decimal.lstrip("-").replace(".", "").lstrip("0")) or 1
 
 
-class NetworkLatexPrinter(PathOrder, LatexPrinter):
+class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
     """LaTeX for network symbols and matrix expressions, with a controlled term order.
 
     Every symbol of :mod:`symcollapse.algebra.symbols` prints as the name its role has in the
@@ -115,6 +108,8 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         def factor(x: sp.Basic) -> str:
             if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul):
                 return str(self._print(x))
+            if isinstance(x, sp.MatrixBase):  # bracketed even 1x1: [2] [3] is not 2 3
+                return self._bracketed(x)
             return self.parenthesize(x, level, False)
 
         args = list(expr.args)
@@ -241,6 +236,12 @@ class NetworkLatexPrinter(PathOrder, LatexPrinter):
         return str(super()._print_Rational(expr))
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        """A matrix in brackets; a 1x1 matrix of one symbol or number is that entry."""
+        if expr.shape == (1, 1) and expr[0, 0].is_Atom:
+            return str(self._print(expr[0, 0]))
+        return self._bracketed(expr)
+
+    def _bracketed(self, expr: sp.MatrixBase) -> str:
         env = self.notation.delimiter
         return f"\\begin{{{env}}} {self._rows(expr, 0, expr.cols)} \\end{{{env}}}"
 

@@ -29,11 +29,11 @@ def test_notation_options_reach_the_latex(capsys: pytest.CaptureFixture[str]) ->
     status, out, err = _run(
         capsys,
         *("derive", "2", "2", "1", "--names", "W=M,x=y,b_z=c_z", "--entry-style", "flat"),
-        *("--index-base", "0", "--delimiter", "pmatrix", "--numbered"),
+        *("--index-base", "0", "--delimiter", "pmatrix", "--numbered", "--detail", "full"),
     )
     assert (status, err) == (0, "")
     assert r"\begin{align}" in out and "align*" not in out
-    assert r"f(y) &= \sigma_{2}\left(M_{2}" in out
+    assert r"f(y) &\mathrel{:=} \sigma_{2}\left(M_{2}" in out
     assert r"\begin{pmatrix} M_{1,00} & M_{1,01} \\" in out
     assert r"c_{z} &\mathrel{:=} M_{2} b_{1} + b_{2}" in out
 

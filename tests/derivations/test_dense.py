@@ -21,13 +21,13 @@ SHAPES = [(1, 1), (2, 1), (2, 3, 3, 1), (3, 2, 2, 2, 1), (1, 2, 1)]
 
 
 def _sections(widths):
-    return {s.title[0]: s for s in derive(widths).sections}
+    return {s.title[0]: s for s in derive(widths, detail="full").sections}
 
 
 @pytest.mark.parametrize("widths", SHAPES)
 def test_every_matrix_level_line_is_the_same_vector(widths):
     """Substituting the explicit matrices into each line gives the same expanded vector."""
-    derivation = derive(widths)
+    derivation = derive(widths, detail="full")
     net = derivation.collapse.network
     target = derivation.collapse.output
     chain = _sections(widths)["Collapsing the composition"].steps
@@ -43,7 +43,7 @@ def test_every_matrix_level_line_is_the_same_vector(widths):
 def test_distribution_steps_go_innermost_first(widths):
     chain = _sections(widths)["Collapsing the composition"].steps
     reasons = [s.reason for s in chain if s.reason and s.reason[0] == "distribute "]
-    net_symbols = derive(widths).collapse.network.weight_symbols
+    net_symbols = derive(widths, detail="full").collapse.network.weight_symbols
     assert [r[1] for r in reasons] == list(net_symbols[1:])
 
 
@@ -66,7 +66,7 @@ def test_network_line_has_activations_then_identity():
 
 @pytest.mark.parametrize("widths", SHAPES)
 def test_entry_steps_are_the_collapse(widths):
-    derivation = derive(widths)
+    derivation = derive(widths, detail="full")
     result = derivation.collapse
     steps = _sections(widths)["The entries of the collapsed map"].steps
     entries = {s.lhs: s.rhs for s in steps if isinstance(s.lhs, MatrixElement)}
@@ -80,7 +80,7 @@ def test_entry_steps_are_the_collapse(widths):
 def test_exact_and_naive_collapses_give_the_same_document(widths):
     """The exact collapse's path sums and the naive collapse's sympy sums print alike."""
     routes = collapse(widths).routes, collapse(widths, method="naive").routes
-    exact, naive = (derive_collapse(collapse(widths, method=m)) for m in ("exact", "naive"))
+    exact, naive = (derive_collapse(collapse(widths, method=m), "full") for m in ("exact", "naive"))
     assert render_document(exact) == render_document(naive)
     exact_data, naive_data = document_data(exact), document_data(naive)
     checks = [data["sections"][-1]["steps"][0].pop("check") for data in (exact_data, naive_data)]
@@ -112,7 +112,7 @@ def test_a_collapse_whose_routes_disagree_is_not_derived(method):
         W_z[0, 0] = W_z[0, 0].args[0]
         routes = dataclasses.replace(result.routes, W_z=sp.ImmutableMatrix(W_z))
     with pytest.raises(VerificationError, match=r"does not expand to zero|not its sum over paths"):
-        derive_collapse(dataclasses.replace(result, routes=routes))
+        derive_collapse(dataclasses.replace(result, routes=routes), "full")
 
 
 @pytest.mark.parametrize("swap", ["entries", "factor"])
@@ -141,4 +141,4 @@ def test_derive_collapse_reuses_a_collapse():
 
 
 def test_matrix_columns_for_latex():
-    assert derive((12, 2, 1)).matrix_columns == 12
+    assert derive((12, 2, 1), detail="full").matrix_columns == 12

@@ -63,7 +63,7 @@ def test_hand_example() -> None:
     assert result.W_z == sp.ImmutableMatrix([[sp.Rational(-5, 2), -3]])
     assert result.b_z == sp.ImmutableMatrix([sp.Rational(7, 2)])
     text = render_fragment(derive_values(result))
-    assert r"\begin{bmatrix} -2.5 x_{1} - 3 x_{2} + 3.5 \end{bmatrix}" in text
+    assert r"f(x_{1}, x_{2}) &= -2.5 x_{1} - 3 x_{2} + 3.5" in text
 
 
 @pytest.mark.parametrize("widths", SHAPES)
@@ -73,12 +73,13 @@ def test_derivation_sections_and_chains(widths: tuple[int, ...]) -> None:
     titles = [s.title[0] for s in derivation.sections]
     assert titles == [
         "The numbers",
+        "The forward pass",
         "The collapsed weights",
         "The collapsed bias",
         "The collapsed map",
         "Check",
     ]
-    weights, bias = derivation.sections[1], derivation.sections[2]
+    weights, bias = derivation.sections[2], derivation.sections[3]
     assert weights.steps[-1].rhs == result.W_z
     assert bias.steps[-1].rhs == result.b_z
     chains = [[s.rhs] if s.lhs is not None else [] for s in derivation.sections[1].steps[:1]]
@@ -104,3 +105,21 @@ def test_json() -> None:
     assert [[sp.Rational(e) for e in row] for row in data["b_z"]] == result.b_z.tolist()
     again = parse_values({"weights": data["weights"], "biases": data["biases"]}, (2, 3, 1), "")
     assert again.weights == result.values.weights
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 2, 3)])
+def test_the_numeric_answer_starts_from_the_forward_pass(
+    widths: tuple[int, ...], detail: str
+) -> None:
+    result = collapse_values(random_values(widths, 7))
+    derivation = derive_values(result, detail)
+    titles = [s.title[0] for s in derivation.sections]
+    assert titles[:2] == ["The numbers", "The forward pass"]
+    assert ("Check" in titles) == (detail != "brief")
+    assert "seed" not in "".join(map(str, derivation.title))
+    assert "seed 7" in "".join(map(str, derivation.sections[0].intro))
+    hidden = [s.lhs for s in derivation.sections[1].steps if s.lhs is not None][:-1]
+    assert [str(h) for h in hidden] == [f"h({k})" for k in range(1, len(widths) - 1)]
+    key = [s for section in derivation.sections for s in section.steps if s.key]
+    assert key[-1].rhs == (sp.expand(result.output[0]) if widths[-1] == 1 else result.b_z)

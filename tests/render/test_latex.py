@@ -71,5 +71,5 @@ def test_fragment_compiles_when_input(compile_latex, tmp_path):
 
 
 def test_document_sets_enough_matrix_columns():
-    tex = render_document(derive((12, 2, 1)))
+    tex = render_document(derive((12, 2, 1), detail="full"))
     assert re.search(r"\\setcounter\{MaxMatrixCols\}\{12\}", tex)

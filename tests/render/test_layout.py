@@ -63,7 +63,8 @@ def test_estimated_width_is_never_below_the_printed_width(tmp_path):
     assert len(printed) == len(lines)
     for i, line in enumerate(lines):
         estimate = visible_width(line) * LETTER_EM  # em of the 10 pt body font
-        assert printed[i] <= estimate <= 1.4 * printed[i] + 0.5, (line, printed[i], estimate)
+        # TeX rounds to scaled points: a lone 0 measures 0.500002 em against the model's 0.5
+        assert printed[i] <= estimate + 1e-5 <= 1.4 * printed[i] + 0.5, (line, printed[i], estimate)
 
 
 @pytest.mark.parametrize("line_width", [20, 30, 80])
@@ -235,7 +236,7 @@ def test_a_trained_models_numbers_fit_the_page(tmp_path, capsys, options):
 def test_a_deep_nested_composition_breaks_inside_its_parentheses(depth):
     """``W_n (W_{n-1} (...) + b_{n-1}) + b_n`` is one term: it breaks before its inner operators
     or between factors (continued with a dot), in sized parentheses that may close lines later."""
-    derivation = symcollapse.derive((1,) * (depth + 1), max_depth=depth)
+    derivation = symcollapse.derive((1,) * (depth + 1), max_depth=depth, detail="full")
     printer = NetworkLatexPrinter(derivation.symbols, Notation())
     step = derivation.sections[0].steps[1]  # the composition with identity activations
     laid = layout(step, printer, 80)

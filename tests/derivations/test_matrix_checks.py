@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.derivations.dense import _check_distributed, _check_equal
+from symcollapse.derivations.matrix_checks import check_distributed, check_equal
 from symcollapse.errors import VerificationError
 
 W = [sp.MatrixSymbol(f"W_{k}", 2, 2) for k in range(1, 4)]
@@ -36,10 +36,10 @@ def test_free_ring_check_agrees_with_matrix_expansion(terms, others, random):
     a = sp.MatAdd(*terms, evaluate=False) if len(terms) > 1 else terms[0]
     for c in (sp.MatAdd(*shuffled, evaluate=False) if len(terms) > 1 else a, sp.MatAdd(*others)):
         if _matrix_zero(a, c):
-            _check_equal(a, c, "step")
+            check_equal(a, c, "step")
         else:
             with pytest.raises(VerificationError, match=r"^step does not hold: difference "):
-                _check_equal(a, c, "step")
+                check_equal(a, c, "step")
 
 
 def _step(terms: list[sp.MatrixExpr]) -> tuple[sp.MatrixExpr, list[sp.MatrixExpr]]:
@@ -51,10 +51,10 @@ def _step(terms: list[sp.MatrixExpr]) -> tuple[sp.MatrixExpr, list[sp.MatrixExpr
 def test_a_correct_distribution_passes_and_wrong_ones_are_refused():
     terms = [sp.MatMul(W[1], W[0], x, evaluate=False), sp.MatMul(W[1], b[0]), b[1]]
     before, after = _step(terms)
-    _check_distributed(before, sp.MatAdd(*after, evaluate=False), "distributing W_3")
+    check_distributed(before, sp.MatAdd(*after, evaluate=False), "distributing W_3")
     wrong_factor = [sp.MatMul(W[2], W[0], W[0], x, evaluate=False), *after[1:]]
     missing = after[1:]
     wrong_bias = [*after[:-1], b[1]]
     for broken in (wrong_factor, missing, wrong_bias):
         with pytest.raises(VerificationError, match=r"^distributing W_3 does not hold: "):
-            _check_distributed(before, sp.MatAdd(*broken, evaluate=False), "distributing W_3")
+            check_distributed(before, sp.MatAdd(*broken, evaluate=False), "distributing W_3")

@@ -1,0 +1,86 @@
+"""LaTeX of the Σ forms: entries with symbolic indices (``w^{(3)}_{i k_2}``), sums over the
+hidden units, and a map applied to its inputs (``f(x_1, x_2)``); a mixin of the network printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import sympy as sp
+
+from symcollapse.algebra.symbols import role_of
+from symcollapse.doc.prose import Applied
+from symcollapse.render.notation import ENTRIES, Notation, name_latex
+
+#: Entry style -> how entry ``(W_k)_{ij}`` is written, from the weight letter, layer and indices.
+ENTRY_FORMS = {
+    "paren": "{letter}^{{({layer})}}_{{{index}}}",
+    "upper": "{letter}^{{{layer}}}_{{{index}}}",
+    "flat": "{letter}_{{{layer},{index}}}",
+}
+
+
+#: Most summation signs a Σ form writes one by one; more indices share one sign.
+MAX_SUM_SIGNS = 3
+
+
+class SumForms:
+    """``_print_`` methods for the Σ forms, read in the printer's notation and names."""
+
+    notation: Notation
+    names: dict[str, str]
+    _print: Callable[..., str]
+    _index: Callable[..., str]
+    role_latex: Callable[[str], str]
+
+    def _indices(self, indices: Iterable[sp.Expr]) -> str:
+        """Subscripts some of which are symbols (``i``, ``k_{2}``): numbers (1-based, like the
+        sums' ranges) in the notation's base, separated by a thin space when any index is more
+        than a letter."""
+        shown = [
+            self._index(int(i) - 1) if i.is_Integer else self._print(i).replace(" ", "")
+            for i in indices
+        ]
+        return (r"\," if any(len(s) > 1 for s in shown) else "").join(shown)
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        """An entry with symbolic indices, ``w^{(3)}_{i k_2}``, written like the entry symbols."""
+        role = role_of(expr.base.label)
+        if role is not None and role.role in ("W_z", "b_z") and not role.sub:
+            return rf"\left({self.role_latex(role.role)}\right)_{{{self._indices(expr.indices)}}}"
+        if role is not None and not role.sub:  # x_j, a_j
+            return f"{self.role_latex(role.role)}_{{{self._indices(expr.indices)}}}"
+        if role is None or role.role not in ("W", "b") or len(role.sub) != 1:
+            return str(super()._print_Indexed(expr))  # type: ignore[misc]
+        name = self.names[ENTRIES if role.role == "W" else role.role]
+        form = ENTRY_FORMS[self.notation.entry_style]
+        index = self._indices(expr.indices)
+        return form.format(letter=name_latex(name), layer=role.sub[0], index=index)
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        """``\\sum_{k_1=1}^{d_1} \\sum_{k_2=1}^{d_2} ...``: one sign per index, the outermost
+        first, the range shifted to the notation's index base; more than
+        :data:`MAX_SUM_SIGNS` indices share one sign, ``\\sum_{k_1, \\dots, k_9}`` (the prose
+        states their ranges)."""
+        shift = self.notation.index_base - 1
+        limits = expr.limits[::-1]
+        if len(limits) > MAX_SUM_SIGNS:
+            first, last = self._print(limits[0][0]), self._print(limits[-1][0])
+            signs = [rf"\sum_{{{first}, \dots, {last}}}"]
+        else:
+            signs = []
+            for k, low, high in limits:
+                lower, upper = self._print(low + shift), self._print(high + shift)
+                signs.append(rf"\sum_{{{self._print(k)}={lower}}}^{{{upper}}}")
+        body = expr.function
+        shown = self._print(body)
+        if isinstance(body, sp.Add):
+            shown = rf"\left({shown}\right)"
+        return " ".join([*signs, shown])
+
+    def _print_Applied(self, expr: Applied) -> str:
+        """``f(x_1, x_2)``; with more than four arguments ``f(x_1, \\dots, x_{d_0})``."""
+        args = [self._print(a) for a in expr.arguments]
+        if len(args) > 4:
+            args = [args[0], r"\dots", args[-1]]
+        return f"{self._print(expr.function)}({', '.join(args)})"
