@@ -1,0 +1,33 @@
+"""Reading printed documents back: the mathematics of a LaTeX, Markdown or JSON document
+parsed from its bytes and every row checked under the document's own definitions.
+
+Independent of the code that printed the document by construction: this package imports
+nothing of symcollapse but :mod:`symcollapse.errors` (tests/package/test_layers.py holds it to
+that), so a renderer's bug cannot hide in the check of its output.
+"""
+
+from __future__ import annotations
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.displays import read_displays
+from symcollapse.reading.meaning import Meaning, Verdict
+from symcollapse.reading.nodes import Document
+from symcollapse.reading.plain import read_json
+
+
+def read_document(text: str) -> Document:
+    """``text`` as a document: JSON if it is a JSON object, else LaTeX or Markdown."""
+    if text.lstrip().startswith("{"):
+        return read_json(text)
+    document = read_displays(text)
+    if not document.rows and not document.unchecked:
+        raise DocumentError("no displayed equations (align, equation, $$ or ```math) to check")
+    return document
+
+
+def check_text(text: str, seed: int = 0) -> Verdict:
+    """Every row of the document ``text`` checked under its own definitions."""
+    return Meaning(read_document(text), seed).check()
+
+
+__all__ = ["Document", "DocumentError", "Verdict", "check_text", "read_document"]
