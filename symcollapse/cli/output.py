@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH
+from symcollapse.cli.reread import reread
 from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
@@ -29,6 +30,9 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
     "json": ("json", render_json),
     "text": ("txt", render_text),
 }
+
+#: Commands whose documents the reader must read whole (see :mod:`symcollapse.cli.reread`).
+STRICT_COMMANDS = {"derive", "example"}
 
 #: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
 TYPESET_OPTIONS = (
@@ -107,8 +111,11 @@ def emit(
         raise OptionError("--png goes with --pdf")
     if (args.standalone or pdf) and args.format != "latex":
         raise OptionError(f"{'--pdf' if pdf else '--standalone'} goes with --format latex")
+    strict = getattr(args, "command", None) in STRICT_COMMANDS
     if pdf:
-        files = pdf_files(render_document(derivation, notation), name, png=args.png)
+        source = render_document(derivation, notation)
+        reread({f"{name}.tex": source}, strict, notation.digits)
+        files = pdf_files(source, name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
     extension, renderer = FORMATS[args.format]
@@ -118,6 +125,7 @@ def emit(
         text = render_json(derivation, notation, data)
     else:
         text = renderer(derivation, notation)
+    reread({f"{name}.{extension}": text}, strict, notation.digits)
     if args.out is None:
         sys.stdout.write("\n".join([text, *extra.values()]) if extra else text)
     else:

@@ -8,6 +8,8 @@ that), so a renderer's bug cannot hide in the check of its output.
 
 from __future__ import annotations
 
+import sympy as sp
+
 from symcollapse.errors import DocumentError
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.meaning import Meaning, Verdict
@@ -25,9 +27,12 @@ def read_document(text: str) -> Document:
     return document
 
 
-def check_text(text: str, seed: int = 0) -> Verdict:
-    """Every row of the document ``text`` checked under its own definitions."""
-    return Meaning(read_document(text), seed).check()
+def check_text(text: str, seed: int = 0, digits: int | None = None) -> Verdict:
+    """Every row of the document ``text`` checked under its own definitions; a document showing
+    numbers rounded to ``digits`` significant digits is held to that precision (a relative
+    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors)."""
+    tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
+    return Meaning(read_document(text), seed, tolerance).check()
 
 
 __all__ = ["Document", "DocumentError", "Verdict", "check_text", "read_document"]

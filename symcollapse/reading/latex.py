@@ -37,6 +37,12 @@ _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\d+(?:\.\d+)?|\s+|.", re.S)
 #: Commands that only space things out.
 SPACES = {r"\,", r"\;", r"\!", r"\ ", r"\:", r"\quad", r"\qquad", r"\displaystyle", "~"}
 
+#: Sized delimiters, read as ``\left`` and ``\right``.
+SIZED = {
+    **{rf"\{size}l": r"\left" for size in ("big", "Big", "bigg", "Bigg")},
+    **{rf"\{size}r": r"\right" for size in ("big", "Big", "bigg", "Bigg")},
+}
+
 #: Matrix environments (``--delimiter``) and the brackets ``\left``/``\right`` may carry.
 MATRICES = {"bmatrix", "pmatrix", "Bmatrix", "matrix", "smallmatrix"}
 OPENING = {"(": ")", "[": "]", r"\{": r"\}"}
@@ -84,7 +90,7 @@ def tokenize(tex: str, keep: Collection[str] = ()) -> list[Token]:
         if text.isspace() or (text in SPACES and text not in keep):
             spaced = True
             continue
-        tokens.append(Token(text, spaced))
+        tokens.append(Token(SIZED.get(text, text), spaced))
         spaced = False
     return tokens
 

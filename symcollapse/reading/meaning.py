@@ -45,6 +45,9 @@ from symcollapse.reading.nodes import (
 #: Up to this many scalar symbols the rows are expanded exactly; beyond, a random point.
 EXACT_SCALARS = 100
 
+#: No tolerance: rows must hold exactly.
+EXACT = sp.Integer(0)
+
 #: Random integers of the point are drawn from [-RANGE, RANGE].
 RANGE = 2**40
 
@@ -98,8 +101,9 @@ def key_of(node: Node) -> str | None:
 class Meaning:
     """The values a document's definitions give its names, and the check of every row."""
 
-    def __init__(self, document: Document, seed: int = 0) -> None:
+    def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         self.document = document
+        self.tolerance = tolerance
         nodes = [
             n for row in document.rows for side in (row.lhs, row.rhs) if side for n in walk(side)
         ]
@@ -149,7 +153,7 @@ class Meaning:
                 if row.lhs is None and previous is None:
                     raise DocumentError(f"cannot read {row.where}: it continues nothing")
                 left = self.value(row.lhs) if row.lhs is not None else previous
-                wrong = None if i in self.defining else difference(left, right)
+                wrong = None if i in self.defining else difference(left, right, self.tolerance)
             except Mismatch as error:
                 wrong = str(error)
             if wrong:
@@ -286,7 +290,11 @@ def _entry(matrix: Value, index: str, base: int) -> Value:
         raise DocumentError(
             f"an entry {index} of something the document does not define as a matrix"
         )
-    parts = index.split(",") if "," in index else [index] if matrix.cols == 1 else list(index)
+    # Without commas an index pair has one digit each (w_{11}); a vector's index may have two.
+    tall = matrix.cols == 1 and matrix.rows + base > 10
+    parts = (
+        index.split(",") if "," in index else [index] if len(index) != 2 or tall else list(index)
+    )
     if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
         raise DocumentError(f"cannot read the index {index!r}")
     row, col = (int(parts[0]) - base, 0) if len(parts) == 1 else (int(p) - base for p in parts)
@@ -343,20 +351,29 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
     return a, b
 
 
-def difference(left: Value, right: Value) -> str | None:
-    """None if ``left = right`` holds identically, else what differs."""
+def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str | None:
+    """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
+    coefficient, for documents that show rounded numbers), else what differs."""
     left, right = _same_kind(left, right)
-    if isinstance(left, sp.MatrixBase):
-        if left.shape != right.shape:
-            return f"a {left.rows}x{left.cols} matrix against a {right.rows}x{right.cols} one"
-        for i in range(left.rows):
-            for j in range(left.cols):
-                if sp.expand(left[i, j] - right[i, j]) != 0:
-                    return f"entry ({i + 1}, {j + 1}) differs"
-        return None
-    return None if sp.expand(left - right) == 0 else "the two sides differ"
+    if not isinstance(left, sp.MatrixBase):
+        return None if _equal(left, right, tolerance) else "the two sides differ"
+    if left.shape != right.shape:
+        return f"a {left.rows}x{left.cols} matrix against a {right.rows}x{right.cols} one"
+    for i in range(left.rows):
+        for j in range(left.cols):
+            if not _equal(left[i, j], right[i, j], tolerance):
+                return f"entry ({i + 1}, {j + 1}) differs"
+    return None
 
 
-def check_document(document: Document) -> Verdict:
-    """Every row of ``document`` checked under its own definitions."""
-    return Meaning(document).check()
+def _equal(a: sp.Expr, b: sp.Expr, tolerance: sp.Rational) -> bool:
+    gap = sp.expand(a - b)
+    if gap == 0 or not tolerance or not gap.is_commutative:
+        return gap == 0
+    scale = max([abs(c) for c in _coefficients(sp.expand(a))] + [sp.Integer(1)])
+    return all(abs(c) <= tolerance * scale for c in _coefficients(gap))
+
+
+def _coefficients(polynomial: sp.Expr) -> list[sp.Expr]:
+    symbols = sorted(polynomial.free_symbols, key=str)
+    return sp.Poly(polynomial, *symbols).coeffs() if symbols else [polynomial]
