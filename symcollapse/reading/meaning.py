@@ -66,6 +66,12 @@ class Mismatch(Exception):
     """A row whose two sides cannot even be compared (shapes differ); it is false."""
 
 
+class Undefined(Mismatch):
+    """An explicit matrix meets a matrix symbol the document never defines: false in a
+    document that defines its matrices (a name changed by hand), unreadable in one that
+    defines none (a folded model's ``W_k``)."""
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The result of checking a document: rows checked, how many were definitions, rows shown
@@ -126,6 +132,7 @@ class Meaning:
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
+        self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
             if isinstance(row.lhs, Entry) and isinstance(row.lhs.matrix, Name) and row.defines:
@@ -154,6 +161,10 @@ class Meaning:
                     raise DocumentError(f"cannot read {row.where}: it continues nothing")
                 left = self.value(row.lhs) if row.lhs is not None else previous
                 wrong = None if i in self.defining else difference(left, right, self.tolerance)
+            except Undefined as error:
+                if not self.explicit:  # nothing to check against: the document gives no matrix
+                    raise DocumentError(f"cannot check {row.where}: {error}") from None
+                wrong = f"{error}, though it defines its other matrices"
             except Mismatch as error:
                 wrong = str(error)
             if wrong:
@@ -334,7 +345,7 @@ def _multiply(a: Value, b: Value) -> Value:
         return a * b
     for matrix, other in ((a, b), (b, a)):
         if isinstance(matrix, sp.MatrixBase) and not other.is_commutative:
-            raise Mismatch(
+            raise Undefined(
                 f"a {matrix.rows}x{matrix.cols} matrix times {other}, which it does not define"
             )
     return a * b
@@ -345,7 +356,8 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
     if isinstance(a, sp.MatrixBase) != isinstance(b, sp.MatrixBase):
         matrix, other = (a, b) if isinstance(a, sp.MatrixBase) else (b, a)
         if matrix.shape != (1, 1) or not other.is_commutative:
-            raise Mismatch(f"a {matrix.rows}x{matrix.cols} matrix against {other}")
+            kind = Undefined if not other.is_commutative else Mismatch
+            raise kind(f"a {matrix.rows}x{matrix.cols} matrix against {other}")
         other = sp.Matrix([[other]])
         return (matrix, other) if matrix is a else (other, matrix)
     return a, b
