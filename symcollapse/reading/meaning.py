@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.naming import misnamed
 from symcollapse.reading.nodes import (
     Apply,
     Document,
@@ -160,7 +161,10 @@ class Meaning:
                 if row.lhs is None and previous is None:
                     raise DocumentError(f"cannot read {row.where}: it continues nothing")
                 left = self.value(row.lhs) if row.lhs is not None else previous
-                wrong = None if i in self.defining else difference(left, right, self.tolerance)
+                if i in self.defining:
+                    wrong = misnamed(row.lhs, row.rhs, self.base)
+                else:
+                    wrong = difference(left, right, self.tolerance)
             except Undefined as error:
                 if not self.explicit:  # nothing to check against: the document gives no matrix
                     raise DocumentError(f"cannot check {row.where}: {error}") from None
