@@ -53,8 +53,9 @@ MUTANTS = (
     Mutant(
         "chain_skips_a_layer",
         "derivations/dense.py",
-        "current = _nested(n, result, after, k + 1)",
-        "current = _nested(n, result, after, k + 2 if k + 2 < n else k + 1)",
+        "    for k in range(start, layers):\n        expr = total(",
+        "    for k in range(start, layers):\n        if k == layers - 2 and k > start:\n"
+        "            continue\n        expr = total(",
     ),
     Mutant(
         "explicit_W_k_transposed_when_square",
@@ -78,13 +79,14 @@ MUTANTS = (
     Mutant(
         "json_W_z_transposed",
         "render/json.py",
-        '"W_z": rows(result.W_z),',
-        '"W_z": rows(result.W_z.T),',
+        '"symbols": symbols,\n        "W_z": rows(result.W_z),',
+        '"symbols": symbols,\n        "W_z": rows(result.W_z.T),',
     ),
 )
 
-#: Networks the run-time killer derives: square, d_0 = d_n with other widths, non-square.
-SHAPES = (("3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "1"))
+#: Networks the run-time killer derives: square, d_0 = d_n with other widths, non-square;
+#: depth 4 where a skipped layer can hide between two others.
+SHAPES = (("3", "3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "3", "1"))
 RUNS = tuple(
     (*shape, "--format", fmt, *values)
     for shape in SHAPES
