@@ -17,10 +17,10 @@ RECIPES = dict(re.findall(r"<!-- recipe: (\w+) -->\n```(?:sh|py)\n(.*?)```", REA
 
 
 def test_every_recipe_is_found() -> None:
-    assert set(RECIPES) == {"paper", "answer", "check", "notebook", "model"}
+    assert set(RECIPES) == {"paper", "answer", "check", "reread", "notebook", "model"}
 
 
-@pytest.mark.parametrize("name", ["paper", "answer", "check", "model"])
+@pytest.mark.parametrize("name", ["paper", "answer", "check", "reread", "model"])
 def test_command_recipes_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     if name == "model":

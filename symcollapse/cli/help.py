@@ -52,7 +52,7 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "Read a document symcollapse wrote (and you may have edited) back from its bytes, learn "
         "the definitions it states and check that every row of every display holds: exit 0 "
         "with the count, 1 naming the first false row, 2 if it cannot be read.",
-        (("check", "output/example.tex"), ("check", "paper/collapse-3-4-4-2.tex")),
+        (("check", "paper/collapse-2-3-3-1.tex"), ("check", "answer/collapse-2-3-1-values.md")),
     ),
     "prove": CommandHelp(
         "proof by induction for all depths and widths (coq: a Coq development)",
