@@ -194,6 +194,6 @@ def _unspaced(tokens: list[Token]) -> list[Token]:
         if token.text in _KEPT:
             spaced = True
             continue
-        out.append(Token(token.text, token.spaced or spaced))
+        out.append(Token(token.text, True) if spaced and not token.spaced else token)
         spaced = False
     return out

@@ -44,7 +44,7 @@ from symcollapse.reading.nodes import (
 )
 
 #: Up to this many scalar symbols the rows are expanded exactly; beyond, a random point.
-EXACT_SCALARS = 100
+EXACT_SCALARS = 40
 
 #: No tolerance: rows must hold exactly.
 EXACT = sp.Integer(0)
