@@ -133,6 +133,18 @@ def test_coqc_rejects_a_changed_statement(mutation):
 
 
 @pytest.mark.coq
+@pytest.mark.parametrize("proof", ["by [].", "by rewrite /product_above /product_all."])
+def test_the_weight_closed_form_is_not_true_by_definition(proof):
+    """WzClosedForm states that the fold of the layers from the output side equals the
+    recursion of W_z; neither computation nor unfolding proves it (it takes associativity)."""
+    text = development()
+    start = text.index("Proof.", text.index("Theorem WzClosedForm")) + len("Proof.")
+    end = text.index("Qed.", start)
+    verdict = check(text[:start] + "\n" + proof + "\n" + text[end:], THEOREMS)
+    assert verdict.status == "failed"
+
+
+@pytest.mark.coq
 def test_an_admitted_proof_is_not_checked():
     """coqc accepts ``Admitted``; the runner does not, because an assumption is then printed."""
     text = development()
