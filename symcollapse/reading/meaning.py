@@ -42,12 +42,21 @@ from symcollapse.reading.nodes import (
     children,
     walk,
 )
+from symcollapse.reading.values import (
+    EXACT,
+    IDENTITY,
+    Mismatch,
+    Undefined,
+    Value,
+    add,
+    difference,
+    entry,
+    multiply,
+    scalar,
+)
 
 #: Up to this many scalar symbols the rows are expanded exactly; beyond, a random point.
 EXACT_SCALARS = 40
-
-#: No tolerance: rows must hold exactly.
-EXACT = sp.Integer(0)
 
 #: Random integers of the point are drawn from [-RANGE, RANGE].
 RANGE = 2**40
@@ -56,21 +65,6 @@ RANGE = 2**40
 IDENTITY_ACTIVATIONS = re.compile(
     r"(every|all|each) activations? (is|are) the identity|with identity activations", re.I
 )
-
-#: ``I`` the document does not define: the identity matrix of whatever size it meets.
-IDENTITY = sp.Symbol("I", commutative=False)
-
-Value = sp.Matrix | sp.Expr
-
-
-class Mismatch(Exception):
-    """A row whose two sides cannot even be compared (shapes differ); it is false."""
-
-
-class Undefined(Mismatch):
-    """An explicit matrix meets a matrix symbol the document never defines: false in a
-    document that defines its matrices (a name changed by hand), unreadable in one that
-    defines none (a folded model's ``W_k``)."""
 
 
 @dataclass(frozen=True)
@@ -201,23 +195,23 @@ class Meaning:
                 )
             return self.value(node.argument)
         if isinstance(node, Entry):
-            return _entry(self.value(node.matrix), node.index, self.base)
+            return entry(self.value(node.matrix), node.index, self.base)
         if isinstance(node, Sum):
             total = self.value(node.terms[0])
             for term in node.terms[1:]:
-                total = _add(total, self.value(term))
+                total = add(total, self.value(term))
             return total
         if isinstance(node, Product):
             product = self.value(node.factors[0])
             for factor in node.factors[1:]:
                 if isinstance(product, sp.MatrixBase) and isinstance(factor, Name):
                     self._generic_vector(factor, product.cols)
-                product = _multiply(product, self.value(factor))
+                product = multiply(product, self.value(factor))
             return product
         if isinstance(node, Negative):
             return -self.value(node.operand)
         if isinstance(node, Quotient):
-            denominator = _scalar(self.value(node.denominator))
+            denominator = scalar(self.value(node.denominator))
             if denominator == 0:
                 raise Mismatch("a division by zero")
             return self.value(node.numerator) / denominator
@@ -233,7 +227,7 @@ class Meaning:
             if inner.is_commutative:
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
-        return sp.Matrix([[_scalar(self.value(cell)) for cell in row] for row in node.rows])
+        return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 
     def _defined(self, key: str) -> Value:
         if key not in self.values:
@@ -254,7 +248,7 @@ class Meaning:
             if not all(p.isdigit() for p in parts):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)
-            cells[at if len(at) == 2 else (at[0], 0)] = _scalar(self.value(node))
+            cells[at if len(at) == 2 else (at[0], 0)] = scalar(self.value(node))
         rows = 1 + max(i for i, _ in cells)
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]
@@ -298,98 +292,3 @@ def _zero_index(node: Node) -> bool:
     never starts with 0)."""
     index = node.index if isinstance(node, Entry) else node.sub if isinstance(node, Name) else ""
     return any(re.fullmatch(r"0\d?", part) for part in index.split(","))
-
-
-def _entry(matrix: Value, index: str, base: int) -> Value:
-    if not isinstance(matrix, sp.MatrixBase):
-        raise DocumentError(
-            f"an entry {index} of something the document does not define as a matrix"
-        )
-    # Without commas an index pair has one digit each (w_{11}); a vector's index may have two.
-    tall = matrix.cols == 1 and matrix.rows + base > 10
-    parts = (
-        index.split(",") if "," in index else [index] if len(index) != 2 or tall else list(index)
-    )
-    if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
-        raise DocumentError(f"cannot read the index {index!r}")
-    row, col = (int(parts[0]) - base, 0) if len(parts) == 1 else (int(p) - base for p in parts)
-    if not (0 <= row < matrix.rows and 0 <= col < matrix.cols):
-        raise Mismatch(f"the entry {index} of a {matrix.rows}x{matrix.cols} matrix")
-    return matrix[row, col]
-
-
-def _scalar(value: Value) -> sp.Expr:
-    if isinstance(value, sp.MatrixBase):
-        if value.shape != (1, 1):
-            raise Mismatch(f"a {value.rows}x{value.cols} matrix where a number belongs")
-        return value[0, 0]
-    return value
-
-
-def _add(a: Value, b: Value) -> Value:
-    a, b = _identity(a, b), _identity(b, a)
-    a, b = _same_kind(a, b)
-    if isinstance(a, sp.MatrixBase) and a.shape != b.shape:
-        raise Mismatch(f"a {a.rows}x{a.cols} matrix plus a {b.rows}x{b.cols} one")
-    return a + b
-
-
-def _identity(value: Value, other: Value) -> Value:
-    """``value``, or the identity matrix of ``other``'s size if ``value`` is ``I``."""
-    if value == IDENTITY and isinstance(other, sp.MatrixBase) and other.rows == other.cols:
-        return sp.eye(other.rows)
-    return value
-
-
-def _multiply(a: Value, b: Value) -> Value:
-    a, b = _identity(a, b), _identity(b, a)
-    if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
-        if a.cols != b.rows:
-            raise Mismatch(f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} one")
-        return a * b
-    for matrix, other in ((a, b), (b, a)):
-        if isinstance(matrix, sp.MatrixBase) and not other.is_commutative:
-            raise Undefined(
-                f"a {matrix.rows}x{matrix.cols} matrix times {other}, which it does not define"
-            )
-    return a * b
-
-
-def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
-    """A 1x1 matrix next to a scalar is that scalar's 1x1 matrix."""
-    if isinstance(a, sp.MatrixBase) != isinstance(b, sp.MatrixBase):
-        matrix, other = (a, b) if isinstance(a, sp.MatrixBase) else (b, a)
-        if matrix.shape != (1, 1) or not other.is_commutative:
-            kind = Undefined if not other.is_commutative else Mismatch
-            raise kind(f"a {matrix.rows}x{matrix.cols} matrix against {other}")
-        other = sp.Matrix([[other]])
-        return (matrix, other) if matrix is a else (other, matrix)
-    return a, b
-
-
-def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str | None:
-    """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
-    coefficient, for documents that show rounded numbers), else what differs."""
-    left, right = _same_kind(left, right)
-    if not isinstance(left, sp.MatrixBase):
-        return None if _equal(left, right, tolerance) else "the two sides differ"
-    if left.shape != right.shape:
-        return f"a {left.rows}x{left.cols} matrix against a {right.rows}x{right.cols} one"
-    for i in range(left.rows):
-        for j in range(left.cols):
-            if not _equal(left[i, j], right[i, j], tolerance):
-                return f"entry ({i + 1}, {j + 1}) differs"
-    return None
-
-
-def _equal(a: sp.Expr, b: sp.Expr, tolerance: sp.Rational) -> bool:
-    gap = sp.expand(a - b)
-    if gap == 0 or not tolerance or not gap.is_commutative:
-        return gap == 0
-    scale = max([abs(c) for c in _coefficients(sp.expand(a))] + [sp.Integer(1)])
-    return all(abs(c) <= tolerance * scale for c in _coefficients(gap))
-
-
-def _coefficients(polynomial: sp.Expr) -> list[sp.Expr]:
-    symbols = sorted(polynomial.free_symbols, key=str)
-    return sp.Poly(polynomial, *symbols).coeffs() if symbols else [polynomial]
