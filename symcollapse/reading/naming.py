@@ -41,7 +41,9 @@ def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:
         column = all(len(row) == 1 for row in rhs.rows)
         for r, row in enumerate(rhs.rows):
             for c, cell in enumerate(row):
-                at = (r + base,) if column else (r + base, c + base)
+                at = (r + base, c + base)  # a column's entries may also have one index
+                if column and isinstance(cell, Name) and named_at(cell.sub, at[:1]):
+                    continue
                 if isinstance(cell, Name) and not named_at(cell.sub, at):
                     return f"the entry at {at} of {lhs.key} is named {cell.key}"
     if isinstance(lhs, Entry) and isinstance(rhs, Name) and _INDICES.fullmatch(rhs.sub):
