@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from symcollapse.errors import DocumentError
+from symcollapse.errors import DocumentError, SizeLimitError
 from symcollapse.reading import check_text
 from symcollapse.spec.files import read_bytes
 
@@ -21,8 +21,8 @@ def run(args: argparse.Namespace) -> int:
         raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
     try:
         verdict = check_text(text)
-    except DocumentError as error:
-        raise DocumentError(f"{args.document}: {error}") from None
+    except (DocumentError, SizeLimitError) as error:
+        raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:
         print(f"{args.document}: {verdict.false}")
         return 1

@@ -32,7 +32,10 @@ def check_text(text: str, seed: int = 0, digits: int | None = None) -> Verdict:
     numbers rounded to ``digits`` significant digits is held to that precision (a relative
     10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors)."""
     tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
-    return Meaning(read_document(text), seed, tolerance).check()
+    try:
+        return Meaning(read_document(text), seed, tolerance).check()
+    except RecursionError:  # brackets nested thousands deep: no document of ours does that
+        raise DocumentError("brackets nested too deep to read") from None
 
 
 __all__ = ["Document", "DocumentError", "Verdict", "check_text", "read_document"]

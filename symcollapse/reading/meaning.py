@@ -58,6 +58,9 @@ from symcollapse.reading.values import (
 #: Up to this many scalar symbols the rows are expanded exactly; beyond, a random point.
 EXACT_SCALARS = 40
 
+#: Highest power of a non-number read (documents square at most; expansion cost grows fast).
+MAX_EXPONENT = 4
+
 #: Random integers of the point are drawn from [-RANGE, RANGE].
 RANGE = 2**40
 
@@ -219,6 +222,8 @@ class Meaning:
             base = self.value(node.base)
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
+            if node.exponent > MAX_EXPONENT and not base.is_Number:
+                raise DocumentError(f"a power {node.exponent} above {MAX_EXPONENT}")
             return base**node.exponent
         if isinstance(node, Transpose):
             inner = self.value(node.operand)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symcollapse.errors import DocumentError
+from symcollapse.errors import DocumentError, SizeLimitError
 
 #: No tolerance: rows must hold exactly.
 EXACT = sp.Integer(0)
 
 #: ``I`` the document does not define: the identity matrix of whatever size it meets.
 IDENTITY = sp.Symbol("I", commutative=False)
+
+#: Most multiplications one matrix product of a document may take to check (a 100x100 product).
+MAX_PRODUCT = 10**6
 
 Value = sp.Matrix | sp.Expr
 
@@ -78,6 +81,11 @@ def multiply(a: Value, b: Value) -> Value:
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.cols != b.rows:
             raise Mismatch(f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} one")
+        if a.rows * a.cols * b.cols > MAX_PRODUCT:  # estimated before the work
+            raise SizeLimitError(
+                f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} one: more than "
+                f"{MAX_PRODUCT:,} multiplications to check"
+            )
         return a * b
     for matrix, other in ((a, b), (b, a)):
         if isinstance(matrix, sp.MatrixBase) and not other.is_commutative:

@@ -111,3 +111,23 @@ def test_a_renderer_bug_is_an_internal_error_and_nothing_is_written(
     assert main(["derive", "2", "2", "--format", fmt, "--out", str(out)]) == 3
     assert "says something false" in error_line(capsys)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("$$\nA = " + "\\left(" * 5000 + "x" + "\\right)" * 5000 + "\n$$", "nested too deep"),
+        ("$$\n\\left(a + b + c\\right)^{200} = 0\n$$", "a power 200 above 4"),
+        (
+            "$$\nA = \\begin{bmatrix} "
+            + " \\\\ ".join([" & ".join(["1"] * 150)] * 150)
+            + " \\end{bmatrix}\n$$\n$$\nA A = A\n$$",
+            "more than 1,000,000 multiplications",
+        ),
+    ],
+)
+def test_hostile_documents_are_refused_before_the_work(tmp_path, capsys, text, message) -> None:
+    path = tmp_path / "hostile.md"
+    path.write_text(text)
+    assert main(["check", str(path)]) == 2
+    assert message in error_line(capsys)
