@@ -155,8 +155,9 @@ def _proof(widths: tuple[int, ...]) -> Outcome:
 
         raise ToolError(
             f"coqc not found: the proof's lemma is checked symbolically for n <= {instances} "
-            f"only, not for n = {depth}; install coqc with MathComp, or use --method exact "
-            "or random"
+            f"only, not for n = {depth}; install coqc with MathComp, or choose method exact "
+            "or random",
+            "method",
         )
     evidence = ProofEvidence(len(induction.checked), "", coq, names, depth, instances)
     return coq.status != "failed", evidence, None

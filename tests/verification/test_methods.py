@@ -63,7 +63,7 @@ def test_without_coqc_proof_says_whether_the_lemma_covers_this_depth(monkeypatch
     with pytest.raises(
         ToolError,
         match=r"^coqc not found: the proof's lemma is checked symbolically for n <= 30 only, "
-        r"not for n = 31; install coqc with MathComp, or use --method exact or random$",
+        r"not for n = 31; install coqc with MathComp, or choose method exact or random$",
     ):
         verify((1,) * 32, method="proof")  # never "holds" beyond what was checked
 
