@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.latex import LatexParser, Token, tokenize
-from symcollapse.reading.nodes import Document, Row
+from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
+from symcollapse.reading.nodes import Document, Node, Row, Unread
 
 _PIECES = re.compile(
     r"\\(?:sub)*section\*?\{(?P<section>[^}]*)\}"
@@ -82,12 +82,22 @@ def read_displays(text: str) -> Document:
             unchecked.append((where, "approximate (rounded numbers)"))
             continue
         try:
-            lhs = LatexParser(_unspaced(raw.lhs)).whole() if raw.lhs else None
-            rhs = LatexParser(_unspaced(raw.rhs)).whole()
+            lhs = _side(raw.lhs) if raw.lhs else None
+            rhs = _side(raw.rhs)
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
         rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label))
     return Document(tuple(rows), "".join(prose), tuple(unchecked))
+
+
+def _side(tokens: list[Token]) -> Node:
+    """One side of a row; what a row may show unread (a sum over an index) as :class:`Unread`."""
+    try:
+        return LatexParser(_unspaced(tokens)).whole()
+    except NotRead as error:
+        if not error.shown:
+            raise
+        return Unread(str(error).removesuffix(" are not read"))
 
 
 def _rows(tokens: list[Token]) -> list[list[Token]]:

@@ -62,6 +62,19 @@ UNREAD = {
     r"\text": "words inside a formula",
 }
 
+#: What is not read, but a row may show without the document being unreadable: the row is
+#: reported as shown and not checked (a chain it starts or continues is not checked there).
+SHOWN = {r"\sum", r"\prod"}
+
+
+class NotRead(DocumentError):
+    """Something of :data:`UNREAD`; ``shown``: one of :data:`SHOWN`."""
+
+    def __init__(self, message: str, shown: bool) -> None:
+        super().__init__(message)
+        self.shown = shown
+
+
 GREEK = frozenset(
     r"""\alpha \beta \gamma \delta \epsilon \varepsilon \zeta \eta \theta \vartheta \iota \kappa
     \lambda \mu \nu \xi \pi \rho \sigma \tau \upsilon \phi \varphi \chi \psi \omega \Gamma \Delta
@@ -207,7 +220,7 @@ class LatexParser:
     def atom(self) -> Node:
         text = self.peek()
         if text in UNREAD:
-            raise DocumentError(f"{UNREAD[text]} ({text}) are not read")
+            raise NotRead(f"{UNREAD[text]} ({text}) are not read", text in SHOWN)
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             self.take()
             return Number(sp.Rational(text))

@@ -39,6 +39,7 @@ from symcollapse.reading.nodes import (
     Quotient,
     Sum,
     Transpose,
+    Unread,
     children,
     walk,
 )
@@ -127,6 +128,7 @@ class Meaning:
         for i, row in enumerate(document.rows):
             key = key_of(row.lhs) if row.lhs is not None else None
             fresh = key and row.defines and key not in self.definitions.keys() | self.scalars
+            fresh = fresh and not isinstance(row.rhs, Unread)
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
@@ -147,12 +149,20 @@ class Meaning:
         )
         self.values: dict[str, Value] = {}
         self.vectors: dict[str, sp.Matrix] = {}
+        self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""
         previous: Value | None = None
+        after_unread = False
         for i, row in enumerate(self.document.rows):
+            unread = next((s.what for s in (row.lhs, row.rhs) if isinstance(s, Unread)), None)
+            if unread or (row.lhs is None and after_unread):
+                self.unread.append((row.where, unread or "continues a row not read"))
+                after_unread, previous = True, None
+                continue
+            after_unread = False
             try:
                 right = self.value(row.rhs)
                 if row.lhs is None and previous is None:
@@ -181,7 +191,8 @@ class Meaning:
 
     def _verdict(self, checked: int, false: str | None) -> Verdict:
         definitions = len([i for i in self.defining if i < checked])
-        return Verdict(checked, definitions, self.document.unchecked, false)
+        shown = self.document.unchecked + tuple(self.unread)
+        return Verdict(checked - len(self.unread), definitions, shown, false)
 
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""

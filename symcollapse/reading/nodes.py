@@ -109,9 +109,18 @@ class MatrixLiteral:
     rows: tuple[tuple[Node, ...], ...]
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A side of a row the reader shows as not checked (a sum over an index): what it is."""
+
+    what: str
+
+
 Node = (
-    Number | Name | Apply | Entry | Sum | Product | Negative | Quotient | Power | Transpose
-) | MatrixLiteral
+    (Number | Name | Apply | Entry | Sum | Product | Negative | Quotient | Power | Transpose)
+    | MatrixLiteral
+    | Unread
+)
 
 
 @dataclass(frozen=True)

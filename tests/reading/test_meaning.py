@@ -81,3 +81,18 @@ def test_rounded_documents_are_held_to_their_digits() -> None:
     )
     assert check_text(display(*rows)).false is not None
     assert check_text(display(*rows), digits=3).false is None
+
+
+def test_a_sum_over_an_index_is_shown_not_checked_and_so_is_its_chain() -> None:
+    text = display(
+        *MATRICES,
+        r"\left(A B\right)_{12} &= \sum_{k=1}^{2} a_{1k} b_{k2}",
+        r"&= a_{11} b_{12}",  # false, but it continues a row that is not read
+        r"\left(A B\right)_{11} &= a_{11} b_{11} + a_{12} b_{21}",
+    )
+    verdict = check_text(text)
+    assert (verdict.checked, verdict.false) == (3, None)
+    assert [why for _, why in verdict.unchecked] == [
+        r"sums over an index (\sum)",
+        "continues a row not read",
+    ]
