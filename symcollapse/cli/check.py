@@ -26,9 +26,10 @@ def run(args: argparse.Namespace) -> int:
     if verdict.false:
         print(f"{args.document}: {verdict.false}")
         return 1
+    identities = verdict.checked - verdict.definitions
     summary = (
-        f"{args.document}: {verdict.checked} rows checked, each an identity under the "
-        f"document's definitions ({verdict.definitions} of them definitions)"
+        f"{args.document}: {verdict.checked} rows read: {identities} identities checked under "
+        f"the document's {verdict.definitions} definitions"
     )
     if verdict.unchecked:
         where, why = verdict.unchecked[0]
