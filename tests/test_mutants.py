@@ -4,6 +4,7 @@ the script never reports "not applicable" for a mutant that merely drifted out o
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = importlib.util.spec_from_file_location("mutants", ROOT / "benchmarks" / "mutants.py")
 assert SPEC and SPEC.loader
 mutants = importlib.util.module_from_spec(SPEC)
+sys.modules["mutants"] = mutants  # its dataclasses look their module up
 SPEC.loader.exec_module(mutants)
 
 
