@@ -10,6 +10,7 @@ environments, names with subscripts and labels, entries ``\\left(W_{z}\\right)_{
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from typing import NamedTuple
@@ -96,6 +97,15 @@ SYMBOL = re.compile(
 _TOKEN = re.compile(
     re.sub(r"\(\?P<\w+>", "(?:", SYMBOL.pattern) + r"|\\[A-Za-z]+\*?|\\.|\d+(?:\.\d+)?|\s+|.", re.S
 )
+
+
+@functools.cache
+def _indexed(text: str) -> tuple[str, str, str]:
+    """Base, subscript and label of a whole indexed name (a document repeats each many times)."""
+    whole = SYMBOL.fullmatch(text)
+    assert whole is not None, text  # a token with "_{" is one of these by construction
+    sub = whole["indexed"] if whole["label"] is not None else whole["sub"]
+    return whole["base"], sub, whole["label"] or whole["after"] or ""
 
 
 class Token(NamedTuple):
@@ -308,11 +318,8 @@ class LatexParser:
         first = self.take()
         base = first + (f"{{{self.group()}}}" if first in NAME_COMMANDS else "")
         sub = sup = ""
-        whole = SYMBOL.fullmatch(first)
-        if whole:
-            base = whole["base"]
-            sub = whole["indexed"] if whole["label"] is not None else whole["sub"]
-            sup = whole["label"] or whole["after"] or ""
+        if "_{" in first:
+            base, sub, sup = _indexed(first)
         while self.peek() in ("_", "^"):
             if self.peek() == "_" and not sub:
                 self.take()

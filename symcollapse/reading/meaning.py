@@ -53,6 +53,7 @@ from symcollapse.reading.values import (
     difference,
     entry,
     multiply,
+    number,
     scalar,
 )
 
@@ -143,7 +144,7 @@ class Meaning:
                     self.defining.add(i)
         rng = random.Random(seed)
         self.point = (
-            {key: sp.Integer(rng.randint(-RANGE, RANGE)) for key in sorted(self.scalars)}
+            {key: rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}  # plain: fast
             if len(self.scalars) > EXACT_SCALARS
             else None
         )
@@ -228,16 +229,16 @@ class Meaning:
             denominator = scalar(self.value(node.denominator))
             if denominator == 0:
                 raise Mismatch("a division by zero")
-            return self.value(node.numerator) / denominator
+            return number(self.value(node.numerator)) / number(denominator)
         if isinstance(node, Power):
-            base = self.value(node.base)
+            base = number(self.value(node.base))
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
             if node.exponent > MAX_EXPONENT and not base.is_Number:
                 raise DocumentError(f"a power {node.exponent} above {MAX_EXPONENT}")
             return base**node.exponent
         if isinstance(node, Transpose):
-            inner = self.value(node.operand)
+            inner = number(self.value(node.operand))
             if isinstance(inner, sp.MatrixBase):
                 return inner.T
             if inner.is_commutative:
@@ -307,4 +308,4 @@ def _zero_index(node: Node) -> bool:
     """Whether ``node`` is indexed from 0: an index ``0``, ``0,j`` or ``0j`` (an index from 1
     never starts with 0)."""
     index = node.index if isinstance(node, Entry) else node.sub if isinstance(node, Name) else ""
-    return any(re.fullmatch(r"0\d?", part) for part in index.split(","))
+    return "0" in index and any(re.fullmatch(r"0\d?", part) for part in index.split(","))

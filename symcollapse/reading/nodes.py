@@ -9,7 +9,7 @@ printed the document: the reader reads bytes, so its check is independent of the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -154,14 +154,26 @@ class Document:
     unchecked: tuple[tuple[str, str], ...] = ()
 
 
-def children(node: Node) -> Iterator[Node]:
-    """The nodes directly below ``node`` (a matrix's cells row by row)."""
-    for field in fields(node):  # type: ignore[arg-type]
-        child = getattr(node, field.name)
-        for item in child if isinstance(child, tuple) else (child,):
-            for inner in item if isinstance(item, tuple) else (item,):
-                if is_dataclass(inner):
-                    yield inner  # type: ignore[misc]
+def children(node: Node) -> tuple[Node, ...]:
+    """The nodes directly below ``node`` (a matrix's cells row by row); by type, not by
+    dataclass introspection, which cost a third of reading a large document."""
+    if isinstance(node, Sum):
+        return node.terms
+    if isinstance(node, Product):
+        return node.factors
+    if isinstance(node, Negative | Transpose):
+        return (node.operand,)
+    if isinstance(node, Apply):
+        return (node.function, node.argument)
+    if isinstance(node, Entry):
+        return (node.matrix,)
+    if isinstance(node, Quotient):
+        return (node.numerator, node.denominator)
+    if isinstance(node, Power):
+        return (node.base,)
+    if isinstance(node, MatrixLiteral):
+        return tuple(cell for row in node.rows for cell in row)
+    return ()
 
 
 def walk(node: Node) -> Iterator[Node]:

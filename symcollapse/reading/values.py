@@ -59,8 +59,16 @@ def scalar(value: Value) -> sp.Expr:
     return value
 
 
+def number(value: Value | int) -> Value:
+    """A plain ``int`` (a random point's value, kept plain for speed) as a sympy Integer."""
+    return sp.Integer(value) if type(value) is int else value
+
+
 def add(a: Value, b: Value) -> Value:
     """``a + b`` of equal shapes."""
+    if type(a) is int and type(b) is int:
+        return a + b
+    a, b = number(a), number(b)
     a, b = _identity(a, b), _identity(b, a)
     a, b = _same_kind(a, b)
     if isinstance(a, sp.MatrixBase) and a.shape != b.shape:
@@ -77,6 +85,9 @@ def _identity(value: Value, other: Value) -> Value:
 
 def multiply(a: Value, b: Value) -> Value:
     """``a b`` of fitting shapes."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    a, b = number(a), number(b)
     a, b = _identity(a, b), _identity(b, a)
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.cols != b.rows:
@@ -110,6 +121,7 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
 def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str | None:
     """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
     coefficient, for documents that show rounded numbers), else what differs."""
+    left, right = number(left), number(right)
     left, right = _same_kind(left, right)
     if not isinstance(left, sp.MatrixBase):
         return None if _equal(left, right, tolerance) else "the two sides differ"
