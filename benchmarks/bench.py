@@ -371,6 +371,24 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
         f"  standalone LaTeX {latex:.3f} s ({latex / peer:.3f}x), Markdown {markdown:.3f} s "
         f"({markdown / peer:.3f}x)"
     )
+    reread(widths, latex, runs)
+
+
+def reread(widths: tuple[int, ...], rendering: float, runs: int = 3) -> None:
+    """What reading a document back before writing it costs (``cli/reread.py``), next to
+    rendering it (``rendering`` seconds): the reader parses the bytes and checks every row."""
+    from symcollapse.derivations.dense import derive
+    from symcollapse.reading import check_text
+    from symcollapse.render.latex import render_document
+
+    text = render_document(derive(widths))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check_text(text)
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
+    print(f"  read back and checked {seconds:.3f} s ({seconds / rendering:.2f}x the rendering)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

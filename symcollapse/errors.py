@@ -57,3 +57,7 @@ class ToolError(SymcollapseError):
 
 class RegressionError(SymcollapseError, ValueError):
     """Least squares cannot recover ``W_z``, ``b_z``: too few samples or a rank-deficient design."""
+
+
+class DocumentError(SymcollapseError):
+    """A document given to ``symcollapse check`` cannot be read: says what could not be read."""

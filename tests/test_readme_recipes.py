@@ -21,6 +21,7 @@ def test_every_recipe_is_found() -> None:
         "paper",
         "answer",
         "check",
+        "reread",
         "notebook",
         "model",
         "typst",
@@ -29,7 +30,9 @@ def test_every_recipe_is_found() -> None:
     }
 
 
-@pytest.mark.parametrize("name", ["paper", "answer", "check", "model", "typst", "page", "lecture"])
+@pytest.mark.parametrize(
+    "name", ["paper", "answer", "check", "reread", "model", "typst", "page", "lecture"]
+)
 def test_command_recipes_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     if name == "model":

@@ -49,6 +49,7 @@ COMMANDS = {
     "regress": "symcollapse.cli.regress",
     "layers": "symcollapse.cli.layers",
     "fold": "symcollapse.cli.fold",
+    "check": "symcollapse.cli.check",
     "completion": "symcollapse.cli.completion",
     "gradients": "symcollapse.cli.gradients",
     "dynamics": "symcollapse.cli.dynamics",

@@ -12,6 +12,7 @@ import argparse
 from symcollapse.cli.derive import diagram_files
 from symcollapse.cli.options import DEFAULT_ENTRY
 from symcollapse.cli.output import notation_from
+from symcollapse.cli.reread import reread
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.io.files import write_files
@@ -47,14 +48,20 @@ def showcase_files(max_terms: int, notation: Notation) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     notation = notation_from(args)
     derivation = derive(EXAMPLE_WIDTHS, max_terms=args.max_terms)
+    example = {
+        "example.tex": render_document(derivation, notation),
+        "example.md": render_markdown(derivation, notation),
+        "example.json": render_json(derivation, notation),
+        "example.html": render_html(derivation, notation),
+    }
+    showcase = showcase_files(args.max_terms, notation)
+    reread(example, strict=True)
+    reread(showcase, strict=False)
     written = write_files(
         args.out,
         {
-            "example.tex": render_document(derivation, notation),
-            "example.md": render_markdown(derivation, notation),
-            "example.json": render_json(derivation, notation),
-            "example.html": render_html(derivation, notation),
-            **showcase_files(args.max_terms, notation),
+            **example,
+            **showcase,
             **diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example"),
         },
     )

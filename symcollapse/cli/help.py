@@ -47,6 +47,13 @@ COMMAND_HELP: dict[str, CommandHelp] = {
         "at random points, or by the induction proof.",
         (("verify", "2", "3", "3", "1"), ("verify", "64", "64", "64", "--method", "random")),
     ),
+    "check": CommandHelp(
+        "check every displayed row of a LaTeX, Markdown or JSON document",
+        "Read a document symcollapse wrote (and you may have edited) back from its bytes, learn "
+        "the definitions it states and check that every row of every display holds: exit 0 "
+        "with the count, 1 naming the first false row, 2 if it cannot be read.",
+        (("check", "paper/collapse-2-3-3-1.tex"), ("check", "answer/collapse-2-3-1-values.md")),
+    ),
     "prove": CommandHelp(
         "proof by induction for all depths and widths (coq: a Coq development)",
         "Write the proof by induction on the depth that every identity-activation network "

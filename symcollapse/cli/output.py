@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH
+from symcollapse.cli.reread import reread
 from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
@@ -40,6 +41,9 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
 
 #: ``--format`` name -> the renderer of a whole document, for ``--standalone``.
 STANDALONE: dict[str, Renderer] = {"latex": render_document, "typst": render_typst_document}
+
+#: Commands whose documents the reader must read whole (see :mod:`symcollapse.cli.reread`).
+STRICT_COMMANDS = {"derive", "example"}
 
 #: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
 TYPESET_OPTIONS = (
@@ -135,12 +139,16 @@ def emit(
     if args.standalone and args.format not in STANDALONE:
         beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
         raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
+    strict = getattr(args, "command", None) in STRICT_COMMANDS
     if pdf:
-        files = pdf_files(_rendered(args, derivation, notation), name, png=args.png)
+        source = _rendered(args, derivation, notation)
+        reread({f"{name}.tex": source}, strict, notation.digits)
+        files = pdf_files(source, name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
         return 0
     extension = FORMATS[args.format][0]
     text = _rendered(args, derivation, notation, data)
+    reread({f"{name}.{extension}": text}, strict, notation.digits)
     if args.out is None:
         sys.stdout.write("\n".join([text, *extra.values()]) if extra else text)
     else:

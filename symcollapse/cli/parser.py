@@ -303,6 +303,9 @@ def build_parser() -> Parser:
     )
     _state_dict_options(fold)
 
+    check = _command(commands, "check", [])
+    check.add_argument("document", type=Path, help="a .tex, .md or .json document")
+
     completion = _command(commands, "completion", [])
     completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
 

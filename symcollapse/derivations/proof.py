@@ -16,6 +16,7 @@ from symcollapse.display import Displayable
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import Code, IndexRange, relation
 from symcollapse.verification import statements as st
+from symcollapse.verification.coqc import CoqVerdict
 from symcollapse.verification.induction import (
     DEFAULT_INSTANCES,
     MAX_INSTANCES,
@@ -58,7 +59,7 @@ def _step(line: Line, check: Checked | Unchecked | None, reason: Text = ()) -> S
     return Step(line.lhs, line.rhs, reason or (line.rule,), line.relation, check)  # type: ignore[arg-type]
 
 
-def _sections(induction: Induction) -> tuple[Section, ...]:
+def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ...]:
     n, k = st.n, st.k
     d = st.width
     definitions = Section(
@@ -101,48 +102,91 @@ def _sections(induction: Induction) -> tuple[Section, ...]:
         ),
         steps=tuple(_step(line, SYMPY if line.checked else None) for line in induction.step),
     )
-    return definitions, base, step, _lemma(induction), _conclusion()
+    return definitions, base, step, _lemma(induction, coq), _conclusion(coq)
 
 
-def _lemma(induction: Induction) -> Section:
+def coq_claim(coq: CoqVerdict | None) -> str:
+    """What coqc did with the development, in words; only a check of this file by the coqc
+    found here (with its MathComp) is called machine-checked."""
+    if coq is None:
+        return "coqc was not run"
+    if coq.checked:
+        return f"coqc {coq.version} checked their proofs here" + (
+            " (a cached verdict for this file, coqc binary and MathComp)" if coq.cached else ""
+        )
+    if coq.status == "not installed":
+        return "coqc not found"
+    return f"coqc {coq.version} rejected the Coq development ({coq.error})"
+
+
+def _lemma(induction: Induction, coq: CoqVerdict | None) -> Section:
     weight, bias = STATEMENTS.closed_forms
-    coq = tuple(
-        Step(t.lhs, t.rhs, ("Coq theorem ", st.CoqName(t.name)), check=COQ)
+    checked = coq is not None and coq.checked
+    mark = (
+        COQ
+        if checked
+        else Unchecked(
+            (coq_claim(coq), "; checked symbolically for ", relation(st.n, "<=", induction.depths))
+        )
+    )
+    coq_steps = tuple(
+        Step(t.lhs, t.rhs, ("Coq theorem ", st.CoqName(t.name)), check=mark)
         for t in STATEMENTS.closed_forms
     )
     instances = tuple(
         _step(line, SYMPY, ("recursion unrolled, ", relation(st.n, "=", i // 2 + 1)))
         for i, line in enumerate(induction.instances)
     )
+    theorems: Text = (
+        "the Coq theorems ",
+        st.CoqName(weight.name),
+        " and ",
+        st.CoqName(bias.name),
+        " (with the layer-by-layer output theorem ",
+        st.CoqName(STATEMENTS.collapse.name),
+        "), written by ",
+        Code("symcollapse prove --format coq"),
+        ", state exactly these equations",
+    )
+    if checked:
+        claim: Text = (
+            "They are machine-checked for every depth ",
+            st.n,
+            ", all widths and any ring: ",
+            *theorems,
+            f", and {coq_claim(coq)}, resting on no axiom. sympy cannot check them for general "
+            "depth, because a sympy matrix expression has a fixed number of factors and terms; "
+            "sympy checked them for every depth from ",
+        )
+    else:
+        claim = (
+            "For every depth ",
+            st.n,
+            ", all widths and any ring, ",
+            *theorems,
+            f"; they are not machine-checked here: {coq_claim(coq)}. sympy cannot check them "
+            "for general depth (a sympy matrix expression has a fixed number of factors and "
+            "terms), so they are checked symbolically only, for every depth from ",
+        )
     return Section(
         title=("Lemma: closed forms",),
         intro=(
             "Unrolling the recursion gives the closed forms below: each weight matrix "
-            "multiplies every bias below it. They are machine-checked for every depth ",
-            st.n,
-            ", all widths and any ring: the Coq theorems ",
-            st.CoqName(weight.name),
-            " and ",
-            st.CoqName(bias.name),
-            " (with the layer-by-layer output theorem ",
-            st.CoqName(STATEMENTS.collapse.name),
-            "), written by ",
-            Code("symcollapse prove --format coq"),
-            ", state exactly these equations and Coq's kernel checks their proofs, which rest "
-            "on no axiom. sympy cannot check them for general depth, because a sympy matrix "
-            "expression has a fixed number of factors and terms; sympy checked them for every "
-            "depth from ",
+            "multiplies every bias below it. ",
+            *claim,
             sp.Integer(1),
             " to ",
             sp.Integer(induction.depths),
             ", with symbolic widths:",
         ),
-        steps=coq + instances,
+        steps=coq_steps + instances,
     )
 
 
-def _conclusion() -> Section:
+def _conclusion(coq: CoqVerdict | None) -> Section:
     fn, collapsed = STATEMENTS.collapse.lhs, STATEMENTS.collapse.rhs
+    checked = coq is not None and coq.checked
+    who = "checks it" if checked else f"states it, not checked here: {coq_claim(coq)}"
     return Section(
         title=("Conclusion",),
         intro=(
@@ -152,14 +196,16 @@ def _conclusion() -> Section:
             relation(st.n, ">=", 1),
             " and all widths (this last step is logic, not a sympy computation; Coq's theorem ",
             st.CoqName(STATEMENTS.collapse.name),
-            " checks it):",
+            f" {who}):",
         ),
-        steps=(Step(fn, collapsed, ("induction on ", st.n), check=COQ),),
+        steps=(Step(fn, collapsed, ("induction on ", st.n), check=COQ if checked else None),),
     )
 
 
-def prove(instances: int = DEFAULT_INSTANCES) -> Proof:
+def prove(instances: int = DEFAULT_INSTANCES, coq: CoqVerdict | None = None) -> Proof:
     """Build the induction proof, checking each line; ``instances`` depths check the lemma.
+    ``coq`` is what coqc said of the Coq development: the document calls the lemma
+    machine-checked only when coqc checked it here, and otherwise says what was checked.
 
     Raises :class:`OptionError` unless ``1 <= instances <= MAX_INSTANCES`` and
     :class:`VerificationError` if a line fails (a bug, never bad input).
@@ -167,7 +213,7 @@ def prove(instances: int = DEFAULT_INSTANCES) -> Proof:
     induction = check_induction(instances)
     derivation = Derivation(
         title=("Every identity-activation network is affine: a proof for all depths",),
-        sections=_sections(induction),
+        sections=_sections(induction, coq),
         symbols={},
     )
     return Proof(derivation, induction)

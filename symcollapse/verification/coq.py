@@ -57,8 +57,8 @@ PROOFS = {
         "by rewrite /= IH mulmxDr mulmxA addrA."
     ),
     "WzClosedForm": (
-        "(* both sides multiply W_{n+1} onto the same product of the layers below *)\n"
-        "induction N as [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1]; first by [].\nby rewrite /= IH."
+        "(* the fold from the output side is A W_z with A = 1: associativity, then 1 W_z = W_z *)\n"
+        "by rewrite /product_above /product_all multiply_down_mul mul1mx."
     ),
     "bzClosedForm": (
         "induction N as [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1].\n"
@@ -201,12 +201,24 @@ Fixpoint d_above d0 dn (N : net d0 dn) (k : nat) : nat :=
 
 Definition d d0 dn (N : net d0 dn) (k : nat) : nat := if k is 0 then d0 else d_above N k.
 
-(* W_n ... W_1 *)
-Fixpoint product_all d0 dn (N : net d0 dn) : 'M[R]_(dn, d0) :=
-  match N with
-  | @First _ _ W1 _ => W1
-  | @Layer _ _ _ N Wn1 _ => Wn1 *m product_all N
+(* W_n ... W_1 multiplied out from the output side, left to right, as a fold over the layers
+   from the last to the first: multiply_down N A = A W_n ... W_1. Not the recursion of Wz
+   (which multiplies each new layer on the left of the product below it): that the two agree
+   is a theorem, WzClosedForm, and it takes associativity (multiply_down_mul). *)
+Fixpoint multiply_down d0 dn (N : net d0 dn) m : 'M[R]_(m, dn) -> 'M[R]_(m, d0) :=
+  match N in net d0 dn return 'M[R]_(m, dn) -> 'M[R]_(m, d0) with
+  | @First _ _ W1 _ => fun A => A *m W1
+  | @Layer _ _ _ N Wn1 _ => fun A => multiply_down N (A *m Wn1)
   end.
+
+Definition product_all d0 dn (N : net d0 dn) : 'M[R]_(dn, d0) := multiply_down N 1%:M.
+
+Lemma multiply_down_mul d0 dn (N : net d0 dn) m (A : 'M[R]_(m, dn)) :
+  multiply_down N A = A *m Wz N.
+Proof.
+elim: N m A => [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1] m A //=.
+by rewrite IH mulmxA.
+Qed.
 
 (* W_n ... W_{k+1} for k >= 1 *)
 Fixpoint product_above_from d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d_above N k) :=

@@ -1,9 +1,13 @@
-"""Running ``coqc`` on a development: a typed verdict, cached by the text and the Coq version.
+"""Running ``coqc`` on a development: a typed verdict, cached by the file and the toolchain.
 
 A verdict is cached under ``$XDG_CACHE_HOME/symcollapse`` (else ``~/.cache/symcollapse``), keyed
-by a hash of the ``.v`` text and ``coqc --version``, so ``verify --method proof`` reuses a check
-instead of paying a Coq start-up every run. Only a success is cached (a failure or a timeout is
-checked again next time), and the cache is read as a small regular file or not at all.
+by the ``.v`` text, the SHA-256 of the ``coqc`` binary, ``coqc --print-version`` and a
+fingerprint of the MathComp library that coqc loads (every ``.vo`` file under ``mathcomp`` in
+``coqc -where``'s ``user-contrib`` and in ``$COQPATH``: path, size, modification time), so a
+cached verdict is re-checked when any of them changed, and a ``coqc`` that cannot load MathComp
+never inherits another's verdict. Only a success is cached (a failure or a timeout is checked
+again next time); the cache is read as a small regular file or not at all, and a stored verdict
+counts only if it names the same toolchain.
 """
 
 from __future__ import annotations
@@ -97,43 +101,81 @@ def _run(text: str, theorems: int, version: str, timeout: float) -> CoqVerdict:
     return CoqVerdict("checked", version)
 
 
-def _store(path: Path, verdict: CoqVerdict) -> None:
+def _store(path: Path, verdict: CoqVerdict, toolchain: dict[str, str]) -> None:
     """Write the verdict atomically; a cache that cannot be written only costs a rerun."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as handle:
-            json.dump({"status": verdict.status, "error": verdict.error}, handle)
+            json.dump({"status": verdict.status, "error": verdict.error, **toolchain}, handle)
         os.replace(handle.name, path)
     except OSError:
         return
 
 
-def _load(path: Path, version: str) -> CoqVerdict | None:
-    """A stored success, read only from a small regular file (never a FIFO or a device)."""
+def _load(path: Path, version: str, toolchain: dict[str, str]) -> CoqVerdict | None:
+    """A stored success for this toolchain, read only from a small regular file."""
     try:
         stored = json.loads(read_bytes(path, "coqc verdict", max_bytes=MAX_VERDICT_BYTES))
         status, error = stored["status"], stored["error"]
+        same = all(stored[name] == value for name, value in toolchain.items())
     except (SymcollapseError, ValueError, KeyError, TypeError):
         return None
-    if status != "checked" or error != "":
+    if status != "checked" or error != "" or not same:
         return None
     return CoqVerdict(status, version, error, cached=True)
 
 
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mathcomp_fingerprint(where: str) -> str:
+    """A hash of the MathComp ``.vo`` files coqc would load (path, size, modification time), or
+    ``"none"`` when there are none: the development cannot be checked then."""
+    roots = [Path(where) / "user-contrib" / "mathcomp"]
+    roots += [Path(p) / "mathcomp" for p in os.environ.get("COQPATH", "").split(os.pathsep) if p]
+    files = sorted(
+        (str(vo), vo.stat().st_size, vo.stat().st_mtime_ns)
+        for root in roots
+        if root.is_dir()
+        for vo in root.rglob("*.vo")
+    )
+    return hashlib.sha256(repr(files).encode()).hexdigest() if files else "none"
+
+
+def _toolchain(binary: str) -> tuple[str, dict[str, str]]:
+    """The version text and what identifies the toolchain: binary, version, MathComp."""
+
+    def ask(option: str) -> str:
+        return subprocess.run(
+            [binary, option], capture_output=True, text=True, timeout=VERSION_TIMEOUT
+        ).stdout
+
+    full = ask("--print-version")
+    return full, {
+        "coqc": _sha256(os.path.realpath(binary)),
+        "version": full.strip(),
+        "mathcomp": mathcomp_fingerprint(ask("-where").strip()),
+    }
+
+
 def check(text: str, theorems: int, timeout: float = DEFAULT_TIMEOUT) -> CoqVerdict:
     """Check the development ``text`` with coqc; every one of its ``theorems`` must be closed."""
-    if shutil.which("coqc") is None:
+    binary = shutil.which("coqc")
+    if binary is None:
         return CoqVerdict("not installed")
     try:
-        full = subprocess.run(
-            ["coqc", "--print-version"], capture_output=True, text=True, timeout=VERSION_TIMEOUT
-        ).stdout
+        full, toolchain = _toolchain(binary)
         version = full.split()[0]
     except (subprocess.TimeoutExpired, OSError, IndexError):
         return CoqVerdict("failed", error="coqc --print-version did not answer")
-    key = hashlib.sha256(f"{full}\0{theorems}\0{text}".encode()).hexdigest()
-    path = cache_dir() / f"coq-{key}.json"
-    verdict = _load(path, version)
+    identity = "\0".join([*toolchain.values(), str(theorems), text])
+    path = cache_dir() / f"coq-{hashlib.sha256(identity.encode()).hexdigest()}.json"
+    verdict = _load(path, version, toolchain)
     if verdict is None:
         try:
             verdict = _run(text, theorems, version, timeout)
@@ -142,5 +184,5 @@ def check(text: str, theorems: int, timeout: float = DEFAULT_TIMEOUT) -> CoqVerd
         except OSError as error:
             return CoqVerdict("failed", version, f"coqc could not run: {error}")
         if verdict.checked:  # a failure is rechecked every time: the toolchain may be fixed
-            _store(path, verdict)
+            _store(path, verdict, toolchain)
     return verdict

@@ -144,6 +144,15 @@ def _proof(widths: tuple[int, ...]) -> Outcome:
     except VerificationError as error:
         return False, ProofEvidence(0, str(error), None, names, depth, instances), None
     coq = check(development(), len(STATEMENTS.theorems))
+    if coq.status == "not installed" and depth > instances:  # never "holds" beyond what ran
+        from symcollapse.errors import ToolError
+
+        raise ToolError(
+            f"coqc not found: the proof's lemma is checked symbolically for n <= {instances} "
+            f"only, not for n = {depth}; install coqc with MathComp, or choose method exact "
+            "or random",
+            "method",
+        )
     evidence = ProofEvidence(len(induction.checked), "", coq, names, depth, instances)
     return coq.status != "failed", evidence, None
 

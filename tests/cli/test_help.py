@@ -59,6 +59,10 @@ def test_every_example_runs(example, tmp_path, monkeypatch, capsys):
     layers = dense_layers((2, 3, 1), seed=0)
     np.savez(tmp_path / "model.npz", **state_dict(layers))  # the files fold's examples name
     write_onnx(layers, tmp_path / "model.onnx")
+    if example[0] == "check":  # the documents check's examples name
+        assert main(["derive", "2", "3", "3", "1", "--out", "paper"]) == 0
+        assert main(["derive", "2", "3", "1", "--values", "random", "--format", "markdown",
+                     "--out", "answer"]) == 0  # fmt: skip
     assert main(list(example)) == 0
     assert capsys.readouterr().out
 

@@ -15,6 +15,7 @@ from symcollapse.errors import OptionError
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.text import render_text
+from symcollapse.verification.coqc import CoqVerdict
 from symcollapse.verification.statements import STATEMENTS, CoqName, n, width
 
 d0, d1, d2 = sp.symbols("d_0 d_1 d_2")
@@ -53,8 +54,33 @@ def test_every_checked_step_was_recorded(instances):
     assert proof.unchecked[0][0] == "closed forms of W_z(n) and b_z(n) for general n"
 
 
+CHECKED = CoqVerdict("checked", "8.16.1")
+
+
+@pytest.mark.parametrize(
+    ("coq", "claim"),
+    [
+        (CHECKED, ", and coqc 8.16.1 checked their proofs here, resting on no axiom."),
+        (None, "; they are not machine-checked here: coqc was not run."),
+        (CoqVerdict("not installed"), "; they are not machine-checked here: coqc not found."),
+        (
+            CoqVerdict("failed", "8.16.1", "line 3: boom"),
+            "they are not machine-checked here: coqc 8.16.1 rejected the Coq development",
+        ),
+    ],
+)
+def test_machine_checked_is_said_only_when_coqc_checked(coq, claim):
+    sections = prove(2, coq=coq).derivation.sections
+    intro = "".join(p for p in sections[3].intro if isinstance(p, str))
+    assert claim in intro
+    assert ("machine-checked for every depth" in intro) == (coq is CHECKED)
+    conclusion = "".join(p for p in sections[4].intro if isinstance(p, str))
+    assert ("checks it" in conclusion) == (coq is CHECKED)
+    assert (sections[4].steps[0].check is not None) == (coq is CHECKED)
+
+
 def test_the_general_lemma_shows_the_coq_theorems_and_what_sympy_checked():
-    proof = prove(2)
+    proof = prove(2, coq=CHECKED)
     lemma = proof.derivation.sections[3]
     intro = "".join(p for p in lemma.intro if isinstance(p, str))
     assert "They are machine-checked for every depth " in intro

@@ -1,7 +1,8 @@
 """The tree shows the pipeline: every import, at module or function level, points down.
 
 Layers, bottom first: _version, errors, spec, algebra, verification, doc, derivations, render,
-io, cli.
+reading, io, cli. ``reading`` checks printed documents from their bytes, so it imports nothing
+but ``errors``: a renderer's or an algebra's bug cannot hide in its check.
 ``display.py`` sits at the bottom (value classes inherit its notebook reprs) and is the one
 module allowed a lazy import upwards, of the renderers, inside its methods (sympy's
 ``Printable`` pattern). No import cycles between modules either.
@@ -26,6 +27,7 @@ LAYERS = (
     "doc",
     "derivations",
     "render",
+    "reading",
     "io",
     "cli",
     "__init__",
@@ -110,3 +112,13 @@ def test_no_cycles() -> None:
 def test_every_module_has_a_layer() -> None:
     for module in GRAPH:
         _layer(module)
+
+
+def test_reading_is_independent_of_what_prints() -> None:
+    reading = {m: t for m, t in GRAPH.items() if m.startswith("symcollapse.reading")}
+    assert reading
+    for module, targets in reading.items():
+        outside = {
+            t for t in targets if not t.startswith(("symcollapse.reading", "symcollapse.errors"))
+        }
+        assert not outside, f"{module} imports {sorted(outside)}"

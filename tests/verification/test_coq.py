@@ -4,6 +4,7 @@ statement is rejected (mutation tests), so the check is not vacuous."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -132,6 +133,18 @@ def test_coqc_rejects_a_changed_statement(mutation):
 
 
 @pytest.mark.coq
+@pytest.mark.parametrize("proof", ["by [].", "by rewrite /product_above /product_all."])
+def test_the_weight_closed_form_is_not_true_by_definition(proof):
+    """WzClosedForm states that the fold of the layers from the output side equals the
+    recursion of W_z; neither computation nor unfolding proves it (it takes associativity)."""
+    text = development()
+    start = text.index("Proof.", text.index("Theorem WzClosedForm")) + len("Proof.")
+    end = text.index("Qed.", start)
+    verdict = check(text[:start] + "\n" + proof + "\n" + text[end:], THEOREMS)
+    assert verdict.status == "failed"
+
+
+@pytest.mark.coq
 def test_an_admitted_proof_is_not_checked():
     """coqc accepts ``Admitted``; the runner does not, because an assumption is then printed."""
     text = development()
@@ -176,12 +189,42 @@ def fake_coqc(monkeypatch, tmp_path):
     monkeypatch.setattr(coqc.shutil, "which", lambda name: "/usr/bin/coqc")
     version = subprocess.CompletedProcess([], 0, stdout="8.16.1 fake\n", stderr="")
     monkeypatch.setattr(coqc.subprocess, "run", lambda *a, **k: version)
+    toolchain = {"binary": "sha of coqc", "mathcomp": "fingerprint of mathcomp"}
+    monkeypatch.setattr(coqc, "_sha256", lambda path: toolchain["binary"])
+    monkeypatch.setattr(coqc, "mathcomp_fingerprint", lambda where: toolchain["mathcomp"])
     runs: list[CoqVerdict] = []
 
     def run(verdict: CoqVerdict) -> None:
         monkeypatch.setattr(coqc, "_run", lambda *a: runs.append(verdict) or verdict)
 
+    run.toolchain = toolchain  # type: ignore[attr-defined]
     return tmp_path / "symcollapse", runs, run
+
+
+@pytest.mark.parametrize("change", ["binary", "mathcomp"])
+def test_a_cached_verdict_is_rechecked_when_the_toolchain_changed(fake_coqc, change):
+    """Another coqc binary, or another MathComp (one that cannot be loaded: "none"), is checked
+    again, never handed the verdict of the toolchain that checked the file."""
+    _, runs, run = fake_coqc
+    run(CoqVerdict("checked", "8.16.1"))
+    assert not check("text", 1).cached and check("text", 1).cached
+    run.toolchain[change] = "none"
+    run(
+        CoqVerdict("failed", "8.16.1", "Cannot find a physical path bound to logical path mathcomp")
+    )
+    assert check("text", 1).status == "failed"
+    assert len(runs) == 2
+
+
+def test_a_stored_verdict_of_another_toolchain_is_not_trusted(fake_coqc):
+    cache, runs, run = fake_coqc
+    run(CoqVerdict("checked", "8.16.1"))
+    check("text", 1)
+    (entry,) = cache.iterdir()
+    stored = json.loads(entry.read_text())
+    assert stored["coqc"] == "sha of coqc" and stored["mathcomp"] == "fingerprint of mathcomp"
+    entry.write_text(json.dumps({**stored, "mathcomp": "another"}))
+    assert not check("text", 1).cached and len(runs) == 2
 
 
 def test_only_a_success_is_cached(fake_coqc):

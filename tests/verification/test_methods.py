@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from symcollapse.errors import OptionError, SizeLimitError, SpecError
+from symcollapse.errors import OptionError, SizeLimitError, SpecError, ToolError
 from symcollapse.render.verification import (
     amount,
     choice_text,
@@ -60,9 +60,12 @@ def test_without_coqc_proof_says_whether_the_lemma_covers_this_depth(monkeypatch
     assert "checked by sympy only for depths 1 to 2, which include this depth, n = 2" in (
         detail(verify((2, 3, 1), method="proof").evidence)
     )
-    assert "checked by sympy only up to n = 30, not for n = 31" in (
-        detail(verify((1,) * 32, method="proof").evidence)
-    )
+    with pytest.raises(
+        ToolError,
+        match=r"^coqc not found: the proof's lemma is checked symbolically for n <= 30 only, "
+        r"not for n = 31; install coqc with MathComp, or choose method exact or random$",
+    ):
+        verify((1,) * 32, method="proof")  # never "holds" beyond what was checked
 
 
 def test_exact_above_the_limit_is_refused():

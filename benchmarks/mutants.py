@@ -1,0 +1,141 @@
+"""Mutation testing of the code that writes formulas: does anything notice a realistic bug?
+
+Run from the repository root::
+
+    python benchmarks/mutants.py            # every mutant; about a minute each
+    python benchmarks/mutants.py printer_index_swap json_W_z_transposed
+
+Each mutant is one small edit of the emitting code (the kinds of bug issue 20 lists). The
+package is copied to a temporary directory, the edit applied there, and two killers run against
+the copy: (1) at run time, ``derive`` on square and non-square networks in every format, where
+re-reading the document before it is written must exit 3 (``cli/reread.py``); (2) the tests that
+read documents back (``tests/reading``). A mutant is killed when either fails, and survives when
+both pass; a mutant whose code is no longer there is reported as such, never as killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """Replace ``old`` by ``new`` (each occurring once) in ``path``, relative to the package."""
+
+    name: str
+    path: str
+    old: str
+    new: str
+
+
+MUTANTS = (
+    Mutant(
+        "printer_index_swap",
+        "render/printer.py",
+        'indices = (entry.row,) if entry.kind == "b" else (entry.row, entry.col)',
+        'indices = (entry.row,) if entry.kind == "b" else (entry.col, entry.row)',
+    ),
+    Mutant(
+        "dropped_last_term",
+        "render/order.py",
+        'return [("+", join(map(name, product))) for product in expr.products]',
+        'return [("+", join(map(name, product))) for product in expr.products[:-1]]',
+    ),
+    Mutant(
+        "chain_skips_a_layer",
+        "derivations/dense.py",
+        "    for k in range(start, layers):\n        expr = total(",
+        "    for k in range(start, layers):\n        if k == layers - 2 and k > start:\n"
+        "            continue\n        expr = total(",
+    ),
+    Mutant(
+        "explicit_W_k_transposed_when_square",
+        "derivations/dense.py",
+        "steps += [Step(W_sym, W), Step(b_sym, b)]",
+        "steps += [Step(W_sym, W.T if W.is_square else W), Step(b_sym, b)]",
+    ),
+    Mutant(
+        "numeric_W_k_transposed_when_square",
+        "derivations/numbers.py",
+        "steps += [Step(W_sym, W), Step(b_sym, b)]",
+        "steps += [Step(W_sym, W.T if W.is_square else W), Step(b_sym, b)]",
+    ),
+    Mutant(
+        "W_z_entry_ji_when_d0_equals_dn",
+        "derivations/dense.py",
+        "steps += [Step(W_z[i, j], W_z_sums[i][j]) for i in range(rows) for j in range(cols)]",
+        "steps += [Step(W_z[i, j], W_z_sums[j][i] if rows == cols else W_z_sums[i][j])"
+        " for i in range(rows) for j in range(cols)]",
+    ),
+    Mutant(
+        "json_W_z_transposed",
+        "render/json.py",
+        '"symbols": symbols,\n        "W_z": rows(result.W_z),',
+        '"symbols": symbols,\n        "W_z": rows(result.W_z.T),',
+    ),
+)
+
+#: Networks the run-time killer derives: square, d_0 = d_n with other widths, non-square;
+#: depth 4 where a skipped layer can hide between two others.
+SHAPES = (("3", "3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "3", "1"))
+RUNS = tuple(
+    (*shape, "--format", fmt, *values)
+    for shape in SHAPES
+    for fmt in ("latex", "markdown", "json")
+    for values in ((), ("--values", "random"))
+)
+
+
+def _python(package_root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(package_root)}
+    return subprocess.run(
+        [sys.executable, *argv], cwd=package_root, env=env, capture_output=True, text=True
+    )
+
+
+def run_mutant(mutant: Mutant) -> str:
+    """``killed at run time ...``, ``killed by tests/reading``, ``SURVIVED`` or ``not
+    applicable``."""
+    with tempfile.TemporaryDirectory() as directory:
+        copy = Path(directory)
+        shutil.copytree(ROOT / "symcollapse", copy / "symcollapse")
+        shutil.copytree(ROOT / "tests", copy / "tests")
+        shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+        target = copy / "symcollapse" / mutant.path
+        source = target.read_text()
+        if source.count(mutant.old) != 1:
+            return "not applicable (the mutated code is not there)"
+        target.write_text(source.replace(mutant.old, mutant.new))
+        for run in RUNS:
+            done = _python(copy, "-m", "symcollapse", "derive", *run)
+            if done.returncode != 0:
+                return f"killed at run time (derive {' '.join(run)}: exit {done.returncode})"
+        tests = _python(copy, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests/reading")
+        return "killed by tests/reading" if tests.returncode != 0 else "SURVIVED"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if not args.names or m.name in args.names]
+    survivors = 0
+    for mutant in chosen:
+        fate = run_mutant(mutant)
+        survivors += fate == "SURVIVED"
+        print(f"{mutant.name:40} {fate}", flush=True)
+    print(f"{len(chosen) - survivors} of {len(chosen)} killed")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

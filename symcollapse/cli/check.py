@@ -1,0 +1,38 @@
+"""``symcollapse check DOCUMENT``: read a document back and check every row it displays.
+
+Exit 0 with the count of rows checked; exit 1 naming the first false row by section, row and
+label; exit 2 (a :class:`DocumentError`) naming what could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from symcollapse.errors import DocumentError, SizeLimitError
+from symcollapse.reading import check_text
+from symcollapse.spec.files import read_bytes
+
+
+def run(args: argparse.Namespace) -> int:
+    data = read_bytes(args.document, "the document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
+    try:
+        verdict = check_text(text)
+    except (DocumentError, SizeLimitError) as error:
+        raise type(error)(f"{args.document}: {error}") from None
+    if verdict.false:
+        print(f"{args.document}: {verdict.false}")
+        return 1
+    identities = verdict.checked - verdict.definitions
+    summary = (
+        f"{args.document}: {verdict.checked} rows read: {identities} identities checked under "
+        f"the document's {verdict.definitions} definitions"
+    )
+    if verdict.unchecked:
+        where, why = verdict.unchecked[0]
+        summary += f"; {len(verdict.unchecked)} rows shown but not checked ({why}: {where}, ...)"
+    print(summary)
+    return 0

@@ -1,0 +1,41 @@
+"""Reading printed documents back: the mathematics of a LaTeX, Markdown or JSON document
+parsed from its bytes and every row checked under the document's own definitions.
+
+Independent of the code that printed the document by construction: this package imports
+nothing of symcollapse but :mod:`symcollapse.errors` (tests/package/test_layers.py holds it to
+that), so a renderer's bug cannot hide in the check of its output.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.displays import read_displays
+from symcollapse.reading.meaning import Meaning, Verdict
+from symcollapse.reading.nodes import Document
+from symcollapse.reading.plain import read_json
+
+
+def read_document(text: str) -> Document:
+    """``text`` as a document: JSON if it is a JSON object, else LaTeX or Markdown."""
+    if text.lstrip().startswith("{"):
+        return read_json(text)
+    document = read_displays(text)
+    if not document.rows and not document.unchecked:
+        raise DocumentError("no displayed equations (align, equation, $$ or ```math) to check")
+    return document
+
+
+def check_text(text: str, seed: int = 0, digits: int | None = None) -> Verdict:
+    """Every row of the document ``text`` checked under its own definitions; a document showing
+    numbers rounded to ``digits`` significant digits is held to that precision (a relative
+    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors)."""
+    tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
+    try:
+        return Meaning(read_document(text), seed, tolerance).check()
+    except RecursionError:  # brackets nested thousands deep: no document of ours does that
+        raise DocumentError("brackets nested too deep to read") from None
+
+
+__all__ = ["Document", "DocumentError", "Verdict", "check_text", "read_document"]

@@ -1,0 +1,209 @@
+"""The displays of a LaTeX or Markdown document, row by row, with the section each is in.
+
+A display is ``align``/``equation``/``gather`` (starred or not), ``\\[ \\]``, a Markdown
+``$$ $$`` block or a GitHub ```` ```math ```` fence, with an ``aligned``/``split`` inside or
+not. A row is split at ``&``: left side, relation and right side, then reasons (after ``&&``,
+``\\qquad`` or in ``\\tag``) and ``\\label``. A row ``&\\quad + ...`` continues the one above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
+from symcollapse.reading.nodes import Document, Node, Row, Unread
+
+_PIECES = re.compile(
+    r"\\(?:sub)*section\*?\{(?P<section>[^}]*)\}"
+    r"|^#{1,6}[ \t]+(?P<heading>[^\n]*)$"
+    r"|\\begin\{(?P<env>align|equation|gather|multline|flalign)(?P<star>\*?)\}(?P<body>.*?)"
+    r"\\end\{(?P=env)(?P=star)\}"
+    r"|\\\[(?P<bracket>.*?)\\\]"
+    r"|\$\$(?P<dollars>.*?)\$\$"
+    r"|^```math[ \t]*\n(?P<fence>.*?)^```",
+    re.S | re.M,
+)
+_INNER = re.compile(r"\\begin\{(aligned|split|gathered)\}(.*)\\end\{\1\}", re.S)
+_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+
+#: Row commands that carry no mathematics (their argument, if any, is dropped with them).
+_DROPPED = {r"\displaybreak": "[", r"\nonumber": "", r"\notag": "", r"\allowbreak": ""}
+
+#: Relations read, as the tokens that print them; ``\approx`` rows are shown, not checked.
+RELATIONS = {
+    ("=",): "=",
+    (r"\mathrel", "{", ":", "=", "}"): ":=",
+    (":", "="): ":=",
+    (r"\coloneqq",): ":=",
+    (r"\approx",): "≈",
+}
+
+#: Spacing the row splitter keeps: ``\quad`` starts a continued row, ``\qquad`` a reason.
+_KEPT = {r"\quad", r"\qquad"}
+
+
+@dataclass
+class _Raw:
+    lhs: list[Token]
+    relation: str
+    rhs: list[Token]
+    section: str
+    number: int
+    label: str
+
+
+def read_displays(text: str) -> Document:
+    """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
+    section, numbers, raws = "(before the first section)", {}, []
+    prose = []
+    end = 0
+    for piece in _PIECES.finditer(text):
+        prose.append(text[end : piece.end()])  # with the reasons in the displays' \text
+        end = piece.end()
+        if piece["section"] is not None or piece["heading"] is not None:
+            section = (piece["section"] or piece["heading"] or "").strip()
+            continue
+        body = next(
+            piece[g] for g in ("body", "bracket", "dollars", "fence") if piece[g] is not None
+        )
+        body = _COMMENT.sub("", body)
+        inner = _INNER.search(body)
+        for tokens in _rows(tokenize(inner[2] if inner else body, keep=_KEPT)):
+            label, tokens = _take_command(tokens, r"\label")
+            _, tokens = _take_command(tokens, r"\tag")
+            _row(tokens, raws, section, numbers, label)
+    prose.append(text[end:])
+    rows, unchecked = [], []
+    for raw in raws:
+        where = Row(None, raw.relation, None, raw.section, raw.number, raw.label).where  # type: ignore[arg-type]
+        if raw.relation == "≈":
+            unchecked.append((where, "approximate (rounded numbers)"))
+            continue
+        try:
+            lhs = _side(raw.lhs) if raw.lhs else None
+            rhs = _side(raw.rhs)
+        except DocumentError as error:
+            raise DocumentError(f"cannot read {where}: {error}") from None
+        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label))
+    return Document(tuple(rows), "".join(prose), tuple(unchecked))
+
+
+def _side(tokens: list[Token]) -> Node:
+    """One side of a row; what a row may show unread (a sum over an index) as :class:`Unread`."""
+    try:
+        return LatexParser(_unspaced(tokens)).whole()
+    except NotRead as error:
+        if not error.shown:
+            raise
+        return Unread(str(error).removesuffix(" are not read"))
+
+
+def _rows(tokens: list[Token]) -> list[list[Token]]:
+    """``tokens`` split at the ``\\\\`` outside braces and inner environments."""
+    rows: list[list[Token]] = [[]]
+    depth, skip_option = 0, False
+    for token in tokens:
+        if skip_option:
+            skip_option = token.text != "]"
+            continue
+        depth += {"{": 1, "}": -1, r"\begin": 1, r"\end": -1}.get(token.text, 0)
+        if token.text == r"\\" and depth == 0:
+            rows.append([])
+            skip_option = False
+            continue
+        if not rows[-1] and token.text == "[" and len(rows) > 1:  # \\[3pt]
+            skip_option = True
+            continue
+        rows[-1].append(token)
+    return [row for row in rows if row]
+
+
+def _take_command(tokens: list[Token], command: str) -> tuple[str, list[Token]]:
+    """The braced argument of ``command`` (``\\label{...}``), and the tokens without it (and
+    without the dropped commands of :data:`_DROPPED`)."""
+    found, kept, i = "", [], 0
+    while i < len(tokens):
+        text = tokens[i].text.rstrip("*")
+        if text == command or text in _DROPPED:
+            i += 1
+            opening, closing = ("[", "]") if _DROPPED.get(text) == "[" else ("{", "}")
+            if text in _DROPPED and not _DROPPED[text]:
+                continue
+            if i < len(tokens) and tokens[i].text == opening:
+                depth, start = 0, i
+                while i < len(tokens):
+                    depth += {opening: 1, closing: -1}.get(tokens[i].text, 0)
+                    i += 1
+                    if depth == 0:
+                        break
+                if text == command:
+                    found = "".join(t.text for t in tokens[start + 1 : i - 1])
+            continue
+        kept.append(tokens[i])
+        i += 1
+    return found, kept
+
+
+def _split(tokens: list[Token], separator: str) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += {"{": 1, "}": -1, r"\begin": 1, r"\end": -1}.get(token.text, 0)
+        if token.text == separator and depth == 0:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
+
+
+def _relation(tokens: list[Token]) -> tuple[str, int] | None:
+    """The relation ``tokens`` start with and how many tokens print it."""
+    texts = tuple(t.text for t in tokens[:5])
+    for printed, relation in RELATIONS.items():
+        if texts[: len(printed)] == printed:
+            return relation, len(printed)
+    return None
+
+
+def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str) -> None:
+    """Adds the row ``tokens`` to ``raws``, or continues the last one."""
+    parts = _split(tokens, "&")
+    if len(parts) == 1:  # equation: split at its first relation
+        lhs, rest = [], parts[0]
+        for i in range(len(rest)):
+            if _relation(rest[i:]) and i > 0:
+                lhs, rest = rest[:i], rest[i:]
+                break
+    else:
+        lhs, rest = parts[0], parts[1]
+    if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
+        return
+    rest = _split(rest, r"\qquad")[0]  # a reason after \qquad
+    if not lhs and rest and rest[0].text == r"\quad":
+        if not raws:
+            raise DocumentError(f'cannot read section "{section}": a display starts with \\quad')
+        raws[-1].rhs.extend(rest[1:])
+        raws[-1].label = raws[-1].label or label
+        return
+    found = _relation(rest)
+    if found is None:
+        shown = " ".join(t.text for t in tokens[:8])
+        raise DocumentError(f'cannot read section "{section}": a row without = at "{shown}"')
+    relation, width = found
+    numbers[section] = numbers.get(section, 0) + 1
+    raws.append(_Raw(lhs, relation, rest[width:], section, numbers[section], label))
+
+
+def _unspaced(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with the kept spacing commands folded back into spaces."""
+    out: list[Token] = []
+    spaced = False
+    for token in tokens:
+        if token.text in _KEPT:
+            spaced = True
+            continue
+        out.append(Token(token.text, True) if spaced and not token.spaced else token)
+        spaced = False
+    return out

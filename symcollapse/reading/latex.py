@@ -1,0 +1,349 @@
+"""A recursive-descent reader of the LaTeX mathematics documents print, into :mod:`nodes`.
+
+Why not sympy's ``parse_latex``: it needs antlr4 (or lark), neither installed nor wanted as a
+dependency; it reads ``W_{3} W_{2}`` as commuting scalars, ``w^{(3)}_{11}`` as a power and has
+no ``bmatrix``. This reader knows the small language the documents use (and a hand edit of it):
+sums, products (``\\cdot``, juxtaposition), ``\\left( \\right)``, ``\\frac``, decimals, matrix
+environments, names with subscripts and labels, entries ``\\left(W_{z}\\right)_{11}``,
+``^{\\top}``, and function application (a name followed by a parenthesis with no space).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection
+from typing import NamedTuple
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.nodes import (
+    Apply,
+    Entry,
+    MatrixLiteral,
+    Name,
+    Negative,
+    Node,
+    Number,
+    Power,
+    Product,
+    Quotient,
+    Sum,
+    Transpose,
+)
+
+#: Commands that only space things out.
+SPACES = {r"\,", r"\;", r"\!", r"\ ", r"\:", r"\quad", r"\qquad", r"\displaystyle", "~"}
+
+#: Sized delimiters, read as ``\left`` and ``\right``.
+SIZED = {
+    **{rf"\{size}l": r"\left" for size in ("big", "Big", "bigg", "Bigg")},
+    **{rf"\{size}r": r"\right" for size in ("big", "Big", "bigg", "Bigg")},
+}
+
+#: Matrix environments (``--delimiter``) and the brackets ``\left``/``\right`` may carry.
+MATRICES = {"bmatrix", "pmatrix", "Bmatrix", "matrix", "smallmatrix"}
+OPENING = {"(": ")", "[": "]", r"\{": r"\}"}
+
+#: Commands whose braced argument is part of a name: ``\mathrm{id}``, ``\operatorname{ReLU}``.
+NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathbf", r"\boldsymbol", r"\mathit"}
+
+#: Superscripts that transpose.
+TRANSPOSES = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}"}
+
+#: What the reader refuses, by the command that shows it, with what it is.
+UNREAD = {
+    r"\partial": "derivatives",
+    r"\cdots": "elided factors or terms",
+    r"\dots": "elided factors or terms",
+    r"\ldots": "elided factors or terms",
+    r"\sum": "sums over an index",
+    r"\prod": "products over an index",
+    r"\text": "words inside a formula",
+}
+
+#: What is not read, but a row may show without the document being unreadable: the row is
+#: reported as shown and not checked (a chain it starts or continues is not checked there).
+SHOWN = {r"\sum", r"\prod"}
+
+
+class NotRead(DocumentError):
+    """Something of :data:`UNREAD`; ``shown``: one of :data:`SHOWN`."""
+
+    def __init__(self, message: str, shown: bool) -> None:
+        super().__init__(message)
+        self.shown = shown
+
+
+GREEK = frozenset(
+    r"""\alpha \beta \gamma \delta \epsilon \varepsilon \zeta \eta \theta \vartheta \iota \kappa
+    \lambda \mu \nu \xi \pi \rho \sigma \tau \upsilon \phi \varphi \chi \psi \omega \Gamma \Delta
+    \Theta \Lambda \Xi \Pi \Sigma \Upsilon \Phi \Psi \Omega""".split()  # noqa: SIM905
+)
+
+
+_INDEX = r"[\w,+\-]*"
+_GREEK = "|".join(sorted((re.escape(g) for g in GREEK), key=len, reverse=True))
+
+#: A whole indexed name as one token (``w^{(3)}_{11}``, ``W^{1}_{11}``, ``W_{1,11}``,
+#: ``\Theta_{1}``, ``W_{z}^{(n)}``): documents are mostly these, read a character at a time
+#: they would be ten times as many tokens.
+SYMBOL = re.compile(
+    rf"(?P<base>[A-Za-z]|(?:{_GREEK})(?![A-Za-z]))"
+    rf"(?:\^\{{(?P<label>{_INDEX}|\({_INDEX}\))\}}_\{{(?P<indexed>{_INDEX})\}}"
+    rf"|_\{{(?P<sub>{_INDEX})\}}(?:\^\{{(?P<after>\({_INDEX}\))\}})?)"
+)
+_TOKEN = re.compile(
+    re.sub(r"\(\?P<\w+>", "(?:", SYMBOL.pattern) + r"|\\[A-Za-z]+\*?|\\.|\d+(?:\.\d+)?|\s+|.", re.S
+)
+
+
+@functools.cache
+def _indexed(text: str) -> tuple[str, str, str]:
+    """Base, subscript and label of a whole indexed name (a document repeats each many times)."""
+    whole = SYMBOL.fullmatch(text)
+    assert whole is not None, text  # a token with "_{" is one of these by construction
+    sub = whole["indexed"] if whole["label"] is not None else whole["sub"]
+    return whole["base"], sub, whole["label"] or whole["after"] or ""
+
+
+class Token(NamedTuple):
+    """One token, and whether white space came before it: ``f(x)`` applies a function,
+    ``W \\left(`` multiplies. (A named tuple: documents have a million tokens.)"""
+
+    text: str
+    spaced: bool
+
+
+def tokenize(tex: str, keep: Collection[str] = ()) -> list[Token]:
+    """Tokens of ``tex`` with white space (and spacing commands not in ``keep``) folded into
+    the next token's ``spaced``."""
+    tokens: list[Token] = []
+    spaced = False
+    skipped = SPACES.difference(keep)
+    for text in _TOKEN.findall(tex):
+        if text in skipped or text.isspace():
+            spaced = True
+        else:
+            tokens.append(Token(SIZED.get(text, text), spaced))
+            spaced = False
+    return tokens
+
+
+class LatexParser:
+    """Parses one expression from a token list; :meth:`whole` insists every token is used."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.texts = [t.text for t in tokens] + [""]  # "" past the end
+        self.at = 0
+
+    def peek(self) -> str:
+        return self.texts[self.at]
+
+    def take(self, expected: str | None = None) -> str:
+        text = self.peek()
+        if not text or (expected is not None and text != expected):
+            raise self.error(f"expected {expected or 'more'}")
+        self.at += 1
+        return text
+
+    def error(self, what: str) -> DocumentError:
+        shown = " ".join(t.text for t in self.tokens[self.at : self.at + 8]) or "the end"
+        return DocumentError(f"{what} at '{shown}'")
+
+    def whole(self) -> Node:
+        node = self.expression()
+        if self.peek():
+            raise self.error("cannot read")
+        return node
+
+    def expression(self) -> Node:
+        terms: list[Node] = []
+        sign = self._sign()
+        while True:
+            term = self.term()
+            terms.append(Negative(term) if sign < 0 else term)
+            if self.peek() not in ("+", "-"):
+                break
+            sign = self._sign()
+        return terms[0] if len(terms) == 1 else Sum(tuple(terms))
+
+    def _sign(self) -> int:
+        sign = 1
+        while self.peek() in ("+", "-"):
+            sign *= -1 if self.take() == "-" else 1
+        return sign
+
+    def term(self) -> Node:
+        factors = [self.factor()]
+        while True:
+            if self.peek() in (r"\cdot", r"\times"):
+                self.take()
+                factors.append(self.factor())
+            elif self._starts_factor():
+                factors.append(self.factor())
+            else:
+                break
+        return factors[0] if len(factors) == 1 else Product(tuple(factors))
+
+    def _starts_factor(self) -> bool:
+        text = self.peek()
+        return bool(text) and (
+            text[0].isalnum()
+            or "_{" in text  # a whole indexed name
+            or text in ("(", r"\left", r"\begin", r"\frac", r"\tfrac", r"\dfrac", "{")
+            or text in GREEK
+            or text in NAME_COMMANDS
+            or text in UNREAD
+        )
+
+    def factor(self) -> Node:
+        node = self.atom()
+        while self.peek() in ("^", "_"):
+            mark = self.take()
+            group = self.group()
+            if mark == "_":
+                node = Entry(node, group)
+            elif group in TRANSPOSES:
+                node = Transpose(node)
+            elif re.fullmatch(r"\d+", group):
+                node = Power(node, int(group))
+            else:
+                raise self.error(f"cannot read the superscript {group!r}")
+        return node
+
+    def group(self) -> str:
+        """A braced group (or one token) as text without spaces: ``{(1)}`` -> ``(1)``."""
+        if self.peek() != "{":
+            return self.take()
+        self.take("{")
+        depth, parts = 1, []
+        while True:
+            text = self.take()
+            depth += {"{": 1, "}": -1}.get(text, 0)
+            if depth == 0:
+                return "".join(parts)
+            parts.append(text)
+
+    def atom(self) -> Node:
+        text = self.peek()
+        if text in UNREAD:
+            raise NotRead(f"{UNREAD[text]} ({text}) are not read", text in SHOWN)
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            self.take()
+            return Number(sp.Rational(text))
+        if text in (r"\frac", r"\tfrac", r"\dfrac"):
+            self.take()
+            return Quotient(self._braced(), self._braced())
+        if text == "{":
+            return self._braced()
+        if text in ("(", r"\left"):
+            return self._parenthesized()
+        if text == r"\begin":
+            return self._matrix()
+        if text[:1].isalpha() or text in GREEK or text in NAME_COMMANDS or "_{" in text:
+            return self._name()
+        raise self.error("cannot read")
+
+    def _braced(self) -> Node:
+        self.take("{")
+        node = self.expression()
+        self.take("}")
+        return node
+
+    def _parenthesized(self) -> Node:
+        left = self.take() == r"\left"
+        opening = self.take() if left else "("
+        if left and self.peek() == r"\begin" and opening in OPENING:
+            return self._split_matrix(opening)
+        if opening not in OPENING:
+            raise self.error(f"cannot read the bracket {opening!r}")
+        node = self.expression()
+        if left:
+            self.take(r"\right")
+        self.take(OPENING[opening])
+        return node
+
+    def _split_matrix(self, opening: str) -> Node:
+        """``\\left[ matrix \\right.`` then ``\\left. matrix \\right.`` ... ``\\right]``: a
+        wide matrix printed in blocks of columns, one block per line."""
+        blocks = [self._matrix()]
+        self.take(r"\right")
+        while self.take() == ".":
+            self.take(r"\left")
+            self.take(".")
+            blocks.append(self._matrix())
+            self.take(r"\right")
+        self.at -= 1
+        self.take(OPENING[opening])
+        heights = {len(block.rows) for block in blocks}  # type: ignore[union-attr]
+        if len(heights) != 1:
+            raise self.error("blocks of a wide matrix with different numbers of rows")
+        rows = zip(*(block.rows for block in blocks), strict=True)  # type: ignore[union-attr]
+        return MatrixLiteral(tuple(sum(parts, ()) for parts in rows))
+
+    def _matrix(self) -> Node:
+        self.take(r"\begin")
+        kind = self.group()
+        if kind not in MATRICES:
+            raise self.error(f"cannot read the environment {kind!r}")
+        rows: list[tuple[Node, ...]] = []
+        cells: list[Node] = []
+        while True:
+            cells.append(self.expression())
+            separator = self.take()
+            if separator == "&":
+                continue
+            rows.append(tuple(cells))
+            cells = []
+            if separator == r"\\":
+                if self.peek() == "[":  # \\[3pt]
+                    while self.take() != "]":
+                        pass
+                if self.peek() == r"\end":
+                    separator = self.take()
+            if separator == r"\end":
+                if self.group() != kind:
+                    raise self.error(f"{kind} not closed")
+                break
+            if separator != r"\\":
+                raise self.error(f"cannot read {separator!r} in a {kind}")
+        if len({len(row) for row in rows}) != 1:
+            raise self.error(f"a {kind} with rows of different lengths")
+        return MatrixLiteral(tuple(rows))
+
+    def _name(self) -> Node:
+        first = self.take()
+        base = first + (f"{{{self.group()}}}" if first in NAME_COMMANDS else "")
+        sub = sup = ""
+        if "_{" in first:
+            base, sub, sup = _indexed(first)
+        while self.peek() in ("_", "^"):
+            if self.peek() == "_" and not sub:
+                self.take()
+                sub = self.group()
+            elif self.peek() == "^" and not sup:
+                # A label before the subscript (w^{(1)}_{11}, W^{1}_{11}), or a
+                # parenthesized one (W_{z}^{(n)}); anything else is a power or a transpose.
+                mark = self.at
+                self.take()
+                label = self.group()
+                if (self.peek() == "_" and not sub) or label.startswith("("):
+                    sup = label
+                else:
+                    self.at = mark
+                    break
+            else:
+                break
+        name = Name(base, sub, sup)
+        following = self.tokens[self.at] if self.at < len(self.tokens) else None
+        if following and not following.spaced and following.text in ("(", r"\left"):
+            return Apply(name, self._parenthesized())
+        return name
+
+
+def parse(tex: str) -> Node:
+    """The expression ``tex`` as a tree; :class:`DocumentError` says where it could not be read."""
+    return LatexParser(tokenize(tex)).whole()

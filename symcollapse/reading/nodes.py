@@ -1,0 +1,183 @@
+"""The printed mathematics as a tree: what a document says, before anything is evaluated.
+
+Both readers (:mod:`symcollapse.reading.latex` for LaTeX and Markdown, and
+:mod:`symcollapse.reading.plain` for the JSON document's plain formulas) build these values;
+:mod:`symcollapse.reading.meaning` gives them a meaning. Nothing here knows how symcollapse
+printed the document: the reader reads bytes, so its check is independent of the printer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Number:
+    """An exact number as printed: ``3``, ``-0.5`` (the sign is a :class:`Negative`)."""
+
+    value: sp.Rational
+
+
+@dataclass(frozen=True)
+class Name:
+    """A symbol as printed: its base (``W``, ``\\Theta``), subscript and superscript label.
+
+    ``w^{(3)}_{11}`` is base ``w``, label ``(3)``, subscript ``11``; ``W_{1}`` is base ``W``,
+    subscript ``1``. The key is the whole printed name, the symbol's identity in the document.
+    """
+
+    base: str
+    sub: str = ""
+    sup: str = ""
+
+    @property
+    def key(self) -> str:
+        return (
+            self.base
+            + (f"_{{{self.sub}}}" if self.sub else "")
+            + (f"^{{{self.sup}}}" if self.sup else "")
+        )
+
+
+@dataclass(frozen=True)
+class Apply:
+    """A function applied to an argument: ``f(x)``, ``\\sigma_{1}\\left(W_1 x + b_1\\right)``."""
+
+    function: Name
+    argument: Node
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of a matrix or vector: ``\\left(W_{z}\\right)_{11}``, ``W_z[1, 1]``."""
+
+    matrix: Node
+    index: str
+
+
+@dataclass(frozen=True)
+class Sum:
+    """Terms added (a subtracted term is a :class:`Negative`)."""
+
+    terms: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Product:
+    """Factors multiplied in the printed order (matrices do not commute)."""
+
+    factors: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Negative:
+    """``-a``."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Quotient:
+    """``\\frac{a}{b}`` or ``a/b``."""
+
+    numerator: Node
+    denominator: Node
+
+
+@dataclass(frozen=True)
+class Power:
+    """``a^{2}`` with a whole-number exponent."""
+
+    base: Node
+    exponent: int
+
+
+@dataclass(frozen=True)
+class Transpose:
+    """``A^{\\top}``."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class MatrixLiteral:
+    """``\\begin{bmatrix} ... \\end{bmatrix}`` or ``[[...], [...]]``: rows of cells."""
+
+    rows: tuple[tuple[Node, ...], ...]
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A side of a row the reader shows as not checked (a sum over an index): what it is."""
+
+    what: str
+
+
+Node = (
+    (Number | Name | Apply | Entry | Sum | Product | Negative | Quotient | Power | Transpose)
+    | MatrixLiteral
+    | Unread
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a display: ``lhs relation rhs``; ``lhs`` None continues the previous row's
+    chain (``&= ...``). ``where`` names it for people: section title, row number, label. A row
+    that may not define (a JSON field) is only ever checked."""
+
+    lhs: Node | None
+    relation: str
+    rhs: Node
+    section: str
+    number: int
+    label: str = ""
+    defines: bool = True  # whether a first row of an undefined name defines it
+
+    @property
+    def where(self) -> str:
+        label = f" ({self.label})" if self.label else ""
+        return f'section "{self.section}", row {self.number}{label}'
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document read back: its rows in order, its prose (where it states its assumptions,
+    e.g. that every activation is the identity) and rows it shows but cannot be checked
+    (elided with dots, approximate), with the reason."""
+
+    rows: tuple[Row, ...]
+    prose: str
+    unchecked: tuple[tuple[str, str], ...] = ()
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The nodes directly below ``node`` (a matrix's cells row by row); by type, not by
+    dataclass introspection, which cost a third of reading a large document."""
+    if isinstance(node, Sum):
+        return node.terms
+    if isinstance(node, Product):
+        return node.factors
+    if isinstance(node, Negative | Transpose):
+        return (node.operand,)
+    if isinstance(node, Apply):
+        return (node.function, node.argument)
+    if isinstance(node, Entry):
+        return (node.matrix,)
+    if isinstance(node, Quotient):
+        return (node.numerator, node.denominator)
+    if isinstance(node, Power):
+        return (node.base,)
+    if isinstance(node, MatrixLiteral):
+        return tuple(cell for row in node.rows for cell in row)
+    return ()
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node below it."""
+    yield node
+    for child in children(node):
+        yield from walk(child)

@@ -1,0 +1,98 @@
+"""Rows checked under the document's own definitions: what holds, what does not and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from symcollapse.reading import check_text
+
+
+def display(*rows: str, prose: str = "") -> str:
+    return prose + "\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+
+
+MATRICES = (
+    r"A &= \begin{bmatrix} a_{11} & a_{12} \\ a_{21} & a_{22} \end{bmatrix}",
+    r"B &= \begin{bmatrix} b_{11} & b_{12} \\ b_{21} & b_{22} \end{bmatrix}",
+)
+
+
+def test_matrix_rows_hold_by_substitution_and_symbols_do_not_commute() -> None:
+    text = display(
+        *MATRICES,
+        r"\left(A B\right)_{12} &= a_{11} b_{12} + a_{12} b_{22}",
+        r"P Q + P R &= P \left(Q + R\right)",
+    )
+    verdict = check_text(text)
+    assert (verdict.checked, verdict.definitions, verdict.false) == (4, 2, None)
+    assert "is false" in check_text(display(r"P Q &= Q P")).false
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        (r"\left(A B\right)_{12} &= a_{11} b_{21} + a_{12} b_{22}", "the two sides differ"),
+        (r"A + \begin{bmatrix} 1 \end{bmatrix} &= A", "a 2x2 matrix plus a 1x1 one"),
+        (
+            r"A &= \begin{bmatrix} a_{11} & a_{21} \\ a_{12} & a_{22} \end{bmatrix}",
+            "entry (1, 2) differs",
+        ),
+    ],
+)
+def test_a_false_row_says_why(row: str, why: str) -> None:
+    assert check_text(display(*MATRICES, row)).false.endswith(why)
+
+
+def test_the_entry_convention_is_the_documents() -> None:
+    swapped = r"A &= \begin{bmatrix} a_{11} & a_{21} \\ a_{12} & a_{22} \end{bmatrix}"
+    assert check_text(display(swapped)).false == (
+        'section "(before the first section)", row 1 is false: the entry at (1, 2) of A is '
+        "named a_{21}"
+    )
+
+
+def test_activations_are_the_identity_only_where_the_document_says_so() -> None:
+    rows = (r"f(x) &= \sigma_{1}\left(P x\right)", r"&= P x")
+    assert check_text(display(*rows, prose="every activation is the identity")).false is None
+    with pytest.raises(Exception, match=r"does not define the function \\sigma_\{1\}"):
+        check_text(display(*rows))
+
+
+def test_large_documents_are_checked_at_a_random_point_and_still_catch_a_change() -> None:
+    size = 7  # 98 scalar symbols: above the exact limit
+    cells = lambda name: r" \\ ".join(  # noqa: E731
+        " & ".join(f"{name}_{{{i}{j}}}" for j in range(1, size + 1)) for i in range(1, size + 1)
+    )
+    rows = (
+        rf"A &= \begin{{bmatrix}} {cells('a')} \end{{bmatrix}}",
+        rf"B &= \begin{{bmatrix}} {cells('b')} \end{{bmatrix}}",
+        r"\left(A B\right)_{34} &= "
+        + " + ".join(f"a_{{3{k}}} b_{{{k}4}}" for k in range(1, size + 1)),
+    )
+    assert check_text(display(*rows)).false is None
+    dropped = rows[2].rsplit(" + ", 1)[0]
+    assert "is false" in check_text(display(*rows[:2], dropped)).false
+
+
+def test_rounded_documents_are_held_to_their_digits() -> None:
+    rows = (
+        r"A &= \begin{bmatrix} 1 & 2 \end{bmatrix}",
+        r"3 A &= \begin{bmatrix} 3.01 & 6 \end{bmatrix}",
+    )
+    assert check_text(display(*rows)).false is not None
+    assert check_text(display(*rows), digits=3).false is None
+
+
+def test_a_sum_over_an_index_is_shown_not_checked_and_so_is_its_chain() -> None:
+    text = display(
+        *MATRICES,
+        r"\left(A B\right)_{12} &= \sum_{k=1}^{2} a_{1k} b_{k2}",
+        r"&= a_{11} b_{12}",  # false, but it continues a row that is not read
+        r"\left(A B\right)_{11} &= a_{11} b_{11} + a_{12} b_{21}",
+    )
+    verdict = check_text(text)
+    assert (verdict.checked, verdict.false) == (3, None)
+    assert [why for _, why in verdict.unchecked] == [
+        r"sums over an index (\sum)",
+        "continues a row not read",
+    ]
