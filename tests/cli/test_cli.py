@@ -39,7 +39,7 @@ def test_example_writes_the_example_and_the_showcase(tmp_path, capsys):
         ("markdown", "$$"),
         ("text", "Check\n-----"),
         ("json", '"W_z"'),
-        ("typst", "mat(delim: "),
+        ("typst", "sum_(k_(1)"),
         ("html", "<math"),
     ],
 )
