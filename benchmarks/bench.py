@@ -307,7 +307,7 @@ def trained_model(widths: Sequence[int], runs: int = RUNS) -> None:
     for k in range(len(widths) - 1):
         W = (rng.standard_normal((widths[k + 1], widths[k])) / widths[k]).astype(np.float32)
         b = rng.standard_normal(widths[k + 1]).astype(np.float32)
-        tensors[f"{2 * k}.weight"], tensors[f"{2 * k}.bias"] = W, b
+        tensors[f"{k}.weight"], tensors[f"{k}.bias"] = W, b  # Linear after Linear
         inits += [numpy_helper.from_array(W, f"W{k}"), numpy_helper.from_array(b, f"b{k}")]
         nodes.append(
             helper.make_node("Gemm", [name, f"W{k}", f"b{k}"], [f"h{k}"], transB=1, name=f"g{k}")

@@ -71,10 +71,10 @@ MUTANTS = (
     ),
     Mutant(
         "W_z_entry_ji_when_d0_equals_dn",
-        "derivations/dense.py",
-        "steps += [Step(W_z[i, j], W_z_sums[i][j]) for i in range(rows) for j in range(cols)]",
-        "steps += [Step(W_z[i, j], W_z_sums[j][i] if rows == cols else W_z_sums[i][j])"
-        " for i in range(rows) for j in range(cols)]",
+        "derivations/textbook.py",
+        "steps = [Step(W_z[r, c], W_sums[r][c]) for r in range(rows) for c in range(cols)]",
+        "steps = [Step(W_z[r, c], W_sums[c][r] if rows == cols else W_sums[r][c])"
+        " for r in range(rows) for c in range(cols)]",
     ),
     Mutant(
         "json_W_z_transposed",

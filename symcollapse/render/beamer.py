@@ -41,8 +41,12 @@ PREAMBLE = r"""\documentclass[11pt]{beamer}
 
 
 def _height(laid: StepLines) -> int:
-    """Display lines a laid-out step takes: a matrix as many as its rows, a reason one more."""
-    lines = sum(1 + line.count(r"\\") for line in laid.lines)
+    """Display lines a laid-out step takes: a matrix as many as its rows, a sum with limits
+    or a fraction two, a reason one more."""
+    tall = (r"\sum_", r"\frac")
+    lines = sum(
+        1 + line.count(r"\\") + (1 if any(t in line for t in tall) else 0) for line in laid.lines
+    )
     return lines + (1 if laid.reason else 0)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
 from symcollapse.algebra.fold import fold as fold_model
 from symcollapse.errors import SpecError
-from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
+from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
 from symcollapse.spec.models import read_model
 from symcollapse.spec.torch_module import model_from_module
@@ -83,6 +83,8 @@ def fold(
         raise SpecError(f"samples must be an integer from 1 to 10,000, got {samples!r}", "samples")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
         raise SpecError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}", "seed")
+    check_limit(max_depth, "max_depth")
+    check_limit(max_bytes, "max_bytes")
     stated = {
         "assume_identity_gaps": assume_identity_gaps,
         "bn_eps": bn_eps,

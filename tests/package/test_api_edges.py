@@ -52,6 +52,15 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
     "derive_regression": ((_regression,), {}),
     "derive_values": ((lambda: symcollapse.collapse_values(_values()),), {}),
     "descend": ((_regression, lambda: 3), {"learning_rate": lambda: 0.01, "seed": lambda: 0}),
+    "fold": (
+        (lambda: [([[1.0, 2.0]], [0.5])],),
+        {
+            "samples": lambda: 4,
+            "seed": lambda: 0,
+            "max_depth": lambda: 5,
+            "max_bytes": lambda: 10**6,
+        },
+    ),
     "gradients": ((lambda: [1, 1],), {"max_terms": lambda: 10}),
     "load_values": ((lambda: "missing.json", lambda: [2, 1]), {"max_terms": lambda: 10}),
     "parse_layers": ((lambda: "2 > dense 1",), {}),

@@ -62,7 +62,7 @@ def test_roles_with_expressions_as_indices_read_as_typed():
 
 @pytest.mark.parametrize("widths", [(4, 3, 2), (3, 4)])
 def test_a_matrix_too_wide_for_a_line_has_a_row_per_line_and_parses_back(widths):
-    derivation = derive(widths)
+    derivation = derive(widths, detail="full")  # the explicit matrices
     lines = render_text(derivation, Notation(line_width=50)).splitlines()
     start = next(k for k, line in enumerate(lines) if line.startswith("W_1 = [["))
     rows = lines[start : start + widths[1]]
