@@ -56,14 +56,40 @@ def fish_script(parser: argparse.ArgumentParser) -> str:
         for action in positional:
             choices = shlex.quote(" ".join(map(str, action.choices)))
             lines.append(f"complete -c symcollapse -n {shlex.quote(seen)} -a {choices}")
+    for name, action, _ in _paths(parser):  # a file argument without a flag (fold MODEL)
+        if not action.option_strings:
+            seen = shlex.quote(f"__fish_seen_subcommand_from {name}")
+            lines.append(f"complete -c symcollapse -n {seen} -F")
     return "\n".join(lines) + "\n"
 
 
+#: Arguments that name a file, and ``--out``, a directory: completed with the shell's file names.
+FILES = frozenset({"model", "values", "spec_file", "function", "parameters", "export", "plot"})
+DIRECTORIES = frozenset({"out"})
+
+
+def _paths(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Action, str]]:
+    """(command, action, "file" or "directory") for every argument that names a path."""
+    found = []
+    for name, command in _subcommands(parser).items():
+        for action in command._actions:
+            if action.choices:  # dynamics MODEL is saxe or arora, not a file
+                continue
+            if action.dest in FILES:
+                found.append((name, action, "file"))
+            elif action.dest in DIRECTORIES:
+                found.append((name, action, "directory"))
+    return found
+
+
 def completion_script(shell: str) -> str:
-    """The completion script for ``shell`` (bash, zsh, tcsh or fish)."""
+    """The completion script for ``shell`` (bash, zsh, tcsh or fish); arguments that name a
+    file or a directory complete the shell's file names."""
     parser = build_parser()
     if shell == "fish":
         return fish_script(parser)
+    for _, action, kind in _paths(parser):
+        action.complete = shtab.FILE if kind == "file" else shtab.DIRECTORY  # type: ignore[attr-defined]
     return shtab.complete(parser, shell=shell)
 
 

@@ -99,3 +99,41 @@ def test_fish_completes_every_option_of_every_command():
         for option in (o for a in command._actions for o in a.option_strings):
             flag = f"-l {option[2:]}" if option.startswith("--") else f"-s {option[1:]}"
             assert any(f"{flag} " in line for line in lines), (name, option)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("symcollapse fold ", "file"),
+        ("symcollapse fold m.onnx --export ", "file"),
+        ("symcollapse derive 2 1 --values ", "file"),
+        ("symcollapse layers --spec-file ", "file"),
+        ("symcollapse derive 2 1 --out ", "directory"),
+    ],
+)
+def test_bash_completes_file_and_directory_names(line, kind, tmp_path):
+    """A model, a values or spec file and --out complete the names in the current directory."""
+    (tmp_path / "model.onnx").write_text("")
+    (tmp_path / "figures").mkdir()
+    script = tmp_path / "symcollapse.bash"
+    script.write_text(completion_script("bash"))
+    words = line.split(" ")
+    shown = subprocess.run(
+        ["bash", "-c", f'source "{script}"; COMP_WORDS=({line}""); COMP_CWORD={len(words) - 1}; '
+         f'COMP_LINE="{line}"; COMP_POINT=${{#COMP_LINE}}; _shtab_symcollapse; '
+         'printf "%s\\n" "${COMPREPLY[@]}"'],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout.split()  # fmt: skip
+    assert "figures" in shown or "figures/" in shown
+    assert ("model.onnx" in shown) == (kind == "file")
+
+
+def test_fish_completes_the_model_file(tmp_path):
+    (tmp_path / "model.onnx").write_text("")
+    script = tmp_path / "symcollapse.fish"
+    script.write_text(completion_script("fish"))
+    shown = subprocess.run(
+        [_shell("fish"), "--no-config", "-c", f"source {script}; complete -C 'symcollapse fold '"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert "model.onnx" in {row.split("\t")[0] for row in shown.stdout.splitlines()}
