@@ -162,7 +162,7 @@ def verify(
     *,
     method: str = "auto",
     max_terms: int = DEFAULT_EXACT_MAX_TERMS,
-    trials: int = DEFAULT_TRIALS,
+    trials: int | None = None,
     seed: int | None = None,
     progress: ProgressHook | None = None,
 ) -> Verification:
@@ -178,8 +178,12 @@ def verify(
     check_limit(max_terms, "max_terms")
     if progress is not None and not callable(progress):
         raise OptionError(f"progress must be a function (done, total), got {progress!r:.60}")
-    if method in ("exact", "proof") and (trials != DEFAULT_TRIALS or seed is not None):
-        raise OptionError(f"trials and seed apply to random points, not to method={method!r}")
+    if trials is not None:
+        check_limit(trials, "trials")
+    given = " and ".join(name for name, v in (("trials", trials), ("seed", seed)) if v is not None)
+    first = "trials" if trials is not None else "seed"
+    if method in ("exact", "proof") and given:
+        raise OptionError(f"{given}: used by random points only, not by method={method!r}", first)
     start = time.perf_counter()
     spec = Spec(parse_widths(widths))
     counts = term_counts(spec.widths)
@@ -189,10 +193,16 @@ def verify(
         method = "exact" if counts.total <= max_terms and fits else "random"
         needed = exact_bytes(spec.widths)
         choice = Choice(counts.total, max_terms, fits, needed, MAX_EXACT_BYTES)
+        if method == "exact" and given:  # the points asked for would never be drawn
+            raise OptionError(
+                f"{given}: used by random points only, and auto chooses exact here "
+                f"({counts.total:,} terms); give method='random' to check at random points",
+                first,
+            )
     if method == "exact":
         holds, evidence, bound = _exact(spec.widths, max_terms, progress)
     elif method == "random":
-        holds, evidence, bound = _random(spec.widths, trials, seed)
+        holds, evidence, bound = _random(spec.widths, trials or DEFAULT_TRIALS, seed)
     else:
         holds, evidence, bound = _proof(spec.widths)
     return Verification(

@@ -39,11 +39,11 @@ def thirds(tmp_path: Path) -> Path:
         (["prove", "--digits", "5"], "rounds nothing here"),
         (
             ["verify", "2", "2", "--seed", "3"],
-            "--seed: used by random points only, and auto chose exact here (6 terms)",
+            "seed: used by random points only, and auto chooses exact here (6 terms)",
         ),
         (
             ["verify", "2", "3", "1", "--trials", "9"],
-            "--trials: used by random points only, and auto chose exact here (10 terms)",
+            "trials: used by random points only, and auto chooses exact here (10 terms)",
         ),
         (["verify", "2", "2", "--method", "exact", "--trials", "2"], "used by random points"),
     ],

@@ -108,7 +108,11 @@ def _call(name: str, where: str, junk: object) -> object:
 #: randomness) and ``samples=None`` (the default).
 SEEDS = [(name, "seed") for name in VALID if "seed" in VALID[name][1]]
 ACCEPTED = {(*case, "0") for case in [("prove", "#0"), ("random_values", "#1"), *SEEDS]}
-ACCEPTED |= {("verify", "seed", "None"), ("regress", "samples", "None")}
+ACCEPTED |= {
+    ("verify", "seed", "None"),
+    ("verify", "trials", "None"),
+    ("regress", "samples", "None"),
+}
 
 
 @pytest.mark.parametrize("junk", range(len(JUNK)), ids=JUNK_IDS)

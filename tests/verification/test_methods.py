@@ -147,3 +147,23 @@ def test_cli_exit_status_1_when_the_identity_fails(monkeypatch, capsys):
     monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (False, 31))
     assert main(["verify", "2", "3", "3", "1", "--method", "exact"]) == 1
     assert "FAILS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("widths", "options", "message"),
+    [
+        ([2, 3, 1], {"trials": 0}, "trials must be a positive integer"),
+        ([2, 3, 1], {"trials": -1, "method": "random"}, "trials must be a positive integer"),
+        ([2, 3, 1], {"trials": 3, "method": "proof"}, "not by method='proof'"),
+        ([2, 3, 1], {"trials": 3}, "auto chooses exact here"),  # the default, given, did nothing
+        ([2, 3, 1], {"seed": 0}, "auto chooses exact here"),
+    ],
+)
+def test_options_for_points_that_would_never_be_drawn_are_refused(widths, options, message):
+    with pytest.raises(OptionError, match=message):
+        verify(widths, **options)
+
+
+def test_trials_and_seed_go_to_the_random_route():
+    result = verify([2, 3, 1], method="random", trials=2, seed=5)
+    assert result.method == "random" and result.holds
