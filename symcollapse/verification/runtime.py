@@ -83,6 +83,14 @@ def _float64_bound(fold: Fold, x: np.ndarray) -> np.ndarray:
         return _gamma(m, 2.0**-53) * (np.abs(x) @ W.T + b) + m * float(np.finfo(np.float64).tiny)
 
 
+def check_sampling(samples: object, seed: object) -> None:
+    """``samples`` from 1 to 10,000 and ``seed`` from 0 to 2**64 - 1; :class:`SpecError`."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 10_000:
+        raise SpecError(f"samples must be an integer from 1 to 10,000, got {samples!r}", "samples")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise SpecError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}", "seed")
+
+
 def _samples(model: Model, samples: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return rng.standard_normal((samples, model.input_width)).astype(model.dtype)
@@ -133,6 +141,9 @@ def check_runtime(
     fold: Fold, *, path: Path | None = None, module: object = None, samples: int = 16, seed: int = 0
 ) -> RuntimeCheck:
     """Run the original model (ONNX file at ``path``, or ``module``) and compare with the fold."""
+    if not isinstance(fold, Fold):
+        raise SpecError(f"expected a Fold (from fold), got {type(fold).__name__}", "fold")
+    check_sampling(samples, seed)
     model = fold.model
     _check_range(fold)
     x = _samples(model, samples, seed)

@@ -23,7 +23,7 @@ from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
 from symcollapse.spec.models import read_model
 from symcollapse.spec.torch_module import model_from_module
-from symcollapse.verification.runtime import RuntimeCheck, check_runtime
+from symcollapse.verification.runtime import RuntimeCheck, check_runtime, check_sampling
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,7 @@ def fold(
     seed: int = 0,
 ) -> CheckedFold:
     """Fold ``obj`` exactly to ``W_z x + b_z`` and check it at ``samples`` random inputs."""
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 10_000:
-        raise SpecError(f"samples must be an integer from 1 to 10,000, got {samples!r}", "samples")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-        raise SpecError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}", "seed")
+    check_sampling(samples, seed)
     check_limit(max_depth, "max_depth")
     check_limit(max_bytes, "max_bytes")
     stated = {

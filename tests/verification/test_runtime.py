@@ -134,3 +134,23 @@ def test_fixed_batch_sizes_are_fed_whole(tmp_path, batch):
     layers = dense_layers((3, 4, 2), seed=6)
     path = write_onnx(layers, tmp_path / "m.onnx", "matmul_add", batch=batch)
     assert check_runtime(fold(read_model(path)), path=path).holds
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"fold": None}, "expected a Fold"),
+        ({"samples": 0}, "samples must be"),
+        ({"samples": 10**9}, "samples must be"),
+        ({"seed": -1}, "seed must be"),
+        ({"seed": 2**70}, "seed must be"),
+    ],
+)
+def test_check_runtime_refuses_bad_arguments_in_one_typed_line(arguments, message):
+    from symcollapse.errors import SpecError
+    from symcollapse.verification.trained import fold as fold_checked
+
+    folded = fold_checked([(np.eye(2), np.zeros(2))]).fold
+    given = {"fold": folded, **arguments}
+    with pytest.raises(SpecError, match=message):
+        check_runtime(given.pop("fold"), **given)
