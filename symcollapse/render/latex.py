@@ -196,7 +196,8 @@ def display_rows(
     ``every`` False only the key equations (:attr:`Step.key`).
     """
     notation = printer.notation
-    width = notation.line_width
+    numbers = NUMBER_WIDTH if environment == "align" else 0.0
+    width = notation.line_width - numbers  # a step's last line also holds its number
     steps = fitted(section.steps, printer, width)
     laid = [layout(step, printer, width) for step in steps]
     reasons = [math_text(step.reason, printer) for step in laid]
@@ -206,9 +207,8 @@ def display_rows(
     if environment == "align*":
         style = "tag"
     else:
-        numbers = NUMBER_WIDTH if environment == "align" else 0.0
         reason = max((visible_width(rf"\left({r}\right)") for r in reasons if r), default=0.0)
-        if _wider_than(laid, width - COLUMN_SEPARATION - reason - numbers):
+        if _wider_than(laid, width - COLUMN_SEPARATION - reason):
             style = "row"
     rows: list[str] = []
     for index, step in enumerate(laid, start=1):
