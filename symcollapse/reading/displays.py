@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from symcollapse.errors import DocumentError
 from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
 from symcollapse.reading.nodes import Document, Node, Row, Unread
+from symcollapse.reading.schemes import base_case, scheme
 
 _PIECES = re.compile(
     r"\\(?:sub)*section\*?\{(?P<section>[^}]*)\}"
@@ -52,6 +53,7 @@ class _Raw:
     section: str
     number: int
     label: str
+    reason: str = ""
 
 
 def read_displays(text: str) -> Document:
@@ -72,8 +74,8 @@ def read_displays(text: str) -> Document:
         inner = _INNER.search(body)
         for tokens in _rows(tokenize(inner[2] if inner else body, keep=_KEPT)):
             label, tokens = _take_command(tokens, r"\label")
-            _, tokens = _take_command(tokens, r"\tag")
-            _row(tokens, raws, section, numbers, label)
+            tag, tokens = _take_command(tokens, r"\tag")
+            _row(tokens, raws, section, numbers, label, tag)
     prose.append(text[end:])
     rows, unchecked = [], []
     for raw in raws:
@@ -84,9 +86,15 @@ def read_displays(text: str) -> Document:
         try:
             lhs = _side(raw.lhs) if raw.lhs else None
             rhs = _side(raw.rhs)
+            over = scheme(raw.reason) if lhs is not None else None
+            case = base_case(raw.reason) if over else None
+            if case:  # h^{(0)} = x: the scheme's base case, a definition of its own
+                first, _, second = case.partition("=")
+                lhs_case, rhs_case = _side(tokenize(first)), _side(tokenize(second))
+                rows.append(Row(lhs_case, "=", rhs_case, raw.section, raw.number, raw.label))
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
-        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label))
+        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
     return Document(tuple(rows), "".join(prose), tuple(unchecked))
 
 
@@ -139,11 +147,16 @@ def _take_command(tokens: list[Token], command: str) -> tuple[str, list[Token]]:
                     if depth == 0:
                         break
                 if text == command:
-                    found = "".join(t.text for t in tokens[start + 1 : i - 1])
+                    found = _text(tokens[start + 1 : i - 1])
             continue
         kept.append(tokens[i])
         i += 1
     return found, kept
+
+
+def _text(tokens: list[Token]) -> str:
+    """``tokens`` as text again, with a space where there was white space."""
+    return "".join((" " if t.spaced else "") + t.text for t in tokens).strip()
 
 
 def _split(tokens: list[Token], separator: str) -> list[list[Token]]:
@@ -167,9 +180,13 @@ def _relation(tokens: list[Token]) -> tuple[str, int] | None:
     return None
 
 
-def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str) -> None:
-    """Adds the row ``tokens`` to ``raws``, or continues the last one."""
+def _row(
+    tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str, tag: str
+) -> None:
+    """Adds the row ``tokens`` to ``raws`` (``tag``: its reason in ``\\tag``), or continues the
+    last one."""
     parts = _split(tokens, "&")
+    reason = " ".join([tag, *(_text(part) for part in parts[2:])])
     if len(parts) == 1:  # equation: split at its first relation
         lhs, rest = [], parts[0]
         for i in range(len(rest)):
@@ -180,7 +197,8 @@ def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, lab
         lhs, rest = parts[0], parts[1]
     if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
         return
-    rest = _split(rest, r"\qquad")[0]  # a reason after \qquad
+    rest, *after = _split(rest, r"\qquad")  # a reason after \qquad
+    reason = " ".join([reason, *map(_text, after)])
     if not lhs and rest and rest[0].text == r"\quad":
         if not raws:
             raise DocumentError(f'cannot read section "{section}": a display starts with \\quad')
@@ -193,7 +211,7 @@ def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, lab
         raise DocumentError(f'cannot read section "{section}": a row without = at "{shown}"')
     relation, width = found
     numbers[section] = numbers.get(section, 0) + 1
-    raws.append(_Raw(lhs, relation, rest[width:], section, numbers[section], label))
+    raws.append(_Raw(lhs, relation, rest[width:], section, numbers[section], label, reason))
 
 
 def _unspaced(tokens: list[Token]) -> list[Token]:

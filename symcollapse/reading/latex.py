@@ -20,6 +20,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.nodes import (
     Apply,
+    Arguments,
     Entry,
     MatrixLiteral,
     Name,
@@ -253,7 +254,8 @@ class LatexParser:
         self.take("}")
         return node
 
-    def _parenthesized(self) -> Node:
+    def _parenthesized(self, arguments: bool = False) -> Node:
+        """A bracketed expression; with ``arguments``, a function's ``x_{1}, x_{2}`` too."""
         left = self.take() == r"\left"
         opening = self.take() if left else "("
         if left and self.peek() == r"\begin" and opening in OPENING:
@@ -261,6 +263,12 @@ class LatexParser:
         if opening not in OPENING:
             raise self.error(f"cannot read the bracket {opening!r}")
         node = self.expression()
+        if arguments and self.peek() == ",":
+            items = [node]
+            while self.peek() == ",":
+                self.take()
+                items.append(self.expression())
+            node = Arguments(tuple(items))
         if left:
             self.take(r"\right")
         self.take(OPENING[opening])
@@ -340,7 +348,7 @@ class LatexParser:
         name = Name(base, sub, sup)
         following = self.tokens[self.at] if self.at < len(self.tokens) else None
         if following and not following.spaced and following.text in ("(", r"\left"):
-            return Apply(name, self._parenthesized())
+            return Apply(name, self._parenthesized(arguments=True))
         return name
 
 

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.naming import misnamed
+from symcollapse.reading.naming import by_convention, misnamed, single_entry
 from symcollapse.reading.nodes import (
     Apply,
+    Arguments,
     Document,
     Entry,
     MatrixLiteral,
@@ -43,6 +44,7 @@ from symcollapse.reading.nodes import (
     children,
     walk,
 )
+from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
     IDENTITY,
@@ -70,6 +72,11 @@ RANGE = 2**40
 IDENTITY_ACTIVATIONS = re.compile(
     r"(every|all|each) activations? (is|are) the identity|with identity activations", re.I
 )
+
+
+class Undecided(DocumentError):
+    """A row the document gives too little to decide (an entry of a matrix it never writes
+    out): shown as not checked, with why, and so is the chain it is in."""
 
 
 @dataclass(frozen=True)
@@ -127,12 +134,19 @@ class Meaning:
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
+            if row.over is not None and row.lhs is not None and not _scalar_form(row.lhs):
+                self._scheme(i, row.lhs, row.rhs, row.over)
+                continue
             key = key_of(row.lhs) if row.lhs is not None else None
             fresh = key and row.defines and key not in self.definitions.keys() | self.scalars
-            fresh = fresh and not isinstance(row.rhs, Unread)
+            fresh = fresh and not isinstance(row.rhs, Unread) and not _scalar_form(row.lhs)
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
+        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry
+            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs
+            if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
+                self.scalars.add(rhs.key)
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
@@ -142,6 +156,7 @@ class Meaning:
                     self.entries.setdefault(key, {})[row.lhs.index] = row.rhs
                     self.scalars |= set(_scalar_names(row.rhs))
                     self.defining.add(i)
+        self._by_convention(nodes)
         rng = random.Random(seed)
         self.point = (
             {key: rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}  # plain: fast
@@ -152,6 +167,41 @@ class Meaning:
         self.vectors: dict[str, sp.Matrix] = {}
         self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
+
+    def _by_convention(self, nodes: list[Node]) -> None:
+        """Matrices the document writes only through their entries' symbols in its rows
+        (``w^{(2)}_{13}`` for ``W_{2}``, the convention it states): by those entries; and the
+        arguments of a scalar form (``f(x_{1}, x_{2})``) as the entries of ``x``."""
+        entries = by_convention(self.names.values())
+        self.conventional: set[str] = set()
+        for key, name in self.names.items():
+            if not re.fullmatch(r"\d+", name.sub) or name.sup or key in self.definitions:
+                continue
+            cells = entries.get((name.base.lower(), int(name.sub)))
+            if cells and key not in self.entries and key not in self.scalars:
+                self.entries[key] = dict(cells)
+                self.conventional.add(key)
+                self.scalars |= {cell.key for cell in cells.values()}
+                self.explicit = True
+        if self.explicit:  # x_{1}, x_{2} next to explicit matrices: the entries of x
+            for node in nodes:
+                if isinstance(node, Arguments):
+                    self.scalars |= {n.key for n in node.items if isinstance(n, Name)}
+
+    def _scheme(self, i: int, lhs: Node, rhs: Node, over: tuple[str, int, int]) -> None:
+        """The row ``i``, stated for an index over a range, as one definition per value."""
+        var, low, high = over
+        keys = [key_of(instantiate(lhs, var, k)) for k in range(low, high + 1)]
+        if None in keys or len(set(keys)) != len(keys) or key_of(lhs) in keys:
+            raise DocumentError(
+                f"cannot read {self.document.rows[i].where}: a row for "
+                f"{var} = {low}, ..., {high} whose left side does not use {var}"
+            )
+        for k, key in zip(range(low, high + 1), keys, strict=True):
+            if key in self.definitions or key in self.scalars:
+                raise DocumentError(f"{key} is defined twice")
+            self.definitions[key] = instantiate(rhs, var, k)  # type: ignore[index]
+        self.defining.add(i)
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""
@@ -164,31 +214,56 @@ class Meaning:
                 after_unread, previous = True, None
                 continue
             after_unread = False
+            if i in self.defining and row.over is not None:  # its instances are definitions
+                previous = None
+                continue
+            sides = [(row.lhs, row.rhs, "")]
+            if row.over is not None:  # f_{i}(x_1, x_2) = ..., i = 1..n: each instance checked
+                var, low, high = row.over
+                sides = [
+                    (instantiate(row.lhs, var, k), instantiate(row.rhs, var, k), f" ({var} = {k})")
+                    for k in range(low, high + 1)
+                ]
             try:
-                right = self.value(row.rhs)
-                if row.lhs is None and previous is None:
-                    raise DocumentError(f"cannot read {row.where}: it continues nothing")
-                left = self.value(row.lhs) if row.lhs is not None else previous
-                if i in self.defining:
-                    wrong = misnamed(row.lhs, row.rhs, self.base)
-                else:
-                    wrong = difference(left, right, self.tolerance)
-            except Undefined as error:
-                if not self.explicit:  # nothing to check against: the document gives no matrix
-                    raise DocumentError(f"cannot check {row.where}: {error}") from None
-                wrong = f"{error}, though it defines its other matrices"
-            except Mismatch as error:
-                wrong = str(error)
-            if wrong:
-                shown = "row" if row.lhs is None else "left side"
-                return self._verdict(
-                    i,
-                    f"{row.where} is false: {wrong} (against the {shown} above)"
-                    if row.lhs is None
-                    else f"{row.where} is false: {wrong}",
-                )
-            previous = right
+                for lhs, rhs, which in sides:
+                    wrong, right = self._compare(i, lhs, rhs, previous)
+                    if wrong:
+                        return self._verdict(i, f"{row.where}{which} is false: {wrong}")
+            except Undecided as error:
+                self.unread.append((row.where, str(error)))
+                after_unread, previous = True, None
+                continue
+            previous = right if row.over is None else None
         return self._verdict(len(self.document.rows), None)
+
+    def _compare(
+        self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
+    ) -> tuple[str | None, Value | None]:
+        """What is wrong with the row ``i`` read as ``lhs = rhs`` (None if it holds; a
+        definition only breaks the entry convention), and the value of its right side."""
+        right = None
+        try:
+            right = self.value(rhs)
+            if lhs is None and previous is None:
+                where = self.document.rows[i].where
+                raise DocumentError(f"cannot read {where}: it continues nothing")
+            left = self.value(lhs) if lhs is not None else previous
+            if i in self.defining:
+                return misnamed(lhs, rhs, self.base), right
+            wrong = difference(left, right, self.tolerance)  # type: ignore[arg-type]
+        except Undefined as error:
+            if _scalar_form(lhs):  # a_j and c are defined in words, not read
+                raise Undecided(f"the scalar form: {error}") from None
+            if not self.explicit:  # nothing to check against: the document gives no matrix
+                raise DocumentError(
+                    f"cannot check {self.document.rows[i].where}: {error}"
+                ) from None
+            wrong = f"{error}, though it defines its other matrices"
+        except Mismatch as error:
+            wrong = str(error)
+        if wrong and lhs is None:
+            return f"{wrong} (against the row above)", right
+        return wrong, right
 
     def _verdict(self, checked: int, false: str | None) -> Verdict:
         definitions = len([i for i in self.defining if i < checked])
@@ -199,6 +274,8 @@ class Meaning:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
         if isinstance(node, Number):
             return node.value
+        if isinstance(node, Apply) and isinstance(node.argument, Arguments):
+            return self._at_entries(node.function, node.argument)
         if isinstance(node, Name | Apply) and key_of(node) in self.definitions:
             return self._defined(key_of(node))  # type: ignore[arg-type]
         if isinstance(node, Name):
@@ -210,7 +287,12 @@ class Meaning:
                 )
             return self.value(node.argument)
         if isinstance(node, Entry):
-            return entry(self.value(node.matrix), node.index, self.base)
+            if not re.fullmatch(r"[\d,]+", node.index):  # (W_z)_{i1} for every i
+                raise Undecided(f"an entry {node.index} for indices whose range it does not state")
+            matrix = self.value(node.matrix)
+            if not isinstance(matrix, sp.MatrixBase):
+                raise Undecided("an entry of a matrix the document does not write out")
+            return entry(matrix, node.index, self.base)
         if isinstance(node, Sum):
             total = self.value(node.terms[0])
             for term in node.terms[1:]:
@@ -246,6 +328,33 @@ class Meaning:
             raise DocumentError("a transposed matrix the document does not define")
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 
+    def _at_entries(self, function: Name, arguments: Arguments) -> Value:
+        """``f(x_{1}, x_{2})``: the defined ``f(x)`` where the arguments are the entries of
+        ``x`` in order (the scalar regression form)."""
+        whole = Name(function.base) if re.fullmatch(r"\d+", function.sub) else None
+        defined = [
+            row.lhs
+            for row in self.document.rows
+            if isinstance(row.lhs, Apply)
+            and row.lhs.function in (function, whole)
+            and isinstance(row.lhs.argument, Name)
+            and key_of(row.lhs) in self.definitions
+        ]
+        if not defined:
+            raise Undecided(f"the document does not define {function.key} of one vector")
+        vector = self.value(defined[0].argument)  # type: ignore[union-attr]
+        if not isinstance(vector, sp.MatrixBase):
+            raise Undecided(f"{function.key} of the entries of a vector it does not write out")
+        given = sp.Matrix([scalar(self.value(item)) for item in arguments.items])
+        if difference(vector, given) is not None:
+            raise Mismatch(f"the arguments of {function.key} are not the entries of its vector")
+        value = self._defined(key_of(defined[0]))  # type: ignore[arg-type]
+        if defined[0].function == function:  # type: ignore[union-attr]
+            return value
+        if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f
+            raise Undecided(f"{function.key}: an entry of {whole.key} it does not write out")
+        return entry(value, function.sub, self.base)
+
     def _defined(self, key: str) -> Value:
         if key not in self.values:
             if key in self.pending:
@@ -270,7 +379,9 @@ class Meaning:
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]
         if missing or min(min(at) for at in cells) < 0:
-            raise DocumentError(f"the entries of {key} do not fill a {rows}x{cols} matrix")
+            # Entries' symbols in its rows that miss one: the document contradicts itself.
+            kind = Mismatch if key in self.conventional else DocumentError
+            raise kind(f"the entries of {key} do not fill a {rows}x{cols} matrix")
         return sp.Matrix(rows, cols, lambda i, j: cells[i, j])
 
     def _generic_vector(self, name: Name, size: int) -> None:
@@ -302,6 +413,11 @@ class Meaning:
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
             return sp.Matrix([self._undefined(n) for _, n in entries])
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _scalar_form(lhs: Node | None) -> bool:
+    """Whether ``lhs`` is a function of several arguments, ``f(x_{1}, x_{2})``."""
+    return isinstance(lhs, Apply) and isinstance(lhs.argument, Arguments)
 
 
 def _zero_index(node: Node) -> bool:

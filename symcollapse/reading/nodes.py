@@ -51,6 +51,13 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class Arguments:
+    """Several arguments of one function, ``f(x_{1}, x_{2})``: the entries of its vector."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """An entry of a matrix or vector: ``\\left(W_{z}\\right)_{11}``, ``W_z[1, 1]``."""
 
@@ -117,7 +124,19 @@ class Unread:
 
 
 Node = (
-    (Number | Name | Apply | Entry | Sum | Product | Negative | Quotient | Power | Transpose)
+    (
+        Number
+        | Name
+        | Apply
+        | Arguments
+        | Entry
+        | Sum
+        | Product
+        | Negative
+        | Quotient
+        | Power
+        | Transpose
+    )
     | MatrixLiteral
     | Unread
 )
@@ -136,6 +155,7 @@ class Row:
     number: int
     label: str = ""
     defines: bool = True  # whether a first row of an undefined name defines it
+    over: tuple[str, int, int] | None = None  # a scheme: for index k from lo to hi, as stated
 
     @property
     def where(self) -> str:
@@ -159,6 +179,8 @@ def children(node: Node) -> tuple[Node, ...]:
     dataclass introspection, which cost a third of reading a large document."""
     if isinstance(node, Sum):
         return node.terms
+    if isinstance(node, Arguments):
+        return node.items
     if isinstance(node, Product):
         return node.factors
     if isinstance(node, Negative | Transpose):
