@@ -196,6 +196,8 @@ def _row(
     else:
         lhs, rest = parts[0], parts[1]
     if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
+        if raws:
+            raws[-1].reason = " ".join([raws[-1].reason, _text(rest[1:])])
         return
     rest, *after = _split(rest, r"\qquad")  # a reason after \qquad
     reason = " ".join([reason, *map(_text, after)])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -115,6 +115,7 @@ class Meaning:
     """The values a document's definitions give its names, and the check of every row."""
 
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
+        document = _one_argument_forms(document)
         self.document = document
         self.tolerance = tolerance
         nodes = [
@@ -413,6 +414,25 @@ class Meaning:
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
             return sp.Matrix([self._undefined(n) for _, n in entries])
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _one_argument_forms(document: Document) -> Document:
+    """``document`` with ``f(x_{1}) = ...`` beside ``f(x) = ...`` read as the scalar form of
+    one input (``f`` at the entries of ``x``), not as a second definition of ``f``."""
+    vectors = {
+        (row.lhs.function, row.lhs.argument.base)
+        for row in document.rows
+        if isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name)
+        if not row.lhs.argument.sub and not row.lhs.argument.sup
+    }
+    rows = []
+    for row in document.rows:
+        lhs = row.lhs
+        entry = isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and lhs.argument.sub
+        if entry and (lhs.function, lhs.argument.base) in vectors and lhs.argument.sub.isdigit():  # type: ignore[union-attr]
+            row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))  # type: ignore[union-attr]
+        rows.append(row)
+    return replace(document, rows=tuple(rows))
 
 
 def _scalar_form(lhs: Node | None) -> bool:

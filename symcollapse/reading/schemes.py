@@ -1,7 +1,8 @@
 """Rows stated for a range of an index: ``h^{(k)} = W_k h^{(k-1)} + b_k`` with the reason
-``k = 1, \\dots, 3, with h^{(0)} = x``. The reader reads the range and the base case from the
-reason's words as printed, and gives the row one instance per index value, each a definition
-(``h^{(2)} = W_2 h^{(1)} + b_2``); a reason that states no literal range makes no scheme.
+``k = 1, \\dots, 3, with h^{(0)} = x`` (or ``k = 1``, one value). The reader reads the range
+and the base case from the reason's words as printed, and gives the row one instance per index
+value: a definition (``h^{(2)} = W_2 h^{(1)} + b_2``), or a check for a scalar form
+(``f_{i}(x_{1}, x_{2}) = ...``); a reason that states no literal range makes no scheme.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from symcollapse.reading.nodes import (
 
 #: ``k = 1, \dots, 3`` (LaTeX) or ``k = 1, ..., 3`` (JSON): the index and its literal range.
 _RANGE = re.compile(
-    r"(?<![A-Za-z\\])(?P<var>[a-z])\s*=\s*(?P<lo>\d+)\s*,\s*(?:\\l?dots|\.\.\.|…)\s*,\s*(?P<hi>\d+)"
+    r"(?<![A-Za-z\\])(?P<var>[a-z])\s*=\s*(?P<lo>\d+)"
+    r"(?:\s*,\s*(?:\\l?dots|\.\.\.|…)\s*,\s*(?P<hi>\d+)|(?=\s*(?:[$,)]|\\right|\\text\{,)))"
 )
 
 #: The base case after ``with`` (markup around it removed first).
@@ -44,9 +46,10 @@ _OFFSET = r"(?<![A-Za-z\\])({var})(?:([+-])(\d+))?(?![A-Za-z])"
 def scheme(reason: str) -> tuple[str, int, int] | None:
     """The index and its range a reason states (``k = 1, \\dots, 3``), or None."""
     found = _RANGE.search(reason)
-    if found is None or int(found["hi"]) < int(found["lo"]) or int(found["hi"]) > 10**4:
+    if found is None:
         return None
-    return found["var"], int(found["lo"]), int(found["hi"])
+    low, high = int(found["lo"]), int(found["hi"] or found["lo"])  # k = 1: one value
+    return (found["var"], low, high) if low <= high <= 10**4 else None
 
 
 def base_case(reason: str) -> str | None:
