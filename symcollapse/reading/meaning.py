@@ -19,12 +19,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.naming import by_convention, misnamed, single_entry
+from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
+from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
@@ -74,11 +75,6 @@ IDENTITY_ACTIVATIONS = re.compile(
 )
 
 
-class Undecided(DocumentError):
-    """A row the document gives too little to decide (an entry of a matrix it never writes
-    out): shown as not checked, with why, and so is the chain it is in."""
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The result of checking a document: rows checked, how many were definitions, rows shown
@@ -102,20 +98,11 @@ def _scalar_names(node: Node) -> Iterator[str]:
             yield from _scalar_names(child)
 
 
-def key_of(node: Node) -> str | None:
-    """What a definition's left side defines: a name's key, or ``f(x)`` as printed."""
-    if isinstance(node, Name):
-        return node.key
-    if isinstance(node, Apply):
-        return repr(node)
-    return None
-
-
-class Meaning:
+class Meaning(Forms):
     """The values a document's definitions give its names, and the check of every row."""
 
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
-        document = _one_argument_forms(document)
+        document = one_argument_forms(document)
         self.document = document
         self.tolerance = tolerance
         nodes = [
@@ -135,12 +122,12 @@ class Meaning:
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
-            if row.over is not None and row.lhs is not None and not _scalar_form(row.lhs):
+            if row.over is not None and row.lhs is not None and not scalar_form(row.lhs):
                 self._scheme(i, row.lhs, row.rhs, row.over)
                 continue
             key = key_of(row.lhs) if row.lhs is not None else None
             fresh = key and row.defines and key not in self.definitions.keys() | self.scalars
-            fresh = fresh and not isinstance(row.rhs, Unread) and not _scalar_form(row.lhs)
+            fresh = fresh and not isinstance(row.rhs, Unread) and not scalar_form(row.lhs)
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
@@ -168,41 +155,6 @@ class Meaning:
         self.vectors: dict[str, sp.Matrix] = {}
         self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
-
-    def _by_convention(self, nodes: list[Node]) -> None:
-        """Matrices the document writes only through their entries' symbols in its rows
-        (``w^{(2)}_{13}`` for ``W_{2}``, the convention it states): by those entries; and the
-        arguments of a scalar form (``f(x_{1}, x_{2})``) as the entries of ``x``."""
-        entries = by_convention(self.names.values())
-        self.conventional: set[str] = set()
-        for key, name in self.names.items():
-            if not re.fullmatch(r"\d+", name.sub) or name.sup or key in self.definitions:
-                continue
-            cells = entries.get((name.base.lower(), int(name.sub)))
-            if cells and key not in self.entries and key not in self.scalars:
-                self.entries[key] = dict(cells)
-                self.conventional.add(key)
-                self.scalars |= {cell.key for cell in cells.values()}
-                self.explicit = True
-        if self.explicit:  # x_{1}, x_{2} next to explicit matrices: the entries of x
-            for node in nodes:
-                if isinstance(node, Arguments):
-                    self.scalars |= {n.key for n in node.items if isinstance(n, Name)}
-
-    def _scheme(self, i: int, lhs: Node, rhs: Node, over: tuple[str, int, int]) -> None:
-        """The row ``i``, stated for an index over a range, as one definition per value."""
-        var, low, high = over
-        keys = [key_of(instantiate(lhs, var, k)) for k in range(low, high + 1)]
-        if None in keys or len(set(keys)) != len(keys) or key_of(lhs) in keys:
-            raise DocumentError(
-                f"cannot read {self.document.rows[i].where}: a row for "
-                f"{var} = {low}, ..., {high} whose left side does not use {var}"
-            )
-        for k, key in zip(range(low, high + 1), keys, strict=True):
-            if key in self.definitions or key in self.scalars:
-                raise DocumentError(f"{key} is defined twice")
-            self.definitions[key] = instantiate(rhs, var, k)  # type: ignore[index]
-        self.defining.add(i)
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""
@@ -253,7 +205,7 @@ class Meaning:
                 return misnamed(lhs, rhs, self.base), right
             wrong = difference(left, right, self.tolerance)  # type: ignore[arg-type]
         except Undefined as error:
-            if _scalar_form(lhs):  # a_j and c are defined in words, not read
+            if scalar_form(lhs):  # a_j and c are defined in words, not read
                 raise Undecided(f"the scalar form: {error}") from None
             if not self.explicit:  # nothing to check against: the document gives no matrix
                 raise DocumentError(
@@ -329,33 +281,6 @@ class Meaning:
             raise DocumentError("a transposed matrix the document does not define")
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 
-    def _at_entries(self, function: Name, arguments: Arguments) -> Value:
-        """``f(x_{1}, x_{2})``: the defined ``f(x)`` where the arguments are the entries of
-        ``x`` in order (the scalar regression form)."""
-        whole = Name(function.base) if re.fullmatch(r"\d+", function.sub) else None
-        defined = [
-            row.lhs
-            for row in self.document.rows
-            if isinstance(row.lhs, Apply)
-            and row.lhs.function in (function, whole)
-            and isinstance(row.lhs.argument, Name)
-            and key_of(row.lhs) in self.definitions
-        ]
-        if not defined:
-            raise Undecided(f"the document does not define {function.key} of one vector")
-        vector = self.value(defined[0].argument)  # type: ignore[union-attr]
-        if not isinstance(vector, sp.MatrixBase):
-            raise Undecided(f"{function.key} of the entries of a vector it does not write out")
-        given = sp.Matrix([scalar(self.value(item)) for item in arguments.items])
-        if difference(vector, given) is not None:
-            raise Mismatch(f"the arguments of {function.key} are not the entries of its vector")
-        value = self._defined(key_of(defined[0]))  # type: ignore[arg-type]
-        if defined[0].function == function:  # type: ignore[union-attr]
-            return value
-        if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f
-            raise Undecided(f"{function.key}: an entry of {whole.key} it does not write out")
-        return entry(value, function.sub, self.base)
-
     def _defined(self, key: str) -> Value:
         if key not in self.values:
             if key in self.pending:
@@ -414,30 +339,6 @@ class Meaning:
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
             return sp.Matrix([self._undefined(n) for _, n in entries])
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
-
-
-def _one_argument_forms(document: Document) -> Document:
-    """``document`` with ``f(x_{1}) = ...`` beside ``f(x) = ...`` read as the scalar form of
-    one input (``f`` at the entries of ``x``), not as a second definition of ``f``."""
-    vectors = {
-        (row.lhs.function, row.lhs.argument.base)
-        for row in document.rows
-        if isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name)
-        if not row.lhs.argument.sub and not row.lhs.argument.sup
-    }
-    rows = []
-    for row in document.rows:
-        lhs = row.lhs
-        entry = isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and lhs.argument.sub
-        if entry and (lhs.function, lhs.argument.base) in vectors and lhs.argument.sub.isdigit():  # type: ignore[union-attr]
-            row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))  # type: ignore[union-attr]
-        rows.append(row)
-    return replace(document, rows=tuple(rows))
-
-
-def _scalar_form(lhs: Node | None) -> bool:
-    """Whether ``lhs`` is a function of several arguments, ``f(x_{1}, x_{2})``."""
-    return isinstance(lhs, Apply) and isinstance(lhs.argument, Arguments)
 
 
 def _zero_index(node: Node) -> bool:
