@@ -27,6 +27,7 @@ _PIECES = re.compile(
     re.S | re.M,
 )
 _INNER = re.compile(r"\\begin\{(aligned|split|gathered)\}(.*)\\end\{\1\}", re.S)
+_OVERLAY = re.compile(r"\\(?:uncover|only|onslide|visible)<[^>]*>\{")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 
 #: Row commands that carry no mathematics (their argument, if any, is dropped with them).
@@ -70,7 +71,7 @@ def read_displays(text: str) -> Document:
         body = next(
             piece[g] for g in ("body", "bracket", "dollars", "fence") if piece[g] is not None
         )
-        body = _COMMENT.sub("", body)
+        body = _uncovered(_COMMENT.sub("", body))
         inner = _INNER.search(body)
         for tokens in _rows(tokenize(inner[2] if inner else body, keep=_KEPT)):
             label, tokens = _take_command(tokens, r"\label")
@@ -96,6 +97,21 @@ def read_displays(text: str) -> Document:
             raise DocumentError(f"cannot read {where}: {error}") from None
         rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
     return Document(tuple(rows), "".join(prose), tuple(unchecked))
+
+
+def _uncovered(body: str) -> str:
+    """``body`` without beamer's overlay wrappers: ``\\uncover<2->{X}`` is ``X``."""
+    out, at = [], 0
+    for found in _OVERLAY.finditer(body):
+        if found.start() < at:  # inside a wrapper already removed: its own pass below
+            continue
+        depth, end = 1, found.end()
+        while end < len(body) and depth:
+            depth += {"{": 1, "}": -1}.get(body[end], 0) if body[end - 1] != "\\" else 0
+            end += 1
+        out += [body[at : found.start()], _uncovered(body[found.end() : end - 1])]
+        at = end
+    return "".join(out) + body[at:]
 
 
 def _side(tokens: list[Token]) -> Node:

@@ -167,3 +167,18 @@ def test_sum_rows_are_shown_not_checked(tmp_path, capsys, fmt) -> None:
     status, out = check(path, capsys)
     assert status == 0
     assert "shown but not checked (sums over an index" in out
+
+
+@pytest.mark.parametrize("widths", WIDTHS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_slides_read_through_their_overlays(tmp_path, capsys, level, widths) -> None:
+    """beamer's ``\\uncover<2->{...}`` wraps each side: read as what it wraps, and a hand edit
+    inside it is still caught."""
+    path = document(tmp_path, widths, level, "beamer")
+    assert check(path, capsys)[0] == 0
+    text = path.read_text()
+    path.write_text(text.replace(r"W_{2} W_{1} x", r"W_{1} W_{2} x", 1))
+    if path.read_text() == text:
+        pytest.skip("no product W_2 W_1 x in one row")
+    status, out = check(path, capsys)
+    assert status == 1, out
