@@ -54,7 +54,7 @@ class Forms(Base):
                 continue
             cells = entries.get((name.base.lower(), int(name.sub)))
             if cells and key not in self.entries and key not in self.scalars:
-                self.entries[key] = dict(cells)
+                self.entries[key] = _canonical(cells, self.base)
                 self.conventional.add(key)
                 self.scalars |= {cell.key for cell in cells.values()}
                 self.explicit = True
@@ -104,6 +104,17 @@ class Forms(Base):
         if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f
             raise Undecided(f"{function.key}: an entry of {whole.key} it does not write out")
         return entry(value, function.sub, self.base)
+
+
+def _canonical(cells: dict[str, Name], base: int) -> dict[str, Name]:
+    """``cells`` by indices with commas: a vector's (any index of one digit: ``b^{(1)}_{12}``
+    is entry 12) as its column ``12,1``; a matrix's ``12`` as ``1,2``."""
+    vector = any("," not in index and len(index) == 1 for index in cells)
+    if vector and any("," in index for index in cells):
+        raise DocumentError("entries' symbols with one and with two indices for one matrix")
+    if vector:
+        return {f"{index},{base}": name for index, name in cells.items()}
+    return {index if "," in index else ",".join(index): name for index, name in cells.items()}
 
 
 def one_argument_forms(document: Document) -> Document:

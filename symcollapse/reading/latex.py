@@ -68,6 +68,9 @@ UNREAD = {
 #: reported as shown and not checked (a chain it starts or continues is not checked there).
 SHOWN = {r"\sum", r"\prod"}
 
+#: Elisions a function's arguments may show (``f(x_{1}, \dots, x_{11})``): the row is shown.
+ELIDED = {r"\dots", r"\ldots", r"\cdots"}
+
 
 class NotRead(DocumentError):
     """Something of :data:`UNREAD`; ``shown``: one of :data:`SHOWN`."""
@@ -139,6 +142,7 @@ class LatexParser:
         self.tokens = tokens
         self.texts = [t.text for t in tokens] + [""]  # "" past the end
         self.at = 0
+        self.arguments = False  # inside a function's arguments
 
     def peek(self) -> str:
         return self.texts[self.at]
@@ -230,8 +234,9 @@ class LatexParser:
 
     def atom(self) -> Node:
         text = self.peek()
-        if text in UNREAD:
-            raise NotRead(f"{UNREAD[text]} ({text}) are not read", text in SHOWN)
+        if text in UNREAD:  # elided arguments f(x_{1}, \dots, x_{11}): a row shown
+            shown = text in SHOWN or (self.arguments and text in ELIDED)
+            raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             self.take()
             return Number(sp.Rational(text))
@@ -265,9 +270,11 @@ class LatexParser:
         node = self.expression()
         if arguments and self.peek() == ",":
             items = [node]
+            self.arguments = True
             while self.peek() == ",":
                 self.take()
                 items.append(self.expression())
+            self.arguments = False
             node = Arguments(tuple(items))
         if left:
             self.take(r"\right")

@@ -122,7 +122,10 @@ class Meaning(Forms):
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
-            if row.over is not None and row.lhs is not None and not scalar_form(row.lhs):
+            scheme_row = row.over is not None and row.lhs is not None
+            if scheme_row and any(isinstance(side, Unread) for side in (row.lhs, row.rhs)):
+                continue  # shown, not checked: see check()
+            if scheme_row and not scalar_form(row.lhs):
                 self._scheme(i, row.lhs, row.rhs, row.over)
                 continue
             key = key_of(row.lhs) if row.lhs is not None else None
@@ -255,7 +258,10 @@ class Meaning(Forms):
             product = self.value(node.factors[0])
             for factor in node.factors[1:]:
                 if isinstance(product, sp.MatrixBase) and isinstance(factor, Name):
-                    self._generic_vector(factor, product.cols)
+                    target = factor  # h^{(0)} = x: the vector is x
+                    while isinstance(self.definitions.get(target.key), Name):
+                        target = self.definitions[target.key]  # type: ignore[assignment]
+                    self._generic_vector(target, product.cols)
                 product = multiply(product, self.value(factor))
             return product
         if isinstance(node, Negative):
@@ -317,6 +323,7 @@ class Meaning(Forms):
         current = None if known else self._undefined(name)
         if current is not None and not isinstance(current, sp.MatrixBase) and current != IDENTITY:
             self.vectors[name.key] = sp.Matrix([sp.Symbol(f"{name.key}[{i}]") for i in range(size)])
+            self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
         if name.key in self.vectors:

@@ -182,3 +182,14 @@ def test_slides_read_through_their_overlays(tmp_path, capsys, level, widths) -> 
         pytest.skip("no product W_2 W_1 x in one row")
     status, out = check(path, capsys)
     assert status == 1, out
+
+
+@pytest.mark.parametrize("widths", [(11, 3), (12, 1), (3, 11, 2), (11, 2, 1)])
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_wide_networks_pass(tmp_path, capsys, level, fmt, widths) -> None:
+    """Two-digit indices (``b^{(1)}_{11}`` is entry 11 of a vector) and a scalar form whose
+    arguments are elided (``f(x_{1}, \\dots, x_{12})``, shown but not checked)."""
+    path = document(tmp_path, widths, level, fmt)
+    status, out = check(path, capsys)
+    assert status == 0, out
