@@ -28,6 +28,7 @@ _PIECES = re.compile(
 )
 _INNER = re.compile(r"\\begin\{(aligned|split|gathered)\}(.*)\\end\{\1\}", re.S)
 _OVERLAY = re.compile(r"\\(?:uncover|only|onslide|visible)<[^>]*>\{")
+_INLINE = re.compile(r"(?<![\\$])\$`?([^$`\n]+?)`?\$(?!\$)")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 
 #: Row commands that carry no mathematics (their argument, if any, is dropped with them).
@@ -60,10 +61,11 @@ class _Raw:
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
     section, numbers, raws = "(before the first section)", {}, []
-    prose = []
+    prose, stated = [], []
     end = 0
     for piece in _PIECES.finditer(text):
         prose.append(text[end : piece.end()])  # with the reasons in the displays' \text
+        stated += _stated(text[end : piece.start()])
         end = piece.end()
         if piece["section"] is not None or piece["heading"] is not None:
             section = (piece["section"] or piece["heading"] or "").strip()
@@ -78,6 +80,7 @@ def read_displays(text: str) -> Document:
             tag, tokens = _take_command(tokens, r"\tag")
             _row(tokens, raws, section, numbers, label, tag)
     prose.append(text[end:])
+    stated += _stated(text[end:])
     rows, unchecked = [], []
     for raw in raws:
         where = Row(None, raw.relation, None, raw.section, raw.number, raw.label).where  # type: ignore[arg-type]
@@ -96,7 +99,24 @@ def read_displays(text: str) -> Document:
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
         rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
-    return Document(tuple(rows), "".join(prose), tuple(unchecked))
+    return Document(tuple(rows), "".join(prose), tuple(unchecked), tuple(stated))
+
+
+def _stated(words: str) -> list[tuple[Node, Node]]:
+    """The equations the words state in inline math (``$a_{j} = (W_z)_{1j}$``, GitHub's
+    ``$`c = (b_z)_1`$``) as (name, value); what the reader cannot read is left as words."""
+    found = []
+    for math in _INLINE.findall(words):
+        sides = math.split("=")
+        if len(sides) != 2:
+            continue
+        try:
+            lhs = LatexParser(tokenize(sides[0])).whole()
+            rhs = LatexParser(tokenize(sides[1])).whole()
+        except DocumentError:
+            continue
+        found.append((lhs, rhs))
+    return found
 
 
 def _uncovered(body: str) -> str:

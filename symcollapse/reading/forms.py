@@ -63,6 +63,18 @@ class Forms(Base):
                 if isinstance(node, Arguments):
                     self.scalars |= {n.key for n in node.items if isinstance(n, Name)}
 
+    def _stated(self, name: Name) -> Node | None:
+        """What the document's words say ``name`` is: ``c`` by ``$c = (b_z)_1$``, ``a_{2}``
+        by ``$a_{j} = (W_z)_{1j}$`` with ``j = 2``; None if they say nothing."""
+        for lhs, rhs in self.document.stated:
+            if not isinstance(lhs, Name) or lhs.base != name.base or lhs.sup != name.sup:
+                continue
+            if lhs.sub == name.sub:
+                return rhs
+            if re.fullmatch(r"[a-z]", lhs.sub) and name.sub.isdigit():
+                return instantiate(rhs, lhs.sub, int(name.sub))
+        return None
+
     def _scheme(self, i: int, lhs: Node, rhs: Node, over: tuple[str, int, int]) -> None:
         """The row ``i``, stated for an index over a range, as one definition per value."""
         var, low, high = over

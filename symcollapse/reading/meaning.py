@@ -345,6 +345,9 @@ class Meaning(Forms):
             if indices != list(range(self.base, self.base + len(indices))):
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
             return sp.Matrix([self._undefined(n) for _, n in entries])
+        stated = self._stated(name)
+        if stated is not None:
+            return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
 
 

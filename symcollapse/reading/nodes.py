@@ -166,12 +166,13 @@ class Row:
 @dataclass(frozen=True)
 class Document:
     """A document read back: its rows in order, its prose (where it states its assumptions,
-    e.g. that every activation is the identity) and rows it shows but cannot be checked
-    (elided with dots, approximate), with the reason."""
+    e.g. that every activation is the identity), rows it shows but cannot be checked
+    (elided with dots, approximate), with the reason, and the equations its words state."""
 
     rows: tuple[Row, ...]
     prose: str
     unchecked: tuple[tuple[str, str], ...] = ()
+    stated: tuple[tuple[Node, Node], ...] = ()  # what the words define: $c = (b_z)_1$
 
 
 def children(node: Node) -> tuple[Node, ...]:

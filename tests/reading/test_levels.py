@@ -193,3 +193,29 @@ def test_wide_networks_pass(tmp_path, capsys, level, fmt, widths) -> None:
     path = document(tmp_path, widths, level, fmt)
     status, out = check(path, capsys)
     assert status == 0, out
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (1, 4, 1), (4, 1)])
+@pytest.mark.parametrize("fmt", ["markdown", "github", "latex"])
+@pytest.mark.parametrize("level", ["brief", "standard"])
+def test_the_scalar_form_is_checked_under_the_words_defining_a_and_c(
+    tmp_path, capsys, level, fmt, widths
+) -> None:
+    """The words say ``a_j = (W_z)_{1j}`` and ``c = (b_z)_1``: at the standard level (W_z's
+    entries written out) the scalar form is checked, and a coefficient moved is caught; at
+    brief it is shown, not checked."""
+    options = ("--standalone",) if fmt == "latex" else ()
+    path = document(tmp_path, widths, level, fmt, *options)
+    status, out = check(path, capsys)
+    assert status == 0, out
+    text = path.read_text()
+    edited = re.sub(r"^(f\(x_\{[^\n]*?)\+ c(?![A-Za-z])", r"\1+ 2 c", text, count=1, flags=re.M)
+    assert edited != text
+    path.write_text(edited)
+    status, out = check(path, capsys)
+    if level == "standard":
+        assert status == 1, out
+        assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
+    else:  # never claimed checked
+        assert status == 0, out
+        assert "rows shown but not checked" in out
