@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from symcollapse.errors import DocumentError
 from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
 from symcollapse.reading.nodes import Document, Node, Row, Unread
+from symcollapse.reading.schemes import base_case, scheme
 
 _PIECES = re.compile(
     r"\\(?:sub)*section\*?\{(?P<section>[^}]*)\}"
@@ -26,6 +27,8 @@ _PIECES = re.compile(
     re.S | re.M,
 )
 _INNER = re.compile(r"\\begin\{(aligned|split|gathered)\}(.*)\\end\{\1\}", re.S)
+_OVERLAY = re.compile(r"\\(?:uncover|only|onslide|visible)<[^>]*>\{")
+_INLINE = re.compile(r"(?<![\\$])\$`?([^$`\n]+?)`?\$(?!\$)")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 
 #: Row commands that carry no mathematics (their argument, if any, is dropped with them).
@@ -52,15 +55,17 @@ class _Raw:
     section: str
     number: int
     label: str
+    reason: str = ""
 
 
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
     section, numbers, raws = "(before the first section)", {}, []
-    prose = []
+    prose, stated = [], []
     end = 0
     for piece in _PIECES.finditer(text):
         prose.append(text[end : piece.end()])  # with the reasons in the displays' \text
+        stated += _stated(text[end : piece.start()])
         end = piece.end()
         if piece["section"] is not None or piece["heading"] is not None:
             section = (piece["section"] or piece["heading"] or "").strip()
@@ -68,13 +73,14 @@ def read_displays(text: str) -> Document:
         body = next(
             piece[g] for g in ("body", "bracket", "dollars", "fence") if piece[g] is not None
         )
-        body = _COMMENT.sub("", body)
+        body = _uncovered(_COMMENT.sub("", body))
         inner = _INNER.search(body)
         for tokens in _rows(tokenize(inner[2] if inner else body, keep=_KEPT)):
             label, tokens = _take_command(tokens, r"\label")
-            _, tokens = _take_command(tokens, r"\tag")
-            _row(tokens, raws, section, numbers, label)
+            tag, tokens = _take_command(tokens, r"\tag")
+            _row(tokens, raws, section, numbers, label, tag)
     prose.append(text[end:])
+    stated += _stated(text[end:])
     rows, unchecked = [], []
     for raw in raws:
         where = Row(None, raw.relation, None, raw.section, raw.number, raw.label).where  # type: ignore[arg-type]
@@ -84,10 +90,48 @@ def read_displays(text: str) -> Document:
         try:
             lhs = _side(raw.lhs) if raw.lhs else None
             rhs = _side(raw.rhs)
+            over = scheme(raw.reason) if lhs is not None else None
+            case = base_case(raw.reason) if over else None
+            if case:  # h^{(0)} = x: the scheme's base case, a definition of its own
+                first, _, second = case.partition("=")
+                lhs_case, rhs_case = _side(tokenize(first)), _side(tokenize(second))
+                rows.append(Row(lhs_case, "=", rhs_case, raw.section, raw.number, raw.label))
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
-        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label))
-    return Document(tuple(rows), "".join(prose), tuple(unchecked))
+        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
+    return Document(tuple(rows), "".join(prose), tuple(unchecked), tuple(stated))
+
+
+def _stated(words: str) -> list[tuple[Node, Node]]:
+    """The equations the words state in inline math (``$a_{j} = (W_z)_{1j}$``, GitHub's
+    ``$`c = (b_z)_1`$``) as (name, value); what the reader cannot read is left as words."""
+    found = []
+    for math in _INLINE.findall(words):
+        sides = math.split("=")
+        if len(sides) != 2:
+            continue
+        try:
+            lhs = LatexParser(tokenize(sides[0])).whole()
+            rhs = LatexParser(tokenize(sides[1])).whole()
+        except DocumentError:
+            continue
+        found.append((lhs, rhs))
+    return found
+
+
+def _uncovered(body: str) -> str:
+    """``body`` without beamer's overlay wrappers: ``\\uncover<2->{X}`` is ``X``."""
+    out, at = [], 0
+    for found in _OVERLAY.finditer(body):
+        if found.start() < at:  # inside a wrapper already removed: its own pass below
+            continue
+        depth, end = 1, found.end()
+        while end < len(body) and depth:
+            depth += {"{": 1, "}": -1}.get(body[end], 0) if body[end - 1] != "\\" else 0
+            end += 1
+        out += [body[at : found.start()], _uncovered(body[found.end() : end - 1])]
+        at = end
+    return "".join(out) + body[at:]
 
 
 def _side(tokens: list[Token]) -> Node:
@@ -139,11 +183,16 @@ def _take_command(tokens: list[Token], command: str) -> tuple[str, list[Token]]:
                     if depth == 0:
                         break
                 if text == command:
-                    found = "".join(t.text for t in tokens[start + 1 : i - 1])
+                    found = _text(tokens[start + 1 : i - 1])
             continue
         kept.append(tokens[i])
         i += 1
     return found, kept
+
+
+def _text(tokens: list[Token]) -> str:
+    """``tokens`` as text again, with a space where there was white space."""
+    return "".join((" " if t.spaced else "") + t.text for t in tokens).strip()
 
 
 def _split(tokens: list[Token], separator: str) -> list[list[Token]]:
@@ -167,9 +216,13 @@ def _relation(tokens: list[Token]) -> tuple[str, int] | None:
     return None
 
 
-def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str) -> None:
-    """Adds the row ``tokens`` to ``raws``, or continues the last one."""
+def _row(
+    tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str, tag: str
+) -> None:
+    """Adds the row ``tokens`` to ``raws`` (``tag``: its reason in ``\\tag``), or continues the
+    last one."""
     parts = _split(tokens, "&")
+    reason = " ".join([tag, *(_text(part) for part in parts[2:])])
     if len(parts) == 1:  # equation: split at its first relation
         lhs, rest = [], parts[0]
         for i in range(len(rest)):
@@ -179,8 +232,11 @@ def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, lab
     else:
         lhs, rest = parts[0], parts[1]
     if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
+        if raws:
+            raws[-1].reason = " ".join([raws[-1].reason, _text(rest[1:])])
         return
-    rest = _split(rest, r"\qquad")[0]  # a reason after \qquad
+    rest, *after = _split(rest, r"\qquad")  # a reason after \qquad
+    reason = " ".join([reason, *map(_text, after)])
     if not lhs and rest and rest[0].text == r"\quad":
         if not raws:
             raise DocumentError(f'cannot read section "{section}": a display starts with \\quad')
@@ -193,7 +249,7 @@ def _row(tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, lab
         raise DocumentError(f'cannot read section "{section}": a row without = at "{shown}"')
     relation, width = found
     numbers[section] = numbers.get(section, 0) + 1
-    raws.append(_Raw(lhs, relation, rest[width:], section, numbers[section], label))
+    raws.append(_Raw(lhs, relation, rest[width:], section, numbers[section], label, reason))
 
 
 def _unspaced(tokens: list[Token]) -> list[Token]:

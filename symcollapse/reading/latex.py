@@ -20,6 +20,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.nodes import (
     Apply,
+    Arguments,
     Entry,
     MatrixLiteral,
     Name,
@@ -66,6 +67,9 @@ UNREAD = {
 #: What is not read, but a row may show without the document being unreadable: the row is
 #: reported as shown and not checked (a chain it starts or continues is not checked there).
 SHOWN = {r"\sum", r"\prod"}
+
+#: Elisions a function's arguments may show (``f(x_{1}, \dots, x_{11})``): the row is shown.
+ELIDED = {r"\dots", r"\ldots", r"\cdots"}
 
 
 class NotRead(DocumentError):
@@ -138,6 +142,7 @@ class LatexParser:
         self.tokens = tokens
         self.texts = [t.text for t in tokens] + [""]  # "" past the end
         self.at = 0
+        self.arguments = False  # inside a function's arguments
 
     def peek(self) -> str:
         return self.texts[self.at]
@@ -229,8 +234,9 @@ class LatexParser:
 
     def atom(self) -> Node:
         text = self.peek()
-        if text in UNREAD:
-            raise NotRead(f"{UNREAD[text]} ({text}) are not read", text in SHOWN)
+        if text in UNREAD:  # elided arguments f(x_{1}, \dots, x_{11}): a row shown
+            shown = text in SHOWN or (self.arguments and text in ELIDED)
+            raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             self.take()
             return Number(sp.Rational(text))
@@ -253,7 +259,8 @@ class LatexParser:
         self.take("}")
         return node
 
-    def _parenthesized(self) -> Node:
+    def _parenthesized(self, arguments: bool = False) -> Node:
+        """A bracketed expression; with ``arguments``, a function's ``x_{1}, x_{2}`` too."""
         left = self.take() == r"\left"
         opening = self.take() if left else "("
         if left and self.peek() == r"\begin" and opening in OPENING:
@@ -261,6 +268,14 @@ class LatexParser:
         if opening not in OPENING:
             raise self.error(f"cannot read the bracket {opening!r}")
         node = self.expression()
+        if arguments and self.peek() == ",":
+            items = [node]
+            self.arguments = True
+            while self.peek() == ",":
+                self.take()
+                items.append(self.expression())
+            self.arguments = False
+            node = Arguments(tuple(items))
         if left:
             self.take(r"\right")
         self.take(OPENING[opening])
@@ -340,7 +355,7 @@ class LatexParser:
         name = Name(base, sub, sup)
         following = self.tokens[self.at] if self.at < len(self.tokens) else None
         if following and not following.spaced and following.text in ("(", r"\left"):
-            return Apply(name, self._parenthesized())
+            return Apply(name, self._parenthesized(arguments=True))
         return name
 
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.naming import misnamed
+from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
+from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
     Apply,
+    Arguments,
     Document,
     Entry,
     MatrixLiteral,
@@ -43,6 +45,7 @@ from symcollapse.reading.nodes import (
     children,
     walk,
 )
+from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
     IDENTITY,
@@ -95,19 +98,11 @@ def _scalar_names(node: Node) -> Iterator[str]:
             yield from _scalar_names(child)
 
 
-def key_of(node: Node) -> str | None:
-    """What a definition's left side defines: a name's key, or ``f(x)`` as printed."""
-    if isinstance(node, Name):
-        return node.key
-    if isinstance(node, Apply):
-        return repr(node)
-    return None
-
-
-class Meaning:
+class Meaning(Forms):
     """The values a document's definitions give its names, and the check of every row."""
 
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
+        document = one_argument_forms(document)
         self.document = document
         self.tolerance = tolerance
         nodes = [
@@ -127,12 +122,22 @@ class Meaning:
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
+            scheme_row = row.over is not None and row.lhs is not None
+            if scheme_row and any(isinstance(side, Unread) for side in (row.lhs, row.rhs)):
+                continue  # shown, not checked: see check()
+            if scheme_row and not scalar_form(row.lhs):
+                self._scheme(i, row.lhs, row.rhs, row.over)
+                continue
             key = key_of(row.lhs) if row.lhs is not None else None
             fresh = key and row.defines and key not in self.definitions.keys() | self.scalars
-            fresh = fresh and not isinstance(row.rhs, Unread)
+            fresh = fresh and not isinstance(row.rhs, Unread) and not scalar_form(row.lhs)
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
+        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry
+            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs
+            if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
+                self.scalars.add(rhs.key)
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
@@ -142,6 +147,7 @@ class Meaning:
                     self.entries.setdefault(key, {})[row.lhs.index] = row.rhs
                     self.scalars |= set(_scalar_names(row.rhs))
                     self.defining.add(i)
+        self._by_convention(nodes)
         rng = random.Random(seed)
         self.point = (
             {key: rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}  # plain: fast
@@ -164,31 +170,56 @@ class Meaning:
                 after_unread, previous = True, None
                 continue
             after_unread = False
+            if i in self.defining and row.over is not None:  # its instances are definitions
+                previous = None
+                continue
+            sides = [(row.lhs, row.rhs, "")]
+            if row.over is not None:  # f_{i}(x_1, x_2) = ..., i = 1..n: each instance checked
+                var, low, high = row.over
+                sides = [
+                    (instantiate(row.lhs, var, k), instantiate(row.rhs, var, k), f" ({var} = {k})")
+                    for k in range(low, high + 1)
+                ]
             try:
-                right = self.value(row.rhs)
-                if row.lhs is None and previous is None:
-                    raise DocumentError(f"cannot read {row.where}: it continues nothing")
-                left = self.value(row.lhs) if row.lhs is not None else previous
-                if i in self.defining:
-                    wrong = misnamed(row.lhs, row.rhs, self.base)
-                else:
-                    wrong = difference(left, right, self.tolerance)
-            except Undefined as error:
-                if not self.explicit:  # nothing to check against: the document gives no matrix
-                    raise DocumentError(f"cannot check {row.where}: {error}") from None
-                wrong = f"{error}, though it defines its other matrices"
-            except Mismatch as error:
-                wrong = str(error)
-            if wrong:
-                shown = "row" if row.lhs is None else "left side"
-                return self._verdict(
-                    i,
-                    f"{row.where} is false: {wrong} (against the {shown} above)"
-                    if row.lhs is None
-                    else f"{row.where} is false: {wrong}",
-                )
-            previous = right
+                for lhs, rhs, which in sides:
+                    wrong, right = self._compare(i, lhs, rhs, previous)
+                    if wrong:
+                        return self._verdict(i, f"{row.where}{which} is false: {wrong}")
+            except Undecided as error:
+                self.unread.append((row.where, str(error)))
+                after_unread, previous = True, None
+                continue
+            previous = right if row.over is None else None
         return self._verdict(len(self.document.rows), None)
+
+    def _compare(
+        self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
+    ) -> tuple[str | None, Value | None]:
+        """What is wrong with the row ``i`` read as ``lhs = rhs`` (None if it holds; a
+        definition only breaks the entry convention), and the value of its right side."""
+        right = None
+        try:
+            right = self.value(rhs)
+            if lhs is None and previous is None:
+                where = self.document.rows[i].where
+                raise DocumentError(f"cannot read {where}: it continues nothing")
+            left = self.value(lhs) if lhs is not None else previous
+            if i in self.defining:
+                return misnamed(lhs, rhs, self.base), right
+            wrong = difference(left, right, self.tolerance)  # type: ignore[arg-type]
+        except Undefined as error:
+            if scalar_form(lhs):  # a_j and c are defined in words, not read
+                raise Undecided(f"the scalar form: {error}") from None
+            if not self.explicit:  # nothing to check against: the document gives no matrix
+                raise DocumentError(
+                    f"cannot check {self.document.rows[i].where}: {error}"
+                ) from None
+            wrong = f"{error}, though it defines its other matrices"
+        except Mismatch as error:
+            wrong = str(error)
+        if wrong and lhs is None:
+            return f"{wrong} (against the row above)", right
+        return wrong, right
 
     def _verdict(self, checked: int, false: str | None) -> Verdict:
         definitions = len([i for i in self.defining if i < checked])
@@ -199,6 +230,8 @@ class Meaning:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
         if isinstance(node, Number):
             return node.value
+        if isinstance(node, Apply) and isinstance(node.argument, Arguments):
+            return self._at_entries(node.function, node.argument)
         if isinstance(node, Name | Apply) and key_of(node) in self.definitions:
             return self._defined(key_of(node))  # type: ignore[arg-type]
         if isinstance(node, Name):
@@ -210,7 +243,12 @@ class Meaning:
                 )
             return self.value(node.argument)
         if isinstance(node, Entry):
-            return entry(self.value(node.matrix), node.index, self.base)
+            if not re.fullmatch(r"[\d,]+", node.index):  # (W_z)_{i1} for every i
+                raise Undecided(f"an entry {node.index} for indices whose range it does not state")
+            matrix = self.value(node.matrix)
+            if not isinstance(matrix, sp.MatrixBase):
+                raise Undecided("an entry of a matrix the document does not write out")
+            return entry(matrix, node.index, self.base)
         if isinstance(node, Sum):
             total = self.value(node.terms[0])
             for term in node.terms[1:]:
@@ -220,7 +258,10 @@ class Meaning:
             product = self.value(node.factors[0])
             for factor in node.factors[1:]:
                 if isinstance(product, sp.MatrixBase) and isinstance(factor, Name):
-                    self._generic_vector(factor, product.cols)
+                    target = factor  # h^{(0)} = x: the vector is x
+                    while isinstance(self.definitions.get(target.key), Name):
+                        target = self.definitions[target.key]  # type: ignore[assignment]
+                    self._generic_vector(target, product.cols)
                 product = multiply(product, self.value(factor))
             return product
         if isinstance(node, Negative):
@@ -270,7 +311,9 @@ class Meaning:
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]
         if missing or min(min(at) for at in cells) < 0:
-            raise DocumentError(f"the entries of {key} do not fill a {rows}x{cols} matrix")
+            # Entries' symbols in its rows that miss one: the document contradicts itself.
+            kind = Mismatch if key in self.conventional else DocumentError
+            raise kind(f"the entries of {key} do not fill a {rows}x{cols} matrix")
         return sp.Matrix(rows, cols, lambda i, j: cells[i, j])
 
     def _generic_vector(self, name: Name, size: int) -> None:
@@ -280,6 +323,7 @@ class Meaning:
         current = None if known else self._undefined(name)
         if current is not None and not isinstance(current, sp.MatrixBase) and current != IDENTITY:
             self.vectors[name.key] = sp.Matrix([sp.Symbol(f"{name.key}[{i}]") for i in range(size)])
+            self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
         if name.key in self.vectors:
@@ -301,6 +345,9 @@ class Meaning:
             if indices != list(range(self.base, self.base + len(indices))):
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
             return sp.Matrix([self._undefined(n) for _, n in entries])
+        stated = self._stated(name)
+        if stated is not None:
+            return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
 
 

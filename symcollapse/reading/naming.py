@@ -10,6 +10,7 @@ are ``ij``, ``i,j`` and, in the flat style, either after the layer (``1,ij``, ``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from symcollapse.reading.nodes import Entry, MatrixLiteral, Name, Node
 
@@ -46,8 +47,60 @@ def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:
                     continue
                 if isinstance(cell, Name) and not named_at(cell.sub, at):
                     return f"the entry at {at} of {lhs.key} is named {cell.key}"
+    if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
+        index = entry_of(rhs)[2] if entry_of(rhs) else rhs.sub  # type: ignore[index]
+        if index not in spellings((base,)) + spellings((base, base)):
+            return f"the one entry of {lhs.key} is named {rhs.key}"  # b_3 = b^{(3)}_{1}
     if isinstance(lhs, Entry) and isinstance(rhs, Name) and _INDICES.fullmatch(rhs.sub):
         index = lhs.index
         if not (rhs.sub == index or rhs.sub.endswith("," + index)):
             return f"the entry {index} is named {rhs.key}"
     return None
+
+
+def _indices(index: str) -> tuple[int, ...] | None:
+    """``11`` -> (1, 1), ``1,2`` -> (1, 2), ``3`` -> (3,); None if not indices."""
+    if not index or not _INDICES.fullmatch(index):
+        return None
+    parts = index.split(",") if "," in index else list(index) if len(index) == 2 else [index]
+    return tuple(int(p) for p in parts) if all(parts) and len(parts) <= 2 else None
+
+
+def entry_of(name: Name) -> tuple[str, int, str] | None:
+    """The matrix an entry's symbol names by the convention, as (letter, layer, index):
+    ``w^{(2)}_{13}`` and ``W^{2}_{13}`` and ``W_{2,13}`` -> ("w", 2, "13"), ``b^{(1)}_{3}``
+    -> ("b", 1, "3"); None for any other name."""
+    if name.sup:
+        layer = re.fullmatch(r"\((\d+)\)|(\d+)", name.sup)
+        if layer is None:
+            return None
+        number, index = int(layer[1] or layer[2]), name.sub
+    else:
+        head, comma, index = name.sub.partition(",")
+        if not comma or not head.isdigit():
+            return None
+        number = int(head)
+    return (name.base.lower(), number, index) if _indices(index) else None
+
+
+def by_convention(names: Iterable[Name]) -> dict[tuple[str, int], dict[str, Name]]:
+    """The entries' symbols among ``names`` by the matrix they name (letter, layer), each
+    by its index: what ``W_{2}`` is when the document writes only its entries."""
+    found: dict[tuple[str, int], dict[str, Name]] = {}
+    for name in names:
+        entry = entry_of(name)
+        if entry is not None:
+            found.setdefault(entry[:2], {})[entry[2]] = name
+    return found
+
+
+def single_entry(lhs: Name, name: Name) -> bool:
+    """Whether ``lhs = name`` gives a 1x1 matrix or a vector of one its only entry: ``name``
+    is an entry's symbol of ``lhs``'s matrix (``b_3 = b^{(3)}_{1}``, ``b_3 = b_{3,1}``), or
+    ``lhs``'s own letter with an index (``x = x_{1}``)."""
+    if name.base == lhs.base and not lhs.sub and not lhs.sup and not name.sup:
+        return _indices(name.sub) is not None
+    entry = entry_of(name)
+    if entry is None or not lhs.sub.isdigit() or lhs.sup:
+        return False
+    return entry[:2] == (lhs.base.lower(), int(lhs.sub))

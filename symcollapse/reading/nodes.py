@@ -51,6 +51,13 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class Arguments:
+    """Several arguments of one function, ``f(x_{1}, x_{2})``: the entries of its vector."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """An entry of a matrix or vector: ``\\left(W_{z}\\right)_{11}``, ``W_z[1, 1]``."""
 
@@ -117,7 +124,19 @@ class Unread:
 
 
 Node = (
-    (Number | Name | Apply | Entry | Sum | Product | Negative | Quotient | Power | Transpose)
+    (
+        Number
+        | Name
+        | Apply
+        | Arguments
+        | Entry
+        | Sum
+        | Product
+        | Negative
+        | Quotient
+        | Power
+        | Transpose
+    )
     | MatrixLiteral
     | Unread
 )
@@ -136,6 +155,7 @@ class Row:
     number: int
     label: str = ""
     defines: bool = True  # whether a first row of an undefined name defines it
+    over: tuple[str, int, int] | None = None  # a scheme: for index k from lo to hi, as stated
 
     @property
     def where(self) -> str:
@@ -146,12 +166,13 @@ class Row:
 @dataclass(frozen=True)
 class Document:
     """A document read back: its rows in order, its prose (where it states its assumptions,
-    e.g. that every activation is the identity) and rows it shows but cannot be checked
-    (elided with dots, approximate), with the reason."""
+    e.g. that every activation is the identity), rows it shows but cannot be checked
+    (elided with dots, approximate), with the reason, and the equations its words state."""
 
     rows: tuple[Row, ...]
     prose: str
     unchecked: tuple[tuple[str, str], ...] = ()
+    stated: tuple[tuple[Node, Node], ...] = ()  # what the words define: $c = (b_z)_1$
 
 
 def children(node: Node) -> tuple[Node, ...]:
@@ -159,6 +180,8 @@ def children(node: Node) -> tuple[Node, ...]:
     dataclass introspection, which cost a third of reading a large document."""
     if isinstance(node, Sum):
         return node.terms
+    if isinstance(node, Arguments):
+        return node.items
     if isinstance(node, Product):
         return node.factors
     if isinstance(node, Negative | Transpose):

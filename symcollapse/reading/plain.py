@@ -14,8 +14,10 @@ import re
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.latex import NotRead
 from symcollapse.reading.nodes import (
     Apply,
+    Arguments,
     Document,
     Entry,
     MatrixLiteral,
@@ -28,8 +30,10 @@ from symcollapse.reading.nodes import (
     Quotient,
     Row,
     Sum,
+    Unread,
     walk,
 )
+from symcollapse.reading.schemes import base_case, scheme
 
 _TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
 
@@ -113,7 +117,11 @@ class PlainParser:
                 self.take("]")
                 node = Entry(node, "".join(index))
             elif isinstance(node, Name):
-                node = Apply(node, self.expression())
+                items = [self.expression()]
+                while self.peek() == ",":
+                    self.take()
+                    items.append(self.expression())
+                node = Apply(node, items[0] if len(items) == 1 else Arguments(tuple(items)))
                 self.take(")")
             else:
                 raise DocumentError("cannot read a parenthesis after a value")
@@ -136,6 +144,8 @@ class PlainParser:
             if len({len(r) for r in rows}) != 1:
                 raise DocumentError("a matrix with rows of different lengths")
             return MatrixLiteral(tuple(rows))
+        if text == "Sum" and self.peek() == "(":
+            raise NotRead("sums over an index (Sum) are not read", shown=True)
         if re.fullmatch(r"[A-Za-z]\w*", text):
             base, _, sub = text.partition("_")
             return Name(base, sub)
@@ -193,11 +203,12 @@ def read_json(text: str) -> Document:
         for number, step in enumerate(section.get("steps") or [], 1):
             where = f'section "{title}", row {number}'
             try:
-                rows.append(_step(step, title, number))
+                rows.extend(_step(step, title, number))
             except DocumentError as error:
                 raise DocumentError(f"cannot read {where}: {error}") from None
             prose.append(_words(step.get("reason")))
-    fields = list((data.get("symbols") or {}).items())
+    symbols = data.get("symbols") or {}
+    fields = list(symbols.items())
     fields += [(f"W_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
     fields += [(f"b_{k}", b) for k, b in enumerate(data.get("biases") or [], 1)]
     fields += [(key, data[key]) for key in MATRIX_FIELDS if key in data]
@@ -215,17 +226,33 @@ def read_json(text: str) -> Document:
         except DocumentError as error:
             raise DocumentError(f"cannot read the JSON field {key}: {error}") from None
         if isinstance(lhs, Name) and lhs.key in named:  # weights of renamed matrices: by name
-            rows.append(Row(lhs, "=", rhs, "JSON fields", number, key, defines=False))
+            # The symbols field states what each symbol is (x: x_1, x_2): a definition.
+            defines = key in symbols and isinstance(symbols, dict)
+            rows.append(Row(lhs, "=", rhs, "JSON fields", number, key, defines=defines))
     return Document(tuple(rows), " ".join(prose))
 
 
-def _step(step: object, section: str, number: int) -> Row:
+def _step(step: object, section: str, number: int) -> list[Row]:
+    """The row of a step, after the base case its reason states if it is a scheme."""
     if not isinstance(step, dict) or not isinstance(step.get("rhs"), str):
         raise DocumentError("a step without a formula")
     relation = step.get("relation")
     if relation not in ("=", ":="):
         raise DocumentError(f"the relation {relation!r}")
-    lhs = step.get("lhs")
-    return Row(
-        parse_plain(lhs) if lhs else None, relation, parse_plain(step["rhs"]), section, number
-    )
+    lhs, reason = step.get("lhs"), _words(step.get("reason"))
+    sides = [_side(lhs) if lhs else None, _side(step["rhs"])]
+    over = scheme(reason) if sides[0] is not None else None
+    case = base_case(reason) if over else None
+    rows = [Row(sides[0], relation, sides[1], section, number, over=over)]  # type: ignore[arg-type]
+    if case:
+        first, _, second = case.partition("=")
+        rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))
+    return rows
+
+
+def _side(text: str) -> Node:
+    """One side of a step; a sum over an index as :class:`Unread`."""
+    try:
+        return parse_plain(text)
+    except NotRead as error:
+        return Unread(str(error).removesuffix(" are not read"))

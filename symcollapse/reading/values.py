@@ -121,7 +121,7 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
 def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str | None:
     """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
     coefficient, for documents that show rounded numbers), else what differs."""
-    left, right = number(left), number(right)
+    left, right = _zero(number(left), number(right)), _zero(number(right), number(left))
     left, right = _same_kind(left, right)
     if not isinstance(left, sp.MatrixBase):
         return None if _equal(left, right, tolerance) else "the two sides differ"
@@ -132,6 +132,14 @@ def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str
             if not _equal(left[i, j], right[i, j], tolerance):
                 return f"entry ({i + 1}, {j + 1}) differs"
     return None
+
+
+def _zero(value: Value, other: Value) -> Value:
+    """``value``, or the zero matrix of ``other``'s shape if ``value`` is the number 0: a
+    check row ``f(x) - (W_z x + b_z) = 0`` says every entry is zero."""
+    if isinstance(other, sp.MatrixBase) and not isinstance(value, sp.MatrixBase) and value == 0:
+        return sp.zeros(other.rows, other.cols)
+    return value
 
 
 def _equal(a: sp.Expr, b: sp.Expr, tolerance: sp.Rational) -> bool:

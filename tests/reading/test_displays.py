@@ -34,3 +34,35 @@ def test_rows_sections_labels_and_continuations() -> None:
 def test_a_row_without_relation_is_named() -> None:
     with pytest.raises(DocumentError, match=r'^cannot read section "S": a row without = at "A B"$'):
         read_displays("## S\n$$\nA B\n$$")
+
+
+def test_overlays_are_read_as_what_they_wrap() -> None:
+    document = read_displays(
+        "\\begin{align*}\n\\uncover<1->{A }&\\uncover<1->{= B} \\tag*{\\uncover<2->{(why)}} \\\\\n"
+        " &\\only<3->{= \\left(C\\right)}\n\\end{align*}"
+    )
+    assert [(row.lhs, row.rhs) for row in document.rows] == [
+        (Name("A"), Name("B")),
+        (None, Name("C")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "words", ["with $a_{j} = C_{j}$ and $c = D$:", "with $`a_{j} = C_{j}`$ and $`c = D`$:"]
+)
+def test_the_words_state_equations_in_inline_math(words: str) -> None:
+    document = read_displays(f"{words}\n$$\nf = c\n$$\nand $k = 1, \\dots, 3$ is no equation")
+    assert document.stated == ((Name("a", "j"), Name("C", "j")), (Name("c"), Name("D")))
+
+
+@pytest.mark.parametrize(
+    ("printed", "reason"),
+    [
+        ("h^{(k)} &= W_{k} \\tag*{($k = 1, \\dots, 3$)}", "$k = 1, \\dots, 3$"),
+        ("h^{(k)} &= W_{k} && \\left(k = 1, \\dots, 3\\right)", "k = 1"),
+        ("h^{(k)} &= W_{k} \\\\\n&\\qquad \\left(k = 1, \\dots, 3\\right)", "k = 1"),
+    ],
+)
+def test_a_reason_in_any_place_states_a_range(printed: str, reason: str) -> None:
+    (row,) = read_displays(f"$$\n\\begin{{aligned}}\n{printed}\n\\end{{aligned}}\n$$").rows
+    assert row.over == ("k", 1, 3), reason

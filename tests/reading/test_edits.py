@@ -99,7 +99,7 @@ LATEX_EDITS = {
     "swap_index": (swap_index, ()),
     "drop_term": (drop_term, ()),
     "skip_layer": (skip_layer, ()),
-    "transpose": (transpose, ()),
+    "transpose": (transpose, ("--detail", "full")),  # the level that writes W_1 out
     "rename": (rename, ("--names", "W=Theta")),
     "wrong_number": (wrong_number, ("--values", "random", "--seed", "3")),
 }

@@ -1,0 +1,153 @@
+"""The forms the levels of detail print, for :class:`~symcollapse.reading.meaning.Meaning`:
+matrices written only through their entries' symbols, rows stated for a range of an index
+(``h^{(k)}``, ``f_{i}(x_{1}, x_{2})``), and the scalar form ``f(x_{1}, x_{2})`` as ``f`` at the
+entries of ``x``; and :class:`Undecided`, what a row gives too little to decide.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.naming import by_convention
+from symcollapse.reading.nodes import Apply, Arguments, Document, Name, Node
+from symcollapse.reading.schemes import instantiate
+from symcollapse.reading.values import Mismatch, Value, difference, entry, scalar
+
+if TYPE_CHECKING:
+    from symcollapse.reading.meaning import Meaning
+
+    Base = Meaning
+else:
+    Base = object
+
+
+def key_of(node: Node | None) -> str | None:
+    """What a definition's left side defines: a name's key, or ``f(x)`` as printed."""
+    if isinstance(node, Name):
+        return node.key
+    if isinstance(node, Apply):
+        return repr(node)
+    return None
+
+
+class Undecided(DocumentError):
+    """A row the document gives too little to decide (an entry of a matrix it never writes
+    out): shown as not checked, with why, and so is the chain it is in."""
+
+
+class Forms(Base):
+    """The reading of the new forms, mixed into the meaning of a document."""
+
+    def _by_convention(self, nodes: list[Node]) -> None:
+        """Matrices the document writes only through their entries' symbols in its rows
+        (``w^{(2)}_{13}`` for ``W_{2}``, the convention it states): by those entries; and the
+        arguments of a scalar form (``f(x_{1}, x_{2})``) as the entries of ``x``."""
+        entries = by_convention(self.names.values())
+        self.conventional: set[str] = set()
+        for key, name in self.names.items():
+            if not re.fullmatch(r"\d+", name.sub) or name.sup or key in self.definitions:
+                continue
+            cells = entries.get((name.base.lower(), int(name.sub)))
+            if cells and key not in self.entries and key not in self.scalars:
+                self.entries[key] = _canonical(cells, self.base)
+                self.conventional.add(key)
+                self.scalars |= {cell.key for cell in cells.values()}
+                self.explicit = True
+        if self.explicit:  # x_{1}, x_{2} next to explicit matrices: the entries of x
+            for node in nodes:
+                if isinstance(node, Arguments):
+                    self.scalars |= {n.key for n in node.items if isinstance(n, Name)}
+
+    def _stated(self, name: Name) -> Node | None:
+        """What the document's words say ``name`` is: ``c`` by ``$c = (b_z)_1$``, ``a_{2}``
+        by ``$a_{j} = (W_z)_{1j}$`` with ``j = 2``; None if they say nothing."""
+        for lhs, rhs in self.document.stated:
+            if not isinstance(lhs, Name) or lhs.base != name.base or lhs.sup != name.sup:
+                continue
+            if lhs.sub == name.sub:
+                return rhs
+            if re.fullmatch(r"[a-z]", lhs.sub) and name.sub.isdigit():
+                return instantiate(rhs, lhs.sub, int(name.sub))
+        return None
+
+    def _scheme(self, i: int, lhs: Node, rhs: Node, over: tuple[str, int, int]) -> None:
+        """The row ``i``, stated for an index over a range, as one definition per value."""
+        var, low, high = over
+        keys = [key_of(instantiate(lhs, var, k)) for k in range(low, high + 1)]
+        if None in keys or len(set(keys)) != len(keys) or key_of(lhs) in keys:
+            raise DocumentError(
+                f"cannot read {self.document.rows[i].where}: a row for "
+                f"{var} = {low}, ..., {high} whose left side does not use {var}"
+            )
+        for k, key in zip(range(low, high + 1), keys, strict=True):
+            if key in self.definitions or key in self.scalars:
+                raise DocumentError(f"{key} is defined twice")
+            self.definitions[key] = instantiate(rhs, var, k)  # type: ignore[index]
+        self.defining.add(i)
+
+    def _at_entries(self, function: Name, arguments: Arguments) -> Value:
+        """``f(x_{1}, x_{2})``: the defined ``f(x)`` where the arguments are the entries of
+        ``x`` in order (the scalar regression form)."""
+        whole = Name(function.base) if re.fullmatch(r"\d+", function.sub) else None
+        defined = [
+            row.lhs
+            for row in self.document.rows
+            if isinstance(row.lhs, Apply)
+            and row.lhs.function in (function, whole)
+            and isinstance(row.lhs.argument, Name)
+            and key_of(row.lhs) in self.definitions
+        ]
+        if not defined:
+            raise Undecided(f"the document does not define {function.key} of one vector")
+        vector = self.value(defined[0].argument)  # type: ignore[union-attr]
+        if not isinstance(vector, sp.MatrixBase):
+            raise Undecided(f"{function.key} of the entries of a vector it does not write out")
+        given = sp.Matrix([scalar(self.value(item)) for item in arguments.items])
+        if difference(vector, given) is not None:
+            raise Mismatch(f"the arguments of {function.key} are not the entries of its vector")
+        value = self._defined(key_of(defined[0]))  # type: ignore[arg-type]
+        if defined[0].function == function:  # type: ignore[union-attr]
+            return value
+        if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f
+            raise Undecided(f"{function.key}: an entry of {whole.key} it does not write out")
+        return entry(value, function.sub, self.base)
+
+
+def _canonical(cells: dict[str, Name], base: int) -> dict[str, Name]:
+    """``cells`` by indices with commas: a vector's (any index of one digit: ``b^{(1)}_{12}``
+    is entry 12) as its column ``12,1``; a matrix's ``12`` as ``1,2``."""
+    vector = any("," not in index and len(index) == 1 for index in cells)
+    if vector and any("," in index for index in cells):
+        raise DocumentError("entries' symbols with one and with two indices for one matrix")
+    if vector:
+        return {f"{index},{base}": name for index, name in cells.items()}
+    return {index if "," in index else ",".join(index): name for index, name in cells.items()}
+
+
+def one_argument_forms(document: Document) -> Document:
+    """``document`` with ``f(x_{1}) = ...`` beside ``f(x) = ...`` read as the scalar form of
+    one input (``f`` at the entries of ``x``), not as a second definition of ``f``."""
+    vectors = {
+        (row.lhs.function, row.lhs.argument.base)
+        for row in document.rows
+        if isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name)
+        if not row.lhs.argument.sub and not row.lhs.argument.sup
+    }
+    rows = []
+    for row in document.rows:
+        lhs = row.lhs
+        entry = isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and lhs.argument.sub
+        if entry and (lhs.function, lhs.argument.base) in vectors and lhs.argument.sub.isdigit():  # type: ignore[union-attr]
+            row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))  # type: ignore[union-attr]
+        rows.append(row)
+    return replace(document, rows=tuple(rows))
+
+
+def scalar_form(lhs: Node | None) -> bool:
+    """Whether ``lhs`` is a function of several arguments, ``f(x_{1}, x_{2})``."""
+    return isinstance(lhs, Apply) and isinstance(lhs.argument, Arguments)

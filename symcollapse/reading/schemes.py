@@ -1,0 +1,116 @@
+"""Rows stated for a range of an index: ``h^{(k)} = W_k h^{(k-1)} + b_k`` with the reason
+``k = 1, \\dots, 3, with h^{(0)} = x`` (or ``k = 1``, one value). The reader reads the range
+and the base case from the reason's words as printed, and gives the row one instance per index
+value: a definition (``h^{(2)} = W_2 h^{(1)} + b_2``), or a check for a scalar form
+(``f_{i}(x_{1}, x_{2}) = ...``); a reason that states no literal range makes no scheme.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Entry,
+    MatrixLiteral,
+    Name,
+    Negative,
+    Node,
+    Number,
+    Power,
+    Product,
+    Quotient,
+    Sum,
+    Transpose,
+)
+
+#: ``k = 1, \dots, 3`` (LaTeX) or ``k = 1, ..., 3`` (JSON): the index and its literal range.
+_RANGE = re.compile(
+    r"(?<![A-Za-z\\])(?P<var>[a-z])\s*=\s*(?P<lo>\d+)"
+    r"(?:\s*,\s*(?:\\l?dots|\.\.\.|…)\s*,\s*(?P<hi>\d+)|(?=\s*(?:[$,)]|\\right|\\text\{,)))"
+)
+
+#: The base case after ``with`` (markup around it removed first).
+_WITH = re.compile(r"\bwith\s+(?P<case>.+?)\s*$")
+
+#: Markup of a reason that is not part of its formulas.
+_MARKUP = re.compile(r"\\text\{[^}]*\}|\$`?|`?\$|\\left\(|\\right\)|^\s*\(|\)\s*$")
+
+#: An index variable, and an offset, inside a printed subscript or label: ``k``, ``k-1``.
+_OFFSET = r"(?<![A-Za-z\\])({var})(?:([+-])(\d+))?(?![A-Za-z])"
+
+
+def scheme(reason: str) -> tuple[str, int, int] | None:
+    """The index and its range a reason states (``k = 1, \\dots, 3``), or None."""
+    found = _RANGE.search(reason)
+    if found is None:
+        return None
+    low, high = int(found["lo"]), int(found["hi"] or found["lo"])  # k = 1: one value
+    return (found["var"], low, high) if low <= high <= 10**4 else None
+
+
+def base_case(reason: str) -> str | None:
+    """The formula after ``with`` in a reason (``h^{(0)} = x``), markup removed, or None."""
+    words = reason
+    for text in re.findall(r"\\text\{([^}]*)\}", reason):  # Markdown: the words in \text
+        words = words.replace(f"\\text{{{text}}}", f" {text} ")
+    words = _MARKUP.sub(" ", words).strip()
+    found = _WITH.search(words)
+    return found["case"].strip() if found else None
+
+
+def _index(text: str, var: str, value: int) -> str:
+    """``text`` (a subscript or label) with ``var`` and ``var-1`` replaced by numbers."""
+
+    def number(found: re.Match[str]) -> str:
+        offset = int(found[3]) if found[3] else 0
+        return str(value + (offset if found[2] == "+" else -offset))
+
+    return re.sub(_OFFSET.format(var=re.escape(var)), number, text)
+
+
+def instantiate(node: Node, var: str, value: int) -> Node:
+    """``node`` with the index ``var`` set to ``value`` in every name and index (and numbers
+    added up where the index was a formula's operand, ``h(k - 1)`` in plain formulas)."""
+    if isinstance(node, Name):
+        if node.base == var and not node.sub and not node.sup:
+            return Number(sp.Integer(value))
+        return Name(node.base, _index(node.sub, var, value), _index(node.sup, var, value))
+    if isinstance(node, Number | MatrixLiteral):
+        return node
+    if isinstance(node, Entry):
+        return Entry(instantiate(node.matrix, var, value), _index(node.index, var, value))
+    if isinstance(node, Apply):
+        function = instantiate(node.function, var, value)
+        return Apply(function, instantiate(node.argument, var, value))  # type: ignore[arg-type]
+    if isinstance(node, Arguments):
+        return Arguments(tuple(instantiate(n, var, value) for n in node.items))
+    if isinstance(node, Sum):
+        terms = tuple(instantiate(n, var, value) for n in node.terms)
+        return Number(sp.Add(*_numbers(terms))) if all(map(_numeric, terms)) else Sum(terms)
+    if isinstance(node, Product):
+        return Product(tuple(instantiate(n, var, value) for n in node.factors))
+    if isinstance(node, Negative):
+        return Negative(instantiate(node.operand, var, value))
+    if isinstance(node, Transpose):
+        return Transpose(instantiate(node.operand, var, value))
+    if isinstance(node, Power):
+        return Power(instantiate(node.base, var, value), node.exponent)
+    if isinstance(node, Quotient):
+        return Quotient(
+            instantiate(node.numerator, var, value), instantiate(node.denominator, var, value)
+        )
+    return node
+
+
+def _numeric(node: Node) -> bool:
+    return isinstance(node, Number) or (
+        isinstance(node, Negative) and isinstance(node.operand, Number)
+    )
+
+
+def _numbers(terms: tuple[Node, ...]) -> list[sp.Rational]:
+    return [t.value if isinstance(t, Number) else -t.operand.value for t in terms]  # type: ignore[union-attr]
