@@ -20,7 +20,16 @@ from tests.conftest import error_line
         (),
         ("--values", "random", "--seed", "5"),
         ("--names", "W=Theta,b=beta,x=xi,W_z=M"),
-        ("--entry-style", "flat", "--index-base", "0", "--delimiter", "pmatrix"),
+        (
+            "--entry-style",
+            "flat",
+            "--index-base",
+            "0",
+            "--delimiter",
+            "pmatrix",
+            "--detail",
+            "full",
+        ),
         ("--entry-style", "upper", "--numbered"),
     ],
 )
