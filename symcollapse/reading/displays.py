@@ -28,6 +28,8 @@ _PIECES = re.compile(
 )
 _INNER = re.compile(r"\\begin\{(aligned|split|gathered)\}(.*)\\end\{\1\}", re.S)
 _OVERLAY = re.compile(r"\\(?:uncover|only|onslide|visible)<[^>]*>\{")
+#: ``\phantom{(}``: room kept for invisible text (a reason's lines indented under its first word).
+_PHANTOM = re.compile(r"\\phantom\{[^{}]*\}")
 _INLINE = re.compile(r"(?<![\\$])\$`?([^$`\n]+?)`?\$(?!\$)")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 
@@ -73,7 +75,7 @@ def read_displays(text: str) -> Document:
         body = next(
             piece[g] for g in ("body", "bracket", "dollars", "fence") if piece[g] is not None
         )
-        body = _uncovered(_COMMENT.sub("", body))
+        body = _PHANTOM.sub("", _uncovered(_COMMENT.sub("", body)))
         inner = _INNER.search(body)
         for tokens in _rows(tokenize(inner[2] if inner else body, keep=_KEPT)):
             label, tokens = _take_command(tokens, r"\label")

@@ -47,6 +47,20 @@ def test_overlays_are_read_as_what_they_wrap() -> None:
     ]
 
 
+def test_a_reason_broken_over_rows_under_a_phantom_parenthesis_is_one_reason() -> None:
+    """Numbered displays in a column break a long reason over rows, each later one indented
+    by ``\\phantom{(}`` under the first word; they are the one row's reason, not rows, and
+    the range it states is read (as ``derive --numbered --two-column`` prints it)."""
+    document = read_displays(
+        "\\begin{align}\nh^{(k)} &= W_{k} h^{(k-1)} + b_{k} \\label{p:1.1} \\\\\n"
+        "&\\qquad (k = 1, \\dots, 3\\text{, with } \\\\\n"
+        "&\\qquad \\phantom{(}h^{(0)} = x)\n\\end{align}"
+    )
+    base, scheme = document.rows  # the base case stated in the reason is a row of its own
+    assert (base.lhs, base.rhs) == (Name("h", sup="(0)"), Name("x"))
+    assert (scheme.label, scheme.over) == ("p:1.1", ("k", 1, 3))
+
+
 @pytest.mark.parametrize(
     "words", ["with $a_{j} = C_{j}$ and $c = D$:", "with $`a_{j} = C_{j}`$ and $`c = D`$:"]
 )
