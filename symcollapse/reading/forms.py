@@ -49,10 +49,19 @@ class Forms(Base):
         arguments of a scalar form (``f(x_{1}, x_{2})``) as the entries of ``x``."""
         entries = by_convention(self.names.values())
         self.conventional: set[str] = set()
-        for key, name in self.names.items():
-            if not re.fullmatch(r"\d+", name.sub) or name.sup or key in self.definitions:
-                continue
-            cells = entries.get((name.base.lower(), int(name.sub)))
+        matrices = {
+            key: name
+            for key, name in self.names.items()
+            if re.fullmatch(r"\d+", name.sub) and not name.sup and key not in self.definitions
+        }
+        letters = {name.base for name in matrices.values()}
+        for key, name in matrices.items():
+            # entries in the matrix's own letter (W^{2}_{13}, \Omega^{(2)}_{13}), else in its
+            # lower case (w^{(2)}_{13}) unless that letter is another matrix's (b = \omega)
+            lower = name.base.lower()
+            cells = entries.get((name.base, int(name.sub)))
+            if not cells and lower != name.base and lower not in letters:
+                cells = entries.get((lower, int(name.sub)))
             if cells and key not in self.entries and key not in self.scalars:
                 self.entries[key] = _canonical(cells, self.base)
                 self.conventional.add(key)

@@ -67,9 +67,9 @@ def _indices(index: str) -> tuple[int, ...] | None:
 
 
 def entry_of(name: Name) -> tuple[str, int, str] | None:
-    """The matrix an entry's symbol names by the convention, as (letter, layer, index):
-    ``w^{(2)}_{13}`` and ``W^{2}_{13}`` and ``W_{2,13}`` -> ("w", 2, "13"), ``b^{(1)}_{3}``
-    -> ("b", 1, "3"); None for any other name."""
+    """The matrix an entry's symbol names by the convention, as (letter as written, layer,
+    index): ``w^{(2)}_{13}`` -> ("w", 2, "13"), ``W^{2}_{13}`` and ``W_{2,13}`` -> ("W", 2,
+    "13"), ``b^{(1)}_{3}`` -> ("b", 1, "3"); None for any other name."""
     if name.sup:
         layer = re.fullmatch(r"\((\d+)\)|(\d+)", name.sup)
         if layer is None:
@@ -80,7 +80,7 @@ def entry_of(name: Name) -> tuple[str, int, str] | None:
         if not comma or not head.isdigit():
             return None
         number = int(head)
-    return (name.base.lower(), number, index) if _indices(index) else None
+    return (name.base, number, index) if _indices(index) else None
 
 
 def by_convention(names: Iterable[Name]) -> dict[tuple[str, int], dict[str, Name]]:
@@ -103,4 +103,4 @@ def single_entry(lhs: Name, name: Name) -> bool:
     entry = entry_of(name)
     if entry is None or not lhs.sub.isdigit() or lhs.sup:
         return False
-    return entry[:2] == (lhs.base.lower(), int(lhs.sub))
+    return entry[0].lower() == lhs.base.lower() and entry[1] == int(lhs.sub)

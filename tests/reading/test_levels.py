@@ -20,6 +20,8 @@ NOTATIONS = {
     "plain": (),
     "numbers": ("--values", "random", "--seed", "7"),
     "names": ("--names", "W=Theta,b=beta,x=xi"),
+    # one letter in two cases: the weights' entries are \Omega^{(k)}_{ij}, the biases' \omega
+    "one-letter": ("--names", "W=Omega,b=omega"),
     "flat-0": ("--entry-style", "flat", "--index-base", "0", "--delimiter", "pmatrix"),
     "upper-numbered": ("--entry-style", "upper", "--numbered", "all", "--standalone"),
 }
