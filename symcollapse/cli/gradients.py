@@ -18,5 +18,5 @@ def run(args: argparse.Namespace) -> int:
     if args.line_width is None:
         notation = notation.merged(line_width=LINE_WIDTH)
     result = gradients(args.widths, max_terms=args.max_terms)
-    derivation = derive_gradients(result)
+    derivation = derive_gradients(result, args.detail)
     return emit(args, derivation, notation, stem("gradients", result.network.widths))

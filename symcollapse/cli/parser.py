@@ -315,6 +315,7 @@ def build_parser() -> Parser:
         [expansion, typeset, document_options(DERIVE_FORMATS, "latex", pdf=False)],
     )
     widths_argument(gradients)
+    detail_option(gradients)
     _dynamics(commands, typeset)
     return parser
 

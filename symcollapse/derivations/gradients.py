@@ -1,8 +1,8 @@
 """The document for :func:`symcollapse.algebra.gradients.gradients`: backpropagation, checked.
 
 Sections: the loss; the gradients at matrix level (each checked entry by entry against sympy's
-derivative of the expanded loss); every entry; the data-set form of Saxe, McClelland and Ganguli
-(ICLR 2014, eq. 13), checked against the derivative of a two-sample loss.
+derivative of the expanded loss); the data-set form of Saxe, McClelland and Ganguli (ICLR 2014,
+eq. 13), checked against the derivative of a two-sample loss; at ``full``, every entry.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.algebra.gradients import SAMPLES, Gradients, hidden_symbol
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.doc.prose import HalfSquaredNorm
+from symcollapse.spec.detail import DEFAULT_DETAIL, check_detail
 
 LOSS = sp.Symbol("L")
 LOSS_DATA = sp.Symbol("L_D")
@@ -26,17 +28,21 @@ def _error(gradients: Gradients) -> sp.MatrixExpr:
     )
 
 
-def derive_gradients(gradients: Gradients) -> Derivation:
-    """The derivation of ``dL/dW_k`` and ``dL/db_k`` for every layer."""
+def derive_gradients(gradients: Gradients, detail: str = DEFAULT_DETAIL) -> Derivation:
+    """The derivation of ``dL/dW_k`` and ``dL/db_k`` for every layer, as papers write it: the
+    loss and the matrix forms (``brief``), the data-set form of Saxe et al. (``standard``), and
+    only at ``full`` every entry written out."""
+    level = check_detail(detail)
     widths = chain(gradients.network.widths)
+    entries = (
+        tuple(_entries_section(gradients, k) for k in range(gradients.network.depth))
+        if level == "full"
+        else ()
+    )
+    data = (_data_section(gradients),) if level != "brief" else ()
     return Derivation(
         title=(f"Gradients of the squared loss of the {widths} network",),
-        sections=(
-            _loss_section(gradients),
-            _matrix_section(gradients),
-            *(_entries_section(gradients, k) for k in range(gradients.network.depth)),
-            _data_section(gradients),
-        ),
+        sections=(_loss_section(gradients), _matrix_section(gradients), *data, *entries),
         symbols=gradients.network.entries,
         collapse=gradients.collapse,
     )
@@ -47,12 +53,7 @@ def _loss_section(gradients: Gradients) -> Section:
     error = _error(gradients)
     steps = [
         Step(gradients.y_symbol, gradients.y, ("the target output",)),
-        Step(
-            LOSS,
-            sp.MatMul(sp.Rational(1, 2), sp.Transpose(error), error, evaluate=False),
-            ("squared loss of one sample",),
-            ":=",
-        ),
+        Step(LOSS, HalfSquaredNorm(error), ("squared loss of one sample",), ":="),
     ]
     previous: sp.MatrixExpr = net.x_symbol
     for k in range(1, net.depth):
@@ -137,21 +138,12 @@ def _data_section(gradients: Gradients) -> Section:
         Step(Syx, sp.Sum(product(y_mu, sp.Transpose(x_mu)), (mu, 1, P)), ("definition",), ":="),
         Step(
             LOSS_DATA,
-            sp.Mul(
-                sp.Rational(1, 2),
-                sp.Sum(product(sp.Transpose(residual), residual), (mu, 1, P)),
-                evaluate=False,
-            ),
+            sp.Sum(HalfSquaredNorm(residual), (mu, 1, P)),
             ("squared loss of the data set",),
             ":=",
         ),
     ]
-    reason: Text = (
-        SAXE + ", eq. 13, as a gradient; checked symbolically against the derivative of the "
-        "expanded loss of ",
-        sp.Integer(SAMPLES),
-        " symbolic samples",
-    )
+    reason: Text = ("eq. 13 of Saxe et al., as a gradient",)
     steps += [
         Step(sp.Derivative(LOSS_DATA, net.weight_symbols[k]), gradients.W_data_expr[k], reason)
         for k in range(net.depth)
@@ -174,7 +166,10 @@ def _data_section(gradients: Gradients) -> Section:
             " with the error ",
             sp.MatAdd(Syx, sp.MatMul(-1, W_z, Sxx, evaluate=False), evaluate=False),
             ", the negative of the one here; its loss has no factor one half, a factor of two "
-            "it absorbs into the time constant.",
+            "it absorbs into the time constant. Each gradient below is checked symbolically "
+            "against the derivative of the expanded loss of ",
+            sp.Integer(SAMPLES),
+            " symbolic samples (" + SAXE + ", eq. 13).",
         ),
         steps=tuple(steps),
     )

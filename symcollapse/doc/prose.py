@@ -66,6 +66,21 @@ class SumOver(sp.Basic):
         return self.args[1]
 
 
+class HalfSquaredNorm(sp.Expr):
+    """``\\tfrac12 \\lVert v \\rVert^2``: half the squared Euclidean norm of the vector ``v``,
+    the squared loss as papers write it (it equals ``v^T v / 2``). A scalar expression, so it
+    can be summed."""
+
+    is_commutative = True
+
+    def __new__(cls, vector: sp.Basic) -> HalfSquaredNorm:
+        return sp.Expr.__new__(cls, vector)
+
+    @property
+    def vector(self) -> sp.Basic:
+        return self.args[0]
+
+
 class Applied(sp.Basic):
     """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map).
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy as sp
 
-from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.mathtree import (
     Box,
     Fenced,
@@ -84,6 +84,10 @@ class FunctionBoxes:
     def _print_IndexRange(self, expr: IndexRange) -> Box:
         index, first, last = (self._print(a) for a in expr.args)
         return Row((index, Op("="), first, Op(","), Op("…"), Op(","), last))
+
+    def _print_HalfSquaredNorm(self, expr: HalfSquaredNorm) -> Box:
+        norm = Fenced(self._print(expr.vector), "‖", "‖")
+        return Row((Frac(Num("1"), Num("2")), Script(norm, None, Num("2"))))
 
     def _print_Elided(self, expr: Elided) -> Box:
         first, last = self._print(expr.first), self._print(expr.last)

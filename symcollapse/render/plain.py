@@ -13,7 +13,7 @@ from sympy.printing.str import StrPrinter
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.symbols import name_of, role_of
-from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import Notation, entry_letter
 from symcollapse.render.order import PathOrder, is_vector, present_roles
 
@@ -64,6 +64,10 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
 
     def _print_PythonSource(self, expr: Any) -> str:
         return str(expr.source)
+
+    def _print_HalfSquaredNorm(self, expr: HalfSquaredNorm) -> str:
+        vector = self._print(expr.vector)
+        return f"({vector}).T*({vector})/2"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:
         index, first, last = (self._print(a) for a in expr.args)

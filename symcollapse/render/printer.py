@@ -16,7 +16,7 @@ from sympy.printing.latex import LatexPrinter
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.symbols import Role, role_of
-from symcollapse.doc.prose import Elided, IndexRange, SumOver
+from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.sums import ENTRY_FORMS, SumForms
@@ -209,6 +209,9 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         if expr.parameter != 0:
             name += f"_{{{self._print(expr.parameter)}}}"
         return f"{name}\\left({self._print(expr.arg)}\\right)"
+
+    def _print_HalfSquaredNorm(self, expr: HalfSquaredNorm) -> str:
+        return rf"\tfrac{{1}}{{2}} \left\lVert {self._print(expr.vector)} \right\rVert^{{2}}"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:
         index, first, last = (self._print(a) for a in expr.args)

@@ -15,7 +15,7 @@ def test_gradients_formats(fmt, capsys):
     assert main(["gradients", "2", "2", "1", "--format", fmt]) == 0
     out = capsys.readouterr().out
     if fmt == "json":
-        assert json.loads(out)["sections"][2]["title"] == ["Every entry of layer 1"]
+        assert json.loads(out)["sections"][2]["title"] == ["Over a data set, without biases"]
     elif fmt == "latex":
         assert r"\frac{\partial L}{\partial W_{1}} &= W_{2}^{T}" in out
     else:
@@ -23,7 +23,8 @@ def test_gradients_formats(fmt, capsys):
 
 
 def test_gradients_notation_options(capsys):
-    assert main(["gradients", "2", "1", "--entry-style", "flat", "--names", "W=M"]) == 0
+    argv = ["gradients", "2", "1", "--entry-style", "flat", "--names", "W=M", "--detail", "full"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert r"\frac{\partial L}{\partial M_{1,11}}" in out
 
@@ -47,3 +48,18 @@ def test_gradients_document_fits_the_page(widths, tmp_path, compile_latex, capsy
     assert main(["gradients", *widths, "--standalone", "--out", str(tmp_path / "tex")]) == 0
     (path,) = (tmp_path / "tex").iterdir()
     compile_latex(path.read_text(), "gradients")
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("numbered", [[], ["--numbered"]])
+def test_gradients_fit_a_two_column_paper(numbered, tmp_path, compile_latex, capsys):
+    """The matrix forms, as a paper prints them, in a column: no overfull box."""
+    out = tmp_path / "tex"
+    argv = ["gradients", "2", "3", "3", "1", "--two-column", *numbered, "--out", str(out)]
+    assert main(argv) == 0
+    (path,) = out.iterdir()
+    paper = (
+        "\\documentclass[twocolumn]{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+        f"Text.\n{path.read_text()}\nText.\n\\end{{document}}\n"
+    )
+    compile_latex(paper, "paper")
