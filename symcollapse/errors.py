@@ -61,3 +61,8 @@ class RegressionError(SymcollapseError, ValueError):
 
 class DocumentError(SymcollapseError):
     """A document given to ``symcollapse check`` cannot be read: says what could not be read."""
+
+
+class SymcollapseWarning(UserWarning):
+    """A caveat of a result that is still right: what a reading was told, or rounded (the CLI
+    prints these as ``note:`` lines)."""

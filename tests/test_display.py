@@ -129,3 +129,18 @@ def test_the_checker_catches_what_mathjax_lacks() -> None:
             check_mathjax(bad)
     with pytest.raises(AssertionError):
         check_markdown("$$\n\\begin{aligned}\na\n\\end{aligned}\n")
+
+
+def test_a_checked_fold_and_its_check_render_themselves() -> None:
+    """``symcollapse.fold(...)`` in a notebook shows the fold's document with its check, and
+    the check alone its one line."""
+    import symcollapse
+
+    result = symcollapse.fold([([[1.0, 2.0], [0.0, 1.0]], [0.5, 0.0]), ([[3.0, -1.0]], [2.0])])
+    markdown = result._repr_markdown_()
+    assert check_markdown(markdown) >= 1 and "random inputs" in markdown
+    line = result.check._repr_markdown_()
+    assert line.count("\n") == 1 and "float rounding bound" in line
+    latex = result.check._repr_latex_()
+    assert latex.startswith("$$\\text{") and latex.endswith("}$$")
+    check_mathjax(latex.strip("$"))

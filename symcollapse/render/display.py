@@ -24,8 +24,15 @@ from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation
 from symcollapse.render.latex import escape_text, render_display
 from symcollapse.render.markdown import _escape, render_markdown
-from symcollapse.render.verification import choice_text, detail, proof_caveats
+from symcollapse.render.verification import (
+    choice_text,
+    detail,
+    proof_caveats,
+    runtime_check_text,
+)
 from symcollapse.verification.methods import Verification
+from symcollapse.verification.runtime import RuntimeCheck
+from symcollapse.verification.trained import CheckedFold
 
 
 @singledispatch
@@ -74,6 +81,11 @@ def _(value: LayeredCollapse) -> Derivation:
     return derive_layers(value.spec)
 
 
+@document_of.register
+def _(value: CheckedFold) -> Derivation:
+    return derive_fold(value.fold, value.check)  # the document says how it was checked
+
+
 def _caveats(value: object) -> list[str]:
     """What a result does not show by its derivation alone: a proof's unchecked steps."""
     if isinstance(value, Proof):
@@ -83,6 +95,8 @@ def _caveats(value: object) -> list[str]:
 
 def latex_of(value: object) -> str:
     """``$$...$$`` displays, one per section (Jupyter's ``text/latex``)."""
+    if isinstance(value, RuntimeCheck):
+        return rf"$$\text{{{escape_text(runtime_check_text(value))}}}$$"
     if isinstance(value, Verification):
         details = [rf"\text{{{escape_text(line)}}}" for line in _lines(value)]
         verdict = rf"{_IDENTITY} \quad \text{{{_verdict(value)}}}"
@@ -93,6 +107,8 @@ def latex_of(value: object) -> str:
 
 def markdown_of(value: object) -> str:
     """Markdown with MathJax displays (Jupyter's ``text/markdown``)."""
+    if isinstance(value, RuntimeCheck):
+        return _escape(runtime_check_text(value)) + "\n"
     if isinstance(value, Verification):
         head = f"${_IDENTITY}$ **{_verdict(value)}**"
         return "\n".join([head, "", *(f"- {_escape(line)}" for line in _lines(value))]) + "\n"

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from symcollapse.algebra.fold import Fold
+from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, ToolError
 from symcollapse.spec.model import AffineLayer, Model, need
 from symcollapse.spec.state_dict import model_from_state_dict
@@ -40,7 +41,7 @@ EXPORTS = (".onnx", ".safetensors", ".npz")
 
 
 @dataclass(frozen=True)
-class RuntimeCheck:
+class RuntimeCheck(Displayable):
     """The largest deviation of the runtime from ``W_z x + b_z`` over ``samples`` inputs.
 
     Data only: :func:`symcollapse.render.verification.runtime_check_text` puts it into words."""

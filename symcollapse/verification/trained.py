@@ -9,6 +9,7 @@ module or pairs record it all, so those keywords are refused with them.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,7 +19,8 @@ import numpy as np
 
 from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
 from symcollapse.algebra.fold import fold as fold_model
-from symcollapse.errors import SpecError
+from symcollapse.display import Displayable
+from symcollapse.errors import SpecError, SymcollapseWarning
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
 from symcollapse.spec.models import read_model
@@ -27,7 +29,7 @@ from symcollapse.verification.runtime import RuntimeCheck, check_runtime, check_
 
 
 @dataclass(frozen=True)
-class CheckedFold:
+class CheckedFold(Displayable):
     """The exact fold of a trained model and the check of it by a runtime (see ``check``)."""
 
     fold: Fold
@@ -92,6 +94,7 @@ def fold(
         path = Path(obj)
         model = read_model(path, max_bytes=max_bytes, max_depth=max_depth, **stated)
         result = fold_model(model, max_bytes=max_bytes)
+        _warn(model.notes)
         return CheckedFold(result, check_runtime(result, path=path, samples=samples, seed=seed))
     given = [name for name, value in stated.items() if value not in (None, False)]
     if given:
@@ -101,5 +104,13 @@ def fold(
     if len(model.layers) > max_depth:
         raise SpecError(f"{len(model.layers)} layers, above max_depth={max_depth}", "max_depth")
     result = fold_model(model, max_bytes=max_bytes)
+    _warn(model.notes)
     check = check_runtime(result, module=module, samples=samples, seed=seed)
     return CheckedFold(result, check)
+
+
+def _warn(notes: Sequence[str]) -> None:
+    """Each caveat of the reading (a stated assumption, a rounding) as a warning for API users,
+    who never see the CLI's ``note:`` lines."""
+    for note in notes:
+        warnings.warn(note, SymcollapseWarning, stacklevel=3)

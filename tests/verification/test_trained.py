@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import symcollapse
-from symcollapse.errors import SpecError
+from symcollapse.errors import SpecError, SymcollapseWarning
 from tests.model_files import dense_layers, forward_fractions, require, state_dict, write_onnx
 
 
@@ -67,4 +67,10 @@ def test_a_state_dict_with_a_gap_needs_it_stated(tmp_path):
     np.savez(path, **state_dict(dense_layers((2, 3, 1), seed=3), step=2))
     with pytest.raises(SpecError, match=r"say so with assume_identity_gaps$"):
         symcollapse.fold(path)
-    assert symcollapse.fold(path, assume_identity_gaps=True).check.holds
+    with pytest.warns(SymcollapseWarning, match="taken as an identity map, as stated"):
+        assert symcollapse.fold(path, assume_identity_gaps=True).check.holds
+
+
+def test_pairs_read_as_given_warn_of_nothing(recwarn):
+    symcollapse.fold([([[1.0, 2.0]], [0.5])])
+    assert not [w for w in recwarn if issubclass(w.category, SymcollapseWarning)]
