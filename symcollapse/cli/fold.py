@@ -17,6 +17,7 @@ from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.files import check_target, write_files
+from symcollapse.io.progress import Progress
 from symcollapse.render.verification import runtime_check_text
 from symcollapse.spec.models import read_model
 from symcollapse.verification.runtime import (
@@ -93,14 +94,19 @@ def run(args: argparse.Namespace) -> int:
             flag = "--" + given[0].replace("_", "-")
             raise OptionError(f"{flag} applies to state_dict files; an ONNX file records it")
     limit = args.max_megabytes * 2**20
-    model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
-    result = fold(model, max_bytes=limit)
-    checks = [check_runtime(result, path=args.model, seed=args.seed)]
-    content = None
-    if args.export is not None:
-        suffix = args.export.suffix.lower()
-        content = export_bytes(result, suffix)
-        checks.append(check_export(result, content, suffix))
+    with Progress("fold") as progress:  # a terminal sees each stage of a long fold
+        progress.stage(f"reading {args.model.name}")
+        model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
+        progress.stage("exact integer products")
+        result = fold(model, max_bytes=limit)
+        progress.stage("running the model to check the fold")
+        checks = [check_runtime(result, path=args.model, seed=args.seed)]
+        content = None
+        if args.export is not None:
+            progress.stage(f"writing and checking {args.export.name}")
+            suffix = args.export.suffix.lower()
+            content = export_bytes(result, suffix)
+            checks.append(check_export(result, content, suffix))
     for note in model.notes:
         print(f"symcollapse: note: {note}", file=sys.stderr)
     for check in checks:

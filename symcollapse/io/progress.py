@@ -26,10 +26,18 @@ class Progress:
         self.start = time.perf_counter()
         self.width = 0
 
+    def stage(self, text: str) -> None:
+        """``label: text`` at once (a command's next stage, such as reading a model), so a
+        terminal never sits silent through work that has no count to report."""
+        if self.enabled:
+            self._show(f"{self.label}: {text}")
+
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled or time.perf_counter() - self.start < self.delay:
             return
-        line = f"{self.label}: {done}/{total}"
+        self._show(f"{self.label}: {done}/{total}")
+
+    def _show(self, line: str) -> None:
         self.width = max(self.width, len(line))
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
