@@ -29,7 +29,12 @@ from symcollapse.cli.types import (
 from symcollapse.errors import SymcollapseError
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
 from symcollapse.spec.numbers import parse_rational
-from symcollapse.verification.defaults import DEFAULT_EXACT_MAX_TERMS, DEFAULT_TRIALS, METHODS
+from symcollapse.verification.defaults import (
+    DEFAULT_EXACT_MAX_TERMS,
+    DEFAULT_TRIALS,
+    METHODS,
+    RANDOM_MAX_BYTES,
+)
 
 #: ``--format`` choices of ``derive`` and of ``prove`` (JSON needs a concrete collapse).
 DERIVE_FORMATS = ("beamer", "github", "html", "json", "latex", "markdown", "text", "typst")
@@ -200,6 +205,12 @@ def build_parser() -> Parser:
         "--seed",
         type=seed,
         help="seed for the random points (default: fresh randomness on every run)",
+    )
+    verify.add_argument(
+        "--max-megabytes",
+        type=positive,
+        default=RANDOM_MAX_BYTES // 2**20,
+        help="most memory random points may hold, in MB (default: %(default)s)",
     )
 
     prove = _command(

@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
             trials=args.trials,
             seed=args.seed,
             progress=progress,
+            max_bytes=args.max_megabytes * 2**20,
         )
     print(render_verification(result))
     return 0 if result.holds else 1

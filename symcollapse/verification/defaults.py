@@ -13,3 +13,7 @@ DEFAULT_EXACT_MAX_TERMS = 1_000_000
 #: Default number of independent random-point trials; each multiplies the error bound by
 #: ``(n + 1) / p``.
 DEFAULT_TRIALS = 3
+
+#: Bytes random-point verification may hold at once, by default (``--max-megabytes``): 1 GiB,
+#: what the README promises inside the default limits.
+RANDOM_MAX_BYTES = 2**30

@@ -29,7 +29,12 @@ from symcollapse.spec.cost import (
 )
 from symcollapse.spec.limits import check_size, term_counts
 from symcollapse.spec.widths import Spec, parse_widths
-from symcollapse.verification.defaults import DEFAULT_EXACT_MAX_TERMS, DEFAULT_TRIALS, METHODS
+from symcollapse.verification.defaults import (
+    DEFAULT_EXACT_MAX_TERMS,
+    DEFAULT_TRIALS,
+    METHODS,
+    RANDOM_MAX_BYTES,
+)
 from symcollapse.verification.random import random_check
 
 if TYPE_CHECKING:  # coqc loads the Coq statements, and so sympy: verify starts without it
@@ -115,8 +120,8 @@ def _exact(widths: tuple[int, ...], max_terms: int, progress: ProgressHook | Non
     return holds and compared == counts.total, ExactEvidence(compared, counts.total), None
 
 
-def _random(widths: tuple[int, ...], trials: int, seed: int | None) -> Outcome:
-    result = random_check(widths, trials=trials, seed=seed)
+def _random(widths: tuple[int, ...], trials: int, seed: int | None, max_bytes: int) -> Outcome:
+    result = random_check(widths, trials=trials, seed=seed, max_bytes=max_bytes)
     evidence = RandomEvidence(
         result.trials,
         result.prime,
@@ -165,11 +170,13 @@ def verify(
     trials: int | None = None,
     seed: int | None = None,
     progress: ProgressHook | None = None,
+    max_bytes: int = RANDOM_MAX_BYTES,
 ) -> Verification:
     """Check ``f(x) = W_z x + b_z`` for ``widths`` with ``method`` (see the module docstring).
 
     Raises :class:`SpecError` for bad widths, :class:`OptionError` for an unknown method and
-    :class:`SizeLimitError` when ``method="exact"`` would exceed ``max_terms``.
+    :class:`SizeLimitError` when ``method="exact"`` would exceed ``max_terms``, or random
+    points' working set ``max_bytes``.
     """
     if method not in METHODS:
         raise OptionError(
@@ -202,7 +209,7 @@ def verify(
     if method == "exact":
         holds, evidence, bound = _exact(spec.widths, max_terms, progress)
     elif method == "random":
-        holds, evidence, bound = _random(spec.widths, trials or DEFAULT_TRIALS, seed)
+        holds, evidence, bound = _random(spec.widths, trials or DEFAULT_TRIALS, seed, max_bytes)
     else:
         holds, evidence, bound = _proof(spec.widths)
     return Verification(

@@ -34,8 +34,9 @@ from math import isqrt
 import numpy as np
 
 from symcollapse.errors import OptionError, SizeLimitError
+from symcollapse.spec.limits import check_limit
 from symcollapse.spec.widths import parse_widths
-from symcollapse.verification.defaults import DEFAULT_TRIALS
+from symcollapse.verification.defaults import DEFAULT_TRIALS, RANDOM_MAX_BYTES
 from symcollapse.verification.emitted import emitted_sums, emitted_value
 from symcollapse.verification.points import Point, kept_bytes, residues
 
@@ -64,8 +65,9 @@ MAX_LAYER_TRIALS = 100_000
 #: 3 trials, 8e10 multiply-adds in about 7 s on this 2-core machine, so the limit is about a minute.
 MAX_WORK = 10**12
 
-#: Refuse a check whose working set (see :func:`memory_estimate`) would exceed this many bytes.
-MAX_BYTES = 2 * 2**30
+#: Refuse a check whose working set (see :func:`memory_estimate`) would exceed this many bytes
+#: unless ``max_bytes`` says more.
+MAX_BYTES = RANDOM_MAX_BYTES
 
 #: Hold every layer of a point (drawn once for both passes) while they take at most this many
 #: bytes (101 layers of 512 take 212 MB); above it, each pass draws the layers again.
@@ -212,12 +214,13 @@ def random_check(
     trials: int = DEFAULT_TRIALS,
     seed: int | None = None,
     prime: int = PRIME,
+    max_bytes: int = MAX_BYTES,
 ) -> RandomCheck:
     """Evaluate both sides at ``trials`` random points of ``F_prime``; stop at the first mismatch.
 
     ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to :data:`MAX_TRIALS` and ``seed``
     non-negative (else :class:`OptionError`). Raises :class:`SizeLimitError` when the working
-    set would exceed :data:`MAX_BYTES`.
+    set would exceed ``max_bytes`` (default :data:`MAX_BYTES`).
     """
     widths = parse_widths(widths)
     if isinstance(prime, bool) or not isinstance(prime, int) or not _is_prime(prime):
@@ -234,11 +237,13 @@ def random_check(
         )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise OptionError(f"the seed must be an integer >= 0, got {seed!r}")
+    check_limit(max_bytes, "max_bytes")
     needed = memory_estimate(widths)
-    if needed > MAX_BYTES:
+    if needed > max_bytes:
         raise SizeLimitError(
-            f"widths needing about {needed / 2**30:.1f} GiB are too large for random-point "
-            f"verification (limit {MAX_BYTES / 2**30:.0f} GiB)"
+            f"widths needing about {needed / 2**20:,.0f} MB are too large for random-point "
+            f"verification (limit {max_bytes / 2**20:,.0f} MB)",
+            parameter="max_bytes",
         )
     depth = len(widths) - 1
     if trials * depth > MAX_LAYER_TRIALS:
@@ -255,7 +260,7 @@ def random_check(
             parameter="trials",
         )
     key = np.random.SeedSequence(seed)
-    keep = kept_bytes(widths) <= min(MAX_KEPT_BYTES, MAX_BYTES - needed)
+    keep = kept_bytes(widths) <= min(MAX_KEPT_BYTES, max_bytes - needed)
     sums = emitted_sums(widths)
     holds = True
     done = 0

@@ -152,14 +152,26 @@ def test_bad_options_are_refused(options, message):
 def test_too_much_memory_is_refused():
     with pytest.raises(
         SizeLimitError,
-        match=r"^widths needing about 2\.2 GiB are too large for random-point verification "
-        r"\(limit 2 GiB\)$",
-    ):
+        match=r"^widths needing about 2,291 MB are too large for random-point verification "
+        r"\(limit 1,024 MB\)$",
+    ) as caught:
         rc.random_check((10_000, 10_000, 2))
+    assert caught.value.parameter == "max_bytes"
+
+
+@pytest.mark.parametrize("widths", [(4096, 4096, 4096), (3000, 3000, 3000)])
+def test_the_default_memory_limit_is_the_readmes_promise_and_can_be_raised(widths):
+    """Inside the defaults a check holds at most 1 GiB; a larger one is refused before any
+    draw, and runs when the limit is raised (estimate only: nothing is drawn here)."""
+    needed = rc.memory_estimate(widths)
+    if needed > rc.MAX_BYTES:
+        with pytest.raises(SizeLimitError, match="too large for random-point"):
+            rc.random_check(widths, trials=1)
+    assert rc.MAX_BYTES == 2**30 and needed <= 2 * 2**30
 
 
 def test_memory_estimate_follows_the_largest_layer():
-    assert rc.memory_estimate((4096,) * 101) == rc.memory_estimate((4096,) * 3) < rc.MAX_BYTES
+    assert rc.memory_estimate((4096,) * 101) == rc.memory_estimate((4096,) * 3) < 2 * rc.MAX_BYTES
     assert rc.memory_estimate((2, 100, 2)) < rc.memory_estimate((2, 200, 2))
 
 
