@@ -7,6 +7,7 @@ typeset them, so words never carry mathematics.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -113,3 +114,17 @@ class Code:
     """Text that is code, such as a layer string: set in a monospaced font, never as words."""
 
     text: str
+
+
+def written(
+    parts: Iterable[object],
+    words: Callable[[str], str],
+    code: Callable[[str], str],
+    math: Callable[[sp.Basic], str],
+) -> str:
+    """Prose in one format: each part as that format writes words, code or mathematics (every
+    renderer tells its three ways; the walk over the parts is this one)."""
+    return "".join(
+        words(p) if isinstance(p, str) else code(p.text) if isinstance(p, Code) else math(p)
+        for p in parts
+    )

@@ -12,7 +12,7 @@ from html import escape
 
 from symcollapse.algebra.collapsing import Collapse
 from symcollapse.doc.model import Derivation, Section, Text
-from symcollapse.doc.prose import Code
+from symcollapse.doc.prose import written
 from symcollapse.errors import SymcollapseError
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
@@ -80,13 +80,11 @@ def _math(box: object, display: bool = False) -> str:
 
 def prose(parts: Text, printer: NetworkBoxPrinter) -> str:
     """Words escaped, code in ``<code>``, mathematics as inline ``<math>``."""
-    return "".join(
-        escape(p)
-        if isinstance(p, str)
-        else f"<code>{escape(p.text)}</code>"
-        if isinstance(p, Code)
-        else _math(printer.doprint(p))
-        for p in parts
+    return written(
+        parts,
+        escape,
+        lambda code: f"<code>{escape(code)}</code>",
+        lambda math: _math(printer.doprint(math)),
     )
 
 
@@ -149,9 +147,7 @@ def picture(derivation: Derivation, notation: Notation) -> str:
 
 def _plain(parts: Text) -> str:
     """Prose as plain words, for the window title (which holds no markup)."""
-    return "".join(
-        p if isinstance(p, str) else p.text if isinstance(p, Code) else str(p) for p in parts
-    )
+    return written(parts, str, str, str)
 
 
 def render_html(derivation: Derivation, notation: Notation | None = None) -> str:

@@ -9,7 +9,7 @@ from typing import Literal
 import sympy as sp
 
 from symcollapse.doc.model import Derivation, Section, Text
-from symcollapse.doc.prose import Code
+from symcollapse.doc.prose import written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.lines import StepLines, fitted, layout, visible_width
 from symcollapse.render.notation import Notation
@@ -68,25 +68,21 @@ def _printer(derivation: Derivation, notation: Notation) -> NetworkLatexPrinter:
 def text(parts: Text, printer: NetworkLatexPrinter) -> str:
     """Prose with inline mathematics: words escaped, code in ``\\texttt``, mathematics in
     ``$...$``."""
-    return "".join(
-        escape_text(p)
-        if isinstance(p, str)
-        else rf"\texttt{{{escape_code(p.text)}}}"
-        if isinstance(p, Code)
-        else f"${printer.doprint(p)}$"
-        for p in parts
+    return written(
+        parts,
+        escape_text,
+        lambda code: rf"\texttt{{{escape_code(code)}}}",
+        lambda math: f"${printer.doprint(math)}$",
     )
 
 
 def math_text(parts: Text, printer: NetworkLatexPrinter) -> str:
     """Prose inside a display: words in ``\\text{}``, sympy objects as mathematics."""
-    return "".join(
-        rf"\text{{{escape_text(p)}}}"
-        if isinstance(p, str)
-        else rf"\texttt{{{escape_code(p.text)}}}"
-        if isinstance(p, Code)
-        else printer.doprint(p)
-        for p in parts
+    return written(
+        parts,
+        lambda words: rf"\text{{{escape_text(words)}}}",
+        lambda code: rf"\texttt{{{escape_code(code)}}}",
+        printer.doprint,
     )
 
 

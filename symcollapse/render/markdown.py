@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from symcollapse.doc.model import Derivation, Text
-from symcollapse.doc.prose import Code
+from symcollapse.doc.prose import written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.latex import display_rows
 from symcollapse.render.notation import Notation
@@ -39,13 +39,8 @@ def _escape(text: str) -> str:
 
 def prose(parts: Text, printer: NetworkLatexPrinter, markup: MathMarkup) -> str:
     """Words escaped, code in backticks, mathematics marked up as ``markup`` says."""
-    return "".join(
-        _escape(p)
-        if isinstance(p, str)
-        else f"`{p.text}`"
-        if isinstance(p, Code)
-        else markup.inline(printer.doprint(p))
-        for p in parts
+    return written(
+        parts, _escape, lambda code: f"`{code}`", lambda math: markup.inline(printer.doprint(math))
     )
 
 

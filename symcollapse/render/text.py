@@ -16,7 +16,7 @@ from symcollapse.algebra.descent import Descent
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, role_of
 from symcollapse.doc.model import Derivation, Step, Text
-from symcollapse.doc.prose import Code, SumOver
+from symcollapse.doc.prose import SumOver, written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
@@ -72,10 +72,7 @@ class TextPrinter(NetworkStrPrinter):
 
 
 def _prose(parts: Text, printer: TextPrinter) -> str:
-    return "".join(
-        p if isinstance(p, str) else p.text if isinstance(p, Code) else printer.doprint(p)
-        for p in parts
-    )
+    return written(parts, str, str, printer.doprint)
 
 
 def _wrapped(text: str, room: int) -> list[str]:

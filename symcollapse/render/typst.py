@@ -11,7 +11,7 @@ each with a ``<label>`` (Typst numbers whole equations, not the lines of one).
 from __future__ import annotations
 
 from symcollapse.doc.model import Derivation, Section, Text
-from symcollapse.doc.prose import Code
+from symcollapse.doc.prose import Code, written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.latex import A4_WIDTH_CM, COLUMN_CM, MARGINS_CM
@@ -123,13 +123,11 @@ def escape_markup(text: str) -> str:
 
 def prose(parts: Text, printer: NetworkBoxPrinter) -> str:
     """Words escaped, code as ``raw``, mathematics as inline ``$...$``."""
-    return "".join(
-        escape_markup(p)
-        if isinstance(p, str)
-        else f"#raw({_string(p.text)})"
-        if isinstance(p, Code)
-        else f"${typst(printer.doprint(p))}$"
-        for p in parts
+    return written(
+        parts,
+        escape_markup,
+        lambda code: f"#raw({_string(code)})",
+        lambda math: f"${typst(printer.doprint(math))}$",
     )
 
 
