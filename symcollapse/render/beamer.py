@@ -9,6 +9,8 @@ when its displays are taller than a slide; inside a frame, step ``i`` is uncover
 
 from __future__ import annotations
 
+import re
+
 from symcollapse.doc.model import Derivation, Section
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.latex import step_rows, text
@@ -70,11 +72,29 @@ def _frames(section: Section, printer: NetworkLatexPrinter) -> list[list[StepLin
 def _uncovered(row: str, overlay: int) -> str:
     """A row of ``align*`` whose cells appear from ``overlay`` on (the alignment stays)."""
     body, tag, reason = row.partition(r" \tag*{")
-    cells = body.split("&")
+    cells = _cells(body)
     shown = "&".join(rf"\uncover<{overlay}->{{{cell}}}" if cell.strip() else cell for cell in cells)
     if tag:
         shown += rf" \tag*{{\uncover<{overlay}->{{{reason.removesuffix('}')}}}}}"
     return shown
+
+
+def _cells(row: str) -> list[str]:
+    """The row's cells: split at the alignment's own ``&``, not at those of a matrix inside a
+    cell (between ``\\begin`` and ``\\end``) nor inside braces; ``\\&`` is a character."""
+    cells, braces, environments, start = [], 0, 0, 0
+    for match in re.finditer(r"\\(?:begin|end)(?=\{)|\\[{}&]|[{}&]", row):
+        token = match.group()
+        if token == r"\begin":
+            environments += 1
+        elif token == r"\end":
+            environments -= 1
+        elif token in "{}":
+            braces += 1 if token == "{" else -1
+        elif token == "&" and braces == environments == 0:
+            cells.append(row[start : match.start()])
+            start = match.end()
+    return [*cells, row[start:]]
 
 
 def _frame(title: str, intro: str, steps: list[StepLines], printer: NetworkLatexPrinter) -> str:

@@ -42,6 +42,14 @@ def test_a_row_keeps_its_alignment_and_appears_with_its_step():
     assert _uncovered(r"&\quad + b_{1}", 2) == r"&\uncover<2->{\quad + b_{1}}"
 
 
+def test_a_matrix_in_a_row_is_uncovered_whole():
+    """Only the alignment's own ``&`` split a row: a matrix's cells stay inside one cell."""
+    row = r"W_{1} &= \begin{bmatrix} a & b \\ c & d \end{bmatrix}"
+    assert _uncovered(row, 2) == (
+        r"\uncover<2->{W_{1} }&\uncover<2->{= \begin{bmatrix} a & b \\ c & d \end{bmatrix}}"
+    )
+
+
 @pytest.mark.parametrize("kind", sorted(documents()))
 def test_every_step_is_revealed_once_in_order(kind):
     derivation = documents()[kind]
