@@ -36,9 +36,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 M = TypeVar("M")
+
+
+class Composable(Protocol):
+    """What :func:`collapse_chain` multiplies and adds: sympy or numpy matrices, ring elements."""
+
+    def __matmul__(self, other: Any, /) -> Any: ...
+
+    def __add__(self, other: Any, /) -> Any: ...
+
+
+C = TypeVar("C", bound=Composable)
 
 
 def _same(value: M) -> M:
@@ -80,12 +91,12 @@ def forward_maps(x: M, maps: Iterable[Callable[[M], M]], reduce: Callable[[M], M
 
 
 def collapse_chain(
-    weights: Sequence[M],
-    biases: Sequence[M],
-    reduce: Callable[[M], M] = _same,
+    weights: Sequence[C],
+    biases: Sequence[C],
+    reduce: Callable[[C], C] = _same,
     *,
     from_output: bool = False,
-) -> tuple[M, M]:
+) -> tuple[C, C]:
     """``(W_z, b_z)`` with ``W_z = W_n ... W_1`` and ``b_z = sum_k (W_n ... W_{k+1}) b_k``.
 
     By the recursion of the induction proof, composing one layer at a time:
@@ -98,7 +109,7 @@ def collapse_chain(
     """
     layers = list(zip(weights, biases, strict=True))
 
-    def compose(outer: tuple[M, M], inner: tuple[M, M]) -> tuple[M, M]:
+    def compose(outer: tuple[C, C], inner: tuple[C, C]) -> tuple[C, C]:
         (W, b), (V, c) = outer, inner
         return reduce(W @ V), reduce(W @ c + b)
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 import sympy as sp
 
@@ -265,8 +266,11 @@ def _exact_routes(network: Network, progress: ProgressHook | None) -> Routes:
     return PackedRoutes(network, v, forward, sums)
 
 
+#: How a collapse expands its two routes: sparse polynomials, or sympy's ``expand``.
+Method = Literal["exact", "naive"]
+
 #: ``method=`` name -> how ``(output, W_z, b_z)`` are computed.
-METHODS: dict[str, Callable[[Network, ProgressHook | None], Routes]] = {
+METHODS: dict[Method, Callable[[Network, ProgressHook | None], Routes]] = {
     "exact": _exact_routes,
     "naive": _naive_routes,
 }
@@ -276,7 +280,7 @@ def collapse(
     widths: Sequence[object],
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
-    method: str = "exact",
+    method: Method = "exact",
     progress: ProgressHook | None = None,
 ) -> Collapse:
     """Build the symbolic network for ``widths`` and collapse it to ``W_z x + b_z``.

@@ -242,6 +242,7 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
 
     def residues(p: int) -> tuple[np.ndarray, np.ndarray]:
         W_p, b_p = chain(p)
+        assert W_p.residues is not None and b_p.residues is not None  # p > 0: terms have them
         return W_p.residues, b_p.residues
 
     W_digits, b_digits = mixed_radix(max(W_z.bound, b_z.bound), inner, residues)

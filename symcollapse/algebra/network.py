@@ -8,7 +8,7 @@ JSON output parses back with ``sympy.sympify``. How they *look* is the notation'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import sympy as sp
@@ -70,7 +70,9 @@ class Network:
     x: sp.ImmutableMatrix
     weights: tuple[sp.ImmutableMatrix, ...]
     biases: tuple[sp.ImmutableMatrix, ...]
-    entries: dict[sp.Symbol, Entry]
+    #: Every entry symbol and what it stands for: it follows from ``spec``, so equality and the
+    #: hash leave it out (a dict has no hash; a network is a key, e.g. of its routes).
+    entries: dict[sp.Symbol, Entry] = field(compare=False)
 
     @property
     def widths(self) -> tuple[int, ...]:

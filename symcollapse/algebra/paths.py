@@ -101,9 +101,9 @@ def _is_path(
     row: int,
     column: int | None,
 ) -> bool:
-    factors = [entries.get(s) for s in product]
-    if not factors or any(f is None for f in factors):
+    if not product or any(s not in entries for s in product):
         return False
+    factors = [entries[s] for s in product]
     *weights, last = factors
     for k, f in enumerate(weights):
         if f.kind != "W" or f.layer != layer - k or f.row != row:

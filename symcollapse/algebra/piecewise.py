@@ -19,7 +19,7 @@ import sympy as sp
 from symcollapse.algebra.expressions import vanishes
 from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.network import Entry
-from symcollapse.errors import SizeLimitError, VerificationError
+from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS
 
 
@@ -90,13 +90,28 @@ def masked_collapse(
     return sp.ImmutableMatrix(W), sp.ImmutableMatrix(b)
 
 
+def slopes(result: LayeredCollapse) -> tuple[tuple[sp.Rational, sp.Rational], ...]:
+    """Each activation's slopes below and above 0; :class:`SpecError` unless every one is
+    piecewise linear (ReLU, leaky ReLU): only then has the network an activation pattern."""
+    found = []
+    for stage in result.nonlinear:
+        if stage.activation is None or not stage.activation.is_piecewise_linear:
+            raise SpecError(
+                f"layer {stage.layer} is not a ReLU or leaky ReLU: the network has no "
+                "activation pattern"
+            )
+        found.append(stage.activation.slopes)
+    return tuple(found)
+
+
 def pattern(result: LayeredCollapse, x: sp.MatrixBase) -> tuple[sp.ImmutableMatrix, ...]:
     """The masks ``D_j`` at the point ``x`` (numeric weights): slope of each unit's activation."""
     masks = []
     h = x
-    for stage, act in zip(result.affine, result.nonlinear, strict=False):
+    for stage, act, (low, high) in zip(
+        result.affine, result.nonlinear, slopes(result), strict=False
+    ):
         z = stage.apply(h)
-        low, high = act.activation.slopes
         masks.append(sp.ImmutableMatrix(sp.diag(*(high if v >= 0 else low for v in z))))
         h = act.apply(z)
     return tuple(masks)

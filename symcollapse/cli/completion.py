@@ -31,7 +31,7 @@ def _fish_line(condition: str, action: argparse.Action) -> str:
     for flag in action.option_strings:
         words += ["-l", flag[2:]] if flag.startswith("--") else ["-s", flag[1:]]
     if action.choices:
-        words += ["-x", "-a", shlex.quote(" ".join(map(str, action.choices)))]
+        words += ["-x", "-a", shlex.quote(" ".join(map(str, action.choices or ())))]
     elif action.nargs != 0:
         words += ["-r", "-F"]
     if action.help:
@@ -54,7 +54,7 @@ def fish_script(parser: argparse.ArgumentParser) -> str:
         lines += [_fish_line(seen, a) for a in command._actions if a.option_strings]
         positional = [a for a in command._actions if not a.option_strings and a.choices]
         for action in positional:
-            choices = shlex.quote(" ".join(map(str, action.choices)))
+            choices = shlex.quote(" ".join(map(str, action.choices or ())))
             lines.append(f"complete -c symcollapse -n {shlex.quote(seen)} -a {choices}")
     for name, action, _ in _paths(parser):  # a file argument without a flag (fold MODEL)
         if not action.option_strings:

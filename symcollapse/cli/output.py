@@ -150,7 +150,10 @@ def emit(
     text = _rendered(args, derivation, notation, data)
     reread({f"{name}.{extension}": text}, strict, notation.digits)
     if args.out is None:
-        sys.stdout.write("\n".join([text, *extra.values()]) if extra else text)
+        texts = [value for value in extra.values() if isinstance(value, str)]
+        if len(texts) < len(extra):  # a diagram's PNG: its command sets --out
+            raise OptionError("binary files are written with --out, not to the terminal")
+        sys.stdout.write("\n".join([text, *texts]))
     else:
         print(*write_files(args.out, {f"{name}.{extension}": text, **extra}))
     return 0

@@ -35,7 +35,7 @@ def decimal(value: Fraction, dtype: np.dtype, digits: int | None) -> sp.Number:
     """``value`` as a decimal: ``digits`` significant digits (correctly rounded), or by default
     the shortest decimal that reads back as the nearest number of the model's float type."""
     if digits is None:
-        nearest = np.asarray(float(value)).astype(dtype)[()]  # once to float64, then to dtype
+        nearest = dtype.type(float(value))  # once to float64, then to dtype
         text = np.format_float_positional(nearest, unique=True, trim="-")
         if "e" not in text and len(text.lstrip("-").replace(".", "").lstrip("0")) > 12:
             text = np.format_float_scientific(nearest, unique=True, trim="-")

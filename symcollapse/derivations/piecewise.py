@@ -19,6 +19,7 @@ from symcollapse.algebra.piecewise import (
     check_symbolic,
     piecewise_collapse,
     region_at,
+    slopes,
 )
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.steps import explicit_steps
@@ -72,9 +73,8 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     steps += explicit_steps(W_zD, piecewise.W_z) + explicit_steps(b_zD, piecewise.b_z)
     check_symbolic(result, piecewise)
     checked = check_masks_at_random_points(result, piecewise, seed)
-    slopes = {act.activation.slopes for act in result.nonlinear}
     sets: Text = ()
-    for low, high in sorted(slopes):
+    for low, high in sorted(set(slopes(result))):
         sets += (*((" or ",) if sets else ()), sp.FiniteSet(low, high))
     return Section(
         title=("Piecewise collapse",),

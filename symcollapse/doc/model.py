@@ -87,7 +87,7 @@ class Derivation(Displayable):
     def roles(self) -> set[str]:
         """Every role (``W``, ``d``, ``Theta``, ...) a symbol of this document has: what a
         notation must name, and what a reader's name may clash with."""
-        found = {entry.kind for entry in self.symbols.values()}
+        found: set[str] = {entry.kind for entry in self.symbols.values()}
         parts: list[object] = [*self.title]
         for section in self.sections:
             parts += [*section.title, *section.intro]

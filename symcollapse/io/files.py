@@ -139,11 +139,11 @@ def _write_all(directory: Path, contents: Mapping[str, str | bytes]) -> list[Pat
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for name, text in contents.items():
-            fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-            staged.append((Path(temp), directory / name))
+            fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+            staged.append((Path(temp_name), directory / name))
             with os.fdopen(fd, "wb") as handle:  # bytes as they are: "\n" line ends everywhere
                 handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-            os.chmod(temp, 0o644)  # mkstemp makes 0600; outputs are ordinary readable files
+            os.chmod(temp_name, 0o644)  # mkstemp makes 0600; outputs are ordinary readable files
         _check_targets(directory, names)  # again, under the lock
         with _signals_deferred():
             for temp, final in staged:

@@ -7,16 +7,20 @@ so that :func:`symcollapse.files.write_files` writes it all at once, like every 
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 from symcollapse.algebra.dynamics import SaxeRun
 from symcollapse.errors import OptionError
 from symcollapse.spec.extras import optional_module
 
+#: A picture format matplotlib writes.
+PlotFormat = Literal["png", "pdf"]
+
 #: File suffix -> matplotlib format.
-PLOT_FORMATS = {".png": "png", ".pdf": "pdf"}
+PLOT_FORMATS: dict[str, PlotFormat] = {".png": "png", ".pdf": "pdf"}
 
 
-def plot_format(name: str) -> str:
+def plot_format(name: str) -> PlotFormat:
     """The matplotlib format for a file name, or :class:`OptionError` for another suffix."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in PLOT_FORMATS:
@@ -24,7 +28,7 @@ def plot_format(name: str) -> str:
     return PLOT_FORMATS[suffix]
 
 
-def learning_curves(run: SaxeRun, fmt: str) -> bytes:
+def learning_curves(run: SaxeRun, fmt: PlotFormat) -> bytes:
     """One curve per mode: eq. 12 as a line, the full matrix flow as markers on it."""
     matplotlib = optional_module("matplotlib", "dynamics", "--plot")
     matplotlib.use("Agg")

@@ -20,7 +20,7 @@ from symcollapse.render.diagram import diagram
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.lines import LETTER_EM
 from symcollapse.render.mathml import mathml
-from symcollapse.render.mathtree import Op, Row, lines, width
+from symcollapse.render.mathtree import Box, Op, Row, lines, width
 from symcollapse.render.notation import Notation
 
 STYLE = """
@@ -102,7 +102,7 @@ def _reason(parts: Text, printer: NetworkBoxPrinter) -> str:
     return "".join(words)
 
 
-def _continued(part: Row) -> str:
+def _continued(part: Box) -> str:
     """A line that continues a sum: indented, its leading sign binary (``form="infix"``; first
     in its row, a sign would be set as a prefix, tight against the term)."""
     inner = mathml(part).replace("<mo>", '<mo form="infix">', 1)

@@ -22,4 +22,4 @@ def check_detail(detail: object) -> Detail:
     if detail not in DETAILS:
         shown = ", ".join(DETAILS)
         raise OptionError(f"detail must be one of {shown}, got {detail!r}", parameter="detail")
-    return detail  # type: ignore[return-value]
+    return detail

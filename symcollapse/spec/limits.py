@@ -64,8 +64,8 @@ MAX_SEED = 2**64 - 1
 def check_seed(value: object) -> int:
     """A seed must be an int from 0 to :data:`MAX_SEED`; :class:`OptionError` otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
-        big = isinstance(value, int) and value.bit_length() > 200
-        shown = f"an integer of {value.bit_length():,} bits" if big else f"{value!r:.60}"
+        bits = value.bit_length() if isinstance(value, int) else 0
+        shown = f"an integer of {bits:,} bits" if bits > 200 else f"{value!r:.60}"
         raise OptionError(f"seed must be an integer from 0 to 2**64 - 1, got {shown}", "seed")
     return value
 

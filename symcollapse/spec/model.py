@@ -124,8 +124,8 @@ def check_size(path: Path, max_bytes: int) -> None:
 def float_array(value: object, where: str) -> np.ndarray:
     """``value`` (numpy array or torch tensor) as a finite float64 array, exactly."""
     if hasattr(value, "detach"):  # a torch tensor: bfloat16 has no numpy type, float32 holds it
-        value = value.detach().cpu()
-        value = (value.float() if str(value.dtype) == "torch.bfloat16" else value).numpy()
+        tensor = value.detach().cpu()
+        value = (tensor.float() if str(tensor.dtype) == "torch.bfloat16" else tensor).numpy()
     array = np.asarray(value)
     if array.dtype.kind != "f" or array.dtype.itemsize > 8:
         raise SpecError(f"{where} must hold float16/32/64 numbers, got {array.dtype}")

@@ -10,7 +10,7 @@ Anything that is not affine, or not a model, is refused with one line naming it.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -66,18 +66,21 @@ def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
         raise SpecError(f"{str(path)!r} is not a readable .npz file: {error}") from None
 
 
-def _read_safetensors(path: Path) -> dict[str, object]:
+def _read_safetensors(path: Path) -> Mapping[str, object]:
     """A safetensors file's tensors: as torch tensors when torch is importable (numpy has no
     bfloat16), else as numpy arrays; the library checks the header against the file's size."""
     need("safetensors", "reading safetensors files")
     from safetensors import SafetensorError
 
+    load_file: Callable[[str], Mapping[str, object]]
     try:
         import torch  # noqa: F401
     except ImportError:
         from safetensors.numpy import load_file
     else:
-        from safetensors.torch import load_file
+        from safetensors.torch import load_file as load_tensors
+
+        load_file = load_tensors
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError, TypeError) as error:
@@ -132,7 +135,7 @@ def read_model(
                 parameter="max_depth",
             )
         return model
-    readers = {
+    readers: dict[str, Callable[[Path], Mapping[str, object]]] = {
         "npz": lambda path: _read_npz(path, max_bytes),
         "safetensors": _read_safetensors,
         "torch": _read_torch,

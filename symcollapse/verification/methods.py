@@ -34,6 +34,7 @@ from symcollapse.verification.defaults import (
     DEFAULT_TRIALS,
     METHODS,
     RANDOM_MAX_BYTES,
+    Method,
 )
 from symcollapse.verification.random import random_check
 
@@ -101,7 +102,7 @@ class Verification(Displayable):
 
     widths: tuple[int, ...]
     holds: bool
-    method: str
+    method: Method
     monomials: int
     seconds: float
     evidence: Evidence
@@ -165,7 +166,7 @@ def _proof(widths: tuple[int, ...]) -> Outcome:
 def verify(
     widths: Sequence[object],
     *,
-    method: str = "auto",
+    method: Method = "auto",
     max_terms: int = DEFAULT_EXACT_MAX_TERMS,
     trials: int | None = None,
     seed: int | None = None,

@@ -96,3 +96,12 @@ def test_api_accepts_strings_and_raises_typed_errors():
         collapse([0, 1])
     with pytest.raises(SizeLimitError):
         collapse([3] * 9, max_terms=100)
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_a_collapse_is_a_value_equal_collapses_hash_alike(widths):
+    first, again = collapse(widths), collapse(widths)
+    other = collapse((*widths, 1))
+    assert first == again and hash(first) == hash(again)
+    assert first != other
+    assert {first: "seen"}[again] == "seen"

@@ -9,7 +9,8 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.layered import analyse, random_parameters, random_point
-from symcollapse.algebra.piecewise import piecewise_collapse, region_at
+from symcollapse.algebra.piecewise import pattern, piecewise_collapse, region_at, slopes
+from symcollapse.errors import SpecError
 from symcollapse.spec.grammar import parse_layers
 from tests.reference_layers import forward, negative_slopes, random_input, random_values
 
@@ -82,3 +83,20 @@ def test_region_at_a_point_is_the_affine_map_of_its_pattern(text: str) -> None:
     at_x0 = dict(zip(result.stages.x, x0, strict=True))
     for z, D in zip(region.preactivations, region.masks, strict=True):
         assert all((v.xreplace(at_x0) >= 0) == (D[i, i] == 1) for i, v in enumerate(z))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(SPECS[0], ((0, 1), (0, 1))), (SPECS[3], ((0, 1), (sp.Rational(1, 4), 1)))],
+)
+def test_slopes_are_each_activations_below_and_above_zero(text: str, expected: tuple) -> None:
+    assert slopes(analyse(parse_layers(text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2 > dense 2 tanh > dense 1", "4 > dense 4 relu > maxpool 2 > dense 1"]
+)
+def test_a_network_without_an_activation_pattern_is_refused(text: str) -> None:
+    result = analyse(parse_layers(text))
+    with pytest.raises(SpecError, match="no activation pattern"):
+        pattern(result, sp.ones(result.spec.input_width, 1))
