@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from functools import cached_property
-from typing import Literal
+from typing import ClassVar, Literal
 
 import sympy as sp
 
@@ -47,6 +48,15 @@ from symcollapse.spec.limits import DEFAULT_MAX_TERMS, TermCounts, check_size, t
 from symcollapse.spec.widths import Spec, parse_widths
 
 
+class Route(Enum):
+    """How a collapse expanded its two sides and compares them (a document says it in words)."""
+
+    #: ``f(x)``, ``W_z`` and ``b_z`` as sympy matrices, expanded entry by entry.
+    SYMPY = "sympy"
+    #: The nested composition against the path sums, in sparse integer polynomials.
+    PATH_SUMS = "path sums"
+
+
 @dataclass(frozen=True)
 class SympyRoutes:
     """``f(x)``, ``W_z`` and ``b_z`` as expanded sympy matrices (the naive route's result)."""
@@ -57,7 +67,7 @@ class SympyRoutes:
     x: sp.ImmutableMatrix
 
     #: How :meth:`holds` compares the two routes.
-    route = "entrywise expansion with sympy"
+    route: ClassVar[Route] = Route.SYMPY
 
     def entry_sums(self) -> EntrySums:
         return tuple(tuple(row) for row in self.W_z.tolist()), tuple(self.b_z)
@@ -76,10 +86,7 @@ class PackedRoutes:
     forward: list[Packed]
     sums: PackedPathSums
 
-    route = (
-        "entrywise expansion in sparse integer polynomials, the nested composition against "
-        "the path sums"
-    )
+    route: ClassVar[Route] = Route.PATH_SUMS
 
     def __eq__(self, other: object) -> bool:
         """Both routes follow from the network, so equal networks give equal routes."""

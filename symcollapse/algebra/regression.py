@@ -34,11 +34,21 @@ EXTRA_SAMPLES = 2
 
 
 @dataclass(frozen=True)
+class Sampling:
+    """How inputs were drawn: integer entries from ``low`` to ``high`` with ``seed``."""
+
+    low: int
+    high: int
+    seed: int
+
+
+@dataclass(frozen=True)
 class Regression(Displayable):
-    """Exact least squares on samples of a deep linear network, and what it recovered."""
+    """Exact least squares on samples of a deep linear network, and what it recovered;
+    ``sampling`` says how the inputs were drawn, None when they were given."""
 
     numeric: NumericCollapse
-    source: str
+    sampling: Sampling | None
     X: sp.ImmutableMatrix
     Y: sp.ImmutableMatrix
     Theta: sp.ImmutableMatrix
@@ -148,11 +158,10 @@ def regress(
                 parameter="max_terms",
             )
         points = sample_inputs(d0, count, seed)
-        source = f"{count} inputs with integer entries from {SAMPLE_RANGE[0]} to "
-        source += f"{SAMPLE_RANGE[-1]} (seed {seed})"
+        sampling: Sampling | None = Sampling(SAMPLE_RANGE[0], SAMPLE_RANGE[-1], seed)
     else:
         points = given_inputs(inputs, d0)
-        source = f"{points.rows} given inputs"
+        sampling = None
     check_samples(points.rows)
     if points.rows < d0 + 1:
         raise RegressionError(
@@ -173,7 +182,7 @@ def regress(
         )
     )
     Theta = sp.ImmutableMatrix(exact_solve((X.T * X).tolist(), (X.T * Y).tolist()))
-    result = Regression(numeric=numeric, source=source, X=X, Y=Y, Theta=Theta)
+    result = Regression(numeric=numeric, sampling=sampling, X=X, Y=Y, Theta=Theta)
     if result.W_z != numeric.W_z or result.b_z != numeric.b_z:
         raise VerificationError("least squares did not recover the collapsed W_z and b_z")
     return result

@@ -8,12 +8,13 @@ from __future__ import annotations
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import product, vanishes
+from symcollapse.algebra.expressions import product
 from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.numbers import numbers_section
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Checked, Derivation, Section, Step
-from symcollapse.errors import SpecError, VerificationError
+from symcollapse.errors import SpecError
+from symcollapse.verification.results import check_normal_equations
 
 #: The solution is substituted back into the normal equations, in exact rationals.
 SOLVED = Checked("exact rational arithmetic: the solution satisfies the normal equations")
@@ -48,12 +49,23 @@ def _names(result: Regression) -> tuple[sp.MatrixSymbol, sp.MatrixSymbol, sp.Mat
     )
 
 
+def _inputs(result: Regression) -> str:
+    """Which inputs were sampled, in words."""
+    sampling = result.sampling
+    if sampling is None:
+        return f"{result.samples} given inputs"
+    return (
+        f"{result.samples} inputs with integer entries from {sampling.low} to {sampling.high} "
+        f"(seed {sampling.seed})"
+    )
+
+
 def _samples_section(result: Regression) -> Section:
     X, Y, _ = _names(result)
     return Section(
         title=("The samples",),
         intro=(
-            f"Sample {result.source}. Row ",
+            f"Sample {_inputs(result)}. Row ",
             symbols.scalar("i"),
             " of ",
             X,
@@ -72,8 +84,7 @@ def _normal_section(result: Regression) -> Section:
     G = result.X.T * result.X
     XtX = sp.MatMul(sp.Transpose(X), X, evaluate=False)
     XtY = sp.MatMul(sp.Transpose(X), Y, evaluate=False)
-    if not vanishes(G * result.Theta - result.X.T * result.Y):
-        raise VerificationError("Theta does not solve the normal equations")
+    check_normal_equations(result)
     return Section(
         title=("The normal equations",),
         intro=(

@@ -14,11 +14,11 @@ from symcollapse.algebra.collapsing import Collapse
 from symcollapse.algebra.expressions import output_symbol, product, total, vanishes
 from symcollapse.algebra.network import Network
 from symcollapse.algebra.paths import PathSum
-from symcollapse.derivations.matrix_checks import check_equal
 from symcollapse.derivations.steps import count, layer_index, layers_range, listing
 from symcollapse.doc.model import Checked, Section, Step, Text
 from symcollapse.doc.prose import Applied, IndexRange, relation
 from symcollapse.errors import VerificationError
+from symcollapse.verification.matrix_identities import check_equal
 
 #: How the new rows are checked when they are made.
 FREE_RING = Checked("identities of matrix algebra, expanding the difference to zero")

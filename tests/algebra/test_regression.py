@@ -9,7 +9,7 @@ import sympy as sp
 
 from symcollapse.algebra.descent import descend
 from symcollapse.algebra.numbers import collapse_values
-from symcollapse.algebra.regression import EXTRA_SAMPLES, regress, sample_inputs
+from symcollapse.algebra.regression import EXTRA_SAMPLES, Sampling, regress, sample_inputs
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.errors import OptionError, RegressionError, SizeLimitError, SpecError
 from symcollapse.render.text import render_descent, render_text
@@ -151,3 +151,12 @@ def test_gradient_descent_options(epochs: int, rate: float, message: str) -> Non
     result = regress(collapse_values(random_values((1, 1), 0)))
     with pytest.raises(OptionError, match=f"^{re.escape(message)}$"):
         descend(result, epochs, learning_rate=rate)
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_result_says_how_its_inputs_were_drawn(widths, seed):
+    sampled = regress(list(widths), seed=seed)
+    assert sampled.sampling == Sampling(-3, 3, seed)
+    given = regress(sampled.numeric, inputs=sampled.X[:, 1:])
+    assert given.sampling is None and given.Theta == sampled.Theta

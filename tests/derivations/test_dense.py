@@ -11,7 +11,7 @@ from symcollapse.algebra import collapsing
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.expressions import with_identity_activations
 from symcollapse.algebra.paths import PathSum
-from symcollapse.derivations.dense import derive_collapse
+from symcollapse.derivations.dense import ROUTE_CHECKS, derive_collapse
 from symcollapse.errors import VerificationError
 from symcollapse.render.json import document_data
 from symcollapse.render.latex import render_document
@@ -85,7 +85,7 @@ def test_exact_and_naive_collapses_give_the_same_document(widths):
     exact_data, naive_data = document_data(exact), document_data(naive)
     checks = [data["sections"][-1]["steps"][0].pop("check") for data in (exact_data, naive_data)]
     assert exact_data == naive_data  # every expression printed alike, in JSON too
-    assert [check["route"] for check in checks] == [r.route for r in routes]
+    assert [check["route"] for check in checks] == [ROUTE_CHECKS[r.route].route for r in routes]
 
 
 def test_derivations_of_the_same_widths_are_equal():
@@ -142,3 +142,16 @@ def test_derive_collapse_reuses_a_collapse():
 
 def test_matrix_columns_for_latex():
     assert derive((12, 2, 1), detail="full").matrix_columns == 12
+
+
+@pytest.mark.parametrize("widths", [(2, 1), (2, 3, 1)])
+def test_a_wrong_removal_of_the_activations_is_not_derived(widths, monkeypatch):
+    """The network without its activations is checked against the plain nested composition."""
+    from symcollapse.derivations import dense
+
+    def dropped(expr):  # the bug: the outermost bias goes with the activations
+        return with_identity_activations(expr).args[0]
+
+    monkeypatch.setattr(dense, "with_identity_activations", dropped)
+    with pytest.raises(VerificationError, match="removing the identity activations"):
+        derive_collapse(collapse(widths), "full")

@@ -7,8 +7,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.derivations.matrix_checks import check_distributed, check_equal
 from symcollapse.errors import VerificationError
+from symcollapse.verification.matrix_identities import check_distributed, check_equal
 
 W = [sp.MatrixSymbol(f"W_{k}", 2, 2) for k in range(1, 4)]
 b = [sp.MatrixSymbol(f"b_{k}", 2, 1) for k in range(1, 4)]
