@@ -144,3 +144,22 @@ def test_a_checked_fold_and_its_check_render_themselves() -> None:
     latex = result.check._repr_latex_()
     assert latex.startswith("$$\\text{") and latex.endswith("}$$")
     check_mathjax(latex.strip("$"))
+
+
+@pytest.mark.parametrize(
+    "text", ["2 > dense 3 > dense 1", "2 > dense 2 relu > dense 1", "2 > dense 2 tanh > dense 1"]
+)
+def test_an_analysed_network_displays_without_being_analysed_again(text: str, monkeypatch) -> None:
+    from symcollapse.algebra.layered import analyse
+    from symcollapse.derivations import layers
+    from symcollapse.derivations.layers import derive_layers
+    from symcollapse.spec.grammar import parse_layers
+
+    result = analyse(parse_layers(text))
+    expected = render_markdown(derive_layers(result.spec))
+
+    def again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(layers, "analyse", again)
+    assert result._repr_markdown_() == expected

@@ -241,9 +241,23 @@ def derive_layers(
     default both are random exact rationals drawn from ``seed``. For an affine network they are
     an :class:`~symcollapse.errors.OptionError`.
     """
-
     check_seed(seed)
     result = analyse(spec, max_terms=max_terms)
+    return derive_layered(
+        result, max_terms=max_terms, seed=seed, parameters=parameters, point=point
+    )
+
+
+def derive_layered(
+    result: LayeredCollapse,
+    *,
+    max_terms: int = DEFAULT_LAYERED_MAX_TERMS,
+    seed: int = 0,
+    parameters: Mapping[str, object] | None = None,
+    point: Sequence[object] | None = None,
+) -> Derivation:
+    """The derivation for an already analysed network (see :func:`derive_layers`)."""
+    check_seed(seed)
     params, x0 = concrete_values(result, parameters, point, seed)
     given = None if parameters is None and point is None else (params, x0)
     if result.verdict != "affine" and not result.depends_on_input:
@@ -278,7 +292,7 @@ def derive_layers(
     else:
         sections += certificate_sections(result, seed, given)
     return Derivation(
-        title=("The network ", Code(spec.describe()), f": {_proven(result.verdict)}"),
+        title=("The network ", Code(result.spec.describe()), f": {_proven(result.verdict)}"),
         sections=tuple(s for s in sections if s.steps),
         symbols=entries,
     )

@@ -17,7 +17,7 @@ from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.dense import derive_collapse
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.derivations.gradients import derive_gradients
-from symcollapse.derivations.layers import derive_layers
+from symcollapse.derivations.layers import derive_layered
 from symcollapse.derivations.numbers import derive_values
 from symcollapse.derivations.proof import Proof
 from symcollapse.derivations.regression import derive_regression
@@ -78,7 +78,7 @@ def _(value: Fold) -> Derivation:
 
 @document_of.register
 def _(value: LayeredCollapse) -> Derivation:
-    return derive_layers(value.spec)
+    return derive_layered(value)
 
 
 @document_of.register
