@@ -11,7 +11,7 @@ from fractions import Fraction
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from symcollapse.spec.cost import gigabytes
+from symcollapse.spec.amounts import amount, gigabytes
 from symcollapse.verification.methods import (
     Choice,
     ExactEvidence,
@@ -35,15 +35,6 @@ def widths_text(widths: Sequence[int]) -> str:
         count = len(list(run))
         parts += [f"{width} (x{count})"] if count > 3 else [str(width)] * count
     return " ".join(parts)
-
-
-def amount(number: int) -> str:
-    """``12,345`` for readable counts, ``about 1.2e+1803`` for astronomically large ones."""
-    if number < 10**15:
-        return f"{number:,}"
-    exponent = math.floor(math.log10(number))
-    mantissa = 10 ** (math.log10(number) - exponent)
-    return f"about {mantissa:.1f}e+{exponent}"
 
 
 def probability(bound: Fraction) -> str:

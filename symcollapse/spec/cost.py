@@ -11,10 +11,10 @@ the limit, or saying what to do instead when no keyword can help.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from symcollapse.errors import SizeLimitError
+from symcollapse.spec.amounts import amount, gigabytes, seconds
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS, check_limit, parameter_count, term_counts
 
 __all__ = ["check_limit"]
@@ -58,32 +58,13 @@ def exact_bytes(widths: tuple[int, ...]) -> int:
     return term_counts(widths).total * (2 * (symbols // 8) + EXACT_OVERHEAD_BYTES)
 
 
-def gigabytes(size: int) -> str:
-    """``about 12.3 GB`` for a byte count, without float overflow for astronomically large ones."""
-    if size < 2**30 * 10**9:
-        return f"about {size / 2**30:,.1f} GB"
-    return f"more than {10**9:,} GB"
-
-
-def seconds(count: int) -> str:
-    """``about 17 s`` for a whole number of seconds, however large."""
-    return f"about {count:,} s" if count < 10**12 else f"more than {10**12:,} s"
-
-
-def magnitude(count: int) -> str:
-    """``1.2e+09`` for an integer of any size (a float would overflow above about 1e308)."""
-    if count < 10**300:
-        return f"{count:.1e}"
-    return f"about 1e+{math.floor(math.log10(count))}"
-
-
 def check_exact_memory(widths: tuple[int, ...]) -> None:
     """Refuse exact verification above :data:`MAX_EXACT_BYTES` or :data:`MAX_EXACT_WORK`."""
     work = exact_work(widths)
     if work > MAX_EXACT_WORK:
         duration = seconds((work + 25_000_000) // 50_000_000)
         raise SizeLimitError(
-            f"exact verification would take {duration} ({magnitude(work)} "
+            f"exact verification would take {duration} ({amount(work)} "
             "word operations: terms x depth x symbols / 64), above the limit of "
             f"{MAX_EXACT_WORK:.0e}; use method='random'",
             parameter="method",

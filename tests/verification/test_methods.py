@@ -8,7 +8,6 @@ import pytest
 
 from symcollapse.errors import OptionError, SizeLimitError, SpecError, ToolError
 from symcollapse.render.verification import (
-    amount,
     choice_text,
     detail,
     probability,
@@ -94,14 +93,6 @@ def test_huge_networks_are_summarised_readably():
         "f(x) = W_z x + b_z holds for widths 64 (x1001): random"
     )
     assert "about 9.8e+1807 monomials when expanded" in render_verification(result)
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [(0, "0"), (12_345, "12,345"), (10**15, "about 1.0e+15"), (3 * 10**2000, "about 3.0e+2000")],
-)
-def test_amount(number, text):
-    assert amount(number) == text
 
 
 @pytest.mark.parametrize(
