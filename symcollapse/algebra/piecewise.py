@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
-from symcollapse.algebra.expressions import vanishes
-from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
+from symcollapse.algebra.layered import LayeredCollapse
 from symcollapse.algebra.network import Entry
 from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS
@@ -140,42 +139,6 @@ def in_region(zs: list[sp.ImmutableMatrix], masks: tuple[sp.ImmutableMatrix, ...
 def with_values(result: LayeredCollapse, params: dict[sp.Symbol, sp.Rational]) -> LayeredCollapse:
     """The same network with every parameter replaced by its value."""
     return replace(result, affine=tuple(stage.at(params) for stage in result.affine))
-
-
-def check_symbolic(result: LayeredCollapse, piecewise: PiecewiseCollapse) -> None:
-    """The masked composition, expanded, equals ``W_z(D) x + b_z(D)``."""
-    x = result.stages.x
-    h = x
-    for j, stage in enumerate(result.affine):
-        h = stage.apply(h)
-        if j < len(piecewise.masks):
-            h = piecewise.masks[j] * h
-    if not vanishes(h - piecewise.W_z * x - piecewise.b_z):
-        raise VerificationError("the masked composition is not W_z(D) x + b_z(D)")
-
-
-def check_masks_at_random_points(
-    result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int, points: int = 5
-) -> int:
-    """At random exact weights and inputs, the masks read off the layers put into ``W_z(D)``,
-    ``b_z(D)`` give ``f(x)``; returns how many points were checked."""
-    rng = random.Random(seed)
-    for trial in range(points):
-        params = random_parameters(result.entries, seed + 100 + trial)
-        numeric = with_values(result, params)
-        x = random_point(result.spec.input_width, rng)
-        masks = pattern(numeric, x)
-        values = {
-            s: m[i, i]
-            for symbolic, m in zip(piecewise.masks, masks, strict=True)
-            for i, s in enumerate(symbolic.diagonal())
-        }
-        values |= params
-        f = result.stages.forward(x, params)
-        collapsed = (piecewise.W_z * x + piecewise.b_z).xreplace(values)
-        if not vanishes(f - collapsed):
-            raise VerificationError(f"W_z(D) x + b_z(D) differs from f at x = {list(x)}")
-    return points
 
 
 def region_at(

@@ -15,8 +15,6 @@ from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.algebra.layered import LayeredCollapse
 from symcollapse.algebra.piecewise import (
     PiecewiseCollapse,
-    check_masks_at_random_points,
-    check_symbolic,
     piecewise_collapse,
     region_at,
     slopes,
@@ -26,6 +24,7 @@ from symcollapse.derivations.steps import explicit_steps
 from symcollapse.doc.model import Section, Step, Text
 from symcollapse.errors import SpecError, VerificationError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS
+from symcollapse.verification.piecewise import check_masks_at_random_points, check_symbolic
 
 
 def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int) -> Section:

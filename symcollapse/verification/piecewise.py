@@ -1,0 +1,47 @@
+"""Checks of a piecewise collapse ``W_z(D) x + b_z(D)`` before a document shows it: symbolically
+through the masked composition, and at random exact weights and inputs against the network."""
+
+from __future__ import annotations
+
+import random
+
+from symcollapse.algebra.expressions import vanishes
+from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
+from symcollapse.algebra.piecewise import PiecewiseCollapse, pattern, with_values
+from symcollapse.errors import VerificationError
+
+
+def check_symbolic(result: LayeredCollapse, piecewise: PiecewiseCollapse) -> None:
+    """The masked composition, expanded, equals ``W_z(D) x + b_z(D)``."""
+    x = result.stages.x
+    h = x
+    for j, stage in enumerate(result.affine):
+        h = stage.apply(h)
+        if j < len(piecewise.masks):
+            h = piecewise.masks[j] * h
+    if not vanishes(h - piecewise.W_z * x - piecewise.b_z):
+        raise VerificationError("the masked composition is not W_z(D) x + b_z(D)")
+
+
+def check_masks_at_random_points(
+    result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int, points: int = 5
+) -> int:
+    """At random exact weights and inputs, the masks read off the layers put into ``W_z(D)``,
+    ``b_z(D)`` give ``f(x)``; returns how many points were checked."""
+    rng = random.Random(seed)
+    for trial in range(points):
+        params = random_parameters(result.entries, seed + 100 + trial)
+        numeric = with_values(result, params)
+        x = random_point(result.spec.input_width, rng)
+        masks = pattern(numeric, x)
+        values = {
+            s: m[i, i]
+            for symbolic, m in zip(piecewise.masks, masks, strict=True)
+            for i, s in enumerate(symbolic.diagonal())
+        }
+        values |= params
+        f = result.stages.forward(x, params)
+        collapsed = (piecewise.W_z * x + piecewise.b_z).xreplace(values)
+        if not vanishes(f - collapsed):
+            raise VerificationError(f"W_z(D) x + b_z(D) differs from f at x = {list(x)}")
+    return points
