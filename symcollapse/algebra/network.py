@@ -70,9 +70,9 @@ class Network:
     x: sp.ImmutableMatrix
     weights: tuple[sp.ImmutableMatrix, ...]
     biases: tuple[sp.ImmutableMatrix, ...]
-    #: Every entry symbol and what it stands for: it follows from ``spec``, so equality and the
-    #: hash leave it out (a dict has no hash; a network is a key, e.g. of its routes).
-    entries: dict[sp.Symbol, Entry] = field(compare=False)
+    #: Every entry symbol and what it stands for. It follows from ``spec``, so the hash leaves
+    #: it out (a dict has none) and a network still hashes, e.g. as the key of its routes.
+    entries: dict[sp.Symbol, Entry] = field(hash=False)
 
     @property
     def widths(self) -> tuple[int, ...]:

@@ -87,7 +87,7 @@ def sample_inputs(dimension: int, samples: int, seed: int) -> sp.ImmutableMatrix
 
 def _design(points: sp.MatrixBase) -> sp.ImmutableMatrix:
     """``X = [1, x^T]``: a column of ones beside the inputs, one row per sample."""
-    return sp.ImmutableMatrix.hstack(sp.ones(points.rows, 1), points)
+    return sp.ImmutableMatrix(sp.Matrix.hstack(sp.ones(points.rows, 1), points))
 
 
 def given_inputs(
@@ -175,10 +175,12 @@ def regress(
             f"d_0 + 1 = {d0 + 1}: the inputs lie on a lower-dimensional affine subspace, so "
             "W_z and b_z are not determined; use more or different samples"
         )
-    Y = sp.ImmutableMatrix.vstack(
-        *(
-            nested_forward(points.row(s).T, numeric.values.weights, numeric.values.biases).T
-            for s in range(points.rows)
+    Y = sp.ImmutableMatrix(
+        sp.Matrix.vstack(
+            *(
+                nested_forward(points.row(s).T, numeric.values.weights, numeric.values.biases).T
+                for s in range(points.rows)
+            )
         )
     )
     Theta = sp.ImmutableMatrix(exact_solve((X.T * X).tolist(), (X.T * Y).tolist()))

@@ -9,7 +9,7 @@ printer typesets. A step records how it was checked (:class:`Checked`) or why it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import sympy as sp
@@ -80,7 +80,8 @@ class Derivation(Displayable):
 
     title: Text
     sections: tuple[Section, ...]
-    symbols: Mapping[sp.Symbol, Entry]
+    #: The entry symbols shown; compared, but left out of the hash (a dict has none).
+    symbols: Mapping[sp.Symbol, Entry] = field(hash=False)
     collapse: Collapse | NumericCollapse | None = None
 
     @property

@@ -160,3 +160,10 @@ def test_the_result_says_how_its_inputs_were_drawn(widths, seed):
     assert sampled.sampling == Sampling(-3, 3, seed)
     given = regress(sampled.numeric, inputs=sampled.X[:, 1:])
     assert given.sampling is None and given.Theta == sampled.Theta
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+def test_a_regression_is_an_immutable_value(widths):
+    first, again = regress(list(widths), seed=2), regress(list(widths), seed=2)
+    assert all(isinstance(m, sp.ImmutableMatrix) for m in (first.X, first.Y, first.Theta))
+    assert first == again and hash(first) == hash(again)

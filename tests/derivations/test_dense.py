@@ -155,3 +155,9 @@ def test_a_wrong_removal_of_the_activations_is_not_derived(widths, monkeypatch):
     monkeypatch.setattr(dense, "with_identity_activations", dropped)
     with pytest.raises(VerificationError, match="removing the identity activations"):
         derive_collapse(collapse(widths), "full")
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+def test_equal_derivations_hash_alike(detail):
+    first, again = derive((2, 3, 1), detail=detail), derive((2, 3, 1), detail=detail)
+    assert hash(first) == hash(again) and {first: detail}[again] == detail
