@@ -5,20 +5,16 @@ x_1 + a_2 x_2 + c``. Each row is checked by an independent route when it is made
 
 from __future__ import annotations
 
-from collections import Counter
-
 import sympy as sp
 
 from symcollapse.algebra import sigma, symbols
 from symcollapse.algebra.collapsing import Collapse
-from symcollapse.algebra.expressions import output_symbol, product, total, vanishes
-from symcollapse.algebra.network import Network
-from symcollapse.algebra.paths import PathSum
+from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.derivations.steps import count, layer_index, layers_range, listing
 from symcollapse.doc.model import Checked, Section, Step, Text
 from symcollapse.doc.prose import Applied, IndexRange, relation
-from symcollapse.errors import VerificationError
 from symcollapse.verification.matrix_identities import check_equal
+from symcollapse.verification.sums import check_scalar_form, check_sum_form
 
 #: How the new rows are checked when they are made.
 FREE_RING = Checked("identities of matrix algebra, expanding the difference to zero")
@@ -103,8 +99,8 @@ def sigma_steps(result: Collapse) -> tuple[Step, ...]:
     rows, cols = result.W_z_symbol.shape
     for r in range(rows):
         for c in range(cols):
-            _check_paths(weight, W_sums[r][c], net, {i: r + 1, j: c + 1})
-        _check_paths(bias, b_sums[r], net, {i: r + 1})
+            check_sum_form(weight, W_sums[r][c], net, {i: r + 1, j: c + 1})
+        check_sum_form(bias, b_sums[r], net, {i: r + 1})
     return (
         Step(sigma.collapsed_entry("W_z", i, j), weight, check=RUN_SUMS),
         Step(sigma.collapsed_entry("b_z", i), bias, check=RUN_SUMS),
@@ -168,24 +164,12 @@ def too_large_words(result: Collapse) -> Text:
     )
 
 
-def _check_paths(
-    form: sp.Expr, printed: PathSum | sp.Expr, net: Network, bound: dict[sp.Symbol, int]
-) -> None:
-    found = Counter(frozenset(p) for p in sigma.paths(form, net, bound))
-    if isinstance(printed, PathSum):
-        expected = Counter(frozenset(p) for p in printed.products)
-    else:
-        expected = Counter(frozenset(sp.Mul.make_args(t)) for t in sp.Add.make_args(printed))
-    if found != expected:
-        raise VerificationError(f"the sum form of the entry at {bound} is not its path sum")
-
-
 def scalar_section(result: Collapse) -> Section:
     """``f(x_1, x_2) = a_1 x_1 + a_2 x_2 + c`` (``f_i`` for several outputs), said in words:
     the network's parameters act through one affine map, a linear regression on the inputs."""
     net = result.network
     d = net.widths
-    x_symbol, i, j = net.x_symbol, sigma.row_index(), sigma.column_index()
+    i, j = sigma.row_index(), sigma.column_index()
     single = d[-1] == 1
     coefficient = (
         (lambda col: sigma.collapsed_entry("a", col))
@@ -201,17 +185,7 @@ def scalar_section(result: Collapse) -> Section:
         term = sigma.collapsed_entry("a" if single else "W_z", *([j] if single else [i, j])) * x_j
         linear = sp.Sum(term, (j, 1, symbols.scalar("d", 0)))
     rhs = sp.Add(*sp.Add.make_args(linear), intercept, evaluate=False)
-    # W_z x + b_z entry by entry, against the scalar form with a_j, c read as the entries.
-    explicit = (result.W_z_symbol * x_symbol + result.b_z_symbol).as_explicit()
-    matrices = {"W_z": result.W_z_symbol, "b_z": result.b_z_symbol, "x": x_symbol}
-    matrices["a"] = sp.Transpose(result.W_z_symbol)  # one output: a_j is (W_z)_{1j}
-    for r in range(d[-1]):
-        names = {symbols.scalar("c"): result.b_z_symbol[r, 0], i: r + 1}
-        names |= {e: x_symbol[c, 0] for c, e in enumerate(inputs)}
-        value = rhs.subs(names).subs({symbols.scalar("d", 0): d[0]}).doit()
-        value = sigma.as_elements(value, matrices)
-        if not vanishes(sp.expand(value - explicit[r, 0])):
-            raise VerificationError(f"the scalar form of output {r + 1} is not W_z x + b_z")
+    check_scalar_form(result, rhs, i)
     function = symbols.scalar("f") if single else symbols.scalar("f", i)
     reason: Text = () if single else (IndexRange(i, 1, d[-1]),)
     step = Step(Applied(function, *inputs), rhs, reason, check=SCALAR, key=True)
