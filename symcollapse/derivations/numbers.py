@@ -17,32 +17,23 @@ from symcollapse.algebra.expressions import (
     output_symbol,
     product,
     total,
-    vanishes,
 )
 from symcollapse.algebra.numbers import NumericCollapse
 from symcollapse.derivations.steps import chain
 from symcollapse.derivations.textbook import hidden
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.doc.prose import Applied
-from symcollapse.errors import SpecError, VerificationError
+from symcollapse.errors import SpecError
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
+from symcollapse.verification.numeric import check_closed_forms, check_forward, check_same_value
 
 #: How each computed line is checked: its value against the line before, in exact rationals.
 EXACT = Checked("exact rational arithmetic, against the line before")
 
 
-def _matrix(value: sp.Basic) -> sp.Matrix:
-    """An explicit matrix of ``value``; a number or sum stands for a 1x1 matrix."""
-    value = value.doit()
-    return (
-        sp.Matrix(value) if isinstance(value, sp.MatrixBase | sp.MatrixExpr) else sp.Matrix([value])
-    )
-
-
 def _checked(previous: sp.MatrixBase, step: Step) -> Step:
     """``step`` after checking its right side has the same value as ``previous``."""
-    if not vanishes(_matrix(previous) - _matrix(step.rhs)):
-        raise VerificationError(f"numeric step {step.reason} does not hold")
+    check_same_value(previous, step.rhs, f"numeric step {step.reason}")
     return replace(step, check=EXACT)
 
 
@@ -103,8 +94,7 @@ def _weights_section(result: NumericCollapse) -> Section:
             steps.append(_checked(steps[-1].rhs, Step(None, product(*rest), reason)))
     else:
         steps.append(Step(None, weights[0]))
-    if steps[-1].rhs != result.W_z:
-        raise VerificationError("the product of the numeric weights is not W_z")
+    check_same_value(result.W_z, steps[-1].rhs, "the product of the numeric weights = W_z")
     steps[-1] = replace(steps[-1], key=True)
     return Section(
         title=("The collapsed weights",),
@@ -183,8 +173,7 @@ def _forward_section(result: NumericCollapse) -> Section:
         expanded = hs[k][0, 0] if hs[k].shape == (1, 1) else hs[k]  # one output is a number
         steps += [Step(name, shown), _checked(applied, Step(None, expanded, ("expanded",)))]
         shown_input = name
-    if sp.Matrix(hs[-1]) != sp.Matrix(result.output):
-        raise VerificationError("the forward pass with the numbers is not W_z x + b_z")
+    check_same_value(result.output, hs[-1], "the forward pass with the numbers = W_z x + b_z")
     intro: Text = ("Each layer applied to the one before, starting from the input ",)
     intro += (net.x_symbol, "; the hidden units are affine in ", net.x_symbol, ":")
     return Section(title=("The forward pass",), intro=intro, steps=tuple(steps))
@@ -192,13 +181,10 @@ def _forward_section(result: NumericCollapse) -> Section:
 
 def _collapsed_section(result: NumericCollapse) -> Section:
     """``W_z`` and ``b_z`` as closed forms and their values, checked against the forward pass."""
-    net, values = result.network, result.values
+    net = result.network
     W_z = symbols.matrix("W_z", *result.W_z.shape)
     b_z = symbols.matrix("b_z", *result.b_z.shape)
-    weights = sp.ImmutableMatrix(sp.Matrix(product(*values.weights[::-1]).doit()))
-    bias = sp.ImmutableMatrix(sp.Matrix(total(*bias_terms(values.weights, values.biases)).doit()))
-    if weights != result.W_z or bias != result.b_z:
-        raise VerificationError("the closed forms with the numbers are not W_z and b_z")
+    check_closed_forms(result)
     return Section(
         title=("The collapse",),
         intro=("Multiplied out, the weights and biases give one affine map:",),
@@ -214,9 +200,7 @@ def _collapsed_section(result: NumericCollapse) -> Section:
 def _check_section(result: NumericCollapse) -> Section:
     """The forward pass against the collapsed map: their difference, expanded, is zero."""
     net = result.network
-    forward = activations(net.x, result.values.weights, result.values.biases, expand_entries)[-1]
-    if not vanishes(sp.Matrix(forward) - sp.Matrix(result.W_z * net.x + result.b_z)):
-        raise VerificationError("the forward pass with the numbers is not W_z x + b_z")
+    check_forward(result)
     W_z = symbols.matrix("W_z", *result.W_z.shape)
     b_z = symbols.matrix("b_z", *result.b_z.shape)
     collapsed = total(product(W_z, net.x_symbol), b_z)
