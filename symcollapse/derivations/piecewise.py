@@ -22,9 +22,13 @@ from symcollapse.algebra.piecewise import (
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.steps import explicit_steps
 from symcollapse.doc.model import Section, Step, Text
-from symcollapse.errors import SpecError, VerificationError
+from symcollapse.errors import SpecError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS
-from symcollapse.verification.piecewise import check_masks_at_random_points, check_symbolic
+from symcollapse.verification.piecewise import (
+    check_masks_at_random_points,
+    check_symbolic,
+    checked_rank,
+)
 
 
 def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int) -> Section:
@@ -123,9 +127,7 @@ def point_section(
         )
     )
     if result.has_bottleneck:
-        rank = W_z.rank()
-        if rank > result.rank_bound:
-            raise VerificationError(f"rank {rank} exceeds the bound {result.rank_bound}")
+        rank = checked_rank(W_z, result.rank_bound)
         steps.append(
             Step(
                 sp.Function("rank")(W_zD),

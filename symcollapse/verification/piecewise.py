@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import sympy as sp
+
 from symcollapse.algebra.expressions import vanishes
 from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.piecewise import PiecewiseCollapse, pattern, with_values
@@ -45,3 +47,12 @@ def check_masks_at_random_points(
         if not vanishes(f - collapsed):
             raise VerificationError(f"W_z(D) x + b_z(D) differs from f at x = {list(x)}")
     return points
+
+
+def checked_rank(matrix: sp.MatrixBase, bound: int) -> int:
+    """The rank of ``matrix`` (numbers), after checking it is at most ``bound``, the narrowest
+    width the map passes through."""
+    rank = int(matrix.rank())
+    if rank > bound:
+        raise VerificationError(f"rank {rank} exceeds the bound {bound}")
+    return rank

@@ -1,4 +1,5 @@
-"""Checks of ``W_z(D) x + b_z(D)``: they pass for the algebra's result and refuse a tampered one."""
+"""Checks of ``W_z(D) x + b_z(D)`` and of its rank: they pass for the algebra's result and
+refuse a tampered one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from symcollapse.algebra.layered import analyse
 from symcollapse.algebra.piecewise import piecewise_collapse
 from symcollapse.errors import VerificationError
 from symcollapse.spec.grammar import parse_layers
-from symcollapse.verification.piecewise import check_masks_at_random_points, check_symbolic
+from symcollapse.verification.piecewise import (
+    check_masks_at_random_points,
+    check_symbolic,
+    checked_rank,
+)
 
 SPECS = [
     "2 > dense 3 relu > dense 1",
@@ -38,3 +43,13 @@ def test_a_wrong_bias_is_refused(text: str, check: str) -> None:
             check_symbolic(result, wrong)
         else:
             check_masks_at_random_points(result, wrong, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("rows", "bound", "rank"), [([[1, 2], [2, 4]], 1, 1), ([[1, 0], [0, 1]], 2, 2)]
+)
+def test_the_rank_is_checked_against_the_narrowest_width(rows, bound, rank) -> None:
+    matrix = sp.Matrix(rows)
+    assert checked_rank(matrix, bound) == rank
+    with pytest.raises(VerificationError, match="exceeds the bound"):
+        checked_rank(matrix, rank - 1)
