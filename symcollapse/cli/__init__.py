@@ -1,7 +1,8 @@
 """Command line: ``symcollapse COMMAND ...``; bad input is one line on stderr and exit status 2.
 
-Each command lives in its own module with a ``run(args) -> int``; only the chosen command's
-module is imported, so ``symcollapse verify`` starts without loading sympy.
+Each command NAME lives in ``symcollapse.cli.NAME`` with a ``run(args) -> int`` and declares its
+arguments in ``symcollapse.cli.arguments.NAME``; only the chosen command's ``run`` module is
+imported, so ``symcollapse verify`` starts without loading sympy.
 
 Exit statuses: 0 done, 1 an identity failed, 2 bad input (a :class:`SymcollapseError`), 3 a bug
 in symcollapse (an :class:`InternalError`), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import signal
 import sys
+
+__all__ = ["COMMANDS", "main"]
 
 INTERRUPTED = "symcollapse: interrupted; no file was left half-written"
 
@@ -35,25 +38,10 @@ from collections.abc import Sequence  # noqa: E402
 from types import FrameType  # noqa: E402
 
 from symcollapse.cli.environment import decoded_arguments, robust_streams  # noqa: E402
-from symcollapse.cli.parser import build_parser, option_strings, subcommand  # noqa: E402
+from symcollapse.cli.parser import COMMANDS, build_parser, option_strings, subcommand  # noqa: E402
 from symcollapse.cli.types import one_line  # noqa: E402
 from symcollapse.errors import SymcollapseError  # noqa: E402
 from symcollapse.io.files import check_directory  # noqa: E402
-
-#: Command name -> module holding its ``run``.
-COMMANDS = {
-    "example": "symcollapse.cli.example",
-    "derive": "symcollapse.cli.derive",
-    "verify": "symcollapse.cli.verify",
-    "prove": "symcollapse.cli.prove",
-    "regress": "symcollapse.cli.regress",
-    "layers": "symcollapse.cli.layers",
-    "fold": "symcollapse.cli.fold",
-    "check": "symcollapse.cli.check",
-    "completion": "symcollapse.cli.completion",
-    "gradients": "symcollapse.cli.gradients",
-    "dynamics": "symcollapse.cli.dynamics",
-}
 
 #: API keyword an error names (``SymcollapseError.parameter``) -> the flag that sets it here.
 FLAGS = {
@@ -134,7 +122,7 @@ def _run(argv: list[str]) -> int:
     try:
         if getattr(args, "out", None) is not None:  # a blocked --out refused before the work
             check_directory(args.out)
-        return int(importlib.import_module(COMMANDS[args.command]).run(args))
+        return int(importlib.import_module(f"symcollapse.cli.{args.command}").run(args))
     except BrokenPipeError:
         raise
     except SymcollapseError as error:
