@@ -12,6 +12,7 @@ from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.errors import OptionError
 from symcollapse.render.text import render_descent
+from symcollapse.spec.widths import Spec
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError("--learning-rate and --report-every go with --gd")
     notation = notation_from(args)
     numeric = collapse_values(
-        values_from(args, args.values or "random"),
+        values_from(args, args.values or "random", Spec(args.widths).widths),
         max_terms=args.max_terms,
         max_depth=args.max_depth,
     )
