@@ -7,7 +7,8 @@ import sys
 import pytest
 import sympy as sp
 
-from symcollapse.cli import COMMANDS, main
+from symcollapse.cli import main
+from symcollapse.cli.parser import COMMANDS
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
 from tests.conftest import error_line
 
