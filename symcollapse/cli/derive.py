@@ -137,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
         option = next((flag for flag, on in given.items() if on), "--diagram-entry")
         raise OptionError(f"{option} goes with --diagram")
     if args.values is None:
-        with Progress("expanding") as progress:
+        with Progress("derive") as progress:  # the expansion's count, then the derivation
+            progress.stage("expanding")
             derivation = derive(
                 spec,
                 max_terms=args.max_terms,
@@ -146,10 +147,13 @@ def run(args: argparse.Namespace) -> int:
                 detail=args.detail,
             )
         return emit(args, derivation, notation, name, extra)
-    numeric = collapse_values(
-        values_from(args, args.values, widths), max_terms=args.max_terms, max_depth=args.max_depth
-    )
-    derivation = derive_values(numeric, args.detail)
+    with Progress("derive") as progress:
+        progress.stage(f"reading the numbers ({args.values})")
+        values = values_from(args, args.values, widths)
+        progress.stage("multiplying the numbers exactly")
+        numeric = collapse_values(values, max_terms=args.max_terms, max_depth=args.max_depth)
+        progress.stage("writing the derivation")
+        derivation = derive_values(numeric, args.detail)
     if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
         derivation = as_decimals(derivation)
     return emit(args, derivation, notation, name + "-values", extra)
