@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from symcollapse.algebra.numbers import collapse_values
@@ -112,6 +112,17 @@ def diagram_files(
     return files
 
 
+def _expanding(progress: Progress) -> Callable[[int, int], None]:
+    """The expansion's count; once it is complete, the stage after it (the derivation)."""
+
+    def report(done: int, total: int) -> None:
+        progress(done, total)
+        if done == total:
+            progress.stage("writing the derivation")
+
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     if args.values_label is not None and args.values in (None, "random"):
         raise OptionError("--values-label goes with --values FILE")
@@ -143,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
                 spec,
                 max_terms=args.max_terms,
                 max_depth=args.max_depth,
-                progress=progress,
+                progress=_expanding(progress),
                 detail=args.detail,
             )
         return emit(args, derivation, notation, name, extra)

@@ -92,16 +92,17 @@ def test_fold_shows_its_stages_on_a_terminal(tmp_path, monkeypatch, capsys):
 
 
 def _on_terminal(argv: list[str], cwd: Path) -> tuple[int, str, str]:
-    """``symcollapse ARGV`` with stderr on a pseudo-terminal: (status, the terminal's bytes as
-    text, stdout)."""
+    """``symcollapse ARGV`` with stderr on a pseudo-terminal and stdout in a file (a pipe could
+    fill while the terminal is read): (status, the terminal's bytes as text, stdout)."""
     master, slave = os.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "symcollapse", *argv],
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        cwd=cwd,
-        preexec_fn=_limit,
-    )
+    with (cwd / "stdout").open("wb") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "symcollapse", *argv],
+            stdout=stdout,
+            stderr=slave,
+            cwd=cwd,
+            preexec_fn=_limit,
+        )
     os.close(slave)
     chunks = []
     while True:
@@ -112,16 +113,21 @@ def _on_terminal(argv: list[str], cwd: Path) -> tuple[int, str, str]:
         if not chunk:
             break
         chunks.append(chunk)
-    out, _ = process.communicate(timeout=TIMEOUT)
+    process.wait(timeout=TIMEOUT)
     os.close(master)
-    return process.returncode, b"".join(chunks).decode(), out.decode()
+    return process.returncode, b"".join(chunks).decode(), (cwd / "stdout").read_text()
 
 
 #: Every command that may run over a second, and the stages a terminal sees, in order.
 STAGES = {
     "derive": (
         ["derive", "2", "3", "1", "--format", "markdown"],
-        ["derive: expanding", "derive: rendering collapse-2-3-1.md", "derive: re-reading"],
+        [
+            "derive: expanding",
+            "derive: writing the derivation",
+            "derive: rendering collapse-2-3-1.md",
+            "derive: re-reading",
+        ],
     ),
     "derive values": (
         ["derive", "2", "1", "--values", "random"],
