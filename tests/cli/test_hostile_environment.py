@@ -144,7 +144,7 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130() -> None:
     )
     assert process.stderr is not None
     lines = []
-    for line in process.stderr:  # the first module imported after the handler is installed
+    for line in process.stderr:  # a module main() imports inside its guard
         lines.append(line)
         if line.rstrip().endswith("symcollapse.cli.environment"):
             process.send_signal(signal.SIGINT)
