@@ -5,8 +5,9 @@
 >>> len(c.W_z[0, 0].args), len(c.b_z[0].args)
 (9, 13)
 
-Exports that need sympy or numpy are imported on first use (PEP 562), so that importing the
-package and ``symcollapse --help`` load neither.
+Every export is imported on first use (PEP 562): importing the package and ``symcollapse --help``
+load neither sympy nor numpy, and the package runs none of its modules before the command line's
+guard (:func:`symcollapse.cli.main`), so Ctrl-C while they load is one line, not a traceback.
 """
 
 from __future__ import annotations
@@ -14,20 +15,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from symcollapse._version import __version__ as __version__
-from symcollapse.errors import (
-    InternalError,
-    OptionError,
-    RegressionError,
-    SizeLimitError,
-    SpecError,
-    SymcollapseError,
-    ToolError,
-    VerificationError,
-)
-from symcollapse.render.notation import Notation
-
 if TYPE_CHECKING:
+    from symcollapse._version import __version__ as __version__
     from symcollapse.algebra.collapsing import Collapse, collapse
     from symcollapse.algebra.descent import Descent, descend
     from symcollapse.algebra.gradients import Gradients, gradients
@@ -41,6 +30,17 @@ if TYPE_CHECKING:
     from symcollapse.derivations.proof import Proof, prove
     from symcollapse.derivations.regression import derive_regression
     from symcollapse.doc.model import Derivation, Section, Step
+    from symcollapse.errors import (
+        InternalError,
+        OptionError,
+        RegressionError,
+        SizeLimitError,
+        SpecError,
+        SymcollapseError,
+        ToolError,
+        VerificationError,
+    )
+    from symcollapse.render.notation import Notation
     from symcollapse.spec.activations import activation, custom_activation
     from symcollapse.spec.grammar import parse_layers
     from symcollapse.spec.layers import (
@@ -59,6 +59,16 @@ if TYPE_CHECKING:
 
 #: Export name -> the module that defines it, imported when the name is first used.
 _LAZY = {
+    "__version__": "symcollapse._version",
+    "InternalError": "symcollapse.errors",
+    "OptionError": "symcollapse.errors",
+    "RegressionError": "symcollapse.errors",
+    "SizeLimitError": "symcollapse.errors",
+    "SpecError": "symcollapse.errors",
+    "SymcollapseError": "symcollapse.errors",
+    "ToolError": "symcollapse.errors",
+    "VerificationError": "symcollapse.errors",
+    "Notation": "symcollapse.render.notation",
     "Collapse": "symcollapse.algebra.collapsing",
     "collapse": "symcollapse.algebra.collapsing",
     "Derivation": "symcollapse.doc.model",

@@ -38,7 +38,7 @@ def test_commands_are_marked_for_ci():
 
 
 def test_the_command_table_lists_every_command():
-    from symcollapse.cli import COMMANDS
+    from symcollapse.cli.parser import COMMANDS
 
     table = README[README.index("## Command line") : README.index("The number of monomials")]
     listed = set(re.findall(r"^\| `symcollapse (\w+)", table, flags=re.M))

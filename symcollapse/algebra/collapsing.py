@@ -284,13 +284,14 @@ METHODS: dict[Method, Callable[[Network, ProgressHook | None], Routes]] = {
 
 
 def collapse(
-    widths: Sequence[object],
+    widths: Sequence[object] | Spec,
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
     method: Method = "exact",
     progress: ProgressHook | None = None,
 ) -> Collapse:
-    """Build the symbolic network for ``widths`` and collapse it to ``W_z x + b_z``.
+    """Build the symbolic network for ``widths`` (or a parsed :class:`Spec`) and collapse it to
+    ``W_z x + b_z``.
 
     ``method`` is ``"exact"`` (sparse polynomial arithmetic, fast) or ``"naive"`` (sympy
     ``expand``); both give identical sympy matrices. ``progress(done, total)`` is called as the
@@ -302,7 +303,7 @@ def collapse(
         raise OptionError(f"unknown collapse method {method!r:.60}; choose one of exact, naive")
     if progress is not None and not callable(progress):
         raise OptionError(f"progress must be a function (done, total), got {progress!r:.60}")
-    spec = Spec(parse_widths(widths))
+    spec = widths if isinstance(widths, Spec) else Spec(parse_widths(widths))
     counts = check_size(spec.widths, max_terms)
     network = build_network(spec)
     return Collapse(network=network, counts=counts, routes=METHODS[method](network, progress))

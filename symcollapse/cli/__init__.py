@@ -1,7 +1,9 @@
 """Command line: ``symcollapse COMMAND ...``; bad input is one line on stderr and exit status 2.
 
-Each command lives in its own module with a ``run(args) -> int``; only the chosen command's
-module is imported, so ``symcollapse verify`` starts without loading sympy.
+The console entry point. It imports nothing of symcollapse at module level (nor does the
+package's ``__init__``): every other module loads inside :func:`main`'s guard, so Ctrl-C from
+its first instruction on, imports included, is one line and exit status 130, never a traceback.
+The command line itself is :mod:`symcollapse.cli.app`.
 
 Exit statuses: 0 done, 1 an identity failed, 2 bad input (a :class:`SymcollapseError`), 3 a bug
 in symcollapse (an :class:`InternalError`), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
@@ -9,150 +11,21 @@ in symcollapse (an :class:`InternalError`), 130 interrupted (SIGINT), 143 termin
 
 from __future__ import annotations
 
-import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 INTERRUPTED = "symcollapse: interrupted; no file was left half-written"
 
 
-def _interrupted_while_starting(signum: int, frame: object) -> None:
-    """Ctrl-C before :func:`main` runs (while its modules load): one line, exit status 130."""
-    sys.stderr.write(INTERRUPTED + "\n")
-    raise SystemExit(130)
-
-
-# The first instruction of the command line: Ctrl-C during the imports below is one line too.
-# Only Python's own handler is replaced (never a host program's), and only while this module
-# loads: at its end Ctrl-C is KeyboardInterrupt again, which main() turns into the same line
-# (and a program that merely imports this module keeps its own Ctrl-C).
-_STARTING = signal.getsignal(signal.SIGINT) is signal.default_int_handler
-if _STARTING:
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
-
-import importlib  # noqa: E402  (after the handler, on purpose)
-import os  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from types import FrameType  # noqa: E402
-
-from symcollapse.cli.environment import decoded_arguments, robust_streams  # noqa: E402
-from symcollapse.cli.parser import build_parser, option_strings, subcommand  # noqa: E402
-from symcollapse.cli.types import one_line  # noqa: E402
-from symcollapse.errors import SymcollapseError  # noqa: E402
-from symcollapse.io.files import check_directory  # noqa: E402
-
-#: Command name -> module holding its ``run``.
-COMMANDS = {
-    "example": "symcollapse.cli.example",
-    "derive": "symcollapse.cli.derive",
-    "verify": "symcollapse.cli.verify",
-    "prove": "symcollapse.cli.prove",
-    "regress": "symcollapse.cli.regress",
-    "layers": "symcollapse.cli.layers",
-    "fold": "symcollapse.cli.fold",
-    "check": "symcollapse.cli.check",
-    "completion": "symcollapse.cli.completion",
-    "gradients": "symcollapse.cli.gradients",
-    "dynamics": "symcollapse.cli.dynamics",
-}
-
-#: API keyword an error names (``SymcollapseError.parameter``) -> the flag that sets it here.
-FLAGS = {
-    "max_terms": "--max-terms",
-    "max_depth": "--max-depth",
-    "epochs": "--gd",
-    "samples": "--samples",
-    "trials": "--trials",
-    "timeout": "--timeout",
-    "learning_rate": "--learning-rate",
-    "max_bytes": "--max-megabytes",
-    "method": "--method",
-    "export": "--export",
-    "plot": "--plot",
-    "assume_identity_gaps": "--assume-identity-gaps",
-    "bn_eps": "--bn-eps",
-    "weight_layout": "--weight-layout",
-    "layers": "--layers",
-}
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like KeyboardInterrupt, so ``finally`` blocks clean up."""
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
-
-
-def _message(error: SymcollapseError, options: set[str]) -> str:
-    """The error's one line, with the flag for the parameter it names when the command has it
-    (``options``; a model file read by ``derive --values`` has a size limit but no flag there)."""
-    text = one_line(str(error))
-    flag = FLAGS.get(getattr(error, "parameter", None) or "")
-    if flag in options:
-        text += f" (command line: {flag})"
-    return text
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (see the module docstring)."""
-    previous = signal.getsignal(signal.SIGTERM)
     try:
-        signal.signal(signal.SIGTERM, _terminate)
-        problem = robust_streams()
-        if problem is not None:
-            print(f"symcollapse: error: {problem}", file=sys.stderr)
-            return 2
-        return _run(sys.argv[1:] if argv is None else list(argv))
+        from symcollapse.cli.app import run
+
+        return run(argv)
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130
-    except Terminated:
-        print("symcollapse: terminated; no file was left half-written", file=sys.stderr)
-        return 143
-    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.dup2(devnull, sys.stderr.fileno())
-        return 141
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        argv = decoded_arguments(argv)
-    except SymcollapseError as error:
-        print(f"symcollapse: error: {one_line(str(error))}", file=sys.stderr)
-        return 2
-    parser = build_parser()
-    if not (sys.argv[1:] if argv is None else argv):  # what to type, before the one-line error
-        sys.stderr.write(parser.format_usage())
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # --help, or a usage error already printed as one line
-        return stop.code if isinstance(stop.code, int) else 2
-    try:
-        if getattr(args, "out", None) is not None:  # a blocked --out refused before the work
-            check_directory(args.out)
-        return int(importlib.import_module(COMMANDS[args.command]).run(args))
-    except BrokenPipeError:
-        raise
-    except SymcollapseError as error:
-        options = option_strings(subcommand(parser, args.command))
-        print(f"symcollapse: error: {_message(error, options)}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"symcollapse: error: cannot write output: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # InternalError, or anything untyped: a bug either way
-        first = one_line(str(error).split("\n", 1)[0][:200])
-        print(
-            f"symcollapse: internal error ({type(error).__name__}: {first}); "
-            "this is a bug in symcollapse, please report it with the command line",
-            file=sys.stderr,
-        )
-        return 3
-
-
-if _STARTING:  # loaded: from here on Ctrl-C unwinds through finally blocks, caught by main()
-    signal.signal(signal.SIGINT, signal.default_int_handler)

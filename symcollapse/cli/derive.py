@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from symcollapse.algebra.numbers import collapse_values
@@ -28,7 +28,7 @@ from symcollapse.spec.values import (
     parse_values,
     random_values,
 )
-from symcollapse.spec.widths import parse_widths
+from symcollapse.spec.widths import Spec
 
 #: What a document says about numbers read from a file, unless ``--values-label`` says more:
 #: a local file name does not belong in an answer pasted from it.
@@ -66,27 +66,28 @@ def _label(text: str) -> str:
     return label
 
 
-def values_from(args: argparse.Namespace, source: str) -> Values:
-    """The numbers ``source`` names: ``random`` (seeded by ``--seed``), a model or a JSON file.
+def values_from(args: argparse.Namespace, source: str, widths: tuple[int, ...]) -> Values:
+    """The numbers ``source`` names for ``widths`` (parsed from ``args.widths``): ``random``
+    (seeded by ``--seed``), a model or a JSON file.
 
     A file's numbers are labelled ``--values-label`` (default FILE_VALUES_LABEL), not by its name.
     """
     if source == "random":
-        return random_values(args.widths, args.seed or 0, max_terms=args.max_terms)
+        return random_values(widths, args.seed or 0, max_terms=args.max_terms)
     label = FILE_VALUES_LABEL if args.values_label is None else _label(args.values_label)
     if Path(source).suffix.lower() in SUFFIXES:  # a trained model: its numbers as decimals
-        check_count(parse_widths(args.widths), args.max_terms)  # before reading it
+        check_count(widths, args.max_terms)  # before reading it
         # derive's widths state an identity-activation network: a parameterless module
         # between or after the file's layers is an identity map by the command's own premise
         model = read_model(Path(source), assume_identity_gaps=True)
-        if model.widths != parse_widths(args.widths):
+        if model.widths != widths:
             shown = " ".join(map(str, model.widths))
             raise OptionError(f"{source} has affine layers of widths {shown}; give those widths")
         weights = [layer.matrix().astype(model.dtype) for layer in model.layers]
         biases = [layer.vector().astype(model.dtype) for layer in model.layers]
         data = {"weights": weights, "biases": biases}
-        return parse_values(data, args.widths, f"{label}, as decimals")
-    values = load_values(Path(source), args.widths, max_terms=args.max_terms)
+        return parse_values(data, widths, f"{label}, as decimals")
+    values = load_values(Path(source), widths, max_terms=args.max_terms)
     return dataclasses.replace(values, source=label)
 
 
@@ -111,6 +112,17 @@ def diagram_files(
     return files
 
 
+def _expanding(progress: Progress) -> Callable[[int, int], None]:
+    """The expansion's count; once it is complete, the stage after it (the derivation)."""
+
+    def report(done: int, total: int) -> None:
+        progress(done, total)
+        if done == total:
+            progress.stage("writing the derivation")
+
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     if args.values_label is not None and args.values in (None, "random"):
         raise OptionError("--values-label goes with --values FILE")
@@ -122,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
             "--index-base 0 goes with --detail full: the brief and standard levels state "
             "ranges and sums over units (i = 1, ..., d_n), written 1-based"
         )
-    widths = parse_widths(args.widths)
+    spec = Spec(args.widths)  # parsed once, here; the derivation and the files take it
+    widths = spec.widths
     name = stem("collapse", widths)
     extra = {}
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
@@ -135,19 +148,23 @@ def run(args: argparse.Namespace) -> int:
         option = next((flag for flag, on in given.items() if on), "--diagram-entry")
         raise OptionError(f"{option} goes with --diagram")
     if args.values is None:
-        with Progress("expanding") as progress:
+        with Progress("derive") as progress:  # the expansion's count, then the derivation
+            progress.stage("expanding")
             derivation = derive(
-                args.widths,
+                spec,
                 max_terms=args.max_terms,
                 max_depth=args.max_depth,
-                progress=progress,
+                progress=_expanding(progress),
                 detail=args.detail,
             )
         return emit(args, derivation, notation, name, extra)
-    numeric = collapse_values(
-        values_from(args, args.values), max_terms=args.max_terms, max_depth=args.max_depth
-    )
-    derivation = derive_values(numeric, args.detail)
+    with Progress("derive") as progress:
+        progress.stage(f"reading the numbers ({args.values})")
+        values = values_from(args, args.values, widths)
+        progress.stage("multiplying the numbers exactly")
+        numeric = collapse_values(values, max_terms=args.max_terms, max_depth=args.max_depth)
+        progress.stage("writing the derivation")
+        derivation = derive_values(numeric, args.detail)
     if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
         derivation = as_decimals(derivation)
     return emit(args, derivation, notation, name + "-values", extra)

@@ -9,6 +9,7 @@ from symcollapse.algebra import dynamics as dyn
 from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.files import check_target, write_files
+from symcollapse.io.progress import Progress
 from symcollapse.spec.numbers import parse_rational
 from symcollapse.spec.text import shown
 
@@ -54,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
 
         if args.depth > endtoend.MAX_DEPTH:
             raise OptionError(f"--depth must be from 2 to {endtoend.MAX_DEPTH}, got {args.depth}")
-        checks = [endtoend.arora_deviation(depth) for depth in range(2, args.depth + 1)]
-        return emit(
-            args, derive_arora(args.depth, checks), notation_from(args), f"arora-{args.depth}"
-        )
+        notation = notation_from(args)
+        with Progress("dynamics") as progress:
+            checks = []
+            for depth in range(2, args.depth + 1):
+                progress.stage(f"checking depth {depth} of {args.depth}")
+                checks.append(endtoend.arora_deviation(depth))
+            progress.stage("writing the derivation")
+            derivation = derive_arora(args.depth, checks)
+        return emit(args, derivation, notation, f"arora-{args.depth}")
     from symcollapse.derivations.dynamics import derive_saxe
 
     modes = strengths(args.strengths)
@@ -70,8 +76,12 @@ def run(args: argparse.Namespace) -> int:
 
         fmt = plot_format(args.plot.name)
         check_target(args.plot)
-    result = dyn.simulate_saxe(modes, u0, tau, t_max, n_times=args.times, seed=args.seed)
-    status = emit(args, derive_saxe(result), notation, "saxe", data=saxe_data(result))
+    with Progress("dynamics") as progress:
+        progress.stage("simulating the gradient flow")
+        result = dyn.simulate_saxe(modes, u0, tau, t_max, n_times=args.times, seed=args.seed)
+        progress.stage("writing the derivation")
+        derivation = derive_saxe(result)
+    status = emit(args, derivation, notation, "saxe", data=saxe_data(result))
     if args.plot is not None:  # after the document, so a refused document leaves no plot
         from symcollapse.io.plot import learning_curves
 

@@ -16,6 +16,7 @@ from symcollapse.cli.reread import reread
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.io.files import write_files
+from symcollapse.io.progress import Progress
 from symcollapse.render.html import render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document
@@ -47,24 +48,23 @@ def showcase_files(max_terms: int, notation: Notation) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     notation = notation_from(args)
-    derivation = derive(EXAMPLE_WIDTHS, max_terms=args.max_terms)
-    example = {
-        "example.tex": render_document(derivation, notation),
-        "example.md": render_markdown(derivation, notation),
-        "example.json": render_json(derivation, notation),
-        "example.html": render_html(derivation, notation),
-    }
-    showcase = showcase_files(args.max_terms, notation)
-    reread(example, strict=True)
-    reread(showcase, strict=False)
-    written = write_files(
-        args.out,
-        {
-            **example,
-            **showcase,
-            **diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example"),
-        },
-    )
+    with Progress("example") as progress:
+        progress.stage("the 2-3-3-1 derivation")
+        derivation = derive(EXAMPLE_WIDTHS, max_terms=args.max_terms)
+        example = {
+            "example.tex": render_document(derivation, notation),
+            "example.md": render_markdown(derivation, notation),
+            "example.json": render_json(derivation, notation),
+            "example.html": render_html(derivation, notation),
+        }
+        progress.stage("the layered showcase")
+        showcase = showcase_files(args.max_terms, notation)
+        progress.stage("re-reading every document")
+        reread(example, strict=True)
+        reread(showcase, strict=False)
+        progress.stage("the diagram of the paths")
+        diagram = diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example")
+    written = write_files(args.out, {**example, **showcase, **diagram})
     for path in written:
         print(path)
     return 0

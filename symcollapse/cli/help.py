@@ -1,7 +1,7 @@
 """What ``--help`` says about each command: a summary, a description and worked examples.
 
-Kept apart from :mod:`symcollapse.cli.parser` so the option table stays short; every example is
-run by the tests (``tests/cli/test_help.py``), so none can go stale.
+Kept apart from the declarations (:mod:`symcollapse.cli.arguments`) so those stay short; every
+example is run by the tests (``tests/cli/test_help.py``), so none can go stale.
 """
 
 from __future__ import annotations

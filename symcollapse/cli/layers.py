@@ -17,6 +17,7 @@ from symcollapse.cli.output import emit, notation_from
 from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
+from symcollapse.io.progress import Progress
 from symcollapse.spec.files import read_bytes, read_json
 from symcollapse.spec.grammar import parse_layers, read_spec_file
 from symcollapse.spec.numbers import parse_rationals
@@ -61,16 +62,22 @@ def run(args: argparse.Namespace) -> int:
         if args.point is None
         else parse_rationals(args.point, "--point", max_count=MAX_WIDTH),
     }
-    if args.function is not None:
-        seconds = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
-        with time_limit(seconds, f"the function {args.function!r}"):
-            function = _load_function(args.function)
-            derivation = derive_function(function, args.widths, **options)
-        name = stem(f"{function.__name__} {' '.join(args.widths)}")
-    else:
-        spec = parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
-        derivation = derive_layers(spec, **options)
-        name = stem(spec.describe())
+    with Progress("layers") as progress:  # curved activations take seconds: say so
+        if args.function is not None:
+            seconds = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+            with time_limit(seconds, f"the function {args.function!r}"):
+                progress.stage(f"importing {args.function}")
+                function = _load_function(args.function)
+                progress.stage(f"deriving and checking {function.__name__}")
+                derivation = derive_function(function, args.widths, **options)
+            name = stem(f"{function.__name__} {' '.join(args.widths)}")
+        else:
+            spec = (
+                parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
+            )
+            progress.stage("deriving and checking every layer")
+            derivation = derive_layers(spec, **options)
+            name = stem(spec.describe())
     return emit(args, derivation, notation, name)
 
 

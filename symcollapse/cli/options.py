@@ -1,6 +1,7 @@
 """The option groups commands share: ceilings, notation, numbers, document formats, diagrams.
 
-Parent parsers for :mod:`symcollapse.cli.parser`; nothing heavy is imported (no sympy, numpy).
+Each function adds one group to a command's parser, declared once here and called by the commands'
+declarations (:mod:`symcollapse.cli.arguments`); nothing heavy is imported (no sympy, numpy).
 """
 
 from __future__ import annotations
@@ -16,26 +17,43 @@ from symcollapse.cli.types import (
 )
 from symcollapse.render.notation import DELIMITERS, ENTRY_STYLES, Notation
 from symcollapse.spec.detail import DEFAULT_DETAIL, DETAILS
+from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
+
+#: ``--format`` choices of ``derive`` and of the documents without JSON (which needs a concrete
+#: collapse: ``prove``, ``regress``).
+DERIVE_FORMATS = ("beamer", "github", "html", "json", "latex", "markdown", "text", "typst")
+DOCUMENT_FORMATS = ("beamer", "github", "html", "latex", "markdown", "text", "typst")
 
 #: The entry of W_z whose paths ``--diagram`` highlights, unless ``--diagram-entry`` says.
 DEFAULT_ENTRY = "1,1"
 
 
-def limit_option(flag: str, default: int, what: str) -> Parser:
-    """A parent parser with one positive-integer ceiling such as ``--max-terms``."""
-    limit = Parser(add_help=False)
-    limit.add_argument(flag, type=positive, default=default, help=f"{what} (default: {default:,})")
-    return limit
+def limit_option(parser: Parser, flag: str, default: int, what: str) -> None:
+    """One positive-integer ceiling such as ``--max-terms``."""
+    parser.add_argument(flag, type=positive, default=default, help=f"{what} (default: {default:,})")
+
+
+def expansion_option(parser: Parser) -> None:
+    """``--max-terms`` of the symbolic expansions (derive, regress, gradients, example)."""
+    limit_option(
+        parser, "--max-terms", DEFAULT_MAX_TERMS, "refuse expansions with more monomials than this"
+    )
+
+
+def depth_option(parser: Parser) -> None:
+    """``--max-depth`` of the derivations."""
+    limit_option(
+        parser, "--max-depth", DEFAULT_MAX_DEPTH, "refuse derivations of more layers than this"
+    )
 
 
 #: ``--two-column``: the line width, in letters, that fits a 10pt ``twocolumn`` article column.
 TWO_COLUMN_LINE_WIDTH = 50
 
 
-def typeset_options() -> Parser:
+def typeset_options(parser: Parser) -> None:
     """Notation options for LaTeX and Markdown; unset ones keep the Notation defaults."""
-    typeset = Parser(add_help=False)
-    group = typeset.add_argument_group("notation (LaTeX and Markdown output)")
+    group = parser.add_argument_group("notation (LaTeX and Markdown output)")
     group.add_argument(
         "--delimiter", choices=DELIMITERS, help=f"matrix brackets (default: {Notation.delimiter})"
     )
@@ -90,7 +108,6 @@ def typeset_options() -> Parser:
         help="show numbers that are not exact decimals rounded to this many significant digits "
         "(default: exact)",
     )
-    return typeset
 
 
 def _numbered(text: str) -> str:
@@ -112,31 +129,30 @@ def detail_option(parser: Parser) -> None:
     )
 
 
-def numbers_options(unset: str) -> Parser:
+def numbers_options(parser: Parser, unset: str) -> None:
     """``--values``, ``--values-label``, ``--seed``; ``unset``: what no ``--values`` means."""
-    numbers = Parser(add_help=False)
-    numbers.add_argument(
+    parser.add_argument(
         "--values",
         metavar="random|FILE",
         help='exact numbers: "random" (with --seed) or a JSON file {"weights": [...], '
         f'"biases": [...]}} (default: {unset})',
     )
-    numbers.add_argument(
+    parser.add_argument(
         "--values-label",
         metavar="TEXT",
         help="with --values FILE: where the numbers came from, as the document should say "
         '(default: "given values"; the file name stays out of the document)',
     )
-    numbers.add_argument(
+    parser.add_argument(
         "--seed", type=seed, help="seed for random numbers and samples (default: 0)"
     )
-    return numbers
 
 
-def document_options(formats: tuple[str, ...], default: str | None, pdf: bool = True) -> Parser:
+def document_options(
+    parser: Parser, formats: tuple[str, ...], default: str | None, pdf: bool = True
+) -> None:
     """``--format``, ``--standalone``, ``--out`` and (optionally) ``--pdf``/``--png``."""
-    document = Parser(add_help=False)
-    document.add_argument(
+    parser.add_argument(
         "--format",
         choices=formats,
         default=default,
@@ -144,21 +160,21 @@ def document_options(formats: tuple[str, ...], default: str | None, pdf: bool = 
         "and $`...`$ for GitHub"
         + ("" if default else " (default: text on a terminal, latex with --standalone)"),
     )
-    document.add_argument(
+    parser.add_argument(
         "--standalone",
         action="store_true",
         help="a complete document (with --format latex or typst)",
     )
-    document.add_argument(
+    parser.add_argument(
         "--out", type=directory, help="write files under this directory (default: standard output)"
     )
     if pdf:
-        document.add_argument("--pdf", action="store_true", help="compile with pdflatex")
-        document.add_argument("--png", action="store_true", help="with --pdf: a PNG of page 1")
-    return document
+        parser.add_argument("--pdf", action="store_true", help="compile with pdflatex")
+        parser.add_argument("--png", action="store_true", help="with --pdf: a PNG of page 1")
 
 
-def widths_argument(parser: argparse.ArgumentParser) -> None:
+def widths_argument(parser: Parser) -> None:
+    """The positional widths ``d_0 d_1 ... d_n``."""
     parser.add_argument("widths", nargs="+", metavar="D", help="widths d_0 d_1 ... d_n")
 
 

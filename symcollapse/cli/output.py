@@ -13,6 +13,7 @@ from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
 from symcollapse.io.pdf import pdf_files
+from symcollapse.io.progress import Progress
 from symcollapse.render.beamer import render_beamer
 from symcollapse.render.github import render_github
 from symcollapse.render.html import render_html
@@ -129,6 +130,7 @@ def emit(
     """Write ``derivation`` (and ``extra`` files) as ``--format``, ``--standalone``, ``--pdf`` say.
 
     Everything goes to stdout, or, with ``--out`` (or ``--pdf``), into files written all at once.
+    A terminal sees the stages (writing, re-reading, compiling) on stderr until the output starts.
     """
     extra = dict(extra or {})
     pdf = getattr(args, "pdf", False)
@@ -139,23 +141,25 @@ def emit(
     if args.standalone and args.format not in STANDALONE:
         beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
         raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
-    strict = getattr(args, "command", None) in STRICT_COMMANDS
+    command = getattr(args, "command", None)
+    file = f"{name}.tex" if pdf else f"{name}.{FORMATS[args.format][0]}"
+    with Progress(command or "symcollapse") as progress:
+        progress.stage(f"rendering {file}")
+        text = _rendered(args, derivation, notation, data)
+        progress.stage(f"re-reading {file}")
+        reread({file: text}, command in STRICT_COMMANDS, notation.digits)
+        if pdf:
+            progress.stage(f"compiling {file} with pdflatex")
+            files = pdf_files(text, name, png=args.png)
     if pdf:
-        source = _rendered(args, derivation, notation)
-        reread({f"{name}.tex": source}, strict, notation.digits)
-        files = pdf_files(source, name, png=args.png)
         print(*write_files(args.out or Path("output"), {**files, **extra}))
-        return 0
-    extension = FORMATS[args.format][0]
-    text = _rendered(args, derivation, notation, data)
-    reread({f"{name}.{extension}": text}, strict, notation.digits)
-    if args.out is None:
+    elif args.out is None:
         texts = [value for value in extra.values() if isinstance(value, str)]
         if len(texts) < len(extra):  # a diagram's PNG: its command sets --out
             raise OptionError("binary files are written with --out, not to the terminal")
         sys.stdout.write("\n".join([text, *texts]))
     else:
-        print(*write_files(args.out, {f"{name}.{extension}": text, **extra}))
+        print(*write_files(args.out, {file: text, **extra}))
     return 0
 
 

@@ -9,9 +9,10 @@ from symcollapse.cli.output import TYPESET_OPTIONS, emit, notation_from
 from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
 from symcollapse.io.files import write_files
+from symcollapse.io.progress import Progress
 from symcollapse.render.verification import coq_verdict_text, proof_text
 from symcollapse.verification.coq import FILE_NAME, development
-from symcollapse.verification.coqc import check
+from symcollapse.verification.coqc import CoqVerdict, check
 from symcollapse.verification.statements import STATEMENTS
 
 
@@ -32,14 +33,23 @@ def _coq(args: argparse.Namespace) -> None:
         print(*write_files(args.out, {FILE_NAME: text}))
 
 
+def _checked() -> CoqVerdict:
+    """coqc's verdict on the development (seconds when coqc runs, shown on a terminal)."""
+    with Progress("prove") as progress:
+        progress.stage("checking the Coq development with coqc")
+        return check(development(), len(STATEMENTS.theorems))
+
+
 def run(args: argparse.Namespace) -> int:
     if args.format == "coq":
         _coq(args)
-        verdict = check(development(), len(STATEMENTS.theorems))
+        verdict = _checked()
     else:  # coqc first: the document says "machine-checked" only if it checked this file
-        verdict = check(development(), len(STATEMENTS.theorems))
+        verdict = _checked()
         instances = {} if args.instances is None else {"instances": args.instances}
-        proof = prove(coq=verdict, **instances)
+        with Progress("prove") as progress:
+            progress.stage("checking the closed forms at small depths")
+            proof = prove(coq=verdict, **instances)
         status = emit(args, proof.derivation, notation_from(args), "proof")
         print(proof_text(proof), file=sys.stderr)
         if status:

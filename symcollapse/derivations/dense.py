@@ -27,7 +27,7 @@ from symcollapse.doc.prose import relation
 from symcollapse.spec.cost import check_document_width
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
-from symcollapse.spec.widths import parse_widths
+from symcollapse.spec.widths import Spec, parse_widths
 from symcollapse.verification.matrix_identities import check_distributed, check_equal, factors
 from symcollapse.verification.results import check_collapse
 
@@ -46,14 +46,15 @@ ROUTE_CHECKS: dict[Route, Checked] = {
 
 
 def derive(
-    widths: Sequence[object],
+    widths: Sequence[object] | Spec,
     *,
     max_terms: int = DEFAULT_MAX_TERMS,
     max_depth: int = DEFAULT_MAX_DEPTH,
     progress: Callable[[int, int], None] | None = None,
     detail: Detail = DEFAULT_DETAIL,
 ) -> Derivation:
-    """Collapse the network with ``widths`` and derive ``f(x) = W_z x + b_z`` step by step.
+    """Collapse the network with ``widths`` (or an already parsed :class:`Spec`) and derive
+    ``f(x) = W_z x + b_z`` step by step.
 
     ``detail`` is ``brief`` (what a textbook prints), ``standard`` (with the entries written out
     and the check) or ``full`` (every step and matrix). ``progress(done, total)`` is called as
@@ -61,9 +62,10 @@ def derive(
     ``max_terms`` monomials or ``max_depth`` layers, :class:`OptionError` for another ``detail``.
     """
     check_detail(detail)
-    check_depth(parse_widths(widths), max_depth)
-    check_document_width(parse_widths(widths))
-    return derive_collapse(collapse(widths, max_terms=max_terms, progress=progress), detail)
+    spec = widths if isinstance(widths, Spec) else Spec(parse_widths(widths))
+    check_depth(spec.widths, max_depth)
+    check_document_width(spec.widths)
+    return derive_collapse(collapse(spec, max_terms=max_terms, progress=progress), detail)
 
 
 def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:

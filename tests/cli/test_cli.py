@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -7,7 +8,8 @@ import sys
 import pytest
 import sympy as sp
 
-from symcollapse.cli import COMMANDS, main
+from symcollapse.cli import main
+from symcollapse.cli.parser import COMMANDS
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
 from tests.conftest import error_line
 
@@ -212,3 +214,10 @@ def test_a_reader_that_goes_away_ends_the_output_quietly() -> None:
     assert process.stdout is not None
     process.stdout.close()
     assert process.wait(timeout=120) == 141
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_declared_command_has_its_run(name):
+    """``symcollapse NAME`` runs ``symcollapse.cli.NAME.run``: a command declared in
+    :mod:`symcollapse.cli.parser` without that module would fail only when typed."""
+    assert callable(importlib.import_module(f"symcollapse.cli.{name}").run)

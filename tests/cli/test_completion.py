@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from symcollapse.cli import COMMANDS, main
+from symcollapse.cli import main
+from symcollapse.cli.arguments.completion import SHELLS
 from symcollapse.cli.completion import completion_script
-from symcollapse.cli.parser import SHELLS, build_parser
+from symcollapse.cli.parser import COMMANDS, build_parser
 
 
 @pytest.mark.parametrize("shell", SHELLS)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import symcollapse
-from symcollapse.cli import FLAGS, main
+from symcollapse.cli import main
+from symcollapse.cli.app import FLAGS
 from symcollapse.cli.parser import build_parser, option_strings
 from symcollapse.errors import OptionError, SizeLimitError
 

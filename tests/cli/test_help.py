@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from symcollapse.cli import COMMANDS, main
+from symcollapse.cli import main
 from symcollapse.cli.help import COMMAND_HELP
-from symcollapse.cli.parser import build_parser
+from symcollapse.cli.parser import COMMANDS, build_parser
 from tests.model_files import dense_layers, state_dict, write_onnx
 
 

@@ -144,7 +144,7 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130() -> None:
     )
     assert process.stderr is not None
     lines = []
-    for line in process.stderr:  # the first module imported after the handler is installed
+    for line in process.stderr:  # a module main() imports inside its guard
         lines.append(line)
         if line.rstrip().endswith("symcollapse.cli.environment"):
             process.send_signal(signal.SIGINT)
@@ -154,6 +154,86 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130() -> None:
     messages = [line for line in rest.splitlines() if not line.startswith("import time:")]
     assert process.returncode == 130, "".join(lines) + rest
     assert messages == ["symcollapse: interrupted; no file was left half-written"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Installed as ``sitecustomize``: Ctrl-C at the import of one module (SYMCOLLAPSE_INTERRUPT_AT),
+#: raised there ("raise") or sent to the process as SIGINT ("signal"); an event, not a sleep.
+INTERRUPTER = """
+import os, signal, sys
+
+class Interrupter:
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["SYMCOLLAPSE_INTERRUPT_AT"]:
+            if os.environ["SYMCOLLAPSE_INTERRUPT_HOW"] == "signal":
+                os.kill(os.getpid(), signal.SIGINT)
+            else:
+                raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupter())
+"""
+
+
+def _console_script(then: str = "sys.exit({name}())") -> str:
+    """What pip's wrapper for setup.cfg's console script runs: ``from MODULE import NAME``, then
+    ``then``."""
+    lines = (ROOT / "setup.cfg").read_text().split("console_scripts =", 1)[1].splitlines()
+    module, name = lines[1].split("=", 1)[1].strip().split(":")
+    return f"import sys\nfrom {module} import {name}\n" + then.format(name=name)
+
+
+#: Prints symcollapse's modules in the order they were imported.
+PRINT_LOADED = "print(*[m for m in sys.modules if m.startswith('symcollapse')])"
+
+
+def _started(tmp_path: Path, argv: list[str], **environment: str) -> subprocess.Popen[str]:
+    (tmp_path / "sitecustomize.py").write_text(INTERRUPTER)
+    env = os.environ | environment | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    return subprocess.Popen(
+        [sys.executable, "-c", _console_script(), *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_limit,
+    )
+
+
+def test_the_entry_point_loads_nothing_before_its_guard():
+    """The package and the console script's module run none of symcollapse's other modules."""
+    result = bounded([sys.executable, "-c", _console_script(PRINT_LOADED)])
+    assert result.stdout.split() == ["symcollapse", "symcollapse.cli"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules", "how"),
+    [
+        (["derive", "--help"], slice(None), "raise"),  # every module of the parser and guard
+        (["derive", "--help"], slice(None, None, 8), "signal"),
+        (["derive", "2", "1", "--format", "text"], slice(-2, None), "raise"),  # the route's last
+        (["derive", "2", "1", "--format", "text"], slice(-1, None), "signal"),
+    ],
+    ids=["help-raise", "help-signal", "derive-raise", "derive-signal"],
+)
+def test_ctrl_c_during_any_import_is_one_line_and_exit_130(tmp_path, argv, modules, how):
+    run_then_list = "{name}(sys.argv[1:])\n" + PRINT_LOADED
+    listed = bounded([sys.executable, "-c", _console_script(run_then_list), *argv], cwd=tmp_path)
+    loaded = listed.stdout.split("\n")[-2].split()  # the last line: after the command's output
+    assert loaded[:2] == ["symcollapse", "symcollapse.cli"], listed.stderr
+    chosen = loaded[2:][modules]
+    assert chosen
+    for module in chosen:
+        process = _started(
+            tmp_path, argv, SYMCOLLAPSE_INTERRUPT_AT=module, SYMCOLLAPSE_INTERRUPT_HOW=how
+        )
+        out, err = process.communicate(timeout=TIMEOUT)
+        assert (process.returncode, err, out) == (
+            130,
+            "symcollapse: interrupted; no file was left half-written\n",
+            "",
+        ), module
 
 
 def test_export_target_is_checked_before_the_work(tmp_path: Path) -> None:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from symcollapse.io.progress import Progress
+from tests.cli.test_hostile import TIMEOUT, _limit
 
 
 class _Terminal(io.StringIO):
@@ -52,6 +60,19 @@ def test_stages_show_at_once_on_a_terminal_only():
     assert quiet.getvalue() == ""
 
 
+def test_counts_are_counts_of_the_current_stage():
+    stream = _Terminal()
+    with Progress("derive", stream=stream, delay=0) as progress:
+        progress(1, 4)
+        progress.stage("expanding")
+        progress(2, 4)
+    assert stream.getvalue().split("\r")[1:4] == [
+        "derive: 1/4",
+        "derive: expanding",
+        "derive: expanding 2/4",
+    ]
+
+
 def test_fold_shows_its_stages_on_a_terminal(tmp_path, monkeypatch, capsys):
     """``symcollapse fold`` on a terminal: each stage, then nothing left of them on the line."""
     from symcollapse.cli import main
@@ -68,3 +89,94 @@ def test_fold_shows_its_stages_on_a_terminal(tmp_path, monkeypatch, capsys):
         "fold: exact integer products",
         "fold: running the model to check the fold",
     ]
+
+
+def _on_terminal(argv: list[str], cwd: Path) -> tuple[int, str, str]:
+    """``symcollapse ARGV`` with stderr on a pseudo-terminal and stdout in a file (a pipe could
+    fill while the terminal is read): (status, the terminal's bytes as text, stdout)."""
+    master, slave = os.openpty()
+    with (cwd / "stdout").open("wb") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "symcollapse", *argv],
+            stdout=stdout,
+            stderr=slave,
+            cwd=cwd,
+            preexec_fn=_limit,
+        )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=TIMEOUT)
+    os.close(master)
+    return process.returncode, b"".join(chunks).decode(), (cwd / "stdout").read_text()
+
+
+#: Every command that may run over a second, and the stages a terminal sees, in order.
+STAGES = {
+    "derive": (
+        ["derive", "2", "3", "1", "--format", "markdown"],
+        [
+            "derive: expanding",
+            "derive: writing the derivation",
+            "derive: rendering collapse-2-3-1.md",
+            "derive: re-reading",
+        ],
+    ),
+    "derive values": (
+        ["derive", "2", "1", "--values", "random"],
+        ["derive: reading the numbers", "derive: multiplying", "derive: writing the derivation"],
+    ),
+    "derive pdf": (
+        ["derive", "2", "1", "--pdf", "--out", "pdf"],
+        ["derive: rendering collapse-2-1.tex", "derive: compiling collapse-2-1.tex"],
+    ),
+    "gradients": (
+        ["gradients", "2", "1"],
+        ["gradients: differentiating", "gradients: writing and checking every entry"],
+    ),
+    "layers": (
+        ["layers", "2 > dense 2 tanh > dense 1"],
+        ["layers: deriving and checking every layer", "layers: rendering layers-2-dense"],
+    ),
+    "regress": (
+        ["regress", "2", "1", "--gd", "2"],
+        ["regress: sampling and solving exactly", "regress: gradient descent, 2 epochs"],
+    ),
+    "dynamics": (
+        ["dynamics", "arora", "--depth", "2"],
+        ["dynamics: checking depth 2 of 2", "dynamics: writing the derivation"],
+    ),
+    "prove": (
+        ["prove", "--instances", "1", "--format", "text"],
+        ["prove: checking the Coq development with coqc", "prove: checking the closed forms"],
+    ),
+    "example": (
+        ["example", "--out", "out"],
+        ["example: the 2-3-3-1 derivation", "example: the layered showcase"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STAGES))
+def test_long_commands_show_their_stages_on_a_terminal(case, tmp_path):
+    """On a pseudo-terminal each stage shows, in order, and the line is erased before the
+    output (stdout, a pipe here, carries none of it)."""
+    argv, stages = STAGES[case]
+    if "--pdf" in argv and shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    status, terminal, out = _on_terminal(argv, tmp_path)
+    assert status == 0, terminal
+    lines = terminal.split("\r")
+    shown = iter(lines)
+    for stage in stages:  # in order: each found after the one before
+        assert any(line.startswith(stage) for line in shown), (stage, lines)
+    last = max(i for i, line in enumerate(lines) if line.startswith(f"{argv[0]}: "))
+    assert set(lines[last + 1]) == {" "}  # erased: blanks, then back to the start of the line
+    assert "\r" not in out and f"{argv[0]}: " not in out
