@@ -305,6 +305,12 @@ def build_parser() -> Parser:
         metavar="FILE",
         help="write the folded model: .onnx, .safetensors, .npz (default: none)",
     )
+    fold.add_argument(
+        "--partial",
+        action="store_true",
+        help="an ONNX model not affine as a whole: fold each affine stretch in it, report each; "
+        "--export writes the smaller .onnx",
+    )
     fold.add_argument("--seed", type=seed, default=0, help="seed of the random inputs")
     fold.add_argument(
         "--max-megabytes",
