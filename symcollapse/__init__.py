@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
     from symcollapse.verification.methods import Verification, verify
+    from symcollapse.verification.partial import PartialFold, fold_partial
     from symcollapse.verification.trained import CheckedFold, fold
 
 #: Export name -> the module that defines it, imported when the name is first used.
@@ -100,6 +101,8 @@ _LAZY = {
     "verify": "symcollapse.verification.methods",
     "CheckedFold": "symcollapse.verification.trained",
     "fold": "symcollapse.verification.trained",
+    "PartialFold": "symcollapse.verification.partial",
+    "fold_partial": "symcollapse.verification.partial",
 }
 
 
@@ -133,6 +136,7 @@ __all__ = [
     "Notation",
     "NumericCollapse",
     "OptionError",
+    "PartialFold",
     "Proof",
     "Regression",
     "RegressionError",
@@ -158,6 +162,7 @@ __all__ = [
     "derive_values",
     "descend",
     "fold",
+    "fold_partial",
     "gradients",
     "load_values",
     "parse_layers",
