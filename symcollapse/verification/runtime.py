@@ -24,6 +24,7 @@ numpy in their precision, which checks the arithmetic only; the check says so
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,9 +154,16 @@ def _module_outputs(module: object, x: np.ndarray) -> np.ndarray:
 
 
 def check_runtime(
-    fold: Fold, *, path: Path | None = None, module: object = None, samples: int = 16, seed: int = 0
+    fold: Fold,
+    *,
+    path: Path | None = None,
+    module: object = None,
+    predict: tuple[str, Callable[[np.ndarray], object]] | None = None,
+    samples: int = 16,
+    seed: int = 0,
 ) -> RuntimeCheck:
-    """Run the original model (ONNX file at ``path``, or ``module``) and compare with the fold."""
+    """Run the original model (ONNX file at ``path``, ``module``, or a library's own ``predict``
+    with its name) and compare with the fold."""
     if not isinstance(fold, Fold):
         raise SpecError(f"expected a Fold (from fold), got {type(fold).__name__}", "fold")
     check_sampling(samples, seed)
@@ -163,7 +171,9 @@ def check_runtime(
     _check_range(fold)
     x = _samples(model, samples, seed)
     independent = True
-    if module is not None:
+    if predict is not None:
+        runtime, y = predict[0], np.asarray(predict[1](x), dtype=np.float64).reshape(len(x), -1)
+    elif module is not None:
         runtime, y = "PyTorch (the module)", _module_outputs(module, x)
     elif model.kind == "onnx" and path is not None:
         runtime, y = _onnx_or_reference(path, model, x)
