@@ -33,7 +33,7 @@ import numpy as np
 from symcollapse.algebra.fold import Fold
 from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, ToolError
-from symcollapse.spec.model import AffineLayer, Model, need
+from symcollapse.spec.model import BFLOAT16_NOTE, AffineLayer, Model, need
 from symcollapse.spec.state_dict import model_from_state_dict
 from symcollapse.verification.rebuilt import reference_outputs, torch_outputs
 
@@ -147,8 +147,14 @@ def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
 
 
 def _module_outputs(module: object, x: np.ndarray) -> np.ndarray:
+    """The module at ``x``; a bfloat16 module as a float32 copy (torch widens it exactly), since
+    ``x`` and the rounding bound are in float32 for it."""
+    import copy
+
     import torch
 
+    if any(t.dtype == torch.bfloat16 for t in [*module.parameters(), *module.buffers()]):
+        module = copy.deepcopy(module).float()
     with torch.no_grad():
         return module(torch.from_numpy(x)).double().numpy()
 
@@ -175,10 +181,12 @@ def check_runtime(
         runtime, y = predict[0], np.asarray(predict[1](x), dtype=np.float64).reshape(len(x), -1)
     elif module is not None:
         runtime, y = "PyTorch (the module)", _module_outputs(module, x)
+        runtime += " in float32" if BFLOAT16_NOTE in model.notes else ""
     elif model.kind == "onnx" and path is not None:
         runtime, y = _onnx_or_reference(path, model, x)
     elif model.modules and path is not None and _importable("torch"):
         runtime = "PyTorch (the modules rebuilt by torch from the file)"
+        runtime += " in float32" if BFLOAT16_NOTE in model.notes else ""
         try:
             y = torch_outputs(path, model, x)
         except Exception as error:  # torch's own errors: the file is not what it read
