@@ -138,7 +138,9 @@ def read_stretches(path: Path, source: str, *, max_bytes: int = 2**30) -> Stretc
     proto = _load(path, source)
     graph = proto.graph
     if _subgraphs(graph):
-        raise SpecError(f"{source} has nodes with subgraphs (If, Loop, Scan); --partial reads none")
+        raise SpecError(
+            f"{source} has nodes with subgraphs (If, Loop, Scan); partial folding reads none"
+        )
     constants = {
         tensor.name: read_tensor(tensor, path.parent, f"{source}: initializer")
         for tensor in graph.initializer

@@ -28,6 +28,7 @@ import numpy as np
 from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
 from symcollapse.algebra.fold import fold as fold_model
 from symcollapse.errors import SpecError
+from symcollapse.spec.limits import check_limit
 from symcollapse.spec.model import check_size, need
 from symcollapse.spec.onnx_graph import _FLOAT_TYPES
 from symcollapse.spec.onnx_stretches import Stretch, Stretches, read_stretches
@@ -88,6 +89,9 @@ def fold_partial(
 ) -> PartialFold:
     """Find, fold and check every affine stretch of the ONNX model at ``path``."""
     check_sampling(samples, seed)
+    check_limit(max_bytes, "max_bytes")
+    if not isinstance(path, (str, Path)):
+        raise SpecError(f"expected an ONNX model's path, got {type(path).__name__}")
     path = Path(path)
     if path.suffix.lower() != ".onnx":
         raise SpecError(f"partial folding reads ONNX models, got {str(path)!r}")
@@ -108,7 +112,9 @@ def fold_partial(
         )
         return PartialFold(reading.source, left, None, (before, before), None, None)
     if reading.opset < 7:
-        raise SpecError(f"{reading.source} has opset {reading.opset}; --partial writes 7 or later")
+        raise SpecError(
+            f"{reading.source} has opset {reading.opset}; partial folding writes 7 or later"
+        )
     rewritten = _rewritten(original, reading, folds)
     content = rewritten.SerializeToString()
     x = random_inputs(reading.activation.width, _dtype(reading), samples, seed)
