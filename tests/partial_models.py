@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.model_files import save_graph
+
 #: What a model is made of, in order: "linear", "matmul" (MatMul then Add), "relu", "bn",
 #: "tanh", "flatten"; widths give each linear layer's output.
 SIX = ("linear", "linear", "relu", "linear", "bn", "linear")
@@ -63,28 +65,19 @@ def write_graph(
             op = {"relu": "Relu", "tanh": "Tanh"}[part]
             nodes.append(helper.make_node(op, [h], [out], name=f"{part}{k}"))
         h = out
-    shape = ["N", *(input_shape or (widths[0],))]
-    graph = helper.make_graph(
-        nodes,
-        "partial",
-        [helper.make_tensor_value_info("x", element, shape)],
-        [helper.make_tensor_value_info(h, element, None)],
-        inits,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path.write_bytes(model.SerializeToString())
-    return path
+    return save_graph(path, nodes, inits, element, ["N", *(input_shape or (widths[0],))])
 
 
 def run(path_or_bytes, x: np.ndarray) -> np.ndarray:
-    """The model run by onnxruntime at the batch ``x``, outputs as rows."""
+    """The model run by onnxruntime at the batch ``x``, outputs as rows (at a vector ``x``, of
+    a model without a batch dimension, its output as it is)."""
     import onnxruntime
 
     source = str(path_or_bytes) if isinstance(path_or_bytes, Path) else path_or_bytes
     session = onnxruntime.InferenceSession(source, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
-    return session.run(None, {name: x})[0].reshape(len(x), -1)
+    output = session.run(None, {name: x})[0]
+    return output.reshape(len(x), -1) if x.ndim > 1 else output
 
 
 def matmuls(path: Path) -> int:

@@ -133,7 +133,9 @@ def partial_text(result: PartialFold) -> str:
         else:
             lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
     if not any(s.fold for s in result.stretches):
-        lines.append("no affine stretch of two or more computing nodes to fold; nothing written")
+        lines.append(
+            "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
+        )
     else:
         before, after = result.matmuls
         lines.append(f"matrix multiplications (Gemm, MatMul, Conv): {before} -> {after}")

@@ -166,7 +166,7 @@ def _chosen(stretch: Stretch) -> str | None:
     if stretch.folded_parameters > stretch.parameters:
         return (
             f"one Gemm would store {stretch.folded_parameters:,} numbers, more than its "
-            f"{stretch.parameters:,} (a low-rank factorisation)"
+            f"{stretch.parameters:,}: one dense matrix in place of low-rank or structured layers"
         )
     layouts = (stretch.model.input_shape, stretch.output_shape)
     if any(len(shape) == 2 and shape[0] != 1 for shape in layouts):

@@ -287,7 +287,7 @@ def test_partial_with_nothing_to_fold_says_so_and_writes_nothing(tmp_path, capsy
     assert main(["fold", str(path), "--partial", "--export", str(target)]) == 0
     out = capsys.readouterr().out
     assert out.endswith(
-        "no affine stretch of two or more computing nodes to fold; nothing written\n"
+        "nothing folded: no affine stretch that one Gemm would make smaller; nothing written\n"
     )
     assert not target.exists()
 

@@ -13,7 +13,7 @@ import symcollapse
 from symcollapse.algebra.fold import Dyadic
 from symcollapse.errors import SpecError
 from symcollapse.verification import partial
-from tests.model_files import forward_fractions, require
+from tests.model_files import forward_fractions, require, save_graph
 from tests.partial_models import SIX, matmuls, run, write_graph
 
 
@@ -80,7 +80,11 @@ def test_a_stretch_is_folded_exactly(tmp_path):
     ("parts", "widths", "reason"),
     [
         (("linear", "relu", "linear"), (3, 4, 2), "fewer than two computing nodes"),
-        (("linear", "linear", "tanh"), (20, 2, 20), "420 numbers, more than its 102 (a low-rank"),
+        (
+            ("linear", "linear", "tanh"),
+            (20, 2, 20),
+            "420 numbers, more than its 102: one dense matrix",
+        ),
     ],
 )
 def test_stretches_not_worth_folding_are_left_as_they_are(tmp_path, parts, widths, reason):
@@ -149,3 +153,49 @@ def test_a_wrong_rewrite_is_caught(tmp_path, monkeypatch):
 def test_bad_paths_are_one_typed_line(tmp_path, name, message):
     with pytest.raises(SpecError, match=message):
         symcollapse.fold_partial(tmp_path / name)
+
+
+def test_external_data_is_read_safely_and_inlined_in_the_new_model(tmp_path):
+    onnx = require("onnx", "ONNX")
+    require("onnxruntime", "ONNXRUNTIME")
+    path = write_graph(tmp_path / "six.onnx", SIX, (6, 8, 8, 7, 5))
+    external = tmp_path / "external.onnx"
+    onnx.save_model(
+        onnx.load(str(path)),
+        str(external),
+        save_as_external_data=True,
+        location="external.data",
+        size_threshold=0,
+    )
+    result = symcollapse.fold_partial(external)
+    assert result.holds and result.matmuls == (4, 2)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "folded.onnx").write_bytes(result.content)  # runs without the data file
+    x = np.random.default_rng(2).standard_normal((8, 6)).astype(np.float32)
+    assert np.abs(run(elsewhere / "folded.onnx", x) - run(path, x)).max() <= result.check.bound
+
+
+@pytest.mark.parametrize("shape", [[4], [3, 4]])
+def test_vectors_and_a_fixed_batch_are_folded(tmp_path, shape):
+    """An input without a batch dimension (a vector) and one with a fixed batch of 3."""
+    onnx = require("onnx", "ONNX")
+    require("onnxruntime", "ONNXRUNTIME")
+    from onnx import helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+    inits = [
+        numpy_helper.from_array(rng.standard_normal((4, 3)).astype(np.float32), "W"),
+        numpy_helper.from_array(rng.standard_normal((3, 2)).astype(np.float32), "V"),
+    ]
+    nodes = [
+        helper.make_node("MatMul", ["x", "W"], ["a"]),
+        helper.make_node("MatMul", ["a", "V"], ["b"]),
+        helper.make_node("Relu", ["b"], ["y"]),
+    ]
+    path = save_graph(tmp_path / "m.onnx", nodes, inits, onnx.TensorProto.FLOAT, shape)
+    result = symcollapse.fold_partial(path)
+    assert result.holds and result.matmuls == (2, 1) and result.check is not None
+    x = rng.standard_normal(shape).astype(np.float32)
+    new, old = (run(source, x) for source in (result.content, path))
+    assert np.abs(new - old).max() <= result.check.bound
