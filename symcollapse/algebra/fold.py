@@ -87,12 +87,15 @@ class Dyadic:
         """``float(m)`` rounds an integer correctly and scaling a normal float by ``2**e`` is
         exact, so ``ldexp(float(m), e)`` is the rounding of ``m 2**e`` wherever it is normal;
         the other entries (and integers beyond float64) go through exact fractions."""
-        if self.max_bits() < 1024:
+        try:
             with np.errstate(over="ignore", under="ignore"):
                 rounded = np.ldexp(self.integers.astype(np.float64), self.exponent)
-            info = np.finfo(np.float64)
-            odd = (np.abs(rounded) < info.tiny) & (self.integers != 0) | ~np.isfinite(rounded)
-        if self.max_bits() >= 1024 or odd.any():
+        except OverflowError:  # an integer beyond float64
+            odd = True
+        else:
+            tiny = np.finfo(np.float64).tiny
+            odd = ((np.abs(rounded) < tiny) & (self.integers != 0) | ~np.isfinite(rounded)).any()
+        if odd:
             rounded = np.frompyfunc(float, 1, 1)(self.fractions()).astype(np.float64)
         rounded.flags.writeable = False
         return rounded
