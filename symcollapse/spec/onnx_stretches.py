@@ -94,7 +94,7 @@ def _shapes(proto) -> dict[str, tuple[int, int, tuple[int | None, ...]]]:
     """Tensor name -> (element type, rank, dims with None where unknown), from onnx's shape
     inference."""
     from onnx import shape_inference
-    from onnx.onnx_cpp2py_export.shape_inference import InferenceError
+    from onnx.shape_inference import InferenceError
 
     try:
         inferred = shape_inference.infer_shapes(proto)
@@ -137,6 +137,11 @@ def read_stretches(path: Path, source: str, *, max_bytes: int = 2**30) -> Stretc
     """Every maximal affine stretch of the ONNX model at ``path`` and every node outside them."""
     proto = _load(path, source)
     graph = proto.graph
+    names = [n for node in graph.node for n in [*node.input, *node.output, node.name]]
+    names += [v.name for v in [*graph.input, *graph.output, *graph.initializer]]
+    if not all((isinstance(name, str) and name.isprintable()) or not name for name in names):
+        # protobuf hands undecodable names on as bytes, which onnx cannot write back
+        raise SpecError(f"{source} has a node or tensor name that is not printable UTF-8 text")
     if _subgraphs(graph):
         raise SpecError(
             f"{source} has nodes with subgraphs (If, Loop, Scan); partial folding reads none"
