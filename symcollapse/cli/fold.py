@@ -171,7 +171,7 @@ def run_partial(args: argparse.Namespace) -> int:
     for s in result.stretches:
         for note in s.stretch.model.notes if s.fold else ():
             print(f"symcollapse: note: {note}", file=sys.stderr)
-        for check in (s.original, s.replaced) if s.fold else ():
+        for check in s.checks:
             print(f"{s.stretch.names[0]}: {runtime_check_text(check)}", file=sys.stderr)
     if result.check is not None:
         print(whole_model_text(result.check), file=sys.stderr)

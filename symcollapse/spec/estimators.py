@@ -11,6 +11,8 @@ logits, folds as ``(W, b)`` pairs; the message says how).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from symcollapse.errors import SpecError
@@ -30,7 +32,7 @@ def is_keras(obj: object) -> bool:
     return type(obj).__module__.startswith("keras.")
 
 
-def model_from_sklearn(estimator: object) -> Model:
+def model_from_sklearn(estimator: Any) -> Model:
     """A fitted ``MLPRegressor(activation='identity')`` as its chain of layers."""
     kind = type(estimator).__name__
     if kind not in ("MLPRegressor", "MLPClassifier"):
@@ -60,7 +62,7 @@ def model_from_sklearn(estimator: object) -> Model:
     return _model(layers, {np.asarray(W).dtype.name for W in estimator.coefs_}, kind, "sklearn")
 
 
-def model_from_keras(model: object) -> Model:
+def model_from_keras(model: Any) -> Model:
     """A ``keras.Sequential`` of Dense layers with activation None or 'linear' (and Dropout,
     Flatten of vectors, Identity) as its chain of layers."""
     kind = type(model).__name__

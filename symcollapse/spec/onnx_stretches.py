@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class Stretches:
     (``proto``, read without its external data), its constants, the nodes that only compute
     constants, the graph's input activation and its opset."""
 
-    proto: object
+    proto: Any
     constants: dict[str, np.ndarray]
     constant_nodes: tuple[int, ...]
     stretches: tuple[Stretch, ...]

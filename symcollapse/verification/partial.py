@@ -60,6 +60,11 @@ class FoldedStretch:
     original: RuntimeCheck | None = None
     replaced: RuntimeCheck | None = None
 
+    @property
+    def checks(self) -> list[RuntimeCheck]:
+        """The original stretch's check and its Gemm's, once folded."""
+        return [check for check in (self.original, self.replaced) if check is not None]
+
 
 @dataclass(frozen=True)
 class PartialFold:
@@ -76,7 +81,7 @@ class PartialFold:
 
     @property
     def checks(self) -> list[RuntimeCheck]:
-        found = [c for s in self.stretches for c in (s.original, s.replaced) if c is not None]
+        found = [check for s in self.stretches for check in s.checks]
         return found + ([self.check] if self.check is not None else [])
 
     @property
@@ -334,7 +339,7 @@ def _carried(
         key=lambda pair: pair[0],
     )
     old, new = ran["original"], ran["new"]
-    tensor = reading.activation.name
+    tensor: str | None = reading.activation.name
     deviation = np.zeros((len(old[reading.proto.graph.output[0].name]), reading.activation.width))
     for _, step in steps:
         if step.source != tensor:

@@ -27,6 +27,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -146,7 +147,7 @@ def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
     return h
 
 
-def _module_outputs(module: object, x: np.ndarray) -> np.ndarray:
+def _module_outputs(module: Any, x: np.ndarray) -> np.ndarray:
     """The module at ``x``; a bfloat16 module as a float32 copy (torch widens it exactly), since
     ``x`` and the rounding bound are in float32 for it."""
     import copy

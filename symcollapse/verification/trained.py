@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -89,7 +90,7 @@ def fold(
     check_sampling(samples, seed)
     check_limit(max_depth, "max_depth")
     check_limit(max_bytes, "max_bytes")
-    stated = {
+    stated: dict[str, Any] = {
         "assume_identity_gaps": assume_identity_gaps,
         "bn_eps": bn_eps,
         "weight_layout": weight_layout,
@@ -104,13 +105,14 @@ def fold(
     given = [name for name, value in stated.items() if value not in (None, False)]
     if given:
         raise SpecError(f"{given[0]} applies to state_dict files; a live model records it")
+    live: Any = obj
     module = predict = None
     if is_keras(obj):  # before torch: a Keras 3 layer on the torch backend is an nn.Module
         model = model_from_keras(obj)
-        predict = ("Keras (the model's own predict)", lambda x: obj.predict(x, verbose=0))
+        predict = ("Keras (the model's own predict)", lambda x: live.predict(x, verbose=0))
     elif is_sklearn(obj):
         model = model_from_sklearn(obj)
-        predict = ("scikit-learn (the estimator's own predict)", obj.predict)
+        predict = ("scikit-learn (the estimator's own predict)", live.predict)
     elif hasattr(obj, "children"):
         model, module = model_from_module(obj), obj
     else:
