@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
     from symcollapse.verification.methods import Verification, verify
+    from symcollapse.verification.partial import PartialFold, fold_partial
     from symcollapse.verification.trained import CheckedFold, fold
 
 #: Export name -> the module that defines it, imported when the name is first used.
@@ -110,6 +111,8 @@ _LAZY = {
     "verify": "symcollapse.verification.methods",
     "CheckedFold": "symcollapse.verification.trained",
     "fold": "symcollapse.verification.trained",
+    "PartialFold": "symcollapse.verification.partial",
+    "fold_partial": "symcollapse.verification.partial",
 }
 
 
@@ -143,6 +146,7 @@ __all__ = [
     "Notation",
     "NumericCollapse",
     "OptionError",
+    "PartialFold",
     "Proof",
     "Regression",
     "RegressionError",
@@ -168,6 +172,7 @@ __all__ = [
     "derive_values",
     "descend",
     "fold",
+    "fold_partial",
     "gradients",
     "load_values",
     "parse_layers",

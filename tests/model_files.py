@@ -77,12 +77,19 @@ def write_onnx(
     for op, attributes in extra or []:
         nodes.append(helper.make_node(op, [h], [h + op], **attributes))
         h = h + op
-    d0 = layers[0][0].shape[1]
+    return save_graph(path, nodes, inits, element, [batch, layers[0][0].shape[1]])
+
+
+def save_graph(path: Path, nodes: list, inits: list, element: int, shape: list) -> Path:
+    """Nodes from input ``x`` (of ``shape``, ``element`` type) to the last node's output, as an
+    opset-17 ONNX file."""
+    from onnx import helper
+
     graph = helper.make_graph(
         nodes,
         "chain",
-        [helper.make_tensor_value_info("x", element, [batch, d0])],
-        [helper.make_tensor_value_info(h, element, None)],
+        [helper.make_tensor_value_info("x", element, shape)],
+        [helper.make_tensor_value_info(nodes[-1].output[0], element, None)],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

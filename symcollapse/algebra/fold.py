@@ -79,8 +79,26 @@ class Dyadic:
         return np.frompyfunc(lambda m: m * scale, 1, 1)(self.integers)
 
     def floats(self) -> np.ndarray:
-        """Every entry rounded once to the nearest float64."""
-        return np.frompyfunc(float, 1, 1)(self.fractions()).astype(np.float64)
+        """Every entry rounded once to the nearest float64 (computed once, read-only)."""
+        return self._floats
+
+    @cached_property
+    def _floats(self) -> np.ndarray:
+        """``float(m)`` rounds an integer correctly and scaling a normal float by ``2**e`` is
+        exact, so ``ldexp(float(m), e)`` is the rounding of ``m 2**e`` wherever it is normal;
+        the other entries (and integers beyond float64) go through exact fractions."""
+        try:
+            with np.errstate(over="ignore", under="ignore"):
+                rounded = np.ldexp(self.integers.astype(np.float64), self.exponent)
+        except OverflowError:  # an integer beyond float64
+            odd = True
+        else:
+            tiny = np.finfo(np.float64).tiny
+            odd = ((np.abs(rounded) < tiny) & (self.integers != 0) | ~np.isfinite(rounded)).any()
+        if odd:
+            rounded = np.frompyfunc(float, 1, 1)(self.fractions()).astype(np.float64)
+        rounded.flags.writeable = False
+        return rounded
 
     def max_bits(self) -> int:
         return max((abs(int(m)).bit_length() for m in self.integers.flat), default=0)

@@ -8,6 +8,7 @@ deviates from the fold by more than the float rounding bound.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from symcollapse.io.files import check_target, write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import runtime_check_text
 from symcollapse.spec.models import read_model
+from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
     EXPORTS,
     RuntimeCheck,
@@ -75,6 +77,120 @@ def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
     }
 
 
+def partial_data(result: PartialFold) -> dict[str, object]:
+    """The partial fold as data: each stretch (nodes, tensors, widths, parameters, whether and
+    why it was folded, its checks), the matrix multiplications before and after, the model's
+    check. The exact ``W_z`` of a stretch is not listed: the exported model holds it rounded."""
+
+    def check(c: RuntimeCheck | None) -> dict[str, object] | None:
+        if c is None:
+            return None
+        return {
+            "runtime": c.runtime,
+            "samples": c.samples,
+            "max_deviation": c.max_deviation,
+            "bound": c.bound,
+            "holds": c.holds,
+        }
+
+    return {
+        "source": result.source,
+        "stretches": [
+            {
+                "nodes": list(s.stretch.names),
+                "from": s.stretch.source,
+                "to": s.stretch.target,
+                "widths": list(s.stretch.widths),
+                "layers": list(s.stretch.model.widths),
+                "parameters": s.stretch.parameters,
+                "folded_parameters": s.stretch.folded_parameters if s.fold else None,
+                "folded": s.fold is not None,
+                "left_because": s.left,
+                "checks": [check(s.original), check(s.replaced)] if s.fold else [],
+            }
+            for s in result.stretches
+        ],
+        "matrix_multiplications": list(result.matmuls),
+        "check": check(result.check),
+        "unbounded": result.unbounded,
+    }
+
+
+def partial_text(result: PartialFold) -> str:
+    """One line per stretch (where it starts and ends, its widths, its parameters before and
+    after), then the matrix multiplications of the model before and after."""
+    lines = []
+    for k, s in enumerate(result.stretches, 1):
+        stretch = s.stretch
+        span = stretch.names[0] + (f" to {stretch.names[-1]}" if len(stretch.names) > 1 else "")
+        widths = " -> ".join(str(w) for w in stretch.widths)
+        head = f"stretch {k}: {span} ({len(stretch.nodes)} nodes), {widths}"
+        if s.fold is not None:
+            lines.append(
+                f"{head}: folded into one Gemm, {stretch.parameters:,} parameters -> "
+                f"{stretch.folded_parameters:,}"
+            )
+        else:
+            lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
+    if not any(s.fold for s in result.stretches):
+        lines.append(
+            "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
+        )
+    else:
+        before, after = result.matmuls
+        lines.append(f"matrix multiplications (Gemm, MatMul, Conv): {before} -> {after}")
+    return "\n".join(lines) + "\n"
+
+
+def whole_model_text(check: RuntimeCheck) -> str:
+    """The new model's outputs against the original's, within the bound carried through it."""
+    verdict = "within" if check.holds else "ABOVE"
+    return (
+        f"{check.runtime} on {check.samples} random inputs: largest deviation "
+        f"{check.max_deviation:.3g}, {verdict} the rounding bound carried through the model "
+        f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
+    )
+
+
+def run_partial(args: argparse.Namespace) -> int:
+    """``fold --partial``: the report on stdout, the checks on stderr, the model with
+    ``--export`` (an .onnx) once every check holds."""
+    if args.format not in ("text", "json"):
+        raise OptionError("--partial reports as --format text or json")
+    for flag, value in (("--out", args.out), ("--digits", args.digits)):
+        if value is not None:
+            raise OptionError(f"{flag} does not apply to --partial, which prints its report")
+    if args.export is not None and args.export.suffix.lower() != ".onnx":
+        raise OptionError(f"--partial --export writes an .onnx file, got {str(args.export)!r}")
+    if args.export is not None:
+        check_target(args.export)
+    limit = args.max_megabytes * 2**20
+    with Progress("fold") as progress:
+        progress.stage(f"reading, folding and running {args.model.name} and its folded model")
+        result = fold_partial(args.model, max_bytes=limit, seed=args.seed)
+    for s in result.stretches:
+        for note in s.stretch.model.notes if s.fold else ():
+            print(f"symcollapse: note: {note}", file=sys.stderr)
+        for check in s.checks:
+            print(f"{s.stretch.names[0]}: {runtime_check_text(check)}", file=sys.stderr)
+    if result.check is not None:
+        print(whole_model_text(result.check), file=sys.stderr)
+    elif result.unbounded is not None:
+        note = f"no bound for the whole model: {result.unbounded}"
+        print(f"symcollapse: note: {note}", file=sys.stderr)
+    if not result.holds:
+        print("symcollapse: a fold disagrees with onnxruntime; nothing written", file=sys.stderr)
+        return 1
+    if args.export is not None and result.content is not None:
+        written = write_files(args.export.parent, {args.export.name: result.content})
+        print(*written, file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(partial_data(result), indent=2))
+    else:
+        print(partial_text(result), end="")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.digits is not None and args.format == "json":
         raise OptionError("--digits applies to documents; JSON holds the exact fractions")
@@ -88,11 +204,13 @@ def run(args: argparse.Namespace) -> int:
         "weight_layout": args.weight_layout,
         "layers": args.layers,
     }
-    if args.model.suffix.lower() == ".onnx":
+    if args.model.suffix.lower() == ".onnx" or args.partial:
         given = [name for name, value in stated.items() if value not in (None, False)]
         if given:
             flag = "--" + given[0].replace("_", "-")
             raise OptionError(f"{flag} applies to state_dict files; an ONNX file records it")
+    if args.partial:
+        return run_partial(args)
     limit = args.max_megabytes * 2**20
     with Progress("fold") as progress:  # a terminal sees each stage of a long fold
         progress.stage(f"reading {args.model.name}")

@@ -27,6 +27,8 @@ KIND_WORDS = {
     "npz": "a numpy archive",
     "torch": "a PyTorch file",
     "module": "a PyTorch module",
+    "sklearn": "a scikit-learn estimator",
+    "keras": "a Keras model",
     "pairs": "a list of (W, b) pairs",
 }
 

@@ -95,6 +95,13 @@ class Model:
         return (self.input_width, *(layer.widths[1] for layer in self.layers))
 
 
+#: Said of a model whose weights are bfloat16: numpy has no bfloat16 to bound its rounding in.
+BFLOAT16_NOTE = (
+    "bfloat16 weights widened exactly to float32: the fold is of the stored weights, and the "
+    "runtime's check runs in float32 (no rounding bound for bfloat16 arithmetic here)"
+)
+
+
 def need(module: str, purpose: str) -> None:
     """Import ``module`` or refuse with the install command; the model extras are optional."""
     try:

@@ -26,6 +26,18 @@ from symcollapse.spec.model import (
 )
 from symcollapse.spec.state_dict import model_from_state_dict
 
+_PICKLE = (
+    "a pickle runs code when it is loaded, so symcollapse never unpickles a file; load the "
+    "estimator yourself and fold it with symcollapse.fold(estimator), or export it to ONNX "
+    "(skl2onnx) and fold that"
+)
+_KERAS = (
+    "Keras files are read by Keras: load the model with keras.saving.load_model and fold it with "
+    "symcollapse.fold(model), or export it to ONNX (model.export(path, format='onnx'))"
+)
+#: Model files this does not read, and how to fold what they hold.
+_UNREAD = {".pkl": _PICKLE, ".pickle": _PICKLE, ".joblib": _PICKLE, ".keras": _KERAS, ".h5": _KERAS}
+
 
 def _npz_bytes(path: Path) -> int:
     """The bytes an .npz would unpack to and take as float64, from each member's own header: a
@@ -118,6 +130,8 @@ def read_model(
     The keywords state what a state_dict file does not record (see
     :func:`~symcollapse.spec.state_dict.model_from_state_dict`); an ONNX file records it all."""
     kind = SUFFIXES.get(path.suffix.lower())
+    if path.suffix.lower() in _UNREAD:
+        raise SpecError(f"{str(path)!r}: {_UNREAD[path.suffix.lower()]}")
     if kind is None:
         known = ", ".join(SUFFIXES)
         raise SpecError(f"{str(path)!r} is not a model file this reads ({known})")

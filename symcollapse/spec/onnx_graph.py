@@ -117,6 +117,58 @@ def _evaluated(node, constants: dict[str, np.ndarray], opset: int, where: str) -
     return np.asarray(result)
 
 
+def constant_node(node, constants: dict[str, np.ndarray], folder: Path, opset: int, where: str):
+    """Record the output of a Constant node, or of a node of constants only that moves or
+    retypes entries, in ``constants``; False (nothing recorded) for any other node."""
+    if node.op_type == "Constant":
+        from onnx import TensorProto
+
+        values = [a for a in node.attribute if a.name == "value"]
+        if len(node.attribute) != 1 or not values or len(node.output) != 1:
+            raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
+        if values[0].type != 4 or not isinstance(values[0].t, TensorProto):
+            raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
+        constants[node.output[0]] = read_tensor(values[0].t, folder, where)
+        return True
+    inputs = [name for name in node.input if name]
+    known = inputs and all(name in constants for name in inputs)
+    if known and node.output and node.op_type in _CONSTANT_OPS:
+        constants[node.output[0]] = _evaluated(node, constants, opset, where)
+        return True
+    return False
+
+
+def affine_node(node, activation: Activation, constants: dict[str, np.ndarray], where: str):
+    """The layers an affine node adds to ``activation``, the shape it leaves and the notes of
+    its roundings; SpecError for a node that is not read as affine."""
+    inputs = [name for name in node.input if name]
+    others = [name for name in inputs if name != activation.name]
+    if any(name not in constants for name in others) or inputs.count(activation.name) > 1:
+        raise SpecError(f"{where} combines the activation with another computed tensor")
+    reader = READERS.get(node.op_type) or CONV_READERS.get(node.op_type)
+    if reader is None:
+        hint = HINTS.get(node.op_type.lower())
+        raise SpecError(f"{where} is not affine" + (f"; {hint}" if hint else ""))
+    low, high, places = {**ARITY, **CONV_ARITY}[node.op_type]
+    position = list(node.input).index(activation.name)
+    if not low <= len(node.input) <= high or position not in places or not node.output:
+        raise SpecError(f"{where} has {len(node.input)} inputs, the activation at {position}")
+    if node.op_type in SQUARE and activation.width**2 * 8 > activation.max_bytes:
+        raise SizeLimitError(
+            f"{where} acts on {activation.width:,} entries: its matrix would take "
+            f"{activation.width**2 * 8:,} bytes, above the limit of {activation.max_bytes:,}",
+            parameter="max_bytes",
+        )
+    new_layers, shape = reader(node, activation, constants, where)
+    notes = []
+    named = where.split(": ", 1)[-1]
+    if node.op_type == "BatchNormalization":
+        notes.append(f"{named}: gamma/sqrt(var + eps) rounded to float64")
+    if any(layer.op == "AveragePool" and layer.weight_scale != 1 for layer in new_layers):
+        notes.append(f"{named}: 1/kernel size rounded to float64")
+    return new_layers, shape, notes
+
+
 def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
     """The affine chain of an ONNX file; refuse the first node that is not affine."""
     model = _load(path, source)
@@ -131,45 +183,13 @@ def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
     notes: list[str] = []
     for index, node in enumerate(graph.node):
         where = f"{source}: {_node_name(node, index)}"
-        if node.op_type == "Constant":
-            from onnx import TensorProto
-
-            values = [a for a in node.attribute if a.name == "value"]
-            if len(node.attribute) != 1 or not values or len(node.output) != 1:
-                raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
-            if values[0].type != 4 or not isinstance(values[0].t, TensorProto):
-                raise SpecError(f"{where}: only Constant nodes with a tensor 'value' are read")
-            constants[node.output[0]] = read_tensor(values[0].t, path.parent, where)
+        if constant_node(node, constants, path.parent, _opset(model), where):
             continue
         inputs = [name for name in node.input if name]
         if activation.name not in inputs:
-            known = inputs and all(name in constants for name in inputs)
-            if known and node.output and node.op_type in _CONSTANT_OPS:
-                constants[node.output[0]] = _evaluated(node, constants, _opset(model), where)
-                continue
             raise SpecError(f"{where} does not act on the network's activation; not read")
-        others = [name for name in inputs if name != activation.name]
-        if any(name not in constants for name in others) or inputs.count(activation.name) > 1:
-            raise SpecError(f"{where} combines the activation with another computed tensor")
-        reader = READERS.get(node.op_type) or CONV_READERS.get(node.op_type)
-        if reader is None:
-            hint = HINTS.get(node.op_type.lower())
-            raise SpecError(f"{where} is not affine" + (f"; {hint}" if hint else ""))
-        low, high, places = {**ARITY, **CONV_ARITY}[node.op_type]
-        position = list(node.input).index(activation.name)
-        if not low <= len(node.input) <= high or position not in places or not node.output:
-            raise SpecError(f"{where} has {len(node.input)} inputs, the activation at {position}")
-        if node.op_type in SQUARE and activation.width**2 * 8 > max_bytes:
-            raise SizeLimitError(
-                f"{where} acts on {activation.width:,} entries: its matrix would take "
-                f"{activation.width**2 * 8:,} bytes, above the limit of {max_bytes:,}",
-                parameter="max_bytes",
-            )
-        new_layers, shape = reader(node, activation, constants, where)
-        if node.op_type == "BatchNormalization":
-            notes.append(f"{_node_name(node, index)}: gamma/sqrt(var + eps) rounded to float64")
-        if any(layer.op == "AveragePool" and layer.weight_scale != 1 for layer in new_layers):
-            notes.append(f"{_node_name(node, index)}: 1/kernel size rounded to float64")
+        new_layers, shape, said = affine_node(node, activation, constants, where)
+        notes += said
         layers = _merged(layers, new_layers) if node.op_type == "Add" else layers + new_layers
         activation = replace(activation, name=node.output[0], shape=shape)
     if activation.name != graph.output[0].name:

@@ -20,6 +20,7 @@ import numpy as np
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
 from symcollapse.spec.model import (
+    BFLOAT16_NOTE,
     AffineLayer,
     Model,
     ModuleRecord,
@@ -127,6 +128,7 @@ def model_from_state_dict(
     if dtypes == {"float16"}:
         dtype = np.dtype("float16")
     notes = _notes(layout, weight_layout, application.gaps) if paths != ("",) else ()
+    notes += (BFLOAT16_NOTE,) if "bfloat16" in dtypes else ()
     return Model(
         tuple(chain), width, dtype, source, kind, (1, width), notes, tuple(records), layout, bn_eps
     )

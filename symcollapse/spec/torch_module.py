@@ -8,6 +8,7 @@ import numpy as np
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.model import (
+    BFLOAT16_NOTE,
     HINTS,
     AffineLayer,
     Model,
@@ -64,9 +65,9 @@ def model_from_module(module: object) -> Model:
     if names == {"float16"}:
         dtype = np.dtype("float16")
     width = layers[0].widths[0]
-    return Model(
-        tuple(layers), width, dtype, f"module {type(module).__name__}", "module", (1, width)
-    )
+    notes = (BFLOAT16_NOTE,) if "bfloat16" in names else ()
+    source = f"module {type(module).__name__}"
+    return Model(tuple(layers), width, dtype, source, "module", (1, width), notes)
 
 
 def _array(tensor: object, where: str) -> np.ndarray:

@@ -24,15 +24,17 @@ numpy in their precision, which checks the arithmetic only; the check says so
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from symcollapse.algebra.fold import Fold
 from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, ToolError
-from symcollapse.spec.model import AffineLayer, Model, need
+from symcollapse.spec.model import BFLOAT16_NOTE, AffineLayer, Model, need
 from symcollapse.spec.state_dict import model_from_state_dict
 from symcollapse.verification.rebuilt import reference_outputs, torch_outputs
 
@@ -92,12 +94,19 @@ def check_sampling(samples: object, seed: object) -> None:
         raise SpecError(f"seed must be an integer from 0 to 2**64 - 1, got {seed!r}", "seed")
 
 
-def _samples(model: Model, samples: int, seed: int) -> np.ndarray:
+def random_inputs(width: int, dtype: np.dtype, samples: int, seed: int) -> np.ndarray:
+    """``samples`` standard normal inputs of ``width`` entries, in the model's float type."""
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((samples, model.input_width)).astype(model.dtype)
+    return rng.standard_normal((samples, width)).astype(dtype)
 
 
-def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarray:
+def _samples(model: Model, samples: int, seed: int) -> np.ndarray:
+    return random_inputs(model.input_width, model.dtype, samples, seed)
+
+
+def onnx_runs(content: bytes | str, input_shape: tuple[int, ...], x: np.ndarray) -> list:
+    """Every output of the ONNX model (a path or its bytes) run by onnxruntime at the rows of
+    ``x``, each as rows ``(samples, entries)``; a fixed batch is fed whole, padded."""
     need("onnxruntime", "checking an ONNX model")
     import onnxruntime
 
@@ -107,18 +116,25 @@ def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarr
     try:
         session = onnxruntime.InferenceSession(content, options, providers=["CPUExecutionProvider"])
         name = session.get_inputs()[0].name
-        batch = session.get_inputs()[0].shape[0] if len(model.input_shape) > 1 else 1
+        batch = session.get_inputs()[0].shape[0] if len(input_shape) > 1 else 1
         batch = batch if isinstance(batch, int) and batch > 1 else 1  # a fixed batch is fed whole
         padded = np.concatenate([x, np.repeat(x[-1:], -len(x) % batch, axis=0)])
-        shape = (batch, *model.input_shape[1:]) if len(model.input_shape) > 1 else model.input_shape
-        outputs = [
-            session.run(None, {name: padded[i : i + batch].reshape(shape)})[0].reshape(batch, -1)
+        shape = (batch, *input_shape[1:]) if len(input_shape) > 1 else input_shape
+        runs = [
+            session.run(None, {name: padded[i : i + batch].reshape(shape)})
             for i in range(0, len(padded), batch)
         ]
     except Exception as error:  # onnxruntime's own error types: an op or type it cannot run
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ToolError(f"onnxruntime cannot run the model: {reason}") from None
-    return np.concatenate(outputs)[: len(x)]
+    return [
+        np.concatenate([np.asarray(run[k]).reshape(batch, -1) for run in runs])[: len(x)]
+        for k in range(len(runs[0]))
+    ]
+
+
+def _onnx_outputs(content: bytes | str, model: Model, x: np.ndarray) -> np.ndarray:
+    return onnx_runs(content, model.input_shape, x)[0]
 
 
 def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
@@ -131,17 +147,30 @@ def _numpy_outputs(model: Model, x: np.ndarray) -> np.ndarray:
     return h
 
 
-def _module_outputs(module: object, x: np.ndarray) -> np.ndarray:
+def _module_outputs(module: Any, x: np.ndarray) -> np.ndarray:
+    """The module at ``x``; a bfloat16 module as a float32 copy (torch widens it exactly), since
+    ``x`` and the rounding bound are in float32 for it."""
+    import copy
+
     import torch
 
+    if any(t.dtype == torch.bfloat16 for t in [*module.parameters(), *module.buffers()]):
+        module = copy.deepcopy(module).float()
     with torch.no_grad():
         return module(torch.from_numpy(x)).double().numpy()
 
 
 def check_runtime(
-    fold: Fold, *, path: Path | None = None, module: object = None, samples: int = 16, seed: int = 0
+    fold: Fold,
+    *,
+    path: Path | None = None,
+    module: object = None,
+    predict: tuple[str, Callable[[np.ndarray], object]] | None = None,
+    samples: int = 16,
+    seed: int = 0,
 ) -> RuntimeCheck:
-    """Run the original model (ONNX file at ``path``, or ``module``) and compare with the fold."""
+    """Run the original model (ONNX file at ``path``, ``module``, or a library's own ``predict``
+    with its name) and compare with the fold."""
     if not isinstance(fold, Fold):
         raise SpecError(f"expected a Fold (from fold), got {type(fold).__name__}", "fold")
     check_sampling(samples, seed)
@@ -149,12 +178,16 @@ def check_runtime(
     _check_range(fold)
     x = _samples(model, samples, seed)
     independent = True
-    if module is not None:
+    if predict is not None:
+        runtime, y = predict[0], np.asarray(predict[1](x), dtype=np.float64).reshape(len(x), -1)
+    elif module is not None:
         runtime, y = "PyTorch (the module)", _module_outputs(module, x)
+        runtime += " in float32" if BFLOAT16_NOTE in model.notes else ""
     elif model.kind == "onnx" and path is not None:
         runtime, y = _onnx_or_reference(path, model, x)
     elif model.modules and path is not None and _importable("torch"):
         runtime = "PyTorch (the modules rebuilt by torch from the file)"
+        runtime += " in float32" if BFLOAT16_NOTE in model.notes else ""
         try:
             y = torch_outputs(path, model, x)
         except Exception as error:  # torch's own errors: the file is not what it read
@@ -171,10 +204,18 @@ def check_runtime(
             f"{runtime.split(' (')[0]} computes inf or NaN at random inputs of size about 1: "
             f"the model overflows {model.dtype}, so no fold of it can be checked"
         )
+    return check_outputs(fold, x, y, runtime, independent)
+
+
+def check_outputs(
+    fold: Fold, x: np.ndarray, y: np.ndarray, runtime: str, independent: bool = True
+) -> RuntimeCheck:
+    """A runtime's outputs ``y`` of the model at inputs ``x`` against ``W_z x + b_z`` within the
+    rounding bound of the model's layers (and of the float64 evaluation)."""
     x64 = x.astype(np.float64)
-    bound = rounding_bound(model, x64) + _float64_bound(fold, x64)
+    bound = rounding_bound(fold.model, x64) + _float64_bound(fold, x64)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _compare(runtime, y, fold.evaluate(x64), bound, independent)
+        return compare(runtime, y, fold.evaluate(x64), bound, independent)
 
 
 def _check_range(fold: Fold) -> None:
@@ -207,7 +248,7 @@ def _onnx_or_reference(path: Path, model: Model, x: np.ndarray) -> tuple[str, np
     return f"onnx's reference evaluator ({reason})", y
 
 
-def _compare(
+def compare(
     runtime: str, y: np.ndarray, exact: np.ndarray, bound: np.ndarray, independent: bool = True
 ) -> RuntimeCheck:
     deviation = np.abs(y.astype(np.float64) - exact)
@@ -256,15 +297,7 @@ def export_bytes(fold: Fold, suffix: str) -> bytes:
 def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) -> RuntimeCheck:
     """Read the exported bytes back, run them, compare with the exact ``W_z x + b_z``."""
     model = fold.model
-    W, b = fold.W_z.floats().astype(model.dtype), fold.b_z.floats().astype(model.dtype)
-    single = Model(
-        (AffineLayer("fold", W.astype(np.float64), b.astype(np.float64)),),
-        model.input_width,
-        model.dtype,
-        "export",
-        "onnx" if suffix == ".onnx" else "state_dict",
-        (1, model.input_width),
-    )
+    single = single_layer(fold)
     x = _samples(model, samples, seed=1)
     x64 = x.astype(np.float64)
     independent = True
@@ -286,7 +319,29 @@ def check_export(fold: Fold, content: bytes, suffix: str, *, samples: int = 16) 
         else:
             runtime = f"numpy in {model.dtype} re-running the export as read (arithmetic only)"
             y, independent = _numpy_outputs(reread, x), False
-    u = float(np.finfo(model.dtype).eps) / 2
-    stored = u * (np.abs(x64) @ np.abs(fold.W_z.floats()).T + np.abs(fold.b_z.floats()))
-    bound = rounding_bound(single, x64) + stored + _float64_bound(fold, x64)
-    return _compare(runtime, y, fold.evaluate(x64), bound, independent)
+    bound = export_bound(fold, x64)
+    return compare(runtime, y, fold.evaluate(x64), bound, independent)
+
+
+def single_layer(fold: Fold) -> Model:
+    """``W_z x + b_z`` rounded to the model's float type, as the one layer an export holds."""
+    model = fold.model
+    W, b = fold.W_z.floats().astype(model.dtype), fold.b_z.floats().astype(model.dtype)
+    return Model(
+        (AffineLayer("fold", W.astype(np.float64), b.astype(np.float64)),),
+        model.input_width,
+        model.dtype,
+        "export",
+        "onnx",
+        (1, model.input_width),
+    )
+
+
+def export_bound(fold: Fold, x: np.ndarray) -> np.ndarray:
+    """A bound on ``|export(x) - (W_z x + b_z)|`` with the right side in float64: the rounding
+    of ``W_z`` and ``b_z`` to the model's float type, the one layer's own rounding, and the
+    float64 evaluation's."""
+    u = float(np.finfo(fold.model.dtype).eps) / 2
+    with np.errstate(over="ignore", invalid="ignore"):
+        stored = u * (np.abs(x) @ np.abs(fold.W_z.floats()).T + np.abs(fold.b_z.floats()))
+        return rounding_bound(single_layer(fold), x) + stored + _float64_bound(fold, x)

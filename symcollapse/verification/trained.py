@@ -1,10 +1,13 @@
 """``symcollapse.fold(obj)``: a trained model folded exactly and checked, from whatever holds it.
 
 ``obj`` is a model file's path (``.onnx``, ``.safetensors``, ``.npz``, ``.pt``), a live torch
-``nn.Module`` (an ``nn.Sequential`` of Linear, BatchNorm1d, Identity, Dropout, Flatten), or a list
-of ``(W, b)`` pairs with ``W`` of shape (out, in) applied in order. What a state_dict file does
-not record is stated by the same keywords as :func:`~symcollapse.spec.models.read_model`; a
-module or pairs record it all, so those keywords are refused with them.
+``nn.Module`` (an ``nn.Sequential`` of Linear, BatchNorm1d, Identity, Dropout, Flatten), a fitted
+scikit-learn ``MLPRegressor(activation='identity')``, a ``keras.Sequential`` of Dense layers
+without activation, or a list of ``(W, b)`` pairs with ``W`` of shape (out, in) applied in order.
+A live model is checked by its own library (torch, the estimator's or Keras's ``predict``). What
+a state_dict file does not record is stated by the same keywords as
+:func:`~symcollapse.spec.models.read_model`; a live model or pairs record it all, so those
+keywords are refused with them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +25,7 @@ from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
 from symcollapse.algebra.fold import fold as fold_model
 from symcollapse.display import Displayable
 from symcollapse.errors import SpecError, SymcollapseWarning
+from symcollapse.spec.estimators import is_keras, is_sklearn, model_from_keras, model_from_sklearn
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
 from symcollapse.spec.models import read_model
@@ -48,7 +53,8 @@ def _from_pairs(pairs: Sequence[object]) -> Model:
     """A list of ``(W, b)``: each ``W`` (out, in) and ``b`` (out,) as float arrays."""
     if not isinstance(pairs, (list, tuple)):
         raise SpecError(
-            "expected a model file's path, a torch nn.Module or a list of (W, b) pairs, "
+            "expected a model file's path, a torch nn.Module, an sklearn MLPRegressor, a "
+            "keras.Sequential or a list of (W, b) pairs, "
             f"got {type(pairs).__name__}"
         )
     layers = []
@@ -84,7 +90,7 @@ def fold(
     check_sampling(samples, seed)
     check_limit(max_depth, "max_depth")
     check_limit(max_bytes, "max_bytes")
-    stated = {
+    stated: dict[str, Any] = {
         "assume_identity_gaps": assume_identity_gaps,
         "bn_eps": bn_eps,
         "weight_layout": weight_layout,
@@ -98,14 +104,24 @@ def fold(
         return CheckedFold(result, check_runtime(result, path=path, samples=samples, seed=seed))
     given = [name for name, value in stated.items() if value not in (None, False)]
     if given:
-        raise SpecError(f"{given[0]} applies to state_dict files; a module or pairs record it")
-    module = obj if hasattr(obj, "children") else None
-    model = model_from_module(obj) if module is not None else _from_pairs(obj)  # type: ignore[arg-type]
+        raise SpecError(f"{given[0]} applies to state_dict files; a live model records it")
+    live: Any = obj
+    module = predict = None
+    if is_keras(obj):  # before torch: a Keras 3 layer on the torch backend is an nn.Module
+        model = model_from_keras(obj)
+        predict = ("Keras (the model's own predict)", lambda x: live.predict(x, verbose=0))
+    elif is_sklearn(obj):
+        model = model_from_sklearn(obj)
+        predict = ("scikit-learn (the estimator's own predict)", live.predict)
+    elif hasattr(obj, "children"):
+        model, module = model_from_module(obj), obj
+    else:
+        model = _from_pairs(obj)  # type: ignore[arg-type]
     if len(model.layers) > max_depth:
         raise SpecError(f"{len(model.layers)} layers, above max_depth={max_depth}", "max_depth")
     result = fold_model(model, max_bytes=max_bytes)
     _warn(model.notes)
-    check = check_runtime(result, module=module, samples=samples, seed=seed)
+    check = check_runtime(result, module=module, predict=predict, samples=samples, seed=seed)
     return CheckedFold(result, check)
 
 

@@ -175,3 +175,21 @@ def test_fold_equals_fractions_for_any_widths(widths, seed, dtype):
         for row, c in zip(W_z, b_z, strict=True)
     ]
     assert got == forward_fractions(layers, x)
+
+
+@pytest.mark.parametrize("exponent", [-10, -1077, -1100, -1134, 0, 900])
+def test_floats_round_each_exact_entry_once(exponent):
+    """The fast rounding (an integer to float, then scaled) agrees with rounding the exact
+    fraction, where the integers need rounding, and where the result is subnormal."""
+    from symcollapse.algebra.multimodular import Digits, garner_digit, primes_for
+
+    # 2**54 + 5 at 2**-1077: rounded to float first, then to the subnormal grid, it would be
+    # rounded twice (to 2**54 + 4, then down to 2**54): once, it goes up to 2**54 + 8
+    integers = [2**60 + 1, 2**60 + 2**7, 2**60 + 2**8 - 1, -(2**70 + 12345), 3, 0, 2**54 + 5]
+    primes = primes_for(2**80, 2)
+    digits = np.empty((len(primes), len(integers)), dtype=np.int32)
+    for i, p in enumerate(primes):
+        garner_digit(digits, i, np.array([float(m % p) for m in integers]), primes)
+    value = Dyadic(Digits(digits, primes), exponent)
+    expected = [float(Fraction(m) * Fraction(2) ** exponent) for m in integers]
+    assert value.floats().tolist() == expected

@@ -6,6 +6,7 @@ import json
 import random
 import re
 import shlex
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -14,8 +15,10 @@ import numpy as np
 import pytest
 
 from symcollapse.cli import main
+from tests.conftest import error_line
 from tests.derivations.prose import typed_math
 from tests.model_files import dense_layers, forward_fractions, require, state_dict, write_onnx
+from tests.partial_models import SIX, matmuls, write_graph
 
 
 @pytest.fixture
@@ -249,3 +252,75 @@ def test_state_dict_options_are_refused_for_onnx(student, capsys, option):
     path, _ = student
     assert main(["fold", str(path), *option]) == 2
     assert "applies to state_dict files; an ONNX file records it" in capsys.readouterr().err
+
+
+def test_partial_reports_each_stretch_and_writes_the_smaller_model(tmp_path, capsys):
+    require("onnxruntime", "ONNXRUNTIME")
+    path = write_graph(tmp_path / "six.onnx", SIX, (6, 8, 8, 7, 5))
+    target = tmp_path / "folded.onnx"
+    assert main(["fold", str(path), "--partial", "--export", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "stretch 1: node 0 Gemm 'fc0' to node 1 Gemm 'fc1' (2 nodes), 6 -> 8: folded into one "
+        "Gemm, 128 parameters -> 56",
+        "stretch 2: node 3 Gemm 'fc3' to node 5 Gemm 'fc5' (3 nodes), 8 -> 5: folded into one "
+        "Gemm, 131 parameters -> 45",
+        "matrix multiplications (Gemm, MatMul, Conv): 4 -> 2",
+    ]
+    assert "within the rounding bound carried through the model" in captured.err
+    assert matmuls(target) == 2
+
+
+def test_partial_json_holds_the_checks(tmp_path, capsys):
+    require("onnxruntime", "ONNXRUNTIME")
+    path = write_graph(tmp_path / "six.onnx", SIX, (6, 8, 8, 7, 5))
+    assert main(["fold", str(path), "--partial", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["folded"] for s in data["stretches"]] == [True, True]
+    assert all(c["holds"] for s in data["stretches"] for c in s["checks"])
+    assert data["check"]["holds"] and data["matrix_multiplications"] == [4, 2]
+
+
+def test_partial_with_nothing_to_fold_says_so_and_writes_nothing(tmp_path, capsys):
+    path = write_graph(tmp_path / "m.onnx", ("linear", "relu", "linear"), (3, 4, 2))
+    target = tmp_path / "folded.onnx"
+    assert main(["fold", str(path), "--partial", "--export", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "nothing folded: no affine stretch that one Gemm would make smaller; nothing written\n"
+    )
+    assert not target.exists()
+
+
+def test_partial_writes_nothing_when_a_check_fails(tmp_path, capsys, monkeypatch):
+    require("onnxruntime", "ONNXRUNTIME")
+    from symcollapse.algebra.fold import Dyadic
+    from symcollapse.verification import partial
+
+    right = partial.fold_model
+
+    def nudged(model, **keywords):
+        result = right(model, **keywords)
+        return replace(result, W_z=Dyadic.of(result.W_z.floats() * (1 + 1e-5)))
+
+    monkeypatch.setattr(partial, "fold_model", nudged)
+    path = write_graph(tmp_path / "six.onnx", SIX, (6, 8, 8, 7, 5))
+    target = tmp_path / "folded.onnx"
+    assert main(["fold", str(path), "--partial", "--export", str(target)]) == 1
+    assert "a fold disagrees with onnxruntime; nothing written" in capsys.readouterr().err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--format", "latex"], "--partial reports as --format text or json"),
+        (["--digits", "3"], "--digits does not apply to --partial"),
+        (["--export", "f.npz"], "--partial --export writes an .onnx file"),
+        (["--bn-eps", "1e-5"], "--bn-eps applies to state_dict files"),
+    ],
+)
+def test_partial_bad_options(tmp_path, capsys, arguments, message):
+    path = write_graph(tmp_path / "six.onnx", SIX, (6, 8, 8, 7, 5))
+    assert main(["fold", str(path), "--partial", *arguments]) == 2
+    assert message in error_line(capsys)

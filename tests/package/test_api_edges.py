@@ -3,8 +3,11 @@ arguments with a :class:`SymcollapseError` of one line, never an untyped error o
 
 from __future__ import annotations
 
+import functools
 import inspect
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +24,19 @@ from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.text import render_text
 from symcollapse.render.typst import render_typst, render_typst_document
+from tests.partial_models import write_graph
 
 FUNCTIONS = sorted(n for n in symcollapse.__all__ if inspect.isfunction(getattr(symcollapse, n)))
 
 
 def _values() -> symcollapse.Values:
     return symcollapse.random_values([2, 1], 0)
+
+
+@functools.cache
+def _partial_model() -> Path:
+    """A Linear-Linear-ReLU ONNX model, written once per test run."""
+    return write_graph(Path(tempfile.mkdtemp()) / "m.onnx", ("linear", "linear", "relu"), (2, 2, 2))
 
 
 def _regression() -> symcollapse.Regression:
@@ -60,6 +70,10 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
             "max_depth": lambda: 5,
             "max_bytes": lambda: 10**6,
         },
+    ),
+    "fold_partial": (
+        (_partial_model,),
+        {"samples": lambda: 4, "seed": lambda: 0, "max_bytes": lambda: 10**6},
     ),
     "gradients": ((lambda: [1, 1],), {"max_terms": lambda: 10}),
     "load_values": ((lambda: "missing.json", lambda: [2, 1]), {"max_terms": lambda: 10}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -74,3 +75,49 @@ def test_a_state_dict_with_a_gap_needs_it_stated(tmp_path):
 def test_pairs_read_as_given_warn_of_nothing(recwarn):
     symcollapse.fold([([[1.0, 2.0]], [0.5])])
     assert not [w for w in recwarn if issubclass(w.category, SymcollapseWarning)]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("form", ["safetensors", "pt", "module"])
+def test_half_precision_weights_fold_and_are_checked_by_torch(tmp_path, dtype, form):
+    """bfloat16 and float16 weights, a Linear(bias=False) among them: the fold is exact for the
+    stored weights, torch checks it (bfloat16 widened to float32, and said so)."""
+    torch = require("torch", "TORCH")
+    require("safetensors", "SAFETENSORS")
+    from safetensors.torch import save_file
+
+    torch.manual_seed(4)
+    module = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2, bias=False))
+    module = module.to(getattr(torch, dtype)).eval()
+    obj: object = module
+    keywords = {"assume_identity_gaps": True, "weight_layout": "out-in"}
+    if form == "safetensors":
+        save_file(module.state_dict(), tmp_path / "m.safetensors")
+        obj = tmp_path / "m.safetensors"
+    elif form == "pt":
+        torch.save(module.state_dict(), tmp_path / "m.pt")
+        obj = tmp_path / "m.pt"
+    else:
+        keywords = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = symcollapse.fold(obj, **keywords)
+    assert result.check.holds and result.check.independent
+    said = [str(w.message) for w in caught if issubclass(w.category, SymcollapseWarning)]
+    assert any("bfloat16 weights widened" in note for note in said) == (dtype == "bfloat16")
+    assert result.check.runtime.endswith("in float32") == (dtype == "bfloat16")
+    layers = [
+        (
+            layer.weight.detach().float().numpy(),
+            np.zeros(layer.out_features)
+            if layer.bias is None
+            else layer.bias.detach().float().numpy(),
+        )
+        for layer in module
+    ]
+    x = [Fraction(1, 3), Fraction(-2, 5), Fraction(7, 4)]
+    folded = [
+        sum(w * v for w, v in zip(row, x, strict=True)) + c
+        for row, c in zip(result.W_z, result.b_z, strict=True)
+    ]
+    assert folded == forward_fractions(layers, x)

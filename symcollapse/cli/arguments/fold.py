@@ -45,6 +45,12 @@ def add_arguments(parser: Parser) -> None:
         metavar="FILE",
         help="write the folded model: .onnx, .safetensors, .npz (default: none)",
     )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="an ONNX model not affine as a whole: fold each affine stretch in it, report each; "
+        "--export writes the smaller .onnx",
+    )
     parser.add_argument("--seed", type=seed, default=0, help="seed of the random inputs")
     parser.add_argument(
         "--max-megabytes",
