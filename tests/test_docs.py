@@ -260,3 +260,26 @@ def test_links_lead_to_files_and_headings() -> None:
         assert path.exists(), f"{page.name}: {link} does not exist"
         if anchor:
             assert anchor in _anchors(path), f"{page.name}: no heading for #{anchor} in {path.name}"
+
+
+#: Where a path the pages name may lie: the repository, or the package (``cli/derive.py``).
+PACKAGE = ROOT / "symcollapse"
+SUBPACKAGES = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+
+
+def _named_paths(text: str) -> set[str]:
+    """The repository paths a page names in code spans; NAME, KIND ... are placeholders."""
+    spans = re.findall(r"`([\w./-]+/[\w.-]*)`", text)
+    roots = ("symcollapse", "tests", "benchmarks", "output", ".ci", *SUBPACKAGES)
+    return {
+        span
+        for span in spans
+        if span.split("/")[0] in roots and not re.search(r"(?<![a-z])[A-Z]{3,}(?![a-z])", span)
+    }
+
+
+def test_the_paths_the_pages_name_exist() -> None:
+    named = {(page, path) for page in PAGES for path in _named_paths(page.read_text())}
+    assert len(named) > 30
+    for page, path in named:
+        assert (ROOT / path).exists() or (PACKAGE / path).exists(), f"{page.name}: {path}"
