@@ -177,14 +177,16 @@ def tensors(draw: st.DrawFn, name: str, shape: tuple[int, ...], bend: bool = Tru
 @st.composite
 def onnx_models(draw: st.DrawFn) -> tuple[list[int], object]:
     """A dense chain of Gemm nodes and its widths, with up to two of its initializers bent (see
-    :func:`tensors`), up to one node replaced by another operator with drawn attributes, and
-    perhaps its nodes shuffled and its input declared with another type or shape."""
+    :func:`tensors`), up to one node replaced by another operator with drawn attributes, up to
+    one batch norm after a layer, and perhaps its nodes shuffled and its input declared with
+    another type or shape."""
     from onnx import TensorProto, helper
 
     widths = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
     depth = len(widths) - 1
     bent = draw(st.sets(st.integers(0, 2 * depth - 1), max_size=2))
     odd = draw(st.sets(st.integers(0, depth - 1), max_size=1))
+    normed = draw(st.sets(st.integers(0, depth - 1), max_size=1))
     nodes, inits, h = [], [], "x"
     for k in range(depth):
         w, b, out = f"W{k}", f"b{k}", f"h{k}"
@@ -204,6 +206,13 @@ def onnx_models(draw: st.DrawFn) -> tuple[list[int], object]:
         except Exception:  # an attribute onnx.helper itself cannot make
             reject()
         h = out
+        if k in normed:  # a batch norm after the layer: its four vectors and epsilon drawn
+            names = [f"{part}{k}" for part in ("scale", "shift", "mean", "var")]
+            for name in names:
+                inits.append(draw(tensors(name, (widths[k + 1],), draw(st.booleans()))))
+            epsilon = {"epsilon": draw(FLOATS)} if draw(st.booleans()) else {}
+            nodes.append(helper.make_node("BatchNormalization", [h, *names], [f"n{k}"], **epsilon))
+            h = f"n{k}"
     if draw(st.booleans()):
         nodes = [nodes[i] for i in draw(st.permutations(range(len(nodes))))]
     element, declared = TensorProto.FLOAT, ["N", widths[0]]
