@@ -1,7 +1,8 @@
 """Every code block of README.md and docs/*.md runs as printed, and every link leads somewhere.
 
 A page's blocks run in order in one temporary directory of its own, with ``symcollapse`` and
-``python`` on the PATH running this checkout: ```` ```sh ```` blocks under ``bash -e -o pipefail``
+``python`` on the PATH running this checkout (a plain ``symcollapse ...`` line runs in this
+process, to spare the start-up): ```` ```sh ```` blocks line by line under ``bash -o pipefail``
 (exit status 0), ```` ```console ```` blocks command by command with the output shown compared
 (``...`` stands for any text, timings in seconds are not compared), ```` ```python ```` blocks
 with ``>>>`` as doctests, other Python blocks as scripts. ``model.onnx`` (a dense 2-3-3-1 ONNX
@@ -17,10 +18,13 @@ tells the test more, and says why:
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib.util
+import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from symcollapse.cli import main
 from tests.model_files import dense_layers, write_onnx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,30 +156,27 @@ class Workspace:
             return None
         folder = self.directory(block.page)
         if block.lang == "sh":
-            return self._shell(block.text, folder)
+            for line in block.text.splitlines():
+                status, printed = self.command(line, folder)
+                if status != 0 or "Traceback" in printed:
+                    return f"{line}\nexit status {status}:\n{printed[-2000:]}"
+            return None
         if block.lang == "console":
             return self._console(block.text, folder)
         if ">>>" in block.text:
             return _doctest(block, folder)
-        return self._shell(f"{sys.executable} - <<'PYTHON'\n{block.text}PYTHON\n", folder)
+        script = f"{sys.executable} - <<'PYTHON'\n{block.text}PYTHON\n"
+        status, printed = self.command(script, folder)
+        return f"exit status {status}:\n{printed[-2000:]}" if status else None
 
-    def _shell(self, script: str, folder: Path) -> str | None:
-        result = subprocess.run(
-            ["bash", "-e", "-o", "pipefail", "-c", script],
-            cwd=folder,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0 or "Traceback" in result.stderr:
-            return f"exit status {result.returncode}:\n{result.stderr[-2000:]}"
-        return None
-
-    def _console(self, text: str, folder: Path) -> str | None:
-        for command, shown in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", text, flags=re.M):
+    def command(self, line: str, folder: Path) -> tuple[int, str]:
+        """Runs one shell line in ``folder``: its exit status and what it printed (stdout and
+        stderr, in order). A plain ``symcollapse`` command runs in this process (no start-up
+        and imports to pay again); anything else under ``bash -o pipefail``."""
+        argv = _plain(line)
+        if argv is None:
             result = subprocess.run(
-                ["bash", "-o", "pipefail", "-c", command],
+                ["bash", "-o", "pipefail", "-c", line],
                 cwd=folder,
                 env=self.env,
                 stdout=subprocess.PIPE,
@@ -182,13 +184,43 @@ class Workspace:
                 text=True,
                 timeout=300,
             )
-            printed = SECONDS.sub("0.000 s", result.stdout)
+            return result.returncode, result.stdout
+        stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+        cwd = Path.cwd()
+        os.chdir(folder)
+        try:
+            with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+                status = main(argv)
+        finally:
+            os.chdir(cwd)
+        return status, stream.buffer.getvalue().decode("utf-8")
+
+    def _console(self, text: str, folder: Path) -> str | None:
+        for command, shown in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", text, flags=re.M):
+            printed = SECONDS.sub("0.000 s", self.command(command, folder)[1])
             checker = doctest.OutputChecker()
             if "Traceback" in printed or not checker.check_output(
                 SECONDS.sub("0.000 s", shown), printed, doctest.ELLIPSIS
             ):
                 return f"$ {command}\nshown:\n{shown}printed:\n{printed}"
         return None
+
+
+#: Shell syntax that needs bash: operators, substitutions, redirections.
+SHELL = set("();<>|&")
+
+
+def _plain(line: str) -> list[str] | None:
+    """The arguments of ``line`` if it is a plain ``symcollapse ...`` command (a comment may
+    follow), else None: bash runs it."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split, lexer.commenters = True, "#"
+    words = list(lexer)
+    if not words or words[0] != "symcollapse":
+        return None
+    if any(set(word) <= SHELL or "$" in word or "`" in word for word in words):
+        return None
+    return words[1:]
 
 
 def _missing(tool: str | None) -> bool:
