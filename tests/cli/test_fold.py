@@ -157,7 +157,9 @@ def test_readme_recipe_runs_as_printed(tmp_path, monkeypatch, capsys):
     """The README's student recipe: its Python block, then each of its commands."""
     require("torch", "TORCH")
     require("onnxruntime", "ONNXRUNTIME")
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "models.md").read_text(
+        encoding="utf-8"
+    )
     (code,) = re.findall(r"<!-- fold-recipe -->\n```py\n(.*?)```", readme, flags=re.S)
     (commands,) = re.findall(r"<!-- fold-commands -->\n```sh\n(.*?)```", readme, flags=re.S)
     monkeypatch.chdir(tmp_path)

@@ -11,7 +11,8 @@ import pytest
 from symcollapse.cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-(BLOCK,) = re.findall(r"<!-- ux-commands -->\n```sh\n(.*?)```", README, flags=re.S)
+CLI = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+(BLOCK,) = re.findall(r"<!-- ux-commands -->\n```sh\n(.*?)```", CLI, flags=re.S)
 
 
 @pytest.mark.parametrize("line", BLOCK.strip().splitlines())
