@@ -74,6 +74,9 @@ COLUMN_GAP, FRACTION, ROOT, UNKNOWN = 1.0, 0.24, 0.85, 1.0
 #: 0.458); then ``\\left(`` around one line and around a fraction or matrix.
 BRACKETS = {"bmatrix": (0.528, 0.528, 0.667), "pmatrix": (0.736, 0.736, 0.875)}
 DELIMITER, TALL_DELIMITER = 0.39, 0.8
+#: ``\\left(`` around scripts: ``\\left(w^{(3)}_{13}\\right)^{2}`` measured 3.6 em, 0.33 em more
+#: than with one-line delimiters (a squared weight in the gradients' entries).
+SCRIPTED_DELIMITER = 0.56
 #: Scale of a script, and the ``\\scriptspace`` after one.
 SCRIPT, SCRIPT_SPACE = 0.85, 0.05
 #: Commands that print nothing on the line (equation numbers and reasons go elsewhere).
@@ -94,23 +97,27 @@ def tex_width(tex: str) -> float:
     return _Line(tokens(tex)).run(1.0, display=True)
 
 
-def _tall_pairs(tokens: list[str]) -> dict[int, bool]:
-    """For the index of every ``\\left`` and ``\\right``: whether its pair holds a ``\\frac`` or
-    an environment, nested pairs included. One pass with a stack (a scan per pair is quadratic
-    in the nesting depth, which a derivation of depth 60 reaches)."""
-    tall: dict[int, bool] = {}
-    stack: list[list[object]] = []  # [index of \left, tall so far]
+def _tall_pairs(tokens: list[str]) -> dict[int, float]:
+    """For the index of every ``\\left`` and ``\\right``: the width of its delimiter, by what its
+    pair holds (nested pairs included): a ``\\frac`` or an environment (tallest), scripts (a
+    ``\\left( w^{(3)}_{13} \\right)`` grows past one line's height), or one plain line. One pass
+    with a stack (a scan per pair is quadratic in the nesting depth, which a derivation of
+    depth 60 reaches)."""
+    sizes: dict[int, float] = {}
+    stack: list[list[object]] = []  # [index of \left, tallest width so far]
     for i, token in enumerate(tokens):
         if token == r"\left":
-            stack.append([i, False])
+            stack.append([i, DELIMITER])
         elif token in (r"\frac", r"\begin") and stack:
-            stack[-1][1] = True
+            stack[-1][1] = TALL_DELIMITER
+        elif token in "^_" and stack:
+            stack[-1][1] = max(stack[-1][1], SCRIPTED_DELIMITER)  # type: ignore[call-overload]
         elif token == r"\right" and stack:
-            left, flag = stack.pop()
-            tall[left] = tall[i] = bool(flag)  # type: ignore[index]
-            if stack and flag:
-                stack[-1][1] = True
-    return tall
+            left, size = stack.pop()
+            sizes[left] = sizes[i] = size  # type: ignore[index,assignment]
+            if stack:
+                stack[-1][1] = max(stack[-1][1], size)  # type: ignore[call-overload]
+    return sizes
 
 
 class _Line:
@@ -204,7 +211,7 @@ class _Line:
             return 0.0, True
         if token in (r"\left", r"\right"):
             self._next()
-            return scale * (TALL_DELIMITER if self._tall() else DELIMITER), token == r"\right"
+            return scale * self._delimiter(), token == r"\right"
         if token in TEXT_COMMANDS:
             letters = "".join(self._raw())
             plain = re.sub(r"\\[a-zA-Z]+", "", letters)
@@ -228,10 +235,10 @@ class _Line:
             return scale * (GREEK_UPPER if token[1].isupper() else GREEK_LOWER), True
         return scale * COMMANDS.get(token, UNKNOWN), token not in COMMANDS
 
-    def _tall(self) -> bool:
-        """Whether the ``\\left``...``\\right`` pair whose delimiter comes next holds a fraction
-        or a matrix (then its delimiters grow)."""
-        return self.tall.get(self.pos - 2, False)
+    def _delimiter(self) -> float:
+        """The width of the ``\\left`` or ``\\right`` delimiter that comes next, by what its pair
+        holds (see :func:`_tall_pairs`)."""
+        return self.tall.get(self.pos - 2, DELIMITER)
 
     def _environment(self, name: str, scale: float) -> float:
         """A matrix: the widest cell of each column, the gaps between columns, the brackets."""
