@@ -8,6 +8,7 @@ from typing import Literal
 
 import sympy as sp
 
+from symcollapse.derivations.proof import ProofDerivation
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import written
 from symcollapse.render.arguments import document_arguments
@@ -40,8 +41,8 @@ COLUMN_CM = 1.35
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[paperwidth=%(paper)scm,paperheight=29.7cm,margin=2cm]{geometry}
-\usepackage{amsmath}
-\setcounter{MaxMatrixCols}{%(columns)d}
+\usepackage{amsmath%(packages)s}
+%(theorems)s\setcounter{MaxMatrixCols}{%(columns)d}
 \title{%(title)s}
 \author{symcollapse}
 \date{}
@@ -336,26 +337,80 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
     return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
 
 
+#: The amsthm environments of a standalone proof (:class:`ProofDerivation`), and the stretch
+#: its prose needs around Coq names (``\\texttt`` words never hyphenate).
+THEOREMS = "\\newtheorem{theorem}{Theorem}\n\\newtheorem{lemma}{Lemma}\n\\emergencystretch=1.5em\n"
+
+
+def _lemma_title(title: str) -> str:
+    """``Lemma: closed forms`` -> ``closed forms``, the optional argument of ``lemma``."""
+    return title.split(": ", 1)[1] if ": " in title else title
+
+
+def _proof_body(
+    derivation: ProofDerivation, printer: NetworkLatexPrinter, sections: list[str]
+) -> list[str]:
+    """A proof's sections (each already set as heading, intro and display) in amsthm's
+    environments: the theorem stated before the first ``proof`` section, consecutive ``proof``
+    sections in one ``proof`` (their titles as run-in headings), a ``lemma`` in its own, and
+    the ``proof`` after it."""
+    parts: list[str] = []
+    kinds = derivation.kinds
+    stated = False
+    for index, (kind, section) in enumerate(zip(kinds, derivation.sections, strict=True)):
+        title = text(section.title, printer)
+        body = sections[index]
+        previous = kinds[index - 1] if index else None
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if kind == "section":
+            parts.append(f"\\section*{{{title}}}\n{body}")
+            continue
+        if kind == "lemma":
+            parts.append(f"\\begin{{lemma}}[{_lemma_title(title)}]\n{body}\n\\end{{lemma}}")
+            continue
+        if previous != "proof":
+            if not stated:
+                theorem = text(derivation.theorem, printer)
+                parts.append(f"\\begin{{theorem}}\n{theorem}\n\\end{{theorem}}")
+                stated = True
+            parts.append("\\begin{proof}")
+        # a lemma's proof is headed "Proof." by amsthm alone
+        parts.append(body if previous == "lemma" else f"\\emph{{{title}.}} {body}")
+        if following != "proof":
+            parts.append("\\end{proof}")
+    return parts
+
+
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
-    """A complete article that compiles with pdflatex (amsmath and geometry only)."""
+    """A complete article that compiles with pdflatex (amsmath and geometry only; a proof in
+    amsthm's ``theorem``, ``lemma`` and ``proof``)."""
     printer = _printer(derivation, document_arguments(derivation, notation))
     every = numbers_every_row(derivation, printer.notation)
     chosen = _display(printer.notation)
     laid = [_laid(section, printer, chosen) for section in derivation.sections]
     style = reason_style(laid, printer, chosen)
     columns = derivation.matrix_columns
+    proof = isinstance(derivation, ProofDerivation)
     parts = [
         PREAMBLE
         % {
             "columns": max(10, columns),
             "paper": f"{max(A4_WIDTH_CM, MARGINS_CM + columns * COLUMN_CM):.1f}",
             "title": text(derivation.title, printer),
+            "packages": ",amsthm" if proof else "",
+            "theorems": THEOREMS if proof else "",
         }
     ]
-    for number, section in enumerate(derivation.sections, start=1):
-        parts.append(f"\\section*{{{text(section.title, printer)}}}")
-        parts.append(text(section.intro, printer))
-        parts.append(_block(section, printer, chosen, number, every, style, laid[number - 1]))
-        parts.append("")
+    sections = [
+        text(section.intro, printer)
+        + "\n"
+        + _block(section, printer, chosen, number, every, style, laid[number - 1])
+        for number, section in enumerate(derivation.sections, start=1)
+    ]
+    if isinstance(derivation, ProofDerivation):
+        parts += _proof_body(derivation, printer, sections)
+    else:
+        for section, body in zip(derivation.sections, sections, strict=True):
+            parts.append(f"\\section*{{{text(section.title, printer)}}}\n{body}\n")
     parts.append("\\end{document}\n")
     return "\n".join(parts)
