@@ -144,4 +144,3 @@ def test_every_reference_resolves(compiled, name):
     assert "??" not in text
     shown = {int(n) for n in re.findall(r"\((\d+)\)", text)}
     assert shown >= set(range(1, labels + 1))  # every number, beside its equation and cited
-
