@@ -15,6 +15,7 @@ import contextlib
 import io
 import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -144,3 +145,47 @@ def test_every_reference_resolves(compiled, name):
     assert "??" not in text
     shown = {int(n) for n in re.findall(r"\((\d+)\)", text)}
     assert shown >= set(range(1, labels + 1))  # every number, beside its equation and cited
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def numbers_alone(pdf: Path, labels: int, columns: int) -> list[str]:
+    """Equation numbers ``(n)`` set on a line of their own: no other word of their column
+    shares their height on the page (amsmath drops a number below a row too wide to hold it).
+    Words smaller than the body text (the ``(1)`` of ``w^{(1)}``) are not numbers."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    alone = []
+    for page in re.finditer(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', boxes, re.S):
+        column = float(page[1]) / columns
+        words = [(*map(float, w[:4]), w[4]) for w in _WORD.findall(page[2])]
+        if not words:
+            continue
+        body = statistics.median(y1 - y0 for _, y0, _, y1, _ in words)
+        for word in words:
+            x0, y0, _, y1, text = word
+            number = re.fullmatch(r"\((\d+)\)", text)
+            if not number or not 1 <= int(number[1]) <= labels or y1 - y0 < 0.9 * body:
+                continue
+            beside = [
+                other
+                for other in words
+                if other != word
+                and other[0] // column == x0 // column
+                and other[1] < y1
+                and other[3] > y0
+            ]
+            if not beside:
+                alone.append(text)
+    return alone
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_no_number_drops_onto_its_own_line(compiled, name):
+    directory, _, labels = _paper(compiled, name)
+    columns = 2 if CLASSES[name][2] else 1
+    assert numbers_alone(directory / "doc.pdf", labels, columns) == []
