@@ -74,9 +74,12 @@ COLUMN_GAP, FRACTION, ROOT, UNKNOWN = 1.0, 0.24, 0.85, 1.0
 #: 0.458); then ``\\left(`` around one line and around a fraction or matrix.
 BRACKETS = {"bmatrix": (0.528, 0.528, 0.667), "pmatrix": (0.736, 0.736, 0.875)}
 DELIMITER, TALL_DELIMITER = 0.39, 0.8
-#: ``\\left(`` around scripts: ``\\left(w^{(3)}_{13}\\right)^{2}`` measured 3.6 em, 0.33 em more
-#: than with one-line delimiters (a squared weight in the gradients' entries).
-SCRIPTED_DELIMITER = 0.56
+#: ``\\left(`` around a superscript grows past one line's height, 0.21 em a side (measured:
+#: ``\\left(h^{(2)}\\right)`` and ``\\left(w^{(3)}_{13}\\right)`` alike; a subscript alone leaves
+#: it as it is). Counted where the pair holds an entry with both scripts, the squared weights
+#: of the gradients (which overflowed); a superscript alone (``h^{(k)}`` in a reason) is left to
+#: the room the estimate's other widths leave (a row of products errs some 15% wide).
+SCRIPTED_DELIMITER = 0.6
 #: Scale of a script, and the ``\\scriptspace`` after one.
 SCRIPT, SCRIPT_SPACE = 0.85, 0.05
 #: Commands that print nothing on the line (equation numbers and reasons go elsewhere).
@@ -99,24 +102,26 @@ def tex_width(tex: str) -> float:
 
 def _tall_pairs(tokens: list[str]) -> dict[int, float]:
     """For the index of every ``\\left`` and ``\\right``: the width of its delimiter, by what its
-    pair holds (nested pairs included): a ``\\frac`` or an environment (tallest), scripts (a
-    ``\\left( w^{(3)}_{13} \\right)`` grows past one line's height), or one plain line. One pass
+    pair holds (nested pairs included): a ``\\frac`` or an environment (tallest), an entry with
+    a superscript and a subscript (see :data:`SCRIPTED_DELIMITER`), or one plain line. One pass
     with a stack (a scan per pair is quadratic in the nesting depth, which a derivation of
     depth 60 reaches)."""
     sizes: dict[int, float] = {}
-    stack: list[list[object]] = []  # [index of \left, tallest width so far]
+    stack: list[tuple[int, list[float], set[str]]] = []  # \left, widest so far, scripts seen
     for i, token in enumerate(tokens):
         if token == r"\left":
-            stack.append([i, DELIMITER])
+            stack.append((i, [DELIMITER], set()))
         elif token in (r"\frac", r"\begin") and stack:
-            stack[-1][1] = TALL_DELIMITER
-        elif token in "^_" and stack:
-            stack[-1][1] = max(stack[-1][1], SCRIPTED_DELIMITER)  # type: ignore[call-overload]
+            stack[-1][1][0] = TALL_DELIMITER
+        elif token in ("^", "_") and stack:
+            stack[-1][2].add(token)
+            if len(stack[-1][2]) == 2:
+                stack[-1][1][0] = max(stack[-1][1][0], SCRIPTED_DELIMITER)
         elif token == r"\right" and stack:
-            left, size = stack.pop()
-            sizes[left] = sizes[i] = size  # type: ignore[index,assignment]
+            left, (size,), _ = stack.pop()
+            sizes[left] = sizes[i] = size
             if stack:
-                stack[-1][1] = max(stack[-1][1], size)  # type: ignore[call-overload]
+                stack[-1][1][0] = max(stack[-1][1][0], size)
     return sizes
 
 
