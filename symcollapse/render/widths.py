@@ -74,12 +74,6 @@ COLUMN_GAP, FRACTION, ROOT, UNKNOWN = 1.0, 0.24, 0.85, 1.0
 #: 0.458); then ``\\left(`` around one line and around a fraction or matrix.
 BRACKETS = {"bmatrix": (0.528, 0.528, 0.667), "pmatrix": (0.736, 0.736, 0.875)}
 DELIMITER, TALL_DELIMITER = 0.39, 0.8
-#: ``\\left(`` around a superscript grows past one line's height, 0.21 em a side (measured:
-#: ``\\left(h^{(2)}\\right)`` and ``\\left(w^{(3)}_{13}\\right)`` alike; a subscript alone leaves
-#: it as it is). Counted where the pair holds an entry with both scripts, the squared weights
-#: of the gradients (which overflowed); a superscript alone (``h^{(k)}`` in a reason) is left to
-#: the room the estimate's other widths leave (a row of products errs some 15% wide).
-SCRIPTED_DELIMITER = 0.6
 #: Scale of a script, and the ``\\scriptspace`` after one.
 SCRIPT, SCRIPT_SPACE = 0.85, 0.05
 #: Commands that print nothing on the line (equation numbers and reasons go elsewhere).
@@ -100,29 +94,23 @@ def tex_width(tex: str) -> float:
     return _Line(tokens(tex)).run(1.0, display=True)
 
 
-def _tall_pairs(tokens: list[str]) -> dict[int, float]:
-    """For the index of every ``\\left`` and ``\\right``: the width of its delimiter, by what its
-    pair holds (nested pairs included): a ``\\frac`` or an environment (tallest), an entry with
-    a superscript and a subscript (see :data:`SCRIPTED_DELIMITER`), or one plain line. One pass
-    with a stack (a scan per pair is quadratic in the nesting depth, which a derivation of
-    depth 60 reaches)."""
-    sizes: dict[int, float] = {}
-    stack: list[tuple[int, list[float], set[str]]] = []  # \left, widest so far, scripts seen
+def _tall_pairs(tokens: list[str]) -> dict[int, bool]:
+    """For the index of every ``\\left`` and ``\\right``: whether its pair holds a ``\\frac`` or
+    an environment, nested pairs included. One pass with a stack (a scan per pair is quadratic
+    in the nesting depth, which a derivation of depth 60 reaches)."""
+    tall: dict[int, bool] = {}
+    stack: list[list[object]] = []  # [index of \left, tall so far]
     for i, token in enumerate(tokens):
         if token == r"\left":
-            stack.append((i, [DELIMITER], set()))
+            stack.append([i, False])
         elif token in (r"\frac", r"\begin") and stack:
-            stack[-1][1][0] = TALL_DELIMITER
-        elif token in ("^", "_") and stack:
-            stack[-1][2].add(token)
-            if len(stack[-1][2]) == 2:
-                stack[-1][1][0] = max(stack[-1][1][0], SCRIPTED_DELIMITER)
+            stack[-1][1] = True
         elif token == r"\right" and stack:
-            left, (size,), _ = stack.pop()
-            sizes[left] = sizes[i] = size
-            if stack:
-                stack[-1][1][0] = max(stack[-1][1][0], size)
-    return sizes
+            left, flag = stack.pop()
+            tall[left] = tall[i] = bool(flag)  # type: ignore[index]
+            if stack and flag:
+                stack[-1][1] = True
+    return tall
 
 
 class _Line:
@@ -216,7 +204,7 @@ class _Line:
             return 0.0, True
         if token in (r"\left", r"\right"):
             self._next()
-            return scale * self._delimiter(), token == r"\right"
+            return scale * (TALL_DELIMITER if self._tall() else DELIMITER), token == r"\right"
         if token in TEXT_COMMANDS:
             letters = "".join(self._raw())
             plain = re.sub(r"\\[a-zA-Z]+", "", letters)
@@ -240,10 +228,10 @@ class _Line:
             return scale * (GREEK_UPPER if token[1].isupper() else GREEK_LOWER), True
         return scale * COMMANDS.get(token, UNKNOWN), token not in COMMANDS
 
-    def _delimiter(self) -> float:
-        """The width of the ``\\left`` or ``\\right`` delimiter that comes next, by what its pair
-        holds (see :func:`_tall_pairs`)."""
-        return self.tall.get(self.pos - 2, DELIMITER)
+    def _tall(self) -> bool:
+        """Whether the ``\\left``...``\\right`` pair whose delimiter comes next holds a fraction
+        or a matrix (then its delimiters grow)."""
+        return self.tall.get(self.pos - 2, False)
 
     def _environment(self, name: str, scale: float) -> float:
         """A matrix: the widest cell of each column, the gaps between columns, the brackets."""
