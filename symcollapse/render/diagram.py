@@ -136,6 +136,12 @@ def _separation(t: Fraction, sources: int, targets: int) -> Fraction:
     return min(gaps, default=Fraction(1))
 
 
+def _label_position(sources: int, targets: int) -> Fraction:
+    """Where a layer's labels sit: the fraction that keeps them farthest apart, the nearest to
+    the sources among equals."""
+    return max(LABEL_POSITIONS, key=lambda t: (_separation(t, sources, targets), -t))
+
+
 def _slots(width: int, keep: set[int]) -> list[int | None]:
     """The units of a layer as drawn, top to bottom: all of them, or the first and last
     :data:`ENDS` and those in ``keep``, with None for each run of units left out."""
@@ -209,13 +215,7 @@ def diagram(
         and None not in layers
     )
     pairs = [(a, b) for a, b in pairwise(layers) if a is not None and b is not None]
-    positions = {
-        b: max(
-            LABEL_POSITIONS,
-            key=lambda t, a=a, b=b: (_separation(t, len(slots[a]), len(slots[b])), -t),
-        )
-        for a, b in pairs
-    }
+    positions = {b: _label_position(len(slots[a]), len(slots[b])) for a, b in pairs}
     gap = MIN_UNIT_GAP
     if labelled and pairs:
         least = min(_separation(positions[b], len(slots[a]), len(slots[b])) for a, b in pairs)
@@ -294,10 +294,11 @@ def diagram(
                     )
                 )
     layer_labels = []
-    for column, (a, b) in enumerate(pairwise(layers)):
+    for column, (left, right) in enumerate(pairwise(layers)):
         x = (column + 0.5) * LAYER_GAP
-        if a is not None and b is not None:
-            layer_labels.append((x, printer.doprint(symbols.matrix("W", d[b], d[a], b))))
+        if left is not None and right is not None:
+            W = symbols.matrix("W", d[right], d[left], right)
+            layer_labels.append((x, printer.doprint(W)))
     name = symbols.matrix("b_z", d[-1], 1) if bias else symbols.matrix("W_z", d[-1], d[0])
     return Diagram(
         widths=d,
