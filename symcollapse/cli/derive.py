@@ -35,8 +35,16 @@ from symcollapse.spec.widths import Spec
 FILE_VALUES_LABEL = "given values"
 
 
-def parse_entry(text: str, widths: Sequence[int]) -> tuple[int, int]:
-    """``"I,J"`` (1-based) -> a 0-based entry of ``W_z`` (``d_n`` rows, ``d_0`` columns)."""
+def parse_entry(text: str, widths: Sequence[int]) -> tuple[int, ...]:
+    """``"I,J"`` (1-based) -> a 0-based entry of ``W_z`` (``d_n`` rows, ``d_0`` columns);
+    ``"b_z:I"`` -> ``(I - 1,)``, an entry of ``b_z``."""
+    if text.startswith("b_z:"):
+        row = text[4:].strip()
+        if not (row.isascii() and row.isdigit() and 1 <= int(row) <= widths[-1]):
+            raise OptionError(
+                f"--diagram-entry {text} is not an entry of b_z, which has {widths[-1]} row(s)"
+            )
+        return (int(row) - 1,)
     parts = text.split(",")
     if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
         raise OptionError(f"--diagram-entry takes I,J such as 1,2, got {text!r}")
@@ -98,9 +106,11 @@ def diagram_files(
     name: str,
     png: bool = False,
     caption: bool = False,
+    labels: bool | None = None,
 ) -> dict[str, str | bytes]:
-    """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry."""
-    picture = diagram(widths, parse_entry(entry, widths), notation)
+    """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry;
+    ``labels`` True draws every edge label (by default only for layers up to 3 wide)."""
+    picture = diagram(widths, parse_entry(entry, widths), notation, labels=labels)
     files: dict[str, str | bytes] = {
         f"{name}-paths.tex": render_tikz(picture, caption_node=caption),
         f"{name}-paths.svg": render_svg(picture),
@@ -139,12 +149,25 @@ def run(args: argparse.Namespace) -> int:
     name = stem("collapse", widths)
     extra = {}
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
+        labels = True if args.diagram_labels else None
         extra = diagram_files(
-            widths, args.diagram_entry, notation, name, args.diagram_png, args.diagram_caption
+            widths,
+            args.diagram_entry,
+            notation,
+            name,
+            args.diagram_png,
+            args.diagram_caption,
+            labels,
         )
         args.out = args.out or Path("output")
-    elif args.diagram_entry != DEFAULT_ENTRY or args.diagram_png or args.diagram_caption:
-        given = {"--diagram-png": args.diagram_png, "--diagram-caption": args.diagram_caption}
+    elif args.diagram_entry != DEFAULT_ENTRY or (
+        args.diagram_png or args.diagram_caption or args.diagram_labels
+    ):
+        given = {
+            "--diagram-png": args.diagram_png,
+            "--diagram-caption": args.diagram_caption,
+            "--diagram-labels": args.diagram_labels,
+        }
         option = next((flag for flag, on in given.items() if on), "--diagram-entry")
         raise OptionError(f"{option} goes with --diagram")
     if args.values is None:

@@ -16,7 +16,7 @@ LINE_WIDTH = 72
 
 def run(args: argparse.Namespace) -> int:
     notation = notation_from(args)
-    if args.line_width is None:
+    if args.line_width is None and not args.two_column:  # --two-column sets its own
         notation = notation.merged(line_width=LINE_WIDTH)
     with Progress("gradients") as progress:
         progress.stage("differentiating")

@@ -191,12 +191,18 @@ def diagram_options(parser: Parser) -> None:
         "--diagram-entry",
         metavar="I,J",
         default=DEFAULT_ENTRY,
-        help="the entry of W_z whose paths are highlighted (1-based)",
+        help="the entry of W_z whose paths are highlighted (1-based), or b_z:I for entry I of b_z",
     )
     group.add_argument(
         "--diagram-png",
         action="store_true",
         help="with --diagram: also a PNG of the picture (pdflatex with TikZ, and pdftoppm)",
+    )
+    group.add_argument(
+        "--diagram-labels",
+        action="store_true",
+        help="with --diagram: label every edge with its weight (by default only when no layer "
+        "is wider than 3: more labels crowd into unreadable type)",
     )
     group.add_argument(
         "--diagram-caption",

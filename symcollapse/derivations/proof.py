@@ -1,13 +1,17 @@
-"""The proof for all depths and widths, as a document: ``f_n(x) = W_z^(n) x + b_z^(n)`` by
+"""The proof for all depths and widths, as a document: ``h^(n) = W_z^(n) x + b_z^(n)`` by
 induction on ``n``.
 
 Every line comes checked from :mod:`symcollapse.verification.induction`; this module says in
-words and mathematics what each part does and how each line was checked.
+words and mathematics what each part does and how each line was checked. A superscript ``(n)``
+names layer ``n`` here as in every other document (``h^(n)`` its output, ``w^(n)_ij`` its
+weights): the output of a network of depth ``n`` (``f_n`` in the Coq development) is written
+``h^(n)``, and ``W_z^(n)``, ``b_z^(n)`` collapse layers 1 to ``n``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import sympy as sp
 
@@ -26,7 +30,32 @@ from symcollapse.verification.induction import (
 )
 from symcollapse.verification.statements import STATEMENTS
 
-__all__ = ["DEFAULT_INSTANCES", "MAX_INSTANCES", "Proof", "prove"]
+__all__ = [
+    "DEFAULT_INSTANCES",
+    "MAX_INSTANCES",
+    "SHOWN_DEPTHS",
+    "Proof",
+    "ProofDerivation",
+    "prove",
+]
+
+#: The depths whose unrolled closed forms the lemma's proof shows: enough to see the pattern
+#: (every depth up to ``instances`` is checked all the same).
+SHOWN_DEPTHS = (2, 3)
+
+#: How a standalone LaTeX proof sets a section: a plain section, a theorem's or lemma's proof
+#: (amsthm's ``proof``), or the statement of a lemma (amsthm's ``lemma``).
+SectionKind = Literal["section", "proof", "lemma"]
+
+
+@dataclass(frozen=True)
+class ProofDerivation(Derivation):
+    """The proof's sections with what a theorem layout needs: the ``theorem`` proved (stated
+    before the first ``proof`` section) and how each section is set (``kinds``)."""
+
+    theorem: Text = ()
+    kinds: tuple[SectionKind, ...] = ()
+
 
 SYMPY = Checked("sympy, with symbolic widths")
 SHAPES = Checked("shapes only, by sympy")
@@ -55,8 +84,21 @@ class Proof(Displayable):
         )
 
 
+#: The outputs ``f_1``, ``f_n``, ``f_{n+1}`` of the statements, shown as the layer outputs
+#: ``h^(1)``, ``h^(n)``, ``h^(n+1)`` (see the module's docstring).
+OUTPUTS = {
+    output: symbols.matrix("h", output.shape[0], 1, sup=depth)
+    for output, depth in ((st.f1, 1), (st.fn, st.n), (st.fn1, st.n + 1))
+}
+
+
+def shown(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with the outputs of the statements written as layer outputs ``h^(n)``."""
+    return expr.xreplace(OUTPUTS) if isinstance(expr, sp.Basic) else expr
+
+
 def _step(line: Line, check: Checked | Unchecked | None, reason: Text = ()) -> Step:
-    return Step(line.lhs, line.rhs, reason or (line.rule,), line.relation, check)  # type: ignore[arg-type]
+    return Step(shown(line.lhs), shown(line.rhs), reason or (line.rule,), line.relation, check)  # type: ignore[arg-type]
 
 
 def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ...]:
@@ -77,9 +119,18 @@ def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ..
             d(k - 1),
             " columns) and biases ",
             symbols.matrix("b", d(k), 1, k),
-            "; with identity activations its output is defined layer by layer. The collapsed "
-            "weight and bias are defined by the same recursion. All widths are symbols, so "
-            "every step holds for every choice of widths.",
+            "; with identity activations the output ",
+            OUTPUTS[st.fn],
+            " of its layer ",
+            n,
+            " is defined layer by layer, and the collapsed weight ",
+            st.Wzn,
+            " and bias ",
+            st.bzn,
+            " of layers 1 to ",
+            n,
+            " by the same recursion (a superscript always names a layer)",
+            ". All widths are symbols, so every step holds for every choice of widths.",
         ),
         steps=tuple(_step(line, SHAPES) for line in induction.definitions),
     )
@@ -93,7 +144,7 @@ def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ..
         title=("Inductive step",),
         intro=(
             "Assume ",
-            hypothesis.lhs,
+            shown(hypothesis.lhs),
             " equals ",
             hypothesis.rhs,
             " for some ",
@@ -102,7 +153,7 @@ def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ..
         ),
         steps=tuple(_step(line, SYMPY if line.checked else None) for line in induction.step),
     )
-    return definitions, base, step, _lemma(induction, coq), _conclusion(coq)
+    return definitions, base, step, _conclusion(coq), *_lemma(induction, coq)
 
 
 def coq_claim(coq: CoqVerdict | None) -> str:
@@ -119,7 +170,9 @@ def coq_claim(coq: CoqVerdict | None) -> str:
     return f"coqc {coq.version} rejected the Coq development ({coq.error})"
 
 
-def _lemma(induction: Induction, coq: CoqVerdict | None) -> Section:
+def _lemma(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, Section]:
+    """The lemma (the closed forms, with the Coq theorems that state them) and its proof: the
+    recursion unrolled at the depths :data:`SHOWN_DEPTHS` (those checked), the pattern."""
     weight, bias = STATEMENTS.closed_forms
     checked = coq is not None and coq.checked
     mark = (
@@ -133,9 +186,11 @@ def _lemma(induction: Induction, coq: CoqVerdict | None) -> Section:
         Step(t.lhs, t.rhs, ("Coq theorem ", st.CoqName(t.name)), check=mark)
         for t in STATEMENTS.closed_forms
     )
-    instances = tuple(
-        _step(line, SYMPY, ("recursion unrolled, ", relation(st.n, "=", i // 2 + 1)))
+    depths = [depth for depth in SHOWN_DEPTHS if depth <= induction.depths] or [1]
+    instances = tuple(  # the lines come as W_z, b_z for each depth 1, 2, ...
+        _step(line, SYMPY, ("unrolled, ", relation(st.n, "=", i // 2 + 1)))
         for i, line in enumerate(induction.instances)
+        if i // 2 + 1 in depths
     )
     theorems: Text = (
         "the Coq theorems ",
@@ -168,23 +223,36 @@ def _lemma(induction: Induction, coq: CoqVerdict | None) -> Section:
             "for general depth (a sympy matrix expression has a fixed number of factors and "
             "terms), so they are checked symbolically only, for every depth from ",
         )
-    return Section(
+    statement = Section(
         title=("Lemma: closed forms",),
         intro=(
-            "Unrolling the recursion gives the closed forms below: each weight matrix "
-            "multiplies every bias below it. ",
+            "For every depth ",
+            st.n,
+            " and all widths, the collapse of layers 1 to ",
+            st.n,
+            " is the product of their weights, and each bias is carried through the weights of "
+            "the layers above it:",
+        ),
+        steps=coq_steps,
+    )
+    shown_depths = " and ".join(str(depth) for depth in depths)
+    proof = Section(
+        title=("Proof of the lemma",),
+        intro=(
             *claim,
             sp.Integer(1),
             " to ",
             sp.Integer(induction.depths),
-            ", with symbolic widths:",
+            ", with symbolic widths. Unrolling the recursion shows the pattern, here at "
+            f"depth{'s' if len(depths) > 1 else ''} {shown_depths}:",
         ),
-        steps=coq_steps + instances,
+        steps=instances,
     )
+    return statement, proof
 
 
 def _conclusion(coq: CoqVerdict | None) -> Section:
-    fn, collapsed = STATEMENTS.collapse.lhs, STATEMENTS.collapse.rhs
+    fn, collapsed = shown(STATEMENTS.collapse.lhs), STATEMENTS.collapse.rhs
     checked = coq is not None and coq.checked
     who = "checks it" if checked else f"states it, not checked here: {coq_claim(coq)}"
     return Section(
@@ -211,9 +279,18 @@ def prove(instances: int = DEFAULT_INSTANCES, coq: CoqVerdict | None = None) -> 
     :class:`VerificationError` if a line fails (a bug, never bad input).
     """
     induction = check_induction(instances)
-    derivation = Derivation(
+    statement = STATEMENTS.collapse
+    derivation = ProofDerivation(
         title=("Every identity-activation network is affine: a proof for all depths",),
         sections=_sections(induction, coq),
         symbols={},
+        theorem=(
+            "For every depth ",
+            relation(st.n, ">=", 1),
+            " and all widths, a network with identity activations is affine: ",
+            relation(shown(statement.lhs), "=", statement.rhs),
+            ".",
+        ),
+        kinds=("section", "proof", "proof", "proof", "lemma", "proof"),
     )
     return Proof(derivation, induction)

@@ -1,12 +1,20 @@
 """A picture of the paths: the network's units and weighted edges, with the paths that make up
-one entry of ``W_z`` highlighted, as TikZ for papers (:mod:`symcollapse.render.svg` draws the same
-layout as SVG).
+one entry of ``W_z`` or ``b_z`` highlighted, as TikZ for papers (:mod:`symcollapse.render.svg`
+draws the same layout as SVG).
 
 Entry ``(W_z)_{ij}`` is a sum with one product per path from input ``j`` to output ``i``: the
 highlighted edges are those from input ``j`` in the first layer, every edge between hidden
-layers, and those into output ``i`` in the last layer. Every label sits on its edge at a fraction
-``t`` of the way across its layer, chosen so that no two labels of a layer are closer than
-``LABEL_HEIGHT`` vertically (labels of different layers are ``LAYER_GAP`` apart horizontally).
+layers, and those into output ``i`` in the last layer. Entry ``(b_z)_i`` is a sum with one term
+per path from a unit's bias to output ``i``: every unit but the inputs carries a bias on them
+(highlighted with them), and every edge after the first layer into a unit on them.
+
+A large network is drawn with elided middles: a layer wider than ``MAX_UNITS`` shows its first
+and last ``ENDS`` units (and the highlighted entry's own input or output unit) around a vertical
+ellipsis, and a network of more than ``MAX_LAYERS`` layers its first ``FIRST_LAYERS`` and last
+``LAST_LAYERS`` layers around a horizontal one. Edge labels are drawn when every drawn layer is
+at most ``LABELED_WIDTH`` wide (or on request): each sits on its edge at a fraction ``t`` of the
+way across its layer, chosen so that no two labels of a layer are closer than ``LABEL_HEIGHT``
+vertically (labels of different layers are ``LAYER_GAP`` apart horizontally).
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
+from math import prod
 
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.network import build_network
+from symcollapse.algebra.network import Entry
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
@@ -32,9 +42,15 @@ LABEL_HEIGHT = 0.56
 MIN_UNIT_GAP = 1.5
 #: Fractions of a layer's width where labels may sit: far enough from the units to clear them.
 LABEL_POSITIONS = tuple(Fraction(p, 100) for p in range(25, 46))
-#: Largest picture drawn (cm): beyond this, labels would need a poster.
+#: Largest picture drawn (cm): labels forced on wide layers could need a poster.
 MAX_HEIGHT = 18.0
-MAX_LAYERS = 6
+#: Most units drawn per layer, and how many at each end a wider layer shows.
+MAX_UNITS, ENDS = 6, 2
+#: Most weight layers drawn, and how many at each end a deeper network shows.
+MAX_LAYERS, FIRST_LAYERS, LAST_LAYERS = 6, 2, 2
+#: Widest drawn layer whose edges are labelled by default: a 4 x 4 layer's 16 labels crowd
+#: the middle of the picture into unreadable type (``labels=True`` draws them all the same).
+LABELED_WIDTH = 3
 
 #: The colour of the paths: TikZ's ``red!75!black``, and the same as RGB for SVG.
 HIGHLIGHT = "red!75!black"
@@ -42,8 +58,23 @@ HIGHLIGHT_RGB = "#bf0000"
 
 
 @dataclass(frozen=True)
+class Unit:
+    """Unit ``index`` (0-based) of network layer ``layer``, drawn at ``at`` (cm, y upwards) as
+    node ``name``; ``highlighted`` when its bias is on the paths (an entry of ``b_z``)."""
+
+    layer: int
+    index: int
+    at: tuple[float, float]
+    label: str
+    name: str
+    highlighted: bool = False
+
+
+@dataclass(frozen=True)
 class Edge:
-    """Entry ``(row, col)`` (0-based) of the weight matrix of ``layer``, drawn as an edge."""
+    """Entry ``(row, col)`` (0-based) of the weight matrix of ``layer``, drawn as an edge from
+    node ``source`` at ``start`` to node ``target`` at ``end``; its label at ``label_at``, or
+    none (None) when the picture leaves edge labels off."""
 
     layer: int
     row: int
@@ -51,25 +82,47 @@ class Edge:
     symbol: sp.Symbol
     label: str
     highlighted: bool
-    label_at: tuple[float, float]
+    label_at: tuple[float, float] | None
+    source: str
+    target: str
+    start: tuple[float, float]
+    end: tuple[float, float]
 
 
 @dataclass(frozen=True)
 class Diagram:
-    """Positions (cm, y upwards) of every unit and edge label, and which edges are on the paths."""
+    """Positions (cm, y upwards) of every drawn unit, edge and label, which edges and units are
+    on the paths of ``entry`` (``(i, j)`` of ``W_z``, ``(i,)`` of ``b_z``, 0-based), and where
+    an ellipsis stands for units (``"v"``) or layers (``"h"``) left out."""
 
     widths: tuple[int, ...]
-    entry: tuple[int, int]
-    units: tuple[tuple[tuple[float, float], ...], ...]
-    unit_labels: tuple[tuple[str, ...], ...]
+    entry: tuple[int, ...]
+    units: tuple[Unit, ...]
     edges: tuple[Edge, ...]
-    layer_labels: tuple[str, ...]
+    layer_labels: tuple[tuple[float, str], ...]
+    ellipses: tuple[tuple[float, float, str], ...]
     entry_label: str
+    source_label: str | None
+    target_label: str
+
+    @property
+    def bias(self) -> bool:
+        """Whether the highlighted entry is one of ``b_z``."""
+        return len(self.entry) == 1
 
     @property
     def paths(self) -> int:
-        """How many paths make up the entry: the product of the hidden widths."""
-        return int(sp.prod(self.widths[1:-1]))
+        """How many paths (terms) make up the entry: the product of the hidden widths for
+        ``W_z``; for ``b_z``, one per path from each layer's biases to the output."""
+        d = self.widths
+        if self.bias:
+            return sum(prod(d[k:-1]) for k in range(1, len(d)))
+        return prod(d[1:-1])
+
+    @property
+    def top(self) -> float:
+        """The height of the highest unit (cm)."""
+        return max(unit.at[1] for unit in self.units)
 
 
 def _separation(t: Fraction, sources: int, targets: int) -> Fraction:
@@ -83,73 +136,180 @@ def _separation(t: Fraction, sources: int, targets: int) -> Fraction:
     return min(gaps, default=Fraction(1))
 
 
+def _label_position(sources: int, targets: int) -> Fraction:
+    """Where a layer's labels sit: the fraction that keeps them farthest apart, the nearest to
+    the sources among equals."""
+    return max(LABEL_POSITIONS, key=lambda t: (_separation(t, sources, targets), -t))
+
+
+def _slots(width: int, keep: set[int]) -> list[int | None]:
+    """The units of a layer as drawn, top to bottom: all of them, or the first and last
+    :data:`ENDS` and those in ``keep``, with None for each run of units left out."""
+    if width <= MAX_UNITS:
+        return list(range(width))
+    shown = sorted({*range(ENDS), *range(width - ENDS, width), *keep})
+    slots: list[int | None] = []
+    for unit in shown:
+        if slots and unit != slots[-1] + 1:  # type: ignore[operator]
+            slots.append(None)
+        slots.append(unit)
+    return slots
+
+
+def _drawn_layers(n: int) -> list[int | None]:
+    """The network layers drawn, left to right: all, or the first and last few with None for
+    the layers left out."""
+    if n <= MAX_LAYERS:
+        return list(range(n + 1))
+    return [*range(FIRST_LAYERS + 1), None, *range(n - LAST_LAYERS, n + 1)]
+
+
+def _check_entry(d: tuple[int, ...], entry: tuple[int, ...]) -> None:
+    if len(entry) == 2 and 0 <= entry[0] < d[-1] and 0 <= entry[1] < d[0]:
+        return
+    if len(entry) == 1 and 0 <= entry[0] < d[-1]:
+        return
+    raise OptionError(
+        f"entry {entry} (0-based) is not an entry of W_z, a {d[-1]} x {d[0]} matrix, nor "
+        f"(i,) of b_z, a {d[-1]} x 1 vector"
+    )
+
+
 def _too_tall(widths: tuple[int, ...], height: float) -> str:
     return (
-        f"a diagram of widths {' '.join(map(str, widths))} would be at least {height:.0f} cm "
-        f"tall (its edge labels need room), above the limit of {MAX_HEIGHT:.0f} cm; draw a "
-        "network with fewer units per layer"
+        f"a diagram of widths {' '.join(map(str, widths))} with its edge labels would be "
+        f"{height:.0f} cm tall, above the limit of {MAX_HEIGHT:.0f} cm; leave the labels off "
+        "(the default for layers wider than 3)"
     )
 
 
 def diagram(
-    widths: Sequence[object], entry: tuple[int, int] = (0, 0), notation: Notation | None = None
+    widths: Sequence[object],
+    entry: tuple[int, ...] = (0, 0),
+    notation: Notation | None = None,
+    *,
+    labels: bool | None = None,
 ) -> Diagram:
-    """Lay out the network of ``widths`` with the paths of ``W_z[entry]`` (0-based) highlighted.
+    """Lay out the network of ``widths`` with the paths of ``W_z[i, j]`` (``entry=(i, j)``) or
+    ``b_z[i]`` (``entry=(i,)``) highlighted, 0-based. ``labels`` draws the edge labels (True),
+    leaves them off (False) or, by default, draws them when no drawn layer is wider than
+    :data:`LABELED_WIDTH`.
 
-    Raises :class:`SizeLimitError` before any drawing when the picture would be taller than
-    ``MAX_HEIGHT`` cm or have more than ``MAX_LAYERS`` layers.
+    Raises :class:`OptionError` for an entry outside ``W_z`` and ``b_z``, and
+    :class:`SizeLimitError` before any drawing when labels asked for would make the picture
+    taller than ``MAX_HEIGHT`` cm.
     """
     d = Spec(tuple(widths)).widths
+    entry = tuple(entry)
+    _check_entry(d, entry)
     n = len(d) - 1
-    if n > MAX_LAYERS:
-        raise SizeLimitError(f"a diagram of {n} layers is above the limit of {MAX_LAYERS}")
-    if not (0 <= entry[0] < d[-1] and 0 <= entry[1] < d[0]):
-        raise OptionError(
-            f"entry {entry} (0-based) is not an entry of W_z, a {d[-1]} x {d[0]} matrix"
-        )
-    if (max(d) - 1) * MIN_UNIT_GAP > MAX_HEIGHT:  # refused before the label search below
-        raise SizeLimitError(_too_tall(d, (max(d) - 1) * MIN_UNIT_GAP))
-    positions = [
-        max(LABEL_POSITIONS, key=lambda t, k=k: (_separation(t, d[k - 1], d[k]), -t))
-        for k in range(1, n + 1)
-    ]
-    least = min(_separation(t, d[k], d[k + 1]) for k, t in enumerate(positions))
-    gap = max(MIN_UNIT_GAP, LABEL_HEIGHT / float(least))
-    height = gap * (max(d) - 1)
+    bias = len(entry) == 1
+    i = entry[0]
+    layers = _drawn_layers(n)
+    keep = {0: {entry[1]} if not bias else set(), n: {i}}
+    slots = {k: _slots(d[k], keep.get(k, set())) for k in layers if k is not None}
+    labelled = (
+        labels
+        if labels is not None
+        else all(len(s) <= LABELED_WIDTH and None not in s for s in slots.values())
+        and None not in layers
+    )
+    pairs = [(a, b) for a, b in pairwise(layers) if a is not None and b is not None]
+    positions = {b: _label_position(len(slots[a]), len(slots[b])) for a, b in pairs}
+    gap = MIN_UNIT_GAP
+    if labelled and pairs:
+        least = min(_separation(positions[b], len(slots[a]), len(slots[b])) for a, b in pairs)
+        gap = max(MIN_UNIT_GAP, LABEL_HEIGHT / float(least))
+    height = gap * (max(len(s) for s in slots.values()) - 1)
     if height > MAX_HEIGHT:
         raise SizeLimitError(_too_tall(d, height))
-    units = tuple(
-        tuple((k * LAYER_GAP, ((width - 1) / 2 - u) * gap) for u in range(width))
-        for k, width in enumerate(d)
-    )
-    network = build_network(Spec(d))
-    printer = NetworkLatexPrinter(network.entries, notation or Notation())
-    i, j = entry
-    edges = []
-    for k, W in enumerate(network.weights, start=1):
-        t = float(positions[k - 1])
-        for row in range(W.rows):
-            for col in range(W.cols):
-                (x0, y0), (x1, y1) = units[k - 1][col], units[k][row]
-                on_path = (k > 1 or col == j) and (k < n or row == i)
-                at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
-                label = printer.doprint(W[row, col])
-                edges.append(Edge(k, row, col, W[row, col], label, on_path, at))
+    printer_entries: dict[sp.Symbol, Entry] = {}
+
+    def symbol(entry: Entry) -> sp.Symbol:
+        made = sp.Symbol(entry.name)
+        printer_entries[made] = entry
+        return made
+
+    # only the drawn entries get symbols: a layer of 10^5 units draws five
+    inputs = {u: symbol(Entry("x", 0, u)) for u in slots[0] if u is not None}
+    weights = {
+        (b, row, col): symbol(Entry("W", b, row, col))
+        for a, b in pairs
+        for row in slots[b]
+        if row is not None
+        for col in slots[a]
+        if col is not None
+    }
+    printer = NetworkLatexPrinter(printer_entries, notation or Notation())
     base = printer.notation.index_base
-    unit_labels = [tuple(printer.doprint(x) for x in network.x)]
-    unit_labels += [
-        tuple(printer.doprint(symbols.scalar("h", u + base, sup=k)) for u in range(width))
-        for k, width in enumerate(d[1:-1], start=1)
-    ]
-    unit_labels.append(tuple(f"f_{{{r + base}}}" for r in range(d[-1])))
+
+    def unit_label(k: int, u: int) -> str:
+        if k == 0:
+            return printer.doprint(inputs[u])
+        if k == n:
+            return f"f_{{{u + base}}}"
+        return printer.doprint(symbols.scalar("h", u + base, sup=k))
+
+    units: list[Unit] = []
+    where: dict[tuple[int, int], tuple[float, float]] = {}
+    ellipses: list[tuple[float, float, str]] = []
+    for column, k in enumerate(layers):
+        x = column * LAYER_GAP
+        if k is None:
+            ellipses.append((x, 0.0, "h"))
+            continue
+        for slot, u in enumerate(slots[k]):
+            y = ((len(slots[k]) - 1) / 2 - slot) * gap
+            if u is None:
+                ellipses.append((x, y, "v"))
+                continue
+            where[k, u] = (x, y)
+            on_path = bias and k > 0 and (k < n or u == i)
+            units.append(Unit(k, u, (x, y), unit_label(k, u), f"u{k}-{u}", on_path))
+    edges = []
+    for a, b in pairs:
+        t = float(positions[b])
+        for row in slots[b]:
+            for col in slots[a]:
+                if row is None or col is None:
+                    continue
+                (x0, y0), (x1, y1) = where[a, col], where[b, row]
+                into = b < n or row == i
+                on_path = into and (b > 1 if bias else (b > 1 or col == entry[1]))
+                label_at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0)) if labelled else None
+                w = weights[b, row, col]
+                edges.append(
+                    Edge(
+                        b,
+                        row,
+                        col,
+                        w,
+                        printer.doprint(w),
+                        on_path,
+                        label_at,
+                        f"u{a}-{col}",
+                        f"u{b}-{row}",
+                        (x0, y0),
+                        (x1, y1),
+                    )
+                )
+    layer_labels = []
+    for column, (left, right) in enumerate(pairwise(layers)):
+        x = (column + 0.5) * LAYER_GAP
+        if left is not None and right is not None:
+            W = symbols.matrix("W", d[right], d[left], right)
+            layer_labels.append((x, printer.doprint(W)))
+    name = symbols.matrix("b_z", d[-1], 1) if bias else symbols.matrix("W_z", d[-1], d[0])
     return Diagram(
         widths=d,
-        entry=(i, j),
-        units=units,
-        unit_labels=tuple(unit_labels),
+        entry=entry,
+        units=tuple(units),
         edges=tuple(edges),
-        layer_labels=tuple(printer.doprint(W) for W in network.weight_symbols),
-        entry_label=printer.doprint(symbols.matrix("W_z", d[-1], d[0])[i, j]),
+        layer_labels=tuple(layer_labels),
+        ellipses=tuple(ellipses),
+        entry_label=printer.doprint(name[i, 0] if bias else name[i, entry[1]]),
+        source_label=None if bias else unit_label(0, entry[1]),
+        target_label=unit_label(n, i),
     )
 
 
@@ -158,10 +318,17 @@ def paths_phrase(picture: Diagram) -> str:
     return f"{picture.paths} path{'s' if picture.paths != 1 else ''}"
 
 
-def caption(picture: Diagram) -> tuple[str, str, str]:
-    """LaTeX of the caption's mathematics: the entry, the input it starts at, its output."""
-    i, j = picture.entry
-    return picture.entry_label, picture.unit_labels[0][j], picture.unit_labels[-1][i]
+def caption(picture: Diagram) -> tuple[str, str | None, str]:
+    """LaTeX of the caption's mathematics: the entry, the input it starts at (None for an entry
+    of ``b_z``, whose paths start at every bias), its output."""
+    return picture.entry_label, picture.source_label, picture.target_label
+
+
+def caption_end(picture: Diagram) -> str:
+    """What the entry is, after ``is``: a sum of products of weights, or of biases times them."""
+    if picture.bias:
+        return "the sum over them of each bias times the product of the weights after it."
+    return "the sum over them of the product of their weights."
 
 
 def render_tikz(picture: Diagram, *, caption_node: bool = False, fit: bool = True) -> str:
@@ -171,8 +338,9 @@ def render_tikz(picture: Diagram, *, caption_node: bool = False, fit: bool = Tru
     two-column paper), never up; ``caption_node`` adds a sentence under the picture (off: a paper
     has its own ``\\caption``).
     """
+    what = "b_z" if picture.bias else "W_z"
     out = [
-        "% The paths behind one entry of W_z; needs \\usepackage{tikz}.",
+        f"% The paths behind one entry of {what}; needs \\usepackage{{tikz}}.",
         *(
             ["\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%"]
             if fit
@@ -184,29 +352,34 @@ def render_tikz(picture: Diagram, *, caption_node: bool = False, fit: bool = Tru
         " inner sep=1pt},",
         f"  onpath/.style={{draw={HIGHLIGHT}, very thick}}, offpath/.style={{draw=black!30}}]",
     ]
-    for k, layer in enumerate(picture.units):
-        for u, (x, y) in enumerate(layer):
-            label = picture.unit_labels[k][u]
-            text = f"${label}$" if label else ""
-            out.append(f"\\node[unit] (u{k}-{u}) at ({x:.3f},{y:.3f}) {{{text}}};")
+    for unit in picture.units:
+        x, y = unit.at
+        style = "unit, onpath" if unit.highlighted else "unit"
+        out.append(f"\\node[{style}] ({unit.name}) at ({x:.3f},{y:.3f}) {{${unit.label}$}};")
+    for x, y, kind in picture.ellipses:
+        dots = "\\vdots" if kind == "v" else "\\cdots"
+        out.append(f"\\node at ({x:.3f},{y:.3f}) {{${dots}$}};")
     on_top = sorted(picture.edges, key=lambda e: e.highlighted)
     for e in on_top:
         style = "onpath" if e.highlighted else "offpath"
-        out.append(f"\\draw[{style}] (u{e.layer - 1}-{e.col}) -- (u{e.layer}-{e.row});")
+        out.append(f"\\draw[{style}] ({e.source}) -- ({e.target});")
     for e in on_top:
+        if e.label_at is None:
+            continue
         colour = f"text={HIGHLIGHT}" if e.highlighted else "text=black!60"
         x, y = e.label_at
         out.append(f"\\node[weight, {colour}] at ({x:.3f},{y:.3f}) {{${e.label}$}};")
-    top = max(y for layer in picture.units for _, y in layer) + 0.9
-    for k, W in enumerate(picture.layer_labels):
-        out.append(f"\\node at ({(k + 0.5) * LAYER_GAP:.3f},{top:.3f}) {{${W}$}};")
+    top = picture.top + 0.9
+    for x, W in picture.layer_labels:
+        out.append(f"\\node at ({x:.3f},{top:.3f}) {{${W}$}};")
     if caption_node:
         entry, source, target = caption(picture)
-        middle = (len(picture.units) - 1) * LAYER_GAP / 2
+        start = f"from ${source}$" if source is not None else "from the biases of the units"
+        middle = max(x for x, _ in (unit.at for unit in picture.units)) / 2
         out.append(
             f"\\node[text width={2 * middle:.1f}cm, align=center] at ({middle:.3f},{-top:.3f}) "
-            f"{{{paths_phrase(picture)} from ${source}$ to ${target}$ (highlighted): "
-            f"${entry}$ is the sum over them of the product of their weights.}};"
+            f"{{{paths_phrase(picture)} {start} to ${target}$ (highlighted): ${entry}$ is "
+            f"{caption_end(picture)}}};"
         )
     out.append(
         "\\path (current bounding box.south west) ++(-0.2,-0.2)"

@@ -13,7 +13,14 @@ import re
 import unicodedata
 from html import escape
 
-from symcollapse.render.diagram import HIGHLIGHT_RGB, RADIUS, Diagram, caption, paths_phrase
+from symcollapse.render.diagram import (
+    HIGHLIGHT_RGB,
+    RADIUS,
+    Diagram,
+    caption,
+    caption_end,
+    paths_phrase,
+)
 from symcollapse.render.names import GREEK
 
 #: Pixels per centimetre of the layout, and font sizes (px) of unit and edge labels.
@@ -83,8 +90,8 @@ def tspans(latex: str, size: int) -> str:
 
 def render_svg(picture: Diagram) -> str:
     """The picture as a standalone SVG document."""
-    xs = [x for layer in picture.units for x, _ in layer]
-    ys = [y for layer in picture.units for _, y in layer]
+    xs = [unit.at[0] for unit in picture.units] + [x for x, _, _ in picture.ellipses]
+    ys = [unit.at[1] for unit in picture.units]
     top, bottom = max(ys) + 1.0, min(ys) - RADIUS - 0.8
     layout_width = (max(xs) - min(xs) + 2 * RADIUS) * SCALE + 2 * MARGIN
     width = max(layout_width, CAPTION_WIDTH)
@@ -102,10 +109,7 @@ def render_svg(picture: Diagram) -> str:
     ]
     edges = sorted(picture.edges, key=lambda e: e.highlighted)
     for e in edges:
-        (x0, y0), (x1, y1) = (
-            at(*picture.units[e.layer - 1][e.col]),
-            at(*picture.units[e.layer][e.row]),
-        )
+        (x0, y0), (x1, y1) = at(*e.start), at(*e.end)
         stroke = (
             f'stroke="{HIGHLIGHT_RGB}" stroke-width="2.4"'
             if e.highlighted
@@ -116,6 +120,8 @@ def render_svg(picture: Diagram) -> str:
             f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" {stroke} {edge}/>'
         )
     for e in edges:
+        if e.label_at is None:
+            continue
         x, y = at(*e.label_at)
         colour = HIGHLIGHT_RGB if e.highlighted else "#666666"
         box = 0.62 * LABEL_FONT * len(_plain(_TOKEN.findall(e.label))) + 4
@@ -128,32 +134,41 @@ def render_svg(picture: Diagram) -> str:
             f'font-style="italic" text-anchor="middle" fill="{colour}">'
             f"{tspans(e.label, LABEL_FONT)}</text>"
         )
-    for layer, labels in zip(picture.units, picture.unit_labels, strict=True):
-        for (x, y), label in zip(layer, labels, strict=True):
-            cx, cy = at(x, y)
-            out.append(
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{RADIUS * SCALE:.1f}" fill="white" '
-                'stroke="black" stroke-width="1.2"/>'
-            )
-            if label:  # a hidden unit's h^{(k)}_i fits its circle in the labels' size
-                size = LABEL_FONT if "^" in label else UNIT_FONT
-                out.append(
-                    f'<text class="unit" x="{cx:.1f}" y="{cy + 0.35 * size:.1f}" '
-                    f'font-size="{size}" font-style="italic" text-anchor="middle">'
-                    f"{tspans(label, size)}</text>"
-                )
-    for k, W in enumerate(picture.layer_labels):
-        x0, _ = at(*picture.units[k][0])
-        x1, y = at(*picture.units[k + 1][0])
+    for unit in picture.units:
+        cx, cy = at(*unit.at)
+        stroke = (
+            f'stroke="{HIGHLIGHT_RGB}" stroke-width="2.4"'
+            if unit.highlighted
+            else ('stroke="black" stroke-width="1.2"')
+        )
         out.append(
-            f'<text x="{(x0 + x1) / 2:.1f}" y="{at(0, top - 0.4)[1]:.1f}" font-size="{UNIT_FONT}" '
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{RADIUS * SCALE:.1f}" fill="white" {stroke}/>'
+        )
+        # a hidden unit's h^{(k)}_i fits its circle in the labels' size
+        size = LABEL_FONT if "^" in unit.label else UNIT_FONT
+        out.append(
+            f'<text class="unit" x="{cx:.1f}" y="{cy + 0.35 * size:.1f}" '
+            f'font-size="{size}" font-style="italic" text-anchor="middle">'
+            f"{tspans(unit.label, size)}</text>"
+        )
+    for x, y, kind in picture.ellipses:
+        cx, cy = at(x, y)
+        dots = "\u22ee" if kind == "v" else "\u22ef"
+        out.append(
+            f'<text class="ellipsis" x="{cx:.1f}" y="{cy + 0.35 * UNIT_FONT:.1f}" '
+            f'font-size="{UNIT_FONT}" text-anchor="middle">{dots}</text>'
+        )
+    for x, W in picture.layer_labels:
+        out.append(
+            f'<text x="{at(x, 0)[0]:.1f}" y="{at(0, top - 0.4)[1]:.1f}" font-size="{UNIT_FONT}" '
             f'font-style="italic" text-anchor="middle">{tspans(W, UNIT_FONT)}</text>'
         )
     entry, source, target = caption(picture)
+    start = f"from {tspans(source, UNIT_FONT)}" if source is not None else "from the biases"
     lines = (
-        f"{paths_phrase(picture)} from {tspans(source, UNIT_FONT)} to "
+        f"{paths_phrase(picture)} {start} to "
         f"{tspans(target, UNIT_FONT)} (highlighted): {tspans(entry, UNIT_FONT)} is",
-        "the sum over them of the product of their weights.",
+        caption_end(picture),
     )
     for number, line in enumerate(lines):
         y = at(0, bottom)[1] + number * 1.4 * UNIT_FONT

@@ -8,10 +8,11 @@ from typing import Literal
 
 import sympy as sp
 
-from symcollapse.doc.model import Derivation, Section, Text
+from symcollapse.derivations.proof import ProofDerivation
+from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import written
 from symcollapse.render.arguments import document_arguments
-from symcollapse.render.lines import StepLines, fitted, layout, visible_width
+from symcollapse.render.lines import LETTER_EM, StepLines, fitted, layout, visible_width
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
 
@@ -40,9 +41,8 @@ COLUMN_CM = 1.35
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[paperwidth=%(paper)scm,paperheight=29.7cm,margin=2cm]{geometry}
-\usepackage{amsmath}
-\setcounter{MaxMatrixCols}{%(columns)d}
-\allowdisplaybreaks
+\usepackage{amsmath%(packages)s}
+%(theorems)s\setcounter{MaxMatrixCols}{%(columns)d}
 \title{%(title)s}
 \author{symcollapse}
 \date{}
@@ -102,7 +102,8 @@ def step_rows(laid: StepLines, reason: str | list[str], style: ReasonStyle) -> l
     """Rows of an ``align``/``aligned`` block for one laid-out step.
 
     ``reason`` is prose with ``$...$`` for ``tag`` and math-mode LaTeX otherwise; for ``row``
-    a list of lines, set in parentheses over as many rows.
+    a list of lines, set in parentheses over as many rows, or one row's LaTeX as is (a reason
+    boxed by :func:`boxed_reason`).
     """
     relation = r"\mathrel{:=}" if laid.relation == ":=" else "="
     rows = [f"{laid.lhs or ''} &{relation} {laid.lines[0]}"]
@@ -111,6 +112,8 @@ def step_rows(laid: StepLines, reason: str | list[str], style: ReasonStyle) -> l
         rows[-1] += rf" \tag*{{({reason})}}"
     elif reason and style == "column":
         rows[-1] += rf" && \left({reason}\right)"
+    elif isinstance(reason, str) and reason:
+        rows.append(rf"&\qquad {reason}")
     elif len(reason) == 1:
         rows.append(rf"&\qquad \left({reason[0]}\right)")
     elif reason:
@@ -121,6 +124,18 @@ def step_rows(laid: StepLines, reason: str | list[str], style: ReasonStyle) -> l
             for k, line in enumerate(reason)
         ]
     return rows
+
+
+def boxed_reason(reason: Text, printer: NetworkLatexPrinter, room: float) -> str:
+    """A reason of words too long for one line, in parentheses in one ``\\parbox`` ``room``
+    letters wide, its later lines under its first word: one box, which no page or column break
+    splits, and whose words read on as one phrase. (A reason with mathematics is set in rows,
+    kept together: the rows of a derivation read back carry its ranges and cases.)"""
+    width = room * LETTER_EM
+    hanging = r"\hangindent=0.39em \hangafter=1 "  # the width of "("
+    return (
+        rf"\text{{\parbox[t]{{{width:.1f}em}}{{\raggedright {hanging}({text(reason, printer)})}}}}"
+    )
 
 
 def reason_lines(reason: Text, printer: NetworkLatexPrinter, room: float) -> list[str]:
@@ -139,13 +154,16 @@ def reason_lines(reason: Text, printer: NetworkLatexPrinter, room: float) -> lis
 
 
 def _joined(words: list[str | sp.Basic]) -> Text:
-    """Consecutive words as one string, so each run of words is one ``\\text{}``."""
+    """Consecutive words as one string, so each run of words is one ``\\text{}``; without the
+    space that ended the line (the reason reads on with one space, not two)."""
     out: list[str | sp.Basic] = []
     for word in words:
         if isinstance(word, str) and out and isinstance(out[-1], str):
             out[-1] += word
         else:
             out.append(word)
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
     return tuple(out)
 
 
@@ -175,44 +193,73 @@ def _prefix_width(prefix: str) -> float:
     return visible_width(prefix)
 
 
+#: A section laid out: its lines per step, its steps as fitted, the width they were fitted to.
+Laid = tuple[list[StepLines], list[Step], float]
+
+
+def _laid(section: Section, printer: NetworkLatexPrinter, environment: str) -> Laid:
+    """A section's steps laid out for ``environment`` (a numbered ``align`` keeps room for the
+    numbers on each step's last line), the steps as fitted, and the width they were fitted to."""
+    numbers = NUMBER_WIDTH if environment == "align" else 0.0
+    width = printer.notation.line_width - numbers  # a step's last line also holds its number
+    steps = fitted(section.steps, printer, width)
+    return [layout(step, printer, width) for step in steps], steps, width
+
+
+def reason_style(
+    sections: list[Laid], printer: NetworkLatexPrinter, environment: str
+) -> ReasonStyle:
+    """Where the reasons of a whole document (its sections laid out) go, so that they are in
+    one place throughout: ``tag`` in ``align*``; else a column right of the widest line when
+    every section's reasons fit there beside its equations and numbers, and otherwise rows of
+    their own everywhere."""
+    if environment == "align*":
+        return "tag"
+    for laid, _, width in sections:
+        reasons = [math_text(step.reason, printer) for step in laid]
+        reason = max((visible_width(rf"\left({r}\right)") for r in reasons if r), default=0.0)
+        if _wider_than(laid, width - COLUMN_SEPARATION - reason):
+            return "row"
+    return "column"
+
+
 def display_rows(
     section: Section,
     printer: NetworkLatexPrinter,
     environment: str,
     number: int = 1,
     every: bool = True,
+    style: ReasonStyle | None = None,
+    laid_out: Laid | None = None,
 ) -> list[str]:
     """The rows of one section's display in ``environment`` (``align*``, ``align``, ``aligned``).
 
-    Reasons go in a column right of the widest line when they fit there with the equation
-    numbers, else on rows of their own (numbered ``align``: the number stays on the equation).
-    In ``align``/``align*`` a page or column may break after any row (``\\displaybreak[0]``, what
-    ``\\allowdisplaybreaks`` does in a standalone document: a step may be taller than a column),
-    and numbered steps carry ``\\label{<label_prefix>:<number>.<step>}``: every step, or with
+    Reasons go as ``style`` says (by default as :func:`reason_style` says for this section
+    alone; ``laid_out`` is the section as :func:`_laid` lays it out, if done already). A
+    numbered ``align`` keeps each number on its equation's last line. In ``align``/``align*``
+    a page or column may break after any row of an equation (``\\displaybreak[0]``: a step may
+    be taller than a column) but never between an equation and its reason, nor inside a reason;
+    numbered steps carry ``\\label{<label_prefix>:<number>.<step>}``: every step, or with
     ``every`` False only the key equations (:attr:`Step.key`).
     """
     notation = printer.notation
-    numbers = NUMBER_WIDTH if environment == "align" else 0.0
-    width = notation.line_width - numbers  # a step's last line also holds its number
-    steps = fitted(section.steps, printer, width)
-    laid = [layout(step, printer, width) for step in steps]
-    reasons = [math_text(step.reason, printer) for step in laid]
+    laid, steps, width = laid_out or _laid(section, printer, environment)
+    style = style or reason_style([(laid, steps, width)], printer, environment)
     lhs = max((visible_width(step.lhs or "") for step in laid), default=0.0)
-    room = width - lhs - visible_width(r"= \qquad ()")
-    style: ReasonStyle = "column"
-    if environment == "align*":
-        style = "tag"
-    else:
-        reason = max((visible_width(rf"\left({r}\right)") for r in reasons if r), default=0.0)
-        if _wider_than(laid, width - COLUMN_SEPARATION - reason):
-            style = "row"
+    room = max(notation.line_width - lhs - visible_width(r"= \qquad ()"), width / 2)
     rows: list[str] = []
+    kept: set[int] = set()  # rows that must stay on the page of the row after them
     for index, step in enumerate(laid, start=1):
-        reason: str | list[str] = reasons[index - 1]
+        reason: str | list[str] = ""
         if style == "tag":
             reason = text(step.reason, printer)
         elif style == "row":
             reason = reason_lines(step.reason, printer, room)
+            words = all(isinstance(part, str) for part in step.reason)
+            if environment == "align" and words and len(reason) > 1:  # not in MathJax's aligned
+                reason = boxed_reason(step.reason, printer, room)
+        else:
+            reason = math_text(step.reason, printer)
         step_lines = step_rows(step, reason, style)
         if environment == "align":  # one number per step, on the equation's last line
             last = len(step.lines) - 1 if every or steps[index - 1].key else -1
@@ -220,9 +267,12 @@ def display_rows(
             step_lines = [
                 row + (label if k == last else r" \notag") for k, row in enumerate(step_lines)
             ]
+        kept.update(range(len(rows) + len(step.lines) - 1, len(rows) + len(step_lines) - 1))
         rows += step_lines
-    if environment in ("align", "align*"):  # as \allowdisplaybreaks does in a whole document
-        rows = [row + r" \displaybreak[0]" for row in rows[:-1]] + rows[-1:]
+    if environment in ("align", "align*"):  # as \allowdisplaybreaks does, outside reasons
+        rows = [
+            row if k in kept else row + r" \displaybreak[0]" for k, row in enumerate(rows[:-1])
+        ] + rows[-1:]
     return rows
 
 
@@ -232,8 +282,11 @@ def _block(
     environment: str,
     number: int = 1,
     every: bool = True,
+    style: ReasonStyle | None = None,
+    laid_out: Laid | None = None,
 ) -> str:
-    body = " \\\\\n".join(display_rows(section, printer, environment, number, every))
+    rows = display_rows(section, printer, environment, number, every, style, laid_out)
+    body = " \\\\\n".join(rows)
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
 
 
@@ -260,8 +313,11 @@ def render_fragment(
     printer = _printer(derivation, notation)
     chosen = environment or _display(notation)
     every = numbers_every_row(derivation, notation)
+    laid = [_laid(section, printer, chosen) for section in derivation.sections]
+    style = reason_style(laid, printer, chosen)
     blocks = [
-        _block(s, printer, chosen, n, every) for n, s in enumerate(derivation.sections, start=1)
+        _block(s, printer, chosen, n, every, style, laid[n - 1])
+        for n, s in enumerate(derivation.sections, start=1)
     ]
     columns = derivation.matrix_columns
     if columns > 10:  # amsmath's default; raised, never lowered, in the author's document
@@ -281,23 +337,80 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
     return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
 
 
+#: The amsthm environments of a standalone proof (:class:`ProofDerivation`), and the stretch
+#: its prose needs around Coq names (``\\texttt`` words never hyphenate).
+THEOREMS = "\\newtheorem{theorem}{Theorem}\n\\newtheorem{lemma}{Lemma}\n\\emergencystretch=1.5em\n"
+
+
+def _lemma_title(title: str) -> str:
+    """``Lemma: closed forms`` -> ``closed forms``, the optional argument of ``lemma``."""
+    return title.split(": ", 1)[1] if ": " in title else title
+
+
+def _proof_body(
+    derivation: ProofDerivation, printer: NetworkLatexPrinter, sections: list[str]
+) -> list[str]:
+    """A proof's sections (each already set as heading, intro and display) in amsthm's
+    environments: the theorem stated before the first ``proof`` section, consecutive ``proof``
+    sections in one ``proof`` (their titles as run-in headings), a ``lemma`` in its own, and
+    the ``proof`` after it."""
+    parts: list[str] = []
+    kinds = derivation.kinds
+    stated = False
+    for index, (kind, section) in enumerate(zip(kinds, derivation.sections, strict=True)):
+        title = text(section.title, printer)
+        body = sections[index]
+        previous = kinds[index - 1] if index else None
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if kind == "section":
+            parts.append(f"\\section*{{{title}}}\n{body}")
+            continue
+        if kind == "lemma":
+            parts.append(f"\\begin{{lemma}}[{_lemma_title(title)}]\n{body}\n\\end{{lemma}}")
+            continue
+        if previous != "proof":
+            if not stated:
+                theorem = text(derivation.theorem, printer)
+                parts.append(f"\\begin{{theorem}}\n{theorem}\n\\end{{theorem}}")
+                stated = True
+            parts.append("\\begin{proof}")
+        # a lemma's proof is headed "Proof." by amsthm alone
+        parts.append(body if previous == "lemma" else f"\\emph{{{title}.}} {body}")
+        if following != "proof":
+            parts.append("\\end{proof}")
+    return parts
+
+
 def render_document(derivation: Derivation, notation: Notation | None = None) -> str:
-    """A complete article that compiles with pdflatex (amsmath and geometry only)."""
+    """A complete article that compiles with pdflatex (amsmath and geometry only; a proof in
+    amsthm's ``theorem``, ``lemma`` and ``proof``)."""
     printer = _printer(derivation, document_arguments(derivation, notation))
     every = numbers_every_row(derivation, printer.notation)
+    chosen = _display(printer.notation)
+    laid = [_laid(section, printer, chosen) for section in derivation.sections]
+    style = reason_style(laid, printer, chosen)
     columns = derivation.matrix_columns
+    proof = isinstance(derivation, ProofDerivation)
     parts = [
         PREAMBLE
         % {
             "columns": max(10, columns),
             "paper": f"{max(A4_WIDTH_CM, MARGINS_CM + columns * COLUMN_CM):.1f}",
             "title": text(derivation.title, printer),
+            "packages": ",amsthm" if proof else "",
+            "theorems": THEOREMS if proof else "",
         }
     ]
-    for number, section in enumerate(derivation.sections, start=1):
-        parts.append(f"\\section*{{{text(section.title, printer)}}}")
-        parts.append(text(section.intro, printer))
-        parts.append(_block(section, printer, _display(printer.notation), number, every))
-        parts.append("")
+    sections = [
+        text(section.intro, printer)
+        + "\n"
+        + _block(section, printer, chosen, number, every, style, laid[number - 1])
+        for number, section in enumerate(derivation.sections, start=1)
+    ]
+    if isinstance(derivation, ProofDerivation):
+        parts += _proof_body(derivation, printer, sections)
+    else:
+        for section, body in zip(derivation.sections, sections, strict=True):
+            parts.append(f"\\section*{{{text(section.title, printer)}}}\n{body}\n")
     parts.append("\\end{document}\n")
     return "\n".join(parts)

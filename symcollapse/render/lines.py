@@ -104,16 +104,23 @@ def _unnested(line: str, width: float) -> tuple[str, ...]:
     return tuple(lines) if len(lines) > 1 else (line,)
 
 
+#: Big operators: a line never breaks between one and what it sums (its summand follows it).
+BIG_OPERATORS = frozenset({r"\sum", r"\prod"})
+
+
 def _cuts(parts: list[str]) -> list[int]:
     """Where a line of tokens may break: before an operator, or at a space between two factors
-    (a product), outside braces."""
+    (a product) unless the factor before it is a sum sign with its limits, outside braces."""
     cuts: list[int] = []
-    depth, previous = 0, None
+    depth, previous, head = 0, None, None  # head: the first token of the factor being read
     for i, token in enumerate(parts):
         depth += (token == "{") - (token == "}")
         follows = previous is not None and previous not in ("(", "=", *BREAKABLE)
-        if depth == 0 and follows and (token in BREAKABLE or _between_factors(parts, i)):
+        product = _between_factors(parts, i) and head not in BIG_OPERATORS
+        if depth == 0 and follows and (token in BREAKABLE or product):
             cuts.append(i)
+        if depth == 0 and not token.isspace() and (head is None or parts[i - 1].isspace()):
+            head = token
         previous = previous if token.isspace() else token
     return cuts
 

@@ -18,7 +18,10 @@ def files() -> dict[str, str]:
 def test_showcase_has_the_three_networks_and_their_verdicts(files) -> None:
     assert set(SHOWCASE) == {"layers-residual", "layers-conv", "layers-relu"}
     assert sorted(files) == sorted(f"{s}.{e}" for s in SHOWCASE for e in ("tex", "md", "json"))
-    titles = {stem: files[f"{stem}.tex"].split("\n")[5] for stem in SHOWCASE}
+    titles = {
+        stem: next(line for line in files[f"{stem}.tex"].split("\n") if line.startswith("\\title"))
+        for stem in SHOWCASE
+    }
     assert titles["layers-residual"].endswith(r"> dense 1}: affine}")
     assert titles["layers-conv"].endswith(": affine}")
     assert titles["layers-relu"].endswith(": piecewise affine}")

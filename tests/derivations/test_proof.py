@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.derivations.proof import MAX_INSTANCES, prove
+from symcollapse.derivations.dense import derive
+from symcollapse.derivations.proof import MAX_INSTANCES, SHOWN_DEPTHS, prove
 from symcollapse.doc.model import Checked
 from symcollapse.doc.prose import relation
 from symcollapse.errors import OptionError
@@ -38,8 +40,9 @@ def test_sections_follow_the_induction():
         ("Definitions",),
         ("Base case ", relation(n, "=", 1)),
         ("Inductive step",),
-        ("Lemma: closed forms",),
         ("Conclusion",),
+        ("Lemma: closed forms",),
+        ("Proof of the lemma",),
     ]
 
 
@@ -47,8 +50,9 @@ def test_sections_follow_the_induction():
 def test_every_checked_step_was_recorded(instances):
     proof = prove(instances)
     marked = [s for s in _steps(proof) if s.check == Checked("sympy, with symbolic widths")]
-    # base case, four inductive steps, and two closed forms per checked depth
-    assert len(marked) == 5 + 2 * instances
+    # base case, four inductive steps, and two closed forms per depth shown (2 and 3, or 1)
+    shown = [depth for depth in SHOWN_DEPTHS if depth <= instances] or [1]
+    assert len(marked) == 5 + 2 * len(shown)
     # the six definitions had their shapes checked; the lemma checked W_z and b_z per depth
     assert len(proof.checked) == 6 + 5 + 2 * instances
     assert proof.unchecked[0][0] == "closed forms of W_z(n) and b_z(n) for general n"
@@ -71,22 +75,22 @@ CHECKED = CoqVerdict("checked", "8.16.1")
 )
 def test_machine_checked_is_said_only_when_coqc_checked(coq, claim):
     sections = prove(2, coq=coq).derivation.sections
-    intro = "".join(p for p in sections[3].intro if isinstance(p, str))
+    intro = "".join(p for p in sections[5].intro if isinstance(p, str))
     assert claim in intro
     assert ("machine-checked for every depth" in intro) == (coq is CHECKED)
-    conclusion = "".join(p for p in sections[4].intro if isinstance(p, str))
+    conclusion = "".join(p for p in sections[3].intro if isinstance(p, str))
     assert ("checks it" in conclusion) == (coq is CHECKED)
-    assert (sections[4].steps[0].check is not None) == (coq is CHECKED)
+    assert (sections[3].steps[0].check is not None) == (coq is CHECKED)
 
 
 def test_the_general_lemma_shows_the_coq_theorems_and_what_sympy_checked():
     proof = prove(2, coq=CHECKED)
-    lemma = proof.derivation.sections[3]
-    intro = "".join(p for p in lemma.intro if isinstance(p, str))
+    lemma, lemma_proof = proof.derivation.sections[4:]
+    intro = "".join(p for p in lemma_proof.intro if isinstance(p, str))
     assert "They are machine-checked for every depth " in intro
     assert "sympy cannot check them for general depth, because" in intro
-    assert sp.Integer(2) in lemma.intro
-    for step, theorem in zip(lemma.steps, STATEMENTS.closed_forms, strict=False):
+    assert sp.Integer(2) in lemma_proof.intro
+    for step, theorem in zip(lemma.steps, STATEMENTS.closed_forms, strict=True):
         assert (step.lhs, step.rhs) == (theorem.lhs, theorem.rhs)
         assert CoqName(theorem.name) in step.reason
 
@@ -101,8 +105,8 @@ def test_inductive_step_uses_symbolic_widths():
 
 def test_lemma_instances_hold_for_concrete_matrices():
     """Independent route: random integer matrices in the closed forms shown for n = 3."""
-    lemma = prove(3).derivation.sections[3]
-    W_z3, b_z3 = lemma.steps[6].rhs, lemma.steps[7].rhs
+    lemma = prove(3).derivation.sections[5]
+    W_z3, b_z3 = lemma.steps[2].rhs, lemma.steps[3].rhs
     widths = (2, 3, 4, 2)
     d = [width(k) for k in range(4)]
     rng = random.Random(3)
@@ -144,7 +148,7 @@ def test_bad_instances(instances, message):
 def test_renders_in_every_format():
     derivation = prove(2).derivation
     tex = render_fragment(derivation)
-    assert r"f_{n+1}(x) &\mathrel{:=} W_{n+1} f_{n}(x) + b_{n+1}" in tex
+    assert r"h^{(n+1)} &\mathrel{:=} W_{n+1} h^{(n)} + b_{n+1}" in tex
     assert r"\texttt{WzClosedForm}" in tex
     assert "### Inductive step" in render_markdown(derivation)
     text = render_text(derivation)
@@ -154,3 +158,42 @@ def test_renders_in_every_format():
 @pytest.mark.latex
 def test_standalone_proof_compiles(compile_latex):
     compile_latex(render_document(prove(4).derivation), name="proof")
+
+
+@pytest.mark.parametrize("instances", [1, 2, 6, MAX_INSTANCES])
+def test_the_lemma_shows_a_few_depths_and_checks_them_all(instances):
+    proof = prove(instances)
+    shown = [step.lhs for step in proof.derivation.sections[5].steps]
+    depths = [depth for depth in SHOWN_DEPTHS if depth <= instances] or [1]
+    assert shown == [
+        symbols.matrix(role, width(depth), width(0) if role == "W_z" else 1, sup=depth)
+        for depth in depths
+        for role in ("W_z", "b_z")
+    ]
+    assert sum("closed form" in name for name in proof.checked) == 2 * instances
+
+
+def test_a_superscript_names_a_layer_as_in_the_derivation():
+    """``h^(n)`` is the output of layer n in the proof as in ``derive`` (where ``h^(k) = W_k
+    h^(k-1) + b_k``); the depth-n output is not a subscripted ``f_n`` beside ``W_z^(n)``."""
+    tex = render_fragment(prove(2).derivation)
+    assert r"h^{(n+1)} &\mathrel{:=} W_{n+1} h^{(n)} + b_{n+1}" in tex
+    assert r"h^{(n)} &= W_{z}^{(n)} x + b_{z}^{(n)}" in tex
+    assert "f_{" not in tex
+    assert r"h^{(k)} &= W_{k} h^{(k-1)} + b_{k}" in render_fragment(
+        derive((2, 3, 1), detail="brief")
+    )
+
+
+def test_standalone_in_theorem_and_proof_environments_fragment_plain():
+    derivation = prove(3).derivation
+    document = render_document(derivation)
+    assert r"\usepackage{amsmath,amsthm}" in document
+    environments = re.findall(r"\\(begin|end)\{(theorem|lemma|proof)\}", document)
+    assert environments == [
+        ("begin", "theorem"), ("end", "theorem"), ("begin", "proof"), ("end", "proof"),
+        ("begin", "lemma"), ("end", "lemma"), ("begin", "proof"), ("end", "proof"),
+    ]  # fmt: skip
+    theorem = document.split(r"\begin{theorem}")[1].split(r"\end{theorem}")[0]
+    assert r"$h^{(n)} = W_{z}^{(n)} x + b_{z}^{(n)}$" in theorem
+    assert re.search(r"\\begin\{(theorem|lemma|proof)\}", render_fragment(derivation)) is None

@@ -57,8 +57,9 @@ def _boxes(svg: str) -> list[tuple[float, float, float, float]]:
 @settings(max_examples=25, deadline=None)
 @given(networks)
 def test_no_two_labels_or_units_overlap(network):
+    """Labels forced on, even for 4-wide layers (off there by default)."""
     widths, i, j = network
-    boxes = _boxes(render_svg(diagram(widths, (i, j))))
+    boxes = _boxes(render_svg(diagram(widths, (i, j), labels=True)))
     assert len(boxes) == sum(a * b for a, b in itertools.pairwise(widths)) + sum(widths)
     for a, b in itertools.combinations(boxes, 2):
         apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
@@ -108,15 +109,71 @@ def test_svg_is_well_formed_with_every_label():
     assert "9 paths from x1\u200b to f1\u200b (highlighted): (Wz)11\u200b is" in texts
 
 
-@pytest.mark.parametrize("widths", [(8, 8, 8), (1,) * 8, (10**5, 1)])
-def test_pictures_too_big_to_read_are_refused(widths):
-    with pytest.raises(SizeLimitError, match="limit"):
-        diagram(widths)
+def _drawn(picture) -> dict[int, list[int]]:
+    """Network layer -> the units drawn of it."""
+    drawn: dict[int, list[int]] = {}
+    for unit in picture.units:
+        drawn.setdefault(unit.layer, []).append(unit.index)
+    return drawn
 
 
-def test_an_entry_outside_W_z_is_refused():
+@pytest.mark.parametrize(
+    ("widths", "entry", "layers", "units"),
+    [
+        ((4, 8, 8, 8, 3), (2, 1), [0, 1, 2, 3, 4], {0: [0, 1, 2, 3], 1: [0, 1, 6, 7]}),
+        ((10**5, 1), (0, 500), [0, 1], {0: [0, 1, 500, 99998, 99999], 1: [0]}),
+        ((2,) + (3,) * 8 + (1,), (0, 1), [0, 1, 2, 7, 8, 9], {0: [0, 1], 8: [0, 1, 2]}),
+        ((12,) * 10, (11,), [0, 1, 2, 7, 8, 9], {0: [0, 1, 10, 11], 9: [0, 1, 10, 11]}),
+    ],
+)
+def test_large_networks_are_drawn_with_elided_middles(widths, entry, layers, units):
+    picture = diagram(widths, entry)
+    drawn = _drawn(picture)
+    assert sorted(drawn) == layers
+    assert {k: drawn[k] for k in units} == units
+    vertical = [e for e in picture.ellipses if e[2] == "v"]
+    horizontal = [e for e in picture.ellipses if e[2] == "h"]
+    assert len(horizontal) == (len(widths) - 1 > 6)
+    gaps = sum(len([1 for a, b in itertools.pairwise(drawn[k]) if b != a + 1]) for k in drawn)
+    assert len(vertical) == gaps
+    assert all(e.label_at is None for e in picture.edges)  # wide layers: labels off
+    svg = render_svg(picture)
+    assert svg.count('class="ellipsis"') == len(picture.ellipses)
+    assert render_tikz(picture).count(r"\vdots") == len(vertical)
+
+
+def test_labels_off_past_three_units_unless_asked():
+    assert all(e.label_at is not None for e in diagram((2, 3, 3, 1)).edges)
+    assert all(e.label_at is None for e in diagram((4, 4, 1)).edges)
+    assert all(e.label_at is not None for e in diagram((4, 4, 1), labels=True).edges)
+    assert all(e.label_at is None for e in diagram((2, 3, 1), labels=False).edges)
+
+
+def test_labels_forced_on_too_many_units_are_refused():
+    with pytest.raises(SizeLimitError, match="leave the labels off"):
+        diagram((6, 6, 6), labels=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(networks)
+def test_b_z_paths_are_the_entry_of_b_z(network):
+    """The algebra's (b_z)_i: the highlighted edges are its weights, the highlighted units its
+    biases, and there is one path per term."""
+    widths, i, _ = network
+    picture = diagram(widths, (i,))
+    entry = sp.expand(collapse(widths).b_z[i])
+    weights = {e.symbol.name for e in picture.edges if e.highlighted}
+    biases = {(u.layer, u.index) for u in picture.units if u.highlighted}
+    names = {s.name for s in entry.free_symbols}
+    assert weights == {n for n in names if n.startswith("w_")}
+    assert {f"b_{k}_{u + 1}" for k, u in biases} == {n for n in names if n.startswith("b_")}
+    assert picture.paths == len(sp.Add.make_args(entry))
+
+
+@pytest.mark.parametrize("entry", [(1, 0), (0, 2), (1,), (0, 0, 0)])
+def test_an_entry_outside_W_z_and_b_z_is_refused(entry):
     with pytest.raises(OptionError, match="not an entry of W_z"):
-        diagram((2, 3, 1), (1, 0))
+        diagram((2, 3, 1), entry)
 
 
 def test_derive_diagram_writes_the_files(tmp_path, capsys):
@@ -167,7 +224,7 @@ def test_diagram_png_is_the_compiled_picture(tmp_path, capsys):
     assert width > height > 200  # the picture, wider than tall: not a blank letter-size page
 
 
-@pytest.mark.parametrize("flag", ["--diagram-png", "--diagram-caption"])
+@pytest.mark.parametrize("flag", ["--diagram-png", "--diagram-caption", "--diagram-labels"])
 def test_diagram_flags_need_diagram(capsys, flag):
     assert main(["derive", "2", "1", flag]) == 2
     assert capsys.readouterr().err == f"symcollapse: error: {flag} goes with --diagram\n"
@@ -176,3 +233,37 @@ def test_diagram_flags_need_diagram(capsys, flag):
 def test_diagram_png_needs_diagram(capsys):
     assert main(["derive", "2", "1", "--diagram-png"]) == 2
     assert capsys.readouterr().err == "symcollapse: error: --diagram-png goes with --diagram\n"
+
+
+def test_derive_diagram_of_a_b_z_entry_and_with_every_label(tmp_path, capsys):
+    argv = ["derive", "4", "4", "2", "--diagram", "--out", str(tmp_path)]
+    assert main([*argv, "--diagram-entry", "b_z:2"]) == 0
+    tikz = (tmp_path / "collapse-4-4-2-paths.tex").read_text()
+    assert tikz.startswith("% The paths behind one entry of b_z;")
+    assert r"\node[unit, onpath] (u2-1)" in tikz and r"\node[unit] (u2-0)" in tikz
+    assert r"\node[weight" not in tikz  # 4-wide layers: no labels unless asked
+    assert main([*argv, "--diagram-labels"]) == 0
+    tikz = (tmp_path / "collapse-4-4-2-paths.tex").read_text()
+    assert tikz.count(r"\node[weight") == 4 * 4 + 2 * 4
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("b_z:3", "--diagram-entry b_z:3 is not an entry of b_z, which has 2 row(s)"),
+        ("b_z:0", "--diagram-entry b_z:0 is not an entry of b_z, which has 2 row(s)"),
+        ("b_z:x", "--diagram-entry b_z:x is not an entry of b_z, which has 2 row(s)"),
+    ],
+)
+def test_a_b_z_entry_outside_b_z_is_one_line(capsys, entry, message):
+    assert main(["derive", "2", "3", "2", "--diagram", "--diagram-entry", entry]) == 2
+    assert capsys.readouterr().err == f"symcollapse: error: {message}\n"
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize(
+    ("widths", "entry"), [((4, 8, 8, 8, 3), (2, 1)), ((2,) + (3,) * 8 + (1,), (0,))]
+)
+def test_elided_pictures_compile(widths, entry, compile_latex):
+    picture = diagram(widths, entry)
+    assert compile_latex(tikz_document(picture, caption_node=True)).stat().st_size > 0

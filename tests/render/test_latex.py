@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -73,3 +74,43 @@ def test_fragment_compiles_when_input(compile_latex, tmp_path):
 def test_document_sets_enough_matrix_columns():
     tex = render_document(derive((12, 2, 1), detail="full"))
     assert re.search(r"\\setcounter\{MaxMatrixCols\}\{12\}", tex)
+
+
+#: Documents and widths where some sections' reasons fit beside their rows and others' do not.
+MIXED = [((2, 3, 3, 1), "brief", 80), ((2, 3, 3, 1), "full", 50), ((3, 4, 4, 2), "standard", 50)]
+
+
+def _rows(tex: str) -> list[str]:
+    return [row for block in tex.split(r"\begin{align}")[1:] for row in block.split("\\\\\n")]
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED)
+def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
+    notation = Notation(numbered=True, line_width=line_width)
+    rows = _rows(render_fragment(derive(widths, detail=detail), notation))
+    beside = [row for row in rows if r" && \left(" in row]
+    below = [row for row in rows if row.startswith(r"&\qquad ")]
+    assert below and not beside
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED)
+def test_a_reason_stays_on_the_page_of_its_equation(widths, detail, line_width):
+    """No page or column break between an equation and its reason, nor inside a reason: only a
+    row that no reason row follows allows one (``\\displaybreak``)."""
+    notation = Notation(numbered=True, line_width=line_width)
+    rows = _rows(render_fragment(derive(widths, detail=detail), notation))
+    for row, following in itertools.pairwise(rows):
+        if following.startswith(r"&\qquad "):
+            assert r"\displaybreak" not in row, (row, following)
+
+
+def test_a_reason_of_words_is_one_box_reading_as_one_phrase():
+    notation = Notation(numbered=True, line_width=50)
+    tex = render_fragment(derive((2, 3, 3, 1), detail="full"), notation)
+    assert r"\text{\parbox[t]{" not in tex  # "(every activation is the identity)" fits
+    narrow = render_fragment(derive((2, 3, 3, 1), detail="full"), notation.merged(line_width=30))
+    assert re.search(
+        r"&\\qquad \\text\{\\parbox\[t\]\{[\d.]+em\}\{\\raggedright \\hangindent=0.39em "
+        r"\\hangafter=1 \(every activation is the identity\)\}\}",
+        narrow,
+    )

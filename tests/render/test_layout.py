@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import symcollapse
 from symcollapse.cli import main
+from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.doc.model import Step
 from symcollapse.errors import OptionError
 from symcollapse.render.latex import render_document, render_fragment
@@ -33,7 +34,7 @@ NOTATIONS = [
 
 @pytest.mark.latex
 def test_estimated_width_is_never_below_the_printed_width(tmp_path):
-    """Every line of three derivations in three notations, measured by ``\\settowidth``."""
+    """Every line of four derivations in three notations, measured by ``\\settowidth``."""
     lines: list[str] = []
     derivations = [
         symcollapse.derive((2, 3, 3, 1)),
@@ -41,6 +42,7 @@ def test_estimated_width_is_never_below_the_printed_width(tmp_path):
         symcollapse.derive_values(
             symcollapse.collapse_values(symcollapse.random_values([2, 3, 1], 3))
         ),
+        derive_gradients(symcollapse.gradients((2, 2, 1)), "full"),  # squared weights
     ]
     for derivation in derivations:
         for notation in NOTATIONS:

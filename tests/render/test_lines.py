@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy as sp
 
@@ -13,7 +15,14 @@ from symcollapse import (
 )
 from symcollapse.algebra.network import build_network
 from symcollapse.doc.model import Step
-from symcollapse.render.lines import _pieces, _Widths, layout, rhs_width, visible_width
+from symcollapse.render.latex import render_fragment
+from symcollapse.render.lines import (
+    _pieces,
+    _Widths,
+    layout,
+    rhs_width,
+    visible_width,
+)
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
 from symcollapse.spec.widths import Spec
@@ -105,3 +114,16 @@ def test_nested_lines_break_where_measuring_every_end_breaks_them(depth, width):
 
     line = _nested(depth)
     assert _unnested(line, width) == _greedy(line, width)
+
+
+@pytest.mark.parametrize("line_width", [30, 40, 50])
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 4, 4, 4, 2)])
+def test_a_sum_sign_keeps_its_summand_on_its_line(widths, line_width):
+    """The Σ form breaks between the summand's factors or terms, never right after a sum sign
+    and its limits (``\\sum_{k_1=1}^{d_1}`` at a line's end sums nothing there)."""
+    tex = render_fragment(derive(widths, detail="brief"), Notation(line_width=line_width))
+    rows = [re.split(r" \\(?:notag|tag|label|displaybreak)", row)[0] for row in tex.split("\\\\\n")]
+    sums = [row for row in rows if r"\sum" in row]
+    assert sums
+    for row in sums:
+        assert re.search(r"\\sum_\{[^ ]*\}\^\{[^ ]*\}$", row) is None, row
