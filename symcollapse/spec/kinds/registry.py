@@ -1,0 +1,61 @@
+"""Every layer kind, in the order the grammar and the documents list them.
+
+Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (fields
+checked in ``__post_init__``, ``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax,
+parse, describe, nonlinear, cost, ONNX ops, torch modules); list it in :data:`KINDS` below;
+give it its stages in :mod:`symcollapse.algebra.layer_stages` (``STAGE_RULES``, keyed by the
+word) and, for every ONNX op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or
+:mod:`symcollapse.spec.onnx_conv`. ``tests/spec/kinds/test_registry.py`` checks that every kind
+has every part.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from symcollapse.errors import SpecError
+from symcollapse.spec.kinds import avgpool, batchnorm, conv1d, dense, dropout, maxpool, residual
+from symcollapse.spec.kinds.base import LayerKind
+
+#: Every kind, in the grammar's order.
+KINDS: tuple[LayerKind, ...] = (
+    dense.KIND,
+    conv1d.KIND,
+    avgpool.KIND,
+    maxpool.KIND,
+    batchnorm.KIND,
+    dropout.KIND,
+    residual.KIND,
+)
+
+#: Word -> kind.
+BY_WORD: dict[str, LayerKind] = {kind.word: kind for kind in KINDS}
+
+#: Layer class -> kind.
+BY_TYPE: dict[type, LayerKind] = {kind.layer_type: kind for kind in KINDS}
+
+#: Every layer class (for ``isinstance``).
+LAYER_TYPES: tuple[type, ...] = tuple(BY_TYPE)
+
+
+def kind_of(layer: object, what: str = "not a layer") -> LayerKind:
+    """The kind of ``layer``, or a SpecError starting with ``what``."""
+    kind = BY_TYPE.get(type(layer))
+    if kind is None:
+        raise SpecError(f"{what}: {layer!r:.60}")
+    return kind
+
+
+def describe(layer: Any) -> str:
+    """A short human description of ``layer`` (also the layer-string syntax)."""
+    kind = BY_TYPE.get(type(layer))
+    return repr(layer) if kind is None else kind.describe(layer)
+
+
+def onnx_kinds() -> dict[str, tuple[LayerKind, ...]]:
+    """ONNX op -> the kinds it computes (``Add`` is a per-unit shift or a residual's sum)."""
+    ops: dict[str, tuple[LayerKind, ...]] = {}
+    for kind in KINDS:
+        for op in kind.onnx:
+            ops[op] = (*ops.get(op, ()), kind)
+    return ops
