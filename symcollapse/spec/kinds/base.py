@@ -56,6 +56,8 @@ class LayerKind:
     - ``describe``: the layer back as layer-string text;
     - ``nonlinear``: None when the layer is affine, else why not (:class:`Nonlinear`);
     - ``cost``: its :class:`Shape` at an input width (None: it adds no stage at all);
+    - ``examples``: layer strings of it, for the documents and the tests (each takes an input
+      of width 8 and reads back from its description);
     - ``onnx``, ``torch``: the ONNX ops and torch modules that compute it, read by ``fold``
       (every ONNX op listed has a reader in :mod:`symcollapse.spec.onnx_ops` or
       :mod:`symcollapse.spec.onnx_conv`; the tests check it).
@@ -68,6 +70,7 @@ class LayerKind:
     describe: Callable[[Any], str]
     nonlinear: Callable[[Any], Nonlinear | None]
     cost: Callable[[Any, int], Shape | None]
+    examples: tuple[str, ...]
     onnx: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
 

@@ -33,6 +33,7 @@ KIND = LayerKind(
     describe=lambda layer: "batchnorm",
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(1, 1, 2),
+    examples=("batchnorm",),
     onnx=("BatchNormalization", "Mul", "Div", "Add", "Sub"),
     torch=("BatchNorm1d", "BatchNorm2d"),
 )

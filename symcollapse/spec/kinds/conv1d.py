@@ -2,7 +2,7 @@
 with a symbolic kernel and one bias; its Toeplitz structure (:meth:`Conv1D.tap`) is the one
 description of every convolution read, symbolic in ``layers`` and numeric in ``fold`` (ONNX
 ``Conv`` and ``ConvTranspose`` of any rank, stride, padding, dilation and groups, axis by axis
-and channel by channel)."""
+and channel by channel; ``Pad`` is a one-tap convolution with its padding)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ KIND = LayerKind(
     describe=_describe,
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(layer.kernel_size, 1, 1),
-    onnx=("Conv", "ConvTranspose"),
+    examples=("conv1d k=3", "conv1d k=2 s=2 p=1", "conv1d k=3 d=2 pe=0"),
+    onnx=("Conv", "ConvTranspose", "Pad"),
     torch=("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"),
 )

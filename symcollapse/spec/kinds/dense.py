@@ -73,6 +73,7 @@ KIND = LayerKind(
     describe=_describe,
     nonlinear=_nonlinear,
     cost=_cost,
+    examples=("dense 3", "dense 2 relu", "dense 4 leaky_relu(1/10)", "dense 1 tanh"),
     onnx=("Gemm", "MatMul"),
     torch=("Linear",),
 )

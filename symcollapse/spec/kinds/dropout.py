@@ -44,6 +44,7 @@ KIND = LayerKind(
     describe=lambda layer: f"dropout {layer.rate}",
     nonlinear=lambda layer: None,
     cost=lambda layer, width: None,
+    examples=("dropout", "dropout 1/4"),
     onnx=("Dropout", "Identity"),
     torch=("Dropout", "Identity"),
 )

@@ -33,6 +33,7 @@ KIND = LayerKind(
     describe=lambda layer: describe_pool("maxpool", layer),
     nonlinear=_nonlinear,
     cost=lambda layer, width: Shape(layer.size, 1, 0),
+    examples=("maxpool 2", "maxpool 1 s=2"),
     onnx=("MaxPool",),
     torch=("MaxPool1d",),
 )

@@ -82,5 +82,6 @@ KIND = LayerKind(
     describe=lambda layer: "residual(" + " > ".join(map(_registry().describe, layer.layers)) + ")",
     nonlinear=lambda layer: None,
     cost=_cost,
+    examples=("residual(dense 8)", "residual(conv1d k=3 p=1 > batchnorm > dropout)"),
     onnx=("Add",),
 )
