@@ -92,7 +92,9 @@ class _Builder:
         T_k, b_k = symbols.matrix("T", d, width, k), symbols.matrix("b", d, 1, k)
         steps = (
             Definition(symbols.matrix("kappa", K, 1, k), sp.ImmutableMatrix(kernel)),
-            Definition(T_k, T, "toeplitz", (sp.Integer(s), sp.Integer(p))),
+            Definition(
+                T_k, T, "toeplitz", tuple(map(sp.Integer, (s, p, layer.end, layer.dilation)))
+            ),
             Definition(b_k, bias * sp.ones(d, 1), "shared bias"),
         )
         return [AffineStage(k, T_k, b_k, T, sp.ImmutableMatrix(bias * sp.ones(d, 1)), steps)]
@@ -103,7 +105,10 @@ class _Builder:
             len(windows), width, lambda i, j: sp.Rational(1, divisors[i]) if j in windows[i] else 0
         )
         P_k = symbols.matrix("P", len(windows), width, self.layer)
-        step = Definition(P_k, P, "mean", (sp.Integer(layer.size),))
+        counted = layer.count_padding or not layer.padding
+        step = Definition(
+            P_k, P, "mean" if counted else "mean of the entries", (sp.Integer(layer.size),)
+        )
         zero = sp.ImmutableMatrix(sp.zeros(len(windows), 1))
         return [AffineStage(self.layer, P_k, None, P, zero, (step,))]
 
