@@ -54,6 +54,12 @@ class Elementwise(sp.MatrixExpr):
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return (self.args[3], self.arg.shape[1])
 
+    def doit(self, **hints: object) -> Elementwise:
+        """Itself: a non-linear map of a vector has nothing to evaluate. sympy's printers call
+        ``doit`` on every product they negate to test its sign, which went through the whole
+        nest below at every level (30 ReLU layers took 80 s as JSON)."""
+        return self
+
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         """Plain text ``relu(W_1*x + b_1)``, ``leaky_relu[1/10](...)`` (sympy's str protocol)."""
         parameter = "" if self.parameter == 0 else f"[{printer._print(self.parameter)}]"
