@@ -13,6 +13,7 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.algebra.layered import LayeredCollapse
+from symcollapse.algebra.stages import Held
 from symcollapse.algebra.piecewise import (
     PiecewiseCollapse,
     check_masks_at_random_points,
@@ -35,7 +36,7 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     for j, (A, a) in enumerate(names):
         h = total(product(A, h), a)
         if j < len(D):
-            h = sp.MatMul(D[j], h, evaluate=False)
+            h = Held(D[j], h)
     rows, cols = piecewise.W_z.shape
     W_zD, b_zD = (
         symbols.matrix("W_z", rows, cols, argument="D"),
@@ -44,11 +45,11 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     factors = [names[-1][0]]
     for j in range(len(D) - 1, -1, -1):
         factors += [D[j], names[j][0]]
-    masked = sp.MatMul(*factors, evaluate=False)
+    masked = Held(*factors)
     bias_terms = []
     for j in range(len(names)):
         outer = [f for i in range(len(D), j, -1) for f in (names[i][0], D[i - 1])]
-        term = sp.MatMul(*outer, names[j][1], evaluate=False) if outer else names[j][1]
+        term = Held(*outer, names[j][1]) if outer else names[j][1]
         bias_terms.append(term)
     steps = [
         Step(

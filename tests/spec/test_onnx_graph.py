@@ -11,37 +11,13 @@ from symcollapse.algebra.fold import fold
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.models import read_model
 from symcollapse.verification.runtime import check_runtime
-from tests.model_files import require
+from tests.model_files import onnx_graph_file, require
 
 RNG = np.random.default_rng(5)
 
 
 def _array(*shape):
     return RNG.standard_normal(shape)
-
-
-def _model(tmp_path, nodes, inits, shape, opset=17):
-    """Graph on input ``x`` (float32, ``shape``) whose output is ``y``."""
-    require("onnx", "ONNX")
-    from onnx import TensorProto, helper, numpy_helper
-
-    graph = helper.make_graph(
-        nodes,
-        "g",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
-        [numpy_helper.from_array(_float32(v), k) for k, v in inits.items()],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
-    path = tmp_path / "m.onnx"
-    path.write_bytes(model.SerializeToString())
-    return path
-
-
-def _float32(value):
-    value = np.asarray(value)
-    return value.astype(np.float32) if value.dtype.kind == "f" else value
 
 
 def _n(op, inputs, output, **attributes):
@@ -153,7 +129,7 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_graphs_fold_to_what_onnxruntime_computes(tmp_path, name):
     nodes, inits, shape, *opset = CASES[name]
-    path = _model(tmp_path, nodes, inits, shape, *opset)
+    path = onnx_graph_file(tmp_path, nodes, inits, shape, *opset)
     result = fold(read_model(path))
     assert check_runtime(result, path=path).holds
     x = _array(5, int(np.prod(shape))).astype(np.float32).astype(np.float64)
@@ -163,7 +139,9 @@ def test_graphs_fold_to_what_onnxruntime_computes(tmp_path, name):
 def test_a_skip_keeps_the_chain_as_it_was_without_one(tmp_path):
     """A chain without branches reads as the nodes' own layers, no copies or identities."""
     nodes = [_n("MatMul", ["x", "W"], "a"), _n("Add", ["a", "c"], "y")]
-    model = read_model(_model(tmp_path, nodes, {"W": _array(3, 2), "c": _array(2)}, (1, 3)))
+    model = read_model(
+        onnx_graph_file(tmp_path, nodes, {"W": _array(3, 2), "c": _array(2)}, (1, 3))
+    )
     assert [layer.widths for layer in model.layers] == [(3, 2)]
 
 
@@ -230,13 +208,13 @@ def test_a_skip_keeps_the_chain_as_it_was_without_one(tmp_path):
 )
 def test_what_is_not_affine_or_malformed_is_refused(tmp_path, nodes, inits, shape, message):
     with pytest.raises(SpecError, match=message):
-        read_model(_model(tmp_path, nodes, inits, shape))
+        read_model(onnx_graph_file(tmp_path, nodes, inits, shape))
 
 
 def test_a_branch_too_big_is_refused_before_it_is_built(tmp_path):
     """Two live copies of a 600-wide input make 1200 x 600 matrices: 5.8 MB, above 4 MB."""
     nodes = [_n("Mul", ["x", "s"], "a"), _n("Add", ["a", "x"], "y")]
-    path = _model(tmp_path, nodes, {"s": _array(600)}, (1, 600))
+    path = onnx_graph_file(tmp_path, nodes, {"s": _array(600)}, (1, 600))
     from symcollapse.spec.onnx_graph import read_onnx
 
     with pytest.raises(SizeLimitError, match="with its branches, its matrix would take"):
