@@ -13,7 +13,6 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.algebra.layered import LayeredCollapse
-from symcollapse.algebra.stages import Held
 from symcollapse.algebra.piecewise import (
     PiecewiseCollapse,
     check_masks_at_random_points,
@@ -21,6 +20,7 @@ from symcollapse.algebra.piecewise import (
     piecewise_collapse,
     region_at,
 )
+from symcollapse.algebra.stages import Held
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.steps import explicit_steps
 from symcollapse.doc.model import Section, Step, Text

@@ -5,6 +5,7 @@ padding counted in the divisor (``c=1``, torch's default) or not (``c=0``, ONNX'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.kinds.base import LayerKind, Shape
@@ -15,6 +16,8 @@ from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
 class AvgPool(Pool):
     """Mean over windows of ``size``; with ``count_padding`` a window that overlaps the
     padding still divides by ``size``, without it by the entries it holds."""
+
+    kind: ClassVar[LayerKind]
 
     count_padding: bool = True
 
@@ -49,3 +52,5 @@ KIND = LayerKind(
     onnx=("AveragePool", "GlobalAveragePool"),
     torch=("AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d"),
 )
+
+AvgPool.kind = KIND

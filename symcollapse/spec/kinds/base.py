@@ -51,8 +51,8 @@ class LayerKind:
 
     - ``word``, ``syntax``, ``parse``: its word in the layer string, the rest of its grammar
       line, and the reader of that rest (raise :class:`SpecError` on bad text);
-    - ``layer_type``: the frozen dataclass of one such layer (it checks its own fields and has
-      ``out_width(width)``);
+    - ``layer_type``: the frozen dataclass of one such layer (it checks its own fields, has
+      ``out_width(width)``, and its class attribute ``kind`` is this description);
     - ``describe``: the layer back as layer-string text;
     - ``nonlinear``: None when the layer is affine, else why not (:class:`Nonlinear`);
     - ``cost``: its :class:`Shape` at an input width (None: it adds no stage at all);
@@ -73,6 +73,20 @@ class LayerKind:
     examples: tuple[str, ...]
     onnx: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
+
+
+def kind_of(layer: object, what: str = "not a layer") -> LayerKind:
+    """The kind of ``layer`` (its class's ``kind``), or a SpecError starting with ``what``."""
+    kind = getattr(type(layer), "kind", None)
+    if not isinstance(kind, LayerKind):
+        raise SpecError(f"{what}: {layer!r:.60}")
+    return kind
+
+
+def describe(layer: object) -> str:
+    """A short human description of ``layer`` (also the layer-string syntax)."""
+    kind = getattr(type(layer), "kind", None)
+    return kind.describe(layer) if isinstance(kind, LayerKind) else repr(layer)
 
 
 def count(value: object, what: str, minimum: int = 1) -> int:

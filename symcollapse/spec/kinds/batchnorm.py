@@ -5,6 +5,7 @@ shift: ``BatchNormalization``, and ``Mul``, ``Div``, ``Add``, ``Sub`` by a const
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.kinds.base import LayerKind, Shape
@@ -14,6 +15,8 @@ from symcollapse.spec.kinds.base import LayerKind, Shape
 class BatchNorm:
     """Batch normalisation at inference: ``gamma (h - mu) / s + beta`` per unit, ``s`` the
     running standard deviation ``sqrt(var + eps)``; an affine map with a diagonal matrix."""
+
+    kind: ClassVar[LayerKind]
 
     def out_width(self, width: int) -> int:
         return width
@@ -37,3 +40,5 @@ KIND = LayerKind(
     onnx=("BatchNormalization", "Mul", "Div", "Add", "Sub"),
     torch=("BatchNorm1d", "BatchNorm2d"),
 )
+
+BatchNorm.kind = KIND

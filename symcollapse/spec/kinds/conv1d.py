@@ -7,6 +7,7 @@ and channel by channel; ``Pad`` is a one-tap convolution with its padding)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.kinds.base import LayerKind, Shape, count, options
@@ -16,6 +17,8 @@ from symcollapse.spec.kinds.base import LayerKind, Shape, count, options
 class Conv1D:
     """``y_i = sum_t kappa_t h_{i s - p + t d} + b`` over the input padded with ``padding``
     zeros before and ``padding_end`` (default: ``padding``) after."""
+
+    kind: ClassVar[LayerKind]
 
     kernel_size: int
     stride: int = 1
@@ -92,3 +95,5 @@ KIND = LayerKind(
     onnx=("Conv", "ConvTranspose", "Pad"),
     torch=("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"),
 )
+
+Conv1D.kind = KIND

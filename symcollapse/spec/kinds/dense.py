@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.activations import IDENTITY, ActivationFunction, activation
@@ -16,6 +17,8 @@ _ACTIVATION = re.compile(r"^(?P<name>[a-z_]+)(?:\((?P<alpha>[^()]*)\))?$")
 @dataclass(frozen=True)
 class Dense:
     """``sigma(W h + b)`` with ``units`` outputs."""
+
+    kind: ClassVar[LayerKind]
 
     units: int
     activation: ActivationFunction = IDENTITY
@@ -77,3 +80,5 @@ KIND = LayerKind(
     onnx=("Gemm", "MatMul"),
     torch=("Linear",),
 )
+
+Dense.kind = KIND

@@ -5,6 +5,7 @@ training only); no stage at all. torch's ``Dropout`` and ``Identity``, ONNX's ``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import sympy as sp
 
@@ -16,6 +17,8 @@ from symcollapse.spec.values import exact_number
 @dataclass(frozen=True)
 class Dropout:
     """Dropout at inference: the identity (inverted dropout scales during training only)."""
+
+    kind: ClassVar[LayerKind]
 
     rate: sp.Rational = field(default=sp.Rational(1, 2))
 
@@ -48,3 +51,5 @@ KIND = LayerKind(
     onnx=("Dropout", "Identity"),
     torch=("Dropout", "Identity"),
 )
+
+Dropout.kind = KIND

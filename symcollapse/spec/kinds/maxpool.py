@@ -4,6 +4,7 @@ entry (a selection), else not additive. torch's ``MaxPool1d``, ONNX's ``MaxPool`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
 from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
@@ -12,6 +13,8 @@ from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
 @dataclass(frozen=True)
 class MaxPool(Pool):
     """Maximum over windows of ``size`` (stride defaults to ``size``): not additive."""
+
+    kind: ClassVar[LayerKind]
 
 
 def _parse(text: str, _: object) -> MaxPool:
@@ -37,3 +40,5 @@ KIND = LayerKind(
     onnx=("MaxPool",),
     torch=("MaxPool1d",),
 )
+
+MaxPool.kind = KIND

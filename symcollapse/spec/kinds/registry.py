@@ -11,11 +11,10 @@ has every part.
 
 from __future__ import annotations
 
-from typing import Any
-
-from symcollapse.errors import SpecError
 from symcollapse.spec.kinds import avgpool, batchnorm, conv1d, dense, dropout, maxpool, residual
-from symcollapse.spec.kinds.base import LayerKind
+from symcollapse.spec.kinds.base import LayerKind, describe, kind_of
+
+__all__ = ["BY_TYPE", "BY_WORD", "KINDS", "LAYER_TYPES", "describe", "kind_of", "onnx_kinds"]
 
 #: Every kind, in the grammar's order.
 KINDS: tuple[LayerKind, ...] = (
@@ -36,20 +35,6 @@ BY_TYPE: dict[type, LayerKind] = {kind.layer_type: kind for kind in KINDS}
 
 #: Every layer class (for ``isinstance``).
 LAYER_TYPES: tuple[type, ...] = tuple(BY_TYPE)
-
-
-def kind_of(layer: object, what: str = "not a layer") -> LayerKind:
-    """The kind of ``layer``, or a SpecError starting with ``what``."""
-    kind = BY_TYPE.get(type(layer))
-    if kind is None:
-        raise SpecError(f"{what}: {layer!r:.60}")
-    return kind
-
-
-def describe(layer: Any) -> str:
-    """A short human description of ``layer`` (also the layer-string syntax)."""
-    kind = BY_TYPE.get(type(layer))
-    return repr(layer) if kind is None else kind.describe(layer)
 
 
 def onnx_kinds() -> dict[str, tuple[LayerKind, ...]]:

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import prod
-from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind, Shape, bias_terms
-
-
-def _registry() -> ModuleType:
-    """The registry, which lists this kind: imported when first used, not at import time."""
-    from symcollapse.spec.kinds import registry
-
-    return registry
+from symcollapse.spec.kinds.base import LayerKind, Shape, bias_terms, describe, kind_of
 
 
 @dataclass(frozen=True)
 class Residual:
     """``h + g(h)`` for a block ``g`` of affine layers that keeps the width."""
+
+    kind: ClassVar[LayerKind]
 
     layers: tuple[Any, ...]
 
@@ -29,9 +23,8 @@ class Residual:
         object.__setattr__(self, "layers", tuple(self.layers))
         if not self.layers:
             raise SpecError("a residual block needs at least one layer inside")
-        registry = _registry()
         for layer in self.layers:
-            kind = registry.kind_of(layer, "a residual block holds layers, not")
+            kind = kind_of(layer, "a residual block holds layers, not")
             if kind.layer_type is Residual:
                 raise SpecError("residual blocks do not nest")
             nonlinear = kind.nonlinear(layer)
@@ -64,7 +57,7 @@ def _parse(text: str, read_sequence: Any) -> Residual:
 def _cost(layer: Residual, width: int) -> Shape:
     shapes, inner = [], width
     for sub in layer.layers:
-        shape = _registry().kind_of(sub).cost(sub, inner)
+        shape = kind_of(sub).cost(sub, inner)
         inner = sub.out_width(inner)
         if shape is not None:
             shapes.append(shape)
@@ -79,9 +72,11 @@ KIND = LayerKind(
     syntax="(LAYER (> LAYER)*)   (h + g(h), g affine; blocks do not nest)",
     layer_type=Residual,
     parse=_parse,
-    describe=lambda layer: "residual(" + " > ".join(map(_registry().describe, layer.layers)) + ")",
+    describe=lambda layer: "residual(" + " > ".join(map(describe, layer.layers)) + ")",
     nonlinear=lambda layer: None,
     cost=_cost,
     examples=("residual(dense 8)", "residual(conv1d k=3 p=1 > batchnorm > dropout)"),
     onnx=("Add",),
 )
+
+Residual.kind = KIND

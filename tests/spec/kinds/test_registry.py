@@ -30,6 +30,7 @@ def test_every_kind_has_every_part(kind: LayerKind):
             assert getattr(kind, part.name), f"{kind.word} has no {part.name}"
     assert dataclasses.is_dataclass(kind.layer_type) and kind.layer_type.__dataclass_params__.frozen
     assert callable(getattr(kind.layer_type, "out_width", None))
+    assert kind.layer_type.kind is kind
     assert kind.examples and kind.syntax and kind.layer_type.__doc__
 
 
