@@ -46,7 +46,9 @@ def _ints(node, name: str, default: list[int], rank: int, where: str) -> list[in
     return values
 
 
-def _pads(node, rank: int, where: str, auto: tuple[Sequence[int], ...] | None = None) -> list:
+def _pads(
+    node, rank: int, where: str, auto: tuple[Sequence[int], ...] | None = None
+) -> list[tuple[int, int]]:
     """``(begin, end)`` per axis from ``pads``, or from ``auto_pad`` given the axes'
     ``(length, stride, span)`` in ``auto``."""
     mode = attribute(node, "auto_pad", "string", b"NOTSET", where)
@@ -57,12 +59,12 @@ def _pads(node, rank: int, where: str, auto: tuple[Sequence[int], ...] | None = 
         return [(0, 0)] * rank
     if mode not in (b"SAME_UPPER", b"SAME_LOWER") or auto is None:
         raise SpecError(f"{where}: auto_pad {mode!r} is not read; give explicit pads")
-    pads = []
+    chosen: list[tuple[int, int]] = []
     for length, stride, span in auto:
         total = max((-(-length // stride) - 1) * stride + span - length, 0)
         small, large = total // 2, total - total // 2
-        pads.append((small, large) if mode == b"SAME_UPPER" else (large, small))
-    return pads
+        chosen.append((small, large) if mode == b"SAME_UPPER" else (large, small))
+    return chosen
 
 
 def _no_ceil(node, where: str) -> None:

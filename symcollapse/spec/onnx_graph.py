@@ -32,8 +32,8 @@ _FLOAT_TYPES = {10: "float16", 1: "float32", 11: "float64"}
 #: Ops a constant goes through by onnx's reference evaluator: each keeps the number of entries
 #: (Concat adds its inputs', Slice takes fewer), but ConstantOfShape, checked first (torch's
 #: exporter writes a Pad's pads with it).
-_CONSTANT_OPS = ("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Cast")
-_CONSTANT_OPS += ("Dropout", "Concat", "Slice", "ConstantOfShape")
+_CONSTANT_OPS: tuple[str, ...] = ("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten")
+_CONSTANT_OPS += ("Identity", "Cast", "Dropout", "Concat", "Slice", "ConstantOfShape")
 
 #: Most entries a ConstantOfShape may make.
 _MAX_CONSTANT_ENTRIES = 2**16
