@@ -272,7 +272,7 @@ def _concatenated(node, inputs, computed, constants, where: str):
     axis %= rank
     rest = [s[:axis] + s[axis + 1 :] for s in shapes]
     if any(r != rest[0] for r in rest) or (
-        axis == 0 and rank > 1 and computed[0].layout == "tensor"
+        axis == 0 and rank > 1 and computed[0].layout != "column"
     ):
         raise SpecError(f"{where}: cannot concatenate {shapes} along axis {axis}")
     shape = (*shapes[0][:axis], sum(s[axis] for s in shapes), *shapes[0][axis + 1 :])

@@ -199,6 +199,12 @@ def test_a_skip_keeps_the_chain_as_it_was_without_one(tmp_path):
             r"a kernel of shape \(2, 2, 3\) in 2 groups does not fit",
         ),
         (
+            [_n("Concat", ["x", "x"], "y", axis=0)],
+            {},
+            (1, 3),
+            r"cannot concatenate \[\(1, 3\), \(1, 3\)\] along axis 0",
+        ),
+        (
             [_n("ConstantOfShape", ["s"], "z"), _n("Add", ["x", "z"], "y")],
             {"s": np.array([10**6, 10**6])},
             (1, 3),
