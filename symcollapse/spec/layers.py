@@ -18,13 +18,12 @@ from symcollapse.spec.kinds.conv1d import Conv1D
 from symcollapse.spec.kinds.dense import Dense
 from symcollapse.spec.kinds.dropout import Dropout
 from symcollapse.spec.kinds.maxpool import MaxPool
-from symcollapse.spec.kinds.registry import LAYER_TYPES, describe, kind_of
+from symcollapse.spec.kinds.registry import describe, kind_of
 from symcollapse.spec.kinds.residual import Residual
 
 Layer = Dense | Conv1D | AvgPool | MaxPool | BatchNorm | Dropout | Residual
 
 __all__ = [
-    "LAYER_TYPES",
     "AvgPool",
     "BatchNorm",
     "Conv1D",

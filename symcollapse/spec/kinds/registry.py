@@ -14,7 +14,7 @@ from __future__ import annotations
 from symcollapse.spec.kinds import avgpool, batchnorm, conv1d, dense, dropout, maxpool, residual
 from symcollapse.spec.kinds.base import LayerKind, describe, kind_of
 
-__all__ = ["BY_TYPE", "BY_WORD", "KINDS", "LAYER_TYPES", "describe", "kind_of", "onnx_kinds"]
+__all__ = ["BY_WORD", "KINDS", "describe", "kind_of"]
 
 #: Every kind, in the grammar's order.
 KINDS: tuple[LayerKind, ...] = (
@@ -29,18 +29,3 @@ KINDS: tuple[LayerKind, ...] = (
 
 #: Word -> kind.
 BY_WORD: dict[str, LayerKind] = {kind.word: kind for kind in KINDS}
-
-#: Layer class -> kind.
-BY_TYPE: dict[type, LayerKind] = {kind.layer_type: kind for kind in KINDS}
-
-#: Every layer class (for ``isinstance``).
-LAYER_TYPES: tuple[type, ...] = tuple(BY_TYPE)
-
-
-def onnx_kinds() -> dict[str, tuple[LayerKind, ...]]:
-    """ONNX op -> the kinds it computes (``Add`` is a per-unit shift or a residual's sum)."""
-    ops: dict[str, tuple[LayerKind, ...]] = {}
-    for kind in KINDS:
-        for op in kind.onnx:
-            ops[op] = (*ops.get(op, ()), kind)
-    return ops

@@ -10,15 +10,16 @@ import pytest
 from symcollapse.errors import SpecError
 from symcollapse.spec.grammar import grammar_lines, parse_layer
 from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
-from symcollapse.spec.kinds.registry import BY_TYPE, BY_WORD, KINDS, describe, kind_of, onnx_kinds
+from symcollapse.spec.kinds.registry import BY_WORD, KINDS, describe, kind_of
 from symcollapse.spec.onnx_conv import CONV_READERS
 from symcollapse.spec.onnx_ops import READERS
+from tests.model_files import require
 
 EXAMPLES = [(kind, text) for kind in KINDS for text in kind.examples]
 
 
 def test_the_registry_lists_each_kind_once_under_its_word_and_type():
-    assert len(BY_WORD) == len(BY_TYPE) == len(KINDS)
+    assert len(BY_WORD) == len({kind.layer_type for kind in KINDS}) == len(KINDS)
     assert [line.split()[0].split("(")[0] for line in grammar_lines()] == list(BY_WORD)
 
 
@@ -48,8 +49,14 @@ def test_each_example_parses_describes_and_reads_back(kind: LayerKind, text: str
 
 def test_every_onnx_op_of_a_kind_has_a_reader():
     """``fold`` reads every ONNX counterpart a kind names: what ``layers`` proves affine."""
-    ops = onnx_kinds()
+    ops = {op for kind in KINDS for op in kind.onnx}
     assert ops and set(ops) <= set(READERS) | set(CONV_READERS)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.word for kind in KINDS])
+def test_torch_counterparts_are_torch_modules(kind: LayerKind):
+    torch = require("torch", "TORCH")
+    assert all(isinstance(getattr(torch.nn, name, None), type) for name in kind.torch)
 
 
 def test_a_kind_reads_only_its_own_words():
