@@ -236,8 +236,11 @@ def _max_pool(node, act: Activation, constants, where: str):
     size = attribute(node, "kernel_shape", "ints", None, where)
     if size is None or len(size) != rank:
         raise SpecError(f"{where}: a kernel_shape {size} does not fit {act.shape}")
-    if set(size) != {1} or len(node.output) > 1:
-        raise SpecError(f"{where} is not affine: a maximum over windows of {size} is not additive")
+    if min(size) < 1 or len(node.output) > 1:
+        raise SpecError(f"{where}: a kernel_shape {size} or a second output is not read")
+    nonlinear = MaxPool.kind.nonlinear(MaxPool(max(size)))  # the kind says why not
+    if nonlinear is not None:
+        raise SpecError(f"{where} is not affine: {nonlinear.reason}")
     _no_ceil(node, where)
     strides = _ints(node, "strides", [1] * rank, rank, where)
     if set(_ints(node, "pads", [0] * 2 * rank, 2 * rank, where)) - {0}:
