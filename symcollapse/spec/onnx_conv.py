@@ -23,6 +23,9 @@ from symcollapse.spec.layers import AvgPool, Conv1D, MaxPool
 from symcollapse.spec.model import AffineLayer
 from symcollapse.spec.onnx_ops import Activation, attribute, constant, integers
 
+#: Most kernel taps per pair of channels read (a 64 x 64 kernel): the matrix is built tap by tap.
+MAX_TAPS = 4096
+
 
 def _estimate(rows: int, columns: int, act: Activation, where: str) -> None:
     if rows * columns * 8 > act.max_bytes:
@@ -92,6 +95,17 @@ def _selection(taps: list[np.ndarray], index: tuple[int, ...]) -> np.ndarray:
     return matrix
 
 
+def _pairs(taps: list[np.ndarray], index: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The (output, input) positions that meet at tap ``index``: the nonzeros of
+    :func:`_selection`, found axis by axis without building it."""
+    outputs, inputs = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    for axis, t in zip(taps, index, strict=True):
+        o, i = np.nonzero(axis[t])
+        outputs = (outputs[:, None] * axis.shape[1] + o[None, :]).reshape(-1)
+        inputs = (inputs[:, None] * axis.shape[2] + i[None, :]).reshape(-1)
+    return outputs, inputs
+
+
 def _convs(node, W: np.ndarray, spatial: tuple[int, ...], where: str, transposed: bool) -> list:
     """One :class:`Conv1D` per spatial axis (for a ConvTranspose, the convolution whose
     transpose it is: from its output length back to its input)."""
@@ -152,15 +166,27 @@ def _conv(node, act: Activation, constants, where: str):
     taps = [_taps(conv, length) for conv, length in axes]
     if transposed:  # the convolution maps the output back to the input: its transpose
         taps = [t.transpose(0, 2, 1) for t in taps]
-    weight = np.zeros((c_out * math.prod(outs), c_in * math.prod(spatial)))
+    if math.prod(W.shape[2:]) > MAX_TAPS:
+        raise SizeLimitError(
+            f"{where}: a kernel of {math.prod(W.shape[2:]):,} taps per channel pair is above the "
+            f"{MAX_TAPS:,} read"
+        )
+    size_out, size_in = math.prod(outs), math.prod(spatial)
+    weight = np.zeros((c_out * size_out, c_in * size_in))
     per_in, per_out = c_in // groups, c_out // groups
-    for index in np.ndindex(*W.shape[2:]):
+    for index in np.ndindex(*W.shape[2:]):  # each entry meets one tap: every entry set once
         tap = W[(slice(None), slice(None), *index)]
-        mixing = np.zeros((c_out, c_in))
+        outputs, inputs = _pairs(taps, index)
         for g in range(groups):
-            rows, cols = slice(g * per_out, (g + 1) * per_out), slice(g * per_in, (g + 1) * per_in)
-            mixing[rows, cols] = tap[cols].T if transposed else tap[rows]
-        weight += np.kron(mixing, _selection(taps, index))  # one tap per entry: exact sums
+            rows, cols = (
+                np.arange(g * per_out, (g + 1) * per_out),
+                np.arange(g * per_in, (g + 1) * per_in),
+            )
+            block = tap[cols].T if transposed else tap[rows]  # (per_out, per_in)
+            weight[
+                rows[:, None, None] * size_out + outputs[None, None, :],
+                cols[None, :, None] * size_in + inputs[None, None, :],
+            ] = block[:, :, None]
     bias = np.zeros(c_out)
     if len(node.input) > 2 and node.input[2]:
         bias = constant(constants, node.input[2], where)

@@ -217,6 +217,14 @@ def test_what_is_not_affine_or_malformed_is_refused(tmp_path, nodes, inits, shap
         read_model(onnx_graph_file(tmp_path, nodes, inits, shape))
 
 
+def test_a_kernel_of_too_many_taps_is_refused_before_the_work(tmp_path):
+    """A 65 x 65 kernel: 4,225 taps, each a pass over the matrix."""
+    nodes = [_n("Conv", ["x", "K"], "y")]
+    path = onnx_graph_file(tmp_path, nodes, {"K": _array(1, 1, 65, 65)}, (1, 1, 65, 65))
+    with pytest.raises(SizeLimitError, match="a kernel of 4,225 taps per channel pair"):
+        read_model(path)
+
+
 def test_a_branch_too_big_is_refused_before_it_is_built(tmp_path):
     """Two live copies of a 600-wide input make 1200 x 600 matrices: 5.8 MB, above 4 MB."""
     nodes = [_n("Mul", ["x", "s"], "a"), _n("Add", ["a", "x"], "y")]
