@@ -108,3 +108,27 @@ def forward_fractions(layers, x: list[Fraction]) -> list[Fraction]:
             for i in range(W.shape[0])
         ]
     return h
+
+
+def onnx_graph_file(tmp_path: Path, nodes, inits, shape, opset: int = 17) -> Path:
+    """An ONNX file of ``nodes`` on the float32 input ``x`` of ``shape``, whose output is ``y``;
+    float initializers are stored as float32."""
+    require("onnx", "ONNX")
+    from onnx import TensorProto, helper, numpy_helper
+
+    arrays = {name: np.asarray(value) for name, value in dict(inits).items()}
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [
+            numpy_helper.from_array(a.astype(np.float32) if a.dtype.kind == "f" else a, name)
+            for name, a in arrays.items()
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8  # what onnxruntime reads
+    path = tmp_path / "m.onnx"
+    path.write_bytes(model.SerializeToString())
+    return path

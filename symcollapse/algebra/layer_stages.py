@@ -10,7 +10,9 @@ the way is recorded with its :class:`~symcollapse.algebra.network.Entry`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
@@ -18,6 +20,7 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.network import Entry, Kind
 from symcollapse.algebra.stages import AffineStage, Definition, NonlinearStage, Stage, Stages, merge
 from symcollapse.errors import VerificationError
+from symcollapse.spec.kinds.registry import describe, kind_of
 from symcollapse.spec.layers import (
     AvgPool,
     BatchNorm,
@@ -28,7 +31,6 @@ from symcollapse.spec.layers import (
     LayerSpec,
     MaxPool,
     Residual,
-    describe,
 )
 
 
@@ -48,18 +50,9 @@ class _Builder:
         return s
 
     def stages(self, layer: Layer, width: int) -> list[Stage]:
-        if isinstance(layer, Residual):
-            return [self.residual(layer, width)]
-        self.layer += 1
-        rules = {
-            Dense: self.dense,
-            Conv1D: self.conv1d,
-            AvgPool: self.avgpool,
-            MaxPool: self.maxpool,
-            BatchNorm: self.batchnorm,
-            Dropout: self.dropout,
-        }
-        return rules[type(layer)](layer, width)
+        if not isinstance(layer, Residual):  # a block's layers are numbered, not the block
+            self.layer += 1
+        return STAGE_RULES[kind_of(layer).word](self, layer, width)
 
     def dense(self, layer: Dense, width: int) -> list[Stage]:
         k, d = self.layer, layer.units
@@ -72,7 +65,7 @@ class _Builder:
         act = layer.activation
         if act.name == "identity":
             return stages
-        if not act.is_affine:
+        if kind_of(layer).nonlinear(layer) is not None:
             return [*stages, NonlinearStage(k, activation=act)]
         slope, shift = act.affine_coefficients
         name = sp.MatMul(slope, sp.Identity(d)) if slope != 1 else sp.Identity(d)
@@ -99,24 +92,29 @@ class _Builder:
         T_k, b_k = symbols.matrix("T", d, width, k), symbols.matrix("b", d, 1, k)
         steps = (
             Definition(symbols.matrix("kappa", K, 1, k), sp.ImmutableMatrix(kernel)),
-            Definition(T_k, T, "toeplitz", (sp.Integer(s), sp.Integer(p))),
+            Definition(
+                T_k, T, "toeplitz", tuple(map(sp.Integer, (s, p, layer.end, layer.dilation)))
+            ),
             Definition(b_k, bias * sp.ones(d, 1), "shared bias"),
         )
         return [AffineStage(k, T_k, b_k, T, sp.ImmutableMatrix(bias * sp.ones(d, 1)), steps)]
 
     def avgpool(self, layer: AvgPool, width: int) -> list[Stage]:
-        windows = layer.windows(width)
+        windows, divisors = layer.windows(width), layer.divisors(width)
         P = sp.ImmutableMatrix(
-            len(windows), width, lambda i, j: sp.Rational(1, layer.size) if j in windows[i] else 0
+            len(windows), width, lambda i, j: sp.Rational(1, divisors[i]) if j in windows[i] else 0
         )
         P_k = symbols.matrix("P", len(windows), width, self.layer)
-        step = Definition(P_k, P, "mean", (sp.Integer(layer.size),))
+        counted = layer.count_padding or not layer.padding
+        step = Definition(
+            P_k, P, "mean" if counted else "mean of the entries", (sp.Integer(layer.size),)
+        )
         zero = sp.ImmutableMatrix(sp.zeros(len(windows), 1))
         return [AffineStage(self.layer, P_k, None, P, zero, (step,))]
 
     def maxpool(self, layer: MaxPool, width: int) -> list[Stage]:
         windows = layer.windows(width)
-        if layer.size > 1:
+        if kind_of(layer).nonlinear(layer) is not None:
             return [NonlinearStage(self.layer, windows=windows)]
         P = sp.ImmutableMatrix(len(windows), width, lambda i, j: 1 if j in windows[i] else 0)
         P_k = symbols.matrix("P", len(windows), width, self.layer)
@@ -157,6 +155,19 @@ class _Builder:
         steps = [step for stage in inner for step in stage.definitions]
         steps.append(Definition(name, matrix, "skip connection"))
         return AffineStage(block.layer, name, block.bias_name, matrix, block.bias, tuple(steps))
+
+
+#: Kind word -> how its layers become stages; every kind of the registry has a rule (the tests
+#: check it).
+STAGE_RULES: dict[str, Callable[[_Builder, Any, int], list[Stage]]] = {
+    "dense": _Builder.dense,
+    "conv1d": _Builder.conv1d,
+    "avgpool": _Builder.avgpool,
+    "maxpool": _Builder.maxpool,
+    "batchnorm": _Builder.batchnorm,
+    "dropout": _Builder.dropout,
+    "residual": lambda builder, layer, width: [builder.residual(layer, width)],
+}
 
 
 def build_stages(spec: LayerSpec) -> Stages:

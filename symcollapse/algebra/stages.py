@@ -54,10 +54,28 @@ class Elementwise(sp.MatrixExpr):
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return (self.args[3], self.arg.shape[1])
 
+    def doit(self, **hints: object) -> Elementwise:
+        """Itself: a non-linear map of a vector has nothing to evaluate (see :class:`Held`)."""
+        return self
+
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         """Plain text ``relu(W_1*x + b_1)``, ``leaky_relu[1/10](...)`` (sympy's str protocol)."""
         parameter = "" if self.parameter == 0 else f"[{printer._print(self.parameter)}]"
         return f"{self.name}{parameter}({printer._print(self.arg)})"
+
+
+class Held(sp.MatMul):
+    """A product kept as written (``D_j (A_j h + a_j)`` in a nest of masks): it prints as any
+    product, and ``doit`` returns it unchanged. sympy's str printer negates every product it
+    prints to test its sign, and that ``doit`` went through the whole nest below at every
+    level: 49 ReLU layers of width 1 took 66 s as text and 38 s as JSON."""
+
+    def doit(self, **hints: object) -> Held:
+        return self
+
+    def _eval_inverse(self) -> sp.MatrixExpr:
+        """Unevaluated: sympy's simplification of products asks every factor for its inverse."""
+        return sp.Inverse(self)
 
 
 @dataclass(frozen=True)

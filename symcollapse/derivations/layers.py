@@ -106,9 +106,16 @@ def _reason(definition: Definition) -> Text:
             details[0],
             ", padding ",
             details[1],
+            *(() if details[2] == details[1] else (" before and ", details[2], " after")),
+            *(() if details[3] == 1 else (", dilation ", details[3])),
         ),
         "shared bias": lambda: ("one bias shared by every position",),
         "mean": lambda: ("mean over windows of ", details[0], " entries"),
+        "mean of the entries": lambda: (
+            "mean over windows of ",
+            details[0],
+            " entries, of those inside the input (the padding is not counted)",
+        ),
         "maximum of one": lambda: ("a maximum over one entry selects it",),
         "batchnorm scale": lambda: (
             "scale ",

@@ -19,6 +19,7 @@ from symcollapse.algebra.piecewise import (
     region_at,
     slopes,
 )
+from symcollapse.algebra.stages import Held
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.steps import explicit_steps
 from symcollapse.doc.model import Section, Step, Text
@@ -39,7 +40,7 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     for j, (A, a) in enumerate(names):
         h = total(product(A, h), a)
         if j < len(D):
-            h = sp.MatMul(D[j], h, evaluate=False)
+            h = Held(D[j], h)
     rows, cols = piecewise.W_z.shape
     W_zD, b_zD = (
         symbols.matrix("W_z", rows, cols, argument="D"),
@@ -48,11 +49,11 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     factors = [names[-1][0]]
     for j in range(len(D) - 1, -1, -1):
         factors += [D[j], names[j][0]]
-    masked = sp.MatMul(*factors, evaluate=False)
+    masked = Held(*factors)
     bias_terms = []
     for j in range(len(names)):
         outer = [f for i in range(len(D), j, -1) for f in (names[i][0], D[i - 1])]
-        term = sp.MatMul(*outer, names[j][1], evaluate=False) if outer else names[j][1]
+        term = Held(*outer, names[j][1]) if outer else names[j][1]
         bias_terms.append(term)
     steps = [
         Step(

@@ -6,22 +6,14 @@ the default ceiling on terms is :data:`symcollapse.spec.limits.DEFAULT_LAYERED_M
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
 
-from symcollapse.errors import OptionError, SizeLimitError
+from symcollapse.errors import SizeLimitError
 from symcollapse.spec.cost import check_seconds
-from symcollapse.spec.layers import (
-    AvgPool,
-    BatchNorm,
-    Conv1D,
-    Dense,
-    Dropout,
-    Layer,
-    LayerSpec,
-    MaxPool,
-    Residual,
-)
+from symcollapse.spec.kinds.base import Shape, bias_terms
+from symcollapse.spec.kinds.registry import kind_of
+from symcollapse.spec.kinds.residual import Residual
+from symcollapse.spec.layers import Layer, LayerSpec
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 
 #: Most layers of a layered network (residual blocks count their inner layers): every layer
@@ -35,49 +27,14 @@ MAX_LAYERS = 50
 MAX_MATRIX_ENTRIES = 1_000_000
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What one affine layer contributes: nonzeros per row, terms per entry and per bias."""
-
-    row_nonzeros: int
-    entry_terms: int
-    bias_terms: int
-
-
-def _shape(layer: Layer, width: int) -> _Shape | None:
+def _shape(layer: Layer, width: int) -> Shape | None:
     """The affine part of ``layer`` at input ``width`` (None for dropout: no stage at all)."""
-    if isinstance(layer, Dense):
-        act = layer.activation  # an affine sigma(z) = a z + c adds c to every bias entry
-        shift = act.is_affine and act.affine_coefficients[1] != 0
-        return _Shape(width, 1, 1 + shift)
-    if isinstance(layer, Conv1D):
-        return _Shape(layer.kernel_size, 1, 1)
-    if isinstance(layer, AvgPool | MaxPool):
-        return _Shape(layer.size, 1, 0)
-    if isinstance(layer, BatchNorm):
-        return _Shape(1, 1, 2)
-    if isinstance(layer, Residual):
-        shapes, inner = [], width
-        for sub in layer.layers:
-            shape = _shape(sub, inner)
-            inner = sub.out_width(inner)
-            if shape is not None:
-                shapes.append(shape)
-        if not shapes:  # a block of dropouts: h + h
-            return _Shape(1, 1, 1)
-        per_entry = prod(s.row_nonzeros * s.entry_terms for s in shapes[1:]) * shapes[0].entry_terms
-        return _Shape(width, per_entry + 1, _bias_terms(shapes))
-    if isinstance(layer, Dropout):
-        return None
-    raise OptionError(f"not a layer: {layer!r:.60}")
+    return kind_of(layer).cost(layer, width)
 
 
-def _bias_terms(shapes: list[_Shape]) -> int:
-    """Terms per entry of the merged bias: each bias times the paths after its layer."""
-    total = 0
-    for shape in shapes:
-        total = total * shape.row_nonzeros * shape.entry_terms + shape.bias_terms
-    return total
+def _whole(layer: Layer) -> bool:
+    """The layer is a non-linear map alone (max pooling): the run ends before it."""
+    return getattr(kind_of(layer).nonlinear(layer), "whole", False)
 
 
 def _ends_run(layer: Layer, through_masks: bool = False) -> bool:
@@ -86,10 +43,8 @@ def _ends_run(layer: Layer, through_masks: bool = False) -> bool:
     With ``through_masks``, a ReLU or leaky ReLU is a diagonal mask ``D`` that the piecewise
     collapse ``W_z(D)`` multiplies through, so the run goes on.
     """
-    if isinstance(layer, Dense):
-        act = layer.activation
-        return not (act.is_affine or (through_masks and act.is_piecewise_linear))
-    return isinstance(layer, MaxPool) and layer.size > 1
+    nonlinear = kind_of(layer).nonlinear(layer)
+    return nonlinear is not None and not (through_masks and nonlinear.masks)
 
 
 def _piecewise(spec: LayerSpec) -> bool:
@@ -108,14 +63,14 @@ def layered_terms(spec: LayerSpec, through_masks: bool = False) -> int:
     """
     total, shapes, last, run_input = 0, [], len(spec.layers) - 1, spec.input_width
     for k, (layer, width) in enumerate(zip(spec.layers, spec.widths, strict=False)):
-        out, pooling = spec.widths[k + 1], isinstance(layer, MaxPool) and layer.size > 1
+        out, pooling = spec.widths[k + 1], _whole(layer)
         shape = _shape(layer, width)
         if shape is not None and not pooling:
             shapes.append(shape)
         if _ends_run(layer, through_masks) or k == last:
             rows = width if pooling else out  # a max pool ends the run before itself
             paths = prod(s.row_nonzeros * s.entry_terms for s in shapes)
-            total += rows * (max(paths, run_input) + max(_bias_terms(shapes), 1))  # 0 is a term
+            total += rows * (max(paths, run_input) + max(bias_terms(shapes), 1))  # 0 is a term
             shapes, run_input = [], out
     if _ends_run(spec.layers[-1], through_masks):  # then I h + 0 after the last stage
         total += run_input * (run_input + 1)
@@ -126,7 +81,7 @@ def layered_entries(spec: LayerSpec) -> int:
     """Matrix entries sympy builds for ``spec``: ``out x in`` per layer and per merged run."""
     entries, run_input, last = 0, spec.input_width, len(spec.layers) - 1
     for k, (layer, width) in enumerate(zip(spec.layers, spec.widths, strict=False)):
-        out, pooling = spec.widths[k + 1], isinstance(layer, MaxPool) and layer.size > 1
+        out, pooling = spec.widths[k + 1], _whole(layer)
         inner = layer.layers if isinstance(layer, Residual) else (layer,)
         entries += len(inner) * out * width
         if _ends_run(layer) or k == last:
@@ -150,8 +105,7 @@ def curved_seconds(spec: LayerSpec) -> float:
     curved = [  # residual blocks hold affine layers only
         width
         for layer, width in zip(spec.layers, spec.widths[1:], strict=True)
-        if isinstance(layer, Dense)
-        and not (layer.activation.is_affine or layer.activation.is_piecewise_linear)
+        if getattr(kind_of(layer).nonlinear(layer), "curved", False)
     ]
     return CURVED_SECONDS * prod(CURVED_FACTOR_PER_UNIT * width for width in curved)
 

@@ -14,22 +14,29 @@ is estimated before it is built.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import itertools
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from symcollapse.errors import SizeLimitError, SpecError
-from symcollapse.spec.model import HINTS, AffineLayer, Model
+from symcollapse.spec.model import HINTS, AffineLayer, Model, float_array
 from symcollapse.spec.onnx_conv import CONV_ARITY, CONV_READERS
-from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation
+from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation, attribute
 from symcollapse.spec.onnx_tensors import read_tensor
 
 #: ONNX element types this reads: float16, float, double.
 _FLOAT_TYPES = {10: "float16", 1: "float32", 11: "float64"}
-#: Ops a constant goes through by onnx's reference evaluator: each keeps the number of entries.
-_CONSTANT_OPS = ("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Cast")
-_CONSTANT_OPS += ("Dropout",)
+#: Ops a constant goes through by onnx's reference evaluator: each keeps the number of entries
+#: (Concat adds its inputs', Slice takes fewer), but ConstantOfShape, checked first (torch's
+#: exporter writes a Pad's pads with it).
+_CONSTANT_OPS: tuple[str, ...] = ("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten")
+_CONSTANT_OPS += ("Identity", "Cast", "Dropout", "Concat", "Slice", "ConstantOfShape")
+
+#: Most entries a ConstantOfShape may make.
+_MAX_CONSTANT_ENTRIES = 2**16
 
 
 def _load(path: Path, source: str):  # -> onnx.ModelProto
@@ -133,6 +140,8 @@ def constant_node(node, constants: dict[str, np.ndarray], folder: Path, opset: i
     inputs = [name for name in node.input if name]
     known = inputs and all(name in constants for name in inputs)
     if known and node.output and node.op_type in _CONSTANT_OPS:
+        if node.op_type == "ConstantOfShape":
+            _check_shape(constants[inputs[0]], where)
         constants[node.output[0]] = _evaluated(node, constants, opset, where)
         return True
     return False
@@ -160,17 +169,177 @@ def affine_node(node, activation: Activation, constants: dict[str, np.ndarray], 
             parameter="max_bytes",
         )
     new_layers, shape = reader(node, activation, constants, where)
+    note = _ROUNDED.get(node.op_type)
     notes = []
-    named = where.split(": ", 1)[-1]
-    if node.op_type == "BatchNormalization":
-        notes.append(f"{named}: gamma/sqrt(var + eps) rounded to float64")
-    if any(layer.op == "AveragePool" and layer.weight_scale != 1 for layer in new_layers):
-        notes.append(f"{named}: 1/kernel size rounded to float64")
+    if note and (node.op_type not in _SCALED or any(not _power_of_two(x) for x in new_layers)):
+        notes.append(f"{where.split(': ', 1)[-1]}: {note} rounded to float64")
     return new_layers, shape, notes
 
 
+def _check_shape(shape: np.ndarray, where: str) -> None:
+    """A ConstantOfShape's shape: non-negative integers, at most a few thousand entries."""
+    entries = math.prod(int(d) for d in shape.reshape(-1)) if shape.dtype.kind == "i" else -1
+    if shape.ndim != 1 or (shape < 0).any() or not 0 <= entries <= _MAX_CONSTANT_ENTRIES:
+        raise SpecError(
+            f"{where}: a shape {shape.tolist()!s:.60} is not integers for at most "
+            f"{_MAX_CONSTANT_ENTRIES:,} entries"
+        )
+
+
+def _last_uses(graph) -> dict[str, int]:
+    """Tensor -> the index of the last node that reads it (the graph's output: past the end)."""
+    last = {name: index for index, node in enumerate(graph.node) for name in node.input if name}
+    last[graph.output[0].name] = len(graph.node)
+    return last
+
+
+def _estimated(rows: int, cols: int, where: str, max_bytes: int) -> None:
+    if rows * cols * 8 > max_bytes:
+        raise SizeLimitError(
+            f"{where}: with its branches, its matrix would take {rows * cols * 8:,} bytes, above "
+            f"the limit of {max_bytes:,}",
+            parameter="max_bytes",
+        )
+
+
+def _lifted(layer: AffineLayer, before: int, after: int) -> AffineLayer:
+    """``layer`` on its block of the stacked vector, the identity on the rest."""
+    rows, cols = layer.weight.shape
+    weight = np.zeros((before + rows + after, before + cols + after))
+    weight[:before, :before] = np.eye(before)
+    weight[before : before + rows, before : before + cols] = layer.matrix()
+    weight[before + rows :, before + cols :] = np.eye(after)
+    bias = np.concatenate([np.zeros(before), layer.vector(), np.zeros(after)])
+    return AffineLayer(layer.name, weight, bias, op=layer.op)
+
+
+@dataclass
+class _State:
+    """The computed tensors still needed, stacked in one vector, and the layers so far.
+
+    A chain has one block, replaced node by node: its layers are the nodes' own. Where a tensor
+    feeds two nodes (a residual's skip), it stays in the vector beside what is computed from
+    it; each node's layers act on its own block (the identity on the others); Add, Sub or
+    Concat of computed tensors is one layer that combines their blocks. Every such matrix is
+    estimated before it is built.
+    """
+
+    blocks: list[Activation]
+    max_bytes: int
+    layers: list[AffineLayer] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [block.name for block in self.blocks]
+
+    @property
+    def width(self) -> int:
+        return sum(block.width for block in self.blocks)
+
+    def offset(self, name: str) -> int:
+        return sum(block.width for block in self.blocks[: self.names.index(name)])
+
+    def apply(
+        self, node, block: Activation, new: list[AffineLayer], out: Activation, keep: bool, where
+    ) -> None:
+        """The node's ``new`` layers on its one computed input ``block``, giving ``out``."""
+        if len(self.blocks) == 1 and not keep:
+            self.layers = _merged(self.layers, new) if node.op_type == "Add" else self.layers + new
+            self.blocks = [out]
+            return
+        position, before = self.names.index(block.name), self.offset(block.name)
+        after = self.width - before - block.width
+        if keep:  # the tensor is read again later: a copy of it goes on
+            order = [*range(before + block.width), *range(before, self.width)]
+            _estimated(len(order), self.width, where, self.max_bytes)
+            copy = np.eye(self.width)[order]
+            name = f"{where.split(': ', 1)[1]} (copy of its input)"
+            self.layers.append(AffineLayer(name, copy, np.zeros(len(order)), op="copy"))
+            before += block.width
+        for layer in new:
+            _estimated(before + len(layer.weight) + after, self.width, where, self.max_bytes)
+            if layer.weight_scale != 1 or layer.bias_scale != 1:
+                self.notes.append(f"{layer.name}: its scale times its weights rounded to float64")
+            self.layers.append(_lifted(layer, before, after))
+        self.blocks[position + keep : position + 1] = [out]
+
+    def combine(self, node, constants, kept: set[str], where: str) -> None:
+        """Add, Sub or Concat of computed tensors (and constants): one layer that keeps the
+        blocks still needed and appends the result."""
+        inputs = [name for name in node.input if name]
+        computed = [self.blocks[self.names.index(n)] for n in inputs if n in self.names]
+        if node.op_type == "Concat":
+            shape, parts = _concatenated(node, inputs, computed, constants, where)
+        else:
+            shape = computed[0].shape
+            if any(block.shape != shape for block in computed) or len(inputs) != 2:
+                raise SpecError(
+                    f"{where} adds computed tensors of shapes {[b.shape for b in computed]}"
+                )
+            parts = None
+        out = replace(computed[0], name=node.output[0], shape=shape)
+        survivors = [b for b in self.blocks if b.name not in inputs or b.name in kept]
+        rows = sum(b.width for b in survivors) + out.width
+        _estimated(rows, self.width, where, self.max_bytes)
+        weight, bias = np.zeros((rows, self.width)), np.zeros(rows)
+        row = 0
+        for block in survivors:
+            start = self.offset(block.name)
+            weight[row : row + block.width, start : start + block.width] = np.eye(block.width)
+            row += block.width
+        for k, name in enumerate(inputs):
+            if parts is None:  # Add, or Sub: the second input subtracted
+                sign = -1.0 if (node.op_type == "Sub" and k == 1) else 1.0
+                targets = row + np.arange(out.width)
+            else:
+                sign, targets = 1.0, row + parts[k]
+            if name in self.names:
+                start = self.offset(name)
+                weight[targets, start + np.arange(len(targets))] += sign
+            else:
+                value = float_array(constants[name], f"{where} input {name!r}")
+                if parts is None and np.broadcast_shapes(value.shape, shape) != shape:
+                    raise SpecError(
+                        f"{where}: a constant of shape {value.shape} does not add to {shape}"
+                    )
+                bias[targets] += sign * np.broadcast_to(
+                    value, shape if parts is None else value.shape
+                ).reshape(-1)
+        name = where.split(": ", 1)[1]
+        self.layers.append(AffineLayer(name, weight, bias, op=node.op_type))
+        self.blocks = [*survivors, out]
+
+
+def _concatenated(node, inputs, computed, constants, where: str):
+    """Concat's shape, and for each input the positions its entries take (C order)."""
+    axis = attribute(node, "axis", "int", None, where)
+    shapes = [
+        next(b.shape for b in computed if b.name == n) if n not in constants else constants[n].shape
+        for n in inputs
+    ]
+    rank = len(shapes[0])
+    if axis is None or not -rank <= axis < rank or any(len(s) != rank for s in shapes):
+        raise SpecError(f"{where}: cannot concatenate {shapes} along axis {axis}")
+    axis %= rank
+    rest = [s[:axis] + s[axis + 1 :] for s in shapes]
+    if any(r != rest[0] for r in rest) or (
+        axis == 0 and rank > 1 and computed[0].layout != "column"
+    ):
+        raise SpecError(f"{where}: cannot concatenate {shapes} along axis {axis}")
+    shape = (*shapes[0][:axis], sum(s[axis] for s in shapes), *shapes[0][axis + 1 :])
+    positions = np.arange(math.prod(shape)).reshape(shape)
+    bounds = np.cumsum([0, *(s[axis] for s in shapes)])
+    parts = [
+        np.take(positions, range(low, high), axis=axis).reshape(-1)
+        for low, high in itertools.pairwise(bounds)
+    ]
+    return shape, parts
+
+
 def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
-    """The affine chain of an ONNX file; refuse the first node that is not affine."""
+    """The affine map of an ONNX file (a chain, or branches joined by Add, Sub or Concat);
+    refuse the first node that is not affine."""
     model = _load(path, source)
     graph = model.graph
     constants = {
@@ -179,22 +348,60 @@ def read_onnx(path: Path, source: str, *, max_bytes: int = 2**30) -> Model:
     }
     activation = _input(graph, constants, source, max_bytes)
     input_shape, width, dtype = activation.shape, activation.width, activation.element
-    layers: list[AffineLayer] = []
-    notes: list[str] = []
+    state = _State([activation], max_bytes)
+    last = _last_uses(graph)
     for index, node in enumerate(graph.node):
         where = f"{source}: {_node_name(node, index)}"
         if constant_node(node, constants, path.parent, _opset(model), where):
             continue
         inputs = [name for name in node.input if name]
-        if activation.name not in inputs:
+        computed = [name for name in inputs if name in state.names]
+        if not computed:
             raise SpecError(f"{where} does not act on the network's activation; not read")
-        new_layers, shape, said = affine_node(node, activation, constants, where)
-        notes += said
-        layers = _merged(layers, new_layers) if node.op_type == "Add" else layers + new_layers
-        activation = replace(activation, name=node.output[0], shape=shape)
-    if activation.name != graph.output[0].name:
+        if any(name not in constants for name in inputs if name not in computed):
+            raise SpecError(f"{where} combines the activation with another computed tensor")
+        if not node.output or not node.output[0] or last.get(node.output[0], -1) <= index:
+            raise SpecError(f"{where}: its output is not used; not read")
+        kept = {name for name in computed if last[name] > index}
+        if node.op_type == "Concat" or len(computed) > 1:
+            if node.op_type not in _BRANCH_OPS:
+                raise SpecError(f"{where} combines the activation with another computed tensor")
+            state.combine(node, constants, kept, where)
+            continue
+        activation = state.blocks[state.names.index(computed[0])]
+        new_layers, shape, notes = affine_node(node, activation, constants, where)
+        state.notes += notes
+        out = replace(activation, name=node.output[0], shape=shape)
+        state.apply(node, activation, new_layers, out, activation.name in kept, where)
+    if state.names != [graph.output[0].name]:
         raise SpecError(f"{source}: the output {graph.output[0].name!r} is not the chain's end")
     dtype_name = _FLOAT_TYPES[dtype]
     return Model(
-        tuple(layers), width, np.dtype(dtype_name), source, "onnx", input_shape, tuple(notes)
+        tuple(state.layers),
+        width,
+        np.dtype(dtype_name),
+        source,
+        "onnx",
+        input_shape,
+        tuple(state.notes),
     )
+
+
+#: Ops that combine computed tensors (branches) into one.
+_BRANCH_OPS = ("Add", "Sub", "Concat")
+
+#: Op -> what its reading rounds to float64 (a square root, a reciprocal).
+_ROUNDED = {
+    "BatchNormalization": "gamma/sqrt(var + eps)",
+    "AveragePool": "1/kernel size",
+    "Div": "1/divisor",
+}
+
+#: Ops of :data:`_ROUNDED` whose rounding happens only when a value is not a power of two.
+_SCALED = ("AveragePool", "Div")
+
+
+def _power_of_two(layer: AffineLayer) -> bool:
+    """The layer's weights and scale are exactly what the file says (0 and powers of two)."""
+    values = np.abs(np.append(layer.weight[layer.weight != 0], layer.weight_scale))
+    return bool((np.frexp(values)[0] == 0.5).all())

@@ -126,12 +126,29 @@ def _matmul(node, act: Activation, constants, where: str):
 
 
 def _add(node, act: Activation, constants, where: str, sign: float = 1.0):
-    other = node.input[1] if node.input[0] == act.name else node.input[0]
-    if sign < 0 and node.input[0] != act.name:
-        raise SpecError(f"{where}: a constant minus the activation is not read")
+    """``h + c``, ``h - c``, and ``c - h`` (the identity times -1, plus ``c``)."""
+    first = node.input[0] == act.name
+    other = node.input[1] if first else node.input[0]
     bias = _bias(constant(constants, other, where), act.shape, where)
     name = where.split(": ", 1)[1]
-    return [AffineLayer(name, np.eye(act.width), bias, 1.0, sign, node.op_type)], act.shape
+    scales = (1.0, sign) if first or sign > 0 else (-1.0, 1.0)
+    return [AffineLayer(name, np.eye(act.width), bias, *scales, node.op_type)], act.shape
+
+
+def _scale(node, act: Activation, constants, where: str):
+    """``h * c``, ``c * h`` and ``h / c`` by a constant that broadcasts to the activation: a
+    diagonal matrix (``1/c`` rounded to float64 unless it is a power of two)."""
+    first = node.input[0] == act.name
+    other = constant(constants, node.input[1] if first else node.input[0], where)
+    factors = _bias(other, act.shape, where)
+    if node.op_type == "Div":
+        if not first:
+            raise SpecError(f"{where} is not affine: a constant divided by the activation")
+        if not factors.all():
+            raise SpecError(f"{where}: divides by zero")
+        factors = 1 / factors
+    name = where.split(": ", 1)[1]
+    return [AffineLayer(name, np.diag(factors), np.zeros(act.width), op=node.op_type)], act.shape
 
 
 def _batchnorm(node, act: Activation, constants, where: str):
@@ -174,10 +191,11 @@ def reshaped(shape: tuple[int, ...], target: list[int], where: str) -> tuple[int
     return tuple(sizes)
 
 
-def _integers(constants, name: str, where: str) -> list[int]:
+def integers(constants, name: str, where: str, what: str = "the target shape") -> list[int]:
+    """The constant ``name`` as a list of integers (a shape, axes, pads)."""
     target = constants.get(name)
     if target is None or target.dtype.kind != "i" or target.ndim != 1:
-        raise SpecError(f"{where}: the target shape is not a constant of integers")
+        raise SpecError(f"{where}: {what} is not a constant of integers")
     return [int(t) for t in target]
 
 
@@ -185,7 +203,7 @@ def _axes(node, constants, where: str) -> list[int] | None:
     """Squeeze's and Unsqueeze's axes: an attribute before opset 13, an input since."""
     axes = attribute(node, "axes", "ints", None, where)
     if axes is None and len(node.input) > 1 and node.input[1]:
-        axes = _integers(constants, node.input[1], where)
+        axes = integers(constants, node.input[1], where)
     return axes
 
 
@@ -206,7 +224,7 @@ def _shape_only(node, act: Activation, constants, where: str):
         axis %= len(shape) + 1
         new = (math.prod(shape[:axis]), math.prod(shape[axis:]))
     elif op == "Reshape":
-        target = _integers(constants, node.input[1], where)
+        target = integers(constants, node.input[1], where)
         if attribute(node, "allowzero", "int", 0, where) and 0 in target:
             raise SpecError(f"{where}: a Reshape to a zero dimension (allowzero=1) is not read")
         if len(shape) > 1 and target and target[0] == act.batch:
@@ -263,6 +281,8 @@ ARITY = {
     "MatMul": (2, 2, (0, 1)),
     "Add": (2, 2, (0, 1)),
     "Sub": (2, 2, (0, 1)),
+    "Mul": (2, 2, (0, 1)),
+    "Div": (2, 2, (0, 1)),
     "BatchNormalization": (5, 5, (0,)),
     "Flatten": (1, 1, (0,)),
     "Reshape": (2, 2, (0,)),
@@ -279,6 +299,8 @@ READERS = {
     "MatMul": _matmul,
     "Add": _add,
     "Sub": lambda node, act, constants, where: _add(node, act, constants, where, -1.0),
+    "Mul": _scale,
+    "Div": _scale,
     "BatchNormalization": _batchnorm,
     "Flatten": _shape_only,
     "Reshape": _shape_only,
@@ -291,4 +313,4 @@ READERS = {
 }
 
 #: Ops whose reader builds a square matrix of the activation's width (estimated first).
-SQUARE = ("Add", "Sub", "BatchNormalization")
+SQUARE = ("Add", "Sub", "Mul", "Div", "BatchNormalization")

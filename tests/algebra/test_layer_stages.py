@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layer_stages import build_stages
+from symcollapse.algebra.layer_stages import STAGE_RULES, build_stages
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stages import AffineStage
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
 from symcollapse.spec.activations import activation, custom_activation
-from symcollapse.spec.grammar import parse_layers
+from symcollapse.spec.grammar import parse_layer, parse_layers
+from symcollapse.spec.kinds.registry import KINDS, kind_of
 from symcollapse.spec.layers import Dense, LayerSpec
 
 
@@ -72,3 +73,29 @@ def test_affine_activation_becomes_an_affine_stage() -> None:
     assert stages[1].matrix == 3 * sp.eye(2)
     assert stages[1].bias == -sp.ones(2, 1)
     assert activation("tanh").is_affine is False
+
+
+@pytest.mark.parametrize(
+    "text", [text for kind in KINDS for text in kind.examples], ids=lambda text: text
+)
+def test_every_kind_has_stages_that_agree_with_its_description(text):
+    """Each kind of the registry has a stage rule, and its stages are affine exactly when its
+    description says so."""
+    layer = parse_layer(text)
+    assert kind_of(layer).word in STAGE_RULES
+    stages = build_stages(LayerSpec(8, (layer,))).stages
+    affine = all(isinstance(stage, AffineStage) for stage in stages)
+    assert affine == (kind_of(layer).nonlinear(layer) is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ("avgpool 3 s=1 p=1", [sp.Rational(1, 3)] * 2 + [0, 0]),
+        ("avgpool 3 s=1 p=1 c=0", [sp.Rational(1, 2)] * 2 + [0, 0]),
+        ("conv1d k=2 d=2 p=1 pe=0", [0, sp.Symbol("kappa_1_2"), 0, 0]),  # taps at -1 and 1
+    ],
+)
+def test_padded_pools_and_dilated_convolutions_as_matrices(text, row):
+    stage = build_stages(parse_layers(f"4 > {text}")).stages[0]
+    assert list(stage.matrix.row(0)) == row

@@ -29,9 +29,70 @@ def _case(torch, name):
         "Conv2d 1x1": (nn.Sequential(nn.Conv2d(3, 2, 1), nn.Flatten()), (3, 2, 2)),
         "AvgPool1d k3 s1": (nn.Sequential(nn.AvgPool1d(3, stride=1), nn.Flatten()), (2, 6)),
         "AvgPool2d k(2,3)": (nn.Sequential(nn.AvgPool2d((2, 3)), nn.Flatten()), (2, 4, 6)),
+        "Conv1d groups 2": (nn.Sequential(nn.Conv1d(4, 6, 3, groups=2), nn.Flatten()), (4, 7)),
+        "Conv1d dilation 2": (nn.Sequential(nn.Conv1d(2, 2, 3, dilation=2), nn.Flatten()), (2, 9)),
+        "Conv2d 3x3 s2 p1": (
+            nn.Sequential(nn.Conv2d(2, 3, 3, stride=2, padding=1), nn.Flatten()),
+            (2, 5, 6),
+        ),
+        "Conv2d depthwise (2,3)": (
+            nn.Sequential(nn.Conv2d(3, 3, (2, 3), groups=3, dilation=(2, 1)), nn.Flatten()),
+            (3, 5, 5),
+        ),
+        "ConvTranspose1d k3 s2 p1 op1": (
+            nn.Sequential(
+                nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1), nn.Flatten()
+            ),
+            (2, 4),
+        ),
+        "ConvTranspose2d groups 2": (
+            nn.Sequential(nn.ConvTranspose2d(4, 2, 2, stride=2, groups=2), nn.Flatten()),
+            (4, 3, 2),
+        ),
+        "AvgPool1d k3 p1 counting padding": (
+            nn.Sequential(nn.AvgPool1d(3, stride=2, padding=1), nn.Flatten()),
+            (2, 7),
+        ),
+        "AvgPool1d k3 p1 not counting padding": (
+            nn.Sequential(
+                nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False), nn.Flatten()
+            ),
+            (2, 7),
+        ),
+        "AvgPool2d k2 p1 not counting padding": (
+            nn.Sequential(
+                nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False), nn.Flatten()
+            ),
+            (1, 3, 4),
+        ),
+        "ZeroPad1d, MaxPool1d k1 s2": (
+            nn.Sequential(nn.ConstantPad1d((1, 2), 0.5), nn.MaxPool1d(1, stride=2), nn.Flatten()),
+            (2, 5),
+        ),
+        "Conv1d, BatchNorm1d, residual": (_Residual(nn), (2, 6)),
     }
     module, shape = cases[name]
     return module.eval(), shape
+
+
+def _Residual(nn):
+    """``x + bn(conv(x))`` then a concatenation with ``x / 4``: branches joined by Add and
+    Concat."""
+
+    class Residual(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = nn.Conv1d(2, 2, 3, padding=1), nn.BatchNorm1d(2)
+
+        def forward(self, x):
+            import torch
+
+            return torch.cat([x + self.bn(self.conv(x)), x / 4], dim=1).flatten(1)
+
+    module = Residual()
+    module.bn.running_mean.uniform_(-1, 1)
+    module.bn.running_var.uniform_(0.5, 2)
+    return module
 
 
 def _export(torch, module, shape, path, exporter):
@@ -48,6 +109,17 @@ NAMES = [
     "Conv2d 1x1",
     "AvgPool1d k3 s1",
     "AvgPool2d k(2,3)",
+    "Conv1d groups 2",
+    "Conv1d dilation 2",
+    "Conv2d 3x3 s2 p1",
+    "Conv2d depthwise (2,3)",
+    "ConvTranspose1d k3 s2 p1 op1",
+    "ConvTranspose2d groups 2",
+    "AvgPool1d k3 p1 counting padding",
+    "AvgPool1d k3 p1 not counting padding",
+    "AvgPool2d k2 p1 not counting padding",
+    "ZeroPad1d, MaxPool1d k1 s2",
+    "Conv1d, BatchNorm1d, residual",
 ]
 
 
@@ -81,21 +153,15 @@ def test_a_wrong_tap_is_caught(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda nn: nn.Conv1d(4, 4, 1, groups=2), "attribute 'group' other than 1"),
-        (lambda nn: nn.Conv1d(2, 2, 3, dilation=2), "dilations are not read"),
-        (lambda nn: nn.Conv2d(2, 2, 3), "is read only with a 1x1 kernel"),
-        (lambda nn: nn.AvgPool1d(2, padding=1), "a padded average pool is not read"),
+        (lambda nn: nn.MaxPool1d(2), "is not affine: a maximum over windows of"),
+        (lambda nn: nn.ReflectionPad1d(1), "only constant padding is affine"),
         (lambda nn: nn.AvgPool1d(2, ceil_mode=True), "attribute 'ceil_mode' other than 0"),
     ],
 )
 def test_what_is_not_read_is_refused(tmp_path, make, message):
     torch = require("torch", "TORCH")
     module = make(torch.nn).eval()
-    shape = (
-        (4, 6)
-        if "Conv1d(4" in repr(module)
-        else ((2, 6, 6) if "Conv2d" in repr(module) else (2, 6))
-    )
+    shape = (2, 7)
     path = _export(torch, module, shape, tmp_path / "m.onnx", "legacy")
     with pytest.raises(SpecError, match=message):
         read_model(path)

@@ -7,25 +7,12 @@ import pytest
 
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.models import read_model
-from tests.model_files import require
+from tests.model_files import onnx_graph_file
 
 
 def _graph(tmp_path, nodes, inits=(), shape=(1, 3), opset=17):
     """A graph on input ``x`` (float32, ``shape``) whose last node writes ``y``."""
-    require("onnx", "ONNX")
-    from onnx import TensorProto, helper, numpy_helper
-
-    graph = helper.make_graph(
-        nodes,
-        "g",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
-        [numpy_helper.from_array(np.asarray(v), k) for k, v in dict(inits).items()],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    path = tmp_path / "m.onnx"
-    path.write_bytes(model.SerializeToString())
-    return path
+    return onnx_graph_file(tmp_path, nodes, inits, shape, opset)
 
 
 def _node(op, inputs, output="y", **attributes):

@@ -1,0 +1,56 @@
+"""``avgpool SIZE [s=S] [p=P] [c=0|1]``: the mean over each window, a fixed linear map;
+torch's ``AvgPool1d``/``AvgPool2d``, ONNX's ``AveragePool`` (and ``GlobalAveragePool``), with
+padding counted in the divisor (``c=1``, torch's default) or not (``c=0``, ONNX's default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from symcollapse.errors import SpecError
+from symcollapse.spec.kinds.base import LayerKind, Shape
+from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
+
+
+@dataclass(frozen=True)
+class AvgPool(Pool):
+    """Mean over windows of ``size``; with ``count_padding`` a window that overlaps the
+    padding still divides by ``size``, without it by the entries it holds."""
+
+    kind: ClassVar[LayerKind]
+
+    count_padding: bool = True
+
+    def divisors(self, width: int) -> tuple[int, ...]:
+        """What each window's sum is divided by."""
+        windows = self.windows(width)
+        return tuple(self.size if self.count_padding else len(w) for w in windows)
+
+
+def _parse(text: str, _: object) -> AvgPool:
+    size, found = parse_pool(text, "avgpool", ("s", "p", "c"))
+    if found.get("c", 1) not in (0, 1):
+        raise SpecError(f"avgpool option c= is 0 or 1, got {found['c']}")
+    return AvgPool(size, found.get("s"), found.get("p", 0), bool(found.get("c", 1)))
+
+
+def _describe(layer: AvgPool) -> str:
+    counted = layer.count_padding or not layer.padding
+    return describe_pool("avgpool", layer) + ("" if counted else " c=0")
+
+
+KIND = LayerKind(
+    word="avgpool",
+    syntax="SIZE [s=S] [p=P] [c=0|1]   (stride defaults to SIZE; c=0: the padding is not "
+    "counted in the mean)",
+    layer_type=AvgPool,
+    parse=_parse,
+    describe=_describe,
+    nonlinear=lambda layer: None,
+    cost=lambda layer, width: Shape(layer.size, 1, 0),
+    examples=("avgpool 2", "avgpool 3 s=1 p=1", "avgpool 3 s=2 p=1 c=0"),
+    onnx=("AveragePool", "GlobalAveragePool"),
+    torch=("AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d"),
+)
+
+AvgPool.kind = KIND

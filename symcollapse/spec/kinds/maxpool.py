@@ -1,0 +1,44 @@
+"""``maxpool SIZE [s=S]``: the maximum over each window; affine only over windows of one
+entry (a selection), else not additive. torch's ``MaxPool1d``, ONNX's ``MaxPool``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
+from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
+
+
+@dataclass(frozen=True)
+class MaxPool(Pool):
+    """Maximum over windows of ``size`` (stride defaults to ``size``): not additive."""
+
+    kind: ClassVar[LayerKind]
+
+
+def _parse(text: str, _: object) -> MaxPool:
+    size, found = parse_pool(text, "maxpool", ("s",))
+    return MaxPool(size, found.get("s"))
+
+
+def _nonlinear(layer: MaxPool) -> Nonlinear | None:
+    if layer.size == 1:
+        return None
+    return Nonlinear(f"a maximum over windows of {layer.size} is not additive", whole=True)
+
+
+KIND = LayerKind(
+    word="maxpool",
+    syntax="SIZE [s=S]",
+    layer_type=MaxPool,
+    parse=_parse,
+    describe=lambda layer: describe_pool("maxpool", layer),
+    nonlinear=_nonlinear,
+    cost=lambda layer, width: Shape(layer.size, 1, 0),
+    examples=("maxpool 2", "maxpool 1 s=2"),
+    onnx=("MaxPool",),
+    torch=("MaxPool1d",),
+)
+
+MaxPool.kind = KIND

@@ -1,0 +1,31 @@
+"""Every layer kind, in the order the grammar and the documents list them.
+
+Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (fields
+checked in ``__post_init__``, ``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax,
+parse, describe, nonlinear, cost, ONNX ops, torch modules); list it in :data:`KINDS` below;
+give it its stages in :mod:`symcollapse.algebra.layer_stages` (``STAGE_RULES``, keyed by the
+word) and, for every ONNX op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or
+:mod:`symcollapse.spec.onnx_conv`. ``tests/spec/kinds/test_registry.py`` checks that every kind
+has every part.
+"""
+
+from __future__ import annotations
+
+from symcollapse.spec.kinds import avgpool, batchnorm, conv1d, dense, dropout, maxpool, residual
+from symcollapse.spec.kinds.base import LayerKind, describe, kind_of
+
+__all__ = ["BY_WORD", "KINDS", "describe", "kind_of"]
+
+#: Every kind, in the grammar's order.
+KINDS: tuple[LayerKind, ...] = (
+    dense.KIND,
+    conv1d.KIND,
+    avgpool.KIND,
+    maxpool.KIND,
+    batchnorm.KIND,
+    dropout.KIND,
+    residual.KIND,
+)
+
+#: Word -> kind.
+BY_WORD: dict[str, LayerKind] = {kind.word: kind for kind in KINDS}
