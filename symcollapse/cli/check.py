@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
+    language = "typst" if str(args.document).endswith(".typ") else None
     try:
-        verdict = check_text(text)
+        verdict = check_text(text, language=language)
     except (DocumentError, SizeLimitError) as error:
         raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:

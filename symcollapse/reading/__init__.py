@@ -1,4 +1,4 @@
-"""Reading printed documents back: the mathematics of a LaTeX, Markdown or JSON document
+"""Reading printed documents back: the mathematics of a LaTeX, Markdown, Typst or JSON document
 parsed from its bytes and every row checked under the document's own definitions.
 
 Independent of the code that printed the document by construction: this package imports
@@ -15,25 +15,38 @@ from symcollapse.reading.displays import read_displays
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document
 from symcollapse.reading.plain import read_json
+from symcollapse.reading.typst import read_typst
+
+#: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
+LANGUAGES = (None, "typst")
 
 
-def read_document(text: str) -> Document:
-    """``text`` as a document: JSON if it is a JSON object, else LaTeX or Markdown."""
-    if text.lstrip().startswith("{"):
+def read_document(text: str, language: str | None = None) -> Document:
+    """``text`` as a document: Typst if ``language`` says so, else JSON if it is a JSON
+    object, else LaTeX or Markdown."""
+    if language not in LANGUAGES:
+        raise DocumentError(f"cannot read documents in {language!r}")
+    if language == "typst":
+        document = read_typst(text)
+    elif text.lstrip().startswith("{"):
         return read_json(text)
-    document = read_displays(text)
+    else:
+        document = read_displays(text)
     if not document.rows and not document.unchecked:
         raise DocumentError("no displayed equations (align, equation, $$ or ```math) to check")
     return document
 
 
-def check_text(text: str, seed: int = 0, digits: int | None = None) -> Verdict:
+def check_text(
+    text: str, seed: int = 0, digits: int | None = None, language: str | None = None
+) -> Verdict:
     """Every row of the document ``text`` checked under its own definitions; a document showing
     numbers rounded to ``digits`` significant digits is held to that precision (a relative
-    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors)."""
+    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors).
+    ``language`` ``"typst"`` reads Typst (see :data:`LANGUAGES`)."""
     tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
     try:
-        return Meaning(read_document(text), seed, tolerance).check()
+        return Meaning(read_document(text, language), seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
 

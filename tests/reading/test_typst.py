@@ -1,0 +1,114 @@
+"""Typst documents read back: untouched they pass at every level, square and non-square, in
+every notation; a swapped index, a dropped term, a transposed matrix or a wrong number is
+caught, and ``derive --format typst`` reads its own document before writing it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from symcollapse.cli import main
+from symcollapse.errors import DocumentError
+from symcollapse.reading import check_text
+from symcollapse.reading.typst import latex_of, math
+
+WIDTHS = [(2, 3, 3, 1), (3, 3, 3), (2, 2)]
+LEVELS = ["brief", "standard", "full"]
+NOTATIONS = {
+    "plain": (),
+    "numbers": ("--values", "random", "--seed", "3"),
+    "names": ("--names", "W=Theta,b=beta,x=xi"),
+}
+
+
+def document(tmp_path: Path, widths: tuple[int, ...], level: str, *options: str) -> Path:
+    out = tmp_path / "doc"
+    argv = ["derive", *map(str, widths), "--detail", level, "--format", "typst", "--out"]
+    assert main([*argv, str(out), *options]) == 0
+    (path,) = out.iterdir()
+    return path
+
+
+def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["check", str(path)])
+    return status, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("typst", "latex"),
+    [
+        ("w_(12)^((3))", "w_{12}^{(3)}"),
+        ("h^((k - 1))", "h^{(k-1)}"),
+        ("W_(z , i , j)", r"\left(W_{z}\right)_{i,j}"),
+        ('mat(delim: "[", 1, - 2; 3, 4)', r"\begin{bmatrix} 1 & - 2 \\ 3 & 4 \end{bmatrix}"),
+        ("sum_(k_(1) = 1)^(d_(1)) x_(k_(1))", r"\sum_{k_{1}=1}^{d_{1}} x_{k_{1}}"),
+        ("f (x)", "f(x)"),
+        ("theta_(2)", r"\theta_{2}"),
+    ],
+)
+def test_typst_math_is_spelled_in_latex(typst: str, latex: str) -> None:
+    assert re.sub(r"\s+", " ", math(typst)) == latex
+
+
+@pytest.mark.parametrize("text", ["$ x &= mat(1, 2 $", "$ a &= #unknown $", '$ a &= op("\\x") $'])
+def test_what_is_not_typst_math_of_ours_is_named(text: str) -> None:
+    with pytest.raises(DocumentError):
+        check_text(text, language="typst")
+
+
+def test_a_reason_alone_on_a_line_is_the_reason_of_the_row_above() -> None:
+    text = "$ W &= A \\\n  &quad #[(multiply $A$)] $"
+    assert latex_of(text).count(r"\tag*{(multiply $A$)}") == 1
+
+
+@pytest.mark.parametrize("widths", WIDTHS)
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("notation", sorted(NOTATIONS))
+def test_untouched_typst_documents_pass(tmp_path, capsys, notation, level, widths) -> None:
+    status, out = check(document(tmp_path, widths, level, *NOTATIONS[notation]), capsys)
+    assert status == 0, out
+    assert re.search(r": \d+ rows read: [1-9]\d* identities checked", out), out
+
+
+def _swapped_index(text: str) -> str:
+    return text.replace("w_(13)^((2)) w_(31)^((1))", "w_(31)^((2)) w_(31)^((1))", 1)
+
+
+def _dropped_term(text: str) -> str:
+    return text.replace(" + W_(3) b_(2) + b_(3) &&", " + b_(3) &&", 1)
+
+
+def _transposed_matrix(text: str) -> str:
+    old = 'W_(1) &= mat(delim: "[", 2, - 4, 4; 2, 3, - 0.5; - 2, - 2, 0)'
+    return text.replace(old, 'W_(1) &= mat(delim: "[", 2, 2, - 2; - 4, 3, - 2; 4, - 0.5, 0)', 1)
+
+
+def _wrong_number(text: str) -> str:
+    found = re.search(r"&= mat\(delim: \"\[\", (- )?\d+", text.split("Multiply")[1])
+    if found is None:
+        raise LookupError
+    return text.replace(found[0], found[0] + "1", 1)
+
+
+EDITS = {
+    "swapped_index": (_swapped_index, (2, 3, 3, 1), "standard", ()),
+    "dropped_term": (_dropped_term, (2, 3, 3, 1), "standard", ()),
+    "transposed_matrix": (_transposed_matrix, (3, 3, 3), "full", ("--values", "random")),
+    "wrong_number": (_wrong_number, (3, 3, 3), "full", ("--values", "random")),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_hand_edits_of_a_typst_document_are_caught(tmp_path, capsys, edit) -> None:
+    change, widths, level, options = EDITS[edit]
+    path = document(tmp_path, widths, level, *options)
+    text = path.read_text()
+    edited = change(text)
+    assert edited != text
+    path.write_text(edited)
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
