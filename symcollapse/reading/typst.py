@@ -130,7 +130,7 @@ class _Spelling:
                 raise DocumentError(f"cannot read the operator {name!r} in a Typst formula")
             return rf"\operatorname{{{name}}}" + self.application()
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
-            return COMMANDS[token] + self.scripts() + " "
+            return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
             return COMMANDS[token] + " "
         if token == "(":
@@ -147,7 +147,7 @@ class _Spelling:
             return spelled + " "
         return token
 
-    def scripts(self) -> str:
+    def scripts(self, label_first: bool = True) -> str:
         """``_(...)`` and ``^(...)`` after a name or a bracket: a subscript of several
         comma-separated parts (``W_(z , i , j)``) is the entry of the matrix its first part
         names."""
@@ -159,15 +159,16 @@ class _Spelling:
                 sub = text
             else:
                 sup = text
-        out = ""
         if sub is not None:
             parts = _top_level_parts(sub)
-            if len(parts) >= 3 or (len(parts) == 2 and not sup):
+            symbolic = any(re.search(r"[a-z]", part) for part in parts)  # not w_(1 , 1 , 2)
+            if symbolic and (len(parts) >= 3 or (len(parts) == 2 and not sup)):
                 return f"_{{{parts[0]}}}" + ENTRY.format(",".join(parts[1:]))
-            out += f"_{{{sub}}}"
-        if sup is not None:
-            out += f"^{{{sup}}}"
-        return out
+        # a label before the subscript, as LaTeX writes it: W^{3}_{11} (W_{11}^{3} is a power);
+        # a sum's range below, then above
+        label = f"^{{{sup}}}" if sup is not None else ""
+        below = f"_{{{sub}}}" if sub is not None else ""
+        return label + below if label_first else below + label
 
     def application(self) -> str:
         """A function's parenthesis written against it, so that it applies."""

@@ -40,7 +40,7 @@ def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("typst", "latex"),
     [
-        ("w_(12)^((3))", "w_{12}^{(3)}"),
+        ("w_(12)^((3))", "w^{(3)}_{12}"),
         ("h^((k - 1))", "h^{(k-1)}"),
         ("W_(z , i , j)", r"\left(W_{z}\right)_{i,j}"),
         ('mat(delim: "[", 1, - 2; 3, 4)', r"\begin{bmatrix} 1 & - 2 \\ 3 & 4 \end{bmatrix}"),
