@@ -376,19 +376,33 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
 
 def reread(widths: tuple[int, ...], rendering: float, runs: int = 3) -> None:
     """What reading a document back before writing it costs (``cli/reread.py``), next to
-    rendering it (``rendering`` seconds): the reader parses the bytes and checks every row."""
+    deriving and rendering it (``rendering`` seconds for LaTeX, each other format timed here):
+    the reader parses the bytes and checks every row."""
     from symcollapse.derivations.dense import derive
     from symcollapse.reading import check_text
+    from symcollapse.render.html import render_html
     from symcollapse.render.latex import render_document
+    from symcollapse.render.typst import render_typst_document
 
-    text = render_document(derive(widths))
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        check_text(text)
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    print(f"  read back and checked {seconds:.3f} s ({seconds / rendering:.2f}x the rendering)")
+    def median(work: Callable[[], object]) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    derivation = derive(widths)
+    renderers = {"LaTeX": render_document, "Typst": render_typst_document, "HTML": render_html}
+    for name, render in renderers.items():
+        text = render(derivation)
+        spent = rendering if name == "LaTeX" else median(lambda: render(derive(widths)))  # noqa: B023
+        language = {"Typst": "typst", "HTML": "html"}.get(name)
+        seconds = median(lambda: check_text(text, language=language))  # noqa: B023
+        print(
+            f"  {name}: read back and checked {seconds:.3f} s ({seconds / spent:.2f}x the "
+            "rendering)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
