@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from symcollapse.cli import main
+from tests.reading.documents import check, document
 
 LEVELS = ["brief", "standard", "full"]
 FORMATS = ["latex", "markdown", "github", "json"]
@@ -26,20 +25,6 @@ NOTATIONS = {
     "upper-numbered": ("--entry-style", "upper", "--numbered", "all", "--standalone"),
 }
 TYPESETTING = {"flat-0", "upper-numbered"}
-
-
-def document(tmp_path: Path, widths: tuple[int, ...], level: str, fmt: str, *options: str) -> Path:
-    out = tmp_path / "doc"
-    argv = ["derive", *map(str, widths), "--detail", level, "--format", fmt, "--out", str(out)]
-    assert main([*argv, *options]) == 0
-    (path,) = out.iterdir()
-    return path
-
-
-def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    status = main(["check", str(path)])
-    return status, capsys.readouterr().out
 
 
 @pytest.mark.parametrize("widths", WIDTHS)

@@ -5,36 +5,13 @@ caught, and ``derive --format typst`` reads its own document before writing it."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from symcollapse.cli import main
 from symcollapse.errors import DocumentError
 from symcollapse.reading import check_text
 from symcollapse.reading.typst import latex_of, math
-
-WIDTHS = [(2, 3, 3, 1), (3, 3, 3), (2, 2)]
-LEVELS = ["brief", "standard", "full"]
-NOTATIONS = {
-    "plain": (),
-    "numbers": ("--values", "random", "--seed", "3"),
-    "names": ("--names", "W=Theta,b=beta,x=xi"),
-}
-
-
-def document(tmp_path: Path, widths: tuple[int, ...], level: str, *options: str) -> Path:
-    out = tmp_path / "doc"
-    argv = ["derive", *map(str, widths), "--detail", level, "--format", "typst", "--out"]
-    assert main([*argv, str(out), *options]) == 0
-    (path,) = out.iterdir()
-    return path
-
-
-def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    status = main(["check", str(path)])
-    return status, capsys.readouterr().out
+from tests.reading import documents as docs
 
 
 @pytest.mark.parametrize(
@@ -64,13 +41,13 @@ def test_a_reason_alone_on_a_line_is_the_reason_of_the_row_above() -> None:
     assert latex_of(text).count(r"\tag*{(multiply $A$)}") == 1
 
 
-@pytest.mark.parametrize("widths", WIDTHS)
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("notation", sorted(NOTATIONS))
+@pytest.mark.parametrize("widths", docs.WIDTHS)
+@pytest.mark.parametrize("level", docs.LEVELS)
+@pytest.mark.parametrize("notation", sorted(docs.NOTATIONS))
 def test_untouched_typst_documents_pass(tmp_path, capsys, notation, level, widths) -> None:
-    status, out = check(document(tmp_path, widths, level, *NOTATIONS[notation]), capsys)
-    assert status == 0, out
-    assert re.search(r": \d+ rows read: [1-9]\d* identities checked", out), out
+    docs.assert_passes(
+        docs.document(tmp_path, widths, level, "typst", *docs.NOTATIONS[notation]), capsys
+    )
 
 
 def _swapped_index(text: str) -> str:
@@ -94,21 +71,16 @@ def _wrong_number(text: str) -> str:
 
 
 EDITS = {
-    "swapped_index": (_swapped_index, (2, 3, 3, 1), "standard", ()),
-    "dropped_term": (_dropped_term, (2, 3, 3, 1), "standard", ()),
-    "transposed_matrix": (_transposed_matrix, (3, 3, 3), "full", ("--values", "random")),
-    "wrong_number": (_wrong_number, (3, 3, 3), "full", ("--values", "random")),
+    "swapped_index": _swapped_index,
+    "dropped_term": _dropped_term,
+    "transposed_matrix": _transposed_matrix,
+    "wrong_number": _wrong_number,
 }
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_hand_edits_of_a_typst_document_are_caught(tmp_path, capsys, edit) -> None:
-    change, widths, level, options = EDITS[edit]
-    path = document(tmp_path, widths, level, *options)
-    text = path.read_text()
-    edited = change(text)
-    assert edited != text
-    path.write_text(edited)
-    status, out = check(path, capsys)
-    assert status == 1, out
-    assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
+    widths, level, options = docs.EDITED[edit]
+    docs.assert_caught(
+        docs.document(tmp_path, widths, level, "typst", *options), capsys, EDITS[edit]
+    )
