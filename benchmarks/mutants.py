@@ -7,7 +7,8 @@ Run from the repository root::
 
 Each mutant is one small edit of the emitting code (the kinds of bug issue 20 lists). The
 package is copied to a temporary directory, the edit applied there, and two killers run against
-the copy: (1) at run time, ``derive`` on square and non-square networks in every format, where
+the copy: (1) at run time, ``derive`` on square and non-square networks in every format read
+back (LaTeX, Markdown, JSON, Typst, HTML), where
 re-reading the document before it is written must exit 3 (``cli/reread.py``), and ``verify``'s
 exact and random routes, which must exit 1 (they hold a reference of their own against the
 emitted path sums, read by the names the documents print); (2) the tests that
@@ -109,7 +110,7 @@ SHAPES = (("3", "3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "3", 
 RUNS = tuple(
     ("derive", *shape, "--format", fmt, *values)
     for shape in SHAPES
-    for fmt in ("latex", "markdown", "json")
+    for fmt in ("latex", "markdown", "json", "typst", "html")
     for values in ((), ("--values", "random"))
 ) + tuple(("verify", *shape, "--method", method) for shape in SHAPES for method in VERIFY)
 

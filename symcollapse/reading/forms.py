@@ -143,7 +143,7 @@ class Forms(Reading):
         return entry(value, function.sub, self.base)
 
 
-def _canonical(cells: dict[str, Name], base: int) -> dict[str, Name]:
+def _canonical(cells: dict[str, Name], base: int) -> dict[str, Node]:
     """``cells`` by indices with commas: a vector's (any index of one digit: ``b^{(1)}_{12}``
     is entry 12) as its column ``12,1``; a matrix's ``12`` as ``1,2``."""
     vector = any("," not in index and len(index) == 1 for index in cells)

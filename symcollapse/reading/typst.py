@@ -58,7 +58,7 @@ class _Spelling:
     """Typst math tokens spelled in LaTeX, one expression at a time."""
 
     def __init__(self, text: str) -> None:
-        self.tokens = [t for t in _TOKEN.findall(text)]
+        self.tokens: list[str] = _TOKEN.findall(text)
         self.at = 0
 
     def peek(self, skip_space: bool = True) -> str:
@@ -88,7 +88,7 @@ class _Spelling:
         """A parenthesized group's inside as written."""
         if self.take() != "(":
             raise DocumentError("expected ( in a Typst formula")
-        depth, out = 1, []
+        depth, out = 1, list[str]()
         while True:
             if self.at >= len(self.tokens):
                 raise DocumentError("expected ) in a Typst formula")
@@ -101,7 +101,7 @@ class _Spelling:
 
     def until(self, closing: str) -> str:
         """Spelled tokens up to the matching ``closing``, which is taken."""
-        out = []
+        out: list[str] = []
         while True:
             if self.peek(skip_space=False) == "":
                 raise DocumentError(f"expected {closing} in a Typst formula")
@@ -196,7 +196,9 @@ ENTRY = "\x00{}\x01"
 
 def _top_level_parts(text: str, separator: str = ",") -> list[str]:
     """``text`` split at ``separator`` outside brackets and braces."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}.get(char, 0)
         if char == separator and depth == 0:
