@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/mutants.py            # every mutant; about a minute each
+    python benchmarks/mutants.py            # every mutant; about two minutes each
     python benchmarks/mutants.py printer_index_swap json_W_z_transposed
 
 Each mutant is one small edit of the emitting code (the kinds of bug issue 20 lists). The
@@ -107,12 +107,16 @@ VERIFY = ("exact", "random")
 #: Networks the run-time killer derives: square, d_0 = d_n with other widths, non-square;
 #: depth 4 where a skipped layer can hide between two others.
 SHAPES = (("3", "3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "3", "1"))
-RUNS = tuple(
-    ("derive", *shape, "--format", fmt, *values)
-    for shape in SHAPES
-    for fmt in ("latex", "markdown", "json", "typst", "html")
-    for values in ((), ("--values", "random"))
-) + tuple(("verify", *shape, "--method", method) for shape in SHAPES for method in VERIFY)
+RUNS = (
+    *(
+        ("derive", *shape, "--format", fmt, *values)
+        for shape in SHAPES
+        for fmt in ("latex", "markdown", "json", "typst", "html")
+        for values in ((), ("--values", "random"))
+    ),
+    *(("derive", *shape, "--detail", "full") for shape in SHAPES),  # every product's chain
+    *(("verify", *shape, "--method", method) for shape in SHAPES for method in VERIFY),
+)
 
 
 def _python(package_root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
