@@ -45,7 +45,7 @@ _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"|[A-Za-z]+(?:\.[a-z]+)*|\d+(?:\.\d+)?|:=|&&|\s+|\\\s|.', re.S
 )
 _DISPLAY = re.compile(
-    r"\$(?P<body>\s(?:[^$]|\$[^$]*\$)*?\s)\$(?!\S)|\$(?P<inline>[^$\s][^$]*?)\$", re.S
+    r"\$(?P<body>\s(?:[^$]|\$[^$]*\$)*?\s)\$(?![^\s)])|\$(?P<inline>[^$\s][^$]*?)\$", re.S
 )
 _HEADING = re.compile(r"^(=+)\s+(.*)$", re.M)
 _REASON = re.compile(r"#\[(.*?)\]\s*$", re.S)

@@ -84,3 +84,11 @@ def test_hand_edits_of_a_typst_document_are_caught(tmp_path, capsys, edit) -> No
     docs.assert_caught(
         docs.document(tmp_path, widths, level, "typst", *options), capsys, EDITS[edit]
     )
+
+
+@pytest.mark.parametrize("level", docs.LEVELS)
+def test_numbered_equations_each_a_display_of_their_own_pass(tmp_path, capsys, level) -> None:
+    """``--numbered`` prints every row as its own ``#math.equation(...)`` with a label after it,
+    a continued row too."""
+    options = ("--names", "W=Theta", "--numbered", "--label-prefix", "deep")
+    docs.assert_passes(docs.document(tmp_path, (3, 4, 4, 2), level, "typst", *options), capsys)
