@@ -337,6 +337,16 @@ def trained_model(widths: Sequence[int], runs: int = RUNS) -> None:
             print(_row("exact fold", _paired(ours, [str(PEERS_SCRIPT), peer, model], runs), label))
 
 
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``runs`` calls of ``work``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def documents(widths: tuple[int, ...], runs: int = 3) -> None:
     """The document against ``sympy.latex`` of the same entries, both in this process after the
     imports: the document is the whole work (collapse, derivation and its checks, a standalone
@@ -352,12 +362,7 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
 
     def median(work: Callable[[], object]) -> float:
         work()  # warm: the first run's imports and caches are not counted
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
+        return median_seconds(work, runs)
 
     latex = median(lambda: render_document(derive(widths)))
     markdown = median(lambda: render_markdown(derive(widths)))
@@ -376,19 +381,27 @@ def documents(widths: tuple[int, ...], runs: int = 3) -> None:
 
 def reread(widths: tuple[int, ...], rendering: float, runs: int = 3) -> None:
     """What reading a document back before writing it costs (``cli/reread.py``), next to
-    rendering it (``rendering`` seconds): the reader parses the bytes and checks every row."""
+    deriving and rendering it (``rendering`` seconds for LaTeX, each other format timed here):
+    the reader parses the bytes and checks every row."""
     from symcollapse.derivations.dense import derive
     from symcollapse.reading import check_text
+    from symcollapse.render.html import render_html
     from symcollapse.render.latex import render_document
+    from symcollapse.render.typst import render_typst_document
 
-    text = render_document(derive(widths))
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        check_text(text)
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    print(f"  read back and checked {seconds:.3f} s ({seconds / rendering:.2f}x the rendering)")
+    derivation = derive(widths)
+    renderers = {"LaTeX": render_document, "Typst": render_typst_document, "HTML": render_html}
+    for name, render in renderers.items():
+        text = render(derivation)
+        spent = rendering
+        if name != "LaTeX":
+            spent = median_seconds(lambda: render(derive(widths)), runs)  # noqa: B023
+        language = {"Typst": "typst", "HTML": "html"}.get(name)
+        seconds = median_seconds(lambda: check_text(text, language=language), runs)  # noqa: B023
+        print(
+            f"  {name}: read back and checked {seconds:.3f} s ({seconds / spent:.2f}x the "
+            "rendering)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,13 +2,16 @@
 
 Run from the repository root::
 
-    python benchmarks/mutants.py            # every mutant; about a minute each
+    python benchmarks/mutants.py            # every mutant; about two minutes each
     python benchmarks/mutants.py printer_index_swap json_W_z_transposed
 
 Each mutant is one small edit of the emitting code (the kinds of bug issue 20 lists). The
 package is copied to a temporary directory, the edit applied there, and two killers run against
-the copy: (1) at run time, ``derive`` on square and non-square networks in every format, where
-re-reading the document before it is written must exit 3 (``cli/reread.py``); (2) the tests that
+the copy: (1) at run time, ``derive`` on square and non-square networks in every format read
+back (LaTeX, Markdown, JSON, Typst, HTML), where
+re-reading the document before it is written must exit 3 (``cli/reread.py``), and ``verify``'s
+exact and random routes, which must exit 1 (they hold a reference of their own against the
+emitted path sums, read by the names the documents print); (2) the tests that
 read documents back (``tests/reading``). A mutant is killed when either fails, and survives when
 both pass; a mutant whose code is no longer there is reported as such, never as killed.
 """
@@ -82,16 +85,37 @@ MUTANTS = (
         '"symbols": symbols,\n        "W_z": rows(result.W_z),',
         '"symbols": symbols,\n        "W_z": rows(result.W_z.T),',
     ),
+    Mutant(
+        "path_sums_transposed_when_square",
+        "algebra/polynomials.py",
+        "    return PathSums(W_z=tuple(W_z), b_z=tuple(b_z))",
+        "    if outputs is None and d[0] == d[-1]:\n        W_z = list(zip(*W_z))\n"
+        "    return PathSums(W_z=tuple(W_z), b_z=tuple(b_z))",
+    ),
+    Mutant(
+        "entry_names_transposed_when_square",
+        "algebra/polynomials.py",
+        'tuple(bit(f"w_{k}_{i + 1}_{j + 1}") for j in range(d[k - 1]))',
+        'tuple(bit(f"w_{k}_{j + 1}_{i + 1}" if d[k] == d[k - 1] else f"w_{k}_{i + 1}_{j + 1}")'
+        " for j in range(d[k - 1]))",
+    ),
 )
+
+#: ``verify`` routes run as killers too: they compare a reference of their own with what is emitted.
+VERIFY = ("exact", "random")
 
 #: Networks the run-time killer derives: square, d_0 = d_n with other widths, non-square;
 #: depth 4 where a skipped layer can hide between two others.
 SHAPES = (("3", "3", "3", "3", "3"), ("2", "3", "4", "2"), ("2", "3", "3", "3", "1"))
-RUNS = tuple(
-    (*shape, "--format", fmt, *values)
-    for shape in SHAPES
-    for fmt in ("latex", "markdown", "json")
-    for values in ((), ("--values", "random"))
+RUNS = (
+    *(
+        ("derive", *shape, "--format", fmt, *values)
+        for shape in SHAPES
+        for fmt in ("latex", "markdown", "json", "typst", "html")
+        for values in ((), ("--values", "random"))
+    ),
+    *(("derive", *shape, "--detail", "full") for shape in SHAPES),  # every product's chain
+    *(("verify", *shape, "--method", method) for shape in SHAPES for method in VERIFY),
 )
 
 
@@ -116,9 +140,9 @@ def run_mutant(mutant: Mutant) -> str:
             return "not applicable (the mutated code is not there)"
         target.write_text(source.replace(mutant.old, mutant.new))
         for run in RUNS:
-            done = _python(copy, "-m", "symcollapse", "derive", *run)
+            done = _python(copy, "-m", "symcollapse", *run)
             if done.returncode != 0:
-                return f"killed at run time (derive {' '.join(run)}: exit {done.returncode})"
+                return f"killed at run time ({' '.join(run)}: exit {done.returncode})"
         tests = _python(copy, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests/reading")
         return "killed by tests/reading" if tests.returncode != 0 else "SURVIVED"
 

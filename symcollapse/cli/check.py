@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from symcollapse.errors import DocumentError, SizeLimitError
-from symcollapse.reading import check_text
+from symcollapse.reading import check_text, language_of
 from symcollapse.spec.files import read_bytes
 
 
@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
+    language = language_of(str(args.document))
     try:
-        verdict = check_text(text)
+        verdict = check_text(text, language=language)
     except (DocumentError, SizeLimitError) as error:
         raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from symcollapse.errors import DocumentError, InternalError, SizeLimitError
-from symcollapse.reading import check_text
+from symcollapse.reading import check_text, language_of
 
 #: Documents' file extensions the reader reads (text and pictures it does not).
-READ = (".tex", ".md", ".json")
+READ = (".tex", ".md", ".json", ".typ", ".html")
 
 
 def reread(documents: Mapping[str, str | bytes], strict: bool, digits: int | None = None) -> None:
@@ -25,7 +25,7 @@ def reread(documents: Mapping[str, str | bytes], strict: bool, digits: int | Non
         if not name.endswith(READ) or not isinstance(text, str):
             continue
         try:
-            verdict = check_text(text, digits=digits)
+            verdict = check_text(text, digits=digits, language=language_of(name))
         except SizeLimitError:  # a product too large to check in time: written unchecked, as
             continue  # before this hook; the renderers' own checks still ran
         except DocumentError as error:

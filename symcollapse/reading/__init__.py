@@ -1,4 +1,5 @@
-"""Reading printed documents back: the mathematics of a LaTeX, Markdown or JSON document
+"""Reading printed documents back: the mathematics of a LaTeX, Markdown, Typst, HTML or JSON
+document
 parsed from its bytes and every row checked under the document's own definitions.
 
 Independent of the code that printed the document by construction: this package imports
@@ -12,30 +13,55 @@ import sympy as sp
 
 from symcollapse.errors import DocumentError
 from symcollapse.reading.displays import read_displays
+from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document
 from symcollapse.reading.plain import read_json
+from symcollapse.reading.typst import read_typst
+
+#: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
+LANGUAGES = (None, "typst", "html")
 
 
-def read_document(text: str) -> Document:
-    """``text`` as a document: JSON if it is a JSON object, else LaTeX or Markdown."""
-    if text.lstrip().startswith("{"):
+def language_of(path: str) -> str | None:
+    """The language of the document named ``path``, by its extension: ``.typ`` Typst,
+    ``.html``/``.htm`` HTML, else None (LaTeX, Markdown or JSON, told apart by the text)."""
+    lowered = path.lower()
+    if lowered.endswith(".typ"):
+        return "typst"
+    return "html" if lowered.endswith((".html", ".htm")) else None
+
+
+def read_document(text: str, language: str | None = None) -> Document:
+    """``text`` as a document: Typst or HTML if ``language`` says so, else JSON if it is a JSON
+    object, else LaTeX or Markdown."""
+    if language not in LANGUAGES:
+        raise DocumentError(f"cannot read documents in {language!r}")
+    if language == "typst":
+        document = read_typst(text)
+    elif language == "html":
+        document = read_html(text)
+    elif text.lstrip().startswith("{"):
         return read_json(text)
-    document = read_displays(text)
+    else:
+        document = read_displays(text)
     if not document.rows and not document.unchecked:
         raise DocumentError("no displayed equations (align, equation, $$ or ```math) to check")
     return document
 
 
-def check_text(text: str, seed: int = 0, digits: int | None = None) -> Verdict:
+def check_text(
+    text: str, seed: int = 0, digits: int | None = None, language: str | None = None
+) -> Verdict:
     """Every row of the document ``text`` checked under its own definitions; a document showing
     numbers rounded to ``digits`` significant digits is held to that precision (a relative
-    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors)."""
+    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors).
+    ``language`` ``"typst"`` reads Typst, ``"html"`` the MathML of HTML (see :data:`LANGUAGES`)."""
     tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
     try:
-        return Meaning(read_document(text), seed, tolerance).check()
+        return Meaning(read_document(text, language), seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
 
 
-__all__ = ["Document", "DocumentError", "Verdict", "check_text", "read_document"]
+__all__ = ["Document", "DocumentError", "Verdict", "check_text", "language_of", "read_document"]

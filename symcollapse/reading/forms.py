@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sympy as sp
 
@@ -18,12 +18,28 @@ from symcollapse.reading.nodes import Apply, Arguments, Document, Name, Node
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import Mismatch, Value, difference, entry, scalar
 
-if TYPE_CHECKING:
-    from symcollapse.reading.meaning import Meaning
 
-    Base = Meaning
-else:
-    Base = object
+class Reading(Protocol):
+    """What the forms read from the meaning they are mixed into
+    (:class:`~symcollapse.reading.meaning.Meaning`), stated here so that neither module
+    needs the other's: the document, its names, definitions and entries so far."""
+
+    document: Document
+    names: dict[str, Name]
+    definitions: dict[str, Node]
+    defining: set[int]
+    entries: dict[str, dict[str, Node]]
+    scalars: set[str]
+    explicit: bool
+    base: int
+
+    def value(self, node: Node) -> Value:
+        """The value of ``node`` under the document's definitions."""
+        ...
+
+    def _defined(self, key: str) -> Value:
+        """The value of the defined name ``key``."""
+        ...
 
 
 def key_of(node: Node | None) -> str | None:
@@ -40,7 +56,7 @@ class Undecided(DocumentError):
     out): shown as not checked, with why, and so is the chain it is in."""
 
 
-class Forms(Base):
+class Forms(Reading):
     """The reading of the new forms, mixed into the meaning of a document."""
 
     def _by_convention(self, nodes: list[Node]) -> None:
@@ -127,7 +143,7 @@ class Forms(Base):
         return entry(value, function.sub, self.base)
 
 
-def _canonical(cells: dict[str, Name], base: int) -> dict[str, Name]:
+def _canonical(cells: dict[str, Name], base: int) -> dict[str, Node]:
     """``cells`` by indices with commas: a vector's (any index of one digit: ``b^{(1)}_{12}``
     is entry 12) as its column ``12,1``; a matrix's ``12`` as ``1,2``."""
     vector = any("," not in index and len(index) == 1 for index in cells)

@@ -22,6 +22,7 @@ from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Entry,
+    IndexSum,
     MatrixLiteral,
     Name,
     Negative,
@@ -66,6 +67,7 @@ UNREAD = {
 
 #: What is not read, but a row may show without the document being unreadable: the row is
 #: reported as shown and not checked (a chain it starts or continues is not checked there).
+#: A ``\sum`` with its index's range below and above (``\sum_{k_{1}=1}^{d_{1}}``) is read.
 SHOWN = {r"\sum", r"\prod"}
 
 #: Elisions a function's arguments may show (``f(x_{1}, \dots, x_{11})``): the row is shown.
@@ -220,20 +222,27 @@ class LatexParser:
         return node
 
     def group(self) -> str:
-        """A braced group (or one token) as text without spaces: ``{(1)}`` -> ``(1)``."""
+        """A braced group (or one token) as text without spaces: ``{(1)}`` -> ``(1)``; the
+        parts of an index spaced apart around an indexed index (``{i\\,k_{2}}``, a sum's
+        index inside an entry's) are kept apart by a comma: ``i,k_{2}``."""
         if self.peek() != "{":
             return self.take()
         self.take("{")
         depth, parts = 1, []
         while True:
+            spaced = self.tokens[self.at].spaced if self.at < len(self.tokens) else False
             text = self.take()
             depth += {"{": 1, "}": -1}.get(text, 0)
             if depth == 0:
                 return "".join(parts)
+            if spaced and parts and "_{" in parts[-1] + text and "," not in (parts[-1], text):
+                parts.append(",")
             parts.append(text)
 
     def atom(self) -> Node:
         text = self.peek()
+        if text == r"\sum" and self.texts[self.at + 1] == "_":
+            return self._index_sum()
         if text in UNREAD:  # elided arguments f(x_{1}, \dots, x_{11}): a row shown
             shown = text in SHOWN or (self.arguments and text in ELIDED)
             raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
@@ -252,6 +261,59 @@ class LatexParser:
         if text[:1].isalpha() or text in GREEK or text in NAME_COMMANDS or "_{" in text:
             return self._name()
         raise self.error("cannot read")
+
+    def _index_sum(self) -> Node:
+        """``\\sum_{k=1}^{d} body``, or ``\\sum_{k_{1}, \\dots, k_{6}} body`` (each ``k_{m}``
+        over the units of layer ``m``, as the documents state): the body is the product that
+        follows, up to the next ``+`` or ``-`` (as it is printed and read). Any other form is
+        shown, not read."""
+        start = self.at
+        try:
+            self.take(r"\sum")
+            self.take("_")
+            self.take("{")
+            first = self._name()
+            if self.peek() == "=":
+                self.take("=")
+                low: Node | None = self.expression()
+                self.take("}")
+                self.take("^")
+                high = self._braced() if self.peek() == "{" else self.atom()
+                limits = [(first, low, high)]
+            else:
+                limits = [(index, None, Name("d", index.sub)) for index in self._indices(first)]
+        except DocumentError:
+            self.at = start
+            raise NotRead(r"sums over an index (\sum) are not read", shown=True) from None
+        body = self.term()
+        for index, low, high in reversed(limits):
+            body = IndexSum(index, low, high, body)  # type: ignore[arg-type]
+        return body
+
+    def _indices(self, first: Node) -> list[Name]:
+        """``k_{1}, \\dots, k_{6}}``: the indices of a sum over several, each of the units
+        of the layer its subscript numbers."""
+        names = [first]
+        elided = []
+        while self.take() == ",":
+            if self.peek() in ELIDED:
+                self.take()
+                self.take(",")
+                elided.append(len(names))
+            names.append(self._name())
+        if not all(isinstance(n, Name) and n.sub.isdigit() and not n.sup for n in names):
+            raise self.error("cannot read the indices of a sum")
+        out: list[Name] = []
+        for at, name in enumerate(names):
+            if at in elided:  # k_{1}, \dots, k_{6}: k_{2} to k_{5}
+                before = out[-1]
+                if before.base != name.base or int(before.sub) >= int(name.sub):  # type: ignore[union-attr]
+                    raise self.error("cannot read the indices of a sum")
+                out += [Name(name.base, str(m)) for m in range(int(before.sub) + 1, int(name.sub))]  # type: ignore[union-attr]
+            out.append(name)  # type: ignore[arg-type]
+        if len({n.key for n in out}) != len(out):
+            raise self.error("an index summed over twice")
+        return out
 
     def _braced(self) -> Node:
         self.take("{")

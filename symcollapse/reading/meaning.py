@@ -8,6 +8,11 @@ symbols holds for every matrix of fitting shape. A vector written only through i
 (``x`` beside ``x_{1}, x_{2}``) is the column of those entries. Undefined functions are the
 identity only where the document says every activation is.
 
+A row for every entry, ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...``, is checked for each ``i``
+and ``j`` of the matrix the document gives, its sums expanded at the widths ``d_k`` the
+document's matrices have (``W_k`` is ``d_k x d_{k-1}``), and the entries they name
+(``w^{(3)}_{12}``) are those of the matrices in the document's convention.
+
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
 exact integers (a false polynomial identity of degree d vanishes there with probability at
@@ -16,6 +21,7 @@ most d / 2^40).
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Iterator
@@ -31,6 +37,7 @@ from symcollapse.reading.nodes import (
     Arguments,
     Document,
     Entry,
+    IndexSum,
     MatrixLiteral,
     Name,
     Negative,
@@ -65,6 +72,11 @@ EXACT_SCALARS = 40
 
 #: Highest power of a non-number read (documents square at most; expansion cost grows fast).
 MAX_EXPONENT = 4
+
+#: Most terms the sums over an index of one row may expand to (every entry of ``W_z`` written as
+#: its sum over paths expands to the term count of the whole ``W_z``; documents print at most
+#: some tens of thousands).
+MAX_EXPANDED = 200_000
 
 #: Random integers of the point are drawn from [-RANGE, RANGE].
 RANGE = 2**40
@@ -105,8 +117,17 @@ class Meaning(Forms):
         document = one_argument_forms(document)
         self.document = document
         self.tolerance = tolerance
+        # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
+        # them) are no definition of a matrix by its entries: they are read where used
         nodes = [
-            n for row in document.rows for side in (row.lhs, row.rhs) if side for n in walk(side)
+            n
+            for row in document.rows
+            if not any(
+                isinstance(n, IndexSum) for side in (row.lhs, row.rhs) if side for n in walk(side)
+            )
+            for side in (row.lhs, row.rhs)
+            if side
+            for n in walk(side)
         ]
         self.scalars = {
             cell
@@ -141,7 +162,8 @@ class Meaning(Forms):
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
-            if isinstance(row.lhs, Entry) and isinstance(row.lhs.matrix, Name) and row.defines:
+            numeric = isinstance(row.lhs, Entry) and re.fullmatch(r"[\d,]+", row.lhs.index)
+            if numeric and isinstance(row.lhs.matrix, Name) and row.defines:  # type: ignore[union-attr]
                 key = row.lhs.matrix.key
                 if key not in self.definitions and row.lhs.index not in self.entries.get(key, {}):
                     self.entries.setdefault(key, {})[row.lhs.index] = row.rhs
@@ -158,6 +180,7 @@ class Meaning(Forms):
         self.vectors: dict[str, sp.Matrix] = {}
         self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
+        self.expanded = 0  # terms the sums over an index of the current row expanded to
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""
@@ -181,7 +204,10 @@ class Meaning(Forms):
                     for k in range(low, high + 1)
                 ]
             try:
+                if row.over is None and _free(row.lhs):  # (W_z)_{ij} = ...: every entry
+                    sides = self._every_entry(row.lhs, row.rhs)  # type: ignore[arg-type]
                 for lhs, rhs, which in sides:
+                    self.expanded = 0
                     wrong, right = self._compare(i, lhs, rhs, previous)
                     if wrong:
                         return self._verdict(i, f"{row.where}{which} is false: {wrong}")
@@ -235,7 +261,11 @@ class Meaning(Forms):
         if isinstance(node, Name | Apply) and key_of(node) in self.definitions:
             return self._defined(key_of(node))  # type: ignore[arg-type]
         if isinstance(node, Name):
-            return self._undefined(node)
+            known = node.key in self.names or node.key in self.scalars
+            value = None if known else self._entry_name(node)
+            return self._undefined(node) if value is None else value
+        if isinstance(node, IndexSum):
+            return self._index_sum(node)
         if isinstance(node, Apply):
             if not self.identity_functions:
                 raise DocumentError(
@@ -286,6 +316,96 @@ class Meaning(Forms):
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
+
+    def _every_entry(self, lhs: Entry, rhs: Node) -> list[tuple[Node, Node, str]]:
+        """``(W_z)_{ij} = rhs`` (or ``(W_z)_{i1}``) as one row per entry of the matrix
+        ``W_z`` the document gives, each index letter set in ``rhs``."""
+        matrix = self.value(lhs.matrix)
+        if not isinstance(matrix, sp.MatrixBase):
+            raise Undecided(f"every entry {lhs.index} of a matrix the document does not write out")
+        parts = lhs.index.split(",") if "," in lhs.index else list(lhs.index)
+        sizes = (matrix.rows, matrix.cols) if len(parts) == 2 else (matrix.rows * matrix.cols,)
+        ranges = [
+            range(self.base, self.base + n) if part.isalpha() else [int(part)]
+            for part, n in zip(parts, sizes, strict=True)
+        ]
+        sides = []
+        for at in itertools.product(*ranges):
+            right = rhs
+            for part, value in zip(parts, at, strict=True):
+                right = instantiate(right, part, value) if part.isalpha() else right
+            which = ", ".join(
+                f"{part} = {value}" for part, value in zip(parts, at, strict=True) if part.isalpha()
+            )
+            sides.append((Entry(lhs.matrix, ",".join(map(str, at))), right, f" ({which})"))
+        return sides
+
+    def _index_sum(self, node: IndexSum) -> Value:
+        """The sum expanded: its body for each value of its index."""
+        high = self._bound(node.high)
+        low = self.base if node.low is None else self._bound(node.low)
+        high += self.base - 1 if node.low is None else 0
+        self.expanded += max(high - low + 1, 0)
+        if self.expanded > MAX_EXPANDED:
+            raise Undecided(f"sums over an index expanding to more than {MAX_EXPANDED:,} terms")
+        total: Value = sp.Integer(0)
+        for value in range(low, high + 1):
+            total = add(total, self.value(instantiate(node.body, node.index.key, value)))
+        return total
+
+    def _bound(self, node: Node) -> int:
+        """A sum's bound: a number, or a width ``d_{k}`` the document states or its matrices
+        have (``W_{k}`` and ``b_{k}`` have ``d_k`` rows, in any notation)."""
+        if isinstance(node, Name) and node.key not in self.definitions and not self._stated(node):
+            rows = set()
+            if node.base == "d" and node.sub.isdigit():
+                for name in self.names.values():
+                    if name.sub == node.sub and not name.sup and name.base != "d":
+                        value = self._matrix_or_none(name)
+                        rows |= {value.rows} if value is not None else set()
+            if len(rows) != 1:
+                raise Undecided(f"a sum up to {node.key}, a width the document does not give")
+            return rows.pop()
+        bound = scalar(self.value(node))
+        if not (isinstance(bound, sp.Integer) and abs(bound) <= MAX_EXPANDED):
+            raise Undecided(f"a sum up to {bound}, not a whole number")
+        return int(bound)
+
+    def _matrix_or_none(self, name: Name) -> sp.MatrixBase | None:
+        """The value of ``name`` if the document gives it as a matrix, else None."""
+        try:
+            value = self.value(name)
+        except DocumentError:
+            return None
+        return value if isinstance(value, sp.MatrixBase) else None
+
+    def _entry_name(self, name: Name) -> Value | None:
+        """An entry's symbol a sum's index gave (``w^{(3)}_{1,2}``): the document's own name
+        for it (``w^{(3)}_{12}``), else the entry of the matrix whose entries the document
+        names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first);
+        None for any other name."""
+        parts = name.sub.split(",")
+        if "," not in name.sub or not all(part.isdigit() for part in parts):
+            return None
+        if all(len(part) == 1 for part in parts):
+            joined = Name(name.base, "".join(parts), name.sup)
+            if joined.key in self.names:
+                return self.value(joined)
+        layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
+        if layer is not None:
+            number, index = layer[1], name.sub
+        elif not name.sup and len(parts) == 3:  # flat: w_{3,1,2}
+            number, index = parts[0], ",".join(parts[1:])
+        else:
+            return None
+        capital = (
+            "\\" + name.base[1:].capitalize() if name.base.startswith("\\") else name.base.upper()
+        )
+        for letter in (name.base, capital):
+            matrix = Name(letter, number)
+            if matrix.key in self.names and self._matrix_or_none(matrix) is not None:
+                return entry(self.value(matrix), index, self.base)
+        return None
 
     def _defined(self, key: str) -> Value:
         if key not in self.values:
@@ -349,6 +469,16 @@ class Meaning(Forms):
         if stated is not None:
             return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _free(lhs: Node | None) -> bool:
+    """Whether ``lhs`` is an entry for free indices, ``(W_z)_{ij}``, ``(W_z)_{i1}`` or
+    ``(b_z)_{i}``: one or two indices, one at least a letter, no letter twice."""
+    index = lhs.index if isinstance(lhs, Entry) else ""
+    parts = index.split(",") if "," in index else list(index)
+    letters = [part for part in parts if part.isalpha()]
+    one_each = all(re.fullmatch(r"[a-z]|\d+", part) for part in parts)
+    return 1 <= len(parts) <= 2 and one_each and 0 < len(letters) == len(set(letters))
 
 
 def _zero_index(node: Node) -> bool:

@@ -117,6 +117,18 @@ class MatrixLiteral:
 
 
 @dataclass(frozen=True)
+class IndexSum:
+    """``\\sum_{k_{1}=1}^{d_{1}} body``: ``body`` added up for the index ``index`` from ``low``
+    to ``high`` (a width the document gives, ``d_{1}``, or a number); ``low`` None: over the
+    ``high`` units of a layer, from the document's index base (``\\sum_{k_{1}, \\dots, k_{6}}``)."""
+
+    index: Name
+    low: Node | None
+    high: Node
+    body: Node
+
+
+@dataclass(frozen=True)
 class Unread:
     """A side of a row the reader shows as not checked (a sum over an index): what it is."""
 
@@ -138,6 +150,7 @@ Node = (
         | Transpose
     )
     | MatrixLiteral
+    | IndexSum
     | Unread
 )
 
@@ -196,6 +209,8 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.base,)
     if isinstance(node, MatrixLiteral):
         return tuple(cell for row in node.rows for cell in row)
+    if isinstance(node, IndexSum):
+        return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
     return ()
 
 

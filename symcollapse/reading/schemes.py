@@ -15,6 +15,7 @@ from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Entry,
+    IndexSum,
     MatrixLiteral,
     Name,
     Negative,
@@ -63,7 +64,10 @@ def base_case(reason: str) -> str | None:
 
 
 def _index(text: str, var: str, value: int) -> str:
-    """``text`` (a subscript or label) with ``var`` and ``var-1`` replaced by numbers."""
+    """``text`` (a subscript or label) with ``var`` and ``var-1`` replaced by numbers; two
+    one-character indices (``ij``, ``i1``) keep apart by a comma (``2,j``, ``2,1``)."""
+    if len(text) == 2 and var in text and re.fullmatch(r"[a-z\d]{2}", text):
+        return ",".join(str(value) if c == var else c for c in text)
 
     def number(found: re.Match[str]) -> str:
         offset = int(found[3]) if found[3] else 0
@@ -76,7 +80,7 @@ def instantiate(node: Node, var: str, value: int) -> Node:
     """``node`` with the index ``var`` set to ``value`` in every name and index (and numbers
     added up where the index was a formula's operand, ``h(k - 1)`` in plain formulas)."""
     if isinstance(node, Name):
-        if node.base == var and not node.sub and not node.sup:
+        if node.key == var:
             return Number(sp.Integer(value))
         return Name(node.base, _index(node.sub, var, value), _index(node.sup, var, value))
     if isinstance(node, Number | MatrixLiteral):
@@ -99,6 +103,11 @@ def instantiate(node: Node, var: str, value: int) -> Node:
         return Transpose(instantiate(node.operand, var, value))
     if isinstance(node, Power):
         return Power(instantiate(node.base, var, value), node.exponent)
+    if isinstance(node, IndexSum):
+        low = None if node.low is None else instantiate(node.low, var, value)
+        high = instantiate(node.high, var, value)
+        body = node.body if node.index.key == var else instantiate(node.body, var, value)
+        return IndexSum(node.index, low, high, body)
     if isinstance(node, Quotient):
         return Quotient(
             instantiate(node.numerator, var, value), instantiate(node.denominator, var, value)

@@ -78,36 +78,46 @@ BINDERS = {
 }
 
 
-def term(expr: sp.Basic) -> str:
-    """``expr`` as a Coq term: ``*m`` for products, ``\\sum_`` for sums over ``k``."""
-    if expr in TERMS:
-        return TERMS[expr]
+#: The names of the notation's recursion (:data:`~.statements.STATEMENTS` ``.notation``) -> Coq
+#: terms, inside its match on the network ``N`` of depth ``n + 1``.
+NOTATION_TERMS: dict[sp.Basic, str] = {
+    st.identity: "1%:M",
+    st.Wn1: "Wn1",
+    LayersAbove(st.n, st.k): "product_above_from N k",
+}
+
+
+def term(expr: sp.Basic, names: dict[sp.Basic, str] = TERMS) -> str:
+    """``expr`` as a Coq term: ``*m`` for products, ``\\sum_`` for sums over ``k``; ``names``
+    gives the terms of the names."""
+    if expr in names:
+        return names[expr]
     if isinstance(expr, sp.Integer):
         return f"{expr}%N"
     if isinstance(expr, sp.Add) and expr.args[0] == 1:  # an index plus one
-        return f"{_argument(expr.args[1])}.+1"
+        return f"{_argument(expr.args[1], names)}.+1"
     if isinstance(expr, sp.MatMul):
-        return " *m ".join(_factor(arg) for arg in expr.args)
+        return " *m ".join(_factor(arg, names) for arg in expr.args)
     if isinstance(expr, sp.MatAdd):
-        return " + ".join(term(arg) for arg in expr.args)
-    if isinstance(expr, LayersAbove):
-        return f"product_above N {_argument(expr.bottom)}"
+        return " + ".join(term(arg, names) for arg in expr.args)
+    if isinstance(expr, LayersAbove) and names is TERMS:
+        return f"product_above N {_argument(expr.bottom, names)}"
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         index, low, high = expr.limits[0]
-        bounds = f"{term(low)} <= {term(index)} < {term(high + 1)}"
-        return f"\\sum_({bounds}) {_factor(expr.function)}"
+        bounds = f"{term(low, names)} <= {term(index, names)} < {term(high + 1, names)}"
+        return f"\\sum_({bounds}) {_factor(expr.function, names)}"
     raise VerificationError(f"no Coq term for {expr!r}")
 
 
-def _factor(expr: sp.Basic) -> str:
+def _factor(expr: sp.Basic, names: dict[sp.Basic, str] = TERMS) -> str:
     """A factor of ``*m``: in parentheses when it is a sum (application binds tighter)."""
-    text = term(expr)
+    text = term(expr, names)
     return f"({text})" if isinstance(expr, sp.MatAdd | sp.Sum) else text
 
 
-def _argument(expr: sp.Basic) -> str:
+def _argument(expr: sp.Basic, names: dict[sp.Basic, str] = TERMS) -> str:
     """An argument of a function: in parentheses unless it is one word."""
-    text = term(expr)
+    text = term(expr, names)
     return f"({text})" if " " in text else text
 
 
@@ -126,6 +136,26 @@ def _fixpoint(recursion: Recursion) -> str:
             f"  | @First _ _ W1 b1 => {lead}{base}",
             f"  | @Layer _ _ _ N Wn1 bn1 => {lead}{step}",
             tail,
+        ]
+    )
+
+
+def _notation(notation: st.Notation) -> str:
+    """``product_above_from N k``, ``W_n ... W_{k+1}`` for ``k >= 1``, by the recursion of
+    ``notation``: its two right sides printed, its dependent match fixed text."""
+    top, step = (term(rhs, NOTATION_TERMS) for _, rhs in (notation.top, notation.step))
+    return "\n".join(
+        [
+            f"(* {_math(*notation.top, ':=')};  {_math(*notation.step, ':=')} (k <= n) *)",
+            f"Fixpoint {notation.name} d0 dn (N : net d0 dn) (k : nat) : "
+            "'M[R]_(dn, d_above N k) :=",
+            "  match N in net d0 dn return 'M[R]_(dn, d_above N k) with",
+            f"  | @First _ d1 _ _ => {top}",
+            "  | @Layer _ _ dn1 N Wn1 _ =>",
+            "      if k == (depth N).+1 as top",
+            "      return 'M[R]_(dn1, if top then dn1 else d_above N k)",
+            f"      then {top} else {step}",
+            "  end.",
         ]
     )
 
@@ -149,6 +179,8 @@ def development(statements: Statements = STATEMENTS) -> str:
         PREAMBLE,
         *(_fixpoint(r) for r in statements.recursions),
         CLOSED_FORMS,
+        _notation(statements.notation),
+        PRODUCT_ABOVE,
         *(_theorem(t) for t in statements.theorems),
         "End Collapse.",
         "\n".join(f"Print Assumptions {t.name}." for t in statements.theorems),
@@ -220,18 +252,6 @@ elim: N m A => [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1] m A //=.
 by rewrite IH mulmxA.
 Qed.
 
-(* W_n ... W_{k+1} for k >= 1 *)
-Fixpoint product_above_from d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d_above N k) :=
-  match N in net d0 dn return 'M[R]_(dn, d_above N k) with
-  | @First _ d1 _ _ => 1%:M
-  | @Layer _ _ dn1 N Wn1 _ =>
-      if k == (depth N).+1 as top return 'M[R]_(dn1, if top then dn1 else d_above N k)
-      then 1%:M else Wn1 *m product_above_from N k
-  end.
-
-Definition product_above d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d N k) :=
-  match k with 0 => product_all N | k.+1 => product_above_from N k.+1 end.
-
 (* b_k for k >= 1 *)
 Fixpoint b_from d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d_above N k) :=
   match N in net d0 dn return 'cV[R]_(d_above N k) with
@@ -244,3 +264,8 @@ Fixpoint b_from d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d_above N k) :=
 (* b_k; there is no b_0, and the sums below start at k = 1 *)
 Definition b d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d N k) :=
   match k with 0 => 0 | k.+1 => b_from N k.+1 end."""
+
+PRODUCT_ABOVE = """\
+(* W_n ... W_{k+1}: the fold W_n ... W_1 for k = 0, the recursion above for k >= 1 *)
+Definition product_above d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d N k) :=
+  match k with 0 => product_all N | k.+1 => product_above_from N k.+1 end."""

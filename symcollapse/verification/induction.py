@@ -128,6 +128,11 @@ def _induction(check: Checker) -> tuple[tuple[Line, ...], tuple[Line, ...], tupl
         for r in STATEMENTS.recursions
         for (lhs, rhs), rule in zip((r.base, r.step), ("depth 1", "one more layer"), strict=True)
     )
+    notation = STATEMENTS.notation  # W_n ... W_{k+1} of the closed forms, as Coq defines it
+    definitions += (
+        check.definition(*notation.top, "k = n + 1: no layer above, the identity"),  # type: ignore[arg-type]
+        check.definition(*notation.step, "one more layer, every k up to n"),  # type: ignore[arg-type]
+    )
     collapsed1 = total(product(st.Wz1, x), st.bz1)
     base = (
         Line(f1, total(product(W1, x), b1), "definition", checked=False),

@@ -1,12 +1,39 @@
 """Verification of ``f(x) = W_z x + b_z`` for concrete widths: exact, random-point, or by proof.
 
-- ``exact``: the nested forward pass against ``W_z x + b_z`` from path sums, both in sparse exact
-  polynomial arithmetic (:mod:`symcollapse.algebra.polynomials`), every monomial compared;
-- ``random``: both sides evaluated at random points modulo a prime, with the Schwartz-Zippel
-  error bound (:mod:`symcollapse.verification.random`);
+- ``exact``: a reference forward pass (:mod:`.reference`, plain Python integers) against
+  ``W_z x + b_z`` as symcollapse emits it, the path sums every document prints read by the names
+  they print (:mod:`.emitted`), every monomial compared;
+- ``random``: the forward pass, ``W_z x + b_z`` as matrix products, and (up to a size) the
+  emitted path sums evaluated at random points modulo a prime, with the Schwartz-Zippel error
+  bound (:mod:`.random`);
 - ``proof``: the induction proof for all depths and widths (:mod:`symcollapse.derivations.proof`);
 - ``auto``: ``exact`` when the term count, known in closed form beforehand, is within
   ``max_terms``, otherwise ``random``.
+
+The exact and random routes share nothing with what they check. The subject, what symcollapse
+emits, comes from :mod:`symcollapse.algebra.polynomials`, and only :mod:`.emitted` asks it for
+anything; the reference each route compares it with is written in this package and imports no
+algebra. What each module of the routes may import, besides the standard library
+(tests/verification/test_routes.py reads this table and every import of each module):
+
+=======================  ==========================================================================
+module (route)           may import
+=======================  ==========================================================================
+reference (both)         symcollapse.errors
+points (random)          numpy
+random (random)          numpy, symcollapse.errors, symcollapse.spec, verification.defaults,
+                         verification.emitted, verification.points
+emitted (both)           numpy, symcollapse.errors, symcollapse.spec, verification.reference,
+                         verification.points, symcollapse.algebra.polynomials (the subject)
+methods (dispatch)       symcollapse.display, symcollapse.errors, symcollapse.spec,
+                         verification.defaults, verification.emitted, verification.random,
+                         verification.coq, verification.coqc, verification.induction,
+                         verification.statements (the last four: the proof route)
+=======================  ==========================================================================
+
+The proof route is another matter: its statements are sympy expressions built with
+:mod:`symcollapse.algebra.expressions`, the helpers the derivations print with, and Coq checks
+the lemma those statements print (:mod:`.coq`).
 """
 
 from __future__ import annotations
@@ -17,9 +44,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from symcollapse.algebra.polynomials import ProgressHook, compare_routes, variables
 from symcollapse.display import Displayable
-from symcollapse.errors import OptionError
+from symcollapse.errors import OptionError, VerificationError
 from symcollapse.spec.cost import (
     MAX_EXACT_BYTES,
     check_exact_memory,
@@ -36,9 +62,11 @@ from symcollapse.verification.defaults import (
     RANDOM_MAX_BYTES,
     Method,
 )
+from symcollapse.verification.emitted import exactly_equal
 from symcollapse.verification.random import random_check
 
 if TYPE_CHECKING:  # coqc loads the Coq statements, and so sympy: verify starts without it
+    from symcollapse.algebra.polynomials import ProgressHook
     from symcollapse.verification.coqc import CoqVerdict
 
 
@@ -117,7 +145,10 @@ Outcome = tuple[bool, Evidence, Fraction | None]
 def _exact(widths: tuple[int, ...], max_terms: int, progress: ProgressHook | None) -> Outcome:
     counts = check_size(widths, max_terms)
     check_exact_memory(widths)
-    holds, compared = compare_routes(variables(widths), progress)
+    try:
+        holds, compared = exactly_equal(widths, progress)
+    except VerificationError:  # an emitted name that is no entry of the network
+        return False, ExactEvidence(0, counts.total), None
     return holds and compared == counts.total, ExactEvidence(compared, counts.total), None
 
 
@@ -136,7 +167,6 @@ def _random(widths: tuple[int, ...], trials: int, seed: int | None, max_bytes: i
 
 def _proof(widths: tuple[int, ...]) -> Outcome:
     """The induction proof's steps by sympy; its lemma by Coq for every depth, else bounded."""
-    from symcollapse.errors import VerificationError
     from symcollapse.verification.coq import development
     from symcollapse.verification.coqc import check
     from symcollapse.verification.induction import MAX_INSTANCES, check_induction

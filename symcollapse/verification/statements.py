@@ -28,6 +28,7 @@ x = symbols.matrix("x", d0)
 W1, b1 = symbols.matrix("W", d1, d0, 1), symbols.matrix("b", d1, 1, 1)
 Wn1, bn1 = symbols.matrix("W", dn1, dn, n + 1), symbols.matrix("b", dn1, 1, n + 1)
 bk = symbols.matrix("b", dk, 1, k)
+identity = sp.Identity(dn1)  # the d_{n+1} x d_{n+1} identity
 f1, fn, fn1 = (
     symbols.matrix("f", d, 1, i, argument="x") for d, i in ((d1, 1), (dn, n), (dn1, n + 1))
 )
@@ -96,6 +97,18 @@ class Recursion:
 
 
 @dataclass(frozen=True)
+class Notation:
+    """``W_n ... W_{k+1}`` of the closed forms, defined on the layers as the proof states it:
+    on a network of depth ``n + 1``, the identity for ``k = n + 1`` (``top``), else ``W_{n+1}``
+    times the same product of the network below (``step``). ``name`` is the Coq function the
+    development prints from these two equations."""
+
+    name: str
+    top: tuple[sp.MatrixExpr, sp.MatrixExpr]
+    step: tuple[sp.MatrixExpr, sp.MatrixExpr]
+
+
+@dataclass(frozen=True)
 class Theorem:
     """``lhs = rhs`` for every depth ``n`` and all widths; ``name`` is the Coq theorem."""
 
@@ -113,6 +126,7 @@ class Statements:
     bias: Recursion
     collapse: Theorem
     closed_forms: tuple[Theorem, Theorem]
+    notation: Notation
 
     @property
     def recursions(self) -> tuple[Recursion, Recursion, Recursion]:
@@ -135,5 +149,10 @@ STATEMENTS = Statements(
     closed_forms=(
         Theorem("WzClosedForm", Wzn, LayersAbove(n, 0)),
         Theorem("bzClosedForm", bzn, sp.Sum(product(LayersAbove(n, k), bk), (k, 1, n))),
+    ),
+    notation=Notation(
+        "product_above_from",
+        (LayersAbove(n + 1, n + 1), identity),
+        (LayersAbove(n + 1, k), product(Wn1, LayersAbove(n, k))),
     ),
 )

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from symcollapse.cli import main
+from tests.reading.documents import check, document
 
 LEVELS = ["brief", "standard", "full"]
 FORMATS = ["latex", "markdown", "github", "json"]
@@ -26,20 +25,6 @@ NOTATIONS = {
     "upper-numbered": ("--entry-style", "upper", "--numbered", "all", "--standalone"),
 }
 TYPESETTING = {"flat-0", "upper-numbered"}
-
-
-def document(tmp_path: Path, widths: tuple[int, ...], level: str, fmt: str, *options: str) -> Path:
-    out = tmp_path / "doc"
-    argv = ["derive", *map(str, widths), "--detail", level, "--format", fmt, "--out", str(out)]
-    assert main([*argv, *options]) == 0
-    (path,) = out.iterdir()
-    return path
-
-
-def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    status = main(["check", str(path)])
-    return status, capsys.readouterr().out
 
 
 @pytest.mark.parametrize("widths", WIDTHS)
@@ -158,11 +143,44 @@ def test_a_json_scheme_edit_is_caught(tmp_path, capsys, widths) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown", "json"])
-def test_sum_rows_are_shown_not_checked(tmp_path, capsys, fmt) -> None:
+def test_sum_rows_of_matrices_not_written_out_are_shown_not_checked(tmp_path, capsys, fmt) -> None:
+    """Brief documents write no matrix out, so the widths of their sums are not given."""
     path = document(tmp_path, (2, 3, 3, 1), "brief", fmt)
     status, out = check(path, capsys)
     assert status == 0
-    assert "shown but not checked (sums over an index" in out
+    assert re.search(r"shown but not checked \((sums over an index|every entry ij)", out)
+
+
+#: Hand edits of the rows in sum form, (old, new): an index swapped, a layer's entry for
+#: another's, a term dropped, a range cut short.
+SUM_EDITS = {
+    "swapped_index": (r"w^{(2)}_{k_{2}\,k_{1}}", r"w^{(2)}_{k_{1}\,k_{2}}"),
+    "wrong_layer": (r"w^{(3)}_{i\,k_{2}} b^{(2)}_{k_{2}}", r"w^{(3)}_{i\,k_{2}} b^{(1)}_{k_{2}}"),
+    "dropped_term": (r" + \sum_{k_{2}=1}^{d_{2}} w^{(3)}_{i\,k_{2}} b^{(2)}_{k_{2}}", ""),
+    "short_range": (r"\sum_{k_{2}=1}^{d_{2}} w^{(3)}_{i", r"\sum_{k_{2}=2}^{d_{2}} w^{(3)}_{i"),
+}
+SUM_WIDTHS = [(2, 3, 3, 1), (3, 3, 3, 3), (2, 3, 4, 2)]
+
+
+@pytest.mark.parametrize("widths", SUM_WIDTHS)
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_sum_rows_at_standard_are_checked(tmp_path, capsys, fmt, widths) -> None:
+    status, out = check(document(tmp_path, widths, "standard", fmt), capsys)
+    assert status == 0 and "(sums over an index" not in out and "every entry ij" not in out
+
+
+@pytest.mark.parametrize("widths", SUM_WIDTHS)
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+@pytest.mark.parametrize("edit", sorted(SUM_EDITS))
+def test_edits_of_sum_rows_are_caught(tmp_path, capsys, edit, fmt, widths) -> None:
+    old, new = SUM_EDITS[edit]
+    path = document(tmp_path, widths, "standard", fmt)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(r'section "[^"]*", row \d+ \(i = 1(, j = 1)?\) is false: ', out)
 
 
 @pytest.mark.parametrize("widths", WIDTHS)

@@ -83,16 +83,61 @@ def test_rounded_documents_are_held_to_their_digits() -> None:
     assert check_text(display(*rows), digits=3).false is None
 
 
-def test_a_sum_over_an_index_is_shown_not_checked_and_so_is_its_chain() -> None:
+def test_a_sum_over_an_index_is_expanded_and_checked() -> None:
     text = display(
         *MATRICES,
         r"\left(A B\right)_{12} &= \sum_{k=1}^{2} a_{1k} b_{k2}",
-        r"&= a_{11} b_{12}",  # false, but it continues a row that is not read
+        r"\left(A B\right)_{ij} &= \sum_{k=1}^{2} a_{i\,k} b_{k\,j}",
         r"\left(A B\right)_{11} &= a_{11} b_{11} + a_{12} b_{21}",
     )
     verdict = check_text(text)
-    assert (verdict.checked, verdict.false) == (3, None)
+    assert (verdict.checked, verdict.false, verdict.unchecked) == (5, None, ())
+
+
+@pytest.mark.parametrize(
+    ("row", "where"),
+    [
+        (r"\left(A B\right)_{12} &= \sum_{k=1}^{2} a_{k1} b_{k2}", "row 3 is false"),
+        (r"\left(A B\right)_{ij} &= \sum_{k=1}^{2} a_{i\,k} b_{j\,k}", "row 3 (i = 1, j = 1)"),
+        (r"\left(A B\right)_{ij} &= \sum_{k=1}^{1} a_{i\,k} b_{k\,j}", "row 3 (i = 1, j = 1)"),
+        (r"\left(A B\right)_{i1} &= \sum_{k=1}^{2} a_{i\,k} b_{k\,2}", "row 3 (i = 1)"),
+    ],
+)
+def test_a_wrong_index_or_range_in_a_sum_is_false(row: str, where: str) -> None:
+    false = check_text(display(*MATRICES, row)).false
+    assert false is not None and where in false
+
+
+def test_a_sum_the_reader_cannot_bound_is_shown_not_checked_and_so_is_its_chain() -> None:
+    text = display(
+        *MATRICES,
+        r"\left(A B\right)_{12} &= \sum_{k} a_{1k} b_{k2}",
+        r"&= a_{11} b_{12}",  # false, but it continues a row that is not read
+        r"\left(A B\right)_{11} &= \sum_{k=1}^{n} a_{1k} b_{k1}",
+    )
+    verdict = check_text(text)
+    assert (verdict.checked, verdict.false) == (2, None)
     assert [why for _, why in verdict.unchecked] == [
         r"sums over an index (\sum)",
         "continues a row not read",
+        "a sum up to n, a width the document does not give",
     ]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "entry"),
+    [(r"\Theta", r"\theta^{(LAYER)}"), ("W", "w^{(LAYER)}"), ("W", "W^{LAYER}")],
+)
+def test_a_sum_names_entries_of_the_matrices_in_the_documents_notation(matrix, entry) -> None:
+    """No entry of the matrices is written by its symbol: the sum's entries are read as the
+    entries of the matrix of their letter and layer, ``d_{1}`` as that matrix's rows."""
+    first, second = (entry.replace("LAYER", layer) for layer in "12")
+    text = display(
+        rf"{matrix}_{{1}} &= \begin{{bmatrix}} 1 & 2 & 0 \\ 3 & 4 & 1 \end{{bmatrix}}",
+        rf"{matrix}_{{2}} &= \begin{{bmatrix}} 5 & 6 \\ 7 & 8 \end{{bmatrix}}",
+        rf"\left({matrix}_{{2}} {matrix}_{{1}}\right)_{{ij}} &= "
+        rf"\sum_{{k=1}}^{{d_{{1}}}} {second}_{{i\,k}} {first}_{{k\,j}}",
+    )
+    assert check_text(text).false is None
+    swapped = text.replace(rf"{first}_{{k\,j}}", rf"{first}_{{j\,k}}")
+    assert "row 3 (i = 1, j = 1) is false" in check_text(swapped).false

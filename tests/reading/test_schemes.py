@@ -45,7 +45,7 @@ def test_an_instance_of_a_plain_formula_adds_up_its_index() -> None:
 def test_an_instance_of_a_scalar_form_names_its_output(outputs: int) -> None:
     row = parse(r"\left(W_{z}\right)_{i1} x_{1} + \left(b_{z}\right)_{i}")
     assert instantiate(row, "i", outputs) == parse(
-        rf"\left(W_{{z}}\right)_{{{outputs}1}} x_{{1}} + \left(b_{{z}}\right)_{{{outputs}}}"
+        rf"\left(W_{{z}}\right)_{{{outputs},1}} x_{{1}} + \left(b_{{z}}\right)_{{{outputs}}}"
     )
 
 
@@ -54,3 +54,13 @@ def test_an_instance_of_a_scalar_form_names_its_output(outputs: int) -> None:
 )
 def test_a_range_of_one_value_is_read(reason: str) -> None:
     assert scheme(reason) == ("k", 1, 1)
+
+
+@pytest.mark.parametrize(("index", "expected"), [("ij", "2,j"), ("i1", "2,1"), ("1i", "1,2")])
+def test_two_one_character_indices_are_kept_apart(index: str, expected: str) -> None:
+    assert instantiate(parse(rf"w_{{{index}}}"), "i", 2) == parse(rf"w_{{{expected}}}")
+
+
+def test_a_sum_over_the_same_index_is_not_instantiated_inside() -> None:
+    row = parse(r"\sum_{k=1}^{n} a_{1k} + a_{k}")
+    assert instantiate(row, "k", 2) == parse(r"\sum_{k=1}^{n} a_{1k} + a_{2}")

@@ -17,7 +17,13 @@ from symcollapse.verification import coqc
 from symcollapse.verification import statements as st
 from symcollapse.verification.coq import FILE_NAME, development, term
 from symcollapse.verification.coqc import CLOSED, CoqVerdict, check, first_error
-from symcollapse.verification.statements import STATEMENTS, LayersAbove, Recursion, Theorem
+from symcollapse.verification.statements import (
+    STATEMENTS,
+    LayersAbove,
+    Notation,
+    Recursion,
+    Theorem,
+)
 
 THEOREMS = len(STATEMENTS.theorems)
 
@@ -111,6 +117,13 @@ MUTATIONS = {
                 bzn,
                 sp.Sum(product(LayersAbove(st.n, st.k + 1), st.bk), (st.k, 1, st.n)),
             ),
+        )
+    ),
+    "multiply the new layer on the right of the layers above": _with(
+        notation=Notation(
+            "product_above_from",
+            STATEMENTS.notation.top,
+            (LayersAbove(st.n + 1, st.k), product(LayersAbove(st.n, st.k), Wn1)),
         )
     ),
     "leave out W_1 from the product": _with(
@@ -254,3 +267,13 @@ def test_a_cache_entry_that_is_not_a_small_stored_success_is_ignored(fake_coqc, 
         entry.write_text('{"status": "failed", "error": "cached rejection"}')
     assert check("text", 1) == CoqVerdict("checked", "8.16.1")
     assert len(runs) == 2
+
+
+def test_the_closed_forms_notation_is_printed_from_its_statements():
+    """product_above_from, W_n ... W_{k+1}, is the notation's two equations in Coq: the
+    identity on the top layer, one more weight on the left below."""
+    text = development()
+    fixpoint = text[text.index("Fixpoint product_above_from") :]
+    fixpoint = fixpoint[: fixpoint.index("end.")]
+    assert "=> 1%:M" in fixpoint and "then 1%:M else Wn1 *m product_above_from N k" in fixpoint
+    assert STATEMENTS.notation.name == "product_above_from"

@@ -120,12 +120,12 @@ def test_exact_reports_a_failure_when_the_routes_disagree(monkeypatch):
     """The failure path is real: a disagreement or a wrong monomial count means 'does not hold'."""
     import symcollapse.verification.methods as module
 
-    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (False, 31))
+    monkeypatch.setattr(module, "exactly_equal", lambda widths, progress=None: (False, 31))
     result = module.verify((2, 3, 3, 1), method="exact")
     assert not result.holds
     assert render_verification(result).startswith("f(x) = W_z x + b_z FAILS for widths 2 3 3 1")
 
-    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (True, 30))
+    monkeypatch.setattr(module, "exactly_equal", lambda widths, progress=None: (True, 30))
     result = module.verify((2, 3, 3, 1), method="exact")
     assert not result.holds
     assert "30 monomials found, 31 expected" in detail(result.evidence)
@@ -135,7 +135,7 @@ def test_cli_exit_status_1_when_the_identity_fails(monkeypatch, capsys):
     import symcollapse.verification.methods as module
     from symcollapse.cli import main
 
-    monkeypatch.setattr(module, "compare_routes", lambda variables, progress=None: (False, 31))
+    monkeypatch.setattr(module, "exactly_equal", lambda widths, progress=None: (False, 31))
     assert main(["verify", "2", "3", "3", "1", "--method", "exact"]) == 1
     assert "FAILS" in capsys.readouterr().out
 
