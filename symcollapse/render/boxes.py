@@ -17,7 +17,7 @@ from sympy.printing.printer import Printer
 
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
 from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
     MINUS,
@@ -83,12 +83,14 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
 
     def _print_Symbol(self, expr: sp.Symbol) -> Box:
         entry = self.entries.get(expr)
-        if entry is not None:
-            return self._entry(entry)
-        role = role_of(expr)
-        return name_box(expr.name) if role is None else self._role(role)
+        return name_box(expr.name) if entry is None else self._entry(entry)
 
     _print_MatrixSymbol = _print_Symbol
+
+    def _print_RoleSymbol(self, expr: RoleSymbol | RoleMatrix) -> Box:
+        return self._role(expr.meaning)
+
+    _print_RoleMatrix = _print_RoleSymbol
 
     def _entry(self, entry: Entry) -> Box:
         if entry.kind == "x":

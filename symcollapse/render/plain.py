@@ -12,7 +12,7 @@ from sympy.printing.str import StrPrinter
 
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import Entry
-from symcollapse.algebra.symbols import name_of, role_of
+from symcollapse.algebra.symbols import RoleMatrix, RoleSymbol, name_of
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import Notation, entry_letter
 from symcollapse.render.order import PathOrder, is_vector, present_roles
@@ -42,10 +42,15 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
             if entry.kind == "W":  # text writes entries in the paren style's letter: w_2_3_1
                 letter = entry_letter(letter, "paren")
             return letter + entry.name[len(entry.name.partition("_")[0]) :]
-        role = role_of(expr)
-        return str(super()._print_Symbol(expr)) if role is None else name_of(role, self.names)
+        return str(super()._print_Symbol(expr))
 
     _print_MatrixSymbol = _print_Symbol
+
+    def _print_RoleSymbol(self, expr: RoleSymbol | RoleMatrix) -> str:
+        """A role's symbol in the notation's names, as a Python identifier or call."""
+        return name_of(expr.meaning, self.names)
+
+    _print_RoleMatrix = _print_RoleSymbol
 
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)

@@ -15,7 +15,7 @@ from sympy.printing.latex import LatexPrinter
 
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
@@ -143,13 +143,18 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
             self._symbols[key] = self._symbol(expr, style)
         return self._symbols[key]
 
+    def _print_RoleSymbol(self, expr: RoleSymbol, style: str = "plain") -> str:
+        return self._print_Symbol(expr, style)
+
+    def _print_RoleMatrix(self, expr: RoleMatrix, style: str = "plain") -> str:
+        return self._print_Symbol(expr, style)
+
     def _symbol(self, expr: sp.Symbol, style: str) -> str:
+        if isinstance(expr, RoleSymbol | RoleMatrix):
+            return self._role(expr.meaning)
         entry = self.entries.get(expr)
         if entry is None:
-            role = role_of(expr)
-            if role is None:
-                return str(super()._print_Symbol(expr, style=style))
-            return self._role(role)
+            return str(super()._print_Symbol(expr, style=style))
         if entry.kind == "x":
             return f"{self.role_latex('x')}_{{{self._index(entry.row)}}}"
         if entry.kind in PARAMETER_KINDS:

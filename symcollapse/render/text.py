@@ -14,7 +14,7 @@ import sympy as sp
 
 from symcollapse.algebra.descent import Descent
 from symcollapse.algebra.paths import PathSum
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.model import Derivation, Step, Text
 from symcollapse.doc.prose import SumOver, written
 from symcollapse.render.arguments import document_arguments
@@ -29,11 +29,10 @@ class TextPrinter(NetworkStrPrinter):
     """The plain printer with roles written for people: ``d_(k-1)`` rather than ``d(k - 1)``
     (a call, to sympy), ``W_z^(n)``, and sums of symbolic length as ``sum_(k=1)^(n)``."""
 
-    def _print_Symbol(self, expr: sp.Symbol) -> str:
-        role = None if expr in self.entries else role_of(expr)
-        return super()._print_Symbol(expr) if role is None else self._role(role)
+    def _print_RoleSymbol(self, expr: RoleSymbol | RoleMatrix) -> str:
+        return self._role(expr.meaning)
 
-    _print_MatrixSymbol = _print_Symbol
+    _print_RoleMatrix = _print_RoleSymbol
 
     def _tight(self, expr: sp.Basic) -> str:
         return self._print(expr).replace(" ", "")
