@@ -19,7 +19,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.symbol import Str
 
-from symcollapse.spec.roles import ROLES
+from symcollapse.spec.roles import ROLES, default_name
 
 
 def _tuple(items: object) -> sp.Tuple:
@@ -117,7 +117,7 @@ def name_of(role: Role, names: Mapping[str, str] | None = None) -> str:
     """The plain name of a symbol: ``W_1``, ``d_k``, ``d(k - 1)``, ``W_z(n)``, ``f_n(x)``;
     with ``names`` (role -> name), in those names (``M_1`` when ``W`` is called ``M``)."""
     names = names or {}
-    name = names.get(role.role, role.role)
+    name = names.get(role.role) or default_name(role.role)
     if role.sub and all(_plain(i) for i in role.sub):
         name += "_" + "_".join(map(str, role.sub))
     elif role.sub:
@@ -125,7 +125,7 @@ def name_of(role: Role, names: Mapping[str, str] | None = None) -> str:
     if role.sup is not None:
         name += f"({role.sup})"
     if role.argument is not None:
-        name += f"({names.get(role.argument, role.argument)})"
+        name += f"({names.get(role.argument) or default_name(role.argument)})"
     return name
 
 

@@ -38,6 +38,7 @@ from symcollapse.render.mathtree import (
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.printer import exact_decimal, significant
+from symcollapse.spec.roles import default_name
 
 
 class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
@@ -73,7 +74,7 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
         return Words(sp.sstr(expr))
 
     def _role_name(self, role: str) -> Box:
-        return name_box(self.names.get(role, role))
+        return name_box(self.names.get(role) or default_name(role))
 
     def _index(self, *indices: int, comma: bool = False) -> Box:
         shown = [Num(str(i + self.notation.index_base)) for i in indices]

@@ -20,6 +20,7 @@ from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.sums import ENTRY_FORMS, SumForms
+from symcollapse.spec.roles import default_name
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
 ELEMENTWISE_LATEX = {
@@ -89,7 +90,7 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
 
     def role_latex(self, role: str) -> str:
         """The LaTeX of the name ``role`` has in this document."""
-        return name_latex(self.names.get(role, role))
+        return name_latex(self.names.get(role) or default_name(role))
 
     def parenthesize(
         self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False

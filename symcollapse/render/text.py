@@ -20,6 +20,7 @@ from symcollapse.doc.prose import SumOver, written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
+from symcollapse.spec.roles import default_name
 
 #: The least room a right side gets: a longer left side indents its lines by four columns.
 LEAST_ROOM = 30
@@ -38,7 +39,7 @@ class TextPrinter(NetworkStrPrinter):
         return self._print(expr).replace(" ", "")
 
     def _role(self, role: Role) -> str:
-        out = self.names.get(role.role, role.role)
+        out = self.names.get(role.role) or default_name(role.role)
         if role.sub and all(i.is_Integer or i.is_Symbol for i in role.sub):
             out += "_" + "_".join(map(self._tight, role.sub))
         elif role.sub:
@@ -46,7 +47,7 @@ class TextPrinter(NetworkStrPrinter):
         if role.sup is not None:
             out += f"^({self._tight(role.sup)})"
         if role.argument is not None:
-            out += f"({self.names.get(role.argument, role.argument)})"
+            out += f"({self.names.get(role.argument) or default_name(role.argument)})"
         return out
 
     def _sigma(self, index: sp.Basic, first: sp.Basic, last: sp.Basic, term: sp.Basic) -> str:
