@@ -156,12 +156,17 @@ def matrix(
 
 def scalar(role: str, sub: object = None, *, sup: object = None) -> RoleSymbol:
     """A scalar symbol such as the width ``d_{k-1}`` (``scalar("d", k - 1)``) or an index ``k``."""
-    return _scalar(meaning(role, sub, sup=sup))
+    try:
+        return _scalar(role, sub, sup)
+    except TypeError:  # an unhashable index: made afresh
+        return RoleSymbol(meaning(role, sub, sup=sup))
 
 
 @lru_cache(maxsize=4096)
-def _scalar(role: Role) -> RoleSymbol:
-    return RoleSymbol(role)  # sympy caches plain symbols by name; these by role
+def _scalar(role: str, sub: object, sup: object) -> RoleSymbol:
+    """Made once per role and indices (a document asks for ``k_m`` and ``d_m`` thousands of
+    times); sympy caches plain symbols by name in the same way."""
+    return RoleSymbol(meaning(role, sub, sup=sup))
 
 
 def role_of(symbol: sp.Basic) -> Role | None:
