@@ -58,7 +58,7 @@ def _T(expr: sp.MatrixExpr | None) -> sp.MatrixExpr | None:
     return None if expr is None else sp.Transpose(expr)
 
 
-_j, _N = symbols.scalar("j"), symbols.scalar("N")
+_j, _N = symbols.scalar("layer"), symbols.scalar("N")
 _P, _Q = symbols.matrix("after", 3, 3, _j), symbols.matrix("before", 3, 3, _j)
 
 

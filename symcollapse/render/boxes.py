@@ -119,7 +119,12 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
         return out
 
     def _print_Indexed(self, expr: sp.Indexed) -> Box:
-        return attach(self._print(expr.base), joined(self._print(i) for i in expr.indices))
+        """An entry with symbolic indices; a number among them (1-based, like the sums'
+        ranges) in the notation's index base."""
+        indices = (
+            self._index(int(i) - 1) if i.is_Integer else self._print(i) for i in expr.indices
+        )
+        return attach(self._print(expr.base), joined(indices))
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> Box:
         return self._print(expr.label)

@@ -19,7 +19,7 @@ from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
-from symcollapse.render.sums import ENTRY_FORMS, SumForms
+from symcollapse.render.sums import ENTRY_FORMS, SumForms, shifted
 from symcollapse.spec.roles import default_name
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
@@ -220,8 +220,9 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         return rf"\tfrac{{1}}{{2}} \left\lVert {self._print(expr.vector)} \right\rVert^{{2}}"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:
-        index, first, last = (self._print(a) for a in expr.args)
-        return rf"{index} = {first}, \dots, {last}"
+        base = self.notation.index_base
+        first, last = (self._print(shifted(expr.index, end, base)) for end in expr.args[1:])
+        return rf"{self._print(expr.index)} = {first}, \dots, {last}"
 
     def _print_Elided(self, expr: Elided) -> str:
         first, last = self._print(expr.first), self._print(expr.last)

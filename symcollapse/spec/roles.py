@@ -55,6 +55,7 @@ ROLES: dict[str, str] = {
     "after": "the product of the layers after layer j",
     "before": "the product of the layers before layer j",
     "N": "the number of layers of the end-to-end rule",
+    "layer": "the index of a layer in the end-to-end rule",
     "U": "the left singular vectors of the output-input correlation",
     "V": "the right singular vectors of the output-input correlation",
     "rotation": "the orthogonal matrix of a decoupled start",
@@ -74,6 +75,7 @@ DEFAULT_NAMES: dict[str, str] = {
     "rotation": "R",
     "singular": "S",
     "strengths": "D",
+    "layer": "j",
 }
 
 
