@@ -12,7 +12,7 @@ sympy's own printers show, and what ``sympy.sympify`` parses back from text outp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -22,8 +22,8 @@ from sympy.core.symbol import Str
 from symcollapse.spec.roles import ROLES, default_name
 
 
-def _tuple(items: object) -> sp.Tuple:
-    return items if isinstance(items, sp.Tuple) else sp.Tuple(*items)  # type: ignore[arg-type]
+def _tuple(items: Iterable[object]) -> sp.Tuple:
+    return items if isinstance(items, sp.Tuple) else sp.Tuple(*items)
 
 
 class Role(sp.Basic):
@@ -36,7 +36,11 @@ class Role(sp.Basic):
     """
 
     def __new__(
-        cls, role: str | Str, sub: object = (), sup: object = None, argument: object = None
+        cls,
+        role: str | Str,
+        sub: Iterable[object] = (),
+        sup: object = None,
+        argument: object = None,
     ) -> Role:
         name = role if isinstance(role, Str) else Str(role)
         if name.name not in ROLES:
