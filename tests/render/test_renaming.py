@@ -151,8 +151,9 @@ makers = [
     lambda: derive_gradients(gradients((2, 2, 1))),
     lambda: derive((2, 3, 1)),
 ]
+renderers = (render_display, render_text)
 def shown():  # each document rendered as soon as it is made, before the next is made
-    return [r(d, notation) for make in makers for d in [make()] for r in (render_display, render_text)]
+    return [r(d, notation) for make in makers for d in [make()] for r in renderers]
 before = shown()
 k = symbols.scalar("k")
 made = [symbols.matrix("W", 3, 3, 1), symbols.matrix("W_z", 2, 2, sup=k)]
