@@ -112,6 +112,12 @@ class RoleSymbol(sp.Symbol):
     def _hashable_content(self) -> tuple[Any, ...]:
         return (self.meaning, *self._assumptions0)
 
+    @classmethod
+    def class_key(cls) -> tuple[Any, ...]:
+        """Sorted among plain symbols, by name: ``2 s t`` stays ``2 s t`` when ``t`` has a
+        role and ``s`` has none."""
+        return sp.Symbol.class_key()  # type: ignore[no-any-return]
+
 
 def _plain(index: sp.Expr) -> bool:
     return bool(index.is_Integer or index.is_Symbol)
@@ -158,19 +164,22 @@ def matrix(
     return RoleMatrix(meaning(role, sub, sup=sup, argument=argument), rows, cols)
 
 
-def scalar(role: str, sub: object = None, *, sup: object = None) -> RoleSymbol:
-    """A scalar symbol such as the width ``d_{k-1}`` (``scalar("d", k - 1)``) or an index ``k``."""
+def scalar(role: str, sub: object = None, *, sup: object = None, **assumptions: bool) -> RoleSymbol:
+    """A scalar symbol such as the width ``d_{k-1}`` (``scalar("d", k - 1)``) or an index ``k``;
+    ``assumptions`` as sympy's (``positive=True`` for a time constant)."""
     try:
-        return _scalar(role, sub, sup)
+        return _scalar(role, sub, sup, tuple(sorted(assumptions.items())))
     except TypeError:  # an unhashable index: made afresh
-        return RoleSymbol(meaning(role, sub, sup=sup))
+        return RoleSymbol(meaning(role, sub, sup=sup), **assumptions)
 
 
 @lru_cache(maxsize=4096)
-def _scalar(role: str, sub: object, sup: object) -> RoleSymbol:
+def _scalar(
+    role: str, sub: object, sup: object, assumptions: tuple[tuple[str, bool], ...]
+) -> RoleSymbol:
     """Made once per role and indices (a document asks for ``k_m`` and ``d_m`` thousands of
     times); sympy caches plain symbols by name in the same way."""
-    return RoleSymbol(meaning(role, sub, sup=sup))
+    return RoleSymbol(meaning(role, sub, sup=sup), **dict(assumptions))
 
 
 def role_of(symbol: sp.Basic) -> Role | None:

@@ -160,7 +160,7 @@ def _data_section(gradients: Gradients) -> Section:
             Syx,
             ". The paper writes the flow ",
             sp.Eq(
-                sp.Symbol("tau") * sp.Derivative(net.weight_symbols[0], sp.Symbol("t")),
+                symbols.scalar("tau") * sp.Derivative(net.weight_symbols[0], symbols.scalar("t")),
                 -sp.Derivative(LOSS_DATA, net.weight_symbols[0]),
                 evaluate=False,
             ),

@@ -68,7 +68,21 @@ UNICODE_GREEK = {
 UNINDEXED_ROLES = frozenset(
     {
         *("W_z", "b_z", "X", "Y", "Theta", "L", "R", "u", "v", "h", "g", "epsilon"),
-        *("i", "j", "k", "n", "y", "loss", "data_loss", "sample", "samples", "N", "layer"),
+        *(
+            "i",
+            "j",
+            "k",
+            "n",
+            "y",
+            "loss",
+            "data_loss",
+            "sample",
+            "samples",
+            "N",
+            "layer",
+            "tau",
+            "t",
+        ),
         *("Sigma_xx", "Sigma_yx", "W_e", "G", "U", "V", "rotation", "singular"),
     }
 )

@@ -56,6 +56,8 @@ ROLES: dict[str, str] = {
     "before": "the product of the layers before layer j",
     "N": "the number of layers of the end-to-end rule",
     "layer": "the index of a layer in the end-to-end rule",
+    "tau": "the time constant of gradient flow",
+    "t": "the time of gradient flow",
     "U": "the left singular vectors of the output-input correlation",
     "V": "the right singular vectors of the output-input correlation",
     "rotation": "the orthogonal matrix of a decoupled start",

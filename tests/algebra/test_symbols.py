@@ -66,3 +66,16 @@ def test_an_unknown_role_is_refused():
 def test_roles_in_reads_the_objects(expr, roles):
     assert symbols.roles_in(expr) == roles
     assert symbols.roles_in(expr) == roles  # the second answer is the remembered one
+
+
+def test_role_symbols_sort_among_plain_ones_by_name():
+    s, t = sp.Symbol("s"), symbols.scalar("t")
+    assert sp.latex(2 * s * t / s**2 * s) == sp.latex(2 * s * sp.Symbol("t") / s**2 * s)
+    assert sp.sstr(t * s) == "s*t"
+
+
+def test_a_role_symbol_keeps_its_assumptions():
+    tau = symbols.scalar("tau", positive=True)
+    assert tau.is_positive
+    assert tau != symbols.scalar("tau")
+    assert pickle.loads(pickle.dumps(tau)).is_positive

@@ -101,7 +101,7 @@ def test_the_reported_documents_rename_their_spelled_symbols(argv_, gone, shown,
     [
         (
             ["gradients", "2", "2", "1"],
-            "Sigma_xx=C,Sigma_yx=K,loss=E,y=t",
+            "Sigma_xx=C,Sigma_yx=K,loss=E,y=t,tau=T",
             ["C", "K", r"\partial E", "t"],
         ),
         (["dynamics", "arora"], "G=H,after=A,before=B,N=m", ["H", "A_{j}", "B_{j}", "m = 3"]),
@@ -195,3 +195,10 @@ def test_any_name_for_the_weights_replaces_them_everywhere(documents, w, w_z):
         except OptionError:
             assume(False)  # no spare letter left for a built-in role the names took
         assert not OLD_W.findall(shown)
+
+
+def test_the_time_constant_of_the_flow_can_be_named(capsys):
+    assert main(["gradients", "2", "1", "--names", "tau=T", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert r"T \frac{d}{d t} W_{1}" in out
+    assert r"\tau" not in out
