@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.polys.rings import PolyElement, PolyRing
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.affine import activations
 from symcollapse.algebra.collapsing import Collapse, collapse
 from symcollapse.algebra.expressions import output_symbol, product
@@ -67,7 +68,7 @@ class Gradients(Displayable):
 
     @property
     def y_symbol(self) -> sp.MatrixSymbol:
-        return sp.MatrixSymbol("y", self.network.widths[-1], 1)
+        return target_symbol(self.network.widths)
 
 
 def loss_terms(widths: tuple[int, ...]) -> int:
@@ -81,7 +82,23 @@ def loss_terms(widths: tuple[int, ...]) -> int:
 
 def hidden_symbol(k: int, width: int) -> sp.MatrixSymbol:
     """``h_k``, the output of layer ``k`` (``h_0`` is ``x``)."""
-    return sp.MatrixSymbol(f"h_{k}", width, 1)
+    return symbols.matrix("h", width, 1, k)
+
+
+def target_symbol(widths: Sequence[int]) -> sp.MatrixSymbol:
+    """``y``, the target output of a network of ``widths``."""
+    return symbols.matrix("y", widths[-1])
+
+
+def correlations(widths: Sequence[int]) -> tuple[sp.MatrixSymbol, sp.MatrixSymbol]:
+    """``Sigma_xx`` and ``Sigma_yx``, the input and output-input correlations of a data set."""
+    d0, m = widths[0], widths[-1]
+    return symbols.matrix("Sigma_xx", d0, d0), symbols.matrix("Sigma_yx", m, d0)
+
+
+def collapsed_symbol(widths: Sequence[int]) -> sp.MatrixSymbol:
+    """``W_z`` of a network of ``widths``."""
+    return symbols.matrix("W_z", widths[-1], widths[0])
 
 
 def upstream(network: Network, k: int) -> sp.MatrixExpr | None:
@@ -109,10 +126,10 @@ def matrix_forms(
 ) -> tuple[tuple[sp.MatrixExpr, ...], tuple[sp.MatrixExpr, ...], tuple[sp.MatrixExpr, ...]]:
     """The backpropagation forms of ``dL/dW_k``, ``dL/db_k`` and the data-set ``dL/dW_k``."""
     d = network.widths
-    y = sp.MatrixSymbol("y", d[-1], 1)
+    y = target_symbol(d)
     error = sp.MatAdd(output_symbol(d[-1]), sp.MatMul(-1, y, evaluate=False), evaluate=False)
-    Sxx, Syx = sp.MatrixSymbol("Sigma_xx", d[0], d[0]), sp.MatrixSymbol("Sigma_yx", d[-1], d[0])
-    W_z = sp.MatrixSymbol("W_z", d[-1], d[0])
+    Sxx, Syx = correlations(d)
+    W_z = collapsed_symbol(d)
     data_error = sp.MatAdd(
         sp.MatMul(W_z, Sxx, evaluate=False), sp.MatMul(-1, Syx, evaluate=False), evaluate=False
     )
@@ -153,7 +170,7 @@ def _names(result: Collapse, y: sp.ImmutableMatrix) -> dict:
     """Every matrix-level name of the one-sample forms -> its explicit matrix."""
     net = result.network
     names: dict = {net.x_symbol: net.x, output_symbol(net.widths[-1]): result.output}
-    names[sp.MatrixSymbol("y", y.rows, 1)] = y
+    names[target_symbol(net.widths)] = y
     names.update(zip(net.weight_symbols, net.weights, strict=True))
     names.update(zip(net.bias_symbols, net.biases, strict=True))
     hidden = activations(net.x, net.weights[:-1], net.biases[:-1])[1:]
@@ -176,11 +193,10 @@ def _data_check(result: Collapse, forms: Sequence[sp.MatrixExpr]) -> None:
     ring = sp.polys.rings.PolyRing([*net.entries, *(s for v in xs + ys for s in v)], sp.QQ)
     loss = _squared_half([e for x, y in zip(xs, ys, strict=True) for e in W_z * x - y], ring)
     names: dict = dict(zip(net.weight_symbols, net.weights, strict=True))
-    names[sp.MatrixSymbol("Sigma_xx", d[0], d[0])] = sum((x * x.T for x in xs), sp.zeros(d[0]))
-    names[sp.MatrixSymbol("Sigma_yx", d[-1], d[0])] = sum(
-        (y * x.T for x, y in zip(xs, ys, strict=True)), sp.zeros(d[-1], d[0])
-    )
-    names[sp.MatrixSymbol("W_z", d[-1], d[0])] = W_z
+    Sxx, Syx = correlations(d)
+    names[Sxx] = sum((x * x.T for x in xs), sp.zeros(d[0]))
+    names[Syx] = sum((y * x.T for x, y in zip(xs, ys, strict=True)), sp.zeros(d[-1], d[0]))
+    names[collapsed_symbol(d)] = W_z
     for k, form in enumerate(forms):
         _check(_explicit(form, names, ring), loss, net.weights[k], f"data-set dL/dW_{k + 1}")
 

@@ -86,10 +86,12 @@ def as_elements(expr: sp.Expr, matrices: Mapping[str, sp.MatrixSymbol]) -> sp.Ex
 
 
 def _summed(term: sp.Expr, layers: range) -> sp.Expr:
-    """``term`` summed over ``k_m`` for ``m`` in ``layers``, the lowest layer outermost."""
-    for m in reversed(layers):
-        term = sp.Sum(term, (unit_index(m), 1, width(m)))
-    return term
+    """``term`` summed over ``k_m`` for ``m`` in ``layers``, the lowest layer outermost: one
+    ``Sum`` with every limit, as sympy would flatten nested ones (built at once, not once per
+    layer: each ``Sum`` walks its whole body)."""
+    if not layers:
+        return term
+    return sp.Sum(term, *((unit_index(m), 1, width(m)) for m in reversed(layers)))
 
 
 def _chain(depth: int, first: int, inner: sp.Expr) -> list[sp.Expr]:
@@ -129,7 +131,7 @@ def paths(expr: sp.Expr, network: Network, bound: Mapping[sp.Symbol, int]) -> It
         if not all(isinstance(f, sp.Indexed) for f in factors):
             raise VerificationError(f"cannot run the sums of {term}: not a product of entries")
         indices = [index for index, _, _ in limits]
-        ranges = [range(int(low), int(high.subs(widths)) + 1) for _, low, high in limits]
+        ranges = [range(int(low), int(high.xreplace(widths)) + 1) for _, low, high in limits]
         for values in itertools.product(*ranges):
             at = {**bound, **dict(zip(indices, values, strict=True))}
             yield tuple(_entry(f, network, at) for f in factors)

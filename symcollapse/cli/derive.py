@@ -139,11 +139,6 @@ def run(args: argparse.Namespace) -> int:
     if args.seed is not None and args.values != "random":
         raise OptionError("--seed goes with --values random")
     notation = notation_from(args)
-    if notation.index_base == 0 and args.detail != "full":
-        raise OptionError(
-            "--index-base 0 goes with --detail full: the brief and standard levels state "
-            "ranges and sums over units (i = 1, ..., d_n), written 1-based"
-        )
     spec = Spec(args.widths)  # parsed once, here; the derivation and the files take it
     widths = spec.widths
     name = stem("collapse", widths)

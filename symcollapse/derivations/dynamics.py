@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symcollapse.algebra import dynamics as dyn
+from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
@@ -26,6 +27,13 @@ LEGEND = (
 
 t, tau, u0 = dyn.t, dyn.tau, dyn.u0
 alpha = sp.Symbol("alpha", integer=True, positive=True)
+
+
+#: The matrices of the setting (three by three: the size does not show).
+_SIZE = 3
+U, V, R = (symbols.matrix(role, _SIZE, _SIZE) for role in ("U", "V", "rotation"))
+S = symbols.matrix("singular", _SIZE, _SIZE)
+D_a, D_b = (symbols.matrix("strengths", _SIZE, _SIZE, sp.Symbol(n)) for n in ("a", "b"))
 
 
 def _rate(name: str) -> sp.Expr:
@@ -54,11 +62,9 @@ def derive_saxe(run: dyn.SaxeRun) -> Derivation:
 
 
 def _setting() -> Section:
-    n = 3
-    U, V, R = (sp.MatrixSymbol(name, n, n) for name in ("U", "V", "R"))
-    S, D_a, D_b = (sp.MatrixSymbol(name, n, n) for name in ("S", "D_a", "D_b"))
-    W_1, W_2 = sp.MatrixSymbol("W_1", n, n), sp.MatrixSymbol("W_2", n, n)
-    S_yx = sp.MatrixSymbol("Sigma_yx", n, n)
+    n = _SIZE
+    W_1, W_2 = symbols.matrix("W", n, n, 1), symbols.matrix("W", n, n, 2)
+    S_yx = symbols.matrix("Sigma_yx", n, n)
     error = sp.MatAdd(S_yx, sp.MatMul(-1, W_2, W_1, evaluate=False), evaluate=False)
     return Section(
         title=("The setting",),
@@ -67,7 +73,7 @@ def _setting() -> Section:
             "constant ",
             tau,
             " from whitened inputs, ",
-            sp.Eq(sp.MatrixSymbol("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
+            sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
             ". The input-output correlation has the singular value decomposition below, and the "
             "start is decoupled: ",
             R,
@@ -128,11 +134,11 @@ def _modes() -> Section:
             " has a first-layer strength ",
             a_t,
             " (a diagonal entry of ",
-            sp.Symbol("D_b"),
+            D_b,
             "), a second-layer strength ",
             b_t,
             " (of ",
-            sp.Symbol("D_a"),
+            D_a,
             ") and a singular value ",
             s,
             "; the modes do not interact. The product ",
@@ -181,7 +187,7 @@ def _simulation(run: dyn.SaxeRun, tolerance: float) -> Section:
             "Runge-Kutta method of scipy, relative tolerance ",
             number(1e-10),
             ") from the decoupled start with random orthogonal ",
-            sp.Tuple(*sp.symbols("U V R")),
+            sp.Tuple(U, V, R),
             " and ",
             sp.Eq(tau, number(run.tau)),
             ", ",

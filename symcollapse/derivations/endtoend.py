@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from symcollapse.algebra import endtoend as e2e
+from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.derivations.dynamics import ARORA, LEGEND, SYMBOLIC, number, t
 from symcollapse.doc.model import Derivation, Section, Step
@@ -30,11 +31,11 @@ def derive_arora(depth: int, checks: Sequence[e2e.AroraCheck]) -> Derivation:
     )
 
 
-_G, _W_e = sp.MatrixSymbol("G", 3, 3), sp.MatrixSymbol("W_e", 3, 3)
+_G, _W_e = symbols.matrix("G", 3, 3), symbols.matrix("W_e", 3, 3)
 
 
 def _layers(depth: int) -> list[sp.MatrixSymbol]:
-    return [sp.MatrixSymbol(f"W_{j}", 3, 3) for j in range(1, depth + 1)]
+    return [symbols.matrix("W", 3, 3, j) for j in range(1, depth + 1)]
 
 
 def _after(layers: list[sp.MatrixSymbol], j: int) -> sp.MatrixExpr | None:
@@ -57,8 +58,8 @@ def _T(expr: sp.MatrixExpr | None) -> sp.MatrixExpr | None:
     return None if expr is None else sp.Transpose(expr)
 
 
-_j, _N = sp.symbols("j N", integer=True, positive=True)
-_P, _Q = sp.MatrixSymbol("P_j", 3, 3), sp.MatrixSymbol("Q_j", 3, 3)
+_j, _N = symbols.scalar("layer"), symbols.scalar("N")
+_P, _Q = symbols.matrix("after", 3, 3, _j), symbols.matrix("before", 3, 3, _j)
 
 
 def _chain_section(depth: int) -> Section:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import output_symbol, product, total
-from symcollapse.algebra.gradients import SAMPLES, Gradients, hidden_symbol
+from symcollapse.algebra.gradients import SAMPLES, Gradients, correlations, hidden_symbol
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import HalfSquaredNorm
 from symcollapse.spec.detail import DEFAULT_DETAIL, check_detail
 
-LOSS = sp.Symbol("L")
-LOSS_DATA = sp.Symbol("L_D")
+LOSS = symbols.scalar("loss")
+LOSS_DATA = symbols.scalar("data_loss")
 SAXE = "Saxe, McClelland and Ganguli (ICLR 2014, arXiv 1312.6120)"
 
 
@@ -128,10 +129,10 @@ def _entries_section(gradients: Gradients, k: int) -> Section:
 def _data_section(gradients: Gradients) -> Section:
     net = gradients.network
     d = net.widths
-    mu, P = sp.symbols("mu P", integer=True, positive=True)
-    x_mu, y_mu = sp.MatrixSymbol("x_mu", d[0], 1), sp.MatrixSymbol("y_mu", d[-1], 1)
-    Sxx, Syx = sp.MatrixSymbol("Sigma_xx", d[0], d[0]), sp.MatrixSymbol("Sigma_yx", d[-1], d[0])
-    W_z = sp.MatrixSymbol("W_z", d[-1], d[0])
+    mu, P = symbols.scalar("sample"), symbols.scalar("samples")
+    x_mu, y_mu = symbols.matrix("x", d[0], 1, mu), symbols.matrix("y", d[-1], 1, mu)
+    Sxx, Syx = correlations(d)
+    W_z = gradients.collapse.W_z_symbol
     residual = sp.MatAdd(y_mu, sp.MatMul(-1, W_z, x_mu, evaluate=False), evaluate=False)
     steps = [
         Step(Sxx, sp.Sum(product(x_mu, sp.Transpose(x_mu)), (mu, 1, P)), ("definition",), ":="),
@@ -159,7 +160,7 @@ def _data_section(gradients: Gradients) -> Section:
             Syx,
             ". The paper writes the flow ",
             sp.Eq(
-                sp.Symbol("tau") * sp.Derivative(net.weight_symbols[0], sp.Symbol("t")),
+                symbols.scalar("tau") * sp.Derivative(net.weight_symbols[0], symbols.scalar("t")),
                 -sp.Derivative(LOSS_DATA, net.weight_symbols[0]),
                 evaluate=False,
             ),

@@ -17,7 +17,7 @@ from sympy.printing.printer import Printer
 
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
 from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
     MINUS,
@@ -38,6 +38,7 @@ from symcollapse.render.mathtree import (
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.printer import exact_decimal, significant
+from symcollapse.spec.roles import default_name
 
 
 class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
@@ -73,7 +74,7 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
         return Words(sp.sstr(expr))
 
     def _role_name(self, role: str) -> Box:
-        return name_box(self.names.get(role, role))
+        return name_box(self.names.get(role) or default_name(role))
 
     def _index(self, *indices: int, comma: bool = False) -> Box:
         shown = [Num(str(i + self.notation.index_base)) for i in indices]
@@ -83,12 +84,14 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
 
     def _print_Symbol(self, expr: sp.Symbol) -> Box:
         entry = self.entries.get(expr)
-        if entry is not None:
-            return self._entry(entry)
-        role = role_of(expr)
-        return name_box(expr.name) if role is None else self._role(role)
+        return name_box(expr.name) if entry is None else self._entry(entry)
 
     _print_MatrixSymbol = _print_Symbol
+
+    def _print_RoleSymbol(self, expr: RoleSymbol | RoleMatrix) -> Box:
+        return self._role(expr.meaning)
+
+    _print_RoleMatrix = _print_RoleSymbol
 
     def _entry(self, entry: Entry) -> Box:
         if entry.kind == "x":
@@ -116,7 +119,12 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
         return out
 
     def _print_Indexed(self, expr: sp.Indexed) -> Box:
-        return attach(self._print(expr.base), joined(self._print(i) for i in expr.indices))
+        """An entry with symbolic indices; a number among them (1-based, like the sums'
+        ranges) in the notation's index base."""
+        indices = (
+            self._index(int(i) - 1) if i.is_Integer else self._print(i) for i in expr.indices
+        )
+        return attach(self._print(expr.base), joined(indices))
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> Box:
         return self._print(expr.label)

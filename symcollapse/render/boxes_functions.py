@@ -23,6 +23,8 @@ from symcollapse.render.mathtree import (
     joined,
     name_box,
 )
+from symcollapse.render.notation import Notation
+from symcollapse.render.sums import shifted
 
 #: Names of the non-linear maps of layered networks, set upright; a user's map keeps its name.
 ELEMENTWISE_NAMES = {
@@ -42,6 +44,7 @@ class FunctionBoxes:
 
     _print: Any
     _role_name: Any
+    notation: Notation
 
     def _applied(self, name: Box, args: Any) -> Box:
         return Row((name, Fenced(joined(self._print(a) for a in args))))
@@ -74,7 +77,10 @@ class FunctionBoxes:
     def _print_Sum(self, expr: sp.Sum) -> Box:
         out = self._print(expr.function)
         for index, first, last in reversed(expr.limits):
-            out = self._big_sum(out, *(self._print(a) for a in (index, first, last)))
+            ends = (
+                self._print(shifted(index, end, self.notation.index_base)) for end in (first, last)
+            )
+            out = self._big_sum(out, self._print(index), *ends)
         return out
 
     def _print_SumOver(self, expr: SumOver) -> Box:
@@ -82,7 +88,9 @@ class FunctionBoxes:
         return self._big_sum(self._print(expr.term), *over)
 
     def _print_IndexRange(self, expr: IndexRange) -> Box:
-        index, first, last = (self._print(a) for a in expr.args)
+        base = self.notation.index_base
+        first, last = (self._print(shifted(expr.index, end, base)) for end in expr.args[1:])
+        index = self._print(expr.index)
         return Row((index, Op("="), first, Op(","), Op("…"), Op(","), last))
 
     def _print_HalfSquaredNorm(self, expr: HalfSquaredNorm) -> Box:

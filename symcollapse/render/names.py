@@ -66,7 +66,25 @@ UNICODE_GREEK = {
 
 #: Roles written without an index of their own, so their names may carry a subscript.
 UNINDEXED_ROLES = frozenset(
-    {"W_z", "b_z", "X", "Y", "Theta", "L", "R", "u", "v", "h", "g", "epsilon", "i", "j", "k", "n"}
+    {
+        *("W_z", "b_z", "X", "Y", "Theta", "L", "R", "u", "v", "h", "g", "epsilon"),
+        *(
+            "i",
+            "j",
+            "k",
+            "n",
+            "y",
+            "loss",
+            "data_loss",
+            "sample",
+            "samples",
+            "N",
+            "layer",
+            "tau",
+            "t",
+        ),
+        *("Sigma_xx", "Sigma_yx", "W_e", "G", "U", "V", "rotation", "singular"),
+    }
 )
 
 _NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
@@ -110,7 +128,7 @@ def _check_name(role: str, name: object) -> None:
 
 def _check_layer_subscripts(names: dict[str, str]) -> None:
     """``W_z`` named ``W_1`` (or ``M_k`` when ``W`` is ``M``) would read as a layer's matrix."""
-    for role in ("W_z", "b_z"):
+    for role in ("W_z", "W_e", "b_z"):
         if role not in names:
             continue
         base, _, sub = names[role].partition("_")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from symcollapse.errors import OptionError
 from symcollapse.render.names import GREEK, check_names, spelled
-from symcollapse.spec.roles import ROLES
+from symcollapse.spec.roles import DEFAULT_NAMES, ROLES, default_name
 
 #: Matrix environments and their brackets (a matrix split over lines writes them itself).
 DELIMITERS = {"bmatrix": ("[", "]"), "pmatrix": ("(", ")")}
@@ -28,6 +28,12 @@ NAME_FIELDS = {"x": "x_name", "W": "W_name", "b": "b_name", "W_z": "W_z_name", "
 
 #: Key of :meth:`Notation.resolve`'s answer for the letter of the entries of ``W``.
 ENTRIES = "entries of W"
+
+#: Roles whose name follows the name of another (``W_z`` is ``M_z`` when ``W`` is ``M``).
+FOLLOWERS = frozenset({"W_z", "W_e", "b_z"})
+
+#: The base letters of the roles' default names (``L`` of ``loss``): never a spare letter.
+_DEFAULTS = frozenset(name.partition("_")[0] for name in DEFAULT_NAMES.values())
 
 _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,39}")
 
@@ -49,10 +55,16 @@ def _word_latex(word: str) -> str:
     return f"\\mathrm{{{word}}}"
 
 
+#: Subscripts that name variables, not words: ``Sigma_xx`` correlates ``x`` with ``x``.
+VARIABLE_SUBSCRIPTS = frozenset({"xx", "yx"})
+
+
 def name_latex(name: str) -> str:
     """LaTeX for a name that :class:`Notation` accepted (``W_eff`` -> ``W_{\\mathrm{eff}}``)."""
     base, _, sub = name.partition("_")
-    return _word_latex(base) + (f"_{{{_word_latex(sub)}}}" if sub else "")
+    if not sub:
+        return _word_latex(base)
+    return f"{_word_latex(base)}_{{{sub if sub in VARIABLE_SUBSCRIPTS else _word_latex(sub)}}}"
 
 
 def _base(name: str) -> str:
@@ -167,12 +179,13 @@ class Notation:
         names = dict(chosen)
         names.setdefault("W_z", chosen["W"] + "_z")
         names.setdefault("b_z", chosen["b"] + "_z")
-        # W_z and b_z may share the base of W and b (W_z reads "W sub z"), nothing else may.
+        names.setdefault("W_e", chosen["W"] + "_e")
+        # W_z, W_e and b_z may share the base of W and b (W_z reads "W sub z"), nothing else may.
         own = {chosen["W"], chosen["b"]}
         taken = {
             _base(name): role
             for role, name in names.items()
-            if role in present and not (role in ("W_z", "b_z") and _base(name) in own)
+            if role in present and not (role in FOLLOWERS and _base(name) in own)
         }
         # The entries of W take the lower-case letter in the paren style, unless the reader
         # gave that letter to another role: then they keep W's own letter (no refusal).
@@ -183,22 +196,29 @@ class Notation:
         if "W" in present:
             taken.setdefault(letter, "W")
         for role in sorted(present - set(names)):
-            names[role] = self._spare(role, taken)
-            taken[_base(names[role])] = role
+            names[role] = self._spare(role, taken, names, chosen)
+            taken.setdefault(_base(names[role]), role)
         return names
 
     @staticmethod
-    def _spare(role: str, taken: dict[str, str]) -> str:
-        """``role``'s own letter, or the first spare letter of its kind no other name uses."""
-        if role not in taken:
-            return role
+    def _spare(role: str, taken: dict[str, str], names: dict[str, str], chosen: object) -> str:
+        """``role``'s own name, or the first spare letter of its kind no other name uses. Two
+        built-in names may share a letter when they differ (``Sigma_xx``, ``Sigma_yx``; ``L``,
+        ``L_D``); a reader's name takes its letter from every built-in one."""
+        own = default_name(role)
+        holder = taken.get(_base(own))
+        if holder is None or (
+            holder not in chosen  # type: ignore[operator]
+            and names.get(holder) == default_name(holder) != own
+        ):
+            return own
         kind = (
-            ("Greek" if role[0].isupper() else "greek")
-            if role in GREEK
-            else ("upper" if role[0].isupper() else "lower")
+            ("Greek" if own[0].isupper() else "greek")
+            if _base(own) in GREEK
+            else ("upper" if own[0].isupper() else "lower")
         )
         for letter in _SPARE[kind]:
-            if letter not in taken and letter not in ROLES:
+            if letter not in taken and letter not in ROLES and letter not in _DEFAULTS:
                 return letter
         raise OptionError(f"no spare letter left for {role}, {ROLES[role]}; choose fewer names")
 

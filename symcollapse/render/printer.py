@@ -15,11 +15,12 @@ from sympy.printing.latex import LatexPrinter
 
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
-from symcollapse.render.sums import ENTRY_FORMS, SumForms
+from symcollapse.render.sums import ENTRY_FORMS, SumForms, shifted
+from symcollapse.spec.roles import default_name
 
 #: LaTeX names of the non-linear maps of layered networks; a user activation prints as its name.
 ELEMENTWISE_LATEX = {
@@ -89,7 +90,7 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
 
     def role_latex(self, role: str) -> str:
         """The LaTeX of the name ``role`` has in this document."""
-        return name_latex(self.names.get(role, role))
+        return name_latex(self.names.get(role) or default_name(role))
 
     def parenthesize(
         self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False
@@ -143,13 +144,18 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
             self._symbols[key] = self._symbol(expr, style)
         return self._symbols[key]
 
+    def _print_RoleSymbol(self, expr: RoleSymbol, style: str = "plain") -> str:
+        return self._print_Symbol(expr, style)
+
+    def _print_RoleMatrix(self, expr: RoleMatrix, style: str = "plain") -> str:
+        return self._print_Symbol(expr, style)
+
     def _symbol(self, expr: sp.Symbol, style: str) -> str:
+        if isinstance(expr, RoleSymbol | RoleMatrix):
+            return self._role(expr.meaning)
         entry = self.entries.get(expr)
         if entry is None:
-            role = role_of(expr)
-            if role is None:
-                return str(super()._print_Symbol(expr, style=style))
-            return self._role(role)
+            return str(super()._print_Symbol(expr, style=style))
         if entry.kind == "x":
             return f"{self.role_latex('x')}_{{{self._index(entry.row)}}}"
         if entry.kind in PARAMETER_KINDS:
@@ -214,8 +220,9 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         return rf"\tfrac{{1}}{{2}} \left\lVert {self._print(expr.vector)} \right\rVert^{{2}}"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:
-        index, first, last = (self._print(a) for a in expr.args)
-        return rf"{index} = {first}, \dots, {last}"
+        base = self.notation.index_base
+        first, last = (self._print(shifted(expr.index, end, base)) for end in expr.args[1:])
+        return rf"{self._print(expr.index)} = {first}, \dots, {last}"
 
     def _print_Elided(self, expr: Elided) -> str:
         first, last = self._print(expr.first), self._print(expr.last)

@@ -24,6 +24,19 @@ ENTRY_FORMS = {
 MAX_SUM_SIGNS = 3
 
 
+def counts_entries(index: sp.Basic) -> bool:
+    """Whether ``index`` runs over the entries of a vector or matrix (``i``, ``j``, the unit
+    ``k_m`` of a hidden layer): those are written in the notation's index base. Layers (``k``,
+    ``n``) and samples are counted from 1 in every notation, as ``W_1`` is."""
+    role = role_of(index)
+    return role is not None and (role.role in ("i", "j") or (role.role == "k" and bool(role.sub)))
+
+
+def shifted(index: sp.Basic, bound: sp.Expr, base: int) -> sp.Expr:
+    """``bound`` of a range of ``index`` (1-based, as documents state it) in the index base."""
+    return bound + base - 1 if counts_entries(index) else bound
+
+
 class SumForms:
     """``_print_`` methods for the Σ forms, read in the printer's notation and names."""
 
@@ -62,7 +75,7 @@ class SumForms:
         first, the range shifted to the notation's index base; more than
         :data:`MAX_SUM_SIGNS` indices share one sign, ``\\sum_{k_1, \\dots, k_9}`` (the prose
         states their ranges)."""
-        shift = self.notation.index_base - 1
+        base = self.notation.index_base
         limits = expr.limits[::-1]
         if len(limits) > MAX_SUM_SIGNS:
             first, last = self._print(limits[0][0]), self._print(limits[-1][0])
@@ -70,7 +83,7 @@ class SumForms:
         else:
             signs = []
             for k, low, high in limits:
-                lower, upper = self._print(low + shift), self._print(high + shift)
+                lower, upper = (self._print(shifted(k, end, base)) for end in (low, high))
                 signs.append(rf"\sum_{{{self._print(k)}={lower}}}^{{{upper}}}")
         body = expr.function
         shown = self._print(body)

@@ -14,12 +14,13 @@ import sympy as sp
 
 from symcollapse.algebra.descent import Descent
 from symcollapse.algebra.paths import PathSum
-from symcollapse.algebra.symbols import Role, role_of
+from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.model import Derivation, Step, Text
 from symcollapse.doc.prose import SumOver, written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
+from symcollapse.spec.roles import default_name
 
 #: The least room a right side gets: a longer left side indents its lines by four columns.
 LEAST_ROOM = 30
@@ -29,17 +30,16 @@ class TextPrinter(NetworkStrPrinter):
     """The plain printer with roles written for people: ``d_(k-1)`` rather than ``d(k - 1)``
     (a call, to sympy), ``W_z^(n)``, and sums of symbolic length as ``sum_(k=1)^(n)``."""
 
-    def _print_Symbol(self, expr: sp.Symbol) -> str:
-        role = None if expr in self.entries else role_of(expr)
-        return super()._print_Symbol(expr) if role is None else self._role(role)
+    def _print_RoleSymbol(self, expr: RoleSymbol | RoleMatrix) -> str:
+        return self._role(expr.meaning)
 
-    _print_MatrixSymbol = _print_Symbol
+    _print_RoleMatrix = _print_RoleSymbol
 
     def _tight(self, expr: sp.Basic) -> str:
         return self._print(expr).replace(" ", "")
 
     def _role(self, role: Role) -> str:
-        out = self.names.get(role.role, role.role)
+        out = self.names.get(role.role) or default_name(role.role)
         if role.sub and all(i.is_Integer or i.is_Symbol for i in role.sub):
             out += "_" + "_".join(map(self._tight, role.sub))
         elif role.sub:
@@ -47,7 +47,7 @@ class TextPrinter(NetworkStrPrinter):
         if role.sup is not None:
             out += f"^({self._tight(role.sup)})"
         if role.argument is not None:
-            out += f"({self.names.get(role.argument, role.argument)})"
+            out += f"({self.names.get(role.argument) or default_name(role.argument)})"
         return out
 
     def _sigma(self, index: sp.Basic, first: sp.Basic, last: sp.Basic, term: sp.Basic) -> str:

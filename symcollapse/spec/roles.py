@@ -43,7 +43,48 @@ ROLES: dict[str, str] = {
     "epsilon": "the batch-normalisation epsilon",
     "L": "the left bottleneck factor",
     "R": "the right bottleneck factor",
+    "y": "the target output",
+    "loss": "the loss of one sample",
+    "data_loss": "the loss of a data set",
+    "sample": "the index of a sample",
+    "samples": "the number of samples",
+    "Sigma_xx": "the input correlation of a data set",
+    "Sigma_yx": "the output-input correlation of a data set",
+    "W_e": "the end-to-end matrix of a product of layers",
+    "G": "the gradient of the loss at the end-to-end matrix",
+    "after": "the product of the layers after layer j",
+    "before": "the product of the layers before layer j",
+    "N": "the number of layers of the end-to-end rule",
+    "layer": "the index of a layer in the end-to-end rule",
+    "tau": "the time constant of gradient flow",
+    "t": "the time of gradient flow",
+    "U": "the left singular vectors of the output-input correlation",
+    "V": "the right singular vectors of the output-input correlation",
+    "rotation": "the orthogonal matrix of a decoupled start",
+    "singular": "the singular values of the output-input correlation",
+    "strengths": "the diagonal strengths of a decoupled start",
 }
+
+#: Roles written by default with another name than their own (``loss`` is written ``L``); every
+#: other role is written as itself (``W``, ``Sigma_xx``).
+DEFAULT_NAMES: dict[str, str] = {
+    "loss": "L",
+    "data_loss": "L_D",
+    "sample": "mu",
+    "samples": "P",
+    "after": "P",
+    "before": "Q",
+    "rotation": "R",
+    "singular": "S",
+    "strengths": "D",
+    "layer": "j",
+}
+
+
+def default_name(role: str) -> str:
+    """The name ``role`` is written with unless the reader renames it."""
+    return DEFAULT_NAMES.get(role, role)
+
 
 #: Longest name a role may be given: a name is a symbol in every equation, and typesetting a
 #: 120,000-letter one took a minute; 40 letters fit ``W_{\\mathrm{...}}`` on any line.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from symcollapse.cli import main
 from symcollapse.cli.derive import parse_entry
 from symcollapse.errors import OptionError
 
@@ -52,3 +53,23 @@ def test_the_widths_are_parsed_once(widths, form, monkeypatch, capsys):
     assert main(["derive", *widths, "--format", form]) == 0
     assert capsys.readouterr().out
     assert calls == [list(widths)]
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+@pytest.mark.parametrize(
+    ("base", "ranges"), [(0, ("0", "1", "d_{1} - 1")), (1, ("1", "2", "d_{1}"))]
+)
+def test_ranges_and_sums_over_entries_follow_the_index_base(detail, base, ranges, capsys):
+    """Entry ranges and Σ bounds are written in the index base at every level; the layer
+    count stays 1-based (``W_1`` is the first layer in every notation)."""
+    argv = ["derive", "3", "3", "2", "--index-base", str(base), "--detail", detail]
+    assert main([*argv, "--format", "markdown"]) == 0  # derive rereads what it wrote
+    out = capsys.readouterr().out
+    first, last_output, last_unit = ranges
+    assert rf"w^{{(1)}}_{{{first}{first}}}" in out or detail != "full"
+    if detail != "full":  # the full level writes every entry instead of the Σ forms
+        assert rf"\sum_{{k_{{1}}={first}}}^{{{last_unit}}}" in out
+    if detail == "standard":  # the level that states the ranges in words
+        assert rf"i = {first}, \dots, {last_output}" in out
+        assert rf"k_{{1}} = {first}, \dots, {last_unit}" in out
+    assert r"k = 1, \dots, 2" in out

@@ -116,11 +116,3 @@ def test_collapse_values_binds_max_terms() -> None:
     values = random_values([2, 3, 1], seed=0)
     with pytest.raises(SizeLimitError, match="have 13 weights and biases, above the limit of 12"):
         collapse_values(values, max_terms=12)
-
-
-@pytest.mark.parametrize("detail", [[], ["--detail", "brief"], ["--detail", "standard"]])
-def test_a_zero_index_base_needs_the_full_level(detail, capsys: pytest.CaptureFixture[str]):
-    """The shorter levels state 1-based ranges (i = 1, ..., d_n) beside 0-based entries."""
-    assert main(["derive", "3", "3", "3", "--index-base", "0", *detail]) == 2
-    assert "--index-base 0 goes with --detail full" in error_line(capsys)
-    assert main(["derive", "3", "3", "3", "--index-base", "0", "--detail", "full"]) == 0

@@ -36,8 +36,6 @@ def test_untouched_documents_pass(request, tmp_path, capsys, level, fmt, notatio
         pytest.skip("--format json takes no typesetting options")
     if fmt != "latex" and notation == "upper-numbered":
         pytest.skip("--numbered and --standalone are LaTeX only")
-    if notation == "flat-0" and level != "full":
-        pytest.skip("refused: --index-base 0 goes with --detail full (1-based ranges)")
     path = document(tmp_path, widths, level, fmt, *NOTATIONS[notation])
     status, out = check(path, capsys)
     assert status == 0, out

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from symcollapse.algebra import sigma, symbols
 from symcollapse.algebra.collapsing import collapse
-from symcollapse.doc.prose import Applied
+from symcollapse.doc.prose import Applied, IndexRange
+from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
+from symcollapse.render.typst import typst as typst_math
 
 
 def _latex(expr, widths=(2, 3, 3, 1), **notation) -> str:
@@ -44,3 +47,29 @@ def test_collapsed_entries_and_the_applied_map() -> None:
     assert _latex(sigma.collapsed_entry("b_z", 2), index_base=0) == r"\left(b_{z}\right)_{1}"
     net = collapse((6, 1)).network
     assert _latex(Applied(symbols.scalar("f"), *net.x), widths=(6, 1)) == r"f(x_{1}, \dots, x_{6})"
+
+
+K, N = symbols.scalar("k"), symbols.scalar("n")
+TERM = symbols.matrix("W", 3, 3, K)
+
+
+@pytest.mark.parametrize(
+    ("index", "last", "base", "latex", "typst"),
+    [
+        (sigma.unit_index(1), sigma.width(1), 0, r"k_{1} = 0, \dots, d_{1} - 1", "k_(1) = 0"),
+        (sigma.unit_index(1), sigma.width(1), 1, r"k_{1} = 1, \dots, d_{1}", "k_(1) = 1"),
+        (sigma.row_index(), sigma.width(3), 0, r"i = 0, \dots, d_{3} - 1", "i = 0"),
+        (K, N, 0, r"k = 1, \dots, n", "k = 1"),  # layers count from 1 in every notation
+        (symbols.scalar("layer"), symbols.scalar("N"), 0, r"j = 1, \dots, N", "j = 1"),
+    ],
+)
+def test_entry_ranges_follow_the_index_base_and_layer_ranges_do_not(
+    index, last, base, latex, typst
+) -> None:
+    over = IndexRange(index, 1, last)
+    assert _latex(over, index_base=base) == latex
+    boxes = NetworkBoxPrinter({}, Notation(index_base=base))
+    assert typst_math(boxes.doprint(over)).startswith(typst)
+    first = latex.split(",")[0].replace(" = ", "=")
+    assert _latex(sp.Sum(TERM, (index, 1, last)), index_base=base).startswith(rf"\sum_{{{first}}}")
+    assert typst_math(boxes.doprint(sp.Sum(TERM, (index, 1, last)))).startswith(f"sum_({typst})")
