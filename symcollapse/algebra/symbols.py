@@ -50,7 +50,7 @@ class Role(sp.Basic):
             arguments = argument
         else:
             arguments = sp.Tuple(*(() if argument is None else (Str(str(argument)),)))
-        return sp.Basic.__new__(cls, name, _tuple(sub), sups, arguments)  # type: ignore[no-any-return]
+        return sp.Basic.__new__(cls, name, _tuple(sub), sups, arguments)
 
     @property
     def role(self) -> str:
@@ -83,11 +83,11 @@ class RoleMatrix(sp.MatrixSymbol):
         cls._check_dim(m)
         if not isinstance(meaning, Role):
             raise TypeError(f"a role matrix needs a Role, got {meaning!r}")
-        return sp.Basic.__new__(cls, meaning, n, m)  # type: ignore[no-any-return]
+        return sp.Basic.__new__(cls, meaning, n, m)
 
     @property
     def meaning(self) -> Role:
-        return self.args[0]  # type: ignore[no-any-return]
+        return self.args[0]
 
 
 class RoleSymbol(sp.Symbol):
@@ -104,7 +104,7 @@ class RoleSymbol(sp.Symbol):
         cls._sanitize(assumptions, cls)
         obj = sp.Symbol.__xnew__(cls, meaning.name, **assumptions)
         obj.meaning = meaning
-        return obj  # type: ignore[no-any-return]
+        return obj
 
     def __getnewargs_ex__(self) -> tuple[tuple[Role], dict[str, Any]]:
         return (self.meaning,), self._assumptions_orig
@@ -116,7 +116,7 @@ class RoleSymbol(sp.Symbol):
     def class_key(cls) -> tuple[Any, ...]:
         """Sorted among plain symbols, by name: ``2 s t`` stays ``2 s t`` when ``t`` has a
         role and ``s`` has none."""
-        return sp.Symbol.class_key()  # type: ignore[no-any-return]
+        return sp.Symbol.class_key()
 
 
 def _plain(index: sp.Expr) -> bool:
