@@ -130,8 +130,8 @@ def _induction(check: Checker) -> tuple[tuple[Line, ...], tuple[Line, ...], tupl
     )
     notation = STATEMENTS.notation  # W_n ... W_{k+1} of the closed forms, as Coq defines it
     definitions += (
-        check.definition(*notation.top, "k = n + 1: no layer above, the identity"),
-        check.definition(*notation.step, "one more layer, every k up to n"),
+        check.definition(*notation.top, "the top layer: no layer above it, the identity"),
+        check.definition(*notation.step, "one more layer below, down to the first"),
     )
     collapsed1 = total(product(st.Wz1, x), st.bz1)
     base = (
