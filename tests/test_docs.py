@@ -7,8 +7,8 @@ process, to spare the start-up): ```` ```sh ```` blocks line by line under ``bas
 (``...`` stands for any text, timings in seconds are not compared), ```` ```python ```` blocks
 with ``>>>`` as doctests, other Python blocks as scripts. ``model.onnx`` (a dense 2-3-3-1 ONNX
 model) lies in every directory, the file a model recipe names, and ``relu-model.onnx`` (Linear,
-Linear, ReLU, Linear, BatchNorm, Linear; 4-8-8-6-3), which ``fold --partial`` takes apart. An HTML comment before a block
-tells the test more, and says why:
+Linear, ReLU, Linear, BatchNorm, Linear; 4-8-8-6-3), which ``fold --partial`` takes apart. An
+HTML comment before a block tells the test more, and says why:
 
 - ``<!-- docs-test: file NAME -->``: the block is the content of the file NAME, written before
   the page's blocks run (``weights.json``, ``mynet.py``);
