@@ -6,8 +6,9 @@ process, to spare the start-up): ```` ```sh ```` blocks line by line under ``bas
 (exit status 0), ```` ```console ```` blocks command by command with the output shown compared
 (``...`` stands for any text, timings in seconds are not compared), ```` ```python ```` blocks
 with ``>>>`` as doctests, other Python blocks as scripts. ``model.onnx`` (a dense 2-3-3-1 ONNX
-model) lies in every directory, the file a model recipe names. An HTML comment before a block
-tells the test more, and says why:
+model) lies in every directory, the file a model recipe names, and ``relu-model.onnx`` (Linear,
+Linear, ReLU, Linear, BatchNorm, Linear; 4-8-8-6-3), which ``fold --partial`` takes apart. An
+HTML comment before a block tells the test more, and says why:
 
 - ``<!-- docs-test: file NAME -->``: the block is the content of the file NAME, written before
   the page's blocks run (``weights.json``, ``mynet.py``);
@@ -35,6 +36,7 @@ import pytest
 
 from symcollapse.cli import main
 from tests.model_files import dense_layers, write_onnx
+from tests.partial_models import SIX, write_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -132,6 +134,7 @@ class Workspace:
             folder.mkdir()
             if importlib.util.find_spec("onnx"):
                 write_onnx(dense_layers((2, 3, 3, 1), seed=0), folder / "model.onnx")
+                write_graph(folder / "relu-model.onnx", SIX, (4, 8, 8, 6, 3))
             for block in blocks(page):
                 if block.directive("file"):
                     (folder / block.directive("file")).write_text(block.text, encoding="utf-8")
