@@ -178,3 +178,19 @@ def test_memory_estimate_follows_the_largest_layer():
 def test_small_primes_work():
     result = rc.random_check((2, 2, 1), trials=2, seed=1, prime=101)
     assert result.holds and result.bound_per_trial == Fraction(3, 101)
+
+
+@pytest.mark.parametrize(
+    ("widths", "trials"), [((5000, 5000, 1), 1000), ((1, 9000, 1), 1000), ((512,) * 101, 40)]
+)
+def test_time_is_estimated_before_the_work_drawing_included(widths, trials, monkeypatch):
+    """A check whose layers are cheap to multiply but large to draw (one output) is refused by
+    its time estimate before any point is drawn (5000 5000 1 with 1000 trials ran 330 s)."""
+    monkeypatch.setattr(rc, "Point", lambda *a, **k: pytest.fail("drew a point"))
+    with pytest.raises(SizeLimitError, match="trials") as refused:
+        rc.random_check(widths, trials=trials, max_bytes=2**34)
+    assert refused.value.parameter == "trials"
+
+
+def test_a_few_trials_of_a_wide_layer_are_inside_the_time_limit():
+    assert rc.work_estimate((5000, 5000, 1), 10) < rc.MAX_WORK
