@@ -32,7 +32,7 @@ from symcollapse.algebra.network import Entry
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
-from symcollapse.spec.widths import Spec
+from symcollapse.spec.widths import parse_widths
 
 #: Horizontal distance between layers, unit radius, and the room one edge label needs (cm).
 LAYER_GAP = 3.6
@@ -199,7 +199,7 @@ def diagram(
     :class:`SizeLimitError` before any drawing when labels asked for would make the picture
     taller than ``MAX_HEIGHT`` cm.
     """
-    d = Spec(tuple(widths)).widths
+    d = parse_widths(tuple(widths))
     entry = tuple(entry)
     _check_entry(d, entry)
     n = len(d) - 1
