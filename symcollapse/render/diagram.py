@@ -148,9 +148,9 @@ def _slots(width: int, keep: set[int]) -> list[int | None]:
     if width <= MAX_UNITS:
         return list(range(width))
     shown = sorted({*range(ENDS), *range(width - ENDS, width), *keep})
-    slots: list[int | None] = []
-    for unit in shown:
-        if slots and unit != slots[-1] + 1:  # type: ignore[operator]
+    slots: list[int | None] = [shown[0]]
+    for before, unit in pairwise(shown):
+        if unit != before + 1:
             slots.append(None)
         slots.append(unit)
     return slots
