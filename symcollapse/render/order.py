@@ -124,6 +124,7 @@ class PathOrder(TermOrder[str]):
             body = self.mul_separator.join(self._print(f) for f in ordered)
             return body if coeff == 1 else f"{self._print(coeff)}{self.mul_separator}{body}"
         if not all(f in self.entries for f in factors):
+            # sympy's printer, after this mixin in the method resolution order
             return str(super()._print_Mul(expr))  # type: ignore[misc]
         ordered = sorted(factors, key=lambda s: self.entries[s].sort_key)
         body = self.mul_separator.join(self._print(f) for f in ordered)
