@@ -89,6 +89,7 @@ def completion_script(shell: str) -> str:
     if shell == "fish":
         return fish_script(parser)
     for _, action, kind in _paths(parser):
+        # shtab reads its hint from an attribute argparse's Action does not declare
         action.complete = shtab.FILE if kind == "file" else shtab.DIRECTORY  # type: ignore[attr-defined]
     return shtab.complete(parser, shell=shell)
 

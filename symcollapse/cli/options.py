@@ -7,6 +7,7 @@ declarations (:mod:`symcollapse.cli.arguments`); nothing heavy is imported (no s
 from __future__ import annotations
 
 import argparse
+from typing import Literal, get_args
 
 from symcollapse.cli.types import (
     Parser,
@@ -19,10 +20,15 @@ from symcollapse.render.notation import DELIMITERS, ENTRY_STYLES, Notation
 from symcollapse.spec.detail import DEFAULT_DETAIL, DETAILS
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
 
-#: ``--format`` choices of ``derive`` and of the documents without JSON (which needs a concrete
-#: collapse: ``prove``, ``regress``).
-DERIVE_FORMATS = ("beamer", "github", "html", "json", "latex", "markdown", "text", "typst")
-DOCUMENT_FORMATS = ("beamer", "github", "html", "latex", "markdown", "text", "typst")
+#: A ``--format`` of every document, JSON aside (it needs a concrete collapse: not ``prove``,
+#: ``regress``).
+DocumentFormat = Literal["beamer", "github", "html", "latex", "markdown", "text", "typst"]
+#: A ``--format`` of ``derive``: every document format and JSON.
+Format = Literal[DocumentFormat, "json"]
+
+#: ``--format`` choices of ``derive`` and of the documents without JSON, in alphabetical order.
+DERIVE_FORMATS: tuple[Format, ...] = tuple(sorted(get_args(Format)))
+DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 
 #: The entry of W_z whose paths ``--diagram`` highlights, unless ``--diagram-entry`` says.
 DEFAULT_ENTRY = "1,1"
@@ -149,7 +155,7 @@ def numbers_options(parser: Parser, unset: str) -> None:
 
 
 def document_options(
-    parser: Parser, formats: tuple[str, ...], default: str | None, pdf: bool = True
+    parser: Parser, formats: tuple[str, ...], default: Format | None, pdf: bool = True
 ) -> None:
     """``--format``, ``--standalone``, ``--out`` and (optionally) ``--pdf``/``--png``."""
     parser.add_argument(

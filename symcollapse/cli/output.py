@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH
+from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH, Format
 from symcollapse.cli.reread import reread
 from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
@@ -29,7 +29,7 @@ from symcollapse.spec.text import check_text
 Renderer = Callable[[Derivation, Notation], str]
 
 #: ``--format`` name -> (file extension, renderer).
-FORMATS: dict[str, tuple[str, Renderer]] = {
+FORMATS: dict[Format, tuple[str, Renderer]] = {
     "latex": ("tex", render_fragment),
     "beamer": ("slides.tex", render_beamer),
     "markdown": ("md", render_markdown),
@@ -41,7 +41,7 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
 }
 
 #: ``--format`` name -> the renderer of a whole document, for ``--standalone``.
-STANDALONE: dict[str, Renderer] = {"latex": render_document, "typst": render_typst_document}
+STANDALONE: dict[Format, Renderer] = {"latex": render_document, "typst": render_typst_document}
 
 #: Commands whose documents the reader must read whole (see :mod:`symcollapse.cli.reread`).
 STRICT_COMMANDS = {"derive", "example"}

@@ -124,22 +124,23 @@ def _leaves(layers: Sequence[Layer]) -> int:
     return sum(_leaves(x.layers) if isinstance(x, Residual) else 1 for x in layers)
 
 
-def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Layer]:
+def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Dense | Residual]:
     """Layers from ``W_k h + b_k``, ``act(...)`` and ``h + W_k h + b_k`` (a residual block)
     nested around ``x``, innermost first; ``k`` must count 1, 2, ... from the input."""
     if expr == x:
         return []
     if isinstance(expr, Elementwise):
         layers = read_layers(expr.arg, x)
-        if layers and isinstance(layers[-1], Residual):
+        last = layers[-1] if layers else None
+        if isinstance(last, Residual):
             raise SpecError(
                 f"an activation right after a residual block is not supported: {_show(expr)}"
             )
-        if not layers or layers[-1].activation.name != "identity":
+        if last is None or last.activation.name != "identity":
             raise SpecError(
                 f"an activation must follow an affine map W[k] @ h + b[k]: {_show(expr)}"
             )
-        return [*layers[:-1], Dense(layers[-1].units, activation(expr.name))]
+        return [*layers[:-1], Dense(last.units, activation(expr.name))]
     if isinstance(expr, sp.MatAdd):
         terms = set(expr.args)
         for term in expr.args:

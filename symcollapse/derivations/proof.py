@@ -98,7 +98,7 @@ def shown(expr: sp.Basic) -> sp.Basic:
 
 
 def _step(line: Line, check: Checked | Unchecked | None, reason: Text = ()) -> Step:
-    return Step(shown(line.lhs), shown(line.rhs), reason or (line.rule,), line.relation, check)  # type: ignore[arg-type]
+    return Step(shown(line.lhs), shown(line.rhs), reason or (line.rule,), line.relation, check)
 
 
 def _sections(induction: Induction, coq: CoqVerdict | None) -> tuple[Section, ...]:

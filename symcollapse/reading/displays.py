@@ -62,7 +62,9 @@ class _Raw:
 
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
-    section, numbers, raws = "(before the first section)", {}, []
+    section = "(before the first section)"
+    numbers: dict[str, int] = {}  # rows so far in each section
+    raws: list[_Raw] = []
     prose, stated = [], []
     end = 0
     for piece in _PIECES.finditer(text):
@@ -219,7 +221,12 @@ def _relation(tokens: list[Token]) -> tuple[str, int] | None:
 
 
 def _row(
-    tokens: list[Token], raws: list[_Raw], section: str, numbers: dict, label: str, tag: str
+    tokens: list[Token],
+    raws: list[_Raw],
+    section: str,
+    numbers: dict[str, int],
+    label: str,
+    tag: str,
 ) -> None:
     """Adds the row ``tokens`` to ``raws`` (``tag``: its reason in ``\\tag``), or continues the
     last one."""

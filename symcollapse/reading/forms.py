@@ -129,17 +129,19 @@ class Forms(Reading):
         ]
         if not defined:
             raise Undecided(f"the document does not define {function.key} of one vector")
-        vector = self.value(defined[0].argument)  # type: ignore[union-attr]
+        vector = self.value(defined[0].argument)
         if not isinstance(vector, sp.MatrixBase):
             raise Undecided(f"{function.key} of the entries of a vector it does not write out")
         given = sp.Matrix([scalar(self.value(item)) for item in arguments.items])
         if difference(vector, given) is not None:
             raise Mismatch(f"the arguments of {function.key} are not the entries of its vector")
         value = self._defined(key_of(defined[0]))  # type: ignore[arg-type]
-        if defined[0].function == function:  # type: ignore[union-attr]
+        if defined[0].function == function:
             return value
-        if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f
-            raise Undecided(f"{function.key}: an entry of {whole.key} it does not write out")
+        if not isinstance(value, sp.MatrixBase):  # f_{i}: the entry i of f, defined as whole
+            raise Undecided(
+                f"{function.key}: an entry of {defined[0].function.key} it does not write out"
+            )
         return entry(value, function.sub, self.base)
 
 
@@ -166,9 +168,13 @@ def one_argument_forms(document: Document) -> Document:
     rows = []
     for row in document.rows:
         lhs = row.lhs
-        entry = isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and lhs.argument.sub
-        if entry and (lhs.function, lhs.argument.base) in vectors and lhs.argument.sub.isdigit():  # type: ignore[union-attr]
-            row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))  # type: ignore[union-attr]
+        if (
+            isinstance(lhs, Apply)
+            and isinstance(lhs.argument, Name)
+            and lhs.argument.sub.isdigit()  # an entry's index: not empty
+            and (lhs.function, lhs.argument.base) in vectors
+        ):
+            row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))
         rows.append(row)
     return replace(document, rows=tuple(rows))
 

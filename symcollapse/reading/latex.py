@@ -228,7 +228,8 @@ class LatexParser:
         if self.peek() != "{":
             return self.take()
         self.take("{")
-        depth, parts = 1, []
+        depth = 1
+        parts: list[str] = []
         while True:
             spaced = self.tokens[self.at].spaced if self.at < len(self.tokens) else False
             text = self.take()

@@ -24,8 +24,9 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import sympy as sp
 
@@ -146,7 +147,7 @@ class Meaning(Forms):
             scheme_row = row.over is not None and row.lhs is not None
             if scheme_row and any(isinstance(side, Unread) for side in (row.lhs, row.rhs)):
                 continue  # shown, not checked: see check()
-            if scheme_row and not scalar_form(row.lhs):
+            if row.over is not None and row.lhs is not None and not scalar_form(row.lhs):
                 self._scheme(i, row.lhs, row.rhs, row.over)
                 continue
             key = key_of(row.lhs) if row.lhs is not None else None
@@ -162,11 +163,16 @@ class Meaning(Forms):
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
-            numeric = isinstance(row.lhs, Entry) and re.fullmatch(r"[\d,]+", row.lhs.index)
-            if numeric and isinstance(row.lhs.matrix, Name) and row.defines:  # type: ignore[union-attr]
-                key = row.lhs.matrix.key
-                if key not in self.definitions and row.lhs.index not in self.entries.get(key, {}):
-                    self.entries.setdefault(key, {})[row.lhs.index] = row.rhs
+            lhs = row.lhs
+            if (
+                isinstance(lhs, Entry)
+                and re.fullmatch(r"[\d,]+", lhs.index)
+                and isinstance(lhs.matrix, Name)
+                and row.defines
+            ):
+                key = lhs.matrix.key
+                if key not in self.definitions and lhs.index not in self.entries.get(key, {}):
+                    self.entries.setdefault(key, {})[lhs.index] = row.rhs
                     self.scalars |= set(_scalar_names(row.rhs))
                     self.defining.add(i)
         self._by_convention(nodes)
@@ -196,16 +202,20 @@ class Meaning(Forms):
             if i in self.defining and row.over is not None:  # its instances are definitions
                 previous = None
                 continue
-            sides = [(row.lhs, row.rhs, "")]
+            sides: Sequence[tuple[Node | None, Node, str]] = [(row.lhs, row.rhs, "")]
             if row.over is not None:  # f_{i}(x_1, x_2) = ..., i = 1..n: each instance checked
                 var, low, high = row.over
                 sides = [
-                    (instantiate(row.lhs, var, k), instantiate(row.rhs, var, k), f" ({var} = {k})")
+                    (
+                        None if row.lhs is None else instantiate(row.lhs, var, k),
+                        instantiate(row.rhs, var, k),
+                        f" ({var} = {k})",
+                    )
                     for k in range(low, high + 1)
                 ]
             try:
                 if row.over is None and _free(row.lhs):  # (W_z)_{ij} = ...: every entry
-                    sides = self._every_entry(row.lhs, row.rhs)  # type: ignore[arg-type]
+                    sides = self._every_entry(row.lhs, row.rhs)
                 for lhs, rhs, which in sides:
                     self.expanded = 0
                     wrong, right = self._compare(i, lhs, rhs, previous)
@@ -232,7 +242,7 @@ class Meaning(Forms):
             left = self.value(lhs) if lhs is not None else previous
             if i in self.defining:
                 return misnamed(lhs, rhs, self.base), right
-            wrong = difference(left, right, self.tolerance)  # type: ignore[arg-type]
+            wrong = difference(left, right, self.tolerance)
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c are defined in words, not read
                 raise Undecided(f"the scalar form: {error}") from None
@@ -315,6 +325,7 @@ class Meaning(Forms):
             if inner.is_commutative:
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
+        assert isinstance(node, MatrixLiteral), node  # Arguments only in Apply; Unread rows skipped
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 
     def _every_entry(self, lhs: Entry, rhs: Node) -> list[tuple[Node, Node, str]]:
@@ -329,7 +340,7 @@ class Meaning(Forms):
             range(self.base, self.base + n) if part.isalpha() else [int(part)]
             for part, n in zip(parts, sizes, strict=True)
         ]
-        sides = []
+        sides: list[tuple[Node, Node, str]] = []
         for at in itertools.product(*ranges):
             right = rhs
             for part, value in zip(parts, at, strict=True):
@@ -471,7 +482,7 @@ class Meaning(Forms):
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
 
 
-def _free(lhs: Node | None) -> bool:
+def _free(lhs: Node | None) -> TypeGuard[Entry]:
     """Whether ``lhs`` is an entry for free indices, ``(W_z)_{ij}``, ``(W_z)_{i1}`` or
     ``(b_z)_{i}``: one or two indices, one at least a letter, no letter twice."""
     index = lhs.index if isinstance(lhs, Entry) else ""

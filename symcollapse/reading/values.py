@@ -5,6 +5,8 @@ the shape checks a reader of the document would make, and compared up to an opti
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import sympy as sp
 
 from symcollapse.errors import DocumentError, SizeLimitError
@@ -18,7 +20,7 @@ IDENTITY = sp.Symbol("I", commutative=False)
 #: Most multiplications one matrix product of a document may take to check (a 100x100 product).
 MAX_PRODUCT = 10**6
 
-Value = sp.Matrix | sp.Expr
+Value: TypeAlias = sp.Matrix | sp.Expr
 
 
 class Mismatch(Exception):

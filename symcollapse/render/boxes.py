@@ -36,17 +36,16 @@ from symcollapse.render.mathtree import (
     name_box,
 )
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
-from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
+from symcollapse.render.order import TermOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.printer import exact_decimal, significant
 from symcollapse.spec.roles import default_name
 
 
-class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
+class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
     """Boxes for network symbols and the expressions of every document kind."""
 
     printmethod = "_boxes"
-    _default_settings: ClassVar[dict[str, Any]] = {"order": None}  # terms: PathOrder
-    mul_separator = " "
+    _default_settings: ClassVar[dict[str, Any]] = {"order": None}  # terms: TermOrder
 
     def __init__(
         self,
@@ -102,10 +101,10 @@ class NetworkBoxPrinter(FunctionBoxes, PathOrder, Printer):
         letter = name_box(self.names[ENTRIES if entry.kind == "W" else entry.kind])
         rows = (entry.row,) if entry.kind == "b" else (entry.row, entry.col)
         index = self._index(*rows, comma=(entry.kind, entry.layer) in self._comma)
-        style, layer = self.notation.entry_style, Num(str(entry.layer))
+        style, number = self.notation.entry_style, Num(str(entry.layer))
         if style == "flat":
-            return attach(letter, Row((layer, Op(","), index)))
-        return attach(letter, index, Fenced(layer) if style == "paren" else layer)
+            return attach(letter, Row((number, Op(","), index)))
+        return attach(letter, index, Fenced(number) if style == "paren" else number)
 
     def _role(self, role: Role) -> Box:
         """``W_{k+1}``, ``W_z^{(n)}``, ``f_n(x)``, ``d_{k-1}`` in the notation's names."""

@@ -32,7 +32,7 @@ from symcollapse.algebra.network import Entry
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
-from symcollapse.spec.widths import Spec
+from symcollapse.spec.widths import parse_widths
 
 #: Horizontal distance between layers, unit radius, and the room one edge label needs (cm).
 LAYER_GAP = 3.6
@@ -148,9 +148,9 @@ def _slots(width: int, keep: set[int]) -> list[int | None]:
     if width <= MAX_UNITS:
         return list(range(width))
     shown = sorted({*range(ENDS), *range(width - ENDS, width), *keep})
-    slots: list[int | None] = []
-    for unit in shown:
-        if slots and unit != slots[-1] + 1:  # type: ignore[operator]
+    slots: list[int | None] = [shown[0]]
+    for before, unit in pairwise(shown):
+        if unit != before + 1:
             slots.append(None)
         slots.append(unit)
     return slots
@@ -199,7 +199,7 @@ def diagram(
     :class:`SizeLimitError` before any drawing when labels asked for would make the picture
     taller than ``MAX_HEIGHT`` cm.
     """
-    d = Spec(tuple(widths)).widths
+    d = parse_widths(tuple(widths))
     entry = tuple(entry)
     _check_entry(d, entry)
     n = len(d) - 1

@@ -73,9 +73,9 @@ document.querySelectorAll(".entry").forEach(e => {
 """
 
 
-def _math(box: object, display: bool = False) -> str:
+def _math(box: Box, display: bool = False) -> str:
     block = ' display="block"' if display else ""
-    return f"<math{block}>{mathml(box)}</math>"  # type: ignore[arg-type]
+    return f"<math{block}>{mathml(box)}</math>"
 
 
 def prose(parts: Text, printer: NetworkBoxPrinter) -> str:

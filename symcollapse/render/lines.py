@@ -56,13 +56,14 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
     elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width:
         return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
     elif not isinstance(rhs, sp.MatMul | sp.MatrixBase):  # one term: break inside it, if at all
-        lines = _unnested(whole, width)
-        return StepLines(lhs, step.relation, lines, step.reason, tuple(map(visible_width, lines)))
+        broken = _unnested(whole, width)
+        return StepLines(lhs, step.relation, broken, step.reason, tuple(map(visible_width, broken)))
     else:
         pieces = _pieces(rhs, printer, width)
         widths = _Widths(pieces)
     ranges = _balanced(pieces, width, widths) or _breaks(pieces, width, widths)
-    lines, line_widths = [], []
+    lines: list[str] = []
+    line_widths: list[float] = []
     for a, b in ranges:
         line, line_width = " ".join(pieces[a:b]), widths.line(a, b)
         parts = _unnested(line, width) if line_width > width else (line,)

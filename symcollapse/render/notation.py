@@ -10,6 +10,7 @@ renames the regression's ``Theta`` instead of refusing).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -201,15 +202,16 @@ class Notation:
         return names
 
     @staticmethod
-    def _spare(role: str, taken: dict[str, str], names: dict[str, str], chosen: object) -> str:
+    def _spare(
+        role: str, taken: dict[str, str], names: dict[str, str], chosen: Mapping[str, str]
+    ) -> str:
         """``role``'s own name, or the first spare letter of its kind no other name uses. Two
         built-in names may share a letter when they differ (``Sigma_xx``, ``Sigma_yx``; ``L``,
         ``L_D``); a reader's name takes its letter from every built-in one."""
         own = default_name(role)
         holder = taken.get(_base(own))
         if holder is None or (
-            holder not in chosen  # type: ignore[operator]
-            and names.get(holder) == default_name(holder) != own
+            holder not in chosen and names.get(holder) == default_name(holder) != own
         ):
             return own
         kind = (

@@ -9,7 +9,7 @@ coefficient, not by sympy's canonicalising test (quadratic in the depth of a der
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
@@ -64,14 +64,18 @@ def precedence(item: sp.Basic) -> int:
     return int(precedence_traditional(item))
 
 
-class PathOrder:
-    """Term and factor ordering shared by both printers (mixed into sympy printer classes)."""
+#: What a printer's ``_print`` returns: text, or a box (:mod:`.boxes`).
+Out = TypeVar("Out")
 
-    def _print_PathSum(self, expr: PathSum) -> str:
-        return " + ".join(text for _, text in self.terms(expr))
+
+class TermOrder(Generic[Out]):
+    """Term and factor ordering shared by every printer (mixed into sympy printer classes)."""
 
     entries: Mapping[sp.Symbol, Entry]
-    mul_separator: str
+
+    if TYPE_CHECKING:  # the sympy printer's, after this class in the method resolution order
+
+        def _print(self, expr: Any, **kwargs: Any) -> Out: ...
 
     def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
         if isinstance(expr, sp.MatrixExpr) or any(isinstance(t, sp.Sum) for t in expr.args):
@@ -82,24 +86,6 @@ class PathOrder:
         if expr not in cache:  # a long sum is ordered once, however often it is printed
             cache[expr] = sorted(sp.Add.make_args(expr), key=lambda t: term_key(t, self.entries))
         return cache[expr]
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        coeff, factors = expr.as_coeff_mul()
-        if any(isinstance(f, sp.Indexed) for f in factors) and all(
-            isinstance(f, sp.Indexed) or f in self.entries for f in factors
-        ):  # a Σ form's term in path order, or a coefficient before its input
-            ordered = sorted(factors, key=lambda f: self._factor_key(f))
-            body = self.mul_separator.join(self._print(f) for f in ordered)  # type: ignore[attr-defined]
-            return body if coeff == 1 else f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
-        if not all(f in self.entries for f in factors):
-            return str(super()._print_Mul(expr))  # type: ignore[misc]
-        ordered = sorted(factors, key=lambda s: self.entries[s].sort_key)
-        body = self.mul_separator.join(self._print(f) for f in ordered)  # type: ignore[attr-defined]
-        if coeff == 1:
-            return body
-        if coeff == -1:
-            return "-" + body
-        return f"{self._print(coeff)}{self.mul_separator}{body}"  # type: ignore[attr-defined]
 
     def _factor_key(self, factor: sp.Expr) -> tuple[Any, ...]:
         if isinstance(factor, sp.Indexed):
@@ -112,19 +98,51 @@ class PathOrder:
             return list(expr.products)
         return self._as_ordered_terms(expr)
 
+    def terms(self, expr: sp.Expr) -> list[tuple[str, Out]]:
+        """Each term of a sum as ``(sign, printed)`` in print order; ``sign`` is ``+`` or ``-``."""
+        out = []
+        for term in self._as_ordered_terms(expr):
+            negative = minus_sign(term)
+            out.append(("-" if negative else "+", self._print(-term if negative else term)))
+        return out
+
+
+class PathOrder(TermOrder[str]):
+    """The ordering for printers of text, with path sums and products of entries printed here."""
+
+    mul_separator: str
+
+    def _print_PathSum(self, expr: PathSum) -> str:
+        return " + ".join(text for _, text in self.terms(expr))
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        coeff, factors = expr.as_coeff_mul()
+        if any(isinstance(f, sp.Indexed) for f in factors) and all(
+            isinstance(f, sp.Indexed) or f in self.entries for f in factors
+        ):  # a Σ form's term in path order, or a coefficient before its input
+            ordered = sorted(factors, key=lambda f: self._factor_key(f))
+            body = self.mul_separator.join(self._print(f) for f in ordered)
+            return body if coeff == 1 else f"{self._print(coeff)}{self.mul_separator}{body}"
+        if not all(f in self.entries for f in factors):
+            # sympy's printer, after this mixin in the method resolution order
+            return str(super()._print_Mul(expr))  # type: ignore[misc]
+        ordered = sorted(factors, key=lambda s: self.entries[s].sort_key)
+        body = self.mul_separator.join(self._print(f) for f in ordered)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "-" + body
+        return f"{self._print(coeff)}{self.mul_separator}{body}"
+
     def terms(self, expr: sp.Expr | PathSum) -> list[tuple[str, str]]:
         """Each term of a sum as ``(sign, text)`` in print order; ``sign`` is ``"+"`` or ``"-"``."""
         if isinstance(expr, PathSum):  # already in path order, every coefficient 1
             names: dict[sp.Symbol, str] = self.__dict__.setdefault("_path_names", {})
             for symbol in {s for product in expr.products for s in product}.difference(names):
-                names[symbol] = self._print(symbol)  # type: ignore[attr-defined]
+                names[symbol] = self._print(symbol)
             join, name = self.mul_separator.join, names.__getitem__
             return [("+", join(map(name, product))) for product in expr.products]
-        out = []
-        for term in self._as_ordered_terms(expr):
-            negative = minus_sign(term)
-            out.append(("-" if negative else "+", self._print(-term if negative else term)))  # type: ignore[attr-defined]
-        return out
+        return super().terms(expr)
 
 
 #: Roles every dense document has; a printer made without the document's roles assumes these.

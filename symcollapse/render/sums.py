@@ -64,6 +64,7 @@ class SumForms:
         if role is not None and not role.sub:  # x_j, a_j
             return f"{self.role_latex(role.role)}_{{{self._indices(expr.indices)}}}"
         if role is None or role.role not in ("W", "b") or len(role.sub) != 1:
+            # sympy's printer, after this mixin in the method resolution order
             return str(super()._print_Indexed(expr))  # type: ignore[misc]
         name = self.names[ENTRIES if role.role == "W" else role.role]
         form = ENTRY_FORMS[self.notation.entry_style]

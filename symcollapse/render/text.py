@@ -56,7 +56,8 @@ class TextPrinter(NetworkStrPrinter):
         return f"sum_({self._tight(index)}={self._tight(first)})^({self._tight(last)}) {body}"
 
     def _print_SumOver(self, expr: SumOver) -> str:
-        return self._sigma(*expr.over.args, expr.term)
+        over = expr.over
+        return self._sigma(over.index, over.first, over.last, expr.term)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         """``dL/dW_1`` for a loss by one parameter, as one writes it in a comment."""

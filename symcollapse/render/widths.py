@@ -99,17 +99,17 @@ def _tall_pairs(tokens: list[str]) -> dict[int, bool]:
     an environment, nested pairs included. One pass with a stack (a scan per pair is quadratic
     in the nesting depth, which a derivation of depth 60 reaches)."""
     tall: dict[int, bool] = {}
-    stack: list[list[object]] = []  # [index of \left, tall so far]
+    stack: list[tuple[int, bool]] = []  # (index of \left, tall so far)
     for i, token in enumerate(tokens):
         if token == r"\left":
-            stack.append([i, False])
+            stack.append((i, False))
         elif token in (r"\frac", r"\begin") and stack:
-            stack[-1][1] = True
+            stack[-1] = (stack[-1][0], True)
         elif token == r"\right" and stack:
             left, flag = stack.pop()
-            tall[left] = tall[i] = bool(flag)  # type: ignore[index]
+            tall[left] = tall[i] = flag
             if stack and flag:
-                stack[-1][1] = True
+                stack[-1] = (stack[-1][0], True)
     return tall
 
 

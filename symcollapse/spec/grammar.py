@@ -37,7 +37,9 @@ def _split(text: str) -> list[str]:
     Parentheses nest at most :data:`MAX_NESTING` deep (an activation inside a residual block),
     so the recursive :func:`parse_layer` can never reach Python's recursion limit.
     """
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char == "(":
             depth += 1

@@ -142,7 +142,7 @@ def float_array(value: object, where: str) -> np.ndarray:
     return array.astype(np.float64)
 
 
-def linear_layer(index: int, arrays: dict[str, np.ndarray], source: str) -> AffineLayer:
+def linear_layer(index: int | str, arrays: dict[str, np.ndarray], source: str) -> AffineLayer:
     weight = arrays.get("weight")
     if weight is None or weight.ndim != 2 or set(arrays) - {"weight", "bias"}:
         got = {name: a.shape for name, a in arrays.items()}

@@ -52,6 +52,15 @@ def _load(path: Path, source: str):  # -> onnx.ModelProto
     return model
 
 
+def _declared_shape(dims: list[int | None]) -> tuple[int, ...] | None:
+    """The input's shape, the first of several dimensions (the batch) taken as 1; None unless
+    every width is known (``None`` is a dimension without a value)."""
+    if len(dims) == 1:
+        return (dims[0],) if dims[0] else None
+    widths = tuple(d for d in dims[1:] if d is not None and d >= 1)
+    return (1, *widths) if dims and len(widths) == len(dims) - 1 else None
+
+
 def _input(graph, constants: dict[str, np.ndarray], source: str, max_bytes: int) -> Activation:
     inputs = [i for i in graph.input if i.name not in constants]
     if len(inputs) != 1 or len(graph.output) != 1:
@@ -63,9 +72,9 @@ def _input(graph, constants: dict[str, np.ndarray], source: str, max_bytes: int)
     if tensor.elem_type not in _FLOAT_TYPES:
         raise SpecError(f"{source}: input {inputs[0].name!r} is not a float tensor")
     dims = [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
-    if not dims or any(d is None or d < 1 for d in dims[1:]) or (len(dims) == 1 and not dims[0]):
+    shape = _declared_shape(dims)
+    if shape is None:
         raise SpecError(f"{source}: input {inputs[0].name!r} has shape {dims}: need known widths")
-    shape = tuple(dims) if len(dims) == 1 else (1, *dims[1:])
     batch = dims[0] if len(dims) > 1 and dims[0] else 1
     activation = Activation(inputs[0].name, shape, tensor.elem_type, batch, max_bytes)
     if activation.width * 8 > max_bytes:
@@ -117,7 +126,8 @@ def _evaluated(node, constants: dict[str, np.ndarray], opset: int, where: str) -
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     try:
         feeds = {name: constants[name] for name in names}
-        result = ReferenceEvaluator(model).run(None, feeds)[0]
+        # onnx types run() as dict | list: the dict is only for intermediate=True
+        result = ReferenceEvaluator(model).run(None, feeds)[0]  # type: ignore[index]
     except Exception as error:  # the evaluator's own errors: a malformed node
         reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else "failed"
         raise SpecError(f"{where}: onnx's reference evaluator cannot run it: {reason}") from None

@@ -222,7 +222,7 @@ def _shape_only(node, act: Activation, constants, where: str):
         if not -len(shape) <= axis <= len(shape):
             raise SpecError(f"{where}: axis {axis} does not fit the shape {shape}")
         axis %= len(shape) + 1
-        new = (math.prod(shape[:axis]), math.prod(shape[axis:]))
+        new: tuple[int, ...] = (math.prod(shape[:axis]), math.prod(shape[axis:]))
     elif op == "Reshape":
         target = integers(constants, node.input[1], where)
         if attribute(node, "allowzero", "int", 0, where) and 0 in target:

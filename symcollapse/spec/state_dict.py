@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from symcollapse.spec.model import (
 )
 from symcollapse.spec.state_dict_keys import modules, order
 
+if TYPE_CHECKING:  # torch is optional: only its types are read here
+    import torch
+
 #: ``weight_layout`` values: the weight's axes as stored.
 LAYOUTS = ("out-in", "in-out")
 #: Tensor element types read (bfloat16 is widened to float32 first).
@@ -39,21 +43,42 @@ _FLOATS = ("float16", "bfloat16", "float32", "float64")
 _COUNTER = "num_batches_tracked"
 
 
-def check_tensor(value: object, where: str) -> int:
-    """The entries of a numpy array or torch tensor, from its header: refuse other element types,
-    sparse and meta tensors and empty ones before anything is converted."""
+@runtime_checkable
+class Header(Protocol):
+    """What is read of a numpy array or torch tensor before it is converted."""
+
+    @property
+    def dtype(self) -> object: ...
+
+    @property
+    def shape(self) -> Sequence[int]: ...
+
+
+def is_torch(value: object) -> TypeGuard[torch.Tensor]:
+    """Whether ``value`` is a torch tensor, told without importing torch (an optional package)."""
+    return hasattr(value, "detach")
+
+
+def check_tensor(value: object, where: str) -> Header:
+    """``value``, a numpy array or torch tensor, once its header is checked: refuse other element
+    types, sparse and meta tensors and empty ones before anything is converted."""
     dtype = str(getattr(value, "dtype", type(value).__name__)).removeprefix("torch.")
     if dtype not in _FLOATS:
         raise SpecError(f"{where} holds {dtype} numbers; this reads {', '.join(_FLOATS)}")
-    if hasattr(value, "detach"):
+    if not isinstance(value, Header):
+        raise SpecError(f"{where} is a {type(value).__name__} with a dtype and no shape")
+    if is_torch(value):
         if str(value.layout) != "torch.strided":
             raise SpecError(f"{where} is a {value.layout} tensor; this reads dense ones")
         if value.device.type not in ("cpu", "cuda", "mps"):
             raise SpecError(f"{where} is on the {value.device.type} device: it holds no numbers")
-    count = math.prod(int(d) for d in value.shape)
-    if count == 0:
+    if _entries(value) == 0:
         raise SpecError(f"{where} has shape {tuple(value.shape)}: no entries")
-    return count
+    return value
+
+
+def _entries(value: Header) -> int:
+    return math.prod(int(d) for d in value.shape)
 
 
 def model_from_state_dict(
@@ -87,14 +112,15 @@ def model_from_state_dict(
             f"{source} has {depth} layers, above the limit of {max_depth}; raise max_depth",
             parameter="max_depth",
         )
-    entries = sum(check_tensor(tensors[key], f"{source} {key!r}") for key in _float_keys(grouped))
+    floats = {key: check_tensor(tensors[key], f"{source} {key!r}") for key in _float_keys(grouped)}
+    entries = sum(map(_entries, floats.values()))
     if entries * 8 > max_bytes:
         raise SizeLimitError(
             f"{source} holds {entries:,} numbers, {entries * 8:,} bytes as float64, above the "
             f"limit of {max_bytes:,}; raise max_bytes",
             parameter="max_bytes",
         )
-    shapes = {path: _shapes(grouped[path], tensors) for path in paths}
+    shapes = {path: _shapes(grouped[path], floats) for path in paths}
     layout = weight_layout or _layout(paths, shapes, tensors, grouped, source)
     chain: list[AffineLayer] = []
     records = []
@@ -123,7 +149,7 @@ def model_from_state_dict(
     if bn_eps is not None and all(record.kind != "BatchNorm1d" for record in records):
         raise SpecError(f"{source} has no batch norm for bn_eps to apply to", parameter="bn_eps")
     width = chain[0].widths[0]
-    dtypes = {_dtype(tensors[key]) for key in _float_keys(grouped)}
+    dtypes = {_dtype(value) for value in floats.values()}
     dtype = np.dtype("float64" if "float64" in dtypes else "float32")
     if dtypes == {"float16"}:
         dtype = np.dtype("float16")
@@ -138,18 +164,27 @@ def _float_keys(grouped: dict[str, dict[str, str]]) -> list[str]:
     return [key for group in grouped.values() for n, key in group.items() if n != _COUNTER]
 
 
-def _dtype(value: object) -> str:
+def _dtype(value: Header) -> str:
     return str(value.dtype).removeprefix("torch.")
 
 
-def _shapes(group: dict[str, str], tensors: Mapping[str, object]) -> dict[str, tuple[int, ...]]:
-    return {name: tuple(int(d) for d in tensors[key].shape) for name, key in group.items()}
+def _shapes(group: dict[str, str], floats: Mapping[str, Header]) -> dict[str, tuple[int, ...]]:
+    """The shape of each parameter of a module (its batch counter is not one)."""
+    return {
+        name: tuple(int(d) for d in floats[key].shape)
+        for name, key in group.items()
+        if name != _COUNTER
+    }
 
 
-def _fits(layout: str, paths, shapes) -> bool:
+#: The shape of each tensor of each module, by module path and then by parameter name.
+Shapes = Mapping[str, Mapping[str, tuple[int, ...]]]
+
+
+def _fits(layout: str, paths: Sequence[str], shapes: Shapes) -> bool:
     """Whether reading every weight in ``layout`` gives biases of the output's length and a
     chain whose widths meet."""
-    widths = []
+    widths: list[tuple[int, ...]] = []
     for path in paths:
         shape = shapes[path]
         if "running_mean" in shape:
@@ -165,7 +200,13 @@ def _fits(layout: str, paths, shapes) -> bool:
     return all(a[1] == b[0] for a, b in itertools.pairwise(widths))
 
 
-def _layout(paths, shapes, tensors, grouped, source: str) -> str:
+def _layout(
+    paths: Sequence[str],
+    shapes: Shapes,
+    tensors: Mapping[str, object],
+    grouped: Mapping[str, Mapping[str, str]],
+    source: str,
+) -> str:
     fitting = [layout for layout in LAYOUTS if _fits(layout, paths, shapes)]
     if len(fitting) != 2:
         return (fitting or ["out-in"])[0]

@@ -4,6 +4,9 @@ the module is read through its attributes)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, Protocol, runtime_checkable
+
 import numpy as np
 
 from symcollapse.errors import SpecError
@@ -17,10 +20,24 @@ from symcollapse.spec.model import (
     float_array,
     linear_layer,
 )
-from symcollapse.spec.state_dict import check_tensor
+from symcollapse.spec.state_dict import Header, check_tensor
 
 #: torch module class name -> how it acts at inference: "skip" (identity) or a hint key.
 _MODULES = {"Identity": "skip", "Dropout": "skip", "Flatten": "skip"}
+
+
+@runtime_checkable
+class _Module(Protocol):
+    """What is read of a torch ``nn.Module``. Its children are told apart by their class's name
+    and read by the attributes of that kind, so they are ``Any``."""
+
+    training: bool
+
+    def children(self) -> Iterator[Any]: ...
+
+    def parameters(self) -> Iterator[Header]: ...
+
+    def buffers(self) -> Iterator[Header]: ...
 
 
 def model_from_module(module: object) -> Model:
@@ -29,9 +46,11 @@ def model_from_module(module: object) -> Model:
     Flatten is taken to act on a batch of vectors (where it changes nothing); a module in
     training mode is refused, since its dropout and batch norm then do not act affinely.
     """
-    if not all(hasattr(module, name) for name in ("children", "parameters", "training")):
+    if not isinstance(module, _Module):
         raise SpecError(f"expected a torch nn.Module, got {type(module).__name__}")
-    children = list(module.children()) if type(module).__name__ == "Sequential" else [module]
+    children: list[Any] = (
+        list(module.children()) if type(module).__name__ == "Sequential" else [module]
+    )
     if getattr(module, "training", False):
         raise SpecError("the module is in training mode; call .eval() before folding it")
     layers: list[AffineLayer] = []

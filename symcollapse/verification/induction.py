@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import sympy as sp
 
@@ -37,7 +38,7 @@ class Line:
     lhs: sp.Basic | None
     rhs: sp.Basic
     rule: str
-    relation: str = "="
+    relation: Literal["=", ":="] = "="  # a document's Relation (doc is above verification)
     checked: bool = True
 
 

@@ -10,11 +10,15 @@ loaded by torch (or safetensors, or numpy's .npz loader) from the file's bytes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from symcollapse.errors import ToolError
+from symcollapse.errors import SpecError, ToolError
 from symcollapse.spec.model import Model
+
+if TYPE_CHECKING:  # torch is optional: imported where it runs
+    import torch
 
 
 def reference_outputs(path: Path, model: Model, x: np.ndarray) -> np.ndarray:
@@ -25,33 +29,28 @@ def reference_outputs(path: Path, model: Model, x: np.ndarray) -> np.ndarray:
     try:
         evaluator = ReferenceEvaluator(onnx.load(str(path), load_external_data=False))
         name = evaluator.input_names[0]
-        return np.concatenate(
-            [
-                np.asarray(evaluator.run(None, {name: row.reshape(model.input_shape)})[0]).reshape(
-                    1, -1
-                )
-                for row in x
-            ]
-        )
+        rows = [evaluator.run(None, {name: row.reshape(model.input_shape)}) for row in x]
+        # onnx types run() as dict | list: the dict is only for intermediate=True
+        return np.concatenate([np.asarray(y[0]).reshape(1, -1) for y in rows])  # type: ignore[index]
     except Exception as error:  # the evaluator's own errors: an op or type it does not run
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ToolError(f"onnx's reference evaluator cannot run the model: {reason}") from None
 
 
-def _tensors(source: Path | bytes, kind: str) -> dict[str, object]:
+def _tensors(source: Path | bytes, kind: str) -> dict[str, torch.Tensor]:
     """The file's tensors as loaded by torch, safetensors or numpy (a path, or the bytes of an
     export not yet written)."""
     import io
 
     import torch
 
-    if kind == "torch":
-        return torch.load(source, map_location="cpu", weights_only=True)
     if kind == "safetensors":
         from safetensors.torch import load, load_file
 
         return load(source) if isinstance(source, bytes) else load_file(str(source))
     opened = io.BytesIO(source) if isinstance(source, bytes) else source
+    if kind == "torch":
+        return torch.load(opened, map_location="cpu", weights_only=True)
     with np.load(opened, allow_pickle=False) as archive:
         return {key: torch.from_numpy(archive[key].copy()) for key in archive.files}
 
@@ -63,7 +62,7 @@ def torch_outputs(path: Path | bytes, model: Model, x: np.ndarray) -> np.ndarray
 
     tensors = _tensors(path, model.kind)
     dtype = getattr(torch, str(model.dtype))
-    modules = []
+    modules: list[torch.nn.Module] = []
     for record in model.modules:
         prefix = f"{record.path}." if record.path else ""
         own = {
@@ -75,7 +74,9 @@ def torch_outputs(path: Path | bytes, model: Model, x: np.ndarray) -> np.ndarray
             if model.weight_layout == "in-out":
                 own["weight"] = own["weight"].T
             out, into = own["weight"].shape
-            module = torch.nn.Linear(into, out, bias="bias" in own, dtype=dtype)
+            module: torch.nn.Module = torch.nn.Linear(into, out, bias="bias" in own, dtype=dtype)
+        elif model.bn_eps is None:
+            raise SpecError(f"{model.source}: batch norm {record.path} without its eps (bn_eps)")
         else:
             width = own["running_mean"].shape[0]
             affine = "weight" in own

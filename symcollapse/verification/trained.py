@@ -49,8 +49,9 @@ class CheckedFold(Displayable):
         return self.fold.b_z_fractions()
 
 
-def _from_pairs(pairs: Sequence[object]) -> Model:
-    """A list of ``(W, b)``: each ``W`` (out, in) and ``b`` (out,) as float arrays."""
+def _from_pairs(pairs: object) -> Model:
+    """A list of ``(W, b)``: each ``W`` (out, in) and ``b`` (out,) as float arrays; anything
+    else is refused."""
     if not isinstance(pairs, (list, tuple)):
         raise SpecError(
             "expected a model file's path, a torch nn.Module, an sklearn MLPRegressor, a "
@@ -116,7 +117,7 @@ def fold(
     elif hasattr(obj, "children"):
         model, module = model_from_module(obj), obj
     else:
-        model = _from_pairs(obj)  # type: ignore[arg-type]
+        model = _from_pairs(obj)
     if len(model.layers) > max_depth:
         raise SpecError(f"{len(model.layers)} layers, above max_depth={max_depth}", "max_depth")
     result = fold_model(model, max_bytes=max_bytes)

@@ -10,6 +10,7 @@ import pytest
 from symcollapse.algebra.fold import fold
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.models import read_model
+from symcollapse.spec.onnx_graph import _declared_shape
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import onnx_graph_file, require
 
@@ -233,3 +234,21 @@ def test_a_branch_too_big_is_refused_before_it_is_built(tmp_path):
 
     with pytest.raises(SizeLimitError, match="with its branches, its matrix would take"):
         read_onnx(path, "m.onnx", max_bytes=4 * 2**20)
+
+
+@pytest.mark.parametrize(
+    ("dims", "shape"),
+    [
+        ([3], (3,)),
+        ([None, 3], (1, 3)),
+        ([8, 3, 2], (1, 3, 2)),
+        ([], None),
+        ([None], None),
+        ([0], None),
+        ([1, None], None),
+        ([1, 3, 0], None),
+    ],
+)
+def test_an_input_is_read_only_with_every_width_known(dims, shape):
+    """The first of several dimensions is the batch (any size, or none); the others are widths."""
+    assert _declared_shape(dims) == shape

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -110,6 +112,13 @@ def test_torch_tensors_are_checked_before_conversion(make, message):
     torch = require("torch", "TORCH")
     with pytest.raises((SpecError, SizeLimitError), match=message):
         _read({"0.weight": make(torch)})
+
+
+def test_a_float_dtype_without_a_shape_is_refused():
+    with pytest.raises(
+        SpecError, match=r"'0.weight' is a SimpleNamespace with a dtype and no shape"
+    ):
+        _read({"0.weight": SimpleNamespace(dtype="float32")})
 
 
 def test_bfloat16_and_float16_tensors():

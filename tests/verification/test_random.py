@@ -98,6 +98,12 @@ def test_matmul_mod_is_exact_integer_arithmetic(rows, inner, columns, p, data):
     assert rc.residues(rc.matmul_mod(B.T, A.T, p), p) == exact.T.ravel().tolist()
 
 
+@pytest.mark.parametrize(("rows", "columns"), [(1, 1), (3, 2), (2, 5)])
+def test_matmul_mod_over_an_empty_inner_dimension_is_zero(rows, columns):
+    product = rc.matmul_mod(np.ones((rows, 0)), np.ones((0, columns)), 101)
+    assert product.shape == (rows, columns) and not product.any()
+
+
 def test_the_block_keeps_partial_sums_exact():
     for p in (rc.PRIME, 65_521, 101, 2):
         high_limb = max(p // rc.LIMB + 1, rc.LIMB // 2)

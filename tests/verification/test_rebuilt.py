@@ -3,14 +3,18 @@ rebuilding a state_dict, onnx's reference evaluator), and a wrong reader caught 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import symcollapse.spec.onnx_ops as onnx_ops
 import symcollapse.spec.state_dict as state_dict_module
 from symcollapse.algebra.fold import fold
+from symcollapse.errors import SpecError
 from symcollapse.spec.models import read_model
 from symcollapse.verification import runtime
+from symcollapse.verification.rebuilt import torch_outputs
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import dense_layers, require, state_dict, write_onnx
 
@@ -131,3 +135,11 @@ def test_without_torch_the_check_says_it_is_a_re_run_only(tmp_path, monkeypatch)
     check = check_runtime(fold(read_model(path, assume_identity_gaps=True)), path=path)
     assert not check.independent and "an arithmetic re-run only" in check.runtime
     assert check.holds
+
+
+def test_a_batch_norm_is_not_rebuilt_without_its_eps(tmp_path):
+    require("torch", "TORCH")
+    path = _save(_with_batch_norm((3, 4, 2), seed=9), tmp_path / "m.npz")
+    model = read_model(path, assume_identity_gaps=True, bn_eps=1e-3)
+    with pytest.raises(SpecError, match=r"batch norm 1 without its eps \(bn_eps\)$"):
+        torch_outputs(path, dataclasses.replace(model, bn_eps=None), np.zeros((1, 3)))
