@@ -151,3 +151,10 @@ def check_seconds(
             f"{budget:,.0f} s that max_terms {max_terms:,} allows; raise max_terms",
             parameter="max_terms",
         )
+
+
+def path_sum_words(widths: tuple[int, ...]) -> int:
+    """64-bit words of all the path sums of ``W_z`` and ``b_z``: a bit per symbol, a row of
+    words per monomial."""
+    symbols = parameter_count(widths) + widths[0]
+    return term_counts(widths).total * ((symbols + 63) // 64)
