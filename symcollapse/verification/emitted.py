@@ -45,10 +45,12 @@ MAX_EMITTED_TERMS = DEFAULT_MAX_TERMS
 MAX_EMITTED_WORDS = 10**7
 
 #: Bits of a path sum word read by one table: 16-bit tables (65,536 entries) halve the lookups
-#: of 8-bit ones and pay for their making above some 10^5 terms.
+#: of 8-bit ones (256 entries), where there are enough terms to pay for them (see :func:`_tables`).
 CHUNK = 16
 SMALL_CHUNK = 8
-CHUNK_FROM_TERMS = 2**17
+
+#: Path sums are read in runs of at least this many paths (each word is a few numpy calls).
+BATCH = 2**14
 
 #: Count fields are packed into words of at most this many bits (non-negative ``int64``).
 COUNT_WORD = 63
@@ -120,42 +122,69 @@ def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Readi
     return reading
 
 
-@dataclass(frozen=True)
-class _Tables:
-    """Per chunk of ``bits`` bits (chunk ``c``: bits ``c * bits`` on), a table per column it
-    adds to: ``(chunk, column, table)`` with ``table[v]`` the column's sum over the set bits
-    of ``v``."""
-
-    bits: int
-    columns: int
-    tables: tuple[tuple[int, int, np.ndarray], ...]
+#: Per word of the path sums, per chunk of it that has symbols: the chunk's place in the word
+#: and, per column it adds to, the table ``table[v]`` of that column's sum over the bits of ``v``.
+Tables = list[list[tuple[int, list[tuple[int, np.ndarray]]]]]
 
 
-def _tables(adds: np.ndarray, bits: int) -> _Tables:
-    """The tables of ``adds`` per chunk of ``bits`` (8 or 16), none for a column a chunk's
-    symbols do not add to."""
-    byte = (np.arange(256)[:, None] >> np.arange(8)) & 1  # value -> its bits, 256 x 8
-    tables = []
-    for chunk in range(adds.shape[0] // bits):
-        part = adds[chunk * bits : (chunk + 1) * bits]
-        for column in np.flatnonzero(part.any(axis=0)):
-            low = byte @ part[:8, column]
-            table = low if bits == 8 else (byte @ part[8:, column])[:, None] + low[None, :]
-            tables.append((chunk, int(column), np.ascontiguousarray(table).ravel()))
-    return _Tables(bits, adds.shape[1], tuple(tables))
+def _tables(adds: np.ndarray, terms: int) -> tuple[int, Tables]:
+    """Chunk size and tables for ``adds``: 16-bit chunks when all their tables (half a MiB each)
+    take no more than one word per term, else 8-bit ones; none for a column a chunk's symbols
+    do not add to."""
+    sixteen = sum(int(part.any(axis=0).sum()) for part in np.split(adds, len(adds) // 16))
+    bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
+    tables: Tables = []
+    for word in np.split(adds, len(adds) // 64):
+        tables.append([])
+        for place, part in enumerate(np.split(word, 64 // bits)):
+            columns = [(int(c), _table(part[:, c])) for c in np.flatnonzero(part.any(axis=0))]
+            if columns:
+                tables[-1].append((place, columns))
+    return bits, tables
 
 
-def _read(paths: np.ndarray, tables: _Tables, out: np.ndarray) -> None:
-    """Add each path's (column of ``paths``) digit and count words to ``out`` (a column each)."""
-    dtype = np.uint8 if tables.bits == 8 else np.uint16
-    per = 64 // tables.bits
-    chunks = np.ascontiguousarray(paths).astype("<u8", copy=False).view(dtype)
-    last = -1
-    for chunk, column, table in tables.tables:
-        if chunk != last:
-            index = chunks[chunk // per, chunk % per :: per].astype(np.intp)
-            last = chunk
-        out[column] += table[index]
+_BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8 bits
+
+
+def _table(adds: np.ndarray) -> np.ndarray:
+    """``table[v]``: the sum of ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16 bits)."""
+    low = _BYTE @ adds[:8]
+    return low if len(adds) == 8 else ((_BYTE @ adds[8:])[:, None] + low).ravel()
+
+
+def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
+    """Add each path's (column of ``paths``) digit and count words to ``out`` (a column each).
+
+    A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
+    read only where it is not; a zero chunk adds nothing."""
+    per = 64 // bits
+    words = np.ascontiguousarray(paths).astype("<u8", copy=False)
+    for word, chunks in zip(words, tables, strict=True):
+        used = np.count_nonzero(word)
+        if not used:
+            continue
+        where = None if 2 * used > len(word) else np.flatnonzero(word)
+        values = (word if where is None else word[where]).view(np.uint8 if bits == 8 else np.uint16)
+        target = out if where is None else out[:, where]
+        for place, columns in chunks:
+            index = values[place::per].astype(np.intp)
+            for column, table in columns:
+                target[column] += table[index]
+        if where is not None:
+            out[:, where] = target
+
+
+def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
+    """``parts`` in order, in runs of at least :data:`BATCH` paths (but a long part alone): many
+    short sums are read at once, a long one without a copy."""
+    batches: list[list[np.ndarray]] = [[]]
+    for paths in parts:
+        if paths.shape[1] >= BATCH and batches[-1]:
+            batches.append([])
+        batches[-1].append(paths)
+        if sum(p.shape[1] for p in batches[-1]) >= BATCH:
+            batches.append([])
+    return [batch for batch in batches if batch]
 
 
 def read_emitted(
@@ -175,19 +204,21 @@ def read_emitted(
     lay = reference.layout(widths)
     reading = _reading(v.names, 64 * v.words, lay)
     terms = sum(p.shape[1] for p in arrays)
-    tables = _tables(reading.adds, CHUNK if terms >= CHUNK_FROM_TERMS else SMALL_CHUNK)
+    bits, tables = _tables(reading.adds, terms)
     inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
     outputs = []
     for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True):
-        parts = [*zip(W_row, inputs, strict=True), (b_sum, None)]
-        out = np.zeros((tables.columns, sum(p.shape[1] for p, _ in parts)), dtype=np.int64)
+        parts = [*W_row, b_sum]
+        out = np.zeros((reading.adds.shape[1], sum(p.shape[1] for p in parts)), dtype=np.int64)
         start = 0
-        for paths, x_j in parts:
-            block = out[:, start : start + paths.shape[1]]
-            if x_j is not None:  # the entry W_z[i, j] multiplies x_j
-                block += x_j[:, None]
-            _read(paths, tables, block)
+        for paths, x_j in zip(W_row, inputs, strict=True):  # W_z[i, j] multiplies x_j
+            out[:, start : start + paths.shape[1]] += x_j[:, None]
             start += paths.shape[1]
+        start = 0
+        for batch in _batches(parts):
+            words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
+            _read(words, bits, tables, out[:, start : start + words.shape[1]])
+            start += words.shape[1]
         if (out[lay.words :] & reading.high[:, None]).any():
             raise VerificationError(
                 "an emitted product has two factors of one layer or a factor without a name"

@@ -242,17 +242,20 @@ def test_digits_over_several_words_are_read_and_compared(
     assert emitted.exactly_equal(widths)[0] == (mutant is None)
 
 
-@pytest.mark.parametrize("widths", [*WIDTHS, (3,) * 6, (4, 4, 4, 4)])
+@pytest.mark.parametrize("widths", [*WIDTHS, (3,) * 6, (4, 4, 4, 4), (16, 16, 4), (5, 40, 2)])
 @pytest.mark.parametrize("mutant", [None, _swap_an_index, _two_factors_of_a_layer])
 def test_both_table_sizes_read_the_same(
     monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant
 ) -> None:
-    """16-bit tables (used from CHUNK_FROM_TERMS terms) and 8-bit ones, on the same sums."""
+    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums; wide
+    layers (16 16 4, 5 40 2) read only the words of a path that are not zero."""
     if mutant is not None:
         monkeypatch.setattr(polynomials, "path_sums", mutant)
     results = []
-    for start in (0, 10**12):
-        monkeypatch.setattr(emitted, "CHUNK_FROM_TERMS", start)
+    for bits, batch in ((8, 1), (16, 10**9)):  # and each sum read alone, or all at once
+        monkeypatch.setattr(emitted, "CHUNK", bits)
+        monkeypatch.setattr(emitted, "SMALL_CHUNK", bits)
+        monkeypatch.setattr(emitted, "BATCH", batch)
         try:
             results.append(emitted.exactly_equal(widths))
         except VerificationError as error:
