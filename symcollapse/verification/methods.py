@@ -1,6 +1,6 @@
 """Verification of ``f(x) = W_z x + b_z`` for concrete widths: exact, random-point, or by proof.
 
-- ``exact``: a reference forward pass (:mod:`.reference`, plain Python integers) against
+- ``exact``: a reference forward pass (:mod:`.reference`, exact digit words) against
   ``W_z x + b_z`` as symcollapse emits it, the path sums every document prints read by the names
   they print (:mod:`.emitted`), every monomial compared;
 - ``random``: the forward pass, ``W_z x + b_z`` as matrix products, and (up to a size) the
