@@ -4,14 +4,15 @@ Run from the repository root::
 
     python benchmarks/bench.py              # grid, whole processes, peers (about 5 minutes)
     python benchmarks/bench.py --quick      # small sizes, for a smoke test
+    python benchmarks/bench.py --exact      # exact 3 x 13 against python-flint and the sort floor
 
 For every cell ``widths = (w,) * (depth + 1)`` it prints the closed-form term counts, the time of
 the naive route (sympy matrices, ``expand``, compare: what ``collapse()`` did before the exact
-route), of the exact route (two sparse polynomial routes compared, no sympy), of the random-point
-check (3 trials modulo a prime), the ratio naive/exact from the same run, and the exact route's
-peak traced memory. Naive runs are skipped above ``--naive-max-terms``. The whole-process part
-also times ``symcollapse dynamics saxe`` (Saxe et al.'s curves against the integrated flow).
-peak traced memory. Naive runs are skipped above ``--naive-max-terms``.
+route), of the exact route (the reference forward pass against the emitted path sums read by
+name, no sympy), of the random-point check (3 trials modulo a prime), the ratio naive/exact from
+the same run, and the exact route's peak traced memory. Naive runs are skipped above
+``--naive-max-terms``. The whole-process part also times ``symcollapse dynamics saxe`` (Saxe et
+al.'s curves against the integrated flow).
 
 Then each kind of work against its peer in the same run (``peers.py``), both as whole processes
 run in turn (A B A B ..., after one warm-up each): the median time of each side with its range,
@@ -20,7 +21,9 @@ peer (below 1 means faster). A trained model's exact fold is compared the same w
 chain of its weights and with onnxruntime loading it and running one batch. Last, the documents
 against ``sympy.latex`` of the same entries warm, in one process after a first run, where the
 interpreter's start and sympy's import (common to both) do not count; the fresh-process ratio is
-the peer table's. The first line states the machine's load and the BLAS thread count.
+the peer table's. The exact route is also timed in-process against the sort floor (each side
+writes its monomials once and sorts a 64-bit key per monomial), in turn. The first line states
+the machine's load and the BLAS thread count.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from symcollapse.algebra.collapsing import collapse  # noqa: E402
-from symcollapse.algebra.polynomials import compare_routes, variables  # noqa: E402
+from symcollapse.spec.cost import path_sum_words  # noqa: E402
 from symcollapse.spec.limits import term_counts  # noqa: E402
+from symcollapse.verification.emitted import exactly_equal  # noqa: E402
 from symcollapse.verification.random import random_check  # noqa: E402
 
 GRID = [(2, d) for d in (4, 8, 12, 16)] + [(3, d) for d in (3, 5, 6, 7, 8, 10)]
@@ -58,8 +62,8 @@ def naive_verify(widths: Sequence[int]) -> bool:
 
 
 def exact_verify(widths: Sequence[int]) -> bool:
-    """The exact route: forward pass against path sums in sparse polynomials, no sympy."""
-    holds, _ = compare_routes(variables(tuple(widths)))
+    """The exact route: the reference forward pass against the emitted path sums read by name."""
+    holds, _ = exactly_equal(tuple(widths))
     return holds
 
 
@@ -275,8 +279,9 @@ def _row(work: str, paired: Paired, label: str) -> str:
     )
 
 
-def peers(size: str, runs: int = RUNS) -> None:
-    """Each kind of work against its peer, both whole processes in turn in this run."""
+def peers(size: str, runs: int = RUNS, cases: Sequence[str] | None = None) -> None:
+    """Each kind of work (or those whose name starts with one of ``cases``) against its peer,
+    both whole processes in turn in this run."""
     print(
         f"\nagainst peers (whole processes in turn, medians of {runs}; "
         "ratio = symcollapse time / peer time, pair by pair):"
@@ -284,6 +289,8 @@ def peers(size: str, runs: int = RUNS) -> None:
     print(HEADER)
     print("-" * len(HEADER))
     for work, command, widths, options, peer, label in CASES[size]:
+        if cases is not None and not work.startswith(tuple(cases)):
+            continue
         shown = list(map(str, widths))
         ours = ["-c", MEASURED_CLI, command, *shown, *options]
         if peer is None or (peer == "exact" and not _has_flint()):
@@ -335,6 +342,38 @@ def trained_model(widths: Sequence[int], runs: int = RUNS) -> None:
             ("onnxruntime", "onnxruntime batch 4096"),
         ):
             print(_row("exact fold", _paired(ours, [str(PEERS_SCRIPT), peer, model], runs), label))
+
+
+def sort_floor(widths: tuple[int, ...], runs: int = RUNS) -> None:
+    """The exact route in this process (after a first run) against the floor of any route that
+    compares two sets of monomials by sorting them: each side writes every monomial of
+    ``W_z x + b_z`` once (a row of path sum words each) and sorts one 64-bit key per monomial;
+    the two in turn, A B A B, medians and the median of the pairwise ratios."""
+    import numpy as np
+
+    terms = term_counts(widths).total
+    words = path_sum_words(widths) // terms
+    keys = np.random.default_rng(0).integers(0, 2**63 - 1, terms)
+
+    def floor() -> None:
+        for _ in range(2):
+            np.full((words, terms), 1, dtype=np.uint64)
+            np.sort(keys)
+
+    exact_verify(widths)
+    ours, floors = [], []
+    for _ in range(runs):
+        ours.append(median_seconds(lambda: exact_verify(widths), 1))
+        floors.append(median_seconds(floor, 1))
+    ratios = [a / b for a, b in zip(ours, floors, strict=True)]
+    shape = f"{widths[0]} x {len(widths)}"
+    print(
+        f"\nexact {shape} in-process against the sort floor ({terms:,} monomials, {words} path "
+        f"words each; medians of {runs}, in turn): symcollapse {statistics.median(ours):.3f} s "
+        f"({min(ours):.3f}-{max(ours):.3f}), floor {statistics.median(floors):.3f} s "
+        f"({min(floors):.3f}-{max(floors):.3f}), ratio {statistics.median(ratios):.2f}x "
+        f"({min(ratios):.2f}-{max(ratios):.2f})"
+    )
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:
@@ -409,6 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small grid, no whole processes")
     parser.add_argument("--naive-max-terms", type=int, default=10_000)
     parser.add_argument("--exact-max-terms", type=int, default=3_000_000)
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="only the exact route: against python-flint and against the sort floor",
+    )
     parser.add_argument("--naive", nargs="+", type=int, metavar="D", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.naive:  # the naive script timed as a whole process
@@ -418,11 +462,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}, "
         f"BLAS threads: {blas_threads()}"
     )
+    if args.exact:
+        peers("full", cases=("exact",))
+        sort_floor((3,) * 13)
+        print(f"\nat the end: {_load()}")
+        return 0
     random_verify((2, 1))  # numpy's import is not part of the first cell's time
     grid(QUICK_GRID if args.quick else GRID, args.naive_max_terms, args.exact_max_terms)
     if not args.quick:
         processes()
     peers("quick" if args.quick else "full", runs=1 if args.quick else RUNS)
+    sort_floor((3,) * (7 if args.quick else 13), runs=1 if args.quick else RUNS)
     trained_model(
         (16, 32, 32, 4) if args.quick else (784, 1024, 1024, 1024, 10), 1 if args.quick else RUNS
     )

@@ -122,3 +122,9 @@ def test_naive_mode_verifies_as_a_script():
         [sys.executable, str(BENCH), "--naive", "2", "3", "1"], capture_output=True, check=False
     )
     assert result.returncode == 0
+
+
+def test_quick_times_the_exact_route_against_the_sort_floor(quick):
+    row = next(line for line in quick if line.startswith("exact 3 x 7 in-process against"))
+    assert "symcollapse " in row and "floor " in row
+    assert re.search(r"ratio \d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", row)

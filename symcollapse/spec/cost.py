@@ -11,10 +11,12 @@ the limit, or saying what to do instead when no keyword can help.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 from symcollapse.errors import SizeLimitError
-from symcollapse.spec.amounts import amount, gigabytes, seconds
+from symcollapse.spec.amounts import gigabytes, seconds
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS, check_limit, parameter_count, term_counts
 
 __all__ = ["check_limit"]
@@ -22,59 +24,117 @@ __all__ = ["check_limit"]
 #: Memory the exact verification route may use.
 MAX_EXACT_BYTES = 2**30
 
-#: Bytes per monomial of the exact route. Model: a monomial is a Python int with one bit per
-#: entry symbol, held about twice (the forward pass and the path sums), plus some 250 bytes of
-#: dict and list overhead. Measured: widths 3 x 12 (797,160 monomials, 135 symbols) 200 MB;
-#: widths 200 1000 (201,000 monomials, 201,200 symbols) 10.3 GB.
-EXACT_OVERHEAD_BYTES = 250
-
 #: Longest column a derivation document shows. Model: building and checking a document costs
 #: about the number of terms plus the square of its longest column (measured: widths 1 1000
 #: 1.2 s, 1 2000 2.9 s, so 1 9999 would take about a minute).
 MAX_DOCUMENT_WIDTH = 1000
 
+#: Seconds the exact route may take by :func:`exact_seconds`. Memory decides first for every
+#: network whose path sums are large (13 widths of 3: 0.15 s, 14: 0.7 s, 15 refused at 1.3 GB);
+#: this refuses deep narrow ones, whose forward pass costs depth^2 digit words (widths 1 (x6000)
+#: 2.5 s, 23 MB of path sums).
+MAX_EXACT_SECONDS = 10.0
 
-#: Word operations the exact route may do. Model: the forward pass shifts every partial
-#: polynomial once per layer and each monomial is an int of ``symbols / 64`` machine words, so
-#: the work is about terms x depth x symbols / 64; some 5e7 such operations run per second
-#: (measured: widths 3 x 12 in 0.7 s, 1 (x1000) in 0.6 s, 1 (x3000) in 25 s).
-MAX_EXACT_WORK = 2 * 10**8
+#: Words read per second by the exact route (path sum words and the digit and count words
+#: they are read into), digit words the reference's forward pass copies per second, and the
+#: cost of each array the algebra's path sums make (one per weight per output); digits of more
+#: than a word are sorted word by word (one word: a plain sort, part of the reading). Measured,
+#: process time on the 2-core machine: widths 3 (x13) 0.15 s, 3 (x14) 0.71 s, 2 (x21) 0.19 s,
+#: 8 (x7) 0.38 s, 30 (x4) 0.46 s, 64 64 64 1.2 s, 100 100 100 6.3 s, 1 (x3000) 0.50 s,
+#: 1 (x6000) 2.5 s.
+EXACT_WORDS_PER_SECOND = 100_000_000
+SORTED_WORDS_PER_SECOND = 25_000_000
+FORWARD_WORDS_PER_SECOND = 1_000_000_000
+PATH_ARRAYS_PER_SECOND = 500_000
+
+#: Bytes of exact verification above the interpreter's own, per 64-bit word of the path sums
+#: (8.8, a tenth more than the word: they are allocated in many arrays), and a fixed part
+#: (lazily loaded modules, the allocator's arenas).
+PATH_WORD_BYTES = Fraction(88, 10)
+EXACT_FIXED_BYTES = 12 * 2**20
 
 
-def exact_work(widths: tuple[int, ...]) -> int:
-    """Estimated word operations of exact verification (see :data:`MAX_EXACT_WORK`)."""
+def path_sum_words(widths: tuple[int, ...]) -> int:
+    """64-bit words of all the path sums of ``W_z`` and ``b_z``: a bit per symbol, a row of
+    words per monomial."""
     symbols = parameter_count(widths) + widths[0]
-    return term_counts(widths).total * (len(widths) - 1) * (symbols // 64 + 1)
+    return term_counts(widths).total * ((symbols + 63) // 64)
+
+
+def _digit_words(widths: tuple[int, ...]) -> tuple[int, int]:
+    """Words per monomial of the exact route's digits, and of digits and counts of factors per
+    layer together: layer ``k``'s digit takes ``log2(entries + 1)`` bits and its count
+    ``bit_length(entries + 1)``, packed 63 bits to a word (a word more for the rounding)."""
+    d = widths
+    bases = [d[0] + 1, *(d[k] * (d[k - 1] + 1) + 1 for k in range(1, len(d)))]
+    digits = -(-sum(math.log2(base) for base in bases) // 63)
+    counts = -(-sum(base.bit_length() for base in bases) // 63)
+    return int(digits), int(digits + counts + 1)
+
+
+def _forward_terms(widths: tuple[int, ...]) -> int:
+    """Terms of every layer of the forward pass: ``T_k = 1 + d_{k-1} T_{k-1}`` per row."""
+    per_row, total = 1, 0
+    for k in range(1, len(widths)):
+        per_row = 1 + widths[k - 1] * per_row
+        total += widths[k] * per_row
+    return total
+
+
+def exact_seconds(widths: tuple[int, ...]) -> Fraction:
+    """Estimated process time of exact verification (see :data:`EXACT_WORDS_PER_SECOND`): each
+    monomial's path sum words and the digit and count words they are read into, the reading's
+    tables (a row per bit of a path sum word, a column per digit and count word), the path
+    sums' arrays, the sort of digits of several words, and every layer of the forward pass in
+    digit words."""
+    d, terms = widths, term_counts(widths).total
+    digits, columns = _digit_words(widths)
+    path_words = path_sum_words(widths) // terms
+    read = terms * (path_words + columns) + 64 * path_words * columns
+    arrays = d[-1] * sum(d[k] * d[k - 1] for k in range(1, len(d)))
+    return (
+        Fraction(read, EXACT_WORDS_PER_SECOND)
+        + Fraction(terms * digits * (digits > 1), SORTED_WORDS_PER_SECOND)
+        + Fraction(arrays, PATH_ARRAYS_PER_SECOND)
+        + Fraction(digits * _forward_terms(widths), FORWARD_WORDS_PER_SECOND)
+    )
+
+
+def exact_bytes(widths: tuple[int, ...]) -> int:
+    """Estimated memory of exact verification above the interpreter's own: the path sums (all
+    held at once, :data:`PATH_WORD_BYTES` a word), per monomial its digit and count words and
+    1.5 words of working arrays, the reading's tables and what they are made from (three
+    times a word per bit of a path sum word per digit and count word), and
+    :data:`EXACT_FIXED_BYTES`."""
+    terms = term_counts(widths).total
+    _, columns = _digit_words(widths)
+    path_words = path_sum_words(widths) // terms
+    per_term = PATH_WORD_BYTES * path_words + 8 * columns + 12
+    tables = 3 * 8 * 64 * path_words * columns
+    return int(EXACT_FIXED_BYTES + terms * per_term + tables)
 
 
 def exact_fits(widths: tuple[int, ...]) -> bool:
     """Whether exact verification of ``widths`` is within its memory and time budgets."""
-    return exact_bytes(widths) <= MAX_EXACT_BYTES and exact_work(widths) <= MAX_EXACT_WORK
-
-
-def exact_bytes(widths: tuple[int, ...]) -> int:
-    """Estimated memory of exact verification for ``widths`` (see :data:`EXACT_OVERHEAD_BYTES`)."""
-    symbols = parameter_count(widths) + widths[0]
-    return term_counts(widths).total * (2 * (symbols // 8) + EXACT_OVERHEAD_BYTES)
+    return exact_bytes(widths) <= MAX_EXACT_BYTES and exact_seconds(widths) <= MAX_EXACT_SECONDS
 
 
 def check_exact_memory(widths: tuple[int, ...]) -> None:
-    """Refuse exact verification above :data:`MAX_EXACT_BYTES` or :data:`MAX_EXACT_WORK`."""
-    work = exact_work(widths)
-    if work > MAX_EXACT_WORK:
-        duration = seconds((work + 25_000_000) // 50_000_000)
-        raise SizeLimitError(
-            f"exact verification would take {duration} ({amount(work)} "
-            "word operations: terms x depth x symbols / 64), above the limit of "
-            f"{MAX_EXACT_WORK:.0e}; use method='random'",
-            parameter="method",
-        )
+    """Refuse exact verification above :data:`MAX_EXACT_BYTES` or :data:`MAX_EXACT_SECONDS`."""
     needed = exact_bytes(widths)
     if needed > MAX_EXACT_BYTES:
         raise SizeLimitError(
-            f"exact verification would need {gigabytes(needed)} (terms x symbols / 8 "
-            f"bytes), above the limit of {MAX_EXACT_BYTES / 2**30:.0f} GB; "
-            "use method='random'",
+            f"exact verification would need {gigabytes(needed)} (the path sums of "
+            f"{term_counts(widths).total:,} terms, a bit per symbol, and their digits), above "
+            f"the limit of {MAX_EXACT_BYTES / 2**30:.0f} GB; use method='random'",
+            parameter="method",
+        )
+    estimate = exact_seconds(widths)
+    if estimate > MAX_EXACT_SECONDS:
+        raise SizeLimitError(
+            f"exact verification would take {seconds(round(estimate))} (estimated from the "
+            "widths: the path sums' arrays and words, and the forward pass), above the limit "
+            f"of {MAX_EXACT_SECONDS:.0f} s; use method='random'",
             parameter="method",
         )
 

@@ -7,11 +7,20 @@
 documents get them, and reads every factor *by its name* (:func:`.reference.parse_name`), never by
 the algebra's numbering of symbols: a swapped index, a dropped or repeated path, a name given to
 the wrong entry is then a different polynomial from the reference's (:mod:`.reference`), which
-shares no code with the algebra. The exact route compares every monomial
-(:func:`exactly_equal`); the random route evaluates the sums at its random point
-(:func:`emitted_value`). Reading the sums costs their term count, so the random route does it up
-to :data:`MAX_EMITTED_TERMS` (the most ``collapse()`` emits by default) and
-:data:`MAX_EMITTED_WORK`; above, nothing is emitted entry by entry and the matrix closed form is
+shares no code with the algebra.
+
+Reading: each emitted product (a row of bit words, a bit per symbol) becomes the reference's
+digit words (:class:`.reference.Layout`) by adding up what each of its symbols, read by name,
+contributes, a table per :data:`CHUNK` bits of a word. The digits say which entry of each layer
+is a factor, so they are the product only when it has at most one factor per layer; a count of
+factors per layer (a field per layer, wide enough never to carry) is added up the same way, and
+a product with two factors of one layer, or a factor without a name, is no monomial of the
+reference: :class:`~symcollapse.errors.VerificationError`. Every path is a term of coefficient 1,
+so ``W_z x + b_z`` equals the reference exactly when each output's digit words, sorted, are the
+reference's (which are sorted and distinct): the exact route (:func:`exactly_equal`). The random
+route evaluates the digit words at its random point (:func:`emitted_value`), up to
+:data:`MAX_EMITTED_TERMS` (the most ``collapse()`` emits by default) and
+:data:`MAX_EMITTED_WORDS`; above, nothing is emitted entry by entry and the matrix closed form is
 what is checked.
 """
 
@@ -23,94 +32,216 @@ import numpy as np
 
 from symcollapse.algebra import polynomials
 from symcollapse.errors import VerificationError
-from symcollapse.spec.cost import exact_work
+from symcollapse.spec.cost import path_sum_words
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS, term_counts
 from symcollapse.verification import reference
 from symcollapse.verification.points import Point, residues
 
-#: Path sums are enumerated and evaluated up to this many monomials (Python ints, ~1 s).
+#: Path sums are read and evaluated at random points up to this many monomials.
 MAX_EMITTED_TERMS = DEFAULT_MAX_TERMS
 
-#: ... and up to this much work per point. Model: as for the exact route, about terms x depth x
-#: symbols / 64 word operations (each monomial has up to depth + 1 factors, each an int shift),
-#: some 5e7 per second.
-MAX_EMITTED_WORK = 5 * 10**7
+#: ... and up to this many 64-bit words of path sums (see :func:`~symcollapse.spec.cost.
+#: path_sum_words`): reading costs some 10 ns a word, so this is about a tenth of a second.
+MAX_EMITTED_WORDS = 10**7
 
-#: A sum of monomials, each a bit mask in :func:`.reference.numbering` order, coefficient 1 each.
-Monomials = list[int]
+#: Bits of a path sum word read by one table: 16-bit tables (65,536 entries) halve the lookups
+#: of 8-bit ones (256 entries), where there are enough terms to pay for them (see :func:`_tables`).
+CHUNK = 16
+SMALL_CHUNK = 8
+
+#: Path sums are read in runs of at least this many paths (each word is a few numpy calls).
+BATCH = 2**14
+
+#: Count fields are packed into words of at most this many bits (non-negative ``int64``).
+COUNT_WORD = 63
 
 
 @dataclass(frozen=True)
 class Emitted:
-    """The emitted ``W_z`` (rows of columns) and ``b_z`` as monomials over the reference's
-    numbering, translated from the names the documents print."""
+    """``W_z x + b_z`` as emitted, output by output: every path a column of the reference's
+    digit words (unsorted, one column per path, so a path emitted twice is there twice)."""
 
-    widths: tuple[int, ...]
-    W_z: tuple[tuple[Monomials, ...], ...]
-    b_z: tuple[Monomials, ...]
+    layout: reference.Layout
+    outputs: tuple[np.ndarray, ...]
 
 
-def _translated(words: np.ndarray, places: np.ndarray, size: int) -> Monomials:
-    """Each column of ``words`` (bit ``s`` set: the symbol printed with name ``s``) as the mask
-    of the same symbols in the reference's numbering, ``places[s]`` being the bit of name ``s``."""
-    terms = words.shape[1]
-    if terms == 0:
-        return []
-    raw = np.ascontiguousarray(words.T).astype("<u8", copy=False).view(np.uint8)
-    bits = np.unpackbits(raw.reshape(terms, -1), axis=1, bitorder="little")
-    if bits[:, len(places) :].any():
-        raise VerificationError("an emitted product holds a symbol that has no name")
-    moved = np.zeros((terms, size), dtype=np.uint8)
-    moved[:, places] = bits[:, : len(places)]
-    packed = np.packbits(moved, axis=1, bitorder="little")
-    data, step = packed.tobytes(), packed.shape[1]
-    return [int.from_bytes(data[s : s + step], "little") for s in range(0, len(data), step)]
+@dataclass(frozen=True)
+class _Reading:
+    """What each bit of the path sums adds to a product's words: ``adds[bit]``, its digit (the
+    layout's words) and its count (then a count word per :data:`COUNT_WORD` bits of fields);
+    ``high`` marks the count bits that mean two factors of a layer or a factor without a name."""
+
+    layout: reference.Layout
+    counts: tuple[tuple[int, int], ...]
+    adds: np.ndarray
+    high: np.ndarray
+
+    def entry(self, key: reference.Key) -> np.ndarray:
+        """What the entry ``key`` adds: its digit and a count of 1 in its layer's field."""
+        lay, k = self.layout, key[1]
+        out = np.zeros(self.adds.shape[1], dtype=np.int64)
+        out[lay.word[k]] = lay.code(key) * lay.place[k]
+        word, shift = self.counts[k]
+        out[lay.words + word] = 1 << shift
+        return out
+
+
+def _fields(sizes: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """A count field per entry of ``sizes`` (the most it must hold), packed into words: each
+    field's (word, shift), and each word's mask of the bits above a field's lowest."""
+    places: list[tuple[int, int]] = []
+    high: list[int] = []
+    used = COUNT_WORD
+    for size in sizes:
+        width = size.bit_length()
+        if used + width > COUNT_WORD:
+            high.append(0)
+            used = 0
+        places.append((len(high) - 1, used))
+        high[-1] |= (((1 << width) - 1) & ~1) << used
+        used += width
+    return places, high
+
+
+def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Reading:
+    """The tables' contents for symbols ``names`` (bit ``s`` named ``names[s]``) in ``bits``
+    bits of path sums: a field per layer, and one for bits without a name (always too many)."""
+    entries = [reference.parse_name(name, lay.widths) for name in names]
+    layers = len(lay.widths)
+    # x_j once more than named: W_z[i, j] is multiplied by it (a second x_j must not carry)
+    per_layer = [sum(key[1] == k for key in entries) + (k == 0) for k in range(layers)]
+    unnamed = bits - len(names)
+    places, high = _fields([*per_layer, unnamed])
+    word, shift = places[-1]
+    high[word] |= ((1 << unnamed.bit_length()) - 1) << shift
+    adds = np.zeros((bits, lay.words + len(high)), dtype=np.int64)
+    adds[len(names) :, lay.words + word] = 1 << shift
+    reading = _Reading(lay, tuple(places), adds, np.array(high, dtype=np.int64))
+    for bit, key in enumerate(entries):
+        adds[bit] = reading.entry(key)
+    return reading
+
+
+#: Per word of the path sums, per chunk of it that has symbols: the chunk's place in the word
+#: and, per column it adds to, the table ``table[v]`` of that column's sum over the bits of ``v``.
+Tables = list[list[tuple[int, list[tuple[int, np.ndarray]]]]]
+
+
+def _tables(adds: np.ndarray, terms: int) -> tuple[int, Tables]:
+    """Chunk size and tables for ``adds``: 16-bit chunks when all their tables (half a MiB each)
+    take no more than one word per term, else 8-bit ones; none for a column a chunk's symbols
+    do not add to."""
+    sixteen = sum(int(part.any(axis=0).sum()) for part in np.split(adds, len(adds) // 16))
+    bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
+    tables: Tables = []
+    for word in np.split(adds, len(adds) // 64):
+        tables.append([])
+        for place, part in enumerate(np.split(word, 64 // bits)):
+            columns = [(int(c), _table(part[:, c])) for c in np.flatnonzero(part.any(axis=0))]
+            if columns:
+                tables[-1].append((place, columns))
+    return bits, tables
+
+
+_BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8 bits
+
+
+def _table(adds: np.ndarray) -> np.ndarray:
+    """``table[v]``: the sum of ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16 bits)."""
+    low = _BYTE @ adds[:8]
+    return low if len(adds) == 8 else ((_BYTE @ adds[8:])[:, None] + low).ravel()
+
+
+def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
+    """Add each path's (column of ``paths``) digit and count words to ``out`` (a column each).
+
+    A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
+    read only where it is not; a zero chunk adds nothing."""
+    per = 64 // bits
+    words = np.ascontiguousarray(paths).astype("<u8", copy=False)
+    for word, chunks in zip(words, tables, strict=True):
+        used = np.count_nonzero(word)
+        if not used:
+            continue
+        where = None if 2 * used > len(word) else np.flatnonzero(word)
+        values = (word if where is None else word[where]).view(np.uint8 if bits == 8 else np.uint16)
+        target = out if where is None else out[:, where]
+        for place, columns in chunks:
+            index = values[place::per].astype(np.intp)
+            for column, table in columns:
+                target[column] += table[index]
+        if where is not None:
+            out[:, where] = target
+
+
+def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
+    """``parts`` in order, in runs of at least :data:`BATCH` paths (but a long part alone): many
+    short sums are read at once, a long one without a copy."""
+    batches: list[list[np.ndarray]] = [[]]
+    for paths in parts:
+        if paths.shape[1] >= BATCH and batches[-1]:
+            batches.append([])
+        batches[-1].append(paths)
+        if sum(p.shape[1] for p in batches[-1]) >= BATCH:
+            batches.append([])
+    return [batch for batch in batches if batch]
 
 
 def read_emitted(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
 ) -> Emitted:
-    """The path sums symcollapse emits for ``widths``, every factor read by its printed name
-    (:class:`~symcollapse.errors.VerificationError` for a name that is no entry)."""
+    """``W_z x + b_z`` from the path sums symcollapse emits for ``widths``, every factor read by
+    its printed name; :class:`~symcollapse.errors.VerificationError` for a name that is no entry,
+    a factor without a name, or a product with two factors of one layer."""
     v = polynomials.variables(widths)
     sums = polynomials.path_sums(v, progress)
-    bit = reference.numbering(widths)
-    places = np.array(
-        [bit[reference.parse_name(name, widths)].bit_length() - 1 for name in v.names],
-        dtype=np.int64,
-    )
-    size = len(bit)
-    return Emitted(
-        widths,
-        tuple(tuple(_translated(paths, places, size) for paths in row) for row in sums.W_z),
-        tuple(_translated(paths, places, size) for paths in sums.b_z),
-    )
+    arrays = [*(paths for row in sums.W_z for paths in row), *sums.b_z]
+    shape = (len(sums.W_z), len(sums.b_z), {len(row) for row in sums.W_z})
+    if shape != (widths[-1], widths[-1], {widths[0]}):
+        raise VerificationError("the emitted W_z, b_z do not have the network's shape")
+    if any(p.ndim != 2 or p.shape[0] != v.words for p in arrays):
+        raise VerificationError("the emitted path sums are not in words of the names' bits")
+    lay = reference.layout(widths)
+    reading = _reading(v.names, 64 * v.words, lay)
+    terms = sum(p.shape[1] for p in arrays)
+    bits, tables = _tables(reading.adds, terms)
+    inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
+    outputs = []
+    for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True):
+        parts = [*W_row, b_sum]
+        out = np.zeros((reading.adds.shape[1], sum(p.shape[1] for p in parts)), dtype=np.int64)
+        start = 0
+        for paths, x_j in zip(W_row, inputs, strict=True):  # W_z[i, j] multiplies x_j
+            out[:, start : start + paths.shape[1]] += x_j[:, None]
+            start += paths.shape[1]
+        start = 0
+        for batch in _batches(parts):
+            words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
+            _read(words, bits, tables, out[:, start : start + words.shape[1]])
+            start += words.shape[1]
+        if (out[lay.words :] & reading.high[:, None]).any():
+            raise VerificationError(
+                "an emitted product has two factors of one layer or a factor without a name"
+            )
+        outputs.append(out[: lay.words].copy())
+    return Emitted(lay, tuple(outputs))
 
 
 def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
-    """:func:`read_emitted`, or None above :data:`MAX_EMITTED_TERMS` or :data:`MAX_EMITTED_WORK`."""
-    if term_counts(widths).total > MAX_EMITTED_TERMS or exact_work(widths) > MAX_EMITTED_WORK:
+    """:func:`read_emitted`, or None above :data:`MAX_EMITTED_TERMS` or
+    :data:`MAX_EMITTED_WORDS`."""
+    if term_counts(widths).total > MAX_EMITTED_TERMS or path_sum_words(widths) > MAX_EMITTED_WORDS:
         return None
     return read_emitted(widths)
 
 
-def collapsed_polynomials(emitted: Emitted) -> list[reference.Polynomial] | None:
-    """``W_z x + b_z`` entrywise from the emitted sums; None when a product already holds the
-    ``x_j`` it is multiplied by (no polynomial of a network has a square)."""
-    bit = reference.numbering(emitted.widths)
-    inputs = [bit[("x", 0, 0, j)] for j in range(1, emitted.widths[0] + 1)]
-    out: list[reference.Polynomial] = []
-    for W_row, b_sum in zip(emitted.W_z, emitted.b_z, strict=True):
-        poly: reference.Polynomial = {}
-        for monomials, x_j in zip(W_row, inputs, strict=True):
-            for m in monomials:
-                if m & x_j:
-                    return None
-                poly[m | x_j] = poly.get(m | x_j, 0) + 1
-        for m in b_sum:
-            poly[m] = poly.get(m, 0) + 1
-        out.append(poly)
-    return out
+def _same(forward: reference.Polynomial, emitted: np.ndarray) -> bool:
+    """Whether the emitted columns, sorted, are the reference's (sorted, each once)."""
+    if forward.shape != emitted.shape:
+        return False
+    if emitted.shape[0] == 1:
+        return np.array_equal(np.sort(emitted[0]), forward[0])
+    return np.array_equal(emitted[:, np.lexsort(emitted[::-1])], forward)
 
 
 def exactly_equal(
@@ -120,49 +251,42 @@ def exactly_equal(
     compared; and how many monomials the emitted sums have."""
     depth, rows = len(widths) - 1, widths[-1]
     report = progress or (lambda done, total: None)
-    forward = reference.forward_polynomials(widths, lambda k, _: report(k, depth + rows))
-    emitted = read_emitted(widths, lambda i, _: report(depth + i, depth + rows))
-    compared = sum(len(m) for row in emitted.W_z for m in row) + sum(map(len, emitted.b_z))
-    collapsed = collapsed_polynomials(emitted)
-    return collapsed is not None and forward == collapsed, compared
+    emitted = read_emitted(widths, lambda i, _: report(i, rows + depth))
+    forward = reference.forward_polynomials(widths, lambda k, _: report(rows + k, rows + depth))
+    compared = sum(o.shape[1] for o in emitted.outputs)
+    return all(map(_same, forward, emitted.outputs)), compared
 
 
-def _values(point: Point) -> list[int]:
-    """Every entry's value modulo ``p`` at ``point``, in the reference's numbering."""
+def _values(lay: reference.Layout, point: Point) -> list[np.ndarray]:
+    """Per layer, each entry's value modulo ``p`` at ``point`` by its digit (1 for digit 0)."""
     p = point.prime
     x = residues(point.x, p)
-    layers = {k: point.layer(k) for k in range(1, len(point.widths))}
-    W = {k: [residues(row, p) for row in layer[0]] for k, layer in layers.items()}
-    b = {k: residues(layer[1], p) for k, layer in layers.items()}
-    value = {
-        "x": lambda k, i, j: x[j - 1],
-        "w": lambda k, i, j: W[k][i - 1][j - 1],
-        "b": lambda k, i, j: b[k][i - 1],
-    }
-    return [value[kind](k, i, j) for kind, k, i, j in reference.keys(point.widths)]
+    layers = [
+        (residues(W, p), residues(b, p), W.shape[1])
+        for W, b in map(point.layer, range(1, len(lay.widths)))
+    ]
 
+    def value(key: reference.Key) -> int:
+        kind, k, i, j = key
+        if kind == "x":
+            return x[j - 1]
+        W, b, columns = layers[k - 1]
+        return W[(i - 1) * columns + j - 1] if kind == "w" else b[i - 1]
 
-def _monomial(monomial: int, values: list[int], p: int) -> int:
-    """The product of the entries whose bits are set in ``monomial``, modulo ``p``."""
-    product = 1
-    while monomial:
-        low = monomial & -monomial
-        product = product * values[low.bit_length() - 1] % p
-        monomial ^= low
-    return product
+    return [
+        np.array([1, *map(value, lay.symbols(k))], dtype=np.int64) for k in range(len(lay.widths))
+    ]
 
 
 def emitted_value(emitted: Emitted, point: Point) -> list[int]:
-    """``W_z x + b_z`` modulo ``p`` with ``W_z``, ``b_z`` as emitted."""
-    p = point.prime
-    values = _values(point)
-    bit = reference.numbering(point.widths)
-    x = [values[bit[("x", 0, 0, j)].bit_length() - 1] for j in range(1, point.widths[0] + 1)]
-
-    def total(monomials: Monomials) -> int:
-        return sum(_monomial(m, values, p) for m in monomials)
-
-    return [
-        (total(b_sum) + sum(x_j * total(m) for m, x_j in zip(W_row, x, strict=True))) % p
-        for W_row, b_sum in zip(emitted.W_z, emitted.b_z, strict=True)
-    ]
+    """``W_z x + b_z`` modulo ``p`` with ``W_z``, ``b_z`` as emitted, at ``point``."""
+    p, lay = point.prime, emitted.layout
+    values = _values(lay, point)
+    out = []
+    for monomials in emitted.outputs:
+        product = np.ones(monomials.shape[1], dtype=np.int64)
+        for k, table in enumerate(values):  # entries below p < 2**28: products below 2**56
+            product *= table[lay.digits(monomials, k)]
+            product %= p
+        out.append(int(product.sum()) % p)
+    return out

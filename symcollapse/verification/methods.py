@@ -1,6 +1,6 @@
 """Verification of ``f(x) = W_z x + b_z`` for concrete widths: exact, random-point, or by proof.
 
-- ``exact``: a reference forward pass (:mod:`.reference`, plain Python integers) against
+- ``exact``: a reference forward pass (:mod:`.reference`, exact digit words) against
   ``W_z x + b_z`` as symcollapse emits it, the path sums every document prints read by the names
   they print (:mod:`.emitted`), every monomial compared;
 - ``random``: the forward pass, ``W_z x + b_z`` as matrix products, and (up to a size) the
@@ -19,7 +19,7 @@ algebra. What each module of the routes may import, besides the standard library
 =======================  ==========================================================================
 module (route)           may import
 =======================  ==========================================================================
-reference (both)         symcollapse.errors
+reference (both)         numpy, symcollapse.errors
 points (random)          numpy
 random (random)          numpy, symcollapse.errors, symcollapse.spec, verification.defaults,
                          verification.emitted, verification.points
@@ -30,6 +30,12 @@ methods (dispatch)       symcollapse.display, symcollapse.errors, symcollapse.sp
                          verification.coq, verification.coqc, verification.induction,
                          verification.statements (the last four: the proof route)
 =======================  ==========================================================================
+
+numpy is the arrays both sides are written in, not the code under check: the reference uses
+none of the algebra's representation (its monomials are digits per layer, built sorted, where the
+algebra's are bit words merged by hashing and sorting), so the algebra's bugs, which live in how
+it numbers, hashes and merges, are not repeated in it; tests/verification/test_reference.py holds
+the reference against sympy's expansion of the same forward pass.
 
 The proof route is another matter: its statements are sympy expressions built with
 :mod:`symcollapse.algebra.expressions`, the helpers the derivations print with, and Coq checks

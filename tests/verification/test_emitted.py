@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from symcollapse.algebra import polynomials
+from symcollapse.errors import VerificationError
 from symcollapse.render.verification import detail
 from symcollapse.verification import emitted
 from symcollapse.verification import random as rc
@@ -131,3 +132,158 @@ def test_a_name_that_is_no_entry_fails_each_route(
     monkeypatch.setattr(polynomials, "variables", misnamed)
     assert not verify(widths, method="exact").holds
     assert not verify(widths, method="random").holds
+
+
+def _a_path_twice(v: polynomials.Variables, progress=None, outputs=None) -> polynomials.PathSums:
+    """The last bias path of output 1 replaced by its first: as many terms, one coefficient 2."""
+    sums = CORRECT(v, progress, outputs)
+    first = sums.b_z[0].copy()
+    first[:, -1] = first[:, 0]
+    return polynomials.PathSums(W_z=sums.W_z, b_z=(first, *sums.b_z[1:]))
+
+
+def _two_factors_of_a_layer(
+    v: polynomials.Variables, progress=None, outputs=None
+) -> polynomials.PathSums:
+    """The first path of W_z[1, 1] also holds another weight of layer 1 (w_1_1_1 or w_1_1_2)."""
+    sums = CORRECT(v, progress, outputs)
+    paths = sums.W_z[0][0].copy()
+    others = [m for row in v.W[1] for m in row]
+    extra = next(m for m in others if not polynomials.monomial_ints(paths[:, :1])[0] & m)
+    k = extra.bit_length() - 1
+    paths[k // 64, 0] |= np.uint64(1 << (k % 64))
+    return polynomials.PathSums(W_z=((paths, *sums.W_z[0][1:]), *sums.W_z[1:]), b_z=sums.b_z)
+
+
+def _its_input_twice(v: polynomials.Variables, progress=None, outputs=None) -> polynomials.PathSums:
+    """The first path of W_z[1, 1] also holds x_1, the input W_z[1, 1] multiplies: x_1^2."""
+    sums = CORRECT(v, progress, outputs)
+    paths = sums.W_z[0][0].copy()
+    paths[0, 0] |= np.uint64(v.x[0])  # x_1 is bit 0 in the algebra's numbering
+    return polynomials.PathSums(W_z=((paths, *sums.W_z[0][1:]), *sums.W_z[1:]), b_z=sums.b_z)
+
+
+def _a_factor_without_a_name(
+    v: polynomials.Variables, progress=None, outputs=None
+) -> polynomials.PathSums:
+    """The first bias path of output 1 also holds the last bit of its words, which no symbol
+    names (every shape tested leaves some bits of the last word unnamed)."""
+    sums = CORRECT(v, progress, outputs)
+    first = sums.b_z[0].copy()
+    first[-1, 0] |= np.uint64(1 << 63)
+    return polynomials.PathSums(W_z=sums.W_z, b_z=(first, *sums.b_z[1:]))
+
+
+def _one_word_more(v: polynomials.Variables, progress=None, outputs=None) -> polynomials.PathSums:
+    """Every path sum a word wider than the names need (empty, but not read as the names)."""
+    sums = CORRECT(v, progress, outputs)
+
+    def wider(paths: np.ndarray) -> np.ndarray:
+        return np.vstack([paths, np.zeros((1, paths.shape[1]), np.uint64)])
+
+    return polynomials.PathSums(
+        W_z=tuple(tuple(map(wider, row)) for row in sums.W_z), b_z=tuple(map(wider, sums.b_z))
+    )
+
+
+def _an_entry_missing(
+    v: polynomials.Variables, progress=None, outputs=None
+) -> polynomials.PathSums:
+    """Row 1 of W_z one entry short (so zip would pair the entries with the wrong inputs)."""
+    sums = CORRECT(v, progress, outputs)
+    return polynomials.PathSums(W_z=(sums.W_z[0][1:], *sums.W_z[1:]), b_z=sums.b_z)
+
+
+#: Mutants the route reads differently from a wrong term (see each docstring).
+READING_MUTANTS = [
+    _two_factors_of_a_layer,
+    _its_input_twice,
+    _a_factor_without_a_name,
+    _one_word_more,
+    _an_entry_missing,
+]
+
+#: Deep narrow shapes: the reference's digits take several words.
+DEEP = [(2, *(1,) * 41, 2), (2, *(1, 2) * 15)]
+
+
+@pytest.mark.parametrize("widths", [*WIDTHS, *SQUARE, (1, 2, 1), (1, 3, 3)])
+@pytest.mark.parametrize("mutant", READING_MUTANTS)
+@pytest.mark.parametrize("method", ["exact", "random"])
+def test_a_product_the_reference_cannot_hold_fails_each_route(
+    monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant, method: str
+) -> None:
+    assert len(polynomials.variables(widths).names) < 64 * polynomials.variables(widths).words
+    monkeypatch.setattr(polynomials, "path_sums", mutant)
+    assert not verify(widths, method=method).holds
+
+
+@pytest.mark.parametrize("widths", [w for w in WIDTHS + SQUARE if len(w) > 2])
+@pytest.mark.parametrize("method", ["exact", "random"])
+def test_a_path_twice_and_another_missing_fails_each_route(
+    monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], method: str
+) -> None:
+    """As many terms as expected, but one with coefficient 2 and one with 0."""
+    monkeypatch.setattr(polynomials, "path_sums", _a_path_twice)
+    result = verify(widths, method=method)
+    assert not result.holds
+    if method == "exact":
+        assert result.evidence.compared == result.evidence.expected
+
+
+@pytest.mark.parametrize("widths", DEEP)
+@pytest.mark.parametrize("mutant", [None, *MUTANTS])
+def test_digits_over_several_words_are_read_and_compared(
+    monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant
+) -> None:
+    assert emitted.reference.layout(widths).words > 1
+    if mutant is not None:
+        monkeypatch.setattr(polynomials, "path_sums", mutant)
+    assert emitted.exactly_equal(widths)[0] == (mutant is None)
+
+
+@pytest.mark.parametrize("widths", [*WIDTHS, (3,) * 6, (4, 4, 4, 4), (16, 16, 4), (5, 40, 2)])
+@pytest.mark.parametrize("mutant", [None, _swap_an_index, _two_factors_of_a_layer])
+def test_both_table_sizes_read_the_same(
+    monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant
+) -> None:
+    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums; wide
+    layers (16 16 4, 5 40 2) read only the words of a path that are not zero."""
+    if mutant is not None:
+        monkeypatch.setattr(polynomials, "path_sums", mutant)
+    results = []
+    for bits, batch in ((8, 1), (16, 10**9)):  # and each sum read alone, or all at once
+        monkeypatch.setattr(emitted, "CHUNK", bits)
+        monkeypatch.setattr(emitted, "SMALL_CHUNK", bits)
+        monkeypatch.setattr(emitted, "BATCH", batch)
+        try:
+            results.append(emitted.exactly_equal(widths))
+        except VerificationError as error:
+            results.append(str(error))
+    assert results[0] == results[1]
+    holds = isinstance(results[0], tuple) and results[0][0]
+    assert holds == (mutant is None)
+
+
+def _input_for_a_weight_and_a_bias_path_for_it(
+    v: polynomials.Variables, progress=None, outputs=None
+) -> polynomials.PathSums:
+    """Widths of 1: W_z's path w_2 w_1 printed as w_2 x_1 (so x_1^2 w_2 once multiplied by
+    x_1), and b_z's path w_2 b_1 printed as w_2 w_1 x_1: as many terms, a wrong polynomial,
+    which read without room for the second x_1 would be the right one (x_1^2 carrying into the
+    next layer's digit as b_1)."""
+    sums = CORRECT(v, progress, outputs)
+    (w_1,), (b_1,) = v.W[1][0], v.b[1]
+    W_paths, b_paths = sums.W_z[0][0].copy(), sums.b_z[0].copy()
+    W_paths[0] ^= np.uint64(w_1 | v.x[0])
+    b_paths[0, b_paths[0] & np.uint64(b_1) != 0] ^= np.uint64(b_1 | w_1 | v.x[0])
+    return polynomials.PathSums(W_z=((W_paths,),), b_z=(b_paths,))
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (1, 1, 1, 1)])
+@pytest.mark.parametrize("method", ["exact", "random"])
+def test_an_input_twice_is_not_read_as_another_layers_entry(
+    monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], method: str
+) -> None:
+    monkeypatch.setattr(polynomials, "path_sums", _input_for_a_weight_and_a_bias_path_for_it)
+    assert not verify(widths, method=method).holds
