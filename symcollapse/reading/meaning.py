@@ -382,8 +382,8 @@ class Meaning(Forms):
     def _entry_name(self, name: Name) -> Value | None:
         """An entry's symbol a sum's index gave (``w^{(3)}_{1,2}``): the document's own name
         for it (``w^{(3)}_{12}``), else the entry of the matrix whose entries the document
-        names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first);
-        None for any other name."""
+        names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first;
+        ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name."""
         parts = name.sub.split(",")
         if "," not in name.sub or not all(part.isdigit() for part in parts):
             return None
@@ -394,7 +394,7 @@ class Meaning(Forms):
         layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
         if layer is not None:
             number, index = layer[1], name.sub
-        elif not name.sup and len(parts) == 3:  # flat: w_{3,1,2}
+        elif not name.sup and len(parts) in (2, 3):  # flat: w_{3,1,2}; a vector's b_{4,1}
             number, index = parts[0], ",".join(parts[1:])
         else:
             return None

@@ -42,13 +42,14 @@ GREEK = frozenset(_GREEK_NAMES.split())
 FUNCTIONS = {"f", "g", "sigma", "phi"}
 
 _TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|[A-Za-z]+(?:\.[a-z]+)*|\d+(?:\.\d+)?|:=|&&|\s+|\\\s|.', re.S
+    r'"(?:[^"\\]|\\.)*"|[A-Za-z]+(?:\.[a-z]+)*|\d+(?:\.\d+)?|:=|&&|\s+|\\[\s,;]|.', re.S
 )
 _DISPLAY = re.compile(
     r"\$(?P<body>\s(?:[^$]|\$[^$]*\$)*?\s)\$(?![^\s)])|\$(?P<inline>[^$\s][^$]*?)\$", re.S
 )
 _HEADING = re.compile(r"^(=+)\s+(.*)$", re.M)
-_REASON = re.compile(r"#\[(.*?)\]\s*$", re.S)
+#: A row's reason: ``#[...]``, or wrapped to a width, ``#box(width: 15.2em, align(left)[...])``.
+_REASON = re.compile(r"#(?:box\(width:\s*[\d.]+em,\s*align\(left\))?\[(.*?)\]\)?\)?\s*$", re.S)
 
 #: Most characters of a Typst document read.
 MAX_CHARACTERS = 50_000_000
@@ -122,6 +123,8 @@ class _Spelling:
         token = self.take()
         if token.startswith('"'):
             return ""  # "" keeps a row's alignment; words are not mathematics read
+        if token in ("\\,", "\\;"):  # an escaped comma (w_(1 \\, 2) in a matrix's cell)
+            return token[1]
         if token == "mat" and self.peek(skip_space=False) == "(":
             return self.matrix()
         if token == "op" and self.peek(skip_space=False) == "(":
@@ -199,9 +202,9 @@ def _top_level_parts(text: str, separator: str = ",") -> list[str]:
     parts: list[str] = []
     current: list[str] = []
     depth = 0
-    for char in text:
+    for at, char in enumerate(text):
         depth += {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}.get(char, 0)
-        if char == separator and depth == 0:
+        if char == separator and depth == 0 and text[at - 1 : at] != "\\":  # not \\, escaped
             parts.append("".join(current))
             current = []
         else:
