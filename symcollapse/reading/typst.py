@@ -236,7 +236,7 @@ def _rows(body: str) -> list[str]:
     ``\\tag*``; a line with a reason alone (``&quad #[(multiply)]``) is the reason of the row
     above."""
     rows: list[str] = []
-    for row in re.split(r"\\\s*\n|\\\s+(?=\S)", body.strip()):
+    for row in _joined(re.split(r"\\\s*\n|\\\s+(?=\S)", body.strip())):
         reason = ""
         found = _REASON.search(row)
         if found:
@@ -250,6 +250,25 @@ def _rows(body: str) -> list[str]:
         line = " &".join(cells) if not quad else r"&\quad " + cells[1].removeprefix(r"\quad")
         rows.append(line + reason)
     return rows
+
+
+#: A line that continues the row above (``&quad "" + b_(2)``), and Typst's string literals.
+_CONTINUED = re.compile(r'\s*&\s*quad\s*""')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """``lines`` with a continuation joined to the line above while that line leaves a
+    parenthesis open: a row broken inside ``( ... )`` is one formula."""
+    joined: list[str] = []
+    for line in lines:
+        text = joined[-1] if joined else ""
+        bare = _STRING.sub("", text)
+        if _CONTINUED.match(line) and bare.count("(") > bare.count(")"):
+            joined[-1] = text + " " + _CONTINUED.sub("", line, count=1)
+        else:
+            joined.append(line)
+    return joined
 
 
 def _inline(words: str) -> str:
