@@ -385,13 +385,13 @@ class Meaning(Forms):
         names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first;
         ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name."""
         parts = name.sub.split(",")
-        if "," not in name.sub or not all(part.isdigit() for part in parts):
-            return None
-        if all(len(part) == 1 for part in parts):
+        layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
+        if ("," not in name.sub and not layer) or not all(part.isdigit() for part in parts):
+            return None  # one index: b^{(1)}_{2} only, with its layer
+        if len(parts) > 1 and all(len(part) == 1 for part in parts):
             joined = Name(name.base, "".join(parts), name.sup)
             if joined.key in self.names:
                 return self.value(joined)
-        layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
         if layer is not None:
             number, index = layer[1], name.sub
         elif not name.sup and len(parts) in (2, 3):  # flat: w_{3,1,2}; a vector's b_{4,1}
