@@ -170,7 +170,7 @@ class Meaning(Forms):
                     self.scalars |= set(_scalar_names(row.rhs))
                     self.defining.add(i)
         self._by_convention(nodes)
-        rng = random.Random(seed)
+        self.rng = rng = random.Random(seed)
         self.point = (
             {key: rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}  # plain: fast
             if len(self.scalars) > EXACT_SCALARS
@@ -438,11 +438,17 @@ class Meaning(Forms):
 
     def _generic_vector(self, name: Name, size: int) -> None:
         """A name the document never gives entries, first met right of a matrix (``x`` in
-        ``W_1 x``): a column of ``size`` symbols, the same wherever the name appears."""
+        ``W_1 x``): a column of ``size`` symbols (integers at the random point), the same
+        wherever the name appears."""
         known = name.key in self.definitions or name.key in self.scalars
         current = None if known else self._undefined(name)
         if current is not None and not isinstance(current, sp.MatrixBase) and current != IDENTITY:
-            self.vectors[name.key] = sp.Matrix([sp.Symbol(f"{name.key}[{i}]") for i in range(size)])
+            entries = (
+                [self.rng.randint(-RANGE, RANGE) for _ in range(size)]  # at the random point too
+                if self.point is not None
+                else [sp.Symbol(f"{name.key}[{i}]") for i in range(size)]
+            )
+            self.vectors[name.key] = sp.Matrix(entries)
             self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
