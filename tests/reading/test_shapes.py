@@ -73,3 +73,13 @@ def test_the_scalar_form_is_checked(tmp_path, capsys, fmt: str) -> None:
     path = document(tmp_path, (2, 3, 3), "standard", fmt)
     status, out = check(path, capsys)
     assert status == 0 and "not checked" not in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_range_stated_on_a_continued_row_is_read(tmp_path, capsys, fmt: str) -> None:
+    """The scalar form of four inputs breaks onto a second row that carries its range ``(i = 1,
+    \\dots, 3)``: the range is the whole row's, and the row is checked for every i."""
+    path = document(tmp_path, (4, 3), "standard", fmt)
+    assert r"&\quad + \left(W_{z}\right)_{i4}" in path.read_text()
+    status, out = check(path, capsys)
+    assert status == 0 and "not checked" not in out, out
