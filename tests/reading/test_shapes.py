@@ -50,20 +50,23 @@ LEVELS = ["brief", "standard", "full"]
 @pytest.mark.parametrize("at", range(len(SHAPES)), ids=lambda at: "-".join(map(str, SHAPES[at])))
 def test_derive_reads_back_what_it_writes(at: int, fmt: str) -> None:
     widths, level = SHAPES[at], LEVELS[(at + FORMATS.index(fmt)) % len(LEVELS)]
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        status = main(["derive", *map(str, widths), "--format", fmt, "--detail", level])
-    assert status == 0, (level, err.getvalue())
+    status, err = _derive(widths, "--format", fmt, "--detail", level)
+    assert status == 0, (level, err)
 
 
 @pytest.mark.parametrize("fmt", ["typst", "html"])
 @pytest.mark.parametrize("widths", [(5, 1, 7, 2), (3, 4, 12)])
 def test_rows_broken_by_a_narrow_line_read_back(widths: tuple[int, ...], fmt: str) -> None:
+    status, err = _derive(widths, "--format", fmt, "--detail", "full", "--line-width", "40")
+    assert status == 0, err
+
+
+def _derive(widths: tuple[int, ...], *options: str) -> tuple[int, str]:
+    """``derive`` to standard output: its exit status and what it said on standard error."""
     err = io.StringIO()
-    argv = ["derive", *map(str, widths), "--format", fmt, "--detail", "full", "--line-width", "40"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        status = main(argv)
-    assert status == 0, err.getvalue()
+        status = main(["derive", *map(str, widths), *options])
+    return status, err.getvalue()
 
 
 @pytest.mark.parametrize("fmt", ["typst", "html"])
