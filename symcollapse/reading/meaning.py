@@ -10,8 +10,10 @@ identity only where the document says every activation is.
 
 A row for every entry, ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...``, is checked for each ``i``
 and ``j`` of the matrix the document gives, its sums expanded at the widths ``d_k`` the
-document's matrices have (``W_k`` is ``d_k x d_{k-1}``), and the entries they name
-(``w^{(3)}_{12}``) are those of the matrices in the document's convention.
+document's words state (``$d_{1} = 3$``) or its matrices have (``W_k`` is ``d_k x d_{k-1}``),
+and the entries they name (``w^{(3)}_{12}``) are those of the matrices in the document's
+convention; a document that writes no matrix out but states its widths has its layer scheme's
+``W_k`` and ``b_k`` as matrices of symbols of their own at those widths.
 
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
