@@ -140,7 +140,7 @@ class Meaning(Forms):
             for cell in _scalar_names(cell_node)
         }
         self.names = {n.key: n for n in nodes if isinstance(n, Name)}
-        self.base = 0 if any(_zero_index(n) for n in nodes) else 1
+        self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
@@ -487,6 +487,20 @@ def _free(lhs: Node | None) -> bool:
     letters = [part for part in parts if part.isalpha()]
     one_each = all(re.fullmatch(r"[a-z]|\d+", part) for part in parts)
     return 1 <= len(parts) <= 2 and one_each and 0 < len(letters) == len(set(letters))
+
+
+def _ranges_from_zero(document: Document) -> bool:
+    """Whether a row's range or a sum starts at 0 (``i = 0, \\dots, 2``, ``\\sum_{k_{1}=0}``):
+    a document indexed from 0 whose indices all stand in such rows (a brief one)."""
+    if any(row.over is not None and row.over[1] == 0 for row in document.rows):
+        return True
+    return any(
+        isinstance(n, IndexSum) and n.low == Number(sp.Integer(0))
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side
+        for n in walk(side)
+    )
 
 
 def _zero_index(node: Node) -> bool:

@@ -86,3 +86,12 @@ def test_a_range_stated_on_a_continued_row_is_read(tmp_path, capsys, fmt: str) -
     assert r"&\quad + \left(W_{z}\right)_{i4}" in path.read_text()
     status, out = check(path, capsys)
     assert status == 0 and "not checked" not in out, out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "typst", "html"])
+@pytest.mark.parametrize("widths", [(12, 2, 3), (2, 3, 3, 1)])
+def test_a_brief_document_indexed_from_0_reads_back(widths: tuple[int, ...], fmt: str) -> None:
+    """A brief document indexed from 0 shows its indices only in ranges and sums from 0
+    (``\\sum_{k_{1}=0}^{d_{1} - 1}``, ``i = 0, \\dots, 2``): read as indexed from 0."""
+    status, err = _derive(widths, "--format", fmt, "--detail", "brief", "--index-base", "0")
+    assert status == 0, err
