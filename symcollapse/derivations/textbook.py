@@ -10,7 +10,7 @@ import sympy as sp
 from symcollapse.algebra import sigma, symbols
 from symcollapse.algebra.collapsing import Collapse
 from symcollapse.algebra.expressions import output_symbol, product, total
-from symcollapse.derivations.steps import count, layer_index, layers_range, listing
+from symcollapse.derivations.steps import count, layer_index, layers_range
 from symcollapse.doc.model import Checked, Section, Step, Text
 from symcollapse.doc.prose import Applied, IndexRange, relation
 from symcollapse.verification.matrix_identities import check_equal
@@ -48,12 +48,15 @@ def network_section(result: Collapse) -> Section:
         (layers_range(n), ", with ", relation(hidden(0, d[0]), "=", net.x_symbol)),
     )
     intro: Text = ("The input ", net.x_symbol, " has ", relation(symbols.scalar("d", 0), "=", d[0]))
+    # every width as mathematics (d_1 = 3), which a reader of the document can use
+    output = relation(symbols.scalar("d", n), "=", d[n])
     if n > 1:
         units = [hidden(m, d[m]) for m in range(1, n)]
-        intro += (" entries and the hidden units are ", *_listed(units), " with ")
-        intro += (f"{listing([str(w) for w in d[1:-1]])} units. ",)
+        widths = [relation(symbols.scalar("d", m), "=", d[m]) for m in range(1, n)]
+        intro += (" entries, the hidden units are ", *_listed(units), " with ", *_listed(widths))
+        intro += (" units and the output has ", output, " entries. ")
     else:
-        intro += (" entries; there are no hidden units. ",)
+        intro += (" entries and the output has ", output, " entries; there are no hidden units. ")
     intro += ("Every activation is the identity, so each layer is affine:",)
     return Section(title=("The network",), intro=intro, steps=(recurrence,))
 

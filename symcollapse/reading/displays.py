@@ -251,6 +251,7 @@ def _row(
             raise DocumentError(f'cannot read section "{section}": a display starts with \\quad')
         raws[-1].rhs.extend(rest[1:])
         raws[-1].label = raws[-1].label or label
+        raws[-1].reason = " ".join([raws[-1].reason, reason])  # f_{i}(...) = ..., its range
         return
     found = _relation(rest)
     if found is None:

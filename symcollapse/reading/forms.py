@@ -14,7 +14,16 @@ import sympy as sp
 
 from symcollapse.errors import DocumentError
 from symcollapse.reading.naming import by_convention
-from symcollapse.reading.nodes import Apply, Arguments, Document, Name, Node
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    Name,
+    Node,
+    Number,
+    Product,
+    walk,
+)
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import Mismatch, Value, difference, entry, scalar
 
@@ -40,6 +49,12 @@ class Reading(Protocol):
     def _defined(self, key: str) -> Value:
         """The value of the defined name ``key``."""
         ...
+
+
+#: Most symbols the weights and biases a document gives only by its widths may take (a brief
+#: document of widths 100-100-100 has 20,200), and the widest width read.
+MAX_GENERIC = 100_000
+MAX_WIDTH = 10**6
 
 
 def key_of(node: Node | None) -> str | None:
@@ -83,10 +98,60 @@ class Forms(Reading):
                 self.conventional.add(key)
                 self.scalars |= {cell.key for cell in cells.values()}
                 self.explicit = True
+        self._by_widths()
         if self.explicit:  # x_{1}, x_{2} next to explicit matrices: the entries of x
             for node in nodes:
                 if isinstance(node, Arguments):
                     self.scalars |= {n.key for n in node.items if isinstance(n, Name)}
+
+    def _widths(self) -> dict[int, int]:
+        """The widths the document's words state, ``$d_{0} = 2$``: layer -> width."""
+        return {
+            int(lhs.sub): int(rhs.value)
+            for lhs, rhs in self.document.stated
+            if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdigit() and not lhs.sup
+            if isinstance(rhs, Number) and rhs.value.is_Integer and 0 < rhs.value <= MAX_WIDTH
+        }
+
+    def _by_widths(self) -> None:
+        """The weights and biases of a layer scheme (``h^{(k)} = W_{k} h^{(k-1)} + b_{k}``, k =
+        1, ..., n) the document neither writes out nor names the entries of, as matrices of
+        symbols of their own at the widths its words state (``$d_{0} = 2$``): a name with a
+        factor right of it (``W_{k}``) is ``d_k x d_{k-1}``, any other (``b_{k}``) a column
+        of ``d_k``. So a row for every entry, ``(W_z)_{ij} = \\sum ...``, is checked entry by
+        entry in a brief document too; at most :data:`MAX_GENERIC` symbols."""
+        widths = self._widths()
+        shapes: dict[str, tuple[int, int]] = {}
+        for i, row in enumerate(self.document.rows):
+            if row.over is None or i not in self.defining or not widths:
+                continue
+            var, low, high = row.over
+            nodes = list(walk(row.rhs))
+            weights = {
+                factor.key
+                for node in nodes
+                if isinstance(node, Product)
+                for factor in node.factors[:-1]
+                if isinstance(factor, Name)
+            }
+            for node in nodes:
+                if not isinstance(node, Name) or node.sub != var or node.sup:
+                    continue
+                for k in range(low, high + 1):
+                    rows, cols = widths.get(k), widths.get(k - 1) if node.key in weights else 1
+                    key = Name(node.base, str(k)).key
+                    given = self.definitions.keys() | self.entries.keys() | self.scalars
+                    if rows and cols and key not in given:
+                        shapes[key] = (rows, cols)
+        if not shapes or sum(r * c for r, c in shapes.values()) > MAX_GENERIC:
+            return
+        for key, (rows, cols) in shapes.items():
+            at = [(r, c) for r in range(rows) for c in range(cols)]
+            index = [f"{r + self.base},{c + self.base}" for r, c in at]
+            self.entries[key] = {i: Name(f"[{key}]", i) for i in index}
+            self.scalars |= {Name(f"[{key}]", i).key for i in index}
+            self.conventional.add(key)
+            self.explicit = True
 
     def _stated(self, name: Name) -> Node | None:
         """What the document's words say ``name`` is: ``c`` by ``$c = (b_z)_1$``, ``a_{2}``

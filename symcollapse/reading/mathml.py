@@ -172,6 +172,7 @@ def _row(children: list[ET.Element]) -> str:
     for child in children:
         spelled = spell(child)
         opens = _local(child.tag) == "mrow" and spelled.startswith("(")
+        opens = opens or (_local(child.tag) == "mo" and spelled == "(")  # a row broken inside
         if out and opens and _function(out[-1]):
             out[-1] += spelled
         else:

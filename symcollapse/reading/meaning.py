@@ -10,8 +10,10 @@ identity only where the document says every activation is.
 
 A row for every entry, ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...``, is checked for each ``i``
 and ``j`` of the matrix the document gives, its sums expanded at the widths ``d_k`` the
-document's matrices have (``W_k`` is ``d_k x d_{k-1}``), and the entries they name
-(``w^{(3)}_{12}``) are those of the matrices in the document's convention.
+document's words state (``$d_{1} = 3$``) or its matrices have (``W_k`` is ``d_k x d_{k-1}``),
+and the entries they name (``w^{(3)}_{12}``) are those of the matrices in the document's
+convention; a document that writes no matrix out but states its widths has its layer scheme's
+``W_k`` and ``b_k`` as matrices of symbols of their own at those widths.
 
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
@@ -139,7 +141,7 @@ class Meaning(Forms):
             for cell in _scalar_names(cell_node)
         }
         self.names = {n.key: n for n in nodes if isinstance(n, Name)}
-        self.base = 0 if any(_zero_index(n) for n in nodes) else 1
+        self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
@@ -176,7 +178,7 @@ class Meaning(Forms):
                     self.scalars |= set(_scalar_names(row.rhs))
                     self.defining.add(i)
         self._by_convention(nodes)
-        rng = random.Random(seed)
+        self.rng = rng = random.Random(seed)
         self.point = (
             {key: rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}  # plain: fast
             if len(self.scalars) > EXACT_SCALARS
@@ -393,19 +395,19 @@ class Meaning(Forms):
     def _entry_name(self, name: Name) -> Value | None:
         """An entry's symbol a sum's index gave (``w^{(3)}_{1,2}``): the document's own name
         for it (``w^{(3)}_{12}``), else the entry of the matrix whose entries the document
-        names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first);
-        None for any other name."""
+        names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first;
+        ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name."""
         parts = name.sub.split(",")
-        if "," not in name.sub or not all(part.isdigit() for part in parts):
-            return None
-        if all(len(part) == 1 for part in parts):
+        layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
+        if ("," not in name.sub and not layer) or not all(part.isdigit() for part in parts):
+            return None  # one index: b^{(1)}_{2} only, with its layer
+        if len(parts) > 1 and all(len(part) == 1 for part in parts):
             joined = Name(name.base, "".join(parts), name.sup)
             if joined.key in self.names:
                 return self.value(joined)
-        layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
         if layer is not None:
             number, index = layer[1], name.sub
-        elif not name.sup and len(parts) == 3:  # flat: w_{3,1,2}
+        elif not name.sup and len(parts) in (2, 3):  # flat: w_{3,1,2}; a vector's b_{4,1}
             number, index = parts[0], ",".join(parts[1:])
         else:
             return None
@@ -449,11 +451,17 @@ class Meaning(Forms):
 
     def _generic_vector(self, name: Name, size: int) -> None:
         """A name the document never gives entries, first met right of a matrix (``x`` in
-        ``W_1 x``): a column of ``size`` symbols, the same wherever the name appears."""
+        ``W_1 x``): a column of ``size`` symbols (integers at the random point), the same
+        wherever the name appears."""
         known = name.key in self.definitions or name.key in self.scalars
         current = None if known else self._undefined(name)
         if current is not None and not isinstance(current, sp.MatrixBase) and current != IDENTITY:
-            self.vectors[name.key] = sp.Matrix([sp.Symbol(f"{name.key}[{i}]") for i in range(size)])
+            entries = (
+                [self.rng.randint(-RANGE, RANGE) for _ in range(size)]  # at the random point too
+                if self.point is not None
+                else [sp.Symbol(f"{name.key}[{i}]") for i in range(size)]
+            )
+            self.vectors[name.key] = sp.Matrix(entries)
             self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
@@ -490,6 +498,20 @@ def _free(lhs: Node | None) -> TypeGuard[Entry]:
     letters = [part for part in parts if part.isalpha()]
     one_each = all(re.fullmatch(r"[a-z]|\d+", part) for part in parts)
     return 1 <= len(parts) <= 2 and one_each and 0 < len(letters) == len(set(letters))
+
+
+def _ranges_from_zero(document: Document) -> bool:
+    """Whether a row's range or a sum starts at 0 (``i = 0, \\dots, 2``, ``\\sum_{k_{1}=0}``):
+    a document indexed from 0 whose indices all stand in such rows (a brief one)."""
+    if any(row.over is not None and row.over[1] == 0 for row in document.rows):
+        return True
+    return any(
+        isinstance(n, IndexSum) and n.low == Number(sp.Integer(0))
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side
+        for n in walk(side)
+    )
 
 
 def _zero_index(node: Node) -> bool:

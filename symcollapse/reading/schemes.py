@@ -65,9 +65,12 @@ def base_case(reason: str) -> str | None:
 
 def _index(text: str, var: str, value: int) -> str:
     """``text`` (a subscript or label) with ``var`` and ``var-1`` replaced by numbers; two
-    one-character indices (``ij``, ``i1``) keep apart by a comma (``2,j``, ``2,1``)."""
-    if len(text) == 2 and var in text and re.fullmatch(r"[a-z\d]{2}", text):
-        return ",".join(str(value) if c == var else c for c in text)
+    one-character indices (``ij``, ``i1``, the flat ``1,ij``) keep apart by a comma (``2,j``,
+    ``2,1``, ``1,2,j``)."""
+    head, comma, last = text.rpartition(",")
+    if len(last) == 2 and var in last and re.fullmatch(r"[a-z\d]{2}", last):
+        pair = ",".join(str(value) if c == var else c for c in last)
+        return _index(head, var, value) + comma + pair if comma else pair
 
     def number(found: re.Match[str]) -> str:
         offset = int(found[3]) if found[3] else 0

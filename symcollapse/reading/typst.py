@@ -42,13 +42,14 @@ GREEK = frozenset(_GREEK_NAMES.split())
 FUNCTIONS = {"f", "g", "sigma", "phi"}
 
 _TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|[A-Za-z]+(?:\.[a-z]+)*|\d+(?:\.\d+)?|:=|&&|\s+|\\\s|.', re.S
+    r'"(?:[^"\\]|\\.)*"|[A-Za-z]+(?:\.[a-z]+)*|\d+(?:\.\d+)?|:=|&&|\s+|\\[\s,;]|.', re.S
 )
 _DISPLAY = re.compile(
     r"\$(?P<body>\s(?:[^$]|\$[^$]*\$)*?\s)\$(?![^\s)])|\$(?P<inline>[^$\s][^$]*?)\$", re.S
 )
 _HEADING = re.compile(r"^(=+)\s+(.*)$", re.M)
-_REASON = re.compile(r"#\[(.*?)\]\s*$", re.S)
+#: A row's reason: ``#[...]``, or wrapped to a width, ``#box(width: 15.2em, align(left)[...])``.
+_REASON = re.compile(r"#(?:box\(width:\s*[\d.]+em,\s*align\(left\))?\[(.*?)\]\)?\)?\s*$", re.S)
 
 #: Most characters of a Typst document read.
 MAX_CHARACTERS = 50_000_000
@@ -122,6 +123,8 @@ class _Spelling:
         token = self.take()
         if token.startswith('"'):
             return ""  # "" keeps a row's alignment; words are not mathematics read
+        if token in ("\\,", "\\;"):  # an escaped comma (w_(1 \\, 2) in a matrix's cell)
+            return token[1]
         if token == "mat" and self.peek(skip_space=False) == "(":
             return self.matrix()
         if token == "op" and self.peek(skip_space=False) == "(":
@@ -199,9 +202,9 @@ def _top_level_parts(text: str, separator: str = ",") -> list[str]:
     parts: list[str] = []
     current: list[str] = []
     depth = 0
-    for char in text:
+    for at, char in enumerate(text):
         depth += {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}.get(char, 0)
-        if char == separator and depth == 0:
+        if char == separator and depth == 0 and text[at - 1 : at] != "\\":  # not \\, escaped
             parts.append("".join(current))
             current = []
         else:
@@ -233,7 +236,7 @@ def _rows(body: str) -> list[str]:
     ``\\tag*``; a line with a reason alone (``&quad #[(multiply)]``) is the reason of the row
     above."""
     rows: list[str] = []
-    for row in re.split(r"\\\s*\n|\\\s+(?=\S)", body.strip()):
+    for row in _joined(re.split(r"\\\s*\n|\\\s+(?=\S)", body.strip())):
         reason = ""
         found = _REASON.search(row)
         if found:
@@ -247,6 +250,25 @@ def _rows(body: str) -> list[str]:
         line = " &".join(cells) if not quad else r"&\quad " + cells[1].removeprefix(r"\quad")
         rows.append(line + reason)
     return rows
+
+
+#: A line that continues the row above (``&quad "" + b_(2)``), and Typst's string literals.
+_CONTINUED = re.compile(r'\s*&\s*quad\s*""')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """``lines`` with a continuation joined to the line above while that line leaves a
+    parenthesis open: a row broken inside ``( ... )`` is one formula."""
+    joined: list[str] = []
+    for line in lines:
+        text = joined[-1] if joined else ""
+        bare = _STRING.sub("", text)
+        if _CONTINUED.match(line) and bare.count("(") > bare.count(")"):
+            joined[-1] = text + " " + _CONTINUED.sub("", line, count=1)
+        else:
+            joined.append(line)
+    return joined
 
 
 def _inline(words: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy as sp
 
-from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
+from symcollapse.doc.prose import Applied, Elided, HalfSquaredNorm, IndexRange, SumOver
 from symcollapse.render.mathtree import (
     Box,
     Fenced,
@@ -51,6 +51,14 @@ class FunctionBoxes:
 
     def _print_Function(self, expr: sp.Function) -> Box:
         return self._applied(name_box(type(expr).__name__), expr.args)
+
+    def _print_Applied(self, expr: Applied) -> Box:
+        """``f(x_1, x_2)``, the scalar form; more than four arguments as ``f(x_1, …, x_{d_0})``
+        (as LaTeX prints it; without this, Typst and MathML printed ``op("Applied")(f, ...)``)."""
+        args = [self._print(a) for a in expr.arguments]
+        if len(args) > 4:
+            args = [args[0], Op("…"), args[-1]]
+        return Row((self._print(expr.function), Fenced(joined(args))))
 
     def _print_Activation(self, expr: Any) -> Box:
         sigma = attach(self._role_name("sigma"), Num(str(expr.layer)))
