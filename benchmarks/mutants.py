@@ -68,7 +68,7 @@ MUTANTS = (
     ),
     Mutant(
         "numeric_W_k_transposed_when_square",
-        "derivations/numbers.py",
+        "derivations/numeric.py",
         "steps += [Step(W_sym, W), Step(b_sym, b)]",
         "steps += [Step(W_sym, W.T if W.is_square else W), Step(b_sym, b)]",
     ),

@@ -94,7 +94,7 @@ def sympy_latex(widths: tuple[int, ...]) -> bool:
 def fold(model: str) -> bool:
     """symcollapse's exact fold of the state_dict in ``model.npz``, as a whole process."""
     from symcollapse.algebra.fold import fold
-    from symcollapse.spec.models import read_model
+    from symcollapse.spec.model_readers import read_model
 
     path = Path(f"{model}.npz")  # the benchmark's chain has no module between or after its layers
     model_ = read_model(path, max_bytes=2**34, assume_identity_gaps=True)

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from symcollapse._version import __version__ as __version__
+    from symcollapse.algebra.analysis import LayeredCollapse, analyse
     from symcollapse.algebra.collapsing import Collapse, collapse
     from symcollapse.algebra.descent import Descent, descend
     from symcollapse.algebra.gradients import Gradients, gradients
-    from symcollapse.algebra.layered import LayeredCollapse, analyse
-    from symcollapse.algebra.numbers import NumericCollapse, collapse_values
+    from symcollapse.algebra.numeric import NumericCollapse, collapse_values
     from symcollapse.algebra.regression import Regression, regress
     from symcollapse.derivations.dense import derive
     from symcollapse.derivations.function import derive_function
     from symcollapse.derivations.layers import derive_layers
-    from symcollapse.derivations.numbers import derive_values
+    from symcollapse.derivations.numeric import derive_values
     from symcollapse.derivations.proof import Proof, prove
     from symcollapse.derivations.regression import derive_regression
     from symcollapse.doc.model import Derivation, Section, Step
@@ -80,9 +80,9 @@ _LAZY = {
     "Gradients": "symcollapse.algebra.gradients",
     "gradients": "symcollapse.algebra.gradients",
     "descend": "symcollapse.algebra.descent",
-    "NumericCollapse": "symcollapse.algebra.numbers",
-    "collapse_values": "symcollapse.algebra.numbers",
-    "derive_values": "symcollapse.derivations.numbers",
+    "NumericCollapse": "symcollapse.algebra.numeric",
+    "collapse_values": "symcollapse.algebra.numeric",
+    "derive_values": "symcollapse.derivations.numeric",
     "Proof": "symcollapse.derivations.proof",
     "prove": "symcollapse.derivations.proof",
     "Regression": "symcollapse.algebra.regression",
@@ -92,8 +92,8 @@ _LAZY = {
     "load_values": "symcollapse.spec.values",
     "parse_values": "symcollapse.spec.values",
     "random_values": "symcollapse.spec.values",
-    "LayeredCollapse": "symcollapse.algebra.layered",
-    "analyse": "symcollapse.algebra.layered",
+    "LayeredCollapse": "symcollapse.algebra.analysis",
+    "analyse": "symcollapse.algebra.analysis",
     "derive_layers": "symcollapse.derivations.layers",
     "AvgPool": "symcollapse.spec.layers",
     "BatchNorm": "symcollapse.spec.layers",

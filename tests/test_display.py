@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from symcollapse.algebra.collapsing import collapse
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.derivations.dense import derive
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.values import load_values, random_values
@@ -150,7 +150,7 @@ def test_a_checked_fold_and_its_check_render_themselves() -> None:
     "text", ["2 > dense 3 > dense 1", "2 > dense 2 relu > dense 1", "2 > dense 2 tanh > dense 1"]
 )
 def test_an_analysed_network_displays_without_being_analysed_again(text: str, monkeypatch) -> None:
-    from symcollapse.algebra.layered import analyse
+    from symcollapse.algebra.analysis import analyse
     from symcollapse.derivations import layers
     from symcollapse.derivations.layers import derive_layers
     from symcollapse.spec.grammar import parse_layers

@@ -7,11 +7,11 @@ of floats, Python integers or Fractions, the binary rationals of :mod:`symcollap
 :func:`activations` run it through affine layers, ``Stages.forward`` of a layered network through
 affine maps, activations and pooling. Callers: :mod:`~symcollapse.algebra.network`,
 :mod:`~symcollapse.algebra.collapsing`,
-:mod:`~symcollapse.algebra.numbers`, :mod:`~symcollapse.algebra.regression`,
+:mod:`~symcollapse.algebra.numeric`, :mod:`~symcollapse.algebra.regression`,
 :mod:`~symcollapse.algebra.fold` (from the output side when that is cheaper),
 :mod:`~symcollapse.algebra.descent` and :mod:`~symcollapse.algebra.gradients` (the hidden
-vectors), :mod:`~symcollapse.algebra.layered` (a merged run checked against the layers one at a
-time) and the layer-by-layer check of :mod:`symcollapse.derivations.numbers`.
+vectors), :mod:`~symcollapse.algebra.analysis` (a merged run checked against the layers one at a
+time) and the layer-by-layer check of :mod:`symcollapse.derivations.numeric`.
 
 Kept apart on purpose, because they exist to check these functions or compute something else:
 

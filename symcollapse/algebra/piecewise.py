@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
-from symcollapse.algebra.layered import LayeredCollapse
+from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.network import Entry
 from symcollapse.errors import SizeLimitError, SpecError, VerificationError
 from symcollapse.spec.limits import DEFAULT_MAX_TERMS

@@ -19,7 +19,7 @@ import sympy as sp
 from symcollapse.algebra.elimination import rank as exact_rank
 from symcollapse.algebra.elimination import solve as exact_solve
 from symcollapse.algebra.network import nested_forward
-from symcollapse.algebra.numbers import NumericCollapse, collapse_values
+from symcollapse.algebra.numeric import NumericCollapse, collapse_values
 from symcollapse.display import Displayable
 from symcollapse.errors import OptionError, RegressionError, SizeLimitError, VerificationError
 from symcollapse.spec.cost import check_samples

@@ -6,7 +6,7 @@ printers name and order it); each affine stage carries its matrix-level name (``
 give the one by the other. Consecutive affine stages merge into one (:func:`merge`); the
 network runs through its stages with the one forward pass
 (:func:`symcollapse.algebra.affine.forward_maps`). Which stages each layer kind becomes is
-:mod:`symcollapse.algebra.layer_stages`.
+:mod:`symcollapse.algebra.stage_rules`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from symcollapse.cli.environment import decoded_arguments, robust_streams
 from symcollapse.cli.parser import build_parser, option_strings, subcommand
 from symcollapse.cli.types import one_line
 from symcollapse.errors import SymcollapseError
-from symcollapse.io.files import check_directory
+from symcollapse.io.output_files import check_directory
 
 #: API keyword an error names (``SymcollapseError.parameter``) -> the flag that sets it here.
 FLAGS = {

@@ -10,7 +10,7 @@ import argparse
 
 from symcollapse.errors import DocumentError, SizeLimitError
 from symcollapse.reading import check_text, language_of
-from symcollapse.spec.files import read_bytes
+from symcollapse.spec.input_files import read_bytes
 
 
 def run(args: argparse.Namespace) -> int:

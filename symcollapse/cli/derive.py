@@ -7,19 +7,19 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.cli.options import DEFAULT_ENTRY
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.fold import as_decimals
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.errors import OptionError
 from symcollapse.io.pdf import compile_pdf, preview_png
 from symcollapse.io.progress import Progress
 from symcollapse.render.diagram import diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.notation import Notation
-from symcollapse.spec.models import SUFFIXES, read_model
+from symcollapse.spec.model_readers import SUFFIXES, read_model
 from symcollapse.spec.text import check_text
 from symcollapse.spec.values import (
     Values,

@@ -8,9 +8,9 @@ import sys
 from symcollapse.algebra import dynamics as dyn
 from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
-from symcollapse.io.files import check_target, write_files
+from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
-from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import shown
 
 

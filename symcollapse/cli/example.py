@@ -15,7 +15,7 @@ from symcollapse.cli.output import notation_from
 from symcollapse.cli.reread import reread
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.layers import derive_layers
-from symcollapse.io.files import write_files
+from symcollapse.io.output_files import write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.html import render_html
 from symcollapse.render.json import render_json

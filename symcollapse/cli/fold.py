@@ -17,10 +17,10 @@ from symcollapse.algebra.fold import Fold, fold
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
-from symcollapse.io.files import check_target, write_files
+from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import runtime_check_text
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
     EXPORTS,

@@ -18,9 +18,9 @@ from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.io.progress import Progress
-from symcollapse.spec.files import read_bytes, read_json
 from symcollapse.spec.grammar import parse_layers, read_spec_file
-from symcollapse.spec.numbers import parse_rationals
+from symcollapse.spec.input_files import read_bytes, read_json
+from symcollapse.spec.numerals import parse_rationals
 from symcollapse.spec.usercode import DEFAULT_TIMEOUT, time_limit, user_code
 from symcollapse.spec.widths import MAX_WIDTH
 

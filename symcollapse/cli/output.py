@@ -11,7 +11,7 @@ from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH, Format
 from symcollapse.cli.reread import reread
 from symcollapse.doc.model import Derivation
 from symcollapse.errors import OptionError
-from symcollapse.io.files import write_files
+from symcollapse.io.output_files import write_files
 from symcollapse.io.pdf import pdf_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.beamer import render_beamer

@@ -8,7 +8,7 @@ import sys
 from symcollapse.cli.output import TYPESET_OPTIONS, emit, notation_from
 from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
-from symcollapse.io.files import write_files
+from symcollapse.io.output_files import write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import coq_verdict_text, proof_text
 from symcollapse.verification.coq import FILE_NAME, development

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from symcollapse.algebra.descent import DEFAULT_LEARNING_RATE, descend
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.cli.derive import values_from
 from symcollapse.cli.output import emit, notation_from, stem

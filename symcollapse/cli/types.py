@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from symcollapse.cli.help import HelpFormatter
 from symcollapse.errors import SymcollapseError
 from symcollapse.spec.limits import MAX_SEED
-from symcollapse.spec.numbers import parse_integer, parse_rational
+from symcollapse.spec.numerals import parse_integer, parse_rational
 
 
 def one_line(text: str) -> str:

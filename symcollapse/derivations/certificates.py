@@ -12,8 +12,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.expressions import product, total
-from symcollapse.algebra.layered import LayeredCollapse
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.doc.model import Checked, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import relation

@@ -19,10 +19,10 @@ import latexify
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.algebra.analysis import random_parameters, random_point
 from symcollapse.algebra.expressions import vanishes
-from symcollapse.algebra.layer_stages import build_stages
-from symcollapse.algebra.layered import random_parameters, random_point
 from symcollapse.algebra.network import Entry
+from symcollapse.algebra.stage_rules import build_stages
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.doc.model import Derivation, Section, Step

@@ -14,14 +14,14 @@ from collections.abc import Callable, Mapping, Sequence
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import expand_entries, output_symbol, product, total, vanishes
-from symcollapse.algebra.layered import (
+from symcollapse.algebra.analysis import (
     LayeredCollapse,
     analyse,
     check_at_random_points,
     concrete_values,
     random_parameters,
 )
+from symcollapse.algebra.expressions import expand_entries, output_symbol, product, total, vanishes
 from symcollapse.algebra.piecewise import mask_symbols
 from symcollapse.algebra.stages import AffineStage, Definition, merge
 from symcollapse.derivations.certificates import certificate_sections

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.expressions import output_symbol, product, total
-from symcollapse.algebra.layered import LayeredCollapse
 from symcollapse.algebra.piecewise import (
     PiecewiseCollapse,
     piecewise_collapse,

@@ -10,7 +10,7 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.algebra.regression import Regression
-from symcollapse.derivations.numbers import numbers_section
+from symcollapse.derivations.numeric import numbers_section
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Checked, Derivation, Section, Step
 from symcollapse.errors import SpecError

@@ -20,7 +20,7 @@ from symcollapse.display import Displayable
 if TYPE_CHECKING:
     from symcollapse.algebra.collapsing import Collapse
     from symcollapse.algebra.network import Entry
-    from symcollapse.algebra.numbers import NumericCollapse
+    from symcollapse.algebra.numeric import NumericCollapse
 
 #: A piece of prose: plain words, or a sympy object shown as inline mathematics.
 Text = tuple[str | sp.Basic, ...]

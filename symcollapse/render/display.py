@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.collapsing import Collapse
 from symcollapse.algebra.fold import Fold
 from symcollapse.algebra.gradients import Gradients
-from symcollapse.algebra.layered import LayeredCollapse
-from symcollapse.algebra.numbers import NumericCollapse
+from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.dense import derive_collapse
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.derivations.layers import derive_layered
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.proof import Proof
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation

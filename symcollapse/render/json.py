@@ -11,7 +11,7 @@ from typing import Any
 import sympy as sp
 
 from symcollapse.algebra.collapsing import Collapse
-from symcollapse.algebra.numbers import NumericCollapse
+from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.doc.model import Checked, Derivation, Step, Text, Unchecked
 from symcollapse.doc.prose import Code
 from symcollapse.render.arguments import document_arguments

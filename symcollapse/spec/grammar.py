@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.files import read_text
+from symcollapse.spec.input_files import read_text
 from symcollapse.spec.kinds.base import integer
 from symcollapse.spec.kinds.registry import BY_WORD, KINDS
 from symcollapse.spec.layers import Layer, LayerSpec

@@ -1,6 +1,6 @@
 """Cost of a layered network (``layers``) estimated from its :class:`LayerSpec` alone.
 
-Checked by :func:`symcollapse.algebra.layered.analyse` before any symbol or matrix is built;
+Checked by :func:`symcollapse.algebra.analysis.analyse` before any symbol or matrix is built;
 the default ceiling on terms is :data:`symcollapse.spec.limits.DEFAULT_LAYERED_MAX_TERMS`.
 """
 

@@ -3,7 +3,7 @@
 Each layer kind (dense, conv1d, avgpool, maxpool, batchnorm, dropout, residual) is described
 once, in its own module of :mod:`symcollapse.spec.kinds`; this module names them for the
 package's users and holds the network (:class:`LayerSpec`). What a layer *computes* is the
-algebra's business (:mod:`symcollapse.algebra.layer_stages`).
+algebra's business (:mod:`symcollapse.algebra.stage_rules`).
 """
 
 from __future__ import annotations

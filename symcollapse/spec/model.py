@@ -1,6 +1,6 @@
 """A trained model read from a file: its affine layers as exact-valued float arrays, in order.
 
-Shared by every reader (:mod:`symcollapse.spec.models`, :mod:`symcollapse.spec.onnx_graph`,
+Shared by every reader (:mod:`symcollapse.spec.model_readers`, :mod:`symcollapse.spec.onnx_graph`,
 :mod:`symcollapse.spec.torch_module`), so that the readers depend on it and not on each other.
 """
 

@@ -1,5 +1,5 @@
 """Live PyTorch modules in: an ``nn.Sequential`` of Linear, BatchNorm1d, Identity, Dropout and
-Flatten read into a :class:`~symcollapse.spec.models.Model` (torch itself is never imported:
+Flatten read into a :class:`~symcollapse.spec.model_readers.Model` (torch itself is never imported:
 the module is read through its attributes)."""
 
 from __future__ import annotations

@@ -17,14 +17,14 @@ import sympy as sp
 
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.cost import check_seconds, numeric_seconds
-from symcollapse.spec.files import read_json
+from symcollapse.spec.input_files import read_json
 from symcollapse.spec.limits import (
     DEFAULT_MAX_TERMS,
     check_limit,
     check_seed,
     parameter_count,
 )
-from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import check_text
 from symcollapse.spec.widths import parse_widths
 
@@ -133,7 +133,7 @@ def random_values(
 def exact_number(value: object, where: str) -> sp.Rational:
     """An exact rational from an integer, a decimal or ``"p/q"`` string, or an exact number.
 
-    The strict grammar of :func:`symcollapse.spec.numbers.parse_rational` (ASCII digits, one
+    The strict grammar of :func:`symcollapse.spec.numerals.parse_rational` (ASCII digits, one
     sign, bounded length and exponent); a float is read as the decimal it prints as. Anything
     else raises SpecError naming ``where``.
     """

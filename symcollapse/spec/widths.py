@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.numbers import parse_integer
+from symcollapse.spec.numerals import parse_integer
 
 #: Widths above this are refused before any symbol is made: a layer of more units than this
 #: has more weight symbols than a derivation can usefully show or a machine can hold.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symcollapse.algebra.layered import (
+from symcollapse.algebra.analysis import (
     LayeredCollapse,
     random_parameters,
     random_point,

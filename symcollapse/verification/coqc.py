@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from symcollapse.errors import SymcollapseError
-from symcollapse.spec.files import read_bytes
+from symcollapse.spec.input_files import read_bytes
 from symcollapse.verification.coq import FILE_NAME
 
 #: What ``Print Assumptions`` says of a theorem that rests on no axiom and no hypothesis.

@@ -8,7 +8,7 @@ import sympy as sp
 
 from symcollapse.algebra.affine import activations
 from symcollapse.algebra.expressions import bias_terms, expand_entries, product, total, vanishes
-from symcollapse.algebra.numbers import NumericCollapse
+from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.errors import VerificationError
 
 

@@ -7,8 +7,8 @@ import random
 
 import sympy as sp
 
+from symcollapse.algebra.analysis import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.expressions import vanishes
-from symcollapse.algebra.layered import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.piecewise import PiecewiseCollapse, pattern, with_values
 from symcollapse.errors import VerificationError
 

@@ -6,7 +6,7 @@ scikit-learn ``MLPRegressor(activation='identity')``, a ``keras.Sequential`` of 
 without activation, or a list of ``(W, b)`` pairs with ``W`` of shape (out, in) applied in order.
 A live model is checked by its own library (torch, the estimator's or Keras's ``predict``). What
 a state_dict file does not record is stated by the same keywords as
-:func:`~symcollapse.spec.models.read_model`; a live model or pairs record it all, so those
+:func:`~symcollapse.spec.model_readers.read_model`; a live model or pairs record it all, so those
 keywords are refused with them.
 """
 
@@ -28,7 +28,7 @@ from symcollapse.errors import SpecError, SymcollapseWarning
 from symcollapse.spec.estimators import is_keras, is_sklearn, model_from_keras, model_from_sklearn
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_chain, float_array
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.torch_module import model_from_module
 from symcollapse.verification.runtime import RuntimeCheck, check_runtime, check_sampling
 

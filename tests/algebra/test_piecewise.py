@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layered import analyse, random_parameters, random_point
+from symcollapse.algebra.analysis import analyse, random_parameters, random_point
 from symcollapse.algebra.piecewise import pattern, piecewise_collapse, region_at, slopes
 from symcollapse.errors import SpecError
 from symcollapse.spec.grammar import parse_layers

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.descent import descend
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import EXTRA_SAMPLES, Sampling, regress, sample_inputs
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.errors import OptionError, RegressionError, SizeLimitError, SpecError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layer_stages import build_stages
+from symcollapse.algebra.stage_rules import build_stages
 from symcollapse.algebra.stages import Elementwise, NonlinearStage, merge
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter

@@ -184,7 +184,7 @@ def test_the_fold_document_compiles(tmp_path, capsys, compile_latex, widths):
 def test_the_fold_document_has_no_mathematics_typed_as_words(student):
     from symcollapse.algebra.fold import fold
     from symcollapse.derivations.fold import derive_fold
-    from symcollapse.spec.models import read_model
+    from symcollapse.spec.model_readers import read_model
     from symcollapse.verification.runtime import check_runtime
 
     path, _ = student

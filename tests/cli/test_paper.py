@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.cli import main
 from symcollapse.io import pdf
 from symcollapse.spec.roles import ROLES

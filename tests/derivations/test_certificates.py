@@ -6,7 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layered import analyse, random_parameters, unit_parameters
+from symcollapse.algebra.analysis import analyse, random_parameters, unit_parameters
 from symcollapse.derivations import certificates as cert
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.layers import derive_layers

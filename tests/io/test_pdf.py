@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.derivations.dense import derive
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation
 from symcollapse.errors import SizeLimitError, ToolError
 from symcollapse.io import pdf
-from symcollapse.io.files import write_files
+from symcollapse.io.output_files import write_files
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.notation import Notation
 from symcollapse.spec.values import random_values

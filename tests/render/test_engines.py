@@ -13,13 +13,13 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.collapsing import collapse
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.cli.example import SHOWCASE
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.fold import as_decimals
 from symcollapse.derivations.layers import derive_layers
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.proof import prove
 from symcollapse.derivations.regression import derive_regression
 from symcollapse.doc.model import Derivation

@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.layered import analyse
+from symcollapse.algebra.analysis import analyse
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layer_cost import (

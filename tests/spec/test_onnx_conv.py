@@ -12,7 +12,7 @@ import pytest
 from symcollapse.algebra.fold import fold
 from symcollapse.errors import SpecError
 from symcollapse.spec.layers import Conv1D
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import require
 

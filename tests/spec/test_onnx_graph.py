@@ -9,7 +9,7 @@ import pytest
 
 from symcollapse.algebra.fold import fold
 from symcollapse.errors import SizeLimitError, SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.onnx_graph import _declared_shape
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import onnx_graph_file, require

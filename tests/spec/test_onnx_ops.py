@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from symcollapse.errors import SizeLimitError, SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from tests.model_files import onnx_graph_file
 
 

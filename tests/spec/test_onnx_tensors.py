@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.onnx_tensors import read_tensor
 from tests.model_files import dense_layers, require, write_onnx
 

@@ -134,7 +134,7 @@ def test_bfloat16_safetensors_files(tmp_path):
     torch = require("torch", "TORCH")
     from safetensors.torch import save_file
 
-    from symcollapse.spec.models import read_model
+    from symcollapse.spec.model_readers import read_model
 
     weight = torch.tensor([[1.5, -2.0, 0.25]], dtype=torch.bfloat16)
     save_file(

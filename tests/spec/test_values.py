@@ -195,7 +195,7 @@ def test_size_limit() -> None:
 @pytest.mark.parametrize("digits", [1, 40])
 def test_result_digits_bounds_every_number_of_the_collapse(widths, digits) -> None:
     """The bound against the numbers actually computed (square and non-square layers)."""
-    from symcollapse.algebra.numbers import collapse_values
+    from symcollapse.algebra.numeric import collapse_values
 
     number = "-0." + "7" * (digits - 1) + "3"
     data = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layered import analyse, random_parameters
+from symcollapse.algebra.analysis import analyse, random_parameters
 from symcollapse.algebra.stages import NonlinearStage
 from symcollapse.errors import SpecError, VerificationError
 from symcollapse.spec.grammar import parse_layers

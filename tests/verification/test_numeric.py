@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.numbers import collapse_values
+from symcollapse.algebra.numeric import collapse_values
 from symcollapse.errors import VerificationError
 from symcollapse.spec.values import random_values
 from symcollapse.verification.numeric import check_closed_forms, check_forward, check_same_value

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layered import analyse
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.piecewise import piecewise_collapse
 from symcollapse.errors import VerificationError
 from symcollapse.spec.grammar import parse_layers

@@ -12,7 +12,7 @@ import symcollapse.spec.onnx_ops as onnx_ops
 import symcollapse.spec.state_dict as state_dict_module
 from symcollapse.algebra.fold import fold
 from symcollapse.errors import SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.verification import runtime
 from symcollapse.verification.rebuilt import torch_outputs
 from symcollapse.verification.runtime import check_runtime

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from symcollapse.algebra.fold import Dyadic, fold
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.torch_module import model_from_module
 from symcollapse.verification.runtime import EXPORTS, check_export, check_runtime, export_bytes
 from tests.model_files import ONNX_STYLES, dense_layers, require, write_onnx

@@ -10,7 +10,7 @@ from symcollapse.cli.options import DERIVE_FORMATS, document_options, typeset_op
 from symcollapse.cli.types import Parser, positive, seed
 from symcollapse.errors import SymcollapseError
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
-from symcollapse.spec.numbers import parse_rational
+from symcollapse.spec.numerals import parse_rational
 
 #: ``fold``'s ceiling on a model file's size and on the fold's estimated memory, in MB (2**20).
 DEFAULT_MAX_MEGABYTES = 1024

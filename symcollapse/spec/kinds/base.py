@@ -2,7 +2,7 @@
 
 A kind is one frozen :class:`LayerKind` value in its own module of this package; the registry
 (:mod:`symcollapse.spec.kinds.registry`) lists them. Nothing here needs sympy's matrices: the
-affine map a kind becomes is built in :mod:`symcollapse.algebra.layer_stages`, keyed by
+affine map a kind becomes is built in :mod:`symcollapse.algebra.stage_rules`, keyed by
 :attr:`LayerKind.word`.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.numbers import parse_integer
+from symcollapse.spec.numerals import parse_integer
 from symcollapse.spec.widths import MAX_WIDTH
 
 

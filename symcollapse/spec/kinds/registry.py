@@ -3,7 +3,7 @@
 Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (fields
 checked in ``__post_init__``, ``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax,
 parse, describe, nonlinear, cost, ONNX ops, torch modules); list it in :data:`KINDS` below;
-give it its stages in :mod:`symcollapse.algebra.layer_stages` (``STAGE_RULES``, keyed by the
+give it its stages in :mod:`symcollapse.algebra.stage_rules` (``STAGE_RULES``, keyed by the
 word) and, for every ONNX op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or
 :mod:`symcollapse.spec.onnx_conv`. ``tests/spec/kinds/test_registry.py`` checks that every kind
 has every part.

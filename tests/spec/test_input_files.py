@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symcollapse.errors import OptionError, SpecError
-from symcollapse.spec.files import json_depth, parse_json, read_json, read_text
+from symcollapse.spec.input_files import json_depth, parse_json, read_json, read_text
 
 
 def test_a_regular_file_is_read(tmp_path: Path) -> None:

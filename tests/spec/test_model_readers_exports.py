@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from symcollapse.algebra.fold import fold
 from symcollapse.errors import SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.runtime import check_runtime
 from tests.model_files import require
 

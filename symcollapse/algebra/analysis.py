@@ -21,8 +21,8 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.affine import forward
 from symcollapse.algebra.expressions import vanishes
-from symcollapse.algebra.layer_stages import build_stages
 from symcollapse.algebra.network import Entry
+from symcollapse.algebra.stage_rules import build_stages
 from symcollapse.algebra.stages import AffineStage, NonlinearStage, Stages, merge
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError, SpecError, VerificationError

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.layer_stages import STAGE_RULES, build_stages
 from symcollapse.algebra.network import Entry
+from symcollapse.algebra.stage_rules import STAGE_RULES, build_stages
 from symcollapse.algebra.stages import AffineStage
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.numbers import collapse_values
-from symcollapse.derivations.numbers import derive_values
+from symcollapse.algebra.numeric import collapse_values
+from symcollapse.derivations.numeric import derive_values
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_fragment
 from symcollapse.render.text import render_text

@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from symcollapse.algebra.layered import analyse
+from symcollapse.algebra.analysis import analyse
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.activations import custom_activation

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from symcollapse.errors import OptionError
-from symcollapse.io import files
-from symcollapse.io.files import write_files
+from symcollapse.io import output_files as files
+from symcollapse.io.output_files import write_files
 
 NEW = {f"f{i}.txt": f"new {i}\n" for i in range(12)}
 
@@ -121,7 +121,7 @@ def test_concurrent_runs_do_not_mix(tmp_path: Path) -> None:
         """
         import sys
         from pathlib import Path
-        from symcollapse.io.files import write_files
+        from symcollapse.io.output_files import write_files
         tag = sys.argv[2]
         for _ in range(20):
             write_files(Path(sys.argv[1]), {f"f{i}.txt": tag * 2000 for i in range(12)})

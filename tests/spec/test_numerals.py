@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.numbers import MAX_DIGITS, parse_integer, parse_rational, parse_rationals
+from symcollapse.spec.numerals import MAX_DIGITS, parse_integer, parse_rational, parse_rationals
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The collapse with numbers as a document: the matrices, the forward pass through the hidden
 units, the products step by step, the collapsed map, and a check (the
-algebra is :mod:`symcollapse.algebra.numbers`).
+algebra is :mod:`symcollapse.algebra.numeric`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from symcollapse.algebra.expressions import (
     product,
     total,
 )
-from symcollapse.algebra.numbers import NumericCollapse
+from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.derivations.steps import chain
 from symcollapse.derivations.textbook import hidden
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text

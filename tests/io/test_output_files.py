@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from symcollapse.errors import OptionError
-from symcollapse.io.files import check_directory, check_target, write_files
+from symcollapse.io.output_files import check_directory, check_target, write_files
 
 
 def test_writes_every_file(tmp_path):

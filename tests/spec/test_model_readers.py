@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from symcollapse import parse_values
 from symcollapse.errors import SizeLimitError, SpecError
-from symcollapse.spec.models import read_model
+from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.state_dict import model_from_state_dict
 from tests.model_files import ONNX_STYLES, dense_layers, require, state_dict, write_onnx
 
