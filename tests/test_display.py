@@ -163,3 +163,29 @@ def test_an_analysed_network_displays_without_being_analysed_again(text: str, mo
 
     monkeypatch.setattr(layers, "analyse", again)
     assert result._repr_markdown_() == expected
+
+
+@pytest.mark.parametrize(
+    ("parts", "whole"),
+    [
+        (("linear", "linear", "relu", "linear"), "carried through the model"),
+        (("linear", "linear", "tanh", "linear"), "is not Relu or Clip"),
+    ],
+)
+def test_a_partial_fold_renders_its_report_and_checks(tmp_path, parts, whole) -> None:
+    """``symcollapse.fold_partial(...)`` in a notebook: one line per stretch, the matrix
+    multiplications before and after, each check, and the whole model's check or why none."""
+    from tests.model_files import require
+    from tests.partial_models import write_graph
+
+    require("onnxruntime", "ONNXRUNTIME")
+    import symcollapse
+
+    result = symcollapse.fold_partial(write_graph(tmp_path / "m.onnx", parts, (3, 4, 4, 2)))
+    markdown = result._repr_markdown_()
+    assert "stretch 1:" in markdown and "matrix multiplications" in markdown
+    assert "float rounding bound" in markdown and whole in markdown
+    assert all(line.startswith("- ") for line in markdown.splitlines())
+    latex = result._repr_latex_()
+    assert latex.startswith("$$\\text{") and "stretch 1:" in latex
+    check_mathjax(latex.strip("$"))

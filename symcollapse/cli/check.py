@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from symcollapse.errors import DocumentError, SizeLimitError
+from symcollapse.io.progress import Progress
 from symcollapse.reading import check_text, language_of
 from symcollapse.spec.input_files import read_bytes
 
@@ -21,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
         raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
     language = language_of(str(args.document))
     try:
-        verdict = check_text(text, language=language)
+        with Progress("check") as progress:  # a big document takes seconds: say so on a terminal
+            progress.stage(f"reading and checking {args.document.name}")
+            verdict = check_text(text, language=language)
     except (DocumentError, SizeLimitError) as error:
         raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:

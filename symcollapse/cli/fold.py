@@ -19,7 +19,7 @@ from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
-from symcollapse.render.verification import runtime_check_text
+from symcollapse.render.verification import partial_text, runtime_check_text, whole_model_text
 from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
@@ -114,42 +114,6 @@ def partial_data(result: PartialFold) -> dict[str, object]:
         "check": check(result.check),
         "unbounded": result.unbounded,
     }
-
-
-def partial_text(result: PartialFold) -> str:
-    """One line per stretch (where it starts and ends, its widths, its parameters before and
-    after), then the matrix multiplications of the model before and after."""
-    lines = []
-    for k, s in enumerate(result.stretches, 1):
-        stretch = s.stretch
-        span = stretch.names[0] + (f" to {stretch.names[-1]}" if len(stretch.names) > 1 else "")
-        widths = " -> ".join(str(w) for w in stretch.widths)
-        head = f"stretch {k}: {span} ({len(stretch.nodes)} nodes), {widths}"
-        if s.fold is not None:
-            lines.append(
-                f"{head}: folded into one Gemm, {stretch.parameters:,} parameters -> "
-                f"{stretch.folded_parameters:,}"
-            )
-        else:
-            lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
-    if not any(s.fold for s in result.stretches):
-        lines.append(
-            "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
-        )
-    else:
-        before, after = result.matmuls
-        lines.append(f"matrix multiplications (Gemm, MatMul, Conv): {before} -> {after}")
-    return "\n".join(lines) + "\n"
-
-
-def whole_model_text(check: RuntimeCheck) -> str:
-    """The new model's outputs against the original's, within the bound carried through it."""
-    verdict = "within" if check.holds else "ABOVE"
-    return (
-        f"{check.runtime} on {check.samples} random inputs: largest deviation "
-        f"{check.max_deviation:.3g}, {verdict} the rounding bound carried through the model "
-        f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
-    )
 
 
 def run_partial(args: argparse.Namespace) -> int:

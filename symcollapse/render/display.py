@@ -27,10 +27,13 @@ from symcollapse.render.markdown import _escape, render_markdown
 from symcollapse.render.verification import (
     choice_text,
     detail,
+    partial_text,
     proof_caveats,
     runtime_check_text,
+    whole_model_text,
 )
 from symcollapse.verification.methods import Verification
+from symcollapse.verification.partial import PartialFold
 from symcollapse.verification.runtime import RuntimeCheck
 from symcollapse.verification.trained import CheckedFold
 
@@ -97,6 +100,9 @@ def latex_of(value: object) -> str:
     """``$$...$$`` displays, one per section (Jupyter's ``text/latex``)."""
     if isinstance(value, RuntimeCheck):
         return rf"$$\text{{{escape_text(runtime_check_text(value))}}}$$"
+    if isinstance(value, PartialFold):
+        lines = [escape_text(line) for line in _partial_lines(value)]
+        return "$$" + r" \\ ".join(rf"\text{{{line}}}" for line in lines) + "$$"
     if isinstance(value, Verification):
         details = [rf"\text{{{escape_text(line)}}}" for line in _lines(value)]
         verdict = rf"{_IDENTITY} \quad \text{{{_verdict(value)}}}"
@@ -109,11 +115,25 @@ def markdown_of(value: object) -> str:
     """Markdown with MathJax displays (Jupyter's ``text/markdown``)."""
     if isinstance(value, RuntimeCheck):
         return _escape(runtime_check_text(value)) + "\n"
+    if isinstance(value, PartialFold):
+        return "\n".join(f"- {_escape(line)}" for line in _partial_lines(value)) + "\n"
     if isinstance(value, Verification):
         head = f"${_IDENTITY}$ **{_verdict(value)}**"
         return "\n".join([head, "", *(f"- {_escape(line)}" for line in _lines(value))]) + "\n"
     caveats = "".join(f"\n> {_escape(line)}\n" for line in _caveats(value))
     return render_markdown(document_of(value)) + caveats
+
+
+def _partial_lines(value: PartialFold) -> list[str]:
+    """The report of a partial fold, then its checks: each stretch's and the whole model's."""
+    lines = partial_text(value).splitlines()
+    for s in value.stretches:
+        lines += [f"{s.stretch.names[0]}: {runtime_check_text(check)}" for check in s.checks]
+    if value.check is not None:
+        lines.append(whole_model_text(value.check))
+    elif value.unbounded is not None:
+        lines.append(value.unbounded)
+    return lines
 
 
 #: The identity a verification checks, as a notebook shows it.

@@ -23,6 +23,7 @@ from symcollapse.verification.methods import (
 if TYPE_CHECKING:  # only types: ``verify`` reads this module without loading sympy or numpy
     from symcollapse.derivations.proof import Proof
     from symcollapse.verification.coqc import CoqVerdict
+    from symcollapse.verification.partial import PartialFold
     from symcollapse.verification.runtime import RuntimeCheck
 
 
@@ -104,6 +105,42 @@ def runtime_check_text(check: RuntimeCheck) -> str:
     return (
         f"{check.runtime} on {check.samples} random inputs: largest deviation from "
         f"W_z x + b_z {check.max_deviation:.3g}, {verdict} the float rounding bound "
+        f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
+    )
+
+
+def partial_text(result: PartialFold) -> str:
+    """One line per stretch (where it starts and ends, its widths, its parameters before and
+    after), then the matrix multiplications of the model before and after."""
+    lines = []
+    for k, s in enumerate(result.stretches, 1):
+        stretch = s.stretch
+        span = stretch.names[0] + (f" to {stretch.names[-1]}" if len(stretch.names) > 1 else "")
+        widths = " -> ".join(str(w) for w in stretch.widths)
+        head = f"stretch {k}: {span} ({len(stretch.nodes)} nodes), {widths}"
+        if s.fold is not None:
+            lines.append(
+                f"{head}: folded into one Gemm, {stretch.parameters:,} parameters -> "
+                f"{stretch.folded_parameters:,}"
+            )
+        else:
+            lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
+    if not any(s.fold for s in result.stretches):
+        lines.append(
+            "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
+        )
+    else:
+        before, after = result.matmuls
+        lines.append(f"matrix multiplications (Gemm, MatMul, Conv): {before} -> {after}")
+    return "\n".join(lines) + "\n"
+
+
+def whole_model_text(check: RuntimeCheck) -> str:
+    """The new model's outputs against the original's, within the bound carried through it."""
+    verdict = "within" if check.holds else "ABOVE"
+    return (
+        f"{check.runtime} on {check.samples} random inputs: largest deviation "
+        f"{check.max_deviation:.3g}, {verdict} the rounding bound carried through the model "
         f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
     )
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from symcollapse.algebra.fold import DEFAULT_MAX_BYTES, Fold
 from symcollapse.algebra.fold import fold as fold_model
+from symcollapse.display import Displayable
 from symcollapse.errors import SpecError
 from symcollapse.spec.limits import check_limit
 from symcollapse.spec.model import check_size, need
@@ -67,7 +68,7 @@ class FoldedStretch:
 
 
 @dataclass(frozen=True)
-class PartialFold:
+class PartialFold(Displayable):
     """Every stretch of ``source``; the new model's bytes when any was folded, the matrix
     multiplications before and after, and the check of the new model's outputs against the
     original's (None, with ``unbounded`` saying why, where no bound is derived)."""

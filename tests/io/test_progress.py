@@ -161,6 +161,7 @@ STAGES = {
         ["example", "--out", "out"],
         ["example: the 2-3-3-1 derivation", "example: the layered showcase"],
     ),
+    "check": (["check", "doc.md"], ["check: reading and checking doc.md"]),
 }
 
 
@@ -169,6 +170,14 @@ def test_long_commands_show_their_stages_on_a_terminal(case, tmp_path):
     """On a pseudo-terminal each stage shows, in order, and the line is erased before the
     output (stdout, a pipe here, carries none of it)."""
     argv, stages = STAGES[case]
+    if case == "check":  # a document to check: the one derive writes
+        derived = subprocess.run(
+            [sys.executable, "-m", "symcollapse", "derive", "3", "3", "2", "--format", "markdown"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        (tmp_path / "doc.md").write_text(derived.stdout)
     if "--pdf" in argv and shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed")
     status, terminal, out = _on_terminal(argv, tmp_path)
