@@ -181,14 +181,19 @@ def _merged(run: list[AffineStage], width: int, max_terms: int) -> AffineStage:
 def random_parameters(
     entries: Mapping[sp.Symbol, Entry], seed: int
 ) -> dict[sp.Symbol, sp.Rational]:
-    """Random exact rationals for every parameter (not inputs); ``s`` (a standard deviation) > 0."""
+    """Random exact rationals for every parameter (not inputs), none zero (a zero weight can drop
+    the rank below the generic one, and a document would state that rank); ``s`` (a standard
+    deviation) > 0."""
     rng = random.Random(seed)
     values = {}
     for symbol, entry in sorted(entries.items(), key=lambda item: item[0].name):
         if entry.kind == "x":
             continue
         low = 1 if entry.kind == "s" else -9
-        values[symbol] = sp.Rational(rng.randint(low, 9), rng.randint(1, 4))
+        numerator = 0
+        while numerator == 0:
+            numerator = rng.randint(low, 9)
+        values[symbol] = sp.Rational(numerator, rng.randint(1, 4))
     return values
 
 

@@ -419,6 +419,12 @@ class LatexParser:
         following = self.tokens[self.at] if self.at < len(self.tokens) else None
         if following and not following.spaced and following.text in ("(", r"\left"):
             return Apply(name, self._parenthesized(arguments=True))
+        after = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
+        if first == r"\operatorname" and self.peek() == "{" and after and after.text == r"\left":
+            self.take("{")  # sympy's \operatorname{rank}{\left(W_{z} \right)}
+            argument = self._parenthesized(arguments=True)
+            self.take("}")
+            return Apply(name, argument)
         return name
 
 

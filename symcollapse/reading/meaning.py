@@ -155,6 +155,7 @@ class Meaning(Forms):
             key = key_of(row.lhs) if row.lhs is not None else None
             fresh = key and row.defines and key not in self.definitions.keys() | self.scalars
             fresh = fresh and not isinstance(row.rhs, Unread) and not scalar_form(row.lhs)
+            fresh = fresh and not _rank_of(row.lhs)  # rank(W_z) = 1 states, never defines
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
@@ -278,6 +279,8 @@ class Meaning(Forms):
             return self._undefined(node) if value is None else value
         if isinstance(node, IndexSum):
             return self._index_sum(node)
+        if _rank_of(node):
+            return _rank(self.value(node.argument))  # type: ignore[union-attr]
         if isinstance(node, Apply):
             if not self.identity_functions:
                 raise DocumentError(
@@ -519,3 +522,18 @@ def _zero_index(node: Node) -> bool:
     never starts with 0)."""
     index = node.index if isinstance(node, Entry) else node.sub if isinstance(node, Name) else ""
     return "0" in index and any(re.fullmatch(r"0\d?", part) for part in index.split(","))
+
+
+def _rank_of(node: Node | None) -> bool:
+    """``\\operatorname{rank}(...)``: the one named function a document states values of."""
+    return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
+
+
+def _rank(value: Value) -> int:
+    """``\\operatorname{rank}`` of a matrix the document writes out with numbers; a symbolic
+    one's rank depends on its entries (the document says which), so such a row is not decided."""
+    if not isinstance(value, sp.MatrixBase):
+        raise Undecided("the rank of something that is not a matrix")
+    if value.free_symbols:
+        raise Undecided("the rank of a matrix with symbolic entries")
+    return int(value.rank())

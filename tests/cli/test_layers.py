@@ -197,3 +197,24 @@ def test_bad_function_options_are_one_line(
     assert main([*argv, "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == f"symcollapse: error: {message.format(dir=tmp_path)}\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "spec", ["2 > dense 1 > dense 2", "2 > dense 1 > dense 3", "3 > dense 1 > dense 1 > dense 2"]
+)
+@pytest.mark.parametrize("form", ["latex", "markdown", "typst", "html", "json"])
+def test_a_bottleneck_states_its_rank_and_is_read_back(spec, form, capsys):
+    """A layer narrower than input and output: the document states rank(W_z) at random rational
+    weights; the re-read took that row for a product (exit 3 on every bottleneck network)."""
+    assert main(["layers", spec, "--format", form]) == 0
+    assert "rank" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_weights_are_never_zero(seed):
+    """A zero weight dropped a bottleneck's rank to 0 in the document (seed 0, 3-1-1-2)."""
+    from symcollapse.algebra.analysis import analyse, random_parameters
+    from symcollapse.spec.grammar import parse_layers
+
+    result = analyse(parse_layers("3 > dense 1 > dense 1 > dense 2"))
+    assert all(value != 0 for value in random_parameters(result.entries, seed).values())
