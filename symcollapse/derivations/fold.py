@@ -120,7 +120,7 @@ def derive_fold(result: Fold, check: RuntimeCheck | None, digits: int | None = N
 
 
 def _layers_section(result: Fold, x, W, b) -> Section:
-    h = [x] + [sp.MatrixSymbol(f"h_{k}", W[k - 1].shape[0], 1) for k in range(1, len(W) + 1)]
+    h = [x] + [symbols.matrix("h", W[k - 1].shape[0], 1, sup=k) for k in range(1, len(W) + 1)]
     steps = tuple(
         Step(h[k + 1], sp.MatAdd(sp.MatMul(W[k], h[k]), b[k]), (layer.op,))
         for k, layer in enumerate(result.model.layers)
