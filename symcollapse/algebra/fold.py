@@ -19,6 +19,7 @@ import numpy as np
 
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.multimodular import (
+    CHUNK,
     BigIntegers,
     Digits,
     largest_prime,
@@ -33,17 +34,29 @@ from symcollapse.spec.model import AffineLayer, Model
 #: Default ceiling of the memory estimate; above it :func:`fold` refuses before working.
 DEFAULT_MAX_BYTES = 2**30
 
+#: Entries of one block of a product's operand and result (:func:`_parts`): 16 MiB of float64.
+BLOCK = 2**21
+
 
 def lowest_exponent(floats: np.ndarray) -> int:
     """The largest ``e`` with every entry of ``floats`` (finite) a multiple of ``2**e``: the
-    exponent of the lowest set bit over the non-zero entries (0 when all are zero)."""
-    mantissa, exponent = np.frexp(floats)
-    integers = (mantissa * 2.0**53).astype(np.int64)  # exact: 53-bit significands
-    nonzero = integers != 0
-    if not nonzero.any():
-        return 0
-    trailing = np.log2((integers & -integers)[nonzero]).astype(np.int64)  # lowest set bits
-    return int((exponent[nonzero].astype(np.int64) - 53 + trailing).min())
+    exponent of the lowest set bit over the non-zero entries (0 when all are zero). Read from
+    the IEEE bits a cache-sized piece at a time: a float64 is ``s * 2**(E - 1075)`` with the
+    significand ``s`` its 52 stored bits plus ``2**52`` when normal (``E > 0``), ``E = 1`` else."""
+    flat = np.ascontiguousarray(floats, dtype=np.float64).reshape(-1)
+    lowest = None
+    for start in range(0, flat.size, CHUNK):
+        bits = flat[start : start + CHUNK].view(np.int64) & (2**63 - 1)  # sign dropped
+        biased = bits >> 52
+        significand = (bits & (2**52 - 1)) | ((biased > 0).astype(np.int64) << 52)
+        nonzero = significand != 0
+        if not nonzero.any():
+            continue
+        low = (significand & -significand)[nonzero].astype(np.float64)  # exact powers of two
+        exponents = np.maximum(biased[nonzero], 1) - 1075 + np.frexp(low)[1] - 1
+        piece = int(exponents.min())
+        lowest = piece if lowest is None else min(lowest, piece)
+    return 0 if lowest is None else lowest
 
 
 @dataclass(frozen=True)
@@ -196,9 +209,12 @@ class _Term:
 @dataclass(frozen=True)
 class _Stored:
     """A layer's weight or bias times its scale, exactly: ``integers * scale * 2**exponent``
-    with ``scale`` the scale's odd significand."""
+    with ``scale`` the scale's odd significand (``lowest`` is the floats' own exponent). Only
+    the floats are kept (no copy): the integers of a part are made again for each prime, in one
+    pass when no entry needs a shift."""
 
-    integers: BigIntegers
+    floats: np.ndarray
+    lowest: int
     scale: int
     exponent: int
     bound: int
@@ -210,22 +226,33 @@ class _Stored:
         integers = BigIntegers.of(floats, exponent)
         odd = Fraction(scale) / Fraction(2) ** lowest_exponent(np.array(scale))
         return cls(
-            integers,
+            floats,
+            exponent,
             int(odd),
             exponent + lowest_exponent(np.array(scale)),
             integers.bound() * abs(int(odd)),
             integers.row_bound() * abs(int(odd)),
         )
 
-    def term(self, p: int) -> _Term:
-        """Without residues when ``p`` is 0."""
-        shape = self.integers.significand.shape
+    def term(self, p: int, part: tuple[slice, ...] = (slice(None),)) -> _Term:
+        """The ``part`` (rows, columns) of the term; without residues when ``p`` is 0."""
+        floats = self.floats[part]
         if p == 0:
-            return _Term(shape, self.exponent, self.bound, self.rows)
-        residues = self.integers.residues(p)
+            return _Term(floats.shape, self.exponent, self.bound, self.rows)
+        residues = BigIntegers.of(floats, self.lowest).residues(p)
         if self.scale != 1:
             residues = reduce(residues * residue(self.scale, p), p)
-        return _Term(shape, self.exponent, self.bound, self.rows, p, residues)
+        return _Term(floats.shape, self.exponent, self.bound, self.rows, p, residues)
+
+
+def _parts(model: Model, from_output: bool) -> list[tuple[slice, ...]]:
+    """Column blocks of the first weight (rows of the last from the output side): every product
+    of the chain acts on one block at a time, so its temporaries are a block's, not a matrix's."""
+    width = max(model.widths)
+    step = max(1, BLOCK // width)
+    size = model.widths[-1] if from_output else model.widths[0]
+    blocks = [slice(start, start + step) for start in range(0, size, step)]
+    return [(block,) if from_output else (slice(None), block) for block in blocks]
 
 
 def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
@@ -251,17 +278,39 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
         for layer in model.layers
     ]
 
-    def chain(p: int) -> tuple[_Term, _Term]:
-        weights, biases = zip(*((w.term(p), b.term(p)) for w, b in stored), strict=True)
-        return collapse_chain(weights, biases, from_output=model.widths[-1] < width)
+    from_output = model.widths[-1] < width
+    blocked = len(stored) - 1 if from_output else 0
 
-    W_z, b_z = chain(0)
+    def chain(p: int, part: tuple[slice, ...], whole: list[_Term]) -> tuple[_Term, _Term]:
+        """The chain on one ``part`` of the blocked layer; ``whole`` holds the other terms."""
+        weights, biases = whole[0::2], whole[1::2]
+        weights[blocked] = stored[blocked][0].term(p, part)
+        if from_output:
+            biases[blocked] = stored[blocked][1].term(p, part[:1])
+        return collapse_chain(weights, biases, from_output=from_output)
+
+    def terms(p: int) -> list[_Term]:
+        """Every weight and bias modulo ``p`` but the blocked weight (and bias, from the output)."""
+        return [
+            term.term(p) if (k != blocked or (j and not from_output)) else _Term((0,), 0, 0, 0)
+            for k, layer in enumerate(stored)
+            for j, term in enumerate(layer)
+        ]
+
+    whole = (slice(None),)
+    W_z, b_z = chain(0, whole, terms(0))
     inner = max(model.widths[1:-1], default=1)
 
     def residues(p: int) -> tuple[np.ndarray, np.ndarray]:
-        W_p, b_p = chain(p)
-        assert W_p.residues is not None and b_p.residues is not None  # p > 0: terms have them
-        return W_p.residues, b_p.residues
+        """The chain modulo ``p`` a block at a time, the residues as int32 (``|r| < 2**27``)."""
+        W_p, b_p = np.empty(W_z.shape, np.int32), np.empty(b_z.shape, np.int32)
+        others = terms(p)
+        for part in _parts(model, from_output):
+            W_part, b_part = chain(p, part, list(others))
+            assert W_part.residues is not None and b_part.residues is not None  # p > 0
+            W_p[part] = W_part.residues
+            b_p[part[:1] if from_output else whole] = b_part.residues
+        return W_p, b_p
 
     W_digits, b_digits = mixed_radix(max(W_z.bound, b_z.bound), inner, residues)
     return Fold(model, Dyadic(W_digits, W_z.exponent), Dyadic(b_digits, b_z.exponent))

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import prod
 
 import numpy as np
 
 #: float64 holds every integer up to this bound exactly.
 EXACT = 2**53
+
+#: Entries per piece of the elementwise passes (Garner's digits): their temporaries fit a cache.
+CHUNK = 2**15
 
 
 def reduce(values: np.ndarray, p: int) -> np.ndarray:
@@ -102,20 +105,25 @@ def primes_for(bound: int, inner: int) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class BigIntegers:
     """Integers ``significand * 2**shift`` entrywise: ``|significand| < 2**53`` in float64 and a
-    non-negative ``shift`` (None when all are 0), so any size is held without Python integers."""
+    non-negative ``shift`` (None when all are 0), so any size is held without Python integers.
+    ``largest`` is the largest ``|significand|``, measured here unless the caller knows it."""
 
     significand: np.ndarray
     shift: np.ndarray | None
-    largest: float = field(init=False)
+    largest: float = math.nan
 
     def __post_init__(self) -> None:
-        largest = float(np.abs(self.significand).max()) if self.significand.size else 0.0
-        object.__setattr__(self, "largest", largest)
+        if math.isnan(self.largest):
+            largest = float(np.abs(self.significand).max(initial=0.0))
+            object.__setattr__(self, "largest", largest)
 
     @classmethod
     def of(cls, floats: np.ndarray, exponent: int) -> BigIntegers:
         """The integers ``floats * 2**-exponent`` (each must be one: ``exponent`` at most the
         lowest set bit of every entry)."""
+        largest = float(np.abs(floats).max(initial=0.0))
+        if (scaled := float(np.ldexp(largest, -exponent))) < EXACT:  # no shifts: one pass
+            return cls(np.ldexp(floats, -exponent), None, scaled)
         _, exponents = np.frexp(floats)
         shift = np.where(floats == 0, 0, exponents.astype(np.int64) - 53 - exponent)
         shift = np.maximum(shift, 0)
@@ -199,5 +207,8 @@ def mixed_radix(
         for k, r in enumerate(residues(p)):
             if i == 0:
                 digits.append(np.empty((len(primes), *r.shape), dtype=np.int32))
-            garner_digit(digits[k], i, r, primes)
+            flat, rows = r.reshape(-1), digits[k].reshape(len(primes), -1)
+            for start in range(0, flat.size, CHUNK):  # Garner's temporaries stay in cache
+                part = slice(start, start + CHUNK)
+                garner_digit(rows[:, part], i, flat[part].astype(np.float64), primes)
     return tuple(Digits(d, primes) for d in digits)
