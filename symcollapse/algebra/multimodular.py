@@ -122,7 +122,9 @@ class BigIntegers:
         """The integers ``floats * 2**-exponent`` (each must be one: ``exponent`` at most the
         lowest set bit of every entry)."""
         largest = float(np.abs(floats).max(initial=0.0))
-        if (scaled := float(np.ldexp(largest, -exponent))) < EXACT:  # no shifts: one pass
+        with np.errstate(over="ignore"):  # beyond float64 means beyond 2**53 too
+            scaled = float(np.ldexp(largest, -exponent))
+        if scaled < EXACT:  # no entry needs a shift: one pass
             return cls(np.ldexp(floats, -exponent), None, scaled)
         _, exponents = np.frexp(floats)
         shift = np.where(floats == 0, 0, exponents.astype(np.int64) - 53 - exponent)
