@@ -309,8 +309,9 @@ class _Chain:
         bytes a prime an entry) and one prime's int32 residues of the result; float64 residues
         of every term but the blocked one (twice that of the largest when a scale multiplies
         it); a piece's integers, shifts and temporaries (64 bytes an entry, :func:`_pieces`); a
-        block's operands, products and reductions; last the Python integers
-        (:attr:`Dyadic.integers`) with the object arrays Horner's rule builds them through."""
+        block's operands, products and reductions; the elementwise passes' pieces
+        (:data:`~symcollapse.algebra.multimodular.CHUNK`); last the Python integers
+        (:attr:`Dyadic.integers`), up to four an entry alive while Horner's rule builds them."""
         layers = self.model.layers
         terms = [term for layer in layers for term in (layer.weight, layer.bias)]
         outputs = self.W_z.shape[0] * (self.W_z.shape[1] + 1)
@@ -321,7 +322,8 @@ class _Chain:
         work = 8 * (held + 2 * scaled * max(term.size for term in terms) + 8 * piece + 6 * block)
         bits = max(self.W_z.bound, self.b_z.bound).bit_length() + 1
         digits = (4 * len(self.primes()) + 4) * outputs
-        return digits + work + outputs * (16 + _entry_bytes(bits)) + 2**16  # and small objects
+        chunks = 64 * min(CHUNK, max(outputs, *(term.size for term in terms)))  # their pieces
+        return digits + work + chunks + 4 * outputs * _entry_bytes(bits) + 2**16
 
 
 def _entry_bytes(bits: int) -> int:
