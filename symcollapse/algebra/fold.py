@@ -185,15 +185,19 @@ class _Stored:
     exponent: int
     bound: int
     rows: int
+    largest: float | None  # the largest integer when no entry needs a shift, else None
 
     @classmethod
     def of(cls, floats: np.ndarray, scale: float) -> _Stored:
         """The bounds from the integers of one piece of rows at a time (:func:`_pieces`)."""
         exponent = lowest_exponent(floats)
         bound = rows = 0
+        largest: float | None = 0.0
         for part in _pieces(floats):
             piece = BigIntegers.of(floats[part], exponent)
             bound, rows = max(bound, piece.bound()), max(rows, piece.row_bound())
+            shifted = largest is None or piece.shift is not None
+            largest = None if shifted else max(largest, piece.largest)
         odd = Fraction(scale) / Fraction(2) ** lowest_exponent(np.array(scale))
         return cls(
             floats,
@@ -202,6 +206,7 @@ class _Stored:
             exponent + lowest_exponent(np.array(scale)),
             bound * abs(int(odd)),
             rows * abs(int(odd)),
+            largest,
         )
 
     def term(self, p: int, part: tuple[slice, ...] = (slice(None),)) -> _Term:
@@ -211,10 +216,19 @@ class _Stored:
             return _Term(floats.shape, self.exponent, self.bound, self.rows)
         residues = np.empty(floats.shape)
         for rows in _pieces(floats):
-            residues[rows] = BigIntegers.of(floats[rows], self.lowest).residues(p)
+            residues[rows] = self._integers(floats[rows]).residues(p)
         if self.scale != 1:
             residues = reduce(residues * residue(self.scale, p), p)
         return _Term(floats.shape, self.exponent, self.bound, self.rows, p, residues)
+
+    def _integers(self, floats: np.ndarray) -> BigIntegers:
+        """The integers of some of the floats; without a shift, scaled straight by a power of
+        two (exact: the results are integers below ``2**53``) with their known largest."""
+        if self.largest is None:
+            return BigIntegers.of(floats, self.lowest)
+        if abs(self.lowest) < 1000:
+            return BigIntegers(floats * 2.0**-self.lowest, None, self.largest)
+        return BigIntegers(np.ldexp(floats, -self.lowest), None, self.largest)
 
 
 def _pieces(floats: np.ndarray) -> list[slice]:

@@ -197,13 +197,15 @@ def test_floats_round_each_exact_entry_once(exponent):
 
 
 def extreme(dtype: str) -> st.SearchStrategy[float]:
-    """Floats of ``dtype``: subnormals, zeros, and magnitudes up to the largest (1e30 in float32
-    and float64), as the layer's weights would hold them."""
+    """Floats of ``dtype``: subnormals, zeros, magnitudes up to the largest (1e30 in float32
+    and float64), and the largest odd significand (an integer just below ``2**53``, whose
+    residues need the two-word reduction), as the layer's weights would hold them."""
     width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
-    tiny = float(np.finfo(dtype).smallest_subnormal)
+    info = np.finfo(dtype)
+    tiny, odd = float(info.smallest_subnormal), float(2 ** (info.nmant + 1) - 1)
     return st.one_of(
         st.floats(allow_nan=False, allow_infinity=False, width=width),
-        st.sampled_from([0.0, tiny, -3 * tiny, 1e30 if width > 16 else 6e4, -1.5]),
+        st.sampled_from([0.0, tiny, -3 * tiny, 1e30 if width > 16 else 6e4, -1.5, odd, -odd]),
     )
 
 
