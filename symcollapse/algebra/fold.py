@@ -325,7 +325,7 @@ class _Chain:
         it); a piece's integers, shifts and temporaries (64 bytes an entry, :func:`_pieces`); a
         block's operands, products and reductions; the elementwise passes' pieces
         (:data:`~symcollapse.algebra.multimodular.CHUNK`); last the Python integers
-        (:attr:`Dyadic.integers`), up to four an entry alive while Horner's rule builds them."""
+        (:attr:`Dyadic.integers`), two an entry alive while Horner's rule builds them."""
         layers = self.model.layers
         terms = [term for layer in layers for term in (layer.weight, layer.bias)]
         outputs = self.W_z.shape[0] * (self.W_z.shape[1] + 1)
@@ -337,7 +337,7 @@ class _Chain:
         bits = max(self.W_z.bound, self.b_z.bound).bit_length() + 1
         digits = (4 * len(self.primes()) + 4) * outputs
         chunks = 64 * min(CHUNK, max(outputs, *(term.size for term in terms)))  # their pieces
-        return digits + work + chunks + 4 * outputs * _entry_bytes(bits) + 2**16
+        return digits + work + chunks + 2 * outputs * _entry_bytes(bits) + 2**14
 
 
 def _entry_bytes(bits: int) -> int:

@@ -178,10 +178,12 @@ def garner_digit(digits: np.ndarray, i: int, residues: np.ndarray, primes: tuple
 
 
 def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
-    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits."""
+    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits, by
+    Horner's rule in place: one object array and one digit's objects alive at a time."""
     integers = digits[-1].astype(object)
     for digit, p in zip(digits[-2::-1], primes[-2::-1], strict=True):
-        integers = integers * p + digit.astype(object)
+        np.multiply(integers, p, out=integers)
+        np.add(integers, digit.astype(object), out=integers)
     return integers
 
 
