@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import tracemalloc
 from dataclasses import dataclass
@@ -251,17 +252,25 @@ def test_fold_equals_fraction_products_at_extreme_exponents(layers, block):
     assert result.b_z_fractions() == b_z
 
 
-@pytest.mark.parametrize("widths", [(300, 200, 100), (20, 400, 400, 3), (8, 600, 600), (500, 1)])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+SHAPES = [(300, 200, 100), (20, 400, 400, 3), (8, 600, 600), (500, 1)]
+
+
+@pytest.mark.parametrize(
+    ("widths", "kind"),
+    [(w, k) for w in SHAPES for k in ("float32", "normal")] + [((30, 20, 10), "wide")],
+)
 @pytest.mark.parametrize("block", [2**10, 2**21])
-def test_the_estimate_covers_the_traced_peak(widths, dtype, block, monkeypatch):
+def test_the_estimate_covers_the_traced_peak(widths, kind, block, monkeypatch):
     """What fold and the result's Python integers allocate stays under the estimate, and the
     estimate is not a blind ceiling: within a few times the peak. Small blocks leave the
-    digits and the held residues most of the peak."""
+    digits and the held residues most of the peak; wide exponents, the Python integers."""
     monkeypatch.setattr("symcollapse.algebra.fold.BLOCK", block)
-    tensors = state_dict(dense_layers(widths, seed=len(widths), dtype=dtype))
-    stated = {"weight_layout": "out-in", "assume_identity_gaps": True}
-    model = model_from_state_dict(tensors, "m", "npz", **stated)
+    rng = np.random.default_rng(len(widths))
+    layers = tuple(
+        AffineLayer(f"l{k}", floats(rng, (out, width), kind), floats(rng, (out,), kind))
+        for k, (width, out) in enumerate(itertools.pairwise(widths))
+    )
+    model = Model(layers, widths[0], np.dtype("float64"), "m", "onnx", (1, widths[0]))
     estimate = estimate_bytes(model)
     tracemalloc.start()
     try:
