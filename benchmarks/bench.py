@@ -473,9 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         processes()
     peers("quick" if args.quick else "full", runs=1 if args.quick else RUNS)
     sort_floor((3,) * (7 if args.quick else 13), runs=1 if args.quick else RUNS)
-    trained_model(
-        (16, 32, 32, 4) if args.quick else (784, 1024, 1024, 1024, 10), 1 if args.quick else RUNS
-    )
+    for widths in [(16, 32, 32, 4)] if args.quick else [(784, 1024, 1024, 1024, 10), (4096,) * 3]:
+        trained_model(widths, 1 if args.quick else RUNS)
     documents((3,) * (4 if args.quick else 8))
     print(f"\nat the end: {_load()}")
     return 0

@@ -97,7 +97,7 @@ def fold(model: str) -> bool:
     from symcollapse.spec.model_readers import read_model
 
     path = Path(f"{model}.npz")  # the benchmark's chain has no module between or after its layers
-    model_ = read_model(path, max_bytes=2**34, assume_identity_gaps=True)
+    model_ = read_model(path, max_bytes=2**34, assume_identity_gaps=True, weight_layout="out-in")
     return fold(model_, max_bytes=2**34) is not None
 
 

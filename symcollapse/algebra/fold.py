@@ -19,31 +19,44 @@ import numpy as np
 
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.multimodular import (
+    CHUNK,
     BigIntegers,
     Digits,
-    largest_prime,
     mixed_radix,
+    primes_for,
     reduce,
     residue,
 )
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError
-from symcollapse.spec.model import AffineLayer, Model
+from symcollapse.spec.model import Model
 
 #: Default ceiling of the memory estimate; above it :func:`fold` refuses before working.
 DEFAULT_MAX_BYTES = 2**30
 
+#: Entries of one block of a product's operand and result (:func:`_parts`): 16 MiB of float64.
+BLOCK = 2**21
+
 
 def lowest_exponent(floats: np.ndarray) -> int:
     """The largest ``e`` with every entry of ``floats`` (finite) a multiple of ``2**e``: the
-    exponent of the lowest set bit over the non-zero entries (0 when all are zero)."""
-    mantissa, exponent = np.frexp(floats)
-    integers = (mantissa * 2.0**53).astype(np.int64)  # exact: 53-bit significands
-    nonzero = integers != 0
-    if not nonzero.any():
-        return 0
-    trailing = np.log2((integers & -integers)[nonzero]).astype(np.int64)  # lowest set bits
-    return int((exponent[nonzero].astype(np.int64) - 53 + trailing).min())
+    exponent of the lowest set bit over the non-zero entries (0 when all are zero). Read from
+    the IEEE bits a cache-sized piece at a time: a float64 is ``s * 2**(E - 1075)`` with the
+    significand ``s`` its 52 stored bits plus ``2**52`` when normal (``E > 0``), ``E = 1`` else."""
+    flat = np.ascontiguousarray(floats, dtype=np.float64).reshape(-1)
+    lowest = None
+    for start in range(0, flat.size, CHUNK):
+        bits = flat[start : start + CHUNK].view(np.int64) & (2**63 - 1)  # sign dropped
+        biased = bits >> 52
+        significand = (bits & (2**52 - 1)) | ((biased > 0).astype(np.int64) << 52)
+        nonzero = significand != 0
+        if not nonzero.any():
+            continue
+        low = (significand & -significand)[nonzero].astype(np.float64)  # exact powers of two
+        exponents = np.maximum(biased[nonzero], 1) - 1075 + np.frexp(low)[1] - 1
+        piece = int(exponents.min())
+        lowest = piece if lowest is None else min(lowest, piece)
+    return 0 if lowest is None else lowest
 
 
 @dataclass(frozen=True)
@@ -123,40 +136,6 @@ class Fold(Displayable):
         return x @ self.W_z.floats().T + self.b_z.floats()
 
 
-def _layer_bits(layer: AffineLayer) -> int:
-    """Bits of the largest integer of the layer's weight as a :class:`Dyadic` (an upper bound)."""
-    magnitudes = np.abs(layer.weight)
-    smallest = magnitudes.min(initial=np.inf, where=magnitudes > 0)
-    if smallest == np.inf:
-        return 1
-    spread = np.frexp(magnitudes.max())[1] - np.frexp(smallest)[1]
-    return 53 + int(spread) + 54  # significand, spread, scale
-
-
-def _entry_bytes(bits: int) -> int:
-    """Memory of one Python int of ``bits`` bits in an object array (pointer included)."""
-    return 8 + 28 + 4 * math.ceil(bits / 30)
-
-
-def estimate_bytes(model: Model) -> int:
-    """Peak memory of :func:`fold` and of the Python integers of its result, estimated from the
-    shapes and exponents before any work: every layer's significands and shifts and one prime's
-    residues of them, the largest running product with its reduction's temporary, and the
-    result's digits (4 bytes a prime), Garner's temporaries and Python integers."""
-    widths = model.widths
-    stored = sum(layer.weight.size + layer.bias.size for layer in model.layers)
-    largest = max((layer.weight.size for layer in model.layers), default=0)
-    running = (widths[-1] if widths[-1] < widths[0] else widths[0]) * max(widths)
-    outputs = widths[-1] * (widths[0] + 1)
-    bits = sum(
-        _layer_bits(layer) + max(1, widths[k]).bit_length() for k, layer in enumerate(model.layers)
-    )
-    primes = bits // int(math.log2(largest_prime(max(widths[1:-1], default=1)))) + 2
-    return 8 * (3 * stored + largest + 2 * running) + outputs * (
-        4 * primes + 16 + _entry_bytes(bits)
-    )
-
-
 @dataclass(frozen=True)
 class _Term:
     """An integer matrix times ``2**exponent``: bounds of its magnitudes and of its rows' sums of
@@ -196,36 +175,183 @@ class _Term:
 @dataclass(frozen=True)
 class _Stored:
     """A layer's weight or bias times its scale, exactly: ``integers * scale * 2**exponent``
-    with ``scale`` the scale's odd significand."""
+    with ``scale`` the scale's odd significand (``lowest`` is the floats' own exponent). Only
+    the floats are kept (no copy): the integers of a part are made again for each prime, in one
+    pass when no entry needs a shift."""
 
-    integers: BigIntegers
+    floats: np.ndarray
+    lowest: int
     scale: int
     exponent: int
     bound: int
     rows: int
+    largest: float | None  # the largest integer when no entry needs a shift, else None
 
     @classmethod
     def of(cls, floats: np.ndarray, scale: float) -> _Stored:
+        """The bounds from the integers of one piece of rows at a time (:func:`_pieces`)."""
         exponent = lowest_exponent(floats)
-        integers = BigIntegers.of(floats, exponent)
+        bound = rows = 0
+        largest: float | None = 0.0
+        for part in _pieces(floats):
+            piece = BigIntegers.of(floats[part], exponent)
+            bound, rows = max(bound, piece.bound()), max(rows, piece.row_bound())
+            shifted = largest is None or piece.shift is not None
+            largest = None if shifted else max(largest, piece.largest)
         odd = Fraction(scale) / Fraction(2) ** lowest_exponent(np.array(scale))
         return cls(
-            integers,
+            floats,
+            exponent,
             int(odd),
             exponent + lowest_exponent(np.array(scale)),
-            integers.bound() * abs(int(odd)),
-            integers.row_bound() * abs(int(odd)),
+            bound * abs(int(odd)),
+            rows * abs(int(odd)),
+            largest,
         )
 
-    def term(self, p: int) -> _Term:
-        """Without residues when ``p`` is 0."""
-        shape = self.integers.significand.shape
+    def term(self, p: int, part: tuple[slice, ...] = (slice(None),)) -> _Term:
+        """The ``part`` (rows, columns) of the term; without residues when ``p`` is 0."""
+        floats = self.floats[part]
         if p == 0:
-            return _Term(shape, self.exponent, self.bound, self.rows)
-        residues = self.integers.residues(p)
+            return _Term(floats.shape, self.exponent, self.bound, self.rows)
+        residues = np.empty(floats.shape)
+        for rows in _pieces(floats):
+            residues[rows] = self._integers(floats[rows]).residues(p)
         if self.scale != 1:
             residues = reduce(residues * residue(self.scale, p), p)
-        return _Term(shape, self.exponent, self.bound, self.rows, p, residues)
+        return _Term(floats.shape, self.exponent, self.bound, self.rows, p, residues)
+
+    def _integers(self, floats: np.ndarray) -> BigIntegers:
+        """The integers of some of the floats; without a shift, scaled straight by a power of
+        two (exact: the results are integers below ``2**53``) with their known largest."""
+        if self.largest is None:
+            return BigIntegers.of(floats, self.lowest)
+        if abs(self.lowest) < 1000:
+            return BigIntegers(floats * 2.0**-self.lowest, None, self.largest)
+        return BigIntegers(np.ldexp(floats, -self.lowest), None, self.largest)
+
+
+def _pieces(floats: np.ndarray) -> list[slice]:
+    """Rows of ``floats`` a piece, each of at most :data:`BLOCK` entries (or one row): the
+    integers of a piece, their shifts and their temporaries are made and dropped in turn."""
+    step = max(1, BLOCK // max(1, floats[:1].size))
+    return [slice(start, start + step) for start in range(0, len(floats), step)]
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A model's layers as :class:`_Stored` terms, the bounds and exponents of ``W_z`` and
+    ``b_z`` (the chain without residues), and the products modulo a prime a block at a time:
+    column blocks of the first weight (rows of the last from the output side, where the
+    running products have ``d_n`` rows), so every product's temporaries are a block's."""
+
+    model: Model
+    stored: tuple[tuple[_Stored, _Stored], ...]
+    from_output: bool
+    W_z: _Term
+    b_z: _Term
+
+    @classmethod
+    def of(cls, model: Model) -> _Chain:
+        stored = tuple(
+            (_Stored.of(layer.weight, layer.weight_scale), _Stored.of(layer.bias, layer.bias_scale))
+            for layer in model.layers
+        )
+        from_output = model.widths[-1] < model.input_width
+        chain = cls(model, stored, from_output, _Term((0,), 0, 0, 0), _Term((0,), 0, 0, 0))
+        W_z, b_z = chain.block(0, (slice(None),), chain.terms(0))
+        return cls(model, stored, from_output, W_z, b_z)
+
+    @property
+    def blocked(self) -> int:
+        """The layer cut into blocks."""
+        return len(self.stored) - 1 if self.from_output else 0
+
+    @property
+    def inner(self) -> int:
+        return max(self.model.widths[1:-1], default=1)
+
+    def primes(self) -> tuple[int, ...]:
+        return primes_for(max(self.W_z.bound, self.b_z.bound), self.inner)
+
+    def step(self) -> int:
+        """Columns (rows from the output side) of a block: at most :data:`BLOCK` entries of any
+        product's operand or result."""
+        size = self.model.widths[-1] if self.from_output else self.model.widths[0]
+        return min(size, max(1, BLOCK // max(self.model.widths)))
+
+    def parts(self) -> list[tuple[slice, ...]]:
+        size, step = (
+            self.model.widths[-1] if self.from_output else self.model.widths[0],
+            self.step(),
+        )
+        blocks = [slice(start, start + step) for start in range(0, size, step)]
+        return [(block,) if self.from_output else (slice(None), block) for block in blocks]
+
+    def terms(self, p: int) -> list[_Term]:
+        """Every weight and bias modulo ``p``, weight then bias, but the blocked layer's weight
+        (and bias, from the output side)."""
+        return [
+            term.term(p)
+            if (k != self.blocked or (j and not self.from_output))
+            else _Term((0,), 0, 0, 0)
+            for k, layer in enumerate(self.stored)
+            for j, term in enumerate(layer)
+        ]
+
+    def block(self, p: int, part: tuple[slice, ...], whole: list[_Term]) -> tuple[_Term, _Term]:
+        """The chain on one ``part`` of the blocked layer, the other terms from ``whole``."""
+        weights, biases = whole[0::2], whole[1::2]
+        weights[self.blocked] = self.stored[self.blocked][0].term(p, part)
+        if self.from_output:
+            biases[self.blocked] = self.stored[self.blocked][1].term(p, part[:1])
+        return collapse_chain(weights, biases, from_output=self.from_output)
+
+    def residues(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """``W_z`` and ``b_z`` modulo ``p`` as int32 (``|r| < 2**27``), a block at a time."""
+        W_p, b_p = np.empty(self.W_z.shape, np.int32), np.empty(self.b_z.shape, np.int32)
+        others = self.terms(p)
+        for part in self.parts():
+            W_part, b_part = self.block(p, part, list(others))
+            assert W_part.residues is not None and b_part.residues is not None  # p > 0
+            W_p[part] = W_part.residues
+            b_p[part[:1] if self.from_output else slice(None)] = b_part.residues
+        return W_p, b_p
+
+    def estimate_bytes(self) -> int:
+        """Peak memory of the work and of the Python integers of the result: the digits (4
+        bytes a prime an entry) and one prime's int32 residues of the result; float64 residues
+        of every term but the blocked one (twice that of the largest when a scale multiplies
+        it); a piece's integers, shifts and temporaries (64 bytes an entry, :func:`_pieces`); a
+        block's operands, products and reductions; the elementwise passes' pieces
+        (:data:`~symcollapse.algebra.multimodular.CHUNK`); last the Python integers
+        (:attr:`Dyadic.integers`), two an entry alive while Horner's rule builds them."""
+        layers = self.model.layers
+        terms = [term for layer in layers for term in (layer.weight, layer.bias)]
+        outputs = self.W_z.shape[0] * (self.W_z.shape[1] + 1)
+        held = sum(term.size for term in terms) - layers[self.blocked].weight.size
+        scaled = any(layer.weight_scale != 1 or layer.bias_scale != 1 for layer in layers)
+        piece = max(min(term.size, max(BLOCK, term.shape[-1])) for term in terms)
+        block = self.step() * max(self.model.widths)
+        work = 8 * (held + 2 * scaled * max(term.size for term in terms) + 8 * piece + 6 * block)
+        bits = max(self.W_z.bound, self.b_z.bound).bit_length() + 1
+        digits = (4 * len(self.primes()) + 4) * outputs
+        chunks = 64 * min(CHUNK, max(outputs, *(term.size for term in terms)))  # their pieces
+        return digits + work + chunks + 2 * outputs * _entry_bytes(bits) + 2**14
+
+
+def _entry_bytes(bits: int) -> int:
+    """Memory of one Python int of ``bits`` bits in an object array (pointer included)."""
+    return 8 + 28 + 4 * math.ceil(bits / 30)
+
+
+def estimate_bytes(model: Model) -> int:
+    """Peak memory of :func:`fold` and of the Python integers of its result, from one linear
+    pass over the weights (their exponents and row sums bound the result) before any product."""
+    if not model.layers:
+        width = model.input_width
+        return (width * (width + 1)) * (4 + 16 + _entry_bytes(1)) + 8 * width * width
+    return _Chain.of(model).estimate_bytes()
 
 
 def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
@@ -236,32 +362,17 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
     have few rows), else from the input side: once for the bounds and exponents, then once per
     prime on residues. Refuses above ``max_bytes`` estimated.
     """
-    estimate = estimate_bytes(model)
+    chain = _Chain.of(model) if model.layers else None
+    estimate = estimate_bytes(model) if chain is None else chain.estimate_bytes()
     if estimate > max_bytes:
         raise SizeLimitError(
             f"folding {model.source} exactly needs about {estimate / 2**20:,.0f} MB, above the "
             f"limit of {max_bytes / 2**20:,.0f} MB; raise max_bytes",
             parameter="max_bytes",
         )
-    width = model.input_width
-    if not model.layers:
+    if chain is None:
+        width = model.input_width
         return Fold(model, Dyadic.of(np.eye(width)), Dyadic.of(np.zeros(width)))
-    stored = [
-        (_Stored.of(layer.weight, layer.weight_scale), _Stored.of(layer.bias, layer.bias_scale))
-        for layer in model.layers
-    ]
-
-    def chain(p: int) -> tuple[_Term, _Term]:
-        weights, biases = zip(*((w.term(p), b.term(p)) for w, b in stored), strict=True)
-        return collapse_chain(weights, biases, from_output=model.widths[-1] < width)
-
-    W_z, b_z = chain(0)
-    inner = max(model.widths[1:-1], default=1)
-
-    def residues(p: int) -> tuple[np.ndarray, np.ndarray]:
-        W_p, b_p = chain(p)
-        assert W_p.residues is not None and b_p.residues is not None  # p > 0: terms have them
-        return W_p.residues, b_p.residues
-
-    W_digits, b_digits = mixed_radix(max(W_z.bound, b_z.bound), inner, residues)
-    return Fold(model, Dyadic(W_digits, W_z.exponent), Dyadic(b_digits, b_z.exponent))
+    bound = max(chain.W_z.bound, chain.b_z.bound)
+    W_digits, b_digits = mixed_radix(bound, chain.inner, chain.residues)
+    return Fold(model, Dyadic(W_digits, chain.W_z.exponent), Dyadic(b_digits, chain.b_z.exponent))

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import prod
 
 import numpy as np
 
 #: float64 holds every integer up to this bound exactly.
 EXACT = 2**53
+
+#: Entries per piece of the elementwise passes (Garner's digits): their temporaries fit a cache.
+CHUNK = 2**15
 
 
 def reduce(values: np.ndarray, p: int) -> np.ndarray:
@@ -102,20 +105,27 @@ def primes_for(bound: int, inner: int) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class BigIntegers:
     """Integers ``significand * 2**shift`` entrywise: ``|significand| < 2**53`` in float64 and a
-    non-negative ``shift`` (None when all are 0), so any size is held without Python integers."""
+    non-negative ``shift`` (None when all are 0), so any size is held without Python integers.
+    ``largest`` is the largest ``|significand|``, measured here unless the caller knows it."""
 
     significand: np.ndarray
     shift: np.ndarray | None
-    largest: float = field(init=False)
+    largest: float = math.nan
 
     def __post_init__(self) -> None:
-        largest = float(np.abs(self.significand).max()) if self.significand.size else 0.0
-        object.__setattr__(self, "largest", largest)
+        if math.isnan(self.largest):
+            largest = float(np.abs(self.significand).max(initial=0.0))
+            object.__setattr__(self, "largest", largest)
 
     @classmethod
     def of(cls, floats: np.ndarray, exponent: int) -> BigIntegers:
         """The integers ``floats * 2**-exponent`` (each must be one: ``exponent`` at most the
         lowest set bit of every entry)."""
+        largest = float(np.abs(floats).max(initial=0.0))
+        with np.errstate(over="ignore"):  # beyond float64 means beyond 2**53 too
+            scaled = float(np.ldexp(largest, -exponent))
+        if scaled < EXACT:  # no entry needs a shift: one pass
+            return cls(np.ldexp(floats, -exponent), None, scaled)
         _, exponents = np.frexp(floats)
         shift = np.where(floats == 0, 0, exponents.astype(np.int64) - 53 - exponent)
         shift = np.maximum(shift, 0)
@@ -168,10 +178,12 @@ def garner_digit(digits: np.ndarray, i: int, residues: np.ndarray, primes: tuple
 
 
 def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
-    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits."""
+    """The integers (an object array of Python ints) of :func:`garner_digit`'s digits, by
+    Horner's rule in place: one object array and one digit's objects alive at a time."""
     integers = digits[-1].astype(object)
     for digit, p in zip(digits[-2::-1], primes[-2::-1], strict=True):
-        integers = integers * p + digit.astype(object)
+        np.multiply(integers, p, out=integers)
+        np.add(integers, digit.astype(object), out=integers)
     return integers
 
 
@@ -199,5 +211,8 @@ def mixed_radix(
         for k, r in enumerate(residues(p)):
             if i == 0:
                 digits.append(np.empty((len(primes), *r.shape), dtype=np.int32))
-            garner_digit(digits[k], i, r, primes)
+            flat, rows = r.reshape(-1), digits[k].reshape(len(primes), -1)
+            for start in range(0, flat.size, CHUNK):  # Garner's temporaries stay in cache
+                part = slice(start, start + CHUNK)
+                garner_digit(rows[:, part], i, flat[part].astype(np.float64), primes)
     return tuple(Digits(d, primes) for d in digits)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import tracemalloc
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -193,3 +195,88 @@ def test_floats_round_each_exact_entry_once(exponent):
     value = Dyadic(Digits(digits, primes), exponent)
     expected = [float(Fraction(m) * Fraction(2) ** exponent) for m in integers]
     assert value.floats().tolist() == expected
+
+
+def extreme(dtype: str) -> st.SearchStrategy[float]:
+    """Floats of ``dtype``: subnormals, zeros, magnitudes up to the largest (1e30 in float32
+    and float64), and the largest odd significand (an integer just below ``2**53``, whose
+    residues need the two-word reduction), as the layer's weights would hold them."""
+    width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
+    info = np.finfo(dtype)
+    tiny, odd = float(info.smallest_subnormal), float(2 ** (info.nmant + 1) - 1)
+    return st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False, width=width),
+        st.sampled_from([0.0, tiny, -3 * tiny, 1e30 if width > 16 else 6e4, -1.5, odd, -odd]),
+    )
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> list[AffineLayer]:
+    """Small chains of layers whose dtypes may differ from layer to layer."""
+    widths = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    layers = []
+    for k in range(len(widths) - 1):
+        dtype = draw(st.sampled_from(["float16", "float32", "float64"]))
+        shape = (widths[k + 1], widths[k])
+        weight = draw(
+            st.lists(extreme(dtype), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1])
+        )
+        bias = draw(st.lists(extreme(dtype), min_size=shape[0], max_size=shape[0]))
+        layers.append(AffineLayer(f"l{k}", np.array(weight).reshape(shape), np.array(bias)))
+    return layers
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains(), st.sampled_from([1, 3, 2**21]))
+def test_fold_equals_fraction_products_at_extreme_exponents(layers, block):
+    """``W_z`` and ``b_z`` against products and sums of Fractions, a product computed in
+    blocks of ``block`` entries' width (several blocks, a ragged last one, or one)."""
+    widths = [layers[0].weight.shape[1]] + [layer.weight.shape[0] for layer in layers]
+    model = Model(tuple(layers), widths[0], np.dtype("float64"), "m", "onnx", (1, widths[0]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("symcollapse.algebra.fold.BLOCK", block)
+        result = fold(model, max_bytes=2**40)
+    W_z = [[Fraction(int(i == j)) for j in range(widths[0])] for i in range(widths[0])]
+    b_z = [Fraction(0)] * widths[0]
+    for layer in layers:
+        W = [[Fraction(float(w)) for w in row] for row in layer.weight]
+        W_z = [
+            [sum((r[k] * W_z[k][j] for k in range(len(r))), Fraction(0)) for j in range(widths[0])]
+            for r in W
+        ]
+        b_z = [
+            sum((r[k] * b_z[k] for k in range(len(r))), Fraction(0)) + Fraction(float(c))
+            for r, c in zip(W, layer.bias, strict=True)
+        ]
+    assert result.W_z_fractions() == W_z
+    assert result.b_z_fractions() == b_z
+
+
+SHAPES = [(300, 200, 100), (20, 400, 400, 3), (8, 600, 600), (500, 1)]
+
+
+@pytest.mark.parametrize(
+    ("widths", "kind"),
+    [(w, k) for w in SHAPES for k in ("float32", "normal")] + [((30, 20, 10), "wide")],
+)
+@pytest.mark.parametrize("block", [2**10, 2**21])
+def test_the_estimate_covers_the_traced_peak(widths, kind, block, monkeypatch):
+    """What fold and the result's Python integers allocate stays under the estimate, and the
+    estimate is not a blind ceiling: within a few times the peak. Small blocks leave the
+    digits and the held residues most of the peak; wide exponents, the Python integers."""
+    monkeypatch.setattr("symcollapse.algebra.fold.BLOCK", block)
+    rng = np.random.default_rng(len(widths))
+    layers = tuple(
+        AffineLayer(f"l{k}", floats(rng, (out, width), kind), floats(rng, (out,), kind))
+        for k, (width, out) in enumerate(itertools.pairwise(widths))
+    )
+    model = Model(layers, widths[0], np.dtype("float64"), "m", "onnx", (1, widths[0]))
+    estimate = estimate_bytes(model)
+    tracemalloc.start()
+    try:
+        result = fold(model, max_bytes=estimate)
+        _ = result.W_z.integers, result.b_z.integers
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= estimate <= 4 * peak
