@@ -196,8 +196,10 @@ class _Stored:
         for part in _pieces(floats):
             piece = BigIntegers.of(floats[part], exponent)
             bound, rows = max(bound, piece.bound()), max(rows, piece.row_bound())
-            shifted = largest is None or piece.shift is not None
-            largest = None if shifted else max(largest, piece.largest)
+            if largest is None or piece.shift is not None or piece.largest is None:
+                largest = None  # some entry needs a shift: no largest integer to go by
+            else:
+                largest = max(largest, piece.largest)
         odd = Fraction(scale) / Fraction(2) ** lowest_exponent(np.array(scale))
         return cls(
             floats,
