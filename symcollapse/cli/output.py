@@ -103,8 +103,10 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
         given["line_width"] = TWO_COLUMN_LINE_WIDTH
     fmt = getattr(args, "format", "latex")
     if fmt in ("json", "text") and given:
+        flags = " ".join("--" + name.replace("_", "-") for name in given)
         raise OptionError(
-            f"typesetting options apply to latex and markdown output, not {fmt} (--names does)"
+            f"typesetting options apply to latex, markdown, typst and html output, not {fmt}: "
+            f"{flags} (of the notation options, {fmt} takes --names)"
         )
     if args.numbered and fmt == "html":
         raise OptionError("--numbered applies to LaTeX and Typst output, not html")

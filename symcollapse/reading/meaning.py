@@ -76,6 +76,10 @@ EXACT_SCALARS = 40
 #: Highest power of a non-number read (documents square at most; expansion cost grows fast).
 MAX_EXPONENT = 4
 
+#: Largest power of a number read either way: scientific notation goes to 10^{±324} for floats,
+#: and a 1,000-digit power costs nothing; a power of 10^9 would never finish.
+MAX_NUMBER_EXPONENT = 1000
+
 #: Most terms the sums over an index of one row may expand to (every entry of ``W_z`` written as
 #: its sum over paths expands to the term count of the whole ``W_z``; documents print at most
 #: some tens of thousands).
@@ -320,8 +324,11 @@ class Meaning(Forms):
             base = number(self.value(node.base))
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
-            if node.exponent > MAX_EXPONENT and not base.is_Number:
-                raise DocumentError(f"a power {node.exponent} above {MAX_EXPONENT}")
+            limit = MAX_NUMBER_EXPONENT if base.is_Number else MAX_EXPONENT
+            if abs(node.exponent) > limit:  # 2^{10^9} would never finish
+                raise DocumentError(f"a power {node.exponent} beyond {limit} either way")
+            if node.exponent < 0 and base == 0:
+                raise Mismatch("a negative power of zero")
             return base**node.exponent
         if isinstance(node, Transpose):
             inner = number(self.value(node.operand))

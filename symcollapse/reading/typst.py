@@ -140,6 +140,8 @@ class _Spelling:
             return r"\left(" + self.until(")") + r"\right)" + self.scripts()
         if token == "/":
             return "/"
+        if re.fullmatch(r"\d+(?:\.\d+)?", token) and self.peek(skip_space=False) == "^":
+            return token + self.scripts()  # 10^(- 5) in scientific notation: 10^{-5}
         if re.fullmatch(r"[A-Za-z]+", token):
             name = rf"\{token}" if token in GREEK else token
             if len(token) > 1 and token not in GREEK:

@@ -73,3 +73,26 @@ def test_ranges_and_sums_over_entries_follow_the_index_base(detail, base, ranges
         assert rf"i = {first}, \dots, {last_output}" in out
         assert rf"k_{{1}} = {first}, \dots, {last_unit}" in out
     assert r"k = 1, \dots, 2" in out
+
+
+@pytest.mark.parametrize("form", ["latex", "markdown", "typst", "html"])
+def test_values_in_scientific_notation_are_read_back(form, tmp_path, capsys):
+    """Small trained weights print as ``1.164 \\cdot 10^{-5}`` with --digits; the re-read took the
+    negative power for an unreadable superscript (exit 3 on real models in every format)."""
+    import json
+
+    values = tmp_path / "v.json"
+    weights = [[[0.00001234, 2.5], [1.5, -0.3]], [[0.7, 0.000002]]]
+    values.write_text(json.dumps({"weights": weights, "biases": [[0.1, -3.5e-7], [0.35]]}))
+    argv = ["derive", "2", "2", "1", "--values", str(values), "--format", form, "--digits", "4"]
+    assert main(argv) == 0
+    assert "10" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("power", ["2^{1000000000}", "10^{-1000000000}", "0^{-1}"])
+def test_a_document_with_a_huge_or_undefined_power_is_refused_in_a_line(power, tmp_path, capsys):
+    document = tmp_path / "doc.md"
+    document.write_text(f"$$\n\\begin{{aligned}}\na &= {power} \\\\\na &= 3\n\\end{{aligned}}\n$$\n")
+    status = main(["check", str(document)])
+    assert status in (1, 2)
+    assert capsys.readouterr().err.count("\n") <= 1

@@ -99,10 +99,12 @@ DIVERGED = r"gradient descent diverged at epoch \d+ with learning rate 0.9; use 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ("derive 2 1 --format json --numbered", "typesetting options apply to latex and markdown "
-         "output, not json (--names does)"),
-        ("derive 2 1 --format text --numbered", "typesetting options apply to latex and markdown "
-         "output, not text (--names does)"),
+        ("derive 2 1 --format json --numbered", "typesetting options apply to latex, markdown, "
+         "typst and html output, not json: --numbered (of the notation options, json takes "
+         "--names)"),
+        ("derive 2 1 --format text --numbered", "typesetting options apply to latex, markdown, "
+         "typst and html output, not text: --numbered (of the notation options, text takes "
+         "--names)"),
         ("derive 2 1 --format markdown --numbered", "--numbered applies to LaTeX output "
          "(MathJax's aligned has no numbers)"),
         ("derive 2 1 --names W=\\alpha", NAME),
