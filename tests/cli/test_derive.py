@@ -92,7 +92,8 @@ def test_values_in_scientific_notation_are_read_back(form, tmp_path, capsys):
 @pytest.mark.parametrize("power", ["2^{1000000000}", "10^{-1000000000}", "0^{-1}"])
 def test_a_document_with_a_huge_or_undefined_power_is_refused_in_a_line(power, tmp_path, capsys):
     document = tmp_path / "doc.md"
-    document.write_text(f"$$\n\\begin{{aligned}}\na &= {power} \\\\\na &= 3\n\\end{{aligned}}\n$$\n")
+    rows = f"a &= {power} \\\\\na &= 3"
+    document.write_text(f"$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n")
     status = main(["check", str(document)])
     assert status in (1, 2)
     assert capsys.readouterr().err.count("\n") <= 1

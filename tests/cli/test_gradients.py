@@ -34,7 +34,7 @@ def test_gradients_notation_options(capsys):
     [
         (["5", "5", "5", "5"], "expand to up to 440,765 terms, above the limit of 20,000"),
         (["2", "0", "1"], "width d_1 must be at least 1, got 0"),
-        (["2", "1", "--format", "json", "--numbered"], "typesetting options apply to latex, markdown"),
+        (["2", "1", "--format", "json", "--numbered"], "typesetting options apply to latex, mark"),
     ],
 )
 def test_gradients_bad_input(argv, message, capsys):
