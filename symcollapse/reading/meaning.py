@@ -326,7 +326,8 @@ class Meaning(Forms):
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
             limit = MAX_NUMBER_EXPONENT if base.is_Number else MAX_EXPONENT
             if abs(node.exponent) > limit:  # 2^{10^9} would never finish
-                raise DocumentError(f"a power {node.exponent} beyond {limit} either way")
+                side = f"above {limit}" if node.exponent > 0 else f"below -{limit}"
+                raise DocumentError(f"a power {node.exponent} {side}")
             if node.exponent < 0 and base == 0:
                 raise Mismatch("a negative power of zero")
             return base**node.exponent
