@@ -19,7 +19,13 @@ from symcollapse.derivations.fold import derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
-from symcollapse.render.verification import partial_text, runtime_check_text, whole_model_text
+from symcollapse.render.verification import (
+    no_bound_text,
+    partial_text,
+    runtime_check_text,
+    stretch_check_lines,
+    whole_model_text,
+)
 from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
@@ -135,13 +141,12 @@ def run_partial(args: argparse.Namespace) -> int:
     for s in result.stretches:
         for note in s.stretch.model.notes if s.fold else ():
             print(f"symcollapse: note: {note}", file=sys.stderr)
-        for check in s.checks:
-            print(f"{s.stretch.names[0]}: {runtime_check_text(check)}", file=sys.stderr)
+        for line in stretch_check_lines(s):
+            print(line, file=sys.stderr)
     if result.check is not None:
         print(whole_model_text(result.check), file=sys.stderr)
     elif result.unbounded is not None:
-        note = f"no bound for the whole model: {result.unbounded}"
-        print(f"symcollapse: note: {note}", file=sys.stderr)
+        print(f"symcollapse: note: {no_bound_text(result.unbounded)}", file=sys.stderr)
     if not result.holds:
         print("symcollapse: a fold disagrees with onnxruntime; nothing written", file=sys.stderr)
         return 1

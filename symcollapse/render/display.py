@@ -27,9 +27,11 @@ from symcollapse.render.markdown import _escape, render_markdown
 from symcollapse.render.verification import (
     choice_text,
     detail,
+    no_bound_text,
     partial_text,
     proof_caveats,
     runtime_check_text,
+    stretch_check_lines,
     whole_model_text,
 )
 from symcollapse.verification.methods import Verification
@@ -127,12 +129,12 @@ def markdown_of(value: object) -> str:
 def _partial_lines(value: PartialFold) -> list[str]:
     """The report of a partial fold, then its checks: each stretch's and the whole model's."""
     lines = partial_text(value).splitlines()
-    for s in value.stretches:
-        lines += [f"{s.stretch.names[0]}: {runtime_check_text(check)}" for check in s.checks]
+    for stretch in value.stretches:
+        lines += stretch_check_lines(stretch)
     if value.check is not None:
         lines.append(whole_model_text(value.check))
     elif value.unbounded is not None:
-        lines.append(value.unbounded)
+        lines.append(no_bound_text(value.unbounded))
     return lines
 
 

@@ -23,7 +23,7 @@ from symcollapse.verification.methods import (
 if TYPE_CHECKING:  # only types: ``verify`` reads this module without loading sympy or numpy
     from symcollapse.derivations.proof import Proof
     from symcollapse.verification.coqc import CoqVerdict
-    from symcollapse.verification.partial import PartialFold
+    from symcollapse.verification.partial import FoldedStretch, PartialFold
     from symcollapse.verification.runtime import RuntimeCheck
 
 
@@ -99,14 +99,19 @@ def coq_verdict_text(verdict: CoqVerdict) -> str:
     return f"coqc {verdict.version} REJECTED the Coq development{how}: {verdict.error}"
 
 
-def runtime_check_text(check: RuntimeCheck) -> str:
-    """The runtime's largest deviation from ``W_z x + b_z`` against the float rounding bound."""
+def _deviation_text(check: RuntimeCheck, of: str, bound: str) -> str:
+    """A runtime check's largest deviation ``of`` something against its ``bound``."""
     verdict = "within" if check.holds else "ABOVE"
     return (
-        f"{check.runtime} on {check.samples} random inputs: largest deviation from "
-        f"W_z x + b_z {check.max_deviation:.3g}, {verdict} the float rounding bound "
+        f"{check.runtime} on {check.samples} random inputs: largest deviation{of} "
+        f"{check.max_deviation:.3g}, {verdict} the {bound} "
         f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
     )
+
+
+def runtime_check_text(check: RuntimeCheck) -> str:
+    """The runtime's largest deviation from ``W_z x + b_z`` against the float rounding bound."""
+    return _deviation_text(check, " from W_z x + b_z", "float rounding bound")
 
 
 def partial_text(result: PartialFold) -> str:
@@ -137,12 +142,17 @@ def partial_text(result: PartialFold) -> str:
 
 def whole_model_text(check: RuntimeCheck) -> str:
     """The new model's outputs against the original's, within the bound carried through it."""
-    verdict = "within" if check.holds else "ABOVE"
-    return (
-        f"{check.runtime} on {check.samples} random inputs: largest deviation "
-        f"{check.max_deviation:.3g}, {verdict} the rounding bound carried through the model "
-        f"(largest bound {check.bound:.3g}; worst deviation/bound {check.worst_ratio:.3g})"
-    )
+    return _deviation_text(check, "", "rounding bound carried through the model")
+
+
+def stretch_check_lines(stretch: FoldedStretch) -> list[str]:
+    """Each check of one stretch (its original's, its Gemm's), named by its first node."""
+    return [f"{stretch.stretch.names[0]}: {runtime_check_text(check)}" for check in stretch.checks]
+
+
+def no_bound_text(reason: str) -> str:
+    """Why a partial fold's whole model has no derived bound (its stretches are still checked)."""
+    return f"no bound for the whole model: {reason}"
 
 
 def proof_caveats(proof: Proof) -> list[str]:
