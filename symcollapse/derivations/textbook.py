@@ -36,6 +36,11 @@ def hidden(layer: int | sp.Expr, rows: object) -> sp.MatrixSymbol:
     return symbols.matrix("h", rows, 1, sup=layer)
 
 
+def _entries(width: int) -> str:
+    """The noun after ``d_k = 1`` or ``d_k = 3``: a vector of one entry, or of several."""
+    return " entry" if width == 1 else " entries"
+
+
 def network_section(result: Collapse) -> Section:
     """The layers as a recurrence on named hidden units, ``h^{(k)} = W_k h^{(k-1)} + b_k``."""
     net = result.network
@@ -50,13 +55,16 @@ def network_section(result: Collapse) -> Section:
     intro: Text = ("The input ", net.x_symbol, " has ", relation(symbols.scalar("d", 0), "=", d[0]))
     # every width as mathematics (d_1 = 3), which a reader of the document can use
     output = relation(symbols.scalar("d", n), "=", d[n])
+    inputs, outputs = _entries(d[0]), _entries(d[n])
     if n > 1:
         units = [hidden(m, d[m]) for m in range(1, n)]
         widths = [relation(symbols.scalar("d", m), "=", d[m]) for m in range(1, n)]
-        intro += (" entries, the hidden units are ", *_listed(units), " with ", *_listed(widths))
-        intro += (" units and the output has ", output, " entries. ")
+        unit = " unit" if d[1:n] == (1,) else " units"
+        intro += (inputs + ", the hidden units are ", *_listed(units), " with ", *_listed(widths))
+        intro += (unit + " and the output has ", output, outputs + ". ")
     else:
-        intro += (" entries and the output has ", output, " entries; there are no hidden units. ")
+        intro += (inputs + " and the output has ", output, outputs)
+        intro += ("; there are no hidden units. ",)
     intro += ("Every activation is the identity, so each layer is affine:",)
     return Section(title=("The network",), intro=intro, steps=(recurrence,))
 
