@@ -97,3 +97,18 @@ def test_a_document_with_a_huge_or_undefined_power_is_refused_in_a_line(power, t
     status = main(["check", str(document)])
     assert status in (1, 2)
     assert capsys.readouterr().err.count("\n") <= 1
+
+
+@pytest.mark.parametrize(
+    ("widths", "said"),
+    [
+        (("2", "3", "3", "1"), ["2 entries", "3 units", "1 entry."]),
+        (("1", "1", "2"), ["1 entry,", "1 unit", "2 entries."]),
+        (("3", "1"), ["3 entries", "1 entry;"]),
+    ],
+)
+def test_the_network_sentence_counts_in_the_right_number(widths, said, capsys):
+    assert main(["derive", *widths, "--format", "text"]) == 0
+    sentence = " ".join(capsys.readouterr().out.split("Every activation")[0].split())
+    for words in said:
+        assert words in sentence, sentence
