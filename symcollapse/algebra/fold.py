@@ -79,11 +79,16 @@ class Dyadic:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.value.digits.shape[1:]
+        return self.value.shape
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
 
     @cached_property
     def integers(self) -> np.ndarray:
-        """Every entry's integer (an object array of Python ints)."""
+        """Every entry's integer (an object array of Python ints): for small results, or the
+        entries shown; the float64 rounding and the bit lengths do without them."""
         return self.value.integers()
 
     def fractions(self) -> np.ndarray:
@@ -97,24 +102,17 @@ class Dyadic:
 
     @cached_property
     def _floats(self) -> np.ndarray:
-        """``float(m)`` rounds an integer correctly and scaling a normal float by ``2**e`` is
-        exact, so ``ldexp(float(m), e)`` is the rounding of ``m 2**e`` wherever it is normal;
-        the other entries (and integers beyond float64) go through exact fractions."""
-        try:
-            with np.errstate(over="ignore", under="ignore"):
-                rounded = np.ldexp(self.integers.astype(np.float64), self.exponent)
-        except OverflowError:  # an integer beyond float64
-            odd = True
-        else:
-            tiny = np.finfo(np.float64).tiny
-            odd = ((np.abs(rounded) < tiny) & (self.integers != 0) | ~np.isfinite(rounded)).any()
-        if odd:
-            rounded = np.frompyfunc(float, 1, 1)(self.fractions()).astype(np.float64)
+        rounded = self.value.floats(self.exponent)
         rounded.flags.writeable = False
         return rounded
 
     def max_bits(self) -> int:
-        return max((abs(int(m)).bit_length() for m in self.integers.flat), default=0)
+        """The largest bit length of the integers."""
+        return self._max_bits
+
+    @cached_property
+    def _max_bits(self) -> int:
+        return self.value.max_bits()
 
 
 @dataclass(frozen=True)

@@ -187,16 +187,110 @@ def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
     return integers
 
 
+#: Bits of one limb of :func:`limbs`: a limb times a prime (below ``2**28``) plus a carry stays
+#: far below ``2**63``.
+LIMB = 30
+
+
+def limbs(digits: np.ndarray, primes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The integers of :func:`garner_digit`'s digits ``(primes, n)`` as whether each is negative
+    and its magnitude in base ``2**LIMB`` limbs ``(limbs, n)`` int64, lowest first, by Horner's
+    rule with carries, all in numpy. The sign of an integer is that of its highest non-zero
+    digit, and negating every digit negates it: with that sign taken out every partial sum
+    ``v_i + p_i (...)`` is non-negative, so each limb ends in ``[0, 2**LIMB)``."""
+    count = len(primes)
+    bits = sum(p.bit_length() for p in primes)
+    size = bits // LIMB + 1
+    top = np.zeros(digits.shape[1:], dtype=np.int32)
+    for digit in digits:  # the last non-zero digit, highest last
+        np.copyto(top, digit, where=digit != 0)
+    negative = top < 0
+    sign = np.where(negative, -1, 1)
+    values = np.zeros((size, *digits.shape[1:]), dtype=np.int64)
+    mask = (1 << LIMB) - 1
+    for i in reversed(range(count)):
+        if i < count - 1:
+            values *= primes[i]
+        values[0] += sign * digits[i]
+        for k in range(size - 1):
+            values[k + 1] += values[k] >> LIMB  # arithmetic shift: the floor, for a borrow too
+            values[k] &= mask
+    return negative, values
+
+
+def bit_lengths(values: np.ndarray) -> np.ndarray:
+    """The bit length of each magnitude given as :func:`limbs` (0 for 0)."""
+    nonzero = values != 0
+    highest = len(values) - 1 - np.argmax(nonzero[::-1], axis=0)
+    top = np.take_along_axis(values, highest[None], axis=0)[0]
+    lengths = LIMB * highest + np.frexp(top.astype(np.float64))[1]  # top < 2**30: exact
+    return np.where(nonzero.any(axis=0), lengths, 0)
+
+
+def rounded(negative: np.ndarray, values: np.ndarray, exponent: int) -> np.ndarray:
+    """Each ``±magnitude * 2**exponent`` (:func:`limbs`) rounded once to the nearest float64,
+    ties to even, subnormals included, beyond the largest float to infinity: its top bits
+    down to two below the result's last place (``q``), whether any lower bit is set
+    (``sticky``), then the rounding of ``q`` by integer arithmetic and one exact scaling."""
+    lengths = bit_lengths(values)
+    last = np.maximum(lengths + (exponent - 53), -1074)  # exponent of the result's last place
+    shift = last - 2 - exponent  # bits of the magnitude below q (q is shifted up where < 0)
+    padded = np.concatenate([values, np.zeros((3, *values.shape[1:]), np.int64)])
+    down = np.maximum(shift, 0)
+    k, r = down // LIMB, down % LIMB
+    k = np.minimum(k, len(values))  # only for zeros, whose q and sticky are 0 anyway
+
+    def limb(j: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(padded, j[None], axis=0)[0]
+
+    q = (limb(k) >> r) + (limb(k + 1) << (LIMB - r)) + (limb(k + 2) << (2 * LIMB - r))
+    q <<= np.maximum(-shift, 0)  # below 2**55 either way: the magnitude has few bits then
+    below = np.concatenate([np.zeros((1, *values.shape[1:]), bool), values != 0])
+    below = np.logical_or.accumulate(below, axis=0)  # below[j]: a limb under j is non-zero
+    sticky = (np.take_along_axis(below, k[None], axis=0)[0]) | ((limb(k) & ((1 << r) - 1)) != 0)
+    low, q = q & 3, q >> 2
+    q += (low == 3) | ((low == 2) & (sticky | ((q & 1) == 1)))
+    with np.errstate(over="ignore"):
+        result = np.ldexp(q.astype(np.float64), last.astype(np.int32))
+    return np.where(negative, -result, result)
+
+
 @dataclass(frozen=True)
 class Digits:
     """Integers as their mixed-radix digits (:func:`garner_digit`), ``(primes, *shape)`` int32:
-    exact and a few bytes per prime an entry, turned into Python integers only when asked."""
+    exact and a few bytes per prime an entry. Their float64 roundings and bit lengths come from
+    numpy limbs a piece at a time (:func:`limbs`); Python integers only when asked."""
 
     digits: np.ndarray
     primes: tuple[int, ...]
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.digits.shape[1:]
+
     def integers(self) -> np.ndarray:
+        """Every integer (an object array of Python ints): for few entries or one row."""
         return from_digits(self.digits, self.primes)
+
+    def _pieces(self) -> list[tuple[np.ndarray, slice]]:
+        flat = self.digits.reshape(len(self.primes), -1)
+        step = max(1, CHUNK // 8)  # a piece's limbs and temporaries stay in cache
+        return [(flat, slice(i, i + step)) for i in range(0, flat.shape[1], step)]
+
+    def floats(self, exponent: int) -> np.ndarray:
+        """Every ``integer * 2**exponent`` rounded once to the nearest float64."""
+        out = np.empty(self.shape, dtype=np.float64).reshape(-1)
+        for flat, part in self._pieces():
+            out[part] = rounded(*limbs(flat[:, part], self.primes), exponent)
+        return out.reshape(self.shape)
+
+    def max_bits(self) -> int:
+        """The largest bit length of the magnitudes (0 when all are 0)."""
+        lengths = (
+            int(bit_lengths(limbs(flat[:, part], self.primes)[1]).max())
+            for flat, part in self._pieces()
+        )
+        return max(lengths, default=0)
 
 
 def mixed_radix(

@@ -163,14 +163,14 @@ def _numbers_section(result: Fold, W_z, b_z, digits: int | None) -> Section:
     )
     steps = []
     for symbol, value in ((W_z, result.W_z), (b_z, result.b_z)):
-        if value.integers.size <= MAX_SHOWN_ENTRIES:
+        if value.size <= MAX_SHOWN_ENTRIES:
             steps.append(Step(symbol, decimals(value.fractions(), dtype, digits)))
         else:
             intro += (
                 " ",
                 symbol,
                 " has ",
-                sp.Integer(value.integers.size),
+                sp.Integer(value.size),
                 " entries: too many to show.",
             )
     return Section(title=("The folded numbers",), intro=intro, steps=tuple(steps))

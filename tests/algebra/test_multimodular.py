@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from math import prod
 
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 from symcollapse.algebra.multimodular import (
     EXACT,
     BigIntegers,
+    Digits,
     centred,
+    garner_digit,
     largest_prime,
     mixed_radix,
     primes_for,
@@ -96,3 +99,52 @@ def test_row_bound_covers_every_row_sum_of_words(rows):
     """Without shifts the row sums are float sums: the bound covers their rounding."""
     big = BigIntegers(np.array(rows, dtype=np.float64), None)
     assert big.row_bound() >= max(sum(abs(v) for v in row) for row in rows)
+
+
+def _digits(integers: list[int]) -> Digits:
+    """The mixed-radix digits of ``integers``, as the fold's last step writes them."""
+    primes = primes_for(max(map(abs, integers), default=0), 4096)
+    digits = np.empty((len(primes), len(integers)), dtype=np.int32)
+    for i, p in enumerate(primes):
+        garner_digit(digits, i, np.array([float(m % p) for m in integers]), primes)
+    return Digits(digits, primes)
+
+
+def _nearest(m: int, exponent: int) -> float:
+    """``m * 2**exponent`` rounded by Python (its true division rounds once), inf beyond."""
+    try:
+        return float(Fraction(m) * Fraction(2) ** exponent)
+    except OverflowError:
+        return math.inf if m > 0 else -math.inf
+
+
+BIG = st.one_of(
+    st.integers(-(2**400), 2**400),
+    st.integers(-(2**60), 2**60),
+    st.sampled_from([0, 1, -1, 2**53 + 1, 2**54 + 5, -(2**55 + 3), 2**300 - 1, 2**1024 - 2**970]),
+    st.tuples(st.integers(1, 2**54), st.integers(0, 300)).map(lambda t: t[0] << t[1]),
+    st.builds(  # halfway between two floats at 2**0, or just above: ties and sticky bits
+        lambda m, s, sticky, sign: sign * ((m << s) | (1 << (s - 1)) | sticky),
+        st.integers(2**52, 2**53 - 1),
+        st.integers(2, 200),
+        st.sampled_from([0, 1]),
+        st.sampled_from([1, -1]),
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(BIG, min_size=1, max_size=12),
+    st.integers(-1500, 1100) | st.sampled_from([0, -1077, -1100, -1130, -1200]),
+)
+def test_floats_and_bit_lengths_from_limbs_match_python(integers, exponent):
+    """The numpy rounding of the digits (ties, sticky bits, subnormals, overflow, zeros, signs)
+    is Python's rounding of the exact fraction, and the bit lengths are Python's."""
+    digits = _digits(integers)
+    assert digits.integers().tolist() == integers
+    got = digits.floats(exponent).tolist()
+    expected = [_nearest(m, exponent) for m in integers]
+    assert [math.copysign(1, v) for v in got] == [math.copysign(1, v) for v in expected]
+    assert got == expected
+    assert digits.max_bits() == max(abs(m).bit_length() for m in integers)
