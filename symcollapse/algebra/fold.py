@@ -20,6 +20,8 @@ import numpy as np
 from symcollapse.algebra.affine import collapse_chain
 from symcollapse.algebra.multimodular import (
     CHUNK,
+    LIMB,
+    PIECE,
     BigIntegers,
     Digits,
     mixed_radix,
@@ -319,38 +321,45 @@ class _Chain:
         return W_p, b_p
 
     def estimate_bytes(self) -> int:
-        """Peak memory of the work and of the Python integers of the result: the digits (4
+        """Peak memory of the work and of the float64 rounding of the result: the digits (4
         bytes a prime an entry) and one prime's int32 residues of the result; float64 residues
         of every term but the blocked one (twice that of the largest when a scale multiplies
-        it); a piece's integers, shifts and temporaries (64 bytes an entry, :func:`_pieces`); a
-        block's operands, products and reductions; the elementwise passes' pieces
-        (:data:`~symcollapse.algebra.multimodular.CHUNK`); last the Python integers
-        (:attr:`Dyadic.integers`), two an entry alive while Horner's rule builds them."""
+        it); a piece's integers, shifts and temporaries (64 bytes an entry, :func:`_pieces`, 24
+        when no entry needs a shift); a block's products and reductions; the elementwise
+        passes' pieces (:data:`~symcollapse.algebra.multimodular.CHUNK`); last the rounded floats
+        (:meth:`Dyadic.floats`, 8 bytes an entry) and their limbs' pieces. No Python integer
+        per entry is made unless asked for (:attr:`Dyadic.integers`)."""
         layers = self.model.layers
         terms = [term for layer in layers for term in (layer.weight, layer.bias)]
         outputs = self.W_z.shape[0] * (self.W_z.shape[1] + 1)
         held = sum(term.size for term in terms) - layers[self.blocked].weight.size
         scaled = any(layer.weight_scale != 1 or layer.bias_scale != 1 for layer in layers)
         piece = max(min(term.size, max(BLOCK, term.shape[-1])) for term in terms)
-        block = self.step() * max(self.model.widths)
-        work = 8 * (held + 2 * scaled * max(term.size for term in terms) + 8 * piece + 6 * block)
-        bits = max(self.W_z.bound, self.b_z.bound).bit_length() + 1
-        digits = (4 * len(self.primes()) + 4) * outputs
+        shifted = any(stored.largest is None for layer in self.stored for stored in layer)
+        widths = self.model.widths[:-1] if self.from_output else self.model.widths[1:]
+        block = self.step() * max(widths)  # the largest product of a block
+        work = 8 * held + 16 * scaled * max(term.size for term in terms) + 48 * block
+        work += (64 if shifted else 24) * piece
+        primes = len(self.primes())
+        digits = (4 * primes + 4) * outputs
         chunks = 64 * min(CHUNK, max(outputs, *(term.size for term in terms)))  # their pieces
-        return digits + work + chunks + 2 * outputs * _entry_bytes(bits) + 2**14
+        return digits + work + chunks + 8 * outputs + _limb_bytes(primes, outputs) + 2**14
 
 
-def _entry_bytes(bits: int) -> int:
-    """Memory of one Python int of ``bits`` bits in an object array (pointer included)."""
-    return 8 + 28 + 4 * math.ceil(bits / 30)
+def _limb_bytes(primes: int, entries: int) -> int:
+    """Memory of one piece of :meth:`Digits.floats`: its limbs (twice, padded), flags and
+    some 24 arrays of one number an entry."""
+    size = primes * 28 // LIMB + 4
+    return 8 * (3 * size + 24) * min(entries, PIECE)
 
 
 def estimate_bytes(model: Model) -> int:
-    """Peak memory of :func:`fold` and of the Python integers of its result, from one linear
+    """Peak memory of :func:`fold` and of the float64 rounding of its result, from one linear
     pass over the weights (their exponents and row sums bound the result) before any product."""
     if not model.layers:
         width = model.input_width
-        return (width * (width + 1)) * (4 + 16 + _entry_bytes(1)) + 8 * width * width
+        outputs = width * (width + 1)
+        return outputs * (4 + 16 + 8) + 8 * width * width + _limb_bytes(1, outputs)
     return _Chain.of(model).estimate_bytes()
 
 

@@ -187,6 +187,9 @@ def from_digits(digits: np.ndarray, primes: tuple[int, ...]) -> np.ndarray:
     return integers
 
 
+#: Entries per piece of :meth:`Digits.floats` and :meth:`Digits.max_bits`.
+PIECE = 2**12
+
 #: Bits of one limb of :func:`limbs`: a limb times a prime (below ``2**28``) plus a carry stays
 #: far below ``2**63``.
 LIMB = 30
@@ -209,10 +212,11 @@ def limbs(digits: np.ndarray, primes: tuple[int, ...]) -> tuple[np.ndarray, np.n
     values = np.zeros((size, *digits.shape[1:]), dtype=np.int64)
     mask = (1 << LIMB) - 1
     for i in reversed(range(count)):
+        used = min(size - 1, sum(p.bit_length() for p in primes[i:]) // LIMB + 1)  # non-zero
         if i < count - 1:
-            values *= primes[i]
+            values[:used] *= primes[i]
         values[0] += sign * digits[i]
-        for k in range(size - 1):
+        for k in range(used):
             values[k + 1] += values[k] >> LIMB  # arithmetic shift: the floor, for a borrow too
             values[k] &= mask
     return negative, values
@@ -274,8 +278,7 @@ class Digits:
 
     def _pieces(self) -> list[tuple[np.ndarray, slice]]:
         flat = self.digits.reshape(len(self.primes), -1)
-        step = max(1, CHUNK // 8)  # a piece's limbs and temporaries stay in cache
-        return [(flat, slice(i, i + step)) for i in range(0, flat.shape[1], step)]
+        return [(flat, slice(i, i + PIECE)) for i in range(0, flat.shape[1], PIECE)]
 
     def floats(self, exponent: int) -> np.ndarray:
         """Every ``integer * 2**exponent`` rounded once to the nearest float64."""

@@ -87,7 +87,7 @@ def test_refused_above_the_memory_estimate():
     estimate = estimate_bytes(model)
     with pytest.raises(SizeLimitError, match=r"^folding m exactly needs about .* MB, above the"):
         fold(model, max_bytes=estimate - 1)
-    assert fold(model, max_bytes=estimate).W_z.integers.shape == (5, 20)
+    assert fold(model, max_bytes=estimate).W_z.shape == (5, 20)
 
 
 def test_a_model_without_layers_is_the_identity():
@@ -261,9 +261,9 @@ SHAPES = [(300, 200, 100), (20, 400, 400, 3), (8, 600, 600), (500, 1)]
 )
 @pytest.mark.parametrize("block", [2**10, 2**21])
 def test_the_estimate_covers_the_traced_peak(widths, kind, block, monkeypatch):
-    """What fold and the result's Python integers allocate stays under the estimate, and the
+    """What fold and the result's float64 rounding allocate stays under the estimate, and the
     estimate is not a blind ceiling: within a few times the peak. Small blocks leave the
-    digits and the held residues most of the peak; wide exponents, the Python integers."""
+    digits and the held residues most of the peak."""
     monkeypatch.setattr("symcollapse.algebra.fold.BLOCK", block)
     rng = np.random.default_rng(len(widths))
     layers = tuple(
@@ -275,7 +275,7 @@ def test_the_estimate_covers_the_traced_peak(widths, kind, block, monkeypatch):
     tracemalloc.start()
     try:
         result = fold(model, max_bytes=estimate)
-        _ = result.W_z.integers, result.b_z.integers
+        _ = result.W_z.floats(), result.b_z.floats(), result.W_z.max_bits()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
