@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
         print(*write_files(args.export.parent, {args.export.name: content}), file=sys.stderr)
     with long_integers(result):
         derivation = derive_fold(result, checks[0], args.digits)
-        data = fold_data(result, checks)
+        data = fold_data(result, checks) if args.format == "json" else None  # every entry
         return emit(
             args,
             derivation,
