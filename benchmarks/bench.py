@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench.py              # grid, whole processes, peers (about 5 minutes)
     python benchmarks/bench.py --quick      # small sizes, for a smoke test
     python benchmarks/bench.py --exact      # exact 3 x 13 against python-flint and the sort floor
+    python benchmarks/bench.py --fold       # trained models' exact fold against the float64 chain
 
 For every cell ``widths = (w,) * (depth + 1)`` it prints the closed-form term counts, the time of
 the naive route (sympy matrices, ``expand``, compare: what ``collapse()`` did before the exact
@@ -301,6 +302,10 @@ def peers(size: str, runs: int = RUNS, cases: Sequence[str] | None = None) -> No
         print(_row(work, _paired(ours, [str(PEERS_SCRIPT), peer, *shown], runs), label))
 
 
+#: The trained models folded: an MNIST-sized MLP and wide square layers.
+TRAINED = [(784, 1024, 1024, 1024, 10), (4096,) * 3]
+
+
 def trained_model(widths: Sequence[int], runs: int = RUNS) -> None:
     """The exact fold of a float32 MLP (random weights) against the float64 chain of the same
     weights and against onnxruntime loading the model and running one batch of 4096, each
@@ -453,6 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only the exact route: against python-flint and against the sort floor",
     )
+    parser.add_argument(
+        "--fold",
+        action="store_true",
+        help="only the trained models' exact fold against the float64 chain and onnxruntime",
+    )
     parser.add_argument("--naive", nargs="+", type=int, metavar="D", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.naive:  # the naive script timed as a whole process
@@ -467,13 +477,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sort_floor((3,) * 13)
         print(f"\nat the end: {_load()}")
         return 0
+    if args.fold:
+        for widths in TRAINED:
+            trained_model(widths)
+        print(f"\nat the end: {_load()}")
+        return 0
     random_verify((2, 1))  # numpy's import is not part of the first cell's time
     grid(QUICK_GRID if args.quick else GRID, args.naive_max_terms, args.exact_max_terms)
     if not args.quick:
         processes()
     peers("quick" if args.quick else "full", runs=1 if args.quick else RUNS)
     sort_floor((3,) * (7 if args.quick else 13), runs=1 if args.quick else RUNS)
-    for widths in [(16, 32, 32, 4)] if args.quick else [(784, 1024, 1024, 1024, 10), (4096,) * 3]:
+    for widths in [(16, 32, 32, 4)] if args.quick else TRAINED:
         trained_model(widths, 1 if args.quick else RUNS)
     documents((3,) * (4 if args.quick else 8))
     print(f"\nat the end: {_load()}")
