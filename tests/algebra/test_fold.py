@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symcollapse.algebra.affine import collapse_chain
-from symcollapse.algebra.fold import Dyadic, estimate_bytes, fold
+from symcollapse.algebra.fold import Dyadic, _limb_bytes, estimate_bytes, fold
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.model import AffineLayer, Model
 from symcollapse.spec.state_dict import model_from_state_dict
@@ -280,3 +280,25 @@ def test_the_estimate_covers_the_traced_peak(widths, kind, block, monkeypatch):
     finally:
         tracemalloc.stop()
     assert peak <= estimate <= 4 * peak
+
+
+@pytest.mark.parametrize("widths", [(600, 600, 600), (900, 300, 200)])
+def test_rounding_and_bit_lengths_make_no_python_integer_per_entry(widths):
+    """The float64 rounding and the largest bit length of a result take the floats' 8 bytes an
+    entry and one piece's limbs (what the estimate counts), not a Python integer an entry."""
+    rng = np.random.default_rng(len(widths))
+    layers = tuple(
+        AffineLayer(f"l{k}", floats(rng, (out, width), "float32"), floats(rng, (out,), "float32"))
+        for k, (width, out) in enumerate(itertools.pairwise(widths))
+    )
+    model = Model(layers, widths[0], np.dtype("float32"), "m", "onnx", (1, widths[0]))
+    result = fold(model)
+    tracemalloc.start()
+    try:
+        rounded, bits = result.W_z.floats(), result.W_z.max_bits()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    primes = len(result.W_z.value.primes)
+    assert peak <= rounded.nbytes + _limb_bytes(primes, result.W_z.size)
+    assert bits == max(abs(int(m)).bit_length() for m in result.W_z.integers.flat)
