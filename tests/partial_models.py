@@ -85,3 +85,30 @@ def matmuls(path: Path) -> int:
 
     ops = ("Gemm", "MatMul", "Conv", "ConvTranspose")
     return sum(node.op_type in ops for node in onnx.load(str(path)).graph.node)
+
+
+def attention(torch, width: int, heads: int, value: int | None = None, bias: bool = True):
+    """A hand-written attention block (query, key, value and output ``nn.Linear``, heads split
+    by reshape and transpose) on ``(batch, tokens, width)``; each head's value is ``value``
+    wide (default ``width / heads``)."""
+    nn = torch.nn
+    head = value or width // heads
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.q, self.k = nn.Linear(width, heads * head), nn.Linear(width, heads * head)
+            self.v = nn.Linear(width, heads * head, bias=bias)
+            self.o = nn.Linear(heads * head, width, bias=bias)
+
+        def forward(self, x):
+            b, n, _ = x.shape
+
+            def split(t):
+                return t.reshape(b, n, heads, head).transpose(1, 2)
+
+            q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+            a = torch.softmax(q @ k.transpose(-1, -2) / head**0.5, dim=-1)
+            return self.o((a @ v).transpose(1, 2).reshape(b, n, heads * head))
+
+    return Attention().eval()

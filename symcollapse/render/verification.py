@@ -130,7 +130,18 @@ def partial_text(result: PartialFold) -> str:
             )
         else:
             lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
-    if not any(s.fold for s in result.stretches):
+    for k, a in enumerate(result.attention, 1):
+        pair = a.pair
+        head = f"attention {k}: {pair.names[0]} to {pair.names[1]}, {pair.heads} heads of "
+        head += f"width {pair.widths[1]}"
+        if a.fold is not None:
+            lines.append(
+                f"{head}: W_V W_O folded into the value projection, {pair.parameters:,} "
+                f"parameters -> {pair.folded_parameters:,}"
+            )
+        else:
+            lines.append(f"{head}, {pair.parameters:,} parameters: left as is, {a.left}")
+    if not any(s.fold for s in result.stretches) and not any(a.fold for a in result.attention):
         lines.append(
             "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
         )
@@ -143,6 +154,11 @@ def partial_text(result: PartialFold) -> str:
 def whole_model_text(check: RuntimeCheck) -> str:
     """The new model's outputs against the original's, within the bound carried through it."""
     return _deviation_text(check, "", "rounding bound carried through the model")
+
+
+def attention_check_text(check: RuntimeCheck) -> str:
+    """A folded attention pair's output in the new model against the original's."""
+    return _deviation_text(check, "", "rounding bound of both sides")
 
 
 def stretch_check_lines(stretch: FoldedStretch) -> list[str]:
