@@ -141,7 +141,8 @@ def attention_pairs(reading: Stretches) -> tuple[AttentionPair, ...]:
             source = producer.get(source.input[0])
         if source is None or source.op_type != "Softmax":
             continue
-        if attribute(source, "axis", "int", -1, where) not in (-1, 3):
+        # before opset 13 a Softmax's axis defaults to 1 and flattens the axes after it
+        if attribute(source, "axis", "int", -1 if reading.opset >= 13 else 1, where) not in (-1, 3):
             continue
         pair = _pair(reading, producer, consumers, apply, values, where)
         if pair is not None:
@@ -160,6 +161,8 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
     if shape is None or shape.ndim != 1 or len(shape) != 4 or shape[-2] < 1:
         return None
     heads = int(shape[-2])
+    if consumers[reshape.output[0]] != 1:
+        return None
     value_bias = producer.get(reshape.input[0])
     value = value_bias
     b_V = None
@@ -169,6 +172,8 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
         value_bias = None
     W_V = _weight(reading, value)
     if W_V is None or W_V.shape[1] % heads or consumers[value.output[0]] != 1:
+        return None
+    if shape[-1] not in (-1, W_V.shape[1] // heads):  # (..., heads, width): not (..., width, heads)
         return None
     if value_bias is not None:
         b_V = _bias(reading, value_bias, W_V.shape[1])

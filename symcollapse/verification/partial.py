@@ -127,7 +127,7 @@ def fold_partial(
         if left is None
     }
     pairs = _pairs(reading, folds)
-    heads = {id(pair): _fold_pair(pair, _dtype(reading)) for pair, why in pairs if why is None}
+    heads = {id(pair): _fold_pair(pair) for pair, why in pairs if why is None}
     original = _runnable(reading)
     before = _count(original.graph)
     if not folds and not heads:
@@ -175,9 +175,7 @@ def fold_partial(
     attention = tuple(
         FoldedAttention(pair, left=why)
         if why is not None
-        else FoldedAttention(
-            pair, heads[id(pair)], None, _pair_check(pair, heads[id(pair)], ran, _dtype(reading))
-        )
+        else FoldedAttention(pair, heads[id(pair)], None, _pair_check(pair, heads[id(pair)], ran))
         for pair, why in pairs
     )
     output = reading.proto.graph.output[0].name
@@ -215,7 +213,7 @@ def _pairs(reading: Stretches, folds: dict[int, Fold]) -> list[tuple[AttentionPa
     return found
 
 
-def _fold_pair(pair: AttentionPair, dtype: np.dtype) -> Fold:
+def _fold_pair(pair: AttentionPair) -> Fold:
     """``W_V`` then ``W_O`` (one head) folded exactly: ``W_O^T W_V^T`` and
     ``W_O^T b_V + b_O``."""
     d, width, d_out = pair.widths
@@ -225,11 +223,11 @@ def _fold_pair(pair: AttentionPair, dtype: np.dtype) -> Fold:
         AffineLayer(pair.names[0], pair.W_V.T.astype(np.float64), b_V.astype(np.float64)),
         AffineLayer(pair.names[1], pair.W_O.T.astype(np.float64), b_O.astype(np.float64)),
     )
-    model = Model(layers, d, dtype, f"attention {pair.names[0]}", "onnx", (1, d))
+    model = Model(layers, d, pair.W_V.dtype, f"attention {pair.names[0]}", "onnx", (1, d))
     return fold_model(model)
 
 
-def _pair_check(pair: AttentionPair, result: Fold, ran, dtype: np.dtype) -> RuntimeCheck:
+def _pair_check(pair: AttentionPair, result: Fold, ran) -> RuntimeCheck:
     """The new model's output of the pair, ``A' (X M + 1 c^T)`` with ``M = W_V W_O`` and ``c``
     rounded to the float type, against the original's ``A (X W_V + 1 b_V^T) W_O + 1 b_O^T``,
     both run by onnxruntime with their own softmax weights ``A``, ``A'``. Bound: the rounding
@@ -237,6 +235,7 @@ def _pair_check(pair: AttentionPair, result: Fold, ran, dtype: np.dtype) -> Runt
     of ``M`` and ``c``, and what separates the two exact values: ``|A - A'|`` times the
     magnitudes and ``|A' 1 - 1| |b_O|`` (the rows of a computed softmax sum to 1 only nearly)."""
     old, new = ran["original"], ran["new"]
+    dtype = pair.W_V.dtype
     u = float(np.finfo(dtype).eps) / 2
     d, width, d_out = pair.widths
     samples = len(old[pair.source])

@@ -85,8 +85,6 @@ def test_a_wrong_fold_of_the_pair_fails_its_check(tmp_path, monkeypatch):
     torch.manual_seed(0)
     path = _export(tmp_path, attention(torch, 8, 1), 8, "legacy")
     fold_pair = partial._fold_pair
-    monkeypatch.setattr(
-        partial, "_fold_pair", lambda pair, d: fold_pair(replace(pair, b_O=None), d)
-    )
+    monkeypatch.setattr(partial, "_fold_pair", lambda pair: fold_pair(replace(pair, b_O=None)))
     result = symcollapse.fold_partial(path)
     assert not result.attention[0].check.holds and not result.holds
