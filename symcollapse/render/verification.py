@@ -132,8 +132,7 @@ def partial_text(result: PartialFold) -> str:
             lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
     for k, a in enumerate(result.attention, 1):
         pair = a.pair
-        head = f"attention {k}: {pair.names[0]} to {pair.names[1]}, {pair.heads} heads of "
-        head += f"width {pair.widths[1]}"
+        head = f"attention {k}: {pair.names[0]} to {pair.names[1]}, {pair.described}"
         if a.fold is not None:
             lines.append(
                 f"{head}: W_V W_O folded into the value projection, {pair.parameters:,} "

@@ -61,6 +61,11 @@ class AttentionPair:
         return self.W_V.shape[0], self.W_V.shape[1] // self.heads, self.W_O.shape[1]
 
     @property
+    def described(self) -> str:
+        """``2 heads of width 4``."""
+        return f"{self.heads} head{'s' * (self.heads != 1)} of width {self.widths[1]}"
+
+    @property
     def parameters(self) -> int:
         biases = [b.size for b in (self.b_V, self.b_O) if b is not None]
         return self.W_V.size + self.W_O.size + sum(biases)
@@ -78,13 +83,13 @@ class AttentionPair:
         entries, pair = self.heads * d * d_out, self.W_V.size + self.W_O.size
         if entries >= pair:
             return (
-                f"{self.heads} heads of width {d_h}: W_V,h W_O,h per head would hold "
+                f"{self.described}: W_V,h W_O,h per head would hold "
                 f"{self.heads} x {d} x {d_out} = {entries:,} matrix entries, not fewer than "
                 f"the pair's {pair:,}"
             )
         if self.heads != 1 or d_h != d_out:
             return (
-                f"{self.heads} heads of width {d_h}: folded it would store "
+                f"{self.described}: folded it would store "
                 f"{self.folded_parameters:,} numbers, fewer than {self.parameters:,}, but it "
                 f"needs a value of width {d_out} per head and a sum over heads, not written"
             )
