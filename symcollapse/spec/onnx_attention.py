@@ -142,8 +142,8 @@ def attention_pairs(reading: Stretches) -> tuple[AttentionPair, ...]:
         where = f"{reading.source}: node {index[id(apply)]}"
         weights, values = apply.input
         source = producer.get(weights)
-        while source is not None and source.op_type in _PASSING:
-            source = producer.get(source.input[0])
+        while source is not None and source.op_type in _PASSING and len(source.input) < 3:
+            source = producer.get(source.input[0])  # a Dropout without a training_mode input
         if source is None or source.op_type != "Softmax":
             continue
         # before opset 13 a Softmax's axis defaults to 1 and flattens the axes after it
