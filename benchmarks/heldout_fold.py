@@ -56,6 +56,7 @@ class Case:
     options: tuple[str, ...] = ()
     refusal: str | None = None
     api: dict[str, Any] = field(default_factory=dict)
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,12 +375,33 @@ def _library_cases(rng) -> list[Case]:
     return cases
 
 
+def _attention_cases(torch, rng, folder: Path) -> list[Case]:
+    """Hand-written attention under ``--partial``: one head folds, several are left."""
+    from tests.partial_models import attention
+
+    width, tokens = 2 * int(rng.integers(2, 5)), int(rng.integers(3, 6))
+    cases = []
+    for heads in (1, 2):
+        module = attention(torch, width, heads)
+        for exporter, dynamo in (("dynamo", True), ("legacy", False)):
+            path = _export(
+                torch, module, (tokens, width), folder / f"attn{heads}{exporter}.onnx", dynamo
+            )
+            name = f"--partial, ONNX {exporter}: attention, {heads} head(s) of {width // heads}"
+            truth = _torch_truth(module, (tokens, width))
+            cases.append(
+                Case(name, path, truth, refusal=None if heads == 1 else "not fewer", partial=True)
+            )
+    return cases
+
+
 def _cases(seed: int, folder: Path) -> list[Case]:
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     cases = _onnx_cases(torch, rng, folder) + _state_dict_cases(torch, rng, folder)
+    cases += _attention_cases(torch, rng, folder)
     for module, shape in [_modules(torch, rng)["nested Sequential, BatchNorm1d eps=1e-3"]]:
         cases.append(
             Case("torch nested Sequential module, API", module, _torch_truth(module, shape))
@@ -387,7 +409,9 @@ def _cases(seed: int, folder: Path) -> list[Case]:
     return cases + _library_cases(rng)
 
 
-def _command_line(path: Path, options: tuple[str, ...]) -> tuple[int, str]:
+def _command_line(path: Path, options) -> tuple[int, str, str]:
+    """``symcollapse fold PATH OPTIONS --format json``: its exit status, its JSON and its last
+    line on stderr."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
         [sys.executable, "-m", "symcollapse", "fold", str(path), *options, "--format", "json"],
@@ -398,7 +422,7 @@ def _command_line(path: Path, options: tuple[str, ...]) -> tuple[int, str]:
         check=False,
     )
     lines = [line for line in run.stderr.splitlines() if line.strip()]
-    return run.returncode, lines[-1] if lines else ""
+    return run.returncode, run.stdout, lines[-1] if lines else ""
 
 
 def _against_truth(case: Case, seed: int) -> tuple[float, float]:
@@ -416,11 +440,62 @@ def _against_truth(case: Case, seed: int) -> tuple[float, float]:
     return check.max_deviation, check.bound
 
 
+def _run_partial(case: Case, seed: int) -> Row:
+    """``fold --partial --export``: the new model against torch's forward, within the pair's
+    check bound plus the original model's own distance from torch (the triangle inequality),
+    at inputs the check did not see."""
+    import json
+
+    import onnxruntime
+
+    path: Path = case.artifact
+    new = path.with_name(path.stem + "-folded.onnx")
+    code, out, line = _command_line(path, ["--partial", "--export", str(new)])
+    if code != 0:
+        return Row(case.name, f"DISAGREES (exit {code})", None, None, line)
+    data = json.loads(out)
+    [pair] = data["attention"]
+    if not pair["folded"]:
+        ok = case.refusal is not None and case.refusal in pair["left_because"]
+        outcome = "left (as expected)" if ok else "REFUSED (left, expected folded)"
+        return Row(
+            case.name,
+            outcome,
+            None,
+            None,
+            f"{pair['parameters']} parameters: {pair['left_because']}",
+        )
+    if case.refusal is not None:
+        return Row(case.name, "WRONG (folded, expected left)", None, None, "")
+    session = {
+        p: onnxruntime.InferenceSession(str(p), providers=["CPUExecutionProvider"])
+        for p in (path, new)
+    }
+    shape = session[path].get_inputs()[0].shape
+    batch = shape[0] if isinstance(shape[0], int) else 1  # a legacy export fixes its batch
+    x = np.random.default_rng(seed + 2).standard_normal((batch, *shape[1:])).astype(np.float32)
+    outputs = {
+        p: s.run(None, {s.get_inputs()[0].name: x})[0].astype(np.float64).reshape(batch, -1)
+        for p, s in session.items()
+    }
+    assert case.truth is not None
+    torch_y = case.truth(x.astype(np.float64).reshape(batch, -1))
+    deviation = float(np.abs(outputs[new] - torch_y).max())
+    bound = float((pair["check"]["bound"] + np.abs(outputs[path] - torch_y)).max())
+    outcome = "folded (partial)" if deviation <= bound else "WRONG (exit 0, outside the bound)"
+    said = f"{pair['parameters']} -> {pair['folded_parameters']} parameters, "
+    said += f"matrix multiplications {data['matrix_multiplications']}"
+    return Row(case.name, outcome, deviation, bound, said)
+
+
 def _run(case: Case, seed: int) -> Row:
     from symcollapse.errors import SymcollapseError
 
+    if case.partial:
+        return _run_partial(case, seed)
+
     if isinstance(case.artifact, Path):
-        code, line = _command_line(case.artifact, case.options)
+        code, _, line = _command_line(case.artifact, case.options)
     else:
         import symcollapse
 
