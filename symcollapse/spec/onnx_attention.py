@@ -190,7 +190,7 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
     )
     output = _single(graph, consumers, joined.output[0], "MatMul") if joined else None
     W_O = _weight(reading, output)
-    if W_O is None or W_O.shape[0] != W_V.shape[1]:
+    if output is None or W_O is None or W_O.shape[0] != W_V.shape[1]:
         return None
     output_bias = _single(graph, consumers, output.output[0], "Add")
     b_O = _bias(reading, output_bias, W_O.shape[1]) if output_bias is not None else None
