@@ -15,6 +15,11 @@ two models are then compared within a bound carried through the graph when the m
 of stretches, kept affine nodes and exact 1-Lipschitz nodes (Relu, Clip): a stretch adds both
 sides' rounding bounds to ``|W_z|`` times the deviation it receives; Relu and Clip pass it on.
 Through any other node (a Softmax, a branch) no bound is derived, and the result says so.
+
+The value and output projections of attention heads (:mod:`symcollapse.spec.onnx_attention`)
+are reported with their counts; one head's ``W_V W_O`` is folded into the value projection
+(exactly, by the same fold) where it stores fewer numbers and no folded stretch holds its nodes,
+and the pair's output in the new model is checked against the original's (:func:`_pair_check`).
 """
 
 from __future__ import annotations
