@@ -11,9 +11,13 @@ its exit status and its one line, and ``symcollapse.fold`` for the fold, which i
 with the model's own forward pass in torch (float64, the weights as stored) on random inputs
 that symcollapse's check did not see, within the rounding bound symcollapse derives for the
 model's layers at those inputs. A file that does not say something is run as it is (it must be
-refused naming the option that states it) and again with the true fact stated.
+refused naming the option that states it) and again with the true fact stated. Hand-written
+attention is run through ``fold --partial --export``: one head must fold and the new model stay
+within the pair's check bound plus the original's own distance from torch, at new inputs;
+two heads must be left, saying why.
 
-Outcomes: ``folded`` (exit 0, within the bound against torch), ``refused`` (exit 2 naming what is
+Outcomes: ``folded`` (exit 0, within the bound against torch), ``left`` (``--partial``),
+``refused`` (exit 2 naming what is
 missing: the option, or the node that is not affine), and the failures ``WRONG`` (exit 0 and
 outside the bound), ``REFUSED`` (an affine model refused without the option that would state
 what is missing) and ``DISAGREES`` (exit 1: our own check failed). The script exits 1 on any
@@ -31,7 +35,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +52,22 @@ SAMPLES = 32
 class Case:
     """A model as a file (``artifact`` a path) or a live object, the module or function that
     computes what it should (float64 rows in, rows out), the options that state what the file
-    omits (true facts) and what a refusal must name (``None``: it must fold)."""
+    omits (true facts), what a refusal must name (``None``: it must fold; under ``partial``,
+    what a pair left as it is must say)."""
 
     name: str
     artifact: Any
     truth: Callable[[np.ndarray], np.ndarray] | None
     options: tuple[str, ...] = ()
     refusal: str | None = None
-    api: dict[str, Any] = field(default_factory=dict)
     partial: bool = False
 
 
 @dataclass(frozen=True)
 class Row:
+    """One line of the table: the outcome, the deviation from torch and its bound, and what
+    symcollapse said."""
+
     name: str
     outcome: str
     deviation: float | None
