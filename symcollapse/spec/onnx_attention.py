@@ -123,6 +123,12 @@ def _bias(reading: Stretches, node, width: int) -> np.ndarray | None:
     return value if value.shape == (width,) and value.dtype.kind == "f" else None
 
 
+def _one(names) -> str:
+    """The first of a node's inputs or outputs ("" where it has none: malformed nodes match
+    nothing)."""
+    return names[0] if len(names) else ""
+
+
 def _is_heads(node, where: str) -> bool:
     return node is not None and attribute(node, "perm", "ints", None, where) == _HEADS
 
@@ -143,7 +149,7 @@ def attention_pairs(reading: Stretches) -> tuple[AttentionPair, ...]:
         weights, values = apply.input
         source = producer.get(weights)
         while source is not None and source.op_type in _PASSING and len(source.input) < 3:
-            source = producer.get(source.input[0])  # a Dropout without a training_mode input
+            source = producer.get(_one(source.input))  # a Dropout without a training_mode input
         if source is None or source.op_type != "Softmax":
             continue
         # before opset 13 a Softmax's axis defaults to 1 and flattens the axes after it
@@ -159,16 +165,16 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
     graph = reading.proto.graph
     index = {id(node): k for k, node in enumerate(graph.node)}
     split = producer.get(values)
-    reshape = producer.get(split.input[0]) if _is_heads(split, where) else None
+    reshape = producer.get(_one(split.input)) if _is_heads(split, where) else None
     if reshape is None or reshape.op_type != "Reshape" or consumers[values] != 1:
         return None
     shape = reading.constants.get(reshape.input[1]) if len(reshape.input) > 1 else None
     if shape is None or shape.ndim != 1 or len(shape) != 4 or shape[-2] < 1:
         return None
     heads = int(shape[-2])
-    if consumers[reshape.output[0]] != 1:
+    if consumers[_one(reshape.output)] != 1:
         return None
-    value_bias = producer.get(reshape.input[0])
+    value_bias = producer.get(_one(reshape.input))
     value = value_bias
     b_V = None
     if value_bias is not None and value_bias.op_type == "Add":
@@ -176,23 +182,25 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
     else:
         value_bias = None
     W_V = _weight(reading, value)
-    if W_V is None or W_V.shape[1] % heads or consumers[value.output[0]] != 1:
+    if W_V is None or W_V.shape[1] % heads or consumers[_one(value.output)] != 1:
         return None
     if shape[-1] not in (-1, W_V.shape[1] // heads):  # (..., heads, width): not (..., width, heads)
         return None
     if value_bias is not None:
         b_V = _bias(reading, value_bias, W_V.shape[1])
-        if b_V is None or consumers[value_bias.output[0]] != 1:
+        if b_V is None or consumers[_one(value_bias.output)] != 1:
             return None
-    merge = _single(graph, consumers, apply.output[0], "Transpose")
+    merge = _single(graph, consumers, _one(apply.output), "Transpose")
     joined = (
-        _single(graph, consumers, merge.output[0], "Reshape") if _is_heads(merge, where) else None
+        _single(graph, consumers, _one(merge.output), "Reshape")
+        if _is_heads(merge, where)
+        else None
     )
-    output = _single(graph, consumers, joined.output[0], "MatMul") if joined else None
+    output = _single(graph, consumers, _one(joined.output), "MatMul") if joined else None
     W_O = _weight(reading, output)
     if output is None or W_O is None or W_O.shape[0] != W_V.shape[1]:
         return None
-    output_bias = _single(graph, consumers, output.output[0], "Add")
+    output_bias = _single(graph, consumers, _one(output.output), "Add")
     b_O = _bias(reading, output_bias, W_O.shape[1]) if output_bias is not None else None
     if b_O is None:
         output_bias = None
@@ -208,14 +216,14 @@ def _pair(reading: Stretches, producer, consumers, apply, values: str, where: st
         nodes,
         index[id(apply)],
         names,
-        value.input[0],
-        apply.input[0],
+        _one(value.input),
+        _one(apply.input),
         heads,
         W_V,
         b_V,
         W_O,
         b_O,
-        last.output[0],
+        _one(last.output),
     )
 
 

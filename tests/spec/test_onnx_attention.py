@@ -38,3 +38,16 @@ def test_near_misses_are_not_read_as_pairs(tmp_path, change):
 
 def test_a_softmax_of_opset_11_over_the_last_axis_is_read(tmp_path):
     assert len(attention_pairs(_attention(tmp_path / "a.onnx", 1, axis=-1, opset=11))) == 1
+
+
+def test_a_malformed_node_on_the_way_matches_nothing(tmp_path):
+    """A Dropout without inputs where the softmax's weights come from: no pair, no crash."""
+    import onnx
+
+    path = attention_graph(tmp_path / "a.onnx", 1)
+    model = onnx.load(str(path))
+    [softmax] = [node for node in model.graph.node if node.op_type == "Softmax"]
+    softmax.op_type, softmax.input[:] = "Dropout", []
+    del softmax.attribute[:]
+    path.write_bytes(model.SerializeToString())
+    assert attention_pairs(read_stretches(path, "attention")) == ()
