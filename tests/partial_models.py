@@ -8,6 +8,9 @@ import numpy as np
 
 from tests.model_files import save_graph
 
+#: The tokens and width of :func:`attention_graph`'s input.
+ATTENTION_TOKENS, ATTENTION_WIDTH = 3, 4
+
 #: What a model is made of, in order: "linear", "matmul" (MatMul then Add), "relu", "bn",
 #: "tanh", "flatten"; widths give each linear layer's output.
 SIX = ("linear", "linear", "relu", "linear", "bn", "linear")
@@ -85,3 +88,95 @@ def matmuls(path: Path) -> int:
 
     ops = ("Gemm", "MatMul", "Conv", "ConvTranspose")
     return sum(node.op_type in ops for node in onnx.load(str(path)).graph.node)
+
+
+def attention(torch, width: int, heads: int, value: int | None = None, bias: bool = True):
+    """A hand-written attention block (query, key, value and output ``nn.Linear``, heads split
+    by reshape and transpose) on ``(batch, tokens, width)``; each head's value is ``value``
+    wide (default ``width / heads``)."""
+    nn = torch.nn
+    head = value or width // heads
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.q, self.k = nn.Linear(width, heads * head), nn.Linear(width, heads * head)
+            self.v = nn.Linear(width, heads * head, bias=bias)
+            self.o = nn.Linear(heads * head, width, bias=bias)
+
+        def forward(self, x):
+            b, n, _ = x.shape
+
+            def split(t):
+                return t.reshape(b, n, heads, head).transpose(1, 2)
+
+            q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+            a = torch.softmax(q @ k.transpose(-1, -2) / head**0.5, dim=-1)
+            return self.o((a @ v).transpose(1, 2).reshape(b, n, heads * head))
+
+    return Attention().eval()
+
+
+def attention_graph(
+    path: Path, heads: int, *, split=None, axis=-1, opset=17, reread=False, bias=True
+) -> Path:
+    """An ONNX file: ``x (1, ATTENTION_TOKENS, ATTENTION_WIDTH)`` through one attention block
+    of ``heads`` (query, key, value and output MatMuls, the value and output with a bias unless
+    ``bias`` is False); ``split`` the value's reshape (default ``(heads, width)``), ``reread``
+    a second reader of that reshape, ``axis`` the Softmax's (None: its default)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(heads)
+    width = ATTENTION_WIDTH // heads
+    split = split or (heads, width)
+    inits = {
+        name: rng.standard_normal(shape).astype(np.float32)
+        for name, shape in [("Wq", (4, 4)), ("Wk", (4, 4)), ("Wv", (4, 4)), ("Wo", (4, 4))]
+    }
+    inits |= {"bv": rng.standard_normal(4).astype(np.float32)}
+    inits |= {"bo": rng.standard_normal(4).astype(np.float32)}
+    inits |= {
+        "heads": np.array([1, ATTENTION_TOKENS, *split]),
+        "back": np.array([1, ATTENTION_TOKENS, ATTENTION_WIDTH]),
+    }
+    n = helper.make_node
+    softmax = {} if axis is None else {"axis": axis}
+    nodes = [
+        n("MatMul", ["x", "Wq"], ["q"]),
+        n("MatMul", ["x", "Wk"], ["k"]),
+        n("MatMul", ["x", "Wv"], ["v"]),
+        n("Add", ["v", "bv"], ["vb"]),
+        n("Reshape", ["q", "heads"], ["qr"]),
+        n("Transpose", ["qr"], ["qt"], perm=[0, 2, 1, 3]),
+        n("Reshape", ["k", "heads"], ["kr"]),
+        n("Transpose", ["kr"], ["kt"], perm=[0, 2, 3, 1]),
+        n("Reshape", ["vb", "heads"], ["vr"]),
+        n("Transpose", ["vr"], ["vt"], perm=[0, 2, 1, 3]),
+        n("MatMul", ["qt", "kt"], ["s"]),
+        n("Softmax", ["s"], ["a"], **softmax),
+        n("MatMul", ["a", "vt"], ["p"]),
+        n("Transpose", ["p"], ["pt"], perm=[0, 2, 1, 3]),
+        n("Reshape", ["pt", "back"], ["pr"]),
+        n("MatMul", ["pr", "Wo"], ["o"]),
+        n("Add", ["o", "bo"], ["y"]),
+    ]
+    if not bias:  # the reshape reads the MatMul
+        nodes = [node for node in nodes if node.output[0] != "vb"]
+        nodes[7].input[0] = "v"
+    if reread:
+        nodes += [n("Reshape", ["vr", "back"], ["e"]), n("Add", ["y", "e"], ["z"])]
+    graph = helper.make_graph(
+        nodes,
+        "attention",
+        [
+            helper.make_tensor_value_info(
+                "x", TensorProto.FLOAT, [1, ATTENTION_TOKENS, ATTENTION_WIDTH]
+            )
+        ],
+        [helper.make_tensor_value_info(nodes[-1].output[0], TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(v, k) for k, v in inits.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    path.write_bytes(model.SerializeToString())
+    return path

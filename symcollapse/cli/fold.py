@@ -20,6 +20,7 @@ from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import (
+    attention_check_text,
     no_bound_text,
     partial_text,
     runtime_check_text,
@@ -116,6 +117,19 @@ def partial_data(result: PartialFold) -> dict[str, object]:
             }
             for s in result.stretches
         ],
+        "attention": [
+            {
+                "nodes": list(a.pair.names),
+                "heads": a.pair.heads,
+                "widths": list(a.pair.widths),
+                "parameters": a.pair.parameters,
+                "folded_parameters": a.pair.folded_parameters if a.fold else None,
+                "folded": a.fold is not None,
+                "left_because": a.left,
+                "check": check(a.check),
+            }
+            for a in result.attention
+        ],
         "matrix_multiplications": list(result.matmuls),
         "check": check(result.check),
         "unbounded": result.unbounded,
@@ -143,6 +157,9 @@ def run_partial(args: argparse.Namespace) -> int:
             print(f"symcollapse: note: {note}", file=sys.stderr)
         for line in stretch_check_lines(s):
             print(line, file=sys.stderr)
+    for a in result.attention:
+        if a.check is not None:
+            print(attention_check_text(a.check), file=sys.stderr)
     if result.check is not None:
         print(whole_model_text(result.check), file=sys.stderr)
     elif result.unbounded is not None:

@@ -114,6 +114,14 @@ def runtime_check_text(check: RuntimeCheck) -> str:
     return _deviation_text(check, " from W_z x + b_z", "float rounding bound")
 
 
+def _part_line(head: str, what: str, counts: tuple[int, int], left: bool, why: str | None) -> str:
+    """A stretch's or an attention pair's line: folded with its parameters before and after,
+    or left and why."""
+    if left:
+        return f"{head}, {counts[0]:,} parameters: left as is, {why}"
+    return f"{head}: {what}, {counts[0]:,} parameters -> {counts[1]:,}"
+
+
 def partial_text(result: PartialFold) -> str:
     """One line per stretch (where it starts and ends, its widths, its parameters before and
     after), then the matrix multiplications of the model before and after."""
@@ -123,14 +131,15 @@ def partial_text(result: PartialFold) -> str:
         span = stretch.names[0] + (f" to {stretch.names[-1]}" if len(stretch.names) > 1 else "")
         widths = " -> ".join(str(w) for w in stretch.widths)
         head = f"stretch {k}: {span} ({len(stretch.nodes)} nodes), {widths}"
-        if s.fold is not None:
-            lines.append(
-                f"{head}: folded into one Gemm, {stretch.parameters:,} parameters -> "
-                f"{stretch.folded_parameters:,}"
-            )
-        else:
-            lines.append(f"{head}, {stretch.parameters:,} parameters: left as is, {s.left}")
-    if not any(s.fold for s in result.stretches):
+        counts = (stretch.parameters, stretch.folded_parameters)
+        lines.append(_part_line(head, "folded into one Gemm", counts, s.fold is None, s.left))
+    for k, a in enumerate(result.attention, 1):
+        pair = a.pair
+        head = f"attention {k}: {pair.names[0]} to {pair.names[1]}, {pair.described}"
+        what = "W_V W_O folded into the value projection"
+        counts = (pair.parameters, pair.folded_parameters)
+        lines.append(_part_line(head, what, counts, a.fold is None, a.left))
+    if not any(s.fold for s in result.stretches) and not any(a.fold for a in result.attention):
         lines.append(
             "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"
         )
@@ -143,6 +152,11 @@ def partial_text(result: PartialFold) -> str:
 def whole_model_text(check: RuntimeCheck) -> str:
     """The new model's outputs against the original's, within the bound carried through it."""
     return _deviation_text(check, "", "rounding bound carried through the model")
+
+
+def attention_check_text(check: RuntimeCheck) -> str:
+    """A folded attention pair's output in the new model against the original's."""
+    return _deviation_text(check, "", "rounding bound of both sides")
 
 
 def stretch_check_lines(stretch: FoldedStretch) -> list[str]:

@@ -7,8 +7,9 @@ together are the Kronecker product of the axes, and channels mix per tap (by gro
 Read, on an activation ``(1, C, ...)``: Conv and ConvTranspose of any rank, kernel, stride,
 padding (asymmetric too, or ``auto_pad``), dilation and groups; AveragePool with padding counted
 in the mean or not, and GlobalAveragePool; MaxPool over windows of one entry (a selection); Pad
-with a constant. ``ceil_mode`` and ConvTranspose's ``output_shape`` are refused, as is a dense
-matrix above the byte limit (estimated before it is built).
+with a constant; ``ceil_mode`` and uneven pads; ConvTranspose's ``output_shape`` where it asks
+an even padding. A dense matrix above the byte limit is refused (estimated before it is
+built).
 """
 
 from __future__ import annotations
@@ -70,9 +71,32 @@ def _pads(
     return chosen
 
 
-def _no_ceil(node, where: str) -> None:
-    if attribute(node, "ceil_mode", "int", 0, where) != 0:
-        raise SpecError(f"{where}: attribute 'ceil_mode' other than 0 is not read")
+def _ceil(node, where: str) -> bool:
+    mode = attribute(node, "ceil_mode", "int", 0, where)
+    if mode not in (0, 1):
+        raise SpecError(f"{where}: attribute 'ceil_mode' is 0 or 1, got {mode}")
+    return bool(mode)
+
+
+def _output_shape_pads(node, spans, spatial, strides, extra, where: str) -> list[tuple[int, int]]:
+    """A ConvTranspose's pads from its ``output_shape``: the total padding each axis needs,
+    split evenly; an odd total is refused, since onnx's specification puts the extra position
+    at the end (NOTSET) and onnxruntime at the start."""
+    shape = attribute(node, "output_shape", "ints", None, where)
+    rank = len(spatial)
+    if len(shape) not in (rank, rank + 2):
+        raise SpecError(f"{where}: attribute 'output_shape' {shape} does not fit {rank} axes")
+    totals = [
+        s * (n - 1) + e + span - m
+        for s, n, e, span, m in zip(strides, spatial, extra, spans, shape[-rank:], strict=True)
+    ]
+    if any(t < 0 or t % 2 for t in totals):
+        raise SpecError(
+            f"{where}: attribute 'output_shape' {shape} asks a total padding {totals}; only "
+            "even, non-negative totals are read (onnx and onnxruntime split an odd one "
+            "differently): give pads"
+        )
+    return [(t // 2, t // 2) for t in totals]
 
 
 def _taps(conv: Conv1D, width: int) -> np.ndarray:
@@ -119,10 +143,11 @@ def _convs(node, W: np.ndarray, spatial: tuple[int, ...], where: str, transposed
         raise SpecError(f"{where}: strides {strides} and dilations {dilations} must be positive")
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
     if transposed:
-        if attribute(node, "output_shape", "ints", None, where) is not None:
-            raise SpecError(f"{where}: output_shape is not read; give pads and output_padding")
-        pads = _pads(node, rank, where)
         extra = _ints(node, "output_padding", [0] * rank, rank, where)
+        if attribute(node, "output_shape", "ints", None, where) is None:
+            pads = _pads(node, rank, where)
+        else:
+            pads = _output_shape_pads(node, spans, spatial, strides, extra, where)
         lengths = [
             s * (n - 1) + e + span - b - f
             for s, n, e, span, (b, f) in zip(strides, spatial, extra, spans, pads, strict=True)
@@ -224,20 +249,20 @@ def _average_pool(node, act: Activation, constants, where: str):
     rank, channels = len(spatial), act.shape[1]
     if node.op_type == "GlobalAveragePool":
         size, strides, pads, counted = list(spatial), list(spatial), [(0, 0)] * rank, 1
+        ceil = False
     else:
         size = attribute(node, "kernel_shape", "ints", None, where)
         if size is None or len(size) != rank or min(size) < 1:
             raise SpecError(f"{where}: a kernel_shape {size} does not fit {act.shape}")
-        _no_ceil(node, where)
+        ceil = _ceil(node, where)
         if set(attribute(node, "dilations", "ints", [1] * rank, where)) != {1}:
             raise SpecError(f"{where}: a dilated average pool is not read")
         strides = _ints(node, "strides", [1] * rank, rank, where)
         pads = _pads(node, rank, where, tuple(zip(spatial, strides, size, strict=True)))
         counted = attribute(node, "count_include_pad", "int", 0, where)
-    if any(b != e for b, e in pads):
-        raise SpecError(f"{where}: an average pool padded unevenly {pads} is not read")
     pools = [
-        AvgPool(k, s, b, bool(counted)) for k, s, (b, _) in zip(size, strides, pads, strict=True)
+        AvgPool(k, s, b, bool(counted), padding_end=e, ceil=ceil)
+        for k, s, (b, e) in zip(size, strides, pads, strict=True)
     ]
     weight = _pool_matrix(pools, channels, spatial, act, where)
     divisors = np.ones(1)
@@ -267,11 +292,11 @@ def _max_pool(node, act: Activation, constants, where: str):
     nonlinear = MaxPool.kind.nonlinear(MaxPool(max(size)))  # the kind says why not
     if nonlinear is not None:
         raise SpecError(f"{where} is not affine: {nonlinear.reason}")
-    _no_ceil(node, where)
+    ceil = _ceil(node, where)
     strides = _ints(node, "strides", [1] * rank, rank, where)
     if set(_ints(node, "pads", [0] * 2 * rank, 2 * rank, where)) - {0}:
         raise SpecError(f"{where}: a padded maximum over one entry is not read")
-    pools = [MaxPool(1, s) for s in strides]
+    pools = [MaxPool(1, s, ceil=ceil) for s in strides]
     weight = _pool_matrix(pools, act.shape[1], spatial, act, where)
     shape = (1, act.shape[1], *(p.out_width(n) for p, n in zip(pools, spatial, strict=True)))
     return [

@@ -15,6 +15,11 @@ two models are then compared within a bound carried through the graph when the m
 of stretches, kept affine nodes and exact 1-Lipschitz nodes (Relu, Clip): a stretch adds both
 sides' rounding bounds to ``|W_z|`` times the deviation it receives; Relu and Clip pass it on.
 Through any other node (a Softmax, a branch) no bound is derived, and the result says so.
+
+The value and output projections of attention heads (:mod:`symcollapse.spec.onnx_attention`)
+are reported with their counts; one head's ``W_V W_O`` is folded into the value projection
+(exactly, by the same fold) where it stores fewer numbers and no folded stretch holds its nodes,
+and the pair's output in the new model is checked against the original's (:func:`_pair_check`).
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from symcollapse.algebra.fold import fold as fold_model
 from symcollapse.display import Displayable
 from symcollapse.errors import SpecError
 from symcollapse.spec.limits import check_limit
-from symcollapse.spec.model import check_size, need
+from symcollapse.spec.model import AffineLayer, Model, check_size, need
+from symcollapse.spec.onnx_attention import AttentionPair, attention_pairs
 from symcollapse.spec.onnx_graph import _FLOAT_TYPES
 from symcollapse.spec.onnx_stretches import Stretch, Stretches, read_stretches
 from symcollapse.verification.runtime import (
     RuntimeCheck,
+    _gamma,
     check_outputs,
     check_sampling,
     compare,
@@ -68,6 +75,18 @@ class FoldedStretch:
 
 
 @dataclass(frozen=True)
+class FoldedAttention:
+    """The value and output projections of attention heads: folded (``fold`` of the pair
+    ``W_V`` then ``W_O``, and the check of the new model's output of the pair against the
+    original's), or (``fold`` None) why they are left."""
+
+    pair: AttentionPair
+    fold: Fold | None = None
+    left: str | None = None
+    check: RuntimeCheck | None = None
+
+
+@dataclass(frozen=True)
 class PartialFold(Displayable):
     """Every stretch of ``source``; the new model's bytes when any was folded, the matrix
     multiplications before and after, and the check of the new model's outputs against the
@@ -79,10 +98,12 @@ class PartialFold(Displayable):
     matmuls: tuple[int, int]
     check: RuntimeCheck | None
     unbounded: str | None
+    attention: tuple[FoldedAttention, ...] = ()
 
     @property
     def checks(self) -> list[RuntimeCheck]:
         found = [check for s in self.stretches for check in s.checks]
+        found += [a.check for a in self.attention if a.check is not None]
         return found + ([self.check] if self.check is not None else [])
 
     @property
@@ -110,21 +131,27 @@ def fold_partial(
         for stretch, left in zip(reading.stretches, chosen, strict=True)
         if left is None
     }
+    pairs = _pairs(reading, folds)
+    heads = {id(pair): _fold_pair(pair) for pair, why in pairs if why is None}
     original = _runnable(reading)
     before = _count(original.graph)
-    if not folds:
+    if not folds and not heads:
         left = tuple(
             FoldedStretch(s, left=why) for s, why in zip(reading.stretches, chosen, strict=True)
         )
-        return PartialFold(reading.source, left, None, (before, before), None, None)
+        attention = tuple(FoldedAttention(pair, left=why) for pair, why in pairs)
+        return PartialFold(reading.source, left, None, (before, before), None, None, attention)
     if reading.opset < 7:
         raise SpecError(
             f"{reading.source} has opset {reading.opset}; partial folding writes 7 or later"
         )
-    rewritten = _rewritten(original, reading, folds)
+    rewritten = _rewritten(
+        original, reading, folds, tuple((p, heads[id(p)]) for p, _ in pairs if id(p) in heads)
+    )
     content = rewritten.SerializeToString()
     x = random_inputs(reading.activation.width, _dtype(reading), samples, seed)
     watched = _watched(reading)
+    watched += [n for p, _ in pairs for n in (p.source, p.weights, p.target) if n not in watched]
     ran = {
         side: dict(
             zip(watched, onnx_runs(_watching(proto, watched), _shape(reading), x), strict=True)
@@ -150,8 +177,20 @@ def fold_partial(
                 export_bound(result, h),
             )
         results.append(FoldedStretch(stretch, result, None, first, second))
+    attention = tuple(
+        FoldedAttention(pair, left=why)
+        if why is not None
+        else FoldedAttention(pair, heads[id(pair)], None, _pair_check(pair, heads[id(pair)], ran))
+        for pair, why in pairs
+    )
     output = reading.proto.graph.output[0].name
     bound, unbounded = _carried(reading, folds, ran)
+    if heads:  # the softmax's weights multiply the new value: no bound carried past them
+        unbounded = (
+            f"the value from {attention[0].pair.names[0]} is multiplied by a softmax's weights "
+            "(attention), which carry no bound"
+        )
+        bound = None
     check = None
     if bound is not None:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -162,7 +201,80 @@ def fold_partial(
                 bound,
             )
     matmuls = (before, _count(rewritten.graph))
-    return PartialFold(reading.source, tuple(results), content, matmuls, check, unbounded)
+    return PartialFold(
+        reading.source, tuple(results), content, matmuls, check, unbounded, attention
+    )
+
+
+def _pairs(reading: Stretches, folds: dict[int, Fold]) -> list[tuple[AttentionPair, str | None]]:
+    """Every attention value/output pair, with why it is left (None: folded)."""
+    taken = {index for s in reading.stretches if id(s) in folds for index in s.nodes}
+    found = []
+    for pair in attention_pairs(reading):
+        why = pair.left()
+        if why is None and taken & {index for index in pair.nodes if index is not None}:
+            why = "its nodes are in a stretch folded into one Gemm"
+        found.append((pair, why))
+    return found
+
+
+def _fold_pair(pair: AttentionPair) -> Fold:
+    """``W_V`` then ``W_O`` (one head) folded exactly: ``W_O^T W_V^T`` and
+    ``W_O^T b_V + b_O``."""
+    d, width, d_out = pair.widths
+    b_V = pair.b_V if pair.b_V is not None else np.zeros(width)
+    b_O = pair.b_O if pair.b_O is not None else np.zeros(d_out)
+    layers = (
+        AffineLayer(pair.names[0], pair.W_V.T.astype(np.float64), b_V.astype(np.float64)),
+        AffineLayer(pair.names[1], pair.W_O.T.astype(np.float64), b_O.astype(np.float64)),
+    )
+    model = Model(layers, d, pair.W_V.dtype, f"attention {pair.names[0]}", "onnx", (1, d))
+    return fold_model(model)
+
+
+def _pair_check(pair: AttentionPair, result: Fold, ran) -> RuntimeCheck:
+    """The new model's output of the pair, ``A' (X M + 1 c^T)`` with ``M = W_V W_O`` and ``c``
+    rounded to the float type, against the original's ``A (X W_V + 1 b_V^T) W_O + 1 b_O^T``,
+    both run by onnxruntime with their own softmax weights ``A``, ``A'``. Bound: the rounding
+    of each side's products and sums (``gamma_k`` times the magnitudes, carried), the rounding
+    of ``M`` and ``c``, and what separates the two exact values: ``|A - A'|`` times the
+    magnitudes and ``|A' 1 - 1| |b_O|`` (the rows of a computed softmax sum to 1 only nearly)."""
+    old, new = ran["original"], ran["new"]
+    dtype = pair.W_V.dtype
+    u = float(np.finfo(dtype).eps) / 2
+    d, width, d_out = pair.widths
+    samples, tokens = len(old[pair.source]), old[pair.source].shape[1] // d
+    runtime = f"onnxruntime (attention {pair.names[0]} to {pair.names[1]}"
+    if old[pair.weights].shape[1] != tokens**2 or old[pair.source].shape[1] != tokens * d:
+        # the batch fed is not one input (a fixed batch of tokens): nothing to compare per input
+        runtime += ": its inputs are not (tokens, width) per input, so it is not checked)"
+        return RuntimeCheck(runtime, samples, np.inf, 0.0, np.inf)
+    X = np.abs(old[pair.source].astype(np.float64).reshape(samples, tokens, d))
+    A = old[pair.weights].astype(np.float64).reshape(samples, tokens, tokens)
+    A2 = new[pair.weights].astype(np.float64).reshape(samples, tokens, tokens)
+    W_V, W_O = np.abs(pair.W_V.astype(np.float64)), np.abs(pair.W_O.astype(np.float64))
+    b_V = np.abs(pair.b_V.astype(np.float64)) if pair.b_V is not None else np.zeros(width)
+    b_O = np.abs(pair.b_O.astype(np.float64)) if pair.b_O is not None else np.zeros(d_out)
+    M, c = np.abs(result.W_z.floats().T), np.abs(result.b_z.floats())
+    M_f, c_f = M.astype(dtype).astype(np.float64), c.astype(dtype).astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = X @ W_V + b_V
+        e_value = _gamma(d + 1, u) * value
+        e_apply = np.abs(A) @ e_value + _gamma(tokens, u) * (np.abs(A) @ (value + e_value))
+        applied = np.abs(A) @ (value + e_value) + e_apply
+        e_old = e_apply @ W_O + _gamma(width + 1, u) * (applied @ W_O + b_O)
+        folded = X @ M_f + c_f
+        e_folded = _gamma(d + 1, u) * folded
+        e_new = np.abs(A2) @ e_folded + _gamma(tokens, u) * (np.abs(A2) @ (folded + e_folded))
+        rows = np.abs(A2.sum(axis=-1, keepdims=True) - 1.0)
+        apart = np.abs(A - A2) @ (value @ W_O) + rows * b_O + u * (np.abs(A2) @ (X @ M + c))
+        bound = (e_old + e_new + apart) * (1 + 2.0**-40)
+    return compare(
+        f"{runtime}, new model against the original)",
+        new[pair.target].reshape(samples, -1),
+        old[pair.target].astype(np.float64).reshape(samples, -1),
+        bound.reshape(samples, -1),
+    )
 
 
 def _chosen(stretch: Stretch) -> str | None:
@@ -249,10 +361,52 @@ def _replacement(graph, k: int, stretch: Stretch, result: Fold, batched: bool):
     return nodes, inits
 
 
-def _rewritten(original, reading: Stretches, folds: dict[int, Fold]):
-    """The model with each folded stretch replaced by its Gemm, where its last node was; the
-    nodes and initializers nothing reads any more removed; valid for onnx's checker where the
-    original is."""
+def _head_replacement(graph, k: int, pair: AttentionPair, result: Fold) -> dict[int, list]:
+    """One head's value MatMul with ``W_V W_O`` and its Add with ``W_O^T b_V + b_O`` (an Add
+    made where there was none); the output projection's nodes become Identity."""
+    from onnx import NodeProto, helper, numpy_helper
+
+    stem = _fresh(graph, f"symcollapse_head{k}")
+    dtype = pair.W_V.dtype
+    W = np.ascontiguousarray(result.W_z.floats().T.astype(dtype))
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(W, f"{stem}_W"),
+            numpy_helper.from_array(result.b_z.floats().astype(dtype), f"{stem}_b"),
+        ]
+    )
+    value, value_bias, output, output_bias = pair.nodes
+    matmul = NodeProto()
+    matmul.CopyFrom(graph.node[value])
+    matmul.input[1] = f"{stem}_W"
+    replaced = {}
+    if value_bias is None:
+        added = helper.make_node("Add", [f"{stem}_mm", f"{stem}_b"], [matmul.output[0]])
+        matmul.output[0] = f"{stem}_mm"
+        replaced[value] = [matmul, added]
+    else:
+        add = NodeProto()
+        add.CopyFrom(graph.node[value_bias])
+        position = list(add.input).index(matmul.output[0])
+        add.input[1 - position] = f"{stem}_b"
+        replaced[value], replaced[value_bias] = [matmul], [add]
+    # Identity nodes keep the removed nodes' tensor names (onnxruntime removes them)
+    inner = graph.node[output].output[0]
+    replaced[output] = [helper.make_node("Identity", [graph.node[output].input[0]], [inner])]
+    if output_bias is not None:
+        replaced[output_bias] = [helper.make_node("Identity", [inner], [pair.target])]
+    return replaced
+
+
+def _rewritten(
+    original,
+    reading: Stretches,
+    folds: dict[int, Fold],
+    heads: tuple[tuple[AttentionPair, Fold], ...] = (),
+):
+    """The model with each folded stretch replaced by its Gemm, where its last node was, and
+    each folded attention head's projections by one; the nodes and initializers nothing reads
+    any more removed; valid for onnx's checker where the original is."""
     import onnx
 
     model = onnx.ModelProto()
@@ -266,6 +420,8 @@ def _rewritten(original, reading: Stretches, folds: dict[int, Fold]):
             graph.initializer.extend(inits)
             replaced[stretch.nodes[-1]] = nodes
             replaced.update({index: [] for index in stretch.nodes[:-1]})
+    for k, (pair, result) in enumerate(heads):
+        replaced.update(_head_replacement(graph, k, pair, result))
     kept = []
     for index, node in enumerate(graph.node):
         kept += replaced.get(index, [node])

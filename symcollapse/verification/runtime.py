@@ -251,6 +251,11 @@ def _onnx_or_reference(path: Path, model: Model, x: np.ndarray) -> tuple[str, np
 def compare(
     runtime: str, y: np.ndarray, exact: np.ndarray, bound: np.ndarray, independent: bool = True
 ) -> RuntimeCheck:
+    if y.shape != exact.shape:  # the fold read the wrong width: it fails, it does not crash
+        runtime += (
+            f" (its outputs have {y.shape[-1]} entries per input, the fold's {exact.shape[-1]})"
+        )
+        return RuntimeCheck(runtime, len(y), np.inf, float(bound.max()), np.inf, independent)
     deviation = np.abs(y.astype(np.float64) - exact)
     ratio = np.divide(deviation, bound, out=np.where(deviation > 0, np.inf, 0.0), where=bound > 0)
     ratio = np.where(np.isnan(ratio), np.inf, ratio)

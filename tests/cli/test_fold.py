@@ -18,7 +18,7 @@ from symcollapse.cli import main
 from tests.conftest import error_line
 from tests.derivations.prose import typed_math
 from tests.model_files import dense_layers, forward_fractions, require, state_dict, write_onnx
-from tests.partial_models import SIX, matmuls, write_graph
+from tests.partial_models import SIX, attention_graph, matmuls, write_graph
 
 
 @pytest.fixture
@@ -281,6 +281,32 @@ def test_partial_json_holds_the_checks(tmp_path, capsys):
     assert [s["folded"] for s in data["stretches"]] == [True, True]
     assert all(c["holds"] for s in data["stretches"] for c in s["checks"])
     assert data["check"]["holds"] and data["matrix_multiplications"] == [4, 2]
+
+
+@pytest.mark.parametrize(
+    ("heads", "line"),
+    [
+        (1, "1 head of width 4: W_V W_O folded into the value projection, 40 parameters -> 20"),
+        (
+            2,
+            "2 heads of width 2, 40 parameters: left as is, 2 heads of width 2: W_V,h W_O,h per "
+            "head would hold 2 x 4 x 4 = 32 matrix entries, not fewer than the pair's 32",
+        ),
+    ],
+)
+def test_partial_reports_an_attention_pair(tmp_path, capsys, heads, line):
+    require("onnxruntime", "ONNXRUNTIME")
+    path = attention_graph(tmp_path / "attention.onnx", heads)
+    target = tmp_path / "folded.onnx"
+    assert main(["fold", str(path), "--partial", "--export", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert f"attention 1: node 2 MatMul to node 16 Add, {line}" in captured.out.splitlines()
+    assert ("within the rounding bound of both sides" in captured.err) == (heads == 1)
+    assert target.exists() == (heads == 1)
+    assert main(["fold", str(path), "--partial", "--format", "json"]) == 0
+    [pair] = json.loads(capsys.readouterr().out)["attention"]
+    assert pair["folded"] == (heads == 1) and pair["heads"] == heads
+    assert pair["check"] is None or pair["check"]["holds"]
 
 
 def test_partial_with_nothing_to_fold_says_so_and_writes_nothing(tmp_path, capsys):

@@ -65,6 +65,14 @@ def _case(torch, name):
             ),
             (1, 3, 4),
         ),
+        "AvgPool1d k2 s2 ceil_mode": (nn.Sequential(nn.AvgPool1d(2, ceil_mode=True)), (2, 7)),
+        "AvgPool2d k3 s2 p1 ceil_mode not counting padding": (
+            nn.Sequential(
+                nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+                nn.Flatten(),
+            ),
+            (1, 6, 5),
+        ),
         "ZeroPad1d, MaxPool1d k1 s2": (
             nn.Sequential(nn.ConstantPad1d((1, 2), 0.5), nn.MaxPool1d(1, stride=2), nn.Flatten()),
             (2, 5),
@@ -118,6 +126,8 @@ NAMES = [
     "AvgPool1d k3 p1 counting padding",
     "AvgPool1d k3 p1 not counting padding",
     "AvgPool2d k2 p1 not counting padding",
+    "AvgPool1d k2 s2 ceil_mode",
+    "AvgPool2d k3 s2 p1 ceil_mode not counting padding",
     "ZeroPad1d, MaxPool1d k1 s2",
     "Conv1d, BatchNorm1d, residual",
 ]
@@ -155,7 +165,6 @@ def test_a_wrong_tap_is_caught(tmp_path, monkeypatch):
     [
         (lambda nn: nn.MaxPool1d(2), "is not affine: a maximum over windows of"),
         (lambda nn: nn.ReflectionPad1d(1), "only constant padding is affine"),
-        (lambda nn: nn.AvgPool1d(2, ceil_mode=True), "attribute 'ceil_mode' other than 0"),
     ],
 )
 def test_what_is_not_read_is_refused(tmp_path, make, message):

@@ -124,6 +124,48 @@ CASES = {
         {},
         (1, 2, 4, 3),
     ),
+    "average pool padded unevenly, ceil_mode, counting": (
+        [
+            _n(
+                "AveragePool",
+                ["x"],
+                "a",
+                kernel_shape=[3],
+                pads=[0, 2],
+                strides=[2],
+                ceil_mode=1,
+                count_include_pad=1,
+            ),
+            _n("Flatten", ["a"], "y"),
+        ],
+        {},
+        (1, 2, 6),
+        19,
+    ),
+    "average pool 2-d ceil_mode, not counting": (
+        [
+            _n("AveragePool", ["x"], "a", kernel_shape=[2, 3], pads=[1, 0, 0, 2], ceil_mode=1),
+            _n("Flatten", ["a"], "y"),
+        ],
+        {},
+        (1, 1, 4, 5),
+        19,
+    ),
+    "conv transpose output_shape, SAME_UPPER": (
+        [
+            _n(
+                "ConvTranspose",
+                ["x", "K"],
+                "a",
+                strides=[2],
+                output_shape=[7],
+                auto_pad="SAME_UPPER",
+            ),
+            _n("Flatten", ["a"], "y"),
+        ],
+        {"K": _array(2, 3, 3)},
+        (1, 2, 4),
+    ),
 }
 
 
@@ -188,10 +230,10 @@ def test_a_skip_keeps_the_chain_as_it_was_without_one(tmp_path):
             "output_padding must be below the stride",
         ),
         (
-            [_n("ConvTranspose", ["x", "K"], "y", output_shape=[9])],
+            [_n("ConvTranspose", ["x", "K"], "y", output_shape=[5])],
             {"K": _array(1, 1, 3)},
             (1, 1, 4),
-            "output_shape is not read",
+            r"attribute 'output_shape' \[5\] asks a total padding \[1\]",
         ),
         (
             [_n("Conv", ["x", "K"], "y", group=2)],

@@ -10,7 +10,13 @@ import pytest
 from symcollapse.algebra.fold import Dyadic, fold
 from symcollapse.spec.model_readers import read_model
 from symcollapse.spec.torch_module import model_from_module
-from symcollapse.verification.runtime import EXPORTS, check_export, check_runtime, export_bytes
+from symcollapse.verification.runtime import (
+    EXPORTS,
+    check_export,
+    check_runtime,
+    compare,
+    export_bytes,
+)
 from tests.model_files import ONNX_STYLES, dense_layers, require, write_onnx
 
 WIDTHS = [(2, 3, 3, 1), (8, 16, 16, 4), (3, 1)]
@@ -154,3 +160,15 @@ def test_check_runtime_refuses_bad_arguments_in_one_typed_line(arguments, messag
     given = {"fold": folded, **arguments}
     with pytest.raises(SpecError, match=message):
         check_runtime(given.pop("fold"), **given)
+
+
+@pytest.mark.parametrize("widths", [(4, 6), (6, 4)])
+def test_outputs_of_another_width_fail_the_check(widths):
+    """A fold that read the wrong output width (a pool's ceil_mode ignored) fails; it does not
+    crash on the broadcast."""
+    y, exact = np.zeros((3, widths[0])), np.zeros((3, widths[1]))
+    check = compare("onnxruntime", y, exact, np.ones_like(exact))
+    assert not check.holds
+    assert (
+        f"its outputs have {widths[0]} entries per input, the fold's {widths[1]}" in check.runtime
+    )

@@ -15,7 +15,8 @@ from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
 @dataclass(frozen=True)
 class AvgPool(Pool):
     """Mean over windows of ``size``; with ``count_padding`` a window that overlaps the
-    padding still divides by ``size``, without it by the entries it holds."""
+    padding divides by the positions it covers up to the end of the padding (``size``, but
+    for a ceil window past it), without it by the entries it holds."""
 
     kind: ClassVar[LayerKind]
 
@@ -23,8 +24,9 @@ class AvgPool(Pool):
 
     def divisors(self, width: int) -> tuple[int, ...]:
         """What each window's sum is divided by."""
-        windows = self.windows(width)
-        return tuple(self.size if self.count_padding else len(w) for w in windows)
+        if not self.count_padding:
+            return tuple(len(w) for w in self.windows(width))
+        return tuple(min(s + self.size, width + self.end) - s for s in self.starts(width))
 
 
 def _parse(text: str, _: object) -> AvgPool:
