@@ -345,6 +345,17 @@ class _Chain:
         chunks = 64 * min(CHUNK, max(outputs, *(term.size for term in terms)))  # their pieces
         return digits + work + chunks + 8 * outputs + _limb_bytes(primes, outputs) + 2**14
 
+    def listing_bytes(self) -> int:
+        """Memory of every entry listed exactly (:meth:`Fold.W_z_fractions`, as for JSON):
+        a Python integer, a :class:`~fractions.Fraction` of two integers and its text of
+        numerator and denominator digits an entry, held at once, with the listing's own text."""
+        bits = max(self.W_z.bound, self.b_z.bound).bit_length()
+        shift = max(-self.W_z.exponent, -self.b_z.exponent, 0)
+        integer = 36 + bits // 8  # object header and 30-bit digits
+        text = 60 + math.ceil((bits + shift) * math.log10(2)) + 2
+        outputs = self.W_z.shape[0] * (self.W_z.shape[1] + 1)
+        return outputs * (8 + integer + 56 + 2 * integer + 2 * text)
+
 
 def _limb_bytes(primes: int, entries: int) -> int:
     """Memory of one piece of :meth:`Digits.floats`: its limbs (twice, padded), flags and
@@ -353,26 +364,31 @@ def _limb_bytes(primes: int, entries: int) -> int:
     return 8 * (3 * size + 24) * min(entries, PIECE)
 
 
-def estimate_bytes(model: Model) -> int:
+def estimate_bytes(model: Model, *, listed: bool = False) -> int:
     """Peak memory of :func:`fold` and of the float64 rounding of its result, from one linear
-    pass over the weights (their exponents and row sums bound the result) before any product."""
+    pass over the weights (their exponents and row sums bound the result) before any product;
+    with the exact listing of every entry when ``listed`` (:meth:`_Chain.listing_bytes`)."""
     if not model.layers:
         width = model.input_width
         outputs = width * (width + 1)
         return outputs * (4 + 16 + 8) + 8 * width * width + _limb_bytes(1, outputs)
-    return _Chain.of(model).estimate_bytes()
+    chain = _Chain.of(model)
+    return chain.estimate_bytes() + (chain.listing_bytes() if listed else 0)
 
 
-def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fold:
+def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES, listed: bool = False) -> Fold:
     """Collapse ``model`` exactly: ``W_z = W_n ... W_1``, ``b_z = sum_k W_n ... W_{k+1} b_k``.
 
     The products are :func:`~symcollapse.algebra.affine.collapse_chain`'s, from the output side
     when the output is narrower than the input (the suffix products ``W_n ... W_{k+1}`` then
     have few rows), else from the input side: once for the bounds and exponents, then once per
-    prime on residues. Refuses above ``max_bytes`` estimated.
+    prime on residues. Refuses above ``max_bytes`` estimated, counting the exact listing of every
+    entry too when ``listed`` (the caller will ask for :meth:`Fold.W_z_fractions`).
     """
     chain = _Chain.of(model) if model.layers else None
-    estimate = estimate_bytes(model) if chain is None else chain.estimate_bytes()
+    estimate = estimate_bytes(model, listed=listed) if chain is None else chain.estimate_bytes()
+    if listed and chain is not None:
+        estimate += chain.listing_bytes()
     if estimate > max_bytes:
         raise SizeLimitError(
             f"folding {model.source} exactly needs about {estimate / 2**20:,.0f} MB, above the "

@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stage(f"reading {args.model.name}")
         model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
         progress.stage("exact integer products")
-        result = fold(model, max_bytes=limit)
+        result = fold(model, max_bytes=limit, listed=args.format == "json")
         progress.stage("running the model to check the fold")
         checks = [check_runtime(result, path=args.model, seed=args.seed)]
         content = None

@@ -90,6 +90,29 @@ def test_refused_above_the_memory_estimate():
     assert fold(model, max_bytes=estimate).W_z.shape == (5, 20)
 
 
+@pytest.mark.parametrize("widths", [(64, 64, 64), (8, 96, 96, 3), (50, 4, 50)])
+def test_the_listing_estimate_covers_listing_every_entry(widths):
+    """JSON lists every entry exactly: ``listed`` counts that before any product, above what
+    folding and listing take (traced), and refuses where the fold alone would pass."""
+    tensors = state_dict(dense_layers(widths, seed=3))
+    model = model_from_state_dict(
+        tensors, "m", "npz", assume_identity_gaps=True, weight_layout="out-in"
+    )
+    alone, listed = estimate_bytes(model), estimate_bytes(model, listed=True)
+    tracemalloc.start()
+    try:
+        result = fold(model, max_bytes=listed, listed=True)
+        text = [[str(v) for v in row] for row in result.W_z_fractions()]
+        text.append([str(v) for v in result.b_z_fractions()])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= listed
+    with pytest.raises(SizeLimitError):
+        fold(model, max_bytes=alone, listed=True)
+    assert fold(model, max_bytes=alone).W_z.shape == (widths[-1], widths[0])
+
+
 def test_a_model_without_layers_is_the_identity():
     model = Model((), 3, np.dtype("float32"), "m", "onnx", (1, 3))
     result = fold(model)
