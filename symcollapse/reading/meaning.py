@@ -10,15 +10,17 @@ identity only where the document says every activation is.
 
 A row for every entry, ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...``, is checked for each ``i``
 and ``j`` of the matrix the document gives, its sums expanded at the widths ``d_k`` the
-document's words (``$d_{1} = 3$``) or JSON ``widths`` field state or its matrices have (``W_k`` is ``d_k x d_{k-1}``),
-and the entries they name (``w^{(3)}_{12}``) are those of the matrices in the document's
-convention; a document that writes no matrix out but states its widths has its layer scheme's
-``W_k`` and ``b_k`` as matrices of symbols of their own at those widths.
+document's words (``$d_{1} = 3$``) or JSON ``widths`` field state or its matrices have
+(``W_k`` is ``d_k x d_{k-1}``), and the entries they name (``w^{(3)}_{12}``) are those of
+the matrices in the document's convention; a document that writes no matrix out but states
+its widths has its layer scheme's ``W_k`` and ``b_k`` as matrices of symbols of their own at
+those widths.
 
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
 exact integers (a false polynomial identity of degree d vanishes there with probability at
-most d / 2^40).
+most d / 2^40). A rank of a matrix of symbols (``rank(W_z) = 1`` at random weights) is its
+rank for generic weights, at one random point.
 """
 
 from __future__ import annotations
@@ -284,7 +286,7 @@ class Meaning(Forms):
         if isinstance(node, IndexSum):
             return self._index_sum(node)
         if _rank_of(node):
-            return _rank(self.value(node.argument))  # type: ignore[union-attr]
+            return _rank(self.value(node.argument), self.rng)  # type: ignore[union-attr]
         if isinstance(node, Apply):
             if not self.identity_functions:
                 raise DocumentError(
@@ -544,11 +546,13 @@ def _rank_of(node: Node | None) -> bool:
     return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
 
 
-def _rank(value: Value) -> int:
-    """``\\operatorname{rank}`` of a matrix the document writes out with numbers; a symbolic
-    one's rank depends on its entries (the document says which), so such a row is not decided."""
+def _rank(value: Value, rng: random.Random) -> int:
+    """``\\operatorname{rank}`` of a matrix the document writes out: with numbers, exactly;
+    with symbols (its weights unnamed numbers, ``rank(W_z) = 1`` at random weights), the rank
+    for generic weights, which is the rank at one random point of exact integers: never more,
+    and less only where a nonzero minor of degree d vanishes, with probability at most
+    d / 2^40 (Schwartz-Zippel)."""
     if not isinstance(value, sp.MatrixBase):
         raise Undecided("the rank of something that is not a matrix")
-    if value.free_symbols:
-        raise Undecided("the rank of a matrix with symbolic entries")
-    return int(value.rank())
+    point = {symbol: rng.randint(-RANGE, RANGE) for symbol in value.free_symbols}
+    return int(value.xreplace(point).rank())
