@@ -238,10 +238,6 @@ def read_json(text: str) -> Document:
                 raise DocumentError(f"cannot read {where}: {error}") from None
             prose.append(_words(step.get("reason")))
     symbols = data.get("symbols") or {}
-    fields = list(symbols.items())
-    fields += [(f"W_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
-    fields += [(f"b_{k}", b) for k, b in enumerate(data.get("biases") or [], 1)]
-    fields += [(key, data[key]) for key in MATRIX_FIELDS if key in data]
     named = {
         n.key
         for row in rows
@@ -250,6 +246,16 @@ def read_json(text: str) -> Document:
         for n in walk(side)
         if isinstance(n, Name)
     }
+    weight, bias = _letters(rows, named)
+    fields = list(symbols.items())
+    fields += [(f"{weight}_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
+    fields += [(f"{bias}_{k}", b) for k, b in enumerate(data.get("biases") or [], 1)]
+    fields += [
+        (f"{letter}_z", data[key])
+        for letter, key in zip((weight, bias), MATRIX_FIELDS, strict=True)
+        if key in data
+    ]
+    unread: list[tuple[str, str]] = []
     for number, (key, value) in enumerate(fields, 1):
         try:
             lhs, rhs = parse_plain(key), parse_plain(_matrix(value))
@@ -259,7 +265,35 @@ def read_json(text: str) -> Document:
             # The symbols field states what each symbol is (x: x_1, x_2): a definition.
             defines = key in symbols and isinstance(symbols, dict)
             rows.append(Row(lhs, "=", rhs, "JSON fields", number, key, defines=defines))
-    return Document(tuple(rows), " ".join(prose), stated=_widths(data.get("widths")))
+        else:  # counted as shown, not checked: never passed unread
+            unread.append((f"the JSON field {key}", "no step names it"))
+    widths = _widths(data.get("widths"))
+    return Document(tuple(rows), " ".join(prose), tuple(unread), widths)
+
+
+def _letters(rows: list[Row], named: set[str]) -> tuple[str, str]:
+    """The letters the steps name the weights and the biases by (``Theta``, ``beta`` with
+    ``--names W=Theta,b=beta``), for the fields ``weights``, ``biases``, ``W_z`` and ``b_z``,
+    which are keyed by role: the letters of a collapsed ``_z`` matrix, the weights' the one
+    that multiplies from the left (``Theta_3*Theta_2``). ``W`` and ``b`` where the steps name
+    them so or their letters cannot be told apart."""
+    if {"W_{z}", "b_{z}"} <= named:
+        return "W", "b"
+    collapsed = {key.removesuffix("_{z}") for key in named if key.endswith("_{z}")}
+    left = {
+        factor.base
+        for row in rows
+        for side in (row.lhs, row.rhs)
+        if side
+        for node in walk(side)
+        if isinstance(node, Product)
+        for factor in node.factors[:-1]
+        if isinstance(factor, Name)
+    }
+    weights, biases = collapsed & left, collapsed - left
+    if len(weights) == len(biases) == 1:
+        return weights.pop(), biases.pop()
+    return "W", "b"
 
 
 def _widths(widths: object) -> tuple[tuple[Node, Node], ...]:

@@ -83,6 +83,31 @@ def test_fields_are_rows_that_never_define() -> None:
     field = document.rows[-1]
     assert (field.section, field.label, field.defines) == ("JSON fields", "W_z", False)
     assert len(document.rows) == 2
+    assert document.unchecked == (("the JSON field W_1", "no step names it"),)
+
+
+def test_fields_keyed_by_role_are_the_renamed_matrices() -> None:
+    """``weights`` and ``W_z`` are the matrices the steps call Theta_1 and Theta_z (the letter
+    multiplying from the left), ``biases`` and ``b_z`` those they call beta."""
+    steps = [
+        {"lhs": "Theta_z", "relation": ":=", "rhs": "Theta_1"},
+        {"lhs": "beta_z", "relation": ":=", "rhs": "beta_1"},
+        {"lhs": "f(x)", "relation": "=", "rhs": "Theta_1*x + beta_1"},
+    ]
+    document = read_json(
+        json.dumps(
+            {
+                "sections": [{"title": ["S"], "steps": steps}],
+                "weights": [[["5"]]],
+                "biases": [["6"]],
+                "W_z": [["5"]],
+                "b_z": [["6"]],
+            }
+        )
+    )
+    fields = [row.lhs for row in document.rows if row.section == "JSON fields"]
+    assert fields == [Name("Theta", "1"), Name("beta", "1"), Name("Theta", "z"), Name("beta", "z")]
+    assert document.unchecked == ()
 
 
 @pytest.mark.parametrize("widths", [[2, 0], [2, "3"], {"d_0": 2}, [True]])
