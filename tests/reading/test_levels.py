@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from symcollapse.cli import main
 from tests.reading.documents import check, document
 
 LEVELS = ["brief", "standard", "full"]
@@ -277,3 +278,34 @@ def test_the_scalar_form_is_checked_under_the_words_defining_a_and_c(
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
+
+
+@pytest.mark.parametrize("widths", SUM_WIDTHS)
+@pytest.mark.parametrize("edit", sorted(SUM_EDITS))
+def test_a_brief_fragment_is_checked_at_widths_given_to_check(tmp_path, capsys, edit, widths):
+    """``check --widths 2 3 3 1``: the widths a brief fragment does not state; its rows in sum
+    form are then checked (and hold at any widths), and each edit of them is caught."""
+    path = document(tmp_path, widths, "brief", "latex")
+    given = ["--widths", *map(str, widths)]
+    capsys.readouterr()
+    assert main(["check", str(path), *given]) == 0
+    assert "every entry" not in capsys.readouterr().out
+    old, new = SUM_EDITS[edit]
+    path.write_text(path.read_text().replace(old, new, 1))
+    assert main(["check", str(path), *given]) == 1
+    assert re.search(r"row \d+ \(i = 1(, j = 1)?\) is false: ", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (["2", "0"], "widths are 2 or more whole numbers from 1 to 1,000,000"),
+        (["2"], "widths are 2 or more whole numbers"),
+        (["2", "4", "4", "1"], r"the document states d_\{1\} = 3, the widths given differ"),
+    ],
+)
+def test_widths_given_to_check_that_are_not_widths_are_exit_2(tmp_path, capsys, given, message):
+    path = document(tmp_path, (2, 3, 3, 1), "brief", "markdown")  # its words state the widths
+    capsys.readouterr()
+    assert main(["check", str(path), "--widths", *given]) == 2
+    assert re.search(message, capsys.readouterr().err)
