@@ -5,8 +5,10 @@ layers (``net d0 dn``: a first layer, then layers added on the output side, each
 widths), its output and ``W_z``, ``b_z`` are defined by the recursions of
 :data:`~symcollapse.verification.statements.STATEMENTS`, and the theorems state, over any ring,
 that the output is ``W_z x + b_z`` and that ``W_z``, ``b_z`` equal their closed forms. The
-definitions and statements are printed from the sympy objects the LaTeX proof shows; the proof
-scripts are fixed text, so a changed statement is a statement Coq must reject.
+definitions (the recursions, the fold ``multiply_down``, ``W_n ... W_{k+1}``, the widths and
+biases counted by layer) and the statements are printed from the sympy objects the LaTeX proof
+shows; the dependent matches and the proof scripts are fixed text, so a changed statement is a
+statement Coq must reject.
 :mod:`symcollapse.verification.coqc` runs ``coqc`` on it.
 """
 
