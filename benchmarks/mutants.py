@@ -99,6 +99,25 @@ MUTANTS = (
         'tuple(bit(f"w_{k}_{j + 1}_{i + 1}" if d[k] == d[k - 1] else f"w_{k}_{i + 1}_{j + 1}")'
         " for j in range(d[k - 1]))",
     ),
+    Mutant(  # the Σ rows: JSON's were not read before the reader learned its widths field
+        "sum_row_middle_indices_swapped",
+        "algebra/sigma.py",
+        "    return [weight_entry(m, index[m], index[m - 1]) for m in range(depth, first - 1, -1)]",
+        "    return [\n        weight_entry(m, *((index[m - 1], index[m]) if first < m < depth"
+        " else (index[m], index[m - 1])))\n        for m in range(depth, first - 1, -1)\n    ]",
+    ),
+    Mutant(
+        "sum_row_bound_of_the_next_layer",
+        "algebra/sigma.py",
+        "return sp.Sum(term, *((unit_index(m), 1, width(m)) for m in reversed(layers)))",
+        "return sp.Sum(term, *((unit_index(m), 1, width(m + 1)) for m in reversed(layers)))",
+    ),
+    Mutant(  # the bottleneck's rank row: shown, not checked, before the reader decided it
+        "rank_one_more",
+        "derivations/layers.py",
+        'Step(sp.Function("rank")(name), sp.Integer(rank), ("random rational weights",)),',
+        'Step(sp.Function("rank")(name), sp.Integer(rank + 1), ("random rational weights",)),',
+    ),
 )
 
 #: ``verify`` routes run as killers too: they compare a reference of their own with what is emitted.
@@ -115,6 +134,7 @@ RUNS = (
         for values in ((), ("--values", "random"))
     ),
     *(("derive", *shape, "--detail", "full") for shape in SHAPES),  # every product's chain
+    *(("layers", "3 > dense 2 > dense 4 > dense 3", "--format", fmt) for fmt in ("latex", "json")),
     *(("verify", *shape, "--method", method) for shape in SHAPES for method in VERIFY),
 )
 

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Progress("check") as progress:  # a big document takes seconds: say so on a terminal
             progress.stage(f"reading and checking {args.document.name}")
-            verdict = check_text(text, language=language)
+            verdict = check_text(text, language=language, widths=args.widths)
     except (DocumentError, SizeLimitError) as error:
         raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:
@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if verdict.unchecked:
         where, why = verdict.unchecked[0]
-        summary += f"; {len(verdict.unchecked)} rows shown but not checked ({why}: {where}, ...)"
+        count = len(verdict.unchecked)
+        rows = "1 row" if count == 1 else f"{count} rows"
+        summary += f"; {rows} shown but not checked ({why}: {where}, ...)"
     print(summary)
     return 0

@@ -9,13 +9,17 @@ that), so a renderer's bug cannot hide in the check of its output.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import sympy as sp
 
 from symcollapse.errors import DocumentError
 from symcollapse.reading.displays import read_displays
+from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
-from symcollapse.reading.nodes import Document
+from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
 
@@ -50,18 +54,52 @@ def read_document(text: str, language: str | None = None) -> Document:
     return document
 
 
+def with_widths(document: Document, widths: Sequence[int]) -> Document:
+    """``document`` stating the widths ``d_0 = widths[0]``, ... besides its own (a brief LaTeX
+    fragment states none, and its rows in sum form need them); a width it states otherwise is
+    a contradiction, not a choice."""
+    if len(widths) < 2 or not all(
+        isinstance(w, int) and not isinstance(w, bool) and 0 < w <= MAX_WIDTH for w in widths
+    ):
+        raise DocumentError(f"widths are 2 or more whole numbers from 1 to {MAX_WIDTH:,}")
+    given = {Name("d", str(k)): Number(sp.Integer(w)) for k, w in enumerate(widths)}
+    for lhs, rhs in document.stated:
+        if lhs in given and rhs != given[lhs]:
+            stated = rhs.value if isinstance(rhs, Number) else "something else"
+            raise DocumentError(
+                f"the document states {lhs.key} = {stated}, the widths given differ"
+            )
+    return replace(document, stated=document.stated + tuple(given.items()))
+
+
 def check_text(
-    text: str, seed: int = 0, digits: int | None = None, language: str | None = None
+    text: str,
+    seed: int = 0,
+    digits: int | None = None,
+    language: str | None = None,
+    widths: Sequence[int] | None = None,
 ) -> Verdict:
     """Every row of the document ``text`` checked under its own definitions; a document showing
     numbers rounded to ``digits`` significant digits is held to that precision (a relative
     10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors).
-    ``language`` ``"typst"`` reads Typst, ``"html"`` the MathML of HTML (see :data:`LANGUAGES`)."""
+    ``language`` ``"typst"`` reads Typst, ``"html"`` the MathML of HTML (see :data:`LANGUAGES`);
+    ``widths`` (``d_0, ..., d_n``) are widths the document does not state (:func:`with_widths`)."""
     tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
     try:
-        return Meaning(read_document(text, language), seed, tolerance).check()
+        document = read_document(text, language)
+        if widths is not None:
+            document = with_widths(document, widths)
+        return Meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
 
 
-__all__ = ["Document", "DocumentError", "Verdict", "check_text", "language_of", "read_document"]
+__all__ = [
+    "Document",
+    "DocumentError",
+    "Verdict",
+    "check_text",
+    "language_of",
+    "read_document",
+    "with_widths",
+]

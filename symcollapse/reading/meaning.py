@@ -10,15 +10,17 @@ identity only where the document says every activation is.
 
 A row for every entry, ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...``, is checked for each ``i``
 and ``j`` of the matrix the document gives, its sums expanded at the widths ``d_k`` the
-document's words state (``$d_{1} = 3$``) or its matrices have (``W_k`` is ``d_k x d_{k-1}``),
-and the entries they name (``w^{(3)}_{12}``) are those of the matrices in the document's
-convention; a document that writes no matrix out but states its widths has its layer scheme's
-``W_k`` and ``b_k`` as matrices of symbols of their own at those widths.
+document's words (``$d_{1} = 3$``) or JSON ``widths`` field state or its matrices have
+(``W_k`` is ``d_k x d_{k-1}``), and the entries they name (``w^{(3)}_{12}``) are those of
+the matrices in the document's convention; a document that writes no matrix out but states
+its widths has its layer scheme's ``W_k`` and ``b_k`` as matrices of symbols of their own at
+those widths.
 
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
 exact integers (a false polynomial identity of degree d vanishes there with probability at
-most d / 2^40).
+most d / 2^40). A rank of a matrix of symbols (``rank(W_z) = 1`` at random weights) is its
+rank for generic weights, at one random point.
 """
 
 from __future__ import annotations
@@ -284,7 +286,7 @@ class Meaning(Forms):
         if isinstance(node, IndexSum):
             return self._index_sum(node)
         if _rank_of(node):
-            return _rank(self.value(node.argument))  # type: ignore[union-attr]
+            return _rank(self.value(node.argument), self.rng)  # type: ignore[union-attr]
         if isinstance(node, Apply):
             if not self.identity_functions:
                 raise DocumentError(
@@ -378,22 +380,29 @@ class Meaning(Forms):
         return total
 
     def _bound(self, node: Node) -> int:
-        """A sum's bound: a number, or a width ``d_{k}`` the document states or its matrices
-        have (``W_{k}`` and ``b_{k}`` have ``d_k`` rows, in any notation)."""
-        if isinstance(node, Name) and node.key not in self.definitions and not self._stated(node):
-            rows = set()
-            if node.base == "d" and node.sub.isdigit():
-                for name in self.names.values():
-                    if name.sub == node.sub and not name.sup and name.base != "d":
-                        value = self._matrix_or_none(name)
-                        rows |= {value.rows} if value is not None else set()
-            if len(rows) != 1:
-                raise Undecided(f"a sum up to {node.key}, a width the document does not give")
-            return rows.pop()
+        """A sum's bound: a number, or a formula of widths ``d_{k}`` (``d_{1} - 1`` from index
+        base 0) the document defines, states or its matrices have (``W_{k}`` and ``b_{k}`` have
+        ``d_k`` rows, in any notation)."""
+        for width in {n for n in walk(node) if isinstance(n, Name)}:
+            if width.key not in self.definitions and not self._stated(width):
+                node = instantiate(node, width.key, self._rows_of_layer(width))
         bound = scalar(self.value(node))
         if not (isinstance(bound, sp.Integer) and abs(bound) <= MAX_EXPANDED):
             raise Undecided(f"a sum up to {bound}, not a whole number")
         return int(bound)
+
+    def _rows_of_layer(self, width: Name) -> int:
+        """The width ``d_{k}`` the document neither defines nor states: the rows its matrices
+        of layer ``k`` have, all alike."""
+        rows = set()
+        if width.base == "d" and width.sub.isdigit():
+            for name in self.names.values():
+                if name.sub == width.sub and not name.sup and name.base != "d":
+                    value = self._matrix_or_none(name)
+                    rows |= {value.rows} if value is not None else set()
+        if len(rows) != 1:
+            raise Undecided(f"a sum up to {width.key}, a width the document does not give")
+        return rows.pop()
 
     def _matrix_or_none(self, name: Name) -> sp.MatrixBase | None:
         """The value of ``name`` if the document gives it as a matrix, else None."""
@@ -537,11 +546,13 @@ def _rank_of(node: Node | None) -> bool:
     return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
 
 
-def _rank(value: Value) -> int:
-    """``\\operatorname{rank}`` of a matrix the document writes out with numbers; a symbolic
-    one's rank depends on its entries (the document says which), so such a row is not decided."""
+def _rank(value: Value, rng: random.Random) -> int:
+    """``\\operatorname{rank}`` of a matrix the document writes out: with numbers, exactly;
+    with symbols (its weights unnamed numbers, ``rank(W_z) = 1`` at random weights), the rank
+    for generic weights, which is the rank at one random point of exact integers: never more,
+    and less only where a nonzero minor of degree d vanishes, with probability at most
+    d / 2^40 (Schwartz-Zippel)."""
     if not isinstance(value, sp.MatrixBase):
         raise Undecided("the rank of something that is not a matrix")
-    if value.free_symbols:
-        raise Undecided("the rank of a matrix with symbolic entries")
-    return int(value.rank())
+    point = {symbol: rng.randint(-RANGE, RANGE) for symbol in value.free_symbols}
+    return int(value.xreplace(point).rank())

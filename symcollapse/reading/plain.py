@@ -1,6 +1,7 @@
 """The JSON document read back: its steps' plain formulas (``W_3*(W_2*x + b_2)``,
 ``W_z[1,1]``, ``[[1, -1/2]]``) and its own fields (``symbols``, ``weights``, ``biases``,
-``W_z``, ``b_z``) as rows, so that a field contradicting the steps is a false row.
+``W_z``, ``b_z``) as rows, so that a field contradicting the steps is a false row; its
+``widths`` field states the widths ``d_k`` its sums (``Sum(..., (k_1, 1, d_1))``) run to.
 
 The formulas are read by a small recursive-descent parser, never by ``eval`` or sympy's
 ``parse_expr`` (which evaluates Python): a document is untrusted input.
@@ -10,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.latex import NotRead
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Document,
     Entry,
+    IndexSum,
     MatrixLiteral,
     Name,
     Negative,
@@ -30,7 +32,6 @@ from symcollapse.reading.nodes import (
     Quotient,
     Row,
     Sum,
-    Unread,
     walk,
 )
 from symcollapse.reading.schemes import base_case, scheme
@@ -111,9 +112,9 @@ class PlainParser:
         node = self.atom()
         while self.peek() in ("[", "("):
             if self.take() == "[":
-                index = [self.take()]
+                index = [_index_part(self.take())]
                 while self.peek() == ",":
-                    index += [self.take(), self.take()]
+                    index += [self.take(), _index_part(self.take())]
                 self.take("]")
                 node = Entry(node, "".join(index))
             elif isinstance(node, Name):
@@ -145,11 +146,34 @@ class PlainParser:
                 raise DocumentError("a matrix with rows of different lengths")
             return MatrixLiteral(tuple(rows))
         if text == "Sum" and self.peek() == "(":
-            raise NotRead("sums over an index (Sum) are not read", shown=True)
+            return self._index_sum()
         if re.fullmatch(r"[A-Za-z]\w*", text):
             base, _, sub = text.partition("_")
             return Name(base, sub)
         raise DocumentError(f"cannot read {text!r}")
+
+    def _index_sum(self) -> Node:
+        """``Sum(body, (k_2, 1, d_2), (k_1, 1, d_1))`` after ``Sum``: the body summed over each
+        index from its low to its high bound, the first index innermost (sympy's order)."""
+        self.take("(")
+        node = self.expression()
+        bounds = 0
+        while self.peek() == ",":
+            self.take()
+            self.take("(")
+            index = self.atom()
+            if not isinstance(index, Name):
+                raise DocumentError("a sum over something that is not an index")
+            self.take(",")
+            low = self.expression()
+            self.take(",")
+            node = IndexSum(index, low, self.expression(), node)
+            self.take(")")
+            bounds += 1
+        self.take(")")
+        if not bounds:
+            raise DocumentError("a sum without the range of its index")
+        return node
 
     def _row(self) -> tuple[Node, ...]:
         self.take("[")
@@ -159,6 +183,13 @@ class PlainParser:
             cells.append(self.expression())
         self.take("]")
         return tuple(cells)
+
+
+def _index_part(text: str) -> str:
+    """One index of an entry as the reader names indices: ``k_2`` as ``k_{2}`` (the key of the
+    sum's index, so that instantiating the sum sets it), ``i`` and ``1`` as they are."""
+    base, _, sub = text.partition("_")
+    return Name(base, sub).key if sub else text
 
 
 def parse_plain(text: str) -> Node:
@@ -208,18 +239,17 @@ def read_json(text: str) -> Document:
                 raise DocumentError(f"cannot read {where}: {error}") from None
             prose.append(_words(step.get("reason")))
     symbols = data.get("symbols") or {}
+    named = {n.key for n in _nodes(rows) if isinstance(n, Name)}
+    weight, bias = _letters(rows, named)
     fields = list(symbols.items())
-    fields += [(f"W_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
-    fields += [(f"b_{k}", b) for k, b in enumerate(data.get("biases") or [], 1)]
-    fields += [(key, data[key]) for key in MATRIX_FIELDS if key in data]
-    named = {
-        n.key
-        for row in rows
-        for side in (row.lhs, row.rhs)
-        if side
-        for n in walk(side)
-        if isinstance(n, Name)
-    }
+    fields += [(f"{weight}_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
+    fields += [(f"{bias}_{k}", b) for k, b in enumerate(data.get("biases") or [], 1)]
+    fields += [
+        (f"{letter}_z", data[key])
+        for letter, key in zip((weight, bias), MATRIX_FIELDS, strict=True)
+        if key in data
+    ]
+    unread: list[tuple[str, str]] = []
     for number, (key, value) in enumerate(fields, 1):
         try:
             lhs, rhs = parse_plain(key), parse_plain(_matrix(value))
@@ -229,7 +259,52 @@ def read_json(text: str) -> Document:
             # The symbols field states what each symbol is (x: x_1, x_2): a definition.
             defines = key in symbols and isinstance(symbols, dict)
             rows.append(Row(lhs, "=", rhs, "JSON fields", number, key, defines=defines))
-    return Document(tuple(rows), " ".join(prose))
+        else:  # counted as shown, not checked: never passed unread
+            unread.append((f"the JSON field {key}", "no step names it"))
+    widths = _widths(data.get("widths"))
+    return Document(tuple(rows), " ".join(prose), tuple(unread), widths)
+
+
+def _nodes(rows: list[Row]) -> Iterator[Node]:
+    """Every node of every side of ``rows``."""
+    for row in rows:
+        for side in (row.lhs, row.rhs):
+            if side:
+                yield from walk(side)
+
+
+def _letters(rows: list[Row], named: set[str]) -> tuple[str, str]:
+    """The letters the steps name the weights and the biases by (``Theta``, ``beta`` with
+    ``--names W=Theta,b=beta``), for the fields ``weights``, ``biases``, ``W_z`` and ``b_z``,
+    which are keyed by role: the letters of a collapsed ``_z`` matrix, the weights' the one
+    that multiplies from the left (``Theta_3*Theta_2``). ``W`` and ``b`` where the steps name
+    them so or their letters cannot be told apart."""
+    if {"W_{z}", "b_{z}"} <= named:
+        return "W", "b"
+    collapsed = {key.removesuffix("_{z}") for key in named if key.endswith("_{z}")}
+    left = {
+        factor.base
+        for node in _nodes(rows)
+        if isinstance(node, Product)
+        for factor in node.factors[:-1]
+        if isinstance(factor, Name)
+    }
+    weights, biases = collapsed & left, collapsed - left
+    if len(weights) == len(biases) == 1:
+        return weights.pop(), biases.pop()
+    return "W", "b"
+
+
+def _widths(widths: object) -> tuple[tuple[Node, Node], ...]:
+    """The ``widths`` field, ``[2, 3, 3, 1]``, as what the document states, ``d_0 = 2``, ...:
+    the bounds of the sums over the units of a layer (``Sum(..., (k_1, 1, d_1))``)."""
+    if widths is None:
+        return ()
+    if not isinstance(widths, list) or not all(
+        isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths
+    ):
+        raise DocumentError("the JSON field widths is not a list of positive whole numbers")
+    return tuple((Name("d", str(k)), Number(sp.Integer(w))) for k, w in enumerate(widths))
 
 
 def _step(step: object, section: str, number: int) -> list[Row]:
@@ -240,7 +315,7 @@ def _step(step: object, section: str, number: int) -> list[Row]:
     if relation not in ("=", ":="):
         raise DocumentError(f"the relation {relation!r}")
     lhs, reason = step.get("lhs"), _words(step.get("reason"))
-    sides = [_side(lhs) if lhs else None, _side(step["rhs"])]
+    sides = [parse_plain(lhs) if lhs else None, parse_plain(step["rhs"])]
     over = scheme(reason) if sides[0] is not None else None
     case = base_case(reason) if over else None
     rows = [Row(sides[0], relation, sides[1], section, number, over=over)]  # type: ignore[arg-type]
@@ -248,11 +323,3 @@ def _step(step: object, section: str, number: int) -> list[Row]:
         first, _, second = case.partition("=")
         rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))
     return rows
-
-
-def _side(text: str) -> Node:
-    """One side of a step; a sum over an index as :class:`Unread`."""
-    try:
-        return parse_plain(text)
-    except NotRead as error:
-        return Unread(str(error).removesuffix(" are not read"))

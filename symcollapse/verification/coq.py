@@ -5,8 +5,10 @@ layers (``net d0 dn``: a first layer, then layers added on the output side, each
 widths), its output and ``W_z``, ``b_z`` are defined by the recursions of
 :data:`~symcollapse.verification.statements.STATEMENTS`, and the theorems state, over any ring,
 that the output is ``W_z x + b_z`` and that ``W_z``, ``b_z`` equal their closed forms. The
-definitions and statements are printed from the sympy objects the LaTeX proof shows; the proof
-scripts are fixed text, so a changed statement is a statement Coq must reject.
+definitions (the recursions, the fold ``multiply_down``, ``W_n ... W_{k+1}``, the widths and
+biases counted by layer) and the statements are printed from the sympy objects the LaTeX proof
+shows; the dependent matches and the proof scripts are fixed text, so a changed statement is a
+statement Coq must reject.
 :mod:`symcollapse.verification.coqc` runs ``coqc`` on it.
 """
 
@@ -16,7 +18,13 @@ import sympy as sp
 
 from symcollapse.errors import VerificationError
 from symcollapse.verification import statements as st
-from symcollapse.verification.statements import STATEMENTS, LayersAbove, Recursion, Statements
+from symcollapse.verification.statements import (
+    STATEMENTS,
+    LayersAbove,
+    MultipliedDown,
+    Recursion,
+    Statements,
+)
 
 #: File name of the development (``Require`` needs a valid module name).
 FILE_NAME = "Collapse.v"
@@ -58,7 +66,7 @@ PROOFS = {
     ),
     "WzClosedForm": (
         "(* the fold from the output side is A W_z with A = 1: associativity, then 1 W_z = W_z *)\n"
-        "by rewrite /product_above /product_all multiply_down_mul mul1mx."
+        "by rewrite /product_above multiply_down_mul mul1mx."
     ),
     "bzClosedForm": (
         "induction N as [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1].\n"
@@ -87,6 +95,17 @@ NOTATION_TERMS: dict[sp.Basic, str] = {
 }
 
 
+#: The names of the fold (:data:`~.statements.STATEMENTS` ``.fold``) -> Coq terms: its
+#: accumulator ``A`` inside its match, and the identity it starts from.
+FOLD_TERMS: dict[sp.Basic, str] = {
+    st.A1: "A",
+    st.An1: "A",
+    st.W1: "W1",
+    st.Wn1: "Wn1",
+    sp.Identity(st.dn): "1%:M",
+}
+
+
 def term(expr: sp.Basic, names: dict[sp.Basic, str] = TERMS) -> str:
     """``expr`` as a Coq term: ``*m`` for products, ``\\sum_`` for sums over ``k``; ``names``
     gives the terms of the names."""
@@ -102,6 +121,8 @@ def term(expr: sp.Basic, names: dict[sp.Basic, str] = TERMS) -> str:
         return " + ".join(term(arg, names) for arg in expr.args)
     if isinstance(expr, LayersAbove) and names is TERMS:
         return f"product_above N {_argument(expr.bottom, names)}"
+    if isinstance(expr, MultipliedDown) and names is FOLD_TERMS:
+        return f"{STATEMENTS.fold.name} N {_argument(expr.accumulator, names)}"
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         index, low, high = expr.limits[0]
         bounds = f"{term(low, names)} <= {term(index, names)} < {term(high + 1, names)}"
@@ -160,6 +181,95 @@ def _notation(notation: st.Notation) -> str:
     )
 
 
+def _fold(fold: st.Fold) -> str:
+    """``multiply_down N A``, ``A W_n ... W_1`` from the output side, by the fold's two
+    equations, and ``multiply_down_mul``, that it is ``A W_z``: the equations printed, the
+    dependent match and the lemma's proof fixed text."""
+    first, step = (term(rhs, FOLD_TERMS) for _, rhs in (fold.first, fold.step))
+    return "\n".join(
+        [
+            f"(* {_math(*fold.first, ':=')};  {_math(*fold.step, ':=')} *)",
+            f"Fixpoint {fold.name} d0 dn (N : net d0 dn) m : 'M[R]_(m, dn) -> 'M[R]_(m, d0) :=",
+            "  match N in net d0 dn return 'M[R]_(m, dn) -> 'M[R]_(m, d0) with",
+            f"  | @First _ _ W1 _ => fun A => {first}",
+            f"  | @Layer _ _ _ N Wn1 _ => fun A => {step}",
+            "  end.",
+            "",
+            f"Lemma {fold.name}_mul d0 dn (N : net d0 dn) m (A : 'M[R]_(m, dn)) :",
+            f"  {fold.name} N A = A *m Wz N.",
+            "Proof.",
+            "elim: N m A => [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1] m A //=.",
+            "by rewrite IH mulmxA.",
+            "Qed.",
+        ]
+    )
+
+
+def _product_above(fold: st.Fold) -> str:
+    """``product_above N k``, ``W_n ... W_{k+1}``: the fold from the identity for ``k = 0``
+    (the statement ``fold.start``), the notation's recursion for ``k >= 1``."""
+    start = term(fold.start[1], FOLD_TERMS)
+    return "\n".join(
+        [
+            f"(* {_math(*fold.start, ':=')} for k = 0; W_n ... W_(k+1) above for k >= 1 *)",
+            "Definition product_above d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d N k) :=",
+            f"  match k with 0 => {start} | k.+1 => product_above_from N k.+1 end.",
+        ]
+    )
+
+
+#: The widths of the statements' matrices -> Coq terms (the dependent types of ``net``).
+WIDTH_TERMS: dict[sp.Basic, str] = {st.d0: "d0", st.d1: "d1", st.dn1: "dn1"}
+
+
+def _widths() -> str:
+    """``d N k``, the width ``d_k``: the input's (``x`` has ``d_0`` entries) for ``k = 0``,
+    else the rows of ``W_k``, counted from the first layer: the widths of the statements'
+    ``x``, ``W_1`` and ``W_{n+1}``, the matrices the LaTeX proof shows."""
+    first, top, given = (term(m.shape[0], WIDTH_TERMS) for m in (st.W1, st.Wn1, st.x))
+    return "\n".join(
+        [
+            "(* The notation of the closed forms, for a network N of depth n: d N k is the width",
+            "   d_k, product_above N k is W_n ... W_{k+1} (the identity when k = n), b N k is b_k.",
+            "   Layer k + 1 of N is found by counting from the first layer, as in the LaTeX proof.",
+            f"   d_k: the rows of W_k, {sp.sstr(st.W1.shape)} for W_1 and "
+            f"{sp.sstr(st.Wn1.shape)} for W_(n+1); d_0: x is {sp.sstr(st.x.shape)} *)",
+            "Fixpoint d_above d0 dn (N : net d0 dn) (k : nat) : nat :=",
+            "  match N with",
+            f"  | @First _ d1 _ _ => {first}",
+            f"  | @Layer _ _ dn1 N _ _ => if k == (depth N).+1 then {top} else d_above N k",
+            "  end.",
+            "",
+            "Definition d d0 dn (N : net d0 dn) (k : nat) : nat :=",
+            f"  if k is 0 then {given} else d_above N k.",
+        ]
+    )
+
+
+def _biases(bias_sum: sp.Sum) -> str:
+    """``b N k``, the bias ``b_k``: the statements' ``b_1`` and ``b_{n+1}`` counted from the
+    first layer; ``b N 0`` is 0, a value the sum of ``bzClosedForm`` (from its first ``k``,
+    printed in the comment) does not use, for there is no ``b_0``."""
+    ((_, low, _),) = bias_sum.limits
+    first, top = term(st.b1), term(st.bn1)
+    return "\n".join(
+        [
+            "(* b_k for k >= 1 *)",
+            "Fixpoint b_from d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d_above N k) :=",
+            "  match N in net d0 dn return 'cV[R]_(d_above N k) with",
+            f"  | @First _ _ _ b1 => {first}",
+            "  | @Layer _ _ dn1 N _ bn1 =>",
+            "      if k == (depth N).+1 as top return 'cV[R]_(if top then dn1 else d_above N k)",
+            f"      then {top} else b_from N k",
+            "  end.",
+            "",
+            f"(* b_k; there is no b_0, and the sum of bzClosedForm starts at k = {low} *)",
+            "Definition b d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d N k) :=",
+            "  match k with 0 => 0 | k.+1 => b_from N k.+1 end.",
+        ]
+    )
+
+
 def _theorem(statement: st.Theorem) -> str:
     return "\n".join(
         [
@@ -178,9 +288,11 @@ def development(statements: Statements = STATEMENTS) -> str:
     parts = [
         PREAMBLE,
         *(_fixpoint(r) for r in statements.recursions),
-        CLOSED_FORMS,
+        _widths(),
+        _fold(statements.fold),
+        _biases(statements.closed_forms[1].rhs),
         _notation(statements.notation),
-        PRODUCT_ABOVE,
+        _product_above(statements.fold),
         *(_theorem(t) for t in statements.theorems),
         "End Collapse.",
         "\n".join(f"Print Assumptions {t.name}." for t in statements.theorems),
@@ -220,52 +332,3 @@ Inductive net : nat -> nat -> Type :=
 (* The depth n: the number of layers. *)
 Fixpoint depth d0 dn (N : net d0 dn) : nat :=
   match N with @First _ _ _ _ => 1%N | @Layer _ _ _ N _ _ => (depth N).+1 end."""
-
-CLOSED_FORMS = """\
-(* The notation of the closed forms, for a network N of depth n: d N k is the width d_k,
-   product_above N k is W_n ... W_{k+1} (the identity when k = n), b N k is b_k.
-   Layer k + 1 of N is found by counting from the first layer, as in the LaTeX proof. *)
-Fixpoint d_above d0 dn (N : net d0 dn) (k : nat) : nat :=
-  match N with
-  | @First _ d1 _ _ => d1
-  | @Layer _ _ dn1 N _ _ => if k == (depth N).+1 then dn1 else d_above N k
-  end.
-
-Definition d d0 dn (N : net d0 dn) (k : nat) : nat := if k is 0 then d0 else d_above N k.
-
-(* W_n ... W_1 multiplied out from the output side, left to right, as a fold over the layers
-   from the last to the first: multiply_down N A = A W_n ... W_1. Not the recursion of Wz
-   (which multiplies each new layer on the left of the product below it): that the two agree
-   is a theorem, WzClosedForm, and it takes associativity (multiply_down_mul). *)
-Fixpoint multiply_down d0 dn (N : net d0 dn) m : 'M[R]_(m, dn) -> 'M[R]_(m, d0) :=
-  match N in net d0 dn return 'M[R]_(m, dn) -> 'M[R]_(m, d0) with
-  | @First _ _ W1 _ => fun A => A *m W1
-  | @Layer _ _ _ N Wn1 _ => fun A => multiply_down N (A *m Wn1)
-  end.
-
-Definition product_all d0 dn (N : net d0 dn) : 'M[R]_(dn, d0) := multiply_down N 1%:M.
-
-Lemma multiply_down_mul d0 dn (N : net d0 dn) m (A : 'M[R]_(m, dn)) :
-  multiply_down N A = A *m Wz N.
-Proof.
-elim: N m A => [d0' d1 W1 b1 | d0' dn' dn1 N IH Wn1 bn1] m A //=.
-by rewrite IH mulmxA.
-Qed.
-
-(* b_k for k >= 1 *)
-Fixpoint b_from d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d_above N k) :=
-  match N in net d0 dn return 'cV[R]_(d_above N k) with
-  | @First _ _ _ b1 => b1
-  | @Layer _ _ dn1 N _ bn1 =>
-      if k == (depth N).+1 as top return 'cV[R]_(if top then dn1 else d_above N k)
-      then bn1 else b_from N k
-  end.
-
-(* b_k; there is no b_0, and the sums below start at k = 1 *)
-Definition b d0 dn (N : net d0 dn) (k : nat) : 'cV[R]_(d N k) :=
-  match k with 0 => 0 | k.+1 => b_from N k.+1 end."""
-
-PRODUCT_ABOVE = """\
-(* W_n ... W_{k+1}: the fold W_n ... W_1 for k = 0, the recursion above for k >= 1 *)
-Definition product_above d0 dn (N : net d0 dn) (k : nat) : 'M[R]_(dn, d N k) :=
-  match k with 0 => product_all N | k.+1 => product_above_from N k.+1 end."""

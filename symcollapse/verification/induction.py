@@ -62,6 +62,8 @@ def conformable(expr: sp.Basic) -> bool:
             return False
     if isinstance(expr, sp.MatAdd) and len({term.shape for term in expr.args}) != 1:
         return False
+    if isinstance(expr, st.MultipliedDown) and expr.accumulator.shape[1] != st.width(expr.top):
+        return False  # A W_top ... W_1: A has d_top columns
     return all(conformable(arg) for arg in expr.args if isinstance(arg, sp.MatrixExpr))
 
 
@@ -133,6 +135,12 @@ def _induction(check: Checker) -> tuple[tuple[Line, ...], tuple[Line, ...], tupl
     definitions += (
         check.definition(*notation.top, "the top layer: no layer above it, the identity"),
         check.definition(*notation.step, "one more layer below, down to the first"),
+    )
+    fold = STATEMENTS.fold  # W_n ... W_1 multiplied out from the output side, as Coq folds it
+    definitions += (
+        check.definition(*fold.first, "the fold: the first layer multiplies last"),
+        check.definition(*fold.step, "the fold: a layer on top multiplies first"),
+        check.definition(*fold.start, "the product of all layers: the fold from the identity"),
     )
     collapsed1 = total(product(st.Wz1, x), st.bz1)
     base = (

@@ -29,6 +29,8 @@ W1, b1 = symbols.matrix("W", d1, d0, 1), symbols.matrix("b", d1, 1, 1)
 Wn1, bn1 = symbols.matrix("W", dn1, dn, n + 1), symbols.matrix("b", dn1, 1, n + 1)
 bk = symbols.matrix("b", dk, 1, k)
 identity = sp.Identity(dn1)  # the d_{n+1} x d_{n+1} identity
+m = sp.Symbol("m", integer=True, positive=True)  # rows of the fold's accumulator A
+A1, An1 = symbols.matrix("A", m, d1), symbols.matrix("A", m, dn1)
 f1, fn, fn1 = (
     symbols.matrix("f", d, 1, i, argument="x") for d, i in ((d1, 1), (dn, n), (dn1, n + 1))
 )
@@ -77,6 +79,33 @@ class LayersAbove(sp.MatrixExpr):
         return f"{first}*...*{last}"
 
 
+class MultipliedDown(sp.MatrixExpr):
+    """``A W_top ... W_1`` multiplied out from the output side, left to right: the fold over
+    the layers with the accumulator ``A``, shown as ``down_top(A)``."""
+
+    def __new__(cls, accumulator: sp.MatrixExpr, top: sp.Expr) -> MultipliedDown:
+        return sp.Basic.__new__(cls, accumulator, sp.sympify(top))
+
+    @property
+    def accumulator(self) -> sp.MatrixExpr:
+        return self.args[0]
+
+    @property
+    def top(self) -> sp.Expr:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return (self.accumulator.shape[0], width(0))
+
+    def _latex(self, printer: Any) -> str:
+        top, accumulator = printer._print(self.top), printer._print(self.accumulator)
+        return rf"\operatorname{{down}}_{{{top}}}\left({accumulator}\right)"
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"down[{printer._print(self.top)}]({printer._print(self.accumulator)})"
+
+
 class CoqName(sp.Symbol):
     """The name of a Coq theorem, shown in typewriter type inside prose."""
 
@@ -109,6 +138,19 @@ class Notation:
 
 
 @dataclass(frozen=True)
+class Fold:
+    """``W_n ... W_1`` as the fold ``WzClosedForm`` states (not the recursion of ``W_z``):
+    ``first``, the first layer multiplies the accumulator last; ``step``, a layer on top
+    multiplies it first; ``start``, the product is the fold from the identity. ``name`` is the
+    Coq function the development prints from these equations."""
+
+    name: str
+    first: tuple[sp.MatrixExpr, sp.MatrixExpr]
+    step: tuple[sp.MatrixExpr, sp.MatrixExpr]
+    start: tuple[sp.MatrixExpr, sp.MatrixExpr]
+
+
+@dataclass(frozen=True)
 class Theorem:
     """``lhs = rhs`` for every depth ``n`` and all widths; ``name`` is the Coq theorem."""
 
@@ -127,6 +169,7 @@ class Statements:
     collapse: Theorem
     closed_forms: tuple[Theorem, Theorem]
     notation: Notation
+    fold: Fold
 
     @property
     def recursions(self) -> tuple[Recursion, Recursion, Recursion]:
@@ -154,5 +197,11 @@ STATEMENTS = Statements(
         "product_above_from",
         (LayersAbove(n + 1, n + 1), identity),
         (LayersAbove(n + 1, k), product(Wn1, LayersAbove(n, k))),
+    ),
+    fold=Fold(
+        "multiply_down",
+        (MultipliedDown(A1, 1), product(A1, W1)),
+        (MultipliedDown(An1, n + 1), MultipliedDown(product(An1, Wn1), n)),
+        (LayersAbove(n, 0), MultipliedDown(sp.Identity(dn), n)),
     ),
 )

@@ -53,9 +53,9 @@ def test_every_checked_step_was_recorded(instances):
     # base case, four inductive steps, and two closed forms per depth shown (2 and 3, or 1)
     shown = [depth for depth in SHOWN_DEPTHS if depth <= instances] or [1]
     assert len(marked) == 5 + 2 * len(shown)
-    # the eight definitions (six recursions, the notation's two) had their shapes checked; the
-    # lemma checked W_z and b_z per depth
-    assert len(proof.checked) == 8 + 5 + 2 * instances
+    # the eleven definitions (six recursions, the notation's two, the fold's three) had their
+    # shapes checked; the lemma checked W_z and b_z per depth
+    assert len(proof.checked) == 11 + 5 + 2 * instances
     assert proof.unchecked[0][0] == "closed forms of W_z(n) and b_z(n) for general n"
 
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from symcollapse.cli import main
 from tests.reading.documents import check, document
 
 LEVELS = ["brief", "standard", "full"]
@@ -140,14 +141,44 @@ def test_a_json_scheme_edit_is_caught(tmp_path, capsys, widths) -> None:
     assert status == 1, out
 
 
-@pytest.mark.parametrize("fmt", ["latex", "json"])
-def test_sum_rows_without_stated_widths_are_shown_not_checked(tmp_path, capsys, fmt) -> None:
-    """A brief LaTeX fragment (displays only, no words) and JSON state no widths ``d_k`` and
-    write no matrix out: their rows in sum form are shown, not checked."""
-    path = document(tmp_path, (2, 3, 3, 1), "brief", fmt)
+def test_sum_rows_of_a_brief_fragment_are_shown_not_checked(tmp_path, capsys) -> None:
+    """A brief LaTeX fragment (displays only, no words) states no widths ``d_k`` and writes no
+    matrix out: its rows in sum form are counted as shown, not checked, never passed."""
+    path = document(tmp_path, (2, 3, 3, 1), "brief", "latex")
     status, out = check(path, capsys)
     assert status == 0
-    assert re.search(r"shown but not checked \((sums over an index|every entry ij)", out)
+    assert re.search(r"; 3 rows shown but not checked \(every entry ij", out), out
+
+
+#: Hand edits of the JSON rows in sum form, (old, new), and of its widths field.
+JSON_SUM_EDITS = {
+    "swapped_index": ("W_2[k_2, k_1]", "W_2[k_1, k_2]"),
+    "wrong_layer": ("W_3[i, k_2]*b_2[k_2]", "W_3[i, k_2]*b_1[k_2]"),
+    "dropped_term": (" + Sum(W_3[i, k_2]*b_2[k_2], (k_2, 1, d_2))", ""),
+    "short_range": ("*b_2[k_2], (k_2, 1, d_2)", "*b_2[k_2], (k_2, 2, d_2)"),
+    "wrong_width": ('"widths": [2, 3, 3', '"widths": [2, 3, 2'),
+}
+
+
+@pytest.mark.parametrize("level", ["brief", "standard"])
+def test_json_sum_rows_are_checked(tmp_path, capsys, level) -> None:
+    """JSON's rows in sum form (``Sum(..., (k_1, 1, d_1))``) are read and checked at the
+    widths of its own ``widths`` field."""
+    status, out = check(document(tmp_path, (2, 3, 3, 1), level, "json"), capsys)
+    assert status == 0 and "(sums over an index" not in out, out
+
+
+@pytest.mark.parametrize("level", ["brief", "standard"])
+@pytest.mark.parametrize("edit", sorted(JSON_SUM_EDITS))
+def test_edits_of_json_sum_rows_are_caught(tmp_path, capsys, edit, level) -> None:
+    old, new = JSON_SUM_EDITS[edit]
+    path = document(tmp_path, (2, 3, 3, 1), level, "json")
+    text = json.dumps(json.loads(path.read_text()))  # one line per field: the edits' spacing
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(r'section "The entries", row \d+ \(i = 1(, j = 1)?\) is false: ', out)
 
 
 #: Hand edits of the rows in sum form, (old, new): an index swapped, a layer's entry for
@@ -178,20 +209,28 @@ def test_sum_rows_at_standard_are_checked(tmp_path, capsys, fmt, widths) -> None
 
 
 @pytest.mark.parametrize("widths", SUM_WIDTHS)
-@pytest.mark.parametrize("options", [("markdown",), ("latex",), ("latex", "--standalone")])
+@pytest.mark.parametrize(
+    "options",
+    [("markdown",), ("latex",), ("latex", "--standalone"), ("latex", "--index-base", "0")],
+)
 @pytest.mark.parametrize("level", ["brief", "standard"])
 @pytest.mark.parametrize("edit", sorted(SUM_EDITS))
 def test_edits_of_sum_rows_are_caught(tmp_path, capsys, edit, level, options, widths) -> None:
-    if level == "brief" and options == ("latex",):
+    """In a fragment at standard level the widths are the rows of the matrices it writes out
+    (``d_1`` those of ``W_1``), from index base 0 too (``\\sum_{k_{1}=0}^{d_{1} - 1}``)."""
+    if level == "brief" and options[-1] != "--standalone" and options != ("markdown",):
         pytest.skip("a brief LaTeX fragment states no widths: its sum rows are not checked")
     old, new = SUM_EDITS[edit]
     path = document(tmp_path, widths, level, *options)
     text = path.read_text()
+    if "--index-base" in options:
+        old, new = (t.replace("=1}^{d_{2}}", "=0}^{d_{2} - 1}") for t in (old, new))
+        new = new.replace("=2}^{d_{2} - 1}", "=1}^{d_{2} - 1}")
     assert old in text
     path.write_text(text.replace(old, new, 1))
     status, out = check(path, capsys)
     assert status == 1, out
-    assert re.search(r'section "[^"]*", row \d+ \(i = 1(, j = 1)?\) is false: ', out)
+    assert re.search(r'section "[^"]*", row \d+ \(i = [01](, j = [01])?\) is false: ', out)
 
 
 @pytest.mark.parametrize("widths", WIDTHS)
@@ -239,3 +278,34 @@ def test_the_scalar_form_is_checked_under_the_words_defining_a_and_c(
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
+
+
+@pytest.mark.parametrize("widths", SUM_WIDTHS)
+@pytest.mark.parametrize("edit", sorted(SUM_EDITS))
+def test_a_brief_fragment_is_checked_at_widths_given_to_check(tmp_path, capsys, edit, widths):
+    """``check --widths 2 3 3 1``: the widths a brief fragment does not state; its rows in sum
+    form are then checked (and hold at any widths), and each edit of them is caught."""
+    path = document(tmp_path, widths, "brief", "latex")
+    given = ["--widths", *map(str, widths)]
+    capsys.readouterr()
+    assert main(["check", str(path), *given]) == 0
+    assert "every entry" not in capsys.readouterr().out
+    old, new = SUM_EDITS[edit]
+    path.write_text(path.read_text().replace(old, new, 1))
+    assert main(["check", str(path), *given]) == 1
+    assert re.search(r"row \d+ \(i = 1(, j = 1)?\) is false: ", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (["2", "0"], "widths are 2 or more whole numbers from 1 to 1,000,000"),
+        (["2"], "widths are 2 or more whole numbers"),
+        (["2", "4", "4", "1"], r"the document states d_\{1\} = 3, the widths given differ"),
+    ],
+)
+def test_widths_given_to_check_that_are_not_widths_are_exit_2(tmp_path, capsys, given, message):
+    path = document(tmp_path, (2, 3, 3, 1), "brief", "markdown")  # its words state the widths
+    capsys.readouterr()
+    assert main(["check", str(path), "--widths", *given]) == 2
+    assert re.search(message, capsys.readouterr().err)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from symcollapse.reading import check_text
@@ -141,3 +143,30 @@ def test_a_sum_names_entries_of_the_matrices_in_the_documents_notation(matrix, e
     assert check_text(text).false is None
     swapped = text.replace(rf"{first}_{{k\,j}}", rf"{first}_{{j\,k}}")
     assert "row 3 (i = 1, j = 1) is false" in check_text(swapped).false
+
+
+#: Networks through a bottleneck, and the rank of W_z (width of the narrowest layer).
+BOTTLENECKS = {"2 > dense 1 > dense 2": 1, "3 > dense 2 > dense 4 > dense 3": 2}
+
+
+@pytest.mark.parametrize("spec", sorted(BOTTLENECKS))
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+def test_a_symbolic_rank_row_is_checked(tmp_path, capsys, fmt, spec) -> None:
+    """``rank(W_z) = 1`` at random weights, ``W_z`` symbolic: checked as the rank for generic
+    weights (a random point), not shown unchecked; a wrong rank is a false row."""
+    from symcollapse.cli import main
+
+    out = tmp_path / "doc"
+    assert main(["layers", spec, "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "not checked" not in capsys.readouterr().out
+    rank = BOTTLENECKS[spec]
+    text = path.read_text()
+    shown = re.search(rf'rank(}}|"\)|</mi>)[^\n]*?(&=|<mo>=</mo>)\s*(<mn>)?{rank}(?!\d)', text)
+    assert shown, text
+    edited = shown[0][: -len(str(rank))] + str(rank + 1)
+    path.write_text(text.replace(shown[0], edited, 1))
+    assert main(["check", str(path)]) == 1
+    assert " is false: " in capsys.readouterr().out

@@ -19,7 +19,9 @@ from symcollapse.verification.coq import FILE_NAME, development, term
 from symcollapse.verification.coqc import CLOSED, CoqVerdict, check, first_error
 from symcollapse.verification.statements import (
     STATEMENTS,
+    Fold,
     LayersAbove,
+    MultipliedDown,
     Notation,
     Recursion,
     Theorem,
@@ -126,6 +128,33 @@ MUTATIONS = {
             (LayersAbove(st.n + 1, st.k), product(LayersAbove(st.n, st.k), Wn1)),
         )
     ),
+    "the fold counts the first layer twice": _with(
+        fold=Fold(
+            "multiply_down",
+            (STATEMENTS.fold.first[0], total(product(st.A1, W1), product(st.A1, W1))),
+            STATEMENTS.fold.step,
+            STATEMENTS.fold.start,
+        )
+    ),
+    "the fold passes the accumulator down without the new layer": _with(
+        fold=Fold(
+            "multiply_down",
+            STATEMENTS.fold.first,
+            (STATEMENTS.fold.step[0], MultipliedDown(st.An1, st.n)),
+            STATEMENTS.fold.start,
+        )
+    ),
+    "the product of all layers starts from twice the identity": _with(
+        fold=Fold(
+            "multiply_down",
+            STATEMENTS.fold.first,
+            STATEMENTS.fold.step,
+            (
+                STATEMENTS.fold.start[0],
+                MultipliedDown(sp.MatAdd(sp.Identity(st.dn), sp.Identity(st.dn)), st.n),
+            ),
+        )
+    ),
     "leave out W_1 from the product": _with(
         closed_forms=(
             Theorem("WzClosedForm", Wzn, LayersAbove(st.n, 1)),
@@ -146,7 +175,7 @@ def test_coqc_rejects_a_changed_statement(mutation):
 
 
 @pytest.mark.coq
-@pytest.mark.parametrize("proof", ["by [].", "by rewrite /product_above /product_all."])
+@pytest.mark.parametrize("proof", ["by [].", "by rewrite /product_above."])
 def test_the_weight_closed_form_is_not_true_by_definition(proof):
     """WzClosedForm states that the fold of the layers from the output side equals the
     recursion of W_z; neither computation nor unfolding proves it (it takes associativity)."""
@@ -277,3 +306,66 @@ def test_the_closed_forms_notation_is_printed_from_its_statements():
     fixpoint = fixpoint[: fixpoint.index("end.")]
     assert "=> 1%:M" in fixpoint and "then 1%:M else Wn1 *m product_above_from N k" in fixpoint
     assert STATEMENTS.notation.name == "product_above_from"
+
+
+def test_the_fold_and_the_product_of_all_layers_are_printed_from_their_statements():
+    """multiply_down is the fold's two equations and product_above 0 its start from the
+    identity, the statements the LaTeX proof shows among its definitions."""
+    text = development()
+    fixpoint = text[text.index("Fixpoint multiply_down") :]
+    fixpoint = fixpoint[: fixpoint.index("end.")]
+    assert "=> fun A => A *m W1\n" in fixpoint
+    assert "=> fun A => multiply_down N (A *m Wn1)\n" in fixpoint
+    assert "match k with 0 => multiply_down N 1%:M | k.+1 =>" in text
+
+
+#: Changed folds whose shapes fit (the one passing A down unmultiplied does not: below).
+FOLDS = [
+    "the fold counts the first layer twice",
+    "the product of all layers starts from twice the identity",
+]
+
+
+@pytest.mark.parametrize("mutation", FOLDS)
+def test_a_changed_fold_changes_the_latex_proof_and_the_coq_text(monkeypatch, mutation):
+    """The fold is one statement: the LaTeX proof's definitions show it and the Coq development
+    prints it, so a change to it changes both (and coqc rejects it: above)."""
+    from symcollapse.derivations.proof import prove
+    from symcollapse.render.latex import render_fragment
+    from symcollapse.verification import induction
+
+    original = render_fragment(prove(1).derivation)
+    monkeypatch.setattr(induction, "STATEMENTS", MUTATIONS[mutation])
+    changed = render_fragment(prove(1).derivation)
+    assert changed != original
+    assert development(MUTATIONS[mutation]) != development()
+
+
+def test_a_fold_whose_accumulator_does_not_fit_is_refused_by_the_proof(monkeypatch):
+    from symcollapse.errors import VerificationError
+    from symcollapse.verification import induction
+
+    mutated = MUTATIONS["the fold passes the accumulator down without the new layer"]
+    monkeypatch.setattr(induction, "STATEMENTS", mutated)
+    with pytest.raises(VerificationError, match="shapes do not match"):
+        induction.check_induction(1)
+
+
+def test_the_widths_and_biases_are_printed_from_the_statements_matrices():
+    """d N k is d_0 for the input x, else the rows of W_k (W_1's for the first layer,
+    W_{n+1}'s on top); b N k is b_1, b_{n+1} counted the same way."""
+    text = development()
+    assert "  | @First _ d1 _ _ => d1\n" in text and "then dn1 else d_above N k\n" in text
+    assert "  if k is 0 then d0 else d_above N k." in text
+    assert "  | @First _ _ _ b1 => b1\n" in text and "      then bn1 else b_from N k\n" in text
+
+
+@pytest.mark.coq
+def test_coqc_rejects_a_width_that_is_not_the_first_layers(monkeypatch):
+    """W_1 with d_0 rows (not d_1): the first layer's width is printed d0, and coqc rejects it."""
+    from symcollapse.algebra import symbols
+
+    monkeypatch.setattr(st, "W1", symbols.matrix("W", st.d0, st.d0, 1))
+    text = development()
+    assert "  | @First _ d1 _ _ => d0\n" in text
+    assert check(text, THEOREMS).status == "failed"
