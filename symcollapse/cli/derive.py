@@ -174,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
                 max_depth=args.max_depth,
                 progress=_expanding(progress),
                 detail=args.detail,
+                convention=args.convention,
             )
         return emit(args, derivation, notation, name, extra)
     with Progress("derive") as progress:
@@ -182,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("multiplying the numbers exactly")
         numeric = collapse_values(values, max_terms=args.max_terms, max_depth=args.max_depth)
         progress.stage("writing the derivation")
-        derivation = derive_values(numeric, args.detail)
+        derivation = derive_values(numeric, args.detail, args.convention)
     if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
         derivation = as_decimals(derivation)
     return emit(args, derivation, notation, name + "-values", extra)

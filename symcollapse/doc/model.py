@@ -83,6 +83,8 @@ class Derivation(Displayable):
     #: The entry symbols shown; compared, but left out of the hash (a dict has none).
     symbols: Mapping[sp.Symbol, Entry] = field(hash=False)
     collapse: Collapse | NumericCollapse | None = None
+    #: How vectors are written: ``column`` (``W x + b``) or ``row`` (``x W + b``).
+    convention: str = "column"
 
     @property
     def roles(self) -> set[str]:

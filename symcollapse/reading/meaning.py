@@ -55,6 +55,7 @@ from symcollapse.reading.nodes import (
     children,
     walk,
 )
+from symcollapse.reading.orientation import as_vector, row_vectors, width_of
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
@@ -123,6 +124,7 @@ class Meaning(Forms):
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         document = one_argument_forms(document)
         self.document = document
+        self.row_vectors = row_vectors(document)  # x W_1, not W_1 x: vectors are rows
         self.tolerance = tolerance
         # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
         # them) are no definition of a matrix by its entries: they are read where used
@@ -304,6 +306,8 @@ class Meaning(Forms):
                 total = add(total, self.value(term))
             return total
         if isinstance(node, Product):
+            if self.row_vectors:  # x W_1: the vector left of a matrix is a row
+                self._row_vector(node)
             product = self.value(node.factors[0])
             for factor in node.factors[1:]:
                 if isinstance(product, sp.MatrixBase) and isinstance(factor, Name):
@@ -386,7 +390,7 @@ class Meaning(Forms):
                 for name in self.names.values():
                     if name.sub == node.sub and not name.sup and name.base != "d":
                         value = self._matrix_or_none(name)
-                        rows |= {value.rows} if value is not None else set()
+                        rows |= {width_of(value, self.row_vectors)} if value is not None else set()
             if len(rows) != 1:
                 raise Undecided(f"a sum up to {node.key}, a width the document does not give")
             return rows.pop()
@@ -460,6 +464,18 @@ class Meaning(Forms):
             raise kind(f"the entries of {key} do not fill a {rows}x{cols} matrix")
         return sp.Matrix(rows, cols, lambda i, j: cells[i, j])
 
+    def _row_vector(self, node: Product) -> None:
+        """In a row document, a name the document never gives entries first met left of a
+        matrix (``x`` in ``x W_1``): a row of as many symbols as the matrix has rows."""
+        first, second = node.factors[0], node.factors[1]
+        if isinstance(first, Name):
+            right = self.value(second)
+            if isinstance(right, sp.MatrixBase):
+                target = first
+                while isinstance(self.definitions.get(target.key), Name):
+                    target = self.definitions[target.key]  # type: ignore[assignment]
+                self._generic_vector(target, right.rows)
+
     def _generic_vector(self, name: Name, size: int) -> None:
         """A name the document never gives entries, first met right of a matrix (``x`` in
         ``W_1 x``): a column of ``size`` symbols (integers at the random point), the same
@@ -472,7 +488,7 @@ class Meaning(Forms):
                 if self.point is not None
                 else [sp.Symbol(f"{name.key}[{i}]") for i in range(size)]
             )
-            self.vectors[name.key] = sp.Matrix(entries)
+            self.vectors[name.key] = as_vector(entries, self.row_vectors)
             self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
@@ -494,7 +510,7 @@ class Meaning(Forms):
             indices = [i for i, _ in entries]
             if indices != list(range(self.base, self.base + len(indices))):
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
-            return sp.Matrix([self._undefined(n) for _, n in entries])
+            return as_vector([self._undefined(n) for _, n in entries], self.row_vectors)
         stated = self._stated(name)
         if stated is not None:
             return self.value(stated)

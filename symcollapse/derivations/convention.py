@@ -1,0 +1,241 @@
+"""The row convention: a derivation in the column convention, transposed as a whole.
+
+Row-vector papers (and ``nn.Linear``, which computes ``x A^T + b``) write a layer as
+``h^{(k)} = h^{(k-1)} W_k + b_k`` with ``W_k`` of ``d_{k-1}`` rows and ``d_k`` columns, whose
+entry ``w^{(k)}_{ij}`` joins unit ``i`` of layer ``k-1`` to unit ``j`` of layer ``k``. That
+matrix is the transpose of the column convention's ``W_k``, so every row of a column derivation,
+transposed, is a row of the row derivation: ``W_n \\cdots W_1 x`` becomes ``x W_1 \\cdots W_n``,
+``(W_z)_{ij}`` becomes ``(W_z)_{ji}``, and an entry's indices swap.
+
+The transpose is made here, once, on the sympy objects a derivation holds (renderers never do
+algebra): every matrix-level symbol becomes its own :class:`~symcollapse.algebra.symbols.RoleMatrix`
+of transposed shape (printed ``W_k`` as before), every product is reversed, every explicit matrix
+transposed, every weight entry's symbol swaps its indices (``w_2_1_3`` for ``w_2_3_1``), and the
+free indices ``i`` and ``j`` trade places so that ``i`` is still the input's index and the
+document reads ``(W_z)_{ij} = \\sum w^{(1)}_{i k_1} \\cdots``. Words that transposition changes
+(a product "to its right", "``d_k`` rows and ``d_{k-1}`` columns") are transposed with them.
+Transposition and a renaming of symbols preserve every identity, so the row derivation holds
+because the column one was checked; its documents are read back and checked row by row
+before they are written (:mod:`symcollapse.cli.reread`) like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from symcollapse.algebra import sigma, symbols
+from symcollapse.algebra.collapsing import Collapse
+from symcollapse.algebra.expressions import Activation
+from symcollapse.algebra.network import KIND_RANK, Entry, Network
+from symcollapse.algebra.numeric import NumericCollapse
+from symcollapse.algebra.paths import PathSum
+from symcollapse.doc.model import Derivation, Section, Step, Text, Unchecked
+from symcollapse.doc.prose import Code
+from symcollapse.spec.convention import Convention, check_convention
+
+#: What a row document says first, so that its reader knows how to read ``x W``.
+STATED: Text = (
+    "Vectors are rows and every layer multiplies its input from the right, as ",
+    Code("nn.Linear"),
+    " does. ",
+)
+
+#: Words that transposition turns into others.
+_WORDS = {
+    "to its right": "to its left",
+    "from the right": "from the left",
+}
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class RowEntry(Entry):
+    """An entry of a row-convention document: the same entry, ordered from the input
+    (``b^{(1)} w^{(2)} w^{(3)}``, ``x W_1 W_2 W_3``): the layer order of the path."""
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int]:
+        return (self.layer, KIND_RANK[self.kind], self.row, self.col)
+
+
+class RowSymbolicEntry(sigma.SymbolicEntry):
+    """An entry with symbolic indices in a row document, printed in path order from the input
+    (``w^{(1)}_{i k_1} w^{(2)}_{k_1 j}``)."""
+
+    OUTER_FIRST = False
+
+
+class RowCollapse(Collapse):
+    """A collapse whose matrices are those of the row convention (for the data a JSON document
+    carries beside its steps): ``x`` a row, ``W_k`` transposed, ``W_z = (W_n \\cdots W_1)^T``."""
+
+    @property
+    def W_z(self) -> sp.ImmutableMatrix:
+        return _Transposer(self.network.entries).matrix(self.routes.W_z)
+
+    @property
+    def b_z(self) -> sp.ImmutableMatrix:
+        return _Transposer(self.network.entries).matrix(self.routes.b_z)
+
+
+def in_convention(derivation: Derivation, convention: Convention) -> Derivation:
+    """``derivation`` (in the column convention) written in ``convention``: itself for
+    ``column``, its transpose for ``row``. Raises :class:`OptionError` for another value."""
+    if check_convention(convention) == "column":
+        return derivation
+    return _Transposer(derivation.symbols).derivation(derivation)
+
+
+class _Transposer:
+    """The transpose of a column derivation's objects, with the entry symbols of ``entries``."""
+
+    def __init__(self, entries: Mapping[sp.Symbol, Entry]) -> None:
+        self.entries = entries
+        self.scalars: dict[sp.Basic, sp.Basic] = {
+            sigma.row_index(): sigma.column_index(),
+            sigma.column_index(): sigma.row_index(),
+        }
+        #: every entry symbol of the row document and the entry it stands for
+        self.row_entries: dict[sp.Symbol, RowEntry] = {}
+        for symbol, entry in entries.items():
+            cell = (entry.col, entry.row) if entry.kind == "W" else (entry.row, entry.col)
+            row = RowEntry(entry.kind, entry.layer, *cell)
+            self.scalars[symbol] = sp.Symbol(row.name)
+            self.row_entries[sp.Symbol(row.name)] = row
+
+    def derivation(self, derivation: Derivation) -> Derivation:
+        sections = tuple(self.section(s) for s in derivation.sections)
+        first, *rest = sections
+        first = Section(first.title, (*STATED, *first.intro), first.steps)
+        return dataclasses.replace(
+            derivation,
+            title=self.text(derivation.title),
+            sections=(first, *rest),
+            symbols=self.row_entries,
+            collapse=self.collapse(derivation.collapse),
+            convention="row",
+        )
+
+    def collapse(
+        self, result: Collapse | NumericCollapse | None
+    ) -> Collapse | NumericCollapse | None:
+        """The data beside the steps, in the row convention."""
+        if isinstance(result, Collapse):
+            return RowCollapse(self.network(result.network), result.counts, result.routes)
+        if isinstance(result, NumericCollapse):
+            values = dataclasses.replace(
+                result.values,
+                weights=tuple(W.T for W in result.values.weights),
+                biases=tuple(b.T for b in result.values.biases),
+            )
+            return dataclasses.replace(
+                result,
+                network=self.network(result.network),
+                values=values,
+                W_z=result.W_z.T,
+                b_z=result.b_z.T,
+                output=result.output.T,
+            )
+        return result
+
+    def network(self, network: Network) -> Network:
+        return dataclasses.replace(
+            network,
+            x=self.matrix(network.x),
+            weights=tuple(self.matrix(W) for W in network.weights),
+            biases=tuple(self.matrix(b) for b in network.biases),
+        )
+
+    def section(self, section: Section) -> Section:
+        return Section(
+            self.text(section.title),
+            self.text(section.intro),
+            tuple(self.step(step) for step in section.steps),
+        )
+
+    def step(self, step: Step) -> Step:
+        check = step.check
+        if isinstance(check, Unchecked):
+            check = Unchecked(self.text(check.why))
+        return dataclasses.replace(
+            step,
+            lhs=None if step.lhs is None else self.expr(step.lhs),
+            rhs=self.expr(step.rhs),
+            reason=self.text(step.reason),
+            check=check,
+        )
+
+    def text(self, parts: Text) -> Text:
+        """Prose transposed: its mathematics, its words of side, and "``a`` rows and ``b``
+        columns" as "``b`` rows and ``a`` columns"."""
+        out: list[Any] = [self.words(p) if isinstance(p, str) else self.expr(p) for p in parts]
+        for at in range(len(out) - 4):
+            shape = out[at + 2] == " rows and " and isinstance(out[at + 4], str)
+            if shape and out[at + 4].startswith(" columns"):
+                out[at + 1], out[at + 3] = out[at + 3], out[at + 1]
+        return tuple(out)
+
+    @staticmethod
+    def words(text: str) -> str:
+        for column, row in _WORDS.items():
+            text = text.replace(column, row)
+        return text
+
+    def matrix(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
+        return sp.ImmutableMatrix(matrix.T.applyfunc(self.scalar))
+
+    def scalar(self, expr: sp.Basic) -> sp.Basic:
+        return self.expr(expr)
+
+    def expr(self, expr: Any) -> Any:
+        """The transpose of ``expr`` (a matrix expression, an explicit matrix, a scalar or a
+        prose object holding them)."""
+        if isinstance(expr, PathSum):
+            return PathSum(
+                tuple(tuple(self.scalars.get(s, s) for s in p[::-1]) for p in expr.products)
+            )
+        if not isinstance(expr, sp.Basic):
+            return expr
+        if isinstance(expr, symbols.RoleMatrix):
+            return symbols.RoleMatrix(expr.meaning, expr.cols, expr.rows)
+        if isinstance(expr, sp.MatrixBase):
+            return self.matrix(expr)
+        if isinstance(expr, sp.ZeroMatrix):
+            return sp.ZeroMatrix(expr.cols, expr.rows)
+        if isinstance(expr, sp.MatMul):
+            scalars = [a for a in expr.args if not getattr(a, "is_Matrix", False)]
+            matrices = [a for a in expr.args if getattr(a, "is_Matrix", False)]
+            args = [*map(self.expr, scalars), *map(self.expr, matrices[::-1])]
+            return sp.MatMul(*args, evaluate=False)
+        if isinstance(expr, Activation):
+            return Activation(expr.layer, self.expr(expr.arg))
+        if isinstance(expr, MatrixElement):
+            parent, i, j = expr.args
+            return self.expr(parent)[self.expr(j), self.expr(i)]
+        if isinstance(expr, sigma.SymbolicEntry):
+            return self.indexed(expr)
+        if expr in self.scalars:
+            return self.scalars[expr]
+        if isinstance(expr, symbols.RoleSymbol):  # f_i: its indices trade places too
+            return symbols.RoleSymbol(self.role(expr.meaning), **expr._assumptions_orig)
+        if not expr.args or isinstance(expr, symbols.Role):
+            return expr
+        args = [self.expr(a) for a in expr.args]
+        if isinstance(expr, sp.Add | sp.Mul | sp.Pow | sp.MatAdd | sp.Rel):
+            return expr.func(*args, evaluate=False)
+        return expr.func(*args)
+
+    def role(self, meaning: symbols.Role) -> symbols.Role:
+        sup = None if meaning.sup is None else self.expr(meaning.sup)
+        sub = [self.expr(i) for i in meaning.sub]
+        return symbols.Role(meaning.role, sub, sup, meaning.args[3])
+
+    def indexed(self, entry: sigma.SymbolicEntry) -> RowSymbolicEntry:
+        """A weight's ``w^{(k)}_{ab}`` as ``w^{(k)}_{ba}``, ``(W_z)_{ij}`` as ``(W_z)_{ji}``:
+        a two-index entry swaps its indices; then ``i`` and ``j`` trade places."""
+        indices = [self.expr(i) for i in entry.indices]
+        return RowSymbolicEntry(entry.base, *indices[::-1])
