@@ -10,6 +10,7 @@ from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
+from symcollapse.spec.convention import column_only
 from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import shown
 
@@ -49,6 +50,7 @@ def saxe_data(run: dyn.SaxeRun) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    column_only(args.convention, "dynamics")  # before any work
     if args.model == "arora":
         from symcollapse.algebra import endtoend
         from symcollapse.derivations.endtoend import derive_arora

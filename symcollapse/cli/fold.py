@@ -26,6 +26,7 @@ from symcollapse.render.verification import (
     stretch_check_lines,
     whole_model_text,
 )
+from symcollapse.spec.convention import column_only
 from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
@@ -161,6 +162,7 @@ def run_partial(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    column_only(args.convention, "fold")  # before any work
     if args.digits is not None and args.format == "json":
         raise OptionError("--digits applies to documents; JSON holds the exact fractions")
     if args.export is not None and args.export.suffix.lower() not in EXPORTS:

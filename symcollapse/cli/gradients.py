@@ -8,6 +8,7 @@ from symcollapse.algebra.gradients import gradients
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.io.progress import Progress
+from symcollapse.spec.convention import column_only
 
 #: Default line width of gradient documents: their entries hold squares, ``(w)^2``, which print
 #: wider than the letter count of the line-breaking estimate (80 let 2-3-3-1 overflow by 9pt).
@@ -15,6 +16,7 @@ LINE_WIDTH = 72
 
 
 def run(args: argparse.Namespace) -> int:
+    column_only(args.convention, "gradients")  # before any work
     notation = notation_from(args)
     if args.line_width is None and not args.two_column:  # --two-column sets its own
         notation = notation.merged(line_width=LINE_WIDTH)

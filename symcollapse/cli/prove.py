@@ -11,6 +11,7 @@ from symcollapse.errors import OptionError
 from symcollapse.io.output_files import write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import coq_verdict_text, proof_text
+from symcollapse.spec.convention import column_only
 from symcollapse.verification.coq import FILE_NAME, development
 from symcollapse.verification.coqc import CoqVerdict, check
 from symcollapse.verification.statements import STATEMENTS
@@ -41,6 +42,7 @@ def _checked() -> CoqVerdict:
 
 
 def run(args: argparse.Namespace) -> int:
+    column_only(args.convention, "prove")  # before any work
     if args.format == "coq":
         _coq(args)
         verdict = _checked()

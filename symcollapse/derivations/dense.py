@@ -72,11 +72,17 @@ def derive(
     check_depth(spec.widths, max_depth)
     check_document_width(spec.widths)
     result = collapse(spec, max_terms=max_terms, progress=progress)
-    return in_convention(derive_collapse(result, detail), convention)
+    return derive_collapse(result, detail, convention)
 
 
-def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
-    """The derivation for an already computed :class:`Collapse`, at ``detail``."""
+def derive_collapse(
+    result: Collapse,
+    detail: Detail = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
+    """The derivation for an already computed :class:`Collapse`, at ``detail``, in
+    ``convention``."""
+    check_convention(convention)
     sections: tuple[Section, ...]
     if check_detail(detail) == "full":
         sections = (
@@ -102,12 +108,13 @@ def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Deriva
         )
         if detail == "standard":
             sections += (_check_section(result, zero=sp.ZeroMatrix(result.widths[-1], 1)),)
-    return Derivation(
+    derivation = Derivation(
         title=(f"Collapse of the {chain(result.widths)} network with identity activations",),
         sections=sections,
         symbols=result.network.entries,
         collapse=result,
     )
+    return in_convention(derivation, convention)
 
 
 def _with_paths(section: Section, result: Collapse) -> Section:

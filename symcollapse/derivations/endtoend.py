@@ -16,10 +16,15 @@ from symcollapse.algebra.expressions import product
 from symcollapse.derivations.dynamics import ARORA, LEGEND, SYMBOLIC, number, t
 from symcollapse.doc.model import Derivation, Section, Step
 from symcollapse.errors import VerificationError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 
 
-def derive_arora(depth: int, checks: Sequence[e2e.AroraCheck]) -> Derivation:
-    """Arora et al.'s end-to-end dynamics for ``depth`` layers, and the numerical checks."""
+def derive_arora(
+    depth: int, checks: Sequence[e2e.AroraCheck], convention: Convention = DEFAULT_CONVENTION
+) -> Derivation:
+    """Arora et al.'s end-to-end dynamics for ``depth`` layers, and the numerical checks
+    (column convention only: ``convention`` row is an :class:`OptionError`)."""
+    column_only(convention, "dynamics")
     e2e.check_chain_rule(depth)
     for check in checks:
         if check.worst > e2e.ARORA_TOLERANCE:

@@ -15,6 +15,7 @@ from symcollapse.algebra.expressions import bias_terms, output_symbol, product, 
 from symcollapse.algebra.fold import Fold
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.verification.runtime import RuntimeCheck
 
 #: ``W_z`` and ``b_z`` are written out in a document only up to this many entries.
@@ -92,8 +93,15 @@ def as_decimals(derivation: Derivation) -> Derivation:
     return replace(derivation, sections=sections)
 
 
-def derive_fold(result: Fold, check: RuntimeCheck | None, digits: int | None = None) -> Derivation:
-    """The derivation of ``f(x) = W_z x + b_z`` for a trained model, with its numbers."""
+def derive_fold(
+    result: Fold,
+    check: RuntimeCheck | None,
+    digits: int | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
+    """The derivation of ``f(x) = W_z x + b_z`` for a trained model, with its numbers (column
+    convention only: ``convention`` row is an :class:`OptionError`)."""
+    column_only(convention, "fold")
     model = result.model
     widths = model.widths
     n = len(model.layers)

@@ -15,6 +15,7 @@ from symcollapse.algebra.gradients import SAMPLES, Gradients, correlations, hidd
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import HalfSquaredNorm
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.spec.detail import DEFAULT_DETAIL, check_detail
 
 LOSS = symbols.scalar("loss")
@@ -29,10 +30,16 @@ def _error(gradients: Gradients) -> sp.MatrixExpr:
     )
 
 
-def derive_gradients(gradients: Gradients, detail: str = DEFAULT_DETAIL) -> Derivation:
+def derive_gradients(
+    gradients: Gradients,
+    detail: str = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
     """The derivation of ``dL/dW_k`` and ``dL/db_k`` for every layer, as papers write it: the
     loss and the matrix forms (``brief``), the data-set form of Saxe et al. (``standard``), and
-    only at ``full`` every entry written out."""
+    only at ``full`` every entry written out. Column convention only: ``row`` is an
+    :class:`OptionError`."""
+    column_only(convention, "gradients")
     level = check_detail(detail)
     widths = chain(gradients.network.widths)
     entries = (

@@ -31,6 +31,7 @@ from symcollapse.derivations.steps import count, explicit_steps, listing
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import Code, relation
 from symcollapse.errors import OptionError, SpecError, VerificationError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.spec.layers import Dropout, Layer, LayerSpec, Residual, describe
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, check_seed
 
@@ -240,14 +241,17 @@ def derive_layers(
     seed: int = 0,
     parameters: Mapping[str, object] | None = None,
     point: Sequence[object] | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """The derivation for a layered network: collapse, piecewise collapse, or certificate.
 
     For networks that are not affine, ``parameters`` (exact values by symbol name) and ``point``
     choose the weights and the input of the ReLU activation pattern or of the certificate; by
     default both are random exact rationals drawn from ``seed``. For an affine network they are
-    an :class:`~symcollapse.errors.OptionError`.
+    an :class:`~symcollapse.errors.OptionError`. Column convention only: ``convention`` row is
+    an :class:`~symcollapse.errors.OptionError` too.
     """
+    column_only(convention, "layers")
     check_seed(seed)
     result = analyse(spec, max_terms=max_terms)
     return derive_layered(
@@ -262,8 +266,10 @@ def derive_layered(
     seed: int = 0,
     parameters: Mapping[str, object] | None = None,
     point: Sequence[object] | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """The derivation for an already analysed network (see :func:`derive_layers`)."""
+    column_only(convention, "layers")
     check_seed(seed)
     params, x0 = concrete_values(result, parameters, point, seed)
     given = None if parameters is None and point is None else (params, x0)

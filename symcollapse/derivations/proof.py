@@ -19,6 +19,7 @@ from symcollapse.algebra import symbols
 from symcollapse.display import Displayable
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import Code, IndexRange, relation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.verification import statements as st
 from symcollapse.verification.coqc import CoqVerdict
 from symcollapse.verification.induction import (
@@ -270,14 +271,20 @@ def _conclusion(coq: CoqVerdict | None) -> Section:
     )
 
 
-def prove(instances: int = DEFAULT_INSTANCES, coq: CoqVerdict | None = None) -> Proof:
+def prove(
+    instances: int = DEFAULT_INSTANCES,
+    coq: CoqVerdict | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Proof:
     """Build the induction proof, checking each line; ``instances`` depths check the lemma.
     ``coq`` is what coqc said of the Coq development: the document calls the lemma
     machine-checked only when coqc checked it here, and otherwise says what was checked.
 
-    Raises :class:`OptionError` unless ``1 <= instances <= MAX_INSTANCES`` and
+    Raises :class:`OptionError` unless ``1 <= instances <= MAX_INSTANCES`` or for
+    ``convention`` row (the proof is written in the column convention only), and
     :class:`VerificationError` if a line fails (a bug, never bad input).
     """
+    column_only(convention, "prove")
     induction = check_induction(instances)
     statement = STATEMENTS.collapse
     derivation = ProofDerivation(

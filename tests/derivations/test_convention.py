@@ -1,0 +1,104 @@
+"""The row convention as a derivation: the transpose of the column one, with row-convention
+matrices of their own (``W_k`` of ``d_{k-1}`` rows), products read from the input, and an
+entry's indices in the row order; checked here against matrices multiplied independently."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from symcollapse.algebra.collapsing import collapse
+from symcollapse.algebra.numeric import collapse_values
+from symcollapse.algebra.symbols import RoleMatrix, role_of
+from symcollapse.derivations.convention import RowCollapse, in_convention
+from symcollapse.derivations.dense import derive, derive_collapse
+from symcollapse.derivations.numeric import derive_values
+from symcollapse.errors import OptionError
+from symcollapse.spec.values import random_values
+from symcollapse.spec.widths import Spec
+
+WIDTHS = [(2, 3, 3, 1), (3, 2), (1, 4, 1), (2, 2, 3, 2)]
+LEVELS = ["brief", "standard", "full"]
+
+
+def _steps(derivation):
+    return [step for section in derivation.sections for step in section.steps]
+
+
+def _row_matrix(entries, kind: str, layer: int) -> sp.Matrix:
+    """The row document's matrix of ``kind`` at ``layer`` from its entry table alone."""
+    cells = {(e.row, e.col): s for s, e in entries.items() if (e.kind, e.layer) == (kind, layer)}
+    rows = 1 + max(r for r, _ in cells)
+    cols = 1 + max(c for _, c in cells)
+    return sp.Matrix(rows, cols, lambda r, c: cells[r, c])
+
+
+@pytest.mark.parametrize("widths", WIDTHS)
+def test_the_row_matrices_collapse_to_the_row_W_z_and_b_z(widths) -> None:
+    """``x W_1 ... W_n`` with the row document's own entries, multiplied out here, equals
+    ``x W_z + b_z`` with the W_z and b_z the row document carries."""
+    derivation = derive(widths, detail="brief", convention="row")
+    entries, n = derivation.symbols, len(widths) - 1
+    assert isinstance(derivation.collapse, RowCollapse)
+    weights = [_row_matrix(entries, "W", k) for k in range(1, n + 1)]
+    assert [W.shape for W in weights] == [(widths[k - 1], widths[k]) for k in range(1, n + 1)]
+    biases = [_row_matrix(entries, "b", k).T for k in range(1, n + 1)]  # stored as columns
+    x = sp.Matrix([[sp.Symbol(f"x_{j + 1}") for j in range(widths[0])]])
+    h = x
+    for W, b in zip(weights, biases, strict=True):
+        h = h * W + b
+    W_z, b_z = derivation.collapse.W_z, derivation.collapse.b_z
+    assert W_z.shape == (widths[0], widths[-1]) and b_z.shape == (1, widths[-1])
+    assert (h - (x * W_z + b_z)).expand() == sp.zeros(1, widths[-1])
+
+
+@pytest.mark.parametrize("widths", WIDTHS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_matrix_symbol_has_the_row_shape(level, widths) -> None:
+    """``W_k`` is ``d_{k-1} x d_k``, ``x`` and ``b_k`` are rows, in every step."""
+    d = widths
+    for step in _steps(derive(widths, detail=level, convention="row")):
+        for side in (step.lhs, step.rhs):
+            for symbol in side.atoms(RoleMatrix) if isinstance(side, sp.Basic) else ():
+                role = role_of(symbol)
+                if role.role == "W" and role.sub and role.sub[0].is_Integer:
+                    k = int(role.sub[0])
+                    assert symbol.shape == (d[k - 1], d[k])
+                elif role.role in ("x", "b", "b_z", "f", "h") and symbol.shape[0].is_Integer:
+                    assert symbol.shape[0] == 1, symbol
+
+
+@pytest.mark.parametrize("widths", WIDTHS)
+def test_W_z_is_the_product_from_the_input(widths) -> None:
+    """``W_z := W_1 W_2 ... W_n``: the layers in the order the input meets them."""
+    (defined,) = [
+        s
+        for s in _steps(derive(widths, detail="brief", convention="row"))
+        if s.relation == ":=" and role_of(s.lhs).role == "W_z"
+    ]
+    factors = defined.rhs.args if isinstance(defined.rhs, sp.MatMul) else (defined.rhs,)
+    assert [int(role_of(f).sub[0]) for f in factors] == list(range(1, len(widths)))
+
+
+def test_the_column_convention_is_the_derivation_itself() -> None:
+    result = collapse(Spec((2, 3, 1)))
+    column = derive_collapse(result, "brief")
+    assert in_convention(column, "column") is column
+    assert column.convention == "column"
+    assert derive_collapse(result, "brief", "row").convention == "row"
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (3, 2, 2)])
+@pytest.mark.parametrize("level", LEVELS)
+def test_numbers_in_the_row_convention_are_the_transposed_numbers(level, widths) -> None:
+    numeric = collapse_values(random_values(widths, 5))
+    row = derive_values(numeric, level, "row")
+    assert row.collapse.W_z == numeric.W_z.T and row.collapse.b_z == numeric.b_z.T
+    first = row.sections[0].steps[0]  # W_1 with its numbers, transposed
+    assert first.rhs == numeric.values.weights[0].T
+
+
+@pytest.mark.parametrize("convention", ["rows", "", None, "ROW"])
+def test_another_convention_is_refused(convention) -> None:
+    with pytest.raises(OptionError, match="convention must be one of column, row"):
+        derive((2, 1), convention=convention)
