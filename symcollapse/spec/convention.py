@@ -34,6 +34,6 @@ def column_only(convention: object, kind: str) -> None:
     if check_convention(convention) != "column":
         raise OptionError(
             f"{kind} is written in the column convention only (h = W x + b); "
-            "--convention row is not available for it",
+            "the row convention is not available for it",
             parameter="convention",
         )
