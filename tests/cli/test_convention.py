@@ -54,3 +54,22 @@ def test_column_only_documents_refuse_the_row_convention(capsys, command) -> Non
 def test_an_unknown_convention_is_refused(capsys, convention) -> None:
     assert main(["derive", "2", "1", "--convention", convention]) == 2
     assert "--convention: invalid choice" in capsys.readouterr().err
+
+
+#: (detail, what the 2-3-3-1 row document prints): entries with their indices in the row order,
+#: factors in the order the input meets the layers, the scalar form for the input's index i.
+ROW_ENTRIES = [
+    ("brief", r"\left(W_{z}\right)_{ij} &= \sum_{k_{1}=1}^{d_{1}} \sum_{k_{2}=1}^{d_{2}} "),
+    ("brief", r"w^{(1)}_{i\,k_{1}} w^{(2)}_{k_{1}\,k_{2}} w^{(3)}_{k_{2}\,j}"),
+    ("brief", r"b^{(1)}_{k_{1}} w^{(2)}_{k_{1}\,k_{2}} w^{(3)}_{k_{2}\,j}"),
+    ("brief", r"$a_{i} = \left(W_{z}\right)_{i1}$"),
+    ("standard", r"\left(W_{z}\right)_{21} &= w^{(1)}_{21} w^{(2)}_{11} w^{(3)}_{11}"),
+    ("full", r"W_{1} &= \begin{bmatrix} w^{(1)}_{11} & w^{(1)}_{12} & w^{(1)}_{13}"),
+]
+
+
+@pytest.mark.parametrize(("detail", "printed"), ROW_ENTRIES)
+def test_row_entries_read_from_the_input(capsys, detail, printed) -> None:
+    argv = ["derive", "2", "3", "3", "1", "--detail", detail, "--standalone"]
+    assert main([*argv, "--convention", "row"]) == 0
+    assert printed in capsys.readouterr().out
