@@ -13,7 +13,8 @@ of transposed shape (printed ``W_k`` as before), every product is reversed, ever
 transposed, every weight entry's symbol swaps its indices (``w_2_1_3`` for ``w_2_3_1``), and the
 free indices ``i`` and ``j`` trade places so that ``i`` is still the input's index and the
 document reads ``(W_z)_{ij} = \\sum w^{(1)}_{i k_1} \\cdots``. Words that transposition changes
-(a product "to its right", "``d_k`` rows and ``d_{k-1}`` columns") are transposed with them.
+(a product "to its right", "``d_k`` rows and ``d_{k-1}`` columns") are transposed with them
+("to its left", "``d_k`` columns and ``d_{k-1}`` rows").
 Transposition and a renaming of symbols preserve every identity, so the row derivation holds
 because the column one was checked; its documents are read back and checked row by row
 before they are written (:mod:`symcollapse.cli.reread`) like any other.
@@ -22,6 +23,7 @@ before they are written (:mod:`symcollapse.cli.reread`) like any other.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +52,8 @@ _WORDS = {
     "to its right": "to its left",
     "from the right": "from the left",
 }
+_SHAPES = {"row": "column", "column": "row"}
+_SHAPE = re.compile(r"\b(row|column)(s?)\b")
 
 
 @dataclasses.dataclass(frozen=True, order=True)
@@ -170,20 +174,16 @@ class _Transposer:
         )
 
     def text(self, parts: Text) -> Text:
-        """Prose transposed: its mathematics, its words of side, and "``a`` rows and ``b``
-        columns" as "``b`` rows and ``a`` columns"."""
-        out: list[Any] = [self.words(p) if isinstance(p, str) else self.expr(p) for p in parts]
-        for at in range(len(out) - 4):
-            shape = out[at + 2] == " rows and " and isinstance(out[at + 4], str)
-            if shape and out[at + 4].startswith(" columns"):
-                out[at + 1], out[at + 3] = out[at + 3], out[at + 1]
-        return tuple(out)
+        """Prose transposed: its mathematics, and its words of side and shape."""
+        return tuple(self.words(p) if isinstance(p, str) else self.expr(p) for p in parts)
 
     @staticmethod
     def words(text: str) -> str:
+        """ "to its right" as "to its left", "``d_k`` rows and ``d_{k-1}`` columns" as
+        "``d_k`` columns and ``d_{k-1}`` rows": what a statement says of the transpose."""
         for column, row in _WORDS.items():
             text = text.replace(column, row)
-        return text
+        return _SHAPE.sub(lambda found: _SHAPES[found[1]] + found[2], text)
 
     def matrix(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix(matrix.T.applyfunc(self.scalar))
@@ -198,12 +198,12 @@ class _Transposer:
             return PathSum(
                 tuple(tuple(self.scalars.get(s, s) for s in p[::-1]) for p in expr.products)
             )
+        if isinstance(expr, sp.MatrixBase):  # explicit, mutable ones included
+            return self.matrix(expr)
         if not isinstance(expr, sp.Basic):
             return expr
         if isinstance(expr, symbols.RoleMatrix):
             return symbols.RoleMatrix(expr.meaning, expr.cols, expr.rows)
-        if isinstance(expr, sp.MatrixBase):
-            return self.matrix(expr)
         if isinstance(expr, sp.ZeroMatrix):
             return sp.ZeroMatrix(expr.cols, expr.rows)
         if isinstance(expr, sp.MatMul):

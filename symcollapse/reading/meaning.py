@@ -454,7 +454,8 @@ class Meaning(Forms):
             if not all(p.isdigit() for p in parts):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)
-            cells[at if len(at) == 2 else (at[0], 0)] = scalar(self.value(node))
+            one = (0, at[0]) if self.row_vectors else (at[0], 0)  # a vector's entry
+            cells[at if len(at) == 2 else one] = scalar(self.value(node))
         rows = 1 + max(i for i, _ in cells)
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]

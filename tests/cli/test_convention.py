@@ -33,7 +33,8 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 #: A document command written in the column form only, with arguments it needs.
 COLUMN_ONLY = {
     "gradients": ["gradients", "2", "1"],
-    "layers": ["layers", "2 > dense 1"],
+    "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
+    "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove": ["prove"],
     "fold": ["fold", "missing.onnx"],
     "dynamics saxe": ["dynamics", "saxe"],
@@ -73,3 +74,25 @@ def test_row_entries_read_from_the_input(capsys, detail, printed) -> None:
     argv = ["derive", "2", "3", "3", "1", "--detail", detail, "--standalone"]
     assert main([*argv, "--convention", "row"]) == 0
     assert printed in capsys.readouterr().out
+
+
+#: Affine layer chains: dense, convolution, batch normalisation, pooling, a residual block.
+AFFINE = [
+    "2 > dense 3 > dense 1",
+    "6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1",
+    "3 > residual(dense 3) > dense 2",
+]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json"])
+@pytest.mark.parametrize("spec", AFFINE)
+def test_layers_of_an_affine_chain_write_the_row_form(tmp_path, capsys, spec, fmt) -> None:
+    """The collapsed map as x W_z + b_z, read back (and checked) by ``check``."""
+    assert (
+        main(["layers", spec, "--format", fmt, "--convention", "row", "--out", str(tmp_path)]) == 0
+    )
+    capsys.readouterr()
+    (path,) = tmp_path.iterdir()
+    assert main(["check", str(path)]) == 0
+    assert "identities checked" in capsys.readouterr().out
+    assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
