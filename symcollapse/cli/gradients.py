@@ -8,7 +8,6 @@ from symcollapse.algebra.gradients import gradients
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.io.progress import Progress
-from symcollapse.spec.convention import column_only
 
 #: Default line width of gradient documents: their entries hold squares, ``(w)^2``, which print
 #: wider than the letter count of the line-breaking estimate (80 let 2-3-3-1 overflow by 9pt).
@@ -16,7 +15,6 @@ LINE_WIDTH = 72
 
 
 def run(args: argparse.Namespace) -> int:
-    column_only(args.convention, "gradients")  # before any work
     notation = notation_from(args)
     if args.line_width is None and not args.two_column:  # --two-column sets its own
         notation = notation.merged(line_width=LINE_WIDTH)
@@ -24,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("differentiating")
         result = gradients(args.widths, max_terms=args.max_terms)
         progress.stage("writing and checking every entry")
-        derivation = derive_gradients(result, args.detail)
+        derivation = derive_gradients(result, args.detail, args.convention)
     return emit(args, derivation, notation, stem("gradients", result.network.widths))

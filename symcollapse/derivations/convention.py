@@ -51,6 +51,10 @@ STATED: Text = (
 _WORDS = {
     "to its right": "to its left",
     "from the right": "from the left",
+    # a column-convention paper's equation, cited in the row form: its transpose
+    "eq. 13 of Saxe et al., as a gradient": "eq. 13 of Saxe et al., transposed, as a gradient",
+    ". The paper writes the flow ": ". The paper writes (transposed here) the flow ",
+    ", eq. 13).": ", eq. 13, transposed).",
 }
 _SHAPES = {"row": "column", "column": "row"}
 _SHAPE = re.compile(r"\b(row|column)(s?)\b")

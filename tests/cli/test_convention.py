@@ -32,7 +32,6 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 
 #: A document command written in the column form only, with arguments it needs.
 COLUMN_ONLY = {
-    "gradients": ["gradients", "2", "1"],
     "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
     "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove": ["prove"],
@@ -96,3 +95,13 @@ def test_layers_of_an_affine_chain_write_the_row_form(tmp_path, capsys, spec, fm
     assert main(["check", str(path)]) == 0
     assert "identities checked" in capsys.readouterr().out
     assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+def test_gradients_write_the_row_form(capsys, detail) -> None:
+    """dL/dW_1 = x^T (f(x) - y) W_2^T: the input's transpose first, the later weights after."""
+    argv = ["gradients", "2", "3", "1", "--detail", detail, "--convention", "row"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert r"x^{T} \left(f(x) - y\right) W_{2}^{T}" in out
+    assert r"h_{1} &\mathrel{:=} x W_{1} + b_{1}" in out

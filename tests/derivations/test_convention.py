@@ -8,10 +8,12 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.collapsing import collapse
+from symcollapse.algebra.gradients import gradients
 from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.symbols import RoleMatrix, role_of
 from symcollapse.derivations.convention import RowCollapse, in_convention
 from symcollapse.derivations.dense import derive, derive_collapse
+from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.derivations.numeric import derive_values
 from symcollapse.errors import OptionError
 from symcollapse.spec.values import random_values
@@ -102,3 +104,25 @@ def test_numbers_in_the_row_convention_are_the_transposed_numbers(level, widths)
 def test_another_convention_is_refused(convention) -> None:
     with pytest.raises(OptionError, match="convention must be one of column, row"):
         derive((2, 1), convention=convention)
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (2, 2, 2), (1, 2, 2, 1)])
+def test_row_gradients_are_the_derivatives_of_the_row_loss(widths) -> None:
+    """Every entry's gradient in the row document equals the derivative, taken here, of the
+    loss of ``x W_1 ... W_n`` built from the row document's own entries."""
+    result = gradients(widths)
+    derivation = derive_gradients(result, "full", "row")
+    entries, n = derivation.symbols, len(widths) - 1
+    h = sp.Matrix([[sp.Symbol(f"x_{j + 1}") for j in range(widths[0])]])
+    for k in range(1, n + 1):
+        h = h * _row_matrix(entries, "W", k) + _row_matrix(entries, "b", k).T
+    error = h - result.y.T
+    loss = (error * error.T)[0, 0] / 2
+    checked = set()
+    for step in _steps(derivation):
+        variables = step.lhs.variables if isinstance(step.lhs, sp.Derivative) else ()
+        if len(variables) == 1 and variables[0] in entries:  # dL/dw^{(k)}_{ij}, an entry
+            (variable,) = variables
+            assert sp.expand(sp.diff(loss, variable) - step.rhs) == 0, variable
+            checked.add(variable)
+    assert checked == {s for s, e in entries.items() if e.kind in ("W", "b")}
