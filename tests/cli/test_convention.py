@@ -4,9 +4,14 @@ any work, and take ``column``."""
 
 from __future__ import annotations
 
+import json
+import random
+from fractions import Fraction
+
 import pytest
 
 from symcollapse.cli import main
+from tests.model_files import dense_layers, forward_fractions, require, write_onnx
 
 #: What the row form of 2-3-1 writes where the column form writes W_2 W_1 x, by format.
 ROW_FORMS = {
@@ -35,7 +40,7 @@ COLUMN_ONLY = {
     "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
     "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove": ["prove"],
-    "fold": ["fold", "missing.onnx"],
+    "fold --partial": ["fold", "missing.onnx", "--partial"],
     "dynamics saxe": ["dynamics", "saxe"],
     "dynamics arora": ["dynamics", "arora"],
     "regress": ["regress", "2", "1"],
@@ -105,3 +110,25 @@ def test_gradients_write_the_row_form(capsys, detail) -> None:
     out = capsys.readouterr().out
     assert r"x^{T} \left(f(x) - y\right) W_{2}^{T}" in out
     assert r"h_{1} &\mathrel{:=} x W_{1} + b_{1}" in out
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 4, 2)])
+def test_a_fold_in_the_row_convention_is_x_W_z_plus_b_z(tmp_path, capsys, widths) -> None:
+    """The JSON's exact W_z (d_0 rows) and b_z give the model's output as x W_z + b_z."""
+    require("onnxruntime", "ONNXRUNTIME")
+    layers = dense_layers(widths, seed=7)
+    path = write_onnx(layers, tmp_path / "model.onnx", "matmul_add")
+    out = tmp_path / "out"
+    assert (
+        main(["fold", str(path), "--format", "json", "--convention", "row", "--out", str(out)]) == 0
+    )
+    (document,) = out.iterdir()
+    data = json.loads(document.read_text())
+    assert data["convention"] == "row"
+    W_z = [[Fraction(v) for v in row] for row in data["W_z"]]
+    b_z = [Fraction(v) for v in data["b_z"]]
+    assert (len(W_z), len(W_z[0])) == (widths[0], widths[-1])
+    rng = random.Random(1)
+    x = [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(widths[0])]
+    row = [sum(x[i] * W_z[i][j] for i in range(widths[0])) + b_z[j] for j in range(widths[-1])]
+    assert row == forward_fractions(layers, x)
