@@ -50,7 +50,6 @@ def saxe_data(run: dyn.SaxeRun) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    column_only(args.convention, "dynamics")  # before any work
     if args.model == "arora":
         from symcollapse.algebra import endtoend
         from symcollapse.derivations.endtoend import derive_arora
@@ -64,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"checking depth {depth} of {args.depth}")
                 checks.append(endtoend.arora_deviation(depth))
             progress.stage("writing the derivation")
-            derivation = derive_arora(args.depth, checks)
+            derivation = derive_arora(args.depth, checks, args.convention)
         return emit(args, derivation, notation, f"arora-{args.depth}")
+    column_only(args.convention, "dynamics saxe")  # before any work
     from symcollapse.derivations.dynamics import derive_saxe
 
     modes = strengths(args.strengths)

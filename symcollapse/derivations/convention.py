@@ -55,6 +55,8 @@ _WORDS = {
     "eq. 13 of Saxe et al., as a gradient": "eq. 13 of Saxe et al., transposed, as a gradient",
     ". The paper writes the flow ": ". The paper writes (transposed here) the flow ",
     ", eq. 13).": ", eq. 13, transposed).",
+    "Arora et al. 2018, Theorem 1": "Arora et al. 2018, Theorem 1 transposed",
+    "Arora et al. 2018, balancedness": "Arora et al. 2018, balancedness, transposed",
 }
 _SHAPES = {"row": "column", "column": "row"}
 _SHAPE = re.compile(r"\b(row|column)(s?)\b")

@@ -42,7 +42,6 @@ COLUMN_ONLY = {
     "prove": ["prove"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
     "dynamics saxe": ["dynamics", "saxe"],
-    "dynamics arora": ["dynamics", "arora"],
     "regress": ["regress", "2", "1"],
 }
 

@@ -4,6 +4,8 @@ entry's indices in the row order; checked here against matrices multiplied indep
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import sympy as sp
 
@@ -13,6 +15,7 @@ from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.symbols import RoleMatrix, role_of
 from symcollapse.derivations.convention import RowCollapse, in_convention
 from symcollapse.derivations.dense import derive, derive_collapse
+from symcollapse.derivations.endtoend import derive_arora
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.derivations.numeric import derive_values
 from symcollapse.errors import OptionError
@@ -126,3 +129,30 @@ def test_row_gradients_are_the_derivatives_of_the_row_loss(widths) -> None:
             assert sp.expand(sp.diff(loss, variable) - step.rhs) == 0, variable
             checked.add(variable)
     assert checked == {s for s, e in entries.items() if e.kind in ("W", "b")}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_row_flow_of_each_layer_is_minus_its_gradient(seed) -> None:
+    """Arora et al.'s chain rule in the row form (W_e := W_1 W_2 W_3): each layer's velocity, at
+    explicit matrices, is minus the derivative, taken here, of 1/2 |W_1 W_2 W_3 - T|^2."""
+    rng = random.Random(seed)
+    derivation = derive_arora(3, [], "row")
+    (defined, *flows) = derivation.sections[0].steps[:4]
+    assert defined.rhs.args == tuple(sorted(defined.rhs.args, key=lambda m: role_of(m).sub))
+    layers = {k: sp.Matrix(3, 3, lambda i, j, k=k: sp.Symbol(f"w{k}_{i}{j}")) for k in (1, 2, 3)}
+    target = sp.Matrix(3, 3, lambda i, j: rng.randint(-5, 5))
+    W_e = layers[1] * layers[2] * layers[3]
+    loss = sum(v**2 for v in W_e - target) / 2
+    point = {s: rng.randint(-3, 3) for W in layers.values() for s in W}
+    for step in flows:
+        W = step.lhs.expr
+        values = {
+            m: layers[int(role_of(m).sub[0])]
+            for m in step.rhs.atoms(RoleMatrix)
+            if role_of(m).role == "W"
+        }
+        values |= {m: W_e - target for m in step.rhs.atoms(RoleMatrix) if role_of(m).role == "G"}
+        velocity = sp.Matrix(step.rhs.xreplace(values).doit()).xreplace(point)
+        layer = layers[int(role_of(W).sub[0])]
+        gradient = layer.applyfunc(lambda s: sp.diff(loss, s)).xreplace(point)
+        assert velocity == -gradient
