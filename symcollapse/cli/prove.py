@@ -42,8 +42,8 @@ def _checked() -> CoqVerdict:
 
 
 def run(args: argparse.Namespace) -> int:
-    column_only(args.convention, "prove")  # before any work
     if args.format == "coq":
+        column_only(args.convention, "the Coq development")  # before any work
         _coq(args)
         verdict = _checked()
     else:  # coqc first: the document says "machine-checked" only if it checked this file
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         instances = {} if args.instances is None else {"instances": args.instances}
         with Progress("prove") as progress:
             progress.stage("checking the closed forms at small depths")
-            proof = prove(coq=verdict, **instances)
+            proof = prove(coq=verdict, convention=args.convention, **instances)
         status = emit(args, proof.derivation, notation_from(args), "proof")
         print(proof_text(proof), file=sys.stderr)
         if status:

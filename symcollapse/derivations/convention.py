@@ -37,8 +37,9 @@ from symcollapse.algebra.network import KIND_RANK, Entry, Network
 from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.algebra.paths import PathSum
 from symcollapse.doc.model import Derivation, Section, Step, Text, Unchecked
-from symcollapse.doc.prose import Code
+from symcollapse.doc.prose import Code, Elided
 from symcollapse.spec.convention import Convention, check_convention
+from symcollapse.verification.statements import LayersAbove
 
 #: What a row document says first, so that its reader knows how to read ``x W``.
 STATED: Text = (
@@ -57,6 +58,11 @@ _WORDS = {
     ", eq. 13).": ", eq. 13, transposed).",
     "Arora et al. 2018, Theorem 1": "Arora et al. 2018, Theorem 1 transposed",
     "Arora et al. 2018, balancedness": "Arora et al. 2018, balancedness, transposed",
+    # the Coq development is written in the column convention: the proof cites its transpose
+    ", state exactly these equations": ", state these equations transposed (the Coq "
+    "development is written in the column convention, h = W x + b)",
+    "Coq theorem ": "the transpose of Coq theorem ",
+    "; Coq's theorem ": "; the transpose of Coq's theorem ",
 }
 _SHAPES = {"row": "column", "column": "row"}
 _SHAPE = re.compile(r"\b(row|column)(s?)\b")
@@ -77,6 +83,24 @@ class RowSymbolicEntry(sigma.SymbolicEntry):
     (``w^{(1)}_{i k_1} w^{(2)}_{k_1 j}``)."""
 
     OUTER_FIRST = False
+
+
+class RowLayersAbove(LayersAbove):
+    """``W_{bottom+1} \\cdots W_top``: the row convention's product of the layers above
+    ``bottom``, the transpose of :class:`LayersAbove`, printed from the lowest layer."""
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        rows, cols = super().shape
+        return (cols, rows)
+
+    @property
+    def ends(self) -> tuple[sp.MatrixSymbol, sp.MatrixSymbol]:
+        top, above = super().ends
+        return (
+            symbols.RoleMatrix(above.meaning, above.cols, above.rows),
+            symbols.RoleMatrix(top.meaning, top.cols, top.rows),
+        )
 
 
 class RowCollapse(Collapse):
@@ -121,9 +145,14 @@ class _Transposer:
         sections = tuple(self.section(s) for s in derivation.sections)
         first, *rest = sections
         first = Section(first.title, (*STATED, *first.intro), first.steps)
+        texts = {  # the title, and a proof's theorem
+            field.name: self.text(getattr(derivation, field.name))
+            for field in dataclasses.fields(derivation)
+            if field.name in ("title", "theorem")
+        }
         return dataclasses.replace(
             derivation,
-            title=self.text(derivation.title),
+            **texts,
             sections=(first, *rest),
             symbols=self.row_entries,
             collapse=self.collapse(derivation.collapse),
@@ -187,9 +216,10 @@ class _Transposer:
     def words(text: str) -> str:
         """ "to its right" as "to its left", "``d_k`` rows and ``d_{k-1}`` columns" as
         "``d_k`` columns and ``d_{k-1}`` rows": what a statement says of the transpose."""
-        for column, row in _WORDS.items():
+        text = _SHAPE.sub(lambda found: _SHAPES[found[1]] + found[2], text)
+        for column, row in _WORDS.items():  # after the shapes: these name the column form
             text = text.replace(column, row)
-        return _SHAPE.sub(lambda found: _SHAPES[found[1]] + found[2], text)
+        return text
 
     def matrix(self, matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix(matrix.T.applyfunc(self.scalar))
@@ -217,6 +247,10 @@ class _Transposer:
             matrices = [a for a in expr.args if getattr(a, "is_Matrix", False)]
             args = [*map(self.expr, scalars), *map(self.expr, matrices[::-1])]
             return sp.MatMul(*args, evaluate=False)
+        if isinstance(expr, LayersAbove):  # W_n ... W_{k+1} of a symbolic depth
+            return RowLayersAbove(*expr.args)
+        if isinstance(expr, Elided) and expr.op == "product":  # W_n ... W_1: W_1 ... W_n
+            return Elided("product", self.expr(expr.last), self.expr(expr.first))
         if isinstance(expr, Activation):
             return Activation(expr.layer, self.expr(expr.arg))
         if isinstance(expr, MatrixElement):

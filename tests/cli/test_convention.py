@@ -39,7 +39,7 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 COLUMN_ONLY = {
     "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
     "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
-    "prove": ["prove"],
+    "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
     "dynamics saxe": ["dynamics", "saxe"],
     "regress": ["regress", "2", "1"],
@@ -131,3 +131,10 @@ def test_a_fold_in_the_row_convention_is_x_W_z_plus_b_z(tmp_path, capsys, widths
     x = [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(widths[0])]
     row = [sum(x[i] * W_z[i][j] for i in range(widths[0])) + b_z[j] for j in range(widths[-1])]
     assert row == forward_fractions(layers, x)
+
+
+def test_the_row_proof_says_its_coq_theorems_are_the_column_form(capsys) -> None:
+    assert main(["prove", "--convention", "row", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "h^{(n+1)} &\\mathrel{:=} h^{(n)} W_{n+1} + b_{n+1}" in out
+    assert "the Coq development is written in the column convention" in out

@@ -18,6 +18,7 @@ from symcollapse.derivations.dense import derive, derive_collapse
 from symcollapse.derivations.endtoend import derive_arora
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.derivations.numeric import derive_values
+from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
 from symcollapse.spec.values import random_values
 from symcollapse.spec.widths import Spec
@@ -156,3 +157,35 @@ def test_the_row_flow_of_each_layer_is_minus_its_gradient(seed) -> None:
         layer = layers[int(role_of(W).sub[0])]
         gradient = layer.applyfunc(lambda s: sp.diff(loss, s)).xreplace(point)
         assert velocity == -gradient
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1, 2), (1, 2, 2, 3)])
+def test_the_row_proof_unrolls_to_the_row_collapse(widths) -> None:
+    """Each unrolled line of the row proof (``W_z^{(3)} = W_1 W_2 W_3``, ``b_z^{(3)} = ...``),
+    at explicit matrices of the widths, equals the row network run layer by layer here."""
+    rng = random.Random(sum(widths))
+    proof = prove(convention="row").derivation
+    unrolled = [
+        s for section in proof.sections for s in section.steps if "unrolled" in str(s.reason)
+    ]
+    assert len(unrolled) >= 4
+    d = {sp.Symbol(f"d_{k}"): w for k, w in enumerate(widths)}
+    for step in unrolled:
+        values = {}
+        for m in step.rhs.atoms(RoleMatrix):
+            rows, cols = (int(sp.sympify(str(n)).xreplace(d)) for n in m.shape)
+            values[m] = sp.Matrix(rows, cols, lambda i, j: rng.randint(-4, 4))
+        x = sp.Matrix([[rng.randint(-4, 4) for _ in range(widths[0])]])
+        layers = sorted((int(role_of(m).sub[0]), role_of(m).role, v) for m, v in values.items())
+        h, depth = x, max(k for k, _, _ in layers)
+        W = {k: v for k, role, v in layers if role == "W"}
+        b = {k: v for k, role, v in layers if role == "b"}
+        if role_of(step.lhs).role == "W_z":  # x W_z^{(n)}: the layers without biases
+            for k in range(1, depth + 1):
+                h = h * W[k]
+            assert x * step.rhs.xreplace(values).doit() == h
+        else:  # b_z^{(n)}: the layers run on the zero input (layer 1 gives b_1)
+            h = b[1]
+            for k in range(2, depth + 1):
+                h = h * W[k] + b[k]
+            assert sp.Matrix(step.rhs.xreplace(values).doit()) == h
