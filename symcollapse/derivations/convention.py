@@ -49,7 +49,7 @@ STATED: Text = (
 )
 
 #: Words that transposition turns into others.
-_WORDS = {
+TRANSPOSED_WORDS = {
     "to its right": "to its left",
     "from the right": "from the left",
     # a column-convention paper's equation, cited in the row form: its transpose
@@ -217,7 +217,7 @@ class _Transposer:
         """ "to its right" as "to its left", "``d_k`` rows and ``d_{k-1}`` columns" as
         "``d_k`` columns and ``d_{k-1}`` rows": what a statement says of the transpose."""
         text = _SHAPE.sub(lambda found: _SHAPES[found[1]] + found[2], text)
-        for column, row in _WORDS.items():  # after the shapes: these name the column form
+        for column, row in TRANSPOSED_WORDS.items():  # after the shapes: these name the column form
             text = text.replace(column, row)
         return text
 

@@ -13,7 +13,7 @@ from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.gradients import gradients
 from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.symbols import RoleMatrix, role_of
-from symcollapse.derivations.convention import RowCollapse, in_convention
+from symcollapse.derivations.convention import TRANSPOSED_WORDS, RowCollapse, in_convention
 from symcollapse.derivations.dense import derive, derive_collapse
 from symcollapse.derivations.endtoend import derive_arora
 from symcollapse.derivations.gradients import derive_gradients
@@ -189,3 +189,30 @@ def test_the_row_proof_unrolls_to_the_row_collapse(widths) -> None:
             for k in range(2, depth + 1):
                 h = h * W[k] + b[k]
             assert sp.Matrix(step.rhs.xreplace(values).doit()) == h
+
+
+def _words(derivation) -> str:
+    parts = [*derivation.title, *getattr(derivation, "theorem", ())]
+    for section in derivation.sections:
+        parts += [*section.title, *section.intro]
+        for step in section.steps:
+            parts += step.reason
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+def test_every_transposed_phrase_is_met() -> None:
+    """Each phrase the row form rewrites (a side, a shape, a column-form paper cited) is still
+    written by some column document: a reworded column phrase would leave its row document
+    citing the column form untransposed."""
+    numeric = collapse_values(random_values((2, 3, 1), 5))
+    documents = [
+        derive((2, 3, 1), detail="full", convention="row"),
+        derive_values(numeric, "full", "row"),
+        derive_gradients(gradients((2, 3, 1)), "standard", "row"),
+        derive_arora(3, [], "row"),
+        prove(convention="row").derivation,
+    ]
+    text = " ".join(map(_words, documents))
+    for column, row in TRANSPOSED_WORDS.items():
+        assert row in text, column
+    assert " columns and " in text  # d_k columns and d_{k-1} rows
