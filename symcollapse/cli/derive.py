@@ -143,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     widths = spec.widths
     name = stem("collapse", widths)
     extra = {}
+    if args.diagram and args.convention != "column":  # its labels are the column form's
+        raise OptionError("--diagram draws the column convention only; leave out --convention row")
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
         labels = True if args.diagram_labels else None
         extra = diagram_files(

@@ -138,3 +138,14 @@ def test_the_row_proof_says_its_coq_theorems_are_the_column_form(capsys) -> None
     out = capsys.readouterr().out
     assert "h^{(n+1)} &\\mathrel{:=} h^{(n)} W_{n+1} + b_{n+1}" in out
     assert "the Coq development is written in the column convention" in out
+
+
+def test_the_picture_of_the_paths_is_column_only(capsys) -> None:
+    """Its edges are labelled w^{(k)}_{ij} in the column convention: refused with --diagram,
+    left out of a row HTML page (which a column page carries)."""
+    assert main(["derive", "2", "3", "1", "--diagram", "--convention", "row"]) == 2
+    assert "--diagram draws the column convention only" in capsys.readouterr().err
+    assert main(["derive", "2", "3", "1", "--format", "html", "--convention", "row"]) == 0
+    assert "<svg" not in capsys.readouterr().out
+    assert main(["derive", "2", "3", "1", "--format", "html"]) == 0
+    assert "<svg" in capsys.readouterr().out
