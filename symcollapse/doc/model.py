@@ -16,6 +16,7 @@ import sympy as sp
 
 from symcollapse.algebra.symbols import roles_in
 from symcollapse.display import Displayable
+from symcollapse.spec.convention import Convention
 
 if TYPE_CHECKING:
     from symcollapse.algebra.collapsing import Collapse
@@ -84,7 +85,7 @@ class Derivation(Displayable):
     symbols: Mapping[sp.Symbol, Entry] = field(hash=False)
     collapse: Collapse | NumericCollapse | None = None
     #: How vectors are written: ``column`` (``W x + b``) or ``row`` (``x W + b``).
-    convention: str = "column"
+    convention: Convention = "column"
 
     @property
     def roles(self) -> set[str]:
