@@ -38,6 +38,7 @@ FLAGS = {
     "bn_eps": "--bn-eps",
     "weight_layout": "--weight-layout",
     "layers": "--layers",
+    "convention": "--convention",
 }
 
 

@@ -143,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     widths = spec.widths
     name = stem("collapse", widths)
     extra = {}
+    if args.diagram and args.convention != "column":  # its labels are the column form's
+        raise OptionError("--diagram draws the column convention only; leave out --convention row")
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
         labels = True if args.diagram_labels else None
         extra = diagram_files(
@@ -174,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
                 max_depth=args.max_depth,
                 progress=_expanding(progress),
                 detail=args.detail,
+                convention=args.convention,
             )
         return emit(args, derivation, notation, name, extra)
     with Progress("derive") as progress:
@@ -182,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("multiplying the numbers exactly")
         numeric = collapse_values(values, max_terms=args.max_terms, max_depth=args.max_depth)
         progress.stage("writing the derivation")
-        derivation = derive_values(numeric, args.detail)
+        derivation = derive_values(numeric, args.detail, args.convention)
     if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
         derivation = as_decimals(derivation)
     return emit(args, derivation, notation, name + "-values", extra)

@@ -10,6 +10,7 @@ from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
+from symcollapse.spec.convention import column_only
 from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import shown
 
@@ -62,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"checking depth {depth} of {args.depth}")
                 checks.append(endtoend.arora_deviation(depth))
             progress.stage("writing the derivation")
-            derivation = derive_arora(args.depth, checks)
+            derivation = derive_arora(args.depth, checks, args.convention)
         return emit(args, derivation, notation, f"arora-{args.depth}")
+    column_only(args.convention, "dynamics saxe")  # before any work
     from symcollapse.derivations.dynamics import derive_saxe
 
     modes = strengths(args.strengths)

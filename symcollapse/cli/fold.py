@@ -27,6 +27,7 @@ from symcollapse.render.verification import (
     stretch_check_lines,
     whole_model_text,
 )
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.spec.model_readers import read_model
 from symcollapse.verification.partial import PartialFold, fold_partial
 from symcollapse.verification.runtime import (
@@ -61,13 +62,17 @@ def long_integers(result: Fold) -> Iterator[None]:
         sys.set_int_max_str_digits(previous)
 
 
-def fold_data(result: Fold, checks: list[RuntimeCheck]) -> dict[str, object]:
-    """The fold as data: ``W_z`` (rows) and ``b_z`` exactly as ``"p/q"`` strings, the checks."""
+def fold_data(
+    result: Fold, checks: list[RuntimeCheck], convention: Convention = DEFAULT_CONVENTION
+) -> dict[str, object]:
+    """The fold as data: ``W_z`` (rows; in the row convention, of ``x W_z``) and ``b_z`` exactly
+    as ``"p/q"`` strings, the checks."""
+    W_z = [[str(v) for v in row] for row in result.W_z_fractions()]
     return {
         "source": result.model.source,
         "widths": list(result.model.widths),
         "dtype": str(result.model.dtype),
-        "W_z": [[str(v) for v in row] for row in result.W_z_fractions()],
+        "W_z": [list(col) for col in zip(*W_z, strict=True)] if convention == "row" else W_z,
         "b_z": [str(v) for v in result.b_z_fractions()],
         "notes": list(result.model.notes),
         "checks": [
@@ -178,6 +183,8 @@ def run_partial(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.partial:  # before any work
+        column_only(args.convention, "fold --partial")
     if args.digits is not None and args.format == "json":
         raise OptionError("--digits applies to documents; JSON holds the exact fractions")
     if args.export is not None and args.export.suffix.lower() not in EXPORTS:
@@ -221,8 +228,9 @@ def run(args: argparse.Namespace) -> int:
     if content is not None:
         print(*write_files(args.export.parent, {args.export.name: content}), file=sys.stderr)
     with long_integers(result):
-        derivation = derive_fold(result, checks[0], args.digits)
-        data = fold_data(result, checks) if args.format == "json" else None  # every entry
+        derivation = derive_fold(result, checks[0], args.digits, args.convention)
+        listed = args.format == "json"  # only JSON lists every entry
+        data = fold_data(result, checks, args.convention) if listed else None
         return emit(
             args,
             derivation,

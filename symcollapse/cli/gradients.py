@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("differentiating")
         result = gradients(args.widths, max_terms=args.max_terms)
         progress.stage("writing and checking every entry")
-        derivation = derive_gradients(result, args.detail)
+        derivation = derive_gradients(result, args.detail, args.convention)
     return emit(args, derivation, notation, stem("gradients", result.network.widths))

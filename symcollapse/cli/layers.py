@@ -18,6 +18,7 @@ from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.io.progress import Progress
+from symcollapse.spec.convention import column_only
 from symcollapse.spec.grammar import parse_layers, read_spec_file
 from symcollapse.spec.input_files import read_bytes, read_json
 from symcollapse.spec.numerals import parse_rationals
@@ -46,6 +47,8 @@ def stem(description: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.function is not None:  # before any work
+        column_only(args.convention, "layers --function")
     sources = [args.spec, args.spec_file, args.function]
     if sum(source is not None for source in sources) != 1:
         raise SpecError("give a layer string, --spec-file FILE or --function FILE.py:NAME (one)")
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         "max_terms": args.max_terms,
         "seed": args.seed,
         "parameters": None if args.parameters is None else _read_parameters(args.parameters),
+        "convention": args.convention,
         "point": None
         if args.point is None
         else parse_rationals(args.point, "--point", max_count=MAX_WIDTH),

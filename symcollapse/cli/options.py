@@ -17,6 +17,7 @@ from symcollapse.cli.types import (
     seed,
 )
 from symcollapse.render.notation import DELIMITERS, ENTRY_STYLES, Notation
+from symcollapse.spec.convention import CONVENTIONS, DEFAULT_CONVENTION
 from symcollapse.spec.detail import DEFAULT_DETAIL, DETAILS
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS
 
@@ -132,6 +133,18 @@ def detail_option(parser: Parser) -> None:
         help="brief: what a textbook prints (hidden units, the collapse, W_z and b_z, an entry in "
         "sum form, the scalar form); standard: also every entry written out and the check; "
         f"full: every step and matrix (default: {DEFAULT_DETAIL})",
+    )
+
+
+def convention_option(parser: Parser) -> None:
+    """``--convention column|row``: how the document writes vectors."""
+    parser.add_argument(
+        "--convention",
+        choices=CONVENTIONS,
+        default=DEFAULT_CONVENTION,
+        help="column: h = W h + b, so W_z = W_n ... W_1 (default); row: h = h W + b with W_k "
+        "of d_(k-1) rows and d_k columns, as nn.Linear and many ML papers write it, so "
+        "W_z = W_1 ... W_n",
     )
 
 

@@ -11,6 +11,7 @@ from symcollapse.errors import OptionError
 from symcollapse.io.output_files import write_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.verification import coq_verdict_text, proof_text
+from symcollapse.spec.convention import column_only
 from symcollapse.verification.coq import FILE_NAME, development
 from symcollapse.verification.coqc import CoqVerdict, check
 from symcollapse.verification.statements import STATEMENTS
@@ -42,6 +43,7 @@ def _checked() -> CoqVerdict:
 
 def run(args: argparse.Namespace) -> int:
     if args.format == "coq":
+        column_only(args.convention, "the Coq development")  # before any work
         _coq(args)
         verdict = _checked()
     else:  # coqc first: the document says "machine-checked" only if it checked this file
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         instances = {} if args.instances is None else {"instances": args.instances}
         with Progress("prove") as progress:
             progress.stage("checking the closed forms at small depths")
-            proof = prove(coq=verdict, **instances)
+            proof = prove(coq=verdict, convention=args.convention, **instances)
         status = emit(args, proof.derivation, notation_from(args), "proof")
         print(proof_text(proof), file=sys.stderr)
         if status:

@@ -21,9 +21,11 @@ from symcollapse.algebra.expressions import (
     with_identity_activations,
 )
 from symcollapse.derivations import textbook
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain, count, layer_index, layers_range, listing
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.doc.prose import relation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.spec.cost import check_document_width
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
@@ -52,6 +54,7 @@ def derive(
     max_depth: int = DEFAULT_MAX_DEPTH,
     progress: Callable[[int, int], None] | None = None,
     detail: Detail = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """Collapse the network with ``widths`` (or an already parsed :class:`Spec`) and derive
     ``f(x) = W_z x + b_z`` step by step.
@@ -59,17 +62,27 @@ def derive(
     ``detail`` is ``brief`` (what a textbook prints), ``standard`` (with the entries written out
     and the check) or ``full`` (every step and matrix). ``progress(done, total)`` is called as
     the expansion advances (see :func:`collapse`). Raises :class:`SizeLimitError` above
-    ``max_terms`` monomials or ``max_depth`` layers, :class:`OptionError` for another ``detail``.
+    ``max_terms`` monomials or ``max_depth`` layers, :class:`OptionError` for another ``detail``
+    or ``convention`` (``column``: ``f(x) = W_z x + b_z``; ``row``: ``f(x) = x W_z + b_z``, see
+    :mod:`symcollapse.derivations.convention`).
     """
     check_detail(detail)
+    check_convention(convention)
     spec = widths if isinstance(widths, Spec) else Spec(parse_widths(widths))
     check_depth(spec.widths, max_depth)
     check_document_width(spec.widths)
-    return derive_collapse(collapse(spec, max_terms=max_terms, progress=progress), detail)
+    result = collapse(spec, max_terms=max_terms, progress=progress)
+    return derive_collapse(result, detail, convention)
 
 
-def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
-    """The derivation for an already computed :class:`Collapse`, at ``detail``."""
+def derive_collapse(
+    result: Collapse,
+    detail: Detail = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
+    """The derivation for an already computed :class:`Collapse`, at ``detail``, in
+    ``convention``."""
+    check_convention(convention)
     sections: tuple[Section, ...]
     if check_detail(detail) == "full":
         sections = (
@@ -95,12 +108,13 @@ def derive_collapse(result: Collapse, detail: Detail = DEFAULT_DETAIL) -> Deriva
         )
         if detail == "standard":
             sections += (_check_section(result, zero=sp.ZeroMatrix(result.widths[-1], 1)),)
-    return Derivation(
+    derivation = Derivation(
         title=(f"Collapse of the {chain(result.widths)} network with identity activations",),
         sections=sections,
         symbols=result.network.entries,
         collapse=result,
     )
+    return in_convention(derivation, convention)
 
 
 def _with_paths(section: Section, result: Collapse) -> Section:

@@ -13,6 +13,7 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.errors import VerificationError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 
 SAXE = "Saxe et al. 2014"
 ARORA = "Arora et al. 2018"
@@ -46,8 +47,10 @@ def number(value: float) -> sp.Float:
     return sp.Float(value, 3)
 
 
-def derive_saxe(run: dyn.SaxeRun) -> Derivation:
-    """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow."""
+def derive_saxe(run: dyn.SaxeRun, convention: Convention = DEFAULT_CONVENTION) -> Derivation:
+    """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow
+    (column convention only: ``convention`` row is an :class:`OptionError`)."""
+    column_only(convention, "dynamics")
     dyn.check_symbolic()
     tolerance = dyn.SAXE_TOLERANCE * max(run.strengths)
     if run.deviation > tolerance:

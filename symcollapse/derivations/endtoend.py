@@ -13,22 +13,29 @@ import sympy as sp
 from symcollapse.algebra import endtoend as e2e
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.dynamics import ARORA, LEGEND, SYMBOLIC, number, t
 from symcollapse.doc.model import Derivation, Section, Step
 from symcollapse.errors import VerificationError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 
 
-def derive_arora(depth: int, checks: Sequence[e2e.AroraCheck]) -> Derivation:
-    """Arora et al.'s end-to-end dynamics for ``depth`` layers, and the numerical checks."""
+def derive_arora(
+    depth: int, checks: Sequence[e2e.AroraCheck], convention: Convention = DEFAULT_CONVENTION
+) -> Derivation:
+    """Arora et al.'s end-to-end dynamics for ``depth`` layers, and the numerical checks; in
+    ``convention`` (``row``: ``W_e = W_1 \\cdots W_N``, every statement transposed)."""
+    check_convention(convention)
     e2e.check_chain_rule(depth)
     for check in checks:
         if check.worst > e2e.ARORA_TOLERANCE:
             raise VerificationError(f"the end-to-end rule misses by {check.worst:.3g}")
-    return Derivation(
+    derivation = Derivation(
         title=(f"End-to-end dynamics of a linear network of depth {depth}",),
         sections=(_chain_section(depth), _balanced_section(depth), _arora_numbers(checks)),
         symbols={},
     )
+    return in_convention(derivation, convention)
 
 
 _G, _W_e = symbols.matrix("G", 3, 3), symbols.matrix("W_e", 3, 3)

@@ -13,8 +13,10 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import bias_terms, output_symbol, product, total
 from symcollapse.algebra.fold import Fold
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.runtime import RuntimeCheck
 
 #: ``W_z`` and ``b_z`` are written out in a document only up to this many entries.
@@ -92,8 +94,16 @@ def as_decimals(derivation: Derivation) -> Derivation:
     return replace(derivation, sections=sections)
 
 
-def derive_fold(result: Fold, check: RuntimeCheck | None, digits: int | None = None) -> Derivation:
-    """The derivation of ``f(x) = W_z x + b_z`` for a trained model, with its numbers."""
+def derive_fold(
+    result: Fold,
+    check: RuntimeCheck | None,
+    digits: int | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
+    """The derivation of ``f(x) = W_z x + b_z`` for a trained model, with its numbers; in
+    ``convention`` (``row``: ``f(x) = x W_z + b_z``, every matrix transposed, as ``nn.Linear``
+    writes it)."""
+    check_convention(convention)
     model = result.model
     widths = model.widths
     n = len(model.layers)
@@ -112,11 +122,12 @@ def derive_fold(result: Fold, check: RuntimeCheck | None, digits: int | None = N
         sections.append(numbers)
     else:  # nothing small enough to show: its words join the section before
         sections[-1] = replace(sections[-1], intro=(*sections[-1].intro, " ", *numbers.intro))
-    return Derivation(
+    derivation = Derivation(
         title=(f"Folding a trained {chain(widths)} model",),
         sections=tuple(sections),
         symbols={},
     )
+    return in_convention(derivation, convention)
 
 
 def _layers_section(result: Fold, x, W, b) -> Section:

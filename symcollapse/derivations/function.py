@@ -29,6 +29,7 @@ from symcollapse.doc.model import Derivation, Section, Step
 from symcollapse.doc.prose import Code
 from symcollapse.errors import SpecError, VerificationError
 from symcollapse.spec.activations import activation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 from symcollapse.spec.usercode import raised
@@ -170,11 +171,14 @@ def derive_function(
     seed: int = 0,
     parameters: Mapping[str, object] | None = None,
     point: Sequence[object] | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """The derivation for a Python forward function of a network with ``widths`` d_0..d_n.
 
     ``parameters`` and ``point`` go on to :func:`~symcollapse.derivations.layers.derive_layers`.
+    Column convention only: ``convention`` row is an :class:`OptionError`.
     """
+    column_only(convention, "layers")
     if not callable(function) or not isinstance(function, types.FunctionType):
         raise SpecError(f"expected a Python function, got {function!r}")
     d = parse_widths(widths)

@@ -12,9 +12,11 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.algebra.gradients import SAMPLES, Gradients, correlations, hidden_symbol
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import HalfSquaredNorm
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.spec.detail import DEFAULT_DETAIL, check_detail
 
 LOSS = symbols.scalar("loss")
@@ -29,10 +31,16 @@ def _error(gradients: Gradients) -> sp.MatrixExpr:
     )
 
 
-def derive_gradients(gradients: Gradients, detail: str = DEFAULT_DETAIL) -> Derivation:
+def derive_gradients(
+    gradients: Gradients,
+    detail: str = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
     """The derivation of ``dL/dW_k`` and ``dL/db_k`` for every layer, as papers write it: the
     loss and the matrix forms (``brief``), the data-set form of Saxe et al. (``standard``), and
-    only at ``full`` every entry written out."""
+    only at ``full`` every entry written out; in ``convention`` (``row``: the transpose, with
+    ``dL/dW_1 = x^T (f(x) - y) W_2^T ...``, see :mod:`symcollapse.derivations.convention`)."""
+    check_convention(convention)
     level = check_detail(detail)
     widths = chain(gradients.network.widths)
     entries = (
@@ -41,12 +49,13 @@ def derive_gradients(gradients: Gradients, detail: str = DEFAULT_DETAIL) -> Deri
         else ()
     )
     data = (_data_section(gradients),) if level != "brief" else ()
-    return Derivation(
+    derivation = Derivation(
         title=(f"Gradients of the squared loss of the {widths} network",),
         sections=(_loss_section(gradients), _matrix_section(gradients), *data, *entries),
         symbols=gradients.network.entries,
         collapse=gradients.collapse,
     )
+    return in_convention(derivation, convention)
 
 
 def _loss_section(gradients: Gradients) -> Section:

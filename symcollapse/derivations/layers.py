@@ -25,12 +25,19 @@ from symcollapse.algebra.expressions import expand_entries, output_symbol, produ
 from symcollapse.algebra.piecewise import mask_symbols
 from symcollapse.algebra.stages import AffineStage, Definition, merge
 from symcollapse.derivations.certificates import certificate_sections
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.dense import EXPANDED
 from symcollapse.derivations.piecewise import piecewise_sections
 from symcollapse.derivations.steps import count, explicit_steps, listing
 from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import Code, relation
 from symcollapse.errors import OptionError, SpecError, VerificationError
+from symcollapse.spec.convention import (
+    DEFAULT_CONVENTION,
+    Convention,
+    check_convention,
+    column_only,
+)
 from symcollapse.spec.layers import Dropout, Layer, LayerSpec, Residual, describe
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, check_seed
 
@@ -240,18 +247,27 @@ def derive_layers(
     seed: int = 0,
     parameters: Mapping[str, object] | None = None,
     point: Sequence[object] | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """The derivation for a layered network: collapse, piecewise collapse, or certificate.
 
     For networks that are not affine, ``parameters`` (exact values by symbol name) and ``point``
     choose the weights and the input of the ReLU activation pattern or of the certificate; by
     default both are random exact rationals drawn from ``seed``. For an affine network they are
-    an :class:`~symcollapse.errors.OptionError`.
+    an :class:`~symcollapse.errors.OptionError`. ``convention`` ``row`` writes an affine network
+    with row vectors; any other network is written in the column convention only (``row`` is an
+    :class:`~symcollapse.errors.OptionError` for it).
     """
+    check_convention(convention)
     check_seed(seed)
     result = analyse(spec, max_terms=max_terms)
     return derive_layered(
-        result, max_terms=max_terms, seed=seed, parameters=parameters, point=point
+        result,
+        max_terms=max_terms,
+        seed=seed,
+        parameters=parameters,
+        point=point,
+        convention=convention,
     )
 
 
@@ -262,8 +278,13 @@ def derive_layered(
     seed: int = 0,
     parameters: Mapping[str, object] | None = None,
     point: Sequence[object] | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
-    """The derivation for an already analysed network (see :func:`derive_layers`)."""
+    """The derivation for an already analysed network (see :func:`derive_layers`); an affine
+    network's in ``convention`` (``row``: ``f(x) = x W_z + b_z``), any other's in the column
+    convention only."""
+    if check_convention(convention) == "row" and result.verdict != "affine":
+        column_only(convention, f"a layers document of a {_proven(result.verdict)} network")
     check_seed(seed)
     params, x0 = concrete_values(result, parameters, point, seed)
     given = None if parameters is None and point is None else (params, x0)
@@ -298,11 +319,12 @@ def derive_layered(
         entries |= mask_symbols(result)
     else:
         sections += certificate_sections(result, seed, given)
-    return Derivation(
+    derivation = Derivation(
         title=("The network ", Code(result.spec.describe()), f": {_proven(result.verdict)}"),
         sections=tuple(s for s in sections if s.steps),
         symbols=entries,
     )
+    return in_convention(derivation, convention)
 
 
 def _proven(verdict: str) -> str:

@@ -19,11 +19,13 @@ from symcollapse.algebra.expressions import (
     total,
 )
 from symcollapse.algebra.numeric import NumericCollapse
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
 from symcollapse.derivations.textbook import hidden
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.doc.prose import Applied
 from symcollapse.errors import SpecError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.verification.numeric import check_closed_forms, check_forward, check_same_value
 
@@ -37,10 +39,16 @@ def _checked(previous: sp.MatrixBase, step: Step) -> Step:
     return replace(step, check=EXACT)
 
 
-def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
+def derive_values(
+    result: NumericCollapse,
+    detail: Detail = DEFAULT_DETAIL,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Derivation:
     """The derivation with numbers: the matrices, the forward pass through the hidden units,
     the collapsed map and a check. ``brief`` gives ``W_z`` and ``b_z`` without the products
-    that make them and no check; ``standard`` and ``full`` give everything."""
+    that make them and no check; ``standard`` and ``full`` give everything. ``convention``
+    ``row`` writes it with row vectors (``x W + b``; the numbers' ``W_k`` transposed)."""
+    check_convention(convention)
     if not isinstance(result, NumericCollapse):
         raise SpecError(f"expected a NumericCollapse (see collapse_values), got {result!r:.60}")
     collapsed: tuple[Section, ...]
@@ -53,12 +61,13 @@ def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> D
             _map_section(result),
             _check_section(result),
         )
-    return Derivation(
+    derivation = Derivation(
         title=(f"The {chain(result.widths)} network with numbers",),
         sections=(numbers_section(result), _forward_section(result), *collapsed),
         symbols=result.network.entries,
         collapse=result,
     )
+    return in_convention(derivation, convention)
 
 
 def numbers_section(result: NumericCollapse) -> Section:

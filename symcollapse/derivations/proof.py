@@ -16,9 +16,11 @@ from typing import Literal
 import sympy as sp
 
 from symcollapse.algebra import symbols
+from symcollapse.derivations.convention import in_convention
 from symcollapse.display import Displayable
 from symcollapse.doc.model import Checked, Derivation, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import Code, IndexRange, relation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification import statements as st
 from symcollapse.verification.coqc import CoqVerdict
 from symcollapse.verification.induction import (
@@ -270,14 +272,23 @@ def _conclusion(coq: CoqVerdict | None) -> Section:
     )
 
 
-def prove(instances: int = DEFAULT_INSTANCES, coq: CoqVerdict | None = None) -> Proof:
+def prove(
+    instances: int = DEFAULT_INSTANCES,
+    coq: CoqVerdict | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> Proof:
     """Build the induction proof, checking each line; ``instances`` depths check the lemma.
     ``coq`` is what coqc said of the Coq development: the document calls the lemma
     machine-checked only when coqc checked it here, and otherwise says what was checked.
 
-    Raises :class:`OptionError` unless ``1 <= instances <= MAX_INSTANCES`` and
+    ``convention`` ``row`` writes the proof transposed (``W_z^{(n+1)} = W_z^{(n)} W_{n+1}``);
+    the Coq development stays in the column form, and the row proof says so.
+
+    Raises :class:`OptionError` unless ``1 <= instances <= MAX_INSTANCES`` or for another
+    ``convention``, and
     :class:`VerificationError` if a line fails (a bug, never bad input).
     """
+    check_convention(convention)
     induction = check_induction(instances)
     statement = STATEMENTS.collapse
     derivation = ProofDerivation(
@@ -293,4 +304,4 @@ def prove(instances: int = DEFAULT_INSTANCES, coq: CoqVerdict | None = None) -> 
         ),
         kinds=("section", "proof", "proof", "proof", "lemma", "proof"),
     )
-    return Proof(derivation, induction)
+    return Proof(in_convention(derivation, convention), induction)

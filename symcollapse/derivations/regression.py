@@ -14,6 +14,7 @@ from symcollapse.derivations.numeric import numbers_section
 from symcollapse.derivations.steps import chain
 from symcollapse.doc.model import Checked, Derivation, Section, Step
 from symcollapse.errors import SpecError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
 from symcollapse.verification.results import check_normal_equations
 
 #: The solution is substituted back into the normal equations, in exact rationals.
@@ -22,8 +23,12 @@ SOLVED = Checked("exact rational arithmetic: the solution satisfies the normal e
 SAME = Checked("exact rational arithmetic: equal to the collapse from the products of the weights")
 
 
-def derive_regression(result: Regression) -> Derivation:
-    """The numbers, the samples, the normal equations, and ``W_z``, ``b_z`` read off ``Theta``."""
+def derive_regression(
+    result: Regression, convention: Convention = DEFAULT_CONVENTION
+) -> Derivation:
+    """The numbers, the samples, the normal equations, and ``W_z``, ``b_z`` read off ``Theta``
+    (column convention only: ``convention`` row is an :class:`OptionError`)."""
+    column_only(convention, "regress")
     if not isinstance(result, Regression):
         raise SpecError(f"expected a Regression (see regress), got {result!r:.60}")
     return Derivation(

@@ -16,6 +16,7 @@ import sympy as sp
 
 from symcollapse.algebra.symbols import roles_in
 from symcollapse.display import Displayable
+from symcollapse.spec.convention import Convention
 
 if TYPE_CHECKING:
     from symcollapse.algebra.collapsing import Collapse
@@ -83,6 +84,8 @@ class Derivation(Displayable):
     #: The entry symbols shown; compared, but left out of the hash (a dict has none).
     symbols: Mapping[sp.Symbol, Entry] = field(hash=False)
     collapse: Collapse | NumericCollapse | None = None
+    #: How vectors are written: ``column`` (``W x + b``) or ``row`` (``x W + b``).
+    convention: Convention = "column"
 
     @property
     def roles(self) -> set[str]:

@@ -24,6 +24,7 @@ from symcollapse.reading.nodes import (
     Product,
     walk,
 )
+from symcollapse.reading.orientation import as_vector, layer_shape, vector_cell
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import Mismatch, Value, difference, entry, scalar
 
@@ -41,6 +42,7 @@ class Reading(Protocol):
     scalars: set[str]
     explicit: bool
     base: int
+    row_vectors: bool
 
     def value(self, node: Node) -> Value:
         """The value of ``node`` under the document's definitions."""
@@ -94,7 +96,7 @@ class Forms(Reading):
             if not cells and lower != name.base and lower not in letters:
                 cells = entries.get((lower, int(name.sub)))
             if cells and key not in self.entries and key not in self.scalars:
-                self.entries[key] = _canonical(cells, self.base)
+                self.entries[key] = _canonical(cells, self.base, self.row_vectors)
                 self.conventional.add(key)
                 self.scalars |= {cell.key for cell in cells.values()}
                 self.explicit = True
@@ -127,22 +129,24 @@ class Forms(Reading):
                 continue
             var, low, high = row.over
             nodes = list(walk(row.rhs))
-            weights = {
+            weights = {  # multiplying from the left (W_k h), or the right in a row document
                 factor.key
                 for node in nodes
                 if isinstance(node, Product)
-                for factor in node.factors[:-1]
+                for factor in (node.factors[1:] if self.row_vectors else node.factors[:-1])
                 if isinstance(factor, Name)
             }
             for node in nodes:
                 if not isinstance(node, Name) or node.sub != var or node.sup:
                     continue
                 for k in range(low, high + 1):
-                    rows, cols = widths.get(k), widths.get(k - 1) if node.key in weights else 1
+                    width, before = widths.get(k), widths.get(k - 1)
                     key = Name(node.base, str(k)).key
                     given = self.definitions.keys() | self.entries.keys() | self.scalars
-                    if rows and cols and key not in given:
-                        shapes[key] = (rows, cols)
+                    weight = node.key in weights
+                    if width and (before or not weight) and key not in given:
+                        before = before if weight else None
+                        shapes[key] = layer_shape(self.row_vectors, width, before)
         if not shapes or sum(r * c for r, c in shapes.values()) > MAX_GENERIC:
             return
         for key, (rows, cols) in shapes.items():
@@ -197,7 +201,7 @@ class Forms(Reading):
         vector = self.value(defined[0].argument)
         if not isinstance(vector, sp.MatrixBase):
             raise Undecided(f"{function.key} of the entries of a vector it does not write out")
-        given = sp.Matrix([scalar(self.value(item)) for item in arguments.items])
+        given = as_vector([scalar(self.value(item)) for item in arguments.items], self.row_vectors)
         if difference(vector, given) is not None:
             raise Mismatch(f"the arguments of {function.key} are not the entries of its vector")
         value = self._defined(key_of(defined[0]))  # type: ignore[arg-type]
@@ -210,14 +214,15 @@ class Forms(Reading):
         return entry(value, function.sub, self.base)
 
 
-def _canonical(cells: dict[str, Name], base: int) -> dict[str, Node]:
+def _canonical(cells: dict[str, Name], base: int, rows: bool) -> dict[str, Node]:
     """``cells`` by indices with commas: a vector's (any index of one digit: ``b^{(1)}_{12}``
-    is entry 12) as its column ``12,1``; a matrix's ``12`` as ``1,2``."""
+    is entry 12) as its column ``12,1`` (its row ``1,12`` in a row document); a matrix's
+    ``12`` as ``1,2``."""
     vector = any("," not in index and len(index) == 1 for index in cells)
     if vector and any("," in index for index in cells):
         raise DocumentError("entries' symbols with one and with two indices for one matrix")
     if vector:
-        return {f"{index},{base}": name for index, name in cells.items()}
+        return {vector_cell(index, base, rows): name for index, name in cells.items()}
     return {index if "," in index else ",".join(index): name for index, name in cells.items()}
 
 

@@ -57,6 +57,7 @@ from symcollapse.reading.nodes import (
     children,
     walk,
 )
+from symcollapse.reading.orientation import as_vector, row_vectors, width_of
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
@@ -125,6 +126,7 @@ class Meaning(Forms):
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         document = one_argument_forms(document)
         self.document = document
+        self.row_vectors = row_vectors(document)  # x W_1, not W_1 x: vectors are rows
         self.tolerance = tolerance
         # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
         # them) are no definition of a matrix by its entries: they are read where used
@@ -306,6 +308,8 @@ class Meaning(Forms):
                 total = add(total, self.value(term))
             return total
         if isinstance(node, Product):
+            if self.row_vectors:  # x W_1: the vector left of a matrix is a row
+                self._row_vector(node)
             product = self.value(node.factors[0])
             for factor in node.factors[1:]:
                 if isinstance(product, sp.MatrixBase) and isinstance(factor, Name):
@@ -393,13 +397,13 @@ class Meaning(Forms):
 
     def _rows_of_layer(self, width: Name) -> int:
         """The width ``d_{k}`` the document neither defines nor states: the rows its matrices
-        of layer ``k`` have, all alike."""
+        of layer ``k`` have (their columns in a row document), all alike."""
         rows = set()
         if width.base == "d" and width.sub.isdigit():
             for name in self.names.values():
                 if name.sub == width.sub and not name.sup and name.base != "d":
                     value = self._matrix_or_none(name)
-                    rows |= {value.rows} if value is not None else set()
+                    rows |= {width_of(value, self.row_vectors)} if value is not None else set()
         if len(rows) != 1:
             raise Undecided(f"a sum up to {width.key}, a width the document does not give")
         return rows.pop()
@@ -459,7 +463,8 @@ class Meaning(Forms):
             if not all(p.isdigit() for p in parts):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)
-            cells[at if len(at) == 2 else (at[0], 0)] = scalar(self.value(node))
+            one = (0, at[0]) if self.row_vectors else (at[0], 0)  # a vector's entry
+            cells[at if len(at) == 2 else one] = scalar(self.value(node))
         rows = 1 + max(i for i, _ in cells)
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]
@@ -468,6 +473,18 @@ class Meaning(Forms):
             kind = Mismatch if key in self.conventional else DocumentError
             raise kind(f"the entries of {key} do not fill a {rows}x{cols} matrix")
         return sp.Matrix(rows, cols, lambda i, j: cells[i, j])
+
+    def _row_vector(self, node: Product) -> None:
+        """In a row document, a name the document never gives entries first met left of a
+        matrix (``x`` in ``x W_1``): a row of as many symbols as the matrix has rows."""
+        first, second = node.factors[0], node.factors[1]
+        if isinstance(first, Name):
+            right = self.value(second)
+            if isinstance(right, sp.MatrixBase):
+                target = first
+                while isinstance(self.definitions.get(target.key), Name):
+                    target = self.definitions[target.key]  # type: ignore[assignment]
+                self._generic_vector(target, right.rows)
 
     def _generic_vector(self, name: Name, size: int) -> None:
         """A name the document never gives entries, first met right of a matrix (``x`` in
@@ -481,7 +498,7 @@ class Meaning(Forms):
                 if self.point is not None
                 else [sp.Symbol(f"{name.key}[{i}]") for i in range(size)]
             )
-            self.vectors[name.key] = sp.Matrix(entries)
+            self.vectors[name.key] = as_vector(entries, self.row_vectors)
             self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _undefined(self, name: Name) -> Value:
@@ -503,7 +520,7 @@ class Meaning(Forms):
             indices = [i for i, _ in entries]
             if indices != list(range(self.base, self.base + len(indices))):
                 raise DocumentError(f"the entries of {name.key} are numbered {indices}")
-            return sp.Matrix([self._undefined(n) for _, n in entries])
+            return as_vector([self._undefined(n) for _, n in entries], self.row_vectors)
         stated = self._stated(name)
         if stated is not None:
             return self.value(stated)

@@ -40,10 +40,12 @@ def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:
     """What breaks the entry convention in the definition ``lhs = rhs``, or None."""
     if isinstance(lhs, Name) and isinstance(rhs, MatrixLiteral) and _independent(rhs):
         column = all(len(row) == 1 for row in rhs.rows)
+        wide = len(rhs.rows) == 1 and not column  # a row vector (a row document's x)
         for r, row in enumerate(rhs.rows):
             for c, cell in enumerate(row):
-                at = (r + base, c + base)  # a column's entries may also have one index
-                if column and isinstance(cell, Name) and named_at(cell.sub, at[:1]):
+                at = (r + base, c + base)  # a vector's entries may also have one index
+                one = at[:1] if column else at[1:] if wide else None
+                if one and isinstance(cell, Name) and named_at(cell.sub, one):
                     continue
                 if isinstance(cell, Name) and not named_at(cell.sub, at):
                     return f"the entry at {at} of {lhs.key} is named {cell.key}"

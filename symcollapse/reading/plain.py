@@ -208,11 +208,13 @@ def _words(items: object) -> str:
     return str(items or "")
 
 
-def _matrix(cells: object) -> str:
-    """A field's nested list (a vector as a list) as a plain matrix formula."""
+def _matrix(cells: object, row_vectors: bool) -> str:
+    """A field's nested list (a vector as a list: a column, or a row in a document whose
+    ``convention`` field says ``row``) as a plain matrix formula."""
     if not isinstance(cells, list) or not cells:
         raise DocumentError("a field that is not a list of entries")
-    rows = cells if isinstance(cells[0], list) else [[c] for c in cells]
+    vector = [list(cells)] if row_vectors else [[c] for c in cells]
+    rows = cells if isinstance(cells[0], list) else vector
     return "[" + ", ".join("[" + ", ".join(map(str, row)) + "]" for row in rows) + "]"
 
 
@@ -238,6 +240,10 @@ def read_json(text: str) -> Document:
             except DocumentError as error:
                 raise DocumentError(f"cannot read {where}: {error}") from None
             prose.append(_words(step.get("reason")))
+    convention = data.get("convention", "column")
+    if convention not in ("column", "row"):
+        raise DocumentError(f"the convention {str(convention)[:20]!r}")
+    row_vectors = convention == "row"
     symbols = data.get("symbols") or {}
     named = {n.key for n in _nodes(rows) if isinstance(n, Name)}
     weight, bias = _letters(rows, named)
@@ -252,7 +258,7 @@ def read_json(text: str) -> Document:
     unread: list[tuple[str, str]] = []
     for number, (key, value) in enumerate(fields, 1):
         try:
-            lhs, rhs = parse_plain(key), parse_plain(_matrix(value))
+            lhs, rhs = parse_plain(key), parse_plain(_matrix(value, row_vectors))
         except DocumentError as error:
             raise DocumentError(f"cannot read the JSON field {key}: {error}") from None
         if isinstance(lhs, Name) and lhs.key in named:  # weights of renamed matrices: by name

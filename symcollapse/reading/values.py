@@ -40,13 +40,18 @@ def entry(matrix: Value, index: str, base: int) -> Value:
             f"an entry {index} of something the document does not define as a matrix"
         )
     # Without commas an index pair has one digit each (w_{11}); a vector's index may have two.
-    tall = matrix.cols == 1 and matrix.rows + base > 10
+    wide = matrix.rows == 1 and matrix.cols > 1  # a row vector: its one index is the column
+    tall = max(matrix.rows, matrix.cols) + base > 10 and (matrix.cols == 1 or wide)
     parts = (
         index.split(",") if "," in index else [index] if len(index) != 2 or tall else list(index)
     )
     if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
         raise DocumentError(f"cannot read the index {index!r}")
-    row, col = (int(parts[0]) - base, 0) if len(parts) == 1 else (int(p) - base for p in parts)
+    if len(parts) == 1:
+        at = int(parts[0]) - base
+        row, col = (0, at) if wide else (at, 0)
+    else:
+        row, col = (int(p) - base for p in parts)
     if not (0 <= row < matrix.rows and 0 <= col < matrix.cols):
         raise Mismatch(f"the entry {index} of a {matrix.rows}x{matrix.cols} matrix")
     return matrix[row, col]

@@ -134,8 +134,8 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
     def _print_MatrixElement(self, expr: MatrixElement) -> Box:
         parent, i, j = expr.parent, int(expr.i), int(expr.j)
         role = role_of(parent)
-        if is_vector(parent):
-            index, tag = self._index(i), f"{role.role if role else parent} {i + 1}"
+        if is_vector(parent):  # a column's entry (i, 0) or a row's (0, j): one index
+            index, tag = self._index(i + j), f"{role.role if role else parent} {i + j + 1}"
         else:
             comma = max(parent.shape) + self.notation.index_base > 10
             index = self._index(i, j, comma=comma)

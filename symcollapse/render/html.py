@@ -135,8 +135,8 @@ def steps_table(section: Section, printer: NetworkBoxPrinter) -> str:
 def picture(derivation: Derivation, notation: Notation) -> str:
     """The network's paths as inline SVG, for a symbolic dense collapse; a network too large
     to draw says so instead."""
-    if not isinstance(derivation.collapse, Collapse):
-        return ""
+    if not isinstance(derivation.collapse, Collapse) or derivation.convention != "column":
+        return ""  # the picture labels its edges in the column convention only
     try:
         svg = render_svg(diagram(derivation.collapse.network.widths, (0, 0), notation))
     except SymcollapseError as error:

@@ -62,6 +62,8 @@ def document_data(derivation: Derivation, notation: Notation | None = None) -> d
             for section in derivation.sections
         ],
     }
+    if derivation.convention != "column":  # its readers read vectors as rows
+        data["convention"] = derivation.convention
     if isinstance(derivation.collapse, Collapse):
         data |= collapse_data(derivation.collapse, printer)
     elif isinstance(derivation.collapse, NumericCollapse):

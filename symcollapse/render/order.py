@@ -33,7 +33,8 @@ def indexed_key(entry: sp.Indexed) -> tuple[int, int]:
     role = role_of(entry.base.label)
     if role is None or not role.sub:  # a coefficient (W_z)_{ij}, a_j before its input x_j
         return (1, 0) if role is not None and role.role == "x" else (-1, 0)
-    return (-int(role.sub[0]), 0 if role.role == "W" else 1)
+    layer = int(role.sub[0])  # a row document's entries read from the input (OUTER_FIRST)
+    return (-layer if getattr(entry, "OUTER_FIRST", True) else layer, 0 if role.role == "W" else 1)
 
 
 def is_vector(matrix: sp.MatrixSymbol) -> bool:

@@ -93,7 +93,7 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)
         if is_vector(expr.parent):
-            return f"{parent}[{int(expr.i) + 1}]"
+            return f"{parent}[{int(expr.i) + int(expr.j) + 1}]"  # a column's or a row's
         return f"{parent}[{int(expr.i) + 1},{int(expr.j) + 1}]"
 
     def _print_Activation(self, expr: Activation) -> str:

@@ -184,7 +184,7 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = self._print(expr.parent)
         if is_vector(expr.parent):
-            return f"\\left({parent}\\right)_{{{self._index(int(expr.i))}}}"
+            return f"\\left({parent}\\right)_{{{self._index(int(expr.i) + int(expr.j))}}}"
         comma = max(expr.parent.shape) + self.notation.index_base > 10
         return f"\\left({parent}\\right)_{{{self._index(int(expr.i), int(expr.j), comma=comma)}}}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from symcollapse.cli.options import (
     DERIVE_FORMATS,
+    convention_option,
     depth_option,
     detail_option,
     diagram_options,
@@ -24,4 +25,5 @@ def add_arguments(parser: Parser) -> None:
     document_options(parser, DERIVE_FORMATS, "latex")
     widths_argument(parser)
     detail_option(parser)
+    convention_option(parser)
     diagram_options(parser)

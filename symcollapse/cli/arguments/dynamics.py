@@ -8,6 +8,7 @@ from symcollapse.cli.help import HelpFormatter
 from symcollapse.cli.options import (
     DERIVE_FORMATS,
     DOCUMENT_FORMATS,
+    convention_option,
     document_options,
     typeset_options,
 )
@@ -24,6 +25,7 @@ def add_arguments(parser: Parser) -> None:
             name, help=summary, description=summary, formatter_class=HelpFormatter
         )
         typeset_options(command)
+        convention_option(command)
         return command
 
     saxe = model(

@@ -6,7 +6,12 @@ import argparse
 import math
 from pathlib import Path
 
-from symcollapse.cli.options import DERIVE_FORMATS, document_options, typeset_options
+from symcollapse.cli.options import (
+    DERIVE_FORMATS,
+    convention_option,
+    document_options,
+    typeset_options,
+)
 from symcollapse.cli.types import Parser, positive, seed
 from symcollapse.errors import SymcollapseError
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH
@@ -37,6 +42,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 def add_arguments(parser: Parser) -> None:
     typeset_options(parser)
+    convention_option(parser)
     document_options(parser, DERIVE_FORMATS, "text", pdf=False)
     parser.add_argument("model", type=Path, help="model file: .onnx, .safetensors, .npz, .pt")
     parser.add_argument(

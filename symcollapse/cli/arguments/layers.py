@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from symcollapse.cli.options import DERIVE_FORMATS, document_options, limit_option, typeset_options
+from symcollapse.cli.options import (
+    DERIVE_FORMATS,
+    convention_option,
+    document_options,
+    limit_option,
+    typeset_options,
+)
 from symcollapse.cli.types import Parser, positive, seed
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 
@@ -14,6 +20,7 @@ def add_arguments(parser: Parser) -> None:
         parser, "--max-terms", DEFAULT_LAYERED_MAX_TERMS, "refuse merged maps with more terms"
     )
     typeset_options(parser)
+    convention_option(parser)
     document_options(parser, DERIVE_FORMATS, "latex")
     parser.add_argument("spec", nargs="?", help='layer string, e.g. "2 > dense 3 relu > dense 1"')
     parser.add_argument(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from symcollapse.cli.options import (
     DOCUMENT_FORMATS,
+    convention_option,
     depth_option,
     document_options,
     expansion_option,
@@ -22,6 +23,7 @@ def add_arguments(parser: Parser) -> None:
     expansion_option(parser)
     depth_option(parser)
     typeset_options(parser)
+    convention_option(parser)
     numbers_options(parser, "random")
     document_options(parser, DOCUMENT_FORMATS, None)
     widths_argument(parser)
