@@ -149,7 +149,9 @@ def emit(
         progress.stage(f"rendering {file}")
         text = _rendered(args, derivation, notation, data)
         progress.stage(f"re-reading {file}")
-        reread({file: text}, command in STRICT_COMMANDS, notation.digits)
+        collapse = derivation.collapse
+        widths = None if collapse is None else collapse.network.widths
+        reread({file: text}, command in STRICT_COMMANDS, notation.digits, widths)
         if pdf:
             progress.stage(f"compiling {file} with pdflatex")
             files = pdf_files(text, name, png=args.png)

@@ -9,7 +9,7 @@ a derivative, a statement for every depth n), and are then only held to what it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from symcollapse.errors import DocumentError, InternalError, SizeLimitError
 from symcollapse.reading import check_text, language_of
@@ -18,14 +18,21 @@ from symcollapse.reading import check_text, language_of
 READ = (".tex", ".md", ".json", ".typ", ".html")
 
 
-def reread(documents: Mapping[str, str | bytes], strict: bool, digits: int | None = None) -> None:
+def reread(
+    documents: Mapping[str, str | bytes],
+    strict: bool,
+    digits: int | None = None,
+    widths: Sequence[int] | None = None,
+) -> None:
     """Checks each document in ``documents`` (name -> text) by reading it back; with ``digits``
-    (``--digits``: numbers shown rounded) the rows need only hold to that precision."""
+    (``--digits``: numbers shown rounded) the rows need only hold to that precision; ``widths``
+    (the network's, as the user gave them) bound the Σ rows of a document that states none (a
+    brief fragment), which are otherwise counted as not checked."""
     for name, text in documents.items():
         if not name.endswith(READ) or not isinstance(text, str):
             continue
         try:
-            verdict = check_text(text, digits=digits, language=language_of(name))
+            verdict = check_text(text, digits=digits, language=language_of(name), widths=widths)
         except SizeLimitError:  # a product too large to check in time: written unchecked, as
             continue  # before this hook; the renderers' own checks still ran
         except DocumentError as error:
