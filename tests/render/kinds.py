@@ -24,3 +24,14 @@ KINDS: dict[str, list[str]] = {
 def argv(kind: str, model: Path, *options: str) -> list[str]:
     """The command of ``kind`` with ``options`` after it."""
     return [a.replace("{model}", str(model)) for a in KINDS[kind]] + list(options)
+
+
+#: Documents (widths, detail, line width) whose sections' reasons fitted beside their rows in
+#: some sections and not in others, in Markdown, Typst or text: a document puts them in one place.
+MIXED_REASONS = [
+    ((2, 3, 3, 1), "full", 80),
+    ((3, 4, 4, 2), "standard", 80),
+    ((2, 3, 3, 1), "brief", 50),
+    ((2, 3, 3, 1), "standard", 50),
+    ((2, 3, 1), "full", 50),
+]

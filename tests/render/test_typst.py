@@ -4,6 +4,7 @@ typst compiler (the ``typst`` package), its first page saved as a PNG to look at
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from symcollapse.render.notation import Notation
 from symcollapse.render.typst import render_typst, render_typst_document, typst
 from tests.model_files import dense_layers, require, write_onnx
 
-from .kinds import KINDS, argv
+from .kinds import KINDS, MIXED_REASONS, argv
 
 COLLAPSE = derive((2, 3, 3, 1)).collapse
 ENTRIES = COLLAPSE.network.entries
@@ -177,3 +178,12 @@ def test_two_digit_indices_and_every_notation_compile(notation, compiler, tmp_pa
 )
 def test_other_symbols_keep_their_subscripts(name, expected):
     assert typeset(sp.Symbol(name)) == expected
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED_REASONS)
+def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
+    """Beside the rows (a last column) in every section, or below them in every section."""
+    out = render_typst(derive(widths, detail=detail), Notation(line_width=line_width))
+    beside = re.findall(r" && quad #\[\(", out)
+    below = re.findall(r"^\s*&quad #(?:\[\(|box\()", out, flags=re.M)
+    assert bool(beside) != bool(below), (len(beside), len(below))
