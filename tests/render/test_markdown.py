@@ -8,7 +8,7 @@ from symcollapse import Notation, derive
 from symcollapse.render.markdown import render_markdown
 from tests.latex_meaning import entry_sums
 
-from .kinds import MIXED_REASONS
+from .kinds import MIXED_REASONS, reasons_in_one_place
 
 #: Environments MathJax 3 supports without extensions that we may emit.
 MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
@@ -49,6 +49,5 @@ def test_markdown_prose_uses_inline_math_and_headings():
 def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
     """Beside the rows (a last column) in every section, or below them in every section."""
     md = render_markdown(derive(widths, detail=detail), Notation(line_width=line_width))
-    beside = re.findall(r" && \\left\(", md)
-    below = re.findall(r"^&\\qquad ", md, flags=re.M)
-    assert bool(beside) != bool(below), (len(beside), len(below))
+    placed = reasons_in_one_place(md, r" && \\left\(", r"^&\\qquad ")
+    assert min(placed) == 0 < max(placed), placed
