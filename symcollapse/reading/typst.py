@@ -155,7 +155,7 @@ class _Spelling:
     def scripts(self, label_first: bool = True) -> str:
         """``_(...)`` and ``^(...)`` after a name or a bracket: a subscript of several
         comma-separated parts (``W_(z , i , j)``) is the entry of the matrix its first part
-        names."""
+        names; a sum's (``sum_(k_(1) , dots , k_(6))``) lists its indices."""
         sub = sup = None
         while self.peek(skip_space=False) in ("_", "^"):
             mark = self.take()
@@ -167,7 +167,7 @@ class _Spelling:
         if sub is not None:
             parts = _top_level_parts(sub)
             symbolic = any(re.search(r"[a-z]", part) for part in parts)  # not w_(1 , 1 , 2)
-            if symbolic and (len(parts) >= 3 or (len(parts) == 2 and not sup)):
+            if label_first and symbolic and (len(parts) >= 3 or (len(parts) == 2 and not sup)):
                 return f"_{{{parts[0]}}}" + ENTRY.format(",".join(parts[1:]))
         # a label before the subscript, as LaTeX writes it: W^{3}_{11} (W_{11}^{3} is a power);
         # a sum's range below, then above

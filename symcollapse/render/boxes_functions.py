@@ -24,7 +24,7 @@ from symcollapse.render.mathtree import (
     name_box,
 )
 from symcollapse.render.notation import Notation
-from symcollapse.render.sums import shifted
+from symcollapse.render.sums import MAX_SUM_SIGNS, shifted
 
 #: Names of the non-linear maps of layered networks, set upright; a user's map keeps its name.
 ELEMENTWISE_NAMES = {
@@ -78,15 +78,27 @@ class FunctionBoxes:
         bottom = [Row((Op("∂"), self._print(v))) for v in expr.variables]
         return Frac(top, Row(tuple(bottom)))
 
-    def _big_sum(self, term: Box, index: Box, first: Box, last: Box) -> Row:
-        sigma = Script(Op("∑"), Row((index, Op("="), first)), last, limits=True)
+    def _big_sum(
+        self, term: Box, index: Box, first: Box | None = None, last: Box | None = None
+    ) -> Row:
+        """``∑`` over ``index`` from ``first`` to ``last``, or over the indices ``index`` (the
+        prose states their ranges), before ``term``."""
+        below = index if first is None else Row((index, Op("="), first))
+        sigma = Script(Op("∑"), below, last, limits=True)
         return Row((sigma, Fenced(term) if isinstance(term, Row) and term.sum else term))
 
     def _print_Sum(self, expr: sp.Sum) -> Box:
+        """One sign per index, the outermost first (as LaTeX writes them); more than
+        :data:`MAX_SUM_SIGNS` indices share one sign, ``∑_{k_1, …, k_9}`` (the prose states
+        their ranges)."""
         out = self._print(expr.function)
-        for index, first, last in reversed(expr.limits):
+        if len(expr.limits) > MAX_SUM_SIGNS:
+            first, last = (self._print(limit[0]) for limit in (expr.limits[-1], expr.limits[0]))
+            indices = Row((first, Op(","), Op("…"), Op(","), last))
+            return self._big_sum(out, indices)
+        for index, low, high in expr.limits:
             ends = (
-                self._print(shifted(index, end, self.notation.index_base)) for end in (first, last)
+                self._print(shifted(index, end, self.notation.index_base)) for end in (low, high)
             )
             out = self._big_sum(out, self._print(index), *ends)
         return out

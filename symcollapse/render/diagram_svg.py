@@ -88,6 +88,12 @@ def tspans(latex: str, size: int) -> str:
     return "".join(out)
 
 
+def _math(latex: str) -> str:
+    """Mathematics inside a line of words: italic, as the labels are, scripts set by
+    :func:`tspans`."""
+    return f'<tspan font-style="italic">{tspans(latex, UNIT_FONT)}</tspan>'
+
+
 def render_svg(picture: Diagram) -> str:
     """The picture as a standalone SVG document."""
     xs = [unit.at[0] for unit in picture.units] + [x for x, _, _ in picture.ellipses]
@@ -164,16 +170,15 @@ def render_svg(picture: Diagram) -> str:
             f'font-style="italic" text-anchor="middle">{tspans(W, UNIT_FONT)}</text>'
         )
     entry, source, target = caption(picture)
-    start = f"from {tspans(source, UNIT_FONT)}" if source is not None else "from the biases"
+    start = f"from {_math(source)}" if source is not None else "from the biases"
     lines = (
-        f"{paths_phrase(picture)} {start} to "
-        f"{tspans(target, UNIT_FONT)} (highlighted): {tspans(entry, UNIT_FONT)} is",
+        f"{paths_phrase(picture)} {start} to {_math(target)} (highlighted): {_math(entry)} is",
         caption_end(picture),
     )
     for number, line in enumerate(lines):
         y = at(0, bottom)[1] + number * 1.4 * UNIT_FONT
         out.append(
-            f'<text x="{width / 2:.1f}" y="{y:.1f}" font-size="{UNIT_FONT}" '
+            f'<text class="caption" x="{width / 2:.1f}" y="{y:.1f}" font-size="{UNIT_FONT}" '
             f'text-anchor="middle">{line}</text>'
         )
     out.append("</svg>")

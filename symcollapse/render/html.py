@@ -3,7 +3,8 @@ pointing at an entry of ``W_z`` or ``b_z`` highlights its paths and its terms.
 
 Nothing is fetched: browsers lay out MathML themselves, the picture is inline, and the few lines
 of script only toggle classes. The steps are a table (left side, relation and right side, reason)
-whose long sums break before a top-level sign, as in the other formats.
+whose long sums break before a top-level sign, as in the other formats. A reason is always in the
+last column, on the row of its step's last line, in every section: the browser wraps it there.
 """
 
 from __future__ import annotations

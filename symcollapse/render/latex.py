@@ -197,13 +197,16 @@ def _prefix_width(prefix: str) -> float:
 Laid = tuple[list[StepLines], list[Step], float]
 
 
-def _laid(section: Section, printer: NetworkLatexPrinter, environment: str) -> Laid:
-    """A section's steps laid out for ``environment`` (a numbered ``align`` keeps room for the
-    numbers on each step's last line), the steps as fitted, and the width they were fitted to."""
-    numbers = NUMBER_WIDTH if environment == "align" else 0.0
-    width = printer.notation.line_width - numbers  # a step's last line also holds its number
+def _laid(section: Section, printer: NetworkLatexPrinter, environment: str, every: bool) -> Laid:
+    """A section's steps laid out for ``environment``, the steps as fitted, and the width they
+    were fitted to: in a numbered ``align``, a step that carries a number (every step, or with
+    ``every`` False the key equations) keeps room for it on its last line; the others, whose
+    rows are ``\\notag``, have the whole line."""
+    whole = printer.notation.line_width
+    width = whole - (NUMBER_WIDTH if environment == "align" else 0.0)
     steps = fitted(section.steps, printer, width)
-    return [layout(step, printer, width) for step in steps], steps, width
+    laid = [layout(step, printer, width if every or step.key else whole) for step in steps]
+    return laid, steps, width
 
 
 def reason_style(
@@ -224,18 +227,17 @@ def reason_style(
 
 
 def display_rows(
-    section: Section,
+    laid_out: Laid,
     printer: NetworkLatexPrinter,
     environment: str,
-    number: int = 1,
-    every: bool = True,
-    style: ReasonStyle | None = None,
-    laid_out: Laid | None = None,
+    number: int,
+    every: bool,
+    style: ReasonStyle,
 ) -> list[str]:
-    """The rows of one section's display in ``environment`` (``align*``, ``align``, ``aligned``).
+    """The rows of one section's display in ``environment`` (``align*``, ``align``, ``aligned``),
+    from the section as :func:`_laid` lays it out.
 
-    Reasons go as ``style`` says (by default as :func:`reason_style` says for this section
-    alone; ``laid_out`` is the section as :func:`_laid` lays it out, if done already). A
+    Reasons go as ``style`` says (:func:`reason_style`, chosen once for a whole document). A
     numbered ``align`` keeps each number on its equation's last line. In ``align``/``align*``
     a page or column may break after any row of an equation (``\\displaybreak[0]``: a step may
     be taller than a column) but never between an equation and its reason, nor inside a reason;
@@ -243,8 +245,7 @@ def display_rows(
     ``every`` False only the key equations (:attr:`Step.key`).
     """
     notation = printer.notation
-    laid, steps, width = laid_out or _laid(section, printer, environment)
-    style = style or reason_style([(laid, steps, width)], printer, environment)
+    laid, steps, width = laid_out
     lhs = max((visible_width(step.lhs or "") for step in laid), default=0.0)
     room = max(notation.line_width - lhs - visible_width(r"= \qquad ()"), width / 2)
     rows: list[str] = []
@@ -277,17 +278,33 @@ def display_rows(
 
 
 def _block(
-    section: Section,
+    laid_out: Laid,
     printer: NetworkLatexPrinter,
     environment: str,
-    number: int = 1,
-    every: bool = True,
-    style: ReasonStyle | None = None,
-    laid_out: Laid | None = None,
+    number: int,
+    every: bool,
+    style: ReasonStyle,
 ) -> str:
-    rows = display_rows(section, printer, environment, number, every, style, laid_out)
+    rows = display_rows(laid_out, printer, environment, number, every, style)
     body = " \\\\\n".join(rows)
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def section_blocks(
+    sections: tuple[Section, ...],
+    printer: NetworkLatexPrinter,
+    environment: str,
+    every: bool = True,
+) -> list[str]:
+    """One display block per section, the reasons in one place for all of them (as
+    :func:`reason_style` says for the whole document): what a reader sees beside the rows in
+    one section is beside them in every other."""
+    laid = [_laid(section, printer, environment, every) for section in sections]
+    style = reason_style(laid, printer, environment)
+    return [
+        _block(one, printer, environment, number, every, style)
+        for number, one in enumerate(laid, start=1)
+    ]
 
 
 def numbers_every_row(derivation: Derivation, notation: Notation) -> bool:
@@ -313,12 +330,7 @@ def render_fragment(
     printer = _printer(derivation, notation)
     chosen = environment or _display(notation)
     every = numbers_every_row(derivation, notation)
-    laid = [_laid(section, printer, chosen) for section in derivation.sections]
-    style = reason_style(laid, printer, chosen)
-    blocks = [
-        _block(s, printer, chosen, n, every, style, laid[n - 1])
-        for n, s in enumerate(derivation.sections, start=1)
-    ]
+    blocks = section_blocks(derivation.sections, printer, chosen, every)
     columns = derivation.matrix_columns
     if columns > 10:  # amsmath's default; raised, never lowered, in the author's document
         raise_limit = (
@@ -334,7 +346,8 @@ def render_display(derivation: Derivation, notation: Notation | None = None) -> 
     Separate displays, because two ``aligned`` blocks in one display sit side by side.
     """
     printer = _printer(derivation, document_arguments(derivation, notation))
-    return "\n".join(f"$${_block(s, printer, 'aligned')}$$" for s in derivation.sections)
+    blocks = section_blocks(derivation.sections, printer, "aligned")
+    return "\n".join(f"$${block}$$" for block in blocks)
 
 
 #: The amsthm environments of a standalone proof (:class:`ProofDerivation`), and the stretch
@@ -387,8 +400,7 @@ def render_document(derivation: Derivation, notation: Notation | None = None) ->
     printer = _printer(derivation, document_arguments(derivation, notation))
     every = numbers_every_row(derivation, printer.notation)
     chosen = _display(printer.notation)
-    laid = [_laid(section, printer, chosen) for section in derivation.sections]
-    style = reason_style(laid, printer, chosen)
+    blocks = section_blocks(derivation.sections, printer, chosen, every)
     columns = derivation.matrix_columns
     proof = isinstance(derivation, ProofDerivation)
     parts = [
@@ -402,10 +414,8 @@ def render_document(derivation: Derivation, notation: Notation | None = None) ->
         }
     ]
     sections = [
-        text(section.intro, printer)
-        + "\n"
-        + _block(section, printer, chosen, number, every, style, laid[number - 1])
-        for number, section in enumerate(derivation.sections, start=1)
+        text(section.intro, printer) + "\n" + block
+        for section, block in zip(derivation.sections, blocks, strict=True)
     ]
     if isinstance(derivation, ProofDerivation):
         parts += _proof_body(derivation, printer, sections)

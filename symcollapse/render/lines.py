@@ -16,6 +16,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from symcollapse.algebra.paths import PathSum
 from symcollapse.doc.model import Step, Text
+from symcollapse.render.sums import one_sign
 from symcollapse.render.widths import tex_width, tokens
 
 #: One letter of ``Notation.line_width`` in em of the body font: 80 letters are 34.4 em, the
@@ -42,7 +43,32 @@ class StepLines:
 
 
 def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> StepLines:
-    """Lay out ``step`` with ``printer``, breaking a long sum after whole terms."""
+    """Lay out ``step`` with ``printer``, breaking a long sum after whole terms.
+
+    A Σ term (its signs and summand) breaks only before it or between terms while it fits a
+    line of its own. One that fits no line is written with one sign over all its indices
+    (``\\sum_{k_1, k_2}``, as a Σ over more than three always is; the prose states their
+    ranges), and one that still fits none breaks between its summand's factors, as a product
+    does."""
+    laid = _layout(step, printer, width, split=False)
+    room = rhs_width(laid.lhs, width)
+    if all(line <= room for line in laid.widths) or not _has_sum(step.rhs):
+        return laid
+    with one_sign(printer):
+        joined = _layout(step, printer, width, split=False)
+        if all(line <= room for line in joined.widths):
+            return joined
+        return _layout(step, printer, width, split=True)
+
+
+def _has_sum(rhs: object) -> bool:
+    return isinstance(rhs, sp.Basic) and rhs.has(sp.Sum)
+
+
+def _layout(
+    step: Step, printer: sp.printing.printer.Printer, width: float, split: bool
+) -> StepLines:
+    """:func:`layout`, breaking a Σ term's summand (``split``) where it fits no line, or not."""
     lhs = None if step.lhs is None else printer.doprint(step.lhs)
     rhs = step.rhs
     width = rhs_width(lhs, width)
@@ -56,7 +82,7 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
     elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width:
         return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
     elif not isinstance(rhs, sp.MatMul | sp.MatrixBase):  # one term: break inside it, if at all
-        broken = _unnested(whole, width)
+        broken = _unnested(whole, width, split)
         return StepLines(lhs, step.relation, broken, step.reason, tuple(map(visible_width, broken)))
     else:
         pieces = _pieces(rhs, printer, width)
@@ -66,7 +92,7 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
     line_widths: list[float] = []
     for a, b in ranges:
         line, line_width = " ".join(pieces[a:b]), widths.line(a, b)
-        parts = _unnested(line, width) if line_width > width else (line,)
+        parts = _unnested(line, width, split) if line_width > width else (line,)
         lines += parts
         line_widths += [line_width] if len(parts) == 1 else map(visible_width, parts)
     return StepLines(lhs, step.relation, tuple(lines), step.reason, tuple(line_widths))
@@ -76,16 +102,18 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
 BREAKABLE = frozenset({"+", "-", r"\cdot"})
 
 
-def _unnested(line: str, width: float) -> tuple[str, ...]:
+def _unnested(line: str, width: float, split: bool) -> tuple[str, ...]:
     """A line wider than ``width`` that no term or factor boundary breaks (``W_3 (W_2 (W_1 x +
     b_1) + b_2) + b_3`` nested as deep as the network), broken before binary operators inside
     its parentheses, each line as full as fits. ``\\left( ... \\right)`` become ``\\bigl(
     ... \\bigr)``, which need not close on the same line; a line holding a fraction, a matrix or
-    any other ``\\left`` delimiter (which must size to what it holds) is left whole."""
+    any other ``\\left`` delimiter (which must size to what it holds) is left whole. A Σ
+    term's summand breaks only with ``split``, and then only where the term fits no line."""
     if r"\frac" in line or r"\begin" in line or re.search(r"\\left[^(]|\\right[^)]", line):
         return (line,)
     parts = tokens(line.replace(r"\left(", r"\bigl(").replace(r"\right)", r"\bigr)"))
-    ends, lines, start, first = [*_cuts(parts), len(parts)], [], 0, 0
+    ends, lines, start, first = [*_cuts(parts, width if split else None)], [], 0, 0
+    ends.append(len(parts))
 
     def fits(end: int) -> bool:
         return visible_width(_line(parts, start, ends[end])) <= width
@@ -109,21 +137,45 @@ def _unnested(line: str, width: float) -> tuple[str, ...]:
 BIG_OPERATORS = frozenset({r"\sum", r"\prod"})
 
 
-def _cuts(parts: list[str]) -> list[int]:
+def _cuts(parts: list[str], width: float | None = None) -> list[int]:
     """Where a line of tokens may break: before an operator, or at a space between two factors
-    (a product) unless the factor before it is a sum sign with its limits, outside braces."""
+    (a product) unless the factor before it is a sum sign with its limits, outside braces.
+
+    A sum sign and its summand (``\\sum_{k_1} \\sum_{k_2} w^{(3)}_{i k_2} w^{(2)}_{k_2 k_1}
+    w^{(1)}_{k_1 j}``, up to the next sign of its level) are one term: a line breaks between
+    such terms or before the sign, not inside the summand, unless the term alone is wider than
+    ``width`` (None: any width), where it breaks between the summand's factors as a product
+    does: the rule for a summand that fits no line."""
     cuts: list[int] = []
-    depth, previous, head = 0, None, None  # head: the first token of the factor being read
+    inside: list[tuple[int, int]] = []  # the cuts of each summand: (first, past the last)
+    depth, parens, previous, head = 0, 0, None, None  # head: first token of the factor read
+    summand: tuple[int, int] | None = None  # the summand being read: its parens, first cut
     for i, token in enumerate(parts):
         depth += (token == "{") - (token == "}")
+        if depth == 0:
+            parens += (token == "(") - (token == ")")
+        ends = depth == 0 and (token in ("+", "-") or token == ")")
+        if summand is not None and ends and parens <= summand[0]:
+            inside.append((summand[1], len(cuts)))
+            summand = None
         follows = previous is not None and previous not in ("(", "=", *BREAKABLE)
         product = _between_factors(parts, i) and head not in BIG_OPERATORS
         if depth == 0 and follows and (token in BREAKABLE or product):
             cuts.append(i)
+        if depth == 0 and token in BIG_OPERATORS and summand is None:
+            summand = (parens, len(cuts))
         if depth == 0 and not token.isspace() and (head is None or parts[i - 1].isspace()):
             head = token
         previous = previous if token.isspace() else token
-    return cuts
+    if summand is not None:
+        inside.append((summand[1], len(cuts)))
+    dropped: set[int] = set()
+    for first, stop in inside:
+        start = cuts[first - 1] if first else 0  # where the term's line would start
+        end = cuts[stop] if stop < len(cuts) else len(parts)
+        if width is None or visible_width(_line(parts, start, end)) <= width:
+            dropped.update(cuts[first:stop])
+    return [cut for cut in cuts if cut not in dropped]
 
 
 def _between_factors(parts: list[str], i: int) -> bool:

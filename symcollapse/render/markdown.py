@@ -1,6 +1,9 @@
 """Markdown with MathJax displays (``$$\\begin{aligned}...\\end{aligned}$$``) for Q&A answers.
 
 Only constructs MathJax knows out of the box: ``aligned``, ``bmatrix``/``pmatrix``, ``\\text``.
+Reasons are in one place throughout a document (:func:`symcollapse.render.latex.reason_style`):
+a last column beside the rows when every section's widest row leaves room for its widest
+reason, otherwise a row of their own under each step, in every section.
 How mathematics is marked up is one :class:`MathMarkup`, so GitHub's flavour
 (:mod:`symcollapse.render.github`) shares everything else.
 """
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from symcollapse.doc.model import Derivation, Text
 from symcollapse.doc.prose import written
 from symcollapse.render.arguments import document_arguments
-from symcollapse.render.latex import display_rows
+from symcollapse.render.latex import section_blocks
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
 
@@ -51,11 +54,11 @@ def render_math_markdown(
     notation = document_arguments(derivation, notation)
     printer = NetworkLatexPrinter(derivation.symbols, notation, derivation.roles)
     out = [f"## {prose(derivation.title, printer, markup)}", ""]
-    for section in derivation.sections:
-        rows = display_rows(section, printer, "aligned")
+    blocks = section_blocks(derivation.sections, printer, "aligned")
+    for section, block in zip(derivation.sections, blocks, strict=True):
         out += [f"### {prose(section.title, printer, markup)}", ""]
         out += [prose(section.intro, printer, markup), ""]
-        out += markup.display(["\\begin{aligned}", " \\\\\n".join(rows), "\\end{aligned}"])
+        out += markup.display([block])
         out.append("")
     return "\n".join(out)
 

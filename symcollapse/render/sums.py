@@ -4,7 +4,8 @@ hidden units, and a map applied to its inputs (``f(x_1, x_2)``); a mixin of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import sympy as sp
 
@@ -37,8 +38,32 @@ def shifted(index: sp.Basic, bound: sp.Expr, base: int) -> sp.Expr:
     return bound + base - 1 if counts_entries(index) else bound
 
 
+def _is_unit(index: sp.Basic) -> bool:
+    """Whether ``index`` is ``k_m``, a unit of hidden layer ``m`` (its range is ``d_m``)."""
+    role = role_of(index)
+    return role is not None and role.role == "k" and bool(role.sub)
+
+
+@contextmanager
+def one_sign(printer: object) -> Iterator[None]:
+    """Within it, ``printer`` (if it writes Σ forms) writes a sum over several units of hidden
+    layers with one sign, ``\\sum_{k_1, k_2}``: the form of a Σ term too wide for a line."""
+    if not isinstance(printer, SumForms):
+        yield
+        return
+    signs = printer.sum_signs
+    printer.sum_signs = 1
+    try:
+        yield
+    finally:
+        printer.sum_signs = signs
+
+
 class SumForms:
     """``_print_`` methods for the Σ forms, read in the printer's notation and names."""
+
+    #: Most indices written with a sign each (:func:`one_sign` lowers it to one).
+    sum_signs: int = MAX_SUM_SIGNS
 
     notation: Notation
     names: dict[str, str]
@@ -75,12 +100,16 @@ class SumForms:
         """``\\sum_{k_1=1}^{d_1} \\sum_{k_2=1}^{d_2} ...``: one sign per index, the outermost
         first, the range shifted to the notation's index base; more than
         :data:`MAX_SUM_SIGNS` indices share one sign, ``\\sum_{k_1, \\dots, k_9}`` (the prose
-        states their ranges)."""
+        states their ranges), and so do more than :attr:`sum_signs` units of hidden layers,
+        ``\\sum_{k_1, k_2}`` (:func:`one_sign`)."""
         base = self.notation.index_base
         limits = expr.limits[::-1]
+        names = [self._print(k) for k, *_ in limits]
+        units = all(_is_unit(k) for k, *_ in limits)  # the prose states their ranges
         if len(limits) > MAX_SUM_SIGNS:
-            first, last = self._print(limits[0][0]), self._print(limits[-1][0])
-            signs = [rf"\sum_{{{first}, \dots, {last}}}"]
+            signs = [rf"\sum_{{{names[0]}, \dots, {names[-1]}}}"]
+        elif len(limits) > self.sum_signs and units:
+            signs = [rf"\sum_{{{', '.join(names)}}}"]
         else:
             signs = []
             for k, low, high in limits:

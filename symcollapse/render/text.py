@@ -1,7 +1,8 @@
 """Plain text for terminals and logs: the same steps, symbols written as Python identifiers,
 no LaTeX, lines broken by characters (``Notation.line_width`` columns, 80 by default).
 
-Long sums continue on indented lines that start with their sign; matrices of several rows put
+Reasons are in brackets in one place throughout a document (see :func:`render_text`). Long
+sums continue on indented lines that start with their sign; matrices of several rows put
 one bracketed row on each line; anything else too long breaks at a space. ``d_(k-1)``,
 ``W_z^(n)``, ``sum_(k=1)^(n) b_k`` are written as one would type them.
 """
@@ -103,38 +104,62 @@ def rhs_lines(rhs: sp.Basic, printer: TextPrinter, room: int) -> list[str]:
     return _wrapped(whole, room)
 
 
-def step_lines(step: Step, printer: TextPrinter, width: int) -> list[str]:
-    """One step: ``lhs = rhs`` (``    = rhs`` continuing a chain), long right sides on indented
-    lines, the reason in brackets after the last line or, when it does not fit, below it."""
+def step_lines(step: Step, printer: TextPrinter, width: int) -> tuple[list[str], int]:
+    """One step without its reason: ``lhs = rhs`` (``    = rhs`` continuing a chain), long
+    right sides on lines indented by the returned indent."""
     lhs = "" if step.lhs is None else printer.doprint(step.lhs)
     head = f"{lhs} {step.relation} " if lhs else f"{' ' * 4}{step.relation} "
     indent = len(head) if width - len(head) >= LEAST_ROOM else 4
     lines = rhs_lines(step.rhs, printer, width - indent)
-    out = [head + lines[0], *(" " * indent + line for line in lines[1:])]
-    if step.reason:
-        reason = f"[{_prose(step.reason, printer)}]"
-        if len(out[-1]) + 4 + len(reason) <= width:
-            out[-1] += "    " + reason
-        else:
-            out += [" " * (indent + 2) + line for line in _wrapped(reason, width - indent - 2)]
-    return out
+    return [head + lines[0], *(" " * indent + line for line in lines[1:])], indent
+
+
+#: What stands between an equation's last line and a reason beside it.
+REASON_GAP = "    "
 
 
 def render_text(derivation: Derivation, notation: Notation | None = None) -> str:
-    """One step per line (long ones continue on indented lines), reasons in brackets, prose
-    wrapped at the line width."""
+    """One step per line (long ones continue on indented lines), prose wrapped at the line
+    width. Reasons are in brackets in one place throughout the document: after the last line
+    of their step when every reason fits there, else each on lines of its own under its step
+    (indented two past the right side)."""
     notation = document_arguments(derivation, notation)
     printer = TextPrinter(derivation.symbols, notation, derivation.roles)
     width = notation.line_width
+    laid = [
+        [
+            (step_lines(step, printer, width), _reason(step.reason, printer))
+            for step in section.steps
+        ]
+        for section in derivation.sections
+    ]
+    beside = all(
+        len(lines[-1]) + len(REASON_GAP) + len(reason) <= width
+        for steps in laid
+        for (lines, _), reason in steps
+        if reason
+    )
     title = _prose(derivation.title, printer)
     out = [title, "=" * len(title)]
-    for section in derivation.sections:
+    for section, steps in zip(derivation.sections, laid, strict=True):
         heading = _prose(section.title, printer)
         out += ["", heading, "-" * len(heading), *_wrapped(_prose(section.intro, printer), width)]
         out.append("")
-        for step in section.steps:
-            out += step_lines(step, printer, width)
+        for (lines, indent), reason in steps:
+            if reason and beside:
+                lines = [*lines[:-1], lines[-1] + REASON_GAP + reason]
+            elif reason:
+                lines = [
+                    *lines,
+                    *(" " * (indent + 2) + r for r in _wrapped(reason, width - indent - 2)),
+                ]
+            out += lines
     return "\n".join(out) + "\n"
+
+
+def _reason(parts: Text, printer: TextPrinter) -> str:
+    """A reason in brackets; none for no reason."""
+    return f"[{_prose(parts, printer)}]" if parts else ""
 
 
 def render_descent(descent: Descent, every: int = 1) -> str:

@@ -6,11 +6,14 @@ rules, so a paper can ``#include`` it; ``render_typst_document`` is a whole page
 compiler (``pip install typst``) compiles. Long sums break before a top-level sign where the
 line would be wider than ``Notation.line_width``; numbered steps are equations of their own,
 each with a ``<label>`` (Typst numbers whole equations, not the lines of one).
+Reasons are in one place throughout a document (:func:`reasons_beside`): a last column beside
+the rows when every section's widest line leaves room for its widest reason, otherwise a row of
+their own under each step (a box that wraps, when wider than the line), in every section.
 """
 
 from __future__ import annotations
 
-from symcollapse.doc.model import Derivation, Section, Text
+from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import Code, written
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
@@ -144,19 +147,42 @@ def _reason_width(parts: Text, printer: NetworkBoxPrinter) -> float:
     ) + width(Words("()"))
 
 
-def section_equations(section: Section, printer: NetworkBoxPrinter, number: int) -> list[str]:
-    """The steps of ``section`` as Typst equations: one aligned block, or (numbered) one
-    labelled equation per step."""
-    notation = printer.notation
-    room = notation.line_width * LETTER_EM
+#: A step laid out for Typst: the step, its left side, and the lines of its right side.
+TypstStep = tuple[Step, Box | None, list[Box]]
+
+
+def _laid(section: Section, printer: NetworkBoxPrinter) -> list[TypstStep]:
+    """Each step of ``section`` with its left side and its right side broken into lines."""
+    room = printer.notation.line_width * LETTER_EM
     steps = []
     for step in section.steps:
         lhs = None if step.lhs is None else printer.doprint(step.lhs)
         head = 0.0 if lhs is None else width(lhs) + width(Op("="))
         steps.append((step, lhs, lines(printer.doprint(step.rhs), room - head)))
-    widest = max((width(line) for *_, parts in steps for line in parts), default=0.0)
-    reasons = max((_reason_width(s.reason, printer) for s, *_ in steps), default=0.0)
-    beside = widest + reasons + 2.0 <= room
+    return steps
+
+
+def reasons_beside(sections: list[list[TypstStep]], printer: NetworkBoxPrinter) -> bool:
+    """Whether the reasons of a whole document go beside its rows (a last column): when in
+    every section the widest line and the widest reason fit in a line side by side. Otherwise
+    every reason goes on a row of its own under its step's last line, in every section."""
+    room = printer.notation.line_width * LETTER_EM
+    for steps in sections:
+        widest = max((width(line) for *_, parts in steps for line in parts), default=0.0)
+        reasons = max((_reason_width(s.reason, printer) for s, *_ in steps), default=0.0)
+        if widest + reasons + 2.0 > room:
+            return False
+    return True
+
+
+def section_equations(
+    steps: list[TypstStep], printer: NetworkBoxPrinter, number: int, beside: bool
+) -> list[str]:
+    """The steps of a section (as :func:`_laid` lays them out) as Typst equations: one aligned
+    block, or (numbered) one labelled equation per step; each reason beside its step's last
+    line (a last column) or, with ``beside`` False, on a row of its own under it."""
+    notation = printer.notation
+    room = notation.line_width * LETTER_EM
     rows, equations = [], []
     for index, (step, lhs, parts) in enumerate(steps, start=1):
         relation = ":=" if step.relation == ":=" else "="
@@ -185,9 +211,11 @@ def render_typst(derivation: Derivation, notation: Notation | None = None) -> st
     notation = document_arguments(derivation, notation)
     printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
     out = [f"== {prose(derivation.title, printer)}", ""]
-    for number, section in enumerate(derivation.sections, start=1):
+    laid = [_laid(section, printer) for section in derivation.sections]
+    beside = reasons_beside(laid, printer)
+    for number, (section, steps) in enumerate(zip(derivation.sections, laid, strict=True), 1):
         out += [f"=== {prose(section.title, printer)}", "", prose(section.intro, printer), ""]
-        out += section_equations(section, printer, number)
+        out += section_equations(steps, printer, number, beside)
         out.append("")
     return "\n".join(out)
 

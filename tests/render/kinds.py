@@ -3,6 +3,7 @@ check a format on all of them (the model file of ``fold`` is written by the call
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 #: Kind -> the command (without ``--format``) that writes it; ``{model}`` is an ONNX file.
@@ -24,3 +25,20 @@ KINDS: dict[str, list[str]] = {
 def argv(kind: str, model: Path, *options: str) -> list[str]:
     """The command of ``kind`` with ``options`` after it."""
     return [a.replace("{model}", str(model)) for a in KINDS[kind]] + list(options)
+
+
+#: Documents (widths, detail, line width) whose sections' reasons fitted beside their rows in
+#: some sections and not in others, in Markdown, Typst or text: a document puts them in one place.
+MIXED_REASONS = [
+    ((2, 3, 3, 1), "full", 80),
+    ((3, 4, 4, 2), "standard", 80),
+    ((2, 3, 3, 1), "brief", 50),
+    ((2, 3, 3, 1), "standard", 50),
+    ((2, 3, 1), "full", 50),
+]
+
+
+def reasons_in_one_place(text: str, beside: str, below: str) -> tuple[int, int]:
+    """How many reasons of ``text`` are beside their rows and how many below (regular
+    expressions, per line); one of the two must be 0."""
+    return len(re.findall(beside, text, flags=re.M)), len(re.findall(below, text, flags=re.M))

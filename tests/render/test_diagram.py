@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.cli import main
 from symcollapse.errors import OptionError, SizeLimitError
-from symcollapse.render.diagram import diagram, render_tikz, tikz_document
+from symcollapse.render.diagram import RADIUS, diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import LABEL_FONT, render_svg
 from symcollapse.render.notation import Notation
 
@@ -267,3 +268,52 @@ def test_a_b_z_entry_outside_b_z_is_one_line(capsys, entry, message):
 def test_elided_pictures_compile(widths, entry, compile_latex):
     picture = diagram(widths, entry)
     assert compile_latex(tikz_document(picture, caption_node=True)).stat().st_size > 0
+
+
+def _distance(point: tuple[float, float], start: tuple[float, float], end: tuple[float, float]):
+    """Distance (cm) from ``point`` to the segment from ``start`` to ``end``."""
+    (px, py), (ax, ay), (bx, by) = point, start, end
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(ax + t * dx - px, ay + t * dy - py)
+
+
+#: Least distance (cm) from an ellipsis's centre to an edge or a unit's circle: half the height
+#: of the dots (``\\vdots`` and SVG's 16 px ⋮ are about 0.4 cm) and a clear margin.
+DOTS_CLEARANCE = 0.4
+
+elided_networks = st.lists(st.sampled_from([1, 2, 3, 7, 8, 20]), min_size=2, max_size=10).flatmap(
+    lambda d: st.tuples(
+        st.just(tuple(d)),
+        st.one_of(
+            st.tuples(st.integers(0, d[-1] - 1), st.integers(0, d[0] - 1)),
+            st.tuples(st.integers(0, d[-1] - 1)),
+        ),
+    )
+)
+
+
+def _assert_dots_clear(picture) -> None:
+    for x, y, _ in picture.ellipses:
+        for edge in picture.edges:
+            assert _distance((x, y), edge.start, edge.end) >= DOTS_CLEARANCE, (x, y, edge)
+        for unit in picture.units:
+            assert math.dist((x, y), unit.at) - RADIUS >= DOTS_CLEARANCE, (x, y, unit)
+
+
+@settings(max_examples=60, deadline=None)
+@given(elided_networks)
+def test_elision_dots_sit_where_no_edge_runs(network):
+    """The dots of units or layers left out sit in a gap: no drawn edge passes near them and
+    no unit touches them."""
+    _assert_dots_clear(diagram(*network))
+
+
+@pytest.mark.parametrize(
+    ("widths", "entry"), [((4, 8, 8, 8, 3), (0, 0)), ((2, 20, 1), (0, 0)), ((3,) * 12, (0,))]
+)
+def test_the_named_elided_pictures_have_their_dots_clear(widths, entry):
+    """The issue's pictures (a wide network, a wide layer, 12 widths of 3) elide, in a gap."""
+    picture = diagram(widths, entry)
+    assert picture.ellipses
+    _assert_dots_clear(picture)

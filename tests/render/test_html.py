@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import itertools
 import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from symcollapse import derive
 from symcollapse.cli import main
+from symcollapse.render.diagram import diagram
 from symcollapse.render.html import render_html
 from symcollapse.render.notation import Notation
 from tests.model_files import dense_layers, require, write_onnx
 
 from .chromium import Browser, chromium_or_skip
 from .kinds import KINDS, argv
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def path_edges(widths: tuple[int, ...], role: str, i: int, j: int = 0) -> set[tuple[int, ...]]:
@@ -128,3 +133,63 @@ def test_every_reason_is_in_whole_parentheses():
     cells = re.findall(r'<td class="reason">(.*?)</td>', page)
     reasons = [re.sub(r"<math>.*?</math>|<[^>]+>", "", cell) for cell in cells]
     assert reasons and all(r.startswith("(") and r.endswith(")") for r in reasons if r), reasons
+
+
+class _Structure(HTMLParser):
+    """The open elements of a page as it is read; what closes out of order or stays open."""
+
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr", "col", "area", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.open[-1:]}")
+        else:
+            self.open.pop()
+
+
+#: Wide and deep networks whose picture elides units or layers (seven layers of 3 elide as
+#: twelve do, and their Σ forms share one sign over six indices).
+ELIDED = [(4, 8, 8, 8, 3), (2, 20, 1), (2, 3, 3, 3, 3, 3, 3, 1)]
+
+
+@pytest.mark.parametrize("widths", ELIDED)
+def test_a_page_with_an_elided_picture(widths, browser, tmp_path):
+    """The page embeds the picture's SVG with its dots, sets the labels' scripts and the
+    caption's mathematics as mathematics (italic, scripts smaller and shifted), nests every
+    element properly, and in the browser lays out every formula and fits its column."""
+    derivation = derive(widths, detail="brief")
+    page = render_html(derivation, Notation())
+    structure = _Structure()
+    structure.feed(page)
+    assert structure.errors == [] and structure.open == []
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", page, re.S)[0])
+    texts = svg.findall(f"{SVG}text")
+    picture = diagram(widths, (0, 0))
+    dots = [t for t in texts if t.get("class") == "ellipsis"]
+    assert len(dots) == len(picture.ellipses) > 0
+    assert {t.text for t in dots} <= {"\u22ee", "\u22ef"}
+    units = [t for t in texts if t.get("class") == "unit"]
+    assert units and all(t.get("font-style") == "italic" for t in units)
+    scripted = [t for t in units if t.find(f"{SVG}tspan[@dy]") is not None]
+    assert len(scripted) == len(units)  # x_1, h^{(1)}_1, f_1: every unit label has a script
+    caption = [t for t in texts if t.get("class") == "caption"]
+    math = [s for t in caption for s in t.iter(f"{SVG}tspan") if s.get("font-style") == "italic"]
+    assert math, "the caption's mathematics is upright"
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    browser.open(path)
+    assert browser.evaluate('document.querySelectorAll("figure svg .ellipsis").length') == len(dots)
+    formulas = browser.evaluate(FORMULAS)
+    assert formulas and all(w > 0 and h > 0 for w, h, _ in formulas)
+    assert browser.evaluate('document.querySelectorAll("merror").length') == 0
+    assert browser.evaluate(OVERFLOW) == []
+    browser.screenshot(tmp_path / "page.png")

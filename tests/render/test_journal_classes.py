@@ -2,11 +2,12 @@
 
 One document per class (article in one and two columns, amsart, IEEEtran conference, revtex4-2
 reprint, acmart sigconf, llncs, elsarticle 5p), compiled once for the whole module: a numbered
-derivation in the author's notation (``--names``, ``--numbered``), the gradients at full detail,
-the proof, the numeric answer, and the diagram in a ``figure``, each from the command line as an
-author runs it, with an ``\\eqref`` to every label. No box may be overfull and every reference
-must resolve. A class that is not installed skips its tests, unless SYMCOLLAPSE_REQUIRE_PDFLATEX=1
-(CI installs them with texlive-publishers).
+derivation in the author's notation (``--names``, ``--numbered``), a deep and a wide one (Σ
+terms too wide for a column's line), the gradients at full detail, the proof, the numeric
+answer, and the diagram in a ``figure``, each from the command line as an author runs it,
+with an ``\\eqref`` to every label. No box may be overfull and every reference must resolve.
+A class that is not installed skips its tests, unless SYMCOLLAPSE_REQUIRE_PDFLATEX=1 (CI
+installs them with texlive-publishers).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ CLASSES = {
 }
 #: The author's notation: every role the documents show renamed.
 NAMES = "W=M,b=c,x=q"
+#: A deep and a wide network: Σ terms too wide for a column's line (one sign over their
+#: indices; the deep one's summand fits no line at all, and every row is numbered).
+DEEP, WIDE = ["2", "3", "3", "3", "3", "1"], ["4", "8", "8", "8", "3"]
 
 
 def _command(*argv: str) -> str:
@@ -53,7 +57,7 @@ def _command(*argv: str) -> str:
 def fragments(two_column: bool, directory: Path) -> dict[str, str]:
     """File name -> fragment, each as the command line writes it for this column width."""
     width = ["--two-column"] if two_column else []
-    named = ["--names", NAMES, "--numbered", *width]
+    named = ["--names", NAMES, *width, "--numbered"]
     texts = {
         "derive": _command("derive", "2", "3", "3", "1", *named, "--label-prefix", "dense"),
         "gradients": _command(
@@ -63,6 +67,10 @@ def fragments(two_column: bool, directory: Path) -> dict[str, str]:
         "values": _command(
             "derive", "2", "3", "1", "--values", "random", *named, "--label-prefix", "values"
         ),
+        "deep": _command(
+            "derive", *DEEP, *named, "all", "--detail", "brief", "--label-prefix", "deep"
+        ),
+        "wide": _command("derive", *WIDE, *named, "--detail", "standard", "--label-prefix", "wide"),
     }
     _command("derive", "2", "3", "3", "1", "--names", NAMES, "--diagram", "--out", str(directory))
     texts["diagram"] = (directory / "collapse-2-3-3-1-paths.tex").read_text(encoding="utf-8")

@@ -113,7 +113,7 @@ def test_nested_lines_break_where_measuring_every_end_breaks_them(depth, width):
     from symcollapse.render.lines import _unnested
 
     line = _nested(depth)
-    assert _unnested(line, width) == _greedy(line, width)
+    assert _unnested(line, width, split=False) == _greedy(line, width)
 
 
 @pytest.mark.parametrize("line_width", [30, 40, 50])
@@ -127,3 +127,52 @@ def test_a_sum_sign_keeps_its_summand_on_its_line(widths, line_width):
     assert sums
     for row in sums:
         assert re.search(r"\\sum_\{[^ ]*\}\^\{[^ ]*\}$", row) is None, row
+
+
+def _display_rows(tex: str) -> list[str]:
+    """The rows of a fragment's displays, without their numbers, labels and breaks."""
+    rows = re.split(r" \\\\\n|\n", tex)
+    return [re.split(r" \\(?:notag|tag|label|displaybreak)", row)[0] for row in rows]
+
+
+#: Networks and numberings whose Σ terms each fit a line of a column: 2-3-3-1 however
+#: numbered, 4-8-8-8-3 where its Σ rows carry no number (with one, a term of four factors
+#: fits no line: see the test after this one).
+WHOLE_SUMMANDS = [
+    ((2, 3, 3, 1), False),
+    ((2, 3, 3, 1), True),
+    ((2, 3, 3, 1), "all"),
+    ((4, 8, 8, 8, 3), False),
+    ((4, 8, 8, 8, 3), True),
+]
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard"])  # full writes no Σ form
+@pytest.mark.parametrize(("widths", "numbered"), WHOLE_SUMMANDS)
+def test_a_sum_keeps_its_summand_whole_in_a_column(widths, numbered, detail):
+    """In a two-column class's column a Σ term breaks before its sign or between terms, never
+    between the factors of its summand (``w^{(3)}_{i k_2} \\cdot w^{(2)}_{k_2 k_1} ...``),
+    where a line of its own holds it (if need be with one sign over its indices); a row
+    without a number has the whole line."""
+    notation = Notation(line_width=50, numbered=numbered)
+    rows = _display_rows(render_fragment(derive(widths, detail=detail), notation))
+    sums = [k for k, row in enumerate(rows) if r"\sum" in row]
+    assert sums
+    for k in sums:
+        assert not rows[k + 1].startswith(r"&\quad \cdot"), rows[k : k + 2]
+
+
+def test_a_sum_that_fits_no_line_takes_one_sign_then_breaks_between_factors():
+    """The rule for a Σ term wider than any line: one sign over its indices (``\\sum_{k_2,
+    k_3, k_4}``), and, if it still fits none (five factors in a column), its summand broken
+    between factors; every line within the width."""
+    derivation = derive((2, 3, 3, 3, 3, 1), detail="brief")
+    printer = NetworkLatexPrinter(derivation.symbols, Notation(line_width=50), derivation.roles)
+    lines = []
+    for step in (step for section in derivation.sections for step in section.steps):
+        laid = layout(step, printer, 50)
+        assert max(laid.widths) <= rhs_width(laid.lhs, 50), laid.lines
+        lines += laid.lines
+    assert any(line.startswith(r"+ \sum_{k_{2}, k_{3}, k_{4}} w^{(5)}") for line in lines)
+    split = [k for k, line in enumerate(lines) if line.startswith(r"\cdot w^{(1)}_{k_{1}\,j}")]
+    assert split and lines[split[0] - 1].startswith(r"\sum_{k_{1}, \dots, k_{4}}")

@@ -4,9 +4,11 @@ import re
 
 import pytest
 
-from symcollapse import derive
+from symcollapse import Notation, derive
 from symcollapse.render.markdown import render_markdown
 from tests.latex_meaning import entry_sums
+
+from .kinds import MIXED_REASONS, reasons_in_one_place
 
 #: Environments MathJax 3 supports without extensions that we may emit.
 MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
@@ -41,3 +43,11 @@ def test_markdown_prose_uses_inline_math_and_headings():
     assert md.startswith("## Collapse of the 2\u20133\u20133\u20131 network")
     assert "### The entries" in md
     assert "each entry of $W_{z}$ has 9 products" in md
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED_REASONS)
+def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
+    """Beside the rows (a last column) in every section, or below them in every section."""
+    md = render_markdown(derive(widths, detail=detail), Notation(line_width=line_width))
+    placed = reasons_in_one_place(md, r" && \\left\(", r"^&\\qquad ")
+    assert min(placed) == 0 < max(placed), placed

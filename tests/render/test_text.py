@@ -12,7 +12,7 @@ from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
 from tests.model_files import dense_layers, require, write_onnx
 
-from .kinds import KINDS, argv
+from .kinds import KINDS, MIXED_REASONS, argv
 
 
 def test_text_has_every_section_and_parses_back():
@@ -75,3 +75,17 @@ def test_a_long_sum_continues_with_its_sign():
     lines = render_text(derive((3, 4, 4, 2))).splitlines()
     start = next(k for k, line in enumerate(lines) if line.startswith("W_z[1,1] = "))
     assert all(line.startswith(" " * 11 + "+ ") for line in lines[start + 1 : start + 8])
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED_REASONS)
+def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
+    """After the last line of their step in every section, or on lines of their own under it in
+    every section. Each reason is known from the same document set wide enough for all."""
+    derivation = derive(widths, detail=detail)
+    wide = render_text(derivation, Notation(line_width=1000))
+    reasons = {m[:12] for m in re.findall(r"\S    \[(.*)\]$", wide, flags=re.M)}
+    lines = render_text(derivation, Notation(line_width=line_width)).splitlines()
+    beside = [line for line in lines if any(f"    [{r}" in line.lstrip() for r in reasons)]
+    below = [line for line in lines if any(line.lstrip().startswith(f"[{r}") for r in reasons)]
+    assert len(beside) + len(below) >= len(reasons) > 1
+    assert bool(beside) != bool(below), (beside, below)

@@ -20,7 +20,7 @@ from symcollapse.render.notation import Notation
 from symcollapse.render.typst import render_typst, render_typst_document, typst
 from tests.model_files import dense_layers, require, write_onnx
 
-from .kinds import KINDS, argv
+from .kinds import KINDS, MIXED_REASONS, argv, reasons_in_one_place
 
 COLLAPSE = derive((2, 3, 3, 1)).collapse
 ENTRIES = COLLAPSE.network.entries
@@ -177,3 +177,27 @@ def test_two_digit_indices_and_every_notation_compile(notation, compiler, tmp_pa
 )
 def test_other_symbols_keep_their_subscripts(name, expected):
     assert typeset(sp.Symbol(name)) == expected
+
+
+@pytest.mark.parametrize(("widths", "detail", "line_width"), MIXED_REASONS)
+def test_reasons_are_in_one_place_throughout_a_document(widths, detail, line_width):
+    """Beside the rows (a last column) in every section, or below them in every section."""
+    out = render_typst(derive(widths, detail=detail), Notation(line_width=line_width))
+    below = r"^\s*&quad #(?:\[\(|box\()"
+    placed = reasons_in_one_place(out, r" && quad #\[\(", below)
+    assert min(placed) == 0 < max(placed), placed
+
+
+def test_a_deep_sum_shares_one_sign_and_fits_its_page(compiler, tmp_path):
+    """More than three hidden indices share one sign (``sum_(k_(1) , dots , k_(6))``), as in
+    LaTeX, and fewer are written outermost first, as LaTeX writes them: a seven-layer Σ form
+    with a sign per index was wider than the page."""
+    derivation = derive((2, 3, 3, 3, 3, 3, 3, 1), detail="brief")
+    source = render_typst_document(derivation)
+    assert "sum_(k_(1) , dots , k_(6)) W_(7 , i , k_(6))" in source
+    assert "sum_(k_(5) = 1)^(d_(5)) sum_(k_(6) = 1)^(d_(6)) W_(7 , i , k_(6))" in source
+    path = tmp_path / "deep.typ"
+    path.write_text(source + WIDTHS)
+    measured = compiler.query(str(path), "<widths>", field="value", one=True)
+    measured = json.loads(measured) if isinstance(measured, str) else measured
+    assert max(measured["displays"]) <= measured["text"]
