@@ -20,13 +20,40 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import vanishes
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
 from symcollapse.spec.extras import optional_module
 
-s, tau, t, u0, uf = sp.symbols("s tau t u_0 u_f", positive=True)
-a, b, u = sp.symbols("a b u", positive=True)
-N_l = sp.Symbol("N_l", integer=True, positive=True)
+#: The scalars of the papers, each made from its role (:mod:`symcollapse.spec.roles`), so that
+#: a reader's names rename them in every format; positive (and ``N_l`` an integer) as the
+#: algebra needs: the logarithm of eq. 11 and the powers of eq. 15 simplify only then.
+s = symbols.scalar("singular_value", positive=True)
+tau, t = symbols.scalar("tau", positive=True), symbols.scalar("t", positive=True)
+u = symbols.scalar("mode_strength", positive=True)
+u0, uf = (symbols.scalar("mode_strength", sub, positive=True) for sub in (0, sp.Symbol("f")))
+a = symbols.scalar("first_strength", positive=True)
+b = symbols.scalar("second_strength", positive=True)
+N_l = symbols.scalar("depth", integer=True, positive=True)
+
+
+class OfTime(symbols.RoleSymbol):
+    """A mode's strength as a function of time, ``a(t)``: a role symbol (renamed with its role
+    and with ``t``) that sorts as sympy sorts an applied function, after the constants and
+    their sums, so that eq. 8 reads ``(s - a(t) b(t)) b(t)`` as the paper writes it (by name
+    among symbols, ``a(t)`` would come before ``s``)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def class_key(cls) -> tuple[object, ...]:
+        return sp.Function("a")(t).class_key()
+
+
+def of_time(role: str) -> OfTime:
+    """The strength ``role`` at time ``t`` (``first_strength`` -> ``a(t)``)."""
+    return OfTime(symbols.meaning(role, argument="t"), positive=True)
+
 
 #: Eq. 8: the per-mode flow ``tau da/dt``, ``tau db/dt``.
 MODE_FLOW = (b * (s - a * b), a * (s - a * b))
@@ -75,7 +102,7 @@ def check_symbolic(depths: Sequence[int] = (3, 4, 5, 6)) -> None:
 
 def deep_flow_from_energy(depth: int) -> sp.Expr:
     """``tau du/dt`` from gradient flow on eq. 14 with ``depth - 1`` equal strengths, in ``u``."""
-    strengths = sp.symbols(f"a_1:{depth}", positive=True)
+    strengths = [symbols.scalar("first_strength", i, positive=True) for i in range(1, depth)]
     energy = (s - sp.Mul(*strengths)) ** 2 / 2
     product_rule = sum(
         -sp.diff(energy, a_i) * sp.Mul(*(a_j for a_j in strengths if a_j != a_i))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 import sympy as sp
 
 from symcollapse.algebra import dynamics as dyn
+from symcollapse.algebra.symbols import role_of
 from symcollapse.errors import OptionError, SizeLimitError
 
 
@@ -55,3 +58,31 @@ def test_stable_closed_form_equals_eq_12():
 def test_bad_saxe_inputs(args, error, message):
     with pytest.raises(error, match=message):
         dyn.check_saxe(*args)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "role"),
+    [
+        (dyn.s, "singular_value"),
+        (dyn.tau, "tau"),
+        (dyn.t, "t"),
+        (dyn.u, "mode_strength"),
+        (dyn.u0, "mode_strength"),
+        (dyn.uf, "mode_strength"),
+        (dyn.a, "first_strength"),
+        (dyn.b, "second_strength"),
+        (dyn.N_l, "depth"),
+    ],
+)
+def test_the_scalars_carry_roles_and_the_assumptions_the_algebra_needs(symbol, role):
+    assert role_of(symbol).role == role
+    assert symbol.is_positive
+    assert symbol.is_integer is (True if symbol is dyn.N_l else None)
+
+
+@pytest.mark.parametrize("role", ["first_strength", "second_strength", "mode_strength"])
+def test_a_strength_of_time_sorts_after_the_constants_and_pickles(role):
+    strength = dyn.of_time(role)
+    assert str(dyn.s - strength).startswith("s - ")  # by name, a(t) would come first
+    assert pickle.loads(pickle.dumps(strength)) == strength
+    assert role_of(strength).argument == "t" and strength.is_positive
