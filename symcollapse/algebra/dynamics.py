@@ -5,10 +5,10 @@ start each mode strength ``u = a b`` obeys ``tau du/dt = 2 u (s - u)`` (their eq
 ``u(t) = s e^{2st/tau} / (e^{2st/tau} - 1 + s/u_0)`` (eq. 12). Arora et al.'s end-to-end rule is
 in :mod:`symcollapse.algebra.endtoend`.
 
-The symbolic identities here are checked with sympy (differences cancel to zero, see
-:func:`symcollapse.algebra.expressions.vanishes`);
-:func:`simulate_saxe` integrates the full matrix gradient flow with scipy and compares, so the
-closed form is tested against the dynamics it claims to solve.
+The formulas are data here; :mod:`symcollapse.verification.dynamics` checks them with sympy
+(differences cancel to zero) and checks a run of :func:`simulate_saxe`, which integrates the full
+matrix gradient flow with scipy beside the closed form, so that the closed form is tested against
+the dynamics it claims to solve.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import numpy as np
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.expressions import vanishes
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
 from symcollapse.spec.extras import optional_module
 
@@ -70,34 +69,6 @@ DEEP_FLOW = (N_l - 1) * u ** (2 - 2 / (N_l - 1)) * (s - u)
 MAX_MODES = 12
 MAX_TIMES = 2_000
 MAX_EXPONENT = 200  # 2 s t / tau: beyond it e^{2st/tau} leaves double precision anyway
-
-#: Tolerances of the numerical checks (absolute, on strengths of order ``s``).
-SAXE_TOLERANCE = 1e-6
-
-
-def _zero(expr: sp.Expr, what: str) -> None:
-    if not vanishes(expr):
-        raise VerificationError(f"{what} does not hold: difference {expr}")
-
-
-def check_symbolic(depths: Sequence[int] = (3, 4, 5, 6)) -> None:
-    """Check eqs. 8 to 12 and 15 symbolically; raise :class:`VerificationError` if one fails."""
-    # Eq. 8 is gradient descent on E = (s - ab)^2 / (2 tau) (eq. 9), times tau.
-    E = (s - a * b) ** 2 / 2
-    _zero(MODE_FLOW[0] + sp.diff(E, a), "eq. 8 for a")
-    _zero(MODE_FLOW[1] + sp.diff(E, b), "eq. 8 for b")
-    # Eq. 10: d(ab)/dt = a' b + a b', then a = b and u = a^2.
-    du = (MODE_FLOW[0] * b + a * MODE_FLOW[1]).subs(b, a)
-    _zero(du - STRENGTH_FLOW.subs(u, a**2), "eq. 10")
-    # Eq. 11: t(u_0) = 0 and dt/du_f = tau / (2 u_f (s - u_f)).
-    _zero(TIME_TO_LEARN.subs(uf, u0), "eq. 11 at u_f = u_0")
-    _zero(sp.diff(TIME_TO_LEARN, uf) - tau / STRENGTH_FLOW.subs(u, uf), "eq. 11 derivative")
-    # Eq. 12 solves eq. 10 with u(0) = u_0.
-    _zero(tau * sp.diff(CLOSED_FORM, t) - STRENGTH_FLOW.subs(u, CLOSED_FORM), "eq. 12 solves 10")
-    _zero(CLOSED_FORM.subs(t, 0) - u0, "eq. 12 at t = 0")
-    # Eq. 15 from eq. 14 at equal strengths a_i = a, for each depth given.
-    for depth in depths:
-        _zero(deep_flow_from_energy(depth) - DEEP_FLOW.subs(N_l, depth), f"eq. 15, N_l = {depth}")
 
 
 def deep_flow_from_energy(depth: int) -> sp.Expr:

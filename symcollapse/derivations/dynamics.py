@@ -12,7 +12,7 @@ from symcollapse.algebra import dynamics as dyn
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.doc.model import Derivation, Section, Step, Text
-from symcollapse.errors import VerificationError
+from symcollapse.verification.dynamics import CheckedSaxe
 
 SAXE = "Saxe et al. 2014"
 ARORA = "Arora et al. 2018"
@@ -50,17 +50,12 @@ def number(value: float) -> sp.Float:
     return sp.Float(value, 3)
 
 
-def derive_saxe(run: dyn.SaxeRun) -> Derivation:
-    """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow."""
-    dyn.check_symbolic()
-    tolerance = dyn.SAXE_TOLERANCE * max(run.strengths)
-    if run.deviation > tolerance:
-        raise VerificationError(
-            f"the full flow deviates from eq. 12 by {run.deviation:.3g} > {tolerance:.3g}"
-        )
+def derive_saxe(checked: CheckedSaxe) -> Derivation:
+    """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow
+    (:func:`symcollapse.verification.dynamics.verify_saxe`)."""
     return Derivation(
         title=("Exact learning curves of deep linear networks",),
-        sections=(_setting(), _modes(), _simulation(run, tolerance)),
+        sections=(_setting(), _modes(), _simulation(checked.run, checked.tolerance)),
         symbols={},
     )
 

@@ -12,12 +12,13 @@ from symcollapse.render.latex import render_document
 from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
 from symcollapse.render.typst import render_typst
+from symcollapse.verification.dynamics import verify_saxe
 from tests.derivations.prose import typed_math
 
 
 @pytest.fixture(scope="module")
 def saxe():
-    return derive_saxe(dyn.simulate_saxe([3, 2, 1], 1e-3, 1.0, 6.0, n_times=30))
+    return derive_saxe(verify_saxe(dyn.simulate_saxe([3, 2, 1], 1e-3, 1.0, 6.0, n_times=30)))
 
 
 def _reasons(doc):
