@@ -46,7 +46,7 @@ class OfTime(symbols.RoleSymbol):
 
     @classmethod
     def class_key(cls) -> tuple[object, ...]:
-        return sp.Function("a")(t).class_key()
+        return sp.Function(cls.__name__)(t).class_key()
 
 
 def of_time(role: str) -> OfTime:
