@@ -26,6 +26,7 @@ SUFFIXES = {
     ".pth": "torch",
 }
 
+
 @dataclass(frozen=True)
 class AffineLayer:
     """``h -> weight_scale * weight @ h + bias_scale * bias``; ``weight`` is (out, in) float64.
