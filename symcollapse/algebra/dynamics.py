@@ -5,10 +5,10 @@ start each mode strength ``u = a b`` obeys ``tau du/dt = 2 u (s - u)`` (their eq
 ``u(t) = s e^{2st/tau} / (e^{2st/tau} - 1 + s/u_0)`` (eq. 12). Arora et al.'s end-to-end rule is
 in :mod:`symcollapse.algebra.endtoend`.
 
-The symbolic identities here are checked with sympy (differences cancel to zero, see
-:func:`symcollapse.algebra.expressions.vanishes`);
-:func:`simulate_saxe` integrates the full matrix gradient flow with scipy and compares, so the
-closed form is tested against the dynamics it claims to solve.
+The formulas are data here; :mod:`symcollapse.verification.dynamics` checks them with sympy
+(differences cancel to zero) and checks a run of :func:`simulate_saxe`, which integrates the full
+matrix gradient flow with scipy beside the closed form, so that the closed form is tested against
+the dynamics it claims to solve.
 """
 
 from __future__ import annotations
@@ -20,13 +20,39 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from symcollapse.algebra.expressions import vanishes
+from symcollapse.algebra import symbols
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
 from symcollapse.spec.extras import optional_module
 
-s, tau, t, u0, uf = sp.symbols("s tau t u_0 u_f", positive=True)
-a, b, u = sp.symbols("a b u", positive=True)
-N_l = sp.Symbol("N_l", integer=True, positive=True)
+#: The scalars of the papers, each made from its role (:mod:`symcollapse.spec.roles`), so that
+#: a reader's names rename them in every format; positive (and ``N_l`` an integer) as the
+#: algebra needs: the logarithm of eq. 11 and the powers of eq. 15 simplify only then.
+s = symbols.scalar("singular_value", positive=True)
+tau, t = symbols.scalar("tau", positive=True), symbols.scalar("t", positive=True)
+u = symbols.scalar("mode_strength", positive=True)
+u0, uf = (symbols.scalar("mode_strength", sub, positive=True) for sub in (0, sp.Symbol("f")))
+a = symbols.scalar("first_strength", positive=True)
+b = symbols.scalar("second_strength", positive=True)
+N_l = symbols.scalar("depth", integer=True, positive=True)
+
+
+class OfTime(symbols.RoleSymbol):
+    """A mode's strength as a function of time, ``a(t)``: a role symbol (renamed with its role
+    and with ``t``) that sorts as sympy sorts an applied function, after the constants and
+    their sums, so that eq. 8 reads ``(s - a(t) b(t)) b(t)`` as the paper writes it (by name
+    among symbols, ``a(t)`` would come before ``s``)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def class_key(cls) -> tuple[object, ...]:
+        return sp.Function(cls.__name__)(t).class_key()
+
+
+def of_time(role: str) -> OfTime:
+    """The strength ``role`` at time ``t`` (``first_strength`` -> ``a(t)``)."""
+    return OfTime(symbols.meaning(role, argument="t"), positive=True)
+
 
 #: Eq. 8: the per-mode flow ``tau da/dt``, ``tau db/dt``.
 MODE_FLOW = (b * (s - a * b), a * (s - a * b))
@@ -44,38 +70,10 @@ MAX_MODES = 12
 MAX_TIMES = 2_000
 MAX_EXPONENT = 200  # 2 s t / tau: beyond it e^{2st/tau} leaves double precision anyway
 
-#: Tolerances of the numerical checks (absolute, on strengths of order ``s``).
-SAXE_TOLERANCE = 1e-6
-
-
-def _zero(expr: sp.Expr, what: str) -> None:
-    if not vanishes(expr):
-        raise VerificationError(f"{what} does not hold: difference {expr}")
-
-
-def check_symbolic(depths: Sequence[int] = (3, 4, 5, 6)) -> None:
-    """Check eqs. 8 to 12 and 15 symbolically; raise :class:`VerificationError` if one fails."""
-    # Eq. 8 is gradient descent on E = (s - ab)^2 / (2 tau) (eq. 9), times tau.
-    E = (s - a * b) ** 2 / 2
-    _zero(MODE_FLOW[0] + sp.diff(E, a), "eq. 8 for a")
-    _zero(MODE_FLOW[1] + sp.diff(E, b), "eq. 8 for b")
-    # Eq. 10: d(ab)/dt = a' b + a b', then a = b and u = a^2.
-    du = (MODE_FLOW[0] * b + a * MODE_FLOW[1]).subs(b, a)
-    _zero(du - STRENGTH_FLOW.subs(u, a**2), "eq. 10")
-    # Eq. 11: t(u_0) = 0 and dt/du_f = tau / (2 u_f (s - u_f)).
-    _zero(TIME_TO_LEARN.subs(uf, u0), "eq. 11 at u_f = u_0")
-    _zero(sp.diff(TIME_TO_LEARN, uf) - tau / STRENGTH_FLOW.subs(u, uf), "eq. 11 derivative")
-    # Eq. 12 solves eq. 10 with u(0) = u_0.
-    _zero(tau * sp.diff(CLOSED_FORM, t) - STRENGTH_FLOW.subs(u, CLOSED_FORM), "eq. 12 solves 10")
-    _zero(CLOSED_FORM.subs(t, 0) - u0, "eq. 12 at t = 0")
-    # Eq. 15 from eq. 14 at equal strengths a_i = a, for each depth given.
-    for depth in depths:
-        _zero(deep_flow_from_energy(depth) - DEEP_FLOW.subs(N_l, depth), f"eq. 15, N_l = {depth}")
-
 
 def deep_flow_from_energy(depth: int) -> sp.Expr:
     """``tau du/dt`` from gradient flow on eq. 14 with ``depth - 1`` equal strengths, in ``u``."""
-    strengths = sp.symbols(f"a_1:{depth}", positive=True)
+    strengths = [symbols.scalar("first_strength", i, positive=True) for i in range(1, depth)]
     energy = (s - sp.Mul(*strengths)) ** 2 / 2
     product_rule = sum(
         -sp.diff(energy, a_i) * sp.Mul(*(a_j for a_j in strengths if a_j != a_i))

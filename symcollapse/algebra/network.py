@@ -9,34 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import sympy as sp
 
 from symcollapse.algebra import symbols
 from symcollapse.algebra.affine import forward
+from symcollapse.spec.kinds.registry import PARAMETER_RANKS
 from symcollapse.spec.widths import Spec
 
-Kind = Literal["W", "b", "x", "kappa", "gamma", "s", "mu", "beta", "delta"]
+#: What an entry belongs to: the role (:mod:`symcollapse.spec.roles`) of its matrix, one of
+#: :data:`KIND_RANK`'s: a network's ``W``, ``b``, ``x``, or a layer kind's parameter.
+Kind = str
 
-#: Order of kinds within one layer when terms are written out: weights, then biases, then inputs.
-KIND_RANK: dict[Kind, int] = {
-    "W": 0,
-    "b": 1,
-    "x": 2,
-    "kappa": 0,
-    "gamma": 0,
-    "s": 0,
-    "mu": 1,
-    "beta": 1,
-    "delta": 0,
-}
+#: Order of kinds within one layer when terms are written out: weights, then biases, then
+#: inputs; each layer kind says which of its parameters multiply and which add
+#: (:data:`~symcollapse.spec.kinds.registry.PARAMETER_RANKS`).
+KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2, **PARAMETER_RANKS}
 
-#: Per-unit parameters of layers beyond dense ones (convolution kernel, batch normalisation
-#: scale, standard deviation, mean, shift; ReLU activation-pattern masks); the symbol name is
+#: Per-unit parameters of the layer kinds (a convolution's kernel, batch normalisation's scale,
+#: standard deviation, mean, shift; a ReLU's masks); the symbol name is
 #: ``<kind>_<layer>_<index>``, like ``b_<layer>_<index>``, and the kind is also the role whose
 #: name the printers use.
-PARAMETER_KINDS = frozenset({"kappa", "gamma", "s", "mu", "beta", "delta"})
+PARAMETER_KINDS = frozenset(PARAMETER_RANKS)
 
 
 @dataclass(frozen=True, order=True)
@@ -47,6 +41,10 @@ class Entry:
     layer: int
     row: int
     col: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KIND_RANK:  # a kind's parameter it forgot to declare
+            raise ValueError(f"no matrix of entries {self.kind!r}; known: {', '.join(KIND_RANK)}")
 
     @property
     def sort_key(self) -> tuple[int, int, int, int]:

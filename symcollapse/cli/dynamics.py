@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return emit(args, derivation, notation, f"arora-{args.depth}")
     column_only(args.convention, "dynamics saxe")  # before any work
     from symcollapse.derivations.dynamics import derive_saxe
+    from symcollapse.verification.dynamics import verify_saxe
 
     modes = strengths(args.strengths)
     u0, tau, t_max = (
@@ -81,8 +82,10 @@ def run(args: argparse.Namespace) -> int:
     with Progress("dynamics") as progress:
         progress.stage("simulating the gradient flow")
         result = dyn.simulate_saxe(modes, u0, tau, t_max, n_times=args.times, seed=args.seed)
+        progress.stage("checking the formulas and the simulation")
+        checked = verify_saxe(result)
         progress.stage("writing the derivation")
-        derivation = derive_saxe(result)
+        derivation = derive_saxe(checked)
     status = emit(args, derivation, notation, "saxe", data=saxe_data(result))
     if args.plot is not None:  # after the document, so a refused document leaves no plot
         from symcollapse.io.plot import learning_curves

@@ -12,8 +12,8 @@ from symcollapse.algebra import dynamics as dyn
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.doc.model import Derivation, Section, Step, Text
-from symcollapse.errors import VerificationError
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
+from symcollapse.verification.dynamics import CheckedSaxe
 
 SAXE = "Saxe et al. 2014"
 ARORA = "Arora et al. 2018"
@@ -27,19 +27,23 @@ LEGEND = (
 )
 
 t, tau, u0 = dyn.t, dyn.tau, dyn.u0
-alpha = sp.Symbol("alpha", integer=True, positive=True)
+alpha = symbols.scalar("mode", integer=True, positive=True)
 
 
 #: The matrices of the setting (three by three: the size does not show).
 _SIZE = 3
 U, V, R = (symbols.matrix(role, _SIZE, _SIZE) for role in ("U", "V", "rotation"))
 S = symbols.matrix("singular", _SIZE, _SIZE)
-D_a, D_b = (symbols.matrix("strengths", _SIZE, _SIZE, sp.Symbol(n)) for n in ("a", "b"))
+#: The diagonal strengths of the start, each named by the strength of a mode it holds.
+D_a, D_b = (symbols.matrix("strengths", _SIZE, _SIZE, strength) for strength in (dyn.a, dyn.b))
+#: A mode's strengths as functions of time: ``a(t)``, ``b(t)``, ``u(t)``.
+a_t, b_t, u_t = map(dyn.of_time, ("first_strength", "second_strength", "mode_strength"))
 
 
-def _rate(name: str) -> sp.Expr:
-    """``tau d name(t) / dt``."""
-    return tau * sp.Derivative(sp.Function(name)(t), t)
+def _rate(strength: sp.Symbol) -> sp.Expr:
+    """``tau d strength / dt``, in that order in every format (sympy's own order of a product
+    puts a symbol of a class it does not know after the derivative)."""
+    return sp.Mul(tau, sp.Derivative(strength, t), evaluate=False)
 
 
 def number(value: float) -> sp.Float:
@@ -47,19 +51,14 @@ def number(value: float) -> sp.Float:
     return sp.Float(value, 3)
 
 
-def derive_saxe(run: dyn.SaxeRun, convention: Convention = DEFAULT_CONVENTION) -> Derivation:
+def derive_saxe(checked: CheckedSaxe, convention: Convention = DEFAULT_CONVENTION) -> Derivation:
     """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow
-    (column convention only: ``convention`` row is an :class:`OptionError`)."""
+    (:func:`symcollapse.verification.dynamics.verify_saxe`); column convention only
+    (``convention`` row is an :class:`OptionError`)."""
     column_only(convention, "dynamics")
-    dyn.check_symbolic()
-    tolerance = dyn.SAXE_TOLERANCE * max(run.strengths)
-    if run.deviation > tolerance:
-        raise VerificationError(
-            f"the full flow deviates from eq. 12 by {run.deviation:.3g} > {tolerance:.3g}"
-        )
     return Derivation(
         title=("Exact learning curves of deep linear networks",),
-        sections=(_setting(), _modes(), _simulation(run, tolerance)),
+        sections=(_setting(), _modes(), _simulation(checked.run, checked.tolerance)),
         symbols={},
     )
 
@@ -94,22 +93,21 @@ def _setting() -> Section:
             Step(
                 tau * sp.Derivative(W_2, t), product(error, sp.Transpose(W_1)), (SAXE + ", eq. 2",)
             ),
-            Step(W_1, product(R, D_b, sp.Transpose(V)), (SAXE + ", section 1.3",)),
-            Step(W_2, product(U, D_a, sp.Transpose(R)), (SAXE + ", section 1.3",)),
+            Step(W_1, product(R, D_a, sp.Transpose(V)), (SAXE + ", section 1.3",)),
+            Step(W_2, product(U, D_b, sp.Transpose(R)), (SAXE + ", section 1.3",)),
         ),
     )
 
 
 def _modes() -> Section:
-    a_t, b_t, u_t = (sp.Function(name)(t) for name in ("a", "b", "u"))
     s, u, uf = dyn.s, dyn.u, dyn.uf
     N_l = dyn.N_l
     flow_a, flow_b = (f.subs({dyn.a: a_t, dyn.b: b_t}) for f in dyn.MODE_FLOW)
     steps = (
-        Step(_rate("a"), flow_a, (SAXE + ", eq. 8; " + SYMBOLIC + ", flow on eq. 9",)),
-        Step(_rate("b"), flow_b, (SAXE + ", eq. 8; " + SYMBOLIC,)),
+        Step(_rate(a_t), flow_a, (SAXE + ", eq. 8; " + SYMBOLIC + ", flow on eq. 9",)),
+        Step(_rate(b_t), flow_b, (SAXE + ", eq. 8; " + SYMBOLIC,)),
         Step(
-            _rate("u"),
+            _rate(u_t),
             dyn.STRENGTH_FLOW.subs(u, u_t),
             (SAXE + ", eq. 10, at ", sp.Eq(a_t, b_t), "; " + SYMBOLIC),
         ),
@@ -124,7 +122,7 @@ def _modes() -> Section:
             (SAXE + ", eq. 12; " + SYMBOLIC,),
         ),
         Step(
-            _rate("u"),
+            _rate(u_t),
             dyn.DEEP_FLOW.subs(u, u_t),
             (SAXE + ", eq. 15; " + SYMBOLIC + " from eq. 14 at ", sp.Eq(N_l, 3), " to 6"),
         ),
@@ -137,18 +135,20 @@ def _modes() -> Section:
             " has a first-layer strength ",
             a_t,
             " (a diagonal entry of ",
-            D_b,
+            D_a,
             "), a second-layer strength ",
             b_t,
             " (of ",
-            D_a,
+            D_b,
             ") and a singular value ",
             s,
             "; the modes do not interact. The product ",
             sp.Eq(u_t, a_t * b_t),
-            " is the strength the network gives the mode. Equal starting strengths, ",
-            sp.Eq(sp.Function("u")(0), u0),
-            " with ",
+            " is the strength the network gives the mode. Equal starting strengths ",
+            u0,
+            " at ",
+            sp.Eq(t, 0, evaluate=False),
+            ", with ",
             sp.StrictLessThan(u0, s),
             ", make the curve sigmoidal. The paper calls eq. 12 the final strength at time ",
             t,
@@ -170,19 +170,18 @@ def _modes() -> Section:
 
 
 def _simulation(run: dyn.SaxeRun, tolerance: float) -> Section:
-    Delta = sp.Symbol("Delta")
     steps = []
     for index, strength in enumerate(run.strengths):
         deviation = float(abs(run.simulated[index] - run.closed[index]).max())
         steps.append(
             Step(
-                sp.Function("Delta")(sp.Integer(index + 1)),
+                symbols.scalar("deviation", index + 1),
                 number(deviation),
                 ("numeric, ", sp.Eq(dyn.s, number(strength))),
             )
         )
     reason: Text = ("numeric; tolerance ", number(tolerance))
-    steps.append(Step(Delta, number(run.deviation), reason))
+    steps.append(Step(symbols.scalar("deviation"), number(run.deviation), reason))
     return Section(
         title=("Against the full matrix flow",),
         intro=(

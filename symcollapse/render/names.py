@@ -84,6 +84,7 @@ UNINDEXED_ROLES = frozenset(
             "t",
         ),
         *("Sigma_xx", "Sigma_yx", "W_e", "G", "U", "V", "rotation", "singular"),
+        *("singular_value", "second_strength", "mode", "depth"),
     }
 )
 

@@ -26,14 +26,6 @@ SUFFIXES = {
     ".pth": "torch",
 }
 
-#: Non-affine operations and what ``symcollapse layers`` can say about them instead.
-HINTS = {
-    "relu": "ReLU is piecewise affine: symcollapse layers derives it region by region",
-    "leakyrelu": "leaky ReLU is piecewise affine: symcollapse layers derives it region by region",
-    "tanh": "tanh is not affine: symcollapse layers gives a certificate of that",
-    "sigmoid": "the sigmoid is not affine: symcollapse layers gives a certificate of that",
-}
-
 
 @dataclass(frozen=True)
 class AffineLayer:

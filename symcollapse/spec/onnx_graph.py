@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from symcollapse.errors import SizeLimitError, SpecError
-from symcollapse.spec.model import HINTS, AffineLayer, Model, float_array
+from symcollapse.spec.kinds.registry import refusal
+from symcollapse.spec.model import AffineLayer, Model, float_array
 from symcollapse.spec.onnx_conv import CONV_ARITY, CONV_READERS
 from symcollapse.spec.onnx_ops import ARITY, READERS, SQUARE, Activation, attribute
 from symcollapse.spec.onnx_tensors import read_tensor
@@ -166,7 +167,7 @@ def affine_node(node, activation: Activation, constants: dict[str, np.ndarray], 
         raise SpecError(f"{where} combines the activation with another computed tensor")
     reader = READERS.get(node.op_type) or CONV_READERS.get(node.op_type)
     if reader is None:
-        hint = HINTS.get(node.op_type.lower())
+        hint = refusal(node.op_type)
         raise SpecError(f"{where} is not affine" + (f"; {hint}" if hint else ""))
     low, high, places = {**ARITY, **CONV_ARITY}[node.op_type]
     position = list(node.input).index(activation.name)

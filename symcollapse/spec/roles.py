@@ -63,6 +63,13 @@ ROLES: dict[str, str] = {
     "rotation": "the orthogonal matrix of a decoupled start",
     "singular": "the singular values of the output-input correlation",
     "strengths": "the diagonal strengths of a decoupled start",
+    "singular_value": "the singular value of one mode of the output-input correlation",
+    "mode_strength": "the strength a network gives one mode, u = a b (u_0 at the start)",
+    "first_strength": "the first layer's strength of one mode (a_i: layer i's, deeper)",
+    "second_strength": "the second layer's strength of one mode",
+    "mode": "the index of a mode",
+    "depth": "the number of layers of a deep linear network, its input included",
+    "deviation": "the difference between the simulated strength of a mode and eq. 12",
 }
 
 #: Roles written by default with another name than their own (``loss`` is written ``L``); every
@@ -78,6 +85,13 @@ DEFAULT_NAMES: dict[str, str] = {
     "singular": "S",
     "strengths": "D",
     "layer": "j",
+    "singular_value": "s",
+    "mode_strength": "u",
+    "first_strength": "a",
+    "second_strength": "b",
+    "mode": "alpha",
+    "depth": "N_l",
+    "deviation": "Delta",
 }
 
 

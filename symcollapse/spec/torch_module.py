@@ -10,9 +10,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from symcollapse.errors import SpecError
+from symcollapse.spec.kinds.registry import refusal
 from symcollapse.spec.model import (
     BFLOAT16_NOTE,
-    HINTS,
     AffineLayer,
     Model,
     batchnorm_layers,
@@ -71,7 +71,7 @@ def model_from_module(module: object) -> Model:
             }
             layers += batchnorm_layers(str(index), arrays, "module", float(child.eps))
         elif _MODULES.get(kind) != "skip":
-            hint = HINTS.get(kind.lower())
+            hint = refusal(kind)
             raise SpecError(
                 f"module {index} ({kind}) is not affine" + (f"; {hint}" if hint else "")
             )

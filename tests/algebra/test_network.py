@@ -5,7 +5,8 @@ import keyword
 import pytest
 import sympy as sp
 
-from symcollapse.algebra.network import Entry, build_network
+from symcollapse.algebra.network import KIND_RANK, PARAMETER_KINDS, Entry, build_network
+from symcollapse.spec.kinds.registry import KINDS
 from symcollapse.spec.widths import Spec
 from tests.conftest import explicit
 
@@ -67,3 +68,16 @@ def test_forward_is_the_nested_composition():
     W1, W2 = net.weights
     b1, b2 = net.biases
     assert net.forward() == sp.ImmutableMatrix(W2 * (W1 * net.x + b1) + b2)
+
+
+def test_the_entry_kinds_are_the_networks_and_the_layer_kinds_parameters():
+    """Each layer kind declares its parameters' roles in its own file; no second list here."""
+    declared = {role for kind in KINDS for role in (*kind.factors, *kind.shifts)}
+    assert declared == PARAMETER_KINDS and set(KIND_RANK) == declared | {"W", "b", "x"}
+    assert all(KIND_RANK[role] == 1 for kind in KINDS for role in kind.shifts)
+
+
+@pytest.mark.parametrize("kind", ["zeta", "w", "D", ""])
+def test_an_entry_of_an_undeclared_kind_is_refused(kind):
+    with pytest.raises(ValueError, match=r"^no matrix of entries"):
+        Entry(kind, 1, 0)

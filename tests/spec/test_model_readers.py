@@ -68,7 +68,11 @@ def test_identity_dropout_flatten_reshape_pass_through(tmp_path):
 @pytest.mark.parametrize(
     ("op", "hint"),
     [
-        ("Relu", "; ReLU is piecewise affine: symcollapse layers derives it region by region"),
+        (
+            "Relu",
+            "; relu is piecewise affine, not affine: "
+            "symcollapse layers derives it region by region",
+        ),
         ("Tanh", "; tanh is not affine: symcollapse layers gives a certificate of that"),
         ("Softmax", ""),
     ],

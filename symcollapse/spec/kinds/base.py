@@ -39,6 +39,13 @@ class Nonlinear:
     curved: bool = False
     whole: bool = False
 
+    @property
+    def remedy(self) -> str:
+        """What ``symcollapse layers`` does with such a layer instead of collapsing it."""
+        if self.masks:
+            return "symcollapse layers derives it region by region"
+        return "symcollapse layers gives a certificate of that"
+
 
 #: ``parse(text after the word, read_sequence)``: a nested kind (residual) reads its inner
 #: layers with ``read_sequence``; the others ignore it.
@@ -60,7 +67,13 @@ class LayerKind:
       of width 8 and reads back from its description);
     - ``onnx``, ``torch``: the ONNX ops and torch modules that compute it, read by ``fold``
       (every ONNX op listed has a reader in :mod:`symcollapse.spec.onnx_ops` or
-      :mod:`symcollapse.spec.onnx_conv`; the tests check it).
+      :mod:`symcollapse.spec.onnx_conv`; the tests check it);
+    - ``refuses``: ONNX ops and torch modules (matched without case: ONNX's ``Relu`` is torch's
+      ``ReLU``) that compute a form of it that is not affine, each with a layer of that form:
+      ``fold`` stops there and says why from ``nonlinear`` (:meth:`refusal`);
+    - ``factors``, ``shifts``: the roles (:mod:`symcollapse.spec.roles`) of the entries of its
+      parameters, multiplied (sorted with the weights in a written term) or added (sorted with
+      the biases); a network's own ``W``, ``b``, ``x`` are not a kind's.
     """
 
     word: str
@@ -73,6 +86,18 @@ class LayerKind:
     examples: tuple[str, ...]
     onnx: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
+    refuses: tuple[tuple[str, Any], ...] = ()
+    factors: tuple[str, ...] = ()
+    shifts: tuple[str, ...] = ()
+
+    def refusal(self, name: str) -> str | None:
+        """Why ``fold`` stops at the ONNX op or torch module ``name`` when it computes a form
+        of this kind that is not affine, with what ``layers`` does instead; else None."""
+        for op, layer in self.refuses:
+            if op.lower() == name.lower():
+                nonlinear = self.nonlinear(layer)
+                return None if nonlinear is None else f"{nonlinear.reason}: {nonlinear.remedy}"
+        return None
 
 
 def kind_of(layer: object, what: str = "not a layer") -> LayerKind:

@@ -39,6 +39,8 @@ KIND = LayerKind(
     examples=("batchnorm",),
     onnx=("BatchNormalization", "Mul", "Div", "Add", "Sub"),
     torch=("BatchNorm1d", "BatchNorm2d"),
+    factors=("gamma", "s"),  # the scale and the standard deviation it divides by
+    shifts=("mu", "beta"),  # the mean it subtracts and the shift it adds
 )
 
 BatchNorm.kind = KIND

@@ -94,6 +94,7 @@ KIND = LayerKind(
     examples=("conv1d k=3", "conv1d k=2 s=2 p=1", "conv1d k=3 d=2 pe=0"),
     onnx=("Conv", "ConvTranspose", "Pad"),
     torch=("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"),
+    factors=("kappa",),  # the kernel
 )
 
 Conv1D.kind = KIND

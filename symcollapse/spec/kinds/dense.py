@@ -1,5 +1,5 @@
 """``dense UNITS [ACTIVATION]``: ``sigma(W h + b)``, torch's ``Linear`` (and its activation),
-ONNX's ``Gemm`` or ``MatMul``."""
+ONNX's ``Gemm`` or ``MatMul``; a ReLU-like activation multiplies by masks of entries ``delta``."""
 
 from __future__ import annotations
 
@@ -79,6 +79,13 @@ KIND = LayerKind(
     examples=("dense 3", "dense 2 relu", "dense 4 leaky_relu(1/10)", "dense 1 tanh"),
     onnx=("Gemm", "MatMul"),
     torch=("Linear",),
+    refuses=(
+        ("Relu", Dense(1, activation("relu"))),
+        ("LeakyRelu", Dense(1, activation("leaky_relu", "1/100"))),
+        ("Tanh", Dense(1, activation("tanh"))),
+        ("Sigmoid", Dense(1, activation("sigmoid"))),
+    ),
+    factors=("delta",),  # the masks of a ReLU-like activation
 )
 
 Dense.kind = KIND

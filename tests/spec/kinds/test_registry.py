@@ -3,19 +3,32 @@ kind that misses one fails here."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.grammar import grammar_lines, parse_layer
 from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
-from symcollapse.spec.kinds.registry import BY_WORD, KINDS, describe, kind_of
+from symcollapse.spec.kinds.registry import (
+    BY_WORD,
+    KINDS,
+    PARAMETER_RANKS,
+    describe,
+    kind_of,
+    refusal,
+)
 from symcollapse.spec.onnx_conv import CONV_READERS
 from symcollapse.spec.onnx_ops import READERS
+from symcollapse.spec.roles import ROLES
 from tests.model_files import require
 
 EXAMPLES = [(kind, text) for kind in KINDS for text in kind.examples]
+
+#: Parts a kind may leave empty: counterparts it has none of, parameters it has none of.
+OPTIONAL = ("onnx", "torch", "refuses", "factors", "shifts")
 
 
 def test_the_registry_lists_each_kind_once_under_its_word_and_type():
@@ -27,7 +40,7 @@ def test_the_registry_lists_each_kind_once_under_its_word_and_type():
 def test_every_kind_has_every_part(kind: LayerKind):
     assert isinstance(kind, LayerKind)
     for part in dataclasses.fields(LayerKind):
-        if part.name not in ("onnx", "torch"):
+        if part.name not in OPTIONAL:
             assert getattr(kind, part.name), f"{kind.word} has no {part.name}"
     assert dataclasses.is_dataclass(kind.layer_type) and kind.layer_type.__dataclass_params__.frozen
     assert callable(getattr(kind.layer_type, "out_width", None))
@@ -68,3 +81,69 @@ def test_a_kind_reads_only_its_own_words():
         parse_layer("residual(residual(dense 2))")
     with pytest.raises(SpecError, match=r"^not a layer: 'dense'$"):
         kind_of("dense")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.word for kind in KINDS])
+def test_what_fold_refuses_is_a_form_of_the_kind_that_is_not_affine(kind: LayerKind):
+    for op, layer in kind.refuses:
+        assert kind_of(layer) is kind and kind.nonlinear(layer) is not None
+        assert op not in kind.onnx + kind.torch, f"{op} is both read and refused"
+        assert refusal(op) == refusal(op.upper()) == kind.refusal(op)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Relu", "relu is piecewise affine, not affine: symcollapse layers derives it region by"),
+        ("ReLU", "relu is piecewise affine, not affine: symcollapse layers derives it region by"),
+        ("LeakyReLU", "leaky_relu is piecewise affine, not affine: symcollapse layers derives"),
+        ("Tanh", "tanh is not affine: symcollapse layers gives a certificate of that"),
+        ("Sigmoid", "sigmoid is not affine: symcollapse layers gives a certificate of that"),
+    ],
+)
+def test_fold_says_why_from_the_kinds_own_reason(name: str, said: str):
+    assert (refusal(name) or "").startswith(said)
+
+
+@pytest.mark.parametrize("name", ["Softmax", "Gemm", "Linear", ""])
+def test_fold_has_nothing_to_add_where_no_kind_refuses(name: str):
+    assert refusal(name) is None
+
+
+def test_each_parameter_role_is_declared_once_and_named():
+    declared = [role for kind in KINDS for role in (*kind.factors, *kind.shifts)]
+    assert sorted(declared) == sorted(PARAMETER_RANKS), "a role declared by two kinds"
+    assert set(declared) <= set(ROLES) - {"W", "b", "x"}
+
+
+#: Where a kind's word may be written outside ``spec/kinds``, and why: the affine map of each
+#: kind is algebra (sympy matrices), which the pipeline keeps out of ``spec``; ``maxpool`` is
+#: also the name of the function max pooling applies, which the printers typeset.
+ELSEWHERE = {
+    "algebra/stage_rules.py": set(BY_WORD),
+    "algebra/stages.py": {"maxpool"},
+    "derivations/certificates.py": {"maxpool"},
+    "render/printer.py": {"maxpool"},
+    "render/boxes_functions.py": {"maxpool"},
+}
+
+
+def _words_in(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in BY_WORD
+    }
+
+
+def test_no_other_module_lists_kinds():
+    """A kind is one file: no module outside ``spec/kinds`` writes a kind's word, but those
+    :data:`ELSEWHERE` says why."""
+    package = Path(__file__).resolve().parents[3] / "symcollapse"
+    found = {
+        path.relative_to(package).as_posix(): words
+        for path in sorted(package.rglob("*.py"))
+        if "kinds" not in path.relative_to(package).parts and (words := _words_in(path))
+    }
+    assert found == ELSEWHERE
