@@ -21,7 +21,7 @@ from symcollapse.algebra.expressions import (
 from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.derivations.steps import chain
 from symcollapse.derivations.textbook import hidden
-from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
+from symcollapse.doc.model import Checked, Decimals, Derivation, Section, Step, Text
 from symcollapse.doc.prose import Applied
 from symcollapse.errors import SpecError
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
@@ -37,10 +37,13 @@ def _checked(previous: sp.MatrixBase, step: Step) -> Step:
     return replace(step, check=EXACT)
 
 
-def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> Derivation:
+def derive_values(
+    result: NumericCollapse, detail: Detail = DEFAULT_DETAIL, numbers: Decimals | None = None
+) -> Derivation:
     """The derivation with numbers: the matrices, the forward pass through the hidden units,
     the collapsed map and a check. ``brief`` gives ``W_z`` and ``b_z`` without the products
-    that make them and no check; ``standard`` and ``full`` give everything."""
+    that make them and no check; ``standard`` and ``full`` give everything. ``numbers`` says
+    how its printers show the numbers (a model's: ``Decimals()``)."""
     if not isinstance(result, NumericCollapse):
         raise SpecError(f"expected a NumericCollapse (see collapse_values), got {result!r:.60}")
     collapsed: tuple[Section, ...]
@@ -58,6 +61,7 @@ def derive_values(result: NumericCollapse, detail: Detail = DEFAULT_DETAIL) -> D
         sections=(numbers_section(result), _forward_section(result), *collapsed),
         symbols=result.network.entries,
         collapse=result,
+        numbers=numbers,
     )
 
 

@@ -52,6 +52,22 @@ class Elided(sp.Basic):
         return self.args[2]
 
 
+class Rounded(sp.Basic):
+    """An exact ``value`` shown rounded to ``digits`` significant digits (a measured deviation):
+    printers write the decimal, the document keeps the number."""
+
+    def __new__(cls, value: sp.Rational, digits: int) -> Rounded:
+        return sp.Basic.__new__(cls, sp.Rational(value), sp.Integer(digits))
+
+    @property
+    def value(self) -> sp.Rational:
+        return self.args[0]
+
+    @property
+    def digits(self) -> int:
+        return int(self.args[1])
+
+
 class SumOver(sp.Basic):
     """``\\sum_{k=1}^{n} term``: a sum of symbolic length of a (matrix) term."""
 

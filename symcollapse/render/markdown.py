@@ -49,7 +49,9 @@ def render_math_markdown(
 ) -> str:
     """The derivation as Markdown with mathematics marked up as ``markup`` says."""
     notation = document_arguments(derivation, notation)
-    printer = NetworkLatexPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkLatexPrinter(
+        derivation.symbols, notation, derivation.roles, derivation.numbers
+    )
     out = [f"## {prose(derivation.title, printer, markup)}", ""]
     for section in derivation.sections:
         rows = display_rows(section, printer, "aligned")

@@ -124,7 +124,7 @@ def render_text(derivation: Derivation, notation: Notation | None = None) -> str
     """One step per line (long ones continue on indented lines), reasons in brackets, prose
     wrapped at the line width."""
     notation = document_arguments(derivation, notation)
-    printer = TextPrinter(derivation.symbols, notation, derivation.roles)
+    printer = TextPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     width = notation.line_width
     title = _prose(derivation.title, printer)
     out = [title, "=" * len(title)]

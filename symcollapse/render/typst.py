@@ -183,7 +183,7 @@ def section_equations(section: Section, printer: NetworkBoxPrinter, number: int)
 def render_typst(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as Typst markup with no ``set`` rules, for ``#include`` in a paper."""
     notation = document_arguments(derivation, notation)
-    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     out = [f"== {prose(derivation.title, printer)}", ""]
     for number, section in enumerate(derivation.sections, start=1):
         out += [f"=== {prose(section.title, printer)}", "", prose(section.intro, printer), ""]
