@@ -29,7 +29,7 @@ from symcollapse.derivations.dense import EXPANDED
 from symcollapse.derivations.piecewise import piecewise_sections
 from symcollapse.derivations.steps import count, explicit_steps, listing
 from symcollapse.doc.model import Derivation, Section, Step, Text
-from symcollapse.doc.prose import Code, relation
+from symcollapse.doc.prose import Applied, Code, relation
 from symcollapse.errors import OptionError, SpecError, VerificationError
 from symcollapse.spec.layers import Dropout, Layer, LayerSpec, Residual, describe
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, check_seed
@@ -126,7 +126,7 @@ def _reason(definition: Definition) -> Text:
             v,
         ),
         "batchnorm shift": lambda: ("shift minus scaled running mean",),
-        "skip connection": lambda: ("skip connection ", h + sp.Function("g")(h)),
+        "skip connection": lambda: ("skip connection ", h + Applied(symbols.scalar("g"), h)),
     }
     return reasons[definition.why]()
 

@@ -98,13 +98,16 @@ class HalfSquaredNorm(sp.Expr):
         return self.args[0]
 
 
-class Applied(sp.Basic):
-    """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map).
+class Applied(sp.Expr):
+    """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map,
+    ``g(u + v)``, ``Delta(3)``): a scalar, so that it takes part in sums and derivatives.
 
     Plain text writes it as a call sympy parses back."""
 
-    def __new__(cls, function: sp.Symbol, *arguments: sp.Expr) -> Applied:
-        return sp.Basic.__new__(cls, function, *arguments)
+    is_commutative = True
+
+    def __new__(cls, function: sp.Symbol, *arguments: object) -> Applied:
+        return sp.Expr.__new__(cls, function, *map(sp.sympify, arguments))
 
     @property
     def function(self) -> sp.Symbol:

@@ -6,6 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.analysis import analyse, random_parameters, unit_parameters
 from symcollapse.derivations import certificates as cert
 from symcollapse.derivations.certificates import additivity_section
@@ -71,7 +72,7 @@ def test_second_derivative_matches_finite_differences(text: str, function) -> No
 
 def test_smooth_second_derivative_of_the_activation_is_written_out() -> None:
     steps = _steps("2 > dense 3 tanh > dense 1", "Not affine: a second derivative")
-    z = sp.Symbol("z")
+    z = symbols.scalar("z")  # the document writes sigma at its role symbol z
     shown = steps["Derivative(tanh(z), (z, 2))"]
     assert sp.expand(shown - sp.diff(sp.tanh(z), z, 2)) == 0
 
