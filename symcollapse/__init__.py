@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         Residual,
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
+    from symcollapse.verification.layered import CheckedLayers, verify_layers
     from symcollapse.verification.methods import Verification, verify
     from symcollapse.verification.partial import PartialFold, fold_partial
     from symcollapse.verification.trained import CheckedFold, fold
@@ -95,6 +96,8 @@ _LAZY = {
     "LayeredCollapse": "symcollapse.algebra.analysis",
     "analyse": "symcollapse.algebra.analysis",
     "derive_layers": "symcollapse.derivations.layers",
+    "CheckedLayers": "symcollapse.verification.layered",
+    "verify_layers": "symcollapse.verification.layered",
     "AvgPool": "symcollapse.spec.layers",
     "BatchNorm": "symcollapse.spec.layers",
     "Conv1D": "symcollapse.spec.layers",
@@ -132,6 +135,7 @@ __all__ = [
     "AvgPool",
     "BatchNorm",
     "CheckedFold",
+    "CheckedLayers",
     "Collapse",
     "Conv1D",
     "Dense",
@@ -181,4 +185,5 @@ __all__ = [
     "random_values",
     "regress",
     "verify",
+    "verify_layers",
 ]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.cli.output import emit, notation_from
 from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
@@ -23,6 +24,7 @@ from symcollapse.spec.input_files import read_bytes, read_json
 from symcollapse.spec.numerals import parse_rationals
 from symcollapse.spec.usercode import DEFAULT_TIMEOUT, time_limit, user_code
 from symcollapse.spec.widths import MAX_WIDTH
+from symcollapse.verification.layered import verify_layers
 
 #: Largest forward-function source file read.
 MAX_SOURCE_BYTES = 2**20
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
                 parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
             )
             progress.stage("deriving and checking every layer")
-            derivation = derive_layers(spec, **options)
+            result = analyse(spec, max_terms=args.max_terms)
+            derivation = derive_layers(verify_layers(result, **options))
             name = stem(spec.describe())
     return emit(args, derivation, notation, name)
 

@@ -19,7 +19,7 @@ import latexify
 import sympy as sp
 
 from symcollapse.algebra import symbols
-from symcollapse.algebra.analysis import random_parameters, random_point
+from symcollapse.algebra.analysis import analyse, random_parameters, random_point
 from symcollapse.algebra.expressions import vanishes
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stage_rules import build_stages
@@ -33,6 +33,7 @@ from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 from symcollapse.spec.usercode import raised
 from symcollapse.spec.widths import parse_widths
+from symcollapse.verification.layered import verify_layers
 
 #: Activation names a forward function may call (as globals), each applied entrywise.
 FUNCTION_ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -173,7 +174,7 @@ def derive_function(
 ) -> Derivation:
     """The derivation for a Python forward function of a network with ``widths`` d_0..d_n.
 
-    ``parameters`` and ``point`` go on to :func:`~symcollapse.derivations.layers.derive_layers`.
+    ``parameters`` and ``point`` go on to :func:`~symcollapse.verification.layered.verify_layers`.
     """
     if not callable(function) or not isinstance(function, types.FunctionType):
         raise SpecError(f"expected a Python function, got {function!r}")
@@ -191,9 +192,14 @@ def derive_function(
             f"{function.__name__} has {_leaves(layers)} weight matrices but {len(d)} widths"
         )
     spec = LayerSpec(d[0], tuple(layers))
-    derivation = derive_layers(
-        spec, max_terms=max_terms, seed=seed, parameters=parameters, point=point
+    checked = verify_layers(
+        analyse(spec, max_terms=max_terms),
+        max_terms=max_terms,
+        seed=seed,
+        parameters=parameters,
+        point=point,
     )
+    derivation = derive_layers(checked)
     _check(function, spec, seed)
     first = Section(
         title=("The forward function",),

@@ -39,6 +39,10 @@ def _partial_model() -> Path:
     return write_graph(Path(tempfile.mkdtemp()) / "m.onnx", ("linear", "linear", "relu"), (2, 2, 2))
 
 
+def _analysed() -> symcollapse.LayeredCollapse:
+    return symcollapse.analyse(symcollapse.parse_layers("2 > dense 1"))
+
+
 def _regression() -> symcollapse.Regression:
     return symcollapse.regress([2, 1])
 
@@ -55,10 +59,7 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
         (lambda: lambda x, W, b: W[0] @ x + b[0], lambda: [2, 1]),
         {"max_terms": lambda: 10, "seed": lambda: 0},
     ),
-    "derive_layers": (
-        (lambda: symcollapse.parse_layers("2 > dense 1"),),
-        {"max_terms": lambda: 10, "seed": lambda: 0},
-    ),
+    "derive_layers": ((lambda: symcollapse.verify_layers(_analysed()),), {}),
     "derive_regression": ((_regression,), {}),
     "derive_values": ((lambda: symcollapse.collapse_values(_values()),), {}),
     "descend": ((_regression, lambda: 3), {"learning_rate": lambda: 0.01, "seed": lambda: 0}),
@@ -89,6 +90,7 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
         (lambda: [2, 1],),
         {"method": lambda: "random", "trials": lambda: 2, "seed": lambda: 0},
     ),
+    "verify_layers": ((_analysed,), {"max_terms": lambda: 10, "seed": lambda: 0}),
 }
 
 JUNK = [None, -1, 0, True, 1.5, float("nan"), "x" * 10**6, object(), sp.zoo, [None], {"a": 1}]

@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 import sympy as sp
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
@@ -27,6 +28,7 @@ from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.values import parse_values, random_values
+from symcollapse.verification.layered import verify_layers
 from tests.model_files import dense_layers
 
 from .mathdoc import Formula, dollar_formulas, github_formulas
@@ -60,7 +62,7 @@ def derivations() -> dict[str, Derivation]:
     kinds["prove"] = prove(instances=3).derivation
     kinds["regress"] = derive_regression(regress((2, 3, 1), seed=3))
     for name, text in SHOWCASE.items():
-        kinds[name] = derive_layers(parse_layers(text))
+        kinds[name] = derive_layers(verify_layers(analyse(parse_layers(text))))
     return kinds
 
 
