@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from symcollapse.algebra.analysis import analyse
+from symcollapse.algebra.function import read_function
 from symcollapse.cli.output import emit, notation_from
 from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
@@ -24,6 +25,7 @@ from symcollapse.spec.input_files import read_bytes, read_json
 from symcollapse.spec.numerals import parse_rationals
 from symcollapse.spec.usercode import DEFAULT_TIMEOUT, time_limit, user_code
 from symcollapse.spec.widths import MAX_WIDTH
+from symcollapse.verification.function import verify_function
 from symcollapse.verification.layered import verify_layers
 
 #: Largest forward-function source file read.
@@ -71,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"importing {args.function}")
                 function = _load_function(args.function)
                 progress.stage(f"deriving and checking {function.__name__}")
-                derivation = derive_function(function, args.widths, **options)
+                read = read_function(function, args.widths)
+                derivation = derive_function(verify_function(read, **options))
             name = stem(f"{function.__name__} {' '.join(args.widths)}")
         else:
             spec = (

@@ -65,7 +65,9 @@ CALLS: dict[str, Callable[[], object]] = {
     "random_values(seed=None)": lambda: s.random_values([2, 1], None),
     "descend(None)": lambda: s.descend(None, 10),
     "descend(10**9 epochs)": lambda: s.descend(s.regress(_numeric()), 10**9),
-    "derive_function(None)": lambda: s.derive_function(None, [2, 1]),
+    "read_function(None)": lambda: s.read_function(None, [2, 1]),
+    "verify_function(None)": lambda: s.verify_function(None),
+    "derive_function(None)": lambda: s.derive_function(None),
     "derive_values(None)": lambda: s.derive_values(None),
     "derive_regression(None)": lambda: s.derive_regression(None),
 }
