@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from symcollapse.algebra.analysis import LayeredCollapse, analyse
     from symcollapse.algebra.collapsing import Collapse, collapse
     from symcollapse.algebra.descent import Descent, descend
+    from symcollapse.algebra.function import read_function
     from symcollapse.algebra.gradients import Gradients, gradients
     from symcollapse.algebra.numeric import NumericCollapse, collapse_values
     from symcollapse.algebra.regression import Regression, regress
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
         Residual,
     )
     from symcollapse.spec.values import Values, load_values, parse_values, random_values
+    from symcollapse.verification.function import verify_function
+    from symcollapse.verification.layered import CheckedLayers, verify_layers
     from symcollapse.verification.methods import Verification, verify
     from symcollapse.verification.partial import PartialFold, fold_partial
     from symcollapse.verification.trained import CheckedFold, fold
@@ -95,6 +98,8 @@ _LAZY = {
     "LayeredCollapse": "symcollapse.algebra.analysis",
     "analyse": "symcollapse.algebra.analysis",
     "derive_layers": "symcollapse.derivations.layers",
+    "CheckedLayers": "symcollapse.verification.layered",
+    "verify_layers": "symcollapse.verification.layered",
     "AvgPool": "symcollapse.spec.layers",
     "BatchNorm": "symcollapse.spec.layers",
     "Conv1D": "symcollapse.spec.layers",
@@ -107,6 +112,8 @@ _LAZY = {
     "custom_activation": "symcollapse.spec.activations",
     "parse_layers": "symcollapse.spec.grammar",
     "derive_function": "symcollapse.derivations.function",
+    "read_function": "symcollapse.algebra.function",
+    "verify_function": "symcollapse.verification.function",
     "Verification": "symcollapse.verification.methods",
     "verify": "symcollapse.verification.methods",
     "CheckedFold": "symcollapse.verification.trained",
@@ -132,6 +139,7 @@ __all__ = [
     "AvgPool",
     "BatchNorm",
     "CheckedFold",
+    "CheckedLayers",
     "Collapse",
     "Conv1D",
     "Dense",
@@ -179,6 +187,9 @@ __all__ = [
     "parse_values",
     "prove",
     "random_values",
+    "read_function",
     "regress",
     "verify",
+    "verify_function",
+    "verify_layers",
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
@@ -20,6 +21,7 @@ from symcollapse.derivations.numeric import derive_values
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.values import load_values, random_values
+from symcollapse.verification.layered import verify_layers
 
 #: Environments MathJax has without extensions that our displays may use.
 MATHJAX_ENVIRONMENTS = {"aligned", "bmatrix", "pmatrix"}
@@ -150,18 +152,17 @@ def test_a_checked_fold_and_its_check_render_themselves() -> None:
     "text", ["2 > dense 3 > dense 1", "2 > dense 2 relu > dense 1", "2 > dense 2 tanh > dense 1"]
 )
 def test_an_analysed_network_displays_without_being_analysed_again(text: str, monkeypatch) -> None:
-    from symcollapse.algebra.analysis import analyse
-    from symcollapse.derivations import layers
+    from symcollapse.algebra import analysis
     from symcollapse.derivations.layers import derive_layers
     from symcollapse.spec.grammar import parse_layers
 
     result = analyse(parse_layers(text))
-    expected = render_markdown(derive_layers(result.spec))
+    expected = render_markdown(derive_layers(verify_layers(analyse(result.spec))))
 
     def again(*args: object, **kwargs: object) -> None:
         raise AssertionError("analysed again")
 
-    monkeypatch.setattr(layers, "analyse", again)
+    monkeypatch.setattr(analysis, "analyse", again)
     assert result._repr_markdown_() == expected
 
 

@@ -219,18 +219,6 @@ def random_point(width: int, rng: random.Random) -> sp.ImmutableMatrix:
     )
 
 
-def check_at_random_points(result: LayeredCollapse, seed: int, points: int = 3) -> None:
-    """Layer-by-layer and merged evaluation agree at random exact parameters and inputs."""
-    rng = random.Random(seed)
-    for trial in range(points):
-        params = random_parameters(result.entries, seed + trial)
-        x = random_point(result.spec.input_width, rng)
-        direct = result.stages.forward(x, params)
-        merged = result.merged_forward(x, params)
-        if not vanishes(direct - merged):
-            raise VerificationError(f"merged maps disagree with the layers at x = {list(x)}")
-
-
 def concrete_values(
     result: LayeredCollapse,
     parameters: Mapping[str, object] | None,

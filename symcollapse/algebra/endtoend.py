@@ -2,8 +2,8 @@
 
 From a balanced start (``W_{j+1}^T W_{j+1} = W_j W_j^T``) the end-to-end matrix of gradient flow
 on the layers follows ``dW_e/dt = -sum_j [W_e W_e^T]^{(j-1)/N} grad L(W_e) [W_e^T W_e]^{(N-j)/N}``.
-The chain-rule sum is checked symbolically (:func:`check_chain_rule`); the balancedness step and
-the rule numerically (:func:`arora_deviation`), with fractional powers of PSD matrices by ``eigh``.
+The rule is computed numerically (:func:`arora_deviation`), with fractional powers of PSD matrices
+by ``eigh``; :mod:`symcollapse.verification.endtoend` checks it and the chain-rule sum.
 """
 
 from __future__ import annotations
@@ -12,55 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
-from sympy.polys.rings import PolyRing
 
 from symcollapse.algebra.dynamics import orthogonal
 from symcollapse.errors import OptionError, VerificationError
 from symcollapse.spec.extras import optional_module
 
 MAX_DEPTH = 6  # the symbolic chain-rule check takes about a second at depth 5
-#: Tolerance of the numerical checks (largest entry of a difference of matrices of order one).
-ARORA_TOLERANCE = 1e-9
-
-
-def check_chain_rule(depth: int, size: int = 2) -> None:
-    """Check symbolically that the product's velocity is the chain-rule sum, for ``depth`` layers.
-
-    With symbolic ``size x size`` layers and gradient ``G``: the derivative along the layer
-    velocities of ``W_N ... W_1`` equals ``-sum_j (P_j P_j^T) G (Q_j^T Q_j)`` with
-    ``P_j = W_N ... W_{j+1}``, ``Q_j = W_{j-1} ... W_1`` (expanded, compared exactly).
-    """
-    layers = [
-        sp.Matrix(size, size, lambda i, j, k=k: sp.Symbol(f"w_{k + 1}_{i + 1}_{j + 1}"))
-        for k in range(depth)
-    ]
-    G = sp.Matrix(size, size, lambda i, j: sp.Symbol(f"g_{i + 1}_{j + 1}"))
-
-    def chain(factors: Sequence[sp.Matrix]) -> sp.Matrix:
-        out = sp.eye(size)
-        for factor in factors:
-            out = factor * out
-        return out
-
-    eps = sp.Symbol("epsilon")
-    velocity = [-chain(layers[j + 1 :]).T * G * chain(layers[:j]).T for j in range(depth)]
-    moved = chain([W + eps * V for W, V in zip(layers, velocity, strict=True)])
-    along = sp.diff(moved, eps).subs(eps, 0)
-    chain_sum = -sum(
-        (
-            chain(layers[j + 1 :])
-            * chain(layers[j + 1 :]).T
-            * G
-            * chain(layers[:j]).T
-            * chain(layers[:j])
-            for j in range(depth)
-        ),
-        sp.zeros(size),
-    )
-    ring = PolyRing([*(x for W in layers for x in W), *G], sp.QQ)
-    if any(ring.from_expr(p) != ring.from_expr(q) for p, q in zip(along, chain_sum, strict=True)):
-        raise VerificationError(f"the chain-rule sum for depth {depth} does not hold")
 
 
 def psd_power(matrix: np.ndarray, exponent: float) -> np.ndarray:

@@ -70,8 +70,8 @@ class _Builder:
         slope, shift = act.affine_coefficients
         name = sp.MatMul(slope, sp.Identity(d)) if slope != 1 else sp.Identity(d)
         bias_name = None if shift == 0 else sp.MatMul(shift, sp.OneMatrix(d, 1))
-        z = sp.Symbol("z")
-        law = sp.Eq(sp.Function(act.name)(z), act.formula, evaluate=False)
+        z = symbols.scalar("z")
+        law = sp.Eq(sp.Function(act.name)(z), act(z), evaluate=False)
         step = Definition(name, sp.ImmutableMatrix(slope * sp.eye(d)), "affine activation", (law,))
         return [
             *stages,

@@ -11,8 +11,8 @@ from symcollapse.algebra.numeric import collapse_values
 from symcollapse.cli.options import DEFAULT_ENTRY
 from symcollapse.cli.output import emit, notation_from, stem
 from symcollapse.derivations.dense import derive
-from symcollapse.derivations.fold import as_decimals
 from symcollapse.derivations.numeric import derive_values
+from symcollapse.doc.model import Decimals
 from symcollapse.errors import OptionError
 from symcollapse.io.pdf import compile_pdf, preview_png
 from symcollapse.io.progress import Progress
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("multiplying the numbers exactly")
         numeric = collapse_values(values, max_terms=args.max_terms, max_depth=args.max_depth)
         progress.stage("writing the derivation")
-        derivation = derive_values(numeric, args.detail, args.convention)
-    if Path(args.values).suffix.lower() in SUFFIXES:  # a model's decimals, shown as decimals
-        derivation = as_decimals(derivation)
+        decimal = Path(args.values).suffix.lower() in SUFFIXES  # a model's decimals stay so
+        numbers = Decimals() if decimal else None
+        derivation = derive_values(numeric, args.detail, numbers, args.convention)
     return emit(args, derivation, notation, name + "-values", extra)

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.model == "arora":
         from symcollapse.algebra import endtoend
         from symcollapse.derivations.endtoend import derive_arora
+        from symcollapse.verification.endtoend import verify_arora
 
         if args.depth > endtoend.MAX_DEPTH:
             raise OptionError(f"--depth must be from 2 to {endtoend.MAX_DEPTH}, got {args.depth}")
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"checking depth {depth} of {args.depth}")
                 checks.append(endtoend.arora_deviation(depth))
             progress.stage("writing the derivation")
-            derivation = derive_arora(args.depth, checks, args.convention)
+            derivation = derive_arora(verify_arora(args.depth, checks), args.convention)
         return emit(args, derivation, notation, f"arora-{args.depth}")
     column_only(args.convention, "dynamics saxe")  # before any work
     from symcollapse.derivations.dynamics import derive_saxe

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.cli.derive import diagram_files
 from symcollapse.cli.options import DEFAULT_ENTRY
 from symcollapse.cli.output import notation_from
@@ -23,6 +24,7 @@ from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification.layered import verify_layers
 
 #: The example from the source thread: inputs x_1, x_2, hidden layers of 3 and 3, one output.
 EXAMPLE_WIDTHS = (2, 3, 3, 1)
@@ -39,7 +41,8 @@ def showcase_files(max_terms: int, notation: Notation) -> dict[str, str]:
     """File name -> text for the showcase: a standalone ``.tex``, ``.md`` and ``.json`` each."""
     files = {}
     for name, text in SHOWCASE.items():
-        derivation = derive_layers(parse_layers(text), max_terms=max_terms)
+        result = analyse(parse_layers(text), max_terms=max_terms)
+        derivation = derive_layers(verify_layers(result, max_terms=max_terms))
         files[f"{name}.tex"] = render_document(derivation, notation)
         files[f"{name}.md"] = render_markdown(derivation, notation)
         files[f"{name}.json"] = render_json(derivation, notation)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from symcollapse.algebra.analysis import analyse
+from symcollapse.algebra.function import read_function
 from symcollapse.cli.output import emit, notation_from
 from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
@@ -24,6 +26,8 @@ from symcollapse.spec.input_files import read_bytes, read_json
 from symcollapse.spec.numerals import parse_rationals
 from symcollapse.spec.usercode import DEFAULT_TIMEOUT, time_limit, user_code
 from symcollapse.spec.widths import MAX_WIDTH
+from symcollapse.verification.function import verify_function
+from symcollapse.verification.layered import verify_layers
 
 #: Largest forward-function source file read.
 MAX_SOURCE_BYTES = 2**20
@@ -61,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
         "max_terms": args.max_terms,
         "seed": args.seed,
         "parameters": None if args.parameters is None else _read_parameters(args.parameters),
-        "convention": args.convention,
         "point": None
         if args.point is None
         else parse_rationals(args.point, "--point", max_count=MAX_WIDTH),
@@ -73,14 +76,16 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"importing {args.function}")
                 function = _load_function(args.function)
                 progress.stage(f"deriving and checking {function.__name__}")
-                derivation = derive_function(function, args.widths, **options)
+                read = read_function(function, args.widths)
+                derivation = derive_function(verify_function(read, **options))
             name = stem(f"{function.__name__} {' '.join(args.widths)}")
         else:
             spec = (
                 parse_layers(args.spec) if args.spec is not None else read_spec_file(args.spec_file)
             )
             progress.stage("deriving and checking every layer")
-            derivation = derive_layers(spec, **options)
+            result = analyse(spec, max_terms=args.max_terms)
+            derivation = derive_layers(verify_layers(result, **options), args.convention)
             name = stem(spec.describe())
     return emit(args, derivation, notation, name)
 

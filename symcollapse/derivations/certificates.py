@@ -16,8 +16,9 @@ from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.expressions import product, total
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.doc.model import Checked, Section, Step, Text, Unchecked
-from symcollapse.doc.prose import relation
+from symcollapse.doc.prose import Applied, relation
 from symcollapse.errors import SpecError
+from symcollapse.spec.activations import at
 from symcollapse.verification.certificates import (
     Given,
     Parameters,
@@ -97,7 +98,10 @@ def additivity_section(
 
 def _additivity_intro(result: LayeredCollapse) -> Text:
     u, v, f = (symbols.scalar(role) for role in ("u", "v", "f"))
-    g = sp.Function("g")
+
+    def g(argument: object) -> Applied:
+        return Applied(symbols.scalar("g"), argument)
+
     rows, cols = result.spec.widths[-1], result.spec.input_width
     W_z, b_z = symbols.matrix("W_z", rows, cols), symbols.matrix("b_z", rows)
     collapsed = total(product(W_z, symbols.matrix("x", cols)), b_z)
@@ -152,11 +156,11 @@ def second_derivative_section(
     found = find_second_derivative(result, seed, given)
     if found is None:
         return None
-    z = sp.Symbol("z")
+    z = symbols.scalar("z")
     steps = [
         Step(
             sp.Derivative(sp.Function(curvature.name)(z), (z, 2)),
-            sp.factor(curvature.second),
+            sp.factor(at(curvature.second, z)),
             ("not identically zero",),
             check=DIFFERENTIATED if curvature.certified else NOT_CERTIFIED,
         )
@@ -167,7 +171,7 @@ def second_derivative_section(
     steps += [
         Step(result.stages.x_symbol, found.point, ("the point",), check=POINT),
         Step(
-            sp.Derivative(sp.Function("f_1")(*x), (x[0], 2)),
+            sp.Derivative(Applied(symbols.scalar("f", 1), *x), (x[0], 2)),
             sp.Float(found.value, 15),
             ("at the point, rounded to 15 significant digits; certified non-zero exactly",),
             check=NONZERO,

@@ -145,7 +145,7 @@ class _Transposer:
         sections = tuple(self.section(s) for s in derivation.sections)
         first, *rest = sections
         first = Section(first.title, (*STATED, *first.intro), first.steps)
-        texts = {  # the title, and a proof's theorem
+        texts: dict[str, Any] = {  # the title, and a proof's theorem
             field.name: self.text(getattr(derivation, field.name))
             for field in dataclasses.fields(derivation)
             if field.name in ("title", "theorem")

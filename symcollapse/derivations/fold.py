@@ -1,11 +1,9 @@
-"""The document of a fold: the model's layers, the collapse, ``W_z`` and ``b_z`` as decimals,
-and the runtime check. Exact values are the JSON output's; documents show decimals."""
+"""The document of a fold: the model's layers, the collapse, ``W_z`` and ``b_z`` exactly, and
+the runtime check. The document says its numbers are shown as decimals; its printers write them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Context, Decimal
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -15,7 +13,8 @@ from symcollapse.algebra.expressions import bias_terms, output_symbol, product, 
 from symcollapse.algebra.fold import Fold
 from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
-from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.doc.model import Decimals, Derivation, Section, Step, Text
+from symcollapse.doc.prose import Rounded
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.runtime import RuntimeCheck
 
@@ -35,63 +34,12 @@ KIND_WORDS = {
 }
 
 
-def decimal(value: Fraction, dtype: np.dtype, digits: int | None) -> sp.Number:
-    """``value`` as a decimal: ``digits`` significant digits (correctly rounded), or by default
-    the shortest decimal that reads back as the nearest number of the model's float type."""
-    if digits is None:
-        nearest = dtype.type(float(value))  # once to float64, then to dtype
-        text = np.format_float_positional(nearest, unique=True, trim="-")
-        if "e" not in text and len(text.lstrip("-").replace(".", "").lstrip("0")) > 12:
-            text = np.format_float_scientific(nearest, unique=True, trim="-")
-    else:
-        text = str(Context(prec=digits).divide(Decimal(value.numerator), value.denominator))
-    number = Decimal(text)
-    if number == number.to_integral_value() and abs(number) < 10**15:
-        return sp.Integer(int(number))
-    significant = len(number.as_tuple().digits)
-    return sp.Float(text, max(significant, 2))
-
-
-def decimals(values: np.ndarray, dtype: np.dtype, digits: int | None) -> sp.ImmutableMatrix:
-    """A matrix (or a column, from a vector) of decimals of exact fractions."""
+def exact(values: np.ndarray) -> sp.ImmutableMatrix:
+    """A matrix (or a column, from a vector) of exact fractions, as sympy rationals."""
     rows = values.reshape(values.shape[0], -1)
-    return sp.ImmutableMatrix([[decimal(v, dtype, digits) for v in row] for row in rows.tolist()])
-
-
-def _terminating(value: sp.Rational) -> sp.Number:
-    """An exact rational whose denominator is ``2**a 5**b`` as the decimal it is, all digits."""
-    q, twos, fives = int(value.q), 0, 0
-    while q % 2 == 0:
-        q, twos = q // 2, twos + 1
-    while q % 5 == 0:
-        q, fives = q // 5, fives + 1
-    if q != 1 or value.is_Integer:
-        return value
-    places = max(twos, fives)
-    exact = Decimal(int(value.p) * (10**places // int(value.q))).scaleb(-places)
-    return sp.Float(str(exact), max(len(exact.as_tuple().digits), 2))
-
-
-def as_decimals(derivation: Derivation) -> Derivation:
-    """The same derivation with every terminating rational shown as its exact decimal: the
-    numbers of a model read as decimals stay decimals through products and sums."""
-
-    def convert(part):
-        if not isinstance(part, sp.Basic):
-            return part
-        return part.xreplace({r: _terminating(r) for r in part.atoms(sp.Rational)})
-
-    sections = tuple(
-        replace(
-            section,
-            steps=tuple(
-                replace(step, lhs=convert(step.lhs), rhs=convert(step.rhs))
-                for step in section.steps
-            ),
-        )
-        for section in derivation.sections
+    return sp.ImmutableMatrix(
+        [[sp.Rational(v.numerator, v.denominator) for v in row] for row in rows.tolist()]
     )
-    return replace(derivation, sections=sections)
 
 
 def derive_fold(
@@ -126,6 +74,7 @@ def derive_fold(
         title=(f"Folding a trained {chain(widths)} model",),
         sections=tuple(sections),
         symbols={},
+        numbers=Decimals(digits, None if digits is not None else str(result.model.dtype)),
     )
     return in_convention(derivation, convention)
 
@@ -175,7 +124,7 @@ def _numbers_section(result: Fold, W_z, b_z, digits: int | None) -> Section:
     steps = []
     for symbol, value in ((W_z, result.W_z), (b_z, result.b_z)):
         if value.size <= MAX_SHOWN_ENTRIES:
-            steps.append(Step(symbol, decimals(value.fractions(), dtype, digits)))
+            steps.append(Step(symbol, exact(value.fractions())))
         else:
             intro += (
                 " ",
@@ -201,8 +150,8 @@ def _check_text(check: RuntimeCheck, x, W_z, b_z) -> Text:
         " random inputs, and the folded map ",
         sp.MatAdd(sp.MatMul(W_z, x), b_z),
         " in double precision differ by at most ",
-        decimal(Fraction(check.max_deviation), np.dtype("float64"), 3),
+        Rounded(sp.Rational(check.max_deviation), 3),
         f", {verdict} the float rounding bound of the model's layers, at most ",
-        decimal(Fraction(check.bound), np.dtype("float64"), 3),
+        Rounded(sp.Rational(check.bound), 3),
         ".",
     )

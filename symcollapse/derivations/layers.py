@@ -9,16 +9,13 @@ the rank bound; a ReLU network the piecewise collapse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 
 import sympy as sp
 
 from symcollapse.algebra import symbols
 from symcollapse.algebra.analysis import (
     LayeredCollapse,
-    analyse,
-    check_at_random_points,
-    concrete_values,
     random_parameters,
 )
 from symcollapse.algebra.expressions import expand_entries, output_symbol, product, total, vanishes
@@ -30,16 +27,16 @@ from symcollapse.derivations.dense import EXPANDED
 from symcollapse.derivations.piecewise import piecewise_sections
 from symcollapse.derivations.steps import count, explicit_steps, listing
 from symcollapse.doc.model import Derivation, Section, Step, Text
-from symcollapse.doc.prose import Code, relation
-from symcollapse.errors import OptionError, SpecError, VerificationError
+from symcollapse.doc.prose import Applied, Code, relation
+from symcollapse.errors import SpecError, VerificationError
 from symcollapse.spec.convention import (
     DEFAULT_CONVENTION,
     Convention,
     check_convention,
     column_only,
 )
-from symcollapse.spec.layers import Dropout, Layer, LayerSpec, Residual, describe
-from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS, check_seed
+from symcollapse.spec.layers import Dropout, Layer, Residual, describe
+from symcollapse.verification.layered import CheckedLayers
 
 
 def _verdict(result: LayeredCollapse) -> Text:
@@ -133,7 +130,7 @@ def _reason(definition: Definition) -> Text:
             v,
         ),
         "batchnorm shift": lambda: ("shift minus scaled running mean",),
-        "skip connection": lambda: ("skip connection ", h + sp.Function("g")(h)),
+        "skip connection": lambda: ("skip connection ", h + Applied(symbols.scalar("g"), h)),
     }
     return reasons[definition.why]()
 
@@ -241,83 +238,32 @@ def rank_section(
 
 
 def derive_layers(
-    spec: LayerSpec,
-    *,
-    max_terms: int = DEFAULT_LAYERED_MAX_TERMS,
-    seed: int = 0,
-    parameters: Mapping[str, object] | None = None,
-    point: Sequence[object] | None = None,
-    convention: Convention = DEFAULT_CONVENTION,
+    checked: CheckedLayers, convention: Convention = DEFAULT_CONVENTION
 ) -> Derivation:
-    """The derivation for a layered network: collapse, piecewise collapse, or certificate.
-
-    For networks that are not affine, ``parameters`` (exact values by symbol name) and ``point``
-    choose the weights and the input of the ReLU activation pattern or of the certificate; by
-    default both are random exact rationals drawn from ``seed``. For an affine network they are
-    an :class:`~symcollapse.errors.OptionError`. ``convention`` ``row`` writes an affine network
-    with row vectors; any other network is written in the column convention only (``row`` is an
-    :class:`~symcollapse.errors.OptionError` for it).
-    """
-    check_convention(convention)
-    check_seed(seed)
-    result = analyse(spec, max_terms=max_terms)
-    return derive_layered(
-        result,
-        max_terms=max_terms,
-        seed=seed,
-        parameters=parameters,
-        point=point,
-        convention=convention,
-    )
-
-
-def derive_layered(
-    result: LayeredCollapse,
-    *,
-    max_terms: int = DEFAULT_LAYERED_MAX_TERMS,
-    seed: int = 0,
-    parameters: Mapping[str, object] | None = None,
-    point: Sequence[object] | None = None,
-    convention: Convention = DEFAULT_CONVENTION,
-) -> Derivation:
-    """The derivation for an already analysed network (see :func:`derive_layers`); an affine
-    network's in ``convention`` (``row``: ``f(x) = x W_z + b_z``), any other's in the column
-    convention only."""
+    """The derivation for a layered network as
+    :func:`~symcollapse.verification.layered.verify_layers` checked it: collapse, piecewise
+    collapse, or certificate. ``convention`` ``row`` writes an affine network with row vectors
+    (``f(x) = x W_z + b_z``); any other network is written in the column convention only
+    (``row`` is an :class:`~symcollapse.errors.OptionError` for it)."""
+    if not isinstance(checked, CheckedLayers):
+        raise SpecError(f"expected CheckedLayers (see verify_layers), got {checked!r:.60}")
+    result, seed = checked.result, checked.seed
     if check_convention(convention) == "row" and result.verdict != "affine":
         column_only(convention, f"a layers document of a {_proven(result.verdict)} network")
-    check_seed(seed)
-    params, x0 = concrete_values(result, parameters, point, seed)
-    given = None if parameters is None and point is None else (params, x0)
-    if result.verdict != "affine" and not result.depends_on_input:
-        raise SpecError(
-            "the output does not depend on the input (every path from x is cut, e.g. by a "
-            "convolution that only sees padding): f is constant"
-        )
-    if given is not None and result.verdict == "affine":
-        raise OptionError(
-            "weights and a point choose where a non-affine network is examined; "
-            "this network is affine"
-        )
-    smooth = any(
-        s.activation is not None and not s.activation.is_piecewise_linear for s in result.nonlinear
-    )
-    if point is not None and result.verdict == "not affine" and not smooth:
-        raise OptionError(
-            "a point has no effect here: that this network (max pooling) is not affine is shown "
-            "by additivity at unit vectors, not at a point"
-        )
     entries = dict(result.entries)
-    check_at_random_points(result, seed)
     sections = [network_section(result), layers_section(result), merge_section(result)]
     if result.verdict == "affine":
         sections.append(check_section(result))
         if result.has_bottleneck:
             W_z, _ = result.names[0]
             sections.append(rank_section(result, result.affine[0].matrix, W_z, seed))
-    elif result.verdict == "piecewise affine":
-        sections += piecewise_sections(result, params, x0, seed, max_terms, given is not None)
+    elif checked.piecewise is not None:
+        sections += piecewise_sections(
+            result, checked.piecewise, checked.params, checked.x0, seed, checked.given
+        )
         entries |= mask_symbols(result)
     else:
+        given = (checked.params, checked.x0) if checked.given else None
         sections += certificate_sections(result, seed, given)
     derivation = Derivation(
         title=("The network ", Code(result.spec.describe()), f": {_proven(result.verdict)}"),

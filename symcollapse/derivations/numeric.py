@@ -22,7 +22,7 @@ from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
 from symcollapse.derivations.textbook import hidden
-from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
+from symcollapse.doc.model import Checked, Decimals, Derivation, Section, Step, Text
 from symcollapse.doc.prose import Applied
 from symcollapse.errors import SpecError
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
@@ -42,12 +42,14 @@ def _checked(previous: sp.MatrixBase, step: Step) -> Step:
 def derive_values(
     result: NumericCollapse,
     detail: Detail = DEFAULT_DETAIL,
+    numbers: Decimals | None = None,
     convention: Convention = DEFAULT_CONVENTION,
 ) -> Derivation:
     """The derivation with numbers: the matrices, the forward pass through the hidden units,
     the collapsed map and a check. ``brief`` gives ``W_z`` and ``b_z`` without the products
-    that make them and no check; ``standard`` and ``full`` give everything. ``convention``
-    ``row`` writes it with row vectors (``x W + b``; the numbers' ``W_k`` transposed)."""
+    that make them and no check; ``standard`` and ``full`` give everything. ``numbers`` says
+    how its printers show the numbers (a model's: ``Decimals()``); ``convention`` ``row``
+    writes it with row vectors (``x W + b``; the numbers' ``W_k`` transposed)."""
     check_convention(convention)
     if not isinstance(result, NumericCollapse):
         raise SpecError(f"expected a NumericCollapse (see collapse_values), got {result!r:.60}")
@@ -66,6 +68,7 @@ def derive_values(
         sections=(numbers_section(result), _forward_section(result), *collapsed),
         symbols=result.network.entries,
         collapse=result,
+        numbers=numbers,
     )
     return in_convention(derivation, convention)
 

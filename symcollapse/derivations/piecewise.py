@@ -3,7 +3,8 @@
 One section derives the collapse with symbolic masks ``D_j`` (:func:`symbolic_section`), one
 shows the pattern, the affine map and the inequalities of its region at a concrete point for
 concrete weights (:func:`point_section`), and an additivity certificate says why no single
-affine map fits. The mathematics and its checks are :mod:`symcollapse.algebra.piecewise`.
+affine map fits. The mathematics is :mod:`symcollapse.algebra.piecewise`, its checks
+:mod:`symcollapse.verification.piecewise`.
 """
 
 from __future__ import annotations
@@ -13,27 +14,19 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.expressions import output_symbol, product, total
-from symcollapse.algebra.piecewise import (
-    PiecewiseCollapse,
-    piecewise_collapse,
-    region_at,
-    slopes,
-)
+from symcollapse.algebra.piecewise import region_at, slopes
 from symcollapse.algebra.stages import Held
 from symcollapse.derivations.certificates import additivity_section
 from symcollapse.derivations.steps import explicit_steps
 from symcollapse.doc.model import Section, Step, Text
 from symcollapse.errors import SpecError
-from symcollapse.spec.limits import DEFAULT_MAX_TERMS
-from symcollapse.verification.piecewise import (
-    check_masks_at_random_points,
-    check_symbolic,
-    checked_rank,
-)
+from symcollapse.verification.piecewise import CheckedPiecewise, checked_rank
 
 
-def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed: int) -> Section:
-    """``f = W_z(D) x + b_z(D)`` with symbolic masks, checked at random points in their regions."""
+def symbolic_section(result: LayeredCollapse, checked: CheckedPiecewise) -> Section:
+    """``f = W_z(D) x + b_z(D)`` with symbolic masks, as checked at random points in their
+    regions (:func:`~symcollapse.verification.piecewise.verify_piecewise`)."""
+    piecewise = checked.piecewise
     names = result.names
     D = [symbols.matrix("D", m.rows, m.cols, j) for j, m in enumerate(piecewise.masks, 1)]
     h: sp.MatrixExpr = result.stages.x_symbol
@@ -75,8 +68,6 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
     ]
     steps += [Step(Dj, mask) for Dj, mask in zip(D, piecewise.masks, strict=True)]
     steps += explicit_steps(W_zD, piecewise.W_z) + explicit_steps(b_zD, piecewise.b_z)
-    check_symbolic(result, piecewise)
-    checked = check_masks_at_random_points(result, piecewise, seed)
     sets: Text = ()
     for low, high in sorted(set(slopes(result))):
         sets += (*((" or ",) if sets else ()), sp.FiniteSet(low, high))
@@ -91,8 +82,8 @@ def symbolic_section(result: LayeredCollapse, piecewise: PiecewiseCollapse, seed
             "pre-activation is non-negative. On the region of inputs with that pattern every "
             "activation is multiplication by a diagonal matrix, and the identity-activation "
             "collapse goes through with the masks inserted. Checked by expansion, and at "
-            f"{checked} random exact rational weights and inputs against the layers, with the "
-            "masks read off at each point.",
+            f"{checked.points} random exact rational weights and inputs against the layers, with "
+            "the masks read off at each point.",
         ),
         steps=tuple(steps),
     )
@@ -155,16 +146,15 @@ def point_section(
 
 def piecewise_sections(
     result: LayeredCollapse,
+    checked: CheckedPiecewise,
     params: dict[sp.Symbol, sp.Rational],
     x0: sp.MatrixBase,
     seed: int,
-    max_terms: int = DEFAULT_MAX_TERMS,
     given: bool = False,
 ) -> list[Section]:
     """Symbolic piecewise collapse, the pattern at ``x0`` for the weights ``params``, and why no
     single affine map fits."""
-    piecewise = piecewise_collapse(result, max_terms)
-    sections = [symbolic_section(result, piecewise, seed), point_section(result, params, x0, seed)]
+    sections = [symbolic_section(result, checked), point_section(result, params, x0, seed)]
     certificate = additivity_section(result, seed, params if given else None)
     if certificate is None:  # possible for chosen weights, e.g. every unit always active
         raise SpecError(

@@ -71,6 +71,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Decimals:
+    """A document's numbers shown as decimals; the document holds them exactly and each printer
+    formats them. By default every exact decimal (a denominator ``2^a 5^b``) is written with all
+    its digits (a trained model's numbers stay decimals through products and sums); with
+    ``dtype`` every number is the shortest decimal that reads back as the nearest number of
+    that float type, with ``digits`` it is rounded to that many significant digits."""
+
+    digits: int | None = None
+    dtype: str | None = None
+
+
+@dataclass(frozen=True)
 class Derivation(Displayable):
     """A titled sequence of sections, with the symbol table its renderers need.
 
@@ -86,6 +98,7 @@ class Derivation(Displayable):
     collapse: Collapse | NumericCollapse | None = None
     #: How vectors are written: ``column`` (``W x + b``) or ``row`` (``x W + b``).
     convention: Convention = "column"
+    numbers: Decimals | None = None
 
     @property
     def roles(self) -> set[str]:

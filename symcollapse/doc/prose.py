@@ -52,6 +52,22 @@ class Elided(sp.Basic):
         return self.args[2]
 
 
+class Rounded(sp.Basic):
+    """An exact ``value`` shown rounded to ``digits`` significant digits (a measured deviation):
+    printers write the decimal, the document keeps the number."""
+
+    def __new__(cls, value: sp.Rational, digits: int) -> Rounded:
+        return sp.Basic.__new__(cls, sp.Rational(value), sp.Integer(digits))
+
+    @property
+    def value(self) -> sp.Rational:
+        return self.args[0]
+
+    @property
+    def digits(self) -> int:
+        return int(self.args[1])
+
+
 class SumOver(sp.Basic):
     """``\\sum_{k=1}^{n} term``: a sum of symbolic length of a (matrix) term."""
 
@@ -82,13 +98,16 @@ class HalfSquaredNorm(sp.Expr):
         return self.args[0]
 
 
-class Applied(sp.Basic):
-    """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map).
+class Applied(sp.Expr):
+    """``f(x_1, x_2)``: a function symbol applied to scalar arguments (the scalar form of a map,
+    ``g(u + v)``, ``Delta(3)``): a scalar, so that it takes part in sums and derivatives.
 
     Plain text writes it as a call sympy parses back."""
 
-    def __new__(cls, function: sp.Symbol, *arguments: sp.Expr) -> Applied:
-        return sp.Basic.__new__(cls, function, *arguments)
+    is_commutative = True
+
+    def __new__(cls, function: sp.Symbol, *arguments: object) -> Applied:
+        return sp.Expr.__new__(cls, function, *map(sp.sympify, arguments))
 
     @property
     def function(self) -> sp.Symbol:

@@ -112,7 +112,7 @@ def render_beamer(derivation: Derivation, notation: Notation | None = None) -> s
     """A complete beamer document (amsmath only) that compiles with pdflatex."""
     notation = document_arguments(derivation, notation)
     framed = notation.merged(line_width=min(notation.line_width, FRAME_LINE_WIDTH))
-    printer = NetworkLatexPrinter(derivation.symbols, framed, derivation.roles)
+    printer = NetworkLatexPrinter(derivation.symbols, framed, derivation.roles, derivation.numbers)
     parts = [
         PREAMBLE
         % {"columns": max(10, derivation.matrix_columns), "title": text(derivation.title, printer)}

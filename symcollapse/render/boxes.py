@@ -18,6 +18,8 @@ from sympy.printing.printer import Printer
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
+from symcollapse.doc.model import Decimals
+from symcollapse.doc.prose import Rounded
 from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
     MINUS,
@@ -37,7 +39,7 @@ from symcollapse.render.mathtree import (
 )
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
 from symcollapse.render.order import TermOrder, is_vector, minus_sign, precedence, present_roles
-from symcollapse.render.printer import exact_decimal, significant
+from symcollapse.render.printer import exact_decimal, shown_number, significant
 from symcollapse.spec.roles import default_name
 
 
@@ -52,10 +54,12 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         entries: Mapping[sp.Symbol, Entry],
         notation: Notation | None = None,
         roles: Iterable[str] | None = None,
+        numbers: Decimals | None = None,
     ) -> None:
         super().__init__()
         self.entries = entries
         self.notation = notation or Notation()
+        self.numbers = numbers
         self.names = self.notation.resolve(present_roles(entries, roles))
         first_two_digit = 10 - self.notation.index_base
         self._comma = {
@@ -152,7 +156,11 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
 
     def _print_Rational(self, expr: sp.Rational) -> Box:
         """Exact decimals as decimals, others rounded to ``notation.digits`` when set, else a
-        fraction (as the LaTeX printer does)."""
+        fraction (as the LaTeX printer does); a document of decimals as :func:`shown_number`
+        says."""
+        shown = shown_number(expr, self.numbers)
+        if shown is not expr:
+            return self._print(shown)
         decimal, digits = exact_decimal(expr), self.notation.digits
         if decimal is not None and (digits is None or significant(decimal) <= digits):
             return self._signed(decimal)
@@ -160,6 +168,9 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
             return self._print(sp.Float(expr, digits))
         fraction = Frac(Num(str(abs(expr.p))), Num(str(expr.q)))
         return Row((Op(MINUS), fraction)) if expr < 0 else fraction
+
+    def _print_Rounded(self, expr: Rounded) -> Box:
+        return self._print(shown_number(expr.value, Decimals(digits=expr.digits)))
 
     def _print_Float(self, expr: sp.Float) -> Box:
         text = sp.sstr(expr, full_prec=False)

@@ -17,7 +17,7 @@ from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.dense import derive_collapse
 from symcollapse.derivations.fold import derive_fold
 from symcollapse.derivations.gradients import derive_gradients
-from symcollapse.derivations.layers import derive_layered
+from symcollapse.derivations.layers import derive_layers
 from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.proof import Proof
 from symcollapse.derivations.regression import derive_regression
@@ -34,6 +34,7 @@ from symcollapse.render.verification import (
     stretch_check_lines,
     whole_model_text,
 )
+from symcollapse.verification.layered import verify_layers
 from symcollapse.verification.methods import Verification
 from symcollapse.verification.partial import PartialFold
 from symcollapse.verification.runtime import RuntimeCheck
@@ -83,7 +84,7 @@ def _(value: Fold) -> Derivation:
 
 @document_of.register
 def _(value: LayeredCollapse) -> Derivation:
-    return derive_layered(value)
+    return derive_layers(verify_layers(value))
 
 
 @document_of.register

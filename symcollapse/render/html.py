@@ -154,7 +154,7 @@ def _plain(parts: Text) -> str:
 def render_html(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as one HTML page that needs nothing but a browser."""
     notation = document_arguments(derivation, notation)
-    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     title = prose(derivation.title, printer)
     out = [
         "<!DOCTYPE html>",

@@ -41,7 +41,7 @@ def _check(step: Step, printer: NetworkStrPrinter) -> dict[str, Any] | None:
 
 def document_data(derivation: Derivation, notation: Notation | None = None) -> dict[str, Any]:
     """Title, then per section its title, prose and steps (lhs, relation, rhs, reason, check)."""
-    printer = NetworkStrPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkStrPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     data: dict[str, Any] = {
         "title": prose_data(derivation.title, printer),
         "sections": [

@@ -62,7 +62,7 @@ def escape_text(text: str) -> str:
 
 
 def _printer(derivation: Derivation, notation: Notation) -> NetworkLatexPrinter:
-    return NetworkLatexPrinter(derivation.symbols, notation, derivation.roles)
+    return NetworkLatexPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
 
 
 def text(parts: Text, printer: NetworkLatexPrinter) -> str:

@@ -52,7 +52,9 @@ def render_math_markdown(
 ) -> str:
     """The derivation as Markdown with mathematics marked up as ``markup`` says."""
     notation = document_arguments(derivation, notation)
-    printer = NetworkLatexPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkLatexPrinter(
+        derivation.symbols, notation, derivation.roles, derivation.numbers
+    )
     out = [f"## {prose(derivation.title, printer, markup)}", ""]
     blocks = section_blocks(derivation.sections, printer, "aligned")
     for section, block in zip(derivation.sections, blocks, strict=True):

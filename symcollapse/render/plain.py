@@ -15,9 +15,11 @@ from sympy.printing.str import StrPrinter
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.symbols import RoleMatrix, RoleSymbol, name_of
-from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
+from symcollapse.doc.model import Decimals
+from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, Rounded, SumOver
 from symcollapse.render.notation import Notation, entry_letter
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, present_roles
+from symcollapse.render.printer import shown_number
 
 
 def text_precedence(item: sp.Basic) -> int:
@@ -41,10 +43,17 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
         entries: Mapping[sp.Symbol, Entry],
         notation: Notation | None = None,
         roles: Iterable[str] | None = None,
+        numbers: Decimals | None = None,
     ) -> None:
         super().__init__()
         self.entries = entries
         self.names = (notation or Notation()).resolve(present_roles(entries, roles))
+        self.numbers = numbers
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        """sympy's fraction; a document of decimals as :func:`shown_number` says."""
+        shown = shown_number(expr, self.numbers)
+        return str(super()._print_Rational(expr) if shown is expr else self._print(shown))
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         entry = self.entries.get(expr)
@@ -115,6 +124,9 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
     def _print_IndexRange(self, expr: IndexRange) -> str:
         index, first, last = (self._print(a) for a in expr.args)
         return f"{index} = {first}, ..., {last}"
+
+    def _print_Rounded(self, expr: Rounded) -> str:
+        return str(self._print(shown_number(expr.value, Decimals(digits=expr.digits))))
 
     def _print_Elided(self, expr: Elided) -> str:
         first, last = self._print(expr.first), self._print(expr.last)

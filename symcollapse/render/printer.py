@@ -7,8 +7,10 @@ Term order, signs and the roles a printer names are shared with the plain printe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Context, Decimal
 from typing import Any
 
+import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
@@ -16,7 +18,8 @@ from sympy.printing.latex import LatexPrinter
 from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, Entry
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
-from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, SumOver
+from symcollapse.doc.model import Decimals
+from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, Rounded, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
 from symcollapse.render.sums import ENTRY_FORMS, SumForms, shifted
@@ -39,9 +42,9 @@ FRACTION_ROW_GAP = r" \\[3pt] "
 MAX_DECIMAL_DIGITS = 15
 
 
-def exact_decimal(number: sp.Rational) -> str | None:
+def exact_decimal(number: sp.Rational, most: int | None = MAX_DECIMAL_DIGITS) -> str | None:
     """``number`` as a finite decimal (``-0.125``) when its denominator is ``2^a 5^b`` and the
-    decimal has at most ``MAX_DECIMAL_DIGITS`` significant digits; else None."""
+    decimal has at most ``most`` significant digits (``None``: any number); else None."""
     q = rest = int(number.q)
     for prime in (2, 5):
         while rest % prime == 0:
@@ -52,7 +55,29 @@ def exact_decimal(number: sp.Rational) -> str | None:
     scaled = abs(int(number.p)) * 10**places // q
     whole, fraction = divmod(scaled, 10**places)
     text = f"{'-' if number < 0 else ''}{whole}.{fraction:0{places}d}"
-    return text if significant(text) <= MAX_DECIMAL_DIGITS else None
+    return text if most is None or significant(text) <= most else None
+
+
+def shown_number(number: sp.Rational, numbers: Decimals | None) -> sp.Number:
+    """The number a printer writes for the exact ``number`` of a document whose numbers are
+    shown as ``numbers``: a decimal as a float of its digits' precision, an integer as itself."""
+    if numbers is None or number.is_Integer:
+        return number
+    if numbers.dtype is None and numbers.digits is None:
+        exact = exact_decimal(number, None)
+        return number if exact is None else sp.Float(exact, max(significant(exact), 2))
+    if numbers.digits is None:
+        nearest = np.dtype(numbers.dtype).type(float(number))  # once to float64, then to dtype
+        text = np.format_float_positional(nearest, unique=True, trim="-")
+        if "e" not in text and significant(text) > 12:
+            text = np.format_float_scientific(nearest, unique=True, trim="-")
+    else:
+        quotient = Context(prec=numbers.digits).divide(Decimal(int(number.p)), int(number.q))
+        text = str(quotient)
+    value = Decimal(text)
+    if value == value.to_integral_value() and abs(value) < 10**15:
+        return sp.Integer(int(value))
+    return sp.Float(text, max(len(value.as_tuple().digits), 2))
 
 
 def significant(decimal: str) -> int:
@@ -75,10 +100,12 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         entries: Mapping[sp.Symbol, Entry],
         notation: Notation,
         roles: Iterable[str] | None = None,
+        numbers: Decimals | None = None,
     ) -> None:
         super().__init__({"mat_delim": ""})
         self.entries = entries
         self.notation = notation
+        self.numbers = numbers
         self.names = notation.resolve(present_roles(entries, roles))
         self._symbols: dict[tuple[sp.Basic, str], str] = {}
         # Matrices with an index of two digits get commas in every entry, so that w_{1,11}
@@ -234,7 +261,11 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         """An exact decimal fraction as a decimal (1/4 -> 0.25), any other non-integer rounded
-        to ``notation.digits`` significant digits when that is set; else sympy's fraction."""
+        to ``notation.digits`` significant digits when that is set; else sympy's fraction. A
+        document of decimals (``numbers``) shows its numbers as :func:`shown_number` says."""
+        shown = shown_number(expr, self.numbers)
+        if shown is not expr:
+            return str(self._print(shown))
         if expr.q == 1:
             return str(super()._print_Rational(expr))
         decimal = exact_decimal(expr)
@@ -244,6 +275,9 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         if digits is not None:
             return self._print(sp.Float(expr, digits))
         return str(super()._print_Rational(expr))
+
+    def _print_Rounded(self, expr: Rounded) -> str:
+        return str(self._print(shown_number(expr.value, Decimals(digits=expr.digits))))
 
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         """A matrix in brackets; a 1x1 matrix of one symbol or number is that entry."""

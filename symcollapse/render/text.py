@@ -124,7 +124,7 @@ def render_text(derivation: Derivation, notation: Notation | None = None) -> str
     of their step when every reason fits there, else each on lines of its own under its step
     (indented two past the right side)."""
     notation = document_arguments(derivation, notation)
-    printer = TextPrinter(derivation.symbols, notation, derivation.roles)
+    printer = TextPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     width = notation.line_width
     laid = [
         [

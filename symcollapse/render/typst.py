@@ -209,7 +209,7 @@ def section_equations(
 def render_typst(derivation: Derivation, notation: Notation | None = None) -> str:
     """The derivation as Typst markup with no ``set`` rules, for ``#include`` in a paper."""
     notation = document_arguments(derivation, notation)
-    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles)
+    printer = NetworkBoxPrinter(derivation.symbols, notation, derivation.roles, derivation.numbers)
     out = [f"== {prose(derivation.title, printer)}", ""]
     laid = [_laid(section, printer) for section in derivation.sections]
     beside = reasons_beside(laid, printer)

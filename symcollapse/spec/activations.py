@@ -88,6 +88,12 @@ class ActivationFunction:
         return sp.diff(self.formula, _Z, 2)
 
 
+def at(formula: sp.Expr, value: sp.Expr) -> sp.Expr:
+    """A formula in the activation variable ``z`` (a second derivative) at ``value``: a
+    document writes it at its own role symbol ``z``."""
+    return formula.xreplace({_Z: value})
+
+
 def activation(name: str, alpha: object = None) -> ActivationFunction:
     """The activation called ``name`` (``leaky_relu`` takes a slope ``0 < alpha < 1``)."""
     if name not in ACTIVATION_NAMES:

@@ -70,6 +70,7 @@ ROLES: dict[str, str] = {
     "mode": "the index of a mode",
     "depth": "the number of layers of a deep linear network, its input included",
     "deviation": "the difference between the simulated strength of a mode and eq. 12",
+    "velocity_deviation": "the end-to-end rule's velocity minus the chain rule's, at a depth",
 }
 
 #: Roles written by default with another name than their own (``loss`` is written ``L``); every
@@ -92,6 +93,7 @@ DEFAULT_NAMES: dict[str, str] = {
     "mode": "alpha",
     "depth": "N_l",
     "deviation": "Delta",
+    "velocity_deviation": "Delta",
 }
 
 

@@ -4,12 +4,18 @@ through the masked composition, and at random exact weights and inputs against t
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import sympy as sp
 
 from symcollapse.algebra.analysis import LayeredCollapse, random_parameters, random_point
 from symcollapse.algebra.expressions import vanishes
-from symcollapse.algebra.piecewise import PiecewiseCollapse, pattern, with_values
+from symcollapse.algebra.piecewise import (
+    PiecewiseCollapse,
+    pattern,
+    piecewise_collapse,
+    with_values,
+)
 from symcollapse.errors import VerificationError
 
 
@@ -56,3 +62,20 @@ def checked_rank(matrix: sp.MatrixBase, bound: int) -> int:
     if rank > bound:
         raise VerificationError(f"rank {rank} exceeds the bound {bound}")
     return rank
+
+
+@dataclass(frozen=True)
+class CheckedPiecewise:
+    """A piecewise collapse checked symbolically and at ``points`` random exact weights and
+    inputs against the network."""
+
+    piecewise: PiecewiseCollapse
+    points: int
+
+
+def verify_piecewise(result: LayeredCollapse, seed: int, max_terms: int) -> CheckedPiecewise:
+    """The piecewise collapse of ``result``, checked (:func:`check_symbolic`,
+    :func:`check_masks_at_random_points`); :class:`VerificationError` if a check fails."""
+    piecewise = piecewise_collapse(result, max_terms)
+    check_symbolic(result, piecewise)
+    return CheckedPiecewise(piecewise, check_masks_at_random_points(result, piecewise, seed))

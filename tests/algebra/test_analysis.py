@@ -15,6 +15,7 @@ from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layers import Dense, LayerSpec
+from symcollapse.verification.layered import verify_layers
 from tests.reference_layers import forward, random_input, random_values
 
 AFFINE = [
@@ -114,7 +115,9 @@ def test_rank_bound_is_stated_when_there_is_a_bottleneck(
 ) -> None:
     result = analyse(parse_layers(text))
     assert (result.rank_bound, result.has_bottleneck) == (bound, bottleneck)
-    titles = [s.title[0] for s in derive_layers(parse_layers(text)).sections]
+    titles = [
+        s.title[0] for s in derive_layers(verify_layers(analyse(parse_layers(text)))).sections
+    ]
     assert ("Rank bound" in titles) == bottleneck
     if bottleneck:
         (stage,) = result.affine
@@ -137,7 +140,7 @@ def test_size_limit_is_a_typed_error(max_terms: int, message: str) -> None:
 
 @pytest.mark.parametrize("text", [*AFFINE[:3], *PIECEWISE[:1], "2 > dense 2 tanh > dense 1"])
 def test_derivation_title_carries_the_verdict(text: str) -> None:
-    derivation = derive_layers(parse_layers(text))
+    derivation = derive_layers(verify_layers(analyse(parse_layers(text))))
     assert derivation.title[-1].endswith(analyse(parse_layers(text)).verdict)
     assert all(section.steps for section in derivation.sections)
 
@@ -186,7 +189,9 @@ def test_conv_and_pool_shapes_collapse(width, kernel, stride, padding, pool, see
 
 
 def test_rank_section_factors_W_z_at_the_narrowest_layer() -> None:
-    derivation = derive_layers(parse_layers("4 > dense 4 > dense 2 > dense 3 > dense 4"))
+    derivation = derive_layers(
+        verify_layers(analyse(parse_layers("4 > dense 4 > dense 2 > dense 3 > dense 4")))
+    )
     section = next(s for s in derivation.sections if s.title == ("Rank bound",))
     shown = [(str(step.lhs), str(step.rhs)) for step in section.steps]
     assert shown == [
@@ -219,9 +224,9 @@ def test_analyse_classifies_only_what_the_formula_proves(formula, verdict, width
 
 def test_a_not_decided_network_is_certified_or_refused() -> None:
     kinked = custom_activation(lambda z: sp.Piecewise((z, z > 0), (2 * z, True)), "kinked")
-    derivation = derive_layers(LayerSpec(2, (Dense(2, kinked), Dense(1))))
+    derivation = derive_layers(verify_layers(analyse(LayerSpec(2, (Dense(2, kinked), Dense(1))))))
     assert derivation.title[-1] == ": not affine"
     assert derivation.sections[-1].title == ("No single affine map",)
     odd = custom_activation(lambda z: sp.sign(z) * sp.Abs(z), "odd")
     with pytest.raises(SpecError, match=r"^no certificate that the network is not affine"):
-        derive_layers(LayerSpec(2, (Dense(2, odd), Dense(1))))
+        derive_layers(verify_layers(analyse(LayerSpec(2, (Dense(2, odd), Dense(1))))))

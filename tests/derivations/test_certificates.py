@@ -6,6 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
+from symcollapse.algebra import symbols
 from symcollapse.algebra.analysis import analyse, random_parameters, unit_parameters
 from symcollapse.derivations import certificates as cert
 from symcollapse.derivations.certificates import additivity_section
@@ -17,10 +18,11 @@ from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layers import Dense, LayerSpec
 from symcollapse.verification.certificates import TRIAL_POINTS, additivity_pair
+from symcollapse.verification.layered import verify_layers
 
 
 def _steps(text: str, title: str) -> dict[str, sp.Basic]:
-    derivation = derive_layers(parse_layers(text))
+    derivation = derive_layers(verify_layers(analyse(parse_layers(text))))
     section = next(s for s in derivation.sections if s.title == (title,))
     printer = NetworkStrPrinter(derivation.symbols)
     return {printer.doprint(step.lhs): step.rhs for step in section.steps}
@@ -71,13 +73,15 @@ def test_second_derivative_matches_finite_differences(text: str, function) -> No
 
 def test_smooth_second_derivative_of_the_activation_is_written_out() -> None:
     steps = _steps("2 > dense 3 tanh > dense 1", "Not affine: a second derivative")
-    z = sp.Symbol("z")
+    z = symbols.scalar("z")  # the document writes sigma at its role symbol z
     shown = steps["Derivative(tanh(z), (z, 2))"]
     assert sp.expand(shown - sp.diff(sp.tanh(z), z, 2)) == 0
 
 
 def test_given_point_is_where_the_second_derivative_is_shown() -> None:
-    derivation = derive_layers(parse_layers("2 > dense 2 tanh > dense 1"), point=["1/3", "-2"])
+    derivation = derive_layers(
+        verify_layers(analyse(parse_layers("2 > dense 2 tanh > dense 1")), point=["1/3", "-2"])
+    )
     section = next(
         s for s in derivation.sections if s.title == ("Not affine: a second derivative",)
     )
@@ -95,13 +99,13 @@ def test_zero_second_derivative_at_the_given_point_is_a_spec_error() -> None:
         r"choose another point$"
     )
     with pytest.raises(SpecError, match=message):
-        derive_layers(spec, parameters=zero, point=["5"])
+        derive_layers(verify_layers(analyse(spec), parameters=zero, point=["5"]))
 
 
 def test_given_weights_are_used_for_the_additivity_certificate() -> None:
     spec = parse_layers("2 > maxpool 2 > dense 1")
     weights = {"w_2_1_1": 3, "b_2_1": "1/2"}
-    derivation = derive_layers(spec, parameters=weights)
+    derivation = derive_layers(verify_layers(analyse(spec), parameters=weights))
     section = next(s for s in derivation.sections if s.title == ("No single affine map",))
     printer = NetworkStrPrinter(derivation.symbols)
     steps = {printer.doprint(step.lhs): step.rhs for step in section.steps}
@@ -114,12 +118,14 @@ def test_weights_or_point_for_an_affine_network_are_an_option_error() -> None:
         r"this network is affine$"
     )
     with pytest.raises(OptionError, match=message):
-        derive_layers(parse_layers("2 > dense 2 > dense 1"), point=["1", "2"])
+        derive_layers(
+            verify_layers(analyse(parse_layers("2 > dense 2 > dense 1")), point=["1", "2"])
+        )
 
 
 def test_piecewise_user_activation_gets_an_exact_additivity_certificate() -> None:
     spec = LayerSpec(2, (Dense(2, custom_activation(sp.Abs, "absval")), Dense(1)))
-    derivation = derive_layers(spec)
+    derivation = derive_layers(verify_layers(analyse(spec)))
     assert derivation.sections[-1].title == ("No single affine map",)
     result = analyse(spec)
     u, v = additivity_pair(result, random_parameters(result.entries, 0), 0)
@@ -141,7 +147,7 @@ def test_undecidable_activation_is_a_spec_error_not_a_wrong_verdict() -> None:
         r"it may be affine after all$"
     )
     with pytest.raises(SpecError, match=message):
-        derive_layers(LayerSpec(1, (Dense(1, odd), Dense(1))))
+        derive_layers(verify_layers(analyse(LayerSpec(1, (Dense(1, odd), Dense(1))))))
 
 
 def test_constant_network_is_reported_as_such() -> None:
@@ -153,7 +159,7 @@ def test_constant_network_is_reported_as_such() -> None:
         r"convolution that only sees padding\): f is constant$"
     )
     with pytest.raises(SpecError, match=message):
-        derive_layers(spec)
+        derive_layers(verify_layers(analyse(spec)))
 
 
 def test_relu_networks_depend_on_their_input() -> None:
@@ -199,11 +205,13 @@ MERGED = {name: cert.WEIGHTS for name in ("A_1", "a_1", "A_2", "a_2")}
 def test_certificate_lines_record_what_was_computed_and_what_was_chosen(
     text: str, title: str, expected: dict[str, object]
 ) -> None:
-    assert _checks(derive_layers(parse_layers(text)), title) == expected
+    assert _checks(derive_layers(verify_layers(analyse(parse_layers(text)))), title) == expected
 
 
 def test_max_pooling_lines_are_checked_by_evaluation() -> None:
-    derivation = derive_layers(parse_layers("4 > dense 4 > maxpool 2 > dense 1"))
+    derivation = derive_layers(
+        verify_layers(analyse(parse_layers("4 > dense 4 > maxpool 2 > dense 1")))
+    )
     checks = _checks(derivation, "No single affine map")
     assert checks["maxpool[2]([[1], [1], [0], [0]])"] == cert.POOLED
     assert checks["maxpool[2]([[1], [0], [0], [0]]) + maxpool[2]([[0], [1], [0], [0]])"] == (
@@ -217,7 +225,7 @@ def test_an_activation_curved_only_between_the_trial_points_is_not_claimed_certi
     curvature = sp.Mul(*(z - p for p in TRIAL_POINTS))  # zero at every trial point
     formula = sp.integrate(sp.integrate(curvature, z), z)
     bumpy = custom_activation(lambda x: formula.subs(z, x), "bumpy")
-    derivation = derive_layers(LayerSpec(1, (Dense(1, bumpy), Dense(1))))
+    derivation = derive_layers(verify_layers(analyse(LayerSpec(1, (Dense(1, bumpy), Dense(1))))))
     checks = _checks(derivation, "Not affine: a second derivative")
     assert checks["Derivative(bumpy(z), (z, 2))"] == cert.NOT_CERTIFIED
     assert checks["Derivative(f_1(x_1), (x_1, 2))"] == cert.NONZERO
@@ -227,7 +235,7 @@ def test_an_activation_curved_only_between_the_trial_points_is_not_claimed_certi
     "text", ["2 > dense 2 relu > dense 1", "2 > dense 3 tanh > dense 1", "2 > maxpool 2 > dense 1"]
 )
 def test_json_carries_every_certificate_line_s_check(text: str) -> None:
-    data = document_data(derive_layers(parse_layers(text)))
+    data = document_data(derive_layers(verify_layers(analyse(parse_layers(text)))))
     section = data["sections"][-1]
     assert section["title"][0] in ("No single affine map", "Not affine: a second derivative")
     checks = [step["check"] for step in section["steps"]]

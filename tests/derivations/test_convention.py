@@ -22,6 +22,7 @@ from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
 from symcollapse.spec.values import random_values
 from symcollapse.spec.widths import Spec
+from symcollapse.verification.endtoend import verify_arora
 
 WIDTHS = [(2, 3, 3, 1), (3, 2), (1, 4, 1), (2, 2, 3, 2)]
 LEVELS = ["brief", "standard", "full"]
@@ -98,7 +99,7 @@ def test_the_column_convention_is_the_derivation_itself() -> None:
 @pytest.mark.parametrize("level", LEVELS)
 def test_numbers_in_the_row_convention_are_the_transposed_numbers(level, widths) -> None:
     numeric = collapse_values(random_values(widths, 5))
-    row = derive_values(numeric, level, "row")
+    row = derive_values(numeric, level, convention="row")
     assert row.collapse.W_z == numeric.W_z.T and row.collapse.b_z == numeric.b_z.T
     first = row.sections[0].steps[0]  # W_1 with its numbers, transposed
     assert first.rhs == numeric.values.weights[0].T
@@ -137,7 +138,7 @@ def test_the_row_flow_of_each_layer_is_minus_its_gradient(seed) -> None:
     """Arora et al.'s chain rule in the row form (W_e := W_1 W_2 W_3): each layer's velocity, at
     explicit matrices, is minus the derivative, taken here, of 1/2 |W_1 W_2 W_3 - T|^2."""
     rng = random.Random(seed)
-    derivation = derive_arora(3, [], "row")
+    derivation = derive_arora(verify_arora(3, []), "row")
     (defined, *flows) = derivation.sections[0].steps[:4]
     assert defined.rhs.args == tuple(sorted(defined.rhs.args, key=lambda m: role_of(m).sub))
     layers = {k: sp.Matrix(3, 3, lambda i, j, k=k: sp.Symbol(f"w{k}_{i}{j}")) for k in (1, 2, 3)}
@@ -207,9 +208,9 @@ def test_every_transposed_phrase_is_met() -> None:
     numeric = collapse_values(random_values((2, 3, 1), 5))
     documents = [
         derive((2, 3, 1), detail="full", convention="row"),
-        derive_values(numeric, "full", "row"),
+        derive_values(numeric, "full", convention="row"),
         derive_gradients(gradients((2, 3, 1)), "standard", "row"),
-        derive_arora(3, [], "row"),
+        derive_arora(verify_arora(3, []), "row"),
         prove(convention="row").derivation,
     ]
     text = " ".join(map(_words, documents))

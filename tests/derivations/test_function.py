@@ -11,11 +11,13 @@ import math
 import latexify
 import pytest
 
+from symcollapse.algebra.function import read_function
 from symcollapse.derivations.function import PythonSource, derive_function
 from symcollapse.doc.prose import Code
 from symcollapse.errors import SpecError
 from symcollapse.render.latex import render_fragment
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification.function import verify_function
 
 W: dict = {}
 b: dict = {}
@@ -83,7 +85,7 @@ def no_weights(x):
     ],
 )
 def test_function_becomes_its_layers(function, widths, layers: str, verdict: str) -> None:
-    derivation = derive_function(function, widths)
+    derivation = derive_function(verify_function(read_function(function, widths)))
     expected = parse_layers(layers)
     assert derivation.title == (
         Code(function.__name__),
@@ -98,7 +100,9 @@ def test_function_becomes_its_layers(function, widths, layers: str, verdict: str
 
 
 def test_first_line_is_latexify_output() -> None:
-    fragment = render_fragment(derive_function(relu_net, (2, 3, 3, 1)))
+    fragment = render_fragment(
+        derive_function(verify_function(read_function(relu_net, (2, 3, 3, 1))))
+    )
     first_row = fragment.split("\n")[1]
     assert first_row.startswith(
         r"\mathrm{relu\_net}(x) = W_{3} \cdot \mathrm{relu} \mathopen{}\left( W_{2}"
@@ -135,11 +139,11 @@ def test_first_line_is_latexify_output() -> None:
 )
 def test_bad_functions_are_one_line_spec_errors(function, widths, message: str) -> None:
     with pytest.raises(SpecError, match=message):
-        derive_function(function, widths)
+        read_function(function, widths)
 
 
 def test_function_without_source_is_a_spec_error() -> None:
     scope: dict = {}
     exec("def made(x):\n    return W[1] @ x + b[1]\n", scope)
     with pytest.raises(SpecError, match=r"^latexify cannot read made: .*$"):
-        derive_function(scope["made"], (2, 1))
+        read_function(scope["made"], (2, 1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import SpecError
 from symcollapse.render.json import render_json
@@ -13,6 +14,7 @@ from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.text import render_text
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification.layered import verify_layers
 
 LAYER = st.sampled_from(
     [
@@ -35,7 +37,9 @@ LAYER = st.sampled_from(
 @settings(max_examples=25, deadline=None)
 def test_random_networks_derive_and_render(width: int, layers: list[str]) -> None:
     try:
-        derivation = derive_layers(parse_layers(" > ".join([str(width), *layers])))
+        derivation = derive_layers(
+            verify_layers(analyse(parse_layers(" > ".join([str(width), *layers]))))
+        )
     except SpecError as error:  # shapes that do not fit, or a constant output
         assert "\n" not in str(error)
         return

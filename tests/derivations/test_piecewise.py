@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import SizeLimitError, SpecError
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification.layered import verify_layers
 from tests.reference_layers import negative_slopes
 
 SPECS = [
@@ -19,7 +21,7 @@ SPECS = [
 @pytest.mark.parametrize("text", SPECS)
 def test_point_section_region_and_value_match_the_reference(text: str) -> None:
     spec = parse_layers(text)
-    derivation = derive_layers(spec)
+    derivation = derive_layers(verify_layers(analyse(spec)))
     section = next(
         s for s in derivation.sections if s.title == ("The activation pattern at a point",)
     )
@@ -51,7 +53,9 @@ ABS = {"w_1_1_1": 1, "w_1_2_1": -1, "b_1_1": 0, "b_1_2": 0, "w_2_1_1": 1, "w_2_1
 def test_given_weights_and_point_choose_the_pattern(x: str, mask: list[int], slope: int) -> None:
     # f(x) = relu(x) + relu(-x) = |x|: slope 1 for x > 0, -1 for x < 0, no single affine map
     derivation = derive_layers(
-        parse_layers("1 > dense 2 relu > dense 1"), parameters=ABS, point=[x]
+        verify_layers(
+            analyse(parse_layers("1 > dense 2 relu > dense 1")), parameters=ABS, point=[x]
+        )
     )
     section = next(
         s for s in derivation.sections if s.title == ("The activation pattern at a point",)
@@ -89,7 +93,11 @@ def test_given_weights_and_point_choose_the_pattern(x: str, mask: list[int], slo
 def test_bad_parameters_or_point_are_spec_errors(parameters, point, message: str) -> None:
     with pytest.raises(SpecError, match=message):
         derive_layers(
-            parse_layers("1 > dense 2 relu > dense 1"), parameters=parameters, point=point
+            verify_layers(
+                analyse(parse_layers("1 > dense 2 relu > dense 1")),
+                parameters=parameters,
+                point=point,
+            )
         )
 
 
@@ -99,7 +107,12 @@ def test_piecewise_size_limit_is_a_typed_error() -> None:
         r"^the collapsed maps may have up to 31 terms, above the limit of 30; raise max_terms$"
     )
     with pytest.raises(SizeLimitError, match=message):
-        derive_layers(parse_layers("2 > dense 3 relu > dense 3 relu > dense 1"), max_terms=30)
+        derive_layers(
+            verify_layers(
+                analyse(parse_layers("2 > dense 3 relu > dense 3 relu > dense 1"), max_terms=30),
+                max_terms=30,
+            )
+        )
 
 
 def test_weights_that_make_the_network_affine_are_refused() -> None:
@@ -110,7 +123,9 @@ def test_weights_that_make_the_network_affine_are_refused() -> None:
         r"choose weights for which some unit switches$"
     )
     with pytest.raises(SpecError, match=message):
-        derive_layers(parse_layers("1 > dense 1 relu > dense 1"), parameters=constant)
+        derive_layers(
+            verify_layers(analyse(parse_layers("1 > dense 1 relu > dense 1")), parameters=constant)
+        )
 
 
 def test_relu_network_with_a_constant_output_is_reported_as_such() -> None:
@@ -118,4 +133,4 @@ def test_relu_network_with_a_constant_output_is_reported_as_such() -> None:
     with pytest.raises(
         SpecError, match=r"^the output does not depend on the input .*: f is constant$"
     ):
-        derive_layers(spec)
+        derive_layers(verify_layers(analyse(spec)))

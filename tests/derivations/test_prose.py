@@ -23,10 +23,12 @@ from symcollapse import (
     random_values,
     regress,
 )
+from symcollapse.algebra.analysis import analyse
 from symcollapse.doc.model import Derivation
 from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
+from symcollapse.verification.layered import verify_layers
 from tests.derivations.prose import typed_math
 
 LAYERS = {
@@ -46,7 +48,9 @@ DOCUMENTS: dict[str, Callable[[], Derivation]] = {
     "prove": lambda: prove(2).derivation,
     "regress": lambda: derive_regression(regress([2, 2, 1], seed=3)),
     **{
-        f"layers {kind}": (lambda text=text: derive_layers(parse_layers(text)))
+        f"layers {kind}": (
+            lambda text=text: derive_layers(verify_layers(analyse(parse_layers(text))))
+        )
         for kind, text in LAYERS.items()
     },
 }

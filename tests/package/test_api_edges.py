@@ -39,6 +39,22 @@ def _partial_model() -> Path:
     return write_graph(Path(tempfile.mkdtemp()) / "m.onnx", ("linear", "linear", "relu"), (2, 2, 2))
 
 
+W: dict = {}  # placeholders of a forward function's globals, replaced when it is called
+b: dict = {}
+
+
+def _affine(x):  # a forward function in a file, as latexify needs
+    return W[1] @ x + b[1]
+
+
+def _read():
+    return symcollapse.read_function(_affine, [2, 1])
+
+
+def _analysed() -> symcollapse.LayeredCollapse:
+    return symcollapse.analyse(symcollapse.parse_layers("2 > dense 1"))
+
+
 def _regression() -> symcollapse.Regression:
     return symcollapse.regress([2, 1])
 
@@ -51,14 +67,8 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
     "collapse_values": ((_values,), {"max_terms": lambda: 10, "max_depth": lambda: 5}),
     "custom_activation": ((lambda: lambda z: 2 * z, lambda: "phi"), {}),
     "derive": ((lambda: [2, 1],), {"max_terms": lambda: 10, "max_depth": lambda: 5}),
-    "derive_function": (
-        (lambda: lambda x, W, b: W[0] @ x + b[0], lambda: [2, 1]),
-        {"max_terms": lambda: 10, "seed": lambda: 0},
-    ),
-    "derive_layers": (
-        (lambda: symcollapse.parse_layers("2 > dense 1"),),
-        {"max_terms": lambda: 10, "seed": lambda: 0},
-    ),
+    "derive_function": ((lambda: symcollapse.verify_function(_read()),), {}),
+    "derive_layers": ((lambda: symcollapse.verify_layers(_analysed()),), {}),
     "derive_regression": ((_regression,), {}),
     "derive_values": ((lambda: symcollapse.collapse_values(_values()),), {}),
     "descend": ((_regression, lambda: 3), {"learning_rate": lambda: 0.01, "seed": lambda: 0}),
@@ -84,11 +94,14 @@ VALID: dict[str, tuple[tuple[Callable[[], Any], ...], dict[str, Callable[[], Any
     ),
     "prove": ((lambda: 2,), {}),
     "random_values": ((lambda: [2, 1], lambda: 0), {"max_terms": lambda: 10}),
+    "read_function": ((lambda: _affine, lambda: [2, 1]), {}),
     "regress": ((lambda: [2, 1],), {"samples": lambda: 4, "seed": lambda: 0}),
     "verify": (
         (lambda: [2, 1],),
         {"method": lambda: "random", "trials": lambda: 2, "seed": lambda: 0},
     ),
+    "verify_function": ((_read,), {"max_terms": lambda: 10, "seed": lambda: 0}),
+    "verify_layers": ((_analysed,), {"max_terms": lambda: 10, "seed": lambda: 0}),
 }
 
 JUNK = [None, -1, 0, True, 1.5, float("nan"), "x" * 10**6, object(), sp.zoo, [None], {"a": 1}]

@@ -8,8 +8,10 @@ import subprocess
 import pytest
 
 import symcollapse
+from symcollapse.algebra.analysis import analyse
 from symcollapse.render.beamer import FRAME_LINES, _uncovered, render_beamer
 from symcollapse.render.notation import Notation
+from symcollapse.verification.layered import verify_layers
 from tests.conftest import pdflatex
 
 
@@ -20,7 +22,7 @@ def documents():
         "dense-2331": symcollapse.derive((2, 3, 3, 1)),
         "dense-3332": symcollapse.derive((3, 3, 3, 2)),
         "proof": symcollapse.prove().derivation,
-        "relu": symcollapse.derive_layers(layers),
+        "relu": symcollapse.derive_layers(verify_layers(analyse(layers))),
         "numbers": symcollapse.derive_values(symcollapse.collapse_values(values)),
     }
 

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 import symcollapse
+from symcollapse.algebra.analysis import analyse
 from symcollapse.doc.model import Derivation
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.notation import Notation
+from symcollapse.verification.layered import verify_layers
 from tests.conftest import REQUIRE_PDFLATEX, pdflatex
 
 pytestmark = pytest.mark.latex
@@ -49,7 +51,7 @@ def documents() -> dict[str, Derivation]:
         "dense-2331": symcollapse.derive((2, 3, 3, 1)),
         "dense-3442": symcollapse.derive((3, 4, 4, 2)),
         "proof": symcollapse.prove().derivation,
-        "relu": symcollapse.derive_layers(layers),
+        "relu": symcollapse.derive_layers(verify_layers(analyse(layers))),
         "numbers": symcollapse.derive_values(symcollapse.collapse_values(values)),
     }
 

@@ -12,22 +12,23 @@ from functools import cache
 import pytest
 import sympy as sp
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.numeric import collapse_values
 from symcollapse.algebra.regression import regress
 from symcollapse.cli.example import SHOWCASE
 from symcollapse.derivations.dense import derive
-from symcollapse.derivations.fold import as_decimals
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.proof import prove
 from symcollapse.derivations.regression import derive_regression
-from symcollapse.doc.model import Derivation
+from symcollapse.doc.model import Decimals, Derivation
 from symcollapse.render.github import render_github
 from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.values import parse_values, random_values
+from symcollapse.verification.layered import verify_layers
 from tests.model_files import dense_layers
 
 from .mathdoc import Formula, dollar_formulas, github_formulas
@@ -57,11 +58,11 @@ def derivations() -> dict[str, Derivation]:
     layers = dense_layers((4, 5, 5, 3), seed=3)  # a trained model's numbers: 25-digit products
     data = {"weights": [W for W, _ in layers], "biases": [b for _, b in layers]}
     model = parse_values(data, (4, 5, 5, 3), "a model")
-    kinds["derive-values-model"] = as_decimals(derive_values(collapse_values(model)))
+    kinds["derive-values-model"] = derive_values(collapse_values(model), numbers=Decimals())
     kinds["prove"] = prove(instances=3).derivation
     kinds["regress"] = derive_regression(regress((2, 3, 1), seed=3))
     for name, text in SHOWCASE.items():
-        kinds[name] = derive_layers(parse_layers(text))
+        kinds[name] = derive_layers(verify_layers(analyse(parse_layers(text))))
     return kinds
 
 

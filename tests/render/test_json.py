@@ -7,9 +7,11 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcollapse import collapse, derive
+from symcollapse.algebra.analysis import analyse
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.render.json import document_data, render_json
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification.layered import verify_layers
 
 
 @pytest.mark.parametrize("widths", [(1, 1), (2, 3, 3, 1), (12, 2, 3)])
@@ -49,7 +51,7 @@ def test_json_shapes():
     ["2 > dense 3 > residual(dense 3) > dense 1", "2 > dense 2 relu > dense 1"],
 )
 def test_explicit_matrices_parse_back(text: str) -> None:
-    derivation = derive_layers(parse_layers(text))
+    derivation = derive_layers(verify_layers(analyse(parse_layers(text))))
     data = json.loads(render_json(derivation))
     assert data == document_data(derivation)
     checked = 0

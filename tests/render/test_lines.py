@@ -13,6 +13,7 @@ from symcollapse import (
     parse_layers,
     random_values,
 )
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.network import build_network
 from symcollapse.doc.model import Step
 from symcollapse.render.latex import render_fragment
@@ -26,6 +27,7 @@ from symcollapse.render.lines import (
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
 from symcollapse.spec.widths import Spec
+from symcollapse.verification.layered import verify_layers
 
 
 @pytest.mark.parametrize("line_width", [20, 30, 60, 200])
@@ -57,7 +59,9 @@ def test_short_steps_stay_on_one_line():
     [
         lambda: derive([3, 3, 3, 1]),
         lambda: derive_layers(
-            parse_layers("6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1")
+            verify_layers(
+                analyse(parse_layers("6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1"))
+            )
         ),
         lambda: derive_values(collapse_values(random_values((2, 3, 1), 2))),
     ],

@@ -4,9 +4,12 @@ import pytest
 import sympy as sp
 
 from symcollapse.algebra.network import build_network
+from symcollapse.doc.model import Decimals
+from symcollapse.doc.prose import Rounded
+from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.notation import Notation
 from symcollapse.render.plain import NetworkStrPrinter
-from symcollapse.render.printer import NetworkLatexPrinter
+from symcollapse.render.printer import NetworkLatexPrinter, shown_number
 from symcollapse.spec.widths import Spec
 
 
@@ -90,3 +93,46 @@ def test_matrix_elements_and_matrices():
         _latex(net, net.x, delimiter="pmatrix") == r"\begin{pmatrix} x_{1} \\ x_{2} \end{pmatrix}"
     )
     assert NetworkStrPrinter(net.entries).doprint(W_z[0, 1]) == "W_z[1,2]"
+
+
+#: (number, the document's number format, LaTeX, plain text): each printer formats a document's
+#: exact numbers as the document says, and nothing else rewrites them.
+SHOWN = [
+    (sp.Rational(1, 2**30), None, r"\frac{1}{1073741824}", "1/1073741824"),  # 21 digits
+    (
+        sp.Rational(1, 2**30),
+        Decimals(),
+        r"9.31322574615478515625 \cdot 10^{-10}",
+        "9.31322574615478515625e-10",
+    ),
+    (sp.Rational(-3, 8), Decimals(), "-0.375", "-0.375"),
+    (sp.Rational(1, 3), Decimals(), r"\frac{1}{3}", "1/3"),  # not a decimal: stays exact
+    (sp.Rational(1, 3), Decimals(dtype="float32"), "0.33333334", "0.33333334"),
+    (sp.Rational(1, 3), Decimals(dtype="float64"), "0.3333333333333333", "0.3333333333333333"),
+    (sp.Rational(2, 3), Decimals(digits=3), "0.667", "0.667"),
+    (sp.Rational(16777217, 1), Decimals(), "16777217", "16777217"),
+]
+
+
+@pytest.mark.parametrize(("number", "numbers", "tex", "text"), SHOWN)
+def test_a_documents_numbers_are_formatted_by_its_printers(number, numbers, tex, text):
+    net = build_network(Spec((1, 1)))
+    assert NetworkLatexPrinter(net.entries, Notation(), None, numbers).doprint(number) == tex
+    assert NetworkStrPrinter(net.entries, None, None, numbers).doprint(number) == text
+    boxes = NetworkBoxPrinter(net.entries, None, None, numbers).doprint(number)
+    assert boxes == NetworkBoxPrinter(net.entries).doprint(shown_number(number, numbers))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (sp.Rational(40849, 10**19), "4.08e-15"),  # a float of 3 digits' precision says 4.09
+        (sp.Rational(40851, 10**19), "4.09e-15"),
+        (sp.Rational(12351, 10**8), "0.000124"),
+    ],
+)
+def test_a_rounded_number_is_correctly_rounded(value, shown):
+    """A measured deviation is shown to three digits, rounded once from its exact value."""
+    net = build_network(Spec((1, 1)))
+    rounded = Rounded(value, 3)
+    assert NetworkStrPrinter(net.entries).doprint(rounded) == shown

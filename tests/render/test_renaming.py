@@ -26,6 +26,7 @@ from symcollapse.render.markdown import render_markdown
 from symcollapse.render.notation import Notation
 from symcollapse.render.text import render_text
 from symcollapse.render.typst import render_typst
+from symcollapse.verification.endtoend import verify_arora
 from tests.model_files import dense_layers, require, write_onnx
 
 from .kinds import KINDS, argv
@@ -115,13 +116,42 @@ def test_roles_that_were_spelled_can_be_named(argv_, names, shown, capsys):
         assert piece in out
 
 
+@pytest.mark.parametrize(
+    ("argv_", "names", "shown"),
+    [
+        (["dynamics", "arora"], "velocity_deviation=E", ["E(2) &= ", "E(3) &= "]),
+        (
+            ["layers", "2 > dense 3 > residual(dense 3) > dense 1"],
+            "g=G,h=H",
+            [r"\text{skip connection }H + G(H)"],
+        ),
+        (
+            ["layers", "2 > dense 2 relu > dense 1"],
+            "g=q",
+            ["Every affine map $q$ has $q(0) + q(u + v) = q(u) + q(v)$"],
+        ),
+        (
+            ["layers", "2 > dense 2 tanh > dense 1"],
+            "f=F,z=u",
+            [r"\frac{d^{2}}{d u^{2}} \tanh{\left(u \right)}", r"x_{1}^{2}} F_{1}(x_{1}, x_{2})"],
+        ),
+    ],
+)
+def test_symbols_of_functions_are_named_by_their_roles(argv_, names, shown, capsys):
+    """Delta(N), g(h), z and f_1 were spelled: now each follows --names."""
+    assert main([*argv_, "--names", names, "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    for piece in shown:
+        assert piece in out
+
+
 @pytest.fixture(scope="module")
 def documents() -> list[Derivation]:
     """One document of each kind that once spelled a symbol, made once."""
     return [
         derive((2, 3, 1), detail="standard"),
         derive_gradients(gradients((2, 2, 1))),
-        derive_arora(3, ()),
+        derive_arora(verify_arora(3, ())),
         prove().derivation,
     ]
 
@@ -140,6 +170,7 @@ import sys
 from symcollapse import derive, gradients
 from symcollapse.algebra import symbols
 from symcollapse.derivations.endtoend import derive_arora
+from symcollapse.verification.endtoend import verify_arora
 from symcollapse.derivations.gradients import derive_gradients
 from symcollapse.render.latex import render_display
 from symcollapse.render.notation import Notation
@@ -147,7 +178,7 @@ from symcollapse.render.text import render_text
 
 notation = Notation().renamed({"W": "V", "W_z": "Q"})
 makers = [
-    lambda: derive_arora(3, ()),
+    lambda: derive_arora(verify_arora(3, ())),
     lambda: derive_gradients(gradients((2, 2, 1))),
     lambda: derive((2, 3, 1)),
 ]

@@ -21,6 +21,10 @@ def _numeric() -> s.NumericCollapse:
     return s.collapse_values(s.random_values([2, 1], 0))
 
 
+def _relu() -> s.LayeredCollapse:
+    return s.analyse(s.parse_layers(RELU))
+
+
 CALLS: dict[str, Callable[[], object]] = {
     "collapse(None)": lambda: s.collapse(None),
     "collapse(max_terms='x')": lambda: s.collapse([2, 1], max_terms="x"),
@@ -47,10 +51,12 @@ CALLS: dict[str, Callable[[], object]] = {
     "random_check(None)": lambda: random_check(None),
     "analyse(None)": lambda: s.analyse(None),
     "analyse(batchnorm 6000)": lambda: s.analyse(s.parse_layers("6000 > batchnorm")),
-    "derive_layers(point='12')": lambda: s.derive_layers(s.parse_layers(RELU), point="12"),
-    "derive_layers(parameters=3)": lambda: s.derive_layers(s.parse_layers(RELU), parameters=3),
-    "derive_layers(seed='x')": lambda: s.derive_layers(s.parse_layers(RELU), seed="x"),
-    "derive_layers(max_terms=None)": lambda: s.derive_layers(s.parse_layers(RELU), max_terms=None),
+    "verify_layers(point='12')": lambda: s.verify_layers(_relu(), point="12"),
+    "verify_layers(parameters=3)": lambda: s.verify_layers(_relu(), parameters=3),
+    "verify_layers(seed='x')": lambda: s.verify_layers(_relu(), seed="x"),
+    "verify_layers(max_terms=None)": lambda: s.verify_layers(_relu(), max_terms=None),
+    "verify_layers(None)": lambda: s.verify_layers(None),
+    "derive_layers(None)": lambda: s.derive_layers(None),
     "regress(None)": lambda: s.regress(None),
     "regress(samples='x')": lambda: s.regress(_numeric(), samples="x"),
     "regress(seed='x')": lambda: s.regress(_numeric(), seed="x"),
@@ -59,7 +65,9 @@ CALLS: dict[str, Callable[[], object]] = {
     "random_values(seed=None)": lambda: s.random_values([2, 1], None),
     "descend(None)": lambda: s.descend(None, 10),
     "descend(10**9 epochs)": lambda: s.descend(s.regress(_numeric()), 10**9),
-    "derive_function(None)": lambda: s.derive_function(None, [2, 1]),
+    "read_function(None)": lambda: s.read_function(None, [2, 1]),
+    "verify_function(None)": lambda: s.verify_function(None),
+    "derive_function(None)": lambda: s.derive_function(None),
     "derive_values(None)": lambda: s.derive_values(None),
     "derive_regression(None)": lambda: s.derive_regression(None),
 }

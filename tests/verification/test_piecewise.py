@@ -12,10 +12,12 @@ from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.piecewise import piecewise_collapse
 from symcollapse.errors import VerificationError
 from symcollapse.spec.grammar import parse_layers
+from symcollapse.verification import piecewise as piecewise_checks
 from symcollapse.verification.piecewise import (
     check_masks_at_random_points,
     check_symbolic,
     checked_rank,
+    verify_piecewise,
 )
 
 SPECS = [
@@ -53,3 +55,14 @@ def test_the_rank_is_checked_against_the_narrowest_width(rows, bound, rank) -> N
     assert checked_rank(matrix, bound) == rank
     with pytest.raises(VerificationError, match="exceeds the bound"):
         checked_rank(matrix, rank - 1)
+
+
+@pytest.mark.parametrize("text", SPECS)
+def test_verify_piecewise_checks_the_collapse_it_computes(text: str, monkeypatch) -> None:
+    result = analyse(parse_layers(text))
+    checked = verify_piecewise(result, seed=1, max_terms=10_000)
+    assert checked.piecewise == piecewise_collapse(result, 10_000) and checked.points == 5
+    wrong = dataclasses.replace(checked.piecewise, W_z=2 * checked.piecewise.W_z)
+    monkeypatch.setattr(piecewise_checks, "piecewise_collapse", lambda *_: wrong)
+    with pytest.raises(VerificationError, match=r"W_z\(D\)"):
+        verify_piecewise(result, seed=1, max_terms=10_000)

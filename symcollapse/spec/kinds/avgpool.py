@@ -51,6 +51,7 @@ KIND = LayerKind(
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(layer.size, 1, 0),
     examples=("avgpool 2", "avgpool 3 s=1 p=1", "avgpool 3 s=2 p=1 c=0"),
+    position=3,
     onnx=("AveragePool", "GlobalAveragePool"),
     torch=("AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d"),
 )

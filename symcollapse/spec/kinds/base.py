@@ -73,7 +73,9 @@ class LayerKind:
       ``fold`` stops there and says why from ``nonlinear`` (:meth:`refusal`);
     - ``factors``, ``shifts``: the roles (:mod:`symcollapse.spec.roles`) of the entries of its
       parameters, multiplied (sorted with the weights in a written term) or added (sorted with
-      the biases); a network's own ``W``, ``b``, ``x`` are not a kind's.
+      the biases); a network's own ``W``, ``b``, ``x`` are not a kind's;
+    - ``position``: where the grammar lists it (its help, an unknown word's error); the
+      registry finds the kind's module by itself and orders the kinds by this.
     """
 
     word: str
@@ -84,6 +86,7 @@ class LayerKind:
     nonlinear: Callable[[Any], Nonlinear | None]
     cost: Callable[[Any, int], Shape | None]
     examples: tuple[str, ...]
+    position: int
     onnx: tuple[str, ...] = ()
     torch: tuple[str, ...] = ()
     refuses: tuple[tuple[str, Any], ...] = ()

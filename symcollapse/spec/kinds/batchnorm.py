@@ -37,6 +37,7 @@ KIND = LayerKind(
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(1, 1, 2),
     examples=("batchnorm",),
+    position=5,
     onnx=("BatchNormalization", "Mul", "Div", "Add", "Sub"),
     torch=("BatchNorm1d", "BatchNorm2d"),
     factors=("gamma", "s"),  # the scale and the standard deviation it divides by

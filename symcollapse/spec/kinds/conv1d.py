@@ -92,6 +92,7 @@ KIND = LayerKind(
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(layer.kernel_size, 1, 1),
     examples=("conv1d k=3", "conv1d k=2 s=2 p=1", "conv1d k=3 d=2 pe=0"),
+    position=2,
     onnx=("Conv", "ConvTranspose", "Pad"),
     torch=("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"),
     factors=("kappa",),  # the kernel

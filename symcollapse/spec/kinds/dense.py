@@ -77,6 +77,7 @@ KIND = LayerKind(
     nonlinear=_nonlinear,
     cost=_cost,
     examples=("dense 3", "dense 2 relu", "dense 4 leaky_relu(1/10)", "dense 1 tanh"),
+    position=1,
     onnx=("Gemm", "MatMul"),
     torch=("Linear",),
     refuses=(

@@ -48,6 +48,7 @@ KIND = LayerKind(
     nonlinear=lambda layer: None,
     cost=lambda layer, width: None,
     examples=("dropout", "dropout 1/4"),
+    position=6,
     onnx=("Dropout", "Identity"),
     torch=("Dropout", "Identity"),
 )

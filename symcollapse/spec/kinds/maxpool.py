@@ -37,6 +37,7 @@ KIND = LayerKind(
     nonlinear=_nonlinear,
     cost=lambda layer, width: Shape(layer.size, 1, 0),
     examples=("maxpool 2", "maxpool 1 s=2"),
+    position=4,
     onnx=("MaxPool",),
     torch=("MaxPool1d",),
 )

@@ -2,31 +2,46 @@
 
 Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (fields
 checked in ``__post_init__``, ``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax,
-parse, describe, nonlinear, cost, ONNX ops and torch modules, the roles of its parameters);
-list it in :data:`KINDS` below;
-give it its stages in :mod:`symcollapse.algebra.stage_rules` (``STAGE_RULES``, keyed by the
-word) and, for every ONNX op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or
-:mod:`symcollapse.spec.onnx_conv`. ``tests/spec/kinds/test_registry.py`` checks that every kind
-has every part.
+parse, describe, nonlinear, cost, ONNX ops and torch modules, the roles of its parameters, its
+position in the grammar), which :data:`KINDS` finds by itself; add its class to the ``Layer``
+union of :mod:`symcollapse.spec.layers`; give it its stages in
+:mod:`symcollapse.algebra.stage_rules` (``STAGE_RULES``, keyed by the word) and, for every ONNX
+op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or :mod:`symcollapse.spec.onnx_conv`.
+``tests/spec/kinds/test_registry.py`` checks that every kind has every part.
 """
 
 from __future__ import annotations
 
-from symcollapse.spec.kinds import avgpool, batchnorm, conv1d, dense, dropout, maxpool, residual
+import pkgutil
+from importlib import import_module
+
+from symcollapse.errors import InternalError
 from symcollapse.spec.kinds.base import LayerKind, describe, kind_of
 
 __all__ = ["BY_WORD", "KINDS", "PARAMETER_RANKS", "describe", "kind_of", "refusal"]
 
+#: Modules of this package that hold no kind.
+NOT_KINDS = frozenset({"base", "registry"})
+
+
+def discovered(package: str = __package__ or "symcollapse.spec.kinds") -> tuple[LayerKind, ...]:
+    """The ``KIND`` of every module of ``package``, in the grammar's order (``position``): a
+    new kind's module is found without being listed; two kinds at one position are a bug."""
+    paths = import_module(package).__path__
+    names = sorted(m.name for m in pkgutil.iter_modules(paths) if m.name not in NOT_KINDS)
+    modules = [import_module(f"{package}.{name}") for name in names]
+    kinds = sorted(
+        (m.KIND for m in modules if isinstance(getattr(m, "KIND", None), LayerKind)),
+        key=lambda kind: kind.position,
+    )
+    positions = [kind.position for kind in kinds]
+    if len(set(positions)) != len(positions):
+        raise InternalError(f"two layer kinds share a position: {positions}")
+    return tuple(kinds)
+
+
 #: Every kind, in the grammar's order.
-KINDS: tuple[LayerKind, ...] = (
-    dense.KIND,
-    conv1d.KIND,
-    avgpool.KIND,
-    maxpool.KIND,
-    batchnorm.KIND,
-    dropout.KIND,
-    residual.KIND,
-)
+KINDS: tuple[LayerKind, ...] = discovered()
 
 #: Word -> kind.
 BY_WORD: dict[str, LayerKind] = {kind.word: kind for kind in KINDS}

@@ -76,6 +76,7 @@ KIND = LayerKind(
     nonlinear=lambda layer: None,
     cost=_cost,
     examples=("residual(dense 8)", "residual(conv1d k=3 p=1 > batchnorm > dropout)"),
+    position=7,
     onnx=("Add",),
 )
 

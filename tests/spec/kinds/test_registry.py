@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from symcollapse.errors import SpecError
+from symcollapse.errors import InternalError, SpecError
 from symcollapse.spec.grammar import grammar_lines, parse_layer
 from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
 from symcollapse.spec.kinds.registry import (
@@ -17,6 +17,7 @@ from symcollapse.spec.kinds.registry import (
     KINDS,
     PARAMETER_RANKS,
     describe,
+    discovered,
     kind_of,
     refusal,
 )
@@ -147,3 +148,33 @@ def test_no_other_module_lists_kinds():
         if "kinds" not in path.relative_to(package).parts and (words := _words_in(path))
     }
     assert found == ELSEWHERE
+
+
+def _kinds_package(root: Path, name: str, positions: dict[str, int]) -> str:
+    """A package ``name`` under ``root`` whose modules each describe a kind at a position."""
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helpers.py").write_text("SHARED = 1\n")  # a module without a kind
+    for module, position in positions.items():
+        (package / f"{module}.py").write_text(
+            "import dataclasses\n"
+            "from symcollapse.spec.kinds.registry import BY_WORD\n"
+            f"KIND = dataclasses.replace(BY_WORD['dropout'], word={module!r}, "
+            f"position={position})\n"
+        )
+    return name
+
+
+def test_a_kind_is_found_in_its_own_module_in_its_position(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name = _kinds_package(tmp_path, "found_kinds", {"early": 9, "late": 2, "middle": 5})
+    assert [kind.word for kind in discovered(name)] == ["late", "middle", "early"]
+    assert [kind.position for kind in KINDS] == sorted(kind.position for kind in KINDS)
+
+
+def test_two_kinds_at_one_position_are_refused(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name = _kinds_package(tmp_path, "clashing_kinds", {"one": 3, "two": 3})
+    with pytest.raises(InternalError, match=r"^two layer kinds share a position: \[3, 3\]$"):
+        discovered(name)
