@@ -212,11 +212,13 @@ def limbs(digits: np.ndarray, primes: tuple[int, ...]) -> tuple[np.ndarray, np.n
     values = np.zeros((size, *digits.shape[1:]), dtype=np.int64)
     mask = (1 << LIMB) - 1
     for i in reversed(range(count)):
-        used = min(size - 1, sum(p.bit_length() for p in primes[i:]) // LIMB + 1)  # non-zero
+        # the limbs the partial sum from digit i up may fill; every limb filled before is among
+        # them, so all of those are multiplied (the top one keeps the carries, below 2**LIMB)
+        used = sum(p.bit_length() for p in primes[i:]) // LIMB + 1
         if i < count - 1:
             values[:used] *= primes[i]
         values[0] += sign * digits[i]
-        for k in range(used):
+        for k in range(used - 1):
             values[k + 1] += values[k] >> LIMB  # arithmetic shift: the floor, for a borrow too
             values[k] &= mask
     return negative, values

@@ -8,7 +8,7 @@ from math import prod
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from symcollapse.algebra.multimodular import (
@@ -138,6 +138,9 @@ BIG = st.one_of(
     st.lists(BIG, min_size=1, max_size=12),
     st.integers(-1500, 1100) | st.sampled_from([0, -1077, -1100, -1130, -1200]),
 )
+# a limb filled by a carry at one digit and not multiplied at the next (found by hypothesis)
+@example([6838696026920753582571520], 9)
+@example([6838696010032254979932160], 966)
 def test_floats_and_bit_lengths_from_limbs_match_python(integers, exponent):
     """The numpy rounding of the digits (ties, sticky bits, subnormals, overflow, zeros, signs)
     is Python's rounding of the exact fraction, and the bit lengths are Python's."""
