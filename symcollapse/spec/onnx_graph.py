@@ -168,7 +168,7 @@ def affine_node(node, activation: Activation, constants: dict[str, np.ndarray], 
     reader = READERS.get(node.op_type) or CONV_READERS.get(node.op_type)
     if reader is None:
         hint = refusal(node.op_type)
-        raise SpecError(f"{where} is not affine" + (f"; {hint}" if hint else ""))
+        raise SpecError(f"{where}: {hint}" if hint else f"{where} is not affine")
     low, high, places = {**ARITY, **CONV_ARITY}[node.op_type]
     position = list(node.input).index(activation.name)
     if not low <= len(node.input) <= high or position not in places or not node.output:

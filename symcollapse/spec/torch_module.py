@@ -72,9 +72,8 @@ def model_from_module(module: object) -> Model:
             layers += batchnorm_layers(str(index), arrays, "module", float(child.eps))
         elif _MODULES.get(kind) != "skip":
             hint = refusal(kind)
-            raise SpecError(
-                f"module {index} ({kind}) is not affine" + (f"; {hint}" if hint else "")
-            )
+            where = f"module {index} ({kind})"
+            raise SpecError(f"{where}: {hint}" if hint else f"{where} is not affine")
     if not layers:
         raise SpecError("the module has no Linear or BatchNorm1d layer to fold")
     check_chain(layers, "module")
