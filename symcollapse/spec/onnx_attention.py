@@ -79,7 +79,8 @@ class AttentionPair:
     (reading ``source``), its Add (or None), the output MatMul or Gemm and its Add (or None);
     ``target`` is the pair's output tensor. ``W_V`` is the columns ``offset`` onwards of the
     projection's ``packed`` weights (its bias ``packed_bias``): all of them for a value's own
-    projection, the value's third of ``nn.MultiheadAttention``'s packed in-projection."""
+    projection, the value's third of ``nn.MultiheadAttention``'s packed in-projection.
+    ``leading`` is the first axis of ``source``, ``weights`` and ``target`` (None: unknown)."""
 
     nodes: tuple[int, int | None, int, int | None]
     apply: int
@@ -95,6 +96,7 @@ class AttentionPair:
     packed: np.ndarray
     packed_bias: np.ndarray | None
     offset: int
+    leading: tuple[int | None, ...] = ()
 
     @property
     def widths(self) -> tuple[int, int, int]:
@@ -521,6 +523,10 @@ def _pair(facts: _Graph, apply, where: str) -> AttentionPair:
         packed,
         packed_bias,
         offset,
+        tuple(
+            (facts.shapes.get(name) or (None,))[0]
+            for name in (_one(value.input), _one(apply.input), _one(last.output))
+        ),
     )
 
 

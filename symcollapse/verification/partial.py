@@ -221,11 +221,13 @@ def _pairs(
         why = pair.left()
         if why is None and taken & {index for index in pair.nodes if index is not None}:
             why = "its nodes are in a stretch folded into one Gemm"
-        if why is None and reading.activation.batch != 1:
+        batch = reading.activation.batch
+        if why is None and batch != 1 and set(pair.leading) != {batch}:
             why = (
-                f"{pair.described}: the input's first axis ({reading.activation.batch}) is "
-                "fixed, so it may be the tokens (sequence first), which the check cannot "
-                "take apart into inputs; export with batch_first=True"
+                f"{pair.described}: the input's fixed first axis ({batch}) is not the first "
+                f"axis of its value, weights and output ({pair.leading}; the tokens come first "
+                "in nn.MultiheadAttention), so the check cannot take them apart into inputs; "
+                "export with a batch of 1"
             )
         found.append((pair, why))
     return found, unread

@@ -142,7 +142,7 @@ def test_multihead_attention_sequence_first_is_left_saying_why(tmp_path, exporte
     result = symcollapse.fold_partial(path)
     [left] = result.attention
     assert left.fold is None and result.content is None
-    assert "export with batch_first=True" in left.left
+    assert "export with a batch of 1" in left.left
 
 
 def test_a_packed_fold_that_changes_the_query_fails_its_check(tmp_path, monkeypatch):
