@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -220,7 +221,9 @@ class _Graph:
     def moving(self, node, tensor: str) -> bool:
         """``node`` only moves the entries of ``tensor`` (its other inputs constant, or
         computed from constants and the shapes of tensors whose shape is known)."""
-        if node.op_type not in _MOVING or _one(node.input) != tensor or len(node.output) < 1:
+        if node.op_type not in _MOVING or node.domain not in ("", "ai.onnx"):
+            return False
+        if _one(node.input) != tensor or len(node.output) < 1:
             return False
         others = [name for name in node.input[1:] if name]
         return tensor not in others and all(self.constant(name) is not None for name in others)
@@ -239,7 +242,8 @@ class _Graph:
         from onnx import helper, numpy_helper
         from onnx.reference import ReferenceEvaluator
 
-        nodes, todo, known = {}, [name], {}
+        nodes: dict[int, Any] = {}
+        todo, known = [name], {}
         while todo:
             tensor = todo.pop()
             node = self.producer.get(tensor)
@@ -325,7 +329,7 @@ def _projection(facts: _Graph, values: str):
     if add is not None:
         node = next((facts.producer.get(n) for n in add.input if n in facts.producer), None)
     W = _weight(facts.reading, node)
-    if W is None:
+    if W is None or node is None:
         raise _Unread("the value is not moved out of a MatMul with constant weights")
     b = None
     if add is not None:
@@ -409,7 +413,7 @@ def _value_columns(facts: _Graph, apply, W: np.ndarray, start: str) -> tuple[int
         raise _Unread("the value is read by more than the MatMul that applies the weights")
     codes = _probe(facts, nodes, start, frontier)
     V, columns = codes[values], W.shape[1]
-    if V.ndim < 3:
+    if V.ndim < 3 or V.size == 0:
         raise _Unread(f"the value has shape {list(V.shape)}, not (..., heads, tokens, width)")
     heads, width = V.shape[-3], V.shape[-1]
     rows, cols = np.divmod(V, columns)
@@ -445,7 +449,7 @@ def _merged(facts: _Graph, apply, heads: int, width: int):
     start = _one(apply.output)
     Z = _probe(facts, chain, start, [tensor])[tensor] if chain else None
     shape = facts.shapes.get(start)
-    if Z is None or shape is None or len(shape) < 3 or Z.shape[-1] != heads * width:
+    if Z is None or shape is None or len(shape) < 3 or Z.ndim < 2 or Z.shape[-1] != heads * width:
         raise _Unread("the heads are not joined into one row of width heads x d_h")
     where = np.unravel_index(Z, shape)
     if not (where[-3] * width + where[-1] == np.arange(heads * width)).all():
@@ -471,11 +475,11 @@ def _output(facts: _Graph, node, joined: str, width: int, where: str):
         )
         if B is None or B.ndim != 2 or B.dtype.kind != "f" or not plain:
             raise _Unread("the output Gemm is not joined x W + c with constant W")
-        W_O = B.T if attribute(node, "transB", "int", 0, where) else B
+        matrix = B.T if attribute(node, "transB", "int", 0, where) else B
         C = reading.constants.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
-        if C is not None and C.size != W_O.shape[1]:
+        if C is not None and (C.size != matrix.shape[1] or C.dtype.kind != "f"):
             raise _Unread("the output Gemm's bias is not one vector")
-        return W_O, None if C is None else C.reshape(-1), None
+        return matrix, None if C is None else C.reshape(-1), None
     W_O = _weight(reading, node)
     if W_O is None or node.input[0] != joined:
         raise _Unread("the heads are not joined into a MatMul or Gemm with constant weights")
