@@ -74,17 +74,35 @@ def _relu_value(path):
     return path
 
 
+def _permuted(tensor: str, perm: list[int]):
+    """:func:`attention_graph` of two heads whose Transpose to ``tensor`` takes ``perm``:
+    heads split or joined as (width, heads), column ``j H + h``."""
+
+    def write(path):
+        import onnx
+
+        model = onnx.load(str(attention_graph(path, 2)))
+        [node] = [node for node in model.graph.node if node.output[0] == tensor]
+        node.attribute[0].ints[:] = perm
+        path.write_bytes(model.SerializeToString())
+        return path
+
+    return write
+
+
 @pytest.mark.parametrize(
     ("graph", "reason"),
     [
         (lambda p: packed_graph(p, query=(6, 10)), "'qh' reads the value's columns too"),
         (lambda p: attention_graph(p, 1, reread=True), "'e' reads the value's columns too"),
         (_relu_value, "not moved out of a MatMul with constant weights"),
+        (_permuted("pt", [0, 2, 3, 1]), "the heads are not joined in order"),
+        (_permuted("vt", [0, 3, 1, 2]), "the value's heads are not consecutive columns"),
     ],
 )
 def test_a_block_whose_value_is_not_traced_is_reported_with_why(tmp_path, graph, reason):
     """A query overlapping the value's columns, a value's reshape read by an Add, a value
-    from a Relu: no pair, the block named with the reason."""
+    from a Relu, heads joined out of order: no pair, the block named with the reason."""
     pairs, [unread] = attention_blocks(read_stretches(graph(tmp_path / "a.onnx"), "a"))
     assert pairs == () and reason in unread.reason and "MatMul" in unread.name
 
