@@ -17,9 +17,11 @@ sides' rounding bounds to ``|W_z|`` times the deviation it receives; Relu and Cl
 Through any other node (a Softmax, a branch) no bound is derived, and the result says so.
 
 The value and output projections of attention heads (:mod:`symcollapse.spec.onnx_attention`)
-are reported with their counts; one head's ``W_V W_O`` is folded into the value projection
-(exactly, by the same fold) where it stores fewer numbers and no folded stretch holds its nodes,
-and the pair's output in the new model is checked against the original's (:func:`_pair_check`).
+are reported with their counts; one head's ``W_V W_O`` is folded into the value's columns of its
+projection (exactly, by the same fold; a packed query's and key's columns kept) where it stores
+fewer numbers, no folded stretch holds its nodes and the check can take its tensors apart into
+inputs, and the pair's output in the new model is checked against the original's
+(:func:`_pair_check`). Attention blocks whose projections are not read are reported with why.
 """
 
 from __future__ import annotations

@@ -157,3 +157,21 @@ def test_a_packed_fold_that_changes_the_query_fails_its_check(tmp_path, monkeypa
     monkeypatch.setattr(partial, "attention_blocks", at_the_query)
     result = symcollapse.fold_partial(path)
     assert not result.attention[0].check.holds and not result.holds
+
+
+def test_an_unread_block_is_said_by_the_command_line(tmp_path, capsys):
+    """``fold --partial``: the block whose query reads the value's columns gets a line and a
+    JSON entry with the reason, exit 0 with nothing written."""
+    import json
+
+    from symcollapse.cli import main
+    from tests.partial_models import packed_graph
+
+    path = packed_graph(tmp_path / "p.onnx", query=(6, 10))
+    assert main(["fold", str(path), "--partial"]) == 0
+    out = capsys.readouterr().out
+    assert "attention at node 11 MatMul: projections not read, left as is: 'qh' reads" in out
+    assert "nothing written" in out
+    assert main(["fold", str(path), "--partial", "--format", "json"]) == 0
+    [unread] = json.loads(capsys.readouterr().out)["attention_unread"]
+    assert unread == {"node": "node 11 MatMul", "reason": "'qh' reads the value's columns too"}
