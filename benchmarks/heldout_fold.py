@@ -12,9 +12,10 @@ with the model's own forward pass in torch (float64, the weights as stored) on r
 that symcollapse's check did not see, within the rounding bound symcollapse derives for the
 model's layers at those inputs. A file that does not say something is run as it is (it must be
 refused naming the option that states it) and again with the true fact stated. Hand-written
-attention is run through ``fold --partial --export``: one head must fold and the new model stay
-within the pair's check bound plus the original's own distance from torch, at new inputs;
-two heads must be left, saying why.
+attention and ``nn.MultiheadAttention`` are run through ``fold --partial --export``: one head
+must fold and the new model stay within the pair's check bound plus the original's own distance
+from torch, at new inputs; two heads must be left, saying why, and so must a
+``MultiheadAttention`` exported tokens first or with a batch of two.
 
 Outcomes: ``folded`` (exit 0, within the bound against torch), ``left`` (``--partial``),
 ``refused`` (exit 2 naming what is
@@ -118,9 +119,9 @@ def _torch_truth(module, shape: tuple[int, ...], dtype=None) -> Callable:
     return run
 
 
-def _export(torch, module, shape, path: Path, dynamo: bool, **options) -> Path:
+def _export(torch, module, shape, path: Path, dynamo: bool, batch: int = 2, **options) -> Path:
     dtype = next((p.dtype for p in module.parameters()), torch.float32)
-    x = torch.randn(2, *shape, dtype=dtype)
+    x = torch.randn(batch, *shape, dtype=dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import contextlib
@@ -399,6 +400,35 @@ def _attention_cases(torch, rng, folder: Path) -> list[Case]:
             cases.append(
                 Case(name, path, truth, refusal=None if heads == 1 else "not fewer", partial=True)
             )
+    return cases + _multihead_cases(torch, width, tokens, folder)
+
+
+def _multihead_cases(torch, width: int, tokens: int, folder: Path) -> list[Case]:
+    """``nn.MultiheadAttention`` (query, key and value packed in one in-projection) under
+    ``--partial``: one head folds from a batch of one; two heads are left (never fewer
+    numbers); the tokens first or a batch of two is left, saying to export a batch of one."""
+    from tests.partial_models import multihead
+
+    cases = []
+    for heads, batch_first, batch in ((1, True, 1), (2, True, 1), (1, False, 1), (1, True, 2)):
+        module = multihead(torch, width, heads, batch_first)
+        shape = (tokens, width)  # what torch's forward is given per input, batch first
+        expected = None if (heads, batch_first, batch) == (1, True, 1) else "batch of 1"
+        expected = "not fewer" if heads == 2 else expected
+        for exporter, dynamo in (("dynamo", True), ("legacy", False)):
+            stem = f"mha{heads}{batch_first}{batch}{exporter}"
+            file = folder / f"{stem}.onnx"
+            if batch_first:
+                path = _export(torch, module, shape, file, dynamo, batch)
+            else:  # (tokens, 1, width): the tokens first
+                path = _export(torch, module, (1, width), file, dynamo, tokens)
+            order = "batch first" if batch_first else "tokens first"
+            name = (
+                f"--partial, ONNX {exporter}: nn.MultiheadAttention, {heads} head(s), "
+                f"{order}, batch {batch if batch_first else 1}"
+            )
+            truth = _torch_truth(module, shape) if batch_first else None  # left: not run
+            cases.append(Case(name, path, truth, refusal=expected, partial=True))
     return cases
 
 

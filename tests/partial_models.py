@@ -180,3 +180,69 @@ def attention_graph(
     model.ir_version = 8
     path.write_bytes(model.SerializeToString())
     return path
+
+
+def multihead(torch, width: int, heads: int, batch_first: bool = True, bias: bool = True):
+    """``nn.MultiheadAttention`` (its query, key and value packed in one in-projection) as
+    self-attention, every parameter drawn at random (torch starts the biases at 0)."""
+    nn = torch.nn
+
+    class SelfAttention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attention = nn.MultiheadAttention(width, heads, bias=bias, batch_first=batch_first)
+            with torch.no_grad():
+                for parameter in self.attention.parameters():
+                    parameter.normal_(0, width**-0.5)
+
+        def forward(self, x):
+            return self.attention(x, x, x, need_weights=False)[0]
+
+    return SelfAttention().eval()
+
+
+def packed_graph(path: Path, *, query: tuple[int, int] = (0, 4)) -> Path:
+    """An ONNX file: ``x (1, ATTENTION_TOKENS, ATTENTION_WIDTH)`` through one head whose
+    query, key and value are columns ``query``, 4:8 and 8:12 of one packed MatMul and Add,
+    cut by Slice, heads made by Unsqueeze and joined by Squeeze (no Reshape or Transpose)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    inits = {
+        "Wp": rng.standard_normal((ATTENTION_WIDTH, 12)).astype(np.float32),
+        "bp": rng.standard_normal(12).astype(np.float32),
+        "Wo": rng.standard_normal((4, ATTENTION_WIDTH)).astype(np.float32),
+        "bo": rng.standard_normal(ATTENTION_WIDTH).astype(np.float32),
+        "axis": np.array([-1]),
+        "one": np.array([1]),
+    }
+    cuts = {"q": query, "k": (4, 8), "v": (8, 12)}
+    inits |= {
+        f"{t}{end}": np.array([cut[i]]) for t, cut in cuts.items() for i, end in enumerate("ab")
+    }
+    n = helper.make_node
+    nodes = [n("MatMul", ["x", "Wp"], ["p"]), n("Add", ["p", "bp"], ["pb"])]
+    for t in cuts:
+        nodes.append(n("Slice", ["pb", f"{t}a", f"{t}b", "axis"], [f"{t}s"]))
+        nodes.append(n("Unsqueeze", [f"{t}s", "one"], [f"{t}h"]))
+    nodes += [
+        n("Transpose", ["kh"], ["kt"], perm=[0, 1, 3, 2]),
+        n("MatMul", ["qh", "kt"], ["s"]),
+        n("Softmax", ["s"], ["a"], axis=-1),
+        n("MatMul", ["a", "vh"], ["y"]),
+        n("Squeeze", ["y", "one"], ["ys"]),
+        n("MatMul", ["ys", "Wo"], ["o"]),
+        n("Add", ["o", "bo"], ["out"]),
+    ]
+    shape = [1, ATTENTION_TOKENS, ATTENTION_WIDTH]
+    graph = helper.make_graph(
+        nodes,
+        "packed",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(v, k) for k, v in inits.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path.write_bytes(model.SerializeToString())
+    return path

@@ -135,6 +135,7 @@ def partial_data(result: PartialFold) -> dict[str, object]:
             }
             for a in result.attention
         ],
+        "attention_unread": [{"node": b.name, "reason": b.reason} for b in result.unread],
         "matrix_multiplications": list(result.matmuls),
         "check": check(result.check),
         "unbounded": result.unbounded,

@@ -139,6 +139,8 @@ def partial_text(result: PartialFold) -> str:
         what = "W_V W_O folded into the value projection"
         counts = (pair.parameters, pair.folded_parameters)
         lines.append(_part_line(head, what, counts, a.fold is None, a.left))
+    for block in result.unread:
+        lines.append(f"attention at {block.name}: projections not read, left as is: {block.reason}")
     if not any(s.fold for s in result.stretches) and not any(a.fold for a in result.attention):
         lines.append(
             "nothing folded: no affine stretch that one Gemm would make smaller; nothing written"

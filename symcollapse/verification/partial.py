@@ -17,9 +17,11 @@ sides' rounding bounds to ``|W_z|`` times the deviation it receives; Relu and Cl
 Through any other node (a Softmax, a branch) no bound is derived, and the result says so.
 
 The value and output projections of attention heads (:mod:`symcollapse.spec.onnx_attention`)
-are reported with their counts; one head's ``W_V W_O`` is folded into the value projection
-(exactly, by the same fold) where it stores fewer numbers and no folded stretch holds its nodes,
-and the pair's output in the new model is checked against the original's (:func:`_pair_check`).
+are reported with their counts; one head's ``W_V W_O`` is folded into the value's columns of its
+projection (exactly, by the same fold; a packed query's and key's columns kept) where it stores
+fewer numbers, no folded stretch holds its nodes and the check can take its tensors apart into
+inputs, and the pair's output in the new model is checked against the original's
+(:func:`_pair_check`). Attention blocks whose projections are not read are reported with why.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from symcollapse.display import Displayable
 from symcollapse.errors import SpecError
 from symcollapse.spec.limits import check_limit
 from symcollapse.spec.model import AffineLayer, Model, check_size, need
-from symcollapse.spec.onnx_attention import AttentionPair, attention_pairs
+from symcollapse.spec.onnx_attention import AttentionPair, UnreadBlock, attention_blocks
 from symcollapse.spec.onnx_graph import _FLOAT_TYPES
 from symcollapse.spec.onnx_stretches import Stretch, Stretches, read_stretches
 from symcollapse.verification.runtime import (
@@ -99,6 +101,7 @@ class PartialFold(Displayable):
     check: RuntimeCheck | None
     unbounded: str | None
     attention: tuple[FoldedAttention, ...] = ()
+    unread: tuple[UnreadBlock, ...] = ()
 
     @property
     def checks(self) -> list[RuntimeCheck]:
@@ -131,7 +134,7 @@ def fold_partial(
         for stretch, left in zip(reading.stretches, chosen, strict=True)
         if left is None
     }
-    pairs = _pairs(reading, folds)
+    pairs, unread = _pairs(reading, folds)
     heads = {id(pair): _fold_pair(pair) for pair, why in pairs if why is None}
     original = _runnable(reading)
     before = _count(original.graph)
@@ -140,7 +143,9 @@ def fold_partial(
             FoldedStretch(s, left=why) for s, why in zip(reading.stretches, chosen, strict=True)
         )
         attention = tuple(FoldedAttention(pair, left=why) for pair, why in pairs)
-        return PartialFold(reading.source, left, None, (before, before), None, None, attention)
+        return PartialFold(
+            reading.source, left, None, (before, before), None, None, attention, unread
+        )
     if reading.opset < 7:
         raise SpecError(
             f"{reading.source} has opset {reading.opset}; partial folding writes 7 or later"
@@ -202,20 +207,32 @@ def fold_partial(
             )
     matmuls = (before, _count(rewritten.graph))
     return PartialFold(
-        reading.source, tuple(results), content, matmuls, check, unbounded, attention
+        reading.source, tuple(results), content, matmuls, check, unbounded, attention, unread
     )
 
 
-def _pairs(reading: Stretches, folds: dict[int, Fold]) -> list[tuple[AttentionPair, str | None]]:
-    """Every attention value/output pair, with why it is left (None: folded)."""
+def _pairs(
+    reading: Stretches, folds: dict[int, Fold]
+) -> tuple[list[tuple[AttentionPair, str | None]], tuple[UnreadBlock, ...]]:
+    """Every attention value/output pair, with why it is left (None: folded), and the
+    attention blocks whose pair is not read."""
     taken = {index for s in reading.stretches if id(s) in folds for index in s.nodes}
     found = []
-    for pair in attention_pairs(reading):
+    pairs, unread = attention_blocks(reading)
+    for pair in pairs:
         why = pair.left()
         if why is None and taken & {index for index in pair.nodes if index is not None}:
             why = "its nodes are in a stretch folded into one Gemm"
+        batch = reading.activation.batch
+        if why is None and batch != 1 and set(pair.leading) != {batch}:
+            why = (
+                f"{pair.described}: the input's fixed first axis ({batch}) is not the first "
+                f"axis of its value, weights and output ({pair.leading}; the tokens come first "
+                "in nn.MultiheadAttention), so the check cannot take them apart into inputs; "
+                "export with a batch of 1"
+            )
         found.append((pair, why))
-    return found
+    return found, unread
 
 
 def _fold_pair(pair: AttentionPair) -> Fold:
@@ -362,18 +379,20 @@ def _replacement(graph, k: int, stretch: Stretch, result: Fold, batched: bool):
 
 
 def _head_replacement(graph, k: int, pair: AttentionPair, result: Fold) -> dict[int, list]:
-    """One head's value MatMul with ``W_V W_O`` and its Add with ``W_O^T b_V + b_O`` (an Add
-    made where there was none); the output projection's nodes become Identity."""
+    """One head's value MatMul with ``W_V W_O`` and its Add with ``W_O^T b_V + b_O`` in the
+    value's columns (the query's and key's of a packed projection as they were; an Add made
+    where there was none, adding 0 to them); the output projection's nodes become Identity."""
     from onnx import NodeProto, helper, numpy_helper
 
     stem = _fresh(graph, f"symcollapse_head{k}")
     dtype = pair.W_V.dtype
-    W = np.ascontiguousarray(result.W_z.floats().T.astype(dtype))
+    taken = slice(pair.offset, pair.offset + pair.W_V.shape[1])
+    W = pair.packed.astype(dtype)  # a copy: the query's and key's columns kept as they are
+    W[:, taken] = result.W_z.floats().T.astype(dtype)
+    b = np.zeros(W.shape[1], dtype) if pair.packed_bias is None else pair.packed_bias.astype(dtype)
+    b[taken] = result.b_z.floats().astype(dtype)
     graph.initializer.extend(
-        [
-            numpy_helper.from_array(W, f"{stem}_W"),
-            numpy_helper.from_array(result.b_z.floats().astype(dtype), f"{stem}_b"),
-        ]
+        [numpy_helper.from_array(W, f"{stem}_W"), numpy_helper.from_array(b, f"{stem}_b")]
     )
     value, value_bias, output, output_bias = pair.nodes
     matmul = NodeProto()
