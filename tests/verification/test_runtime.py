@@ -118,7 +118,8 @@ def test_torch_batch_norm_and_refusals():
     with pytest.raises(SpecError, match=r"^the module is in training mode; call .eval\(\)"):
         model_from_module(module.train())
     relu = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU()).eval()
-    with pytest.raises(SpecError, match=r"^module 1 \(ReLU\): relu is piecewise affine, not affine"):
+    refused = r"^module 1 \(ReLU\): relu is piecewise affine, not affine"
+    with pytest.raises(SpecError, match=refused):
         model_from_module(relu)
     linear = torch.nn.Linear(2, 1)
     data = {"weights": [linear.weight], "biases": [linear.bias]}
