@@ -10,7 +10,7 @@ multiply these bounds.
 
 The arithmetic is exact modular arithmetic done by float64 BLAS: entries are kept as centred
 residues (``|a| <= p / 2``), the smaller operand of each product is split into two 14-bit
-limbs, a block of its columns at a time (so a wide product holds a block's temporaries, not a
+limbs, a block of its rows at a time (so a wide product holds a block's temporaries, not a
 matrix's), and the inner dimension is cut into blocks so that every partial sum stays below
 ``2**52``, where float64 represents every integer. ``P_n = I`` is not multiplied: the suffix
 products start from ``W_n``. Layers are drawn from per-layer seeds: while all of them fit
@@ -127,16 +127,16 @@ def reduce(values: np.ndarray, p: int) -> np.ndarray:
     return values
 
 
-#: Bytes of one column block's temporaries in :func:`matmul_mod` (its limbs and their partial
+#: Bytes of one row block's temporaries in :func:`matmul_mod` (its limbs and their partial
 #: products): small next to a wide product, large enough that each block is an efficient BLAS call.
 BLOCK_BYTES = 8 * 2**20
 
 
 def _limbs(M: np.ndarray) -> np.ndarray:
-    """``[hi, lo]`` side by side, with ``M = hi * LIMB + lo`` (``|lo| <= LIMB / 2``)."""
+    """``hi`` above ``lo``, with ``M = hi * LIMB + lo`` (``|lo| <= LIMB / 2``)."""
     rows, columns = M.shape
-    out = np.empty((rows, 2 * columns))
-    hi, lo = out[:, :columns], out[:, columns:]
+    out = np.empty((2 * rows, columns))
+    hi, lo = out[:rows], out[rows:]
     np.multiply(M, 1.0 / LIMB, out=hi)
     np.rint(hi, out=hi)
     np.multiply(hi, LIMB, out=lo)
@@ -144,18 +144,18 @@ def _limbs(M: np.ndarray) -> np.ndarray:
     return out
 
 
-def _split_right(A: np.ndarray, B: np.ndarray, p: int, out: np.ndarray) -> None:
-    """``out = A @ B`` modulo ``p``, ``B`` split into limbs a block of its columns at a time."""
-    inner, columns = B.shape
+def _split_left(A: np.ndarray, B: np.ndarray, p: int, out: np.ndarray) -> None:
+    """``out = A @ B`` modulo ``p``, ``A`` split into limbs a block of its rows at a time."""
+    rows, inner = A.shape
     step = block(p)
-    width = max(1, BLOCK_BYTES // (16 * max(inner, A.shape[0], 1)))
-    for first in range(0, columns, width):
-        limbs = _limbs(B[:, first : first + width])
-        cut = limbs.shape[1] // 2
-        total = out[:, first : first + cut]
+    height = max(1, BLOCK_BYTES // (16 * max(inner, B.shape[1], 1)))
+    for first in range(0, rows, height):
+        limbs = _limbs(A[first : first + height])
+        cut = limbs.shape[0] // 2
+        total = out[first : first + cut]
         for start in range(0, inner, step):
-            part = A[:, start : start + step] @ limbs[start : start + step]
-            hi, lo = part[:, :cut], part[:, cut:]
+            part = limbs[:, start : start + step] @ B[start : start + step]
+            hi, lo = part[:cut], part[cut:]
             reduce(hi, p)  # then hi * LIMB + lo stays below EXACT (see block): one reduction
             hi *= LIMB
             hi += lo
@@ -170,15 +170,15 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
     """``A @ B`` modulo ``p`` for residues ``|a| < p``, exactly, through float64 matrix products.
 
     The smaller operand is split into limbs, ``hi * LIMB + lo``, a block of its rows or columns
-    at a time (so the temporaries are a block's, not a matrix's), side by side so that each block
-    of the inner dimension is a single BLAS call whose every partial sum is an exact integer.
+    at a time (so the temporaries are a block's, not a matrix's), stacked so that each block of
+    the inner dimension is a single BLAS call whose every partial sum is an exact integer.
     """
-    if A.size < B.size:  # as (B.T @ A.T).T, written in the order it is computed
-        return matmul_mod(B.T, A.T, p).T
+    split_right = A.size > B.size  # then as (B.T @ A.T).T, written in the order it is computed
+    A, B = (B.T, A.T) if split_right else (A, B)
     out = np.zeros((A.shape[0], B.shape[1]))  # an empty inner dimension: no terms, zero
     if A.shape[1]:
-        _split_right(A, B, p, out)
-    return out
+        _split_left(A, B, p, out)
+    return out.T if split_right else out
 
 
 def forward_value(point: Point) -> list[int]:
@@ -205,7 +205,7 @@ def collapsed_value(point: Point) -> list[int]:
 
 def memory_estimate(widths: tuple[int, ...]) -> int:
     """Bytes held at once besides kept layers: the running product ``P_k``, the next one, the
-    layer ``W_k`` with its integer draw (one and a half copies) and the column blocks'
+    layer ``W_k`` with its integer draw (one and a half copies) and the row blocks'
     temporaries (:data:`BLOCK_BYTES`, three times). Measured at widths 4096 4096 4096: 419 MiB
     above the interpreter's own with both layers kept, 472 estimated without them."""
     d = widths
