@@ -206,7 +206,7 @@ def collapsed_value(point: Point) -> list[int]:
 def memory_estimate(widths: tuple[int, ...]) -> int:
     """Bytes held at once besides kept layers: the running product ``P_k``, the next one, the
     layer ``W_k`` with its integer draw (one and a half copies) and the row blocks'
-    temporaries (:data:`BLOCK_BYTES`, three times). Measured at widths 4096 4096 4096: 410 MiB
+    temporaries (:data:`BLOCK_BYTES`, three times). Measured at widths 4096 4096 4096: 500 MiB
     above the interpreter's own with both layers kept, 544 estimated without them."""
     d = widths
     rows = d[-1]
