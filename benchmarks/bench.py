@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench.py --quick      # small sizes, for a smoke test
     python benchmarks/bench.py --exact      # exact 3 x 13 against python-flint and the sort floor
     python benchmarks/bench.py --fold       # trained models' exact fold against the float64 chain
+    python benchmarks/bench.py --random     # random 512 x 101, and 512 to 4096 x 3, against BLAS
 
 For every cell ``widths = (w,) * (depth + 1)`` it prints the closed-form term counts, the time of
 the naive route (sympy matrices, ``expand``, compare: what ``collapse()`` did before the exact
@@ -197,6 +198,10 @@ CASES = {
             FLINT,
         ),
         ("random 512 x 101", "verify", [512] * 101, ["--method", "random"], "blas", BLAS),
+        *(
+            (f"random {w} x 3", "verify", [w] * 3, ["--method", "random"], "blas", BLAS)
+            for w in (512, 1024, 2048, 4096)
+        ),
         ("document 3 x 8", "derive", [3] * 8, ["--standalone"], "latex", LATEX),
         ("depth 1 x 61", "derive", [1] * 61, ["--max-depth", "100"], None, "(time only)"),
     ],
@@ -463,6 +468,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only the trained models' exact fold against the float64 chain and onnxruntime",
     )
+    parser.add_argument(
+        "--random",
+        action="store_true",
+        help="only the random route against float64 BLAS (with --exact: both, in one run)",
+    )
     parser.add_argument("--naive", nargs="+", type=int, metavar="D", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.naive:  # the naive script timed as a whole process
@@ -472,9 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}, "
         f"BLAS threads: {blas_threads()}"
     )
-    if args.exact:
-        peers("full", cases=("exact",))
-        sort_floor((3,) * 13)
+    if args.exact or args.random:
+        peers("full", cases=("exact",) * args.exact + ("random",) * args.random)
+        if args.exact:
+            sort_floor((3,) * 13)
         print(f"\nat the end: {_load()}")
         return 0
     if args.fold:

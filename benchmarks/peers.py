@@ -74,8 +74,8 @@ def blas(widths: tuple[int, ...], trials: int = 3) -> bool:
         for k in range(1, len(d)):
             h = rng.random((d[k], d[k - 1])) @ h + rng.random((d[k], 1))
             h /= np.abs(h).max()
-        suffix = np.eye(d[-1])
-        for k in range(len(d) - 1, 0, -1):
+        suffix = rng.random((d[-1], d[-2]))  # P_{n-1} = W_n, as the random check starts
+        for k in range(len(d) - 2, 0, -1):
             suffix = suffix @ rng.random((d[k], d[k - 1]))
             suffix /= np.abs(suffix).max()
     return True

@@ -128,3 +128,18 @@ def test_quick_times_the_exact_route_against_the_sort_floor(quick):
     row = next(line for line in quick if line.startswith("exact 3 x 7 in-process against"))
     assert "symcollapse " in row and "floor " in row
     assert re.search(r"ratio \d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", row)
+
+
+def test_peers_run_only_the_chosen_cases(capsys, monkeypatch):
+    """``--exact`` and ``--random`` choose rows by their work's name; the others are not run."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench", bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    bench.peers("quick", runs=1, cases=("random",))
+    rows = capsys.readouterr().out.splitlines()[4:]
+    assert [row[:17].strip() for row in rows] == ["random 64 x 11"]
+    assert re.search(r"float64 BLAS matmul .* \d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", rows[0])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from math import prod
 
 import numpy as np
 
@@ -213,32 +214,59 @@ def _extend(paths: np.ndarray, mask: int) -> np.ndarray:
     return out
 
 
+def _bits(masks: Sequence[Sequence[int]], words: int) -> np.ndarray:
+    """``out[a, :, c]``: the words of the one-bit ``masks[a][c]``, a whole table at once."""
+    index = np.array([[m.bit_length() - 1 for m in row] for row in masks], dtype=np.int64)
+    out = np.zeros((*index.shape[:1], words, *index.shape[1:]), dtype=np.uint64)
+    a, c = np.indices(index.shape)
+    out[a, index >> 6, c] = np.left_shift(np.uint64(1), (index & 63).astype(np.uint64))
+    return out
+
+
 def path_sums(
     v: Variables, progress: ProgressHook | None = None, outputs: Sequence[int] | None = None
 ) -> PathSums:
     """Enumerate, for each output ``i`` (of ``outputs``, else all), the paths from every input
     and every bias to ``i``.
 
-    ``suffix[h]`` holds the products ``w_n[i, .] ... w_{k+1}[., h]`` of all paths from unit ``h``
-    of layer ``k`` to output ``i``; a bias ``b_k[h]`` contributes ``suffix[h]`` times itself.
+    ``suffix[h]`` (a ``(words, paths)`` array) holds the products ``w_n[i, .] ... w_{k+1}[., h]``
+    of all paths from unit ``h`` of layer ``k`` to output ``i``; a bias ``b_k[h]`` contributes
+    ``suffix[h]`` times itself. One layer inward, unit ``g`` of layer ``k - 1`` gets the paths of
+    every ``h`` in turn, each extended by ``w_k[h, g]``: one broadcast ``|`` of the suffixes with
+    the words of every weight of the layer (no larger than the layer's paths of one output)
+    writes the whole layer, and the bias terms are written straight into their place in
+    ``b_z[i]``.
     """
     d = v.widths
     depth = len(d) - 1
+    # weights[k][g, :, h]: the words of w_k[h, g], for the inner layers; biases[k][:, h]: b_k[h]
+    weights = {
+        k: _bits([[row[g] for row in v.W[k]] for g in range(d[k - 1])], v.words)
+        for k in range(1, depth)
+    }
+    biases = {k: _bits([v.b[k]], v.words)[0] for k in range(1, depth + 1)}
+    # paths from a unit of layer k to one output, for 0 <= k < n: the widths between
+    paths_from = {k: prod(d[k + 1 : depth]) for k in range(depth)}
     W_z: list[tuple[np.ndarray, ...]] = []
     b_z: list[np.ndarray] = []
     rows = range(d[-1]) if outputs is None else outputs
     for done, i in enumerate(rows, 1):
-        suffix = [np.zeros((v.words, int(h == i)), dtype=np.uint64) for h in range(d[-1])]
-        bias_terms: list[np.ndarray] = []
-        for k in range(depth, 0, -1):
-            bias_terms += [_extend(paths, v.b[k][h]) for h, paths in enumerate(suffix)]
-            W_k = v.W[k]
-            suffix = [
-                np.concatenate([_extend(paths, W_k[u][h]) for u, paths in enumerate(suffix)], 1)
-                for h in range(d[k - 1])
-            ]
+        bias = np.empty(
+            (v.words, 1 + sum(d[k] * paths_from[k] for k in range(1, depth))), dtype=np.uint64
+        )
+        bias[:, 0] = biases[depth][:, i]
+        suffix = _bits([[w] for w in v.W[depth][i]], v.words)  # layer n - 1: w_n[i, g], a path
+        start = 1
+        for k in range(depth - 1, 0, -1):
+            units, paths = d[k], paths_from[k]
+            target = bias[:, start : start + units * paths].reshape(v.words, units, paths)
+            np.bitwise_or(suffix.transpose(1, 0, 2), biases[k][:, :, None], out=target)
+            start += units * paths
+            inward = np.empty((d[k - 1], v.words, units, paths), dtype=np.uint64)
+            np.bitwise_or(suffix.transpose(1, 0, 2)[None], weights[k][..., None], out=inward)
+            suffix = inward.reshape(d[k - 1], v.words, units * paths)
         W_z.append(tuple(suffix))
-        b_z.append(np.concatenate(bias_terms, axis=1))
+        b_z.append(bias)
         if progress is not None:
             progress(done, len(rows))
     return PathSums(W_z=tuple(W_z), b_z=tuple(b_z))

@@ -89,7 +89,7 @@ def test_prove_to_stdout(fmt, marker, capsys):
         ),
         (
             ["verify", "10000", "10000", "2", "--method", "random"],
-            "symcollapse: error: widths needing about 2,291 MB are too large for random-point "
+            "symcollapse: error: widths needing about 1,241 MB are too large for random-point "
             "verification (limit 1,024 MB) (command line: --max-megabytes)",
         ),
         (

@@ -158,7 +158,7 @@ def test_bad_options_are_refused(options, message):
 def test_too_much_memory_is_refused():
     with pytest.raises(
         SizeLimitError,
-        match=r"^widths needing about 2,291 MB are too large for random-point verification "
+        match=r"^widths needing about 1,241 MB are too large for random-point verification "
         r"\(limit 1,024 MB\)$",
     ) as caught:
         rc.random_check((10_000, 10_000, 2))
