@@ -122,12 +122,27 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         return out
 
     def _print_Indexed(self, expr: sp.Indexed) -> Box:
-        """An entry with symbolic indices; a number among them (1-based, like the sums'
-        ranges) in the notation's index base."""
-        indices = (
-            self._index(int(i) - 1) if i.is_Integer else self._print(i) for i in expr.indices
+        """An entry with symbolic indices, written like the entry symbols: ``w^{(3)}_{i k_2}``,
+        ``(W_z)_{ij}``, ``x_j``; a number among the indices (1-based, like the sums' ranges) in
+        the notation's index base."""
+        shown = [self._index(int(i) - 1) if i.is_Integer else self._print(i) for i in expr.indices]
+        index = (
+            Row(tuple(shown))
+            if all(i.is_Integer or len(str(i)) == 1 for i in expr.indices)
+            else joined(shown)
         )
-        return attach(self._print(expr.base), joined(indices))
+        role = role_of(expr.base.label)
+        if role is not None and role.role in ("W_z", "b_z") and not role.sub:
+            return attach(Fenced(self._role_name(role.role)), index)
+        if role is not None and not role.sub:  # x_j, a_j
+            return attach(self._role_name(role.role), index)
+        if role is None or role.role not in ("W", "b") or len(role.sub) != 1:
+            return attach(self._print(expr.base), joined(shown))
+        letter = name_box(self.names[ENTRIES if role.role == "W" else role.role])
+        style, number = self.notation.entry_style, Num(str(role.sub[0]))
+        if style == "flat":
+            return attach(letter, Row((number, Op(","), joined(shown))))
+        return attach(letter, index, Fenced(number) if style == "paren" else number)
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> Box:
         return self._print(expr.label)
@@ -209,8 +224,9 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         if denominator != 1 and not denominator.is_Number:
             return Frac(self._print(numerator), self._print(denominator))
         coeff, factors = expr.as_coeff_mul()
-        if all(f in self.entries for f in factors):
-            factors = tuple(sorted(factors, key=lambda s: self.entries[s].sort_key))
+        if all(isinstance(f, sp.Indexed) or f in self.entries for f in factors):
+            # entries in path order, a Σ form's term too, a coefficient before its input
+            factors = tuple(sorted(factors, key=self._factor_key))
         level = precedence(expr)
         boxes = [self._factor(f, level) for f in factors]
         if coeff != 1:

@@ -194,8 +194,8 @@ def test_a_deep_sum_shares_one_sign_and_fits_its_page(compiler, tmp_path):
     with a sign per index was wider than the page."""
     derivation = derive((2, 3, 3, 3, 3, 3, 3, 1), detail="brief")
     source = render_typst_document(derivation)
-    assert "sum_(k_(1) , dots , k_(6)) W_(7 , i , k_(6))" in source
-    assert "sum_(k_(5) = 1)^(d_(5)) sum_(k_(6) = 1)^(d_(6)) W_(7 , i , k_(6))" in source
+    assert "sum_(k_(1) , dots , k_(6)) w_(i , k_(6))^((7))" in source
+    assert "sum_(k_(5) = 1)^(d_(5)) sum_(k_(6) = 1)^(d_(6)) w_(i , k_(6))^((7))" in source
     path = tmp_path / "deep.typ"
     path.write_text(source + WIDTHS)
     measured = compiler.query(str(path), "<widths>", field="value", one=True)
