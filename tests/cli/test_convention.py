@@ -37,7 +37,6 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 
 #: A document command written in the column form only, with arguments it needs.
 COLUMN_ONLY = {
-    "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
     "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
@@ -99,6 +98,27 @@ def test_layers_of_an_affine_chain_write_the_row_form(tmp_path, capsys, spec, fm
     assert main(["check", str(path)]) == 0
     assert "identities checked" in capsys.readouterr().out
     assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
+
+
+#: Networks that are not affine, and what their row document states of them.
+NOT_AFFINE = {
+    "2 > dense 3 relu > dense 2 relu > dense 1": r"x W_{z}(D) + b_{z}(D) &=",
+    "2 > dense 3 tanh > dense 1": r"\tanh\left(x W_{1} + b_{1}\right) W_{2}",
+    "4 > dense 4 > maxpool 2 > dense 1": r"\operatorname{maxpool}_{2}\left(\begin{bmatrix} 1 & 1",
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json", "text"])
+@pytest.mark.parametrize("spec", sorted(NOT_AFFINE))
+def test_layers_of_a_network_not_affine_write_the_row_form(capsys, spec, fmt) -> None:
+    """A piecewise collapse or a certificate, transposed (its rows are checked against the row
+    network in tests/derivations/test_convention.py)."""
+    argv = ["layers", spec, "--format", fmt, "--convention", "row", "--standalone"]
+    assert main(argv if fmt == "latex" else argv[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out
+    if fmt in ("latex", "markdown"):
+        assert NOT_AFFINE[spec] in out
 
 
 @pytest.mark.parametrize("detail", ["brief", "standard", "full"])
