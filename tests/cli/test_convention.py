@@ -160,11 +160,18 @@ def test_the_row_proof_says_its_coq_theorems_are_the_column_form(capsys) -> None
     assert "the Coq development is written in the column convention" in out
 
 
-def test_the_picture_of_the_paths_is_column_only(capsys) -> None:
-    """Its edges are labelled w^{(k)}_{ij} in the column convention: refused with --diagram,
-    left out of a row HTML page (which a column page carries)."""
-    assert main(["derive", "2", "3", "1", "--diagram", "--convention", "row"]) == 2
-    assert "--diagram draws the column convention only" in capsys.readouterr().err
+def test_the_picture_of_the_paths_is_drawn_in_the_row_form(tmp_path, capsys) -> None:
+    """--diagram labels its edges in the row order (checked against the row document in
+    tests/render/test_diagram.py): the edge from x_1 to h_2 is w^{(1)}_{12} (w^{(1)}_{21} in
+    the column form); a row HTML page leaves out the picture a column page carries (its
+    pointer links the column form's entries)."""
+    edge = "at (0.900,0.840) {$w^{(1)}_{%s}$}"
+    for convention, label in [("row", "12"), ("column", "21")]:
+        out = tmp_path / convention
+        argv = ["derive", "2", "3", "1", "--diagram", "--convention", convention, "--out", str(out)]
+        assert main(argv) == 0
+        assert edge % label in (out / "collapse-2-3-1-paths.tex").read_text()
+    capsys.readouterr()
     assert main(["derive", "2", "3", "1", "--format", "html", "--convention", "row"]) == 0
     assert "<svg" not in capsys.readouterr().out
     assert main(["derive", "2", "3", "1", "--format", "html"]) == 0
