@@ -37,7 +37,6 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 
 #: A document command written in the column form only, with arguments it needs.
 COLUMN_ONLY = {
-    "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
     "dynamics saxe": ["dynamics", "saxe"],
@@ -119,6 +118,34 @@ def test_layers_of_a_network_not_affine_write_the_row_form(capsys, spec, fmt) ->
     assert "nn.Linear" in out
     if fmt in ("latex", "markdown"):
         assert NOT_AFFINE[spec] in out
+
+
+ROW_FUNCTION = """W = {}
+b = {}
+
+
+def net(x):
+    h = x @ W[1] + b[1]
+    return h @ W[2] + b[2]
+"""
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json"])
+def test_a_row_function_writes_the_row_form(tmp_path, capsys, fmt) -> None:
+    """``x @ W[1] + b[1]`` with --convention row: its layers' x W_z + b_z (the sections of the
+    row layers document, tests/derivations/test_function.py); the same code in the column form
+    is refused in one line."""
+    source = tmp_path / "net.py"
+    source.write_text(ROW_FUNCTION)
+    argv = ["layers", "--function", f"{source}:net", "--widths", "3", "2", "2", "--format", fmt]
+    out = tmp_path / "out"
+    assert main([*argv, "--convention", "row", "--out", str(out)]) == 0
+    capsys.readouterr()
+    (path,) = out.iterdir()
+    assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot evaluate net on matrix symbols" in err, err
 
 
 @pytest.mark.parametrize("detail", ["brief", "standard", "full"])
