@@ -40,7 +40,6 @@ COLUMN_ONLY = {
     "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
     "dynamics saxe": ["dynamics", "saxe"],
-    "regress": ["regress", "2", "1"],
 }
 
 
@@ -146,6 +145,18 @@ def test_a_row_function_writes_the_row_form(tmp_path, capsys, fmt) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot evaluate net on matrix symbols" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "text"])
+def test_regress_writes_the_row_form(capsys, fmt) -> None:
+    """Theta's rows are b_z and W_z as they stand (evaluated against the row network in
+    tests/derivations/test_regression.py)."""
+    argv = ["regress", "2", "3", "1", "--format", fmt, "--convention", "row", "--standalone"]
+    assert main(argv if fmt == "latex" else argv[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out
+    if fmt == "markdown":
+        assert r"W_{z} &= \begin{bmatrix} -12 \\ 4 \end{bmatrix}" in out
 
 
 @pytest.mark.parametrize("detail", ["brief", "standard", "full"])
