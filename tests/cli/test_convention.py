@@ -39,7 +39,6 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 COLUMN_ONLY = {
     "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
-    "dynamics saxe": ["dynamics", "saxe"],
 }
 
 
@@ -157,6 +156,14 @@ def test_regress_writes_the_row_form(capsys, fmt) -> None:
     assert "nn.Linear" in out
     if fmt == "markdown":
         assert r"W_{z} &= \begin{bmatrix} -12 \\ 4 \end{bmatrix}" in out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "text"])
+def test_dynamics_saxe_writes_the_row_form(capsys, fmt) -> None:
+    """The setting transposed (checked line by line in tests/derivations/test_dynamics.py)."""
+    assert main(["dynamics", "saxe", "--t-max", "4", "--format", fmt, "--convention", "row"]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out and "eq. 2, transposed" in out
 
 
 @pytest.mark.parametrize("detail", ["brief", "standard", "full"])
