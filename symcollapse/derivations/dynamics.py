@@ -37,6 +37,15 @@ U, V, R = (symbols.matrix(role, _SIZE, _SIZE) for role in ("U", "V", "rotation")
 S = symbols.matrix("singular", _SIZE, _SIZE)
 #: The diagonal strengths of the start, each named by the strength of a mode it holds.
 D_a, D_b = (symbols.matrix("strengths", _SIZE, _SIZE, strength) for strength in (dyn.a, dyn.b))
+#: The decoupled start, said in both conventions' settings, and what the reasons cite.
+DECOUPLED: Text = (
+    R,
+    " is any orthogonal matrix and ",
+    D_a,
+    ", ",
+    D_b,
+    " are diagonal." + LEGEND,
+)
 #: A mode's strengths as functions of time: ``a(t)``, ``b(t)``, ``u(t)``.
 a_t, b_t, u_t = map(dyn.of_time, ("first_strength", "second_strength", "mode_strength"))
 
@@ -86,12 +95,7 @@ def _setting() -> Section:
             sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
             ". The input-output correlation has the singular value decomposition below, and the "
             "start is decoupled: ",
-            R,
-            " is any orthogonal matrix and ",
-            D_a,
-            ", ",
-            D_b,
-            " are diagonal." + LEGEND,
+            *DECOUPLED,
         ),
         steps=(
             Step(S_yx, product(U, S, sp.Transpose(V)), (SAXE + ", eq. 3",)),
@@ -141,12 +145,7 @@ def _row_setting() -> Section:
             product(sp.Transpose(x), y),
             " over the data) has the singular value decomposition below, and the start is "
             "decoupled: ",
-            R,
-            " is any orthogonal matrix and ",
-            D_a,
-            ", ",
-            D_b,
-            " are diagonal." + LEGEND,
+            *DECOUPLED,
         ),
         steps=(
             Step(S_yx, product(V, S, sp.Transpose(U)), (SAXE + ", eq. 3" + transposed,)),

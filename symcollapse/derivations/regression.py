@@ -13,7 +13,7 @@ from symcollapse.algebra.regression import Regression
 from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.numeric import numbers_section
 from symcollapse.derivations.steps import chain
-from symcollapse.doc.model import Checked, Derivation, Section, Step
+from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.errors import SpecError
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.results import check_normal_equations
@@ -48,7 +48,7 @@ def derive_regression(
             *numbers.sections,
             _samples_section(result),
             _normal_section(result),
-            _row_recovered_section(result) if row else _recovered_section(result),
+            _recovered_section(result, row),
         ),
         symbols=numbers.symbols,
         convention=numbers.convention,
@@ -128,61 +128,49 @@ def _normal_section(result: Regression) -> Section:
     )
 
 
-def _recovered_section(result: Regression) -> Section:
+def _recovered_section(result: Regression, row: bool) -> Section:
+    """``W_z`` and ``b_z`` read off ``Theta``: its rows transposed, or in the ``row``
+    convention as they stand (a sample's output ``x W_z + b_z`` is its row of ``X Theta``)."""
     weights = result.numeric.network.weight_symbols
-    Theta = _names(result)[2]
-    W_z = symbols.matrix("W_z", *result.W_z.shape)
-    b_z = symbols.matrix("b_z", *result.b_z.shape)
-    return Section(
-        title=("The collapsed map from the regression",),
-        intro=(
-            "The first row of ",
-            Theta,
-            " is the transposed bias, the other rows the transposed weights; they equal the "
-            "collapse computed from the products of the weights, exactly, so least squares on "
-            "the network's outputs recovers ",
-            W_z,
-            " and ",
-            b_z,
-            " without gradient descent.",
-        ),
-        steps=(
-            Step(W_z, result.W_z, ("rows 2 to the end of ", Theta, ", transposed"), check=SAME),
-            Step(
-                product(*weights[::-1]), result.numeric.W_z, ("product of the weights",), check=SAME
-            ),
-            Step(b_z, result.b_z, ("row 1 of ", Theta, ", transposed"), check=SAME),
-        ),
-    )
-
-
-def _row_recovered_section(result: Regression) -> Section:
-    """``W_z`` and ``b_z`` of the row convention: ``Theta``'s rows as they stand."""
-    weights = result.numeric.network.weight_symbols
-    Theta = _names(result)[2]
-    W_z = symbols.matrix("W_z", result.W_z.cols, result.W_z.rows)
-    b_z = symbols.matrix("b_z", 1, result.b_z.rows)
-    rows = [symbols.matrix("W", W.cols, W.rows, k) for k, W in enumerate(weights, 1)]
-    return Section(
-        title=("The collapsed map from the regression",),
-        intro=(
+    X, _, Theta = _names(result)
+    d_0, d_n = result.W_z.cols, result.W_z.rows
+    if row:
+        W_z, b_z = symbols.matrix("W_z", d_0, d_n), symbols.matrix("b_z", 1, d_n)
+        factors = tuple(symbols.matrix("W", W.cols, W.rows, k) for k, W in enumerate(weights, 1))
+        values = (result.W_z.T, result.numeric.W_z.T, result.b_z.T)
+        said: Text = (
             "A sample's output is ",
-            sp.MatAdd(product(symbols.matrix("x", 1, result.W_z.cols), W_z), b_z, evaluate=False),
+            sp.MatAdd(product(symbols.matrix("x", 1, d_0), W_z), b_z, evaluate=False),
             ", its row of ",
-            sp.MatMul(_names(result)[0], Theta, evaluate=False),
+            sp.MatMul(X, Theta, evaluate=False),
             ", so the first row of ",
             Theta,
-            " is the bias and the other rows are the weights, as they stand; they equal the "
-            "collapse computed from the products of the weights, exactly, so least squares on "
-            "the network's outputs recovers ",
+            " is the bias and the other rows are the weights, as they stand; ",
+        )
+    else:
+        W_z, b_z = symbols.matrix("W_z", d_n, d_0), symbols.matrix("b_z", d_n)
+        factors = weights[::-1]
+        values = (result.W_z, result.numeric.W_z, result.b_z)
+        said = (
+            "The first row of ",
+            Theta,
+            " is the transposed bias, the other rows the transposed weights; ",
+        )
+    transposed = () if row else (", transposed",)
+    return Section(
+        title=("The collapsed map from the regression",),
+        intro=(
+            *said,
+            "they equal the collapse computed from the products of the weights, exactly, so "
+            "least squares on the network's outputs recovers ",
             W_z,
             " and ",
             b_z,
             " without gradient descent.",
         ),
         steps=(
-            Step(W_z, result.W_z.T, ("rows 2 to the end of ", Theta), check=SAME),
-            Step(product(*rows), result.numeric.W_z.T, ("product of the weights",), check=SAME),
-            Step(b_z, result.b_z.T, ("row 1 of ", Theta), check=SAME),
+            Step(W_z, values[0], ("rows 2 to the end of ", Theta, *transposed), check=SAME),
+            Step(product(*factors), values[1], ("product of the weights",), check=SAME),
+            Step(b_z, values[2], ("row 1 of ", Theta, *transposed), check=SAME),
         ),
     )
