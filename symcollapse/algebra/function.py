@@ -24,6 +24,7 @@ from symcollapse.algebra.stage_rules import build_stages
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.errors import SpecError
 from symcollapse.spec.activations import activation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual
 from symcollapse.spec.usercode import raised
 from symcollapse.spec.widths import parse_widths
@@ -37,7 +38,8 @@ class ForwardFunction:
     """A forward function read as layers: its ``name``, latexify-py's ``latex`` and its
     ``source`` for the document, what it computes on matrix symbols (``expr``), the layers that
     reads as (``spec``), and what it computes on explicit matrices (``explicit``, in the entry
-    symbols of the layers)."""
+    symbols of the layers); ``convention`` ``row`` when it was called on a row ``x`` with
+    ``W[k]`` of ``d_{k-1}`` rows (``x @ W[1] + b[1]``), so ``explicit`` is a row."""
 
     name: str
     latex: str
@@ -45,31 +47,41 @@ class ForwardFunction:
     expr: sp.MatrixBase | sp.MatrixExpr
     spec: LayerSpec
     explicit: sp.ImmutableMatrix
+    convention: Convention = DEFAULT_CONVENTION
 
 
-def read_function(function: Callable[..., object], widths: Sequence[object]) -> ForwardFunction:
-    """The forward function of a network with ``widths`` d_0..d_n read as layers; any failure
-    (no source, an operation that is not a layer, a width that does not fit) is a
+def read_function(
+    function: Callable[..., object],
+    widths: Sequence[object],
+    convention: Convention = DEFAULT_CONVENTION,
+) -> ForwardFunction:
+    """The forward function of a network with ``widths`` d_0..d_n read as layers, written in
+    ``convention`` (``W[1] @ x + b[1]``, or ``x @ W[1] + b[1]`` for ``row``); any failure (no
+    source, an operation that is not a layer, a width that does not fit) is a
     :class:`SpecError` in one line."""
     if not callable(function) or not isinstance(function, types.FunctionType):
         raise SpecError(f"expected a Python function, got {function!r}")
+    row = check_convention(convention) == "row"
     d = parse_widths(widths)
     try:
         latex = latexify.get_latex(function, reduce_assignments=True)
         source = inspect.getsource(function).strip()
     except Exception as error:  # latexify and inspect fail in many ways on odd sources
         raise SpecError(f"latexify cannot read {function.__name__}: {error}") from None
-    x = symbols.matrix("x", d[0])
-    expr = _call(function, x, _symbols(d), "matrix symbols")
-    layers = read_layers(expr, x)
+    x = symbols.matrix("x", 1, d[0]) if row else symbols.matrix("x", d[0])
+    expr = _call(function, x, _symbols(d, row), "matrix symbols")
+    layers = read_layers(expr, x, row)
     if _leaves(layers) != len(d) - 1:
         raise SpecError(
             f"{function.__name__} has {_leaves(layers)} weight matrices but {len(d)} widths"
         )
     spec = LayerSpec(d[0], tuple(layers))
-    explicit = _call(function, build_stages(spec).x, _explicit(spec.widths), "explicit matrices")
+    x0 = build_stages(spec).x
+    explicit = _call(
+        function, x0.T if row else x0, _explicit(spec.widths, row), "explicit matrices"
+    )
     return ForwardFunction(
-        function.__name__, latex, source, expr, spec, sp.ImmutableMatrix(explicit)
+        function.__name__, latex, source, expr, spec, sp.ImmutableMatrix(explicit), convention
     )
 
 
@@ -94,22 +106,32 @@ def _call(
     return value
 
 
-def _bias_of(weight: sp.MatrixSymbol) -> sp.MatrixSymbol | None:
-    """``b_k`` for the weight symbol ``W_k`` (None for anything else)."""
+def _bias_of(weight: sp.MatrixSymbol, row: bool) -> sp.MatrixSymbol | None:
+    """``b_k`` for the weight symbol ``W_k`` (None for anything else); a row for ``row``."""
     role = symbols.role_of(weight)
     if role is None or role.role != "W":
         return None
+    if row:
+        return symbols.matrix("b", 1, weight.shape[1], role.sub)
     return symbols.matrix("b", weight.shape[0], 1, role.sub)
 
 
-def _symbols(widths: tuple[int, ...]) -> dict[str, object]:
-    W = {k: symbols.matrix("W", widths[k], widths[k - 1], k) for k in range(1, len(widths))}
-    b = {k: symbols.matrix("b", widths[k], 1, k) for k in range(1, len(widths))}
+def _symbols(widths: tuple[int, ...], row: bool) -> dict[str, object]:
+    def shape(k: int) -> tuple[int, int]:
+        return (widths[k - 1], widths[k]) if row else (widths[k], widths[k - 1])
+
+    W = {k: symbols.matrix("W", *shape(k), k) for k in range(1, len(widths))}
+    b = {
+        k: symbols.matrix("b", *((1, widths[k]) if row else (widths[k], 1)), k)
+        for k in range(1, len(widths))
+    }
     acts = {name: (lambda v, name=name: Elementwise(name, v)) for name in FUNCTION_ACTIVATIONS}
     return {"W": W, "b": b, **acts}
 
 
-def _explicit(widths: tuple[int, ...]) -> dict[str, object]:
+def _explicit(widths: tuple[int, ...], row: bool) -> dict[str, object]:
+    """The layers' entry symbols as explicit matrices, transposed for ``row``."""
+
     def matrix(k: int) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix(
             widths[k], widths[k - 1], lambda i, j: sp.Symbol(Entry("W", k, i, j).name)
@@ -125,8 +147,8 @@ def _explicit(widths: tuple[int, ...]) -> dict[str, object]:
     n = len(widths)
     acts = {name: entrywise(name) for name in FUNCTION_ACTIVATIONS}
     return {
-        "W": {k: matrix(k) for k in range(1, n)},
-        "b": {k: vector(k) for k in range(1, n)},
+        "W": {k: matrix(k).T if row else matrix(k) for k in range(1, n)},
+        "b": {k: vector(k).T if row else vector(k) for k in range(1, n)},
         **acts,
     }
 
@@ -141,13 +163,16 @@ def _leaves(layers: Sequence[Layer]) -> int:
     return sum(_leaves(x.layers) if isinstance(x, Residual) else 1 for x in layers)
 
 
-def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Dense | Residual]:
+def read_layers(
+    expr: sp.MatrixExpr, x: sp.MatrixSymbol, row: bool = False
+) -> list[Dense | Residual]:
     """Layers from ``W_k h + b_k``, ``act(...)`` and ``h + W_k h + b_k`` (a residual block)
-    nested around ``x``, innermost first; ``k`` must count 1, 2, ... from the input."""
+    nested around ``x``, innermost first (``h W_k + b_k`` and ``h + h W_k + b_k`` for ``row``);
+    ``k`` must count 1, 2, ... from the input."""
     if expr == x:
         return []
     if isinstance(expr, Elementwise):
-        layers = read_layers(expr.arg, x)
+        layers = read_layers(expr.arg, x, row)
         last = layers[-1] if layers else None
         if isinstance(last, Residual):
             raise SpecError(
@@ -155,7 +180,7 @@ def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Dense | Residua
             )
         if last is None or last.activation.name != "identity":
             raise SpecError(
-                f"an activation must follow an affine map W[k] @ h + b[k]: {_show(expr)}"
+                f"an activation must follow an affine map {_layer('k', row)}: {_show(expr)}"
             )
         return [*layers[:-1], Dense(last.units, activation(expr.name))]
     if isinstance(expr, sp.MatAdd):
@@ -163,17 +188,23 @@ def read_layers(expr: sp.MatrixExpr, x: sp.MatrixSymbol) -> list[Dense | Residua
         for term in expr.args:
             if not (isinstance(term, sp.MatMul) and len(term.args) == 2):
                 continue
-            weight, inner = term.args
-            bias = _bias_of(weight)
+            inner, weight = term.args if row else term.args[::-1]
+            bias = _bias_of(weight, row)
             rest = terms - {term, bias}
             if bias not in terms or (rest and rest != set(sp.MatAdd.make_args(inner))):
                 continue
-            layers = read_layers(inner, x)
+            layers = read_layers(inner, x, row)
             k = _leaves(layers) + 1
             if str(weight) != f"W_{k}":
-                raise SpecError(f"layer {k} must be W[{k}] @ h + b[{k}], got {weight} @ h + {bias}")
-            dense = Dense(int(weight.shape[0]))
+                got = f"h @ {weight} + {bias}" if row else f"{weight} @ h + {bias}"
+                raise SpecError(f"layer {k} must be {_layer(k, row)}, got {got}")
+            dense = Dense(int(weight.shape[1] if row else weight.shape[0]))
             return [*layers, Residual((dense,)) if rest else dense]
     raise SpecError(
-        f"cannot read {expr} as layers W[k] @ h + b[k], h + W[k] @ h + b[k], activations"
+        f"cannot read {expr} as layers {_layer('k', row)}, h + {_layer('k', row)}, activations"
     )
+
+
+def _layer(k: object, row: bool) -> str:
+    """How a layer is written in the code: ``W[k] @ h + b[k]``, or ``h @ W[k] + b[k]``."""
+    return f"h @ W[{k}] + b[{k}]" if row else f"W[{k}] @ h + b[{k}]"

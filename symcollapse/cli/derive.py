@@ -19,6 +19,7 @@ from symcollapse.io.progress import Progress
 from symcollapse.render.diagram import diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.notation import Notation
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention
 from symcollapse.spec.model_readers import SUFFIXES, read_model
 from symcollapse.spec.text import check_text
 from symcollapse.spec.values import (
@@ -35,27 +36,32 @@ from symcollapse.spec.widths import Spec
 FILE_VALUES_LABEL = "given values"
 
 
-def parse_entry(text: str, widths: Sequence[int]) -> tuple[int, ...]:
-    """``"I,J"`` (1-based) -> a 0-based entry of ``W_z`` (``d_n`` rows, ``d_0`` columns);
-    ``"b_z:I"`` -> ``(I - 1,)``, an entry of ``b_z``."""
+def parse_entry(
+    text: str, widths: Sequence[int], convention: Convention = DEFAULT_CONVENTION
+) -> tuple[int, ...]:
+    """``"I,J"`` (1-based) -> a 0-based entry ``(output, input)`` of ``W_z`` (``d_n`` rows,
+    ``d_0`` columns; in the ``row`` convention ``d_0`` rows, ``d_n`` columns, so ``I`` is the
+    input); ``"b_z:I"`` -> ``(I - 1,)``, an entry of ``b_z``."""
+    row_form = convention == "row"
     if text.startswith("b_z:"):
         row = text[4:].strip()
         if not (row.isascii() and row.isdigit() and 1 <= int(row) <= widths[-1]):
             raise OptionError(
-                f"--diagram-entry {text} is not an entry of b_z, which has {widths[-1]} row(s)"
+                f"--diagram-entry {text} is not an entry of b_z, which has {widths[-1]} "
+                + ("column(s)" if row_form else "row(s)")
             )
         return (int(row) - 1,)
     parts = text.split(",")
     if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
         raise OptionError(f"--diagram-entry takes I,J such as 1,2, got {text!r}")
     i, j = (int(p) for p in parts)
-    rows, cols = widths[-1], widths[0]
+    rows, cols = (widths[0], widths[-1]) if row_form else (widths[-1], widths[0])
     if not (1 <= i <= rows and 1 <= j <= cols):
         raise OptionError(
             f"--diagram-entry {text} is not an entry of W_z, which has {rows} row(s) and "
             f"{cols} column(s)"
         )
-    return i - 1, j - 1
+    return (j - 1, i - 1) if row_form else (i - 1, j - 1)
 
 
 #: Resolution of ``--diagram-png``: its edge labels are small type, so twice the page preview's.
@@ -107,10 +113,18 @@ def diagram_files(
     png: bool = False,
     caption: bool = False,
     labels: bool | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> dict[str, str | bytes]:
-    """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry;
-    ``labels`` True draws every edge label (by default only for layers up to 3 wide)."""
-    picture = diagram(widths, parse_entry(entry, widths), notation, labels=labels)
+    """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry,
+    labelled in ``convention``; ``labels`` True draws every edge label (by default only for
+    layers up to 3 wide)."""
+    picture = diagram(
+        widths,
+        parse_entry(entry, widths, convention),
+        notation,
+        labels=labels,
+        convention=convention,
+    )
     files: dict[str, str | bytes] = {
         f"{name}-paths.tex": render_tikz(picture, caption_node=caption),
         f"{name}-paths.svg": render_svg(picture),
@@ -143,8 +157,6 @@ def run(args: argparse.Namespace) -> int:
     widths = spec.widths
     name = stem("collapse", widths)
     extra = {}
-    if args.diagram and args.convention != "column":  # its labels are the column form's
-        raise OptionError("--diagram draws the column convention only; leave out --convention row")
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
         labels = True if args.diagram_labels else None
         extra = diagram_files(
@@ -155,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
             args.diagram_png,
             args.diagram_caption,
             labels,
+            args.convention,
         )
         args.out = args.out or Path("output")
     elif args.diagram_entry != DEFAULT_ENTRY or (

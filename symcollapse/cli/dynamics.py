@@ -10,7 +10,6 @@ from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
-from symcollapse.spec.convention import column_only
 from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import shown
 
@@ -66,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
             progress.stage("writing the derivation")
             derivation = derive_arora(verify_arora(args.depth, checks), args.convention)
         return emit(args, derivation, notation, f"arora-{args.depth}")
-    column_only(args.convention, "dynamics saxe")  # before any work
     from symcollapse.derivations.dynamics import derive_saxe
     from symcollapse.verification.dynamics import verify_saxe
 
@@ -86,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         progress.stage("checking the formulas and the simulation")
         checked = verify_saxe(result)
         progress.stage("writing the derivation")
-        derivation = derive_saxe(checked)
+        derivation = derive_saxe(checked, args.convention)
     status = emit(args, derivation, notation, "saxe", data=saxe_data(result))
     if args.plot is not None:  # after the document, so a refused document leaves no plot
         from symcollapse.io.plot import learning_curves

@@ -20,7 +20,6 @@ from symcollapse.derivations.function import derive_function
 from symcollapse.derivations.layers import derive_layers
 from symcollapse.errors import OptionError, SpecError
 from symcollapse.io.progress import Progress
-from symcollapse.spec.convention import column_only
 from symcollapse.spec.grammar import parse_layers, read_spec_file
 from symcollapse.spec.input_files import read_bytes, read_json
 from symcollapse.spec.numerals import parse_rationals
@@ -51,8 +50,6 @@ def stem(description: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.function is not None:  # before any work
-        column_only(args.convention, "layers --function")
     sources = [args.spec, args.spec_file, args.function]
     if sum(source is not None for source in sources) != 1:
         raise SpecError("give a layer string, --spec-file FILE or --function FILE.py:NAME (one)")
@@ -76,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 progress.stage(f"importing {args.function}")
                 function = _load_function(args.function)
                 progress.stage(f"deriving and checking {function.__name__}")
-                read = read_function(function, args.widths)
-                derivation = derive_function(verify_function(read, **options))
+                read = read_function(function, args.widths, args.convention)
+                derivation = derive_function(verify_function(read, **options), args.convention)
             name = stem(f"{function.__name__} {' '.join(args.widths)}")
         else:
             spec = (

@@ -13,12 +13,10 @@ from symcollapse.derivations.regression import derive_regression
 from symcollapse.errors import OptionError
 from symcollapse.io.progress import Progress
 from symcollapse.render.text import render_descent
-from symcollapse.spec.convention import column_only
 from symcollapse.spec.widths import Spec
 
 
 def run(args: argparse.Namespace) -> int:
-    column_only(args.convention, "regress")  # before any work
     if args.format is None:  # a terminal summary, unless a document was asked for
         args.format = "latex" if args.standalone or args.pdf else "text"
     if args.values_label is not None and args.values in (None, "random"):
@@ -44,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
             descent = descend(result, args.gd, learning_rate=rate, seed=seed)
             extra[f"{name}-gd.txt"] = render_descent(descent, args.report_every or 1)
         progress.stage("writing the derivation")
-        derivation = derive_regression(result)
+        derivation = derive_regression(result, args.convention)
     return emit(args, derivation, notation, name, extra=extra)

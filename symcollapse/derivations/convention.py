@@ -36,6 +36,7 @@ from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import KIND_RANK, Entry, Network
 from symcollapse.algebra.numeric import NumericCollapse
 from symcollapse.algebra.paths import PathSum
+from symcollapse.algebra.stages import Elementwise, Held
 from symcollapse.doc.model import Derivation, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import Code, Elided
 from symcollapse.spec.convention import Convention, check_convention
@@ -101,6 +102,15 @@ class RowLayersAbove(LayersAbove):
             symbols.RoleMatrix(above.meaning, above.cols, above.rows),
             symbols.RoleMatrix(top.meaning, top.cols, top.rows),
         )
+
+
+class RowElementwise(Elementwise):
+    """``name(v)`` of a row vector ``v``: a row of the output's width (an activation or max
+    pooling applied to ``h W + b``)."""
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return (self.arg.shape[0], self.args[3])
 
 
 class RowCollapse(Collapse):
@@ -246,6 +256,8 @@ class _Transposer:
             scalars = [a for a in expr.args if not getattr(a, "is_Matrix", False)]
             matrices = [a for a in expr.args if getattr(a, "is_Matrix", False)]
             args = [*map(self.expr, scalars), *map(self.expr, matrices[::-1])]
+            if isinstance(expr, Held):  # a nest of masks, kept as written
+                return Held(*args, evaluate=False)
             return sp.MatMul(*args, evaluate=False)
         if isinstance(expr, LayersAbove):  # W_n ... W_{k+1} of a symbolic depth
             return RowLayersAbove(*expr.args)
@@ -253,6 +265,9 @@ class _Transposer:
             return Elided("product", self.expr(expr.last), self.expr(expr.first))
         if isinstance(expr, Activation):
             return Activation(expr.layer, self.expr(expr.arg))
+        if isinstance(expr, Elementwise):  # f(h), maxpool(h): of the row h
+            name, arg, parameter, rows = expr.args
+            return RowElementwise(name, self.expr(arg), parameter, rows)
         if isinstance(expr, MatrixElement):
             parent, i, j = expr.args
             return self.expr(parent)[self.expr(j), self.expr(i)]

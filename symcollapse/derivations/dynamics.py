@@ -11,8 +11,9 @@ import sympy as sp
 from symcollapse.algebra import dynamics as dyn
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
+from symcollapse.derivations.convention import STATED
 from symcollapse.doc.model import Derivation, Section, Step, Text
-from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.dynamics import CheckedSaxe
 
 SAXE = "Saxe et al. 2014"
@@ -36,6 +37,15 @@ U, V, R = (symbols.matrix(role, _SIZE, _SIZE) for role in ("U", "V", "rotation")
 S = symbols.matrix("singular", _SIZE, _SIZE)
 #: The diagonal strengths of the start, each named by the strength of a mode it holds.
 D_a, D_b = (symbols.matrix("strengths", _SIZE, _SIZE, strength) for strength in (dyn.a, dyn.b))
+#: The decoupled start, said in both conventions' settings, and what the reasons cite.
+DECOUPLED: Text = (
+    R,
+    " is any orthogonal matrix and ",
+    D_a,
+    ", ",
+    D_b,
+    " are diagonal." + LEGEND,
+)
 #: A mode's strengths as functions of time: ``a(t)``, ``b(t)``, ``u(t)``.
 a_t, b_t, u_t = map(dyn.of_time, ("first_strength", "second_strength", "mode_strength"))
 
@@ -53,13 +63,20 @@ def number(value: float) -> sp.Float:
 
 def derive_saxe(checked: CheckedSaxe, convention: Convention = DEFAULT_CONVENTION) -> Derivation:
     """Saxe et al.'s per-mode dynamics, checked symbolically, then against the full matrix flow
-    (:func:`symcollapse.verification.dynamics.verify_saxe`); column convention only
-    (``convention`` row is an :class:`OptionError`)."""
-    column_only(convention, "dynamics")
+    (:func:`symcollapse.verification.dynamics.verify_saxe`). In the ``row`` convention the
+    setting is the paper's transposed: the weights and the correlation are the transposes of
+    its (``W_1`` of ``d_0`` rows), the singular vectors ``U``, ``V`` and the rotation ``R``
+    are its own; a mode, its strengths and its curve are the same numbers in both."""
+    row = check_convention(convention) == "row"
     return Derivation(
         title=("Exact learning curves of deep linear networks",),
-        sections=(_setting(), _modes(), _simulation(checked.run, checked.tolerance)),
+        sections=(
+            _row_setting() if row else _setting(),
+            _modes(),
+            _simulation(checked.run, checked.tolerance),
+        ),
         symbols={},
+        convention=convention,
     )
 
 
@@ -78,12 +95,7 @@ def _setting() -> Section:
             sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
             ". The input-output correlation has the singular value decomposition below, and the "
             "start is decoupled: ",
-            R,
-            " is any orthogonal matrix and ",
-            D_a,
-            ", ",
-            D_b,
-            " are diagonal." + LEGEND,
+            *DECOUPLED,
         ),
         steps=(
             Step(S_yx, product(U, S, sp.Transpose(V)), (SAXE + ", eq. 3",)),
@@ -95,6 +107,60 @@ def _setting() -> Section:
             ),
             Step(W_1, product(R, D_a, sp.Transpose(V)), (SAXE + ", section 1.3",)),
             Step(W_2, product(U, D_b, sp.Transpose(R)), (SAXE + ", section 1.3",)),
+        ),
+    )
+
+
+def _row_setting() -> Section:
+    """The setting transposed: ``h = x W_1``, ``f(x) = x W_1 W_2``, ``Sigma_yx`` of ``d_0``
+    rows; each line is the transpose of the paper's."""
+    n = _SIZE
+    W_1, W_2 = symbols.matrix("W", n, n, 1), symbols.matrix("W", n, n, 2)
+    S_yx = symbols.matrix("Sigma_yx", n, n)
+    error = sp.MatAdd(S_yx, sp.MatMul(-1, W_1, W_2, evaluate=False), evaluate=False)
+    x, y = symbols.matrix("x", 1, n), symbols.matrix("y", 1, n)
+    transposed = ", transposed"
+    return Section(
+        title=("The setting",),
+        intro=(
+            *STATED,
+            "A network with one hidden layer and no biases, ",
+            sp.Eq(
+                symbols.matrix("f", 1, n, argument="x"),
+                product(x, W_1, W_2),
+            ),
+            ", learns by gradient flow with time constant ",
+            tau,
+            " from whitened inputs, ",
+            sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
+            ". Each matrix of the paper's setting but the singular vectors ",
+            U,
+            ", ",
+            V,
+            " and the rotation ",
+            R,
+            " is transposed here, so ",
+            S_yx,
+            " (the mean of ",
+            product(sp.Transpose(x), y),
+            " over the data) has the singular value decomposition below, and the start is "
+            "decoupled: ",
+            *DECOUPLED,
+        ),
+        steps=(
+            Step(S_yx, product(V, S, sp.Transpose(U)), (SAXE + ", eq. 3" + transposed,)),
+            Step(
+                tau * sp.Derivative(W_1, t),
+                product(error, sp.Transpose(W_2)),
+                (SAXE + ", eq. 2" + transposed,),
+            ),
+            Step(
+                tau * sp.Derivative(W_2, t),
+                product(sp.Transpose(W_1), error),
+                (SAXE + ", eq. 2" + transposed,),
+            ),
+            Step(W_1, product(V, D_a, sp.Transpose(R)), (SAXE + ", section 1.3" + transposed,)),
+            Step(W_2, product(R, D_b, sp.Transpose(U)), (SAXE + ", section 1.3" + transposed,)),
         ),
     )
 

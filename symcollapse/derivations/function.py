@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symcollapse.derivations.convention import STATED
 from symcollapse.derivations.layers import derive_layers
-from symcollapse.doc.model import Derivation, Section, Step
+from symcollapse.doc.model import Derivation, Section, Step, Text
 from symcollapse.doc.prose import Code
-from symcollapse.errors import SpecError
-from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
+from symcollapse.errors import OptionError, SpecError
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.function import CheckedFunction
 
 
@@ -38,16 +39,29 @@ def derive_function(
 ) -> Derivation:
     """The derivation for a Python forward function as
     :func:`~symcollapse.verification.function.verify_function` checked it: latexify-py's line,
-    what it computes on matrix symbols, and the derivation of its layers. Column convention
-    only: ``convention`` row is an :class:`~symcollapse.errors.OptionError`."""
-    column_only(convention, "layers")
+    what it computes on matrix symbols, and the derivation of its layers, in ``convention``: the
+    one the function was read in (``x @ W[1] + b[1]`` for ``row``, see
+    :func:`~symcollapse.algebra.function.read_function`), else an :class:`OptionError`."""
+    check_convention(convention)
     if not isinstance(checked, CheckedFunction):
         raise SpecError(f"expected CheckedFunction (see verify_function), got {checked!r:.60}")
     function = checked.function
-    derivation = derive_layers(checked.layers)
+    if function.convention != convention:
+        raise OptionError(
+            f"{function.name} was read in the {function.convention} convention; "
+            f"derive it in that one, not {convention}",
+            parameter="convention",
+        )
+    derivation = derive_layers(checked.layers, convention)
+    sections = derivation.sections
+    said: Text = ()
+    if convention == "row":  # the row form is said first, before the function's own line
+        said, layers = STATED, sections[0]
+        sections = (Section(layers.title, layers.intro[len(STATED) :], layers.steps), *sections[1:])
     first = Section(
         title=("The forward function",),
         intro=(
+            *said,
             "The Python function ",
             Code(function.name),
             ", typeset by latexify-py, and what it computes when called on sympy matrices "
@@ -63,6 +77,7 @@ def derive_function(
     )
     return Derivation(
         title=(Code(function.name), ": ", *derivation.title),
-        sections=(first, *derivation.sections),
+        sections=(first, *sections),
         symbols=derivation.symbols,
+        convention=derivation.convention,
     )

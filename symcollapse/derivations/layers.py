@@ -33,7 +33,6 @@ from symcollapse.spec.convention import (
     DEFAULT_CONVENTION,
     Convention,
     check_convention,
-    column_only,
 )
 from symcollapse.spec.layers import Dropout, Layer, Residual, describe
 from symcollapse.verification.layered import CheckedLayers
@@ -242,14 +241,12 @@ def derive_layers(
 ) -> Derivation:
     """The derivation for a layered network as
     :func:`~symcollapse.verification.layered.verify_layers` checked it: collapse, piecewise
-    collapse, or certificate. ``convention`` ``row`` writes an affine network with row vectors
-    (``f(x) = x W_z + b_z``); any other network is written in the column convention only
-    (``row`` is an :class:`~symcollapse.errors.OptionError` for it)."""
+    collapse, or certificate. ``convention`` ``row`` writes it with row vectors
+    (``f(x) = x W_z + b_z``, ``f(x) = x W_z(D) + b_z(D)``): the column derivation transposed."""
     if not isinstance(checked, CheckedLayers):
         raise SpecError(f"expected CheckedLayers (see verify_layers), got {checked!r:.60}")
     result, seed = checked.result, checked.seed
-    if check_convention(convention) == "row" and result.verdict != "affine":
-        column_only(convention, f"a layers document of a {_proven(result.verdict)} network")
+    check_convention(convention)
     entries = dict(result.entries)
     sections = [network_section(result), layers_section(result), merge_section(result)]
     if result.verdict == "affine":

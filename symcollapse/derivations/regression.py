@@ -10,11 +10,12 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.algebra.regression import Regression
+from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.numeric import numbers_section
 from symcollapse.derivations.steps import chain
-from symcollapse.doc.model import Checked, Derivation, Section, Step
+from symcollapse.doc.model import Checked, Derivation, Section, Step, Text
 from symcollapse.errors import SpecError
-from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, column_only
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.results import check_normal_equations
 
 #: The solution is substituted back into the normal equations, in exact rationals.
@@ -26,22 +27,31 @@ SAME = Checked("exact rational arithmetic: equal to the collapse from the produc
 def derive_regression(
     result: Regression, convention: Convention = DEFAULT_CONVENTION
 ) -> Derivation:
-    """The numbers, the samples, the normal equations, and ``W_z``, ``b_z`` read off ``Theta``
-    (column convention only: ``convention`` row is an :class:`OptionError`)."""
-    column_only(convention, "regress")
+    """The numbers, the samples, the normal equations, and ``W_z``, ``b_z`` read off ``Theta``.
+
+    The samples are rows (``Y = X Theta``) in either ``convention``; in the ``row`` one the
+    numbers are the row form's (``W_k`` of ``d_{k-1}`` rows) and ``Theta`` is ``b_z`` over
+    ``W_z`` as it stands, since a sample's output ``x W_z + b_z`` is its row of ``X Theta``."""
+    row = check_convention(convention) == "row"
     if not isinstance(result, Regression):
         raise SpecError(f"expected a Regression (see regress), got {result!r:.60}")
+    title = (f"The collapsed map of the {chain(result.numeric.widths)} network by least squares",)
+    numbers = Derivation(
+        title=title,
+        sections=(numbers_section(result.numeric),),
+        symbols=result.numeric.network.entries,
+    )
+    numbers = in_convention(numbers, convention)  # the rest is the same in both conventions
     return Derivation(
-        title=(
-            f"The collapsed map of the {chain(result.numeric.widths)} network by least squares",
-        ),
+        title=title,
         sections=(
-            numbers_section(result.numeric),
+            *numbers.sections,
             _samples_section(result),
             _normal_section(result),
-            _recovered_section(result),
+            _recovered_section(result, row),
         ),
-        symbols=result.numeric.network.entries,
+        symbols=numbers.symbols,
+        convention=numbers.convention,
     )
 
 
@@ -118,29 +128,49 @@ def _normal_section(result: Regression) -> Section:
     )
 
 
-def _recovered_section(result: Regression) -> Section:
+def _recovered_section(result: Regression, row: bool) -> Section:
+    """``W_z`` and ``b_z`` read off ``Theta``: its rows transposed, or in the ``row``
+    convention as they stand (a sample's output ``x W_z + b_z`` is its row of ``X Theta``)."""
     weights = result.numeric.network.weight_symbols
-    Theta = _names(result)[2]
-    W_z = symbols.matrix("W_z", *result.W_z.shape)
-    b_z = symbols.matrix("b_z", *result.b_z.shape)
+    X, _, Theta = _names(result)
+    d_0, d_n = result.W_z.cols, result.W_z.rows
+    if row:
+        W_z, b_z = symbols.matrix("W_z", d_0, d_n), symbols.matrix("b_z", 1, d_n)
+        factors = tuple(symbols.matrix("W", W.cols, W.rows, k) for k, W in enumerate(weights, 1))
+        values = (result.W_z.T, result.numeric.W_z.T, result.b_z.T)
+        said: Text = (
+            "A sample's output is ",
+            sp.MatAdd(product(symbols.matrix("x", 1, d_0), W_z), b_z, evaluate=False),
+            ", its row of ",
+            sp.MatMul(X, Theta, evaluate=False),
+            ", so the first row of ",
+            Theta,
+            " is the bias and the other rows are the weights, as they stand; ",
+        )
+    else:
+        W_z, b_z = symbols.matrix("W_z", d_n, d_0), symbols.matrix("b_z", d_n)
+        factors = weights[::-1]
+        values = (result.W_z, result.numeric.W_z, result.b_z)
+        said = (
+            "The first row of ",
+            Theta,
+            " is the transposed bias, the other rows the transposed weights; ",
+        )
+    transposed = () if row else (", transposed",)
     return Section(
         title=("The collapsed map from the regression",),
         intro=(
-            "The first row of ",
-            Theta,
-            " is the transposed bias, the other rows the transposed weights; they equal the "
-            "collapse computed from the products of the weights, exactly, so least squares on "
-            "the network's outputs recovers ",
+            *said,
+            "they equal the collapse computed from the products of the weights, exactly, so "
+            "least squares on the network's outputs recovers ",
             W_z,
             " and ",
             b_z,
             " without gradient descent.",
         ),
         steps=(
-            Step(W_z, result.W_z, ("rows 2 to the end of ", Theta, ", transposed"), check=SAME),
-            Step(
-                product(*weights[::-1]), result.numeric.W_z, ("product of the weights",), check=SAME
-            ),
-            Step(b_z, result.b_z, ("row 1 of ", Theta, ", transposed"), check=SAME),
+            Step(W_z, values[0], ("rows 2 to the end of ", Theta, *transposed), check=SAME),
+            Step(product(*factors), values[1], ("product of the weights",), check=SAME),
+            Step(b_z, values[2], ("row 1 of ", Theta, *transposed), check=SAME),
         ),
     )

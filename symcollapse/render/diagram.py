@@ -32,6 +32,7 @@ from symcollapse.algebra.network import Entry
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.notation import Notation
 from symcollapse.render.printer import NetworkLatexPrinter
+from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.spec.widths import parse_widths
 
 #: Horizontal distance between layers, unit radius, and the room one edge label needs (cm).
@@ -189,17 +190,21 @@ def diagram(
     notation: Notation | None = None,
     *,
     labels: bool | None = None,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Diagram:
     """Lay out the network of ``widths`` with the paths of ``W_z[i, j]`` (``entry=(i, j)``) or
-    ``b_z[i]`` (``entry=(i,)``) highlighted, 0-based. ``labels`` draws the edge labels (True),
-    leaves them off (False) or, by default, draws them when no drawn layer is wider than
-    :data:`LABELED_WIDTH`.
+    ``b_z[i]`` (``entry=(i,)``) highlighted, 0-based: ``i`` the output, ``j`` the input, in
+    either convention. ``labels`` draws the edge labels (True), leaves them off (False) or, by
+    default, draws them when no drawn layer is wider than :data:`LABELED_WIDTH`. In the ``row``
+    convention the labels are the row form's: the edge from unit ``a`` to unit ``b`` of layer
+    ``k`` is ``w^{(k)}_{ab}``, ``W_k`` has ``d_{k-1}`` rows and the entry is ``(W_z)_{ji}``.
 
     Raises :class:`OptionError` for an entry outside ``W_z`` and ``b_z``, and
     :class:`SizeLimitError` before any drawing when labels asked for would make the picture
     taller than ``MAX_HEIGHT`` cm.
     """
     d = parse_widths(tuple(widths))
+    row_form = check_convention(convention) == "row"
     entry = tuple(entry)
     _check_entry(d, entry)
     n = len(d) - 1
@@ -233,7 +238,7 @@ def diagram(
     # only the drawn entries get symbols: a layer of 10^5 units draws five
     inputs = {u: symbol(Entry("x", 0, u)) for u in slots[0] if u is not None}
     weights = {
-        (b, row, col): symbol(Entry("W", b, row, col))
+        (b, row, col): symbol(Entry("W", b, col, row) if row_form else Entry("W", b, row, col))
         for a, b in pairs
         for row in slots[b]
         if row is not None
@@ -297,9 +302,14 @@ def diagram(
     for column, (left, right) in enumerate(pairwise(layers)):
         x = (column + 0.5) * LAYER_GAP
         if left is not None and right is not None:
-            W = symbols.matrix("W", d[right], d[left], right)
-            layer_labels.append((x, printer.doprint(W)))
-    name = symbols.matrix("b_z", d[-1], 1) if bias else symbols.matrix("W_z", d[-1], d[0])
+            shape = (d[left], d[right]) if row_form else (d[right], d[left])
+            layer_labels.append((x, printer.doprint(symbols.matrix("W", *shape, right))))
+    if bias:
+        name = symbols.matrix("b_z", *((1, d[-1]) if row_form else (d[-1], 1)))
+        label = name[0, i] if row_form else name[i, 0]
+    else:
+        name = symbols.matrix("W_z", *((d[0], d[-1]) if row_form else (d[-1], d[0])))
+        label = name[entry[1], i] if row_form else name[i, entry[1]]
     return Diagram(
         widths=d,
         entry=entry,
@@ -307,7 +317,7 @@ def diagram(
         edges=tuple(edges),
         layer_labels=tuple(layer_labels),
         ellipses=tuple(ellipses),
-        entry_label=printer.doprint(name[i, 0] if bias else name[i, entry[1]]),
+        entry_label=printer.doprint(label),
         source_label=None if bias else unit_label(0, entry[1]),
         target_label=unit_label(n, i),
     )

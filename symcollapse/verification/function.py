@@ -54,6 +54,8 @@ def verify_function(
         values |= dict(zip(stages.x, random_point(function.spec.input_width, rng), strict=True))
         mine = stages.forward().xreplace(values)
         theirs = function.explicit.xreplace(values)
+        if function.convention == "row":  # x @ W[1] + b[1]: the layers' output as a row
+            theirs = theirs.T
         if not vanishes(mine - theirs):
             raise VerificationError("the function and its layers disagree at a random point")
     return CheckedFunction(function, layers)

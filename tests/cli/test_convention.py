@@ -37,12 +37,8 @@ def test_derive_writes_the_row_form(capsys, fmt, detail) -> None:
 
 #: A document command written in the column form only, with arguments it needs.
 COLUMN_ONLY = {
-    "layers of a ReLU network": ["layers", "2 > dense 3 relu > dense 1"],
-    "layers --function": ["layers", "--function", "missing.py:f", "--widths", "2", "1"],
     "prove --format coq": ["prove", "--format", "coq"],
     "fold --partial": ["fold", "missing.onnx", "--partial"],
-    "dynamics saxe": ["dynamics", "saxe"],
-    "regress": ["regress", "2", "1"],
 }
 
 
@@ -101,6 +97,75 @@ def test_layers_of_an_affine_chain_write_the_row_form(tmp_path, capsys, spec, fm
     assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
 
 
+#: Networks that are not affine, and what their row document states of them.
+NOT_AFFINE = {
+    "2 > dense 3 relu > dense 2 relu > dense 1": r"x W_{z}(D) + b_{z}(D) &=",
+    "2 > dense 3 tanh > dense 1": r"\tanh\left(x W_{1} + b_{1}\right) W_{2}",
+    "4 > dense 4 > maxpool 2 > dense 1": r"\operatorname{maxpool}_{2}\left(\begin{bmatrix} 1 & 1",
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json", "text"])
+@pytest.mark.parametrize("spec", sorted(NOT_AFFINE))
+def test_layers_of_a_network_not_affine_write_the_row_form(capsys, spec, fmt) -> None:
+    """A piecewise collapse or a certificate, transposed (its rows are checked against the row
+    network in tests/derivations/test_convention.py)."""
+    argv = ["layers", spec, "--format", fmt, "--convention", "row", "--standalone"]
+    assert main(argv if fmt == "latex" else argv[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out
+    if fmt in ("latex", "markdown"):
+        assert NOT_AFFINE[spec] in out
+
+
+ROW_FUNCTION = """W = {}
+b = {}
+
+
+def net(x):
+    h = x @ W[1] + b[1]
+    return h @ W[2] + b[2]
+"""
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json"])
+def test_a_row_function_writes_the_row_form(tmp_path, capsys, fmt) -> None:
+    """``x @ W[1] + b[1]`` with --convention row: its layers' x W_z + b_z (the sections of the
+    row layers document, tests/derivations/test_function.py); the same code in the column form
+    is refused in one line."""
+    source = tmp_path / "net.py"
+    source.write_text(ROW_FUNCTION)
+    argv = ["layers", "--function", f"{source}:net", "--widths", "3", "2", "2", "--format", fmt]
+    out = tmp_path / "out"
+    assert main([*argv, "--convention", "row", "--out", str(out)]) == 0
+    capsys.readouterr()
+    (path,) = out.iterdir()
+    assert ("x*W_z + b_z" if fmt == "json" else "x W_{z} + b_{z}") in path.read_text()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot evaluate net on matrix symbols" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "text"])
+def test_regress_writes_the_row_form(capsys, fmt) -> None:
+    """Theta's rows are b_z and W_z as they stand (evaluated against the row network in
+    tests/derivations/test_regression.py)."""
+    argv = ["regress", "2", "3", "1", "--format", fmt, "--convention", "row", "--standalone"]
+    assert main(argv if fmt == "latex" else argv[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out
+    if fmt == "markdown":
+        assert r"W_{z} &= \begin{bmatrix} -12 \\ 4 \end{bmatrix}" in out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "text"])
+def test_dynamics_saxe_writes_the_row_form(capsys, fmt) -> None:
+    """The setting transposed (checked line by line in tests/derivations/test_dynamics.py)."""
+    assert main(["dynamics", "saxe", "--t-max", "4", "--format", fmt, "--convention", "row"]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Linear" in out and "eq. 2, transposed" in out
+
+
 @pytest.mark.parametrize("detail", ["brief", "standard", "full"])
 def test_gradients_write_the_row_form(capsys, detail) -> None:
     """dL/dW_1 = x^T (f(x) - y) W_2^T: the input's transpose first, the later weights after."""
@@ -140,11 +205,18 @@ def test_the_row_proof_says_its_coq_theorems_are_the_column_form(capsys) -> None
     assert "the Coq development is written in the column convention" in out
 
 
-def test_the_picture_of_the_paths_is_column_only(capsys) -> None:
-    """Its edges are labelled w^{(k)}_{ij} in the column convention: refused with --diagram,
-    left out of a row HTML page (which a column page carries)."""
-    assert main(["derive", "2", "3", "1", "--diagram", "--convention", "row"]) == 2
-    assert "--diagram draws the column convention only" in capsys.readouterr().err
+def test_the_picture_of_the_paths_is_drawn_in_the_row_form(tmp_path, capsys) -> None:
+    """--diagram labels its edges in the row order (checked against the row document in
+    tests/render/test_diagram.py): the edge from x_1 to h_2 is w^{(1)}_{12} (w^{(1)}_{21} in
+    the column form); a row HTML page leaves out the picture a column page carries (its
+    pointer links the column form's entries)."""
+    edge = "at (0.900,0.840) {$w^{(1)}_{%s}$}"
+    for convention, label in [("row", "12"), ("column", "21")]:
+        out = tmp_path / convention
+        argv = ["derive", "2", "3", "1", "--diagram", "--convention", convention, "--out", str(out)]
+        assert main(argv) == 0
+        assert edge % label in (out / "collapse-2-3-1-paths.tex").read_text()
+    capsys.readouterr()
     assert main(["derive", "2", "3", "1", "--format", "html", "--convention", "row"]) == 0
     assert "<svg" not in capsys.readouterr().out
     assert main(["derive", "2", "3", "1", "--format", "html"]) == 0

@@ -8,7 +8,9 @@ import random
 
 import pytest
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.algebra.gradients import gradients
 from symcollapse.algebra.numeric import collapse_values
@@ -17,12 +19,15 @@ from symcollapse.derivations.convention import TRANSPOSED_WORDS, RowCollapse, in
 from symcollapse.derivations.dense import derive, derive_collapse
 from symcollapse.derivations.endtoend import derive_arora
 from symcollapse.derivations.gradients import derive_gradients
+from symcollapse.derivations.layers import derive_layers
 from symcollapse.derivations.numeric import derive_values
 from symcollapse.derivations.proof import prove
 from symcollapse.errors import OptionError
+from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.values import random_values
 from symcollapse.spec.widths import Spec
 from symcollapse.verification.endtoend import verify_arora
+from symcollapse.verification.layered import verify_layers
 
 WIDTHS = [(2, 3, 3, 1), (3, 2), (1, 4, 1), (2, 2, 3, 2)]
 LEVELS = ["brief", "standard", "full"]
@@ -217,3 +222,95 @@ def test_every_transposed_phrase_is_met() -> None:
     for column, row in TRANSPOSED_WORDS.items():
         assert row in text, column
     assert " columns and " in text  # d_k columns and d_{k-1} rows
+
+
+RELU = [
+    "2 > dense 3 relu > dense 2 relu > dense 1",
+    "3 > dense 2 relu > dense 2",
+    "1 > dense 3 leaky_relu(0.25) > dense 2",
+]
+
+
+def _named(steps) -> dict[str, sp.Matrix]:
+    """The explicit matrices a section's rows give their names (the last one wins)."""
+    return {
+        str(s.lhs): sp.Matrix(s.rhs)
+        for s in steps
+        if isinstance(s.lhs, RoleMatrix) and isinstance(s.rhs, sp.MatrixBase)
+    }
+
+
+def _run(x, weights, biases, slopes):
+    """``h -> act(h A_k + a_k)`` layer by layer, ``act`` the unit's slope where negative."""
+    h = x
+    for k, (A, a) in enumerate(zip(weights, biases, strict=True)):
+        h = h * A + a
+        if k < len(slopes):
+            h = h.applyfunc(lambda z, k=k: z if z >= 0 else slopes[k] * z)
+    return h
+
+
+def _row_relu(text: str):
+    spec = parse_layers(text)
+    return spec, derive_layers(verify_layers(analyse(spec)), "row")
+
+
+@pytest.mark.parametrize("text", RELU)
+def test_the_row_piecewise_entries_are_the_row_network_with_masks(text) -> None:
+    """Each entry of ``W_z(D)`` and ``b_z(D)`` the row document states equals, as a polynomial,
+    the entry of ``(\\cdots((x W_1 + b_1) D_1) W_2 \\cdots) W_n + b_n`` run here from its own
+    entry table (``W_k`` of ``d_{k-1}`` rows, ``D_k`` the diagonal of its deltas)."""
+    spec, derivation = _row_relu(text)
+    entries, n = derivation.symbols, len(spec.widths) - 1
+    x = sp.Matrix([[sp.Symbol(f"x_{j + 1}") for j in range(spec.widths[0])]])
+    h = x
+    for k in range(1, n + 1):
+        h = h * _row_matrix(entries, "W", k) + _row_matrix(entries, "b", k).T
+        if k < n:
+            h = h * sp.diag(*_row_matrix(entries, "delta", k))
+    h = h.expand()
+    (section,) = [s for s in derivation.sections if s.title == ("Piecewise collapse",)]
+    entry = {s.lhs: s.rhs for s in section.steps if isinstance(s.lhs, MatrixElement)}
+    W_z, b_z = (  # the explicit matrices, each entry inline or on a row of its own
+        _named(section.steps)[name].applyfunc(lambda e: entry.get(e, e))
+        for name in ("W_z(D)", "b_z(D)")
+    )
+    assert W_z.shape == (spec.widths[0], spec.widths[-1]) and b_z.shape == (1, spec.widths[-1])
+    assert (x * W_z + b_z - h).expand() == sp.zeros(1, spec.widths[-1])
+
+
+@pytest.mark.parametrize("text", RELU)
+def test_the_row_point_and_certificate_are_the_row_network_run(text) -> None:
+    """At the point: ``z_k`` are the pre-activations of the row network as functions of ``x``,
+    ``W_z(D) = A_1 D_1 \\cdots A_n``, and ``x W_z(D) + b_z(D)`` is the network run layer by layer;
+    the certificate's ``f(u + v) + f(0)`` and ``f(u) + f(v)`` are the network run on its rows."""
+    spec, derivation = _row_relu(text)
+    n = len(spec.widths) - 1
+    slope = [sp.Rational(1, 4) if "leaky" in text else 0] * (n - 1)
+    point, certificate = derivation.sections[-2:]
+    named = _named(point.steps)
+    A = [named[f"A_{k}"] for k in range(1, n + 1)]
+    a = [named[f"a_{k}"] for k in range(1, n + 1)]
+    D = [named[f"D_{k}"] for k in range(1, n)]
+    x = sp.Matrix([[sp.Symbol(f"x_{j + 1}") for j in range(spec.widths[0])]])
+    h = x
+    for k in range(n - 1):
+        h = h * A[k] + a[k]
+        assert (h - named[f"z_{k + 1}"]).expand() == sp.zeros(*h.shape)
+        h = h * D[k]
+    W_z = sp.Matrix(A[0])
+    for k in range(n - 1):
+        W_z = W_z * D[k] * A[k + 1]
+    assert W_z == named["W_z(D)"]
+    value = point.steps[-1].rhs if point.steps[-1].lhs.is_Matrix else point.steps[-2].rhs
+    x0 = named["x"]
+    assert x0.shape == (1, spec.widths[0])
+    assert _run(x0, A, a, slope) == sp.Matrix(value) == x0 * W_z + named["b_z(D)"]
+    given = _named(certificate.steps)
+    A = [given[f"A_{k}"] for k in range(1, n + 1)]
+    a = [given[f"a_{k}"] for k in range(1, n + 1)]
+    u, v = given["u"], given["v"]
+    f = lambda point: _run(point, A, a, slope)  # noqa: E731
+    left, right = certificate.steps[-2:]
+    assert f(u + v) + f(sp.zeros(*u.shape)) == sp.Matrix(left.rhs)
+    assert f(u) + f(v) == sp.Matrix(right.rhs) != sp.Matrix(left.rhs)

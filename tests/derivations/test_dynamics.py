@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import sympy as sp
 
@@ -124,3 +126,57 @@ def test_names_rename_every_symbol_in_every_format(saxe, render):
 )
 def test_eq_8_reads_as_the_paper_writes_it(saxe, render, rate):
     assert rate in render(saxe, Notation())
+
+
+def _orthogonal(seed: int) -> sp.Matrix:
+    """A rational orthogonal 3 x 3 matrix: the Cayley transform of a random skew one."""
+    rng = random.Random(seed)
+    a, b, c = (sp.Rational(rng.randint(-5, 5), rng.randint(1, 5)) for _ in range(3))
+    A = sp.Matrix([[0, a, b], [-a, 0, c], [-b, -c, 0]])
+    return (sp.eye(3) - A) * (sp.eye(3) + A).inv()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_row_setting_is_the_papers_transposed(saxe, seed):
+    """Each line of the row setting, at explicit matrices (W_k and Sigma_yx the transposes of
+    the column ones, U, V, R the same), is the transpose of the column line; the row flow is
+    minus the gradient of the row loss 1/2 ||Sigma_yx - W_1 W_2||^2 (whitened inputs)."""
+    row = derive_saxe(verify_saxe(dyn.simulate_saxe([3, 2, 1], 1e-3, 1.0, 6.0, n_times=30)), "row")
+    assert row.convention == "row"
+    rng = random.Random(seed)
+
+    def rational_matrix(diagonal: bool = False) -> sp.Matrix:
+        entries = [sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(9)]
+        return sp.diag(*entries[:3]) if diagonal else sp.Matrix(3, 3, entries)
+
+    U, V, R = (_orthogonal(seed + k) for k in range(3))
+    assert sp.eye(3) == U.T * U
+    S, D_a, D_b = (rational_matrix(diagonal=True) for _ in range(3))
+    W_1, W_2, Sigma = (rational_matrix() for _ in range(3))
+    column_steps, row_steps = saxe.sections[0].steps, row.sections[0].steps
+
+    def env(transpose: bool, step) -> dict:
+        names = {str(s): s for s in step.rhs.atoms(sp.MatrixSymbol)}
+        values = {"U": U, "V": V, "R": R, "S": S, "D_a": D_a, "D_b": D_b}
+        values |= {"W_1": W_1, "W_2": W_2, "Sigma_yx": Sigma}
+        for name in ("W_1", "W_2", "Sigma_yx"):
+            values[name] = values[name].T if transpose else values[name]
+        return {names[n]: sp.Matrix(v) for n, v in values.items() if n in names}
+
+    def value(step, transpose: bool) -> sp.Matrix:
+        return sp.Matrix(step.rhs.xreplace(env(transpose, step)).doit())
+
+    assert len(column_steps) == len(row_steps) == 5
+    for column, transposed in zip(column_steps, row_steps, strict=True):
+        assert value(transposed, True) == value(column, False).T, transposed
+    # the row flow of W_1 is minus the gradient of the row loss, differentiated here
+    w = sp.Matrix(3, 3, sp.symbols("w:9"))
+    loss = (Sigma.T - w * W_2.T).applyfunc(lambda e: e**2)
+    gradient = sp.Matrix(3, 3, lambda i, j: sp.diff(sum(loss) / 2, w[i, j]))
+    flow = row_steps[1].rhs.xreplace(
+        {
+            **env(True, row_steps[1]),
+            **{s: w for s in row_steps[1].rhs.atoms(sp.MatrixSymbol) if str(s) == "W_1"},
+        }
+    )
+    assert (sp.Matrix(flow.doit()) + gradient).expand() == sp.zeros(3, 3)

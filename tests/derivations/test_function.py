@@ -11,13 +11,17 @@ import math
 import latexify
 import pytest
 
+from symcollapse.algebra.analysis import analyse
 from symcollapse.algebra.function import read_function
+from symcollapse.derivations.convention import STATED
 from symcollapse.derivations.function import PythonSource, derive_function
+from symcollapse.derivations.layers import derive_layers
 from symcollapse.doc.prose import Code
-from symcollapse.errors import SpecError
+from symcollapse.errors import OptionError, SpecError
 from symcollapse.render.latex import render_fragment
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.verification.function import verify_function
+from symcollapse.verification.layered import verify_layers
 
 W: dict = {}
 b: dict = {}
@@ -56,6 +60,20 @@ def relu_after_skip(x):
 
 def skipped_layer(x):
     return W[2] @ x + b[2]
+
+
+def row_relu_net(x):
+    return relu(relu(x @ W[1] + b[1]) @ W[2] + b[2]) @ W[3] + b[3]
+
+
+def row_affine_net(x):
+    h = x @ W[1] + b[1]
+    return h @ W[2] + b[2]
+
+
+def row_resnet(x):
+    h = relu(x @ W[1] + b[1])
+    return (h + h @ W[2] + b[2]) @ W[3] + b[3]
 
 
 def no_bias(x):
@@ -147,3 +165,43 @@ def test_function_without_source_is_a_spec_error() -> None:
     exec("def made(x):\n    return W[1] @ x + b[1]\n", scope)
     with pytest.raises(SpecError, match=r"^latexify cannot read made: .*$"):
         read_function(scope["made"], (2, 1))
+
+
+@pytest.mark.parametrize(
+    ("function", "widths", "layers"),
+    [
+        (row_relu_net, (2, 3, 2, 1), "2 > dense 3 relu > dense 2 relu > dense 1"),
+        (row_affine_net, (3, 2, 2), "3 > dense 2 > dense 2"),
+        (row_resnet, (2, 3, 3, 2), "2 > dense 3 relu > residual(dense 3) > dense 2"),
+    ],
+)
+def test_a_row_function_becomes_its_layers_in_the_row_form(function, widths, layers) -> None:
+    """``x @ W[1] + b[1]`` read with --convention row: the same layers, the document in the row
+    form, its first line what the code computes on a row x; equal to the layers (transposed)
+    at random exact points."""
+    read = read_function(function, widths, "row")
+    assert read.spec == parse_layers(layers)
+    assert read.explicit.shape == (1, widths[-1])
+    derivation = derive_function(verify_function(read), "row")
+    assert derivation.convention == "row"
+    first = derivation.sections[0]
+    assert first.intro[: len(STATED)] == STATED
+    assert STATED[0] not in derivation.sections[1].intro
+    assert first.steps[0].rhs == read.expr and read.expr.shape == (1, widths[-1])
+    layers = derive_layers(verify_layers(analyse(read.spec)), "row")  # checked in test_convention
+    assert derivation.sections[1].steps == layers.sections[0].steps
+    assert derivation.sections[2:] == layers.sections[1:]
+    with pytest.raises(OptionError, match="read in the row convention"):
+        derive_function(verify_function(read))
+
+
+@pytest.mark.parametrize(
+    ("function", "convention", "message"),
+    [
+        (relu_net, "row", r"^cannot evaluate relu_net on matrix symbols: .*$"),
+        (row_relu_net, "column", r"^cannot evaluate row_relu_net on matrix symbols: .*$"),
+    ],
+)
+def test_code_in_the_other_convention_is_refused(function, convention, message) -> None:
+    with pytest.raises(SpecError, match=message):
+        read_function(function, (2, 3, 2, 1), convention)

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from symcollapse.algebra.collapsing import collapse
 from symcollapse.cli import main
+from symcollapse.derivations.convention import RowEntry, in_convention
+from symcollapse.derivations.dense import derive
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.render.diagram import RADIUS, diagram, render_tikz, tikz_document
 from symcollapse.render.diagram_svg import LABEL_FONT, render_svg
@@ -37,6 +39,35 @@ def test_highlighted_edges_are_the_weights_of_the_entry(network):
     entry = collapse(widths).W_z[i, j]
     assert {e.symbol for e in picture.edges if e.highlighted} == entry.free_symbols
     assert picture.paths == len(sp.Add.make_args(sp.expand(entry)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(networks)
+def test_row_labels_are_the_row_derivations_weights(network):
+    """In the row convention each edge from unit a of layer k-1 to unit b of layer k is the row
+    document's w^{(k)}_{ab}, the highlighted edges are the weights of its (W_z)_{ji}, and the
+    entry is named so."""
+    widths, i, j = network
+    picture = diagram(widths, (i, j), convention="row")
+    row = in_convention(derive(widths, detail="standard"), "row")
+    for e in picture.edges:
+        assert row.symbols[e.symbol] == RowEntry("W", e.layer, e.col, e.row)
+        assert e.label == f"w^{{({e.layer})}}_{{{e.col + 1}{e.row + 1}}}"
+    entry = row.collapse.W_z[j, i]
+    assert {e.symbol for e in picture.edges if e.highlighted} == entry.free_symbols
+    assert picture.entry_label == rf"\left(W_{{z}}\right)_{{{j + 1}{i + 1}}}"
+    assert [W for _, W in picture.layer_labels][:1] == ["W_{1}"]
+
+
+def test_the_row_entry_option_is_input_then_output(tmp_path, capsys):
+    """``--diagram-entry 2,1`` with ``--convention row`` is (W_z)_{21}: from x_2 to f_1."""
+    argv = ["derive", "2", "3", "1", "--diagram", "--diagram-entry", "2,1", "--diagram-caption"]
+    assert main([*argv, "--convention", "row", "--out", str(tmp_path)]) == 0
+    tikz = (tmp_path / "collapse-2-3-1-paths.tex").read_text()
+    assert r"from $x_{2}$ to $f_{1}$ (highlighted): $\left(W_{z}\right)_{21}$" in tikz
+    assert r"{$w^{(1)}_{23}$}" in tikz  # from x_2 to h_3
+    assert main([*argv[:-2], "1,2", "--convention", "row"]) == 2
+    assert "W_z, which has 2 row(s) and 1 column(s)" in capsys.readouterr().err
 
 
 def _boxes(svg: str) -> list[tuple[float, float, float, float]]:
