@@ -158,10 +158,13 @@ def merge_section(result: LayeredCollapse) -> Section:
     f = output_symbol(result.spec.widths[-1])
     steps = [Step(f, result.merged_expression(), ("merge consecutive affine maps",))]
     for (A, a), stage in zip(result.names, result.affine, strict=True):
-        steps.append(Step(A, stage.name, ("product of consecutive layers",), ":="))
+        single = isinstance(stage.name, sp.MatrixSymbol)  # a layer alone, written out above
+        merged = "one layer" if single else "product of consecutive layers"
+        steps.append(Step(A, stage.name, (merged,), ":="))
         if stage.bias_name is not None:
-            steps.append(Step(a, stage.bias_name, ("definition",), ":="))
-        if not isinstance(stage.name, sp.MatrixSymbol):  # a single layer was written out above
+            carried = "its bias" if single else "the biases carried through"
+            steps.append(Step(a, stage.bias_name, (carried,), ":="))
+        if not single:
             steps += explicit_steps(A, stage.matrix) + explicit_steps(a, stage.bias)
     m = len(result.nonlinear)
     intro = (
