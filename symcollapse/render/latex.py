@@ -111,11 +111,11 @@ def step_rows(laid: StepLines, reason: str | list[str], style: ReasonStyle) -> l
     if reason and style == "tag":
         rows[-1] += rf" \tag*{{({reason})}}"
     elif reason and style == "column":
-        rows[-1] += rf" && \left({reason}\right)"
+        rows[-1] += rf" && ({reason})"  # plain: \left( would grow with a superscript
     elif isinstance(reason, str) and reason:
         rows.append(rf"&\qquad {reason}")
     elif len(reason) == 1:
-        rows.append(rf"&\qquad \left({reason[0]}\right)")
+        rows.append(rf"&\qquad ({reason[0]})")
     elif reason:
         last = len(reason) - 1
         opening = ["(", *[PHANTOM_PARENTHESIS] * last]

@@ -208,8 +208,8 @@ def test_numbered_uses_align_with_one_number_per_step(widths: list[int]) -> None
     assert rows - numbered.count(r"\notag") == steps
     # The same rows, but for the reasons: a last column (or a row of its own when a line is
     # too wide for one) when numbered, \tag* when not.
-    column = re.compile(r" && \\left\(.*?\\right\)(?= \\\\\n|\n)")
-    row = re.compile(r" \\\\\n&\\qquad \\left\(.*?\\right\) \\notag(?= \\\\\n|\n)")
+    column = re.compile(r" && \(.*?\)(?= \\\\\n|\n)")
+    row = re.compile(r" \\\\\n&\\qquad \(.*?\) \\notag(?= \\\\\n|\n)")
     tag = re.compile(r" \\tag\*\{.*?\}(?= \\\\\n|\n)")
     reasons = len(column.findall(numbered)) + len(row.findall(numbered))
     assert reasons == len(tag.findall(plain)) > 0
