@@ -368,11 +368,15 @@ def estimate_bytes(model: Model, *, listed: bool = False) -> int:
     """Peak memory of :func:`fold` and of the float64 rounding of its result, from one linear
     pass over the weights (their exponents and row sums bound the result) before any product;
     with the exact listing of every entry when ``listed`` (:meth:`_Chain.listing_bytes`)."""
-    if not model.layers:
+    return _estimate(model, _Chain.of(model) if model.layers else None, listed)
+
+
+def _estimate(model: Model, chain: _Chain | None, listed: bool) -> int:
+    """:func:`estimate_bytes` from the model's chain, made once (None without layers)."""
+    if chain is None:
         width = model.input_width
         outputs = width * (width + 1)
         return outputs * (4 + 16 + 8) + 8 * width * width + _limb_bytes(1, outputs)
-    chain = _Chain.of(model)
     return chain.estimate_bytes() + (chain.listing_bytes() if listed else 0)
 
 
@@ -386,9 +390,7 @@ def fold(model: Model, *, max_bytes: int = DEFAULT_MAX_BYTES, listed: bool = Fal
     entry too when ``listed`` (the caller will ask for :meth:`Fold.W_z_fractions`).
     """
     chain = _Chain.of(model) if model.layers else None
-    estimate = estimate_bytes(model, listed=listed) if chain is None else chain.estimate_bytes()
-    if listed and chain is not None:
-        estimate += chain.listing_bytes()
+    estimate = _estimate(model, chain, listed)
     if estimate > max_bytes:
         raise SizeLimitError(
             f"folding {model.source} exactly needs about {estimate / 2**20:,.0f} MB, above the "

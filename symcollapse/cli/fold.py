@@ -210,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
         progress.stage(f"reading {args.model.name}")
         model = read_model(args.model, max_bytes=limit, max_depth=args.max_depth, **stated)
         progress.stage("exact integer products")
-        result = fold(model, max_bytes=limit, listed=args.format == "json")
+        listed = args.format == "json"  # only JSON lists every entry, exactly
+        result = fold(model, max_bytes=limit, listed=listed)
         progress.stage("running the model to check the fold")
         checks = [check_runtime(result, path=args.model, seed=args.seed)]
         content = None
@@ -230,7 +231,6 @@ def run(args: argparse.Namespace) -> int:
         print(*write_files(args.export.parent, {args.export.name: content}), file=sys.stderr)
     with long_integers(result):
         derivation = derive_fold(result, checks[0], args.digits, args.convention)
-        listed = args.format == "json"  # only JSON lists every entry
         data = fold_data(result, checks, args.convention) if listed else None
         return emit(
             args,
