@@ -102,12 +102,17 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         if entry.kind in PARAMETER_KINDS:
             layer = Fenced(Num(str(entry.layer)))
             return attach(self._role_name(entry.kind), self._index(entry.row), layer)
-        letter = name_box(self.names[ENTRIES if entry.kind == "W" else entry.kind])
         rows = (entry.row,) if entry.kind == "b" else (entry.row, entry.col)
         index = self._index(*rows, comma=(entry.kind, entry.layer) in self._comma)
-        style, number = self.notation.entry_style, Num(str(entry.layer))
+        return self._layer_entry(entry.kind, entry.layer, index, index)
+
+    def _layer_entry(self, kind: str, layer: object, index: Box, flat: Box) -> Box:
+        """A weight's or bias's entry of ``layer`` in the notation's entry style: ``w^{(2)}_{ij}``,
+        ``w^2_{ij}``, ``w_{2,ij}`` (``flat`` is the index after the layer's comma)."""
+        letter = name_box(self.names[ENTRIES if kind == "W" else kind])
+        style, number = self.notation.entry_style, Num(str(layer))
         if style == "flat":
-            return attach(letter, Row((number, Op(","), index)))
+            return attach(letter, Row((number, Op(","), flat)))
         return attach(letter, index, Fenced(number) if style == "paren" else number)
 
     def _role(self, role: Role) -> Box:
@@ -138,11 +143,7 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
             return attach(self._role_name(role.role), index)
         if role is None or role.role not in ("W", "b") or len(role.sub) != 1:
             return attach(self._print(expr.base), joined(shown))
-        letter = name_box(self.names[ENTRIES if role.role == "W" else role.role])
-        style, number = self.notation.entry_style, Num(str(role.sub[0]))
-        if style == "flat":
-            return attach(letter, Row((number, Op(","), joined(shown))))
-        return attach(letter, index, Fenced(number) if style == "paren" else number)
+        return self._layer_entry(role.role, role.sub[0], index, joined(shown))
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> Box:
         return self._print(expr.label)
