@@ -1,9 +1,10 @@
 """A general feed-forward network: an input width and a sequence of layers.
 
 Each layer kind (dense, conv1d, avgpool, maxpool, batchnorm, dropout, residual) is described
-once, in its own module of :mod:`symcollapse.spec.kinds`; this module names them for the
-package's users and holds the network (:class:`LayerSpec`). What a layer *computes* is the
-algebra's business (:mod:`symcollapse.algebra.stage_rules`).
+once, in its own module of :mod:`symcollapse.spec.kinds`, its layers subclasses of
+:class:`Layer`; this module names the kinds for the package's users and holds the network
+(:class:`LayerSpec`). The algebra turns what a layer computes, data in its kind's module, into
+sympy (:mod:`symcollapse.algebra.stage_rules`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.kinds.avgpool import AvgPool
-from symcollapse.spec.kinds.base import count
+from symcollapse.spec.kinds.base import Layer, count
 from symcollapse.spec.kinds.batchnorm import BatchNorm
 from symcollapse.spec.kinds.conv1d import Conv1D
 from symcollapse.spec.kinds.dense import Dense
@@ -20,8 +21,6 @@ from symcollapse.spec.kinds.dropout import Dropout
 from symcollapse.spec.kinds.maxpool import MaxPool
 from symcollapse.spec.kinds.registry import describe, kind_of
 from symcollapse.spec.kinds.residual import Residual
-
-Layer = Dense | Conv1D | AvgPool | MaxPool | BatchNorm | Dropout | Residual
 
 __all__ = [
     "AvgPool",

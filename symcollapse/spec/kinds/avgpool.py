@@ -5,10 +5,10 @@ padding counted in the divisor (``c=1``, torch's default) or not (``c=0``, ONNX'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from fractions import Fraction
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind, Shape
+from symcollapse.spec.kinds.base import Affine, Defined, Explicit, LayerKind, Map, Named, Shape
 from symcollapse.spec.kinds.pooling import Pool, describe_pool, parse_pool
 
 
@@ -17,8 +17,6 @@ class AvgPool(Pool):
     """Mean over windows of ``size``; with ``count_padding`` a window that overlaps the
     padding divides by the positions it covers up to the end of the padding (``size``, but
     for a ceil window past it), without it by the entries it holds."""
-
-    kind: ClassVar[LayerKind]
 
     count_padding: bool = True
 
@@ -41,6 +39,17 @@ def _describe(layer: AvgPool) -> str:
     return describe_pool("avgpool", layer) + ("" if counted else " c=0")
 
 
+def _maps(layer: AvgPool, width: int) -> tuple[Map, ...]:
+    """The matrix ``P_k`` of the means: ``1 / divisor`` where an input is in a window."""
+    windows, divisors = layer.windows(width), layer.divisors(width)
+    P = Explicit.of(
+        len(windows), width, lambda i, j: Fraction(1, divisors[i]) if j in windows[i] else 0
+    )
+    counted = layer.count_padding or not layer.padding
+    why = "mean" if counted else "mean of the entries"
+    return (Affine(Defined(Named("P", len(windows), width), P, why, (layer.size,))),)
+
+
 KIND = LayerKind(
     word="avgpool",
     syntax="SIZE [s=S] [p=P] [c=0|1]   (stride defaults to SIZE; c=0: the padding is not "
@@ -50,6 +59,7 @@ KIND = LayerKind(
     describe=_describe,
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(layer.size, 1, 0),
+    maps=_maps,
     examples=("avgpool 2", "avgpool 3 s=1 p=1", "avgpool 3 s=2 p=1 c=0"),
     position=3,
     onnx=("AveragePool", "GlobalAveragePool"),

@@ -1,20 +1,160 @@
-"""What every layer kind declares (:class:`LayerKind`), and the small helpers kinds share.
+"""What every layer kind declares (:class:`LayerKind`), the base class of its layers
+(:class:`Layer`), the maps a layer becomes as plain data (:data:`Map`), and the small helpers
+kinds share.
 
 A kind is one frozen :class:`LayerKind` value in its own module of this package; the registry
-(:mod:`symcollapse.spec.kinds.registry`) lists them. Nothing here needs sympy's matrices: the
-affine map a kind becomes is built in :mod:`symcollapse.algebra.stage_rules`, keyed by
-:attr:`LayerKind.word`.
+(:mod:`symcollapse.spec.kinds.registry`) lists them. A kind says what its layer computes as
+data (:class:`Affine`, :class:`Activation`, :class:`Maximum`, :class:`Skip`): explicit entries
+that are numbers or parameter entries named by role and indices. One generic rule of the
+algebra (:mod:`symcollapse.algebra.stage_rules`) turns any such data into sympy stages, so
+``spec/`` builds no sympy matrix and imports nothing from the algebra (the pipeline's direction).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.numerals import parse_integer
 from symcollapse.spec.widths import MAX_WIDTH
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from symcollapse.spec.activations import ActivationFunction
+
+
+class Layer(ABC):
+    """One layer of a network: the base class of every kind's frozen dataclass, so that a
+    ``layer`` argument is type-checked against it without a union that lists the kinds."""
+
+    kind: ClassVar[LayerKind]
+
+    @abstractmethod
+    def out_width(self, width: int) -> int:
+        """The width this layer outputs from an input of ``width`` (a SpecError if it cannot)."""
+
+
+#: An exact number: an integer, a fraction, or an exact sympy number an activation gives.
+Number: TypeAlias = "int | Fraction | sp.Expr"
+
+
+@dataclass(frozen=True)
+class Param:
+    """Entry ``indices`` (0-based) of the layer's parameter of ``role`` (a role of
+    :mod:`symcollapse.spec.roles`): the algebra makes it one symbol of that layer."""
+
+    role: str
+    indices: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coefficient`` times the product of parameter entries to integer powers
+    (batch normalisation's ``gamma_i / s_i`` is ``Term(1, ((gamma_i, 1), (s_i, -1)))``)."""
+
+    coefficient: Number
+    factors: tuple[tuple[Param, int], ...]
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A sum of terms (batch normalisation's shift ``beta_i - gamma_i mu_i / s_i``)."""
+
+    terms: tuple[Term, ...]
+
+
+#: One entry of an explicit matrix, or one detail of a definition.
+Value: TypeAlias = "Number | Param | Term | Sum"
+
+
+@dataclass(frozen=True)
+class Explicit:
+    """A ``rows`` x ``cols`` matrix written out entry by entry, row by row."""
+
+    rows: int
+    cols: int
+    entries: tuple[Value, ...]
+
+    @staticmethod
+    def of(rows: int, cols: int, entry: Callable[[int, int], Value]) -> Explicit:
+        """The matrix whose entry ``(i, j)`` (0-based) is ``entry(i, j)``."""
+        return Explicit(rows, cols, tuple(entry(i, j) for i in range(rows) for j in range(cols)))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A matrix-level name: the layer's matrix or vector of ``role`` (``W_k``, ``T_k``,
+    ``kappa_k``), ``rows`` x ``cols``."""
+
+    role: str
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A matrix-level name that is a number times the identity (``ones=False``, ``a I``) or
+    times the vector of ones (``ones=True``, ``c 1``) of ``size``: an affine activation's map."""
+
+    factor: Number
+    size: int
+    ones: bool = False
+
+
+@dataclass(frozen=True)
+class Defined:
+    """``name := value``: ``why`` names the rule (a key of the derivation's reasons, such as
+    ``"toeplitz"``) and ``details`` its parameters (an activation stands for its law
+    ``sigma(z) = a z + c``); ``shown=False`` when the name says its value (``c 1``) and no
+    definition is written."""
+
+    name: Named | Scaled
+    value: Explicit
+    why: str = ""
+    details: tuple[Value | ActivationFunction, ...] = ()
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Affine:
+    """``h -> matrix h + bias``: each with its matrix-level name and explicit value; ``bias``
+    None when there is none (a zero vector); ``given`` the definitions written before them
+    (a convolution's kernel)."""
+
+    matrix: Defined
+    bias: Defined | None = None
+    given: tuple[Defined, ...] = ()
+
+
+@dataclass(frozen=True)
+class Activation:
+    """``function`` applied entry by entry: a non-linear stage."""
+
+    function: ActivationFunction
+
+
+@dataclass(frozen=True)
+class Maximum:
+    """The maximum over each window of input positions (0-based): a non-linear stage."""
+
+    windows: tuple[range, ...]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """``h + g(h)``, ``g`` the merged affine maps of ``layers`` (numbered as layers of the
+    network; the block itself takes no number)."""
+
+    layers: tuple[Layer, ...]
+
+
+#: What a layer computes, in order; a layer that is the identity (dropout) is no map at all.
+Map = Affine | Activation | Maximum | Skip
 
 
 @dataclass(frozen=True)
@@ -74,17 +214,20 @@ class LayerKind:
     - ``factors``, ``shifts``: the roles (:mod:`symcollapse.spec.roles`) of the entries of its
       parameters, multiplied (sorted with the weights in a written term) or added (sorted with
       the biases); a network's own ``W``, ``b``, ``x`` are not a kind's;
+    - ``maps``: what a layer computes at an input width, as data (:data:`Map`), which the
+      algebra turns into stages;
     - ``position``: where the grammar lists it (its help, an unknown word's error); the
       registry finds the kind's module by itself and orders the kinds by this.
     """
 
     word: str
     syntax: str
-    layer_type: type
+    layer_type: type[Layer]
     parse: Parser
     describe: Callable[[Any], str]
     nonlinear: Callable[[Any], Nonlinear | None]
     cost: Callable[[Any, int], Shape | None]
+    maps: Callable[[Any, int], tuple[Map, ...]]
     examples: tuple[str, ...]
     position: int
     onnx: tuple[str, ...] = ()

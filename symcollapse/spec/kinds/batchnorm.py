@@ -5,18 +5,27 @@ shift: ``BatchNormalization``, and ``Mul``, ``Div``, ``Add``, ``Sub`` by a const
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind, Shape
+from symcollapse.spec.kinds.base import (
+    Affine,
+    Defined,
+    Explicit,
+    Layer,
+    LayerKind,
+    Map,
+    Named,
+    Param,
+    Shape,
+    Sum,
+    Term,
+)
 
 
 @dataclass(frozen=True)
-class BatchNorm:
+class BatchNorm(Layer):
     """Batch normalisation at inference: ``gamma (h - mu) / s + beta`` per unit, ``s`` the
     running standard deviation ``sqrt(var + eps)``; an affine map with a diagonal matrix."""
-
-    kind: ClassVar[LayerKind]
 
     def out_width(self, width: int) -> int:
         return width
@@ -28,6 +37,30 @@ def _parse(text: str, _: object) -> BatchNorm:
     return BatchNorm()
 
 
+def _maps(layer: BatchNorm, width: int) -> tuple[Map, ...]:
+    """The diagonal ``S_k`` of ``gamma_i / s_i`` and the shift ``beta_i - gamma_i mu_i / s_i``."""
+
+    def entry(role: str, i: int) -> Param:
+        return Param(role, (i,))
+
+    def scale(i: int) -> Term:
+        return Term(1, ((entry("gamma", i), 1), (entry("s", i), -1)))
+
+    def shift(i: int) -> Sum:
+        centred = ((entry("gamma", i), 1), (entry("mu", i), 1), (entry("s", i), -1))
+        return Sum((Term(1, ((entry("beta", i), 1),)), Term(-1, centred)))
+
+    S = Explicit.of(width, width, lambda i, j: scale(i) if i == j else 0)
+    c = Explicit.of(width, 1, lambda i, _: shift(i))
+    details = (scale(0), entry("s", 0))
+    return (
+        Affine(
+            Defined(Named("S", width, width), S, "batchnorm scale", details),
+            Defined(Named("b", width, 1), c, "batchnorm shift"),
+        ),
+    )
+
+
 KIND = LayerKind(
     word="batchnorm",
     syntax="  (at inference)",
@@ -36,6 +69,7 @@ KIND = LayerKind(
     describe=lambda layer: "batchnorm",
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(1, 1, 2),
+    maps=_maps,
     examples=("batchnorm",),
     position=5,
     onnx=("BatchNormalization", "Mul", "Div", "Add", "Sub"),

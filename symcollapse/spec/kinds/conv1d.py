@@ -7,18 +7,27 @@ and channel by channel; ``Pad`` is a one-tap convolution with its padding)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind, Shape, count, options
+from symcollapse.spec.kinds.base import (
+    Affine,
+    Defined,
+    Explicit,
+    Layer,
+    LayerKind,
+    Map,
+    Named,
+    Param,
+    Shape,
+    count,
+    options,
+)
 
 
 @dataclass(frozen=True)
-class Conv1D:
+class Conv1D(Layer):
     """``y_i = sum_t kappa_t h_{i s - p + t d} + b`` over the input padded with ``padding``
     zeros before and ``padding_end`` (default: ``padding``) after."""
-
-    kind: ClassVar[LayerKind]
 
     kernel_size: int
     stride: int = 1
@@ -82,6 +91,23 @@ def _describe(layer: Conv1D) -> str:
     return text + ("" if layer.padding_end is None else f" pe={layer.padding_end}")
 
 
+def _maps(layer: Conv1D, width: int) -> tuple[Map, ...]:
+    """The Toeplitz matrix ``T_k`` of the kernel ``kappa_k`` (:meth:`Conv1D.tap`) and one
+    bias shared by every output."""
+    K, d = layer.kernel_size, layer.out_width(width)
+    kernel = Explicit.of(K, 1, lambda t, _: Param("kappa", (t,)))
+
+    def toeplitz(i: int, j: int) -> Param | int:
+        t = layer.tap(i, j)
+        return 0 if t is None else Param("kappa", (t,))
+
+    shape = (layer.stride, layer.padding, layer.end, layer.dilation)
+    T = Defined(Named("T", d, width), Explicit.of(d, width, toeplitz), "toeplitz", shape)
+    shared = Explicit.of(d, 1, lambda i, _: Param("b", (0,)))
+    bias = Defined(Named("b", d, 1), shared, "shared bias")
+    return (Affine(T, bias, given=(Defined(Named("kappa", K, 1), kernel),)),)
+
+
 KIND = LayerKind(
     word="conv1d",
     syntax="k=K [s=S] [p=P] [d=D] [pe=E]   (one channel; stride 1, padding 0, dilation 1; "
@@ -91,6 +117,7 @@ KIND = LayerKind(
     describe=_describe,
     nonlinear=lambda layer: None,
     cost=lambda layer, width: Shape(layer.kernel_size, 1, 1),
+    maps=_maps,
     examples=("conv1d k=3", "conv1d k=2 s=2 p=1", "conv1d k=3 d=2 pe=0"),
     position=2,
     onnx=("Conv", "ConvTranspose", "Pad"),

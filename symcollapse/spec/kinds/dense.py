@@ -5,20 +5,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar
 
 from symcollapse.errors import SpecError
 from symcollapse.spec.activations import IDENTITY, ActivationFunction, activation
-from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape, count, integer
+from symcollapse.spec.kinds.base import (
+    Activation,
+    Affine,
+    Defined,
+    Explicit,
+    Layer,
+    LayerKind,
+    Map,
+    Named,
+    Nonlinear,
+    Param,
+    Scaled,
+    Shape,
+    count,
+    integer,
+)
 
 _ACTIVATION = re.compile(r"^(?P<name>[a-z_]+)(?:\((?P<alpha>[^()]*)\))?$")
 
 
 @dataclass(frozen=True)
-class Dense:
+class Dense(Layer):
     """``sigma(W h + b)`` with ``units`` outputs."""
-
-    kind: ClassVar[LayerKind]
 
     units: int
     activation: ActivationFunction = IDENTITY
@@ -68,6 +80,25 @@ def _cost(layer: Dense, width: int) -> Shape:
     return Shape(width, 1, 1 + shift)
 
 
+def _maps(layer: Dense, width: int) -> tuple[Map, ...]:
+    """``W h + b``, then the activation: nothing more for the identity, an affine map
+    ``a I h + c 1`` for another affine one, else a non-linear stage."""
+    d = layer.units
+    W = Explicit.of(d, width, lambda i, j: Param("W", (i, j)))
+    b = Explicit.of(d, 1, lambda i, _: Param("b", (i,)))
+    weights = Affine(Defined(Named("W", d, width), W), Defined(Named("b", d, 1), b))
+    act = layer.activation
+    if act.name == "identity":
+        return (weights,)
+    if _nonlinear(layer) is not None:
+        return (weights, Activation(act))
+    slope, shift = act.affine_coefficients
+    scaled = Explicit.of(d, d, lambda i, j: slope if i == j else 0)
+    law = Defined(Scaled(slope, d), scaled, "affine activation", (act,))
+    ones = Defined(Scaled(shift, d, ones=True), Explicit.of(d, 1, lambda i, _: shift), shown=False)
+    return (weights, Affine(law, None if shift == 0 else ones))
+
+
 KIND = LayerKind(
     word="dense",
     syntax="UNITS [identity | relu | leaky_relu(ALPHA) | tanh | sigmoid]",
@@ -76,6 +107,7 @@ KIND = LayerKind(
     describe=_describe,
     nonlinear=_nonlinear,
     cost=_cost,
+    maps=_maps,
     examples=("dense 3", "dense 2 relu", "dense 4 leaky_relu(1/10)", "dense 1 tanh"),
     position=1,
     onnx=("Gemm", "MatMul"),

@@ -5,20 +5,17 @@ training only); no stage at all. torch's ``Dropout`` and ``Identity``, ONNX's ``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import sympy as sp
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind
+from symcollapse.spec.kinds.base import Layer, LayerKind
 from symcollapse.spec.values import exact_number
 
 
 @dataclass(frozen=True)
-class Dropout:
+class Dropout(Layer):
     """Dropout at inference: the identity (inverted dropout scales during training only)."""
-
-    kind: ClassVar[LayerKind]
 
     rate: sp.Rational = field(default=sp.Rational(1, 2))
 
@@ -47,6 +44,7 @@ KIND = LayerKind(
     describe=lambda layer: f"dropout {layer.rate}",
     nonlinear=lambda layer: None,
     cost=lambda layer, width: None,
+    maps=lambda layer, width: (),  # the identity at inference: no map at all
     examples=("dropout", "dropout 1/4"),
     position=6,
     onnx=("Dropout", "Identity"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import count, integer, options
+from symcollapse.spec.kinds.base import Layer, count, integer, options
 
 
 @dataclass(frozen=True)
-class Pool:
+class Pool(Layer):
     """Windows of ``size`` entries every ``stride`` (default: ``size``) over the input padded
     with ``padding`` positions before and ``padding_end`` (default: ``padding``) after that
     hold nothing; with ``ceil`` a last partial window is kept where it starts inside the input

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import prod
-from typing import Any, ClassVar
+from typing import Any
 
 from symcollapse.errors import SpecError
-from symcollapse.spec.kinds.base import LayerKind, Shape, bias_terms, describe, kind_of
+from symcollapse.spec.kinds.base import (
+    Layer,
+    LayerKind,
+    Shape,
+    Skip,
+    bias_terms,
+    describe,
+    kind_of,
+)
 
 
 @dataclass(frozen=True)
-class Residual:
+class Residual(Layer):
     """``h + g(h)`` for a block ``g`` of affine layers that keeps the width."""
 
-    kind: ClassVar[LayerKind]
-
-    layers: tuple[Any, ...]
+    layers: tuple[Layer, ...]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
@@ -75,6 +81,7 @@ KIND = LayerKind(
     describe=lambda layer: "residual(" + " > ".join(map(describe, layer.layers)) + ")",
     nonlinear=lambda layer: None,
     cost=_cost,
+    maps=lambda layer, width: (Skip(layer.layers),),
     examples=("residual(dense 8)", "residual(conv1d k=3 p=1 > batchnorm > dropout)"),
     position=7,
     onnx=("Add",),

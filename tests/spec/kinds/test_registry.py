@@ -117,11 +117,9 @@ def test_each_parameter_role_is_declared_once_and_named():
     assert set(declared) <= set(ROLES) - {"W", "b", "x"}
 
 
-#: Where a kind's word may be written outside ``spec/kinds``, and why: the affine map of each
-#: kind is algebra (sympy matrices), which the pipeline keeps out of ``spec``; ``maxpool`` is
-#: also the name of the function max pooling applies, which the printers typeset.
+#: Where a kind's word may be written outside ``spec/kinds``, and why: ``maxpool`` is also the
+#: name of the function max pooling applies, which the printers typeset.
 ELSEWHERE = {
-    "algebra/stage_rules.py": set(BY_WORD),
     "algebra/stages.py": {"maxpool"},
     "derivations/certificates.py": {"maxpool"},
     "render/printer.py": {"maxpool"},
