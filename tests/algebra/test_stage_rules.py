@@ -98,3 +98,18 @@ def test_every_kind_has_stages_that_agree_with_its_description(text):
 def test_padded_pools_and_dilated_convolutions_as_matrices(text, row):
     stage = build_stages(parse_layers(f"4 > {text}")).stages[0]
     assert list(stage.matrix.row(0)) == row
+
+
+@pytest.mark.parametrize(
+    ("text", "layers"),
+    [
+        ("3 > dense 3 > residual(dense 3) > dense 2", [1, 2, 3]),
+        ("3 > residual(dense 3 > batchnorm) > dropout > dense 1", [1, 4]),
+        ("4 > conv1d k=2 > residual(batchnorm > dropout) > maxpool 3", [1, 2, 4]),
+    ],
+)
+def test_a_blocks_layers_take_numbers_and_the_block_none(text, layers):
+    """A skip connection's map is numbered as its first inner layer; dropout takes a number
+    and no stage."""
+    stages = build_stages(parse_layers(text))
+    assert [stage.layer for stage in stages.stages] == layers
