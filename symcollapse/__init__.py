@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         Conv1D,
         Dense,
         Dropout,
+        Layer,
         LayerSpec,
         MaxPool,
         Residual,
@@ -100,11 +101,15 @@ _LAZY = {
     "derive_layers": "symcollapse.derivations.layers",
     "CheckedLayers": "symcollapse.verification.layered",
     "verify_layers": "symcollapse.verification.layered",
+    # Layer classes are listed here, not found in the registry of kinds: mypy and ruff read the
+    # exports statically (the imports above, ``__all__``), and looking them up would load every
+    # kind at import. A kind built from Python adds its class to these three lists.
     "AvgPool": "symcollapse.spec.layers",
     "BatchNorm": "symcollapse.spec.layers",
     "Conv1D": "symcollapse.spec.layers",
     "Dense": "symcollapse.spec.layers",
     "Dropout": "symcollapse.spec.layers",
+    "Layer": "symcollapse.spec.layers",
     "LayerSpec": "symcollapse.spec.layers",
     "MaxPool": "symcollapse.spec.layers",
     "Residual": "symcollapse.spec.layers",
@@ -148,6 +153,7 @@ __all__ = [
     "Dropout",
     "Gradients",
     "InternalError",
+    "Layer",
     "LayerSpec",
     "LayeredCollapse",
     "MaxPool",

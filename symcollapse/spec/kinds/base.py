@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
-from symcollapse.errors import SpecError
+from symcollapse.errors import InternalError, SpecError
 from symcollapse.spec.numerals import parse_integer
 from symcollapse.spec.widths import MAX_WIDTH
 
@@ -79,6 +79,13 @@ class Explicit:
     rows: int
     cols: int
     entries: tuple[Value, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.entries) != self.rows * self.cols:  # a kind's bug, not the user's
+            raise InternalError(
+                f"a {self.rows} x {self.cols} matrix needs {self.rows * self.cols} entries, "
+                f"got {len(self.entries)}"
+            )
 
     @staticmethod
     def of(rows: int, cols: int, entry: Callable[[int, int], Value]) -> Explicit:

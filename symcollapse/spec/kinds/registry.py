@@ -1,13 +1,13 @@
 """Every layer kind, in the order the grammar and the documents list them.
 
-Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (fields
-checked in ``__post_init__``, ``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax,
-parse, describe, nonlinear, cost, ONNX ops and torch modules, the roles of its parameters, its
-position in the grammar), which :data:`KINDS` finds by itself; add its class to the ``Layer``
-union of :mod:`symcollapse.spec.layers`; give it its stages in
-:mod:`symcollapse.algebra.stage_rules` (``STAGE_RULES``, keyed by the word) and, for every ONNX
-op it names, a reader in :mod:`symcollapse.spec.onnx_ops` or :mod:`symcollapse.spec.onnx_conv`.
-``tests/spec/kinds/test_registry.py`` checks that every kind has every part.
+Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (a subclass
+of :class:`~symcollapse.spec.kinds.base.Layer`, fields checked in ``__post_init__``,
+``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax, parse, describe, nonlinear,
+cost, the maps it computes as data, ONNX ops and torch modules, the roles of its parameters,
+its position in the grammar), which :data:`KINDS` finds by itself: no list of kinds exists
+elsewhere. ``fold`` reads the ONNX ops it names with the readers of
+:mod:`symcollapse.spec.onnx_ops` and :mod:`symcollapse.spec.onnx_conv` (one per op, shared by
+kinds). ``tests/spec/kinds/test_registry.py`` checks that every kind has every part.
 """
 
 from __future__ import annotations

@@ -11,7 +11,21 @@ import pytest
 
 from symcollapse.errors import InternalError, SpecError
 from symcollapse.spec.grammar import grammar_lines, parse_layer
-from symcollapse.spec.kinds.base import LayerKind, Nonlinear, Shape
+from symcollapse.spec.kinds.base import (
+    Activation,
+    Affine,
+    Defined,
+    LayerKind,
+    Maximum,
+    Named,
+    Nonlinear,
+    Param,
+    Shape,
+    Skip,
+    Sum,
+    Term,
+    Value,
+)
 from symcollapse.spec.kinds.registry import (
     BY_WORD,
     KINDS,
@@ -109,6 +123,61 @@ def test_fold_says_why_from_the_kinds_own_reason(name: str, said: str):
 @pytest.mark.parametrize("name", ["Softmax", "Gemm", "Linear", ""])
 def test_fold_has_nothing_to_add_where_no_kind_refuses(name: str):
     assert refusal(name) is None
+
+
+def _params(value: Value) -> set[str]:
+    """The roles of the parameter entries in one entry of an explicit matrix."""
+    if isinstance(value, Param):
+        return {value.role}
+    if isinstance(value, Term):
+        return {role for param, _ in value.factors for role in _params(param)}
+    if isinstance(value, Sum):
+        return {role for term in value.terms for role in _params(term)}
+    return set()
+
+
+def _steps(layer: object, width: int) -> list[tuple[LayerKind, Defined]]:
+    """Every definition ``layer``'s maps make, with the kind that made it (a block's layers
+    make their own)."""
+    found: list[tuple[LayerKind, Defined]] = []
+    for data in kind_of(layer).maps(layer, width):
+        if isinstance(data, Affine):
+            bias = () if data.bias is None else (data.bias,)
+            found += [(kind_of(layer), step) for step in (*data.given, data.matrix, *bias)]
+        elif isinstance(data, Skip):
+            for sub in data.layers:
+                found += _steps(sub, width)
+                width = sub.out_width(width)
+    return found
+
+
+@pytest.mark.parametrize(("kind", "text"), EXAMPLES, ids=[text for _, text in EXAMPLES])
+def test_each_example_computes_maps_that_chain_from_its_input_to_its_output(kind, text):
+    layer = parse_layer(text)
+    width = 8
+    for data in kind.maps(layer, 8):
+        if isinstance(data, Affine):
+            assert data.matrix.value.cols == width
+            width = data.matrix.value.rows
+            assert data.bias is None or (data.bias.value.rows, data.bias.value.cols) == (width, 1)
+        elif isinstance(data, Maximum):
+            assert all(0 <= w.start < w.stop <= width for w in data.windows)
+            width = len(data.windows)
+        else:
+            assert isinstance(data, Activation | Skip)
+    assert width == layer.out_width(8)
+
+
+@pytest.mark.parametrize(("kind", "text"), EXAMPLES, ids=[text for _, text in EXAMPLES])
+def test_each_example_names_its_matrices_and_entries_with_declared_roles(kind, text):
+    """A matrix-level name is a role of its shape; a parameter entry is a network's ``W``,
+    ``b`` or a role its own kind declares (so the algebra ranks and the printers name it)."""
+    for maker, step in _steps(parse_layer(text), 8):
+        if isinstance(step.name, Named):
+            assert step.name.role in ROLES
+            assert (step.name.rows, step.name.cols) == (step.value.rows, step.value.cols)
+        roles = {role for value in step.value.entries for role in _params(value)}
+        assert roles <= {"W", "b", *maker.factors, *maker.shifts}, maker.word
 
 
 def test_each_parameter_role_is_declared_once_and_named():
