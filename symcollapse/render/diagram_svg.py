@@ -10,7 +10,6 @@ highlight the paths of any entry.
 from __future__ import annotations
 
 import re
-import unicodedata
 from html import escape
 
 from symcollapse.render.diagram import (
@@ -21,7 +20,7 @@ from symcollapse.render.diagram import (
     caption_end,
     paths_phrase,
 )
-from symcollapse.render.names import GREEK
+from symcollapse.render.names import GREEK, GREEK_CHARACTERS
 
 #: Pixels per centimetre of the layout, and font sizes (px) of unit and edge labels.
 SCALE = 40
@@ -32,11 +31,6 @@ MARGIN = 24
 CAPTION_WIDTH = 460
 
 _TOKEN = re.compile(r"\\left\(|\\right\)|\\mathrm|\\[A-Za-z]+|[_^]|\{|\}|[^\\_^{}]")
-
-
-def _greek(name: str) -> str:
-    case = "CAPITAL" if name[0].isupper() else "SMALL"
-    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
 
 
 def _group(tokens: list[str]) -> list[str]:
@@ -59,7 +53,7 @@ def _plain(tokens: list[str]) -> str:
     out = []
     for token in tokens:
         if token.startswith("\\") and token[1:] in GREEK:
-            out.append(_greek(token[1:]))
+            out.append(GREEK_CHARACTERS[token[1:]])
         elif token not in ("{", "}", "\\mathrm"):
             out.append({"\\left(": "(", "\\right)": ")"}.get(token, token))
     return "".join(out)

@@ -8,7 +8,6 @@ Only MathML Core elements: ``mi``, ``mn``, ``mo``, ``mtext``, ``mrow``, ``msub``
 
 from __future__ import annotations
 
-import unicodedata
 from html import escape
 
 from symcollapse.render.mathtree import (
@@ -23,19 +22,14 @@ from symcollapse.render.mathtree import (
     Words,
     tall,
 )
-from symcollapse.render.names import GREEK
-
-
-def _greek(name: str) -> str:
-    case = "CAPITAL" if name[0].isupper() else "SMALL"
-    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
+from symcollapse.render.names import GREEK, GREEK_CHARACTERS
 
 
 def _ident(name: str) -> str:
     """One letter in italic (MathML's default for one character), capital Greek and words
     upright, as in print."""
     if name in GREEK:
-        letter = _greek(name)
+        letter = GREEK_CHARACTERS[name]
         upright = ' mathvariant="normal"' if name[0].isupper() else ""
         return f"<mi{upright}>{letter}</mi>"
     return f"<mi>{escape(name)}</mi>"

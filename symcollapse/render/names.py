@@ -64,6 +64,9 @@ UNICODE_GREEK = {
     for name in GREEK
 }
 
+#: Greek letter names -> their Unicode characters (``Theta`` -> ``Θ``).
+GREEK_CHARACTERS = {name: letter for letter, name in UNICODE_GREEK.items()}
+
 #: Roles written without an index of their own, so their names may carry a subscript.
 UNINDEXED_ROLES = frozenset(
     {
