@@ -25,6 +25,8 @@ from symcollapse.algebra.stages import Elementwise
 from symcollapse.errors import SpecError
 from symcollapse.spec.activations import activation
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
+from symcollapse.spec.kinds.base import leaves
+from symcollapse.spec.kinds.registry import kind_of
 from symcollapse.spec.layers import Dense, Layer, LayerSpec, Residual
 from symcollapse.spec.usercode import raised
 from symcollapse.spec.widths import parse_widths
@@ -160,7 +162,7 @@ def _show(expr: sp.Basic) -> str:
 
 def _leaves(layers: Sequence[Layer]) -> int:
     """Number of weight matrices ``W[k]`` the layers use (inside residual blocks too)."""
-    return sum(_leaves(x.layers) if isinstance(x, Residual) else 1 for x in layers)
+    return len(leaves(tuple(layers)))
 
 
 def read_layers(
@@ -174,15 +176,16 @@ def read_layers(
     if isinstance(expr, Elementwise):
         layers = read_layers(expr.arg, x, row)
         last = layers[-1] if layers else None
-        if isinstance(last, Residual):
+        if last is not None and last.inner:
             raise SpecError(
                 f"an activation right after a residual block is not supported: {_show(expr)}"
             )
-        if last is None or last.activation.name != "identity":
+        if last is None or kind_of(last).nonlinear(last) is not None:
             raise SpecError(
                 f"an activation must follow an affine map {_layer('k', row)}: {_show(expr)}"
             )
-        return [*layers[:-1], Dense(last.units, activation(expr.name))]
+        units = int(expr.arg.shape[1 if row else 0])
+        return [*layers[:-1], Dense(units, activation(expr.name))]
     if isinstance(expr, sp.MatAdd):
         terms = set(expr.args)
         for term in expr.args:

@@ -22,12 +22,16 @@ from symcollapse.spec.activations import ActivationFunction
 from symcollapse.spec.kinds.base import (
     Activation,
     Affine,
+    Equation,
     Explicit,
     Layer,
     Map,
     Maximum,
     Named,
     Param,
+    Phrase,
+    Root,
+    Scalar,
     Scaled,
     Skip,
     Sum,
@@ -66,10 +70,16 @@ class _Builder:
         return self.skip(data, width)
 
     def value(self, value: Value | ActivationFunction) -> sp.Basic:
-        """One entry or detail as sympy: a parameter entry is this layer's symbol of it; an
-        activation stands for its law ``sigma(z) = a z + c``."""
+        """One entry or quantity of a reason as sympy: a parameter entry is this layer's symbol
+        of it; an activation stands for its law ``sigma(z) = a z + c``."""
         if isinstance(value, Param):
             return self.symbol(Entry(value.role, self.layer, *value.indices))
+        if isinstance(value, Scalar):
+            return symbols.scalar(value.role)
+        if isinstance(value, Root):
+            return sp.sqrt(self.value(value.of))
+        if isinstance(value, Equation):
+            return sp.Eq(self.value(value.lhs), self.value(value.rhs), evaluate=False)
         if isinstance(value, Term):
             powers = (self.value(p) ** power for p, power in value.factors)
             return sp.Mul(sp.sympify(value.coefficient), *powers)
@@ -79,6 +89,10 @@ class _Builder:
             z = symbols.scalar("z")
             return sp.Eq(sp.Function(value.name)(z), value(z), evaluate=False)
         return sp.sympify(value)
+
+    def phrase(self, phrase: Phrase) -> tuple[str | sp.Basic, ...]:
+        """A reason's words as they are, its quantities as sympy."""
+        return tuple(part if isinstance(part, str) else self.value(part) for part in phrase)
 
     def matrix(self, explicit: Explicit) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix(
@@ -103,7 +117,7 @@ class _Builder:
             for step in (*data.given, data.matrix, *bias)
         ]
         definitions = tuple(
-            Definition(name, value, step.why, tuple(map(self.value, step.details)))
+            Definition(name, value, self.phrase(step.why))
             for step, name, value in made
             if step.shown
         )
@@ -128,7 +142,7 @@ class _Builder:
         name = sp.MatAdd(sp.Identity(width), block.name, evaluate=False)
         matrix = sp.ImmutableMatrix(sp.eye(width) + block.matrix)
         steps = [step for stage in inner for step in stage.definitions]
-        steps.append(Definition(name, matrix, "skip connection"))
+        steps.append(Definition(name, matrix, skip=True))
         return AffineStage(block.layer, name, block.bias_name, matrix, block.bias, tuple(steps))
 
 

@@ -80,16 +80,15 @@ class Held(sp.MatMul):
 
 @dataclass(frozen=True)
 class Definition:
-    """``name = value`` for one layer's matrix or bias; ``why`` names the rule that built it
-    (a key of the derivation's reasons, such as ``"toeplitz"``) and ``details`` its parameters.
-
-    Data, not prose: the derivation decides how the reason reads.
-    """
+    """``name = value`` for one layer's matrix or bias; ``why`` the words and formulas of the
+    reason its kind gives (:data:`~symcollapse.spec.kinds.base.Phrase`, its quantities made
+    sympy); ``skip`` for the matrix ``I + W`` of a block with a skip connection, whose reason
+    the derivation writes."""
 
     name: sp.Basic
     value: sp.Basic
-    why: str = ""
-    details: tuple[sp.Basic, ...] = ()
+    why: tuple[str | sp.Basic, ...] = ()
+    skip: bool = False
 
 
 @dataclass(frozen=True)

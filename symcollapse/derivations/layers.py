@@ -9,8 +9,6 @@ the rank bound; a ReLU network the piecewise collapse
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sympy as sp
 
 from symcollapse.algebra import symbols
@@ -34,7 +32,9 @@ from symcollapse.spec.convention import (
     Convention,
     check_convention,
 )
-from symcollapse.spec.layers import Dropout, Layer, Residual, describe
+from symcollapse.spec.kinds.base import leaves
+from symcollapse.spec.kinds.registry import kind_of
+from symcollapse.spec.layers import Layer, describe
 from symcollapse.verification.layered import CheckedLayers
 
 
@@ -63,10 +63,12 @@ def _verdict(result: LayeredCollapse) -> Text:
     )
 
 
-def _has_dropout(layers: tuple[Layer, ...]) -> bool:
-    return any(
-        isinstance(x, Dropout) or (isinstance(x, Residual) and _has_dropout(x.layers))
-        for x in layers
+def _vanishing(layers: tuple[Layer, ...]) -> Text:
+    """A sentence for each kind of identity layer among ``layers`` (dropout at inference),
+    in the words its kind gives."""
+    names = dict.fromkeys(kind_of(x).vanishes for x in leaves(layers))
+    return tuple(
+        f" {name} is the identity map and does not appear below." for name in names if name
     )
 
 
@@ -87,8 +89,7 @@ def network_section(result: LayeredCollapse) -> Section:
         f"; the widths between them are {listing([str(w) for w in spec.widths])}. Verdict: ",
         *_verdict(result),
     )
-    if _has_dropout(spec.layers):
-        intro += (" Dropout at inference is the identity map and does not appear below.",)
+    intro += _vanishing(spec.layers)
     f = output_symbol(spec.widths[-1])
     return Section(
         title=("The network",),
@@ -98,40 +99,12 @@ def network_section(result: LayeredCollapse) -> Section:
 
 
 def _reason(definition: Definition) -> Text:
-    """Prose for the rule that built a layer's matrix (see :class:`Definition`)."""
-    h, v, eps = (symbols.scalar(role) for role in ("h", "v", "epsilon"))
-    details = definition.details
-    reasons: dict[str, Callable[[], Text]] = {
-        "": lambda: (),
-        "affine activation": lambda: ("the activation ", details[0], " is affine"),
-        "toeplitz": lambda: (
-            "Toeplitz matrix of the kernel, stride ",
-            details[0],
-            ", padding ",
-            details[1],
-            *(() if details[2] == details[1] else (" before and ", details[2], " after")),
-            *(() if details[3] == 1 else (", dilation ", details[3])),
-        ),
-        "shared bias": lambda: ("one bias shared by every position",),
-        "mean": lambda: ("mean over windows of ", details[0], " entries"),
-        "mean of the entries": lambda: (
-            "mean over windows of ",
-            details[0],
-            " entries, of those inside the input (the padding is not counted)",
-        ),
-        "maximum of one": lambda: ("a maximum over one entry selects it",),
-        "batchnorm scale": lambda: (
-            "scale ",
-            details[0],
-            " per unit, ",
-            sp.Eq(details[1], sp.sqrt(v + eps), evaluate=False),
-            " for the running variance ",
-            v,
-        ),
-        "batchnorm shift": lambda: ("shift minus scaled running mean",),
-        "skip connection": lambda: ("skip connection ", h + Applied(symbols.scalar("g"), h)),
-    }
-    return reasons[definition.why]()
+    """Prose for a layer's matrix: the reason its kind gives (see :class:`Definition`), and a
+    skip connection's ``h + g(h)``."""
+    if definition.skip:
+        h = symbols.scalar("h")
+        return ("skip connection ", h + Applied(symbols.scalar("g"), h))
+    return definition.why
 
 
 def layers_section(result: LayeredCollapse) -> Section:

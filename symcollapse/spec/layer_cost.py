@@ -10,9 +10,8 @@ from math import prod
 
 from symcollapse.errors import SizeLimitError
 from symcollapse.spec.cost import check_seconds
-from symcollapse.spec.kinds.base import Shape, bias_terms
+from symcollapse.spec.kinds.base import Shape, bias_terms, leaves
 from symcollapse.spec.kinds.registry import kind_of
-from symcollapse.spec.kinds.residual import Residual
 from symcollapse.spec.layers import Layer, LayerSpec
 from symcollapse.spec.limits import DEFAULT_LAYERED_MAX_TERMS
 
@@ -82,8 +81,7 @@ def layered_entries(spec: LayerSpec) -> int:
     entries, run_input, last = 0, spec.input_width, len(spec.layers) - 1
     for k, (layer, width) in enumerate(zip(spec.layers, spec.widths, strict=False)):
         out, pooling = spec.widths[k + 1], _whole(layer)
-        inner = layer.layers if isinstance(layer, Residual) else (layer,)
-        entries += len(inner) * out * width
+        entries += len(leaves((layer,))) * out * width
         if _ends_run(layer) or k == last:
             entries += (width if pooling else out) * run_input
             run_input = out
@@ -112,7 +110,7 @@ def curved_seconds(spec: LayerSpec) -> float:
 
 def check_layered(spec: LayerSpec, max_terms: int) -> None:
     """Refuse a layered network too deep, too wide or too long to expand, before building it."""
-    layers = sum(len(x.layers) if isinstance(x, Residual) else 1 for x in spec.layers)
+    layers = len(leaves(spec.layers))
     if layers > MAX_LAYERS:
         raise SizeLimitError(
             f"the network has {layers} layers, above the limit of {MAX_LAYERS}; "

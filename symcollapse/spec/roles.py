@@ -1,9 +1,13 @@
 """The roles a symbol can have in a document, which a reader can name (``--names``).
 
 Plain data, without sympy, so that the notation options can be checked before any algebra runs.
+A layer kind that introduces a role says so in its own module (``LayerKind.roles``); the kinds'
+registry adds it here with :func:`declare` when it loads them.
 """
 
 from __future__ import annotations
+
+from symcollapse.errors import InternalError
 
 #: Role -> what it stands for (shown when a name choice cannot be honoured).
 ROLES: dict[str, str] = {
@@ -95,6 +99,14 @@ DEFAULT_NAMES: dict[str, str] = {
     "deviation": "Delta",
     "velocity_deviation": "Delta",
 }
+
+
+def declare(role: str, meaning: str, by: str) -> None:
+    """Add ``role`` (standing for ``meaning``), which the layer kind ``by`` introduces; a
+    role that already stands for something else is the kind's bug, not the user's."""
+    known = ROLES.setdefault(role, meaning)
+    if known != meaning:
+        raise InternalError(f"layer kind {by!r} declares role {role!r} taken: {known}")
 
 
 def default_name(role: str) -> str:

@@ -3,6 +3,7 @@ one-line SpecError ever escapes, and every section has steps."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,3 +47,22 @@ def test_random_networks_derive_and_render(width: int, layers: list[str]) -> Non
     assert all(section.steps for section in derivation.sections)
     for render in (render_document, render_markdown, render_text, render_json):
         assert render(derivation)
+
+
+DROPPED = " Dropout at inference is the identity map and does not appear below."
+
+
+@pytest.mark.parametrize(
+    ("spec", "said"),
+    [
+        ("4 > dense 4", 0),
+        ("4 > dropout > dense 4", 1),
+        ("4 > dropout > dropout 1/4 > dense 4", 1),
+        ("4 > residual(dense 4 > dropout) > dense 2", 1),
+        ("4 > residual(dense 4 > dropout) > dropout", 1),
+    ],
+)
+def test_an_identity_layer_is_said_once_in_its_kinds_words(spec: str, said: int) -> None:
+    """Dropout, at the top or inside a block, is named once where the network is described."""
+    intro = derive_layers(verify_layers(analyse(parse_layers(spec)))).sections[0].intro
+    assert intro.count(DROPPED) == said

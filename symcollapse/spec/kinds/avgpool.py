@@ -46,8 +46,9 @@ def _maps(layer: AvgPool, width: int) -> tuple[Map, ...]:
         len(windows), width, lambda i, j: Fraction(1, divisors[i]) if j in windows[i] else 0
     )
     counted = layer.count_padding or not layer.padding
-    why = "mean" if counted else "mean of the entries"
-    return (Affine(Defined(Named("P", len(windows), width), P, why, (layer.size,))),)
+    padding = "" if counted else ", of those inside the input (the padding is not counted)"
+    why = ("mean over windows of ", layer.size, f" entries{padding}")
+    return (Affine(Defined(Named("P", len(windows), width), P, why)),)
 
 
 KIND = LayerKind(

@@ -38,6 +38,18 @@ class Layer(ABC):
     def out_width(self, width: int) -> int:
         """The width this layer outputs from an input of ``width`` (a SpecError if it cannot)."""
 
+    @property
+    def inner(self) -> tuple[Layer, ...]:
+        """The layers this one holds (a residual block's), numbered as layers of the network;
+        empty for a layer that holds none."""
+        return ()
+
+
+def leaves(layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
+    """``layers`` with each one that holds layers replaced by those it holds: the layers that
+    take a number ``k`` and a weight matrix of their own."""
+    return tuple(leaf for layer in layers for leaf in (leaves(layer.inner) or (layer,)))
+
 
 #: An exact number: an integer, a fraction, or an exact sympy number an activation gives.
 Number: TypeAlias = "int | Fraction | sp.Expr"
@@ -53,6 +65,14 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Scalar:
+    """The symbol of ``role`` with no layer and no index (a running variance ``v``, the
+    ``epsilon`` added to it): a quantity a reason speaks of, not a parameter entry."""
+
+    role: str
+
+
+@dataclass(frozen=True)
 class Term:
     """``coefficient`` times the product of parameter entries to integer powers
     (batch normalisation's ``gamma_i / s_i`` is ``Term(1, ((gamma_i, 1), (s_i, -1)))``)."""
@@ -63,13 +83,34 @@ class Term:
 
 @dataclass(frozen=True)
 class Sum:
-    """A sum of terms (batch normalisation's shift ``beta_i - gamma_i mu_i / s_i``)."""
+    """A sum of terms (batch normalisation's shift ``beta_i - gamma_i mu_i / s_i``; the
+    ``v + epsilon`` under its root)."""
 
-    terms: tuple[Term, ...]
+    terms: tuple[Term | Scalar, ...]
 
 
-#: One entry of an explicit matrix, or one detail of a definition.
-Value: TypeAlias = "Number | Param | Term | Sum"
+@dataclass(frozen=True)
+class Root:
+    """The square root of ``of`` (a standard deviation ``sqrt(v + epsilon)``)."""
+
+    of: Value
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``lhs = rhs``, written in a reason (``s_i = sqrt(v + epsilon)``)."""
+
+    lhs: Value
+    rhs: Value
+
+
+#: One entry of an explicit matrix, or one part of a reason's formula.
+Value: TypeAlias = "Number | Param | Scalar | Term | Sum | Root | Equation"
+
+#: Why a matrix is what it is, as the document says it: words, and the quantities between them
+#: (an activation stands for its law ``sigma(z) = a z + c``). The kind gives the words; the
+#: derivation writes them in the formats' prose with the quantities as formulas.
+Phrase: TypeAlias = "tuple[str | Value | ActivationFunction, ...]"
 
 
 @dataclass(frozen=True)
@@ -115,15 +156,13 @@ class Scaled:
 
 @dataclass(frozen=True)
 class Defined:
-    """``name := value``: ``why`` names the rule (a key of the derivation's reasons, such as
-    ``"toeplitz"``) and ``details`` its parameters (an activation stands for its law
-    ``sigma(z) = a z + c``); ``shown=False`` when the name says its value (``c 1``) and no
-    definition is written."""
+    """``name := value``: ``why`` the reason the document gives for it (empty for a plain
+    definition); ``shown=False`` when the name says its value (``c 1``) and no definition is
+    written."""
 
     name: Named | Scaled
     value: Explicit
-    why: str = ""
-    details: tuple[Value | ActivationFunction, ...] = ()
+    why: Phrase = ()
     shown: bool = True
 
 
@@ -221,6 +260,12 @@ class LayerKind:
     - ``factors``, ``shifts``: the roles (:mod:`symcollapse.spec.roles`) of the entries of its
       parameters, multiplied (sorted with the weights in a written term) or added (sorted with
       the biases); a network's own ``W``, ``b``, ``x`` are not a kind's;
+    - ``roles``: the roles it introduces, each with what it stands for (``("lambda", "the
+      LayerScale factors")``), which the registry adds to :data:`symcollapse.spec.roles.ROLES`
+      so that the notation, ``--names`` and the reader know them; a role already there is
+      reused, not declared again;
+    - ``vanishes``: for a layer that is the identity (no map at all), what the documents call
+      it where they say it does not appear (dropout's ``"Dropout at inference"``);
     - ``maps``: what a layer computes at an input width, as data (:data:`Map`), which the
       algebra turns into stages;
     - ``position``: where the grammar lists it (its help, an unknown word's error); the
@@ -242,6 +287,8 @@ class LayerKind:
     refuses: tuple[tuple[str, Any], ...] = ()
     factors: tuple[str, ...] = ()
     shifts: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()
+    vanishes: str = ""
 
     def refusal(self, name: str) -> str | None:
         """Why ``fold`` stops at the ONNX op or torch module ``name`` when it computes a form

@@ -10,12 +10,15 @@ from symcollapse.errors import SpecError
 from symcollapse.spec.kinds.base import (
     Affine,
     Defined,
+    Equation,
     Explicit,
     Layer,
     LayerKind,
     Map,
     Named,
     Param,
+    Root,
+    Scalar,
     Shape,
     Sum,
     Term,
@@ -52,11 +55,13 @@ def _maps(layer: BatchNorm, width: int) -> tuple[Map, ...]:
 
     S = Explicit.of(width, width, lambda i, j: scale(i) if i == j else 0)
     c = Explicit.of(width, 1, lambda i, _: shift(i))
-    details = (scale(0), entry("s", 0))
+    v = Scalar("v")
+    deviation = Equation(entry("s", 0), Root(Sum((v, Scalar("epsilon")))))
+    why = ("scale ", scale(0), " per unit, ", deviation, " for the running variance ", v)
     return (
         Affine(
-            Defined(Named("S", width, width), S, "batchnorm scale", details),
-            Defined(Named("b", width, 1), c, "batchnorm shift"),
+            Defined(Named("S", width, width), S, why),
+            Defined(Named("b", width, 1), c, ("shift minus scaled running mean",)),
         ),
     )
 

@@ -18,6 +18,7 @@ from symcollapse.spec.kinds.base import (
     Map,
     Named,
     Param,
+    Phrase,
     Shape,
     count,
     options,
@@ -101,10 +102,19 @@ def _maps(layer: Conv1D, width: int) -> tuple[Map, ...]:
         t = layer.tap(i, j)
         return 0 if t is None else Param("kappa", (t,))
 
-    shape = (layer.stride, layer.padding, layer.end, layer.dilation)
-    T = Defined(Named("T", d, width), Explicit.of(d, width, toeplitz), "toeplitz", shape)
+    why: Phrase = (
+        "Toeplitz matrix of the kernel, stride ",
+        layer.stride,
+        ", padding ",
+        layer.padding,
+    )
+    if layer.end != layer.padding:
+        why += (" before and ", layer.end, " after")
+    if layer.dilation != 1:
+        why += (", dilation ", layer.dilation)
+    T = Defined(Named("T", d, width), Explicit.of(d, width, toeplitz), why)
     shared = Explicit.of(d, 1, lambda i, _: Param("b", (0,)))
-    bias = Defined(Named("b", d, 1), shared, "shared bias")
+    bias = Defined(Named("b", d, 1), shared, ("one bias shared by every position",))
     return (Affine(T, bias, given=(Defined(Named("kappa", K, 1), kernel),)),)
 
 

@@ -94,7 +94,7 @@ def _maps(layer: Dense, width: int) -> tuple[Map, ...]:
         return (weights, Activation(act))
     slope, shift = act.affine_coefficients
     scaled = Explicit.of(d, d, lambda i, j: slope if i == j else 0)
-    law = Defined(Scaled(slope, d), scaled, "affine activation", (act,))
+    law = Defined(Scaled(slope, d), scaled, ("the activation ", act, " is affine"))
     ones = Defined(Scaled(shift, d, ones=True), Explicit.of(d, 1, lambda i, _: shift), shown=False)
     return (weights, Affine(law, None if shift == 0 else ones))
 

@@ -49,6 +49,7 @@ KIND = LayerKind(
     position=6,
     onnx=("Dropout", "Identity"),
     torch=("Dropout", "Identity"),
+    vanishes="Dropout at inference",
 )
 
 Dropout.kind = KIND

@@ -42,7 +42,11 @@ def _maps(layer: MaxPool, width: int) -> tuple[Map, ...]:
     if _nonlinear(layer) is not None:
         return (Maximum(windows),)
     P = Explicit.of(len(windows), width, lambda i, j: 1 if j in windows[i] else 0)
-    return (Affine(Defined(Named("P", len(windows), width), P, "maximum of one")),)
+    return (
+        Affine(
+            Defined(Named("P", len(windows), width), P, ("a maximum over one entry selects it",))
+        ),
+    )
 
 
 KIND = LayerKind(

@@ -17,6 +17,7 @@ from importlib import import_module
 
 from symcollapse.errors import InternalError
 from symcollapse.spec.kinds.base import LayerKind, describe, kind_of
+from symcollapse.spec.roles import declare
 
 __all__ = ["BY_WORD", "KINDS", "PARAMETER_RANKS", "describe", "kind_of", "refusal"]
 
@@ -26,7 +27,8 @@ NOT_KINDS = frozenset({"base", "registry"})
 
 def discovered(package: str = __package__ or "symcollapse.spec.kinds") -> tuple[LayerKind, ...]:
     """The ``KIND`` of every module of ``package``, in the grammar's order (``position``): a
-    new kind's module is found without being listed; two kinds at one position are a bug."""
+    new kind's module is found without being listed, and the roles it introduces are declared
+    (:func:`symcollapse.spec.roles.declare`); two kinds at one position are a bug."""
     paths = import_module(package).__path__
     names = sorted(m.name for m in pkgutil.iter_modules(paths) if m.name not in NOT_KINDS)
     modules = [import_module(f"{package}.{name}") for name in names]
@@ -37,6 +39,9 @@ def discovered(package: str = __package__ or "symcollapse.spec.kinds") -> tuple[
     positions = [kind.position for kind in kinds]
     if len(set(positions)) != len(positions):
         raise InternalError(f"two layer kinds share a position: {positions}")
+    for kind in kinds:
+        for role, meaning in kind.roles:
+            declare(role, meaning, kind.word)
     return tuple(kinds)
 
 

@@ -50,6 +50,10 @@ class Residual(Layer):
             )
         return width
 
+    @property
+    def inner(self) -> tuple[Layer, ...]:
+        return self.layers
+
 
 def _parse(text: str, read_sequence: Any) -> Residual:
     if not (text.startswith("(") and text.endswith(")")):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from symcollapse.errors import InternalError, SpecError
+from symcollapse.spec import roles as spec_roles
 from symcollapse.spec.grammar import grammar_lines, parse_layer
 from symcollapse.spec.kinds.base import (
     Activation,
@@ -42,8 +43,9 @@ from tests.model_files import require
 
 EXAMPLES = [(kind, text) for kind in KINDS for text in kind.examples]
 
-#: Parts a kind may leave empty: counterparts it has none of, parameters it has none of.
-OPTIONAL = ("onnx", "torch", "refuses", "factors", "shifts")
+#: Parts a kind may leave empty: counterparts it has none of, parameters it has none of, roles
+#: it introduces none of, and what it is called as the identity when it never is.
+OPTIONAL = ("onnx", "torch", "refuses", "factors", "shifts", "roles", "vanishes")
 
 
 def test_the_registry_lists_each_kind_once_under_its_word_and_type():
@@ -217,8 +219,11 @@ def test_no_other_module_lists_kinds():
     assert found == ELSEWHERE
 
 
-def _kinds_package(root: Path, name: str, positions: dict[str, int]) -> str:
-    """A package ``name`` under ``root`` whose modules each describe a kind at a position."""
+def _kinds_package(
+    root: Path, name: str, positions: dict[str, int], roles: tuple[tuple[str, str], ...] = ()
+) -> str:
+    """A package ``name`` under ``root`` whose modules each describe a kind at a position,
+    introducing ``roles``."""
     package = root / name
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -228,7 +233,7 @@ def _kinds_package(root: Path, name: str, positions: dict[str, int]) -> str:
             "import dataclasses\n"
             "from symcollapse.spec.kinds.registry import BY_WORD\n"
             f"KIND = dataclasses.replace(BY_WORD['dropout'], word={module!r}, "
-            f"position={position})\n"
+            f"position={position}, roles={roles!r})\n"
         )
     return name
 
@@ -245,3 +250,28 @@ def test_two_kinds_at_one_position_are_refused(tmp_path, monkeypatch):
     name = _kinds_package(tmp_path, "clashing_kinds", {"one": 3, "two": 3})
     with pytest.raises(InternalError, match=r"^two layer kinds share a position: \[3, 3\]$"):
         discovered(name)
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [(("zeta", "the test factors"),), (("zeta", "the test factors"), ("Zeta", "their matrices"))],
+)
+def test_the_roles_a_kind_introduces_join_the_roles(tmp_path, monkeypatch, roles):
+    """A kind's own roles reach the roles every notation and ``--names`` check reads; one it
+    reuses with the same meaning (batch normalisation's ``gamma``) is no clash."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(spec_roles, "ROLES", dict(ROLES))
+    reused = (("gamma", ROLES["gamma"]),)
+    discovered(_kinds_package(tmp_path, f"role_kinds_{len(roles)}", {"one": 3}, roles + reused))
+    assert {role: spec_roles.ROLES[role] for role, _ in roles} == dict(roles)
+    assert spec_roles.ROLES["gamma"] == ROLES["gamma"]
+
+
+@pytest.mark.parametrize("taken", ["W", "gamma", "x"])
+def test_a_role_a_kind_gives_another_meaning_is_its_bug(tmp_path, monkeypatch, taken):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(spec_roles, "ROLES", dict(ROLES))
+    name = _kinds_package(tmp_path, f"taken_{taken}_kinds", {"one": 3}, ((taken, "mine"),))
+    with pytest.raises(InternalError, match=rf"^layer kind 'one' declares role '{taken}' taken: "):
+        discovered(name)
+    assert spec_roles.ROLES[taken] == ROLES[taken]

@@ -1,9 +1,10 @@
-"""``scale``: LayerScale, ``h -> diag(gamma) h``, a kind written as this one file only.
+"""``scale``: LayerScale, ``h -> diag(lambda) h``, a kind written as this one file only.
 
 ``tests/spec/kinds/test_one_file.py`` adds this directory to the kinds package's path in a
-fresh interpreter and shows that the grammar, the cost estimate, the algebra, the verification
-and the documents all take the kind from here, with no edit elsewhere. It reuses the role
-``gamma`` (a per-unit scale) that batch normalisation declares.
+fresh interpreter and shows that the grammar, the roles, the cost estimate, the algebra, the
+verification and the documents all take the kind from here, with no edit elsewhere: it
+introduces two roles of its own (the factors ``lambda`` and their diagonal matrix ``Lambda``)
+and gives the reason the documents write for that matrix.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from symcollapse.spec.kinds.base import (
 
 @dataclass(frozen=True)
 class Scale(Layer):
-    """Each unit times its own parameter ``gamma_i`` (LayerScale)."""
+    """Each unit times its own factor ``lambda_i`` (LayerScale)."""
 
     def out_width(self, width: int) -> int:
         return width
@@ -39,9 +40,10 @@ def _parse(text: str, _: object) -> Scale:
 
 
 def _maps(layer: Scale, width: int) -> tuple[Map, ...]:
-    """The diagonal matrix of ``gamma``, named ``S_k``, and no bias."""
-    diagonal = Explicit.of(width, width, lambda i, j: Param("gamma", (i,)) if i == j else 0)
-    return (Affine(Defined(Named("S", width, width), diagonal)),)
+    """The diagonal matrix ``Lambda_k`` of the factors ``lambda``, and no bias."""
+    diagonal = Explicit.of(width, width, lambda i, j: Param("lambda", (i,)) if i == j else 0)
+    why = ("LayerScale: unit ", 1, " times its own factor ", Param("lambda", (0,)), ", and so on")
+    return (Affine(Defined(Named("Lambda", width, width), diagonal, why)),)
 
 
 KIND = LayerKind(
@@ -55,6 +57,8 @@ KIND = LayerKind(
     maps=_maps,
     examples=("scale",),
     position=8,
+    factors=("lambda",),
+    roles=(("lambda", "the LayerScale factors"), ("Lambda", "the LayerScale matrices")),
 )
 
 Scale.kind = KIND
