@@ -10,6 +10,7 @@ from symcollapse.algebra import symbols
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.mathml import mathml
 from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row, tall
+from symcollapse.render.names import GREEK, spelled
 from symcollapse.render.notation import Notation
 
 COLLAPSE = derive((2, 3, 1)).collapse
@@ -41,6 +42,14 @@ def test_capital_greek_names_are_upright_and_small_ones_italic():
     assert markup(W_1, Notation().renamed({"W": "Theta"})) == (
         '<msub><mi mathvariant="normal">Θ</mi><mn>1</mn></msub>'
     )
+
+
+@pytest.mark.parametrize("name", sorted(GREEK))
+def test_every_greek_name_is_its_unicode_letter(name: str):
+    """``lambda`` too, which Unicode spells LAMDA (a weight renamed lambda crashed the page)."""
+    W_1 = symbols.matrix("W", 3, 2, 1)
+    letter = markup(W_1, Notation().renamed({"W": name})).split("</mi>")[0][-1]
+    assert spelled(letter) == name
 
 
 @pytest.mark.parametrize(("i", "j"), [(0, 0), (0, 1)])
