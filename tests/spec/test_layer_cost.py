@@ -64,6 +64,8 @@ def test_the_estimate_bounds_the_merged_terms(width: int, layers: list[str]) -> 
         ("6000 > batchnorm", r"matrices have 72,000,000 entries"),
         ("2" + " > dense 2" * 20, r"collapsed maps may have up to 4,194,302 terms"),
         ("2" + " > dropout" * (MAX_LAYERS + 1), rf"has {MAX_LAYERS + 1} layers"),
+        ("2" + " > residual(dropout > dropout)" * 26, r"has 52 layers"),  # a block's layers
+        ("2 > dense 2" + " > residual(dense 2 > dense 2 > dense 2)" * 17, r"has 52 layers"),
     ],
 )
 def test_refused_before_any_matrix_is_built(text: str, message: str) -> None:
@@ -71,9 +73,16 @@ def test_refused_before_any_matrix_is_built(text: str, message: str) -> None:
         check_layered(parse_layers(text), 1000)
 
 
-def test_entries_count_every_layer_and_merged_run() -> None:
-    # dense 3 (3 x 2), dense 1 (1 x 3), the merged run (1 x 2)
-    assert layered_entries(parse_layers("2 > dense 3 > dense 1")) == 6 + 3 + 2
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        ("2 > dense 3 > dense 1", 6 + 3 + 2),  # 3 x 2, 1 x 3, the merged run 1 x 2
+        ("2 > residual(dense 2 > dense 2)", 2 * 4 + 4),  # each layer of the block, the run
+        ("3 > residual(dense 3 > dropout > dense 3) > dense 1", 3 * 9 + 3 + 3),
+    ],
+)
+def test_entries_count_every_layer_and_merged_run(text: str, entries: int) -> None:
+    assert layered_entries(parse_layers(text)) == entries
 
 
 @pytest.mark.parametrize(
