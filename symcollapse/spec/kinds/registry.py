@@ -2,9 +2,10 @@
 
 Adding a kind: write ``symcollapse/spec/kinds/NAME.py`` with its layer dataclass (a subclass
 of :class:`~symcollapse.spec.kinds.base.Layer`, fields checked in ``__post_init__``,
-``out_width``) and a ``KIND = LayerKind(...)`` (word, syntax, parse, describe, nonlinear,
-cost, the maps it computes as data, ONNX ops and torch modules, the roles of its parameters,
-its position in the grammar), which :data:`KINDS` finds by itself: no list of kinds exists
+``out_width``, ``inner`` if it holds layers) and a ``KIND = LayerKind(...)`` (word, syntax,
+parse, describe, nonlinear, cost, the maps it computes as data with the reasons the documents
+give, ONNX ops and torch modules, the roles of its parameters and those it introduces, its
+position in the grammar), which :data:`KINDS` finds by itself: no list of kinds exists
 elsewhere. ``fold`` reads the ONNX ops it names with the readers of
 :mod:`symcollapse.spec.onnx_ops` and :mod:`symcollapse.spec.onnx_conv` (one per op, shared by
 kinds). ``tests/spec/kinds/test_registry.py`` checks that every kind has every part.
