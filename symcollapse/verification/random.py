@@ -315,8 +315,9 @@ def random_check(
     """Evaluate both sides at ``trials`` random points of ``F_prime``; stop at the first mismatch.
 
     By default ``prime`` is the largest that keeps every product one float64 product
-    (:func:`one_product_prime`) and ``trials`` the fewest that reach :func:`default_bound`
-    modulo it. ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to
+    (:func:`one_product_prime`; :data:`PRIME` where that one is too small for the degree or
+    needs more trials than :data:`MAX_LAYER_TRIALS` allows) and ``trials`` the fewest that reach
+    :func:`default_bound` modulo it. ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to
     :data:`MAX_TRIALS` and ``seed`` non-negative (else :class:`OptionError`). Raises
     :class:`SizeLimitError` when the working set would exceed ``max_bytes`` (default
     :data:`MAX_BYTES`).
@@ -324,6 +325,11 @@ def random_check(
     widths = parse_widths(widths)
     if prime is None:
         prime = one_product_prime(inner_width(widths))
+        degree = len(widths)
+        if prime < MIN_PRIME_PER_DEGREE * degree or (
+            trials is None and default_trials(degree, prime) * (degree - 1) > MAX_LAYER_TRIALS
+        ):  # the smaller prime's bound needs more trials than the limits allow: two limbs
+            prime = PRIME
     if isinstance(prime, bool) or not isinstance(prime, int) or not _is_prime(prime):
         raise OptionError(f"the modulus must be a prime below 2**28, got {prime!r:.60}")
     if prime < MIN_PRIME_PER_DEGREE * len(widths):

@@ -206,6 +206,36 @@ def test_by_default_the_prime_fits_one_product_and_the_trials_reach_the_former_b
     assert result.bound <= Fraction(len(widths), rc.PRIME) ** 3
 
 
+@pytest.mark.parametrize(
+    ("widths", "trials", "largest"),
+    [
+        ((2,) * 30_001, None, True),
+        ((2,) * 25_001, None, False),
+        ((100_000, *(1,) * 70_000), 1, True),
+        ((100_000, *(1,) * 50_000), 1, False),
+    ],
+)
+def test_the_largest_prime_where_the_smaller_one_needs_more_than_the_limits(
+    widths, trials, largest, monkeypatch
+):
+    """30,000 layers take 3 trials, as before, not 4 above the layer limit; a prime below 10
+    times the degree is no meaningful check. Nothing is drawn here."""
+    seen = []
+
+    class Drawing(Exception):
+        pass
+
+    def stop(widths: tuple[int, ...], prime: int, *args: object, **options: bool) -> rc.Point:
+        seen.append(prime)
+        raise Drawing
+
+    monkeypatch.setattr(rc, "Point", stop)
+    monkeypatch.setattr(rc, "emitted_sums", lambda widths: None)
+    with pytest.raises(Drawing):
+        rc.random_check(widths, trials=trials, seed=0, max_bytes=2**34)
+    assert seen == [rc.PRIME if largest else rc.one_product_prime(max(widths[:-1]))]
+
+
 @pytest.mark.parametrize("widths", [(3, 4, 2), (64, 64, 3), (512, 512, 2), (4096, 4096, 1)])
 def test_a_weight_one_off_is_caught_at_every_width_class(widths, monkeypatch):
     """A planted false identity: ``W_z`` made from a first layer one unit off in one entry."""
