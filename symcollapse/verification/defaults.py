@@ -15,9 +15,14 @@ METHODS: tuple[Method, ...] = get_args(Method)
 #: and 253 MiB as a whole process here, so a million stays well under a second.
 DEFAULT_EXACT_MAX_TERMS = 1_000_000
 
-#: Default number of independent random-point trials; each multiplies the error bound by
-#: ``(n + 1) / p``.
-DEFAULT_TRIALS = 3
+#: The random route's default error bound, ``(degree / REFERENCE_PRIME) ** REFERENCE_TRIALS``:
+#: what its former default (3 trials modulo the largest prime below ``2**28``) gave at the same
+#: degree. By default the route takes the largest prime for which each matrix product is one
+#: exact float64 product, and as many trials as reach this bound with it.
+REFERENCE_TRIALS = 3
+
+#: The prime of the default error bound (see :data:`REFERENCE_TRIALS`).
+REFERENCE_PRIME = 268_435_399
 
 #: Bytes random-point verification may hold at once, by default (``--max-megabytes``): 1 GiB,
 #: what the README promises inside the default limits.

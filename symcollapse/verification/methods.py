@@ -63,7 +63,6 @@ from symcollapse.spec.limits import check_size, term_counts
 from symcollapse.spec.widths import Spec, parse_widths
 from symcollapse.verification.defaults import (
     DEFAULT_EXACT_MAX_TERMS,
-    DEFAULT_TRIALS,
     METHODS,
     RANDOM_MAX_BYTES,
     Method,
@@ -158,7 +157,9 @@ def _exact(widths: tuple[int, ...], max_terms: int, progress: ProgressHook | Non
     return holds and compared == counts.total, ExactEvidence(compared, counts.total), None
 
 
-def _random(widths: tuple[int, ...], trials: int, seed: int | None, max_bytes: int) -> Outcome:
+def _random(
+    widths: tuple[int, ...], trials: int | None, seed: int | None, max_bytes: int
+) -> Outcome:
     result = random_check(widths, trials=trials, seed=seed, max_bytes=max_bytes)
     evidence = RandomEvidence(
         result.trials,
@@ -246,7 +247,7 @@ def verify(
     if method == "exact":
         holds, evidence, bound = _exact(spec.widths, max_terms, progress)
     elif method == "random":
-        holds, evidence, bound = _random(spec.widths, trials or DEFAULT_TRIALS, seed, max_bytes)
+        holds, evidence, bound = _random(spec.widths, trials, seed, max_bytes)
     else:
         holds, evidence, bound = _proof(spec.widths)
     return Verification(

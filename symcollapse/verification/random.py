@@ -8,13 +8,19 @@ total degree at most ``n + 1`` in the entry symbols, so by the Schwartz-Zippel l
 vanishes at a uniform random point with probability at most ``(n + 1) / p``; independent trials
 multiply these bounds.
 
-The arithmetic is exact modular arithmetic done by float64 BLAS: entries are kept as centred
-residues (``|a| <= p / 2``), the smaller operand of each product is split into two 14-bit
-limbs, a block of its rows at a time (so a wide product holds a block's temporaries, not a
-matrix's), and the inner dimension is cut into blocks so that every partial sum stays below
-``2**52``, where float64 represents every integer. ``P_n = I`` is not multiplied: the suffix
-products start from ``W_n``. Layers are drawn from per-layer seeds: while all of them fit
-in :data:`MAX_KEPT_BYTES` they are drawn once and held for both passes, else drawn again for the
+The arithmetic is exact modular arithmetic done by float64 BLAS on centred residues
+(``|a| <= p / 2``). By default the prime is the largest for which every product of the check is
+one float64 matrix product whose partial sums are all exact integers (below ``2**53``, see
+:func:`one_product`: about ``2 * sqrt(2**53 / k)`` at inner width ``k``, 23 bits at 512, 21.5 at
+4096), and the trials are as many as give an error bound no weaker than the former default, 3
+trials modulo the largest prime below ``2**28`` (:func:`default_trials`): one float64 product
+per matrix product, where that prime needed two. A larger prime, given explicitly, takes the
+two-limb route: the smaller operand of each product is split into two 14-bit limbs, a block of
+its rows at a time (so a wide product holds a block's temporaries, not a matrix's), and the
+inner dimension is cut into blocks so that every partial sum stays below ``2**52``. ``P_n = I``
+is not multiplied: the suffix products start from ``W_n``. Layers are drawn from per-layer
+seeds: while all of them take no more than the products' own working set (and
+:data:`MAX_KEPT_BYTES`) they are drawn once and held for both passes, else drawn again for the
 second pass so that only the running product and one layer are held; a memory estimate refuses
 what would not fit.
 
@@ -38,12 +44,20 @@ import numpy as np
 from symcollapse.errors import OptionError, SizeLimitError, VerificationError
 from symcollapse.spec.limits import check_limit
 from symcollapse.spec.widths import parse_widths
-from symcollapse.verification.defaults import DEFAULT_TRIALS, RANDOM_MAX_BYTES
+from symcollapse.verification.defaults import (
+    RANDOM_MAX_BYTES,
+    REFERENCE_PRIME,
+    REFERENCE_TRIALS,
+)
 from symcollapse.verification.emitted import emitted_sums, emitted_value
 from symcollapse.verification.points import Point, kept_bytes, residues
 
-#: The largest prime below ``2**28``, so a centred residue has ``|a| < 2**27``.
-PRIME = 268_435_399
+#: The largest prime allowed, the largest below ``2**28`` (so a centred residue has
+#: ``|a| < 2**27``): the prime of the default error bound.
+PRIME = REFERENCE_PRIME
+
+#: Every integer of absolute value up to this is a float64.
+FLOAT_INTEGERS = 2**53
 
 #: Limb size of the split left operand: ``a = hi * LIMB + lo`` with ``|lo| <= LIMB / 2``.
 LIMB = 2**14
@@ -72,7 +86,9 @@ MAX_WORK = 10**12
 MAX_BYTES = RANDOM_MAX_BYTES
 
 #: Hold every layer of a point (drawn once for both passes) while they take at most this many
-#: bytes (101 layers of 512 take 212 MB); above it, each pass draws the layers again.
+#: bytes and no more than the products' working set (:func:`memory_estimate`), so that holding
+#: them at most doubles the memory; else each pass draws the layers again (101 layers of 512
+#: take 200 MiB against 103 MiB: drawn again).
 MAX_KEPT_BYTES = 512 * 2**20
 
 
@@ -106,6 +122,54 @@ def _is_prime(n: int) -> bool:
     return all(n % q for q in range(2, isqrt(n) + 1))
 
 
+def reduced_bound(p: int) -> int:
+    """Largest ``|r|`` that :func:`reduce` returns for values of absolute value at most
+    ``2**53 - p``: their quotient by ``p`` is rounded at most ``2 / p`` off, so the rounded
+    quotient is one off only next to a half, where the residue is about ``p / 2`` either way."""
+    return p // 2 + 2
+
+
+def one_product(p: int, inner: int) -> bool:
+    """Whether ``inner`` products of residues and their sum are exact in one float64 matrix
+    product: every partial sum of terms below ``reduced_bound(p) ** 2`` stays within
+    ``2**53 - p``, where :func:`reduce` is exact too (its quotient times ``p`` is a float64)."""
+    return inner * reduced_bound(p) ** 2 <= FLOAT_INTEGERS - p
+
+
+def inner_width(widths: tuple[int, ...]) -> int:
+    """Longest inner dimension of the check's products ``W_k h``, ``P_k W_k``, ``P_k b_k`` and
+    ``P_1 x``: every width but the output's."""
+    return max(widths[:-1])
+
+
+def one_product_prime(inner: int) -> int:
+    """The largest prime ``p`` for which each product over ``inner`` terms is one exact float64
+    product (:func:`one_product`)."""
+    low, high = 2, PRIME  # bisect for the largest p that fits, then the largest prime below
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if one_product(middle, inner) else (low, middle - 1)
+    while not _is_prime(low):
+        low -= 1
+    return low
+
+
+def default_bound(degree: int) -> Fraction:
+    """The default error bound at ``degree``: that of :data:`REFERENCE_TRIALS` trials modulo
+    :data:`REFERENCE_PRIME`."""
+    return Fraction(degree, REFERENCE_PRIME) ** REFERENCE_TRIALS
+
+
+def default_trials(degree: int, prime: int) -> int:
+    """Fewest trials modulo ``prime`` whose bound ``(degree / prime) ** trials`` is within
+    :func:`default_bound` (at most 26, since ``prime >= 10 degree``)."""
+    per_trial, target = Fraction(degree, prime), default_bound(degree)
+    trials = 1
+    while per_trial**trials > target:
+        trials += 1
+    return trials
+
+
 def block(p: int) -> int:
     """Longest inner dimension over which one product of limbs by residues stays exact.
 
@@ -118,12 +182,15 @@ def block(p: int) -> int:
 
 
 def reduce(values: np.ndarray, p: int) -> np.ndarray:
-    """Residues ``|r| < p`` of float64 integers below :data:`EXACT`, in place (about ``p / 2`` at
-    most; the rounded quotient may be one off for small ``p``, never more)."""
-    quotient = np.multiply(values, 1.0 / p)
-    np.rint(quotient, out=quotient)
-    quotient *= p
-    values -= quotient
+    """Residues ``|r| <= reduced_bound(p)`` of float64 integers of absolute value at most
+    ``2**53 - p``, in place, a block of rows at a time (a block's temporaries, not a matrix's)."""
+    height = max(1, BLOCK_BYTES // (8 * max(values[:1].size, 1)))
+    for first in range(0, len(values), height):
+        rows = values[first : first + height]
+        quotient = np.multiply(rows, 1.0 / p)
+        np.rint(quotient, out=quotient)
+        quotient *= p
+        rows -= quotient
     return values
 
 
@@ -167,17 +234,20 @@ def _split_left(A: np.ndarray, B: np.ndarray, p: int, out: np.ndarray) -> None:
 
 
 def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
-    """``A @ B`` modulo ``p`` for residues ``|a| < p``, exactly, through float64 matrix products.
+    """``A @ B`` modulo ``p`` for residues ``|a| <= reduced_bound(p)``, exactly, through float64
+    matrix products.
 
-    The smaller operand is split into limbs, ``hi * LIMB + lo``, a block of its rows or columns
-    at a time (so the temporaries are a block's, not a matrix's), stacked so that each block of
-    the inner dimension is a single BLAS call whose every partial sum is an exact integer.
+    One product when its inner dimension allows (:func:`one_product`; an empty one gives zero).
+    Else the smaller operand is split into limbs, ``hi * LIMB + lo``, a block of its rows or
+    columns at a time (so the temporaries are a block's, not a matrix's), stacked so that each
+    block of the inner dimension is a single BLAS call whose every partial sum is exact.
     """
+    if one_product(p, A.shape[1]):
+        return reduce(A @ B, p)
     split_right = A.size > B.size  # then as (B.T @ A.T).T, written in the order it is computed
     A, B = (B.T, A.T) if split_right else (A, B)
-    out = np.zeros((A.shape[0], B.shape[1]))  # an empty inner dimension: no terms, zero
-    if A.shape[1]:
-        _split_left(A, B, p, out)
+    out = np.empty((A.shape[0], B.shape[1]))
+    _split_left(A, B, p, out)
     return out.T if split_right else out
 
 
@@ -223,30 +293,43 @@ def memory_estimate(widths: tuple[int, ...]) -> int:
 DRAW_COST = 150
 
 
-def work_estimate(widths: tuple[int, ...], trials: int) -> int:
+def work_estimate(widths: tuple[int, ...], trials: int, prime: int = PRIME) -> int:
     """Multiply-adds of ``trials`` trials: per layer the suffix product ``P_k W_k`` (``d_n d_k
-    d_{k-1}``) and the forward pass (``d_k d_{k-1}``), each twice for the two limbs, and the
-    drawing of the layer's ``d_k d_{k-1}`` entries (:data:`DRAW_COST` each)."""
+    d_{k-1}``) and the forward pass (``d_k d_{k-1}``), twice for the two limbs unless the
+    products modulo ``prime`` are one float64 product each, and the drawing of the layer's
+    ``d_k d_{k-1}`` entries (:data:`DRAW_COST` each)."""
     d = widths
-    per_trial = sum((2 * (d[-1] + 1) + DRAW_COST) * d[k] * d[k - 1] for k in range(1, len(d)))
+    limbs = 1 if one_product(prime, inner_width(d)) else 2
+    per_trial = sum((limbs * (d[-1] + 1) + DRAW_COST) * d[k] * d[k - 1] for k in range(1, len(d)))
     return trials * per_trial
 
 
 def random_check(
     widths: Sequence[object],
     *,
-    trials: int = DEFAULT_TRIALS,
+    trials: int | None = None,
     seed: int | None = None,
-    prime: int = PRIME,
+    prime: int | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> RandomCheck:
     """Evaluate both sides at ``trials`` random points of ``F_prime``; stop at the first mismatch.
 
-    ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to :data:`MAX_TRIALS` and ``seed``
-    non-negative (else :class:`OptionError`). Raises :class:`SizeLimitError` when the working
-    set would exceed ``max_bytes`` (default :data:`MAX_BYTES`).
+    By default ``prime`` is the largest that keeps every product one float64 product
+    (:func:`one_product_prime`; :data:`PRIME` where that one is too small for the degree or
+    needs more trials than :data:`MAX_LAYER_TRIALS` allows) and ``trials`` the fewest that reach
+    :func:`default_bound` modulo it. ``prime`` must be a prime below ``2**28``, ``trials`` from 1 to
+    :data:`MAX_TRIALS` and ``seed`` non-negative (else :class:`OptionError`). Raises
+    :class:`SizeLimitError` when the working set would exceed ``max_bytes`` (default
+    :data:`MAX_BYTES`).
     """
     widths = parse_widths(widths)
+    if prime is None:
+        prime = one_product_prime(inner_width(widths))
+        degree = len(widths)
+        if prime < MIN_PRIME_PER_DEGREE * degree or (
+            trials is None and default_trials(degree, prime) * (degree - 1) > MAX_LAYER_TRIALS
+        ):  # the smaller prime's bound needs more trials than the limits allow: two limbs
+            prime = PRIME
     if isinstance(prime, bool) or not isinstance(prime, int) or not _is_prime(prime):
         raise OptionError(f"the modulus must be a prime below 2**28, got {prime!r:.60}")
     if prime < MIN_PRIME_PER_DEGREE * len(widths):
@@ -255,6 +338,8 @@ def random_check(
             f"must be at most 1/{MIN_PRIME_PER_DEGREE}; use a prime of at least "
             f"{MIN_PRIME_PER_DEGREE * len(widths)}"
         )
+    if trials is None:
+        trials = default_trials(len(widths), prime)
     if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
         raise OptionError(
             f"the number of trials must be an integer from 1 to {MAX_TRIALS}, got {trials!r}"
@@ -276,7 +361,7 @@ def random_check(
             f"above the limit of {MAX_LAYER_TRIALS:,}; use fewer trials or a shallower network",
             parameter="trials",
         )
-    work = work_estimate(widths, trials)
+    work = work_estimate(widths, trials, prime)
     if work > MAX_WORK:
         raise SizeLimitError(
             f"{trials} trial(s) at these widths are about {work:.1e} multiply-adds, above the "
@@ -284,7 +369,7 @@ def random_check(
             parameter="trials",
         )
     key = np.random.SeedSequence(seed)
-    keep = kept_bytes(widths) <= min(MAX_KEPT_BYTES, max_bytes - needed)
+    keep = kept_bytes(widths) <= min(MAX_KEPT_BYTES, max_bytes - needed, needed)
     try:
         sums = emitted_sums(widths)
     except VerificationError:  # an emitted name that is no entry of the network: false

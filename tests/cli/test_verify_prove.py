@@ -32,7 +32,7 @@ def _error_line(capsys) -> str:
     ("argv", "start"),
     [
         (["verify", "3", "3", "3", "--method", "exact"], "holds for widths 3 3 3: exact ("),
-        (["verify", "3", "3", "3", "--method", "random", "--seed", "4"], "3 3 3: random (3 trial"),
+        (["verify", "3", "3", "3", "--method", "random", "--seed", "4"], "3 3 3: random (4 trial"),
         (["verify", "3", "3", "3", "--method", "proof"], "3 3 3: proof (induction proof"),
         (["verify", "3", "3", "3", "--method", "random", "--trials", "1"], "random (1 trial(s)"),
     ],

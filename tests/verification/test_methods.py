@@ -16,7 +16,7 @@ from symcollapse.render.verification import (
 )
 from symcollapse.verification import coqc
 from symcollapse.verification.methods import verify
-from symcollapse.verification.random import PRIME
+from symcollapse.verification.random import one_product_prime
 
 
 @pytest.mark.parametrize(
@@ -37,12 +37,12 @@ def test_auto_picks_exact_within_the_limit(widths, method, monomials):
 def test_auto_picks_random_above_the_limit():
     result = verify((3, 3, 3, 3, 3), max_terms=100, seed=1)
     assert result.holds and result.method == "random"
-    assert result.error_bound == Fraction(5, PRIME) ** 3
+    assert result.error_bound == Fraction(5, one_product_prime(3)) ** 4  # within 3 at 2**28
     assert (
         choice_text(result.choice)
         == "363 terms when expanded, above the exact limit of 100 (--max-terms)"
     )
-    assert "Schwartz-Zippel bound (degree 5)/p = 1.9e-08 per trial, 6.5e-24 for all 3" in (
+    assert "Schwartz-Zippel bound (degree 5)/p = 4.6e-08 per trial, 4.3e-30 for all 4" in (
         render_verification(result)
     )
 

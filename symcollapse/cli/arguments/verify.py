@@ -6,9 +6,9 @@ from symcollapse.cli.options import limit_option, widths_argument
 from symcollapse.cli.types import Parser, positive, seed
 from symcollapse.verification.defaults import (
     DEFAULT_EXACT_MAX_TERMS,
-    DEFAULT_TRIALS,
     METHODS,
     RANDOM_MAX_BYTES,
+    REFERENCE_TRIALS,
 )
 
 
@@ -23,7 +23,10 @@ def add_arguments(parser: Parser) -> None:
         "term count is within --max-terms, else random)",
     )
     parser.add_argument(
-        "--trials", type=positive, help=f"random points (default: {DEFAULT_TRIALS} with random)"
+        "--trials",
+        type=positive,
+        help="random points (default with random: as many as reach the error bound of "
+        f"{REFERENCE_TRIALS} at the largest prime below 2**28)",
     )
     parser.add_argument(
         "--seed",
