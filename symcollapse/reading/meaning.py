@@ -106,6 +106,7 @@ class Verdict:
     definitions: int
     unchecked: tuple[tuple[str, str], ...]
     false: str | None
+    scope: str = ""  # what the checks covered where less than the rows claim (depths n)
 
 
 def _scalar_names(node: Node) -> Iterator[str]:

@@ -135,6 +135,17 @@ class Unread:
     what: str
 
 
+@dataclass(frozen=True)
+class Elided:
+    """``W_{n} W_{n-1} \\cdots W_{1}`` (``sum`` False) or ``a_{1} + \\cdots + a_{n}`` (``sum``
+    True): what is printed before and after the dots, continued by its printed pattern
+    (:mod:`symcollapse.reading.elision`), never guessed."""
+
+    before: tuple[Node, ...]
+    after: tuple[Node, ...]
+    sum: bool
+
+
 Node = (
     (
         Number
@@ -152,6 +163,7 @@ Node = (
     | MatrixLiteral
     | IndexSum
     | Unread
+    | Elided
 )
 
 
@@ -209,6 +221,8 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.base,)
     if isinstance(node, MatrixLiteral):
         return tuple(cell for row in node.rows for cell in row)
+    if isinstance(node, Elided):
+        return (*node.before, *node.after)
     if isinstance(node, IndexSum):
         return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
     return ()
