@@ -89,7 +89,7 @@ def expand(node: Elided, steps: dict[Letter, int]) -> Node:
     if len(shown) > 1 or (learned is not None and shown and shown != {learned}):
         raise DocumentError("an elision whose printed terms step differently")
     first, last = before[0], after[-1]
-    step = learned or (shown.pop() if shown else (1 if last >= first else -1))
+    step: int = learned or (shown.pop() if shown else None) or (1 if last >= first else -1)
     count = (last - first) // step + 1
     if (last - first) % step or count < 0:
         raise DocumentError(

@@ -71,7 +71,7 @@ def _rebuild(node: Any, change: Any) -> Any:
     """``node`` with ``change`` applied to every node directly below it (in tuples too)."""
     if isinstance(node, tuple):
         return tuple(_rebuild(item, change) for item in node)
-    if not is_dataclass(node):
+    if not is_dataclass(node) or isinstance(node, type):
         return node
     updates = {}
     for field in fields(node):
@@ -186,7 +186,7 @@ class _Unfolding:
 def _substituted(node: Node, name: Name, value: Node) -> Node:
     if node == name:
         return value
-    return _rebuild(node, lambda child: _substituted(child, name, value))  # type: ignore[no-any-return]
+    return _rebuild(node, lambda child: _substituted(child, name, value))
 
 
 def _free_letters(row: Row) -> list[str]:
@@ -398,7 +398,7 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
     definitions = sum(_kind(row) != "statement" for row in document.rows)
     depths = ", ".join(map(str, DEPTHS))
     symbols = "" if transposes else "as non-commuting symbols (every width) and "
-    widths = " and ".join(", ".join(map(str, w)) + ", ..." for w in WIDTHS)
+    assigned = " and ".join(", ".join(map(str, w)) + ", ..." for w in WIDTHS)
     return Verdict(
         len(document.rows) - len(unread),
         definitions,
@@ -406,7 +406,7 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
         None,
         scope=(
             f"rows stated for every depth n checked at n = {depths} (n + 1 in a step), the "
-            f"layers {symbols}as matrices of symbols at widths d_0, d_1, ... = {widths}: "
+            f"layers {symbols}as matrices of symbols at widths d_0, d_1, ... = {assigned}: "
             "checked at those depths, not proved for every n"
         ),
     )

@@ -220,8 +220,10 @@ class LatexParser:
                 node = Entry(node, group)
             elif group in TRANSPOSES:
                 node = Transpose(node)
-            elif re.fullmatch(r"\d+", group) or (
-                isinstance(node, Number) and re.fullmatch(r"-\d+", group)
+            elif (
+                re.fullmatch(r"\d+", group)
+                or (isinstance(node, Number) and re.fullmatch(r"-\d+", group))
+                or group == "-1"  # an inverse: \left(X^{T} X\right)^{-1}
             ):  # a whole power, or a number's negative one: 1.234 \cdot 10^{-5}
                 node = Power(node, int(group))
             else:

@@ -331,12 +331,14 @@ class Meaning(Forms):
             base = number(self.value(node.base))
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
-            limit = MAX_NUMBER_EXPONENT if base.is_Number else MAX_EXPONENT
+            limit = MAX_NUMBER_EXPONENT if getattr(base, "is_Number", False) else MAX_EXPONENT
             if abs(node.exponent) > limit:  # 2^{10^9} would never finish
                 side = f"above {limit}" if node.exponent > 0 else f"below -{limit}"
                 raise DocumentError(f"a power {node.exponent} {side}")
             if node.exponent < 0 and base == 0:
                 raise Mismatch("a negative power of zero")
+            if node.exponent < 0 and isinstance(base, sp.MatrixBase) and base.det() == 0:
+                raise Mismatch("the inverse of a singular matrix")
             return base**node.exponent
         if isinstance(node, Transpose):
             inner = number(self.value(node.operand))
