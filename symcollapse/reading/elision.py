@@ -63,10 +63,12 @@ def _shown_step(indices: list[int]) -> int | None:
     return steps.pop() if steps else None
 
 
-def learn_steps(elisions: Iterable[Elided]) -> dict[Letter, int]:
-    """The step each letter's elisions show in the document (two printed terms in a row);
-    a letter shown with two different steps is ambiguous."""
-    steps: dict[Letter, int] = {}
+def learn_steps(
+    elisions: Iterable[Elided], known: dict[Letter, int] | None = None
+) -> dict[Letter, int]:
+    """The step each letter's elisions show in the document (two printed terms in a row),
+    besides those ``known`` already; a letter shown with two different steps is ambiguous."""
+    steps: dict[Letter, int] = dict(known or {})
     for node in elisions:
         letter, before, after = _runs(node)
         for shown in (_shown_step(before), _shown_step(after)):

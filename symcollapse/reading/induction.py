@@ -248,6 +248,16 @@ def _instances(row: Row, depth: int) -> list[Row]:
     return out
 
 
+def _elisions(row: Row) -> list[Elided]:
+    return [
+        node
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+        if isinstance(node, Elided)
+    ]
+
+
 def _concrete(document: Document, depth: int) -> Document:
     """``document`` at the depth ``depth``: see the module's docstring."""
     rows: list[tuple[Row, Row]] = []  # (as printed, concrete)
@@ -262,14 +272,12 @@ def _concrete(document: Document, depth: int) -> Document:
         )
         for printed, one in rows
     ]
-    steps = learn_steps(
-        n
-        for _, one in sides
-        for side in (one.lhs, one.rhs)
-        if side
-        for n in walk(side)
-        if isinstance(n, Elided)
-    )
+    steps: dict[Letter, int] = {}
+    for printed, one in sides:
+        try:
+            steps = learn_steps(_elisions(one), steps)
+        except DocumentError as error:
+            raise DocumentError(f"cannot read {printed.where}: {error}") from None
     continued: list[tuple[Row, Row]] = []
     for printed, one in sides:
         try:
