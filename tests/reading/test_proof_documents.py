@@ -53,6 +53,14 @@ def test_every_proof_is_read_and_checked_at_small_depths(tmp_path, capsys, fmt, 
     assert "checked at n = 1, 2, 3, 4" in out and "not proved for every n" in out
 
 
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+def test_a_two_column_proof_is_read(tmp_path, capsys, fmt):
+    """Two columns break the fold's row between its name and its arguments (Typst, HTML)."""
+    status, out = check(proof(tmp_path, fmt, "--two-column"), capsys)
+    assert status == 0, out
+    assert re.search(r": \d+ rows read: [1-9]\d* identities checked", out), out
+
+
 #: Hand edits of the LaTeX proof (column convention): (printed, edited).
 EDITS = {
     "W_{k-1} for W_{k+1}": (r"W_{n} \cdots W_{k+1} b_{k}", r"W_{n} \cdots W_{k-1} b_{k}"),
@@ -68,6 +76,7 @@ EDITS = {
         r"&= W_{z}^{(1)} x + b_{z}^{(1)}",
         r"&= W_{z}^{(1)} x + \left(b_{z}^{(1)}\right)^{T}",
     ),
+    "end fixed": (r"W_{n} \cdots W_{k+1} \tag", r"W_{n} \cdots W_{1} \tag"),  # true at k = 0 only
     "step order": (r"W_{n+1} W_{n} \cdots W_{k+1}", r"W_{n} W_{n+1} \cdots W_{k+1}"),
 }
 
