@@ -51,6 +51,7 @@ from symcollapse.reading.nodes import (
     Power,
     Product,
     Quotient,
+    RowsOf,
     Sum,
     Transpose,
     Unread,
@@ -58,6 +59,7 @@ from symcollapse.reading.nodes import (
     walk,
 )
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
+from symcollapse.reading.readoff import rows_of
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
@@ -347,6 +349,8 @@ class Meaning(Forms):
             if inner.is_commutative:
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
+        if isinstance(node, RowsOf):  # rows 2 to the end of Θ, as a reason reads them off
+            return rows_of(self.value(node.matrix), node.first, node.last)
         assert isinstance(node, MatrixLiteral), node  # Arguments only in Apply; Unread rows skipped
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 

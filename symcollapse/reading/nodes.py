@@ -146,6 +146,16 @@ class Elided:
     sum: bool
 
 
+@dataclass(frozen=True)
+class RowsOf:
+    """Rows ``first`` to ``last`` (counted from 1, as words count; ``last`` None: to the end)
+    of ``matrix``: what a reason reads a matrix off, "rows 2 to the end of Θ"."""
+
+    matrix: Node
+    first: int
+    last: int | None
+
+
 Node = (
     (
         Number
@@ -164,6 +174,7 @@ Node = (
     | IndexSum
     | Unread
     | Elided
+    | RowsOf
 )
 
 
@@ -223,6 +234,8 @@ def children(node: Node) -> tuple[Node, ...]:
         return tuple(cell for row in node.rows for cell in row)
     if isinstance(node, Elided):
         return (*node.before, *node.after)
+    if isinstance(node, RowsOf):
+        return (node.matrix,)
     if isinstance(node, IndexSum):
         return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
     return ()

@@ -56,6 +56,11 @@ EDITS = {
         r"\left(X^{T} Y\right) \left(X^{T} X\right)^{-1}",
     ),
     "singular inverse": (r"\left(X^{T} X\right)^{-1}", r"\left(X X^{T}\right)^{-1}"),
+    "bias read off wrong": (r"b_{z} &= 8", r"b_{z} &= 9"),
+    "weights read off untransposed": (
+        r"W_{z} &= \begin{bmatrix} -12 & 4 \end{bmatrix}",
+        r"W_{z} &= \begin{bmatrix} -12 \\ 4 \end{bmatrix}",
+    ),
     "transpose wrong": (r"X^{T} X &=", r"X X^{T} &="),
     "normal equations": (r"X^{T} X \Theta &= X^{T} Y", r"X^{T} X \Theta &= X^{T} X"),
     "product of the weights": (r"W_{2} W_{1} &=", r"W_{1}^{T} W_{2}^{T} &="),
