@@ -21,7 +21,7 @@ from typing import Any
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.elision import Letter, expand, learn_steps
+from symcollapse.reading.elision import MAX_TERMS, Letter, expand, learn_steps
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import (
     Apply,
@@ -51,6 +51,9 @@ WIDTHS = ((2, 2), (2, 3, 1))
 
 #: The depth's letter, as the documents print it.
 DEPTH = "n"
+
+#: Most letters besides the depth a row's elisions may leave free (each takes N + 2 values).
+MAX_FREE = 2
 
 #: Most applications of the document's functions one row may take to unfold.
 MAX_UNFOLD = 10_000
@@ -115,6 +118,11 @@ def _sums_written_out(node: Node) -> Node:
     low, high = _number(node.low), _number(node.high)
     if low is None or high is None:
         return node
+    if not (low.is_integer and high.is_integer):
+        raise DocumentError(f"a sum from {low} to {high}: not whole numbers")
+    if int(high) - int(low) + 1 > MAX_TERMS:
+        count = int(high) - int(low) + 1
+        raise DocumentError(f"a sum of {count:,} terms (at most {MAX_TERMS:,} are read)")
     terms = [
         _sums_written_out(set_index(node.body, node.index.key, k))
         for k in range(int(low), int(high) + 1)
@@ -236,6 +244,8 @@ def _instances(row: Row, depth: int) -> list[Row]:
             defines=row.defines and not isinstance(row.lhs, Elided),
         )
         letters = _free_letters(at)
+        if len(letters) > MAX_FREE:
+            raise DocumentError(f"cannot read {row.where}: elisions in {len(letters)} free letters")
         for values in itertools.product(range(depth + 2), repeat=len(letters)):
             one = at
             for letter, value in zip(letters, values, strict=True):
