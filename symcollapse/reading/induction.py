@@ -9,7 +9,9 @@ W_{n+1} h^{(n)} + b_{n+1}``, a fold ``\\operatorname{down}_{n+1}(A) := ...``) ho
 of ``W_{n+1} \\cdots W_{k+1}``, takes every value from 0 to ``N + 1`` at which the row's
 elisions read); sums ``\\sum_{k=1}^{N}`` are written out, elisions continued by their pattern
 (:mod:`symcollapse.reading.elision`), folds applied, and ``I`` is the identity. The weights,
-biases and input stay non-commuting symbols, so a row that holds there holds for every width.
+biases and input are then non-commuting symbols (a row that holds so holds at every width;
+skipped where the document transposes one, which such a symbol cannot show) and matrices of
+symbols of their own at each of :data:`WIDTHS` (square, and not: shapes must fit).
 """
 
 from __future__ import annotations
@@ -295,10 +297,14 @@ def _concrete(document: Document, depth: int) -> Document:
                 one, lhs=one.lhs and _continued(one.lhs, steps), rhs=_continued(one.rhs, steps)
             )
         except DocumentError as error:
-            if _free_letters(printed) and len(_instances(printed, depth)) > 1:
+            if _free_letters(printed):
                 continue  # a free letter's value at which the elisions do not read
             raise DocumentError(f"cannot read {printed.where}: {error}") from None
         continued.append((printed, one))
+    for row in set(document.rows) - {printed for printed, _ in continued}:
+        raise DocumentError(
+            f"cannot read {row.where}: its elisions read at no value of its letters"
+        )
     unfold = _Unfolding(
         [(one.lhs, one.rhs) for printed, one in continued if _kind(printed) == "function"]  # type: ignore[misc]
     )

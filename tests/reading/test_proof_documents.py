@@ -108,6 +108,7 @@ def test_an_inconsistent_elision_is_a_document_error_naming_the_row(tmp_path, ed
         (r"A &= W_{n} \cdots W_{1000000}", "an elision of 1,000,000 terms"),
         (r"A &= \sum_{k=1}^{1.5} W_{n} \cdots W_{k}", "a sum from 1 to 3/2: not whole"),
         (r"A &= W_{a} \cdots W_{b} + W_{c} \cdots W_{n}", "elisions in 3 free letters"),
+        (r"A &= W_{k} W_{k+2} \cdots W_{k+3}", "read at no value of its letters"),
         (r"A &= W_{n} \cdots W_{1} \cdots W_{0}", "two elisions in one product"),
         (r"A &= W_{n} + \cdots - W_{1}", r"an elided sum continues with \+"),
     ],
