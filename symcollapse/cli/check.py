@@ -40,5 +40,7 @@ def run(args: argparse.Namespace) -> int:
         count = len(verdict.unchecked)
         rows = "1 row" if count == 1 else f"{count} rows"
         summary += f"; {rows} shown but not checked ({why}: {where}, ...)"
+    if verdict.scope:
+        summary += f"; {verdict.scope}"
     print(summary)
     return 0

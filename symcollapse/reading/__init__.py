@@ -17,6 +17,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.forms import MAX_WIDTH
+from symcollapse.reading.induction import check_general, general
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
@@ -89,6 +90,8 @@ def check_text(
         document = read_document(text, language)
         if widths is not None:
             document = with_widths(document, widths)
+        if general(document):  # stated for every depth n: checked at some
+            return check_general(document, seed, tolerance)
         return Meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from symcollapse.errors import DocumentError
 from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
 from symcollapse.reading.nodes import Document, Node, Row, Unread
+from symcollapse.reading.readoff import read_off
 from symcollapse.reading.schemes import base_case, scheme
 
 _PIECES = re.compile(
@@ -103,6 +104,7 @@ def read_displays(text: str) -> Document:
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
         rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
+        rows += read_off(rows[-1], raw.reason)  # W_z = [...] (rows 2 to the end of Θ)
     return Document(tuple(rows), "".join(prose), tuple(unchecked), tuple(stated))
 
 

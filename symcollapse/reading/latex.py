@@ -21,6 +21,7 @@ from symcollapse.errors import DocumentError
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
+    Elided,
     Entry,
     IndexSum,
     MatrixLiteral,
@@ -175,6 +176,8 @@ class LatexParser:
             if self.peek() not in ("+", "-"):
                 break
             sign = self._sign()
+            if sign > 0 and self.peek() in ELIDED and not self.arguments:  # a_{1} + \cdots + a_{n}
+                return self._elided(terms, sum_=True)
         return terms[0] if len(terms) == 1 else Sum(tuple(terms))
 
     def _sign(self) -> int:
@@ -186,6 +189,8 @@ class LatexParser:
     def term(self) -> Node:
         factors = [self.factor()]
         while True:
+            if self.peek() in ELIDED and not self.arguments:  # W_{n} \cdots W_{1}
+                return self._elided(factors, sum_=False)
             if self.peek() in (r"\cdot", r"\times"):
                 self.take()
                 factors.append(self.factor())
@@ -215,8 +220,10 @@ class LatexParser:
                 node = Entry(node, group)
             elif group in TRANSPOSES:
                 node = Transpose(node)
-            elif re.fullmatch(r"\d+", group) or (
-                isinstance(node, Number) and re.fullmatch(r"-\d+", group)
+            elif (
+                re.fullmatch(r"\d+", group)
+                or (isinstance(node, Number) and re.fullmatch(r"-\d+", group))
+                or group == "-1"  # an inverse: \left(X^{T} X\right)^{-1}
             ):  # a whole power, or a number's negative one: 1.234 \cdot 10^{-5}
                 node = Power(node, int(group))
             else:
@@ -419,7 +426,8 @@ class LatexParser:
                 break
         name = Name(base, sub, sup)
         following = self.tokens[self.at] if self.at < len(self.tokens) else None
-        if following and not following.spaced and following.text in ("(", r"\left"):
+        operator = first == r"\operatorname"  # never a factor: a line broken before its (
+        if following and (operator or not following.spaced) and following.text in ("(", r"\left"):
             return Apply(name, self._parenthesized(arguments=True))
         after = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
         if first == r"\operatorname" and self.peek() == "{" and after and after.text == r"\left":
@@ -428,6 +436,32 @@ class LatexParser:
             self.take("}")
             return Apply(name, argument)
         return name
+
+    def _elided(self, before: list[Node], sum_: bool) -> Node:
+        """The rest of a product (``sum_`` False) or sum elided by dots after ``before``: the
+        factors (or terms) printed after the dots, one elision each (two would be ambiguous)."""
+        self.take()
+        after: list[Node] = []
+        if sum_:
+            if self.take() != "+":
+                raise self.error("an elided sum continues with +")
+            while True:
+                after.append(self.term())
+                if self.peek() != "+":
+                    break
+                self.take()
+        else:
+            if self.peek() in (r"\cdot", r"\times"):
+                self.take()
+            while self._starts_factor() or self.peek() in (r"\cdot", r"\times"):
+                if self.peek() in ELIDED:
+                    raise self.error("two elisions in one product")
+                if self.peek() in (r"\cdot", r"\times"):
+                    self.take()
+                after.append(self.factor())
+        if not after or self.peek() in ELIDED or (sum_ and self.peek() == "-"):
+            raise self.error("an elision without one pattern to continue")
+        return Elided(tuple(before), tuple(after), sum_)
 
 
 def parse(tex: str) -> Node:

@@ -51,6 +51,7 @@ from symcollapse.reading.nodes import (
     Power,
     Product,
     Quotient,
+    RowsOf,
     Sum,
     Transpose,
     Unread,
@@ -58,6 +59,7 @@ from symcollapse.reading.nodes import (
     walk,
 )
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
+from symcollapse.reading.readoff import rows_of
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.values import (
     EXACT,
@@ -106,6 +108,7 @@ class Verdict:
     definitions: int
     unchecked: tuple[tuple[str, str], ...]
     false: str | None
+    scope: str = ""  # what the checks covered where less than the rows claim (depths n)
 
 
 def _scalar_names(node: Node) -> Iterator[str]:
@@ -330,12 +333,14 @@ class Meaning(Forms):
             base = number(self.value(node.base))
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
-            limit = MAX_NUMBER_EXPONENT if base.is_Number else MAX_EXPONENT
+            limit = MAX_NUMBER_EXPONENT if getattr(base, "is_Number", False) else MAX_EXPONENT
             if abs(node.exponent) > limit:  # 2^{10^9} would never finish
                 side = f"above {limit}" if node.exponent > 0 else f"below -{limit}"
                 raise DocumentError(f"a power {node.exponent} {side}")
             if node.exponent < 0 and base == 0:
                 raise Mismatch("a negative power of zero")
+            if node.exponent < 0 and isinstance(base, sp.MatrixBase) and base.det() == 0:
+                raise Mismatch("the inverse of a singular matrix")
             return base**node.exponent
         if isinstance(node, Transpose):
             inner = number(self.value(node.operand))
@@ -344,6 +349,8 @@ class Meaning(Forms):
             if inner.is_commutative:
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
+        if isinstance(node, RowsOf):  # rows 2 to the end of Θ, as a reason reads them off
+            return rows_of(self.value(node.matrix), node.first, node.last)
         assert isinstance(node, MatrixLiteral), node  # Arguments only in Apply; Unread rows skipped
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 

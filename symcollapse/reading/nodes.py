@@ -135,6 +135,27 @@ class Unread:
     what: str
 
 
+@dataclass(frozen=True)
+class Elided:
+    """``W_{n} W_{n-1} \\cdots W_{1}`` (``sum`` False) or ``a_{1} + \\cdots + a_{n}`` (``sum``
+    True): what is printed before and after the dots, continued by its printed pattern
+    (:mod:`symcollapse.reading.elision`), never guessed."""
+
+    before: tuple[Node, ...]
+    after: tuple[Node, ...]
+    sum: bool
+
+
+@dataclass(frozen=True)
+class RowsOf:
+    """Rows ``first`` to ``last`` (counted from 1, as words count; ``last`` None: to the end)
+    of ``matrix``: what a reason reads a matrix off, "rows 2 to the end of Θ"."""
+
+    matrix: Node
+    first: int
+    last: int | None
+
+
 Node = (
     (
         Number
@@ -152,6 +173,8 @@ Node = (
     | MatrixLiteral
     | IndexSum
     | Unread
+    | Elided
+    | RowsOf
 )
 
 
@@ -209,6 +232,10 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.base,)
     if isinstance(node, MatrixLiteral):
         return tuple(cell for row in node.rows for cell in row)
+    if isinstance(node, Elided):
+        return (*node.before, *node.after)
+    if isinstance(node, RowsOf):
+        return (node.matrix,)
     if isinstance(node, IndexSum):
         return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
     return ()

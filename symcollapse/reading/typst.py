@@ -132,6 +132,8 @@ class _Spelling:
             if not re.fullmatch(r"[A-Za-z]+", name):
                 raise DocumentError(f"cannot read the operator {name!r} in a Typst formula")
             return rf"\operatorname{{{name}}}" + self.application()
+        if token == "frac" and self.peek(skip_space=False) == "(":  # frac(271, 1131)
+            return _fraction(self.raw_group())
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
             return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
@@ -197,6 +199,14 @@ class _Spelling:
 #: An entry's placeholder around the matrix a subscript's first part names (set by
 #: :meth:`_Spelling.scripts`, resolved by :func:`_entries`).
 ENTRY = "\x00{}\x01"
+
+
+def _fraction(inside: str) -> str:
+    """``frac(a, b)``'s inside as ``\\frac{a}{b}``."""
+    parts = _top_level_parts(inside)
+    if len(parts) != 2:
+        raise DocumentError(f"cannot read frac({inside}) in a Typst formula")
+    return rf"\frac{{{math(parts[0])}}}{{{math(parts[1])}}}"
 
 
 def _top_level_parts(text: str, separator: str = ",") -> list[str]:

@@ -65,3 +65,26 @@ def assert_caught(
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row \d+.* is false: ', out)
+
+
+#: The formats the document commands write that the reader reads, by their file's extension.
+READ_FORMATS = {"latex": ".tex", "markdown": ".md", "github": ".md", "beamer": ".tex"}
+READ_FORMATS |= {"typst": ".typ", "html": ".html"}
+
+
+def written(tmp_path: Path, command: str, fmt: str, *argv: str) -> Path:
+    """The document ``command`` (``prove``, ``regress``) writes in ``fmt`` given ``argv``."""
+    out = tmp_path / command
+    assert main([command, *argv, "--format", fmt, "--out", str(out)]) == 0
+    (path,) = [p for p in out.iterdir() if p.suffix == READ_FORMATS[fmt]]
+    return path
+
+
+def identities(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """How many identities ``symcollapse check`` finds true in ``path`` (it must pass), and
+    what it printed."""
+    status, out = check(path, capsys)
+    assert status == 0, out
+    found = re.search(r": \d+ rows read: (\d+) identities checked", out)
+    assert found, out
+    return int(found[1]), out

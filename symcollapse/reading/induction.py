@@ -1,0 +1,436 @@
+"""Documents stated for every depth ``n`` (``symcollapse prove``: ``W_{z}^{(n)} = W_{n} \\cdots
+W_{1}``, ``b_{z}^{(n)} = \\sum_{k=1}^{n} W_{n} \\cdots W_{k+1} b_{k}``, the induction step),
+checked at the depths :data:`DEPTHS`: never proved for every ``n``, and the verdict says so.
+
+At each depth ``N`` the document is made concrete and read by
+:class:`~symcollapse.reading.meaning.Meaning`: a definition stated for ``n`` (``h^{(n+1)} :=
+W_{n+1} h^{(n)} + b_{n+1}``, a fold ``\\operatorname{down}_{n+1}(A) := ...``) holds for ``n = 1,
+..., N + 1``; every other row is set at ``n = N`` (a letter left free in an elision, the ``k``
+of ``W_{n+1} \\cdots W_{k+1}``, takes every value from 0 to ``N + 1`` at which the row's
+elisions read); sums ``\\sum_{k=1}^{N}`` are written out, elisions continued by their pattern
+(:mod:`symcollapse.reading.elision`), folds applied, and ``I`` is the identity. The weights,
+biases and input are then non-commuting symbols (a row that holds so holds at every width;
+skipped where the document transposes one, which such a symbol cannot show) and matrices of
+symbols of their own at each of :data:`WIDTHS` (square, and not: shapes must fit).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.elision import MAX_TERMS, Letter, expand, learn_steps
+from symcollapse.reading.meaning import Meaning, Verdict
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    Elided,
+    IndexSum,
+    MatrixLiteral,
+    Name,
+    Negative,
+    Node,
+    Number,
+    Product,
+    Row,
+    Sum,
+    Transpose,
+    walk,
+)
+from symcollapse.reading.orientation import layer_shape
+from symcollapse.reading.schemes import instantiate
+
+#: The depths every row stated for ``n`` is checked at.
+DEPTHS = (1, 2, 3, 4)
+
+#: The widths ``d_0, d_1, ...`` (repeating) the layers are also checked at: square and not.
+WIDTHS = ((2, 2), (2, 3, 1))
+
+#: The depth's letter, as the documents print it.
+DEPTH = "n"
+
+#: Most letters besides the depth a row's elisions may leave free (each takes N + 2 values).
+MAX_FREE = 2
+
+#: Most applications of the document's functions one row may take to unfold.
+MAX_UNFOLD = 10_000
+
+
+def general(document: Document) -> bool:
+    """Whether ``document`` states rows for every depth: it elides factors or terms."""
+    return any(
+        isinstance(node, Elided)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+    )
+
+
+def _rebuild(node: Any, change: Any) -> Any:
+    """``node`` with ``change`` applied to every node directly below it (in tuples too)."""
+    if isinstance(node, tuple):
+        return tuple(_rebuild(item, change) for item in node)
+    if not is_dataclass(node) or isinstance(node, type):
+        return node
+    updates = {}
+    for field in fields(node):
+        value = getattr(node, field.name)
+        if isinstance(value, tuple):
+            updates[field.name] = tuple(
+                _rebuild(item, change) if isinstance(item, tuple) else change(item)
+                for item in value
+            )
+        elif is_dataclass(value):
+            updates[field.name] = change(value)
+    return replace(node, **updates)
+
+
+def set_index(node: Node, var: str, value: int) -> Node:
+    """``node`` with the letter ``var`` set to ``value`` everywhere (inside elisions too; a sum
+    over ``var`` keeps its own), whole numbers added up (``n + 1``)."""
+    if isinstance(node, Name):
+        return instantiate(node, var, value)
+    if isinstance(node, IndexSum) and node.index.key == var:
+        low = None if node.low is None else set_index(node.low, var, value)
+        return replace(node, low=low, high=set_index(node.high, var, value))
+    changed = _rebuild(node, lambda child: set_index(child, var, value))
+    if isinstance(changed, Sum) and all(_number(term) is not None for term in changed.terms):
+        return Number(sp.Add(*(_number(term) for term in changed.terms)))
+    return changed
+
+
+def _number(node: Node) -> sp.Rational | None:
+    if isinstance(node, Negative):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    return node.value if isinstance(node, Number) else None
+
+
+def _sums_written_out(node: Node) -> Node:
+    """Sums over an index between whole numbers (``\\sum_{k=1}^{3}``) as their terms."""
+    node = _rebuild(node, _sums_written_out)
+    if not isinstance(node, IndexSum) or node.low is None:
+        return node
+    low, high = _number(node.low), _number(node.high)
+    if low is None or high is None:
+        return node
+    if not (low.is_integer and high.is_integer):
+        raise DocumentError(f"a sum from {low} to {high}: not whole numbers")
+    if int(high) - int(low) + 1 > MAX_TERMS:
+        count = int(high) - int(low) + 1
+        raise DocumentError(f"a sum of {count:,} terms (at most {MAX_TERMS:,} are read)")
+    terms = [
+        _sums_written_out(set_index(node.body, node.index.key, k))
+        for k in range(int(low), int(high) + 1)
+    ]
+    return terms[0] if len(terms) == 1 else Sum(tuple(terms)) if terms else Number(sp.S(0))
+
+
+def _continued(node: Node, steps: dict[Letter, int]) -> Node:
+    """Every elision in ``node`` continued (:func:`~symcollapse.reading.elision.expand`)."""
+    node = _rebuild(node, lambda child: _continued(child, steps))
+    return expand(node, steps) if isinstance(node, Elided) else node
+
+
+def _identity_dropped(node: Node) -> Node:
+    """``I`` beside other factors dropped: the document's empty product is the identity."""
+    node = _rebuild(node, _identity_dropped)
+    if isinstance(node, Product):
+        kept = tuple(f for f in node.factors if f != Name("I"))
+        return kept[0] if len(kept) == 1 else Product(kept) if kept else Name("I")
+    return node
+
+
+def _arguments(node: Apply) -> tuple[Node, ...]:
+    return node.argument.items if isinstance(node.argument, Arguments) else (node.argument,)
+
+
+def _parameter(node: Node) -> bool:
+    """A function's parameter in its definition: a bare name other than ``I`` (``A``)."""
+    return isinstance(node, Name) and not node.sub and not node.sup and node.base != "I"
+
+
+class _Unfolding:
+    """The document's functions (``\\operatorname{down}_{2}(A) := A W_{2} W_{1}``) applied."""
+
+    def __init__(self, definitions: list[tuple[Apply, Node]]) -> None:
+        self.definitions = definitions
+        self.budget = MAX_UNFOLD
+
+    def __call__(self, node: Node) -> Node:
+        node = _rebuild(node, self)
+        if not isinstance(node, Apply):
+            return node
+        for lhs, rhs in self.definitions:
+            bound = self._match(lhs, node)
+            if bound is None:
+                continue
+            self.budget -= 1
+            if self.budget < 0:
+                raise DocumentError(f"{lhs.function.key} unfolds without end")
+            for name, value in bound.items():
+                rhs = _substituted(rhs, name, value)
+            return self(rhs)
+        return node
+
+    @staticmethod
+    def _match(lhs: Apply, call: Apply) -> dict[Name, Node] | None:
+        given, wanted = _arguments(call), _arguments(lhs)
+        if lhs.function != call.function or len(given) != len(wanted):
+            return None
+        bound: dict[Name, Node] = {}
+        for parameter, argument in zip(wanted, given, strict=True):
+            if _parameter(parameter):
+                bound[parameter] = argument  # type: ignore[index]
+            elif parameter != argument:
+                return None
+        return bound
+
+
+def _substituted(node: Node, name: Name, value: Node) -> Node:
+    if node == name:
+        return value
+    return _rebuild(node, lambda child: _substituted(child, name, value))
+
+
+def _free_letters(row: Row) -> list[str]:
+    """Letters other than the depth left in the indices of a row's elisions (the ``k`` of
+    ``W_{n+1} \\cdots W_{k+1}`` outside any sum)."""
+    letters = set()
+    for side in (row.lhs, row.rhs):
+        for node in walk(side) if side is not None else ():
+            if isinstance(node, Elided):
+                for term in (*node.before, *node.after):
+                    if isinstance(term, Name):
+                        letters |= {c for c in term.sub if c.isalpha() and c != DEPTH}
+    return sorted(letters)
+
+
+def _kind(row: Row) -> str:
+    """``function``, ``definition`` (stated with ``:=`` for a name) or ``statement``."""
+    if row.relation == ":=" and isinstance(row.lhs, Apply):
+        return "function"
+    if row.relation == ":=" and isinstance(row.lhs, Name):
+        return "definition"
+    return "statement"
+
+
+def _uses_depth(row: Row) -> bool:
+    return any(
+        (isinstance(n, Name) and (n.key == DEPTH or set_index(n, DEPTH, 0) != n))
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for n in walk(side)
+    )
+
+
+def _instances(row: Row, depth: int) -> list[Row]:
+    """The concrete rows ``row`` stands for in the document at depth ``depth``."""
+    if not _uses_depth(row):
+        depths = [depth]
+    else:
+        depths = list(range(1, depth + 2)) if _kind(row) != "statement" else [depth]
+    out = []
+    for n in depths:
+        at = replace(
+            row,
+            lhs=None if row.lhs is None else set_index(row.lhs, DEPTH, n),
+            rhs=set_index(row.rhs, DEPTH, n),
+            over=None if row.over is not None and row.over[0] == DEPTH else row.over,
+            defines=row.defines and not isinstance(row.lhs, Elided),
+        )
+        letters = _free_letters(at)
+        if len(letters) > MAX_FREE:
+            raise DocumentError(f"cannot read {row.where}: elisions in {len(letters)} free letters")
+        for values in itertools.product(range(depth + 2), repeat=len(letters)):
+            one = at
+            for letter, value in zip(letters, values, strict=True):
+                one = replace(
+                    one,
+                    lhs=None if one.lhs is None else set_index(one.lhs, letter, value),
+                    rhs=set_index(one.rhs, letter, value),
+                )
+            out.append(one)
+    return out
+
+
+def _elisions(row: Row) -> list[Elided]:
+    return [
+        node
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+        if isinstance(node, Elided)
+    ]
+
+
+def _concrete(document: Document, depth: int) -> Document:
+    """``document`` at the depth ``depth``: see the module's docstring."""
+    rows: list[tuple[Row, Row]] = []  # (as printed, concrete)
+    for row in document.rows:
+        rows += [(row, one) for one in _instances(row, depth)]
+    sides = [
+        (
+            printed,
+            replace(
+                one, lhs=one.lhs and _sums_written_out(one.lhs), rhs=_sums_written_out(one.rhs)
+            ),
+        )
+        for printed, one in rows
+    ]
+    steps: dict[Letter, int] = {}
+    for printed, one in sides:
+        try:
+            steps = learn_steps(_elisions(one), steps)
+        except DocumentError as error:
+            raise DocumentError(f"cannot read {printed.where}: {error}") from None
+    continued: list[tuple[Row, Row]] = []
+    for printed, one in sides:
+        try:
+            one = replace(
+                one, lhs=one.lhs and _continued(one.lhs, steps), rhs=_continued(one.rhs, steps)
+            )
+        except DocumentError as error:
+            if _free_letters(printed):
+                continue  # a free letter's value at which the elisions do not read
+            raise DocumentError(f"cannot read {printed.where}: {error}") from None
+        continued.append((printed, one))
+    for row in set(document.rows) - {printed for printed, _ in continued}:
+        raise DocumentError(
+            f"cannot read {row.where}: its elisions read at no value of its letters"
+        )
+    unfold = _Unfolding(
+        [(one.lhs, one.rhs) for printed, one in continued if _kind(printed) == "function"]  # type: ignore[misc]
+    )
+    concrete = []
+    for printed, one in continued:
+        if _kind(printed) == "function":
+            continue  # applied wherever used
+        try:
+            concrete.append(
+                replace(
+                    one,
+                    lhs=one.lhs and _identity_dropped(unfold(one.lhs)),
+                    rhs=_identity_dropped(unfold(one.rhs)),
+                )
+            )
+        except DocumentError as error:
+            raise DocumentError(f"cannot read {printed.where}: {error}") from None
+    return replace(document, rows=tuple(concrete))
+
+
+def _weight_letters(document: Document) -> set[str]:
+    """The letters the document's elided products run over: its layers' weights."""
+    return {
+        term.base
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+        if isinstance(node, Elided) and not node.sum
+        for term in (node.before[-1], node.after[0])  # next to the dots
+        if isinstance(term, Name)
+    }
+
+
+def _rows_first(document: Document, weights: set[str]) -> bool:
+    """Whether the document writes vectors as rows: its first product with a layer's weight
+    at one end and something else at the other has the weight last (``b_{k} W_{k+1}``)."""
+    for row in document.rows:
+        for side in (row.lhs, row.rhs):
+            for node in walk(side) if side is not None else ():
+                if isinstance(node, Product):
+                    first = _is_weight(node.factors[0], weights)
+                    last = _is_weight(node.factors[-1], weights)
+                    if first != last:
+                        return last
+    return False
+
+
+def _is_weight(node: Node, weights: set[str]) -> bool:
+    return isinstance(node, Name) and node.base in weights and node.sub.isdigit() and not node.sup
+
+
+def _explicit(document: Document, widths: tuple[int, ...], weights: set[str]) -> Document:
+    """The concrete ``document`` with its layers' weights (``weights``: the letters its
+    elisions run over), biases (any other letter numbered by layer) and input (a bare name it
+    does not define) as matrices of symbols of their own, ``d_k = widths[k % len(widths)]``,
+    in the convention its products show."""
+    defined = {row.lhs.key for row in document.rows if isinstance(row.lhs, Name) and row.defines}
+    names = {
+        n
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Name) and n.key not in defined and not n.sup and n.base != "I"
+    }
+    rows = _rows_first(document, weights)
+    shapes = {}
+    for name in names:
+        if name.sub.isdigit():
+            layer = int(name.sub)
+            width, before = widths[layer % len(widths)], widths[(layer - 1) % len(widths)]
+            weight = name.base in weights
+            shapes[name.key] = (name, layer_shape(rows, width, before if weight else None))
+        elif not name.sub:
+            shapes[name.key] = (name, layer_shape(rows, widths[0], None))
+    given = [
+        Row(name, ":=", _symbols(name, *shape), "(the widths checked)", number)
+        for number, (_, (name, shape)) in enumerate(sorted(shapes.items()), 1)
+    ]
+    return replace(document, rows=(*given, *document.rows))
+
+
+def _symbols(name: Name, rows: int, cols: int) -> MatrixLiteral:
+    """A ``rows`` x ``cols`` matrix of symbols of its own for ``name``."""
+    return MatrixLiteral(
+        tuple(tuple(Name(f"[{name.key}]", f"{r},{c}") for c in range(cols)) for r in range(rows))
+    )
+
+
+def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verdict:
+    """``document``, stated for every depth, checked at each of :data:`DEPTHS`: with its
+    layers as non-commuting symbols (every width at once; not where it transposes one) and
+    as matrices of symbols at each of :data:`WIDTHS`."""
+    weights = _weight_letters(document)
+    transposes = any(
+        isinstance(node, Transpose)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+    )
+    unread: dict[str, str] = {}
+    for depth in DEPTHS:
+        concrete = _concrete(document, depth)
+        passes = [] if transposes else [("", concrete)]
+        for widths in WIDTHS:
+            shown = ", ".join(map(str, widths))
+            passes.append((f", widths {shown}, ...", _explicit(concrete, widths, weights)))
+        for label, one in passes:
+            verdict = Meaning(one, seed, tolerance).check()
+            if verdict.false:
+                return replace(verdict, false=f"{verdict.false} (at n = {depth}{label})")
+            unread.update(verdict.unchecked[len(document.unchecked) :])
+    definitions = sum(_kind(row) != "statement" for row in document.rows)
+    depths = ", ".join(map(str, DEPTHS))
+    symbols = "" if transposes else "as non-commuting symbols (every width) and "
+    assigned = " and ".join(", ".join(map(str, w)) + ", ..." for w in WIDTHS)
+    return Verdict(
+        len(document.rows) - len(unread),
+        definitions,
+        document.unchecked + tuple(unread.items()),
+        None,
+        scope=(
+            f"rows stated for every depth n checked at n = {depths} (n + 1 in a step), the "
+            f"layers {symbols}as matrices of symbols at widths d_0, d_1, ... = {assigned}: "
+            "checked at those depths, not proved for every n"
+        ),
+    )
