@@ -20,6 +20,7 @@ from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
+from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
 
@@ -89,6 +90,8 @@ def check_text(
         document = read_document(text, language)
         if widths is not None:
             document = with_widths(document, widths)
+        if piecewise(document):  # ReLU: evaluated at points, and its instances
+            return check_piecewise(document, seed, tolerance)
         return Meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None

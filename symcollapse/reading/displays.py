@@ -62,6 +62,7 @@ class _Raw:
 
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
+    text = _defined_applications(text)
     section = "(before the first section)"
     numbers: dict[str, int] = {}  # rows so far in each section
     raws: list[_Raw] = []
@@ -273,3 +274,21 @@ def _unspaced(tokens: list[Token]) -> list[Token]:
         out.append(Token(token.text, True) if spaced and not token.spaced else token)
         spaced = False
     return out
+
+
+#: A name (``W_{z}``, ``\beta``) and a parenthesis after it, as Typst and MathML spell them.
+_HEAD = r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{[^{}]*\})?"
+_OPEN, _CLOSE = r"\s*(?:\\left\(|\()\s*", r"\s*(?:\\right\)|\))"
+_DEFINED_AT = re.compile(
+    rf"^\s*({_HEAD}){_OPEN}([A-Za-z]){_CLOSE}\s*&?\s*(?::=|\\mathrel\{{:=\}})", re.M
+)
+
+
+def _defined_applications(text: str) -> str:
+    """``text`` with ``W_{z} (D)`` written against its parenthesis, as an application, wherever
+    the document defines it so (``W_{z} (D) := ...``: a product is never defined); Typst and
+    MathML set a space where LaTeX writes ``W_{z}(D)``."""
+    for name, argument in {(m[1], m[2]) for m in _DEFINED_AT.finditer(text)}:
+        at = re.compile(rf"({re.escape(name)}){_OPEN}({argument}){_CLOSE}")
+        text = at.sub(lambda m: f"{m[1]}({m[2]})", text)
+    return text

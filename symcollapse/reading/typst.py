@@ -127,6 +127,8 @@ class _Spelling:
             return token[1]
         if token == "mat" and self.peek(skip_space=False) == "(":
             return self.matrix()
+        if token == "frac" and self.peek(skip_space=False) == "(":
+            return _fraction(self.raw_group())
         if token == "op" and self.peek(skip_space=False) == "(":
             name = self.raw_group().strip().strip('"')
             if not re.fullmatch(r"[A-Za-z]+", name):
@@ -213,6 +215,14 @@ def _top_level_parts(text: str, separator: str = ",") -> list[str]:
             current.append(char)
     parts.append("".join(current))
     return [part.strip() for part in parts]
+
+
+def _fraction(inside: str) -> str:
+    """``frac(8, 3)``'s inside as ``\\frac{8}{3}`` (a piecewise document's exact numbers)."""
+    parts = _top_level_parts(inside)
+    if len(parts) != 2:
+        raise DocumentError(f"cannot read frac({inside}) in a Typst formula: two parts expected")
+    return rf"\frac{{{math(parts[0])}}}{{{math(parts[1])}}}"
 
 
 def _entries(latex: str) -> str:
