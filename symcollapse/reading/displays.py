@@ -277,7 +277,7 @@ def _unspaced(tokens: list[Token]) -> list[Token]:
 
 
 #: A name (``W_{z}``, ``\beta``) and a parenthesis after it, as Typst and MathML spell them.
-_HEAD = r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{[^{}]*\})?"
+_HEAD = r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
 _OPEN, _CLOSE = r"\s*(?:\\left\(|\()\s*", r"\s*(?:\\right\)|\))"
 _DEFINED_AT = re.compile(
     rf"^\s*({_HEAD}){_OPEN}([A-Za-z]){_CLOSE}\s*&?\s*(?::=|\\mathrel\{{:=\}})", re.M

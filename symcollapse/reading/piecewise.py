@@ -358,10 +358,11 @@ class Region(Meaning):
         return None
 
     def _preactivation(self, lhs: Name, rhs: Node) -> str | None:
-        """A pre-activation ``z_{j}`` the instance defines (its words name them so): its entries
+        """A pre-activation ``z_{j}`` the instance defines (the full document's words name them
+        so; the name is the usual one where a fragment has no words): its entries
         at the point's ``x_{i}`` are the argument of the activation ``j``."""
         parameter = self._parameter()
-        if parameter is None or "pre-activation" not in self.document.prose:
+        if parameter is None:
             return None
         x = self.value(parameter)
         if not isinstance(x, sp.MatrixBase) or not lhs.sub.isdigit():
