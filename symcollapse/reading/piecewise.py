@@ -40,8 +40,29 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
-#: The activations read, by their printed name: the slope below zero (ReLU's is 0).
+#: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
+#: ReLU's is its subscript, ``\operatorname{LeakyReLU}_{0.1}``, JSON's ``leaky_relu[1/10]``.
 PIECEWISE = {r"\operatorname{ReLU}": sp.Integer(0), "relu": sp.Integer(0)}
+LEAKY = (r"\operatorname{LeakyReLU}", "leaky_relu")
+
+
+def slope(function: Name) -> sp.Rational | None:
+    """The slope below zero of the activation ``function``, None if it is none read here."""
+    if function.key in PIECEWISE:
+        return PIECEWISE[function.key]
+    if function.base in LEAKY and not function.sup:
+        try:
+            value = sp.Rational(function.sub)
+        except (TypeError, ValueError):
+            return None
+        return value if 0 <= value < 1 else None
+    return None
+
+
+def _active(node: Node) -> bool:
+    """Whether ``node`` applies an activation read here."""
+    return isinstance(node, Apply) and slope(node.function) is not None
+
 
 #: Random points each row is checked at (each with its own activation pattern).
 POINTS = 4
@@ -50,7 +71,7 @@ POINTS = 4
 def piecewise(document: Document) -> bool:
     """Whether ``document`` applies an activation of :data:`PIECEWISE`."""
     return any(
-        isinstance(node, Apply) and node.function.key in PIECEWISE
+        _active(node)
         for row in document.rows
         for side in (row.lhs, row.rhs)
         if side is not None
@@ -145,8 +166,8 @@ class Region(Meaning):
     def value(self, node: Node) -> Value:
         """As :meth:`Meaning.value`, with the activations evaluated and a defined function
         applied to any argument."""
-        if isinstance(node, Apply) and node.function.key in PIECEWISE:
-            return self._activation(node)
+        if _active(node):
+            return self._activation(node)  # type: ignore[arg-type]
         if (
             isinstance(node, Apply)
             and not isinstance(node.argument, Arguments)
@@ -164,8 +185,8 @@ class Region(Meaning):
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
         if not all(sp.sympify(c).is_Rational for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
-        slope = PIECEWISE[node.function.key]
-        mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else slope)
+        below = slope(node.function)
+        mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else below)
         self.recorded.append((cells, mask))
         out = cells.multiply_elementwise(mask)
         return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
@@ -234,13 +255,10 @@ class Region(Meaning):
         masks = {key for keys in self.masks.values() for key in keys}
         sides = [side for row in self._chain(i) for side in (row.lhs, row.rhs) if side]
 
-        def active(n: Node) -> bool:
-            return isinstance(n, Apply) and n.function.key in PIECEWISE
-
         def masked(n: Node) -> bool:
             return isinstance(n, Name) and n.key in masks
 
-        return any(self._uses(s, "active", active) for s in sides) and any(
+        return any(self._uses(s, "active", _active) for s in sides) and any(
             self._uses(s, "masked", masked) for s in sides
         )
 
@@ -252,11 +270,7 @@ class Region(Meaning):
             if (
                 isinstance(row.lhs, Apply)
                 and key in self.definitions
-                and self._uses(
-                    row.lhs,
-                    "active",
-                    lambda n: isinstance(n, Apply) and n.function.key in PIECEWISE,
-                )
+                and self._uses(row.lhs, "active", _active)
             ):
                 self.values.clear()
                 self.recorded = []

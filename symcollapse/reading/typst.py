@@ -133,7 +133,7 @@ class _Spelling:
             name = self.raw_group().strip().strip('"')
             if not re.fullmatch(r"[A-Za-z]+", name):
                 raise DocumentError(f"cannot read the operator {name!r} in a Typst formula")
-            return rf"\operatorname{{{name}}}" + self.application()
+            return rf"\operatorname{{{name}}}" + self.scripts() + self.application()
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
             return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
