@@ -92,9 +92,10 @@ def check_piecewise(document: Document, seed: int = 0, tolerance: sp.Rational = 
     unchecked = list(verdicts[0].unchecked)
     reading = Region(symbolic, seed, tolerance)
     prefix = tuple(main[i] for i in sorted(reading.defining))
+    form = reading.form()
     for rows in instances:
         scope = replace(document, rows=prefix + rows, unchecked=())
-        verdict = Region(scope, seed, tolerance, given=len(prefix)).check()
+        verdict = Region(scope, seed, tolerance, given=len(prefix), form=form).check()
         if verdict.false:
             return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
         checked += verdict.checked - len(prefix)
@@ -108,22 +109,29 @@ def _numbers_only(node: Node) -> bool:
     return not any(isinstance(n, Name) for n in walk(node))
 
 
+def _symbol_free(node: Node) -> bool:
+    """Whether ``node`` names no symbol but the identity ``I`` (``A_{2} := I``)."""
+    return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
+
+
 def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...]]]:
     """The document's symbolic rows, and its instances: each a run of rows that begins where a
     name defined before is given numbers, and ends where a name it gave is given again."""
     main: list[Row] = []
     instances: list[list[Row]] = []
-    defined: set[str] = set()
+    defined: dict[str, Node] = {}  # key -> its definition
     given: set[str] = set()
     for row in rows:
         key = key_of(row.lhs)
-        gives = key is not None and key in defined and _numbers_only(row.rhs)
+        # A_2 := I restated as the identity's entries gives no symbol a number: not an instance
+        gives = key in defined and _numbers_only(row.rhs) and not _symbol_free(defined[key])
         if gives and (not instances or key in given):
             instances.append([])
             given = set()
         if not instances:
             main.append(row)
-            defined |= {key} if key else set()
+            if key and key not in defined:
+                defined[key] = row.rhs
             continue
         instances[-1].append(row)
         given |= {key} if gives and key else set()
@@ -135,9 +143,20 @@ class Region(Meaning):
     ``given`` rows the definitions an instance's rows give numbers to)."""
 
     def __init__(
-        self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT, given: int = 0
+        self,
+        document: Document,
+        seed: int = 0,
+        tolerance: sp.Rational = EXACT,
+        given: int = 0,
+        form: Row | None = None,
     ) -> None:
         super().__init__(document, seed, tolerance)
+        self.parameters: set[str] = set()  # the maps of the function's form an instance gives
+        if form is not None:  # checked equal to the definition: the instance's function
+            self.definitions[key_of(form.lhs)] = form.rhs  # type: ignore[index]
+            self.parameters = {
+                n.key for n in walk(form.rhs) if isinstance(n, Name) and n.key in self.definitions
+            }
         self.point = {key: self.rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}
         self.free = dict(self.point)
         self.given = given
@@ -302,7 +321,7 @@ class Region(Meaning):
     ) -> tuple[str | None, Value | None]:
         if i >= self.given and self.given:
             if key_of(lhs) in self.prefix and _numbers_only(rhs):
-                wrong = self._give(lhs, rhs)  # type: ignore[arg-type]
+                wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
                 if wrong != "":
                     return wrong, None
             elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
@@ -313,10 +332,28 @@ class Region(Meaning):
                 return wrong, None
         return super()._compare(i, lhs, rhs, previous)
 
-    def _give(self, lhs: Node, rhs: Node) -> str | None:
-        """An instance's row giving numbers to a defined name: its definition's symbols take
-        them (None), or, where the definition is not one symbol per entry (``W_z(D)``), ``""``:
-        the row is checked as any other. A mask given must be the pattern at the point given."""
+    def form(self) -> Row | None:
+        """The last row stating the function defined through activations with activations in
+        it (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, the merged maps'): the form whose
+        maps an instance gives numbers."""
+        found = None
+        for row in self.document.rows:
+            key = key_of(row.lhs)
+            stated = isinstance(row.lhs, Apply) and key in self.definitions
+            if stated and any(_active(n) for n in walk(row.rhs)):
+                found = row
+        return found
+
+    def _give(self, i: int, lhs: Node, rhs: Node) -> str | None:
+        """An instance's row giving numbers to a defined name: a map of the function's form
+        takes them; a name defined by one symbol per entry (a mask) has its symbols take them
+        (None); any other (``W_z(D)``) is checked as any row (``""``). A mask given must be the
+        pattern at the point given."""
+        if key_of(lhs) in self.parameters:  # the instance's data: counted as a definition
+            self.definitions[key_of(lhs)] = rhs  # type: ignore[index]
+            self.defining.add(i)
+            self.values.clear()
+            return None
         point, vectors = self.point, dict(self.vectors)
         self.point = None  # type: ignore[assignment]
         self.values.clear()
