@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import sympy as sp
 
@@ -157,8 +158,10 @@ class Region(Meaning):
             self.parameters = {
                 n.key for n in walk(form.rhs) if isinstance(n, Name) and n.key in self.definitions
             }
-        self.point = {key: self.rng.randint(-RANGE, RANGE) for key in sorted(self.scalars)}
-        self.free = dict(self.point)
+        # every scalar a number (the activations need numbers): the point, shared with Meaning
+        self.at: dict[str, Any] = {k: self.rng.randint(-RANGE, RANGE) for k in sorted(self.scalars)}
+        self.point = self.at
+        self.free = dict(self.at)
         self.given = given
         self.prefix = {key_of(document.rows[i].lhs) for i in self.defining if i < given}
         self.masks = self._masks()
@@ -235,7 +238,7 @@ class Region(Meaning):
             at = sp.zeros(shape.rows, shape.cols)
         vectors, values = dict(self.vectors), dict(self.values)
         definition = self.definitions.pop(parameter.key, None)
-        self.vectors[parameter.key] = at  # type: ignore[assignment]
+        self.vectors[parameter.key] = at
         self.values.clear()
         try:
             return self.value(self.definitions[key_of(defined)])  # type: ignore[index]
@@ -293,7 +296,7 @@ class Region(Meaning):
             ):
                 self.values.clear()
                 self.recorded = []
-                self.value(self.definitions[key])  # type: ignore[index]
+                self.value(self.definitions[key])
                 self.values.clear()
                 return list(self.recorded)
         raise Undecided("masks with no function of activations to take their pattern from")
@@ -304,7 +307,7 @@ class Region(Meaning):
         if on == self.on_region:
             return None
         self.on_region = on
-        self.point.update({k: v for k, v in self.free.items() if k not in self.substituted})
+        self.at.update({k: v for k, v in self.free.items() if k not in self.substituted})
         self.values.clear()
         if not on:
             return None
@@ -312,7 +315,7 @@ class Region(Meaning):
         for j, keys in self.masks.items():
             if not 1 <= j <= len(pattern) or len(pattern[j - 1][1]) != len(keys):
                 return f"D_{j} does not fit the activation {j} of the network"
-            self.point.update(dict(zip(keys, pattern[j - 1][1], strict=True)))
+            self.at.update(dict(zip(keys, pattern[j - 1][1], strict=True)))
         self.values.clear()
         return None
 
@@ -354,13 +357,13 @@ class Region(Meaning):
             self.defining.add(i)
             self.values.clear()
             return None
-        point, vectors = self.point, dict(self.vectors)
-        self.point = None  # type: ignore[assignment]
+        vectors = dict(self.vectors)
+        self.point = None  # symbols, to see what the definition is made of
         self.values.clear()
         try:
             symbolic = self.value(lhs)
         finally:
-            self.point, self.vectors = point, vectors
+            self.point, self.vectors = self.at, vectors
             self.values.clear()
         numbers = self.value(rhs)
         cells = list(symbolic) if isinstance(symbolic, sp.MatrixBase) else [symbolic]
@@ -371,7 +374,7 @@ class Region(Meaning):
             return ""
         for cell, number in zip(cells, given, strict=True):
             if isinstance(cell, sp.Symbol):
-                self.point[cell.name] = number
+                self.at[cell.name] = number
                 self.substituted.add(cell.name)
             elif cell != number:
                 return f"gives {number} for an entry its definition fixes at {cell}"
@@ -403,7 +406,7 @@ class Region(Meaning):
         pattern = self._pattern()
         if not 1 <= j <= len(pattern):
             return f"D_{j}: the network has {len(pattern)} activations"
-        masks = [self.point[key] for key in self.masks[j]]
+        masks = [self.at[key] for key in self.masks[j]]
         if masks != list(pattern[j - 1][1]):
             return f"D_{j} is not the activation pattern {list(pattern[j - 1][1])} at the point"
         return None
@@ -419,7 +422,7 @@ class Region(Meaning):
         if not isinstance(x, sp.MatrixBase) or not lhs.sub.isdigit():
             return None
         for i, entry in enumerate(x):
-            self.point[Name(parameter.base, str(i + self.base)).key] = entry
+            self.at[Name(parameter.base, str(i + self.base)).key] = entry
         self.values.clear()
         pattern = self._pattern()
         j = int(lhs.sub)
