@@ -62,7 +62,7 @@ class _Raw:
 
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
-    text = _defined_applications(text)
+    text = _defined_applications(_MATH_DELIMITERS.sub("", text))
     section = "(before the first section)"
     numbers: dict[str, int] = {}  # rows so far in each section
     raws: list[_Raw] = []
@@ -241,6 +241,7 @@ def _row(
                 break
     else:
         lhs, rest = parts[0], parts[1]
+    lhs = _chained(lhs, raws, section, numbers, label)
     if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
         if raws:
             raws[-1].reason = " ".join([raws[-1].reason, _text(rest[1:])])
@@ -292,3 +293,28 @@ def _defined_applications(text: str) -> str:
         at = re.compile(rf"({re.escape(name)}){_OPEN}({argument}){_CLOSE}")
         text = at.sub(lambda m: f"{m[1]}({m[2]})", text)
     return text
+
+
+#: ``\mathopen{}`` and ``\mathclose{}`` (latexify's spacing around a call's parenthesis): no
+#: mathematics, and a call stays against its parenthesis without them.
+_MATH_DELIMITERS = re.compile(r"\s*\\math(?:open|close)\{\}")
+
+
+def _chained(
+    lhs: list[Token], raws: list[_Raw], section: str, numbers: dict[str, int], label: str
+) -> list[Token]:
+    """A left cell that is itself a row, ``g(x) = W_{2} \\cdot g_{1}(x) &= ...`` (a function's
+    line of code, then what it computes): that row added to ``raws``, and no left side left for
+    the rest, which continues it; else ``lhs`` as it is."""
+    depth = 0
+    for i, token in enumerate(lhs):
+        depth += {"{": 1, r"\left": 1, "}": -1, r"\right": -1}.get(token.text, 0)
+        found = _relation(lhs[i:]) if depth == 0 and i > 0 else None
+        if found is not None:
+            relation, width = found
+            numbers[section] = numbers.get(section, 0) + 1
+            raws.append(
+                _Raw(lhs[:i], relation, lhs[i + width :], section, numbers[section], label, "")
+            )
+            return []
+    return lhs

@@ -43,7 +43,11 @@ from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
 #: ReLU's is its subscript, ``\operatorname{LeakyReLU}_{0.1}``, JSON's ``leaky_relu[1/10]``.
-PIECEWISE = {r"\operatorname{ReLU}": sp.Integer(0), "relu": sp.Integer(0)}
+PIECEWISE = {
+    r"\operatorname{ReLU}": sp.Integer(0),
+    "relu": sp.Integer(0),
+    r"\mathrm{relu}": sp.Integer(0),  # a forward function's relu, typeset by latexify
+}
 LEAKY = (r"\operatorname{LeakyReLU}", "leaky_relu")
 
 
@@ -153,6 +157,7 @@ class Region(Meaning):
     ) -> None:
         super().__init__(document, seed, tolerance)
         self.parameters: set[str] = set()  # the maps of the function's form an instance gives
+        self.function = key_of(form.lhs) if form is not None else None
         if form is not None:  # checked equal to the definition: the instance's function
             self.definitions[key_of(form.lhs)] = form.rhs  # type: ignore[index]
             self.parameters = {
@@ -285,14 +290,16 @@ class Region(Meaning):
         )
 
     def _pattern(self) -> list[tuple[sp.Matrix, sp.Matrix]]:
-        """The activations' arguments and masks at the point: those of the first function the
-        document defines through an activation, evaluated afresh."""
+        """The activations' arguments and masks at the point: those of the instance's function
+        (its form), else of the first function the document defines through an activation (any
+        other is equal to it: checked), evaluated afresh."""
         for row in self.document.rows:
             key = key_of(row.lhs)
             if (
                 isinstance(row.lhs, Apply)
                 and key in self.definitions
                 and self._uses(row.lhs, "active", _active)
+                and self.function in (None, key)
             ):
                 self.values.clear()
                 self.recorded = []
