@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE
 from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
 from symcollapse.reading.nodes import Document, Node, Row, Unread
 from symcollapse.reading.schemes import base_case, scheme
@@ -304,8 +305,8 @@ def _chained(
     lhs: list[Token], raws: list[_Raw], section: str, numbers: dict[str, int], label: str
 ) -> list[Token]:
     """A left cell that is itself a row, ``g(x) = W_{2} \\cdot g_{1}(x) &= ...`` (a function's
-    line of code, then what it computes): that row added to ``raws``, and no left side left for
-    the rest, which continues it; else ``lhs`` as it is."""
+    line of code, then what it computes): that row added to ``raws`` (labelled :data:`CODE`),
+    and no left side left for the rest, which continues it; else ``lhs`` as it is."""
     depth = 0
     for i, token in enumerate(lhs):
         depth += {"{": 1, r"\left": 1, "}": -1, r"\right": -1}.get(token.text, 0)
@@ -314,7 +315,7 @@ def _chained(
             relation, width = found
             numbers[section] = numbers.get(section, 0) + 1
             raws.append(
-                _Raw(lhs[:i], relation, lhs[i + width :], section, numbers[section], label, "")
+                _Raw(lhs[:i], relation, lhs[i + width :], section, numbers[section], CODE, "")
             )
             return []
     return lhs

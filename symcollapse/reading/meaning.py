@@ -35,6 +35,7 @@ from typing import TypeGuard
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
 from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
@@ -259,6 +260,8 @@ class Meaning(Forms):
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c are defined in words, not read
                 raise Undecided(f"the scalar form: {error}") from None
+            if self.document.rows[i].label == CODE:  # W[k], x as the code names them
+                raise Undecided(f"{CODE} in its own names: {error}") from None
             if not self.explicit:  # nothing to check against: the document gives no matrix
                 raise DocumentError(
                     f"cannot check {self.document.rows[i].where}: {error}"

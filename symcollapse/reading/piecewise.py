@@ -27,6 +27,7 @@ from typing import Any
 
 import sympy as sp
 
+from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import Undecided, key_of
 from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
@@ -300,6 +301,7 @@ class Region(Meaning):
                 and key in self.definitions
                 and self._uses(row.lhs, "active", _active)
                 and self.function in (None, key)
+                and row.label != CODE  # the code's line, in the code's names
             ):
                 self.values.clear()
                 self.recorded = []
@@ -337,7 +339,10 @@ class Region(Meaning):
             elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
                 return self._preactivation(lhs, rhs), None
         elif not self.given:
-            wrong = self._set_region(self._region_chain(i))
+            try:
+                wrong = self._set_region(self._region_chain(i))
+            except Mismatch as error:  # the masks' function cannot be evaluated: the row fails
+                wrong = str(error)
             if wrong:
                 return wrong, None
         return super()._compare(i, lhs, rhs, previous)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE, code_row
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
@@ -351,6 +352,8 @@ def _step(step: object, section: str, number: int) -> list[Row]:
     if relation not in ("=", ":="):
         raise DocumentError(f"the relation {relation!r}")
     lhs, reason = step.get("lhs"), _words(step.get("reason"))
+    if isinstance(lhs, str) and lhs.lstrip().startswith("def "):  # --function's source
+        return _code_rows(lhs, step["rhs"], section, number)
     sides = [parse_plain(lhs) if lhs else None, parse_plain(step["rhs"])]
     over = scheme(reason) if sides[0] is not None else None
     case = base_case(reason) if over else None
@@ -359,3 +362,13 @@ def _step(step: object, section: str, number: int) -> list[Row]:
         first, _, second = case.partition("=")
         rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))
     return rows
+
+
+def _code_rows(source: str, rhs: str, section: str, number: int) -> list[Row]:
+    """A step whose left side is a function's source: the row its code states
+    (``relu_net(x) = W_2*relu(W_1*x + b_1) + b_2``), then what it computes, ``= rhs``."""
+    name, code = code_row(source, latex=False)
+    return [
+        Row(parse_plain(name), "=", parse_plain(code), section, number, CODE),
+        Row(None, "=", parse_plain(rhs), section, number),
+    ]

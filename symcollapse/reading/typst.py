@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import code_row
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.nodes import Document
 
@@ -127,6 +128,12 @@ class _Spelling:
             return token[1]
         if token == "mat" and self.peek(skip_space=False) == "(":
             return self.matrix()
+        if token == "#" and self.peek(skip_space=False) == "raw":  # --function's source
+            self.take()
+            source = self.raw_group().strip()
+            if not (source.startswith('"') and source.endswith('"')):
+                raise DocumentError("cannot read a #raw(...) that holds no string")
+            return " = ".join(code_row(_unquoted(source), latex=True))
         if token == "frac" and self.peek(skip_space=False) == "(":
             return _fraction(self.raw_group())
         if token == "op" and self.peek(skip_space=False) == "(":
@@ -215,6 +222,11 @@ def _top_level_parts(text: str, separator: str = ",") -> list[str]:
             current.append(char)
     parts.append("".join(current))
     return [part.strip() for part in parts]
+
+
+def _unquoted(text: str) -> str:
+    """A Typst string's contents: ``"a \\"b\\""`` as ``a "b"``."""
+    return re.sub(r"\\(.)", r"\1", text[1:-1])
 
 
 def _fraction(inside: str) -> str:

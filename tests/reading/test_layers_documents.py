@@ -172,3 +172,66 @@ def test_json_hand_edits_are_caught(tmp_path, capsys, edit):
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(rf'section "{section}", row \d+.*{named}', out), out
+
+
+#: A forward function file for ``layers --function``: the affine network and a ReLU one.
+FUNCTIONS = """
+W: dict = {}
+b: dict = {}
+
+
+def relu(v):
+    return v
+
+
+def affine_net(x):
+    return W[2] @ (W[1] @ x + b[1]) + b[2]
+
+
+def relu_net(x):
+    return W[2] @ relu(W[1] @ x + b[1]) + b[2]
+"""
+
+
+def function_document(tmp_path: Path, name: str, fmt: str, *options: str) -> Path:
+    """The document ``layers --function`` writes for ``name`` of :data:`FUNCTIONS`."""
+    source = tmp_path / "net.py"
+    source.write_text(FUNCTIONS)
+    out = tmp_path / "doc"
+    argv = ["layers", "--function", f"{source}:{name}", "--widths", "2", "3", "1"]
+    assert main([*argv, "--format", fmt, "--out", str(out), *options]) == 0
+    (path,) = out.iterdir()
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", ["affine_net", "relu_net"])
+def test_function_documents_pass(tmp_path, capsys, name, fmt):
+    assert_passes(function_document(tmp_path, name, fmt), capsys)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+@pytest.mark.parametrize("notation", ["names", "base0", "flat"])
+def test_function_documents_pass_in_every_notation(tmp_path, capsys, fmt, notation):
+    assert_passes(function_document(tmp_path, "relu_net", fmt, *NOTATIONS[notation]), capsys)
+
+
+#: Hand edits of the function's line, by format: (old, new).
+FUNCTION_EDITS = {
+    "latex": (r"\mathclose{}\right) + b_{2} &=", r"\mathclose{}\right) &="),
+    "json": ("+ b[1]) + b[2]", "+ b[1])"),
+    "typst": ('+ b[1]) + b[2]")', '+ b[1]) + b[1]")'),
+    "html": ("+ b[1]) + b[2]</mtext>", "+ b[1]) + b[2] + b[2]</mtext>"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FUNCTION_EDITS))
+def test_an_edited_function_line_is_caught(tmp_path, capsys, fmt):
+    old, new = FUNCTION_EDITS[fmt]
+    path = function_document(tmp_path, "relu_net", fmt)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(r'section "[^"]*", row [12]( \(the function.s code\))? is false', out), out
