@@ -5,18 +5,21 @@ The activations a document applies by their standard names (``\\operatorname{ReL
 ``relu``) are ``max(0, z)`` entry by entry, evaluated exactly; so the rows are checked at
 :data:`POINTS` random points of exact integers (weights and input), never symbolically. The
 masks ``D_{j} = diag(...)`` the document defines take, as its words say, the value 1 where the
-pre-activation is non-negative and 0 elsewhere: in a chain that puts an activation and a mask
+pre-activation is non-negative and 0 (a leaky one's slope) elsewhere: in a chain that puts an activation and a mask
 side by side ("each activation acts as D_j on the region") they are the pattern of the point;
 everywhere else they are free numbers, so a row that must hold for every mask is checked for
 any. Each point brings its own pattern, so a row that mixes the masks up fails at a point
 where they differ.
 
 A run of rows that gives numbers to names the document defined before (``A_{1} = [2 ...]``,
-its input ``x`` and mask ``D_{1}`` at a point) is an instance: those rows substitute numbers
-for the symbols of the names' definitions, the mask given must be the activation pattern at
-the point given, a pre-activation ``z_{j}`` the instance defines must be the argument of the
-``j``-th activation there, and every other row is checked under the substitution. A defined
-function applied to another argument (``f(u + v)``, ``f(0)``) is its definition there.
+its input ``x`` and mask ``D_{1}`` at a point) is an instance: the maps of the function's last
+stated form (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, checked equal to its definition)
+take the numbers given, a mask's symbols take the mask given, which must be the activation
+pattern at the point given; a pre-activation ``z_{j}`` the instance defines must be the
+argument of the ``j``-th activation there; every other row (``W_z(D) = [...]``) is checked
+under those numbers. A defined function applied to another argument (``f(u + v)``, ``f(0)``)
+is its definition there. Rows are counted as the instance's definitions where they give it
+numbers, as checked where they are checked.
 """
 
 from __future__ import annotations
