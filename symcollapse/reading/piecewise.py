@@ -5,8 +5,9 @@ The activations a document applies by their standard names (``\\operatorname{ReL
 ``relu``) are ``max(0, z)`` entry by entry, evaluated exactly; so the rows are checked at
 :data:`POINTS` random points of exact integers (weights and input), never symbolically. The
 masks ``D_{j} = diag(...)`` the document defines take, as its words say, the value 1 where the
-pre-activation is non-negative and 0 (a leaky one's slope) elsewhere: in a chain that puts an activation and a mask
-side by side ("each activation acts as D_j on the region") they are the pattern of the point;
+pre-activation is non-negative and 0 (a leaky one's slope) elsewhere: in a chain that puts an
+activation and a mask side by side ("each activation acts as D_j on the region") they are the
+pattern of the point;
 everywhere else they are free numbers, so a row that must hold for every mask is checked for
 any. Each point brings its own pattern, so a row that mixes the masks up fails at a point
 where they differ.
