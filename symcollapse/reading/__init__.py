@@ -21,6 +21,7 @@ from symcollapse.reading.induction import check_general, general
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
+from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
 
@@ -92,6 +93,8 @@ def check_text(
             document = with_widths(document, widths)
         if general(document):  # stated for every depth n: checked at some
             return check_general(document, seed, tolerance)
+        if piecewise(document):  # ReLU: evaluated at points, and its instances
+            return check_piecewise(document, seed, tolerance)
         return Meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE
 from symcollapse.reading.latex import LatexParser, NotRead, Token, tokenize
 from symcollapse.reading.nodes import Document, Node, Row, Unread
 from symcollapse.reading.readoff import read_off
@@ -63,6 +64,7 @@ class _Raw:
 
 def read_displays(text: str) -> Document:
     """Every row of every display in ``text`` (LaTeX or Markdown), parsed, in order."""
+    text = _defined_applications(_MATH_DELIMITERS.sub("", text))
     section = "(before the first section)"
     numbers: dict[str, int] = {}  # rows so far in each section
     raws: list[_Raw] = []
@@ -242,6 +244,7 @@ def _row(
                 break
     else:
         lhs, rest = parts[0], parts[1]
+    lhs = _chained(lhs, raws, section, numbers, label)
     if not lhs and rest and rest[0].text == r"\qquad":  # a reason on a row of its own
         if raws:
             raws[-1].reason = " ".join([raws[-1].reason, _text(rest[1:])])
@@ -275,3 +278,46 @@ def _unspaced(tokens: list[Token]) -> list[Token]:
         out.append(Token(token.text, True) if spaced and not token.spaced else token)
         spaced = False
     return out
+
+
+#: A name (``W_{z}``, ``\beta``) and a parenthesis after it, as Typst and MathML spell them.
+_HEAD = r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
+_OPEN, _CLOSE = r"\s*(?:\\left\(|\()\s*", r"\s*(?:\\right\)|\))"
+_DEFINED_AT = re.compile(
+    rf"^\s*({_HEAD}){_OPEN}([A-Za-z]){_CLOSE}\s*&?\s*(?::=|\\mathrel\{{:=\}})", re.M
+)
+
+
+def _defined_applications(text: str) -> str:
+    """``text`` with ``W_{z} (D)`` written against its parenthesis, as an application, wherever
+    the document defines it so (``W_{z} (D) := ...``: a product is never defined); Typst and
+    MathML set a space where LaTeX writes ``W_{z}(D)``."""
+    for name, argument in {(m[1], m[2]) for m in _DEFINED_AT.finditer(text)}:
+        at = re.compile(rf"({re.escape(name)}){_OPEN}({argument}){_CLOSE}")
+        text = at.sub(lambda m: f"{m[1]}({m[2]})", text)
+    return text
+
+
+#: ``\mathopen{}`` and ``\mathclose{}`` (latexify's spacing around a call's parenthesis): no
+#: mathematics, and a call stays against its parenthesis without them.
+_MATH_DELIMITERS = re.compile(r"\s*\\math(?:open|close)\{\}")
+
+
+def _chained(
+    lhs: list[Token], raws: list[_Raw], section: str, numbers: dict[str, int], label: str
+) -> list[Token]:
+    """A left cell that is itself a row, ``g(x) = W_{2} \\cdot g_{1}(x) &= ...`` (a function's
+    line of code, then what it computes): that row added to ``raws`` (labelled :data:`CODE`),
+    and no left side left for the rest, which continues it; else ``lhs`` as it is."""
+    depth = 0
+    for i, token in enumerate(lhs):
+        depth += {"{": 1, r"\left": 1, "}": -1, r"\right": -1}.get(token.text, 0)
+        found = _relation(lhs[i:]) if depth == 0 and i > 0 else None
+        if found is not None:
+            relation, width = found
+            numbers[section] = numbers.get(section, 0) + 1
+            raws.append(
+                _Raw(lhs[:i], relation, lhs[i + width :], section, numbers[section], CODE, "")
+            )
+            return []
+    return lhs

@@ -426,8 +426,9 @@ class LatexParser:
                 break
         name = Name(base, sub, sup)
         following = self.tokens[self.at] if self.at < len(self.tokens) else None
-        operator = first == r"\operatorname"  # never a factor: a line broken before its (
-        if following and (operator or not following.spaced) and following.text in ("(", r"\left"):
+        named = first == r"\operatorname"  # a function by its name: its parenthesis may be
+        # on the next line of a broken row (Typst's, HTML's ``ReLU`` then ``(W_1 x ...``)
+        if following and (named or not following.spaced) and following.text in ("(", r"\left"):
             return Apply(name, self._parenthesized(arguments=True))
         after = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
         if first == r"\operatorname" and self.peek() == "{" and after and after.text == r"\left":

@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import code_row
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.nodes import Document
 
@@ -109,6 +110,8 @@ def spell(node: ET.Element) -> str:
         return OPERATORS[text]
     if tag == "mspace":
         return " "
+    if tag == "mtext" and node.get("class") == "code":  # --function's source: its row
+        return " = ".join(code_row(node.text or "", latex=True))
     if tag in ("msub", "msup", "msubsup", "munderover", "munder", "mover"):
         return _scripted(tag, children)
     if tag == "mfrac" and len(children) == 2:

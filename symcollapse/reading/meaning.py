@@ -35,6 +35,7 @@ from typing import TypeGuard
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
 from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
@@ -254,12 +255,16 @@ class Meaning(Forms):
                 where = self.document.rows[i].where
                 raise DocumentError(f"cannot read {where}: it continues nothing")
             left = self.value(lhs) if lhs is not None else previous
+            if not self.explicit and _measured(left, rhs):
+                raise Undecided("numeric: from matrices the document does not give (measured)")
             if i in self.defining:
                 return misnamed(lhs, rhs, self.base), right
             wrong = difference(left, right, self.tolerance)
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c are defined in words, not read
                 raise Undecided(f"the scalar form: {error}") from None
+            if self.document.rows[i].label == CODE:  # W[k], x as the code names them
+                raise Undecided(f"{CODE} in its own names: {error}") from None
             if not self.explicit:  # nothing to check against: the document gives no matrix
                 raise DocumentError(
                     f"cannot check {self.document.rows[i].where}: {error}"
@@ -563,6 +568,13 @@ def _zero_index(node: Node) -> bool:
     never starts with 0)."""
     index = node.index if isinstance(node, Entry) else node.sub if isinstance(node, Name) else ""
     return "0" in index and any(re.fullmatch(r"0\d?", part) for part in index.split(","))
+
+
+def _measured(left: Value | None, rhs: Node) -> bool:
+    """Whether a row gives numbers (``W_z = [1.17 ...]``, a folded model's) for a value of
+    matrices the document never writes out: computed from elsewhere, not checkable here."""
+    opaque = isinstance(left, sp.Basic) and any(not s.is_commutative for s in left.free_symbols)
+    return opaque and not any(isinstance(n, Name) for n in walk(rhs))
 
 
 def _rank_of(node: Node | None) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import CODE, code_row
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
@@ -111,6 +112,9 @@ class PlainParser:
     def postfix(self) -> Node:
         node = self.atom()
         while self.peek() in ("[", "("):
+            if isinstance(node, Name) and self._parameter_follows():
+                node = self._parameterized(node)
+                continue
             if self.take() == "[":
                 index = [_index_part(self.take())]
                 while self.peek() == ",":
@@ -151,6 +155,33 @@ class PlainParser:
             base, _, sub = text.partition("_")
             return Name(base, sub)
         raise DocumentError(f"cannot read {text!r}")
+
+    def _parameter_follows(self) -> bool:
+        """Whether a function's parameter follows, ``leaky_relu[1/10](...)``: brackets holding
+        a fraction or a decimal (never an entry's index), then a parenthesis."""
+        if self.peek() != "[" or "]" not in self.tokens[self.at :]:
+            return False
+        close = self.tokens.index("]", self.at)
+        inside = self.tokens[self.at + 1 : close]
+        after = self.tokens[close + 1] if close + 1 < len(self.tokens) else ""
+        return after == "(" and any("/" in t or "." in t for t in inside)
+
+    def _parameterized(self, function: Name) -> Name:
+        """``leaky_relu[1/10]`` as the function ``leaky_relu`` with its parameter as subscript
+        (as LaTeX writes ``\\operatorname{LeakyReLU}_{0.1}``)."""
+        self.take("[")
+        parameter = self.expression()
+        self.take("]")
+        if isinstance(parameter, Number):
+            value = parameter.value
+        elif isinstance(parameter, Quotient) and all(
+            isinstance(n, Number) for n in (parameter.numerator, parameter.denominator)
+        ):
+            value = parameter.numerator.value / parameter.denominator.value  # type: ignore[union-attr]
+        else:
+            raise DocumentError(f"a parameter of {function.key} that is not a number")
+        whole = function.base + (f"_{function.sub}" if function.sub else "")
+        return Name(whole, str(value))
 
     def _index_sum(self) -> Node:
         """``Sum(body, (k_2, 1, d_2), (k_1, 1, d_1))`` after ``Sum``: the body summed over each
@@ -321,6 +352,8 @@ def _step(step: object, section: str, number: int) -> list[Row]:
     if relation not in ("=", ":="):
         raise DocumentError(f"the relation {relation!r}")
     lhs, reason = step.get("lhs"), _words(step.get("reason"))
+    if isinstance(lhs, str) and lhs.lstrip().startswith("def "):  # --function's source
+        return _code_rows(lhs, step["rhs"], section, number)
     sides = [parse_plain(lhs) if lhs else None, parse_plain(step["rhs"])]
     over = scheme(reason) if sides[0] is not None else None
     case = base_case(reason) if over else None
@@ -329,3 +362,13 @@ def _step(step: object, section: str, number: int) -> list[Row]:
         first, _, second = case.partition("=")
         rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))
     return rows
+
+
+def _code_rows(source: str, rhs: str, section: str, number: int) -> list[Row]:
+    """A step whose left side is a function's source: the row its code states
+    (``relu_net(x) = W_2*relu(W_1*x + b_1) + b_2``), then what it computes, ``= rhs``."""
+    name, code = code_row(source, latex=False)
+    return [
+        Row(parse_plain(name), "=", parse_plain(code), section, number, CODE),
+        Row(None, "=", parse_plain(rhs), section, number),
+    ]

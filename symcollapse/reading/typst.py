@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.code import code_row
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.nodes import Document
 
@@ -127,13 +128,19 @@ class _Spelling:
             return token[1]
         if token == "mat" and self.peek(skip_space=False) == "(":
             return self.matrix()
+        if token == "#" and self.peek(skip_space=False) == "raw":  # --function's source
+            self.take()
+            source = self.raw_group().strip()
+            if not (source.startswith('"') and source.endswith('"')):
+                raise DocumentError("cannot read a #raw(...) that holds no string")
+            return " = ".join(code_row(_unquoted(source), latex=True))
+        if token == "frac" and self.peek(skip_space=False) == "(":
+            return _fraction(self.raw_group())
         if token == "op" and self.peek(skip_space=False) == "(":
             name = self.raw_group().strip().strip('"')
             if not re.fullmatch(r"[A-Za-z]+", name):
                 raise DocumentError(f"cannot read the operator {name!r} in a Typst formula")
-            return rf"\operatorname{{{name}}}" + self.application()
-        if token == "frac" and self.peek(skip_space=False) == "(":  # frac(271, 1131)
-            return _fraction(self.raw_group())
+            return rf"\operatorname{{{name}}}" + self.scripts() + self.application()
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
             return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
@@ -202,10 +209,10 @@ ENTRY = "\x00{}\x01"
 
 
 def _fraction(inside: str) -> str:
-    """``frac(a, b)``'s inside as ``\\frac{a}{b}``."""
+    """``frac(8, 3)``'s inside as ``\\frac{8}{3}``."""
     parts = _top_level_parts(inside)
     if len(parts) != 2:
-        raise DocumentError(f"cannot read frac({inside}) in a Typst formula")
+        raise DocumentError(f"cannot read frac({inside}) in a Typst formula: two parts expected")
     return rf"\frac{{{math(parts[0])}}}{{{math(parts[1])}}}"
 
 
@@ -223,6 +230,11 @@ def _top_level_parts(text: str, separator: str = ",") -> list[str]:
             current.append(char)
     parts.append("".join(current))
     return [part.strip() for part in parts]
+
+
+def _unquoted(text: str) -> str:
+    """A Typst string's contents: ``"a \\"b\\""`` as ``a "b"``."""
+    return re.sub(r"\\(.)", r"\1", text[1:-1])
 
 
 def _entries(latex: str) -> str:

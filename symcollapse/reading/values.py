@@ -95,7 +95,10 @@ def multiply(a: Value, b: Value) -> Value:
     if type(a) is int and type(b) is int:
         return a * b
     a, b = number(a), number(b)
-    a, b = _identity(a, b), _identity(b, a)
+    if a == IDENTITY and isinstance(b, sp.MatrixBase):  # I of the size the product needs,
+        a = sp.eye(b.rows)  # square or not what it multiplies (I times a column)
+    if b == IDENTITY and isinstance(a, sp.MatrixBase):
+        b = sp.eye(a.cols)
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.cols != b.rows:
             raise Mismatch(f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} one")
@@ -129,6 +132,7 @@ def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str
     """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
     coefficient, for documents that show rounded numbers), else what differs."""
     left, right = _zero(number(left), number(right)), _zero(number(right), number(left))
+    left, right = _identity(left, right), _identity(right, left)  # A_2 := I, A_2 = [1 0; 0 1]
     left, right = _same_kind(left, right)
     if not isinstance(left, sp.MatrixBase):
         return None if _equal(left, right, tolerance) else "the two sides differ"

@@ -1,0 +1,451 @@
+"""Piecewise-affine documents read back: a network with ReLU activations, its collapse on each
+activation region and the instances it works out at a point.
+
+The activations a document applies by their standard names (``\\operatorname{ReLU}``, JSON's
+``relu``) are ``max(0, z)`` entry by entry, evaluated exactly; so the rows are checked at
+:data:`POINTS` random points of exact integers (weights and input), never symbolically. The
+masks ``D_{j} = diag(...)`` the document defines take, as its words say, the value 1 where the
+pre-activation is non-negative and 0 (a leaky one's slope) elsewhere: in a chain that puts an
+activation and a mask side by side ("each activation acts as D_j on the region") they are the
+pattern of the point;
+everywhere else they are free numbers, so a row that must hold for every mask is checked for
+any. Each point brings its own pattern, so a row that mixes the masks up fails at a point
+where they differ.
+
+A run of rows that gives numbers to names the document defined before (``A_{1} = [2 ...]``,
+its input ``x`` and mask ``D_{1}`` at a point) is an instance: the maps of the function's last
+stated form (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, checked equal to its definition)
+take the numbers given, a mask's symbols take the mask given, which must be the activation
+pattern at the point given; a pre-activation ``z_{j}`` the instance defines must be the
+argument of the ``j``-th activation there; every other row (``W_z(D) = [...]``) is checked
+under those numbers. A defined function applied to another argument (``f(u + v)``, ``f(0)``)
+is its definition there. Rows are counted as the instance's definitions where they give it
+numbers, as checked where they are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import sympy as sp
+
+from symcollapse.reading.code import CODE
+from symcollapse.reading.forms import Undecided, key_of
+from symcollapse.reading.meaning import RANGE, Meaning, Verdict
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    MatrixLiteral,
+    Name,
+    Node,
+    Row,
+    walk,
+)
+from symcollapse.reading.values import EXACT, Mismatch, Value, difference
+
+#: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
+#: ReLU's is its subscript, ``\operatorname{LeakyReLU}_{0.1}``, JSON's ``leaky_relu[1/10]``.
+PIECEWISE = {
+    r"\operatorname{ReLU}": sp.Integer(0),
+    "relu": sp.Integer(0),
+    r"\mathrm{relu}": sp.Integer(0),  # a forward function's relu, typeset by latexify
+}
+LEAKY = (r"\operatorname{LeakyReLU}", "leaky_relu")
+
+
+def slope(function: Name) -> sp.Rational | None:
+    """The slope below zero of the activation ``function``, None if it is none read here."""
+    if function.key in PIECEWISE:
+        return PIECEWISE[function.key]
+    if function.base in LEAKY and not function.sup:
+        try:
+            value = sp.Rational(function.sub)
+        except (TypeError, ValueError):
+            return None
+        return value if 0 <= value < 1 else None
+    return None
+
+
+def _active(node: Node) -> bool:
+    """Whether ``node`` applies an activation read here."""
+    return isinstance(node, Apply) and slope(node.function) is not None
+
+
+#: Random points each row is checked at (each with its own activation pattern).
+POINTS = 4
+
+
+def piecewise(document: Document) -> bool:
+    """Whether ``document`` applies an activation of :data:`PIECEWISE`."""
+    return any(
+        _active(node)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+    )
+
+
+def check_piecewise(document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> Verdict:
+    """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
+    each instance under its own numbers; stops at the first false row."""
+    main, instances = _scopes(document.rows)
+    symbolic = replace(document, rows=main)
+    verdicts = [Region(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
+    false = next((v for v in verdicts if v.false), None)
+    if false is not None:
+        return false
+    checked, definitions = verdicts[0].checked, verdicts[0].definitions
+    unchecked = list(verdicts[0].unchecked)
+    reading = Region(symbolic, seed, tolerance)
+    prefix = tuple(main[i] for i in sorted(reading.defining))
+    form = reading.form()
+    for rows in instances:
+        scope = replace(document, rows=prefix + rows, unchecked=())
+        verdict = Region(scope, seed, tolerance, given=len(prefix), form=form).check()
+        if verdict.false:
+            return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
+        checked += verdict.checked - len(prefix)
+        definitions += verdict.definitions - len(prefix)
+        unchecked += verdict.unchecked
+    return Verdict(checked, definitions, tuple(unchecked), None)
+
+
+def _numbers_only(node: Node) -> bool:
+    """Whether ``node`` is written with numbers alone (an instance's matrix)."""
+    return not any(isinstance(n, Name) for n in walk(node))
+
+
+def _symbol_free(node: Node) -> bool:
+    """Whether ``node`` names no symbol but the identity ``I`` (``A_{2} := I``)."""
+    return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
+
+
+def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...]]]:
+    """The document's symbolic rows, and its instances: each a run of rows that begins where a
+    name defined before is given numbers, and ends where a name it gave is given again."""
+    main: list[Row] = []
+    instances: list[list[Row]] = []
+    defined: dict[str, Node] = {}  # key -> its definition
+    given: set[str] = set()
+    for row in rows:
+        key = key_of(row.lhs)
+        # A_2 := I restated as the identity's entries gives no symbol a number: not an instance
+        gives = key in defined and _numbers_only(row.rhs) and not _symbol_free(defined[key])
+        if gives and (not instances or key in given):
+            instances.append([])
+            given = set()
+        if not instances:
+            main.append(row)
+            if key and key not in defined:
+                defined[key] = row.rhs
+            continue
+        instances[-1].append(row)
+        given |= {key} if gives and key else set()
+    return tuple(main), [tuple(rows) for rows in instances]
+
+
+class Region(Meaning):
+    """A document's meaning with its activations evaluated at a random point (and its first
+    ``given`` rows the definitions an instance's rows give numbers to)."""
+
+    def __init__(
+        self,
+        document: Document,
+        seed: int = 0,
+        tolerance: sp.Rational = EXACT,
+        given: int = 0,
+        form: Row | None = None,
+    ) -> None:
+        super().__init__(document, seed, tolerance)
+        self.parameters: set[str] = set()  # the maps of the function's form an instance gives
+        self.function = key_of(form.lhs) if form is not None else None
+        if form is not None:  # checked equal to the definition: the instance's function
+            self.definitions[key_of(form.lhs)] = form.rhs  # type: ignore[index]
+            self.parameters = {
+                n.key for n in walk(form.rhs) if isinstance(n, Name) and n.key in self.definitions
+            }
+        # every scalar a number (the activations need numbers): the point, shared with Meaning
+        self.at: dict[str, Any] = {k: self.rng.randint(-RANGE, RANGE) for k in sorted(self.scalars)}
+        self.point = self.at
+        self.free = dict(self.at)
+        self.given = given
+        self.prefix = {key_of(document.rows[i].lhs) for i in self.defining if i < given}
+        self.masks = self._masks()
+        self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
+        self.on_region = False
+        self.uses: dict[tuple[str, str], bool] = {}
+        self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
+
+    def _masks(self) -> dict[int, list[str]]:
+        """``D_{j}`` -> its diagonal's symbols, for the masks the document defines as diagonal
+        matrices of symbols (``\\delta^{(1)}_{1}`` ...)."""
+        masks = {}
+        for key, node in self.definitions.items():
+            name = self.names.get(key)
+            if name is None or name.base != "D" or not name.sub.isdigit():
+                continue
+            if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
+                continue
+            diagonal = [row[i] for i, row in enumerate(node.rows)]
+            if all(isinstance(cell, Name) for cell in diagonal):
+                masks[int(name.sub)] = [cell.key for cell in diagonal]  # type: ignore[union-attr]
+        return masks
+
+    def value(self, node: Node) -> Value:
+        """As :meth:`Meaning.value`, with the activations evaluated and a defined function
+        applied to any argument."""
+        if _active(node):
+            return self._activation(node)  # type: ignore[arg-type]
+        if (
+            isinstance(node, Apply)
+            and not isinstance(node.argument, Arguments)
+            and key_of(node) not in self.definitions
+        ):
+            defined = self._function(node.function)
+            if defined is not None:
+                return self._applied(defined, node.argument)
+        return super().value(node)
+
+    def _activation(self, node: Apply) -> Value:
+        """``max(0, z)`` entry by entry (a slope below zero for a leaky one), recorded with its
+        argument and mask in the order evaluated: innermost first, layer by layer."""
+        argument = self.value(node.argument)
+        cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
+        if not all(sp.sympify(c).is_Rational for c in cells):
+            raise Undecided(f"{node.function.key} of something that is not a number at the point")
+        below = slope(node.function)
+        mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else below)
+        self.recorded.append((cells, mask))
+        out = cells.multiply_elementwise(mask)
+        return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+
+    def _function(self, function: Name) -> Apply | None:
+        """The left side ``f(x)`` of the definition of ``function`` of one name, if any."""
+        for row in self.document.rows:
+            lhs = row.lhs
+            if (
+                isinstance(lhs, Apply)
+                and lhs.function == function
+                and isinstance(lhs.argument, Name)
+                and key_of(lhs) in self.definitions
+            ):
+                return lhs
+        return None
+
+    def _applied(self, defined: Apply, argument: Node) -> Value:
+        """The function defined as ``defined`` (``f(x)``) at ``argument`` (``u + v``; ``0`` the
+        zero vector): its definition with ``x`` bound to the argument's value."""
+        parameter = defined.argument
+        assert isinstance(parameter, Name)
+        at = self.value(argument)
+        self.value(defined)  # x met as a generic vector: its size known
+        shape = self.value(parameter)
+        if at == 0 and isinstance(shape, sp.MatrixBase):
+            at = sp.zeros(shape.rows, shape.cols)
+        vectors, values = dict(self.vectors), dict(self.values)
+        definition = self.definitions.pop(parameter.key, None)
+        self.vectors[parameter.key] = at
+        self.values.clear()
+        try:
+            return self.value(self.definitions[key_of(defined)])  # type: ignore[index]
+        finally:
+            self.vectors, self.values = vectors, values
+            if definition is not None:
+                self.definitions[parameter.key] = definition
+
+    def _uses(self, node: Node, what: str, test: Callable[[Node], bool]) -> bool:
+        """Whether ``node`` or a definition it names (through definitions) passes ``test``."""
+        for n in walk(node):
+            if test(n):
+                return True
+            key = key_of(n)
+            if key is not None and key in self.definitions:
+                if (key, what) not in self.uses:
+                    self.uses[key, what] = False  # a definition in terms of itself: no loop
+                    self.uses[key, what] = self._uses(self.definitions[key], what, test)
+                if self.uses[key, what]:
+                    return True
+        return False
+
+    def _chain(self, i: int) -> list[Row]:
+        """The rows of the chain row ``i`` is in (a first row and its ``&= ...`` rows)."""
+        rows = self.document.rows
+        start, end = i, i + 1
+        while start > 0 and rows[start].lhs is None:
+            start -= 1
+        while end < len(rows) and rows[end].lhs is None:
+            end += 1
+        return list(rows[start:end])
+
+    def _region_chain(self, i: int) -> bool:
+        """Whether the chain of row ``i`` sets an activation beside a mask: its masks are then
+        the activation pattern of the point."""
+        masks = {key for keys in self.masks.values() for key in keys}
+        sides = [side for row in self._chain(i) for side in (row.lhs, row.rhs) if side]
+
+        def masked(n: Node) -> bool:
+            return isinstance(n, Name) and n.key in masks
+
+        return any(self._uses(s, "active", _active) for s in sides) and any(
+            self._uses(s, "masked", masked) for s in sides
+        )
+
+    def _pattern(self) -> list[tuple[sp.Matrix, sp.Matrix]]:
+        """The activations' arguments and masks at the point: those of the instance's function
+        (its form), else of the first function the document defines through an activation (any
+        other is equal to it: checked), evaluated afresh."""
+        for row in self.document.rows:
+            key = key_of(row.lhs)
+            if (
+                isinstance(row.lhs, Apply)
+                and key in self.definitions
+                and self._uses(row.lhs, "active", _active)
+                and self.function in (None, key)
+                and row.label != CODE  # the code's line, in the code's names
+            ):
+                self.values.clear()
+                self.recorded = []
+                self.value(self.definitions[key])
+                self.values.clear()
+                return list(self.recorded)
+        raise Undecided("masks with no function of activations to take their pattern from")
+
+    def _set_region(self, on: bool) -> str | None:
+        """Masks as the point's pattern (``on``) or as free numbers; what is wrong if the
+        masks do not fit the activations."""
+        if on == self.on_region:
+            return None
+        self.on_region = on
+        self.at.update({k: v for k, v in self.free.items() if k not in self.substituted})
+        self.values.clear()
+        if not on:
+            return None
+        pattern = self._pattern()
+        for j, keys in self.masks.items():
+            if not 1 <= j <= len(pattern) or len(pattern[j - 1][1]) != len(keys):
+                return f"D_{j} does not fit the activation {j} of the network"
+            self.at.update(dict(zip(keys, pattern[j - 1][1], strict=True)))
+        self.values.clear()
+        return None
+
+    def _compare(
+        self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
+    ) -> tuple[str | None, Value | None]:
+        if i >= self.given and self.given:
+            if key_of(lhs) in self.prefix and _numbers_only(rhs):
+                wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
+                if wrong != "":
+                    return wrong, None
+            elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
+                return self._preactivation(lhs, rhs), None
+        elif not self.given:
+            try:
+                wrong = self._set_region(self._region_chain(i))
+            except Mismatch as error:  # the masks' function cannot be evaluated: the row fails
+                wrong = str(error)
+            if wrong:
+                return wrong, None
+        return super()._compare(i, lhs, rhs, previous)
+
+    def form(self) -> Row | None:
+        """The last row stating the function defined through activations with activations in
+        it (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, the merged maps'): the form whose
+        maps an instance gives numbers."""
+        found = None
+        for row in self.document.rows:
+            key = key_of(row.lhs)
+            stated = isinstance(row.lhs, Apply) and key in self.definitions
+            if stated and any(_active(n) for n in walk(row.rhs)):
+                found = row
+        return found
+
+    def _give(self, i: int, lhs: Node, rhs: Node) -> str | None:
+        """An instance's row giving numbers to a defined name: a map of the function's form
+        takes them; a name defined by one symbol per entry (a mask) has its symbols take them
+        (None); any other (``W_z(D)``) is checked as any row (``""``). A mask given must be the
+        pattern at the point given."""
+        if key_of(lhs) in self.parameters:  # the instance's data: counted as a definition
+            self.definitions[key_of(lhs)] = rhs  # type: ignore[index]
+            self.defining.add(i)
+            self.values.clear()
+            return None
+        vectors = dict(self.vectors)
+        self.point = None  # symbols, to see what the definition is made of
+        self.values.clear()
+        try:
+            symbolic = self.value(lhs)
+        finally:
+            self.point, self.vectors = self.at, vectors
+            self.values.clear()
+        numbers = self.value(rhs)
+        cells = list(symbolic) if isinstance(symbolic, sp.MatrixBase) else [symbolic]
+        given = list(numbers) if isinstance(numbers, sp.MatrixBase) else [numbers]
+        symbols = [c for c in cells if isinstance(c, sp.Symbol)]
+        plain = all(isinstance(c, sp.Symbol) or c.is_Number for c in cells)
+        if not plain or len(set(symbols)) != len(symbols) or len(cells) != len(given):
+            return ""
+        for cell, number in zip(cells, given, strict=True):
+            if isinstance(cell, sp.Symbol):
+                self.at[cell.name] = number
+                self.substituted.add(cell.name)
+            elif cell != number:
+                return f"gives {number} for an entry its definition fixes at {cell}"
+        self.values.clear()
+        if (
+            isinstance(lhs, Name)
+            and lhs.base == "D"
+            and lhs.sub.isdigit()
+            and int(lhs.sub) in self.masks
+        ):
+            return self._mask_at_point(int(lhs.sub))
+        return None
+
+    def _parameter(self) -> Name | None:
+        """The input the instance gives (``x`` of ``f(x)``), if it gives one."""
+        for row in self.document.rows:
+            if isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name):
+                key = row.lhs.argument.key
+                given = [i for i in self.defining if i >= self.given]
+                if any(key_of(self.document.rows[i].lhs) == key for i in given):
+                    return row.lhs.argument
+        return None
+
+    def _mask_at_point(self, j: int) -> str | None:
+        """What is wrong with the mask ``D_{j}`` the instance gives: not the pattern of its
+        activation ``j`` at the point the instance gives."""
+        if self._parameter() is None:
+            return None  # no point given: the mask is a choice
+        pattern = self._pattern()
+        if not 1 <= j <= len(pattern):
+            return f"D_{j}: the network has {len(pattern)} activations"
+        masks = [self.at[key] for key in self.masks[j]]
+        if masks != list(pattern[j - 1][1]):
+            return f"D_{j} is not the activation pattern {list(pattern[j - 1][1])} at the point"
+        return None
+
+    def _preactivation(self, lhs: Name, rhs: Node) -> str | None:
+        """A pre-activation ``z_{j}`` the instance defines (the full document's words name them
+        so; the name is the usual one where a fragment has no words): its entries
+        at the point's ``x_{i}`` are the argument of the activation ``j``."""
+        parameter = self._parameter()
+        if parameter is None:
+            return None
+        x = self.value(parameter)
+        if not isinstance(x, sp.MatrixBase) or not lhs.sub.isdigit():
+            return None
+        for i, entry in enumerate(x):
+            self.at[Name(parameter.base, str(i + self.base)).key] = entry
+        self.values.clear()
+        pattern = self._pattern()
+        j = int(lhs.sub)
+        if not 1 <= j <= len(pattern):
+            return f"{lhs.key}: the network has {len(pattern)} activations"
+        try:
+            wrong = difference(pattern[j - 1][0], self.value(rhs), self.tolerance)
+        except Mismatch as error:
+            wrong = str(error)
+        return f"not the pre-activation of layer {j} at the point: {wrong}" if wrong else None

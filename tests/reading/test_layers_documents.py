@@ -1,0 +1,237 @@
+"""``symcollapse layers`` documents read back: a ReLU network's piecewise collapse (the
+activations evaluated at points, the masks as each point's pattern, the instance at a point)
+and the affine layer kinds, in every readable format and notation; and hand edits of them
+caught, naming the row."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from symcollapse.cli import main
+from symcollapse.reading import check_text, language_of
+from tests.reading.documents import assert_passes, check
+
+FORMATS = ["latex", "markdown", "github", "json", "typst", "html"]
+
+#: Piecewise networks: one ReLU, a leaky one (slope 1/10), two ReLU layers, a ReLU last;
+#: square and not.
+PIECEWISE = [
+    "2 > dense 3 relu > dense 1",
+    "2 > dense 4 leaky_relu(1/10) > dense 1",
+    "2 > dense 3 relu > dense 2 relu > dense 1",
+    "3 > dense 3 relu > dense 3",
+    "2 > dense 3 > dense 2 relu",  # merged to one map and the identity after the ReLU
+]
+
+#: The affine layer kinds (each the first of its kind's examples), before a dense layer.
+AFFINE = [
+    "8 > conv1d k=3 > dense 2",
+    "8 > avgpool 2 > dense 2",
+    "8 > batchnorm > dense 2",
+    "8 > dropout 1/4 > dense 2",
+    "8 > residual(dense 8) > dense 2",
+]
+
+#: Notation options of the typeset formats (JSON takes only --names).
+NOTATIONS = {
+    "row": ("--convention", "row"),
+    "names": ("--names", "x=y,W=M,W_z=M_eff"),
+    "flat": ("--entry-style", "flat"),
+    "upper": ("--entry-style", "upper"),
+    "base0": ("--index-base", "0"),
+    "pmatrix": ("--delimiter", "pmatrix"),
+    "two-column": ("--two-column",),
+    "row-flat-0": ("--convention", "row", "--entry-style", "flat", "--index-base", "0"),
+}
+
+
+def layers(tmp_path: Path, spec: str, fmt: str, *options: str) -> Path:
+    """The document ``layers`` writes for ``spec`` in ``fmt`` (it re-read it before writing)."""
+    out = tmp_path / "doc"
+    assert main(["layers", spec, "--format", fmt, "--out", str(out), *options]) == 0
+    (path,) = out.iterdir()
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", PIECEWISE + AFFINE)
+def test_layers_documents_pass(tmp_path, capsys, spec, fmt):
+    assert_passes(layers(tmp_path, spec, fmt), capsys)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("notation", sorted(NOTATIONS))
+@pytest.mark.parametrize("spec", [PIECEWISE[0], PIECEWISE[3]])
+def test_piecewise_documents_pass_in_every_notation(tmp_path, capsys, spec, fmt, notation):
+    assert_passes(layers(tmp_path, spec, fmt, *NOTATIONS[notation]), capsys)
+
+
+def test_json_piecewise_document_passes_renamed(tmp_path, capsys):
+    assert_passes(layers(tmp_path, PIECEWISE[0], "json", *NOTATIONS["names"]), capsys)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_piecewise_rows_are_checked_not_skipped(tmp_path, fmt):
+    """Every row of the ReLU document is read and counted: none is left unchecked."""
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    verdict = check_text(path.read_text(), language=language_of(path.name))
+    assert verdict.false is None and verdict.unchecked == ()
+    assert verdict.checked - verdict.definitions >= 12
+
+
+#: Hand edits of the 2-3-1 ReLU document in LaTeX: (old, new, the row named).
+LATEX_EDITS = {
+    "mask entry flipped": (
+        r"D_{1} &= \begin{bmatrix} 0 & 0 & 0",
+        r"D_{1} &= \begin{bmatrix} 1 & 0 & 0",
+        "row 27 is false: D_1 is not the activation pattern",
+    ),
+    "region matrix transposed": (
+        r"\begin{bmatrix} 27.75 & -43 \end{bmatrix}",
+        r"\begin{bmatrix} -43 & 27.75 \end{bmatrix}",
+        "row 28 is false",
+    ),
+    "region product reordered": (
+        r"W_{z}(D) &\mathrel{:=} A_{2} D_{1} A_{1}",
+        r"W_{z}(D) &\mathrel{:=} A_{2} A_{1} D_{1}",
+        "row 12 is false",
+    ),
+    "mask dropped on the region": (
+        r"A_{2} \left(D_{1} \left(A_{1} x + a_{1}\right)\right) + a_{2}",
+        r"A_{2} \left(A_{1} x + a_{1}\right) + a_{2}",
+        "row 11 is false",
+    ),
+    "dropped term": (r" + w^{(2)}_{13} \delta^{(1)}_{3} w^{(1)}_{31}", "", "row 17 is false"),
+    "masks swapped in an entry": (
+        r"w^{(2)}_{11} \delta^{(1)}_{1} w^{(1)}_{11} + w^{(2)}_{12} \delta^{(1)}_{2}",
+        r"w^{(2)}_{11} \delta^{(1)}_{2} w^{(1)}_{11} + w^{(2)}_{12} \delta^{(1)}_{1}",
+        "row 17 is false",
+    ),
+    "wrong pre-activation": (
+        r"2 x_{1} + 4.5 x_{2} + 0.75",
+        r"2 x_{1} + 4.5 x_{2} + 0.5",
+        "row 26 is false: not the pre-activation of layer 1",
+    ),
+    "wrong value at the point": (r"&= \frac{5569}{48}", r"&= \frac{5567}{48}", "row 30 is false"),
+    "wrong certificate number": (
+        r"f\left(u\right) + f\left(v\right) &= 6",
+        r"f\left(u\right) + f\left(v\right) &= 5",
+        "row 38 is false",
+    ),
+    "wrong merge": (
+        r"\operatorname{ReLU}\left(A_{1} x + a_{1}\right)",
+        r"\operatorname{ReLU}\left(A_{1} x - a_{1}\right)",
+        "row 6 is false",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(LATEX_EDITS))
+def test_hand_edits_are_caught(tmp_path, capsys, edit):
+    old, new, named = LATEX_EDITS[edit]
+    path = layers(tmp_path, PIECEWISE[0], "latex")
+    text = path.read_text()
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert named in out, out
+
+
+def _json_edit(text: str, section: str, lhs: str, new_rhs: str) -> str:
+    """The JSON document with the first step ``lhs`` of ``section`` given ``new_rhs``."""
+    data = json.loads(text)
+    (steps,) = [s["steps"] for s in data["sections"] if s["title"] == [section]]
+    (step,) = [s for s in steps if s["lhs"] == lhs][:1]
+    step["rhs"] = new_rhs
+    return json.dumps(data)
+
+
+#: Hand edits of the JSON document: (section, step, new right side, the row named).
+JSON_EDITS = {
+    "mask entry flipped": (
+        "The activation pattern at a point",
+        "D_1",
+        "[[0, 0, 0], [0, 0, 0], [0, 0, 1]]",
+        "is not the activation pattern",
+    ),
+    "region order": ("Piecewise collapse", "W_z(D)", "A_2*A_1*D_1", "is false"),
+    "wrong number": ("No single affine map", "f(u) + f(v)", "[[7]]", "is false: entry"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(JSON_EDITS))
+def test_json_hand_edits_are_caught(tmp_path, capsys, edit):
+    section, lhs, rhs, named = JSON_EDITS[edit]
+    path = layers(tmp_path, PIECEWISE[0], "json")
+    path.write_text(_json_edit(path.read_text(), section, lhs, rhs))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(rf'section "{section}", row \d+.*{named}', out), out
+
+
+#: A forward function file for ``layers --function``: the affine network and a ReLU one.
+FUNCTIONS = """
+W: dict = {}
+b: dict = {}
+
+
+def relu(v):
+    return v
+
+
+def affine_net(x):
+    return W[2] @ (W[1] @ x + b[1]) + b[2]
+
+
+def relu_net(x):
+    return W[2] @ relu(W[1] @ x + b[1]) + b[2]
+"""
+
+
+def function_document(tmp_path: Path, name: str, fmt: str, *options: str) -> Path:
+    """The document ``layers --function`` writes for ``name`` of :data:`FUNCTIONS`."""
+    source = tmp_path / "net.py"
+    source.write_text(FUNCTIONS)
+    out = tmp_path / "doc"
+    argv = ["layers", "--function", f"{source}:{name}", "--widths", "2", "3", "1"]
+    assert main([*argv, "--format", fmt, "--out", str(out), *options]) == 0
+    (path,) = out.iterdir()
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", ["affine_net", "relu_net"])
+def test_function_documents_pass(tmp_path, capsys, name, fmt):
+    assert_passes(function_document(tmp_path, name, fmt), capsys)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+@pytest.mark.parametrize("notation", ["names", "base0", "flat"])
+def test_function_documents_pass_in_every_notation(tmp_path, capsys, fmt, notation):
+    assert_passes(function_document(tmp_path, "relu_net", fmt, *NOTATIONS[notation]), capsys)
+
+
+#: Hand edits of the function's line, by format: (old, new).
+FUNCTION_EDITS = {
+    "latex": (r"\mathclose{}\right) + b_{2} &=", r"\mathclose{}\right) &="),
+    "json": ("+ b[1]) + b[2]", "+ b[1])"),
+    "typst": ('+ b[1]) + b[2]")', '+ b[1]) + b[1]")'),
+    "html": ("+ b[1]) + b[2]</mtext>", "+ b[1]) + b[2] + b[2]</mtext>"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FUNCTION_EDITS))
+def test_an_edited_function_line_is_caught(tmp_path, capsys, fmt):
+    old, new = FUNCTION_EDITS[fmt]
+    path = function_document(tmp_path, "relu_net", fmt)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert re.search(r'section "[^"]*", row [12]( \(the function.s code\))? is false', out), out
