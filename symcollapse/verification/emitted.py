@@ -13,9 +13,10 @@ Reading: each emitted product (a row of bit words, a bit per symbol) becomes the
 digit words (:class:`.reference.Layout`) by adding up what each of its symbols, read by name,
 contributes, a table per :data:`CHUNK` bits of a word. The digits say which entry of each layer
 is a factor, so they are the product only when it has at most one factor per layer; a count of
-factors per layer (a field per layer, wide enough never to carry) is added up the same way, and
-a product with two factors of one layer, or a factor without a name, is no monomial of the
-reference: :class:`~symcollapse.errors.VerificationError`. Every path is a term of coefficient 1,
+factors per layer (a field per layer, wide enough never to carry) is added up the same way, in
+the same table rows (one gather per chunk gives both), and a product with two factors of one
+layer, or a set bit that no symbol names (seen by a mask), is no monomial of the reference:
+:class:`~symcollapse.errors.VerificationError`. Every path is a term of coefficient 1,
 so ``W_z x + b_z`` equals the reference exactly when each output's digit words, sorted, are the
 reference's (which are sorted and distinct): the exact route (:func:`exactly_equal`). The random
 route evaluates the digit words at its random point (:func:`emitted_value`), up to
@@ -52,6 +53,9 @@ SMALL_CHUNK = 8
 #: Path sums are read in runs of at least this many paths (each word is a few numpy calls).
 BATCH = 2**14
 
+#: Every this many paths' word decides whether a word is read whole or where it is not zero.
+SAMPLE = 64
+
 #: Count fields are packed into words of at most this many bits (non-negative ``int64``).
 COUNT_WORD = 63
 
@@ -67,79 +71,104 @@ class Emitted:
 
 @dataclass(frozen=True)
 class _Reading:
-    """What each bit of the path sums adds to a product's words: ``adds[bit]``, its digit (the
-    layout's words) and its count (then a count word per :data:`COUNT_WORD` bits of fields);
-    ``high`` marks the count bits that mean two factors of a layer or a factor without a name."""
+    """What each bit of the path sums adds to a product's columns: ``adds[bit]``. The columns
+    go layer group by layer group (the layers of one of the layout's words, from the input up):
+    that word's digit column, then the count columns of its layers (a field per layer, packed
+    :data:`COUNT_WORD` bits a column), so a chunk of bits (a few consecutive layers) adds to a
+    few adjacent columns. ``digits[w]`` is the column of the layout's word ``w``, ``counts[k]``
+    layer ``k``'s field (column, shift); ``high`` marks the count bits that mean two factors of
+    a layer; ``unnamed[w]`` the bits of path word ``w`` that no symbol names."""
 
     layout: reference.Layout
+    digits: tuple[int, ...]
     counts: tuple[tuple[int, int], ...]
     adds: np.ndarray
     high: np.ndarray
+    unnamed: np.ndarray
 
     def entry(self, key: reference.Key) -> np.ndarray:
         """What the entry ``key`` adds: its digit and a count of 1 in its layer's field."""
         lay, k = self.layout, key[1]
         out = np.zeros(self.adds.shape[1], dtype=np.int64)
-        out[lay.word[k]] = lay.code(key) * lay.place[k]
-        word, shift = self.counts[k]
-        out[lay.words + word] = 1 << shift
+        out[self.digits[lay.word[k]]] = lay.code(key) * lay.place[k]
+        column, shift = self.counts[k]
+        out[column] += 1 << shift
         return out
 
 
-def _fields(sizes: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
-    """A count field per entry of ``sizes`` (the most it must hold), packed into words: each
-    field's (word, shift), and each word's mask of the bits above a field's lowest."""
+def _columns(
+    lay: reference.Layout, sizes: list[int]
+) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """Columns for ``lay`` with a count field per layer (``sizes[k]``, the most it must hold):
+    each layout word's column, each field's (column, shift), and each column's mask of the bits
+    above a field's lowest (none in a digit column)."""
+    digits = [0] * lay.words
     places: list[tuple[int, int]] = []
     high: list[int] = []
-    used = COUNT_WORD
-    for size in sizes:
+    group, used = -1, COUNT_WORD
+    for k, size in enumerate(sizes):
         width = size.bit_length()
+        if lay.word[k] != group:  # a new group: its digit column, then fresh count columns
+            group, used = lay.word[k], COUNT_WORD
+            digits[group] = len(high)
+            high.append(0)
         if used + width > COUNT_WORD:
             high.append(0)
             used = 0
         places.append((len(high) - 1, used))
         high[-1] |= (((1 << width) - 1) & ~1) << used
         used += width
-    return places, high
+    return digits, places, high
 
 
 def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Reading:
     """The tables' contents for symbols ``names`` (bit ``s`` named ``names[s]``) in ``bits``
-    bits of path sums: a field per layer, and one for bits without a name (always too many)."""
+    bits of path sums: a field per layer; the bits from ``len(names)`` on have no name."""
     entries = [reference.parse_name(name, lay.widths) for name in names]
     layers = len(lay.widths)
     # x_j once more than named: W_z[i, j] is multiplied by it (a second x_j must not carry)
     per_layer = [sum(key[1] == k for key in entries) + (k == 0) for k in range(layers)]
-    unnamed = bits - len(names)
-    places, high = _fields([*per_layer, unnamed])
-    word, shift = places[-1]
-    high[word] |= ((1 << unnamed.bit_length()) - 1) << shift
-    adds = np.zeros((bits, lay.words + len(high)), dtype=np.int64)
-    adds[len(names) :, lay.words + word] = 1 << shift
-    reading = _Reading(lay, tuple(places), adds, np.array(high, dtype=np.int64))
+    digits, places, high = _columns(lay, per_layer)
+    adds = np.zeros((bits, len(high)), dtype=np.int64)
+    named = np.arange(bits) < len(names)
+    unnamed = np.packbits(~named, bitorder="little").view("<u8").astype(np.uint64)
+    reading = _Reading(
+        lay, tuple(digits), tuple(places), adds, np.array(high, dtype=np.int64), unnamed
+    )
     for bit, key in enumerate(entries):
         adds[bit] = reading.entry(key)
     return reading
 
 
-#: Per word of the path sums, per chunk of it that has symbols: the chunk's place in the word
-#: and, per column it adds to, the table ``table[v]`` of that column's sum over the bits of ``v``.
-Tables = list[list[tuple[int, list[tuple[int, np.ndarray]]]]]
+#: Per word of the path sums: its bits without a name, and per chunk of it that has named
+#: symbols the chunk's place in the word, the columns ``[low, high)`` it adds to, and the table
+#: ``table[v]`` (a row of those columns) of the sum over the bits of ``v``.
+Tables = list[tuple[np.uint64, list[tuple[int, int, int, np.ndarray]]]]
 
 
-def _tables(adds: np.ndarray, terms: int) -> tuple[int, Tables]:
-    """Chunk size and tables for ``adds``: 16-bit chunks when all their tables (half a MiB each)
-    take no more than one word per term, else 8-bit ones; none for a column a chunk's symbols
-    do not add to."""
-    sixteen = sum(int(part.any(axis=0).sum()) for part in np.split(adds, len(adds) // 16))
-    bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
-    tables: Tables = []
+def _spans(adds: np.ndarray, bits: int) -> list[list[tuple[int, int, int, np.ndarray]]]:
+    """Per path word, per ``bits``-bit chunk that adds anything: its place, the first and
+    one-past-last column it adds to, and its rows of ``adds``."""
+    spans: list[list[tuple[int, int, int, np.ndarray]]] = []
     for word in np.split(adds, len(adds) // 64):
-        tables.append([])
+        spans.append([])
         for place, part in enumerate(np.split(word, 64 // bits)):
-            columns = [(int(c), _table(part[:, c])) for c in np.flatnonzero(part.any(axis=0))]
-            if columns:
-                tables[-1].append((place, columns))
+            columns = np.flatnonzero(part.any(axis=0))
+            if len(columns):
+                spans[-1].append((place, int(columns[0]), int(columns[-1]) + 1, part))
+    return spans
+
+
+def _tables(reading: _Reading, terms: int) -> tuple[int, Tables]:
+    """Chunk size and tables for ``reading``: 16-bit chunks when all their tables (half a MiB a
+    column) take no more than one word per term, else 8-bit ones; none for a chunk whose
+    symbols add nothing (a bit there without a name is refused by ``unnamed``)."""
+    sixteen = sum(high - low for chunks in _spans(reading.adds, 16) for _, low, high, _ in chunks)
+    bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
+    tables: Tables = [
+        (mask, [(place, low, high, _table(part[:, low:high])) for place, low, high, part in chunks])
+        for mask, chunks in zip(reading.unnamed, _spans(reading.adds, bits), strict=True)
+    ]
     return bits, tables
 
 
@@ -147,31 +176,37 @@ _BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8
 
 
 def _table(adds: np.ndarray) -> np.ndarray:
-    """``table[v]``: the sum of ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16 bits)."""
+    """``table[v]``: the sum of the rows ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16
+    bits); the high byte's rows repeated plus the low byte's tiled (a sum broadcast over rows
+    of a few columns is several times slower)."""
     low = _BYTE @ adds[:8]
-    return low if len(adds) == 8 else ((_BYTE @ adds[8:])[:, None] + low).ravel()
+    if len(adds) == 8:
+        return low
+    return np.repeat(_BYTE @ adds[8:], 256, axis=0) + np.tile(low, (256, 1))
 
 
 def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
-    """Add each path's (column of ``paths``) digit and count words to ``out`` (a column each).
+    """Add each path's (column of ``paths``) columns to ``out`` (a row each), one gather of a
+    table's rows per chunk; :class:`~symcollapse.errors.VerificationError` for a set bit
+    without a name.
 
     A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
     read only where it is not; a zero chunk adds nothing."""
     per = 64 // bits
     words = np.ascontiguousarray(paths).astype("<u8", copy=False)
-    for word, chunks in zip(words, tables, strict=True):
-        used = np.count_nonzero(word)
-        if not used:
-            continue
-        where = None if 2 * used > len(word) else np.flatnonzero(word)
+    for word, (unnamed, chunks) in zip(words, tables, strict=True):
+        if unnamed and (word & unnamed).any():
+            raise VerificationError("an emitted product has a factor without a name")
+        # most paths have a factor in this word: read it whole (a sample decides; either way
+        # reads the same, a zero chunk adding nothing), else only where it is not zero
+        sample = word[::SAMPLE]
+        where = None if 2 * np.count_nonzero(sample) > len(sample) else np.flatnonzero(word)
         values = (word if where is None else word[where]).view(np.uint8 if bits == 8 else np.uint16)
-        target = out if where is None else out[:, where]
-        for place, columns in chunks:
-            index = values[place::per].astype(np.intp)
-            for column, table in columns:
-                target[column] += table.take(index)  # take: a third of indexing's time
+        target = out if where is None else out[where]
+        for place, low, high, table in chunks:
+            target[:, low:high] += table.take(values[place::per].astype(np.intp), axis=0)
         if where is not None:
-            out[:, where] = target
+            out[where] = target
 
 
 def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
@@ -204,26 +239,31 @@ def read_emitted(
     lay = reference.layout(widths)
     reading = _reading(v.names, 64 * v.words, lay)
     terms = sum(p.shape[1] for p in arrays)
-    bits, tables = _tables(reading.adds, terms)
+    bits, tables = _tables(reading, terms)
     inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
+    counts = np.flatnonzero(reading.high)
+    # one buffer for every output (a row per path), its columns filled one at a time: an
+    # operation on rows of a few columns, or a fresh array per output, costs more than the reading
+    outputs_parts = [[*W_row, b_sum] for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True)]
+    sizes = [sum(p.shape[1] for p in parts) for parts in outputs_parts]
+    buffer = np.empty((max(sizes), reading.adds.shape[1]), dtype=np.int64)
+    starts = [*inputs, np.zeros_like(inputs[0])]  # W_z[i, j] multiplies x_j; b_z[i] nothing
     outputs = []
-    for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True):
-        parts = [*W_row, b_sum]
-        out = np.zeros((reading.adds.shape[1], sum(p.shape[1] for p in parts)), dtype=np.int64)
+    for parts, size in zip(outputs_parts, sizes, strict=True):
+        out = buffer[:size]
         start = 0
-        for paths, x_j in zip(W_row, inputs, strict=True):  # W_z[i, j] multiplies x_j
-            out[:, start : start + paths.shape[1]] = x_j[:, None]
+        for paths, first in zip(parts, starts, strict=True):
+            for column, value in enumerate(first):
+                out[start : start + paths.shape[1], column] = value
             start += paths.shape[1]
         start = 0
         for batch in _batches(parts):
             words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
-            _read(words, bits, tables, out[:, start : start + words.shape[1]])
+            _read(words, bits, tables, out[start : start + words.shape[1]])
             start += words.shape[1]
-        if (out[lay.words :] & reading.high[:, None]).any():
-            raise VerificationError(
-                "an emitted product has two factors of one layer or a factor without a name"
-            )
-        outputs.append(out[: lay.words].copy())
+        if any((out[:, c] & reading.high[c]).any() for c in counts):
+            raise VerificationError("an emitted product has two factors of one layer")
+        outputs.append(out.T[list(reading.digits)])
     return Emitted(lay, tuple(outputs))
 
 
