@@ -72,12 +72,12 @@ class Emitted:
 @dataclass(frozen=True)
 class _Reading:
     """What each bit of the path sums adds to a product's columns: ``adds[bit]``. The columns
-    go layer group by layer group (the layers of one of the layout's words, from the input up):
-    that word's digit column, then the count columns of its layers (a field per layer, packed
-    :data:`COUNT_WORD` bits a column), so a chunk of bits (a few consecutive layers) adds to a
-    few adjacent columns. ``digits[w]`` is the column of the layout's word ``w``, ``counts[k]``
-    layer ``k``'s field (column, shift); ``high`` marks the count bits that mean two factors of
-    a layer; ``unnamed[w]`` the bits of path word ``w`` that no symbol names."""
+    are made layer by layer from the input up: a layout word's digit column at its first layer,
+    a count column when a layer's field (packed :data:`COUNT_WORD` bits a column) no longer fits
+    the last, so a chunk of bits (a few consecutive layers) adds to a few adjacent columns.
+    ``digits[w]`` is the column of the layout's word ``w``, ``counts[k]`` layer ``k``'s field
+    (column, shift); ``high`` marks the count bits that mean two factors of a layer;
+    ``unnamed[w]`` the bits of path word ``w`` that no symbol names."""
 
     layout: reference.Layout
     digits: tuple[int, ...]
@@ -105,18 +105,18 @@ def _columns(
     digits = [0] * lay.words
     places: list[tuple[int, int]] = []
     high: list[int] = []
-    group, used = -1, COUNT_WORD
+    group, column, used = -1, -1, COUNT_WORD
     for k, size in enumerate(sizes):
         width = size.bit_length()
-        if lay.word[k] != group:  # a new group: its digit column, then fresh count columns
-            group, used = lay.word[k], COUNT_WORD
+        if lay.word[k] != group:  # the first layer of a layout word: that word's column
+            group = lay.word[k]
             digits[group] = len(high)
             high.append(0)
         if used + width > COUNT_WORD:
+            column, used = len(high), 0
             high.append(0)
-            used = 0
-        places.append((len(high) - 1, used))
-        high[-1] |= (((1 << width) - 1) & ~1) << used
+        places.append((column, used))
+        high[column] |= (((1 << width) - 1) & ~1) << used
         used += width
     return digits, places, high
 
@@ -177,12 +177,16 @@ _BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8
 
 def _table(adds: np.ndarray) -> np.ndarray:
     """``table[v]``: the sum of the rows ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16
-    bits); the high byte's rows repeated plus the low byte's tiled (a sum broadcast over rows
-    of a few columns is several times slower)."""
+    bits), built a column at a time (sums, repeats or tiles over rows of a few columns are
+    several times slower)."""
     low = _BYTE @ adds[:8]
     if len(adds) == 8:
         return low
-    return np.repeat(_BYTE @ adds[8:], 256, axis=0) + np.tile(low, (256, 1))
+    high = _BYTE @ adds[8:]
+    table = np.empty((2**16, adds.shape[1]), dtype=np.int64)
+    for column in range(adds.shape[1]):
+        table[:, column] = (high[:, column, None] + low[:, column]).ravel()
+    return table
 
 
 def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
