@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symcollapse.algebra import polynomials
 from symcollapse.errors import VerificationError
@@ -287,3 +289,67 @@ def test_an_input_twice_is_not_read_as_another_layers_entry(
 ) -> None:
     monkeypatch.setattr(polynomials, "path_sums", _input_for_a_weight_and_a_bias_path_for_it)
     assert not verify(widths, method=method).holds
+
+
+#: Shapes for the reading's tables: small ones, and deep narrow ones whose digits and counts
+#: take several columns each (1 (x50): two digit words, two count words, two path words).
+TABLE_SHAPES = st.one_of(
+    st.lists(st.integers(1, 4), min_size=2, max_size=5).map(tuple),
+    st.sampled_from([(1,) * 50, (2, *(1, 2) * 15), (5, 40, 2)]),
+)
+
+
+@st.composite
+def _products(draw: st.DrawFn) -> tuple[tuple[int, ...], int, list[list[int]], list[int]]:
+    """Widths, a chunk size, products (each a set of bits, mostly named ones, some without a
+    name) and for each the input it is multiplied by (0 for none, as in b_z)."""
+    widths = draw(TABLE_SHAPES)
+    v = polynomials.variables(widths)
+    bits = st.integers(0, len(v.names) - 1) | st.integers(0, 64 * v.words - 1)
+    products = draw(st.lists(st.lists(bits, max_size=6, unique=True), min_size=1, max_size=8))
+    inputs = draw(
+        st.lists(st.integers(0, widths[0]), min_size=len(products), max_size=len(products))
+    )
+    return widths, draw(st.sampled_from([8, 16])), products, inputs
+
+
+@settings(max_examples=80, deadline=None)
+@given(_products())
+def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
+    case: tuple[tuple[int, ...], int, list[list[int]], list[int]],
+) -> None:
+    """Whatever the products: a product with a bit that no symbol names is refused, one with
+    two factors of a layer (its input counted) is flagged, and any other is read as the digits
+    the reference's layout gives its factors, read by name here and added up."""
+    widths, chunk, products, inputs = case
+    v = polynomials.variables(widths)
+    lay = emitted.reference.layout(widths)
+    reading = emitted._reading(v.names, 64 * v.words, lay)
+    bits, tables = emitted._tables(reading, terms=2**16 * 10**6 if chunk == 16 else 0)
+    assert bits == chunk
+    paths = np.zeros((v.words, len(products)), dtype=np.uint64)
+    for t, product in enumerate(products):
+        for bit in product:
+            paths[bit // 64, t] |= np.uint64(1 << (bit % 64))
+    out = np.array(
+        [
+            reading.entry(("x", 0, 0, j)) if j else np.zeros(reading.adds.shape[1], np.int64)
+            for j in inputs
+        ]
+    )
+    if any(bit >= len(v.names) for product in products for bit in product):
+        with pytest.raises(VerificationError, match="without a name"):
+            emitted._read(paths, bits, tables, out)
+        return
+    emitted._read(paths, bits, tables, out)
+    for t, (product, j) in enumerate(zip(products, inputs, strict=True)):
+        keys = [emitted.reference.parse_name(v.names[bit], widths) for bit in product]
+        keys += [("x", 0, 0, j)] if j else []
+        layers = [key[1] for key in keys]
+        flagged = bool((out[t] & reading.high).any())
+        assert flagged == (len(set(layers)) < len(layers))
+        if not flagged:
+            digits = [0] * lay.words
+            for key in keys:
+                digits[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
+            assert out[t, list(reading.digits)].tolist() == digits
