@@ -27,6 +27,7 @@ what is checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,31 +163,39 @@ def _spans(adds: np.ndarray, bits: int) -> list[list[tuple[int, int, int, np.nda
 def _tables(reading: _Reading, terms: int) -> tuple[int, Tables]:
     """Chunk size and tables for ``reading``: 16-bit chunks when all their tables (half a MiB a
     column) take no more than one word per term, else 8-bit ones; none for a chunk whose
-    symbols add nothing (a bit there without a name is refused by ``unnamed``)."""
+    symbols add nothing (a bit there without a name is refused by ``unnamed``). The tables are
+    parts of one array: one large allocation is mapped in huge pages, many of a MiB are not
+    (3 x 13: a thousand page faults fewer)."""
     sixteen = sum(high - low for chunks in _spans(reading.adds, 16) for _, low, high, _ in chunks)
     bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
-    tables: Tables = [
-        (mask, [(place, low, high, _table(part[:, low:high])) for place, low, high, part in chunks])
-        for mask, chunks in zip(reading.unnamed, _spans(reading.adds, bits), strict=True)
-    ]
+    spans = _spans(reading.adds, bits)
+    store = np.empty(sum(2**bits * (high - low) for c in spans for _, low, high, _ in c), np.int64)
+    tables: Tables = []
+    used = 0
+    for mask, chunks in zip(reading.unnamed, spans, strict=True):
+        tables.append((mask, []))
+        for place, low, high, part in chunks:
+            table = store[used : used + 2**bits * (high - low)].reshape(2**bits, high - low)
+            _table(part[:, low:high], table)
+            tables[-1][1].append((place, low, high, table))
+            used += table.size
     return bits, tables
 
 
 _BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8 bits
 
 
-def _table(adds: np.ndarray) -> np.ndarray:
-    """``table[v]``: the sum of the rows ``adds[b]`` over the set bits ``b`` of ``v`` (8 or 16
-    bits), built a column at a time (sums, repeats or tiles over rows of a few columns are
+def _table(adds: np.ndarray, table: np.ndarray) -> None:
+    """Fill ``table[v]`` with the sum of the rows ``adds[b]`` over the set bits ``b`` of ``v``
+    (8 or 16 bits), a column at a time (sums, repeats or tiles over rows of a few columns are
     several times slower)."""
     low = _BYTE @ adds[:8]
     if len(adds) == 8:
-        return low
+        table[:] = low
+        return
     high = _BYTE @ adds[8:]
-    table = np.empty((2**16, adds.shape[1]), dtype=np.int64)
     for column in range(adds.shape[1]):
         table[:, column] = (high[:, column, None] + low[:, column]).ravel()
-    return table
 
 
 def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
@@ -226,12 +235,14 @@ def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
     return [batch for batch in batches if batch]
 
 
-def read_emitted(
+def _outputs(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
-) -> Emitted:
-    """``W_z x + b_z`` from the path sums symcollapse emits for ``widths``, every factor read by
-    its printed name; :class:`~symcollapse.errors.VerificationError` for a name that is no entry,
-    a factor without a name, or a product with two factors of one layer."""
+) -> tuple[reference.Layout, Iterator[np.ndarray]]:
+    """The layout, and each output's digit words (a column per path) from the path sums
+    symcollapse emits for ``widths``, every factor read by its printed name, one output at a
+    time: each is valid until the next is read (they share one buffer); a
+    :class:`~symcollapse.errors.VerificationError` for a name that is no entry, a factor without
+    a name, or a product with two factors of one layer."""
     v = polynomials.variables(widths)
     sums = polynomials.path_sums(v, progress)
     arrays = [*(paths for row in sums.W_z for paths in row), *sums.b_z]
@@ -242,33 +253,45 @@ def read_emitted(
         raise VerificationError("the emitted path sums are not in words of the names' bits")
     lay = reference.layout(widths)
     reading = _reading(v.names, 64 * v.words, lay)
-    terms = sum(p.shape[1] for p in arrays)
-    bits, tables = _tables(reading, terms)
+    bits, tables = _tables(reading, sum(p.shape[1] for p in arrays))
     inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
+    starts = [*inputs, np.zeros_like(inputs[0])]  # W_z[i, j] multiplies x_j; b_z[i] nothing
     counts = np.flatnonzero(reading.high)
+    # one digit column: a view of it, else a copy of the digit columns
+    one = slice(reading.digits[0], reading.digits[0] + 1) if lay.words == 1 else None
+    outputs = [[*W_row, b_sum] for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True)]
+    sizes = [sum(p.shape[1] for p in parts) for parts in outputs]
     # one buffer for every output (a row per path), its columns filled one at a time: an
     # operation on rows of a few columns, or a fresh array per output, costs more than the reading
-    outputs_parts = [[*W_row, b_sum] for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True)]
-    sizes = [sum(p.shape[1] for p in parts) for parts in outputs_parts]
     buffer = np.empty((max(sizes), reading.adds.shape[1]), dtype=np.int64)
-    starts = [*inputs, np.zeros_like(inputs[0])]  # W_z[i, j] multiplies x_j; b_z[i] nothing
-    outputs = []
-    for parts, size in zip(outputs_parts, sizes, strict=True):
-        out = buffer[:size]
-        start = 0
-        for paths, first in zip(parts, starts, strict=True):
-            for column, value in enumerate(first):
-                out[start : start + paths.shape[1], column] = value
-            start += paths.shape[1]
-        start = 0
-        for batch in _batches(parts):
-            words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
-            _read(words, bits, tables, out[start : start + words.shape[1]])
-            start += words.shape[1]
-        if any((out[:, c] & reading.high[c]).any() for c in counts):
-            raise VerificationError("an emitted product has two factors of one layer")
-        outputs.append(out.T[list(reading.digits)])
-    return Emitted(lay, tuple(outputs))
+
+    def read() -> Iterator[np.ndarray]:
+        for parts, size in zip(outputs, sizes, strict=True):
+            out = buffer[:size]
+            start = 0
+            for paths, first in zip(parts, starts, strict=True):
+                for column, value in enumerate(first):
+                    out[start : start + paths.shape[1], column] = value
+                start += paths.shape[1]
+            start = 0
+            for batch in _batches(parts):
+                words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
+                _read(words, bits, tables, out[start : start + words.shape[1]])
+                start += words.shape[1]
+            if any((out[:, c] & reading.high[c]).any() for c in counts):
+                raise VerificationError("an emitted product has two factors of one layer")
+            yield out.T[one] if one is not None else out.T[list(reading.digits)]
+
+    return lay, read()
+
+
+def read_emitted(
+    widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
+) -> Emitted:
+    """``W_z x + b_z`` from the path sums symcollapse emits for ``widths``, every factor read by
+    its printed name (:func:`_outputs`, each output copied out)."""
+    lay, outputs = _outputs(widths, progress)
+    return Emitted(lay, tuple(np.array(digits) for digits in outputs))
 
 
 def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
@@ -292,13 +315,17 @@ def exactly_equal(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
 ) -> tuple[bool, int]:
     """Whether the reference forward pass equals ``W_z x + b_z`` as emitted, every monomial
-    compared; and how many monomials the emitted sums have."""
+    compared (each output as it is read, so only its digits are held); and how many monomials
+    the emitted sums have."""
     depth, rows = len(widths) - 1, widths[-1]
     report = progress or (lambda done, total: None)
-    emitted = read_emitted(widths, lambda i, _: report(i, rows + depth))
-    forward = reference.forward_polynomials(widths, lambda k, _: report(rows + k, rows + depth))
-    compared = sum(o.shape[1] for o in emitted.outputs)
-    return all(map(_same, forward, emitted.outputs)), compared
+    forward = reference.forward_polynomials(widths, lambda k, _: report(k, rows + depth))
+    _, outputs = _outputs(widths, lambda i, _: report(depth + i, rows + depth))
+    holds, compared = True, 0
+    for expected, digits in zip(forward, outputs, strict=True):
+        holds = _same(expected, digits) and holds
+        compared += digits.shape[1]
+    return holds, compared
 
 
 def _values(lay: reference.Layout, point: Point) -> list[np.ndarray]:
