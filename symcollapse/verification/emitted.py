@@ -54,6 +54,9 @@ SMALL_CHUNK = 8
 #: Path sums are read in runs of at least this many paths (each word is a few numpy calls).
 BATCH = 2**14
 
+#: Paths read at once (their gathers, a row of a chunk's columns each, stay in the cache).
+BLOCK = 2**16
+
 #: Every this many paths' word decides whether a word is read whole or where it is not zero.
 SAMPLE = 64
 
@@ -200,26 +203,29 @@ def _table(adds: np.ndarray, table: np.ndarray) -> None:
 
 def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
     """Add each path's (column of ``paths``) columns to ``out`` (a row each), one gather of a
-    table's rows per chunk; :class:`~symcollapse.errors.VerificationError` for a set bit
-    without a name.
+    table's rows per chunk, :data:`BLOCK` paths at a time (the gathers' rows are as wide as the
+    columns a chunk adds to, so whole sums at once would hold several words a path more);
+    :class:`~symcollapse.errors.VerificationError` for a set bit without a name.
 
     A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
     read only where it is not; a zero chunk adds nothing."""
     per = 64 // bits
     words = np.ascontiguousarray(paths).astype("<u8", copy=False)
-    for word, (unnamed, chunks) in zip(words, tables, strict=True):
-        if unnamed and (word & unnamed).any():
-            raise VerificationError("an emitted product has a factor without a name")
-        # most paths have a factor in this word: read it whole (a sample decides; either way
-        # reads the same, a zero chunk adding nothing), else only where it is not zero
-        sample = word[::SAMPLE]
-        where = None if 2 * np.count_nonzero(sample) > len(sample) else np.flatnonzero(word)
-        values = (word if where is None else word[where]).view(np.uint8 if bits == 8 else np.uint16)
-        target = out if where is None else out[where]
-        for place, low, high, table in chunks:
-            target[:, low:high] += table.take(values[place::per].astype(np.intp), axis=0)
-        if where is not None:
-            out[where] = target
+    for begin in range(0, words.shape[1], BLOCK):
+        rows = out[begin : begin + BLOCK]
+        for word, (unnamed, chunks) in zip(words[:, begin : begin + BLOCK], tables, strict=True):
+            if unnamed and (word & unnamed).any():
+                raise VerificationError("an emitted product has a factor without a name")
+            # most paths have a factor in this word: read it whole (a sample decides; either way
+            # reads the same, a zero chunk adding nothing), else only where it is not zero
+            sample = word[::SAMPLE]
+            where = None if 2 * np.count_nonzero(sample) > len(sample) else np.flatnonzero(word)
+            values = (word if where is None else word[where]).view(f"<u{bits // 8}")
+            target = rows if where is None else rows[where]
+            for place, low, high, table in chunks:
+                target[:, low:high] += table.take(values[place::per].astype(np.intp), axis=0)
+            if where is not None:
+                rows[where] = target
 
 
 def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
@@ -237,10 +243,10 @@ def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
 
 def _outputs(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
-) -> tuple[reference.Layout, Iterator[np.ndarray]]:
-    """The layout, and each output's digit words (a column per path) from the path sums
-    symcollapse emits for ``widths``, every factor read by its printed name, one output at a
-    time: each is valid until the next is read (they share one buffer); a
+) -> tuple[reference.Layout, Iterator[list[np.ndarray]]]:
+    """The layout, and each output's digit words (a view of each word, an entry per path) from
+    the path sums symcollapse emits for ``widths``, every factor read by its printed name, one
+    output at a time: each is valid until the next is read (they share one buffer); a
     :class:`~symcollapse.errors.VerificationError` for a name that is no entry, a factor without
     a name, or a product with two factors of one layer."""
     v = polynomials.variables(widths)
@@ -257,15 +263,13 @@ def _outputs(
     inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
     starts = [*inputs, np.zeros_like(inputs[0])]  # W_z[i, j] multiplies x_j; b_z[i] nothing
     counts = np.flatnonzero(reading.high)
-    # one digit column: a view of it, else a copy of the digit columns
-    one = slice(reading.digits[0], reading.digits[0] + 1) if lay.words == 1 else None
     outputs = [[*W_row, b_sum] for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True)]
     sizes = [sum(p.shape[1] for p in parts) for parts in outputs]
     # one buffer for every output (a row per path), its columns filled one at a time: an
     # operation on rows of a few columns, or a fresh array per output, costs more than the reading
     buffer = np.empty((max(sizes), reading.adds.shape[1]), dtype=np.int64)
 
-    def read() -> Iterator[np.ndarray]:
+    def read() -> Iterator[list[np.ndarray]]:
         for parts, size in zip(outputs, sizes, strict=True):
             out = buffer[:size]
             start = 0
@@ -280,7 +284,7 @@ def _outputs(
                 start += words.shape[1]
             if any((out[:, c] & reading.high[c]).any() for c in counts):
                 raise VerificationError("an emitted product has two factors of one layer")
-            yield out.T[one] if one is not None else out.T[list(reading.digits)]
+            yield [out[:, column] for column in reading.digits]
 
     return lay, read()
 
@@ -291,7 +295,7 @@ def read_emitted(
     """``W_z x + b_z`` from the path sums symcollapse emits for ``widths``, every factor read by
     its printed name (:func:`_outputs`, each output copied out)."""
     lay, outputs = _outputs(widths, progress)
-    return Emitted(lay, tuple(np.array(digits) for digits in outputs))
+    return Emitted(lay, tuple(np.stack(digits) for digits in outputs))
 
 
 def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
@@ -302,30 +306,37 @@ def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
     return read_emitted(widths)
 
 
+def _copied(digits: list[np.ndarray]) -> np.ndarray:
+    """An output's digit words (word 0 the highest) copied out of the reading's buffer, a column
+    per monomial: sorted when they are one word (the sort copies them anyway), else as read, to
+    be sorted when the path sums and the buffer are gone (:func:`_same`)."""
+    return np.sort(digits[0])[None] if len(digits) == 1 else np.stack(digits)
+
+
 def _same(forward: reference.Polynomial, emitted: np.ndarray) -> bool:
-    """Whether the emitted columns, sorted, are the reference's (sorted, each once)."""
+    """Whether the emitted columns (sorted if one word), sorted, are the reference's (sorted,
+    each once)."""
     if forward.shape != emitted.shape:
         return False
-    if emitted.shape[0] == 1:
-        return np.array_equal(np.sort(emitted[0]), forward[0])
-    return np.array_equal(emitted[:, np.lexsort(emitted[::-1])], forward)
+    if emitted.shape[0] > 1:
+        emitted = emitted[:, np.lexsort(emitted[::-1])]
+    return np.array_equal(emitted, forward)
 
 
 def exactly_equal(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
 ) -> tuple[bool, int]:
     """Whether the reference forward pass equals ``W_z x + b_z`` as emitted, every monomial
-    compared (each output as it is read, so only its digits are held); and how many monomials
-    the emitted sums have."""
+    compared (each output's digits copied, and sorted if one word, as they are read, so the
+    path sums and the reading's buffer are gone before the forward pass is made); and how many
+    monomials the emitted sums have."""
     depth, rows = len(widths) - 1, widths[-1]
     report = progress or (lambda done, total: None)
-    forward = reference.forward_polynomials(widths, lambda k, _: report(k, rows + depth))
-    _, outputs = _outputs(widths, lambda i, _: report(depth + i, rows + depth))
-    holds, compared = True, 0
-    for expected, digits in zip(forward, outputs, strict=True):
-        holds = _same(expected, digits) and holds
-        compared += digits.shape[1]
-    return holds, compared
+    _, outputs = _outputs(widths, lambda i, _: report(i, rows + depth))
+    emitted = list(map(_copied, outputs))
+    del outputs  # its frame holds the path sums and the buffer
+    forward = reference.forward_polynomials(widths, lambda k, _: report(rows + k, rows + depth))
+    return all(map(_same, forward, emitted)), sum(digits.shape[1] for digits in emitted)
 
 
 def _values(lay: reference.Layout, point: Point) -> list[np.ndarray]:
