@@ -81,7 +81,9 @@ class _Reading:
     the last, so a chunk of bits (a few consecutive layers) adds to a few adjacent columns.
     ``digits[w]`` is the column of the layout's word ``w``, ``counts[k]`` layer ``k``'s field
     (column, shift); ``high`` marks the count bits that mean two factors of a layer;
-    ``unnamed[w]`` the bits of path word ``w`` that no symbol names."""
+    ``unnamed[w]`` the bits of path word ``w`` that no symbol names; ``starts[j]`` what a path
+    of ``W_z[i, j]`` starts from (the entry ``x_j`` it multiplies), ``starts[0]`` nothing (a
+    path of ``b_z[i]``)."""
 
     layout: reference.Layout
     digits: tuple[int, ...]
@@ -89,6 +91,7 @@ class _Reading:
     adds: np.ndarray
     high: np.ndarray
     unnamed: np.ndarray
+    starts: np.ndarray
 
     def entry(self, key: reference.Key) -> np.ndarray:
         """What the entry ``key`` adds: its digit and a count of 1 in its layer's field."""
@@ -136,11 +139,14 @@ def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Readi
     adds = np.zeros((bits, len(high)), dtype=np.int64)
     named = np.arange(bits) < len(names)
     unnamed = np.packbits(~named, bitorder="little").view("<u8").astype(np.uint64)
+    starts = np.zeros((lay.widths[0] + 1, len(high)), dtype=np.int64)
     reading = _Reading(
-        lay, tuple(digits), tuple(places), adds, np.array(high, dtype=np.int64), unnamed
+        lay, tuple(digits), tuple(places), adds, np.array(high, dtype=np.int64), unnamed, starts
     )
     for bit, key in enumerate(entries):
         adds[bit] = reading.entry(key)
+    for j in range(1, lay.widths[0] + 1):
+        starts[j] = reading.entry(("x", 0, 0, j))
     return reading
 
 
@@ -201,19 +207,31 @@ def _table(adds: np.ndarray, table: np.ndarray) -> None:
         table[:, column] = (high[:, column, None] + low[:, column]).ravel()
 
 
-def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None:
-    """Add each path's (column of ``paths``) columns to ``out`` (a row each), one gather of a
-    table's rows per chunk, :data:`BLOCK` paths at a time (the gathers' rows are as wide as the
-    columns a chunk adds to, so whole sums at once would hold several words a path more);
-    :class:`~symcollapse.errors.VerificationError` for a set bit without a name.
+def _read(
+    paths: np.ndarray,
+    first: np.ndarray,
+    reading: _Reading,
+    bits: int,
+    tables: Tables,
+    digits: np.ndarray,
+) -> None:
+    """Read the paths (columns of ``paths``) into ``digits`` (a column each, the layout's words),
+    :data:`BLOCK` paths at a time in one block of rows (a row of the reading's columns a path,
+    small enough to stay in the cache): each row starts as ``reading.starts[first[path]]``,
+    gets one gather of a table's rows per chunk, its counts checked, and its digit columns
+    copied out; :class:`~symcollapse.errors.VerificationError` for a set bit without a name or
+    two factors of one layer.
 
     A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
     read only where it is not; a zero chunk adds nothing."""
     per = 64 // bits
     words = np.ascontiguousarray(paths).astype("<u8", copy=False)
-    indices = np.empty(min(BLOCK, words.shape[1]), dtype=np.intp)  # one buffer: 7 % faster
+    block = np.empty((min(BLOCK, words.shape[1]), reading.adds.shape[1]), dtype=np.int64)
+    indices = np.empty(len(block), dtype=np.intp)  # one buffer: 7 % faster than one a chunk
+    counts = np.flatnonzero(reading.high)
     for begin in range(0, words.shape[1], BLOCK):
-        rows = out[begin : begin + BLOCK]
+        rows = block[: min(BLOCK, words.shape[1] - begin)]
+        rows[:] = reading.starts.take(first[begin : begin + BLOCK], axis=0)
         for word, (unnamed, chunks) in zip(words[:, begin : begin + BLOCK], tables, strict=True):
             if unnamed and (word & unnamed).any():
                 raise VerificationError("an emitted product has a factor without a name")
@@ -229,6 +247,10 @@ def _read(paths: np.ndarray, bits: int, tables: Tables, out: np.ndarray) -> None
                 target[:, low:high] += table.take(index, axis=0)
             if where is not None:
                 rows[where] = target
+        if any((rows[:, c] & reading.high[c]).any() for c in counts):
+            raise VerificationError("an emitted product has two factors of one layer")
+        for word_digits, column in zip(digits, reading.digits, strict=True):
+            word_digits[begin : begin + len(rows)] = rows[:, column]
 
 
 def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
@@ -246,12 +268,11 @@ def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
 
 def _outputs(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
-) -> tuple[reference.Layout, Iterator[list[np.ndarray]]]:
-    """The layout, and each output's digit words (a view of each word, an entry per path) from
+) -> tuple[reference.Layout, Iterator[np.ndarray]]:
+    """The layout, and each output's digit words (the layout's words, a column per path) from
     the path sums symcollapse emits for ``widths``, every factor read by its printed name, one
-    output at a time: each is valid until the next is read (they share one buffer); a
-    :class:`~symcollapse.errors.VerificationError` for a name that is no entry, a factor without
-    a name, or a product with two factors of one layer."""
+    output at a time; a :class:`~symcollapse.errors.VerificationError` for a name that is no
+    entry, a factor without a name, or a product with two factors of one layer."""
     v = polynomials.variables(widths)
     sums = polynomials.path_sums(v, progress)
     arrays = [*(paths for row in sums.W_z for paths in row), *sums.b_z]
@@ -263,31 +284,20 @@ def _outputs(
     lay = reference.layout(widths)
     reading = _reading(v.names, 64 * v.words, lay)
     bits, tables = _tables(reading, sum(p.shape[1] for p in arrays))
-    inputs = [reading.entry(("x", 0, 0, j)) for j in range(1, widths[0] + 1)]
-    starts = [*inputs, np.zeros_like(inputs[0])]  # W_z[i, j] multiplies x_j; b_z[i] nothing
-    counts = np.flatnonzero(reading.high)
-    outputs = [[*W_row, b_sum] for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True)]
-    sizes = [sum(p.shape[1] for p in parts) for parts in outputs]
-    # one buffer for every output (a row per path), its columns filled one at a time: an
-    # operation on rows of a few columns, or a fresh array per output, costs more than the reading
-    buffer = np.empty((max(sizes), reading.adds.shape[1]), dtype=np.int64)
 
-    def read() -> Iterator[list[np.ndarray]]:
-        for parts, size in zip(outputs, sizes, strict=True):
-            out = buffer[:size]
-            start = 0
-            for paths, first in zip(parts, starts, strict=True):
-                for column, value in enumerate(first):
-                    out[start : start + paths.shape[1], column] = value
-                start += paths.shape[1]
+    def read() -> Iterator[np.ndarray]:
+        for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True):
+            parts = [*W_row, b_sum]
+            starts = iter([*range(1, widths[0] + 1), 0])  # W_z[i, j] multiplies x_j; b_z[i] 0
+            digits = np.empty((lay.words, sum(p.shape[1] for p in parts)), dtype=np.int64)
             start = 0
             for batch in _batches(parts):
                 words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
-                _read(words, bits, tables, out[start : start + words.shape[1]])
-                start += words.shape[1]
-            if any((out[:, c] & reading.high[c]).any() for c in counts):
-                raise VerificationError("an emitted product has two factors of one layer")
-            yield [out[:, column] for column in reading.digits]
+                first = np.repeat([next(starts) for _ in batch], [p.shape[1] for p in batch])
+                end = start + words.shape[1]
+                _read(words, first, reading, bits, tables, digits[:, start:end])
+                start = end
+            yield digits
 
     return lay, read()
 
@@ -296,9 +306,9 @@ def read_emitted(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
 ) -> Emitted:
     """``W_z x + b_z`` from the path sums symcollapse emits for ``widths``, every factor read by
-    its printed name (:func:`_outputs`, each output copied out)."""
+    its printed name (:func:`_outputs`)."""
     lay, outputs = _outputs(widths, progress)
-    return Emitted(lay, tuple(np.stack(digits) for digits in outputs))
+    return Emitted(lay, tuple(outputs))
 
 
 def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
@@ -309,11 +319,12 @@ def emitted_sums(widths: tuple[int, ...]) -> Emitted | None:
     return read_emitted(widths)
 
 
-def _copied(digits: list[np.ndarray]) -> np.ndarray:
-    """An output's digit words (word 0 the highest) copied out of the reading's buffer, a column
-    per monomial: sorted when they are one word (the sort copies them anyway), else as read, to
-    be sorted when the path sums and the buffer are gone (:func:`_same`)."""
-    return np.sort(digits[0])[None] if len(digits) == 1 else np.stack(digits)
+def _sorted(digits: np.ndarray) -> np.ndarray:
+    """``digits`` (an output's, as read), sorted in place when they are one word (the many-word
+    sort is left until the path sums are gone: :func:`_same`)."""
+    if len(digits) == 1:
+        digits[0].sort()
+    return digits
 
 
 def _same(forward: reference.Polynomial, emitted: np.ndarray) -> bool:
@@ -330,14 +341,13 @@ def exactly_equal(
     widths: tuple[int, ...], progress: polynomials.ProgressHook | None = None
 ) -> tuple[bool, int]:
     """Whether the reference forward pass equals ``W_z x + b_z`` as emitted, every monomial
-    compared (each output's digits copied, and sorted if one word, as they are read, so the
-    path sums and the reading's buffer are gone before the forward pass is made); and how many
-    monomials the emitted sums have."""
+    compared (each output's digits sorted if one word as they are read, and the path sums gone
+    before the forward pass is made); and how many monomials the emitted sums have."""
     depth, rows = len(widths) - 1, widths[-1]
     report = progress or (lambda done, total: None)
     _, outputs = _outputs(widths, lambda i, _: report(i, rows + depth))
-    emitted = list(map(_copied, outputs))
-    del outputs  # its frame holds the path sums and the buffer
+    emitted = list(map(_sorted, outputs))
+    del outputs  # its frame holds the path sums
     forward = reference.forward_polynomials(widths, lambda k, _: report(rows + k, rows + depth))
     return all(map(_same, forward, emitted)), sum(digits.shape[1] for digits in emitted)
 

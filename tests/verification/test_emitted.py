@@ -318,9 +318,10 @@ def _products(draw: st.DrawFn) -> tuple[tuple[int, ...], int, list[list[int]], l
 def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
     case: tuple[tuple[int, ...], int, list[list[int]], list[int]],
 ) -> None:
-    """Whatever the products: a product with a bit that no symbol names is refused, one with
-    two factors of a layer (its input counted) is flagged, and any other is read as the digits
-    the reference's layout gives its factors, read by name here and added up."""
+    """Whatever the products: one with a bit that no symbol names is refused, one with two
+    factors of a layer (its input counted) is refused, and any other is read as the digits the
+    reference's layout gives its factors, read by name here and added up; read one at a time
+    and all at once."""
     widths, chunk, products, inputs = case
     v = polynomials.variables(widths)
     lay = emitted.reference.layout(widths)
@@ -331,25 +332,34 @@ def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
     for t, product in enumerate(products):
         for bit in product:
             paths[bit // 64, t] |= np.uint64(1 << (bit % 64))
-    out = np.array(
-        [
-            reading.entry(("x", 0, 0, j)) if j else np.zeros(reading.adds.shape[1], np.int64)
-            for j in inputs
+    first = np.array(inputs)
+    expected: list[list[int] | str] = []
+    for product, j in zip(products, inputs, strict=True):
+        keys = [
+            emitted.reference.parse_name(v.names[bit], widths)
+            for bit in product
+            if bit < len(v.names)
         ]
-    )
-    if any(bit >= len(v.names) for product in products for bit in product):
-        with pytest.raises(VerificationError, match="without a name"):
-            emitted._read(paths, bits, tables, out)
-        return
-    emitted._read(paths, bits, tables, out)
-    for t, (product, j) in enumerate(zip(products, inputs, strict=True)):
-        keys = [emitted.reference.parse_name(v.names[bit], widths) for bit in product]
         keys += [("x", 0, 0, j)] if j else []
         layers = [key[1] for key in keys]
-        flagged = bool((out[t] & reading.high).any())
-        assert flagged == (len(set(layers)) < len(layers))
-        if not flagged:
-            digits = [0] * lay.words
-            for key in keys:
-                digits[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
-            assert out[t, list(reading.digits)].tolist() == digits
+        digits = [0] * lay.words
+        for key in keys:
+            digits[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
+        unnamed = any(bit >= len(v.names) for bit in product)
+        two = len(set(layers)) < len(layers)
+        expected.append("without a name" if unnamed else "two factors" if two else digits)
+    for t, want in enumerate(expected):
+        digits = np.zeros((lay.words, 1), dtype=np.int64)
+        if isinstance(want, str):
+            with pytest.raises(VerificationError, match=want):
+                emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+        else:
+            emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+            assert digits[:, 0].tolist() == want
+    together = np.zeros((lay.words, len(products)), dtype=np.int64)
+    if all(isinstance(want, list) for want in expected):
+        emitted._read(paths, first, reading, bits, tables, together)
+        assert together.T.tolist() == expected
+    else:
+        with pytest.raises(VerificationError):
+            emitted._read(paths, first, reading, bits, tables, together)
