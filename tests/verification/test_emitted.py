@@ -249,15 +249,18 @@ def test_digits_over_several_words_are_read_and_compared(
 def test_both_table_sizes_read_the_same(
     monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant
 ) -> None:
-    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums; wide
-    layers (16 16 4, 5 40 2) read only the words of a path that are not zero."""
+    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums, read
+    in blocks of a few paths or all at once; wide layers (16 16 4, 5 40 2) read only the words
+    of a path that are not zero."""
     if mutant is not None:
         monkeypatch.setattr(polynomials, "path_sums", mutant)
     results = []
-    for bits, batch in ((8, 1), (16, 10**9)):  # and each sum read alone, or all at once
+    # and each sum read alone in one block, or all at once in blocks of 5 paths
+    for bits, batch, block in ((8, 1, 10**9), (16, 10**9, 5)):
         monkeypatch.setattr(emitted, "CHUNK", bits)
         monkeypatch.setattr(emitted, "SMALL_CHUNK", bits)
         monkeypatch.setattr(emitted, "BATCH", batch)
+        monkeypatch.setattr(emitted, "BLOCK", block)
         try:
             results.append(emitted.exactly_equal(widths))
         except VerificationError as error:
