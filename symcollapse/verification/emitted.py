@@ -347,9 +347,8 @@ def exactly_equal(
     before the forward pass is made); and how many monomials the emitted sums have."""
     depth, rows = len(widths) - 1, widths[-1]
     report = progress or (lambda done, total: None)
-    _, outputs = _outputs(widths, lambda i, _: report(i, rows + depth))
-    emitted = list(map(_sorted, outputs))
-    del outputs  # its frame holds the path sums
+    # read to the end, the reading's frame (the path sums) is gone
+    emitted = list(map(_sorted, _outputs(widths, lambda i, _: report(i, rows + depth))[1]))
     forward = reference.forward_polynomials(widths, lambda k, _: report(rows + k, rows + depth))
     return all(map(_same, forward, emitted)), sum(digits.shape[1] for digits in emitted)
 
