@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symcollapse.algebra import polynomials
 from symcollapse.errors import VerificationError
@@ -247,15 +249,18 @@ def test_digits_over_several_words_are_read_and_compared(
 def test_both_table_sizes_read_the_same(
     monkeypatch: pytest.MonkeyPatch, widths: tuple[int, ...], mutant
 ) -> None:
-    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums; wide
-    layers (16 16 4, 5 40 2) read only the words of a path that are not zero."""
+    """16-bit tables (used when there are enough terms) and 8-bit ones, on the same sums, read
+    in blocks of a few paths or all at once; wide layers (16 16 4, 5 40 2) read only the words
+    of a path that are not zero."""
     if mutant is not None:
         monkeypatch.setattr(polynomials, "path_sums", mutant)
     results = []
-    for bits, batch in ((8, 1), (16, 10**9)):  # and each sum read alone, or all at once
+    # and each sum read alone in one block, or all at once in blocks of 5 paths
+    for bits, batch, block in ((8, 1, 10**9), (16, 10**9, 5)):
         monkeypatch.setattr(emitted, "CHUNK", bits)
         monkeypatch.setattr(emitted, "SMALL_CHUNK", bits)
         monkeypatch.setattr(emitted, "BATCH", batch)
+        monkeypatch.setattr(emitted, "BLOCK", block)
         try:
             results.append(emitted.exactly_equal(widths))
         except VerificationError as error:
@@ -287,3 +292,77 @@ def test_an_input_twice_is_not_read_as_another_layers_entry(
 ) -> None:
     monkeypatch.setattr(polynomials, "path_sums", _input_for_a_weight_and_a_bias_path_for_it)
     assert not verify(widths, method=method).holds
+
+
+#: Shapes for the reading's tables: small ones, and deep narrow ones whose digits and counts
+#: take several columns each (1 (x50): two digit words, two count words, two path words).
+TABLE_SHAPES = st.one_of(
+    st.lists(st.integers(1, 4), min_size=2, max_size=5).map(tuple),
+    st.sampled_from([(1,) * 50, (2, *(1, 2) * 15), (5, 40, 2)]),
+)
+
+
+@st.composite
+def _products(draw: st.DrawFn) -> tuple[tuple[int, ...], int, list[list[int]], list[int]]:
+    """Widths, a chunk size, products (each a set of bits, mostly named ones, some without a
+    name) and for each the input it is multiplied by (0 for none, as in b_z)."""
+    widths = draw(TABLE_SHAPES)
+    v = polynomials.variables(widths)
+    bits = st.integers(0, len(v.names) - 1) | st.integers(0, 64 * v.words - 1)
+    products = draw(st.lists(st.lists(bits, max_size=6, unique=True), min_size=1, max_size=8))
+    inputs = draw(
+        st.lists(st.integers(0, widths[0]), min_size=len(products), max_size=len(products))
+    )
+    return widths, draw(st.sampled_from([8, 16])), products, inputs
+
+
+@settings(max_examples=80, deadline=None)
+@given(_products())
+def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
+    case: tuple[tuple[int, ...], int, list[list[int]], list[int]],
+) -> None:
+    """Whatever the products: one with a bit that no symbol names is refused, one with two
+    factors of a layer (its input counted) is refused, and any other is read as the digits the
+    reference's layout gives its factors, read by name here and added up; read one at a time
+    and all at once."""
+    widths, chunk, products, inputs = case
+    v = polynomials.variables(widths)
+    lay = emitted.reference.layout(widths)
+    reading = emitted._reading(v.names, 64 * v.words, lay)
+    bits, tables = emitted._tables(reading, terms=2**16 * 10**6 if chunk == 16 else 0)
+    assert bits == chunk
+    paths = np.zeros((v.words, len(products)), dtype=np.uint64)
+    for t, product in enumerate(products):
+        for bit in product:
+            paths[bit // 64, t] |= np.uint64(1 << (bit % 64))
+    first = np.array(inputs)
+    expected: list[list[int] | str] = []
+    for product, j in zip(products, inputs, strict=True):
+        keys = [
+            emitted.reference.parse_name(v.names[bit], widths)
+            for bit in product
+            if bit < len(v.names)
+        ]
+        keys += [("x", 0, 0, j)] if j else []
+        layers = [key[1] for key in keys]
+        digits = [0] * lay.words
+        for key in keys:
+            digits[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
+        unnamed = any(bit >= len(v.names) for bit in product)
+        two = len(set(layers)) < len(layers)
+        expected.append("without a name" if unnamed else "two factors" if two else digits)
+    for t, want in enumerate(expected):
+        digits = np.zeros((lay.words, 1), dtype=np.int64)
+        if isinstance(want, str):
+            with pytest.raises(VerificationError, match=want):
+                emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+        else:
+            emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+            assert digits[:, 0].tolist() == want
+    together = np.zeros((lay.words, len(products)), dtype=np.int64)
+    if all(isinstance(want, list) for want in expected):
+        emitted._read(paths, first, reading, bits, tables, together)
+        assert together.T.tolist() == expected
+    else:
+        with pytest.raises(VerificationError):
+            emitted._read(paths, first, reading, bits, tables, together)
