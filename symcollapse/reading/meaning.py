@@ -106,6 +106,7 @@ class Verdict:
     definitions: int
     unchecked: tuple[tuple[str, str], ...]
     false: str | None
+    notes: tuple[str, ...] = ()  # how rows were checked, where it matters (at 3 samples)
 
 
 def _scalar_names(node: Node) -> Iterator[str]:
@@ -126,7 +127,7 @@ class Meaning(Forms):
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         document = one_argument_forms(document)
         self.document = document
-        self.row_vectors = row_vectors(document)  # x W_1, not W_1 x: vectors are rows
+        self.row_vectors = self.orientation(document)  # x W_1, not W_1 x: vectors are rows
         self.tolerance = tolerance
         # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
         # them) are no definition of a matrix by its entries: they are read where used
@@ -198,6 +199,11 @@ class Meaning(Forms):
         self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
         self.expanded = 0  # terms the sums over an index of the current row expanded to
+
+    def orientation(self, document: Document) -> bool:
+        """Whether ``document`` writes its vectors as rows (a reading that knows more of the
+        document, :mod:`~symcollapse.reading.calculus`, tells it otherwise)."""
+        return row_vectors(document)
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""

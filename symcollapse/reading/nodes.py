@@ -135,6 +135,24 @@ class Unread:
     what: str
 
 
+@dataclass(frozen=True)
+class Norm:
+    """``\\left\\lVert v \\right\\rVert``, Typst's ``‖v‖``: the Euclidean norm of a vector
+    (documents print its square, a :class:`Power` of it, the squared loss)."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """``\\frac{\\partial L}{\\partial W_{1}}``, ``Derivative(L, W_1)``: the derivative of the
+    scalar ``of`` by every entry of ``by`` (a matrix, a vector or one entry's symbol), in the
+    shape of ``by``."""
+
+    of: Node
+    by: Node
+
+
 Node = (
     (
         Number
@@ -152,6 +170,8 @@ Node = (
     | MatrixLiteral
     | IndexSum
     | Unread
+    | Norm
+    | Derivative
 )
 
 
@@ -211,6 +231,10 @@ def children(node: Node) -> tuple[Node, ...]:
         return tuple(cell for row in node.rows for cell in row)
     if isinstance(node, IndexSum):
         return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
+    if isinstance(node, Norm):
+        return (node.operand,)
+    if isinstance(node, Derivative):
+        return (node.of, node.by)
     return ()
 
 
