@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -136,19 +137,43 @@ def _by_input(document: Document, x: Name, letters: set[str]) -> tuple[str, str,
     raise DocumentError("cannot tell the weights from the biases: no hidden row, no x^T")
 
 
+def _mapped(node: object, change: Callable[[object], object]) -> object:
+    """``node`` with ``change`` applied to each of its parts (a tuple's items, a node's
+    fields): the one walk that rebuilds a tree."""
+    if isinstance(node, tuple):
+        return tuple(change(item) for item in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        fields = dataclasses.fields(node)
+        return dataclasses.replace(node, **{f.name: change(getattr(node, f.name)) for f in fields})
+    return node
+
+
 def _renamed(node: object, old: str, new: str) -> object:
     """``node`` with every name subscripted ``old`` subscripted ``new``: a sample's
     ``x_{\\mu}`` as ``x_{\\mu=2}``."""
     if isinstance(node, Name):
         return dataclasses.replace(node, sub=new) if node.sub == old else node
-    if isinstance(node, tuple):
-        return tuple(_renamed(item, old, new) for item in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {
-            f.name: _renamed(getattr(node, f.name), old, new) for f in dataclasses.fields(node)
-        }
-        return dataclasses.replace(node, **changes)
-    return node
+    return _mapped(node, lambda part: _renamed(part, old, new))
+
+
+def _powers(document: Document, network: Network) -> Document:
+    """``document`` with a name labelled by a number that is no weight's or bias's entry
+    read as a power: Typst writes the square ``x_(1)^(2)`` as it writes the entry
+    ``W_(11)^(1)`` of ``W_{1}`` (in the upper entry style), and only the letter tells them
+    apart."""
+    letters = {network.weight.lower(), network.bias.lower()}
+
+    def power(node: object) -> object:
+        numbered = isinstance(node, Name) and node.sub and node.sup.isdigit()
+        if numbered and node.base.lower() not in letters:  # type: ignore[union-attr]
+            return Power(Name(node.base, node.sub), int(node.sup))  # type: ignore[union-attr]
+        return _mapped(node, power)
+
+    rows = tuple(
+        dataclasses.replace(row, lhs=power(row.lhs), rhs=power(row.rhs))  # type: ignore[arg-type]
+        for row in document.rows
+    )
+    return dataclasses.replace(document, rows=rows)
 
 
 class Gradients(Meaning):
@@ -157,7 +182,7 @@ class Gradients(Meaning):
 
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         self.network = network_of(document)
-        super().__init__(document, seed, tolerance)
+        super().__init__(_powers(document, self.network), seed, tolerance)
         self.point = None  # derivatives need the symbols; the rows are checked exactly
         self.sampled = False
         self._layers()
