@@ -40,6 +40,7 @@ from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
+    Derivative,
     Document,
     Entry,
     IndexSum,
@@ -47,6 +48,7 @@ from symcollapse.reading.nodes import (
     Name,
     Negative,
     Node,
+    Norm,
     Number,
     Power,
     Product,
@@ -350,6 +352,8 @@ class Meaning(Forms):
             if inner.is_commutative:
                 return inner
             raise DocumentError("a transposed matrix the document does not define")
+        if isinstance(node, Norm | Derivative):  # read where a loss defines them: calculus.py
+            raise DocumentError("norms and derivatives are read in gradients documents only")
         assert isinstance(node, MatrixLiteral), node  # Arguments only in Apply; Unread rows skipped
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 
