@@ -17,13 +17,14 @@ symbol the derivative by that symbol. A sum over the samples is checked at
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
 
-from symcollapse.errors import DocumentError
+from symcollapse.errors import DocumentError, SizeLimitError
 from symcollapse.reading.forms import MAX_GENERIC, key_of
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import (
@@ -44,6 +45,10 @@ from symcollapse.reading.values import EXACT, Value, add, scalar
 
 #: Samples a sum over the data set (``\sum_{\mu=1}^{P}``) is checked at.
 SAMPLES = 3
+
+#: Most paths through the network (the product of its widths) whose loss is differentiated:
+#: the loss's terms grow with them (the command itself refuses 20,000 terms).
+MAX_PATHS = 10_000
 
 #: Width of a layer neither the document nor the re-read gives: distinct, so that a
 #: transposed factor cannot fit by accident.
@@ -100,7 +105,11 @@ def network_of(document: Document) -> Network:
         letters = _by_input(document, x, {base for base, sub in by if sub == "1"})
     weight, bias, rows = letters
     layers = max(
-        [int(n.sub) for n in nodes if isinstance(n, Name) and n.base == weight and n.sub.isdigit()]
+        [
+            int(n.sub)
+            for n in nodes
+            if isinstance(n, Name) and n.base == weight and n.sub.isdigit() and not n.sup
+        ]
     )
     return Network(weight, bias, x, function, layers, rows)
 
@@ -206,6 +215,8 @@ class Gradients(Meaning):
         width = [widths.get(k, DEFAULT_WIDTH + k) for k in range(net.layers + 1)]
         if sum(width[k] * (width[k - 1] + 1) for k in range(1, net.layers + 1)) > MAX_GENERIC:
             raise DocumentError(f"widths {width}: more than {MAX_GENERIC:,} weights to read")
+        if math.prod(width) > MAX_PATHS:  # the loss's terms grow with the paths through it
+            raise SizeLimitError(f"widths {width}: a loss of more than {MAX_PATHS:,} paths")
         for k in range(1, net.layers + 1):
             shape = (width[k - 1], width[k]) if net.rows else (width[k], width[k - 1])
             self._symbols(Name(net.weight, str(k)), shape)
