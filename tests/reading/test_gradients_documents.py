@@ -24,7 +24,6 @@ FORMATS |= {"typst": "typ", "html": "html"}
 
 #: Options every format takes, and those of the typeset formats only (not JSON).
 OPTIONS = {
-    "plain": (),
     "row": ("--convention", "row"),
     "names": ("--names", "W=V,x=u,b=c"),
 }
@@ -79,7 +78,7 @@ def test_every_format_and_level_is_checked(
 def test_every_notation_is_checked(tmp_path: Path, option: str, fmt: str, level: str) -> None:
     if fmt == "json" and option in TYPESET:
         pytest.skip("JSON takes no typesetting options")
-    options = OPTIONS.get(option) or TYPESET[option]
+    options = {**OPTIONS, **TYPESET}[option]
     path = document(tmp_path, (2, 3, 2), fmt, "--detail", level, *options)
     assert_checked(path, None)
 
@@ -209,3 +208,18 @@ def test_a_renderer_that_drops_a_transpose_writes_nothing(
     assert main(["gradients", "2", "3", "1", "--format", fmt, "--out", str(out)]) == 3
     assert not out.exists() or not any(out.iterdir())
     assert "says something false" in capsys.readouterr().err
+
+
+def test_a_gradients_document_must_be_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from symcollapse.render.printer import NetworkLatexPrinter
+
+    monkeypatch.setattr(  # a transpose printed as nothing the reader knows
+        NetworkLatexPrinter, "_print_Transpose", lambda self, expr: f"{self._print(expr.arg)}^{{H}}"
+    )
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["gradients", "2", "3", "1", "--out", str(out)]) == 3
+    assert not out.exists() or not any(out.iterdir())
+    assert "cannot be read back" in capsys.readouterr().err
