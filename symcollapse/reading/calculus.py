@@ -166,16 +166,25 @@ def _renamed(node: object, old: str, new: str) -> object:
 
 
 def _powers(document: Document, network: Network) -> Document:
-    """``document`` with a name labelled by a number that is no weight's or bias's entry
-    read as a power: Typst writes the square ``x_(1)^(2)`` as it writes the entry
-    ``W_(11)^(1)`` of ``W_{1}`` (in the upper entry style), and only the letter tells them
-    apart."""
+    """``document`` with a name labelled by a number read as a power where the label is no
+    layer: Typst writes the square ``x_(1)^(2)`` as it writes the entry ``W_(11)^(1)`` of
+    ``W_{1}`` (in the upper entry style); the letter tells them apart (``x`` has no layers),
+    or the name shown without the label elsewhere (a flat entry ``W_(1 , 11)``)."""
     letters = {network.weight.lower(), network.bias.lower()}
+    plain = {
+        n.key
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Name) and not n.sup
+    }
 
     def power(node: object) -> object:
-        numbered = isinstance(node, Name) and node.sub and node.sup.isdigit()
-        if numbered and node.base.lower() not in letters:  # type: ignore[union-attr]
-            return Power(Name(node.base, node.sub), int(node.sup))  # type: ignore[union-attr]
+        if isinstance(node, Name) and node.sub and node.sup.isdigit():
+            bare = Name(node.base, node.sub)  # W_(1 , 11)^(2) beside W_(1 , 11): its square
+            if node.base.lower() not in letters or bare.key in plain:
+                return Power(bare, int(node.sup))
         return _mapped(node, power)
 
     rows = tuple(
