@@ -169,7 +169,8 @@ def _powers(document: Document, network: Network) -> Document:
     """``document`` with a name labelled by a number read as a power where the label is no
     layer: Typst writes the square ``x_(1)^(2)`` as it writes the entry ``W_(11)^(1)`` of
     ``W_{1}`` (in the upper entry style); the letter tells them apart (``x`` has no layers),
-    or the name shown without the label elsewhere (a flat entry ``W_(1 , 11)``)."""
+    or the entry shown without the label elsewhere (a flat entry ``W_(1 , 11)``; a layer's
+    ``b_{2}`` beside the upper entry ``b^{1}_{2}`` is another name)."""
     letters = {network.weight.lower(), network.bias.lower()}
     plain = {
         n.key
@@ -183,7 +184,8 @@ def _powers(document: Document, network: Network) -> Document:
     def power(node: object) -> object:
         if isinstance(node, Name) and node.sub and node.sup.isdigit():
             bare = Name(node.base, node.sub)  # W_(1 , 11)^(2) beside W_(1 , 11): its square
-            if node.base.lower() not in letters or bare.key in plain:
+            flat = "," in node.sub and bare.key in plain  # not b^{1}_{2} beside the layer's b_{2}
+            if node.base.lower() not in letters or flat:
                 return Power(bare, int(node.sup))
         return _mapped(node, power)
 
