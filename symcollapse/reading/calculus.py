@@ -246,6 +246,13 @@ class Gradients(Meaning):
                     continue
                 for name in walk(node.operand):
                     if isinstance(name, Name) and name.key in self.definitions:
+                        entry = self.definitions[name.key]  # t = y_{1}: a 1x1 target's entry
+                        if (
+                            isinstance(entry, Name)
+                            and entry.sub
+                            and entry.key not in self.definitions
+                        ):
+                            self.scalars.add(entry.key)
                         value = self.value(name)
                         shape = value.shape if isinstance(value, sp.MatrixBase) else (1, 1)
                         widths.setdefault(net.layers, shape[1] if net.rows else shape[0])

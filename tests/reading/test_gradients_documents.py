@@ -25,7 +25,7 @@ FORMATS |= {"typst": "typ", "html": "html"}
 #: Options every format takes, and those of the typeset formats only (not JSON).
 OPTIONS = {
     "row": ("--convention", "row"),
-    "names": ("--names", "W=V,x=u,b=c"),
+    "names": ("--names", "W=V,x=u,b=c,y=t,loss=E,Sigma_xx=C"),
 }
 TYPESET = {
     "flat": ("--entry-style", "flat"),
