@@ -39,6 +39,7 @@ from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
 from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
+    MAX_NUMBER_EXPONENT,
     Apply,
     Arguments,
     Derivative,
@@ -84,9 +85,6 @@ EXACT_SCALARS = 40
 #: Highest power of a non-number read (documents square at most; expansion cost grows fast).
 MAX_EXPONENT = 4
 
-#: Largest power of a number read either way: scientific notation goes to 10^{±324} for floats,
-#: and a 1,000-digit power costs nothing; a power of 10^9 would never finish.
-MAX_NUMBER_EXPONENT = 1000
 
 #: Most terms the sums over an index of one row may expand to (every entry of ``W_z`` written as
 #: its sum over paths expands to the term count of the whole ``W_z``; documents print at most

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+#: Largest power of a number read either way: scientific notation goes to 10^{±324} for floats,
+#: and a 1,000-digit power costs nothing; a power of 10^9 would never finish.
+MAX_NUMBER_EXPONENT = 1000
+
 
 @dataclass(frozen=True)
 class Number:

@@ -18,6 +18,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.code import CODE, code_row
 from symcollapse.reading.nodes import (
+    MAX_NUMBER_EXPONENT,
     Apply,
     Arguments,
     Derivative,
@@ -39,7 +40,9 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.schemes import base_case, scheme
 
-_TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
+_TOKEN = re.compile(
+    r"\s*(\*\*|:=|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
+)
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
 MATRIX_FIELDS = ("W_z", "b_z")
@@ -139,7 +142,9 @@ class PlainParser:
 
     def atom(self) -> Node:
         text = self.take()
-        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        if number := re.fullmatch(r"\d+(?:\.\d+)?(?:[eE]([-+]?\d+))?", text):  # 1e-30: a float
+            if number[1] and abs(int(number[1])) > MAX_NUMBER_EXPONENT:
+                raise DocumentError(f"cannot read the number {text}: its exponent is too large")
             return Number(sp.Rational(text))
         if text == "(":
             node = self.expression()

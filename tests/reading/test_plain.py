@@ -32,6 +32,9 @@ from symcollapse.reading.plain import parse_plain, read_json
         ("-1/2", Quotient(Negative(Number(sp.Integer(1))), Number(sp.Integer(2)))),
         ("[[1], [x_1]]", MatrixLiteral(((Number(sp.Integer(1)),), (Name("x", "1"),)))),
         ("a - b", Sum((Name("a"), Negative(Name("b"))))),
+        # Python's floats in scientific notation, as a folded model's numbers print
+        ("1e-30", Number(sp.Rational(1, 10**30))),
+        ("2.5E+3", Number(sp.Integer(2500))),
         # sympy's Sum: the first range innermost; an entry's index k_2 named as the sum's index
         (
             "Sum(W_2[k_2, k_1], (k_2, 1, d_2), (k_1, 0, d_1 - 1))",
@@ -61,6 +64,7 @@ def test_plain_formulas(text: str, tree: object) -> None:
         ("x**y", r"^cannot read the power 'y'$"),
         ("Sum(x)", r"^a sum without the range of its index$"),
         ("Sum(x, (2, 1, 3))", r"^a sum over something that is not an index$"),
+        ("1e-999999999", r"^cannot read the number 1e-999999999: its exponent is too large$"),
     ],
 )
 def test_hostile_formulas_are_refused(text: str, message: str) -> None:
