@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         f"{args.document}: {verdict.checked} rows read: {identities} identities checked under "
         f"the document's {verdict.definitions} definitions"
     )
+    summary += "".join(f" ({note})" for note in verdict.notes)  # how some rows were checked
     if verdict.unchecked:
         where, why = verdict.unchecked[0]
         count = len(verdict.unchecked)

@@ -15,6 +15,7 @@ from dataclasses import replace
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.calculus import Gradients, is_calculus
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import check_general, general
@@ -95,7 +96,8 @@ def check_text(
             return check_general(document, seed, tolerance)
         if piecewise(document):  # ReLU: evaluated at points, and its instances
             return check_piecewise(document, seed, tolerance)
-        return Meaning(document, seed, tolerance).check()
+        meaning = Gradients if is_calculus(document) else Meaning
+        return meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
 

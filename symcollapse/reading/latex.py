@@ -21,6 +21,7 @@ from symcollapse.errors import DocumentError
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
+    Derivative,
     Elided,
     Entry,
     IndexSum,
@@ -28,6 +29,7 @@ from symcollapse.reading.nodes import (
     Name,
     Negative,
     Node,
+    Norm,
     Number,
     Power,
     Product,
@@ -253,6 +255,8 @@ class LatexParser:
         text = self.peek()
         if text == r"\sum" and self.texts[self.at + 1] == "_":
             return self._index_sum()
+        if (calculus := self._calculus()) is not None:  # a derivative, a norm
+            return calculus
         if text in UNREAD:  # elided arguments f(x_{1}, \dots, x_{11}): a row shown
             shown = text in SHOWN or (self.arguments and text in ELIDED)
             raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
@@ -463,6 +467,30 @@ class LatexParser:
         if not after or self.peek() in ELIDED or (sum_ and self.peek() == "-"):
             raise self.error("an elision without one pattern to continue")
         return Elided(tuple(before), tuple(after), sum_)
+
+    def _calculus(self) -> Node | None:
+        """``\\frac{\\partial L}{\\partial W_{1}}`` as a :class:`Derivative`, and
+        ``\\left\\lVert v \\right\\rVert`` (or unsized ``\\lVert v \\rVert``) as a
+        :class:`Norm`; None for anything else."""
+        texts = self.texts[self.at : self.at + 3]
+        if texts[0] in (r"\frac", r"\tfrac", r"\dfrac") and texts[1:] == ["{", r"\partial"]:
+            self.take()
+            parts = []
+            for _ in range(2):
+                self.take("{")
+                self.take(r"\partial")
+                parts.append(self.expression())
+                self.take("}")
+            return Derivative(parts[0], parts[1])
+        sized = texts[:2] == [r"\left", r"\lVert"]
+        if sized or texts[0] == r"\lVert":
+            self.at += 2 if sized else 1
+            node = self.expression()
+            if sized:
+                self.take(r"\right")
+            self.take(r"\rVert")
+            return Norm(node)
+        return None
 
 
 def parse(tex: str) -> Node:

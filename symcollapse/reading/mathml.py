@@ -141,7 +141,10 @@ def _scripted(tag: str, children: list[ET.Element]) -> str:
         if symbolic and (len(parts) >= 3 or (len(parts) == 2 and sup is None and base[0] != "(")):
             return rf"\left({base}_{{{parts[0]}}}\right)_{{{','.join(parts[1:])}}}"
     # a label before the subscript, as LaTeX writes it: W^{3}_{11} (W_{11}^{3} is a power)
-    return base + (f"^{{{sup}}}" if sup else "") + (f"_{{{sub}}}" if sub is not None else "")
+    below = f"_{{{sub}}}" if sub is not None else ""
+    if sup in ("T", r"\top"):  # W_{2}^{T}: a transpose, after the subscript
+        return base + below + f"^{{{sup}}}"
+    return base + (f"^{{{sup}}}" if sup else "") + below
 
 
 def _parts(index: str) -> list[str]:
@@ -161,6 +164,8 @@ def _row(children: list[ET.Element]) -> str:
     """An ``<mrow>``: a matrix when it is an ``<mtable>`` in brackets, else its children in
     order, a function's parenthesis against its name."""
     tags = [_local(child.tag) for child in children]
+    if (norm := _norm(children, tags)) is not None:  # ‖v‖
+        return norm
     if len(children) == 3 and tags[1] == "mtable" and tags[0] == tags[2] == "mo":
         kind = {"[": "bmatrix", "(": "pmatrix"}.get((children[0].text or "").strip())
         if kind is None:
@@ -182,6 +187,18 @@ def _row(children: list[ET.Element]) -> str:
             out.append(spelled)
     text = " ".join(part for part in out if part)
     return re.sub(r"\( ", "(", re.sub(r" \)", ")", text)) if text.startswith("(") else text
+
+
+def _norm(children: list[ET.Element], tags: list[str]) -> str | None:
+    """``<mo>‖</mo> v <mo>‖</mo>``, a row between two norm bars, as
+    ``\\left\\lVert v \\right\\rVert``; None for any other row."""
+    bars = [
+        tag == "mo" and (child.text or "").strip() == "‖"
+        for child, tag in zip(children, tags, strict=True)
+    ]
+    if len(children) < 3 or not (bars[0] and bars[-1]) or any(bars[1:-1]):
+        return None
+    return r"\left\lVert " + _row(children[1:-1]) + r" \right\rVert"
 
 
 def _function(spelled: str) -> bool:

@@ -41,6 +41,7 @@ from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
+    Derivative,
     Document,
     Entry,
     IndexSum,
@@ -48,6 +49,7 @@ from symcollapse.reading.nodes import (
     Name,
     Negative,
     Node,
+    Norm,
     Number,
     Power,
     Product,
@@ -110,6 +112,7 @@ class Verdict:
     unchecked: tuple[tuple[str, str], ...]
     false: str | None
     scope: str = ""  # what the checks covered where less than the rows claim (depths n)
+    notes: tuple[str, ...] = ()  # how rows were checked, where it matters (at 3 samples)
 
 
 def _scalar_names(node: Node) -> Iterator[str]:
@@ -130,7 +133,7 @@ class Meaning(Forms):
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         document = one_argument_forms(document)
         self.document = document
-        self.row_vectors = row_vectors(document)  # x W_1, not W_1 x: vectors are rows
+        self.row_vectors = self.orientation(document)  # x W_1, not W_1 x: vectors are rows
         self.tolerance = tolerance
         # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
         # them) are no definition of a matrix by its entries: they are read where used
@@ -202,6 +205,11 @@ class Meaning(Forms):
         self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
         self.pending: set[str] = set()
         self.expanded = 0  # terms the sums over an index of the current row expanded to
+
+    def orientation(self, document: Document) -> bool:
+        """Whether ``document`` writes its vectors as rows (a reading that knows more of the
+        document, :mod:`~symcollapse.reading.calculus`, tells it otherwise)."""
+        return row_vectors(document)
 
     def check(self) -> Verdict:
         """Every row in order; stops at the first false one."""
@@ -356,6 +364,8 @@ class Meaning(Forms):
             raise DocumentError("a transposed matrix the document does not define")
         if isinstance(node, RowsOf):  # rows 2 to the end of Θ, as a reason reads them off
             return rows_of(self.value(node.matrix), node.first, node.last)
+        if isinstance(node, Norm | Derivative):  # read where a loss defines them: calculus.py
+            raise DocumentError("norms and derivatives are read in gradients documents only")
         assert isinstance(node, MatrixLiteral), node  # Arguments only in Apply; Unread rows skipped
         return sp.Matrix([[scalar(self.value(cell)) for cell in row] for row in node.rows])
 

@@ -156,6 +156,24 @@ class RowsOf:
     last: int | None
 
 
+@dataclass(frozen=True)
+class Norm:
+    """``\\left\\lVert v \\right\\rVert``, Typst's ``‖v‖``: the Euclidean norm of a vector
+    (documents print its square, a :class:`Power` of it, the squared loss)."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """``\\frac{\\partial L}{\\partial W_{1}}``, ``Derivative(L, W_1)``: the derivative of the
+    scalar ``of`` by every entry of ``by`` (a matrix, a vector or one entry's symbol), in the
+    shape of ``by``."""
+
+    of: Node
+    by: Node
+
+
 Node = (
     (
         Number
@@ -175,6 +193,8 @@ Node = (
     | Unread
     | Elided
     | RowsOf
+    | Norm
+    | Derivative
 )
 
 
@@ -238,6 +258,10 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.matrix,)
     if isinstance(node, IndexSum):
         return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
+    if isinstance(node, Norm):
+        return (node.operand,)
+    if isinstance(node, Derivative):
+        return (node.of, node.by)
     return ()
 
 

@@ -20,6 +20,7 @@ from symcollapse.reading.code import CODE, code_row
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
+    Derivative,
     Document,
     Entry,
     IndexSum,
@@ -33,11 +34,12 @@ from symcollapse.reading.nodes import (
     Quotient,
     Row,
     Sum,
+    Transpose,
     walk,
 )
 from symcollapse.reading.schemes import base_case, scheme
 
-_TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
+_TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
 MATRIX_FIELDS = ("W_z", "b_z")
@@ -111,11 +113,13 @@ class PlainParser:
 
     def postfix(self) -> Node:
         node = self.atom()
-        while self.peek() in ("[", "("):
-            if isinstance(node, Name) and self._parameter_follows():
+        while self.peek() in ("[", "(", ".T"):
+            if self.peek() == ".T":  # sympy's transpose: (f(x) - y).T
+                self.take()
+                node = Transpose(node)
+            elif isinstance(node, Name) and self._parameter_follows():
                 node = self._parameterized(node)
-                continue
-            if self.take() == "[":
+            elif self.take() == "[":
                 index = [_index_part(self.take())]
                 while self.peek() == ",":
                     index += [self.take(), _index_part(self.take())]
@@ -151,6 +155,8 @@ class PlainParser:
             return MatrixLiteral(tuple(rows))
         if text == "Sum" and self.peek() == "(":
             return self._index_sum()
+        if text == "Derivative" and self.peek() == "(":
+            return self._derivative()
         if re.fullmatch(r"[A-Za-z]\w*", text):
             base, _, sub = text.partition("_")
             return Name(base, sub)
@@ -205,6 +211,15 @@ class PlainParser:
         if not bounds:
             raise DocumentError("a sum without the range of its index")
         return node
+
+    def _derivative(self) -> Node:
+        """``Derivative(L, W_1)`` after ``Derivative``: ``L`` by every entry of ``W_1``."""
+        self.take("(")
+        of = self.expression()
+        self.take(",")
+        by = self.expression()
+        self.take(")")
+        return Derivative(of, by)
 
     def _row(self) -> tuple[Node, ...]:
         self.take("[")

@@ -141,6 +141,8 @@ class _Spelling:
             if not re.fullmatch(r"[A-Za-z]+", name):
                 raise DocumentError(f"cannot read the operator {name!r} in a Typst formula")
             return rf"\operatorname{{{name}}}" + self.scripts() + self.application()
+        if (calculus := self.calculus(token)) is not None:  # frac(partial L, ...), ‖v‖
+            return calculus
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
             return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
@@ -160,6 +162,18 @@ class _Spelling:
                 spelled += self.application()
             return spelled + " "
         return token
+
+    def calculus(self, token: str) -> str | None:
+        """``frac(a, b)`` as ``\\frac{a}{b}`` (``frac(partial L, partial W_(1))``, a
+        derivative), ``‖v‖`` as ``\\left\\lVert v \\right\\rVert``; None for other tokens."""
+        if token == "frac" and self.peek(skip_space=False) == "(":
+            parts = _top_level_parts(self.raw_group())
+            if len(parts) != 2:
+                raise DocumentError("a frac( ) without two parts in a Typst formula")
+            return rf"\frac{{{math(parts[0])}}}{{{math(parts[1])}}}" + self.scripts() + " "
+        if token == "‖":
+            return r"\left\lVert " + self.until("‖") + r"\right\rVert" + self.scripts() + " "
+        return None
 
     def scripts(self, label_first: bool = True) -> str:
         """``_(...)`` and ``^(...)`` after a name or a bracket: a subscript of several
@@ -182,7 +196,8 @@ class _Spelling:
         # a sum's range below, then above
         label = f"^{{{sup}}}" if sup is not None else ""
         below = f"_{{{sub}}}" if sub is not None else ""
-        return label + below if label_first else below + label
+        transposed = sup in ("T", r"\top")  # W_(2)^(T): a transpose, after the subscript
+        return label + below if label_first and not transposed else below + label
 
     def application(self) -> str:
         """A function's parenthesis written against it, so that it applies."""

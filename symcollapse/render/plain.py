@@ -119,6 +119,9 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
 
     def _print_HalfSquaredNorm(self, expr: HalfSquaredNorm) -> str:
         vector = self._print(expr.vector)
+        rows, cols = getattr(expr.vector, "shape", (0, 1))
+        if rows == 1 and cols > 1:  # a row vector (the row convention): v v^T, not a matrix
+            return f"({vector})*({vector}).T/2"
         return f"({vector}).T*({vector})/2"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:
