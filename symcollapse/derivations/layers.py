@@ -137,6 +137,8 @@ def merge_section(result: LayeredCollapse) -> Section:
         if stage.bias_name is not None:
             carried = "its bias" if single else "the biases carried through"
             steps.append(Step(a, stage.bias_name, (carried,), ":="))
+        elif single:  # no bias: its name is used above, so the page states the zero it is
+            steps.append(Step(a, sp.ImmutableMatrix(stage.bias), ("no bias",)))
         if not single:
             steps += explicit_steps(A, stage.matrix) + explicit_steps(a, stage.bias)
     m = len(result.nonlinear)

@@ -63,6 +63,18 @@ def test_layers_documents_pass(tmp_path, capsys, spec, fmt):
     assert_passes(layers(tmp_path, spec, fmt), capsys)
 
 
+#: Networks whose one layer has no bias: the page states b_z as the zero vector it uses.
+NO_BIAS = ["8 > avgpool 2", "8 > maxpool 1 s=2", "6 > maxpool 1 s=3"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", NO_BIAS)
+def test_a_layer_without_bias_states_b_z(tmp_path, capsys, spec, fmt):
+    path = layers(tmp_path, spec, fmt)
+    assert_passes(path, capsys)
+    assert re.search(r"no bias", path.read_text())
+
+
 @pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
 @pytest.mark.parametrize("notation", sorted(NOTATIONS))
 @pytest.mark.parametrize("spec", [PIECEWISE[0], PIECEWISE[3]])
