@@ -247,3 +247,26 @@ def test_an_edited_function_line_is_caught(tmp_path, capsys, fmt):
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row [12]( \(the function.s code\))? is false', out), out
+
+
+#: How each format prints max pooling over windows of 3 with stride 1: the stride is printed
+#: (the size alone reads as stride 3, another map); with the default stride it is not.
+STRIDES = {
+    "latex": (r"\operatorname{maxpool}_{3, s = 1}", r"\operatorname{maxpool}_{3}"),
+    "json": ("maxpool[3, s=1]", "maxpool[3]"),
+    "text": ("maxpool[3, s=1]", "maxpool[3]"),
+    "typst": ('op("maxpool")_(3 , s = 1)', 'op("maxpool")_(3)'),
+    "html": ("<mi>s</mi>", None),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(STRIDES))
+@pytest.mark.parametrize("width", [6, 9])
+def test_maxpool_prints_its_stride_where_not_the_size(tmp_path, fmt, width):
+    strided, default = STRIDES[fmt]
+    text = layers(tmp_path / "s1", f"{width} > maxpool 3 s=1", fmt).read_text()
+    assert strided in text
+    plain = layers(tmp_path / "s3", f"{width} > maxpool 3", fmt).read_text()
+    assert strided not in plain
+    if default is not None:
+        assert default in plain and default not in text
