@@ -270,3 +270,66 @@ def test_maxpool_prints_its_stride_where_not_the_size(tmp_path, fmt, width):
     assert strided not in plain
     if default is not None:
         assert default in plain and default not in text
+
+
+def check_with(path: Path, capsys, *options: str) -> tuple[int, str]:
+    """``symcollapse check path OPTIONS``: its exit status and what it printed."""
+    capsys.readouterr()
+    status = main(["check", str(path), *options])
+    return status, capsys.readouterr().out
+
+
+#: A ReLU network and an affine one whose pages show rounded numbers.
+ROUNDED = ["2 > dense 3 relu > dense 1", "3 > dense 3 relu > dense 3", "8 > avgpool 3"]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("spec", ROUNDED)
+@pytest.mark.parametrize("digits", [3, 6])
+def test_check_takes_the_rounding_of_a_digits_document(tmp_path, capsys, spec, fmt, digits):
+    path = layers(tmp_path, spec, fmt, "--digits", str(digits))
+    status, out = check_with(path, capsys, "--digits", str(digits))
+    assert status == 0, out
+    assert f"(numbers held to {digits} significant digits)" in out
+    exact, out = check_with(path, capsys)
+    if exact:  # false as exact numbers: the message says how to check a rounded page
+        assert exact == 1 and "--digits" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_rounded_page_checked_as_exact_names_digits(tmp_path, capsys, fmt):
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    status, out = check_with(path, capsys)
+    assert status == 1 and "give check the --digits they were rounded to" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_check_learns_the_rounding_the_document_states(tmp_path, capsys, fmt):
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    text = path.read_text()
+    sentence = "Numbers are rounded to 3 significant digits."
+    path.write_text(text.replace("### The network\n", f"### The network\n\n{sentence}\n", 1))
+    if fmt == "latex":
+        path.write_text(sentence + "\n" + text)
+    status, out = check_with(path, capsys)
+    assert status == 0 and "(numbers held to 3 significant digits)" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_number_wrong_beyond_the_digits_is_caught(tmp_path, capsys, fmt):
+    """The value at the point, 116.0 at 3 digits, made 136.0: further off than the rounding
+    (a relative 10^(2 - digits)) allows."""
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    text = path.read_text()
+    assert text.count("116.0") == 1, "the value at the point, rounded to 3 digits"
+    status, out = check_with(path, capsys, "--digits", "3")
+    assert status == 0, out
+    path.write_text(text.replace("116.0", "136.0"))
+    status, out = check_with(path, capsys, "--digits", "3")
+    assert status == 1 and "is false" in out, out
+
+
+@pytest.mark.parametrize("value", ["0", "51", "x"])
+def test_check_refuses_digits_out_of_range(tmp_path, capsys, value):
+    path = layers(tmp_path, ROUNDED[0], "markdown")
+    assert main(["check", str(path), "--digits", value]) == 2
