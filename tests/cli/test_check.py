@@ -71,7 +71,7 @@ def test_a_false_row_is_named(tmp_path, capsys) -> None:
     ("text", "message"),
     [
         ("no mathematics here", "no displayed equations"),
-        ("$$\n\\frac{\\partial L}{\\partial W} = 0\n$$", r"derivatives \(\\partial\) are not read"),
+        ("$$\n\\frac{\\partial L}{\\partial W} = 0\n$$", r"a gradients document without f\(x\)"),
         ("$$\nA = B +\n$$", "cannot read"),
         ('{"sections": 3}', "a JSON document without a list of sections"),
         (
