@@ -44,6 +44,7 @@ from symcollapse.reading.nodes import (
     Row,
     walk,
 )
+from symcollapse.reading.pooling import max_pool, window
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
@@ -70,8 +71,10 @@ def slope(function: Name) -> sp.Rational | None:
 
 
 def _active(node: Node) -> bool:
-    """Whether ``node`` applies an activation read here."""
-    return isinstance(node, Apply) and slope(node.function) is not None
+    """Whether ``node`` applies an activation (or max pooling) read here."""
+    return isinstance(node, Apply) and (
+        slope(node.function) is not None or window(node.function) is not None
+    )
 
 
 #: Random points each row is checked at (each with its own activation pattern).
@@ -217,6 +220,10 @@ class Region(Meaning):
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
         if not all(sp.sympify(c).is_Rational for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
+        pooled = window(node.function)
+        if pooled is not None:  # a maximum per window: no mask, nothing recorded
+            out = max_pool(cells, *pooled)
+            return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
         below = slope(node.function)
         mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else below)
         self.recorded.append((cells, mask))

@@ -63,8 +63,15 @@ def test_layers_documents_pass(tmp_path, capsys, spec, fmt):
     assert_passes(layers(tmp_path, spec, fmt), capsys)
 
 
-#: Networks whose one layer has no bias: the page states b_z as the zero vector it uses.
-NO_BIAS = ["8 > avgpool 2", "8 > maxpool 1 s=2", "6 > maxpool 1 s=3"]
+#: Networks whose one layer has no bias, or that have no affine layer (dropout is the identity):
+#: the page states b_z as the zero vector it uses, and W_z as the identity matrix it is.
+NO_BIAS = [
+    "8 > avgpool 2",
+    "8 > maxpool 1 s=2",
+    "6 > maxpool 1 s=3",
+    "8 > dropout",
+    "5 > dropout > dropout",
+]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
