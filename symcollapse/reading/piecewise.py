@@ -164,6 +164,11 @@ class Region(Meaning):
         form: Row | None = None,
     ) -> None:
         super().__init__(document, seed, tolerance)
+        for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
+            lhs = document.rows[i].lhs
+            if lhs is not None and _active(lhs):
+                self.defining.discard(i)
+                self.definitions.pop(key_of(lhs), None)  # type: ignore[arg-type]
         self.parameters: set[str] = set()  # the maps of the function's form an instance gives
         self.function = key_of(form.lhs) if form is not None else None
         if form is not None:  # checked equal to the definition: the instance's function

@@ -39,7 +39,12 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.schemes import base_case, scheme
 
-_TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
+#: Max pooling with its window (and stride): ``maxpool[3]``, ``maxpool[3, s=1]``, one token.
+POOLING = r"maxpool\[\d+(?:,\s*s=\d+)?\]"
+
+_TOKEN = re.compile(
+    rf"\s*({POOLING}|\*\*|:=|\d+(?:\.\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
+)
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
 MATRIX_FIELDS = ("W_z", "b_z")
@@ -157,6 +162,8 @@ class PlainParser:
             return self._index_sum()
         if text == "Derivative" and self.peek() == "(":
             return self._derivative()
+        if re.fullmatch(POOLING, text):  # its window as a subscript, as LaTeX writes it
+            return Name("maxpool", text[len("maxpool[") : -1].replace(" ", ""))
         if re.fullmatch(r"[A-Za-z]\w*", text):
             base, _, sub = text.partition("_")
             return Name(base, sub)

@@ -13,7 +13,7 @@ import pytest
 
 from symcollapse.cli import main
 from symcollapse.reading import check_text, language_of
-from tests.reading.documents import assert_passes, check
+from tests.reading.documents import assert_caught, assert_passes, check
 
 FORMATS = ["latex", "markdown", "github", "json", "typst", "html"]
 
@@ -340,3 +340,66 @@ def test_a_number_wrong_beyond_the_digits_is_caught(tmp_path, capsys, fmt):
 def test_check_refuses_digits_out_of_range(tmp_path, capsys, value):
     path = layers(tmp_path, ROUNDED[0], "markdown")
     assert main(["check", str(path), "--digits", value]) == 2
+
+
+#: Max pooling: default stride and not, alone and after a (leaky) ReLU; square and not.
+POOLED = [
+    "4 > maxpool 2",
+    "6 > maxpool 3 s=1",
+    "6 > maxpool 2 s=4",
+    "2 > dense 6 relu > maxpool 3 s=1 > dense 1",
+    "3 > dense 4 leaky_relu(1/10) > maxpool 2 s=1 > dense 3",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", POOLED)
+def test_maxpool_documents_pass(tmp_path, capsys, spec, fmt):
+    assert_passes(layers(tmp_path, spec, fmt), capsys)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+@pytest.mark.parametrize("notation", ["row", "names", "base0", "flat"])
+def test_maxpool_documents_pass_in_every_notation(tmp_path, capsys, fmt, notation):
+    assert_passes(layers(tmp_path, POOLED[3], fmt, *NOTATIONS[notation]), capsys)
+
+
+_ONES = r"\begin{bmatrix} 1 \\ 1 \\ 0 \\ 0 \\ 0 \\ 0 \end{bmatrix}\right)"
+
+#: Hand edits of the max pooling rows (in POOLED[3]'s LaTeX): (old, new).
+POOLING_EDITS = {
+    "certificate value": (
+        _ONES + r" &= \begin{bmatrix} 1 \\ 1 \\ 0 \\ 0 \end{bmatrix}",
+        _ONES + r" &= \begin{bmatrix} 1 \\ 0 \\ 0 \\ 0 \end{bmatrix}",
+    ),
+    "certificate stride": (
+        r"\operatorname{maxpool}_{3, s = 1}\left(" + _ONES,
+        r"\operatorname{maxpool}_{3, s = 2}\left(" + _ONES,
+    ),
+    "certificate window": (
+        r"\operatorname{maxpool}_{3, s = 1}\left(" + _ONES,
+        r"\operatorname{maxpool}_{2, s = 1}\left(" + _ONES,
+    ),
+    "merged stride": (
+        r"A_{3} \operatorname{maxpool}_{3, s = 1}",
+        r"A_{3} \operatorname{maxpool}_{3, s = 3}",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(POOLING_EDITS))
+def test_maxpool_hand_edits_are_caught(tmp_path, capsys, edit):
+    old, new = POOLING_EDITS[edit]
+    path = layers(tmp_path, POOLED[3], "latex")
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
+def test_a_json_maxpool_with_its_stride_dropped_is_caught(tmp_path, capsys):
+    path = layers(tmp_path, POOLED[1], "json")
+    text = path.read_text()
+    assert "maxpool[3, s=1]([[1], [1], [0], [0], [0], [0]])" in text
+    edited = text.replace(
+        "maxpool[3, s=1]([[1], [1], [0], [0], [0], [0]])",
+        "maxpool[3]([[1], [1], [0], [0], [0], [0]])",
+    )
+    assert_caught(path, capsys, lambda _: edited)
