@@ -175,7 +175,7 @@ def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...
                 defined[key] = row.rhs
             continue
         instances[-1].append(row)
-        given |= {key, target} if gives and key else set()
+        given |= {key, target} if gives and key and target else set()
     return tuple(main), [tuple(rows) for rows in instances]
 
 
@@ -381,8 +381,11 @@ class Region(Meaning):
                 wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
                 if wrong != "":
                     return wrong, None
-            elif _entry_of(lhs) in self.parameters and _numbers_only(rhs):
-                return self._give_entry(i, lhs, rhs), None  # type: ignore[arg-type]
+            elif (
+                isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs)
+            ):
+                self._give_entry(i, lhs, rhs)
+                return None, None
             elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
                 return self._preactivation(lhs, rhs), None
         elif not self.given:

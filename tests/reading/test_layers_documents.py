@@ -36,6 +36,15 @@ AFFINE = [
     "8 > residual(dense 8) > dense 2",
 ]
 
+#: Max pooling: default stride and not, alone and after a (leaky) ReLU; square and not.
+POOLED = [
+    "4 > maxpool 2",
+    "6 > maxpool 3 s=1",
+    "6 > maxpool 2 s=4",
+    "2 > dense 6 relu > maxpool 3 s=1 > dense 1",
+    "3 > dense 4 leaky_relu(1/10) > maxpool 2 s=1 > dense 3",
+]
+
 #: Notation options of the typeset formats (JSON takes only --names).
 NOTATIONS = {
     "row": ("--convention", "row"),
@@ -58,7 +67,7 @@ def layers(tmp_path: Path, spec: str, fmt: str, *options: str) -> Path:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("spec", PIECEWISE + AFFINE)
+@pytest.mark.parametrize("spec", PIECEWISE + AFFINE + POOLED)
 def test_layers_documents_pass(tmp_path, capsys, spec, fmt):
     assert_passes(layers(tmp_path, spec, fmt), capsys)
 
@@ -340,22 +349,6 @@ def test_a_number_wrong_beyond_the_digits_is_caught(tmp_path, capsys, fmt):
 def test_check_refuses_digits_out_of_range(tmp_path, capsys, value):
     path = layers(tmp_path, ROUNDED[0], "markdown")
     assert main(["check", str(path), "--digits", value]) == 2
-
-
-#: Max pooling: default stride and not, alone and after a (leaky) ReLU; square and not.
-POOLED = [
-    "4 > maxpool 2",
-    "6 > maxpool 3 s=1",
-    "6 > maxpool 2 s=4",
-    "2 > dense 6 relu > maxpool 3 s=1 > dense 1",
-    "3 > dense 4 leaky_relu(1/10) > maxpool 2 s=1 > dense 3",
-]
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("spec", POOLED)
-def test_maxpool_documents_pass(tmp_path, capsys, spec, fmt):
-    assert_passes(layers(tmp_path, spec, fmt), capsys)
 
 
 @pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
