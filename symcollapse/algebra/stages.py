@@ -61,6 +61,8 @@ class Elementwise(sp.MatrixExpr):
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         """Plain text ``relu(W_1*x + b_1)``, ``leaky_relu[1/10](...)`` (sympy's str protocol)."""
         parameter = "" if self.parameter == 0 else f"[{printer._print(self.parameter)}]"
+        if isinstance(self.parameter, sp.Tuple):  # a pooling's window and stride
+            parameter = f"[{self.parameter[0]}, s={self.parameter[1]}]"
         return f"{self.name}{parameter}({printer._print(self.arg)})"
 
 
@@ -134,8 +136,19 @@ class NonlinearStage:
 
     def expression(self, h: sp.MatrixExpr) -> sp.MatrixExpr:
         if self.activation is None:
-            return Elementwise("maxpool", h, len(self.windows[0]), len(self.windows))
+            return Elementwise("maxpool", h, self.pooling(h.shape[0]), len(self.windows))
         return Elementwise(self.activation.name, h, self.activation.alpha or 0)
+
+    def pooling(self, width: int) -> sp.Basic:
+        """What the printed ``maxpool`` states of its windows over ``width`` inputs: the size
+        alone when the stride is the size (the default), else ``(size, stride)``, since the
+        size alone would print ``maxpool 3 s=1`` and ``maxpool 3`` the same. One window (a
+        stride past the end) is stated by the smallest stride that leaves one."""
+        size = len(self.windows[0])
+        if self.windows == tuple(range(i, i + size) for i in range(0, width - size + 1, size)):
+            return sp.Integer(size)
+        stride = self.windows[1].start if len(self.windows) > 1 else width - size + 1
+        return sp.Tuple(size, stride)
 
     def at(self, params: Mapping[sp.Symbol, sp.Expr]) -> NonlinearStage:
         """The stage itself: an activation or a maximum has no parameters to substitute."""

@@ -7,11 +7,32 @@ label; exit 2 (a :class:`DocumentError`) naming what could not be read.
 from __future__ import annotations
 
 import argparse
+import re
 
+from symcollapse.cli.arguments.check import MAX_DIGITS
 from symcollapse.errors import DocumentError, SizeLimitError
 from symcollapse.io.progress import Progress
 from symcollapse.reading import check_text, language_of
 from symcollapse.spec.input_files import read_bytes
+
+#: A document's own words for its rounding: "rounded to 15 significant digits".
+ROUNDING = re.compile(r"rounded to (\d{1,2}) significant digits")
+
+#: A decimal number as printed (``0.333``, ``-2.67``), not part of a name or a longer number.
+DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+(?![\w.])")
+
+
+def stated_digits(text: str) -> int | None:
+    """The rounding ``text`` states in words (the coarsest, if it states several), or None."""
+    stated = [int(n) for n in ROUNDING.findall(text) if 1 <= int(n) <= MAX_DIGITS]
+    return min(stated, default=None)
+
+
+def shown_digits(text: str) -> int | None:
+    """The most significant digits any decimal in ``text`` shows (``0.0333``: 3), or None:
+    what a document rounded by ``--digits`` would have been rounded to, at most."""
+    shown = [len(number.replace(".", "").lstrip("0")) for number in DECIMAL.findall(text)]
+    return min(max(shown, default=0), MAX_DIGITS) or None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,20 +42,33 @@ def run(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as error:
         raise DocumentError(f"{args.document}: not UTF-8 text ({error.reason})") from None
     language = language_of(str(args.document))
+    digits = args.digits if args.digits is not None else stated_digits(text)
     try:
         with Progress("check") as progress:  # a big document takes seconds: say so on a terminal
             progress.stage(f"reading and checking {args.document.name}")
-            verdict = check_text(text, language=language, widths=args.widths)
+            verdict = check_text(text, digits=digits, language=language, widths=args.widths)
+            shown = shown_digits(text) if verdict.false and digits is None else None
+            if shown is not None:  # false as exact numbers: would it hold as rounded ones?
+                rounded = check_text(text, digits=shown, language=language, widths=args.widths)
+                shown = None if rounded.false else shown
     except (DocumentError, SizeLimitError) as error:
         raise type(error)(f"{args.document}: {error}") from None
     if verdict.false:
-        print(f"{args.document}: {verdict.false}")
+        hint = (
+            ""
+            if shown is None
+            else f" (as exact numbers; it holds to {shown} significant digits: if the "
+            "document's numbers are rounded, give check the --digits they were rounded to)"
+        )
+        print(f"{args.document}: {verdict.false}{hint}")
         return 1
     identities = verdict.checked - verdict.definitions
     summary = (
         f"{args.document}: {verdict.checked} rows read: {identities} identities checked under "
         f"the document's {verdict.definitions} definitions"
     )
+    if digits is not None:
+        summary += f" (numbers held to {digits} significant digits)"
     summary += "".join(f" ({note})" for note in verdict.notes)  # how some rows were checked
     if verdict.unchecked:
         where, why = verdict.unchecked[0]

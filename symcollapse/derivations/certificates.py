@@ -127,7 +127,7 @@ def _additivity_intro(result: LayeredCollapse) -> Text:
 def _pooling_steps(witness: PoolingWitness) -> list[Step]:
     """Max pooling alone: ``maxpool(e_1 + e_2) != maxpool(e_1) + maxpool(e_2)``."""
     stage, e1, e2 = witness.stage, witness.e1, witness.e2
-    size, rows = len(stage.windows[0]), len(stage.windows)
+    size, rows = stage.pooling(e1.rows), len(stage.windows)  # the stride, where not the size
     return [
         Step(
             Elementwise("maxpool", sp.ImmutableMatrix(e1 + e2), size, rows),

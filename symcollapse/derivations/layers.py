@@ -131,12 +131,19 @@ def merge_section(result: LayeredCollapse) -> Section:
     f = output_symbol(result.spec.widths[-1])
     steps = [Step(f, result.merged_expression(), ("merge consecutive affine maps",))]
     for (A, a), stage in zip(result.names, result.affine, strict=True):
+        if isinstance(stage.name, sp.Identity):  # no affine layer: the identity matrix, shown
+            # (``A := I`` leaves its size, so the input's, to the prose)
+            steps.append(Step(A, sp.ImmutableMatrix(stage.matrix), ("no affine layer: I",)))
+            steps.append(Step(a, sp.ImmutableMatrix(stage.bias), ("no bias",)))
+            continue
         single = isinstance(stage.name, sp.MatrixSymbol)  # a layer alone, written out above
         merged = "one layer" if single else "product of consecutive layers"
         steps.append(Step(A, stage.name, (merged,), ":="))
         if stage.bias_name is not None:
             carried = "its bias" if single else "the biases carried through"
             steps.append(Step(a, stage.bias_name, (carried,), ":="))
+        elif single:  # no bias: its name is used above, so the page states the zero it is
+            steps.append(Step(a, sp.ImmutableMatrix(stage.bias), ("no bias",)))
         if not single:
             steps += explicit_steps(A, stage.matrix) + explicit_steps(a, stage.bias)
     m = len(result.nonlinear)

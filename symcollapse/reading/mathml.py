@@ -138,6 +138,7 @@ def _scripted(tag: str, children: list[ET.Element]) -> str:
     if sub is not None:
         parts = _parts(sub)
         symbolic = any(re.search(r"[a-z]", part) for part in parts)  # W_{z,i,j}, not w_{1,1,2}
+        symbolic = symbolic and not any("=" in part for part in parts)  # nor maxpool_{3,s=1}
         if symbolic and (len(parts) >= 3 or (len(parts) == 2 and sup is None and base[0] != "(")):
             return rf"\left({base}_{{{parts[0]}}}\right)_{{{','.join(parts[1:])}}}"
     # a label before the subscript, as LaTeX writes it: W^{3}_{11} (W_{11}^{3} is a power)

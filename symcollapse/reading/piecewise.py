@@ -38,12 +38,14 @@ from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Document,
+    Entry,
     MatrixLiteral,
     Name,
     Node,
     Row,
     walk,
 )
+from symcollapse.reading.pooling import max_pool, window
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
@@ -70,8 +72,10 @@ def slope(function: Name) -> sp.Rational | None:
 
 
 def _active(node: Node) -> bool:
-    """Whether ``node`` applies an activation read here."""
-    return isinstance(node, Apply) and slope(node.function) is not None
+    """Whether ``node`` applies an activation (or max pooling) read here."""
+    return isinstance(node, Apply) and (
+        slope(node.function) is not None or window(node.function) is not None
+    )
 
 
 #: Random points each row is checked at (each with its own activation pattern).
@@ -124,6 +128,28 @@ def _symbol_free(node: Node) -> bool:
     return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
 
 
+def _entry_of(node: Node | None) -> str | None:
+    """The matrix ``(A_1)_{11}`` is an entry of (its key), None for anything else."""
+    if isinstance(node, Entry) and isinstance(node.matrix, Name):
+        return node.matrix.key
+    return None
+
+
+def _numeric_entries(rows: tuple[Row, ...]) -> list[bool]:
+    """Per row, whether it is in a run of entries of one matrix all given numbers (an
+    instance's wide matrix), not a symbolic matrix's entries, some of which are 0."""
+    numeric = [False] * len(rows)
+    start = 0
+    while start < len(rows):
+        matrix, end = _entry_of(rows[start].lhs), start + 1
+        while matrix is not None and end < len(rows) and _entry_of(rows[end].lhs) == matrix:
+            end += 1
+        run = matrix is not None and all(_numbers_only(row.rhs) for row in rows[start:end])
+        numeric[start:end] = [run] * (end - start)
+        start = end
+    return numeric
+
+
 def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...]]]:
     """The document's symbolic rows, and its instances: each a run of rows that begins where a
     name defined before is given numbers, and ends where a name it gave is given again."""
@@ -131,11 +157,16 @@ def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...
     instances: list[list[Row]] = []
     defined: dict[str, Node] = {}  # key -> its definition
     given: set[str] = set()
-    for row in rows:
+    numeric = _numeric_entries(rows)
+    for at, row in enumerate(rows):
         key = key_of(row.lhs)
+        target = _entry_of(row.lhs) or key  # (A_1)_{11} = -10 gives A_1 one entry
         # A_2 := I restated as the identity's entries gives no symbol a number: not an instance
-        gives = key in defined and _numbers_only(row.rhs) and not _symbol_free(defined[key])
-        if gives and (not instances or key in given):
+        gives = target in defined and _numbers_only(row.rhs) and not _symbol_free(defined[target])
+        gives = gives and (key is not None or numeric[at])
+        entry = key is None and gives
+        key = repr(row.lhs) if entry else key  # an entry given twice: a new instance
+        if gives and (not instances or key in given or (not entry and target in given)):
             instances.append([])
             given = set()
         if not instances:
@@ -144,7 +175,7 @@ def _scopes(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], list[tuple[Row, ...
                 defined[key] = row.rhs
             continue
         instances[-1].append(row)
-        given |= {key} if gives and key else set()
+        given |= {key, target} if gives and key and target else set()
     return tuple(main), [tuple(rows) for rows in instances]
 
 
@@ -161,6 +192,11 @@ class Region(Meaning):
         form: Row | None = None,
     ) -> None:
         super().__init__(document, seed, tolerance)
+        for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
+            lhs = document.rows[i].lhs
+            if lhs is not None and _active(lhs):
+                self.defining.discard(i)
+                self.definitions.pop(key_of(lhs), None)  # type: ignore[arg-type]
         self.parameters: set[str] = set()  # the maps of the function's form an instance gives
         self.function = key_of(form.lhs) if form is not None else None
         if form is not None:  # checked equal to the definition: the instance's function
@@ -179,6 +215,7 @@ class Region(Meaning):
         self.on_region = False
         self.uses: dict[tuple[str, str], bool] = {}
         self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
+        self.entry_rows: dict[str, dict[str, Node]] = {}  # a map's entries given one by one
 
     def _masks(self) -> dict[int, list[str]]:
         """``D_{j}`` -> its diagonal's symbols, for the masks the document defines as diagonal
@@ -217,6 +254,10 @@ class Region(Meaning):
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
         if not all(sp.sympify(c).is_Rational for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
+        pooled = window(node.function)
+        if pooled is not None:  # a maximum per window: no mask, nothing recorded
+            out = max_pool(cells, *pooled)
+            return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
         below = slope(node.function)
         mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else below)
         self.recorded.append((cells, mask))
@@ -340,6 +381,11 @@ class Region(Meaning):
                 wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
                 if wrong != "":
                     return wrong, None
+            elif (
+                isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs)
+            ):
+                self._give_entry(i, lhs, rhs)
+                return None, None
             elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
                 return self._preactivation(lhs, rhs), None
         elif not self.given:
@@ -403,6 +449,27 @@ class Region(Meaning):
         ):
             return self._mask_at_point(int(lhs.sub))
         return None
+
+    def _give_entry(self, i: int, lhs: Entry, rhs: Node) -> None:
+        """An instance's row giving one entry of a map of the function's form (a wide matrix,
+        printed entry by entry): counted as a definition; the map takes the entries once all
+        are given (until then, rows using it are false)."""
+        key = _entry_of(lhs)
+        assert key is not None
+        self.defining.add(i)
+        given = self.entry_rows.setdefault(key, {})
+        given[lhs.index] = rhs
+        shape = self.value(lhs.matrix)
+        rows, cols = shape.shape if isinstance(shape, sp.MatrixBase) else (1, 1)
+        wide = rows >= 10 or cols >= 10  # (A_1)_{1,11}: indices apart by a comma
+        index = [
+            [f"{r + self.base}{',' if wide else ''}{c + self.base}" for c in range(cols)]
+            for r in range(rows)
+        ]
+        if all(cell in given for row in index for cell in row):
+            literal = MatrixLiteral(tuple(tuple(given[cell] for cell in row) for row in index))
+            self.definitions[key] = literal
+            self.values.clear()
 
     def _parameter(self) -> Name | None:
         """The input the instance gives (``x`` of ``f(x)``), if it gives one."""

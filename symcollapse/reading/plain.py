@@ -40,8 +40,11 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.schemes import base_case, scheme
 
+#: Max pooling with its window (and stride): ``maxpool[3]``, ``maxpool[3, s=1]``, one token.
+POOLING = r"maxpool\[\d+(?:,\s*s=\d+)?\]"
+
 _TOKEN = re.compile(
-    r"\s*(\*\*|:=|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
+    rf"\s*({POOLING}|\*\*|:=|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
 )
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
@@ -117,12 +120,11 @@ class PlainParser:
     def postfix(self) -> Node:
         node = self.atom()
         while self.peek() in ("[", "(", ".T"):
-            if isinstance(node, Name) and self._parameter_follows():
-                node = self._parameterized(node)
-                continue
             if self.peek() == ".T":  # sympy's transpose: (f(x) - y).T
                 self.take()
                 node = Transpose(node)
+            elif isinstance(node, Name) and self._parameter_follows():
+                node = self._parameterized(node)
             elif self.take() == "[":
                 index = [_index_part(self.take())]
                 while self.peek() == ",":
@@ -163,6 +165,8 @@ class PlainParser:
             return self._index_sum()
         if text == "Derivative" and self.peek() == "(":
             return self._derivative()
+        if re.fullmatch(POOLING, text):  # its window as a subscript, as LaTeX writes it
+            return Name("maxpool", text[len("maxpool[") : -1].replace(" ", ""))
         if re.fullmatch(r"[A-Za-z]\w*", text):
             base, _, sub = text.partition("_")
             return Name(base, sub)

@@ -188,6 +188,7 @@ class _Spelling:
         if sub is not None:
             parts = _top_level_parts(sub)
             symbolic = any(re.search(r"[a-z]", part) for part in parts)  # not w_(1 , 1 , 2)
+            symbolic = symbolic and not any("=" in part for part in parts)  # nor maxpool_(3, s = 1)
             if label_first and symbolic and (len(parts) >= 3 or (len(parts) == 2 and not sup)):
                 return f"_{{{parts[0]}}}" + ENTRY.format(",".join(parts[1:]))
         # a label before the subscript, as LaTeX writes it: W^{3}_{11} (W_{11}^{3} is a power);

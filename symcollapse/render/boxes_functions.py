@@ -66,7 +66,10 @@ class FunctionBoxes:
 
     def _print_Elementwise(self, expr: Any) -> Box:
         name: Box = Ident(ELEMENTWISE_NAMES.get(expr.name, expr.name))
-        if expr.parameter != 0:
+        if isinstance(expr.parameter, sp.Tuple):  # a pooling's window and stride
+            size, stride = (Num(str(n)) for n in expr.parameter)
+            name = attach(name, Row((size, Op(","), Ident("s"), Op("="), stride)))
+        elif expr.parameter != 0:
             name = attach(name, self._print(expr.parameter))
         return Row((name, Fenced(self._print(expr.arg))))
 

@@ -239,7 +239,9 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
 
     def _print_Elementwise(self, expr: Any) -> str:
         name = ELEMENTWISE_LATEX.get(expr.name) or self._print(sp.Symbol(expr.name))
-        if expr.parameter != 0:
+        if isinstance(expr.parameter, sp.Tuple):  # a pooling's window and stride
+            name += f"_{{{expr.parameter[0]}, s = {expr.parameter[1]}}}"
+        elif expr.parameter != 0:
             name += f"_{{{self._print(expr.parameter)}}}"
         return f"{name}\\left({self._print(expr.arg)}\\right)"
 

@@ -13,7 +13,7 @@ import pytest
 
 from symcollapse.cli import main
 from symcollapse.reading import check_text, language_of
-from tests.reading.documents import assert_passes, check
+from tests.reading.documents import assert_caught, assert_passes, check
 
 FORMATS = ["latex", "markdown", "github", "json", "typst", "html"]
 
@@ -34,6 +34,15 @@ AFFINE = [
     "8 > batchnorm > dense 2",
     "8 > dropout 1/4 > dense 2",
     "8 > residual(dense 8) > dense 2",
+]
+
+#: Max pooling: default stride and not, alone and after a (leaky) ReLU; square and not.
+POOLED = [
+    "4 > maxpool 2",
+    "6 > maxpool 3 s=1",
+    "6 > maxpool 2 s=4",
+    "2 > dense 6 relu > maxpool 3 s=1 > dense 1",
+    "3 > dense 4 leaky_relu(1/10) > maxpool 2 s=1 > dense 3",
 ]
 
 #: Notation options of the typeset formats (JSON takes only --names).
@@ -58,9 +67,28 @@ def layers(tmp_path: Path, spec: str, fmt: str, *options: str) -> Path:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("spec", PIECEWISE + AFFINE)
+@pytest.mark.parametrize("spec", PIECEWISE + AFFINE + POOLED)
 def test_layers_documents_pass(tmp_path, capsys, spec, fmt):
     assert_passes(layers(tmp_path, spec, fmt), capsys)
+
+
+#: Networks whose one layer has no bias, or that have no affine layer (dropout is the identity):
+#: the page states b_z as the zero vector it uses, and W_z as the identity matrix it is.
+NO_BIAS = [
+    "8 > avgpool 2",
+    "8 > maxpool 1 s=2",
+    "6 > maxpool 1 s=3",
+    "8 > dropout",
+    "5 > dropout > dropout",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", NO_BIAS)
+def test_a_layer_without_bias_states_b_z(tmp_path, capsys, spec, fmt):
+    path = layers(tmp_path, spec, fmt)
+    assert_passes(path, capsys)
+    assert re.search(r"no bias", path.read_text())
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
@@ -235,3 +263,163 @@ def test_an_edited_function_line_is_caught(tmp_path, capsys, fmt):
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row [12]( \(the function.s code\))? is false', out), out
+
+
+#: How each format prints max pooling over windows of 3 with stride 1: the stride is printed
+#: (the size alone reads as stride 3, another map); with the default stride it is not.
+STRIDES = {
+    "latex": (r"\operatorname{maxpool}_{3, s = 1}", r"\operatorname{maxpool}_{3}"),
+    "json": ("maxpool[3, s=1]", "maxpool[3]"),
+    "text": ("maxpool[3, s=1]", "maxpool[3]"),
+    "typst": ('op("maxpool")_(3 , s = 1)', 'op("maxpool")_(3)'),
+    "html": ("<mi>s</mi>", None),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(STRIDES))
+@pytest.mark.parametrize("width", [6, 9])
+def test_maxpool_prints_its_stride_where_not_the_size(tmp_path, fmt, width):
+    strided, default = STRIDES[fmt]
+    text = layers(tmp_path / "s1", f"{width} > maxpool 3 s=1", fmt).read_text()
+    assert strided in text
+    plain = layers(tmp_path / "s3", f"{width} > maxpool 3", fmt).read_text()
+    assert strided not in plain
+    if default is not None:
+        assert default in plain and default not in text
+
+
+def check_with(path: Path, capsys, *options: str) -> tuple[int, str]:
+    """``symcollapse check path OPTIONS``: its exit status and what it printed."""
+    capsys.readouterr()
+    status = main(["check", str(path), *options])
+    return status, capsys.readouterr().out
+
+
+#: A ReLU network and an affine one whose pages show rounded numbers.
+ROUNDED = ["2 > dense 3 relu > dense 1", "3 > dense 3 relu > dense 3", "8 > avgpool 3"]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("spec", ROUNDED)
+@pytest.mark.parametrize("digits", [3, 6])
+def test_check_takes_the_rounding_of_a_digits_document(tmp_path, capsys, spec, fmt, digits):
+    path = layers(tmp_path, spec, fmt, "--digits", str(digits))
+    status, out = check_with(path, capsys, "--digits", str(digits))
+    assert status == 0, out
+    assert f"(numbers held to {digits} significant digits)" in out
+    exact, out = check_with(path, capsys)
+    if exact:  # false as exact numbers: the message says how to check a rounded page
+        assert exact == 1 and "--digits" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_rounded_page_checked_as_exact_names_digits(tmp_path, capsys, fmt):
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    status, out = check_with(path, capsys)
+    assert status == 1 and "give check the --digits they were rounded to" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_check_learns_the_rounding_the_document_states(tmp_path, capsys, fmt):
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    text = path.read_text()
+    sentence = "Numbers are rounded to 3 significant digits."
+    path.write_text(text.replace("### The network\n", f"### The network\n\n{sentence}\n", 1))
+    if fmt == "latex":
+        path.write_text(sentence + "\n" + text)
+    status, out = check_with(path, capsys)
+    assert status == 0 and "(numbers held to 3 significant digits)" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_number_wrong_beyond_the_digits_is_caught(tmp_path, capsys, fmt):
+    """The value at the point, 116.0 at 3 digits, made 136.0: further off than the rounding
+    (a relative 10^(2 - digits)) allows."""
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    text = path.read_text()
+    assert text.count("116.0") == 1, "the value at the point, rounded to 3 digits"
+    status, out = check_with(path, capsys, "--digits", "3")
+    assert status == 0, out
+    path.write_text(text.replace("116.0", "136.0"))
+    status, out = check_with(path, capsys, "--digits", "3")
+    assert status == 1 and "is false" in out, out
+
+
+@pytest.mark.parametrize("value", ["0", "51", "x"])
+def test_check_refuses_digits_out_of_range(tmp_path, capsys, value):
+    path = layers(tmp_path, ROUNDED[0], "markdown")
+    assert main(["check", str(path), "--digits", value]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+@pytest.mark.parametrize("notation", ["row", "names", "base0", "flat"])
+def test_maxpool_documents_pass_in_every_notation(tmp_path, capsys, fmt, notation):
+    assert_passes(layers(tmp_path, POOLED[3], fmt, *NOTATIONS[notation]), capsys)
+
+
+_ONES = r"\begin{bmatrix} 1 \\ 1 \\ 0 \\ 0 \\ 0 \\ 0 \end{bmatrix}\right)"
+
+#: Hand edits of the max pooling rows (in POOLED[3]'s LaTeX): (old, new).
+POOLING_EDITS = {
+    "certificate value": (
+        _ONES + r" &= \begin{bmatrix} 1 \\ 1 \\ 0 \\ 0 \end{bmatrix}",
+        _ONES + r" &= \begin{bmatrix} 1 \\ 0 \\ 0 \\ 0 \end{bmatrix}",
+    ),
+    "certificate stride": (
+        r"\operatorname{maxpool}_{3, s = 1}\left(" + _ONES,
+        r"\operatorname{maxpool}_{3, s = 2}\left(" + _ONES,
+    ),
+    "certificate window": (
+        r"\operatorname{maxpool}_{3, s = 1}\left(" + _ONES,
+        r"\operatorname{maxpool}_{2, s = 1}\left(" + _ONES,
+    ),
+    "merged stride": (
+        r"A_{3} \operatorname{maxpool}_{3, s = 1}",
+        r"A_{3} \operatorname{maxpool}_{3, s = 3}",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(POOLING_EDITS))
+def test_maxpool_hand_edits_are_caught(tmp_path, capsys, edit):
+    old, new = POOLING_EDITS[edit]
+    path = layers(tmp_path, POOLED[3], "latex")
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
+def test_a_json_maxpool_with_its_stride_dropped_is_caught(tmp_path, capsys):
+    path = layers(tmp_path, POOLED[1], "json")
+    text = path.read_text()
+    assert "maxpool[3, s=1]([[1], [1], [0], [0], [0], [0]])" in text
+    edited = text.replace(
+        "maxpool[3, s=1]([[1], [1], [0], [0], [0], [0]])",
+        "maxpool[3]([[1], [1], [0], [0], [0], [0]])",
+    )
+    assert_caught(path, capsys, lambda _: edited)
+
+
+def _kind_examples() -> list[str]:
+    """Each layer kind's examples, alone and before a ReLU layer; a curved activation's
+    (tanh: its certificate's second derivative is not read yet) left out."""
+    from symcollapse.spec.kinds.registry import KINDS
+
+    examples = [e for kind in KINDS for e in kind.examples if "tanh" not in e]
+    return [f"8 > {e}{tail}" for e in examples for tail in ("", " > dense 2 relu > dense 1")]
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json", "typst", "html"])
+@pytest.mark.parametrize("spec", _kind_examples())
+def test_every_kind_example_reads_whole(tmp_path, capsys, spec, fmt):
+    path = layers(tmp_path, spec, fmt)
+    assert_passes(path, capsys)
+    assert "shown but not checked" not in check(path, capsys)[1] or "maxpool" in spec
+
+
+def test_an_instance_given_entry_by_entry_is_checked(tmp_path, capsys):
+    """A wide instance matrix is printed one entry a row: its entries are the instance's."""
+    path = layers(tmp_path, "8 > conv1d k=3 > dense 2 relu > dense 1", "markdown")
+    text = path.read_text()
+    row = re.search(r"^\\left\(A_\{1\}\\right\)_\{11\} &= (-?[\d.]+)", text, re.M)
+    assert row, "A_1 given entry by entry"
+    wrong = str(float(row.group(1)) + 1)
+    assert_caught(path, capsys, lambda t: t[: row.start(1)] + wrong + t[row.end(1) :])
