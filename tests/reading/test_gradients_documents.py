@@ -185,10 +185,16 @@ def test_a_hand_edited_gradient_row_is_caught_in_every_format(
     assert " is false: " in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="the printer names y's entries from 1 at --index-base 0")
-def test_index_base_0_is_checked(tmp_path: Path) -> None:
-    path = document(tmp_path, (2, 3, 1), "latex", "--detail", "full", "--index-base", "0")
+@pytest.mark.parametrize("widths", SHAPES)
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+def test_index_base_0_is_checked(
+    tmp_path: Path, widths: tuple[int, ...], level: str, fmt: str
+) -> None:
+    """Every entry, the target's too, counted from 0: no ``y_{m}`` beside ``x_{0}``."""
+    path = document(tmp_path, widths, fmt, "--detail", level, "--index-base", "0")
     assert_checked(path, None)
+    assert_checked(path, widths)
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
@@ -223,3 +229,35 @@ def test_a_gradients_document_must_be_read_whole(
     assert main(["gradients", "2", "3", "1", "--out", str(out)]) == 3
     assert not out.exists() or not any(out.iterdir())
     assert "cannot be read back" in capsys.readouterr().err
+
+
+#: Every role a gradients document writes, renamed; and the letters none of them may keep.
+EVERY_NAME = "W=V,x=u,b=c,y=t,loss=E"
+DEFAULT_LETTERS = re.compile(r"(?<![\\A-Za-z#&])[xyWbLw](?![A-Za-z])")
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("widths", SHAPES)
+def test_every_name_follows_names(tmp_path: Path, fmt: str, widths: tuple[int, ...]) -> None:
+    """The target's entries, the correlations' subscripts and the data set's loss follow the
+    names too: no built-in letter is left anywhere in the mathematics."""
+    path = document(tmp_path, widths, fmt, "--detail", "full", "--names", EVERY_NAME)
+    text = path.read_text()
+    shown = " ".join(re.findall(r"<mi[^>]*>([^<]*)</mi>", text)) if fmt == "html" else text
+    assert DEFAULT_LETTERS.findall(shown) == []
+    assert re.search(r"Sigma_\{?xx|Σ_xx|L_\{?D", shown) is None
+    assert_checked(path, widths)
+
+
+@pytest.mark.parametrize("names", ["L=J", "R=Q", "Theta=B"])
+def test_a_role_the_document_does_not_use_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], names: str
+) -> None:
+    """``L=J`` (``L`` is the bottleneck factor, the loss is ``loss``) is refused with the
+    document's roles, never ignored; nothing is written."""
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["gradients", "2", "3", "1", "--names", names, "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "does not use" in error and "its roles: " in error and "loss" in error
+    assert not out.exists()
