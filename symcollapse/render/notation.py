@@ -79,7 +79,7 @@ def _data_set_names(names: Mapping[str, str]) -> dict[str, str]:
     ``u`` and ``y`` is ``t``), the data set's loss by the loss's (``E_D``). A name of several
     letters or with its own subscript leaves the built-in name (``Sigma_xx``, ``L_D``)."""
     x, y = names.get("x", "x"), names.get("y", "y")
-    followed = {}
+    followed: dict[str, str] = {}
     if len(x) == 1 and len(y) == 1 and x.isalpha() and y.isalpha():
         followed |= {"Sigma_xx": f"Sigma_{x}{x}", "Sigma_yx": f"Sigma_{y}{x}"}
     loss = names.get("loss")

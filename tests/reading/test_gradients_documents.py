@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from symcollapse.cli import main
-from symcollapse.reading import check_text, language_of
-from symcollapse.reading.calculus import SAMPLES
+from symcollapse.reading import calculus, check_text, language_of
+from symcollapse.reading.calculus import EXACT_SYMBOLS, SAMPLES
 
 #: A non-square network of two layers, a square one of two, and one layer.
 SHAPES = [(2, 3, 1), (2, 2, 2), (2, 2)]
@@ -83,6 +83,23 @@ def test_every_notation_is_checked(tmp_path: Path, option: str, fmt: str, level:
     assert_checked(path, None)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 2, 2)])
+def test_a_larger_network_is_checked_at_a_random_point(
+    tmp_path: Path, fmt: str, widths: tuple[int, ...]
+) -> None:
+    """More than EXACT_SYMBOLS symbols: every row at the point, derivatives taken before it;
+    as many rows checked as when they are expanded."""
+    symbols = sum(a * b + a for a, b in zip(widths[1:], widths, strict=False))
+    assert symbols + widths[0] + widths[-1] > EXACT_SYMBOLS
+    path = document(tmp_path, widths, fmt, "--detail", "full")
+    assert_checked(path, widths)
+    at_point = verdict_of(path, widths=widths)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calculus, "EXACT_SYMBOLS", 10**6)
+        assert verdict_of(path, widths=widths) == at_point
+
+
 def test_check_says_how_the_data_set_rows_were_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,10 +163,19 @@ EDITS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
+@pytest.fixture(params=["exact", "at a random point"])
+def comparison(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Rows compared expanded (a 2-3-1 network has few symbols), or at a random point after
+    differentiating, as for larger networks: edits are caught either way."""
+    if request.param != "exact":
+        monkeypatch.setattr(calculus, "EXACT_SYMBOLS", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("edit", EDITS)
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
 def test_a_hand_edited_gradient_row_is_caught(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, fmt: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, fmt: str, comparison: str
 ) -> None:
     change, where = EDITS[edit]
     options = ("--standalone",) if fmt == "latex" else ()  # with its sections, as Markdown
@@ -163,7 +189,7 @@ def test_a_hand_edited_gradient_row_is_caught(
 
 @pytest.mark.parametrize("fmt", ["json", "typst", "html"])
 def test_a_hand_edited_gradient_row_is_caught_in_every_format(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, comparison: str
 ) -> None:
     path = document(tmp_path, (2, 3, 1), fmt)
     text = path.read_text()
