@@ -178,37 +178,6 @@ def _renamed(node: object, old: str, new: str) -> object:
     return _mapped(node, lambda part: _renamed(part, old, new))
 
 
-def _powers(document: Document, network: Network) -> Document:
-    """``document`` with a name labelled by a number read as a power where the label is no
-    layer: Typst writes the square ``x_(1)^(2)`` as it writes the entry ``W_(11)^(1)`` of
-    ``W_{1}`` (in the upper entry style); the letter tells them apart (``x`` has no layers),
-    or the entry shown without the label elsewhere (a flat entry ``W_(1 , 11)``; a layer's
-    ``b_{2}`` beside the upper entry ``b^{1}_{2}`` is another name)."""
-    letters = {network.weight.lower(), network.bias.lower()}
-    plain = {
-        n.key
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for n in walk(side)
-        if isinstance(n, Name) and not n.sup
-    }
-
-    def power(node: object) -> object:
-        if isinstance(node, Name) and node.sub and node.sup.isdigit():
-            bare = Name(node.base, node.sub)  # W_(1 , 11)^(2) beside W_(1 , 11): its square
-            flat = "," in node.sub and bare.key in plain  # not b^{1}_{2} beside the layer's b_{2}
-            if node.base.lower() not in letters or flat:
-                return Power(bare, int(node.sup))
-        return _mapped(node, power)
-
-    rows = tuple(
-        dataclasses.replace(row, lhs=power(row.lhs), rhs=power(row.rhs))  # type: ignore[arg-type]
-        for row in document.rows
-    )
-    return dataclasses.replace(document, rows=rows)
-
-
 class Gradients(Meaning):
     """The meaning of a gradients document: :class:`Meaning` with derivatives, squared norms
     and sums over samples, at matrices of symbols of the network's widths."""
@@ -220,7 +189,7 @@ class Gradients(Meaning):
         self.symbolic = 0  # inside a derivative or a kept value: symbols, not the point
         self.at: dict[sp.Symbol, int] = {}  # the random point, drawn as symbols are met
         self.derivatives: dict[tuple[sp.Expr, sp.Symbol], sp.Expr] = {}
-        super().__init__(_powers(document, self.network), seed, tolerance)
+        super().__init__(document, seed, tolerance)
         self.point = None  # derivatives need the symbols; the rows are compared after them
         self.sampled = False
         self._layers()

@@ -245,8 +245,9 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
 
     def _power(self, base: sp.Basic, exponent: sp.Basic) -> Box:
         box = self._print(base)
-        if precedence(base) < PRECEDENCE["Pow"] or isinstance(box, Frac):
-            box = Fenced(box)
+        scripted = base in self.entries and isinstance(box, Script)  # (x_1)^2, never x_1^2
+        if precedence(base) < PRECEDENCE["Pow"] or isinstance(box, Frac) or scripted:
+            box = Fenced(box)  # an entry's power reads apart from an upper entry w_(11)^(1)
         return attach(box, sup=self._print(exponent))
 
     def _print_Pow(self, expr: sp.Pow) -> Box:

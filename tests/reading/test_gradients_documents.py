@@ -287,3 +287,14 @@ def test_a_role_the_document_does_not_use_is_refused(
     error = capsys.readouterr().err
     assert "does not use" in error and "its roles: " in error and "loss" in error
     assert not out.exists()
+
+
+@pytest.mark.parametrize("style", ["upper", "paren", "flat"])
+def test_a_power_of_an_entry_reads_apart_from_an_upper_entry(tmp_path: Path, style: str) -> None:
+    """Typst writes an upper entry ``w_(11)^(1)`` and a square alike unless the square's base
+    is parenthesised: ``(x_(1))^(2)``; the reader needs no guess to tell them apart."""
+    path = document(tmp_path, (2, 3, 1), "typst", "--detail", "full", "--entry-style", style)
+    text = path.read_text()
+    assert re.search(r"\(x_\(1\)\)\^\(2\)", text)
+    assert not re.search(r"(?<!\()x_\(\d\)\^", text)
+    assert_checked(path, None)
