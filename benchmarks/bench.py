@@ -459,6 +459,27 @@ def reread(widths: tuple[int, ...], rendering: float, runs: int = 3) -> None:
         )
 
 
+def gradients_reread(widths: tuple[int, ...], runs: int = 3) -> None:
+    """The same for a gradients document at ``full`` (``reading/calculus.py``): the reader
+    differentiates the loss the document defines and, beyond a few symbols, compares each row
+    at a random exact point rather than expanding it."""
+    from symcollapse.algebra.gradients import gradients
+    from symcollapse.derivations.gradients import derive_gradients
+    from symcollapse.reading import check_text
+    from symcollapse.render.latex import render_document
+
+    def write() -> str:
+        return render_document(derive_gradients(gradients(widths), "full"))
+
+    text = write()
+    rendering = median_seconds(write, runs)
+    seconds = median_seconds(lambda: check_text(text), runs)
+    print(
+        f"  gradients {' '.join(map(str, widths))} full, LaTeX: written {rendering:.3f} s, read "
+        f"back and checked {seconds:.3f} s ({seconds / rendering:.2f}x the writing)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small grid, no whole processes")
@@ -508,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for widths in [(16, 32, 32, 4)] if args.quick else TRAINED:
         trained_model(widths, 1 if args.quick else RUNS)
     documents((3,) * (4 if args.quick else 8))
+    gradients_reread((3, 2, 2) if args.quick else (2, 3, 3, 1))
     print(f"\nat the end: {_load()}")
     return 0
 

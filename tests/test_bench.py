@@ -143,3 +143,13 @@ def test_peers_run_only_the_chosen_cases(capsys, monkeypatch):
     rows = capsys.readouterr().out.splitlines()[4:]
     assert [row[:17].strip() for row in rows] == ["random 64 x 11"]
     assert re.search(r"float64 BLAS matmul .* \d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", rows[0])
+
+
+def test_quick_gradients_reread_is_measured(quick):
+    """The gradients document's re-read, beside its writing (a network past the exact size)."""
+    (line,) = [line for line in quick if line.strip().startswith("gradients ")]
+    assert re.fullmatch(
+        r"  gradients 3 2 2 full, LaTeX: written \d+\.\d{3} s, read back and checked "
+        r"\d+\.\d{3} s \(\d+\.\d\dx the writing\)",
+        line,
+    ), line

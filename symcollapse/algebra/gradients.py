@@ -23,7 +23,7 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.affine import activations
 from symcollapse.algebra.collapsing import Collapse, collapse
 from symcollapse.algebra.expressions import output_symbol, product
-from symcollapse.algebra.network import Network
+from symcollapse.algebra.network import Entry, Network
 from symcollapse.display import Displayable
 from symcollapse.errors import SizeLimitError, VerificationError
 from symcollapse.spec.cost import check_seconds, gradient_seconds
@@ -70,6 +70,12 @@ class Gradients(Displayable):
     def y_symbol(self) -> sp.MatrixSymbol:
         return target_symbol(self.network.widths)
 
+    @property
+    def entries(self) -> dict[sp.Symbol, Entry]:
+        """Every entry symbol the documents print: the network's and the target's, so that
+        the notation (index base, ``--names``) writes ``y_1`` as it writes ``x_1``."""
+        return {**self.network.entries, **target_entries(len(self.y))}
+
 
 def loss_terms(widths: tuple[int, ...]) -> int:
     """An upper bound on the monomials of both expanded losses, known before any expansion."""
@@ -88,6 +94,12 @@ def hidden_symbol(k: int, width: int) -> sp.MatrixSymbol:
 def target_symbol(widths: Sequence[int]) -> sp.MatrixSymbol:
     """``y``, the target output of a network of ``widths``."""
     return symbols.matrix("y", widths[-1])
+
+
+def target_entries(m: int) -> dict[sp.Symbol, Entry]:
+    """The target's entry symbols ``y_1 .. y_m`` and what they stand for."""
+    entries = (Entry("y", 0, i) for i in range(m))
+    return {sp.Symbol(entry.name): entry for entry in entries}
 
 
 def correlations(widths: Sequence[int]) -> tuple[sp.MatrixSymbol, sp.MatrixSymbol]:
@@ -222,7 +234,7 @@ def gradients(
     check_size(shape, max_terms)
     result = collapse(shape, max_terms=max_terms)
     net = result.network
-    y = sp.ImmutableMatrix(shape[-1], 1, lambda i, _: sp.Symbol(f"y_{i + 1}"))
+    y = sp.ImmutableMatrix(list(target_entries(shape[-1])))
     ring = sp.polys.rings.PolyRing([*net.entries, *y], sp.QQ)
     loss = _squared_half(list(result.output - y), ring)
     W_forms, b_forms, data_forms = matrix_forms(net)

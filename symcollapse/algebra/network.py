@@ -22,9 +22,13 @@ from symcollapse.spec.widths import Spec
 Kind = str
 
 #: Order of kinds within one layer when terms are written out: weights, then biases, then
-#: inputs; each layer kind says which of its parameters multiply and which add
-#: (:data:`~symcollapse.spec.kinds.registry.PARAMETER_RANKS`).
-KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2, **PARAMETER_RANKS}
+#: inputs, then a loss's targets; each layer kind says which of its parameters multiply and
+#: which add (:data:`~symcollapse.spec.kinds.registry.PARAMETER_RANKS`).
+KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2, "y": 3, **PARAMETER_RANKS}
+
+#: Vectors outside the layers, whose entries are named by their role and one index (``x_1``;
+#: the target ``y_1`` of a loss).
+VECTOR_KINDS = frozenset({"x", "y"})
 
 #: Per-unit parameters of the layer kinds (a convolution's kernel, batch normalisation's scale,
 #: standard deviation, mean, shift; a ReLU's masks); the symbol name is
@@ -53,8 +57,8 @@ class Entry:
 
     @property
     def name(self) -> str:
-        if self.kind == "x":
-            return f"x_{self.row + 1}"
+        if self.kind in VECTOR_KINDS:
+            return f"{self.kind}_{self.row + 1}"
         if self.kind == "b" or self.kind in PARAMETER_KINDS:
             return f"{self.kind}_{self.layer}_{self.row + 1}"
         return f"w_{self.layer}_{self.row + 1}_{self.col + 1}"

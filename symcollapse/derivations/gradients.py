@@ -52,7 +52,7 @@ def derive_gradients(
     derivation = Derivation(
         title=(f"Gradients of the squared loss of the {widths} network",),
         sections=(_loss_section(gradients), _matrix_section(gradients), *data, *entries),
-        symbols=gradients.network.entries,
+        symbols=gradients.entries,
         collapse=gradients.collapse,
     )
     return in_convention(derivation, convention)

@@ -12,21 +12,29 @@ given, or its entries' symbols have (``w^{(1)}_{32}``); a row by ``W_{1}`` is th
 sympy's ``diff`` of the expanded loss by each of its entries, and a row by one entry's
 symbol the derivative by that symbol. A sum over the samples is checked at
 :data:`SAMPLES` samples of symbols, and the verdict says so.
+
+Both sides of a row are built with symbols (a derivative needs them), and compared expanded,
+exactly, while the network has at most :data:`EXACT_SYMBOLS` of them; beyond, both sides are
+evaluated at one random point of exact integers from [-2^40, 2^40] after differentiating
+(a false row is a nonzero polynomial of degree d, at most 2 per layer plus 2, which vanishes
+there with probability at most d / 2^41), so the re-read costs no expansion of the loss.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sympy as sp
 
 from symcollapse.errors import DocumentError, SizeLimitError
 from symcollapse.reading.forms import MAX_GENERIC, key_of
-from symcollapse.reading.meaning import Meaning, Verdict
+from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
     Apply,
     Derivative,
@@ -41,7 +49,7 @@ from symcollapse.reading.nodes import (
     Transpose,
     walk,
 )
-from symcollapse.reading.values import EXACT, Value, add, scalar
+from symcollapse.reading.values import EXACT, Value, add, number, scalar
 
 #: Samples a sum over the data set (``\sum_{\mu=1}^{P}``) is checked at.
 SAMPLES = 3
@@ -49,6 +57,11 @@ SAMPLES = 3
 #: Most paths through the network (the product of its widths) whose loss is differentiated:
 #: the loss's terms grow with them (the command itself refuses 20,000 terms).
 MAX_PATHS = 10_000
+
+#: Up to this many symbols (weights, biases, input and target entries) rows are compared
+#: expanded; beyond, at a random point (expanding made the re-read of 2-3-3-1 five times its
+#: rendering).
+EXACT_SYMBOLS = 16
 
 #: Width of a layer neither the document nor the re-read gives: distinct, so that a
 #: transposed factor cannot fit by accident.
@@ -165,47 +178,23 @@ def _renamed(node: object, old: str, new: str) -> object:
     return _mapped(node, lambda part: _renamed(part, old, new))
 
 
-def _powers(document: Document, network: Network) -> Document:
-    """``document`` with a name labelled by a number read as a power where the label is no
-    layer: Typst writes the square ``x_(1)^(2)`` as it writes the entry ``W_(11)^(1)`` of
-    ``W_{1}`` (in the upper entry style); the letter tells them apart (``x`` has no layers),
-    or the entry shown without the label elsewhere (a flat entry ``W_(1 , 11)``; a layer's
-    ``b_{2}`` beside the upper entry ``b^{1}_{2}`` is another name)."""
-    letters = {network.weight.lower(), network.bias.lower()}
-    plain = {
-        n.key
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for n in walk(side)
-        if isinstance(n, Name) and not n.sup
-    }
-
-    def power(node: object) -> object:
-        if isinstance(node, Name) and node.sub and node.sup.isdigit():
-            bare = Name(node.base, node.sub)  # W_(1 , 11)^(2) beside W_(1 , 11): its square
-            flat = "," in node.sub and bare.key in plain  # not b^{1}_{2} beside the layer's b_{2}
-            if node.base.lower() not in letters or flat:
-                return Power(bare, int(node.sup))
-        return _mapped(node, power)
-
-    rows = tuple(
-        dataclasses.replace(row, lhs=power(row.lhs), rhs=power(row.rhs))  # type: ignore[arg-type]
-        for row in document.rows
-    )
-    return dataclasses.replace(document, rows=rows)
-
-
 class Gradients(Meaning):
     """The meaning of a gradients document: :class:`Meaning` with derivatives, squared norms
     and sums over samples, at matrices of symbols of the network's widths."""
 
     def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
         self.network = network_of(document)
-        super().__init__(_powers(document, self.network), seed, tolerance)
-        self.point = None  # derivatives need the symbols; the rows are checked exactly
+        self.exact = True  # while the layers are read
+        self.depth = 0  # nested calls of value: only a whole side (depth 0) goes to the point
+        self.symbolic = 0  # inside a derivative or a kept value: symbols, not the point
+        self.at: dict[sp.Symbol, int] = {}  # the random point, drawn as symbols are met
+        self.derivatives: dict[tuple[sp.Expr, sp.Symbol], sp.Expr] = {}
+        super().__init__(document, seed, tolerance)
+        self.point = None  # derivatives need the symbols; the rows are compared after them
         self.sampled = False
         self._layers()
+        symbols = sum(len(v) for v in self.vectors.values())
+        self.exact = symbols <= EXACT_SYMBOLS
 
     def orientation(self, document: Document) -> bool:
         return self.network.rows
@@ -282,8 +271,63 @@ class Gradients(Meaning):
         return node
 
     def value(self, node: Node) -> Value:
+        """The value of ``node``; a whole side of a row, for a network of more than
+        :data:`EXACT_SYMBOLS` symbols, at the random point (its derivatives taken first)."""
+        self.depth += 1
+        try:
+            value = self._value(node)
+        finally:
+            self.depth -= 1
+        return value if self.depth or self.exact else self._at_point(value)
+
+    @contextlib.contextmanager
+    def _symbolic(self) -> Iterator[None]:
+        """Values with their symbols, for a derivative and for what is kept (definitions,
+        the collapsed product, the samples): never a number of the point."""
+        self.symbolic += 1
+        try:
+            yield
+        finally:
+            self.symbolic -= 1
+
+    def _leaf(self, value: Value) -> Value:
+        """A kept or named value where it is used: outside a derivative, for a network of
+        more than :data:`EXACT_SYMBOLS` symbols, at the point (products of numbers are cheap)."""
+        return value if self.exact or self.symbolic else self._at_point(value)
+
+    def _defined(self, key: str) -> Value:
+        with self._symbolic():
+            value = super()._defined(key)
+        return self._leaf(value)
+
+    def _entry_name(self, name: Name) -> Value | None:
+        with self._symbolic():
+            value = super()._entry_name(name)
+        return None if value is None else self._leaf(value)
+
+    def _at_point(self, value: Value) -> Value:
+        """``value`` with every commuting symbol at the point (drawn when first met, in order
+        of names, from the document's seed)."""
+        if isinstance(value, sp.Symbol) and value.is_commutative:  # most leaves: one entry
+            if value not in self.at:
+                self.at[value] = self.rng.randint(-RANGE, RANGE)
+            return sp.Integer(self.at[value])
+        if not isinstance(value, sp.Basic | sp.MatrixBase):
+            return value
+        free = sorted((s for s in value.free_symbols if s.is_commutative), key=str)
+        for symbol in free:
+            if symbol not in self.at:
+                self.at[symbol] = self.rng.randint(-RANGE, RANGE)
+        return value.xreplace({s: self.at[s] for s in free})
+
+    def _value(self, node: Node) -> Value:
         if isinstance(node, Derivative):
             return self._derivative(node)
+        if isinstance(node, Sum):  # a written-out entry's hundreds of terms: one flatten
+            values = [number(self.value(term)) for term in node.terms]
+            if all(isinstance(v, sp.Expr) and v.is_commutative for v in values):
+                return sp.Add(*values)
+            return functools.reduce(add, values)
         if isinstance(node, Power) and isinstance(node.base, Norm) and node.exponent == 2:
             inner = self.value(node.base.operand)
             cells = list(inner) if isinstance(inner, sp.MatrixBase) else [inner]
@@ -294,15 +338,23 @@ class Gradients(Meaning):
 
     def _derivative(self, node: Derivative) -> Value:
         """The derivative of the scalar ``node.of`` by every entry of ``node.by``."""
-        of = scalar(self.value(node.of))
+        with self._symbolic():
+            of = scalar(self.value(node.of))
+            by = self.value(node.by)
         if not of.is_commutative:
             raise DocumentError(f"a derivative of {of}, which the document does not define")
-        by = self.value(node.by)
         variables = by if isinstance(by, sp.MatrixBase) else sp.Matrix([[by]])
         if not all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables):
             raise DocumentError("a derivative by something that is not a weight, bias or entry")
-        derivative = variables.applyfunc(lambda v: sp.diff(of, v))
+        derivative = variables.applyfunc(lambda v: self._diff(of, v))
         return derivative if isinstance(by, sp.MatrixBase) else derivative[0, 0]
+
+    def _diff(self, of: sp.Expr, by: sp.Symbol) -> sp.Expr:
+        """``diff(of, by)``, once: the loss is differentiated by each entry twice (the row
+        by the matrix, the row by the entry)."""
+        if (of, by) not in self.derivatives:
+            self.derivatives[of, by] = sp.diff(of, by)
+        return self.derivatives[of, by]
 
     def _index_sum(self, node: IndexSum) -> Value:
         """A sum over the samples (up to a bound that is no width, ``P``) at
@@ -323,6 +375,11 @@ class Gradients(Meaning):
         return total
 
     def _undefined(self, name: Name) -> Value:
+        with self._symbolic():
+            value = self._kept(name)
+        return self._leaf(value)
+
+    def _kept(self, name: Name) -> Value:
         """A sample's vector (``x_{\\mu=2}``: symbols in the shape of ``x``), the collapsed
         product (a matrix a data-set row uses but never defines, ``W_z``), else as
         :class:`Meaning` has it."""

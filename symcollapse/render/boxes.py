@@ -15,7 +15,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.printer import Printer
 
-from symcollapse.algebra.network import PARAMETER_KINDS, Entry
+from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
 from symcollapse.doc.model import Decimals
@@ -97,8 +97,8 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
     _print_RoleMatrix = _print_RoleSymbol
 
     def _entry(self, entry: Entry) -> Box:
-        if entry.kind == "x":
-            return attach(self._role_name("x"), self._index(entry.row))
+        if entry.kind in VECTOR_KINDS:
+            return attach(self._role_name(entry.kind), self._index(entry.row))
         if entry.kind in PARAMETER_KINDS:
             layer = Fenced(Num(str(entry.layer)))
             return attach(self._role_name(entry.kind), self._index(entry.row), layer)
@@ -245,8 +245,9 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
 
     def _power(self, base: sp.Basic, exponent: sp.Basic) -> Box:
         box = self._print(base)
-        if precedence(base) < PRECEDENCE["Pow"] or isinstance(box, Frac):
-            box = Fenced(box)
+        scripted = base in self.entries and isinstance(box, Script)  # (x_1)^2, never x_1^2
+        if precedence(base) < PRECEDENCE["Pow"] or isinstance(box, Frac) or scripted:
+            box = Fenced(box)  # an entry's power reads apart from an upper entry w_(11)^(1)
         return attach(box, sup=self._print(exponent))
 
     def _print_Pow(self, expr: sp.Pow) -> Box:

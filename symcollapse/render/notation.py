@@ -65,11 +65,27 @@ def name_latex(name: str) -> str:
     base, _, sub = name.partition("_")
     if not sub:
         return _word_latex(base)
-    return f"{_word_latex(base)}_{{{sub if sub in VARIABLE_SUBSCRIPTS else _word_latex(sub)}}}"
+    variables = sub in VARIABLE_SUBSCRIPTS or (base == "Sigma" and len(sub) == 2)  # Sigma_tu
+    return f"{_word_latex(base)}_{{{sub if variables else _word_latex(sub)}}}"
 
 
 def _base(name: str) -> str:
     return name.partition("_")[0]
+
+
+def _data_set_names(names: Mapping[str, str]) -> dict[str, str]:
+    """The names of a data set's roles that follow the reader's: the correlations are
+    subscripted by the input's and target's letters (``Sigma_uu``, ``Sigma_tu`` when ``x`` is
+    ``u`` and ``y`` is ``t``), the data set's loss by the loss's (``E_D``). A name of several
+    letters or with its own subscript leaves the built-in name (``Sigma_xx``, ``L_D``)."""
+    x, y = names.get("x", "x"), names.get("y", "y")
+    followed: dict[str, str] = {}
+    if len(x) == 1 and len(y) == 1 and x.isalpha() and y.isalpha():
+        followed |= {"Sigma_xx": f"Sigma_{x}{x}", "Sigma_yx": f"Sigma_{y}{x}"}
+    loss = names.get("loss")
+    if loss is not None and "_" not in loss:
+        followed["data_loss"] = f"{loss}_D"
+    return followed
 
 
 def entry_letter(name: str, style: str) -> str:
@@ -181,6 +197,8 @@ class Notation:
         names.setdefault("W_z", chosen["W"] + "_z")
         names.setdefault("b_z", chosen["b"] + "_z")
         names.setdefault("W_e", chosen["W"] + "_e")
+        for role, name in _data_set_names(names).items():
+            names.setdefault(role, name)
         # W_z, W_e and b_z may share the base of W and b (W_z reads "W sub z"), nothing else may.
         own = {chosen["W"], chosen["b"]}
         taken = {

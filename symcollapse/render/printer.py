@@ -16,7 +16,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
 
 from symcollapse.algebra.expressions import Activation
-from symcollapse.algebra.network import PARAMETER_KINDS, Entry
+from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.model import Decimals
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, Rounded, SumOver
@@ -183,8 +183,8 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         entry = self.entries.get(expr)
         if entry is None:
             return str(super()._print_Symbol(expr, style=style))
-        if entry.kind == "x":
-            return f"{self.role_latex('x')}_{{{self._index(entry.row)}}}"
+        if entry.kind in VECTOR_KINDS:
+            return f"{self.role_latex(entry.kind)}_{{{self._index(entry.row)}}}"
         if entry.kind in PARAMETER_KINDS:
             letter = self.role_latex(entry.kind)
             return f"{letter}^{{({entry.layer})}}_{{{self._index(entry.row)}}}"

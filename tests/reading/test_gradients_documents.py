@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from symcollapse.cli import main
-from symcollapse.reading import check_text, language_of
-from symcollapse.reading.calculus import SAMPLES
+from symcollapse.reading import calculus, check_text, language_of
+from symcollapse.reading.calculus import EXACT_SYMBOLS, SAMPLES
 
 #: A non-square network of two layers, a square one of two, and one layer.
 SHAPES = [(2, 3, 1), (2, 2, 2), (2, 2)]
@@ -83,6 +83,23 @@ def test_every_notation_is_checked(tmp_path: Path, option: str, fmt: str, level:
     assert_checked(path, None)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 2, 2)])
+def test_a_larger_network_is_checked_at_a_random_point(
+    tmp_path: Path, fmt: str, widths: tuple[int, ...]
+) -> None:
+    """More than EXACT_SYMBOLS symbols: every row at the point, derivatives taken before it;
+    as many rows checked as when they are expanded."""
+    symbols = sum(a * b + a for a, b in zip(widths[1:], widths, strict=False))
+    assert symbols + widths[0] + widths[-1] > EXACT_SYMBOLS
+    path = document(tmp_path, widths, fmt, "--detail", "full")
+    assert_checked(path, widths)
+    at_point = verdict_of(path, widths=widths)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calculus, "EXACT_SYMBOLS", 10**6)
+        assert verdict_of(path, widths=widths) == at_point
+
+
 def test_check_says_how_the_data_set_rows_were_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,10 +163,19 @@ EDITS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
+@pytest.fixture(params=["exact", "at a random point"])
+def comparison(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Rows compared expanded (a 2-3-1 network has few symbols), or at a random point after
+    differentiating, as for larger networks: edits are caught either way."""
+    if request.param != "exact":
+        monkeypatch.setattr(calculus, "EXACT_SYMBOLS", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("edit", EDITS)
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
 def test_a_hand_edited_gradient_row_is_caught(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, fmt: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, fmt: str, comparison: str
 ) -> None:
     change, where = EDITS[edit]
     options = ("--standalone",) if fmt == "latex" else ()  # with its sections, as Markdown
@@ -163,7 +189,7 @@ def test_a_hand_edited_gradient_row_is_caught(
 
 @pytest.mark.parametrize("fmt", ["json", "typst", "html"])
 def test_a_hand_edited_gradient_row_is_caught_in_every_format(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, comparison: str
 ) -> None:
     path = document(tmp_path, (2, 3, 1), fmt)
     text = path.read_text()
@@ -185,10 +211,16 @@ def test_a_hand_edited_gradient_row_is_caught_in_every_format(
     assert " is false: " in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="the printer names y's entries from 1 at --index-base 0")
-def test_index_base_0_is_checked(tmp_path: Path) -> None:
-    path = document(tmp_path, (2, 3, 1), "latex", "--detail", "full", "--index-base", "0")
+@pytest.mark.parametrize("widths", SHAPES)
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+def test_index_base_0_is_checked(
+    tmp_path: Path, widths: tuple[int, ...], level: str, fmt: str
+) -> None:
+    """Every entry, the target's too, counted from 0: no ``y_{m}`` beside ``x_{0}``."""
+    path = document(tmp_path, widths, fmt, "--detail", level, "--index-base", "0")
     assert_checked(path, None)
+    assert_checked(path, widths)
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
@@ -223,3 +255,46 @@ def test_a_gradients_document_must_be_read_whole(
     assert main(["gradients", "2", "3", "1", "--out", str(out)]) == 3
     assert not out.exists() or not any(out.iterdir())
     assert "cannot be read back" in capsys.readouterr().err
+
+
+#: Every role a gradients document writes, renamed; and the letters none of them may keep.
+EVERY_NAME = "W=V,x=u,b=c,y=t,loss=E"
+DEFAULT_LETTERS = re.compile(r"(?<![\\A-Za-z#&])[xyWbLw](?![A-Za-z])")
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("widths", SHAPES)
+def test_every_name_follows_names(tmp_path: Path, fmt: str, widths: tuple[int, ...]) -> None:
+    """The target's entries, the correlations' subscripts and the data set's loss follow the
+    names too: no built-in letter is left anywhere in the mathematics."""
+    path = document(tmp_path, widths, fmt, "--detail", "full", "--names", EVERY_NAME)
+    text = path.read_text()
+    shown = " ".join(re.findall(r"<mi[^>]*>([^<]*)</mi>", text)) if fmt == "html" else text
+    assert DEFAULT_LETTERS.findall(shown) == []
+    assert re.search(r"Sigma_\{?xx|Σ_xx|L_\{?D", shown) is None
+    assert_checked(path, widths)
+
+
+@pytest.mark.parametrize("names", ["L=J", "R=Q", "Theta=B"])
+def test_a_role_the_document_does_not_use_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], names: str
+) -> None:
+    """``L=J`` (``L`` is the bottleneck factor, the loss is ``loss``) is refused with the
+    document's roles, never ignored; nothing is written."""
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["gradients", "2", "3", "1", "--names", names, "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "does not use" in error and "its roles: " in error and "loss" in error
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("style", ["upper", "paren", "flat"])
+def test_a_power_of_an_entry_reads_apart_from_an_upper_entry(tmp_path: Path, style: str) -> None:
+    """Typst writes an upper entry ``w_(11)^(1)`` and a square alike unless the square's base
+    is parenthesised: ``(x_(1))^(2)``; the reader needs no guess to tell them apart."""
+    path = document(tmp_path, (2, 3, 1), "typst", "--detail", "full", "--entry-style", style)
+    text = path.read_text()
+    assert re.search(r"\(x_\(1\)\)\^\(2\)", text)
+    assert not re.search(r"(?<!\()x_\(\d\)\^", text)
+    assert_checked(path, None)
