@@ -17,6 +17,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.calculus import Gradients, is_calculus
 from symcollapse.reading.displays import read_displays
+from symcollapse.reading.dynamics import Dynamics, is_dynamics
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import check_general, general
 from symcollapse.reading.mathml import read_html
@@ -96,6 +97,8 @@ def check_text(
             return check_general(document, seed, tolerance)
         if piecewise(document):  # ReLU: evaluated at points, and its instances
             return check_piecewise(document, seed, tolerance)
+        if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
+            return Dynamics(document, seed).check()
         meaning = Gradients if is_calculus(document) else Meaning
         return meaning(document, seed, tolerance).check()
     except RecursionError:  # brackets nested thousands deep: no document of ours does that

@@ -373,7 +373,7 @@ def _step(step: object, section: str, number: int) -> list[Row]:
     sides = [parse_plain(lhs) if lhs else None, parse_plain(step["rhs"])]
     over = scheme(reason) if sides[0] is not None else None
     case = base_case(reason) if over else None
-    rows = [Row(sides[0], relation, sides[1], section, number, over=over)]  # type: ignore[arg-type]
+    rows = [Row(sides[0], relation, sides[1], section, number, over=over, reason=reason)]  # type: ignore[arg-type]
     if case:
         first, _, second = case.partition("=")
         rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))
