@@ -56,8 +56,11 @@ _CHECKS = {
     "product rule": "product rule",
     "substituted": "substitution",
 }
-_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {r"\log": sp.log, r"\ln": sp.log}
-_FUNCTIONS[r"\exp"] = sp.exp
+#: Functions by the name each format prints (LaTeX, HTML's MathML, JSON).
+_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    **dict.fromkeys((r"\log", r"\ln", r"\operatorname{log}", "log"), sp.log),
+    **dict.fromkeys((r"\exp", r"\operatorname{exp}", "exp"), sp.exp),
+}
 #: Samples of a numeric comparison, and how close (relative) at 40 digits.
 _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 

@@ -32,6 +32,7 @@ from symcollapse.reading.nodes import (
     Power,
     Product,
     Quotient,
+    RealPower,
     Row,
     Sum,
     Transpose,
@@ -39,7 +40,9 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.schemes import base_case, scheme
 
-_TOKEN = re.compile(r"\s*(\*\*|:=|\d+(?:\.\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])")
+_TOKEN = re.compile(
+    r"\s*(\*\*|:=|\d+(?:\.\d+)?(?:e-?\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
+)
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
 MATRIX_FIELDS = ("W_z", "b_z")
@@ -105,10 +108,9 @@ class PlainParser:
         node = self.postfix()
         if self.peek() == "**":
             self.take()
-            exponent = self.take()
-            if not exponent.isdigit():
-                raise DocumentError(f"cannot read the power {exponent!r}")
-            node = Power(node, int(exponent))
+            if not self.peek().isdigit():  # u(t)**(2 - 2/(N_l - 1)): not a whole power
+                return RealPower(node, self.unary())
+            node = Power(node, int(self.take()))
         return node
 
     def postfix(self) -> Node:
@@ -139,7 +141,7 @@ class PlainParser:
 
     def atom(self) -> Node:
         text = self.take()
-        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        if re.fullmatch(r"\d+(?:\.\d+)?(?:e-?\d+)?", text):  # 2.92e-10, as sympy prints it
             return Number(sp.Rational(text))
         if text == "(":
             node = self.expression()
