@@ -43,13 +43,15 @@ from symcollapse.reading.nodes import (
 )
 
 _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
-_AT = re.compile(r"at ([A-Za-z]+(?:_\{\w+\})?) = (\d+)")
+_AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"P_\{j\}\$? is the product of the layers after layer \$?j\$? and \$?Q_\{j\}\$? that of "
+    r"P_\{?j\}?\$? is the product of the layers after layer \$?j\$? and \$?Q_\{?j\}?\$? that of "
     r"the layers before it"
 )
 #: Rows checked by what their reason says they are.
+#: The words' product of two functions of time: ``$u(t) = a(t) b(t)$`` (JSON: ``a(t)*b(t)``).
+_PRODUCT = re.compile(r"([a-z]) ?\(t\) *= *([a-z]) ?\(t\) *\*? *([a-z]) ?\(t\)")
 _CHECKS = {
     "reverse order": "reverse order",
     "gradient flow on layer": "chain rule",
@@ -93,7 +95,6 @@ class Dynamics:
     def __init__(self, document: Document, seed: int = 0) -> None:
         self.document = document
         self.rng = random.Random(seed)
-        self.stated = dict(document.stated)
         self.unchecked: list[tuple[str, str]] = list(document.unchecked)
         self.notes: list[str] = []
         self.symbols: dict[str, sp.Symbol] = {}
@@ -253,10 +254,10 @@ class Dynamics:
         at_equal = _AT_EQUAL.search(reason)
         assert at_equal is not None  # by _how
         a, b = (sp.Function(at_equal[k])(self.symbols["t"]) for k in (1, 2))
+        time = self.symbols["t"]
         product = [
-            (self.scalar(left), self.scalar(right))
-            for left, right in self.stated.items()
-            if isinstance(left, Apply) and isinstance(right, Product)
+            (sp.Function(found[1])(time), sp.Function(found[2])(time) * sp.Function(found[3])(time))
+            for found in _PRODUCT.finditer(self.document.prose)
         ]
         flows = {}
         for r in others:
@@ -349,6 +350,17 @@ class _Products:
             raise DocumentError("a dynamics document of matrices that does not state N")
         self.words = _AFTER_BEFORE.search(document.prose) is not None
         self.index: dict[str, int] = {}
+        products = [
+            row.rhs.factors
+            for row in document.rows
+            if row.relation == ":=" and isinstance(row.rhs, Product)
+        ]
+        layers = [f for f in products[0] if isinstance(f, Name)] if products else []
+        if len(layers) != self.depth or not all(f.sub.isdigit() for f in layers):
+            raise DocumentError(
+                "a dynamics document that does not define the product of its layers"
+            )
+        self.order = [int(f.sub) for f in layers]  # W_3 W_2 W_1, or W_1 W_2 W_3 in rows
 
     def symbol(self, key: str) -> sp.Symbol:
         return sp.Symbol(key, commutative=False)
@@ -396,9 +408,10 @@ class _Products:
         """``W_{k}`` (or ``P_{k}``...) as a non-commuting symbol."""
         return self.symbol(Name(base, str(k)).key)
 
-    def layers(self, first: int, last: int) -> sp.Expr:
-        """``W_last ... W_first`` (the identity when empty)."""
-        return sp.Mul(*(self.layer(k) for k in range(last, first - 1, -1)))
+    def layers(self, chosen: Callable[[int], bool]) -> sp.Expr:
+        """The ``chosen`` layers multiplied in the order of the product's definition (the
+        identity when none is chosen)."""
+        return sp.Mul(*(self.layer(k) for k in self.order if chosen(k)))
 
     def chain_rule(self, row: Row) -> str:
         """``d/dt W_k = -∂L/∂W_k``: with ``L = tr(C^T W_e)``, ``G = C``; 2 by 2 layers."""
@@ -408,7 +421,7 @@ class _Products:
         entries = {k: sp.Matrix(2, 2, sp.symbols(f"w{k}_:4")) for k in range(1, self.depth + 1)}
         gradient = sp.Matrix(2, 2, sp.symbols("c:4"))
         product = sp.eye(2)
-        for k in range(self.depth, 0, -1):
+        for k in self.order:
             product = product * entries[k]
         loss = (gradient.T * product).trace()
         descent = -sp.Matrix(2, 2, lambda i, j: sp.diff(loss, entries[layer][i, j]))
@@ -431,20 +444,23 @@ class _Products:
             and isinstance(r.lhs.of, Name)
             and r.lhs.of.sub.isdigit()
         }
+        at = self.order.index
         expected = sp.Add(
             *(
-                self.layers(j + 1, self.depth) * flows[str(j)] * self.layers(1, j - 1)
-                for j in range(1, self.depth + 1)
+                self.layers(lambda k, j=j: at(k) < at(j))
+                * flows[str(j)]
+                * self.layers(lambda k, j=j: at(k) > at(j))
+                for j in self.order
             )
         )
         printed = self.value(row.rhs)
         for j in range(1, self.depth + 1):
             printed = printed.subs(
                 {
-                    self.layer(j, "P"): self.layers(j + 1, self.depth),
-                    self.layer(j, "Q"): self.layers(1, j - 1),
-                    _transposed(self.layer(j, "P")): _transposed(self.layers(j + 1, self.depth)),
-                    _transposed(self.layer(j, "Q")): _transposed(self.layers(1, j - 1)),
+                    self.layer(j, "P"): self.layers(lambda k, j=j: k > j),
+                    self.layer(j, "Q"): self.layers(lambda k, j=j: k < j),
+                    _transposed(self.layer(j, "P")): _transposed(self.layers(lambda k, j=j: k > j)),
+                    _transposed(self.layer(j, "Q")): _transposed(self.layers(lambda k, j=j: k < j)),
                 }
             )
         if sp.expand(printed - expected) != 0:
