@@ -46,7 +46,8 @@ _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
 _AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"P_\{?j\}?\$? is the product of the layers after layer \$?j\$? and \$?Q_\{?j\}?\$? that of "
+    r"P_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and [$`]*Q_\{?j\}?[$`]* "
+    r"that of "
     r"the layers before it"
 )
 #: Rows checked by what their reason says they are.
@@ -360,6 +361,7 @@ class _Products:
             raise DocumentError(
                 "a dynamics document that does not define the product of its layers"
             )
+        self.base = layers[0].base  # W, or the name --names gave
         self.order = [int(f.sub) for f in layers]  # W_3 W_2 W_1, or W_1 W_2 W_3 in rows
 
     def symbol(self, key: str) -> sp.Symbol:
@@ -404,9 +406,9 @@ class _Products:
             return self.symbol(f"d/dt {self.value(node.of)}")
         raise DocumentError(f"cannot read {type(node).__name__} in a matrix row")
 
-    def layer(self, k: int, base: str = "W") -> sp.Symbol:
-        """``W_{k}`` (or ``P_{k}``...) as a non-commuting symbol."""
-        return self.symbol(Name(base, str(k)).key)
+    def layer(self, k: int, base: str = "") -> sp.Symbol:
+        """The layer ``W_{k}`` (or ``P_{k}``...) as a non-commuting symbol."""
+        return self.symbol(Name(base or self.base, str(k)).key)
 
     def layers(self, chosen: Callable[[int], bool]) -> sp.Expr:
         """The ``chosen`` layers multiplied in the order of the product's definition (the
