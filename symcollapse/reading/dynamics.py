@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import sympy as sp
 
@@ -64,6 +64,8 @@ _FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     **dict.fromkeys((r"\log", r"\ln", r"\operatorname{log}", "log"), sp.log),
     **dict.fromkeys((r"\exp", r"\operatorname{exp}", "exp"), sp.exp),
 }
+#: The deepest product of layers checked (``symcollapse dynamics arora --depth`` stops at 6).
+MAX_DEPTH = 8
 #: Samples of a numeric comparison, and how close (relative) at 40 digits.
 _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 
@@ -77,6 +79,15 @@ def is_dynamics(document: Document) -> bool:
         if side is not None
         for node in walk(side)
     )
+
+
+def whole_powers(document: Document) -> None:
+    """Refuses a power that is not a whole number (``x^{\\frac{1}{2}}``) outside a dynamics
+    document: the other meanings evaluate matrices, where it has no one meaning."""
+    for row in document.rows:
+        for side in (row.lhs, row.rhs):
+            if side is not None and any(isinstance(n, RealPower) for n in walk(side)):
+                raise DocumentError(f"cannot read {row.where}: a power that is not whole")
 
 
 def _reason(row: Row) -> str:
@@ -122,6 +133,8 @@ class Dynamics:
             except Unstated as error:  # follows from what the document does not state
                 self.unchecked.append((row.where, str(error)))
                 continue
+            except (ArithmeticError, ValueError, TypeError, LookupError) as error:  # hostile rows
+                raise DocumentError(f"cannot check {row.where}: {error}") from None
             if wrong:
                 return self._verdict(checked, definitions, f"{row.where} is false: {wrong}")
             self.notes.append(f"{row.where}: {how}")
@@ -349,6 +362,8 @@ class _Products:
             self.depth = stated[0]
         else:
             raise DocumentError("a dynamics document of matrices that does not state N")
+        if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
+            raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         self.words = _AFTER_BEFORE.search(document.prose) is not None
         self.index: dict[str, int] = {}
         products = [
@@ -410,16 +425,18 @@ class _Products:
         """The layer ``W_{k}`` (or ``P_{k}``...) as a non-commuting symbol."""
         return self.symbol(Name(base or self.base, str(k)).key)
 
-    def layers(self, chosen: Callable[[int], bool]) -> sp.Expr:
+    def layers(self, chosen: Iterable[int]) -> sp.Expr:
         """The ``chosen`` layers multiplied in the order of the product's definition (the
         identity when none is chosen)."""
-        return sp.Mul(*(self.layer(k) for k in self.order if chosen(k)))
+        keep = set(chosen)
+        return sp.Mul(*(self.layer(k) for k in self.order if k in keep))
 
     def chain_rule(self, row: Row) -> str:
         """``d/dt W_k = -∂L/∂W_k``: with ``L = tr(C^T W_e)``, ``G = C``; 2 by 2 layers."""
-        if not (isinstance(row.lhs, Derivative) and isinstance(row.lhs.of, Name)):
+        of = row.lhs.of if isinstance(row.lhs, Derivative) else None
+        if not (isinstance(of, Name) and of.base == self.base and of.sub in map(str, self.order)):
             raise DocumentError(f"{row.where}: a gradient flow not of one layer")
-        layer = int(row.lhs.of.sub)
+        layer = int(of.sub)
         entries = {k: sp.Matrix(2, 2, sp.symbols(f"w{k}_:4")) for k in range(1, self.depth + 1)}
         gradient = sp.Matrix(2, 2, sp.symbols("c:4"))
         product = sp.eye(2)
@@ -446,23 +463,22 @@ class _Products:
             and isinstance(r.lhs.of, Name)
             and r.lhs.of.sub.isdigit()
         }
-        at = self.order.index
+        order = self.order
         expected = sp.Add(
             *(
-                self.layers(lambda k, j=j: at(k) < at(j))
-                * flows[str(j)]
-                * self.layers(lambda k, j=j: at(k) > at(j))
-                for j in self.order
+                self.layers(order[:at]) * flows[str(j)] * self.layers(order[at + 1 :])
+                for at, j in enumerate(order)
             )
         )
         printed = self.value(row.rhs)
         for j in range(1, self.depth + 1):
+            after, below = self.layers(range(j + 1, self.depth + 1)), self.layers(range(1, j))
             printed = printed.subs(
                 {
-                    self.layer(j, "P"): self.layers(lambda k, j=j: k > j),
-                    self.layer(j, "Q"): self.layers(lambda k, j=j: k < j),
-                    _transposed(self.layer(j, "P")): _transposed(self.layers(lambda k, j=j: k > j)),
-                    _transposed(self.layer(j, "Q")): _transposed(self.layers(lambda k, j=j: k < j)),
+                    self.layer(j, "P"): after,
+                    self.layer(j, "Q"): below,
+                    _transposed(self.layer(j, "P")): _transposed(after),
+                    _transposed(self.layer(j, "Q")): _transposed(below),
                 }
             )
         if sp.expand(printed - expected) != 0:
@@ -472,16 +488,20 @@ class _Products:
     def substitution(self, row: Row, before: tuple[Row, ...]) -> str:
         """The row above of the same left side with the stated products replaced."""
         earlier = [r for r in before if r.lhs == row.lhs]
-        stated = [r for r in before if isinstance(r.lhs, Product) and isinstance(r.rhs, RealPower)]
+        stated = [
+            (r.lhs, r.rhs)
+            for r in before
+            if isinstance(r.lhs, Product) and isinstance(r.rhs, RealPower)
+        ]
         if not earlier or not stated:
             raise DocumentError(f"{row.where}: nothing stated to substitute")
-        before = sp.expand(self.value(earlier[-1].rhs))
+        value = sp.expand(self.value(earlier[-1].rhs))
         for j in range(1, self.depth + 1):
             self.index["j"] = j
-            for r in stated:
-                before = before.subs(self.value(r.lhs), self.value(r.rhs))
+            for lhs, rhs in stated:
+                value = value.subs(self.value(lhs), self.value(rhs))
         self.index.clear()
-        if sp.expand(before - self.value(row.rhs)) != 0:
+        if sp.expand(value - self.value(row.rhs)) != 0:
             return f"it is not {earlier[-1].where} with the stated powers substituted"
         return ""
 

@@ -512,7 +512,9 @@ class LatexParser:
         try:
             exponent = LatexParser(self.tokens[start : end + (start == end)]).whole()
         except DocumentError:
-            raise self.error(f"cannot read the superscript {group!r}") from None
+            exponent = None
+        if exponent is None or isinstance(exponent, Name):  # x^{y}: a label as much as a power
+            raise self.error(f"cannot read the superscript {group!r}")
         return RealPower(base, exponent)
 
     def _dynamics(self) -> Node | None:

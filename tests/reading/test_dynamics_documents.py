@@ -84,7 +84,8 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
     "the log's fraction inverted": (
         "saxe",
         lambda t: _once(
-            r"\\frac\{u_\{f\} \\left\(s - u_\{0\}\\right\)\}\{u_\{0\} \\left\(s - u_\{f\}\\right\)\}",
+            r"\\frac\{u_\{f\} \\left\(s - u_\{0\}\\right\)\}"
+            r"\{u_\{0\} \\left\(s - u_\{f\}\\right\)\}",
             r"\\frac{u_{0} \\left(s - u_{f}\\right)}{u_{f} \\left(s - u_{0}\\right)}",
             t,
         ),
