@@ -297,9 +297,9 @@ class Dynamics:
             return True
         free = sorted(expression.free_symbols, key=str)
         for _ in range(_SAMPLES):
-            point = {s: sp.Rational(self.rng.randint(1, 999), 1000) for s in free}
+            point = {s: sp.Float(self.rng.randint(1, 999), 50) / 1000 for s in free}
             if "s" in self.symbols:  # a start below the singular value: the log is real
-                point[self.symbols["s"]] = 1 + sp.Rational(self.rng.randint(1, 999), 1000)
+                point[self.symbols["s"]] = 1 + sp.Float(self.rng.randint(1, 999), 50) / 1000
             value = sp.N(expression.subs(point), 40)
             if not value.is_number or abs(value) > _CLOSE:
                 return False

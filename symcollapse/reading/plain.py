@@ -41,7 +41,7 @@ from symcollapse.reading.nodes import (
 from symcollapse.reading.schemes import base_case, scheme
 
 _TOKEN = re.compile(
-    r"\s*(\*\*|:=|\d+(?:\.\d+)?(?:e-?\d+)?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
+    r"\s*(\*\*|:=|\d+(?:\.\d+)?(?:e-?\d{1,3})?|\.T\b|[A-Za-z][A-Za-z0-9_]*|[-+*/()\[\],])"
 )
 
 #: Fields holding one matrix each, as the document's section "fields" rows.
@@ -108,9 +108,12 @@ class PlainParser:
         node = self.postfix()
         if self.peek() == "**":
             self.take()
-            if not self.peek().isdigit():  # u(t)**(2 - 2/(N_l - 1)): not a whole power
+            if self.peek() == "(":  # u(t)**(2 - 2/(N_l - 1)): not a whole power
                 return RealPower(node, self.unary())
-            node = Power(node, int(self.take()))
+            exponent = self.take()
+            if not exponent.isdigit():
+                raise DocumentError(f"cannot read the power {exponent!r}")
+            node = Power(node, int(exponent))
         return node
 
     def postfix(self) -> Node:
@@ -141,7 +144,7 @@ class PlainParser:
 
     def atom(self) -> Node:
         text = self.take()
-        if re.fullmatch(r"\d+(?:\.\d+)?(?:e-?\d+)?", text):  # 2.92e-10, as sympy prints it
+        if re.fullmatch(r"\d+(?:\.\d+)?(?:e-?\d{1,3})?", text):  # 2.92e-10, as sympy prints it
             return Number(sp.Rational(text))
         if text == "(":
             node = self.expression()
