@@ -51,6 +51,17 @@ _AFTER_BEFORE = re.compile(
     r"the layers before it"
 )
 #: Rows checked by what their reason says they are.
+#: How each kind of row was checked, as the verdict's notes say it.
+_HOW = {
+    "closed form": "differentiated in t with sympy and compared with the equation above; "
+    "its value at t = 0 is the start",
+    "inversion": "the closed form substituted for the final value gives t",
+    "specialisation": "the stated case substituted (the product rule on the flows it names)",
+    "chain rule": "minus the loss's gradient by that layer, 2 by 2 symbolic layers",
+    "product rule": "the product rule on the layers' flows, as non-commuting products",
+    "substitution": "the row above with the stated powers substituted",
+    "reverse order": "the same terms as the row above, summed in the other order",
+}
 #: The words' product of two functions of time: ``$u(t) = a(t) b(t)$`` (JSON: ``a(t)*b(t)``).
 _PRODUCT = re.compile(r"([a-z]) ?\(t\) *= *([a-z]) ?\(t\) *\*? *([a-z]) ?\(t\)")
 _CHECKS = {
@@ -114,14 +125,13 @@ class Dynamics:
     def check(self) -> Verdict:
         """Every row: given ones reported, the others checked; stops at the first false one."""
         checked = definitions = 0
-        previous: Row | None = None
         rows = self.document.rows
         order = sorted(range(len(rows)), key=lambda i: _is_inversion(rows[i]))
         for i in order:  # a closed form before the inversion that relies on it
             row = rows[i]
             reason = _reason(row)
             previous = rows[i - 1] if i and row.lhs is None else None
-            how = self._how(row, reason, previous)
+            how = self._how(row, reason)
             if how is None:
                 continue
             if how == "definition":
@@ -137,7 +147,7 @@ class Dynamics:
                 raise DocumentError(f"cannot check {row.where}: {error}") from None
             if wrong:
                 return self._verdict(checked, definitions, f"{row.where} is false: {wrong}")
-            self.notes.append(f"{row.where}: {how}")
+            self.notes.append(f"{row.where}: {_HOW[how]}")
             checked += 1
         return self._verdict(checked, definitions, None)
 
@@ -146,16 +156,16 @@ class Dynamics:
             raise DocumentError("a dynamics document with no row that follows from others")
         return Verdict(checked, definitions, tuple(self.unchecked), false, notes=tuple(self.notes))
 
-    def _how(self, row: Row, reason: str, previous: Row | None) -> str | None:
+    def _how(self, row: Row, reason: str) -> str | None:
         """How ``row`` is checked, or None when it is given (then recorded as unchecked)."""
         if row.relation == ":=":
             return "definition"
         if "numeric" in reason and "reverse order" not in reason:
             self.unchecked.append((row.where, "measured, not checked"))
             return None
-        for words in ("reverse order", "gradient flow on layer", "product rule", "substituted"):
+        for words, how in _CHECKS.items():
             if words in reason:
-                return _CHECKS[words]
+                return how
         if _AT.search(reason) or _AT_EQUAL.search(reason):
             return "specialisation"
         if isinstance(row.lhs, Apply) and _time_function(row.lhs):
@@ -261,7 +271,7 @@ class Dynamics:
             rhs = rhs.subs(value, int(at[2]))
             same = [r for r in others if r.lhs == row.lhs and not _AT.search(_reason(r))]
             if not same:
-                raise DocumentError(f"{row.where}: nothing stated to specialise at {at[0]}")
+                raise DocumentError(f"{row.where}: nothing stated to specialise {at[0]}")
             if not self._zero(rhs - self.scalar(same[0].rhs)):
                 return f"at {at[1]} = {at[2]} it differs from {same[0].where}"
             return ""
