@@ -46,9 +46,8 @@ _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
 _AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"P_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and [$`]*Q_\{?j\}?[$`]* "
-    r"that of "
-    r"the layers before it"
+    r"([A-Za-z])_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and "
+    r"[$`]*([A-Za-z])_\{?j\}?[$`]* that of the layers before it"
 )
 #: Rows checked by what their reason says they are.
 #: How each kind of row was checked, as the verdict's notes say it.
@@ -364,17 +363,27 @@ class _Products:
     """Matrix rows as non-commuting products at the document's ``N`` (from its words)."""
 
     def __init__(self, document: Document) -> None:
-        depth = dict(document.stated).get(Name("N"))
+        highs = [
+            node.high
+            for row in document.rows
+            for side in (row.lhs, row.rhs)
+            if side is not None
+            for node in walk(side)
+            if isinstance(node, IndexSum) and isinstance(node.high, Name)
+        ]
+        self.depth_name = highs[0] if highs else Name("N")  # N, or the name --names gave
+        depth = dict(document.stated).get(self.depth_name)
         at = [_AT.search(_reason(row)) for row in document.rows]
         if isinstance(depth, Number):
             self.depth = int(depth.value)
-        elif stated := [int(found[2]) for found in at if found and found[1] == "N"]:
+        elif stated := [int(f[2]) for f in at if f and _name(f[1]) == self.depth_name]:
             self.depth = stated[0]
         else:
             raise DocumentError("a dynamics document of matrices that does not state N")
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
-        self.words = _AFTER_BEFORE.search(document.prose) is not None
+        words = _AFTER_BEFORE.search(document.prose)
+        self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
         self.index: dict[str, int] = {}
         products = [
             row.rhs.factors
@@ -401,7 +410,7 @@ class _Products:
                 return self.symbol(Name(node.base, str(self.index[node.sub])).key)
             if node.key in self.index:
                 return sp.Integer(self.index[node.key])
-            if node == Name("N"):
+            if node == self.depth_name:
                 return sp.Integer(self.depth)
             return self.symbol(node.key)
         if isinstance(node, Transpose):
@@ -456,16 +465,21 @@ class _Products:
         descent = -sp.Matrix(2, 2, lambda i, j: sp.diff(loss, entries[layer][i, j]))
         names = {self.layer(k): entries[k] for k in entries}
         names |= {_transposed(self.layer(k)): entries[k].T for k in entries}
-        names[self.symbol("G")] = gradient
-        if (_as_matrix(self.value(row.rhs), names) - descent).expand() != sp.zeros(2, 2):
+        flow = self.value(row.rhs)
+        others = flow.free_symbols - set(names)
+        if len(others) != 1:
+            raise DocumentError(f"{row.where}: a gradient flow of other than one loss gradient")
+        names[others.pop()] = gradient  # G, or the name --names gave
+        if (_as_matrix(flow, names) - descent).expand() != sp.zeros(2, 2):
             return "it is not minus the gradient of the loss by that layer"
         return ""
 
     def product_rule(self, row: Row, before: tuple[Row, ...]) -> str:
         """``d/dt W_e`` as the sum over layers of the others times that layer's flow, with
         ``P_j``, ``Q_j`` the layers after and before ``j`` (as the words define them)."""
-        if not self.words:
+        if self.after_before is None:
             raise Unstated("not checked: P_j and Q_j are not defined in words")
+        p, q = self.after_before
         flows = {
             r.lhs.of.sub: self.value(r.rhs)
             for r in before
@@ -485,10 +499,10 @@ class _Products:
             after, below = self.layers(range(j + 1, self.depth + 1)), self.layers(range(1, j))
             printed = printed.subs(
                 {
-                    self.layer(j, "P"): after,
-                    self.layer(j, "Q"): below,
-                    _transposed(self.layer(j, "P")): _transposed(after),
-                    _transposed(self.layer(j, "Q")): _transposed(below),
+                    self.layer(j, p): after,
+                    self.layer(j, q): below,
+                    _transposed(self.layer(j, p)): _transposed(after),
+                    _transposed(self.layer(j, q)): _transposed(below),
                 }
             )
         if sp.expand(printed - expected) != 0:

@@ -21,6 +21,7 @@ MODELS = {"saxe": ("--strengths", "3,2,1"), "arora": ("--depth", "3")}
 
 #: Options every format takes (JSON takes --names of the notation options).
 OPTIONS = {"plain": (), "row": ("--convention", "row"), "names": ("--names", "W=A,u=v,L=K")}
+OPTIONS["roles"] = ("--names", "G=H,after=A,before=B,N=m,U=E,V=F,rotation=O,singular=Z")
 
 #: What each model's document cites, and how many rows at least follow from others in a
 #: document with words (a LaTeX fragment has none: the rows that need them are not checked).
