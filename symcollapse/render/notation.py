@@ -38,10 +38,11 @@ _DEFAULTS = frozenset(name.partition("_")[0] for name in DEFAULT_NAMES.values())
 
 _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,39}")
 
-#: Letters a built-in role moves to when the reader's names take its own, by kind of letter.
+#: Letters a built-in role moves to when the reader's names take its own, by kind of letter
+#: (never ``e``: documents print Euler's number, ``e^{2 s t / \tau}``, beside the roles).
 _SPARE = {
     "upper": ("B", "C", "E", "G", "H", "K", "M", "N", "Q", "U", "V", "Z"),
-    "lower": ("c", "e", "m", "p", "q", "r", "t", "y"),
+    "lower": ("c", "m", "p", "q", "r", "t", "y", "v"),
     "greek": ("xi", "eta", "zeta", "rho", "chi", "psi", "nu"),
     "Greek": ("Xi", "Pi", "Psi", "Phi", "Lambda", "Upsilon"),
 }

@@ -103,3 +103,15 @@ def test_a_blocked_plot_target_is_refused_before_the_work(tmp_path, capsys) -> N
     (tmp_path / "curves.png").mkdir()
     assert main(["dynamics", "saxe", "--plot", str(tmp_path / "curves.png")]) == 2
     assert "exists and is not a regular file" in error_line(capsys)
+
+
+def test_a_role_moved_aside_never_becomes_eulers_e(tmp_path):
+    """``--names W=A`` takes ``a``; a(t) moves to a spare letter, never ``e``, which the
+    closed form prints as Euler's number (``e^{2 s t / \\tau}``)."""
+    assert (
+        main(["dynamics", "saxe", "--names", "W=A", "--format", "latex", "--out", str(tmp_path)])
+        == 0
+    )
+    text = (tmp_path / "saxe.tex").read_text(encoding="utf-8")
+    assert "e^{" in text
+    assert "e(t)" not in text and "a(t)" not in text

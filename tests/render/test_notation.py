@@ -122,7 +122,7 @@ def test_a_notation_refuses_the_names_a_reader_may_not_give(
         ({"W": "Theta"}, {"W", "Theta", "X"}, {"Theta": "Xi"}),  # the regression's letter moves
         ({"b": "beta"}, {"b", "beta", "W"}, {"beta": "xi"}),
         ({"W": "sigma"}, {"W", "sigma"}, {"sigma": "xi"}),
-        ({"x": "d"}, {"x", "d", "W"}, {"d": "e"}),  # c is the scalar form's intercept
+        ({"x": "d"}, {"x", "d", "W"}, {"d": "m"}),  # c is the intercept; never e (Euler)
         ({"W": "A"}, {"W", "A", "a"}, {"A": "B"}),
     ],
 )
