@@ -17,6 +17,7 @@ import sympy as sp
 from symcollapse.errors import DocumentError
 from symcollapse.reading.calculus import Gradients, is_calculus
 from symcollapse.reading.displays import read_displays
+from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import check_general, general
 from symcollapse.reading.mathml import read_html
@@ -92,6 +93,9 @@ def check_text(
         document = read_document(text, language)
         if widths is not None:
             document = with_widths(document, widths)
+        if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
+            return Dynamics(document, seed).check()
+        whole_powers(document)  # x^{1/2} is read in dynamics documents only
         if general(document):  # stated for every depth n: checked at some
             return check_general(document, seed, tolerance)
         if piecewise(document):  # ReLU: evaluated at points, and its instances

@@ -105,7 +105,18 @@ def read_displays(text: str) -> Document:
                 rows.append(Row(lhs_case, "=", rhs_case, raw.section, raw.number, raw.label))
         except DocumentError as error:
             raise DocumentError(f"cannot read {where}: {error}") from None
-        rows.append(Row(lhs, raw.relation, rhs, raw.section, raw.number, raw.label, over=over))
+        rows.append(
+            Row(
+                lhs,
+                raw.relation,
+                rhs,
+                raw.section,
+                raw.number,
+                raw.label,
+                over=over,
+                reason=raw.reason,
+            )
+        )
         rows += read_off(rows[-1], raw.reason)  # W_z = [...] (rows 2 to the end of Θ)
     return Document(tuple(rows), "".join(prose), tuple(unchecked), tuple(stated))
 

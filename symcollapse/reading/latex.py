@@ -34,6 +34,7 @@ from symcollapse.reading.nodes import (
     Power,
     Product,
     Quotient,
+    RealPower,
     Sum,
     Transpose,
 )
@@ -53,6 +54,9 @@ OPENING = {"(": ")", "[": "]", r"\{": r"\}"}
 
 #: Commands whose braced argument is part of a name: ``\mathrm{id}``, ``\operatorname{ReLU}``.
 NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathbf", r"\boldsymbol", r"\mathit"}
+
+#: Functions of a scalar the dynamics documents apply (``\log{\left(x\right)}``).
+FUNCTIONS = {r"\log", r"\exp", r"\ln"}
 
 #: Superscripts that transpose.
 TRANSPOSES = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}"}
@@ -211,6 +215,7 @@ class LatexParser:
             or text in GREEK
             or text in NAME_COMMANDS
             or text in UNREAD
+            or text in FUNCTIONS
         )
 
     def factor(self) -> Node:
@@ -229,7 +234,7 @@ class LatexParser:
             ):  # a whole power, or a number's negative one: 1.234 \cdot 10^{-5}
                 node = Power(node, int(group))
             else:
-                raise self.error(f"cannot read the superscript {group!r}")
+                node = self._real_power(node, group)
         return node
 
     def group(self) -> str:
@@ -257,6 +262,8 @@ class LatexParser:
             return self._index_sum()
         if (calculus := self._calculus()) is not None:  # a derivative, a norm
             return calculus
+        if (dynamic := self._dynamics()) is not None:  # d/dt, \log, \exp
+            return dynamic
         if text in UNREAD:  # elided arguments f(x_{1}, \dots, x_{11}): a row shown
             shown = text in SHOWN or (self.arguments and text in ELIDED)
             raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
@@ -490,6 +497,40 @@ class LatexParser:
                 self.take(r"\right")
             self.take(r"\rVert")
             return Norm(node)
+        return None
+
+    def _real_power(self, base: Node, group: str) -> Node:
+        """``base`` to the power ``group`` read as an expression (``\\frac{N - j}{N}``,
+        ``\\frac{2 s t}{\\tau}``): a :class:`RealPower`; a superscript that is not an
+        expression (``\\prime``) is not read."""
+        end = start = self.at - 1  # the group's last token: re-read from its tokens
+        if self.texts[end] == "}":
+            depth = 0
+            while (depth := depth + {"}": 1, "{": -1}.get(self.texts[start], 0)) > 0:
+                start -= 1
+            start, end = start + 1, end
+        try:
+            exponent = LatexParser(self.tokens[start : end + (start == end)]).whole()
+        except DocumentError:
+            exponent = None
+        if exponent is None or isinstance(exponent, Name):  # x^{y}: a label as much as a power
+            raise self.error(f"cannot read the superscript {group!r}")
+        return RealPower(base, exponent)
+
+    def _dynamics(self) -> Node | None:
+        """``\\frac{d}{d t} W_{1}`` as the :class:`Derivative` of what follows by ``t``;
+        ``\\log{\\left(x\\right)}``, ``\\exp(x)`` as an :class:`Apply` of the function; None
+        for anything else."""
+        texts = self.texts[self.at : self.at + 8]
+        if texts[0] in FUNCTIONS:
+            function = Name(self.take())
+            if self.peek() == "{":
+                return Apply(function, self._braced())
+            return Apply(function, self.factor())
+        operator = ["{", "d", "}", "{", "d", texts[6:7] and texts[6], "}"]
+        if texts[0] in (r"\frac", r"\tfrac", r"\dfrac") and texts[1:] == operator:
+            self.at += 8
+            return Derivative(self.factor(), Name(texts[6]))
         return None
 
 

@@ -182,7 +182,7 @@ def _row(children: list[ET.Element]) -> str:
         spelled = spell(child)
         opens = _local(child.tag) == "mrow" and spelled.startswith("(")
         opens = opens or (_local(child.tag) == "mo" and spelled == "(")  # a row broken inside
-        if out and opens and _function(out[-1]):
+        if out and opens and (_function(out[-1]) or _lone_argument(child)):
             out[-1] += spelled
         else:
             out.append(spelled)
@@ -200,6 +200,12 @@ def _norm(children: list[ET.Element], tags: list[str]) -> str | None:
     if len(children) < 3 or not (bars[0] and bars[-1]) or any(bars[1:-1]):
         return None
     return r"\left\lVert " + _row(children[1:-1]) + r" \right\rVert"
+
+
+def _lone_argument(child: ET.Element) -> bool:
+    """Whether ``child`` is one name in parentheses, ``(t)``: no printer brackets a lone name
+    it multiplies, so after a name it is an argument (``u(t)``)."""
+    return [_local(c.tag) for c in child] == ["mo", "mi", "mo"] and _local(child.tag) == "mrow"
 
 
 def _function(spelled: str) -> bool:

@@ -178,6 +178,15 @@ class Derivative:
     by: Node
 
 
+@dataclass(frozen=True)
+class RealPower:
+    """``u(t)^{2 - \\frac{2}{N}}``, ``e^{\\frac{2 s t}{\\tau}}``: a power whose exponent is not
+    a whole number (a fraction, a symbol); :class:`Power` keeps the whole ones."""
+
+    base: Node
+    exponent: Node
+
+
 Node = (
     (
         Number
@@ -199,6 +208,7 @@ Node = (
     | RowsOf
     | Norm
     | Derivative
+    | RealPower
 )
 
 
@@ -216,6 +226,7 @@ class Row:
     label: str = ""
     defines: bool = True  # whether a first row of an undefined name defines it
     over: tuple[str, int, int] | None = None  # a scheme: for index k from lo to hi, as stated
+    reason: str = ""  # the reason printed beside it: "(Saxe et al. 2014, eq. 2)" cites
 
     @property
     def where(self) -> str:
@@ -266,6 +277,8 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.operand,)
     if isinstance(node, Derivative):
         return (node.of, node.by)
+    if isinstance(node, RealPower):
+        return (node.base, node.exponent)
     return ()
 
 

@@ -33,6 +33,7 @@ from symcollapse.reading.nodes import (
     Power,
     Product,
     Quotient,
+    RealPower,
     Row,
     Sum,
     Transpose,
@@ -111,6 +112,8 @@ class PlainParser:
         node = self.postfix()
         if self.peek() == "**":
             self.take()
+            if self.peek() == "(":  # u(t)**(2 - 2/(N_l - 1)): not a whole power
+                return RealPower(node, self.unary())
             exponent = self.take()
             if not exponent.isdigit():
                 raise DocumentError(f"cannot read the power {exponent!r}")
@@ -382,7 +385,7 @@ def _step(step: object, section: str, number: int) -> list[Row]:
     sides = [parse_plain(lhs) if lhs else None, parse_plain(step["rhs"])]
     over = scheme(reason) if sides[0] is not None else None
     case = base_case(reason) if over else None
-    rows = [Row(sides[0], relation, sides[1], section, number, over=over)]  # type: ignore[arg-type]
+    rows = [Row(sides[0], relation, sides[1], section, number, over=over, reason=reason)]  # type: ignore[arg-type]
     if case:
         first, _, second = case.partition("=")
         rows.insert(0, Row(parse_plain(first), "=", parse_plain(second), section, number))

@@ -141,6 +141,8 @@ class _Spelling:
             return rf"\operatorname{{{name}}}" + self.scripts() + self.application()
         if (calculus := self.calculus(token)) is not None:  # frac(partial L, ...), ‖v‖
             return calculus
+        if token == "attach" and self.peek(skip_space=False) == "(":  # attach(u (t), t: 2)
+            return self.attach()
         if token in ("sum", "product"):  # its range as scripts: sum_(k = 1)^(d)
             return COMMANDS[token] + self.scripts(label_first=False) + " "
         if token in COMMANDS:
@@ -158,7 +160,7 @@ class _Spelling:
             spelled = name + self.scripts()
             if token in FUNCTIONS:
                 spelled += self.application()
-            return spelled + " "
+            return spelled + self.lone_argument() + " "
         return token
 
     def calculus(self, token: str) -> str | None:
@@ -203,6 +205,24 @@ class _Spelling:
         if self.spaced_paren():
             self.take()
             return "(" + self.until(")").strip() + ")"
+        return ""
+
+    def attach(self, top: str = "t: ") -> str:
+        """``attach(u (t), t: 2 - frac(2, N))``: the base to the power above it; other
+        attachments are not read."""
+        parts = _top_level_parts(self.raw_group())
+        if len(parts) != 2 or not parts[1].strip().startswith(top):
+            raise DocumentError("cannot read an attach( ) other than a power in a Typst formula")
+        base, power = math(parts[0]), math(parts[1].strip()[len(top) :])
+        return rf"{{{base}}}^{{{power}}}" + " "
+
+    def lone_argument(self) -> str:
+        """``(t)`` after a name, a lone name in parentheses: no printer brackets a lone
+        name it multiplies, so it is an argument (``u (t)``); "" for anything else."""
+        ahead = [t for t in self.tokens[self.at : self.at + 5] if not t.isspace()]
+        if ahead[:1] == ["("] and ahead[2:3] == [")"] and re.fullmatch(r"[A-Za-z]", ahead[1]):
+            self.take(), self.take(), self.take()
+            return f"({ahead[1]})"
         return ""
 
     def matrix(self) -> str:

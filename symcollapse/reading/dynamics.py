@@ -1,0 +1,559 @@
+"""Meaning of a learning-dynamics document (``symcollapse dynamics saxe`` and ``arora``): which
+rows are given and which follow, and the check of those that follow.
+
+Rows whose reason cites a paper ("(Saxe et al. 2014, eq. 2)") are reported as cited, rows it
+says are numeric as measured: neither is counted as checked. A row that follows from others is
+checked with sympy: a closed form ``u(t) = ...`` solves the nearest differential equation above
+it (differentiated in ``t`` and compared, and at ``t = 0`` it is ``u_0``); a row ``t = ...``
+inverts the closed form (substituted); a row stated "at ``a(t) = b(t)``" is the product rule on
+the rows of ``a`` and ``b`` under the words' ``u(t) = a(t) b(t)``; a row "at ``N_l = 3``"
+equals the row of the same left side there; the gradient flow of a layer is the chain rule on
+the end-to-end matrix (2 by 2 symbolic layers); the product rule and a substitution of stated
+rows are compared as non-commuting products at the document's ``N``; a sum in reverse order is
+compared term by term.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterable
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.meaning import Verdict
+from symcollapse.reading.nodes import (
+    Apply,
+    Derivative,
+    Document,
+    IndexSum,
+    Name,
+    Negative,
+    Node,
+    Number,
+    Power,
+    Product,
+    Quotient,
+    RealPower,
+    Row,
+    Sum,
+    Transpose,
+    walk,
+)
+
+_CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
+_AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
+_AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
+_AFTER_BEFORE = re.compile(
+    r"([A-Za-z])_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and "
+    r"[$`]*([A-Za-z])_\{?j\}?[$`]* that of the layers before it"
+)
+#: Rows checked by what their reason says they are.
+#: How each kind of row was checked, as the verdict's notes say it.
+_HOW = {
+    "closed form": "differentiated in t with sympy and compared with the equation above; "
+    "its value at t = 0 is the start",
+    "inversion": "the closed form substituted for the final value gives t",
+    "specialisation": "the stated case substituted (the product rule on the flows it names)",
+    "chain rule": "minus the loss's gradient by that layer, 2 by 2 symbolic layers",
+    "product rule": "the product rule on the layers' flows, as non-commuting products",
+    "substitution": "the row above with the stated powers substituted",
+    "reverse order": "the same terms as the row above, summed in the other order",
+}
+#: The words' product of two functions of time: ``$u(t) = a(t) b(t)$`` (JSON: ``a(t)*b(t)``).
+_PRODUCT = re.compile(r"([a-z]) ?\(t\) *= *([a-z]) ?\(t\) *\*? *([a-z]) ?\(t\)")
+_CHECKS = {
+    "reverse order": "reverse order",
+    "gradient flow on layer": "chain rule",
+    "product rule": "product rule",
+    "substituted": "substitution",
+}
+#: Functions by the name each format prints (LaTeX, HTML's MathML, JSON).
+_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    **dict.fromkeys((r"\log", r"\ln", r"\operatorname{log}", "log"), sp.log),
+    **dict.fromkeys((r"\exp", r"\operatorname{exp}", "exp"), sp.exp),
+}
+#: The deepest product of layers checked (``symcollapse dynamics arora --depth`` stops at 6).
+MAX_DEPTH = 8
+#: Samples of a numeric comparison, and how close (relative) at 40 digits.
+_SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
+
+
+def is_dynamics(document: Document) -> bool:
+    """Whether ``document`` shows a derivative in time (``\\frac{d}{d t} W_{1}``)."""
+    return any(
+        isinstance(node, Derivative) and node.by == Name("t")
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+    )
+
+
+def whole_powers(document: Document) -> None:
+    """Refuses a power that is not a whole number (``x^{\\frac{1}{2}}``) outside a dynamics
+    document: the other meanings evaluate matrices, where it has no one meaning."""
+    for row in document.rows:
+        for side in (row.lhs, row.rhs):
+            if side is not None and any(isinstance(n, RealPower) for n in walk(side)):
+                raise DocumentError(f"cannot read {row.where}: a power that is not whole")
+
+
+def _reason(row: Row) -> str:
+    """The row's reason as words: ``\\text{...}``, ``$`` and soft hyphens dropped."""
+    text = re.sub(r"\\text\{([^{}]*)\}", r"\1", row.reason).replace("$", "").replace("\\-", "-")
+    return " ".join(text.split())
+
+
+class Unstated(Exception):
+    """A row that would follow from something the document does not state (a LaTeX fragment
+    has no words: ``u(t) = a(t) b(t)``, ``P_j``): shown, not checked, with what is missing."""
+
+
+class Dynamics:
+    """Checks the rows of a dynamics ``document`` that follow from others (see the module)."""
+
+    def __init__(self, document: Document, seed: int = 0) -> None:
+        self.document = document
+        self.rng = random.Random(seed)
+        self.unchecked: list[tuple[str, str]] = list(document.unchecked)
+        self.notes: list[str] = []
+        self.symbols: dict[str, sp.Symbol] = {}
+
+    def check(self) -> Verdict:
+        """Every row: given ones reported, the others checked; stops at the first false one."""
+        checked = definitions = 0
+        rows = self.document.rows
+        order = sorted(range(len(rows)), key=lambda i: _is_inversion(rows[i]))
+        for i in order:  # a closed form before the inversion that relies on it
+            row = rows[i]
+            reason = _reason(row)
+            previous = rows[i - 1] if i and row.lhs is None else None
+            how = self._how(row, reason)
+            if how is None:
+                continue
+            if how == "definition":
+                definitions += 1
+                checked += 1
+                continue
+            try:
+                wrong = self._check(row, how, previous, rows[:i], rows[i + 1 :])
+            except Unstated as error:  # follows from what the document does not state
+                self.unchecked.append((row.where, str(error)))
+                continue
+            except (ArithmeticError, ValueError, TypeError, LookupError) as error:  # hostile rows
+                raise DocumentError(f"cannot check {row.where}: {error}") from None
+            if wrong:
+                return self._verdict(checked, definitions, f"{row.where} is false: {wrong}")
+            self.notes.append(f"{row.where}: {_HOW[how]}")
+            checked += 1
+        return self._verdict(checked, definitions, None)
+
+    def _verdict(self, checked: int, definitions: int, false: str | None) -> Verdict:
+        if not checked and false is None:
+            raise DocumentError("a dynamics document with no row that follows from others")
+        return Verdict(checked, definitions, tuple(self.unchecked), false, notes=tuple(self.notes))
+
+    def _how(self, row: Row, reason: str) -> str | None:
+        """How ``row`` is checked, or None when it is given (then recorded as unchecked)."""
+        if row.relation == ":=":
+            return "definition"
+        if "numeric" in reason and "reverse order" not in reason:
+            self.unchecked.append((row.where, "measured, not checked"))
+            return None
+        for words, how in _CHECKS.items():
+            if words in reason:
+                return how
+        if _AT.search(reason) or _AT_EQUAL.search(reason):
+            return "specialisation"
+        if isinstance(row.lhs, Apply) and _time_function(row.lhs):
+            return "closed form"
+        if row.lhs == Name("t"):
+            return "inversion"
+        cited = _CITED.search(reason)
+        if cited:
+            self.unchecked.append((row.where, f"cited: {cited[1]}"))
+            return None
+        raise DocumentError(f"cannot tell how {row.where} follows: {reason or 'no reason'}")
+
+    def _check(
+        self,
+        row: Row,
+        how: str,
+        previous: Row | None,
+        before: tuple[Row, ...],
+        after: tuple[Row, ...],
+    ) -> str:
+        """What is wrong with ``row`` checked as ``how`` ("" if it holds), from the rows
+        ``before`` and ``after`` it."""
+        others = before + after
+        if how == "closed form":
+            return self._closed_form(row, before)
+        if how == "inversion":
+            return self._inversion(row, others)
+        if how == "specialisation":
+            return self._specialisation(row, others)
+        return _matrices(self, row, how, previous, before)
+
+    # scalars ------------------------------------------------------------------------------
+
+    def scalar(self, node: Node) -> sp.Expr:
+        """``node`` as a sympy expression of positive symbols and functions of ``t``."""
+        if isinstance(node, Number):
+            return sp.Rational(node.value)
+        if isinstance(node, Name):
+            if node == Name("e"):
+                return sp.E
+            key = node.key
+            if key not in self.symbols:
+                self.symbols[key] = sp.Symbol(key, positive=True)
+            return self.symbols[key]
+        if isinstance(node, Apply):
+            if node.function.base in _FUNCTIONS:
+                return _FUNCTIONS[node.function.base](self.scalar(node.argument))
+            return sp.Function(node.function.key)(self.scalar(node.argument))
+        if isinstance(node, Sum):
+            return sp.Add(*(self.scalar(t) for t in node.terms))
+        if isinstance(node, Product):
+            return sp.Mul(*(self.scalar(f) for f in node.factors))
+        if isinstance(node, Negative):
+            return -self.scalar(node.operand)
+        if isinstance(node, Quotient):
+            return self.scalar(node.numerator) / self.scalar(node.denominator)
+        if isinstance(node, Power):
+            return self.scalar(node.base) ** node.exponent
+        if isinstance(node, RealPower):
+            return self.scalar(node.base) ** self.scalar(node.exponent)
+        if isinstance(node, Derivative):
+            return sp.diff(self.scalar(node.of), self.scalar(node.by))
+        raise DocumentError(f"cannot read {type(node).__name__} in a scalar row")
+
+    def _closed_form(self, row: Row, above: tuple[Row, ...]) -> str:
+        """``u(t) = C(t)`` against the nearest equation of ``u``'s derivative above it."""
+        function = self.scalar(row.lhs)  # type: ignore[arg-type]
+        closed = self.scalar(row.rhs)
+        odes = [
+            r for r in above if r.lhs is not None and _derivative_of(self.scalar(r.lhs), function)
+        ]
+        if not odes:
+            raise DocumentError(f"{row.where}: a closed form with no equation of its derivative")
+        ode = odes[-1]
+        t = self.symbols["t"]
+        lhs = self.scalar(ode.lhs).subs(function, closed).doit()  # type: ignore[arg-type]
+        rhs = self.scalar(ode.rhs).subs(function, closed)
+        if not self._zero(lhs - rhs):
+            return f"it does not solve {ode.where}"
+        start = self.scalar(Name(str(function.func), "0"))
+        if not self._zero(closed.subs(t, 0) - start):
+            return f"at t = 0 it is not {start}"
+        return ""
+
+    def _inversion(self, row: Row, others: tuple[Row, ...]) -> str:
+        """``t = T(u_f)`` with ``u_f`` the closed form at ``t``: ``T`` must be ``t``."""
+        forms = [r for r in others if isinstance(r.lhs, Apply) and _time_function(r.lhs)]
+        if not forms:
+            raise DocumentError(f"{row.where}: a time with no closed form to invert")
+        inverse = self.scalar(row.rhs)
+        final = self.scalar(Name(forms[0].lhs.function.base, "f"))  # type: ignore[union-attr]
+        if not self._zero(inverse.subs(final, self.scalar(forms[0].rhs)) - self.symbols["t"]):
+            return f"it does not invert {forms[0].where}"
+        return ""
+
+    def _specialisation(self, row: Row, others: tuple[Row, ...]) -> str:
+        """A row "at N_l = 3" against the row of the same left side there, or "at a(t) = b(t)"
+        from the rows of ``a`` and ``b`` and the words' ``u(t) = a(t) b(t)``."""
+        reason = _reason(row)
+        lhs, rhs = self.scalar(row.lhs), self.scalar(row.rhs)  # type: ignore[arg-type]
+        if (at := _AT.search(reason)) is not None:
+            value = self.scalar(_name(at[1]))
+            rhs = rhs.subs(value, int(at[2]))
+            same = [r for r in others if r.lhs == row.lhs and not _AT.search(_reason(r))]
+            if not same:
+                raise DocumentError(f"{row.where}: nothing stated to specialise {at[0]}")
+            if not self._zero(rhs - self.scalar(same[0].rhs)):
+                return f"at {at[1]} = {at[2]} it differs from {same[0].where}"
+            return ""
+        at_equal = _AT_EQUAL.search(reason)
+        assert at_equal is not None  # by _how
+        a, b = (sp.Function(at_equal[k])(self.symbols["t"]) for k in (1, 2))
+        time = self.symbols["t"]
+        product = [
+            (sp.Function(found[1])(time), sp.Function(found[2])(time) * sp.Function(found[3])(time))
+            for found in _PRODUCT.finditer(self.document.prose)
+        ]
+        flows = {}
+        for r in others:
+            if r.lhs is not None and isinstance(r.lhs, Product | Derivative):
+                for f in (a, b):
+                    if _derivative_of(self.scalar(r.lhs), f):
+                        flows[f] = (self.scalar(r.lhs), self.scalar(r.rhs))
+        if not product or len(flows) != 2:
+            raise Unstated(f"not checked: the flows of {a} and {b}, or their product, not stated")
+        function, value = product[0]
+        lhs = lhs.subs(function, value).doit()
+        for f, (flow_lhs, flow_rhs) in flows.items():
+            derivative = sp.solve(flow_lhs - flow_rhs, sp.diff(f))[0]
+            lhs = lhs.subs(sp.diff(f), derivative)
+        rhs = rhs.subs(function, value)
+        if not self._zero((lhs - rhs).subs(b, a)):
+            return f"it does not follow from the flows of {a} and {b} at {a} = {b}"
+        return ""
+
+    def _zero(self, expression: sp.Expr) -> bool:
+        """Whether ``expression`` is zero: simplified, else at random points (40 digits)."""
+        if sp.simplify(expression) == 0:
+            return True
+        free = sorted(expression.free_symbols, key=str)
+        for _ in range(_SAMPLES):
+            point = {s: sp.Float(self.rng.randint(1, 999), 50) / 1000 for s in free}
+            if "s" in self.symbols:  # a start below the singular value: the log is real
+                point[self.symbols["s"]] = 1 + sp.Float(self.rng.randint(1, 999), 50) / 1000
+            value = sp.N(expression.subs(point), 40)
+            if not value.is_number or abs(value) > _CLOSE:
+                return False
+        return True
+
+
+def _name(text: str) -> Name:
+    """``N_{l}`` as a :class:`Name`."""
+    base, _, sub = text.partition("_")
+    return Name(base, sub.strip("{}"))
+
+
+def _time_function(node: Apply) -> bool:
+    return node.argument == Name("t") and node.function.base not in _FUNCTIONS
+
+
+def _is_inversion(row: Row) -> bool:
+    return row.lhs == Name("t")
+
+
+def _derivative_of(expression: sp.Expr, function: sp.Expr) -> bool:
+    """Whether ``expression`` is a multiple of the derivative of ``function`` in ``t``."""
+    return any(
+        isinstance(d, sp.Derivative) and d.expr == function
+        for d in sp.preorder_traversal(expression)
+    )
+
+
+# matrices ---------------------------------------------------------------------------------
+
+
+def _matrices(
+    dynamics: Dynamics, row: Row, how: str, previous: Row | None, before: tuple[Row, ...]
+) -> str:
+    """The matrix rows of Arora et al.'s document (see the module), from the rows ``before``."""
+    algebra = _Products(dynamics.document)
+    if how == "chain rule":
+        return algebra.chain_rule(row)
+    left = algebra.value(row.lhs) if row.lhs is not None else None
+    if how == "product rule":
+        return algebra.product_rule(row, before)
+    if how == "substitution":
+        return algebra.substitution(row, before)
+    if previous is None or left is not None:
+        raise DocumentError(f"{row.where}: a reordered sum continues no row")
+    if sp.expand(algebra.value(previous.rhs) - algebra.value(row.rhs)) != 0:
+        return f"its terms are not those of {previous.where}"
+    return ""
+
+
+class _Products:
+    """Matrix rows as non-commuting products at the document's ``N`` (from its words)."""
+
+    def __init__(self, document: Document) -> None:
+        highs = [
+            node.high
+            for row in document.rows
+            for side in (row.lhs, row.rhs)
+            if side is not None
+            for node in walk(side)
+            if isinstance(node, IndexSum) and isinstance(node.high, Name)
+        ]
+        self.depth_name = highs[0] if highs else Name("N")  # N, or the name --names gave
+        depth = dict(document.stated).get(self.depth_name)
+        at = [_AT.search(_reason(row)) for row in document.rows]
+        if isinstance(depth, Number):
+            self.depth = int(depth.value)
+        elif stated := [int(f[2]) for f in at if f and _name(f[1]) == self.depth_name]:
+            self.depth = stated[0]
+        else:
+            raise DocumentError("a dynamics document of matrices that does not state N")
+        if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
+            raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
+        words = _AFTER_BEFORE.search(document.prose)
+        self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
+        self.index: dict[str, int] = {}
+        products = [
+            row.rhs.factors
+            for row in document.rows
+            if row.relation == ":=" and isinstance(row.rhs, Product)
+        ]
+        layers = [f for f in products[0] if isinstance(f, Name)] if products else []
+        if len(layers) != self.depth or not all(f.sub.isdigit() for f in layers):
+            raise DocumentError(
+                "a dynamics document that does not define the product of its layers"
+            )
+        self.base = layers[0].base  # W, or the name --names gave
+        self.order = [int(f.sub) for f in layers]  # W_3 W_2 W_1, or W_1 W_2 W_3 in rows
+
+    def symbol(self, key: str) -> sp.Symbol:
+        return sp.Symbol(key, commutative=False)
+
+    def value(self, node: Node) -> sp.Expr:
+        """``node`` with the index of an enclosing sum bound to a number."""
+        if isinstance(node, Number):
+            return sp.Rational(node.value)
+        if isinstance(node, Name):
+            if node.sub in self.index:
+                return self.symbol(Name(node.base, str(self.index[node.sub])).key)
+            if node.key in self.index:
+                return sp.Integer(self.index[node.key])
+            if node == self.depth_name:
+                return sp.Integer(self.depth)
+            return self.symbol(node.key)
+        if isinstance(node, Transpose):
+            return _transposed(self.value(node.operand))
+        if isinstance(node, Sum):
+            return sp.Add(*(self.value(t) for t in node.terms))
+        if isinstance(node, Product):
+            return sp.Mul(*(self.value(f) for f in node.factors))
+        if isinstance(node, Negative):
+            return -self.value(node.operand)
+        if isinstance(node, Quotient):
+            return self.value(node.numerator) / self.value(node.denominator)
+        if isinstance(node, RealPower):
+            base, exponent = self.value(node.base), self.value(node.exponent)
+            if exponent == 0:
+                return sp.Integer(1)
+            return base if exponent == 1 else self.symbol(f"({base})^({exponent})")
+        if isinstance(node, IndexSum):
+            low = self.value(node.low) if node.low is not None else 1
+            terms = []
+            for j in range(int(low), int(self.value(node.high)) + 1):
+                self.index[node.index.key] = j
+                terms.append(self.value(node.body))
+            del self.index[node.index.key]
+            return sp.Add(*terms)
+        if isinstance(node, Derivative):
+            return self.symbol(f"d/dt {self.value(node.of)}")
+        raise DocumentError(f"cannot read {type(node).__name__} in a matrix row")
+
+    def layer(self, k: int, base: str = "") -> sp.Symbol:
+        """The layer ``W_{k}`` (or ``P_{k}``...) as a non-commuting symbol."""
+        return self.symbol(Name(base or self.base, str(k)).key)
+
+    def layers(self, chosen: Iterable[int]) -> sp.Expr:
+        """The ``chosen`` layers multiplied in the order of the product's definition (the
+        identity when none is chosen)."""
+        keep = set(chosen)
+        return sp.Mul(*(self.layer(k) for k in self.order if k in keep))
+
+    def chain_rule(self, row: Row) -> str:
+        """``d/dt W_k = -∂L/∂W_k``: with ``L = tr(C^T W_e)``, ``G = C``; 2 by 2 layers."""
+        of = row.lhs.of if isinstance(row.lhs, Derivative) else None
+        if not (isinstance(of, Name) and of.base == self.base and of.sub in map(str, self.order)):
+            raise DocumentError(f"{row.where}: a gradient flow not of one layer")
+        layer = int(of.sub)
+        entries = {k: sp.Matrix(2, 2, sp.symbols(f"w{k}_:4")) for k in range(1, self.depth + 1)}
+        gradient = sp.Matrix(2, 2, sp.symbols("c:4"))
+        product = sp.eye(2)
+        for k in self.order:
+            product = product * entries[k]
+        loss = (gradient.T * product).trace()
+        descent = -sp.Matrix(2, 2, lambda i, j: sp.diff(loss, entries[layer][i, j]))
+        names = {self.layer(k): entries[k] for k in entries}
+        names |= {_transposed(self.layer(k)): entries[k].T for k in entries}
+        flow = self.value(row.rhs)
+        others = flow.free_symbols - set(names)
+        if len(others) != 1:
+            raise DocumentError(f"{row.where}: a gradient flow of other than one loss gradient")
+        names[others.pop()] = gradient  # G, or the name --names gave
+        if (_as_matrix(flow, names) - descent).expand() != sp.zeros(2, 2):
+            return "it is not minus the gradient of the loss by that layer"
+        return ""
+
+    def product_rule(self, row: Row, before: tuple[Row, ...]) -> str:
+        """``d/dt W_e`` as the sum over layers of the others times that layer's flow, with
+        ``P_j``, ``Q_j`` the layers after and before ``j`` (as the words define them)."""
+        if self.after_before is None:
+            raise Unstated("not checked: P_j and Q_j are not defined in words")
+        p, q = self.after_before
+        flows = {
+            r.lhs.of.sub: self.value(r.rhs)
+            for r in before
+            if isinstance(r.lhs, Derivative)
+            and isinstance(r.lhs.of, Name)
+            and r.lhs.of.sub.isdigit()
+        }
+        order = self.order
+        expected = sp.Add(
+            *(
+                self.layers(order[:at]) * flows[str(j)] * self.layers(order[at + 1 :])
+                for at, j in enumerate(order)
+            )
+        )
+        printed = self.value(row.rhs)
+        for j in range(1, self.depth + 1):
+            after, below = self.layers(range(j + 1, self.depth + 1)), self.layers(range(1, j))
+            printed = printed.subs(
+                {
+                    self.layer(j, p): after,
+                    self.layer(j, q): below,
+                    _transposed(self.layer(j, p)): _transposed(after),
+                    _transposed(self.layer(j, q)): _transposed(below),
+                }
+            )
+        if sp.expand(printed - expected) != 0:
+            return "it is not the product rule on the layers' flows"
+        return ""
+
+    def substitution(self, row: Row, before: tuple[Row, ...]) -> str:
+        """The row above of the same left side with the stated products replaced."""
+        earlier = [r for r in before if r.lhs == row.lhs]
+        stated = [
+            (r.lhs, r.rhs)
+            for r in before
+            if isinstance(r.lhs, Product) and isinstance(r.rhs, RealPower)
+        ]
+        if not earlier or not stated:
+            raise DocumentError(f"{row.where}: nothing stated to substitute")
+        value = sp.expand(self.value(earlier[-1].rhs))
+        for j in range(1, self.depth + 1):
+            self.index["j"] = j
+            for lhs, rhs in stated:
+                value = value.subs(self.value(lhs), self.value(rhs))
+        self.index.clear()
+        if sp.expand(value - self.value(row.rhs)) != 0:
+            return f"it is not {earlier[-1].where} with the stated powers substituted"
+        return ""
+
+
+def _transposed(value: sp.Expr) -> sp.Expr:
+    """The transpose of a non-commuting ``value``: a product reversed, each factor's name
+    with ``^T`` added or removed."""
+    if isinstance(value, sp.Add):
+        return sp.Add(*(_transposed(t) for t in value.args))
+    if isinstance(value, sp.Mul):
+        scalar, factors = value.args_cnc()
+        return sp.Mul(*scalar, *(_transposed(f) for f in reversed(factors)))
+    if isinstance(value, sp.Symbol) and not value.is_commutative:
+        name = value.name
+        return sp.Symbol(name[:-2] if name.endswith("^T") else f"{name}^T", commutative=False)
+    return value
+
+
+def _as_matrix(value: sp.Expr, names: dict[sp.Symbol, sp.Matrix]) -> sp.Matrix:
+    """A non-commuting ``value`` of the layers' names as an explicit matrix."""
+    if isinstance(value, sp.Add):
+        return sum((_as_matrix(t, names) for t in value.args[1:]), _as_matrix(value.args[0], names))
+    if isinstance(value, sp.Mul):
+        scalar, factors = value.args_cnc()
+        out = sp.Mul(*scalar) * sp.eye(2)
+        for f in factors:
+            out = out * _as_matrix(f, names)
+        return out
+    if value in names:
+        return names[value]
+    raise DocumentError(f"cannot read {value} in a gradient flow")

@@ -1,0 +1,204 @@
+"""Dynamics documents (``symcollapse dynamics saxe`` and ``arora``) read back and checked
+(:mod:`symcollapse.reading.dynamics`): every format, both conventions and renamed notation pass
+with rows checked and the paper's rows reported as cited, the measured ones as measured; a hand
+edit of a row that follows from others is caught naming the row; a renderer bug is an internal
+error with nothing written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from symcollapse.cli import main
+from symcollapse.reading import check_text, language_of
+
+FORMATS = {"latex": "tex", "markdown": "md", "github": "md", "json": "json"}
+FORMATS |= {"typst": "typ", "html": "html", "beamer": "tex"}
+MODELS = {"saxe": ("--strengths", "3,2,1"), "arora": ("--depth", "3")}
+
+#: Options every format takes (JSON takes --names of the notation options).
+OPTIONS = {"plain": (), "row": ("--convention", "row"), "names": ("--names", "W=A,u=v,L=K")}
+OPTIONS["roles"] = ("--names", "G=H,after=A,before=B,N=m,U=E,V=F,rotation=O,singular=Z")
+
+#: What each model's document cites, and how many rows at least follow from others in a
+#: document with words (a LaTeX fragment has none: the rows that need them are not checked).
+CITED = {"saxe": "cited: Saxe et al. 2014, eq. 2", "arora": "cited: Arora et al. 2018"}
+CHECKED = {"saxe": 4, "arora": 6}
+FRAGMENT = {"saxe": 3, "arora": 5}
+
+
+def document(tmp_path: Path, model: str, fmt: str, *options: str) -> Path:
+    """The document ``dynamics model`` writes (after its own re-read) in ``fmt``."""
+    out = tmp_path / "doc"
+    argv = ["dynamics", model, *MODELS[model], "--format", fmt, "--out", str(out), *options]
+    assert main(argv) == 0
+    (path,) = (p for p in out.iterdir() if p.suffix == "." + FORMATS[fmt])
+    return path
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("model", MODELS)
+def test_every_format_and_notation_is_checked(
+    tmp_path: Path, model: str, fmt: str, option: str
+) -> None:
+    path = document(tmp_path, model, fmt, *OPTIONS[option])
+    verdict = check_text(path.read_text(), language=language_of(str(path)))
+    assert verdict.false is None
+    fragment = fmt == "latex"  # no words: u(t) = a(t) b(t), P_j and Q_j not stated
+    assert verdict.checked - verdict.definitions >= (FRAGMENT if fragment else CHECKED)[model]
+    reasons = [why for _, why in verdict.unchecked]
+    assert any(why.startswith(CITED[model]) for why in reasons), reasons
+    assert "measured, not checked" in reasons
+    assert all(why.startswith(("cited: ", "measured", "not checked: ")) for why in reasons), reasons
+    assert len(verdict.notes) == verdict.checked - verdict.definitions  # each says how
+
+
+def _once(pattern: str, replace: str, text: str) -> str:
+    edited, count = re.subn(pattern, replace, text, count=1)
+    assert count == 1, pattern
+    return edited
+
+
+#: Hand edits of the Markdown documents: each makes one row false, and the row it makes false.
+EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
+    "the ODE's 2 made 3": (
+        "saxe",
+        lambda t: _once(
+            r"&= 2 \\left\(s - u\(t\)\\right\) u\(t\)", r"&= 3 \\left(s - u(t)\\right) u(t)", t
+        ),
+        'section "One mode at a time", row 3',
+    ),
+    "a sign flipped in u(t)": (
+        "saxe",
+        lambda t: _once(r"\{u_\{0\}\} \+ e\^", "{u_{0}} - e^", t),
+        'section "One mode at a time", row 5',
+    ),
+    "the growth's sign flipped in u(t)": (
+        "saxe",
+        lambda t: re.sub(r"e\^\{\\frac\{2 s t\}", r"e^{- \\frac{2 s t}", t),
+        'section "One mode at a time", row 5',
+    ),
+    "the log's fraction inverted": (
+        "saxe",
+        lambda t: _once(
+            r"\\frac\{u_\{f\} \\left\(s - u_\{0\}\\right\)\}"
+            r"\{u_\{0\} \\left\(s - u_\{f\}\\right\)\}",
+            r"\\frac{u_{0} \\left(s - u_{f}\\right)}{u_{f} \\left(s - u_{0}\\right)}",
+            t,
+        ),
+        'section "One mode at a time", row 4',
+    ),
+    "eq. 15's exponent changed": (
+        "saxe",
+        lambda t: _once(r"u\(t\)\^\{2 - ", "u(t)^{3 - ", t),
+        'section "One mode at a time", row 6',
+    ),
+    "a transpose dropped in a layer's flow": (
+        "arora",
+        lambda t: _once(r"- W_\{3\}\^\{T\} G W_\{1\}\^\{T\}", "- W_{3}^{T} G W_{1}", t),
+        'section "The chain rule", row 3',
+    ),
+    "the product rule's P and Q swapped": (
+        "arora",
+        lambda t: _once(
+            r"P_\{j\} P_\{j\}\^\{T\} G Q_\{j\}\^\{T\} Q_\{j\}",
+            "Q_{j} Q_{j}^{T} G P_{j}^{T} P_{j}",
+            t,
+        ),
+        'section "The chain rule", row 5',
+    ),
+    "an exponent wrong where substituted": (
+        "arora",
+        lambda t: _once(r"\^\{\\frac\{N - j\}\{N\}\} G", r"^{\\frac{N - j + 1}{N}} G", t),
+        'section "Balanced layers", row 5',
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_hand_edited_row_is_caught_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str
+) -> None:
+    model, change, where = EDITS[edit]
+    path = document(tmp_path, model, "markdown")
+    path.write_text(change(path.read_text()))
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{where} is false: " in out, out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "pattern", "replace"),
+    [
+        ("typst", r"&= 2 \(s - u \(t\)\) u \(t\)", "&= 3 (s - u (t)) u (t)"),
+        ("json", r'"2\*\(s - u\(t\)\)\*u\(t\)"', '"3*(s - u(t))*u(t)"'),
+        (
+            "html",
+            r"<mn>2</mn><mrow><mo stretchy=\"false\">\(</mo><mrow><mi>s</mi>",
+            '<mn>3</mn><mrow><mo stretchy="false">(</mo><mrow><mi>s</mi>',
+        ),
+    ],
+)
+def test_the_ode_edited_is_caught_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, pattern: str, replace: str
+) -> None:
+    path = document(tmp_path, "saxe", fmt)
+    path.write_text(_once(pattern, replace, path.read_text()))
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    assert 'section "One mode at a time", row 3 is false: ' in capsys.readouterr().out
+
+
+def test_a_cited_row_is_not_counted_as_checked(tmp_path: Path) -> None:
+    path = document(tmp_path, "saxe", "markdown")
+    text = _once(r"W_\{2\}\^\{T\} \\left\(\\Sigma", r"W_{2} \\left(\\Sigma", path.read_text())
+    verdict = check_text(text)  # eq. 2 edited: cited, so not checked, not false
+    assert verdict.false is None
+    assert ('section "The setting", row 2', "cited: Saxe et al. 2014, eq. 2") in verdict.unchecked
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_renderer_that_misprints_exp_or_a_transpose_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    model: str,
+) -> None:
+    from symcollapse.render.printer import NetworkLatexPrinter
+
+    if model == "saxe":  # e^{-x} for e^{x}: the closed form no longer solves eq. 10
+        monkeypatch.setattr(
+            NetworkLatexPrinter, "_print_ExpBase", lambda self, e: f"e^{{- {self._print(e.exp)}}}"
+        )
+        where = 'section "One mode at a time", row 5'
+    else:
+        where = 'section "The chain rule", row 2'
+        monkeypatch.setattr(
+            NetworkLatexPrinter, "_print_Transpose", lambda self, expr: self._print(expr.arg)
+        )
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["dynamics", model, "--format", "markdown", "--out", str(out)]) == 3
+    assert not out.exists() or not any(out.iterdir())
+    err = capsys.readouterr().err
+    assert "says something false" in err and f"{where} is false" in err, err
+
+
+def test_a_dynamics_document_must_be_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from symcollapse.render.printer import NetworkLatexPrinter
+
+    monkeypatch.setattr(  # a logarithm printed as nothing the reader knows
+        NetworkLatexPrinter, "_print_log", lambda self, e: rf"\lg{{{self._print(e.args[0])}}}"
+    )
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["dynamics", "saxe", "--format", "latex", "--out", str(out)]) == 3
+    assert not out.exists() or not any(out.iterdir())
+    assert "cannot be read back" in capsys.readouterr().err
