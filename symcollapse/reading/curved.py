@@ -50,6 +50,7 @@ _Z = sp.Symbol("z")
 CURVED: dict[str, Any] = {
     r"\tanh": sp.tanh,
     "tanh": sp.tanh,
+    r"\operatorname{tanh}": sp.tanh,
     r"\operatorname{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
 }

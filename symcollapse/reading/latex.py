@@ -542,6 +542,8 @@ class LatexParser:
         second derivatives of a curved network's document) as a :class:`Derivative` of a
         :class:`Derivative`, one per order; None for anything else."""
         texts = self.texts[self.at : self.at + 8]
+        if texts[:3] == [r"\frac", "{", r"\partial"] and texts[3] != "^":
+            return self._repeated()
         if texts[:2] != [r"\frac", "{"] or texts[2] not in ("d", r"\partial") or texts[3] != "^":
             return None
         operator = texts[2]
@@ -560,6 +562,32 @@ class LatexParser:
         for _ in range(int(order)):
             node = Derivative(node, by)
         return node
+
+    def _repeated(self) -> Node | None:
+        """``\\frac{\\partial F}{\\partial z \\partial z}`` (Typst's and MathML's second
+        derivative) as a :class:`Derivative` per ``\\partial`` below; None (nothing taken) for
+        one ``\\partial`` below, a gradient :meth:`_calculus` reads."""
+        start = self.at
+        self.at += 3
+        by: list[Node] = []
+        try:
+            of = self.expression()
+            self.take("}")
+            self.take("{")
+            while self.peek() == r"\partial":
+                self.take()
+                by.append(self._name())
+            self.take("}")
+        except DocumentError:
+            by = []
+        if len(by) < 2:
+            self.at = start
+            return None
+        if len(set(by)) != 1 or len(by) > 4:
+            raise self.error("cannot read a mixed derivative")
+        for name in by:
+            of = Derivative(of, name)
+        return of
 
 
 def parse(tex: str) -> Node:
