@@ -55,6 +55,16 @@ CURVED: dict[str, Any] = {
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
 }
 
+#: Functions of a scalar a curved activation's derivative is written with (JSON's ``exp(z)``).
+ELEMENTARY: dict[str, Any] = {
+    "exp": sp.exp,
+    r"\exp": sp.exp,
+    r"\operatorname{exp}": sp.exp,
+    "log": sp.log,
+    r"\log": sp.log,
+    r"\ln": sp.log,
+}
+
 #: Working precision (decimal digits) of the number at the point.
 PRECISION = 60
 
@@ -97,7 +107,7 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
     if verdict.false:
         return verdict
     for row in derivatives:
-        wrong = _derivative_row(row, document)
+        wrong = _derivative_row(row, document, tolerance)
         if wrong:
             return replace(verdict, false=f"{row.where} is false: {wrong}")
     named = sorted({n.function.key for r in document.rows for n in _applied(r)})
@@ -123,7 +133,7 @@ def _order(node: Derivative) -> tuple[Node, list[Name]]:
     return node, by
 
 
-def _derivative_row(row: Row, document: Document) -> str | None:
+def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str | None:
     """What is wrong with the second-derivative ``row`` (None if it holds)."""
     assert isinstance(row.lhs, Derivative)
     of, by = _order(row.lhs)
@@ -137,7 +147,7 @@ def _derivative_row(row: Row, document: Document) -> str | None:
             return f"sympy's derivative is {expected}, not {stated}"
         return None
     if isinstance(of, Apply) and isinstance(of.argument, Arguments):
-        return _at_point(row, of, by, document)
+        return _at_point(row, of, by, document, tolerance)
     raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
 
 
@@ -174,6 +184,8 @@ def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
         if isinstance(argument, sp.MatrixBase):
             return argument.applyfunc(function)
         return function(argument)
+    if isinstance(node, Apply) and node.function.key in ELEMENTARY:
+        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols))
     if isinstance(node, MatrixLiteral):
         return sp.Matrix([[_scalar(c, symbols) for c in cells] for cells in node.rows])
     raise DocumentError(f"cannot read {type(node).__name__} in a curved network's row")
@@ -190,7 +202,9 @@ def _add(left: Any, right: Any) -> Any:
     return left + right
 
 
-def _at_point(row: Row, of: Apply, by: list[Name], document: Document) -> str | None:
+def _at_point(
+    row: Row, of: Apply, by: list[Name], document: Document, tolerance: sp.Rational
+) -> str | None:
     """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
     numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
     digits = re.search(r"rounded to (\d+) significant digits", row.reason)
@@ -209,11 +223,19 @@ def _at_point(row: Row, of: Apply, by: list[Name], document: Document) -> str | 
     if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
     point = numbers.pop(x)
-    variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(point.rows)]
+    variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
     arguments = [a.key for a in of.argument.items if isinstance(a, Name)]  # type: ignore[union-attr]
     rename = dict(zip(arguments, variables, strict=False))
-    output = _scalar(form.rhs, {**numbers, x: sp.Matrix(variables)})
-    index = int(of.function.sub or 1) - 1 if isinstance(output, sp.MatrixBase) else None
+    shaped = sp.Matrix(variables).reshape(*point.shape)  # a row vector in the row convention
+    try:
+        output = _scalar(form.rhs, {**numbers, x: shaped})
+    except sp.ShapeError as error:
+        return f"its form f(x) = ... does not evaluate under the numbers given: {error}"
+    first = of.argument.items[0]  # type: ignore[union-attr]
+    base = int(first.sub) if isinstance(first, Name) and first.sub.isdigit() else 1  # x_{0}
+    index = int(of.function.sub or base) - base if isinstance(output, sp.MatrixBase) else None
+    if index is not None and not 0 <= index < len(output):
+        return f"the output {of.function.key} of {len(output)} outputs"
     value = output[index] if index is not None else output
     for name in by:
         if name.key not in rename:
@@ -222,9 +244,13 @@ def _at_point(row: Row, of: Apply, by: list[Name], document: Document) -> str | 
     exact = value.subs(dict(zip(variables, point, strict=True)))
     stated = _scalar(row.rhs, {})
     true = sp.N(exact, PRECISION)
-    shown = sp.Float(sp.N(exact, int(digits[1])), int(digits[1]))  # rounded as printed
     places = int(digits[1])
-    if sp.Rational(str(shown)) != sp.Rational(str(sp.Float(stated, places))):
+    shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
+    if tolerance:  # the weights shown rounded (--digits): the number held to that precision
+        held = abs(sp.Rational(str(true)) - stated) <= tolerance * abs(sp.Rational(str(true)))
+    else:
+        held = sp.Rational(str(shown)) == sp.Rational(str(sp.Float(stated, places)))
+    if not held:
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
     return None
