@@ -506,14 +506,15 @@ class LatexParser:
         """``base`` to the power ``group`` read as an expression (``\\frac{N - j}{N}``,
         ``\\frac{2 s t}{\\tau}``): a :class:`RealPower`; a superscript that is not an
         expression (``\\prime``) is not read."""
-        end = start = self.at - 1  # the group's last token: re-read from its tokens
-        if self.texts[end] == "}":
+        last = first = self.at - 1  # the group's last token: its tokens are read again
+        tokens = self.tokens[last : last + 1]
+        if self.texts[last] == "}":
             depth = 0
-            while (depth := depth + {"}": 1, "{": -1}.get(self.texts[start], 0)) > 0:
-                start -= 1
-            start, end = start + 1, end
+            while (depth := depth + {"}": 1, "{": -1}.get(self.texts[first], 0)) > 0:
+                first -= 1
+            tokens = self.tokens[first + 1 : last]
         try:
-            exponent = LatexParser(self.tokens[start : end + (start == end)]).whole()
+            exponent = LatexParser(tokens).whole()
         except DocumentError:
             exponent = None
         natural = base == Name("e")  # e^{z}: sympy's exp in a curved activation's derivative
@@ -531,7 +532,7 @@ class LatexParser:
             if self.peek() == "{":
                 return Apply(function, self._braced())
             return Apply(function, self.factor())
-        operator = ["{", "d", "}", "{", "d", texts[6:7] and texts[6], "}"]
+        operator = ["{", "d", "}", "{", "d", *texts[6:7], "}"]
         if texts[0] in (r"\frac", r"\tfrac", r"\dfrac") and texts[1:] == operator:
             self.at += 8
             return Derivative(self.factor(), Name(texts[6]))

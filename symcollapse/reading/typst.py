@@ -207,13 +207,13 @@ class _Spelling:
             return "(" + self.until(")").strip() + ")"
         return ""
 
-    def attach(self, top: str = "t: ") -> str:
+    def attach(self) -> str:
         """``attach(u (t), t: 2 - frac(2, N))``: the base to the power above it; other
         attachments are not read."""
         parts = _top_level_parts(self.raw_group())
-        if len(parts) != 2 or not parts[1].strip().startswith(top):
+        if len(parts) != 2 or not parts[1].strip().startswith("t:"):
             raise DocumentError("cannot read an attach( ) other than a power in a Typst formula")
-        base, power = math(parts[0]), math(parts[1].strip()[len(top) :])
+        base, power = math(parts[0]), math(parts[1].strip()[2:])
         return rf"{{{base}}}^{{{power}}}" + " "
 
     def lone_argument(self) -> str:
@@ -221,7 +221,8 @@ class _Spelling:
         name it multiplies, so it is an argument (``u (t)``); "" for anything else."""
         ahead = [t for t in self.tokens[self.at : self.at + 5] if not t.isspace()]
         if ahead[:1] == ["("] and ahead[2:3] == [")"] and re.fullmatch(r"[A-Za-z]", ahead[1]):
-            self.take(), self.take(), self.take()
+            for _ in range(3):
+                self.take()
             return f"({ahead[1]})"
         return ""
 

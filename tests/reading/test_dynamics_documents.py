@@ -116,6 +116,11 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
         lambda t: _once(r"\^\{\\frac\{N - j\}\{N\}\} G", r"^{\\frac{N - j + 1}{N}} G", t),
         'section "Balanced layers", row 5',
     ),
+    "the reversed sum's exponent changed": (
+        "arora",
+        lambda t: _once(r"\^\{\\frac\{j - 1\}\{N\}\} G", r"^{\\frac{j}{N}} G", t),
+        'section "Balanced layers", row 6',
+    ),
 }
 
 
