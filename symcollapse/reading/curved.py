@@ -41,7 +41,7 @@ from symcollapse.reading.nodes import (
     Sum,
     walk,
 )
-from symcollapse.reading.piecewise import Region, check_piecewise
+from symcollapse.reading.piecewise import Region, check_piecewise, piecewise
 from symcollapse.reading.values import EXACT, Value
 
 _Z = sp.Symbol("z")
@@ -101,6 +101,8 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
     """Every row of the curved ``document``: its second derivatives by sympy, the rest as a
     piecewise document with the curved functions evaluated (notes say which function each name
     was read as)."""
+    if piecewise(document):  # its number at the point would need the ReLU's derivative
+        raise DocumentError("a network of curved and piecewise activations is not read")
     derivatives = [r for r in document.rows if isinstance(r.lhs, Derivative)]
     rest = replace(document, rows=tuple(r for r in document.rows if r not in derivatives))
     verdict = check_piecewise(rest, seed, tolerance, region=CurvedRegion)

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from symcollapse.errors import DocumentError
 from symcollapse.reading import check_text, language_of
 from symcollapse.reading.latex import parse
 from symcollapse.reading.nodes import Apply, Derivative, Name
@@ -114,6 +115,14 @@ def test_higher_derivatives_read_as_nested_derivatives(text, order):
 def test_a_derivative_of_mismatched_or_high_order_is_refused(text):
     with pytest.raises(Exception, match="order"):
         parse(text)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "json"])
+def test_curved_and_piecewise_together_are_not_read(tmp_path, fmt):
+    """tanh before a ReLU: written (layers is not strict), refused by the reader, not passed."""
+    path = layers(tmp_path, "2 > dense 2 tanh > dense 2 relu > dense 1", fmt)
+    with pytest.raises(DocumentError, match="curved and piecewise"):
+        check_text(path.read_text(), language=language_of(path.name))
 
 
 def test_json_derivative_of_order_two():
