@@ -16,6 +16,7 @@ import sympy as sp
 
 from symcollapse.errors import DocumentError
 from symcollapse.reading.calculus import Gradients, is_calculus
+from symcollapse.reading.curved import check_curved, curved
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
 from symcollapse.reading.forms import MAX_WIDTH
@@ -95,6 +96,8 @@ def check_text(
             document = with_widths(document, widths)
         if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
             return Dynamics(document, seed).check()
+        if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
+            return check_curved(document, seed, tolerance)
         whole_powers(document)  # x^{1/2} is read in dynamics documents only
         if general(document):  # stated for every depth n: checked at some
             return check_general(document, seed, tolerance)

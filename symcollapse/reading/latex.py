@@ -57,6 +57,7 @@ NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathbf", r"\boldsymbol", r"\ma
 
 #: Functions of a scalar the dynamics documents apply (``\log{\left(x\right)}``).
 FUNCTIONS = {r"\log", r"\exp", r"\ln"}
+FUNCTIONS.add(r"\tanh")  # a curved activation (``layers "2 > dense 2 tanh > dense 1"``)
 
 #: Superscripts that transpose.
 TRANSPOSES = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}"}
@@ -260,6 +261,8 @@ class LatexParser:
         text = self.peek()
         if text == r"\sum" and self.texts[self.at + 1] == "_":
             return self._index_sum()
+        if (higher := self._higher()) is not None:  # d^{2}/dz^{2}: a curved activation's
+            return higher
         if (calculus := self._calculus()) is not None:  # a derivative, a norm
             return calculus
         if (dynamic := self._dynamics()) is not None:  # d/dt, \log, \exp
@@ -514,7 +517,8 @@ class LatexParser:
             exponent = LatexParser(tokens).whole()
         except DocumentError:
             exponent = None
-        if exponent is None or isinstance(exponent, Name):  # x^{y}: a label as much as a power
+        natural = base == Name("e")  # e^{z}: sympy's exp in a curved activation's derivative
+        if exponent is None or (isinstance(exponent, Name) and not natural):  # x^{y}: a label
             raise self.error(f"cannot read the superscript {group!r}")
         return RealPower(base, exponent)
 
@@ -533,6 +537,58 @@ class LatexParser:
             self.at += 8
             return Derivative(self.factor(), Name(texts[6]))
         return None
+
+    def _higher(self) -> Node | None:
+        """``\\frac{d^{2}}{d z^{2}} F`` and ``\\frac{\\partial^{2}}{\\partial x_{1}^{2}} F`` (the
+        second derivatives of a curved network's document) as a :class:`Derivative` of a
+        :class:`Derivative`, one per order; None for anything else."""
+        texts = self.texts[self.at : self.at + 8]
+        if texts[:3] == [r"\frac", "{", r"\partial"] and texts[3] != "^":
+            return self._repeated()
+        if texts[:2] != [r"\frac", "{"] or texts[2] not in ("d", r"\partial") or texts[3] != "^":
+            return None
+        operator = texts[2]
+        self.at += 3
+        self.take("^")
+        order = self.group()
+        self.take("}")
+        self.take("{")
+        self.take(operator)
+        by = self._name()
+        self.take("^")
+        if self.group() != order or not order.isdigit() or not 1 < int(order) <= 4:
+            raise self.error(f"cannot read the derivative of order {order!r}")
+        self.take("}")
+        node = self.factor()
+        for _ in range(int(order)):
+            node = Derivative(node, by)
+        return node
+
+    def _repeated(self) -> Node | None:
+        """``\\frac{\\partial F}{\\partial z \\partial z}`` (Typst's and MathML's second
+        derivative) as a :class:`Derivative` per ``\\partial`` below; None (nothing taken) for
+        one ``\\partial`` below, a gradient :meth:`_calculus` reads."""
+        start = self.at
+        self.at += 3
+        by: list[Node] = []
+        try:
+            of = self.expression()
+            self.take("}")
+            self.take("{")
+            while self.peek() == r"\partial":
+                self.take()
+                by.append(self._name())
+            self.take("}")
+        except DocumentError:
+            by = []
+        if len(by) < 2:
+            self.at = start
+            return None
+        if len(set(by)) != 1 or len(by) > 4:
+            raise self.error("cannot read a mixed derivative")
+        for name in by:
+            of = Derivative(of, name)
+        return of
 
 
 def parse(tex: str) -> Node:

@@ -93,23 +93,29 @@ def piecewise(document: Document) -> bool:
     )
 
 
-def check_piecewise(document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> Verdict:
+def check_piecewise(
+    document: Document,
+    seed: int = 0,
+    tolerance: sp.Rational = EXACT,
+    region: type[Region] | None = None,
+) -> Verdict:
     """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
     each instance under its own numbers; stops at the first false row."""
+    evaluate = region or Region  # a curved document's: reading/curved.py
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
-    verdicts = [Region(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
+    verdicts = [evaluate(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
     false = next((v for v in verdicts if v.false), None)
     if false is not None:
         return false
     checked, definitions = verdicts[0].checked, verdicts[0].definitions
     unchecked = list(verdicts[0].unchecked)
-    reading = Region(symbolic, seed, tolerance)
+    reading = evaluate(symbolic, seed, tolerance)
     prefix = tuple(main[i] for i in sorted(reading.defining))
     form = reading.form()
     for rows in instances:
         scope = replace(document, rows=prefix + rows, unchecked=())
-        verdict = Region(scope, seed, tolerance, given=len(prefix), form=form).check()
+        verdict = evaluate(scope, seed, tolerance, given=len(prefix), form=form).check()
         if verdict.false:
             return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
         checked += verdict.checked - len(prefix)

@@ -230,9 +230,26 @@ class PlainParser:
         self.take("(")
         of = self.expression()
         self.take(",")
+        if self.peek() == "(":  # Derivative(tanh(z), (z, 2)): a curved activation's
+            return self._higher(of)
         by = self.expression()
         self.take(")")
         return Derivative(of, by)
+
+    def _higher(self, of: Node) -> Node:
+        """``(z, 2))`` after ``Derivative(tanh(z),``: the derivative of that order, a
+        :class:`Derivative` of a :class:`Derivative` (as LaTeX's ``\\frac{d^{2}}{d z^{2}}``)."""
+        self.take("(")
+        by = self.atom()
+        self.take(",")
+        order = self.take()
+        self.take(")")
+        self.take(")")
+        if not isinstance(by, Name) or not order.isdigit() or not 1 < int(order) <= 4:
+            raise DocumentError(f"cannot read a derivative of order {order!r}")
+        for _ in range(int(order)):
+            of = Derivative(of, by)
+        return of
 
     def _row(self) -> tuple[Node, ...]:
         self.take("[")

@@ -399,8 +399,9 @@ def test_a_json_maxpool_with_its_stride_dropped_is_caught(tmp_path, capsys):
 
 
 def _kind_examples() -> list[str]:
-    """Each layer kind's examples, alone and before a ReLU layer; a curved activation's
-    (tanh: its certificate's second derivative is not read yet) left out."""
+    """Each layer kind's examples, alone and before a ReLU layer; a curved activation's left
+    out (with 8 inputs its number at the point, of f_1(x_1, ..., x_8), is shown, not read;
+    before a ReLU it is not read): tests/reading/test_curved_documents.py reads curved ones."""
     from symcollapse.spec.kinds.registry import KINDS
 
     examples = [e for kind in KINDS for e in kind.examples if "tanh" not in e]

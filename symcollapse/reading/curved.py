@@ -1,0 +1,265 @@
+"""Meaning of a document of a network with curved activations (``layers "2 > dense 2 tanh >
+dense 1"``): its rows evaluated with the standard functions named, its second derivatives
+checked with sympy, its number at the point to the digits its tag states.
+
+``\\tanh`` is sympy's tanh and ``\\operatorname{sigmoid}`` the logistic ``1 / (1 + e^{-z})``
+(the standard functions the names denote: the documents define neither). The affine rows and
+the merged form are evaluated at random integer points as for ReLU
+(:class:`~symcollapse.reading.piecewise.Region`), exactly: the activations stay symbolic
+(``tanh(3)``), so two sides agree only if their arguments do. A row
+``\\frac{d^{2}}{d z^{2}} \\tanh(z) = ...`` is compared with sympy's derivative of the named
+function; ``\\frac{\\partial^{2}}{\\partial x_{1}^{2}} f_{1}(x_{1}, x_{2}) = -0.0186...`` with the
+derivative of the document's merged form under its numbers at its point, in 60-digit
+arithmetic, to the significant digits its tag states.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import sympy as sp
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading.meaning import Verdict
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Derivative,
+    Document,
+    MatrixLiteral,
+    Name,
+    Negative,
+    Node,
+    Number,
+    Power,
+    Product,
+    Quotient,
+    RealPower,
+    Row,
+    Sum,
+    walk,
+)
+from symcollapse.reading.piecewise import Region, check_piecewise, piecewise
+from symcollapse.reading.values import EXACT, Value
+
+_Z = sp.Symbol("z")
+
+#: The curved activations read, by the name printed, as the standard functions they name.
+CURVED: dict[str, Any] = {
+    r"\tanh": sp.tanh,
+    "tanh": sp.tanh,
+    r"\operatorname{tanh}": sp.tanh,
+    r"\operatorname{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
+    "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
+}
+
+#: Functions of a scalar a curved activation's derivative is written with (JSON's ``exp(z)``).
+ELEMENTARY: dict[str, Any] = {
+    "exp": sp.exp,
+    r"\exp": sp.exp,
+    r"\operatorname{exp}": sp.exp,
+    "log": sp.log,
+    r"\log": sp.log,
+    r"\ln": sp.log,
+}
+
+#: Working precision (decimal digits) of the number at the point.
+PRECISION = 60
+
+
+def _curved(node: Node) -> bool:
+    return isinstance(node, Apply) and node.function.key in CURVED
+
+
+def curved(document: Document) -> bool:
+    """Whether ``document`` applies a curved activation of :data:`CURVED`."""
+    return any(
+        _curved(node)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for node in walk(side)
+    )
+
+
+class CurvedRegion(Region):
+    """A piecewise region whose curved activations are the functions named, entry by entry."""
+
+    def value(self, node: Node) -> Value:
+        if isinstance(node, Apply) and _curved(node):
+            function = CURVED[node.function.key]
+            argument = self.value(node.argument)
+            if isinstance(argument, sp.MatrixBase):
+                return argument.applyfunc(function)
+            return function(argument)
+        return super().value(node)
+
+
+def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> Verdict:
+    """Every row of the curved ``document``: its second derivatives by sympy, the rest as a
+    piecewise document with the curved functions evaluated (notes say which function each name
+    was read as)."""
+    if piecewise(document):  # its number at the point would need the ReLU's derivative
+        raise DocumentError("a network of curved and piecewise activations is not read")
+    derivatives = [r for r in document.rows if isinstance(r.lhs, Derivative)]
+    rest = replace(document, rows=tuple(r for r in document.rows if r not in derivatives))
+    verdict = check_piecewise(rest, seed, tolerance, region=CurvedRegion)
+    if verdict.false:
+        return verdict
+    for row in derivatives:
+        wrong = _derivative_row(row, document, tolerance)
+        if wrong:
+            return replace(verdict, false=f"{row.where} is false: {wrong}")
+    named = sorted({n.function.key for r in document.rows for n in _applied(r)})
+    notes = tuple(
+        f"{name} read as the standard function it names (the document does not define it)"
+        for name in named
+    )
+    return replace(verdict, checked=verdict.checked + len(derivatives), notes=notes)
+
+
+def _applied(row: Row) -> list[Apply]:
+    return [n for s in (row.lhs, row.rhs) if s is not None for n in walk(s) if _curved(n)]  # type: ignore[misc]
+
+
+def _order(node: Derivative) -> tuple[Node, list[Name]]:
+    """What ``node`` differentiates and by what, innermost last."""
+    by: list[Name] = []
+    while isinstance(node, Derivative):
+        if not isinstance(node.by, Name):
+            raise DocumentError("cannot read a derivative by something that is not one name")
+        by.append(node.by)
+        node = node.of  # type: ignore[assignment]
+    return node, by
+
+
+def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str | None:
+    """What is wrong with the second-derivative ``row`` (None if it holds)."""
+    assert isinstance(row.lhs, Derivative)
+    of, by = _order(row.lhs)
+    if isinstance(of, Apply) and _curved(of) and isinstance(of.argument, Name):
+        variable = sp.Symbol(of.argument.key)
+        expected = CURVED[of.function.key](variable)
+        for name in by:
+            expected = sp.diff(expected, sp.Symbol(name.key))
+        stated = _scalar(row.rhs, {})
+        if sp.simplify(expected - stated) != 0:
+            return f"sympy's derivative is {expected}, not {stated}"
+        return None
+    if isinstance(of, Apply) and isinstance(of.argument, Arguments):
+        return _at_point(row, of, by, document, tolerance)
+    raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
+
+
+def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
+    """``node`` as a sympy expression or matrix; names are the values in ``symbols``, else
+    scalars of their own."""
+    if isinstance(node, Number):
+        return node.value
+    if isinstance(node, Name):
+        if node.key in symbols:
+            return symbols[node.key]
+        return sp.E if node.key == "e" else sp.Symbol(node.key)
+    if isinstance(node, Negative):
+        return -_scalar(node.operand, symbols)
+    if isinstance(node, Sum):
+        total = _scalar(node.terms[0], symbols)
+        for term in node.terms[1:]:
+            total = _add(total, _scalar(term, symbols))
+        return total
+    if isinstance(node, Product):
+        value = _scalar(node.factors[0], symbols)
+        for factor in node.factors[1:]:
+            value = value * _scalar(factor, symbols)
+        return value
+    if isinstance(node, Quotient):
+        return _scalar(node.numerator, symbols) / _scalar(node.denominator, symbols)
+    if isinstance(node, Power):
+        return _scalar(node.base, symbols) ** node.exponent
+    if isinstance(node, RealPower):
+        return _scalar(node.base, symbols) ** _scalar(node.exponent, symbols)
+    if isinstance(node, Apply) and _curved(node):
+        argument = _scalar(node.argument, symbols)
+        function = CURVED[node.function.key]
+        if isinstance(argument, sp.MatrixBase):
+            return argument.applyfunc(function)
+        return function(argument)
+    if isinstance(node, Apply) and node.function.key in ELEMENTARY:
+        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols))
+    if isinstance(node, MatrixLiteral):
+        return sp.Matrix([[_scalar(c, symbols) for c in cells] for cells in node.rows])
+    raise DocumentError(f"cannot read {type(node).__name__} in a curved network's row")
+
+
+def _add(left: Any, right: Any) -> Any:
+    """``left + right``, a 1x1 matrix and a number added as numbers (``b_2 = 1.75``)."""
+    matrices = [isinstance(v, sp.MatrixBase) for v in (left, right)]
+    if matrices[0] != matrices[1]:
+        matrix, number = (left, right) if matrices[0] else (right, left)
+        if matrix.shape != (1, 1):
+            raise DocumentError(f"a number added to a {matrix.rows}x{matrix.cols} matrix")
+        return matrix + sp.Matrix([[number]])
+    return left + right
+
+
+def _at_point(
+    row: Row, of: Apply, by: list[Name], document: Document, tolerance: sp.Rational
+) -> str | None:
+    """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
+    numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
+    digits = re.search(r"rounded to (\d+) significant digits", row.reason)
+    if digits is None or not isinstance(row.rhs, Number | Negative):
+        raise DocumentError(f"cannot read {row.where}: a number at the point without its digits")
+    numbers: dict[str, Any] = {}
+    form: Row | None = None
+    for r in document.rows:
+        if isinstance(r.lhs, Name) and isinstance(r.rhs, MatrixLiteral | Number | Negative):
+            numbers[r.lhs.key] = _scalar(r.rhs, {})
+        if isinstance(r.lhs, Apply) and isinstance(r.lhs.argument, Name) and _uses_curved(r.rhs):
+            form = r
+    if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
+        raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
+    x = form.lhs.argument.key
+    if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
+        raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
+    point = numbers.pop(x)
+    variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
+    arguments = [a.key for a in of.argument.items if isinstance(a, Name)]  # type: ignore[union-attr]
+    rename = dict(zip(arguments, variables, strict=False))
+    shaped = sp.Matrix(variables).reshape(*point.shape)  # a row vector in the row convention
+    try:
+        output = _scalar(form.rhs, {**numbers, x: shaped})
+    except sp.ShapeError as error:
+        return f"its form f(x) = ... does not evaluate under the numbers given: {error}"
+    first = of.argument.items[0]  # type: ignore[union-attr]
+    base = int(first.sub) if isinstance(first, Name) and first.sub.isdigit() else 1  # x_{0}
+    index = int(of.function.sub or base) - base if isinstance(output, sp.MatrixBase) else None
+    if index is not None and not 0 <= index < len(output):
+        return f"the output {of.function.key} of {len(output)} outputs"
+    value = output[index] if index is not None else output
+    for name in by:
+        if name.key not in rename:
+            raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
+        value = sp.diff(value, rename[name.key])
+    exact = value.subs(dict(zip(variables, point, strict=True)))
+    stated = _scalar(row.rhs, {})
+    true = sp.N(exact, PRECISION)
+    places = int(digits[1])
+    shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
+    if tolerance:  # the weights shown rounded (--digits): the number held to that precision
+        held = abs(sp.Rational(str(true)) - stated) <= tolerance * abs(sp.Rational(str(true)))
+    else:
+        held = sp.Rational(str(shown)) == sp.Rational(str(sp.Float(stated, places)))
+    if not held:
+        actual = sp.N(true, places + 3)
+        return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
+    return None
+
+
+def _uses_curved(node: Node) -> bool:
+    return any(_curved(n) for n in walk(node))
+
+
+__all__ = ["CURVED", "check_curved", "curved"]

@@ -1,0 +1,131 @@
+"""``symcollapse layers`` documents of curved activations (tanh, sigmoid) read back: the
+affine rows and the merged form evaluated with the functions named, the second derivative by
+sympy, the number at the point to its digits; in every readable format and notation, and
+hand edits of them caught, naming the row."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from symcollapse.errors import DocumentError
+from symcollapse.reading import check_text, language_of
+from symcollapse.reading.latex import parse
+from symcollapse.reading.nodes import Apply, Derivative, Name
+from symcollapse.reading.plain import parse_plain
+from tests.reading.documents import assert_caught, assert_passes
+from tests.reading.test_layers_documents import FORMATS, layers
+
+#: Curved networks: tanh, sigmoid, both, a curved last layer; square and not.
+CURVED = [
+    "2 > dense 2 tanh > dense 1",
+    "2 > dense 3 sigmoid > dense 1",
+    "3 > dense 2 tanh > dense 2 sigmoid > dense 2",
+    "2 > dense 2 tanh",
+]
+
+#: Notation options the typeset formats take (the index base 0 is left out: the certificate
+#: prints f_{1} beside x_{0}, the second output in that base, and the reader says so).
+NOTATIONS = {
+    "row": ("--convention", "row"),
+    "names": ("--names", "x=y,W=M,W_z=M_eff"),
+    "flat": ("--entry-style", "flat"),
+    "upper": ("--entry-style", "upper"),
+    "pmatrix": ("--delimiter", "pmatrix"),
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", CURVED)
+def test_curved_documents_pass_every_row_checked(tmp_path, capsys, spec, fmt):
+    path = layers(tmp_path, spec, fmt)
+    assert_passes(path, capsys)
+    verdict = check_text(path.read_text(), language=language_of(path.name))
+    assert verdict.false is None and verdict.unchecked == ()
+    assert any("standard function" in note for note in verdict.notes)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+@pytest.mark.parametrize("notation", sorted(NOTATIONS))
+@pytest.mark.parametrize("spec", [CURVED[0], CURVED[2]])
+def test_curved_documents_pass_in_every_notation(tmp_path, capsys, spec, fmt, notation):
+    assert_passes(layers(tmp_path, spec, fmt, *NOTATIONS[notation]), capsys)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+def test_curved_documents_rounded_hold_to_their_digits(tmp_path, fmt):
+    """``--digits 6`` shows the weights rounded: the number at the point (of the exact weights)
+    holds to that precision, not to the 15 digits its tag states of the exact ones."""
+    path = layers(tmp_path, CURVED[2], fmt, "--digits", "6")
+    text, language = path.read_text(), language_of(path.name)
+    assert check_text(text, digits=6, language=language).false is None
+    assert "the derivative at the point" in str(check_text(text, language=language).false)
+
+
+def test_json_curved_document_passes_renamed(tmp_path, capsys):
+    assert_passes(layers(tmp_path, CURVED[1], "json", *NOTATIONS["names"]), capsys)
+
+
+#: Hand edits of the curved documents in LaTeX: (spec, a pattern, what replaces its group 1).
+EDITS = {
+    "tanh'' sign flipped": (CURVED[0], r"\\tanh\{\\left\(z \\right\)\} &= (2) ", "-2"),
+    "sigmoid'' sign flipped": (
+        CURVED[1],
+        r"\\operatorname\{sigmoid\}\{\\left\(z \\right\)\} &= (-) ",
+        "",
+    ),
+    "number at the point": (CURVED[0], r"&= (-0\.0186946107945)74", "-0.0186946107946"),
+    "merged form": (CURVED[0], r"A_\{1\} x (\+) a_\{1\}", "-"),
+    "activation swapped": (CURVED[2], r"A_\{3\} (\\operatorname\{sigmoid\})", r"\tanh"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_hand_edits_of_curved_documents_are_caught(tmp_path, capsys, edit):
+    spec, pattern, new = EDITS[edit]
+    path = layers(tmp_path, spec, "latex")
+    found = re.search(pattern, path.read_text())
+    assert found, pattern
+
+    def edited(text: str) -> str:
+        return text[: found.start(1)] + new + text[found.end(1) :]
+
+    assert_caught(path, capsys, edited)
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        (r"\frac{d^{2}}{d z^{2}} \tanh{\left(z \right)}", 2),
+        (r"\frac{\partial^{2}}{\partial x_{1}^{2}} f_{1}(x_{1}, x_{2})", 2),
+        (r"\frac{\partial \operatorname{tanh}(z)}{\partial z \partial z}", 2),
+        (r"\frac{\partial^{3}}{\partial z^{3}} g(z)", 3),
+    ],
+)
+def test_higher_derivatives_read_as_nested_derivatives(text, order):
+    node = parse(text)
+    for _ in range(order):
+        assert isinstance(node, Derivative)
+        node = node.of
+    assert not isinstance(node, Derivative)
+
+
+@pytest.mark.parametrize("text", [r"\frac{d^{2}}{d z^{3}} g(z)", r"\frac{d^{9}}{d z^{9}} g(z)"])
+def test_a_derivative_of_mismatched_or_high_order_is_refused(text):
+    with pytest.raises(Exception, match="order"):
+        parse(text)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "json"])
+def test_curved_and_piecewise_together_are_not_read(tmp_path, fmt):
+    """tanh before a ReLU: written (layers is not strict), refused by the reader, not passed."""
+    path = layers(tmp_path, "2 > dense 2 tanh > dense 2 relu > dense 1", fmt)
+    with pytest.raises(DocumentError, match="curved and piecewise"):
+        check_text(path.read_text(), language=language_of(path.name))
+
+
+def test_json_derivative_of_order_two():
+    z = Name("z")
+    tanh = Apply(Name("tanh"), z)
+    assert parse_plain("Derivative(tanh(z), (z, 2))") == Derivative(Derivative(tanh, z), z)
