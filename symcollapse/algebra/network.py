@@ -24,11 +24,11 @@ Kind = str
 #: Order of kinds within one layer when terms are written out: weights, then biases, then
 #: inputs, then a loss's targets; each layer kind says which of its parameters multiply and
 #: which add (:data:`~symcollapse.spec.kinds.registry.PARAMETER_RANKS`).
-KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2, "y": 3, **PARAMETER_RANKS}
+KIND_RANK: dict[Kind, int] = {"W": 0, "b": 1, "x": 2, "y": 3, "f": 4, **PARAMETER_RANKS}
 
 #: Vectors outside the layers, whose entries are named by their role and one index (``x_1``;
-#: the target ``y_1`` of a loss).
-VECTOR_KINDS = frozenset({"x", "y"})
+#: the target ``y_1`` of a loss; the output ``f_1`` of a certificate).
+VECTOR_KINDS = frozenset({"x", "y", "f"})
 
 #: Per-unit parameters of the layer kinds (a convolution's kernel, batch normalisation's scale,
 #: standard deviation, mean, shift; a ReLU's masks); the symbol name is

@@ -14,6 +14,7 @@ import sympy as sp
 from symcollapse.algebra import symbols
 from symcollapse.algebra.analysis import LayeredCollapse
 from symcollapse.algebra.expressions import product, total
+from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.doc.model import Checked, Section, Step, Text, Unchecked
 from symcollapse.doc.prose import Applied, relation
@@ -27,6 +28,13 @@ from symcollapse.verification.certificates import (
     find_second_derivative,
     pooling_witness,
 )
+
+#: The first output ``f_1``, whose second derivative certifies a curved network: an entry symbol,
+#: so that ``--index-base 0`` writes it ``f_0`` beside ``x_0`` (a fixed ``f_1`` was the second).
+FIRST_OUTPUT = sp.Symbol(Entry("f", 0, 0).name)
+
+#: What :data:`FIRST_OUTPUT` stands for, for the derivation's entry symbols.
+OUTPUT_ENTRIES = {FIRST_OUTPUT: Entry("f", 0, 0)}
 
 EVALUATED = Checked("exact rational evaluation of the layers")
 DIFFERS = Checked("exact rational evaluation of the layers; an entry differs from the line before")
@@ -171,7 +179,7 @@ def second_derivative_section(
     steps += [
         Step(result.stages.x_symbol, found.point, ("the point",), check=POINT),
         Step(
-            sp.Derivative(Applied(symbols.scalar("f", 1), *x), (x[0], 2)),
+            sp.Derivative(Applied(FIRST_OUTPUT, *x), (x[0], 2)),
             sp.Float(found.value, 15),
             ("at the point, rounded to 15 significant digits; certified non-zero exactly",),
             check=NONZERO,

@@ -19,7 +19,7 @@ from symcollapse.algebra.analysis import (
 from symcollapse.algebra.expressions import expand_entries, output_symbol, product, total, vanishes
 from symcollapse.algebra.piecewise import mask_symbols
 from symcollapse.algebra.stages import AffineStage, Definition, merge
-from symcollapse.derivations.certificates import certificate_sections
+from symcollapse.derivations.certificates import OUTPUT_ENTRIES, certificate_sections
 from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.dense import EXPANDED
 from symcollapse.derivations.piecewise import piecewise_sections
@@ -245,6 +245,7 @@ def derive_layers(
     else:
         given = (checked.params, checked.x0) if checked.given else None
         sections += certificate_sections(result, seed, given)
+        entries |= OUTPUT_ENTRIES
     derivation = Derivation(
         title=("The network ", Code(result.spec.describe()), f": {_proven(result.verdict)}"),
         sections=tuple(s for s in sections if s.steps),

@@ -73,7 +73,7 @@ def test_forward_is_the_nested_composition():
 def test_the_entry_kinds_are_the_networks_and_the_layer_kinds_parameters():
     """Each layer kind declares its parameters' roles in its own file; no second list here."""
     declared = {role for kind in KINDS for role in (*kind.factors, *kind.shifts)}
-    assert declared == PARAMETER_KINDS and set(KIND_RANK) == declared | {"W", "b", "x", "y"}
+    assert declared == PARAMETER_KINDS and set(KIND_RANK) == declared | {"W", "b", "x", "y", "f"}
     assert all(KIND_RANK[role] == 1 for kind in KINDS for role in kind.shifts)
 
 

@@ -25,9 +25,10 @@ CURVED = [
     "2 > dense 2 tanh",
 ]
 
-#: Notation options the typeset formats take (the index base 0 is left out: the certificate
-#: prints f_{1} beside x_{0}, the second output in that base, and the reader says so).
+#: Notation options the typeset formats take (index base 0: the certificate's first output is
+#: f_{0} beside x_{0}; it printed f_{1}, the second output in that base, and the reader said so).
 NOTATIONS = {
+    "base 0": ("--index-base", "0"),
     "row": ("--convention", "row"),
     "names": ("--names", "x=y,W=M,W_z=M_eff"),
     "flat": ("--entry-style", "flat"),
