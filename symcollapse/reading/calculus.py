@@ -47,6 +47,7 @@ from symcollapse.reading.nodes import (
     Product,
     Sum,
     Transpose,
+    nodes_of,
     walk,
 )
 from symcollapse.reading.values import EXACT, Value, add, number, scalar
@@ -84,13 +85,7 @@ class Network:
 
 def is_calculus(document: Document) -> bool:
     """Whether ``document`` shows derivatives (a gradients document)."""
-    return any(
-        isinstance(node, Derivative)
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for node in walk(side)
-    )
+    return any(isinstance(node, Derivative) for node in nodes_of(document.rows))
 
 
 def network_of(document: Document) -> Network:

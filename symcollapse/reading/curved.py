@@ -39,6 +39,7 @@ from symcollapse.reading.nodes import (
     RealPower,
     Row,
     Sum,
+    nodes_of,
     walk,
 )
 from symcollapse.reading.piecewise import Region, check_piecewise, piecewise
@@ -75,13 +76,7 @@ def _curved(node: Node) -> bool:
 
 def curved(document: Document) -> bool:
     """Whether ``document`` applies a curved activation of :data:`CURVED`."""
-    return any(
-        _curved(node)
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for node in walk(side)
-    )
+    return any(_curved(node) for node in nodes_of(document.rows))
 
 
 class CurvedRegion(Region):

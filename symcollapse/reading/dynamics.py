@@ -39,6 +39,7 @@ from symcollapse.reading.nodes import (
     Row,
     Sum,
     Transpose,
+    nodes_of,
     walk,
 )
 
@@ -83,11 +84,7 @@ _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 def is_dynamics(document: Document) -> bool:
     """Whether ``document`` shows a derivative in time (``\\frac{d}{d t} W_{1}``)."""
     return any(
-        isinstance(node, Derivative) and node.by == Name("t")
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for node in walk(side)
+        isinstance(node, Derivative) and node.by == Name("t") for node in nodes_of(document.rows)
     )
 
 

@@ -40,6 +40,7 @@ from symcollapse.reading.nodes import (
     Row,
     Sum,
     Transpose,
+    nodes_of,
     walk,
 )
 from symcollapse.reading.orientation import layer_shape
@@ -63,13 +64,7 @@ MAX_UNFOLD = 10_000
 
 def general(document: Document) -> bool:
     """Whether ``document`` states rows for every depth: it elides factors or terms."""
-    return any(
-        isinstance(node, Elided)
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for node in walk(side)
-    )
+    return any(isinstance(node, Elided) for node in nodes_of(document.rows))
 
 
 def _rebuild(node: Any, change: Any) -> Any:

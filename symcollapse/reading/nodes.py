@@ -8,7 +8,7 @@ printed the document: the reader reads bytes, so its check is independent of the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sympy as sp
@@ -287,3 +287,11 @@ def walk(node: Node) -> Iterator[Node]:
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def nodes_of(rows: Iterable[Row]) -> Iterator[Node]:
+    """Every node of every side of ``rows``."""
+    for row in rows:
+        for side in (row.lhs, row.rhs):
+            if side is not None:
+                yield from walk(side)

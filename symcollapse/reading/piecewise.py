@@ -43,6 +43,7 @@ from symcollapse.reading.nodes import (
     Name,
     Node,
     Row,
+    nodes_of,
     walk,
 )
 from symcollapse.reading.pooling import max_pool, window
@@ -84,13 +85,7 @@ POINTS = 4
 
 def piecewise(document: Document) -> bool:
     """Whether ``document`` applies an activation of :data:`PIECEWISE`."""
-    return any(
-        _active(node)
-        for row in document.rows
-        for side in (row.lhs, row.rhs)
-        if side is not None
-        for node in walk(side)
-    )
+    return any(_active(node) for node in nodes_of(document.rows))
 
 
 def check_piecewise(

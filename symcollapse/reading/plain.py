@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import sympy as sp
 
@@ -37,7 +36,7 @@ from symcollapse.reading.nodes import (
     Row,
     Sum,
     Transpose,
-    walk,
+    nodes_of,
 )
 from symcollapse.reading.schemes import base_case, scheme
 
@@ -321,7 +320,7 @@ def read_json(text: str) -> Document:
         raise DocumentError(f"the convention {str(convention)[:20]!r}")
     row_vectors = convention == "row"
     symbols = data.get("symbols") or {}
-    named = {n.key for n in _nodes(rows) if isinstance(n, Name)}
+    named = {n.key for n in nodes_of(rows) if isinstance(n, Name)}
     weight, bias = _letters(rows, named)
     fields = list(symbols.items())
     fields += [(f"{weight}_{k}", w) for k, w in enumerate(data.get("weights") or [], 1)]
@@ -347,14 +346,6 @@ def read_json(text: str) -> Document:
     return Document(tuple(rows), " ".join(prose), tuple(unread), widths)
 
 
-def _nodes(rows: list[Row]) -> Iterator[Node]:
-    """Every node of every side of ``rows``."""
-    for row in rows:
-        for side in (row.lhs, row.rhs):
-            if side:
-                yield from walk(side)
-
-
 def _letters(rows: list[Row], named: set[str]) -> tuple[str, str]:
     """The letters the steps name the weights and the biases by (``Theta``, ``beta`` with
     ``--names W=Theta,b=beta``), for the fields ``weights``, ``biases``, ``W_z`` and ``b_z``,
@@ -366,7 +357,7 @@ def _letters(rows: list[Row], named: set[str]) -> tuple[str, str]:
     collapsed = {key.removesuffix("_{z}") for key in named if key.endswith("_{z}")}
     left = {
         factor.base
-        for node in _nodes(rows)
+        for node in nodes_of(rows)
         if isinstance(node, Product)
         for factor in node.factors[:-1]
         if isinstance(factor, Name)
