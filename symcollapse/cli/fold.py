@@ -230,7 +230,10 @@ def run(args: argparse.Namespace) -> int:
     if content is not None:
         print(*write_files(args.export.parent, {args.export.name: content}), file=sys.stderr)
     with long_integers(result):
-        derivation = derive_fold(result, checks[0], args.digits, args.convention)
+        fragment = args.format == "latex" and not args.standalone  # displays only, no words
+        derivation = derive_fold(
+            result, checks[0], args.digits, args.convention, words=not fragment
+        )
         data = fold_data(result, checks, args.convention) if listed else None
         return emit(
             args,

@@ -1,9 +1,18 @@
-"""The document of a fold: the model's layers, the collapse, ``W_z`` and ``b_z`` exactly, and
-the runtime check. The document says its numbers are shown as decimals; its printers write them."""
+"""The document of a fold: the model's layers, its stored weights, the collapse, ``W_z`` and
+``b_z``, and the runtime check.
+
+The document says in words how its numbers are shown, so that a reader can check every row from
+the page: each stored weight as the shortest decimal that rounds to it ("each decimal stands for
+the float32 number nearest to it"), ``W_z`` and ``b_z`` as "the shortest decimals of the nearest
+float32 numbers" of their exact values (or "rounded to N significant digits"). A LaTeX fragment
+prints no words, so there the rows' reasons say it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -18,8 +27,14 @@ from symcollapse.doc.prose import Rounded
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.runtime import RuntimeCheck
 
-#: ``W_z`` and ``b_z`` are written out in a document only up to this many entries.
+#: ``W_z`` and ``b_z`` are written out in a document only up to this many entries; so are the
+#: stored weights, all or none, when every ``W_k`` and ``b_k`` has at most this many (a 20x20
+#: matrix is about the widest a page shows legibly; ``W_z`` cannot be checked from some of them).
 MAX_SHOWN_ENTRIES = 400
+
+#: The float types the stored weights are shown in, narrowest first (bfloat16 weights are read
+#: widened to float32, whose numbers they are).
+WEIGHT_TYPES = ("float16", "float32", "float64")
 
 #: Model kinds in words, for the prose.
 KIND_WORDS = {
@@ -42,15 +57,92 @@ def exact(values: np.ndarray) -> sp.ImmutableMatrix:
     )
 
 
+def nearest(value: Fraction, dtype: np.dtype) -> np.floating:
+    """The ``dtype`` number nearest to ``value`` (ties to even). Rounded first to the float64
+    whose last bit is odd when ``value`` lies strictly between two float64 numbers (rounding to
+    odd), then once to ``dtype``: with the 29 spare bits float64 has over float32 that double
+    rounding is the correct rounding (Boldo and Melquiond 2008), where rounding to nearest twice
+    is not (a float64 tie of float32 not tied exactly)."""
+    rounded = float(value)
+    if (
+        dtype != np.float64
+        and Fraction(rounded) != value
+        and not np.float64(rounded).view(np.int64) & 1
+    ):
+        rounded = float(np.nextafter(rounded, np.inf if value > rounded else -np.inf))
+    return dtype.type(rounded)
+
+
+def shortest(number: np.floating) -> sp.Number:
+    """``number`` (a float of its type) as the shortest decimal that rounds back to it: an
+    integer as itself, else a sympy Float of exactly those digits, which printers write as is."""
+    text = np.format_float_positional(number, unique=True, trim="-")
+    value = Decimal(text)
+    if value == value.to_integral_value() and abs(value) < 10**15:
+        return sp.Integer(int(value))
+    if len(value.as_tuple().digits) > 12:  # 1e-30, not 0.000...0001
+        text = np.format_float_scientific(number, unique=True, trim="-")
+    return sp.Float(text, max(len(Decimal(text).as_tuple().digits), 2))
+
+
+def shown(values: np.ndarray, dtype: np.dtype) -> sp.ImmutableMatrix:
+    """Exact fractions (a matrix, or a vector as a column) as the shortest decimals of the
+    nearest ``dtype`` numbers."""
+    rows = values.reshape(values.shape[0], -1)
+    return sp.ImmutableMatrix([[shortest(nearest(v, dtype)) for v in row] for row in rows.tolist()])
+
+
+def scaled(values: np.ndarray, scale: float) -> np.ndarray:
+    """``scale * values`` exactly, as fractions (the layer a model's reader made)."""
+    return np.frompyfunc(lambda v: Fraction(v) * Fraction(scale), 1, 1)(values)
+
+
+def stored_type(result: Fold) -> str | None:
+    """The narrowest float type of :data:`WEIGHT_TYPES` holding every weight and bias exactly,
+    scales included (a batch norm's ``gamma / sqrt(var + eps)`` is a float64); None if one is no
+    float64 (a scale times a weight needs more bits)."""
+    exact_values = [
+        v
+        for layer in result.model.layers
+        for values, scale in ((layer.weight, layer.weight_scale), (layer.bias, layer.bias_scale))
+        for v in scaled(values, scale).reshape(-1)
+    ]
+    for name in WEIGHT_TYPES[WEIGHT_TYPES.index(str(result.model.dtype)) :]:
+        dtype = np.dtype(name)
+        if all(Fraction(float(nearest(v, dtype))) == v for v in exact_values):
+            return name
+    return None
+
+
+def hidden_weights(result: Fold) -> str | None:
+    """Why the stored weights are not shown (None if they are): a matrix of more than
+    :data:`MAX_SHOWN_ENTRIES`, or weights no float type holds."""
+    largest = max(
+        (values.size for layer in result.model.layers for values in (layer.weight, layer.bias)),
+        default=0,
+    )
+    if largest > MAX_SHOWN_ENTRIES:
+        total = sum(layer.weight.size + layer.bias.size for layer in result.model.layers)
+        return (
+            f"{total:,} numbers, with a matrix of {largest:,} entries, more than the "
+            f"{MAX_SHOWN_ENTRIES} a document shows of one matrix"
+        )
+    if stored_type(result) is None:
+        return "a scale times a weight needs more bits than a float64 number has"
+    return None
+
+
 def derive_fold(
     result: Fold,
     check: RuntimeCheck | None,
     digits: int | None = None,
     convention: Convention = DEFAULT_CONVENTION,
+    words: bool = True,
 ) -> Derivation:
     """The derivation of ``f(x) = W_z x + b_z`` for a trained model, with its numbers; in
     ``convention`` (``row``: ``f(x) = x W_z + b_z``, every matrix transposed, as ``nn.Linear``
-    writes it)."""
+    writes it). Without ``words`` (a LaTeX fragment prints none) the rows that show numbers say
+    in their reasons how they are shown."""
     check_convention(convention)
     model = result.model
     widths = model.widths
@@ -61,9 +153,12 @@ def derive_fold(
     W_z = symbols.matrix("W_z", widths[-1], widths[0])
     b_z = symbols.matrix("b_z", widths[-1])
     sections = [_layers_section(result, x, W, b)] if n else []
+    hidden = hidden_weights(result) if n else None
+    if n and hidden is None:
+        sections.append(_weights_section(result, W, b, words))
     if n:
         sections.append(_collapse_section(result, x, W, b, W_z, b_z))
-    numbers = _numbers_section(result, W_z, b_z, digits)
+    numbers = _numbers_section(result, W_z, b_z, digits, hidden, words)
     if check is not None:
         numbers = replace(numbers, intro=numbers.intro + _check_text(check, x, W_z, b_z))
     if numbers.steps or not sections:
@@ -93,6 +188,28 @@ def _layers_section(result: Fold, x, W, b) -> Section:
     return Section(title=("The layers",), intro=intro, steps=steps)
 
 
+def _weights_section(result: Fold, W, b, words: bool) -> Section:
+    """Every ``W_k`` and ``b_k`` as the shortest decimals of its stored numbers, which the
+    words say stand for the nearest numbers of their type: the page gives what ``W_z`` is
+    computed from."""
+    dtype = np.dtype(stored_type(result))
+    rule = f"each decimal stands for the {dtype} number nearest to it"
+    steps = []
+    for k, layer in enumerate(result.model.layers):
+        for symbol, values, scale in (
+            (W[k], layer.weight, layer.weight_scale),
+            (b[k], layer.bias, layer.bias_scale),
+        ):
+            value = shown(scaled(values, scale), dtype)
+            reason = (rule,) if not words and not steps else ()
+            steps.append(Step(symbol, value, reason))
+    intro: Text = (
+        f"The model stores its weights and biases as {dtype} numbers, each shown as the "
+        f"shortest decimal that rounds to it: {rule}.",
+    )
+    return Section(title=("The weights",), intro=intro, steps=tuple(steps))
+
+
 def _collapse_section(result: Fold, x, W, b, W_z, b_z) -> Section:
     nested = x
     for W_k, b_k in zip(W, b, strict=True):
@@ -109,22 +226,31 @@ def _collapse_section(result: Fold, x, W, b, W_z, b_z) -> Section:
     )
 
 
-def _numbers_section(result: Fold, W_z, b_z, digits: int | None) -> Section:
-    """``W_z`` and ``b_z`` as decimals, each when it has at most ``MAX_SHOWN_ENTRIES`` entries."""
+def _numbers_section(
+    result: Fold, W_z, b_z, digits: int | None, hidden: str | None, words: bool
+) -> Section:
+    """``W_z`` and ``b_z`` as decimals, each when it has at most ``MAX_SHOWN_ENTRIES`` entries;
+    why the weights they come from are not shown, where they are not."""
     dtype = result.model.dtype
     precision = (
         f"rounded to {digits} significant digits"
         if digits is not None
-        else f"as the shortest decimals of the nearest {dtype} numbers"
+        else f"the shortest decimals of the nearest {dtype} numbers"
     )
+    source = "the stored numbers" if hidden is None else "the stored floats"
     intro: Text = (
-        "Both were computed exactly from the stored floats, which are binary fractions; "
-        f"they are shown {precision}, and the JSON output holds them exactly.",
+        f"Both were computed exactly from {source}, which are binary fractions; they are shown "
+        f"{'as ' if digits is None else ''}{precision}, and the JSON output holds them exactly.",
     )
+    if hidden is not None and result.model.layers:
+        intro += (f" The weights are not shown: {hidden}.",)
     steps = []
     for symbol, value in ((W_z, result.W_z), (b_z, result.b_z)):
         if value.size <= MAX_SHOWN_ENTRIES:
-            steps.append(Step(symbol, exact(value.fractions())))
+            fractions = value.fractions()
+            matrix = exact(fractions) if digits is not None else shown(fractions, dtype)
+            reason = (precision,) if not words and not steps else ()
+            steps.append(Step(symbol, matrix, reason))
         else:
             intro += (
                 " ",

@@ -65,6 +65,7 @@ from symcollapse.reading.nodes import (
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
 from symcollapse.reading.readoff import rows_of
 from symcollapse.reading.schemes import instantiate
+from symcollapse.reading.stored import hidden, stored
 from symcollapse.reading.values import (
     EXACT,
     IDENTITY,
@@ -156,6 +157,7 @@ class Meaning(Forms):
         self.names = {n.key: n for n in nodes if isinstance(n, Name)}
         self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
+        self.stored = stored(document.prose)  # decimals that stand for floats (a fold's weights)
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
@@ -262,10 +264,15 @@ class Meaning(Forms):
                 raise DocumentError(f"cannot read {where}: it continues nothing")
             left = self.value(lhs) if lhs is not None else previous
             if not self.explicit and _measured(left, rhs):
-                raise Undecided("numeric: from matrices the document does not give (measured)")
+                why = hidden(self.document.prose)  # "The weights are not shown: 1,234 numbers"
+                given = f"weights the document does not show ({why})" if why else "matrices"
+                raise Undecided(f"numeric: from {given} the document does not give (measured)")
             if i in self.defining:
                 return misnamed(lhs, rhs, self.base), right
-            wrong = difference(left, right, self.tolerance)
+            if self.stored is not None and _printed(rhs):  # W_z = [...]: shown as it says
+                wrong = self.stored.difference(left, right)
+            else:
+                wrong = difference(left, right, self.tolerance)
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c are defined in words, not read
                 raise Undecided(f"the scalar form: {error}") from None
@@ -470,6 +477,8 @@ class Meaning(Forms):
                 raise DocumentError(f"{key} is defined in terms of itself")
             self.pending.add(key)
             self.values[key] = self.value(self.definitions[key])
+            if self.stored is not None and _printed(self.definitions[key]):  # W_1 = [0.5 ...]
+                self.values[key] = self.stored.denoted(self.values[key])
             self.pending.discard(key)
         return self.values[key]
 
@@ -582,7 +591,12 @@ def _measured(left: Value | None, rhs: Node) -> bool:
     """Whether a row gives numbers (``W_z = [1.17 ...]``, a folded model's) for a value of
     matrices the document never writes out: computed from elsewhere, not checkable here."""
     opaque = isinstance(left, sp.Basic) and any(not s.is_commutative for s in left.free_symbols)
-    return opaque and not any(isinstance(n, Name) for n in walk(rhs))
+    return opaque and _printed(rhs)
+
+
+def _printed(rhs: Node) -> bool:
+    """Whether ``rhs`` is numbers only (``[0.5 -1.25]``), no name."""
+    return not any(isinstance(n, Name) for n in walk(rhs))
 
 
 def _rank_of(node: Node | None) -> bool:
