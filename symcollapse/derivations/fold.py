@@ -242,14 +242,14 @@ def _numbers_section(
         f"Both were computed exactly from {source}, which are binary fractions; they are shown "
         f"{'as ' if digits is None else ''}{precision}, and the JSON output holds them exactly.",
     )
-    if hidden is not None and result.model.layers:
-        intro += (f" The weights are not shown: {hidden}.",)
+    hiding = f"the weights are not shown: {hidden}" if hidden and result.model.layers else ""
+    intro += (f" {hiding[0].upper()}{hiding[1:]}.",) if hiding else ()
     steps = []
     for symbol, value in ((W_z, result.W_z), (b_z, result.b_z)):
         if value.size <= MAX_SHOWN_ENTRIES:
             fractions = value.fractions()
             matrix = exact(fractions) if digits is not None else shown(fractions, dtype)
-            reason = (precision,) if not words and not steps else ()
+            reason = ("; ".join(filter(None, (precision, hiding))),) if not (words or steps) else ()
             steps.append(Step(symbol, matrix, reason))
         else:
             intro += (

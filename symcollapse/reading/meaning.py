@@ -158,6 +158,8 @@ class Meaning(Forms):
         self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
         self.stored = stored(document.prose)  # decimals that stand for floats (a fold's weights)
+        why = hidden(document.prose)  # "The weights are not shown: 1,250 numbers, ..."
+        self.measured = f"numeric: measured, from weights not shown ({why})" if why else None
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
         for i, row in enumerate(document.rows):
@@ -264,9 +266,9 @@ class Meaning(Forms):
                 raise DocumentError(f"cannot read {where}: it continues nothing")
             left = self.value(lhs) if lhs is not None else previous
             if not self.explicit and _measured(left, rhs):
-                why = hidden(self.document.prose)  # "The weights are not shown: 1,234 numbers"
-                given = f"weights the document does not show ({why})" if why else "matrices"
-                raise Undecided(f"numeric: from {given} the document does not give (measured)")
+                raise Undecided(
+                    self.measured or "numeric: from matrices the document does not give (measured)"
+                )
             if i in self.defining:
                 return misnamed(lhs, rhs, self.base), right
             if self.stored is not None and _printed(rhs):  # W_z = [...]: shown as it says
@@ -321,7 +323,9 @@ class Meaning(Forms):
                 raise Undecided(f"an entry {node.index} for indices whose range it does not state")
             matrix = self.value(node.matrix)
             if not isinstance(matrix, sp.MatrixBase):
-                raise Undecided("an entry of a matrix the document does not write out")
+                raise Undecided(
+                    self.measured or "an entry of a matrix the document does not write out"
+                )
             return entry(matrix, node.index, self.base)
         if isinstance(node, Sum):
             total = self.value(node.terms[0])
@@ -476,11 +480,15 @@ class Meaning(Forms):
             if key in self.pending:
                 raise DocumentError(f"{key} is defined in terms of itself")
             self.pending.add(key)
-            self.values[key] = self.value(self.definitions[key])
-            if self.stored is not None and _printed(self.definitions[key]):  # W_1 = [0.5 ...]
-                self.values[key] = self.stored.denoted(self.values[key])
+            self.values[key] = self._given(self.definitions[key])
             self.pending.discard(key)
         return self.values[key]
+
+    def _given(self, node: Node) -> Value:
+        """The value of a definition's right side: printed numbers (``W_1 = [0.5 ...]``) are
+        the floats they stand for where the document says so (:mod:`.stored`)."""
+        value = self.value(node)
+        return self.stored.denoted(value) if self.stored is not None and _printed(node) else value
 
     def _by_entries(self, key: str) -> sp.Matrix:
         """The matrix ``key`` from its entry rows, every entry given once."""
@@ -493,7 +501,7 @@ class Meaning(Forms):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)
             one = (0, at[0]) if self.row_vectors else (at[0], 0)  # a vector's entry
-            cells[at if len(at) == 2 else one] = scalar(self.value(node))
+            cells[at if len(at) == 2 else one] = scalar(self._given(node))
         rows = 1 + max(i for i, _ in cells)
         cols = 1 + max(j for _, j in cells)
         missing = [(i, j) for i in range(rows) for j in range(cols) if (i, j) not in cells]

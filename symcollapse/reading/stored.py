@@ -39,7 +39,7 @@ SHOWN = re.compile(
 )
 
 #: The words that say the weights are not shown, and why.
-HIDDEN = re.compile(r"[Tt]he weights are not shown: ([^.]*)\.")
+HIDDEN = re.compile(r"[Tt]he weights are not shown: ([^.)]*)[.)]")
 
 
 def nearest(value: Fraction, kind: str) -> Fraction | None:
