@@ -126,8 +126,8 @@ def test_a_model_too_large_to_show_has_its_numbers_measured_saying_why(tmp_path,
     verdict = check_text(path.read_text(), language=language_of(path.name))
     why = {why for _, why in verdict.unchecked}
     assert why == {
-        "numeric: measured, from weights not shown (1,250 numbers, with a matrix of 600 "
-        "entries, more than the 400 a document shows of one matrix)"
+        "numeric: measured, from weights not shown (1,250 numbers, the largest matrix of 600 "
+        "entries, where a document shows at most 1,000 in all and 400 in one matrix)"
     }, why
     assert verdict.checked > 0  # the chain, from the symbols
 
