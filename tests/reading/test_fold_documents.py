@@ -147,7 +147,7 @@ def test_the_standalone_page_and_its_fragment_say_how_the_numbers_are_shown(tmp_
     rule = "each decimal stands for the float32 number nearest to it"
     shown = "the shortest decimals of the nearest float32 numbers"
     assert rf"\tag*{{({rule})}}" in fragment and rf"\tag*{{({shown})}}" in fragment
-    assert f"it: {rule}." in page and f"as {shown}," in page and "tag*{(each" not in page
+    assert f"to it, so {rule}." in page and f"as {shown}," in page and "tag*{(each" not in page
 
 
 #: Hand edits of the 2-3-3-1 fold document in LaTeX: (old, new).
