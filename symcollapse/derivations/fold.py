@@ -197,7 +197,7 @@ def _weights_section(result: Fold, W, b, words: bool) -> Section:
     computed from."""
     dtype = np.dtype(stored_type(result))
     rule = f"each decimal stands for the {dtype} number nearest to it"
-    steps = []
+    steps: list[Step] = []
     for k, layer in enumerate(result.model.layers):
         for symbol, values, scale in (
             (W[k], layer.weight, layer.weight_scale),
@@ -247,7 +247,7 @@ def _numbers_section(
     )
     hiding = f"the weights are not shown: {hidden}" if hidden and result.model.layers else ""
     intro += (f" {hiding[0].upper()}{hiding[1:]}.",) if hiding else ()
-    steps = []
+    steps: list[Step] = []
     for symbol, value in ((W_z, result.W_z), (b_z, result.b_z)):
         if value.size <= MAX_SHOWN_ENTRIES:
             fractions = value.fractions()
