@@ -69,12 +69,16 @@ def _top(size: Fraction) -> int:
 
 def _scaled(value: Fraction) -> tuple[int, int] | None:
     """``value`` as ``(m, k)`` with ``value = m / 10^k``, ``k`` least; None if it is no
-    decimal (a denominator with a prime but 2 and 5)."""
-    places = 0
-    while (10**places) % value.denominator:
-        if places > value.denominator.bit_length():  # 2^a 5^b divides 10^max(a, b)
-            return None
-        places += 1
+    decimal (its denominator ``2^a 5^b``, then ``k = max(a, b)``)."""
+    rest = value.denominator
+    twos = (rest & -rest).bit_length() - 1
+    rest >>= twos
+    fives = 0
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return None
+    places = max(twos, fives)
     return value.numerator * 10**places // value.denominator, places
 
 

@@ -233,3 +233,13 @@ def test_an_edited_number_of_a_large_model_is_not_claimed_checked(tmp_path, caps
     after = check_text(text)
     assert after.false is None and after.checked == before.checked
     assert after.unchecked == before.unchecked
+
+
+def test_a_weight_beyond_the_float_type_is_unreadable(tmp_path, capsys):
+    """A stated weight no float32 number is near (it rounds to infinity): exit 2, one line."""
+    path = fold(tmp_path, "npz-2-3-1", "markdown")
+    path.write_text(path.read_text().replace("0.21022262", r"4 \cdot 10^{38}"))
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is beyond the float32 numbers" in err, err
