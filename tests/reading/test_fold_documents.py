@@ -6,6 +6,7 @@ reported as measured, saying why, never counted as checked."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -243,3 +244,14 @@ def test_a_weight_beyond_the_float_type_is_unreadable(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is beyond the float32 numbers" in err, err
+
+
+def test_an_exact_json_field_one_part_off_is_a_false_row(tmp_path, capsys):
+    """JSON holds W_z exactly: its field is checked against the stated weights exactly."""
+    path = fold(tmp_path, "npz-2-3-1", "json")
+    data = json.loads(path.read_text())
+    numerator, denominator = data["W_z"][0][1].split("/")
+    data["W_z"][0][1] = f"{int(numerator) + 1}/{denominator}"
+    path.write_text(json.dumps(data))
+    status, out = check(path, capsys)
+    assert status == 1 and 'section "JSON fields", row 1 (W_z) is false: entry (1, 2)' in out, out
