@@ -42,7 +42,8 @@ from symcollapse.reading.nodes import (
     nodes_of,
     walk,
 )
-from symcollapse.reading.piecewise import Region, check_piecewise, piecewise
+from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
+from symcollapse.reading.pooling import window
 from symcollapse.reading.values import EXACT, Value
 
 _Z = sp.Symbol("z")
@@ -69,9 +70,17 @@ ELEMENTARY: dict[str, Any] = {
 #: Working precision (decimal digits) of the number at the point.
 PRECISION = 60
 
+#: A tag's claim that the number at the point is not zero (checked: its sign is decided).
+NOT_ZERO = re.compile(r"non-zero|not zero")
+
 
 def _curved(node: Node) -> bool:
     return isinstance(node, Apply) and node.function.key in CURVED
+
+
+def _piecewise(node: Apply) -> bool:
+    """Whether ``node`` applies a piecewise activation (ReLU, leaky ReLU, max pooling)."""
+    return slope(node.function) is not None or window(node.function) is not None
 
 
 def curved(document: Document) -> bool:
@@ -96,8 +105,6 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
     """Every row of the curved ``document``: its second derivatives by sympy, the rest as a
     piecewise document with the curved functions evaluated (notes say which function each name
     was read as)."""
-    if piecewise(document):  # its number at the point would need the ReLU's derivative
-        raise DocumentError("a network of curved and piecewise activations is not read")
     derivatives = [r for r in document.rows if isinstance(r.lhs, Derivative)]
     rest = replace(document, rows=tuple(r for r in document.rows if r not in derivatives))
     verdict = check_piecewise(rest, seed, tolerance, region=CurvedRegion)
@@ -148,9 +155,10 @@ def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str
     raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
 
 
-def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
+def _scalar(node: Node, symbols: dict[str, Any], at: dict[sp.Symbol, Any] | None = None) -> Any:
     """``node`` as a sympy expression or matrix; names are the values in ``symbols``, else
-    scalars of their own."""
+    scalars of their own; a piecewise activation (ReLU, leaky, max pooling) is the linear piece
+    each unit is on at the point ``at`` (the values of the symbols left)."""
     if isinstance(node, Number):
         return node.value
     if isinstance(node, Name):
@@ -158,34 +166,77 @@ def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
             return symbols[node.key]
         return sp.E if node.key == "e" else sp.Symbol(node.key)
     if isinstance(node, Negative):
-        return -_scalar(node.operand, symbols)
+        return -_scalar(node.operand, symbols, at)
     if isinstance(node, Sum):
-        total = _scalar(node.terms[0], symbols)
+        total = _scalar(node.terms[0], symbols, at)
         for term in node.terms[1:]:
-            total = _add(total, _scalar(term, symbols))
+            total = _add(total, _scalar(term, symbols, at))
         return total
     if isinstance(node, Product):
-        value = _scalar(node.factors[0], symbols)
+        value = _scalar(node.factors[0], symbols, at)
         for factor in node.factors[1:]:
-            value = value * _scalar(factor, symbols)
+            value = value * _scalar(factor, symbols, at)
         return value
     if isinstance(node, Quotient):
-        return _scalar(node.numerator, symbols) / _scalar(node.denominator, symbols)
+        return _scalar(node.numerator, symbols, at) / _scalar(node.denominator, symbols, at)
     if isinstance(node, Power):
-        return _scalar(node.base, symbols) ** node.exponent
+        return _scalar(node.base, symbols, at) ** node.exponent
     if isinstance(node, RealPower):
-        return _scalar(node.base, symbols) ** _scalar(node.exponent, symbols)
+        return _scalar(node.base, symbols, at) ** _scalar(node.exponent, symbols, at)
+    if isinstance(node, Apply) and _piecewise(node):
+        return _piece(node.function, _scalar(node.argument, symbols, at), at)
     if isinstance(node, Apply) and _curved(node):
-        argument = _scalar(node.argument, symbols)
+        argument = _scalar(node.argument, symbols, at)
         function = CURVED[node.function.key]
         if isinstance(argument, sp.MatrixBase):
             return argument.applyfunc(function)
         return function(argument)
     if isinstance(node, Apply) and node.function.key in ELEMENTARY:
-        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols))
+        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols, at))
     if isinstance(node, MatrixLiteral):
-        return sp.Matrix([[_scalar(c, symbols) for c in cells] for cells in node.rows])
+        return sp.Matrix([[_scalar(c, symbols, at) for c in cells] for cells in node.rows])
     raise DocumentError(f"cannot read {type(node).__name__} in a curved network's row")
+
+
+def _piece(function: Name, argument: Any, at: dict[sp.Symbol, Any] | None) -> Any:
+    """The linear piece of the activation ``function`` each unit of ``argument`` is on at the
+    point ``at``: ReLU's mask (0 or 1, a leaky slope), max pooling's argmax per window; a unit
+    whose pre-activation is within :data:`MARGIN` of its kink is a DocumentError, not a guess."""
+    if at is None:
+        raise DocumentError(f"cannot read {function.key} of a number: a piece at no point")
+    cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
+    entries = list(cells)
+    pooled = window(function)
+    if pooled is not None:
+        size, stride = pooled
+        if len(entries) < size:
+            raise DocumentError(f"max pooling over windows of {size} of {len(entries)} entries")
+        picked = []
+        for start in range(0, len(entries) - size + 1, stride):
+            best = start
+            for k in range(start + 1, start + size):
+                ahead = sign(sp.sympify(entries[k] - entries[best]).xreplace(at))
+                if ahead is None or ahead == 0:
+                    raise DocumentError(
+                        f"the point is on a kink of unit {start // stride + 1} of {function.key}"
+                        f": entries {best + 1} and {k + 1} tie (within {MARGIN})"
+                    )
+                best = k if ahead > 0 else best
+            picked.append(entries[best])
+        out = sp.Matrix(picked) if cells.cols == 1 else sp.Matrix([picked])
+    else:
+        below = slope(function)
+        pieces = []
+        for k, entry in enumerate(entries):
+            side = sign(sp.sympify(entry).xreplace(at))
+            if side is None or side == 0:
+                raise DocumentError(
+                    f"the point is on a kink of unit {k + 1} of {function.key}: its "
+                    f"pre-activation is within {MARGIN} of 0"
+                )
+            pieces.append(entry if side > 0 else below * entry)
+        out = sp.Matrix(cells.rows, cells.cols, pieces)
+    return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
 
 
 def _add(left: Any, right: Any) -> Any:
@@ -204,8 +255,10 @@ def _at_point(
 ) -> str | None:
     """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
     numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
-    digits = re.search(r"rounded to (\d+) significant digits", row.reason)
-    if digits is None or not isinstance(row.rhs, Number | Negative):
+    reason = _words(row.reason)
+    digits = re.search(r"rounded to (\d+) significant digits", reason)
+    stated = _scalar(row.rhs, {})  # 3.02936160370122 \cdot 10^{-20} too
+    if digits is None or not getattr(stated, "is_Rational", False):
         raise DocumentError(f"cannot read {row.where}: a number at the point without its digits")
     numbers: dict[str, Any] = {}
     form: Row | None = None
@@ -223,9 +276,16 @@ def _at_point(
     variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
     arguments = [a.key for a in of.argument.items if isinstance(a, Name)]  # type: ignore[union-attr]
     rename = dict(zip(arguments, variables, strict=False))
-    shaped = sp.Matrix(variables).reshape(*point.shape)  # a row vector in the row convention
+    for name in by:
+        if name.key not in rename:
+            raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
+    # the inputs not differentiated by are their numbers before anything is differentiated
+    free = {rename[name.key] for name in by}
+    at = {v: p for v, p in zip(variables, point, strict=True) if v in free}
+    cells = [v if v in free else p for v, p in zip(variables, point, strict=True)]
+    shaped = sp.Matrix(cells).reshape(*point.shape)  # a row vector in the row convention
     try:
-        output = _scalar(form.rhs, {**numbers, x: shaped})
+        output = _scalar(form.rhs, {**numbers, x: shaped}, at)
     except sp.ShapeError as error:
         return f"its form f(x) = ... does not evaluate under the numbers given: {error}"
     first = of.argument.items[0]  # type: ignore[union-attr]
@@ -235,11 +295,8 @@ def _at_point(
         return f"the output {of.function.key} of {len(output)} outputs"
     value = output[index] if index is not None else output
     for name in by:
-        if name.key not in rename:
-            raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
         value = sp.diff(value, rename[name.key])
-    exact = value.subs(dict(zip(variables, point, strict=True)))
-    stated = _scalar(row.rhs, {})
+    exact = value.xreplace(at)
     true = sp.N(exact, PRECISION)
     places = int(digits[1])
     shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
@@ -250,7 +307,19 @@ def _at_point(
     if not held:
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
+    if NOT_ZERO.search(reason):  # the tag's claim, checked: its sign decided
+        side = sign(exact)
+        if side is None:
+            raise DocumentError(f"cannot read {row.where}: non-zero claimed within {MARGIN} of 0")
+        if side == 0:
+            return "the derivative at the point is 0, not non-zero"
     return None
+
+
+def _words(reason: str) -> str:
+    """A tag's words as one line: a reason wrapped over lines (``\\text{... significant}
+    \\text{digits ...}``) joined with single spaces."""
+    return " ".join(re.sub(r"\}\s*\\text\{", " ", reason).split())
 
 
 def _uses_curved(node: Node) -> bool:
