@@ -22,12 +22,13 @@ from typing import Any
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.meaning import Verdict
+from symcollapse.reading.meaning import Verdict, _zero_index
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Derivative,
     Document,
+    Entry,
     MatrixLiteral,
     Name,
     Negative,
@@ -55,6 +56,8 @@ CURVED: dict[str, Any] = {
     r"\operatorname{tanh}": sp.tanh,
     r"\operatorname{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
+    r"\mathrm{tanh}": sp.tanh,  # a forward function's, typeset by latexify
+    r"\mathrm{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
 }
 
 #: Functions of a scalar a curved activation's derivative is written with (JSON's ``exp(z)``).
@@ -90,6 +93,9 @@ def curved(document: Document) -> bool:
 
 class CurvedRegion(Region):
     """A piecewise region whose curved activations are the functions named, entry by entry."""
+
+    def applies(self, node: Node) -> bool:
+        return _curved(node) or super().applies(node)
 
     def value(self, node: Node) -> Value:
         if isinstance(node, Apply) and _curved(node):
@@ -261,12 +267,18 @@ def _at_point(
     if digits is None or not getattr(stated, "is_Rational", False):
         raise DocumentError(f"cannot read {row.where}: a number at the point without its digits")
     numbers: dict[str, Any] = {}
+    entries: dict[str, dict[str, Any]] = {}  # (A_1)_{16} = 5.89: a wide map given entrywise
     form: Row | None = None
     for r in document.rows:
-        if isinstance(r.lhs, Name) and isinstance(r.rhs, MatrixLiteral | Number | Negative):
+        given = not any(isinstance(n, Name) for n in walk(r.rhs))  # not [(A_1)_{11} ...]
+        if isinstance(r.lhs, Name) and given:
             numbers[r.lhs.key] = _scalar(r.rhs, {})
+        if isinstance(r.lhs, Entry) and isinstance(r.lhs.matrix, Name) and given:
+            entries.setdefault(r.lhs.matrix.key, {})[r.lhs.index] = _scalar(r.rhs, {})
         if isinstance(r.lhs, Apply) and isinstance(r.lhs.argument, Name) and _uses_curved(r.rhs):
             form = r
+    base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
+    numbers |= {key: _by_entries(cells, base) for key, cells in entries.items()}
     if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
         raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
     x = form.lhs.argument.key
@@ -274,8 +286,12 @@ def _at_point(
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
     point = numbers.pop(x)
     variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
-    arguments = [a.key for a in of.argument.items if isinstance(a, Name)]  # type: ignore[union-attr]
-    rename = dict(zip(arguments, variables, strict=False))
+    items = of.argument.items  # type: ignore[union-attr]
+    inputs = [Name(form.lhs.argument.base, str(base + i)).key for i in range(len(point))]
+    arguments = [a.key if isinstance(a, Name) else repr(a) for a in items]
+    if arguments != inputs:  # f_1(x_1, \dots, x_7) of 8 inputs, or of y: not the point's
+        return f"{of.function.key} of {', '.join(arguments)}, not of the inputs {', '.join(inputs)}"
+    rename = dict(zip(arguments, variables, strict=True))
     for name in by:
         if name.key not in rename:
             raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
@@ -288,8 +304,6 @@ def _at_point(
         output = _scalar(form.rhs, {**numbers, x: shaped}, at)
     except sp.ShapeError as error:
         return f"its form f(x) = ... does not evaluate under the numbers given: {error}"
-    first = of.argument.items[0]  # type: ignore[union-attr]
-    base = int(first.sub) if isinstance(first, Name) and first.sub.isdigit() else 1  # x_{0}
     index = int(of.function.sub or base) - base if isinstance(output, sp.MatrixBase) else None
     if index is not None and not 0 <= index < len(output):
         return f"the output {of.function.key} of {len(output)} outputs"
@@ -314,6 +328,20 @@ def _at_point(
         if side == 0:
             return "the derivative at the point is 0, not non-zero"
     return None
+
+
+def _by_entries(cells: dict[str, Any], base: int) -> sp.Matrix:
+    """The matrix whose entries ``cells`` gives by index (``16``, ``1,16``; from ``base``)."""
+    at = {}
+    for index, value in cells.items():
+        parts = index.split(",") if "," in index else list(index)
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise DocumentError(f"cannot read the entry index {index} of a map given entrywise")
+        at[int(parts[0]) - base, int(parts[1]) - base] = value
+    rows, cols = (max(k[i] for k in at) + 1 for i in (0, 1))
+    if len(at) != rows * cols or min(min(k) for k in at) < 0:
+        raise DocumentError("a map given entrywise with entries missing")
+    return sp.Matrix(rows, cols, lambda i, j: at[i, j])
 
 
 def _words(reason: str) -> str:

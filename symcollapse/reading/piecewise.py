@@ -232,6 +232,7 @@ class Region(Meaning):
         self.free = dict(self.at)
         self.given = given
         self.prefix = {key_of(document.rows[i].lhs) for i in self.defining if i < given}
+        self.prefix.discard(None)  # (W_1)_{11} := ...: an entry's row names no map given
         self.masks = self._masks()
         self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
         self.on_region = False
@@ -423,6 +424,11 @@ class Region(Meaning):
                 return wrong, None
         return super()._compare(i, lhs, rhs, previous)
 
+    def applies(self, node: Node) -> bool:
+        """Whether ``node`` applies an activation this reading evaluates (a curved one's too:
+        reading/curved.py)."""
+        return _active(node)
+
     def form(self) -> Row | None:
         """The last row stating the function defined through activations with activations in
         it (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, the merged maps'): the form whose
@@ -431,7 +437,7 @@ class Region(Meaning):
         for row in self.document.rows:
             key = key_of(row.lhs)
             stated = isinstance(row.lhs, Apply) and key in self.definitions
-            if stated and any(_active(n) for n in walk(row.rhs)):
+            if stated and any(self.applies(n) for n in walk(row.rhs)):
                 found = row
         return found
 

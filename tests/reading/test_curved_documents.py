@@ -14,7 +14,7 @@ from symcollapse.reading import check_text, language_of
 from symcollapse.reading.latex import parse
 from symcollapse.reading.nodes import Apply, Derivative, Name
 from symcollapse.reading.plain import parse_plain
-from tests.reading.documents import assert_caught, assert_passes
+from tests.reading.documents import assert_caught, assert_passes, check
 from tests.reading.test_layers_documents import FORMATS, layers
 
 #: Curved networks: tanh, sigmoid, both, a curved last layer; square and not.
@@ -171,6 +171,22 @@ def test_a_point_on_a_kink_is_refused_not_guessed(tmp_path):
     assert kinked.count(r"\begin{bmatrix} 0 \\") == 2
     with pytest.raises(DocumentError, match="kink of unit 1 of"):
         check_text(kinked)
+
+
+def test_a_zero_called_non_zero_is_caught(tmp_path, capsys):
+    """The tag says the number at the point is not zero: where the weights make it 0 (no weight
+    on x_1) and the number says 0, the claim is what is false."""
+    path = layers(tmp_path, CURVED[0], "latex")
+    text = re.sub(
+        r"^(A_\{1\} &= ).*?(?= \\displaybreak)",
+        r"\1 \\begin{bmatrix} 0 & 2 \\\\ 0 & 3.5 \\end{bmatrix}",
+        path.read_text(),
+        flags=re.M,
+    )
+    text = re.sub(r"(x_\{2\}\) &= )\S+", r"\g<1>0", text)
+    path.write_text(text)
+    status, out = check(path, capsys)
+    assert status == 1 and "not non-zero" in out, out
 
 
 def test_json_derivative_of_order_two():
