@@ -185,6 +185,15 @@ def second_derivative_section(
             check=NONZERO,
         ),
     ]
+    piecewise = any(
+        s.activation is None or s.activation.is_piecewise_linear for s in result.nonlinear
+    )
+    pieces = (  # a ReLU or max pooling beside the curve: f is smooth near the point
+        " Near the point every (leaky) ReLU or max pooling unit stays on one linear piece (none "
+        "is at its kink there), so this second derivative exists."
+        if piecewise
+        else ""
+    )
     return Section(
         title=("Not affine: a second derivative",),
         intro=(
@@ -193,7 +202,7 @@ def second_derivative_section(
             "(below, after the merge) the second derivative of the first output in the first "
             "input is not zero at a random rational point, so no affine map equals ",
             symbols.scalar("f"),
-            ".",
+            "." + pieces,
         ),
         steps=tuple(steps),
     )

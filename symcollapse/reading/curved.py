@@ -10,7 +10,15 @@ the merged form are evaluated at random integer points as for ReLU
 ``\\frac{d^{2}}{d z^{2}} \\tanh(z) = ...`` is compared with sympy's derivative of the named
 function; ``\\frac{\\partial^{2}}{\\partial x_{1}^{2}} f_{1}(x_{1}, x_{2}) = -0.0186...`` with the
 derivative of the document's merged form under its numbers at its point, in 60-digit
-arithmetic, to the significant digits its tag states.
+arithmetic, to the significant digits its tag states (and, where the tag says so, not zero).
+
+Beside ReLU, leaky ReLU or max pooling (a network mixing curved and piecewise activations),
+each piecewise unit is on the linear piece its pre-activation's sign picks at the point (max
+pooling: the window's argmax), decided to 60 digits (the pre-activation after a tanh is a
+transcendental number); one within 10^-30 of its kink is a DocumentError naming the unit,
+never a guess. The inputs not differentiated by are numbers before anything is
+differentiated, so sympy differentiates a curve in one variable. The derivative's arguments,
+elided or not (``f_{1}(x_{1}, \\dots, x_{8})``), must be exactly the point's inputs.
 """
 
 from __future__ import annotations
@@ -277,11 +285,12 @@ def _at_point(
             entries.setdefault(r.lhs.matrix.key, {})[r.lhs.index] = _scalar(r.rhs, {})
         if isinstance(r.lhs, Apply) and isinstance(r.lhs.argument, Name) and _uses_curved(r.rhs):
             form = r
-    base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
-    numbers |= {key: _by_entries(cells, base) for key, cells in entries.items()}
     if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
         raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
     x = form.lhs.argument.key
+    base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
+    used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
+    numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
     if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
     point = numbers.pop(x)

@@ -19,6 +19,7 @@ from symcollapse.spec.activations import ActivationFunction
 from symcollapse.spec.kinds.registry import KINDS
 from tests.reading.documents import assert_passes
 from tests.reading.test_layers_documents import FORMATS, FUNCTIONS
+from tests.reading.test_layers_documents import NOTATIONS as LAYERS_NOTATIONS
 
 #: After a kind's example (input width 8): a piecewise and a curved tail.
 TAILS = {"piecewise": "dense 3 relu > dense 1", "curved": "dense 2 tanh > dense 1"}
@@ -47,27 +48,21 @@ ACTIVATIONS = {
     "wide curved": "8 > dense 2 tanh > dense 1",  # f_1(x_1, \dots, x_8)
 }
 
-#: Every notation option ``layers`` takes (it has no detail levels).
+#: Every notation option ``layers`` takes (it has no detail levels): those the layers
+#: documents' tests take, the paren entry style, equation numbers and rounding besides.
 NOTATIONS = {
-    "row": ("--convention", "row"),
-    "names": ("--names", "x=y,W=M,W_z=M_eff,b=c"),
-    "flat": ("--entry-style", "flat"),
+    **LAYERS_NOTATIONS,
     "paren": ("--entry-style", "paren"),
-    "upper": ("--entry-style", "upper"),
-    "base 0": ("--index-base", "0"),
-    "pmatrix": ("--delimiter", "pmatrix"),
     "numbered": ("--numbered", "all"),
-    "two-column": ("--two-column",),
     "digits": ("--digits", "4"),
-    "row flat 0": ("--convention", "row", "--entry-style", "flat", "--index-base", "0"),
-    "row names digits": ("--convention", "row", "--names", "x=u,W=M", "--digits", "6"),
+    "row names digits": ("--convention", "row", "--names", "x=u,W=M,b=c", "--digits", "6"),
 }
 
 #: The formats the notation options apply to (JSON takes --names and --convention alone;
 #: equation numbers are LaTeX's and Typst's).
 TYPESET = [f for f in FORMATS if f != "json"]
 ONLY = {"numbered": ["latex", "typst"]}
-JSON_NOTATIONS = ["names", "row"]
+JSON_NOTATIONS = ["names", "row"]  # of LAYERS_NOTATIONS
 
 #: Each notation with a piecewise, a curved, a mixed and a wide curved network, the formats
 #: it applies to taken in turn.
@@ -116,8 +111,8 @@ def test_rounded_numbers_at_a_point_say_so(tmp_path, capsys, network, fmt):
     assert_passes(path, capsys)
 
 
-#: ``--function`` forward functions: :data:`FUNCTIONS`' and a curved and a mixed one, with
-#: the widths each takes.
+#: ``--function`` forward functions: :data:`FUNCTIONS`' and a curved, a mixed and a stepwise
+#: one, with the widths each takes.
 CURVED_FUNCTIONS = """
 
 def tanh(v):
@@ -130,8 +125,19 @@ def tanh_net(x):
 
 def mixed_net(x):
     return W[3] @ relu(W[2] @ tanh(W[1] @ x + b[1]) + b[2]) + b[3]
+
+
+def stepwise_net(x):
+    h = tanh(W[1] @ x + b[1])
+    return W[2] @ h + b[2]
 """
-WIDTHS = {"affine_net": "2 3 1", "relu_net": "2 3 1", "tanh_net": "2 3 1", "mixed_net": "2 3 2 1"}
+WIDTHS = {
+    "affine_net": "2 3 1",
+    "relu_net": "2 3 1",
+    "tanh_net": "2 3 1",
+    "mixed_net": "2 3 2 1",
+    "stepwise_net": "2 3 1",  # a name assigned, then returned: its line read as one formula
+}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
