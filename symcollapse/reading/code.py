@@ -77,11 +77,13 @@ def _returned(function: ast.FunctionDef) -> ast.expr:
         raise DocumentError(f"cannot read {function.name}: its body does not end in a return")
     assigned: dict[str, ast.expr] = {}
     for statement in assignments:
-        single = isinstance(statement, ast.Assign) and len(statement.targets) == 1
-        if not single or not isinstance(statement.targets[0], ast.Name):  # type: ignore[union-attr]
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
             raise DocumentError(f"cannot read {function.name}: a statement not `name = formula`")
-        value = _Inline(assigned).visit(statement.value)  # type: ignore[union-attr]
-        assigned[statement.targets[0].id] = value  # type: ignore[union-attr]
+        assigned[statement.targets[0].id] = _Inline(assigned).visit(statement.value)
     return _Inline(assigned).visit(last.value)
 
 
