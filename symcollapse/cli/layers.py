@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
             )
             progress.stage("deriving and checking every layer")
             result = analyse(spec, max_terms=args.max_terms)
-            derivation = derive_layers(verify_layers(result, **options), args.convention)
+            checked = verify_layers(result, **options)
+            derivation = derive_layers(checked, args.convention, args.digits)
             name = stem(spec.describe())
     return emit(args, derivation, notation, name)
 

@@ -44,7 +44,16 @@ FORMATS: dict[Format, tuple[str, Renderer]] = {
 STANDALONE: dict[Format, Renderer] = {"latex": render_document, "typst": render_typst_document}
 
 #: Commands whose documents the reader must read whole (see :mod:`symcollapse.cli.reread`).
-STRICT_COMMANDS = {"derive", "dynamics", "example", "fold", "gradients", "prove", "regress"}
+STRICT_COMMANDS = {
+    "derive",
+    "dynamics",
+    "example",
+    "fold",
+    "gradients",
+    "layers",
+    "prove",
+    "regress",
+}
 
 #: Notation options that map one to one from ``--option`` to a :class:`Notation` field.
 TYPESET_OPTIONS = (

@@ -9,6 +9,8 @@ the rank bound; a ReLU network the piecewise collapse
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from symcollapse.algebra import symbols
@@ -220,12 +222,14 @@ def rank_section(
 
 
 def derive_layers(
-    checked: CheckedLayers, convention: Convention = DEFAULT_CONVENTION
+    checked: CheckedLayers, convention: Convention = DEFAULT_CONVENTION, digits: int | None = None
 ) -> Derivation:
     """The derivation for a layered network as
     :func:`~symcollapse.verification.layered.verify_layers` checked it: collapse, piecewise
     collapse, or certificate. ``convention`` ``row`` writes it with row vectors
-    (``f(x) = x W_z + b_z``, ``f(x) = x W_z(D) + b_z(D)``): the column derivation transposed."""
+    (``f(x) = x W_z + b_z``, ``f(x) = x W_z(D) + b_z(D)``): the column derivation transposed.
+    ``digits`` (``--digits``): the numbers of a certificate or an instance are shown rounded,
+    and their sections say so in words (what ``check`` holds them to)."""
     if not isinstance(checked, CheckedLayers):
         raise SpecError(f"expected CheckedLayers (see verify_layers), got {checked!r:.60}")
     result, seed = checked.result, checked.seed
@@ -238,13 +242,14 @@ def derive_layers(
             W_z, _ = result.names[0]
             sections.append(rank_section(result, result.affine[0].matrix, W_z, seed))
     elif checked.piecewise is not None:
-        sections += piecewise_sections(
+        numbered = piecewise_sections(
             result, checked.piecewise, checked.params, checked.x0, seed, checked.given
         )
+        sections += [_rounded(section, digits) for section in numbered]
         entries |= mask_symbols(result)
     else:
         given = (checked.params, checked.x0) if checked.given else None
-        sections += certificate_sections(result, seed, given)
+        sections += [_rounded(s, digits) for s in certificate_sections(result, seed, given)]
         entries |= OUTPUT_ENTRIES
     derivation = Derivation(
         title=("The network ", Code(result.spec.describe()), f": {_proven(result.verdict)}"),
@@ -252,6 +257,18 @@ def derive_layers(
         symbols=entries,
     )
     return in_convention(derivation, convention)
+
+
+def _rounded(section: Section, digits: int | None) -> Section:
+    """``section`` saying in its first row's tag that its numbers are shown rounded to
+    ``digits`` significant digits (unless exact decimals), when they are: the page states what
+    it rounded, in every format (LaTeX fragments have no prose)."""
+    if digits is None or not section.steps:
+        return section
+    first = section.steps[0]
+    words = f"numbers shown rounded to {digits} significant digits"
+    reason = (*first.reason, "; ", words) if first.reason else (words,)
+    return replace(section, steps=(replace(first, reason=reason), *section.steps[1:]))
 
 
 def _proven(verdict: str) -> str:

@@ -53,13 +53,38 @@ def code_row(source: str, latex: bool) -> tuple[str, str]:
     if len(body) != 1 or not isinstance(body[0], ast.FunctionDef):
         raise DocumentError("a function's source is one def")
     function = body[0]
-    statements = function.body
-    if len(statements) != 1 or not isinstance(statements[0], ast.Return) or not statements[0].value:
-        raise DocumentError(f"cannot read {function.name}: its body is not one return")
     style = LATEX if latex else PLAIN
     arguments = ", ".join(_name(a.arg, style) for a in function.args.args)
     lhs = style.call.format(_name(function.name, style), arguments)
-    return lhs, _formula(statements[0].value, style)
+    return lhs, _formula(_returned(function), style)
+
+
+class _Inline(ast.NodeTransformer):
+    """Names assigned before (``h = x @ W[1] + b[1]``) replaced by what they were assigned."""
+
+    def __init__(self, assigned: dict[str, ast.expr]) -> None:
+        self.assigned = assigned
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.assigned.get(node.id, node)
+
+
+def _returned(function: ast.FunctionDef) -> ast.expr:
+    """What ``function`` returns, with the names its body assigns first (``h = ...``, one
+    name each) written out: its one formula."""
+    *assignments, last = function.body
+    if not isinstance(last, ast.Return) or last.value is None:
+        raise DocumentError(f"cannot read {function.name}: its body does not end in a return")
+    assigned: dict[str, ast.expr] = {}
+    for statement in assignments:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            raise DocumentError(f"cannot read {function.name}: a statement not `name = formula`")
+        assigned[statement.targets[0].id] = _Inline(assigned).visit(statement.value)
+    return _Inline(assigned).visit(last.value)
 
 
 def _name(name: str, style: _Style) -> str:

@@ -10,7 +10,15 @@ the merged form are evaluated at random integer points as for ReLU
 ``\\frac{d^{2}}{d z^{2}} \\tanh(z) = ...`` is compared with sympy's derivative of the named
 function; ``\\frac{\\partial^{2}}{\\partial x_{1}^{2}} f_{1}(x_{1}, x_{2}) = -0.0186...`` with the
 derivative of the document's merged form under its numbers at its point, in 60-digit
-arithmetic, to the significant digits its tag states.
+arithmetic, to the significant digits its tag states (and, where the tag says so, not zero).
+
+Beside ReLU, leaky ReLU or max pooling (a network mixing curved and piecewise activations),
+each piecewise unit is on the linear piece its pre-activation's sign picks at the point (max
+pooling: the window's argmax), decided to 60 digits (the pre-activation after a tanh is a
+transcendental number); one within 10^-30 of its kink is a DocumentError naming the unit,
+never a guess. The inputs not differentiated by are numbers before anything is
+differentiated, so sympy differentiates a curve in one variable. The derivative's arguments,
+elided or not (``f_{1}(x_{1}, \\dots, x_{8})``), must be exactly the point's inputs.
 """
 
 from __future__ import annotations
@@ -22,12 +30,13 @@ from typing import Any
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.meaning import Verdict
+from symcollapse.reading.meaning import Verdict, _zero_index
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Derivative,
     Document,
+    Entry,
     MatrixLiteral,
     Name,
     Negative,
@@ -42,7 +51,8 @@ from symcollapse.reading.nodes import (
     nodes_of,
     walk,
 )
-from symcollapse.reading.piecewise import Region, check_piecewise, piecewise
+from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
+from symcollapse.reading.pooling import window
 from symcollapse.reading.values import EXACT, Value
 
 _Z = sp.Symbol("z")
@@ -54,6 +64,8 @@ CURVED: dict[str, Any] = {
     r"\operatorname{tanh}": sp.tanh,
     r"\operatorname{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
+    r"\mathrm{tanh}": sp.tanh,  # a forward function's, typeset by latexify
+    r"\mathrm{sigmoid}": lambda z: 1 / (1 + sp.exp(-z)),
 }
 
 #: Functions of a scalar a curved activation's derivative is written with (JSON's ``exp(z)``).
@@ -69,9 +81,17 @@ ELEMENTARY: dict[str, Any] = {
 #: Working precision (decimal digits) of the number at the point.
 PRECISION = 60
 
+#: A tag's claim that the number at the point is not zero (checked: its sign is decided).
+NOT_ZERO = re.compile(r"non-zero|not zero")
+
 
 def _curved(node: Node) -> bool:
     return isinstance(node, Apply) and node.function.key in CURVED
+
+
+def _piecewise(node: Apply) -> bool:
+    """Whether ``node`` applies a piecewise activation (ReLU, leaky ReLU, max pooling)."""
+    return slope(node.function) is not None or window(node.function) is not None
 
 
 def curved(document: Document) -> bool:
@@ -81,6 +101,9 @@ def curved(document: Document) -> bool:
 
 class CurvedRegion(Region):
     """A piecewise region whose curved activations are the functions named, entry by entry."""
+
+    def applies(self, node: Node) -> bool:
+        return _curved(node) or super().applies(node)
 
     def value(self, node: Node) -> Value:
         if isinstance(node, Apply) and _curved(node):
@@ -96,8 +119,6 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
     """Every row of the curved ``document``: its second derivatives by sympy, the rest as a
     piecewise document with the curved functions evaluated (notes say which function each name
     was read as)."""
-    if piecewise(document):  # its number at the point would need the ReLU's derivative
-        raise DocumentError("a network of curved and piecewise activations is not read")
     derivatives = [r for r in document.rows if isinstance(r.lhs, Derivative)]
     rest = replace(document, rows=tuple(r for r in document.rows if r not in derivatives))
     verdict = check_piecewise(rest, seed, tolerance, region=CurvedRegion)
@@ -148,9 +169,10 @@ def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str
     raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
 
 
-def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
+def _scalar(node: Node, symbols: dict[str, Any], at: dict[sp.Symbol, Any] | None = None) -> Any:
     """``node`` as a sympy expression or matrix; names are the values in ``symbols``, else
-    scalars of their own."""
+    scalars of their own; a piecewise activation (ReLU, leaky, max pooling) is the linear piece
+    each unit is on at the point ``at`` (the values of the symbols left)."""
     if isinstance(node, Number):
         return node.value
     if isinstance(node, Name):
@@ -158,34 +180,77 @@ def _scalar(node: Node, symbols: dict[str, Any]) -> Any:
             return symbols[node.key]
         return sp.E if node.key == "e" else sp.Symbol(node.key)
     if isinstance(node, Negative):
-        return -_scalar(node.operand, symbols)
+        return -_scalar(node.operand, symbols, at)
     if isinstance(node, Sum):
-        total = _scalar(node.terms[0], symbols)
+        total = _scalar(node.terms[0], symbols, at)
         for term in node.terms[1:]:
-            total = _add(total, _scalar(term, symbols))
+            total = _add(total, _scalar(term, symbols, at))
         return total
     if isinstance(node, Product):
-        value = _scalar(node.factors[0], symbols)
+        value = _scalar(node.factors[0], symbols, at)
         for factor in node.factors[1:]:
-            value = value * _scalar(factor, symbols)
+            value = value * _scalar(factor, symbols, at)
         return value
     if isinstance(node, Quotient):
-        return _scalar(node.numerator, symbols) / _scalar(node.denominator, symbols)
+        return _scalar(node.numerator, symbols, at) / _scalar(node.denominator, symbols, at)
     if isinstance(node, Power):
-        return _scalar(node.base, symbols) ** node.exponent
+        return _scalar(node.base, symbols, at) ** node.exponent
     if isinstance(node, RealPower):
-        return _scalar(node.base, symbols) ** _scalar(node.exponent, symbols)
+        return _scalar(node.base, symbols, at) ** _scalar(node.exponent, symbols, at)
+    if isinstance(node, Apply) and _piecewise(node):
+        return _piece(node.function, _scalar(node.argument, symbols, at), at)
     if isinstance(node, Apply) and _curved(node):
-        argument = _scalar(node.argument, symbols)
+        argument = _scalar(node.argument, symbols, at)
         function = CURVED[node.function.key]
         if isinstance(argument, sp.MatrixBase):
             return argument.applyfunc(function)
         return function(argument)
     if isinstance(node, Apply) and node.function.key in ELEMENTARY:
-        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols))
+        return ELEMENTARY[node.function.key](_scalar(node.argument, symbols, at))
     if isinstance(node, MatrixLiteral):
-        return sp.Matrix([[_scalar(c, symbols) for c in cells] for cells in node.rows])
+        return sp.Matrix([[_scalar(c, symbols, at) for c in cells] for cells in node.rows])
     raise DocumentError(f"cannot read {type(node).__name__} in a curved network's row")
+
+
+def _piece(function: Name, argument: Any, at: dict[sp.Symbol, Any] | None) -> Any:
+    """The linear piece of the activation ``function`` each unit of ``argument`` is on at the
+    point ``at``: ReLU's mask (0 or 1, a leaky slope), max pooling's argmax per window; a unit
+    whose pre-activation is within :data:`MARGIN` of its kink is a DocumentError, not a guess."""
+    if at is None:
+        raise DocumentError(f"cannot read {function.key} of a number: a piece at no point")
+    cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
+    entries = list(cells)
+    pooled = window(function)
+    if pooled is not None:
+        size, stride = pooled
+        if len(entries) < size:
+            raise DocumentError(f"max pooling over windows of {size} of {len(entries)} entries")
+        picked = []
+        for start in range(0, len(entries) - size + 1, stride):
+            best = start
+            for k in range(start + 1, start + size):
+                ahead = sign(sp.sympify(entries[k] - entries[best]).xreplace(at))
+                if ahead is None or ahead == 0:
+                    raise DocumentError(
+                        f"the point is on a kink of unit {start // stride + 1} of {function.key}"
+                        f": entries {best + 1} and {k + 1} tie (within {MARGIN})"
+                    )
+                best = k if ahead > 0 else best
+            picked.append(entries[best])
+        out = sp.Matrix(picked) if cells.cols == 1 else sp.Matrix([picked])
+    else:
+        below = slope(function)
+        pieces = []
+        for k, entry in enumerate(entries):
+            side = sign(sp.sympify(entry).xreplace(at))
+            if side is None or side == 0:
+                raise DocumentError(
+                    f"the point is on a kink of unit {k + 1} of {function.key}: its "
+                    f"pre-activation is within {MARGIN} of 0"
+                )
+            pieces.append(entry if side > 0 else below * entry)
+        out = sp.Matrix(cells.rows, cells.cols, pieces)
+    return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
 
 
 def _add(left: Any, right: Any) -> Any:
@@ -204,42 +269,57 @@ def _at_point(
 ) -> str | None:
     """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
     numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
-    digits = re.search(r"rounded to (\d+) significant digits", row.reason)
-    if digits is None or not isinstance(row.rhs, Number | Negative):
+    reason = _words(row.reason)
+    digits = re.search(r"rounded to (\d+) significant digits", reason)
+    stated = _scalar(row.rhs, {})  # 3.02936160370122 \cdot 10^{-20} too
+    if digits is None or not getattr(stated, "is_Rational", False):
         raise DocumentError(f"cannot read {row.where}: a number at the point without its digits")
     numbers: dict[str, Any] = {}
+    entries: dict[str, dict[str, Any]] = {}  # (A_1)_{16} = 5.89: a wide map given entrywise
     form: Row | None = None
     for r in document.rows:
-        if isinstance(r.lhs, Name) and isinstance(r.rhs, MatrixLiteral | Number | Negative):
+        given = not any(isinstance(n, Name) for n in walk(r.rhs))  # not [(A_1)_{11} ...]
+        if isinstance(r.lhs, Name) and given:
             numbers[r.lhs.key] = _scalar(r.rhs, {})
+        if isinstance(r.lhs, Entry) and isinstance(r.lhs.matrix, Name) and given:
+            entries.setdefault(r.lhs.matrix.key, {})[r.lhs.index] = _scalar(r.rhs, {})
         if isinstance(r.lhs, Apply) and isinstance(r.lhs.argument, Name) and _uses_curved(r.rhs):
             form = r
     if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
         raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
     x = form.lhs.argument.key
+    base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
+    used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
+    numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
     if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
     point = numbers.pop(x)
     variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
-    arguments = [a.key for a in of.argument.items if isinstance(a, Name)]  # type: ignore[union-attr]
-    rename = dict(zip(arguments, variables, strict=False))
-    shaped = sp.Matrix(variables).reshape(*point.shape)  # a row vector in the row convention
+    items = of.argument.items  # type: ignore[union-attr]
+    inputs = [Name(form.lhs.argument.base, str(base + i)).key for i in range(len(point))]
+    arguments = [a.key if isinstance(a, Name) else repr(a) for a in items]
+    if arguments != inputs:  # f_1(x_1, \dots, x_7) of 8 inputs, or of y: not the point's
+        return f"{of.function.key} of {', '.join(arguments)}, not of the inputs {', '.join(inputs)}"
+    rename = dict(zip(arguments, variables, strict=True))
+    for name in by:
+        if name.key not in rename:
+            raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
+    # the inputs not differentiated by are their numbers before anything is differentiated
+    free = {rename[name.key] for name in by}
+    at = {v: p for v, p in zip(variables, point, strict=True) if v in free}
+    cells = [v if v in free else p for v, p in zip(variables, point, strict=True)]
+    shaped = sp.Matrix(cells).reshape(*point.shape)  # a row vector in the row convention
     try:
-        output = _scalar(form.rhs, {**numbers, x: shaped})
+        output = _scalar(form.rhs, {**numbers, x: shaped}, at)
     except sp.ShapeError as error:
         return f"its form f(x) = ... does not evaluate under the numbers given: {error}"
-    first = of.argument.items[0]  # type: ignore[union-attr]
-    base = int(first.sub) if isinstance(first, Name) and first.sub.isdigit() else 1  # x_{0}
     index = int(of.function.sub or base) - base if isinstance(output, sp.MatrixBase) else None
     if index is not None and not 0 <= index < len(output):
         return f"the output {of.function.key} of {len(output)} outputs"
     value = output[index] if index is not None else output
     for name in by:
-        if name.key not in rename:
-            raise DocumentError(f"cannot read {row.where}: a derivative by {name.key}")
         value = sp.diff(value, rename[name.key])
-    exact = value.subs(dict(zip(variables, point, strict=True)))
-    stated = _scalar(row.rhs, {})
+    exact = value.xreplace(at)
     true = sp.N(exact, PRECISION)
     places = int(digits[1])
     shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
@@ -250,7 +330,33 @@ def _at_point(
     if not held:
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
+    if NOT_ZERO.search(reason):  # the tag's claim, checked: its sign decided
+        side = sign(exact)
+        if side is None:
+            raise DocumentError(f"cannot read {row.where}: non-zero claimed within {MARGIN} of 0")
+        if side == 0:
+            return "the derivative at the point is 0, not non-zero"
     return None
+
+
+def _by_entries(cells: dict[str, Any], base: int) -> sp.Matrix:
+    """The matrix whose entries ``cells`` gives by index (``16``, ``1,16``; from ``base``)."""
+    at = {}
+    for index, value in cells.items():
+        parts = index.split(",") if "," in index else list(index)
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise DocumentError(f"cannot read the entry index {index} of a map given entrywise")
+        at[int(parts[0]) - base, int(parts[1]) - base] = value
+    rows, cols = (max(k[i] for k in at) + 1 for i in (0, 1))
+    if len(at) != rows * cols or min(min(k) for k in at) < 0:
+        raise DocumentError("a map given entrywise with entries missing")
+    return sp.Matrix(rows, cols, lambda i, j: at[i, j])
+
+
+def _words(reason: str) -> str:
+    """A tag's words as one line: a reason wrapped over lines (``\\text{... significant}
+    \\text{digits ...}``) joined with single spaces."""
+    return " ".join(re.sub(r"\}\s*\\text\{", " ", reason).split())
 
 
 def _uses_curved(node: Node) -> bool:

@@ -105,3 +105,11 @@ def expand(node: Elided, steps: dict[Letter, int]) -> Node:
     if node.sum:
         return terms[0] if len(terms) == 1 else Sum(tuple(terms)) if terms else Number(sp.S(0))
     return terms[0] if len(terms) == 1 else Product(tuple(terms)) if terms else Name("I")
+
+
+def expand_arguments(before: tuple[Node, ...], after: tuple[Node, ...]) -> tuple[Node, ...]:
+    """A function's arguments ``x_{1}, \\dots, x_{8}`` (``before`` and ``after`` the dots) as
+    the names they stand for, continued by their printed pattern as :func:`expand` continues
+    a product's factors; a :class:`DocumentError` where the pattern does not say."""
+    node = expand(Elided(before, after, sum=False), {})
+    return node.factors if isinstance(node, Product) else (node,)

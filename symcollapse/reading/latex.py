@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 import sympy as sp
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.elision import expand_arguments
 from symcollapse.reading.nodes import (
     Apply,
     Arguments,
@@ -153,6 +154,7 @@ class LatexParser:
         self.texts = [t.text for t in tokens] + [""]  # "" past the end
         self.at = 0
         self.arguments = False  # inside a function's arguments
+        self.differentiated = False  # inside what a second derivative differentiates
 
     def peek(self) -> str:
         return self.texts[self.at]
@@ -359,6 +361,9 @@ class LatexParser:
             self.arguments = True
             while self.peek() == ",":
                 self.take()
+                if self.peek() in ELIDED:  # x_{1}, \dots, x_{8}: the names it stands for
+                    items = self._elided_arguments(items)
+                    break
                 items.append(self.expression())
             self.arguments = False
             node = Arguments(tuple(items))
@@ -366,6 +371,33 @@ class LatexParser:
             self.take(r"\right")
         self.take(OPENING[opening])
         return node
+
+    def _differentiated(self, parse: Callable[[], Node]) -> Node:
+        """What a second derivative differentiates, by ``parse``: its elided arguments read
+        (``f_{1}(x_{1}, \\dots, x_{8})``, held to the inputs by reading/curved.py)."""
+        self.differentiated = True
+        try:
+            return parse()
+        finally:
+            self.differentiated = False
+
+    def _elided_arguments(self, before: list[Node]) -> list[Node]:
+        """The dots of ``f(x_{1}, \\dots, x_{8})`` in a derivative and the arguments after
+        them: every argument, the run continued by its printed pattern
+        (:func:`~symcollapse.reading.elision.expand_arguments`); one it does not continue
+        (``x_{d_{0}}``) is a row shown, not read, as before."""
+        dots = self.take()
+        shown = NotRead(f"{UNREAD[dots]} ({dots}) are not read", True)
+        if self.peek() != "," or not self.differentiated:  # a scalar form's: shown, as before
+            raise shown
+        after: list[Node] = []
+        while self.peek() == ",":
+            self.take()
+            after.append(self.expression())
+        try:
+            return list(expand_arguments(tuple(before), tuple(after)))
+        except DocumentError:
+            raise shown from None
 
     def _split_matrix(self, opening: str) -> Node:
         """``\\left[ matrix \\right.`` then ``\\left. matrix \\right.`` ... ``\\right]``: a
@@ -559,7 +591,7 @@ class LatexParser:
         if self.group() != order or not order.isdigit() or not 1 < int(order) <= 4:
             raise self.error(f"cannot read the derivative of order {order!r}")
         self.take("}")
-        node = self.factor()
+        node = self._differentiated(self.factor)
         for _ in range(int(order)):
             node = Derivative(node, by)
         return node
@@ -572,7 +604,7 @@ class LatexParser:
         self.at += 3
         by: list[Node] = []
         try:
-            of = self.expression()
+            of = self._differentiated(self.expression)
             self.take("}")
             self.take("{")
             while self.peek() == r"\partial":

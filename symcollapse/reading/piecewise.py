@@ -82,6 +82,27 @@ def _active(node: Node) -> bool:
 #: Random points each row is checked at (each with its own activation pattern).
 POINTS = 4
 
+#: Significant digits a pre-activation that is not a rational (one after a tanh) is evaluated
+#: to, and the margin around 0 within which its sign is not decided (a kink, not a guess).
+DIGITS = 60
+MARGIN = sp.Rational(1, 10**30)
+
+
+def sign(value: Any) -> int | None:
+    """The sign of the number ``value``: exact for a rational; else of its value to
+    :data:`DIGITS` digits, None within :data:`MARGIN` of 0 (rational 0 is 0)."""
+    value = sp.sympify(value)
+    if value.is_Rational:
+        return int(sp.sign(value))
+    if value.free_symbols:
+        raise Undecided(f"the sign of {value}, which is not a number")
+    approximate = sp.N(value, DIGITS)
+    if not (approximate.is_Number and approximate.is_finite and approximate.is_real):
+        raise Undecided(f"the sign of {value}, which is not a real number")
+    if abs(approximate) <= MARGIN:
+        return None
+    return 1 if approximate > 0 else -1
+
 
 def piecewise(document: Document) -> bool:
     """Whether ``document`` applies an activation of :data:`PIECEWISE`."""
@@ -211,6 +232,7 @@ class Region(Meaning):
         self.free = dict(self.at)
         self.given = given
         self.prefix = {key_of(document.rows[i].lhs) for i in self.defining if i < given}
+        self.prefix.discard(None)  # (W_1)_{11} := ...: an entry's row names no map given
         self.masks = self._masks()
         self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
         self.on_region = False
@@ -253,14 +275,18 @@ class Region(Meaning):
         argument and mask in the order evaluated: innermost first, layer by layer."""
         argument = self.value(node.argument)
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
-        if not all(sp.sympify(c).is_Rational for c in cells):
+        if any(sp.sympify(c).free_symbols for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
             out = max_pool(cells, *pooled)
             return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+        signs = [sign(c) for c in cells]  # a tanh's output: its sign to DIGITS digits
+        if None in signs:
+            raise Undecided(f"{node.function.key} of a number within {MARGIN} of its kink")
         below = slope(node.function)
-        mask = cells.applyfunc(lambda c: sp.Integer(1) if c >= 0 else below)
+        pieces = [sp.Integer(1) if s >= 0 else below for s in signs]  # type: ignore[operator]
+        mask = sp.Matrix(cells.rows, cells.cols, pieces)
         self.recorded.append((cells, mask))
         out = cells.multiply_elementwise(mask)
         return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
@@ -398,6 +424,11 @@ class Region(Meaning):
                 return wrong, None
         return super()._compare(i, lhs, rhs, previous)
 
+    def applies(self, node: Node) -> bool:
+        """Whether ``node`` applies an activation this reading evaluates (a curved one's too:
+        reading/curved.py)."""
+        return _active(node)
+
     def form(self) -> Row | None:
         """The last row stating the function defined through activations with activations in
         it (``f(x) = A_{2} ReLU(A_{1} x + a_{1}) + a_{2}``, the merged maps'): the form whose
@@ -406,7 +437,7 @@ class Region(Meaning):
         for row in self.document.rows:
             key = key_of(row.lhs)
             stated = isinstance(row.lhs, Apply) and key in self.definitions
-            if stated and any(_active(n) for n in walk(row.rhs)):
+            if stated and any(self.applies(n) for n in walk(row.rhs)):
                 found = row
         return found
 

@@ -14,7 +14,7 @@ from symcollapse.reading import check_text, language_of
 from symcollapse.reading.latex import parse
 from symcollapse.reading.nodes import Apply, Derivative, Name
 from symcollapse.reading.plain import parse_plain
-from tests.reading.documents import assert_caught, assert_passes
+from tests.reading.documents import assert_caught, assert_passes, check
 from tests.reading.test_layers_documents import FORMATS, layers
 
 #: Curved networks: tanh, sigmoid, both, a curved last layer; square and not.
@@ -118,12 +118,75 @@ def test_a_derivative_of_mismatched_or_high_order_is_refused(text):
         parse(text)
 
 
-@pytest.mark.parametrize("fmt", ["latex", "json"])
-def test_curved_and_piecewise_together_are_not_read(tmp_path, fmt):
-    """tanh before a ReLU: written (layers is not strict), refused by the reader, not passed."""
-    path = layers(tmp_path, "2 > dense 2 tanh > dense 2 relu > dense 1", fmt)
-    with pytest.raises(DocumentError, match="curved and piecewise"):
-        check_text(path.read_text(), language=language_of(path.name))
+#: Networks mixing curved and piecewise activations: a ReLU after a tanh (its pre-activation a
+#: transcendental number), before one, a leaky ReLU, max pooling after a sigmoid.
+MIXED = [
+    "2 > dense 2 tanh > dense 2 relu > dense 1",
+    "2 > dense 2 relu > dense 2 tanh > dense 1",
+    "3 > dense 3 leaky_relu(1/10) > dense 3 tanh > dense 2 relu > dense 1",
+    "4 > dense 4 sigmoid > maxpool 2 > dense 1",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spec", MIXED)
+def test_mixed_documents_pass_every_row_checked(tmp_path, capsys, spec, fmt):
+    """Each piecewise unit on the linear piece its pre-activation's sign picks at the point,
+    the curved rest differentiated: the number at the point checked, nothing left unchecked."""
+    path = layers(tmp_path, spec, fmt)
+    assert_passes(path, capsys)
+    verdict = check_text(path.read_text(), language=language_of(path.name))
+    assert verdict.false is None and verdict.unchecked == ()
+
+
+#: Hand edits of the mixed document ``MIXED[0]`` in LaTeX: a pattern, what replaces group 1.
+MIXED_EDITS = {
+    "ReLU dropped from the merged form": (r"A_\{3\} (\\operatorname\{ReLU\})", ""),
+    "number at the point": (r"&= (-?\d\.\d{13})\d", "1.2345678901234"),
+    "weight changed": (r"A_\{2\} &= \\begin\{bmatrix\} (-?[\d.]+) ", "3"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(MIXED_EDITS))
+def test_hand_edits_of_mixed_documents_are_caught(tmp_path, capsys, edit):
+    pattern, new = MIXED_EDITS[edit]
+    path = layers(tmp_path, MIXED[0], "latex")
+    found = re.search(pattern, path.read_text())
+    assert found, pattern
+
+    def edited(text: str) -> str:
+        return text[: found.start(1)] + new + text[found.end(1) :]
+
+    assert_caught(path, capsys, edited)
+
+
+def test_a_point_on_a_kink_is_refused_not_guessed(tmp_path):
+    """A ReLU unit whose pre-activation is 0 at the point has no second derivative there: the
+    reader says which unit, it does not pick a piece."""
+    text = layers(tmp_path, MIXED[1], "latex").read_text()
+    zero = r"\\begin{bmatrix} 0 \\\\ 0 \\end{bmatrix}"
+    one = zero.replace("0 \\end", "1 \\end")
+    kinked = re.sub(r"^x &= .*?(?= \\tag)", "x &= " + zero, text, flags=re.M)
+    kinked = re.sub(r"^a_\{1\} &= .*?(?= \\displaybreak)", "a_{1} &= " + one, kinked, flags=re.M)
+    assert kinked.count(r"\begin{bmatrix} 0 \\") == 2
+    with pytest.raises(DocumentError, match="kink of unit 1 of"):
+        check_text(kinked)
+
+
+def test_a_zero_called_non_zero_is_caught(tmp_path, capsys):
+    """The tag says the number at the point is not zero: where the weights make it 0 (no weight
+    on x_1) and the number says 0, the claim is what is false."""
+    path = layers(tmp_path, CURVED[0], "latex")
+    text = re.sub(
+        r"^(A_\{1\} &= ).*?(?= \\displaybreak)",
+        r"\1 \\begin{bmatrix} 0 & 2 \\\\ 0 & 3.5 \\end{bmatrix}",
+        path.read_text(),
+        flags=re.M,
+    )
+    text = re.sub(r"(x_\{2\}\) &= )\S+", r"\g<1>0", text)
+    path.write_text(text)
+    status, out = check(path, capsys)
+    assert status == 1 and "not non-zero" in out, out
 
 
 def test_json_derivative_of_order_two():

@@ -313,8 +313,18 @@ def test_check_takes_the_rounding_of_a_digits_document(tmp_path, capsys, spec, f
 
 
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
-def test_a_rounded_page_checked_as_exact_names_digits(tmp_path, capsys, fmt):
+def test_a_rounded_page_says_its_rounding(tmp_path, capsys, fmt):
+    """``--digits`` pages say in words what they rounded, so check holds them to it untold."""
     path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    status, out = check_with(path, capsys)
+    assert status == 0 and "(numbers held to 3 significant digits)" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_a_rounded_page_checked_as_exact_names_digits(tmp_path, capsys, fmt):
+    """Without its words, a rounded page checked as exact numbers says to give --digits."""
+    path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
+    path.write_text(path.read_text().replace("significant", "sig."))
     status, out = check_with(path, capsys)
     assert status == 1 and "give check the --digits they were rounded to" in out, out
 

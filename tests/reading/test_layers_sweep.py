@@ -1,0 +1,208 @@
+"""Every document ``symcollapse layers`` writes is read whole (it is a strict command: an
+unreadable or false page is exit 3, nothing written) and ``symcollapse check`` passes it: every
+layer kind's examples, every activation (and curved and piecewise ones mixed, and ``--function``
+documents), in every readable format and every notation option, each with a piecewise and a
+curved network. Not a full cross product: each kind meets every format, each example every
+network, each notation option several formats, chosen by rotation; and printer mutants (a
+wrong mask, a wrong curved derivative, a wrong elided index) make ``layers`` exit 3."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from symcollapse.cli import main
+from symcollapse.derivations import certificates
+from symcollapse.spec.activations import ActivationFunction
+from symcollapse.spec.kinds.registry import KINDS
+from tests.reading.documents import assert_passes
+from tests.reading.test_layers_documents import FORMATS, FUNCTIONS
+from tests.reading.test_layers_documents import NOTATIONS as LAYERS_NOTATIONS
+
+#: After a kind's example (input width 8): a piecewise and a curved tail.
+TAILS = {"piecewise": "dense 3 relu > dense 1", "curved": "dense 2 tanh > dense 1"}
+
+#: Each kind in each format with each tail; its examples taken in turn across the formats.
+KIND_CASES = [
+    (f"8 > {kind.examples[i % len(kind.examples)]} > {TAILS[tail]}", fmt)
+    for kind in KINDS
+    for i, fmt in enumerate(FORMATS)
+    for tail in sorted(TAILS)
+]
+
+#: One network per activation, and curved and piecewise mixed (tanh before a ReLU, a ReLU
+#: before a sigmoid, a leaky ReLU between, max pooling after a sigmoid).
+ACTIVATIONS = {
+    "identity": "2 > dense 3 > dense 2",
+    "relu": "2 > dense 3 relu > dense 1",
+    "leaky relu": "2 > dense 3 leaky_relu(1/10) > dense 1",
+    "tanh": "2 > dense 2 tanh > dense 1",
+    "sigmoid": "3 > dense 2 sigmoid > dense 2",
+    "maxpool": "4 > dense 4 relu > maxpool 2 > dense 1",
+    "tanh then relu": "2 > dense 2 tanh > dense 2 relu > dense 1",
+    "relu then sigmoid": "3 > dense 3 relu > dense 2 sigmoid > dense 1",
+    "leaky between": "2 > dense 3 tanh > dense 3 leaky_relu(1/10) > dense 2 tanh > dense 1",
+    "sigmoid then maxpool": "4 > dense 4 sigmoid > maxpool 2 > dense 1",
+    "wide curved": "8 > dense 2 tanh > dense 1",  # f_1(x_1, \dots, x_8)
+}
+
+#: Every notation option ``layers`` takes (it has no detail levels): those the layers
+#: documents' tests take, the paren entry style, equation numbers and rounding besides.
+NOTATIONS = {
+    **LAYERS_NOTATIONS,
+    "paren": ("--entry-style", "paren"),
+    "numbered": ("--numbered", "all"),
+    "digits": ("--digits", "4"),
+    "row names digits": ("--convention", "row", "--names", "x=u,W=M,b=c", "--digits", "6"),
+}
+
+#: The formats the notation options apply to (JSON takes --names and --convention alone;
+#: equation numbers are LaTeX's and Typst's).
+TYPESET = [f for f in FORMATS if f != "json"]
+ONLY = {"numbered": ["latex", "typst"]}
+JSON_NOTATIONS = ["names", "row"]  # of LAYERS_NOTATIONS
+
+#: Each notation with a piecewise, a curved, a mixed and a wide curved network, the formats
+#: it applies to taken in turn.
+NOTATION_NETWORKS = ["relu", "tanh", "tanh then relu", "wide curved"]
+NOTATION_CASES = [
+    (notation, network, formats[(i + j) % len(formats)])
+    for i, notation in enumerate(sorted(NOTATIONS))
+    for formats in [ONLY.get(notation, TYPESET)]
+    for j, network in enumerate(NOTATION_NETWORKS)
+] + [(notation, network, "json") for notation in JSON_NOTATIONS for network in NOTATION_NETWORKS]
+
+
+def written(tmp_path: Path, argv: list[str]) -> Path:
+    """The one document ``layers`` writes for ``argv`` (exit 0: its strict re-read passed)."""
+    out = tmp_path / "doc"
+    assert main(["layers", *argv, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    return path
+
+
+@pytest.mark.parametrize(("spec", "fmt"), KIND_CASES)
+def test_every_kind_in_every_format(tmp_path, capsys, spec, fmt):
+    assert_passes(written(tmp_path, [spec, "--format", fmt]), capsys)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_activation_in_every_format(tmp_path, capsys, activation, fmt):
+    assert_passes(written(tmp_path, [ACTIVATIONS[activation], "--format", fmt]), capsys)
+
+
+@pytest.mark.parametrize(("notation", "network", "fmt"), NOTATION_CASES)
+def test_every_notation(tmp_path, capsys, notation, network, fmt):
+    argv = [ACTIVATIONS[network], "--format", fmt, *NOTATIONS[notation]]
+    assert_passes(written(tmp_path, argv), capsys)
+
+
+@pytest.mark.parametrize("fmt", TYPESET)
+@pytest.mark.parametrize("network", ["relu", "tanh then relu"])
+def test_rounded_numbers_at_a_point_say_so(tmp_path, capsys, network, fmt):
+    """``--digits`` with an instance at a point: the page says in words what it rounded, so
+    ``check`` (not told ``--digits``) holds its numbers to that precision, and passes."""
+    argv = [ACTIVATIONS[network], "--format", fmt, "--digits", "3", "--point=1/3,2"]
+    path = written(tmp_path, argv)
+    assert "rounded to 3" in " ".join(path.read_text().split())
+    assert_passes(path, capsys)
+
+
+#: ``--function`` forward functions: :data:`FUNCTIONS`' and a curved, a mixed and a stepwise
+#: one, with the widths each takes.
+CURVED_FUNCTIONS = """
+
+def tanh(v):
+    return v
+
+
+def tanh_net(x):
+    return W[2] @ tanh(W[1] @ x + b[1]) + b[2]
+
+
+def mixed_net(x):
+    return W[3] @ relu(W[2] @ tanh(W[1] @ x + b[1]) + b[2]) + b[3]
+
+
+def stepwise_net(x):
+    h = tanh(W[1] @ x + b[1])
+    return W[2] @ h + b[2]
+"""
+WIDTHS = {
+    "affine_net": "2 3 1",
+    "relu_net": "2 3 1",
+    "tanh_net": "2 3 1",
+    "mixed_net": "2 3 2 1",
+    "stepwise_net": "2 3 1",  # a name assigned, then returned: its line read as one formula
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(WIDTHS))
+def test_function_documents(tmp_path, capsys, name, fmt):
+    source = tmp_path / "net.py"
+    source.write_text(FUNCTIONS + CURVED_FUNCTIONS)
+    argv = ["--function", f"{source}:{name}", "--widths", *WIDTHS[name].split(), "--format", fmt]
+    assert_passes(written(tmp_path, argv), capsys)
+
+
+def _identity_relu(original):
+    """``find_second_derivative`` computing its number as if every ReLU were the identity (a
+    mask of ones, also for a unit whose pre-activation is negative at the point)."""
+
+    def find(result, seed, given=None):
+        call = ActivationFunction.__call__
+        try:
+            ActivationFunction.__call__ = lambda self, v: (
+                v if self.name == "relu" else call(self, v)
+            )
+            return original(result, seed, given)
+        finally:
+            ActivationFunction.__call__ = call
+
+    return find
+
+
+def _negated(original):
+    """``find_second_derivative`` with its number's sign flipped."""
+    return lambda result, seed, given=None: replace(
+        found := original(result, seed, given), value=-found.value
+    )
+
+
+#: Printer mutants of a certificate, by what they break: (network, attribute of
+#: derivations/certificates.py, its mutant made from the original).
+MUTANTS = {
+    "wrong mask": (
+        "2 > dense 2 tanh > dense 2 relu > dense 1",  # a unit negative at the point
+        "find_second_derivative",
+        _identity_relu,
+    ),
+    "sigma'' sign": (
+        "2 > dense 2 tanh > dense 2 relu > dense 1",
+        "at",
+        lambda at: lambda expr, z: -at(expr, z),
+    ),
+    "number's sign": ("2 > dense 2 sigmoid > dense 1", "find_second_derivative", _negated),
+    "last elided index": (
+        "8 > dense 2 tanh > dense 1",
+        "Applied",
+        lambda applied: lambda f, *args: applied(f, *args[:-1]),
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html", "json"])
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_a_printer_mutant_writes_nothing(tmp_path, capsys, monkeypatch, mutant, fmt):
+    """``layers`` is strict: a certificate printed wrong is exit 3, and no file is written."""
+    spec, attribute, mutate = MUTANTS[mutant]
+    monkeypatch.setattr(certificates, attribute, mutate(getattr(certificates, attribute)))
+    out = tmp_path / "doc"
+    capsys.readouterr()
+    assert main(["layers", spec, "--format", fmt, "--out", str(out)]) == 3
+    assert not out.exists() or not any(out.iterdir())
+    assert "internal error" in capsys.readouterr().err
