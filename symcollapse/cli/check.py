@@ -15,10 +15,15 @@ from symcollapse.io.progress import Progress
 from symcollapse.reading import check_text, language_of
 from symcollapse.spec.input_files import read_bytes
 
-#: A document's own words for its rounding: "rounded to 15 significant digits", also where a
-#: reason is wrapped between them (``significant} \\ &\qquad \phantom{(}\text{digits``).
+#: A document's own words for the rounding of its numbers: "numbers shown rounded to 3
+#: significant digits", also where a reason is wrapped between them (``significant} \\
+#: &\qquad \phantom{(}\text{digits``). A row's own rounding ("at the point, rounded to 15
+#: significant digits") is not the document's: that row's reader holds it to its tag, and the
+#: other rows stay exact.
 _BREAK = r"(?:\s|[{}&(]|\\(?:text|qquad|phantom)?)+"
-ROUNDING = re.compile(rf"rounded{_BREAK}to{_BREAK}(\d{{1,2}}){_BREAK}significant{_BREAK}digits")
+ROUNDING = re.compile(
+    rf"shown{_BREAK}rounded{_BREAK}to{_BREAK}(\d{{1,2}}){_BREAK}significant{_BREAK}digits"
+)
 
 #: A decimal number as printed (``0.333``, ``-2.67``), not part of a name or a longer number.
 DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+(?![\w.])")
