@@ -427,9 +427,11 @@ class _Setting:
             r.lhs.key: r.rhs for r in rows if r.relation == ":=" and isinstance(r.lhs, Name)
         }
         self.forms = {
-            r.lhs.key: _decomposition(r.rhs)
+            r.lhs.key: form
             for r in rows
-            if r.relation == "=" and isinstance(r.lhs, Name) and _decomposition(r.rhs)
+            if r.relation == "="
+            and isinstance(r.lhs, Name)
+            and (form := _decomposition(r.rhs)) is not None
         }
         self.env: dict[str, sp.Matrix] = {}
 
@@ -537,20 +539,21 @@ class _Setting:
             raise DocumentError(f"{row.where}: a mode's flow of other than one strength")
         rate = sp.solve(lhs - rhs, sp.diff(ours[0], time))[0]
         middles = {form[1].key: form[1] for form in self.forms.values()}
-        by_function = {
-            f: next((k for k, m in middles.items() if m.sub == str(f.func)), None)
-            for f in functions
-        }
-        if None in by_function.values():
-            raise Unstated(f"not checked: no stated diagonal matrix holds each of {functions}")
-        layer = next(
-            (k for k, form in self.forms.items() if form[1].key == by_function[ours[0]]), None
-        )
+        holders: dict[sp.Expr, str] = {}
+        for f in functions:
+            holder = [k for k, m in middles.items() if m.sub == str(f.func)]
+            if len(holder) != 1:
+                raise Unstated(f"not checked: no one stated diagonal matrix holds {f}")
+            holders[f] = holder[0]
+        layers = [k for k, form in self.forms.items() if form[1].key == holders[ours[0]]]
+        if len(layers) != 1:
+            raise DocumentError(f"{row.where}: no one stated layer holds {ours[0]}")
         scalars = sorted(rhs.free_symbols - {time}, key=str)
-        others = sorted(set(middles) - set(by_function.values()))
+        others = sorted(set(middles) - set(holders.values()))
         if len(scalars) != len(others) or len(scalars) > 1:
             raise DocumentError(f"{row.where}: its constants match no stated diagonal matrix")
-        held = {by_function[f]: f for f in functions} | dict(zip(others, scalars, strict=True))
+        held = {holders[f]: f for f in functions} | dict(zip(others, scalars, strict=True))
+        layer = layers[0]
         flow, coefficient = self._flow(layer, row)
         for size in _SIZES:
             entries = {

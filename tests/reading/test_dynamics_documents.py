@@ -103,6 +103,11 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
         lambda t: _once(r"u\(t\)\^\{2 - ", "u(t)^{3 - ", t),
         'section "More layers", row 3',
     ),
+    "eq. 15's exponent right at N_l = 3 only": (
+        "saxe",
+        lambda t: _once(r"u\(t\)\^\{2 - \\frac\{2\}\{N_\{l\} - 1\}\}", "u(t)^{N_{l} - 2}", t),
+        'section "More layers", row 3',
+    ),
     "eq. 2's sign flipped": (
         "saxe",
         lambda t: _once(r"&= W_\{2\}\^\{T\} \\left\(\\Sigma", r"&= - W_{2}^{T} \\left(\\Sigma", t),
