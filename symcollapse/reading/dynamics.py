@@ -77,6 +77,7 @@ _HOW = {
     "product rule": "the product rule on the layers' flows, as non-commuting products",
     "substitution": "the row above with the stated powers substituted",
     "reverse order": "the same terms as the row above, summed in the other order",
+    "balance kept": "differentiated with the layers' flows above, as non-commuting products",
     "loss gradient": "minus the derivative of the stated loss by every entry of the layer, "
     "at matrices of symbols of widths 2, 3 and 4",
     "decoupled start": "the stated decoupled start put into the layer's flow above, at exact "
@@ -90,6 +91,7 @@ _CHECKS = {
     "at the decoupled start": "decoupled start",
     "chain rule on the rows above": "definition substituted",
     "reverse order": "reverse order",
+    "by the flows of the layers": "balance kept",
     "gradient flow on layer": "chain rule",
     "product rule": "product rule",
     "substituted": "substitution",
@@ -650,6 +652,8 @@ def _matrices(
         return algebra.product_rule(row, before)
     if how == "substitution":
         return algebra.substitution(row, before)
+    if how == "balance kept":
+        return algebra.kept(row, before)
     if previous is None or left is not None:
         raise DocumentError(f"{row.where}: a reordered sum continues no row")
     if sp.expand(algebra.value(previous.rhs) - algebra.value(row.rhs)) != 0:
@@ -778,13 +782,7 @@ class _Products:
         if self.after_before is None:
             raise Unstated("not checked: P_j and Q_j are not defined in words")
         p, q = self.after_before
-        flows = {
-            r.lhs.of.sub: self.value(r.rhs)
-            for r in before
-            if isinstance(r.lhs, Derivative)
-            and isinstance(r.lhs.of, Name)
-            and r.lhs.of.sub.isdigit()
-        }
+        flows = self.flows(before)
         order = self.order
         expected = sp.Add(
             *(
@@ -805,6 +803,31 @@ class _Products:
             )
         if sp.expand(printed - expected) != 0:
             return "it is not the product rule on the layers' flows"
+        return ""
+
+    def flows(self, before: tuple[Row, ...]) -> dict[str, sp.Expr]:
+        """Each layer's flow as the rows ``before`` state it, by the layer's number."""
+        return {
+            r.lhs.of.sub: self.value(r.rhs)
+            for r in before
+            if isinstance(r.lhs, Derivative)
+            and isinstance(r.lhs.of, Name)
+            and r.lhs.of.sub.isdigit()
+        }
+
+    def kept(self, row: Row, before: tuple[Row, ...]) -> str:
+        """``d/dt C_1 = 0`` with ``C_1 := W_2^T W_2 - W_1 W_1^T`` defined above: the product
+        rule on the non-commuting products, each layer's derivative its stated flow (a
+        transposed layer's, the flow's transpose)."""
+        of = row.lhs.of if isinstance(row.lhs, Derivative) and row.lhs.by == Name("t") else None
+        defined = [r.rhs for r in before if r.relation == ":=" and r.lhs == of]
+        if not defined:
+            raise DocumentError(f"{row.where}: the derivative in time of nothing defined above")
+        flows = {self.layer(int(k)): flow for k, flow in self.flows(before).items()}
+        flows |= {_transposed(layer): _transposed(flow) for layer, flow in list(flows.items())}
+        derivative = _time_derivative(sp.expand(self.value(defined[-1])), flows)
+        if sp.expand(derivative - self.value(row.rhs)) != 0:
+            return "it is not the derivative the layers' flows above give"
         return ""
 
     def substitution(self, row: Row, before: tuple[Row, ...]) -> str:
@@ -840,6 +863,24 @@ def _transposed(value: sp.Expr) -> sp.Expr:
         name = value.name
         return sp.Symbol(name[:-2] if name.endswith("^T") else f"{name}^T", commutative=False)
     return value
+
+
+def _time_derivative(value: sp.Expr, flows: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+    """The derivative in time of the expanded non-commuting ``value``: each product by the
+    product rule in its order, each factor's derivative in ``flows``."""
+    if isinstance(value, sp.Add):
+        return sp.Add(*(_time_derivative(term, flows) for term in value.args))
+    scalar, factors = value.args_cnc() if isinstance(value, sp.Mul) else ([], [value])
+    if any(f.free_symbols for f in scalar):
+        raise DocumentError(f"cannot differentiate {value} in time")
+    if any(f not in flows for f in factors):
+        raise DocumentError(f"no flow stated of a factor of {value}")
+    return sp.Mul(*scalar) * sp.Add(
+        *(
+            sp.Mul(*factors[:at], flows[factor], *factors[at + 1 :])
+            for at, factor in enumerate(factors)
+        )
+    )
 
 
 def _as_matrix(value: sp.Expr, names: dict[sp.Symbol, sp.Matrix]) -> sp.Matrix:

@@ -138,6 +138,11 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
         lambda t: _once(r"- W_\{3\}\^\{T\} G W_\{1\}\^\{T\}", "- W_{3}^{T} G W_{1}", t),
         'section "The chain rule", row 3',
     ),
+    "an imbalance of the wrong Gram matrix": (
+        "arora",
+        lambda t: _once(r"- W_\{1\} W_\{1\}\^\{T\} \\\\", r"- W_{1}^{T} W_{1} \\\\", t),
+        'section "Balanced layers", row 3',
+    ),
     "the product rule's P and Q swapped": (
         "arora",
         lambda t: _once(
@@ -150,12 +155,12 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
     "an exponent wrong where substituted": (
         "arora",
         lambda t: _once(r"\^\{\\frac\{N - j\}\{N\}\} G", r"^{\\frac{N - j + 1}{N}} G", t),
-        'section "Balanced layers", row 5',
+        'section "Balanced layers", row 9',
     ),
     "the reversed sum's exponent changed": (
         "arora",
         lambda t: _once(r"\^\{\\frac\{j - 1\}\{N\}\} G", r"^{\\frac{j}{N}} G", t),
-        'section "Balanced layers", row 6',
+        'section "Balanced layers", row 10',
     ),
 }
 
