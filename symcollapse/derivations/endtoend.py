@@ -151,8 +151,8 @@ def _balanced_section(depth: int) -> Section:
         (_j, 1, _N),
     )
     steps += [
-        Step(product(_P, sp.Transpose(_P)), later, ("balancedness; numeric",)),
-        Step(product(sp.Transpose(_Q), _Q), earlier, ("balancedness; numeric",)),
+        Step(product(_P, sp.Transpose(_P)), later, (SYMBOLIC + " from the balanced layers",)),
+        Step(product(sp.Transpose(_Q), _Q), earlier, (SYMBOLIC + " from the balanced layers",)),
         Step(sp.Derivative(_W_e, t), substituted, ("substituted",)),
         Step(None, formula, (ARORA + ", Theorem 1, terms in reverse order; numeric",)),
     ]

@@ -77,6 +77,8 @@ _HOW = {
     "product rule": "the product rule on the layers' flows, as non-commuting products",
     "substitution": "the row above with the stated powers substituted",
     "reverse order": "the same terms as the row above, summed in the other order",
+    "power": "its q-th power against the base's p-th, words of layers rewritten by the stated "
+    "balancedness (positive semidefinite roots are unique), at each j",
     "balance kept": "differentiated with the layers' flows above, as non-commuting products",
     "loss gradient": "minus the derivative of the stated loss by every entry of the layer, "
     "at matrices of symbols of widths 2, 3 and 4",
@@ -92,6 +94,7 @@ _CHECKS = {
     "chain rule on the rows above": "definition substituted",
     "reverse order": "reverse order",
     "by the flows of the layers": "balance kept",
+    "from the balanced layers": "power",
     "gradient flow on layer": "chain rule",
     "product rule": "product rule",
     "substituted": "substitution",
@@ -654,6 +657,8 @@ def _matrices(
         return algebra.substitution(row, before)
     if how == "balance kept":
         return algebra.kept(row, before)
+    if how == "power":
+        return algebra.power(row)
     if previous is None or left is not None:
         raise DocumentError(f"{row.where}: a reordered sum continues no row")
     if sp.expand(algebra.value(previous.rhs) - algebra.value(row.rhs)) != 0:
@@ -688,16 +693,18 @@ class _Products:
         self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
         self.index: dict[str, int] = {}
         products = [
-            row.rhs.factors
+            (row.lhs, row.rhs.factors)
             for row in document.rows
             if row.relation == ":=" and isinstance(row.rhs, Product)
         ]
-        layers = [f for f in products[0] if isinstance(f, Name)] if products else []
+        layers = [f for f in products[0][1] if isinstance(f, Name)] if products else []
         if len(layers) != self.depth or not all(f.sub.isdigit() for f in layers):
             raise DocumentError(
                 "a dynamics document that does not define the product of its layers"
             )
         self.base = layers[0].base  # W, or the name --names gave
+        self.end = products[0][0]  # W_e, the product
+        self.rows = document.rows
         self.order = [int(f.sub) for f in layers]  # W_3 W_2 W_1, or W_1 W_2 W_3 in rows
 
     def symbol(self, key: str) -> sp.Symbol:
@@ -781,7 +788,6 @@ class _Products:
         ``P_j``, ``Q_j`` the layers after and before ``j`` (as the words define them)."""
         if self.after_before is None:
             raise Unstated("not checked: P_j and Q_j are not defined in words")
-        p, q = self.after_before
         flows = self.flows(before)
         order = self.order
         expected = sp.Add(
@@ -790,10 +796,19 @@ class _Products:
                 for at, j in enumerate(order)
             )
         )
-        printed = self.value(row.rhs)
+        if sp.expand(self.unfolded(self.value(row.rhs)) - expected) != 0:
+            return "it is not the product rule on the layers' flows"
+        return ""
+
+    def unfolded(self, value: sp.Expr) -> sp.Expr:
+        """``value`` with each ``P_j``, ``Q_j`` (as the words define them) the product of the
+        layers after and before layer ``j``."""
+        if self.after_before is None:
+            raise Unstated("not checked: P_j and Q_j are not defined in words")
+        p, q = self.after_before
         for j in range(1, self.depth + 1):
             after, below = self.layers(range(j + 1, self.depth + 1)), self.layers(range(1, j))
-            printed = printed.subs(
+            value = value.subs(
                 {
                     self.layer(j, p): after,
                     self.layer(j, q): below,
@@ -801,8 +816,42 @@ class _Products:
                     _transposed(self.layer(j, q)): _transposed(below),
                 }
             )
-        if sp.expand(printed - expected) != 0:
-            return "it is not the product rule on the layers' flows"
+        return value
+
+    def power(self, row: Row) -> str:
+        """``P_j P_j^T = (W_e W_e^T)^{p/q}`` for each ``j``: both sides are positive
+        semidefinite, whose ``q``-th root is unique, so it holds when ``(P_j P_j^T)^q`` and
+        ``(W_e W_e^T)^p`` are one word modulo the stated balancedness (``W_2^T W_2 = W_1
+        W_1^T``), rewritten one way or the other to a normal form (no rule overlaps itself or
+        another, so each way's normal form is unique)."""
+        if not (isinstance(row.rhs, RealPower) and _gram(row.lhs) and _gram(row.rhs.base)):
+            raise DocumentError(f"{row.where}: a power that is not of Gram matrices")
+        relations = [
+            (_word(self.value(r.lhs)), _word(self.value(r.rhs)))
+            for r in self.rows
+            if r.lhs is not None
+            and r.relation == "="
+            and _gram(r.lhs, self.base)
+            and _gram(r.rhs, self.base)
+        ]
+        if not relations:
+            raise Unstated("not checked: no balancedness of the layers stated")
+        end, name = self.layers(self.order), self.value(self.end)  # type: ignore[arg-type]
+        ends = {name: end, _transposed(name): _transposed(end)}
+        for j in range(1, self.depth + 1):
+            self.index["j"] = j
+            exponent = self.value(row.rhs.exponent)
+            gram = _word(self.unfolded(self.value(row.lhs)))  # type: ignore[arg-type]
+            base = _word(self.value(row.rhs.base).subs(ends))
+            self.index.clear()
+            if not (isinstance(exponent, sp.Rational) and exponent >= 0):
+                raise DocumentError(f"{row.where}: a power that is not a fraction at j = {j}")
+            sides = (gram * int(exponent.q), base * int(exponent.p))
+            if not any(
+                len({_normal(side, rules) for side in sides}) == 1
+                for rules in (relations, [(b, a) for a, b in relations])
+            ):
+                return f"at j = {j} it does not follow from the stated balancedness"
         return ""
 
     def flows(self, before: tuple[Row, ...]) -> dict[str, sp.Expr]:
@@ -863,6 +912,57 @@ def _transposed(value: sp.Expr) -> sp.Expr:
         name = value.name
         return sp.Symbol(name[:-2] if name.endswith("^T") else f"{name}^T", commutative=False)
     return value
+
+
+#: A product of non-commuting factors, in order.
+Word = tuple[sp.Expr, ...]
+
+
+def _gram(node: Node | None, base: str = "") -> bool:
+    """Whether ``node`` is ``X X^T`` or ``X^T X`` (of a layer named ``base``, if given)."""
+    if not (isinstance(node, Product) and len(node.factors) == 2):
+        return False
+    first, second = node.factors
+    plain = second if isinstance(first, Transpose) else first
+    same = first == Transpose(second) or second == Transpose(first)
+    return same and (not base or (isinstance(plain, Name) and plain.base == base))
+
+
+def _word(value: sp.Expr) -> Word:
+    """A non-commuting product as its factors in order, powers written out."""
+    if value == 1:  # the identity: no layer before the first
+        return ()
+    scalar, factors = value.args_cnc() if isinstance(value, sp.Mul) else ([], [value])
+    if sp.Mul(*scalar) != 1:
+        raise DocumentError(f"a product with a factor {sp.Mul(*scalar)}")
+    word: list[sp.Expr] = []
+    for factor in factors:
+        base, times = factor.as_base_exp()
+        if not (base.is_Symbol and times.is_Integer and times > 0):
+            raise DocumentError(f"cannot read {factor} as a product of layers")
+        word += [base] * int(times)
+    return tuple(word)
+
+
+#: The most rewriting steps a word is given to reach its normal form.
+_REWRITES = 10_000
+
+
+def _normal(word: Word, rules: list[tuple[Word, Word]]) -> Word:
+    """``word`` with the leftmost match of a rule's left side replaced by its right side,
+    until none matches."""
+    for _ in range(_REWRITES):
+        for old, new in rules:
+            at = next(
+                (i for i in range(len(word) - len(old) + 1) if word[i : i + len(old)] == old),
+                None,
+            )
+            if at is not None:
+                word = word[:at] + new + word[at + len(old) :]
+                break
+        else:
+            return word
+    raise DocumentError("balancedness rules that do not come to an end")
 
 
 def _time_derivative(value: sp.Expr, flows: dict[sp.Expr, sp.Expr]) -> sp.Expr:

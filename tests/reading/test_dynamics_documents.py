@@ -27,8 +27,8 @@ OPTIONS["roles"] = ("--names", "G=H,after=A,before=B,N=m,U=E,V=F,rotation=O,sing
 #: What each model's document cites, and how many rows at least follow from others in a
 #: document with words (a LaTeX fragment has none: the rows that need them are not checked).
 CITED = {"saxe": "cited: Saxe et al. 2014, eq. 3", "arora": "cited: Arora et al. 2018"}
-CHECKED = {"saxe": 8, "arora": 6}
-FRAGMENT = {"saxe": 8, "arora": 5}
+CHECKED = {"saxe": 8, "arora": 10}
+FRAGMENT = {"saxe": 8, "arora": 7}
 
 
 def document(tmp_path: Path, model: str, fmt: str, *options: str) -> Path:
@@ -142,6 +142,20 @@ EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
         "arora",
         lambda t: _once(r"- W_\{1\} W_\{1\}\^\{T\} \\\\", r"- W_{1}^{T} W_{1} \\\\", t),
         'section "Balanced layers", row 3',
+    ),
+    "a fractional power's exponent wrong": (
+        "arora",
+        lambda t: _once(r"\^\{\\frac\{N - j\}\{N\}\} \\\\", r"^{\\frac{N - j + 1}{N}} \\\\", t),
+        'section "Balanced layers", row 7',
+    ),
+    "a Gram matrix transposed in a power": (
+        "arora",
+        lambda t: _once(
+            r"Q_\{j\}\^\{T\} Q_\{j\} &= \\left\(W_\{e\}\^\{T\} W_\{e\}\\right\)",
+            r"Q_{j}^{T} Q_{j} &= \\left(W_{e} W_{e}^{T}\\right)",
+            t,
+        ),
+        'section "Balanced layers", row 8',
     ),
     "the product rule's P and Q swapped": (
         "arora",
