@@ -224,33 +224,6 @@ def test_a_given_row_is_not_checked_but_what_follows_from_it_is(tmp_path: Path) 
     assert verdict.false.startswith('section "One mode at a time", row 2 is false: ')
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_a_renderer_that_misprints_exp_or_a_transpose_writes_nothing(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    model: str,
-) -> None:
-    from symcollapse.render.printer import NetworkLatexPrinter
-
-    if model == "saxe":  # e^{-x} for e^{x}: the closed form no longer solves eq. 10
-        monkeypatch.setattr(
-            NetworkLatexPrinter, "_print_ExpBase", lambda self, e: f"e^{{- {self._print(e.exp)}}}"
-        )
-        where = 'section "One mode at a time", row 6'
-    else:
-        where = 'section "The chain rule", row 2'
-        monkeypatch.setattr(
-            NetworkLatexPrinter, "_print_Transpose", lambda self, expr: self._print(expr.arg)
-        )
-    out = tmp_path / "doc"
-    capsys.readouterr()
-    assert main(["dynamics", model, "--format", "markdown", "--out", str(out)]) == 3
-    assert not out.exists() or not any(out.iterdir())
-    err = capsys.readouterr().err
-    assert "says something false" in err and f"{where} is false" in err, err
-
-
 def test_a_dynamics_document_must_be_read_whole(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,17 +265,56 @@ def _eq8_without_b(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dyn, "MODE_FLOW", (dyn.s - dyn.a * dyn.b, dyn.MODE_FLOW[1]))
 
 
-#: Bugs in the code that emits the Saxe document's rows that follow from others, and the row
-#: each makes false.
+def _exp_negated(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symcollapse.render.printer import NetworkLatexPrinter
+
+    monkeypatch.setattr(  # e^{-x} for e^{x}: the closed form no longer solves eq. 10
+        NetworkLatexPrinter, "_print_ExpBase", lambda self, e: f"e^{{- {self._print(e.exp)}}}"
+    )
+
+
+def _transpose_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symcollapse.render.printer import NetworkLatexPrinter
+
+    monkeypatch.setattr(
+        NetworkLatexPrinter, "_print_Transpose", lambda self, expr: self._print(expr.arg)
+    )
+
+
+#: Bugs in the code that emits a document (the derivation's rows, the LaTeX printer that
+#: Markdown shares), each with the document, the formats it shows in and the row it makes false.
 EMITTED = {
-    "eq. 2 with the wrong sign": (_eq2_negated, 'section "The setting", row 4'),
-    "eq. 15 with a wrong exponent": (_eq15_exponent, 'section "More layers", row 3'),
-    "eq. 8 without its b": (_eq8_without_b, 'section "One mode at a time", row 2'),
+    "eq. 2 with the wrong sign": (
+        "saxe",
+        _eq2_negated,
+        ("markdown", "json"),
+        'section "The setting", row 4',
+    ),
+    "eq. 15 with a wrong exponent": (
+        "saxe",
+        _eq15_exponent,
+        ("markdown", "json"),
+        'section "More layers", row 3',
+    ),
+    "eq. 8 without its b": (
+        "saxe",
+        _eq8_without_b,
+        ("markdown", "json"),
+        'section "One mode at a time", row 2',
+    ),
+    "exp misprinted": ("saxe", _exp_negated, ("markdown",), 'section "One mode at a time", row 6'),
+    "a transpose dropped": (
+        "arora",
+        _transpose_dropped,
+        ("markdown",),
+        'section "The chain rule", row 2',
+    ),
 }
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "json"])
-@pytest.mark.parametrize("bug", EMITTED)
+@pytest.mark.parametrize(
+    ("bug", "fmt"), [(bug, fmt) for bug, (_, _, formats, _) in EMITTED.items() for fmt in formats]
+)
 def test_a_wrong_row_emitted_writes_nothing(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -310,11 +322,11 @@ def test_a_wrong_row_emitted_writes_nothing(
     bug: str,
     fmt: str,
 ) -> None:
-    inject, where = EMITTED[bug]
+    model, inject, _, where = EMITTED[bug]
     inject(monkeypatch)
     out = tmp_path / "doc"
     capsys.readouterr()
-    assert main(["dynamics", "saxe", "--format", fmt, "--out", str(out)]) == 3
+    assert main(["dynamics", model, "--format", fmt, "--out", str(out)]) == 3
     assert not out.exists() or not any(out.iterdir())
     err = capsys.readouterr().err
     assert "says something false" in err and f"{where} is false" in err, err
