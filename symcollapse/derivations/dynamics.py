@@ -45,13 +45,13 @@ DECOUPLED: Text = (
     D_a,
     ", ",
     D_b,
-    " are diagonal, as ",
+    " are diagonal (so is ",
     S,
-    " is and ",
+    "; ",
     U,
-    ", ",
+    " and ",
     V,
-    " are orthogonal." + LEGEND,
+    " are orthogonal)." + LEGEND,
 )
 #: The loss the flows descend, and what its row and each gradient flow's row say they are.
 LOSS = symbols.scalar("loss")

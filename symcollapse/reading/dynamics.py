@@ -482,20 +482,21 @@ class _Setting:
         raise DocumentError(f"cannot read {type(node).__name__} in a row of matrices")
 
     def _layers(self, loss: Node) -> None:
-        """Matrices of symbols for the loss's layers (names with a number) and its target, in
-        the orientation (``W_2 W_1`` or ``W_1 W_2``) its error takes."""
+        """Matrices of symbols for the loss's layers (names with a number, first to last
+        whatever the index base) and its target, in the orientation (``W_2 W_1`` or ``W_1
+        W_2``) its error takes."""
         functions = {n.function for n in walk(loss) if isinstance(n, Apply)}
         names = {
             n
             for n in walk(loss)
             if isinstance(n, Name) and n.key not in self.defined and n not in functions
         }
-        layers = [n for n in names if n.sub.isdigit()]
+        layers = sorted((n for n in names if n.sub.isdigit()), key=lambda n: int(n.sub))
         targets = [n for n in names if not n.sub.isdigit()]
         if len(layers) != len(_WIDTHS) - 1 or len(targets) != 1:
             raise DocumentError("a loss of other than two layers and one target")
         for columns in (True, False):
-            shapes = {n.key: _shape(int(n.sub), columns) for n in layers}
+            shapes = {n.key: _shape(at, columns) for at, n in enumerate(layers, 1)}
             shapes[targets[0].key] = _shape(0, columns)
             self.env = {
                 key: sp.Matrix(*shape, lambda i, j, k=key: sp.Symbol(f"{k}[{i},{j}]"))
@@ -511,7 +512,9 @@ class _Setting:
     def gradient(self, row: Row, previous: Row) -> str:
         """``row`` continues ``previous`` (``tau dW_1/dt = -dL/dW_1``): equal as matrices of
         symbols, the derivative taken of the stated loss."""
-        loss = next(d.of for d in walk(previous.rhs) if isinstance(d, Derivative))
+        loss = next(
+            d.of for d in walk(previous.rhs) if isinstance(d, Derivative) and d.by != Name("t")
+        )
         if not (isinstance(loss, Name) and loss.key in self.defined):
             raise DocumentError(
                 f"{row.where}: the derivative of a loss the document does not define"
@@ -623,8 +626,8 @@ def _decomposition(node: Node) -> tuple[Name, Name, Name] | None:
 
 
 def _shape(layer: int, columns: bool) -> tuple[int, int]:
-    """The shape of layer ``layer`` (``d_k`` by ``d_{k-1}``, transposed in rows), and of the
-    target for layer 0 (``d_2`` by ``d_0``)."""
+    """The shape of the ``layer``-th layer from 1 (``d_k`` by ``d_{k-1}``, transposed in
+    rows), and of the target for 0 (``d_2`` by ``d_0``)."""
     rows, cols = (_WIDTHS[layer], _WIDTHS[layer - 1]) if layer else (_WIDTHS[-1], _WIDTHS[0])
     return (rows, cols) if columns else (cols, rows)
 
