@@ -21,7 +21,12 @@ row that follows from others is checked with sympy:
   inverts the closed form (substituted);
 - the gradient flow of a layer is the chain rule on the end-to-end matrix (2 by 2 symbolic
   layers); the product rule and a substitution of stated rows are compared as non-commuting
-  products at the document's ``N``; a sum in reverse order is compared term by term.
+  products at the document's ``N``; a sum in reverse order is compared term by term;
+- ``d/dt C_j = 0`` for an imbalance ``C_j := W_{j+1}^T W_{j+1} - W_j W_j^T`` is the product
+  rule with the layers' stated flows (non-commuting); a fractional power ``P_j P_j^T = (W_e
+  W_e^T)^{p/q}`` holds at each ``j`` when the ``q``-th power of its left side and the ``p``-th of
+  the base are one word of layers modulo the stated balancedness (Gram matrices: positive
+  semidefinite, whose roots are unique).
 """
 
 from __future__ import annotations
