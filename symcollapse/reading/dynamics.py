@@ -852,8 +852,10 @@ class _Products:
             gram = _word(self.unfolded(self.value(row.lhs)))  # type: ignore[arg-type]
             base = _word(self.value(row.rhs.base).subs(ends))
             self.index.clear()
-            if not (isinstance(exponent, sp.Rational) and exponent >= 0):
+            if not (isinstance(exponent, sp.Rational) and 0 <= exponent <= 1):
                 raise DocumentError(f"{row.where}: a power that is not a fraction at j = {j}")
+            if exponent.q > MAX_DEPTH:  # the words are q times as long: bounded by the depth
+                raise DocumentError(f"{row.where}: a root above the {MAX_DEPTH}th at j = {j}")
             sides = (gram * int(exponent.q), base * int(exponent.p))
             if not any(
                 len({_normal(side, rules) for side in sides}) == 1

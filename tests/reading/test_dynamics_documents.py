@@ -330,3 +330,21 @@ def test_a_wrong_row_emitted_writes_nothing(
     assert not out.exists() or not any(out.iterdir())
     err = capsys.readouterr().err
     assert "says something false" in err and f"{where} is false" in err, err
+
+
+def test_a_root_too_deep_to_check_is_refused_before_the_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A power's denominator sets the length of the words compared: above the deepest product
+    checked it is refused in one line, not expanded a billion times."""
+    path = document(tmp_path, "arora", "markdown")
+    path.write_text(
+        _once(
+            r"\{\\frac\{N - j\}\{N\}\} \\\\",
+            r"{\\frac{N - j}{1000000000 N}} \\\\",
+            path.read_text(),
+        )
+    )
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 2
+    assert "row 7: a root above the 8th at j = 1" in capsys.readouterr().err
