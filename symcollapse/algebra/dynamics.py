@@ -62,6 +62,9 @@ STRENGTH_FLOW = 2 * u * (s - u)
 TIME_TO_LEARN = tau / (2 * s) * sp.log(uf * (s - u0) / (u0 * (s - uf)))
 #: Eq. 12: the learning curve.
 CLOSED_FORM = s * sp.exp(2 * s * t / tau) / (sp.exp(2 * s * t / tau) - 1 + s / u0)
+#: Eq. 14 at equal strengths: ``tau da/dt`` for each of ``N_l - 1`` layers of strength ``a``,
+#: gradient flow on ``(s - a_1 ... a_{N_l - 1})^2 / 2`` with every ``a_i = a``.
+EQUAL_FLOW = (s - a ** (N_l - 1)) * a ** (N_l - 2)
 #: Eq. 15: ``tau du/dt`` for ``N_l`` layers (``N_l - 1`` weight matrices), equal strengths.
 DEEP_FLOW = (N_l - 1) * u ** (2 - 2 / (N_l - 1)) * (s - u)
 

@@ -13,6 +13,7 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.derivations.convention import STATED
 from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.doc.prose import HalfSquaredNorm
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.dynamics import CheckedSaxe
 
@@ -44,8 +45,47 @@ DECOUPLED: Text = (
     D_a,
     ", ",
     D_b,
-    " are diagonal." + LEGEND,
+    " are diagonal (so is ",
+    S,
+    "; ",
+    U,
+    " and ",
+    V,
+    " are orthogonal)." + LEGEND,
 )
+#: The loss the flows descend, and what its row and each gradient flow's row say they are.
+LOSS = symbols.scalar("loss")
+LOSS_REASON = "squared error, whitened inputs, less a constant"
+FLOW_REASON = "gradient flow"
+#: What the words say of the loss, in both settings.
+LOSS_WORDS: Text = (
+    ", on the squared error ",
+    LOSS,
+    ": the mean over the data of half the squared distance between the target and the output "
+    "is then ",
+    LOSS,
+    " (the norm is the Frobenius norm) plus a constant that no weight changes",
+)
+
+
+def _descent(
+    error: sp.MatrixExpr,
+    W_1: sp.MatrixExpr,
+    W_2: sp.MatrixExpr,
+    flows: tuple[sp.MatrixExpr, sp.MatrixExpr],
+    cited: str,
+) -> tuple[Step, ...]:
+    """The loss of ``error``, and for each layer gradient flow on it, ``tau dW/dt = -dL/dW``,
+    continued by its explicit form (``flows``, Saxe et al.'s eq. 2, ``cited``)."""
+    steps = [Step(LOSS, HalfSquaredNorm(error), (LOSS_REASON,), ":=")]
+    for layer, flow in zip((W_1, W_2), flows, strict=True):
+        steps += [
+            Step(tau * sp.Derivative(layer, t), -sp.Derivative(LOSS, layer), (FLOW_REASON,)),
+            Step(None, flow, (cited + "; " + SYMBOLIC,)),
+        ]
+    return tuple(steps)
+
+
 #: A mode's strengths as functions of time: ``a(t)``, ``b(t)``, ``u(t)``.
 a_t, b_t, u_t = map(dyn.of_time, ("first_strength", "second_strength", "mode_strength"))
 
@@ -73,6 +113,7 @@ def derive_saxe(checked: CheckedSaxe, convention: Convention = DEFAULT_CONVENTIO
         sections=(
             _row_setting() if row else _setting(),
             _modes(),
+            _deeper(),
             _simulation(checked.run, checked.tolerance),
         ),
         symbols={},
@@ -93,17 +134,19 @@ def _setting() -> Section:
             tau,
             " from whitened inputs, ",
             sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
+            *LOSS_WORDS,
             ". The input-output correlation has the singular value decomposition below, and the "
             "start is decoupled: ",
             *DECOUPLED,
         ),
         steps=(
             Step(S_yx, product(U, S, sp.Transpose(V)), (SAXE + ", eq. 3",)),
-            Step(
-                tau * sp.Derivative(W_1, t), product(sp.Transpose(W_2), error), (SAXE + ", eq. 2",)
-            ),
-            Step(
-                tau * sp.Derivative(W_2, t), product(error, sp.Transpose(W_1)), (SAXE + ", eq. 2",)
+            *_descent(
+                error,
+                W_1,
+                W_2,
+                (product(sp.Transpose(W_2), error), product(error, sp.Transpose(W_1))),
+                SAXE + ", eq. 2",
             ),
             Step(W_1, product(R, D_a, sp.Transpose(V)), (SAXE + ", section 1.3",)),
             Step(W_2, product(U, D_b, sp.Transpose(R)), (SAXE + ", section 1.3",)),
@@ -133,6 +176,7 @@ def _row_setting() -> Section:
             tau,
             " from whitened inputs, ",
             sp.Eq(symbols.matrix("Sigma_xx", n, n), sp.Identity(n), evaluate=False),
+            *LOSS_WORDS,
             ". Each matrix of the paper's setting but the singular vectors ",
             U,
             ", ",
@@ -149,15 +193,12 @@ def _row_setting() -> Section:
         ),
         steps=(
             Step(S_yx, product(V, S, sp.Transpose(U)), (SAXE + ", eq. 3" + transposed,)),
-            Step(
-                tau * sp.Derivative(W_1, t),
-                product(error, sp.Transpose(W_2)),
-                (SAXE + ", eq. 2" + transposed,),
-            ),
-            Step(
-                tau * sp.Derivative(W_2, t),
-                product(sp.Transpose(W_1), error),
-                (SAXE + ", eq. 2" + transposed,),
+            *_descent(
+                error,
+                W_1,
+                W_2,
+                (product(error, sp.Transpose(W_2)), product(sp.Transpose(W_1), error)),
+                SAXE + ", eq. 2" + transposed,
             ),
             Step(W_1, product(V, D_a, sp.Transpose(R)), (SAXE + ", section 1.3" + transposed,)),
             Step(W_2, product(R, D_b, sp.Transpose(U)), (SAXE + ", section 1.3" + transposed,)),
@@ -167,11 +208,12 @@ def _row_setting() -> Section:
 
 def _modes() -> Section:
     s, u, uf = dyn.s, dyn.u, dyn.uf
-    N_l = dyn.N_l
     flow_a, flow_b = (f.subs({dyn.a: a_t, dyn.b: b_t}) for f in dyn.MODE_FLOW)
+    decoupled = SAXE + ", eq. 8; " + SYMBOLIC + ", from eq. 2 at the decoupled start"
     steps = (
-        Step(_rate(a_t), flow_a, (SAXE + ", eq. 8; " + SYMBOLIC + ", flow on eq. 9",)),
-        Step(_rate(b_t), flow_b, (SAXE + ", eq. 8; " + SYMBOLIC,)),
+        Step(u_t, a_t * b_t, ("the strength of the mode",), ":="),
+        Step(_rate(a_t), flow_a, (decoupled,)),
+        Step(_rate(b_t), flow_b, (decoupled,)),
         Step(
             _rate(u_t),
             dyn.STRENGTH_FLOW.subs(u, u_t),
@@ -186,11 +228,6 @@ def _modes() -> Section:
             u_t,
             dyn.CLOSED_FORM,
             (SAXE + ", eq. 12; " + SYMBOLIC,),
-        ),
-        Step(
-            _rate(u_t),
-            dyn.DEEP_FLOW.subs(u, u_t),
-            (SAXE + ", eq. 15; " + SYMBOLIC + " from eq. 14 at ", sp.Eq(N_l, 3), " to 6"),
         ),
     )
     return Section(
@@ -208,8 +245,10 @@ def _modes() -> Section:
             D_b,
             ") and a singular value ",
             s,
-            "; the modes do not interact. The product ",
-            sp.Eq(u_t, a_t * b_t),
+            " (of ",
+            S,
+            "); the modes do not interact. The product ",
+            u_t,
             " is the strength the network gives the mode. Equal starting strengths ",
             u0,
             " at ",
@@ -223,15 +262,47 @@ def _modes() -> Section:
             " to ",
             uf,
             ", checked by its value at the start and its derivative; eq. 12 is checked to "
-            "solve eq. 10 from its start. Eq. 15 counts layers including the input, ",
+            "solve eq. 10 from its start. Eq. 8 is checked at the decoupled start by "
+            "substituting it into eq. 2 with exact orthogonal matrices of sizes two and three.",
+        ),
+        steps=steps,
+    )
+
+
+def _deeper() -> Section:
+    """Eq. 15 from eq. 14: the chain rule on ``u = a^{N_l - 1}``, for every ``N_l``."""
+    N_l, u = dyn.N_l, dyn.u
+    return Section(
+        title=("More layers",),
+        intro=(
+            "With ",
             N_l,
-            " layers have ",
+            " layers, the input included, there are ",
             N_l - 1,
-            " weight matrices, so ",
+            " weight matrices; from a decoupled start of equal strengths every layer gives a "
+            "mode the same strength ",
+            a_t,
+            ", and eq. 14 is gradient flow on half the squared difference between ",
+            dyn.s,
+            " and their product. The mode's strength ",
+            u_t,
+            " is that product, and ",
             sp.Eq(N_l, 3),
             " gives eq. 10.",
         ),
-        steps=steps,
+        steps=(
+            Step(
+                _rate(a_t),
+                dyn.EQUAL_FLOW.subs(dyn.a, a_t),
+                (SAXE + ", eq. 14, at equal strengths",),
+            ),
+            Step(u_t, a_t ** (N_l - 1), ("the strength of the mode",), ":="),
+            Step(
+                _rate(u_t),
+                dyn.DEEP_FLOW.subs(u, u_t),
+                (SAXE + ", eq. 15; " + SYMBOLIC + ", the chain rule on the rows above",),
+            ),
+        ),
     )
 
 

@@ -112,11 +112,33 @@ def _chain_section(depth: int) -> Section:
 def _balanced_section(depth: int) -> Section:
     layers = _layers(depth)
     left, right = product(_W_e, sp.Transpose(_W_e)), product(sp.Transpose(_W_e), _W_e)
+    imbalances = [symbols.matrix("imbalance", 3, 3, k) for k in range(1, depth)]
     steps = [
+        Step(
+            imbalances[k - 1],
+            sp.MatAdd(
+                product(sp.Transpose(layers[k]), layers[k]),
+                sp.MatMul(-1, layers[k - 1], sp.Transpose(layers[k - 1]), evaluate=False),
+                evaluate=False,
+            ),
+            ("imbalance of layers ", sp.Integer(k), " and ", sp.Integer(k + 1)),
+            ":=",
+        )
+        for k in range(1, depth)
+    ]
+    steps += [
+        Step(
+            sp.Derivative(imbalance, t),
+            sp.ZeroMatrix(3, 3),
+            (SYMBOLIC + ", by the flows of the layers",),
+        )
+        for imbalance in imbalances
+    ]
+    steps += [
         Step(
             product(sp.Transpose(layers[k]), layers[k]),
             product(layers[k - 1], sp.Transpose(layers[k - 1])),
-            (ARORA + ", balancedness",),
+            (ARORA + ", balanced at the start",),
         )
         for k in range(1, depth)
     ]
@@ -129,15 +151,16 @@ def _balanced_section(depth: int) -> Section:
         (_j, 1, _N),
     )
     steps += [
-        Step(product(_P, sp.Transpose(_P)), later, ("balancedness; numeric",)),
-        Step(product(sp.Transpose(_Q), _Q), earlier, ("balancedness; numeric",)),
+        Step(product(_P, sp.Transpose(_P)), later, (SYMBOLIC + " from the balanced layers",)),
+        Step(product(sp.Transpose(_Q), _Q), earlier, (SYMBOLIC + " from the balanced layers",)),
         Step(sp.Derivative(_W_e, t), substituted, ("substituted",)),
         Step(None, formula, (ARORA + ", Theorem 1, terms in reverse order; numeric",)),
     ]
     return Section(
         title=("Balanced layers",),
         intro=(
-            "If the layers start balanced, gradient flow keeps them balanced. Then the singular "
+            "Gradient flow keeps the imbalance of neighbouring layers as it is, so layers that "
+            "start balanced stay balanced. Then the singular "
             "vectors of neighbouring layers line up and their singular values agree, so ",
             product(_P, sp.Transpose(_P)),
             " is a fractional power of ",

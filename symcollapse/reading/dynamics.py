@@ -1,25 +1,44 @@
 """Meaning of a learning-dynamics document (``symcollapse dynamics saxe`` and ``arora``): which
 rows are given and which follow, and the check of those that follow.
 
-Rows whose reason cites a paper ("(Saxe et al. 2014, eq. 2)") are reported as cited, rows it
-says are numeric as measured: neither is counted as checked. A row that follows from others is
-checked with sympy: a closed form ``u(t) = ...`` solves the nearest differential equation above
-it (differentiated in ``t`` and compared, and at ``t = 0`` it is ``u_0``); a row ``t = ...``
-inverts the closed form (substituted); a row stated "at ``a(t) = b(t)``" is the product rule on
-the rows of ``a`` and ``b`` under the words' ``u(t) = a(t) b(t)``; a row "at ``N_l = 3``"
-equals the row of the same left side there; the gradient flow of a layer is the chain rule on
-the end-to-end matrix (2 by 2 symbolic layers); the product rule and a substitution of stated
-rows are compared as non-commuting products at the document's ``N``; a sum in reverse order is
-compared term by term.
+Given, reported unchecked and never counted: rows whose reason cites a paper ("(Saxe et al.
+2014, eq. 3)": an assumption such as a decomposition or a decoupled start), the learning rule
+``tau dW/dt = -dL/dW`` ("given: gradient flow"), and rows it says are numeric (measured). A
+row that follows from others is checked with sympy:
+
+- a row continuing ``-dL/dW_1`` is that derivative of the stated loss (``L := ½‖Σ - W_2
+  W_1‖²``, the Frobenius norm, or JSON's trace), at matrices of symbols of widths 2, 3, 4;
+- a row "from eq. 2 at the decoupled start" (``tau da/dt = (s - a b) b``) is the layer's flow
+  with the stated decompositions ``A D B^T`` put in (outer factors orthogonal, the middle one
+  diagonal, holding the strength its subscript names or the one constant left), at exact
+  orthogonal matrices (Cayley transforms) of sizes 2 and 3: checked at those instances;
+- a row "at ``a(t) = b(t)``" or "the chain rule on the rows above" is the flow of the
+  function the nearest definition above defines (``u(t) := a(t) b(t)``, ``u(t) :=
+  a(t)^{N_l - 1}`` for every ``N_l``: powers of positive symbols) with the nearest flows of
+  what it names put in;
+- a closed form ``u(t) = ...`` solves the nearest differential equation above it
+  (differentiated in ``t`` and compared, and at ``t = 0`` it is ``u_0``); a row ``t = ...``
+  inverts the closed form (substituted);
+- the gradient flow of a layer is the chain rule on the end-to-end matrix (2 by 2 symbolic
+  layers); the product rule and a substitution of stated rows are compared as non-commuting
+  products at the document's ``N``; a sum in reverse order is compared term by term;
+- ``d/dt C_j = 0`` for an imbalance ``C_j := W_{j+1}^T W_{j+1} - W_j W_j^T`` is the product
+  rule with the layers' stated flows (non-commuting); a fractional power ``P_j P_j^T = (W_e
+  W_e^T)^{p/q}`` holds at each ``j`` when the ``q``-th power of its left side and the ``p``-th of
+  the base are one word of layers modulo the stated balancedness (Gram matrices: positive
+  semidefinite, whose roots are unique).
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import random
 import re
 from collections.abc import Callable, Iterable
 
 import sympy as sp
+from sympy.matrices.exceptions import ShapeError
 
 from symcollapse.errors import DocumentError
 from symcollapse.reading.meaning import Verdict
@@ -31,6 +50,7 @@ from symcollapse.reading.nodes import (
     Name,
     Negative,
     Node,
+    Norm,
     Number,
     Power,
     Product,
@@ -56,16 +76,30 @@ _HOW = {
     "closed form": "differentiated in t with sympy and compared with the equation above; "
     "its value at t = 0 is the start",
     "inversion": "the closed form substituted for the final value gives t",
-    "specialisation": "the stated case substituted (the product rule on the flows it names)",
+    "specialisation": "the definition above substituted at the stated case, with the flows of "
+    "the strengths it names (the product rule)",
     "chain rule": "minus the loss's gradient by that layer, 2 by 2 symbolic layers",
     "product rule": "the product rule on the layers' flows, as non-commuting products",
     "substitution": "the row above with the stated powers substituted",
     "reverse order": "the same terms as the row above, summed in the other order",
+    "power": "its q-th power against the base's p-th, words of layers rewritten by the stated "
+    "balancedness (positive semidefinite roots are unique), at each j",
+    "balance kept": "differentiated with the layers' flows above, as non-commuting products",
+    "loss gradient": "minus the derivative of the stated loss by every entry of the layer, "
+    "at matrices of symbols of widths 2, 3 and 4",
+    "decoupled start": "the stated decoupled start put into the layer's flow above, at exact "
+    "orthogonal matrices (Cayley transforms) of sizes 2 and 3 and diagonal ones of symbols",
+    "definition substituted": "the definition above substituted, with the flows of the "
+    "strengths it names (the chain rule)",
 }
 #: The words' product of two functions of time: ``$u(t) = a(t) b(t)$`` (JSON: ``a(t)*b(t)``).
 _PRODUCT = re.compile(r"([a-z]) ?\(t\) *= *([a-z]) ?\(t\) *\*? *([a-z]) ?\(t\)")
 _CHECKS = {
+    "at the decoupled start": "decoupled start",
+    "chain rule on the rows above": "definition substituted",
     "reverse order": "reverse order",
+    "by the flows of the layers": "balance kept",
+    "from the balanced layers": "power",
     "gradient flow on layer": "chain rule",
     "product rule": "product rule",
     "substituted": "substitution",
@@ -127,7 +161,7 @@ class Dynamics:
             row = rows[i]
             reason = _reason(row)
             previous = rows[i - 1] if i and row.lhs is None else None
-            how = self._how(row, reason)
+            how = self._how(row, reason, previous)
             if how is None:
                 continue
             if how == "definition":
@@ -152,17 +186,22 @@ class Dynamics:
             raise DocumentError("a dynamics document with no row that follows from others")
         return Verdict(checked, definitions, tuple(self.unchecked), false, notes=tuple(self.notes))
 
-    def _how(self, row: Row, reason: str) -> str | None:
+    def _how(self, row: Row, reason: str, previous: Row | None) -> str | None:
         """How ``row`` is checked, or None when it is given (then recorded as unchecked)."""
         if row.relation == ":=":
             return "definition"
         if "numeric" in reason and "reverse order" not in reason:
             self.unchecked.append((row.where, "measured, not checked"))
             return None
+        if _descends(row.rhs):  # tau dW/dt = -dL/dW: the learning rule, assumed
+            self.unchecked.append((row.where, "given: gradient flow"))
+            return None
+        if row.lhs is None and previous is not None and _derivatives_of_loss(previous.rhs):
+            return "loss gradient"
         for words, how in _CHECKS.items():
             if words in reason:
                 return how
-        if _AT.search(reason) or _AT_EQUAL.search(reason):
+        if _AT_EQUAL.search(reason):
             return "specialisation"
         if isinstance(row.lhs, Apply) and _time_function(row.lhs):
             return "closed form"
@@ -190,7 +229,14 @@ class Dynamics:
         if how == "inversion":
             return self._inversion(row, others)
         if how == "specialisation":
-            return self._specialisation(row, others)
+            return self._specialisation(row, before)
+        if how == "definition substituted":
+            return self._substituted(row, before, None)
+        if how == "loss gradient":
+            assert previous is not None  # by _how
+            return _Setting(self, self.document.rows).gradient(row, previous)
+        if how == "decoupled start":
+            return _Setting(self, self.document.rows).decoupled(row)
         return _matrices(self, row, how, previous, before)
 
     # scalars ------------------------------------------------------------------------------
@@ -248,7 +294,11 @@ class Dynamics:
 
     def _inversion(self, row: Row, others: tuple[Row, ...]) -> str:
         """``t = T(u_f)`` with ``u_f`` the closed form at ``t``: ``T`` must be ``t``."""
-        forms = [r for r in others if isinstance(r.lhs, Apply) and _time_function(r.lhs)]
+        forms = [
+            r
+            for r in others
+            if isinstance(r.lhs, Apply) and _time_function(r.lhs) and r.relation != ":="
+        ]
         if not forms:
             raise DocumentError(f"{row.where}: a time with no closed form to invert")
         inverse = self.scalar(row.rhs)
@@ -257,44 +307,59 @@ class Dynamics:
             return f"it does not invert {forms[0].where}"
         return ""
 
-    def _specialisation(self, row: Row, others: tuple[Row, ...]) -> str:
-        """A row "at N_l = 3" against the row of the same left side there, or "at a(t) = b(t)"
-        from the rows of ``a`` and ``b`` and the words' ``u(t) = a(t) b(t)``."""
-        reason = _reason(row)
-        lhs, rhs = self.scalar(row.lhs), self.scalar(row.rhs)  # type: ignore[arg-type]
-        if (at := _AT.search(reason)) is not None:
-            value = self.scalar(_name(at[1]))
-            rhs = rhs.subs(value, int(at[2]))
-            same = [r for r in others if r.lhs == row.lhs and not _AT.search(_reason(r))]
-            if not same:
-                raise DocumentError(f"{row.where}: nothing stated to specialise {at[0]}")
-            if not self._zero(rhs - self.scalar(same[0].rhs)):
-                return f"at {at[1]} = {at[2]} it differs from {same[0].where}"
-            return ""
-        at_equal = _AT_EQUAL.search(reason)
+    def _specialisation(self, row: Row, before: tuple[Row, ...]) -> str:
+        """A row "at a(t) = b(t)" from the rows of ``a`` and ``b`` above and the definition
+        ``u(t) = a(t) b(t)``."""
+        at_equal = _AT_EQUAL.search(_reason(row))
         assert at_equal is not None  # by _how
-        a, b = (sp.Function(at_equal[k])(self.symbols["t"]) for k in (1, 2))
-        time = self.symbols["t"]
-        product = [
-            (sp.Function(found[1])(time), sp.Function(found[2])(time) * sp.Function(found[3])(time))
-            for found in _PRODUCT.finditer(self.document.prose)
+        return self._substituted(row, before, (at_equal[1], at_equal[2]))
+
+    def _substituted(self, row: Row, before: tuple[Row, ...], equal: tuple[str, str] | None) -> str:
+        """``row``, the flow of a function ``u(t)`` of others, from the nearest definition of
+        ``u`` above (``u(t) := a(t) b(t)``; else the words' ``u(t) = a(t) b(t)``) and the
+        nearest flows above of the functions it names, the two of ``equal`` set equal."""
+        time = self.symbols.setdefault("t", sp.Symbol("t", positive=True))
+        lhs, rhs = self.scalar(row.lhs), self.scalar(row.rhs)  # type: ignore[arg-type]
+        defined = [
+            (self.scalar(r.lhs), self.scalar(r.rhs))
+            for r in before
+            if r.relation == ":=" and isinstance(r.lhs, Apply) and _time_function(r.lhs)
         ]
+        defined += (
+            [
+                (
+                    sp.Function(found[1])(time),
+                    sp.Function(found[2])(time) * sp.Function(found[3])(time),
+                )
+                for found in _PRODUCT.finditer(self.document.prose)
+            ]
+            if not defined
+            else []
+        )
+        ours = [(f, v) for f, v in defined if _derivative_of(lhs, f)]
+        if not ours:
+            raise Unstated("not checked: the function whose flow it is not defined")
+        function, value = ours[-1]
+        named = sorted(value.atoms(sp.core.function.AppliedUndef), key=str)
         flows = {}
-        for r in others:
-            if r.lhs is not None and isinstance(r.lhs, Product | Derivative):
-                for f in (a, b):
+        for r in before:
+            if r.lhs is not None and r.relation == "=" and isinstance(r.lhs, Product | Derivative):
+                for f in named:
                     if _derivative_of(self.scalar(r.lhs), f):
-                        flows[f] = (self.scalar(r.lhs), self.scalar(r.rhs))
-        if not product or len(flows) != 2:
-            raise Unstated(f"not checked: the flows of {a} and {b}, or their product, not stated")
-        function, value = product[0]
+                        flows[f] = (self.scalar(r.lhs), self.scalar(r.rhs))  # the nearest wins
+        if len(flows) != len(named) or (equal and len(named) != 2):
+            raise Unstated(f"not checked: the flows of {', '.join(map(str, named))} not stated")
         lhs = lhs.subs(function, value).doit()
         for f, (flow_lhs, flow_rhs) in flows.items():
-            derivative = sp.solve(flow_lhs - flow_rhs, sp.diff(f))[0]
-            lhs = lhs.subs(sp.diff(f), derivative)
-        rhs = rhs.subs(function, value)
-        if not self._zero((lhs - rhs).subs(b, a)):
-            return f"it does not follow from the flows of {a} and {b} at {a} = {b}"
+            lhs = lhs.subs(sp.diff(f, time), sp.solve(flow_lhs - flow_rhs, sp.diff(f, time))[0])
+        difference = lhs - rhs.subs(function, value)
+        if equal:
+            a, b = (sp.Function(name)(time) for name in equal)
+            difference = difference.subs(b, a)
+        positive = {f: sp.Symbol(f"{f.func}_value", positive=True) for f in named}
+        if not self._zero(difference.subs(positive)):
+            said = f" at {equal[0]}(t) = {equal[1]}(t)" if equal else ""
+            return f"it does not follow from the flows of {', '.join(map(str, named))}{said}"
         return ""
 
     def _zero(self, expression: sp.Expr) -> bool:
@@ -334,6 +399,255 @@ def _derivative_of(expression: sp.Expr, function: sp.Expr) -> bool:
     )
 
 
+def _descends(node: Node) -> bool:
+    """Whether ``node`` is minus a derivative by something other than time (``-dL/dW_1``):
+    the right side of gradient flow, the learning rule a document assumes."""
+    return (
+        isinstance(node, Negative)
+        and isinstance(node.operand, Derivative)
+        and node.operand.by != Name("t")
+    )
+
+
+def _derivatives_of_loss(node: Node) -> bool:
+    """Whether ``node`` holds a derivative by something other than time (a loss's gradient)."""
+    return any(isinstance(n, Derivative) and n.by != Name("t") for n in walk(node))
+
+
+# the setting of Saxe et al.: matrices of symbols --------------------------------------------
+
+#: Widths ``d_0, d_1, d_2`` a loss of two layers is differentiated at: distinct, so that a
+#: factor transposed or in the wrong order does not fit.
+_WIDTHS = (2, 3, 4)
+#: Sizes of the exact orthogonal instances a decoupled start is checked at.
+_SIZES = (2, 3)
+#: The trace as each format prints it (JSON writes a matrix's Frobenius norm as one).
+_TRACE = ("Trace", "tr", r"\operatorname{tr}", r"\operatorname{Trace}")
+
+
+class _Setting:
+    """The matrix rows of Saxe et al.'s setting: a loss ``L := ½‖Σ - W_2 W_1‖²`` (or its
+    transpose's), the layers' flows, and decompositions ``X = A D B^T`` (the outer factors
+    orthogonal, the middle one diagonal, as the words say), evaluated with explicit matrices."""
+
+    def __init__(self, dynamics: Dynamics, rows: tuple[Row, ...]) -> None:
+        self.dynamics = dynamics
+        self.rows = rows
+        self.defined = {
+            r.lhs.key: r.rhs for r in rows if r.relation == ":=" and isinstance(r.lhs, Name)
+        }
+        self.forms = {
+            r.lhs.key: form
+            for r in rows
+            if r.relation == "="
+            and isinstance(r.lhs, Name)
+            and (form := _decomposition(r.rhs)) is not None
+        }
+        self.env: dict[str, sp.Matrix] = {}
+
+    def value(self, node: Node) -> sp.Matrix | sp.Expr:
+        """``node`` with the names of :attr:`env` as their matrices, a defined name as its
+        definition and any other name as a positive scalar."""
+        if isinstance(node, Number):
+            return sp.Rational(node.value)
+        if isinstance(node, Name):
+            if node.key in self.env:
+                return self.env[node.key]
+            if node.key in self.defined:
+                return self.value(self.defined[node.key])
+            return self.dynamics.scalar(node)
+        if isinstance(node, Sum):
+            terms = [self.value(t) for t in node.terms]
+            return functools.reduce(operator.add, terms)
+        if isinstance(node, Product):
+            return functools.reduce(operator.mul, (self.value(f) for f in node.factors))
+        if isinstance(node, Negative):
+            return -self.value(node.operand)
+        if isinstance(node, Quotient):
+            return self.value(node.numerator) / self.value(node.denominator)
+        if isinstance(node, Transpose):
+            return self.value(node.operand).T
+        if isinstance(node, Power) and isinstance(node.base, Norm) and node.exponent == 2:
+            inner = self.value(node.base.operand)
+            return (
+                sp.Add(*(cell**2 for cell in inner))
+                if isinstance(inner, sp.MatrixBase)
+                else inner**2
+            )
+        if isinstance(node, Apply) and node.function.key in _TRACE:
+            inner = self.value(node.argument)
+            if not isinstance(inner, sp.MatrixBase):
+                raise DocumentError("a trace of something that is not a matrix")
+            return inner.trace()
+        if isinstance(node, Derivative) and isinstance(node.by, Name) and node.by.key in self.env:
+            of = self.value(node.of)
+            if isinstance(of, sp.MatrixBase):
+                raise DocumentError("a derivative of a matrix by a matrix")
+            return self.env[node.by.key].applyfunc(lambda entry: sp.diff(of, entry))
+        raise DocumentError(f"cannot read {type(node).__name__} in a row of matrices")
+
+    def _layers(self, loss: Node) -> None:
+        """Matrices of symbols for the loss's layers (names with a number, first to last
+        whatever the index base) and its target, in the orientation (``W_2 W_1`` or ``W_1
+        W_2``) its error takes."""
+        functions = {n.function for n in walk(loss) if isinstance(n, Apply)}
+        names = {
+            n
+            for n in walk(loss)
+            if isinstance(n, Name) and n.key not in self.defined and n not in functions
+        }
+        layers = sorted((n for n in names if n.sub.isdigit()), key=lambda n: int(n.sub))
+        targets = [n for n in names if not n.sub.isdigit()]
+        if len(layers) != len(_WIDTHS) - 1 or len(targets) != 1:
+            raise DocumentError("a loss of other than two layers and one target")
+        for columns in (True, False):
+            shapes = {n.key: _shape(at, columns) for at, n in enumerate(layers, 1)}
+            shapes[targets[0].key] = _shape(0, columns)
+            self.env = {
+                key: sp.Matrix(*shape, lambda i, j, k=key: sp.Symbol(f"{k}[{i},{j}]"))
+                for key, shape in shapes.items()
+            }
+            try:
+                if not isinstance(self.value(loss), sp.MatrixBase):
+                    return
+            except ShapeError:
+                continue
+        raise DocumentError("a loss whose matrices fit no two layers")
+
+    def gradient(self, row: Row, previous: Row) -> str:
+        """``row`` continues ``previous`` (``tau dW_1/dt = -dL/dW_1``): equal as matrices of
+        symbols, the derivative taken of the stated loss."""
+        loss = next(
+            d.of for d in walk(previous.rhs) if isinstance(d, Derivative) and d.by != Name("t")
+        )
+        if not (isinstance(loss, Name) and loss.key in self.defined):
+            raise DocumentError(
+                f"{row.where}: the derivative of a loss the document does not define"
+            )
+        self._layers(self.defined[loss.key])
+        try:
+            difference = self.value(previous.rhs) - self.value(row.rhs)
+        except ShapeError:  # W_1 for W_1^T: the product does not even fit
+            return "its matrices do not fit the stated loss's"
+        if not isinstance(difference, sp.MatrixBase) or difference.applyfunc(sp.expand) != sp.zeros(
+            *difference.shape
+        ):
+            return f"it is not {previous.where}, the derivative of the stated loss"
+        return ""
+
+    def decoupled(self, row: Row) -> str:
+        """``tau da/dt = ...`` from the flow of the layer whose decomposition holds ``a`` on its
+        diagonal (``W_1 = R D_a V^T``): at exact orthogonal ``R``, ``V``, ``U`` and diagonal
+        matrices of symbols, that flow (with every stated decomposition put in) equals the
+        decomposition with the diagonal's flow in place of the diagonal."""
+        dynamics = self.dynamics
+        lhs, rhs = dynamics.scalar(row.lhs), dynamics.scalar(row.rhs)  # type: ignore[arg-type]
+        time = dynamics.symbols["t"]
+        functions = sorted(
+            rhs.atoms(sp.core.function.AppliedUndef) | lhs.atoms(sp.core.function.AppliedUndef),
+            key=str,
+        )
+        ours = [f for f in functions if _derivative_of(lhs, f)]
+        if len(ours) != 1:
+            raise DocumentError(f"{row.where}: a mode's flow of other than one strength")
+        rate = sp.solve(lhs - rhs, sp.diff(ours[0], time))[0]
+        middles = {form[1].key: form[1] for form in self.forms.values()}
+        holders: dict[sp.Expr, str] = {}
+        for f in functions:
+            holder = [k for k, m in middles.items() if m.sub == str(f.func)]
+            if len(holder) != 1:
+                raise Unstated(f"not checked: no one stated diagonal matrix holds {f}")
+            holders[f] = holder[0]
+        layers = [k for k, form in self.forms.items() if form[1].key == holders[ours[0]]]
+        if len(layers) != 1:
+            raise DocumentError(f"{row.where}: no one stated layer holds {ours[0]}")
+        scalars = sorted(rhs.free_symbols - {time}, key=str)
+        others = sorted(set(middles) - set(holders.values()))
+        if len(scalars) != len(others) or len(scalars) > 1:
+            raise DocumentError(f"{row.where}: its constants match no stated diagonal matrix")
+        held = {holders[f]: f for f in functions} | dict(zip(others, scalars, strict=True))
+        layer = layers[0]
+        flow, coefficient = self._flow(layer, row)
+        for size in _SIZES:
+            entries = {
+                key: [sp.Symbol(f"{key}[{i}]", positive=True) for i in range(size)]
+                for key in middles
+            }
+            self.env = {key: sp.diag(*entries[key]) for key in middles}
+            for form in self.forms.values():
+                for outer in (form[0], form[2]):
+                    self.env.setdefault(outer.key, _cayley(size, dynamics.rng))
+            for key, form in self.forms.items():
+                self.env[key] = self.value(Product((form[0], form[1], Transpose(form[2]))))
+            matrix = self.value(flow) / coefficient
+            at = [{held[k]: entries[k][i] for k in held} for i in range(size)]
+            moved = sp.diag(*(rate.subs(point) for point in at))
+            form = self.forms[layer]
+            expected = self.env[form[0].key] * moved * self.env[form[2].key].T
+            if (expected - matrix).applyfunc(sp.expand) != sp.zeros(size, size):
+                return f"it does not follow from {layer}'s flow at the decoupled start, size {size}"
+        return ""
+
+    def _flow(self, layer: str, row: Row) -> tuple[Node, sp.Expr]:
+        """The right side of the last row of ``layer``'s flow (``tau dW_1/dt = ... = ...``), and
+        the scalar its derivative is multiplied by on the left (``tau``)."""
+        chain: list[Row] = []
+        coefficient: sp.Expr = sp.Integer(1)
+        for r in self.rows:
+            if r.lhs is None:
+                chain += [r] if chain else []
+                continue
+            if chain:
+                break
+            factors = r.lhs.factors if isinstance(r.lhs, Product) else (r.lhs,)
+            if any(_rate_of(f, layer) for f in factors):
+                chain.append(r)
+                others = (f for f in factors if not _rate_of(f, layer))
+                coefficient = sp.Mul(*(self.dynamics.scalar(f) for f in others))
+        if not chain:
+            raise DocumentError(f"{row.where}: no flow stated of {layer}")
+        return chain[-1].rhs, coefficient
+
+
+def _rate_of(node: Node, layer: str) -> bool:
+    """Whether ``node`` is ``d/dt`` of the matrix named ``layer``."""
+    return (
+        isinstance(node, Derivative)
+        and node.by == Name("t")
+        and isinstance(node.of, Name)
+        and node.of.key == layer
+    )
+
+
+def _decomposition(node: Node) -> tuple[Name, Name, Name] | None:
+    """``A D B^T`` as its three names, else None."""
+    if not (isinstance(node, Product) and len(node.factors) == 3):
+        return None
+    left, middle, right = node.factors
+    names = isinstance(left, Name) and isinstance(middle, Name)
+    if names and isinstance(right, Transpose) and isinstance(right.operand, Name):
+        return left, middle, right.operand  # type: ignore[return-value]
+    return None
+
+
+def _shape(layer: int, columns: bool) -> tuple[int, int]:
+    """The shape of the ``layer``-th layer from 1 (``d_k`` by ``d_{k-1}``, transposed in
+    rows), and of the target for 0 (``d_2`` by ``d_0``)."""
+    rows, cols = (_WIDTHS[layer], _WIDTHS[layer - 1]) if layer else (_WIDTHS[-1], _WIDTHS[0])
+    return (rows, cols) if columns else (cols, rows)
+
+
+def _cayley(size: int, rng: random.Random) -> sp.Matrix:
+    """An exactly orthogonal matrix of rationals: ``(I - K)(I + K)^{-1}`` of a random
+    skew-symmetric ``K`` (``I + K`` is invertible: ``K``'s eigenvalues are imaginary)."""
+    upper = sp.Matrix(size, size, lambda i, j: rng.randint(-5, 5) if i < j else 0)
+    skew = upper - upper.T
+    identity = sp.eye(size)
+    orthogonal = (identity - skew) * (identity + skew).inv()
+    assert orthogonal.T * orthogonal == identity
+    return orthogonal
+
+
 # matrices ---------------------------------------------------------------------------------
 
 
@@ -349,6 +663,10 @@ def _matrices(
         return algebra.product_rule(row, before)
     if how == "substitution":
         return algebra.substitution(row, before)
+    if how == "balance kept":
+        return algebra.kept(row, before)
+    if how == "power":
+        return algebra.power(row)
     if previous is None or left is not None:
         raise DocumentError(f"{row.where}: a reordered sum continues no row")
     if sp.expand(algebra.value(previous.rhs) - algebra.value(row.rhs)) != 0:
@@ -383,16 +701,18 @@ class _Products:
         self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
         self.index: dict[str, int] = {}
         products = [
-            row.rhs.factors
+            (row.lhs, row.rhs.factors)
             for row in document.rows
             if row.relation == ":=" and isinstance(row.rhs, Product)
         ]
-        layers = [f for f in products[0] if isinstance(f, Name)] if products else []
+        layers = [f for f in products[0][1] if isinstance(f, Name)] if products else []
         if len(layers) != self.depth or not all(f.sub.isdigit() for f in layers):
             raise DocumentError(
                 "a dynamics document that does not define the product of its layers"
             )
         self.base = layers[0].base  # W, or the name --names gave
+        self.end = products[0][0]  # W_e, the product
+        self.rows = document.rows
         self.order = [int(f.sub) for f in layers]  # W_3 W_2 W_1, or W_1 W_2 W_3 in rows
 
     def symbol(self, key: str) -> sp.Symbol:
@@ -476,14 +796,7 @@ class _Products:
         ``P_j``, ``Q_j`` the layers after and before ``j`` (as the words define them)."""
         if self.after_before is None:
             raise Unstated("not checked: P_j and Q_j are not defined in words")
-        p, q = self.after_before
-        flows = {
-            r.lhs.of.sub: self.value(r.rhs)
-            for r in before
-            if isinstance(r.lhs, Derivative)
-            and isinstance(r.lhs.of, Name)
-            and r.lhs.of.sub.isdigit()
-        }
+        flows = self.flows(before)
         order = self.order
         expected = sp.Add(
             *(
@@ -491,10 +804,19 @@ class _Products:
                 for at, j in enumerate(order)
             )
         )
-        printed = self.value(row.rhs)
+        if sp.expand(self.unfolded(self.value(row.rhs)) - expected) != 0:
+            return "it is not the product rule on the layers' flows"
+        return ""
+
+    def unfolded(self, value: sp.Expr) -> sp.Expr:
+        """``value`` with each ``P_j``, ``Q_j`` (as the words define them) the product of the
+        layers after and before layer ``j``."""
+        if self.after_before is None:
+            raise Unstated("not checked: P_j and Q_j are not defined in words")
+        p, q = self.after_before
         for j in range(1, self.depth + 1):
             after, below = self.layers(range(j + 1, self.depth + 1)), self.layers(range(1, j))
-            printed = printed.subs(
+            value = value.subs(
                 {
                     self.layer(j, p): after,
                     self.layer(j, q): below,
@@ -502,8 +824,69 @@ class _Products:
                     _transposed(self.layer(j, q)): _transposed(below),
                 }
             )
-        if sp.expand(printed - expected) != 0:
-            return "it is not the product rule on the layers' flows"
+        return value
+
+    def power(self, row: Row) -> str:
+        """``P_j P_j^T = (W_e W_e^T)^{p/q}`` for each ``j``: both sides are positive
+        semidefinite, whose ``q``-th root is unique, so it holds when ``(P_j P_j^T)^q`` and
+        ``(W_e W_e^T)^p`` are one word modulo the stated balancedness (``W_2^T W_2 = W_1
+        W_1^T``), rewritten one way or the other to a normal form (no rule overlaps itself or
+        another, so each way's normal form is unique)."""
+        if not (isinstance(row.rhs, RealPower) and _gram(row.lhs) and _gram(row.rhs.base)):
+            raise DocumentError(f"{row.where}: a power that is not of Gram matrices")
+        relations = [
+            (_word(self.value(r.lhs)), _word(self.value(r.rhs)))
+            for r in self.rows
+            if r.lhs is not None
+            and r.relation == "="
+            and _gram(r.lhs, self.base)
+            and _gram(r.rhs, self.base)
+        ]
+        if not relations:
+            raise Unstated("not checked: no balancedness of the layers stated")
+        end, name = self.layers(self.order), self.value(self.end)  # type: ignore[arg-type]
+        ends = {name: end, _transposed(name): _transposed(end)}
+        for j in range(1, self.depth + 1):
+            self.index["j"] = j
+            exponent = self.value(row.rhs.exponent)
+            gram = _word(self.unfolded(self.value(row.lhs)))  # type: ignore[arg-type]
+            base = _word(self.value(row.rhs.base).subs(ends))
+            self.index.clear()
+            if not (isinstance(exponent, sp.Rational) and 0 <= exponent <= 1):
+                raise DocumentError(f"{row.where}: a power that is not a fraction at j = {j}")
+            if exponent.q > MAX_DEPTH:  # the words are q times as long: bounded by the depth
+                raise DocumentError(f"{row.where}: a root above the {MAX_DEPTH}th at j = {j}")
+            sides = (gram * int(exponent.q), base * int(exponent.p))
+            if not any(
+                len({_normal(side, rules) for side in sides}) == 1
+                for rules in (relations, [(b, a) for a, b in relations])
+            ):
+                return f"at j = {j} it does not follow from the stated balancedness"
+        return ""
+
+    def flows(self, before: tuple[Row, ...]) -> dict[str, sp.Expr]:
+        """Each layer's flow as the rows ``before`` state it, by the layer's number."""
+        return {
+            r.lhs.of.sub: self.value(r.rhs)
+            for r in before
+            if isinstance(r.lhs, Derivative)
+            and isinstance(r.lhs.of, Name)
+            and r.lhs.of.sub.isdigit()
+        }
+
+    def kept(self, row: Row, before: tuple[Row, ...]) -> str:
+        """``d/dt C_1 = 0`` with ``C_1 := W_2^T W_2 - W_1 W_1^T`` defined above: the product
+        rule on the non-commuting products, each layer's derivative its stated flow (a
+        transposed layer's, the flow's transpose)."""
+        of = row.lhs.of if isinstance(row.lhs, Derivative) and row.lhs.by == Name("t") else None
+        defined = [r.rhs for r in before if r.relation == ":=" and r.lhs == of]
+        if not defined:
+            raise DocumentError(f"{row.where}: the derivative in time of nothing defined above")
+        flows = {self.layer(int(k)): flow for k, flow in self.flows(before).items()}
+        flows |= {_transposed(layer): _transposed(flow) for layer, flow in list(flows.items())}
+        derivative = _time_derivative(sp.expand(self.value(defined[-1])), flows)
+        if sp.expand(derivative - self.value(row.rhs)) != 0:
+            return "it is not the derivative the layers' flows above give"
         return ""
 
     def substitution(self, row: Row, before: tuple[Row, ...]) -> str:
@@ -539,6 +922,75 @@ def _transposed(value: sp.Expr) -> sp.Expr:
         name = value.name
         return sp.Symbol(name[:-2] if name.endswith("^T") else f"{name}^T", commutative=False)
     return value
+
+
+#: A product of non-commuting factors, in order.
+Word = tuple[sp.Expr, ...]
+
+
+def _gram(node: Node | None, base: str = "") -> bool:
+    """Whether ``node`` is ``X X^T`` or ``X^T X`` (of a layer named ``base``, if given)."""
+    if not (isinstance(node, Product) and len(node.factors) == 2):
+        return False
+    first, second = node.factors
+    plain = second if isinstance(first, Transpose) else first
+    same = first == Transpose(second) or second == Transpose(first)
+    return same and (not base or (isinstance(plain, Name) and plain.base == base))
+
+
+def _word(value: sp.Expr) -> Word:
+    """A non-commuting product as its factors in order, powers written out."""
+    if value == 1:  # the identity: no layer before the first
+        return ()
+    scalar, factors = value.args_cnc() if isinstance(value, sp.Mul) else ([], [value])
+    if sp.Mul(*scalar) != 1:
+        raise DocumentError(f"a product with a factor {sp.Mul(*scalar)}")
+    word: list[sp.Expr] = []
+    for factor in factors:
+        base, times = factor.as_base_exp()
+        if not (base.is_Symbol and times.is_Integer and times > 0):
+            raise DocumentError(f"cannot read {factor} as a product of layers")
+        word += [base] * int(times)
+    return tuple(word)
+
+
+#: The most rewriting steps a word is given to reach its normal form.
+_REWRITES = 10_000
+
+
+def _normal(word: Word, rules: list[tuple[Word, Word]]) -> Word:
+    """``word`` with the leftmost match of a rule's left side replaced by its right side,
+    until none matches."""
+    for _ in range(_REWRITES):
+        for old, new in rules:
+            at = next(
+                (i for i in range(len(word) - len(old) + 1) if word[i : i + len(old)] == old),
+                None,
+            )
+            if at is not None:
+                word = word[:at] + new + word[at + len(old) :]
+                break
+        else:
+            return word
+    raise DocumentError("balancedness rules that do not come to an end")
+
+
+def _time_derivative(value: sp.Expr, flows: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+    """The derivative in time of the expanded non-commuting ``value``: each product by the
+    product rule in its order, each factor's derivative in ``flows``."""
+    if isinstance(value, sp.Add):
+        return sp.Add(*(_time_derivative(term, flows) for term in value.args))
+    scalar, factors = value.args_cnc() if isinstance(value, sp.Mul) else ([], [value])
+    if any(f.free_symbols for f in scalar):
+        raise DocumentError(f"cannot differentiate {value} in time")
+    if any(f not in flows for f in factors):
+        raise DocumentError(f"no flow stated of a factor of {value}")
+    return sp.Mul(*scalar) * sp.Add(
+        *(
+            sp.Mul(*factors[:at], flows[factor], *factors[at + 1 :])
+            for at, factor in enumerate(factors)
+        )
+    )
 
 
 def _as_matrix(value: sp.Expr, names: dict[sp.Symbol, sp.Matrix]) -> sp.Matrix:

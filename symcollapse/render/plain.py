@@ -122,6 +122,8 @@ class NetworkStrPrinter(PathOrder, StrPrinter):
         rows, cols = getattr(expr.vector, "shape", (0, 1))
         if rows == 1 and cols > 1:  # a row vector (the row convention): v v^T, not a matrix
             return f"({vector})*({vector}).T/2"
+        if rows > 1 and cols > 1:  # a matrix (Saxe et al.'s loss): the Frobenius norm
+            return f"Trace(({vector}).T*({vector}))/2"
         return f"({vector}).T*({vector})/2"
 
     def _print_IndexRange(self, expr: IndexRange) -> str:

@@ -75,6 +75,7 @@ ROLES: dict[str, str] = {
     "depth": "the number of layers of a deep linear network, its input included",
     "deviation": "the difference between the simulated strength of a mode and eq. 12",
     "velocity_deviation": "the end-to-end rule's velocity minus the chain rule's, at a depth",
+    "imbalance": "the difference between neighbouring layers' Gram matrices (zero: balanced)",
 }
 
 #: Roles written by default with another name than their own (``loss`` is written ``L``); every
@@ -98,6 +99,7 @@ DEFAULT_NAMES: dict[str, str] = {
     "depth": "N_l",
     "deviation": "Delta",
     "velocity_deviation": "Delta",
+    "imbalance": "C",
 }
 
 

@@ -17,6 +17,15 @@ def test_deep_flow_reduces_to_eq_10_for_two_weight_matrices():
     assert sp.simplify(dyn.DEEP_FLOW.subs(dyn.N_l, 3) - dyn.STRENGTH_FLOW) == 0
 
 
+@pytest.mark.parametrize("depth", [3, 4, 5, 6])
+def test_equal_flow_is_gradient_flow_on_the_energy_at_equal_strengths(depth):
+    """Eq. 14 at equal strengths: -dE/da_1 with every a_i = a, E = (s - a_1 ... a_k)^2 / 2."""
+    layers = sp.symbols(f"a1:{depth}", positive=True)
+    energy = (dyn.s - sp.Mul(*layers)) ** 2 / 2
+    flow = -sp.diff(energy, layers[0]).subs({x: dyn.a for x in layers})
+    assert sp.expand(flow - dyn.EQUAL_FLOW.subs(dyn.N_l, depth)) == 0
+
+
 @pytest.mark.parametrize("strengths", [(3.0, 2.0, 1.0), (1.5,), (4.0, 0.5)])
 def test_full_flow_follows_eq_12(strengths):
     run = dyn.simulate_saxe(strengths, 1e-3, 1.0, 8.0, n_times=25)

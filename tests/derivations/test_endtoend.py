@@ -22,7 +22,8 @@ def test_arora_document(depth):
         map(str, doc.sections[1].steps[-1].reason)
     )
     balanced = doc.sections[1].steps
-    assert len(balanced) == depth - 1 + 4  # balancedness per pair, two powers, the sum twice
+    # per pair its imbalance, the imbalance's flow and balancedness; two powers, the sum twice
+    assert len(balanced) == 3 * (depth - 1) + 4
     assert len(doc.sections[2].steps) == depth - 1
     assert typed_math(doc) == []
 
