@@ -58,7 +58,9 @@ TRANSPOSED_WORDS = {
     ". The paper writes the flow ": ". The paper writes (transposed here) the flow ",
     ", eq. 13).": ", eq. 13, transposed).",
     "Arora et al. 2018, Theorem 1": "Arora et al. 2018, Theorem 1 transposed",
-    "Arora et al. 2018, balancedness": "Arora et al. 2018, balancedness, transposed",
+    "Arora et al. 2018, balanced at the start": (
+        "Arora et al. 2018, balanced at the start, transposed"
+    ),
     # the Coq development is written in the column convention: the proof cites its transpose
     ", state exactly these equations": ", state these equations transposed (the Coq "
     "development is written in the column convention, h = W x + b)",
