@@ -616,7 +616,15 @@ def _context(original: str, edited: str) -> str:
     return f"\n    was: {original[max(0, at - 70) : at + 50]!r}\n    now: {edited[max(0, at - 70) : at + 50]!r}"
 
 
-def run(seed: int, per_kind: int, kinds: list[str], report: Callable[[str], None]) -> dict:
+def run(
+    seed: int,
+    per_kind: int,
+    kinds: list[str],
+    report: Callable[[str], None],
+    keep: Path | None = None,
+) -> dict:
+    """Every edit of every document; ``keep``: a directory each miss's edited document is
+    written to (``NNN-kind-format-notation-edit/``), beside its original, to check it again."""
     rng = random.Random(seed)
     tried: Counter = Counter()
     missed: Counter = Counter()
@@ -668,6 +676,11 @@ def run(seed: int, per_kind: int, kinds: list[str], report: Callable[[str], None
                             missed[key] += 1
                         misses.append(f"{where}: {said.strip()[:200]}")
                         report(f"MISS: {misses[-1]}")
+                        if keep is not None:
+                            kept = keep / f"{len(misses):03d}-{kind}-{fmt}-{notation}-{name}"
+                            kept.mkdir(parents=True, exist_ok=True)
+                            (kept / path.name).write_text(made.text)
+                            (kept / f"original{path.suffix}").write_text(original)
                     if made.true and status == 1:
                         for key in keys:
                             alarms[key] += 1
@@ -709,9 +722,12 @@ def main_() -> int:
     parser.add_argument("--per-kind", type=int, default=6, help="edits of each kind per document")
     parser.add_argument("--kinds", nargs="*", default=list(KINDS), choices=list(KINDS))
     parser.add_argument("--json", type=Path, help="also write the misses and defects here")
+    parser.add_argument("--keep", type=Path, help="write each missed edit's document here")
     args = parser.parse_args()
     began = time.perf_counter()
-    result = run(args.seed, args.per_kind, args.kinds, lambda line: print(line, flush=True))
+    result = run(
+        args.seed, args.per_kind, args.kinds, lambda line: print(line, flush=True), args.keep
+    )
     seconds = time.perf_counter() - began
     for axis in ("kind", "format", "document", "notation"):
         print(table(result, axis), end="\n\n")
