@@ -362,12 +362,24 @@ class Gradients(Meaning):
         self.sampled = True
         terms = [
             self.value(_renamed(node.body, node.index.key, f"{node.index.key}={k}"))  # type: ignore[arg-type]
-            for k in range(1, SAMPLES + 1)
+            for k in self._samples(node)
         ]
+        if not terms:  # from a sample beyond P = SAMPLES: no term, a zero of the body's shape
+            body = self.value(_renamed(node.body, node.index.key, f"{node.index.key}=1"))
+            terms = [sp.Integer(0) * body]
         total = terms[0]
         for term in terms[1:]:
             total = add(total, term)
         return total
+
+    def _samples(self, node: IndexSum) -> range:
+        """The samples a sum over the data set takes at ``P`` = :data:`SAMPLES`: from its own
+        lower bound, so ``\\sum_{\\mu=4}^{P}`` (a bound changed by hand) is not the sum
+        from 1 the other rows take."""
+        low = 1 if node.low is None else self._bound(node.low)
+        if low < 0:
+            raise DocumentError(f"a sum over the samples from {low}")
+        return range(low, SAMPLES + 1)
 
     def _undefined(self, name: Name) -> Value:
         with self._symbolic():
