@@ -65,6 +65,7 @@ from symcollapse.reading.nodes import (
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
 from symcollapse.reading.readoff import rows_of
 from symcollapse.reading.schemes import instantiate
+from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import (
     EXACT,
     IDENTITY,
@@ -288,7 +289,11 @@ class Meaning(Forms):
     def _verdict(self, checked: int, false: str | None) -> Verdict:
         definitions = len([i for i in self.defining if i < checked])
         shown = self.document.unchecked + tuple(self.unread)
-        return Verdict(checked - len(self.unread), definitions, shown, false)
+        unused = never_used(
+            self.document, self.definitions.keys() | self.entries.keys(), self.defining
+        )
+        notes = (unused,) if unused and false is None else ()
+        return Verdict(checked - len(self.unread), definitions, shown, false, notes=notes)
 
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""

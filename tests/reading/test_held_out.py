@@ -20,7 +20,7 @@ import pytest
 import sympy as sp
 
 from symcollapse.cli import main
-from tests.reading.documents import assert_caught, assert_passes, document
+from tests.reading.documents import assert_caught, assert_passes, check, document
 
 SHAPES = [(3, 3, 3, 3), (2, 3, 4, 1)]
 #: Format -> (the derive format, its options).
@@ -341,3 +341,32 @@ def test_a_sum_over_the_data_from_another_sample_is_false(tmp_path, capsys, fmt,
     old, new = SAMPLE_BOUNDS[fmt]
     assert old in path.read_text()
     assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
+#: The left side of the definition of W_z renamed, by format: (text, its edit). Every row stays
+#: true (the entries rows still define W_z), but the verdict names the definition no row uses.
+DEFINITION_LEFT_SIDES = {
+    "latex": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
+    "markdown": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
+    "typst": ("W_(z) &:=", "Q_(z) &:="),
+    "html": (
+        '<msub><mi>W</mi><mi>z</mi></msub></math></td><td class="rhs"><math><mrow><mo>≔',
+        '<msub><mi>Q</mi><mi>z</mi></msub></math></td><td class="rhs"><math><mrow><mo>≔',
+    ),
+    "json": (
+        '"lhs": "W_z",\n          "relation": ":="',
+        '"lhs": "Q_z",\n          "relation": ":="',
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(DEFINITION_LEFT_SIDES))
+def test_a_definition_no_row_uses_is_named(tmp_path, capsys, fmt) -> None:
+    path = document(tmp_path, (2, 3, 3, 1), "full", fmt)
+    old, new = DEFINITION_LEFT_SIDES[fmt]
+    assert old in path.read_text()
+    status, out = check(path, capsys)
+    assert status == 0 and "never used" not in out, out
+    path.write_text(path.read_text().replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 0 and "(defined but never used: Q_{z})" in out, out
