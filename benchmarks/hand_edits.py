@@ -260,15 +260,19 @@ PAIR = {
 }
 
 
+def _swapped(text: str, match: re.Match[str]) -> str:
+    """``text`` with the groups 1 and 2 of ``match`` swapped."""
+    edited = text[: match.start(1)] + match[2] + text[match.end(1) : match.start(2)]
+    return edited + match[1] + text[match.end(2) :]
+
+
 def swap_indices(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """``w_{12}`` becomes ``w_{21}``."""
     found = [m for m in _matches(text, spans, PAIR[language]) if m[1] != m[2]]
     if not found:
         return None
     match = rng.choice(found)
-    edited = text[: match.start(1)] + match[2] + text[match.end(1) : match.start(2)]
-    edited += match[1] + text[match.end(2) :]
-    return Edit(edited, False, repr(match[0]))
+    return Edit(_swapped(text, match), False, repr(match[0]))
 
 
 def _split(body: str, at: int, seps: tuple[str, str], opens: str, closes: str):
@@ -533,9 +537,7 @@ def swap_factors(text: str, language: str, spans, rng: random.Random) -> Edit | 
     if not found:
         return None
     match = rng.choice(found)
-    edited = text[: match.start(1)] + match[2] + text[match.end(1) : match.start(2)]
-    edited += match[1] + text[match.end(2) :]
-    return Edit(edited, False, repr(match[0]))
+    return Edit(_swapped(text, match), False, repr(match[0]))
 
 
 # Summands and brackets: a scanner of the flat text (LaTeX, Typst, JSON; HTML by its <mo>).

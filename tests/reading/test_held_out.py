@@ -281,6 +281,12 @@ def test_a_wrong_denominator_is_false_not_an_internal_error(tmp_path, capsys, fm
     assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
 
 
+def _caught_once(path: Path, capsys, old: str, new: str) -> None:
+    """The document at ``path``, ``old`` in it replaced once by ``new``, is false."""
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
 #: Edits found by benchmarks/hand_edits.py that check counted as "shown but not checked" in a
 #: document that writes its matrices out through their entries: by format, (text, its edit).
 UNCHECKED_EDITS = {
@@ -315,10 +321,7 @@ UNCHECKED_EDITS = {
 def test_an_entry_no_definition_or_sum_gives_is_false(tmp_path, capsys, edit, fmt, widths) -> None:
     """Not "shown but not checked": the other matrices are known entry by entry, so an entry
     of a name never defined, or at an index no sum binds, makes the row false."""
-    path = document(tmp_path, widths, "standard", fmt)
-    old, new = UNCHECKED_EDITS[edit][fmt]
-    assert old in path.read_text()
-    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+    _caught_once(document(tmp_path, widths, "standard", fmt), capsys, *UNCHECKED_EDITS[edit][fmt])
 
 
 #: The lower bound of a sum over the data set, by format: (text, its edit). Found by
@@ -338,9 +341,7 @@ def test_a_sum_over_the_data_from_another_sample_is_false(tmp_path, capsys, fmt,
     out = tmp_path / "doc"
     assert main(["gradients", *map(str, widths), "--format", fmt, "--out", str(out)]) == 0
     (path,) = [p for p in out.iterdir() if p.suffix != ".pdf"]
-    old, new = SAMPLE_BOUNDS[fmt]
-    assert old in path.read_text()
-    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+    _caught_once(path, capsys, *SAMPLE_BOUNDS[fmt])
 
 
 #: The left side of the definition of W_z renamed, by format: (text, its edit). Every row stays
