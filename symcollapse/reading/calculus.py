@@ -410,6 +410,8 @@ class Gradients(Meaning):
         net = self.network
         if name.sub.isdigit() or name.key in self.scalars | self.definitions.keys():
             return False
+        if name.base != net.weight:  # Q_{z} beside W_{z}: a name changed by hand, not W_z
+            return False
         for row in self.document.rows:
             sums = [n for s in (row.lhs, row.rhs) if s for n in walk(s) if isinstance(n, IndexSum)]
             data = sums or (
