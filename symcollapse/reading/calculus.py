@@ -365,7 +365,7 @@ class Gradients(Meaning):
             for k in self._samples(node)
         ]
         if not terms:  # from a sample beyond P = SAMPLES: no term, a zero of the body's shape
-            body = self.value(_renamed(node.body, node.index.key, f"{node.index.key}=1"))
+            body = self.value(_renamed(node.body, node.index.key, f"{node.index.key}=1"))  # type: ignore[arg-type]
             terms = [sp.Integer(0) * body]
         total = terms[0]
         for term in terms[1:]:

@@ -69,13 +69,8 @@ def never_used(document: Document, defined: Collection[str], defining: Collectio
     by_row = {i: _defined_by(rows[i]) for i in defining}
     used_in = [_used_by(row, i in defining) for i, row in enumerate(rows)]
     stated = {n.key for _, rhs in document.stated for n in walk(rhs) if isinstance(n, Name)}
-    names = {
-        n.key
-        for i in defining
-        if rows[i].lhs is not None
-        for n in walk(rows[i].lhs)
-        if isinstance(n, Name)
-    }
+    lefts = [rows[i].lhs for i in defining]
+    names = {n.key for lhs in lefts if lhs is not None for n in walk(lhs) if isinstance(n, Name)}
     unused = [
         key
         for key in defined
