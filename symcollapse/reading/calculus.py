@@ -362,12 +362,24 @@ class Gradients(Meaning):
         self.sampled = True
         terms = [
             self.value(_renamed(node.body, node.index.key, f"{node.index.key}={k}"))  # type: ignore[arg-type]
-            for k in range(1, SAMPLES + 1)
+            for k in self._samples(node)
         ]
+        if not terms:  # from a sample beyond P = SAMPLES: no term, a zero of the body's shape
+            body = self.value(_renamed(node.body, node.index.key, f"{node.index.key}=1"))  # type: ignore[arg-type]
+            terms = [sp.Integer(0) * body]
         total = terms[0]
         for term in terms[1:]:
             total = add(total, term)
         return total
+
+    def _samples(self, node: IndexSum) -> range:
+        """The samples a sum over the data set takes at ``P`` = :data:`SAMPLES`: from its own
+        lower bound, so ``\\sum_{\\mu=4}^{P}`` (a bound changed by hand) is not the sum
+        from 1 the other rows take."""
+        low = 1 if node.low is None else self._bound(node.low)
+        if low < 0:
+            raise DocumentError(f"a sum over the samples from {low}")
+        return range(low, SAMPLES + 1)
 
     def _undefined(self, name: Name) -> Value:
         with self._symbolic():
@@ -397,6 +409,8 @@ class Gradients(Meaning):
         and nothing defines, neither a layer's nor a sample's."""
         net = self.network
         if name.sub.isdigit() or name.key in self.scalars | self.definitions.keys():
+            return False
+        if name.base != net.weight:  # Q_{z} beside W_{z}: a name changed by hand, not W_z
             return False
         for row in self.document.rows:
             sums = [n for s in (row.lhs, row.rhs) if s for n in walk(s) if isinstance(n, IndexSum)]

@@ -66,6 +66,7 @@ from symcollapse.reading.orientation import as_vector, row_vectors, width_of
 from symcollapse.reading.readoff import rows_of
 from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.stored import hidden, stored
+from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import (
     EXACT,
     IDENTITY,
@@ -250,6 +251,9 @@ class Meaning(Forms):
                 self.unread.append((row.where, str(error)))
                 after_unread, previous = True, None
                 continue
+            except Undefined as error:  # (Q_z)_{ij} = ...: every entry of a name never defined
+                wrong = f"{error}, though it defines its other matrices"
+                return self._verdict(i, f"{row.where} is false: {wrong}")
             previous = right if row.over is None else None
         return self._verdict(len(self.document.rows), None)
 
@@ -294,7 +298,11 @@ class Meaning(Forms):
     def _verdict(self, checked: int, false: str | None) -> Verdict:
         definitions = len([i for i in self.defining if i < checked])
         shown = self.document.unchecked + tuple(self.unread)
-        return Verdict(checked - len(self.unread), definitions, shown, false)
+        unused = never_used(
+            self.document, self.definitions.keys() | self.entries.keys(), self.defining
+        )
+        notes = (unused,) if unused and false is None else ()
+        return Verdict(checked - len(self.unread), definitions, shown, false, notes=notes)
 
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
@@ -320,9 +328,11 @@ class Meaning(Forms):
             return self.value(node.argument)
         if isinstance(node, Entry):
             if not re.fullmatch(r"[\d,]+", node.index):  # (W_z)_{i1} for every i
+                self._unbound(node)
                 raise Undecided(f"an entry {node.index} for indices whose range it does not state")
             matrix = self.value(node.matrix)
             if not isinstance(matrix, sp.MatrixBase):
+                self._never_defined(node.matrix, matrix)
                 raise Undecided(
                     self.measured or "an entry of a matrix the document does not write out"
                 )
@@ -383,6 +393,7 @@ class Meaning(Forms):
         ``W_z`` the document gives, each index letter set in ``rhs``."""
         matrix = self.value(lhs.matrix)
         if not isinstance(matrix, sp.MatrixBase):
+            self._never_defined(lhs.matrix, matrix)
             raise Undecided(f"every entry {lhs.index} of a matrix the document does not write out")
         parts = lhs.index.split(",") if "," in lhs.index else list(lhs.index)
         sizes = (matrix.rows, matrix.cols) if len(parts) == 2 else (matrix.rows * matrix.cols,)
@@ -537,6 +548,23 @@ class Meaning(Forms):
             )
             self.vectors[name.key] = as_vector(entries, self.row_vectors)
             self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
+
+    def _unbound(self, node: Entry) -> None:
+        """Raise :class:`Mismatch` for an entry whose index is still a letter when it is
+        valued, in a document that writes out its matrices: no sum binds it and the row is
+        not stated for every value of it (``w_{k_{0}\\,1}`` under a sum over ``k_{1}``)."""
+        if self.explicit:
+            where = key_of(node.matrix) or "a matrix"
+            raise Mismatch(f"the index {node.index} of an entry of {where}: no sum binds it")
+
+    def _never_defined(self, node: Node, value: Value) -> None:
+        """Raise :class:`Undefined` if ``node``, whose entry a row takes, is a name the
+        document never defines (its value the bare symbol of its name) though it writes out
+        its other matrices: ``(Q_{3})_{i1}`` or ``W_{4,ik}`` for a name changed by hand is
+        false there, not a matrix too little is known of."""
+        bare = isinstance(value, sp.Symbol) and not value.is_commutative
+        if self.explicit and isinstance(node, Name) and bare and value.name == node.key:
+            raise Undefined(f"an entry of {node.key}, which it does not define")
 
     def _undefined(self, name: Name) -> Value:
         if name.key in self.vectors:

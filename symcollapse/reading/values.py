@@ -163,4 +163,6 @@ def _equal(a: sp.Expr, b: sp.Expr, tolerance: sp.Rational) -> bool:
 
 def _coefficients(polynomial: sp.Expr) -> list[sp.Expr]:
     symbols = sorted(polynomial.free_symbols, key=str)
+    if symbols and not polynomial.is_polynomial(*symbols):  # a batch norm's 1/s_{k}
+        return sp.Poly(polynomial).coeffs()  # each power of 1/s_{k} a generator of its own
     return sp.Poly(polynomial, *symbols).coeffs() if symbols else [polynomial]

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from tests.reading.documents import assert_caught, assert_passes, document
+from symcollapse.cli import main
+from tests.reading.documents import assert_caught, assert_passes, check, document
 
 SHAPES = [(3, 3, 3, 3), (2, 3, 4, 1)]
 #: Format -> (the derive format, its options).
@@ -257,3 +258,146 @@ def test_hand_edits_are_caught(tmp_path, capsys, edit, fmt, notation, widths) ->
     path = _document(tmp_path, widths, fmt, notation, *(NUMBERS if numbers else ()))
     depth = len(widths) - 1
     assert_caught(path, capsys, lambda text: change(text, fmt, notation, depth))
+
+
+#: A network whose batch norm divides by its scale symbols ``s^{(2)}_{k}``; and, by format, a
+#: denominator ``2 s^{(2)}_{2}`` of a folded weight as printed (found by benchmarks/hand_edits.py:
+#: a false row with a division was an internal error, exit 3, when check tried it as rounded).
+DIVIDED = "6 > conv1d k=3 s=1 p=1 > batchnorm > avgpool 2 > dense 1"
+DENOMINATORS = {
+    "latex": ("{2 s^{(2)}_{2}}", "{1 s^{(2)}_{2}}"),
+    "markdown": ("{2 s^{(2)}_{2}}", "{1 s^{(2)}_{2}}"),
+    "typst": (", 2 s_(2)^((2)))", ", 1 s_(2)^((2)))"),
+    "html": ("<mn>2</mn><msubsup><mi>s</mi><mn>2</mn>", "<mn>3</mn><msubsup><mi>s</mi><mn>2</mn>"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(DENOMINATORS))
+def test_a_wrong_denominator_is_false_not_an_internal_error(tmp_path, capsys, fmt) -> None:
+    out = tmp_path / "doc"
+    assert main(["layers", DIVIDED, "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    old, new = DENOMINATORS[fmt]
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
+def _caught_once(path: Path, capsys, old: str, new: str) -> None:
+    """The document at ``path``, ``old`` in it replaced once by ``new``, is false."""
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
+
+
+#: Edits found by benchmarks/hand_edits.py that check counted as "shown but not checked" in a
+#: document that writes its matrices out through their entries: by format, (text, its edit).
+UNCHECKED_EDITS = {
+    # the entry row of (b_z)_i renamed on its left: (Q_z)_i, a matrix the document never defines
+    "renamed_entry_matrix": {
+        "latex": (r"\left(b_{z}\right)_{i}", r"\left(Q_{z}\right)_{i}"),
+        "markdown": (r"\left(b_{z}\right)_{i}", r"\left(Q_{z}\right)_{i}"),
+        "typst": ("(b_(z))_(i)", "(Q_(z))_(i)"),
+        "html": (
+            '<msub><mi>b</mi><mi>z</mi></msub><mo stretchy="false">)</mo></mrow><mrow><mi>i',
+            '<msub><mi>Q</mi><mi>z</mi></msub><mo stretchy="false">)</mo></mrow><mrow><mi>i',
+        ),
+        "json": ('"lhs": "b_z[i]"', '"lhs": "Q_z[i]"'),
+    },
+    # a summand over k_2 takes b_2's entry k_1, an index no sum of that summand binds
+    "unbound_index": {
+        "latex": ("b^{(2)}_{k_{2}}", "b^{(2)}_{k_{1}}"),
+        "markdown": ("b^{(2)}_{k_{2}}", "b^{(2)}_{k_{1}}"),
+        "typst": ("b_(k_(2))^((2))", "b_(k_(1))^((2))"),
+        "html": (
+            "<msubsup><mi>b</mi><msub><mi>k</mi><mn>2</mn></msub><mrow>",
+            "<msubsup><mi>b</mi><msub><mi>k</mi><mn>1</mn></msub><mrow>",
+        ),
+        "json": ("b_2[k_2]", "b_2[k_1]"),
+    },
+}
+
+
+@pytest.mark.parametrize("widths", SHAPES)
+@pytest.mark.parametrize("fmt", sorted(UNCHECKED_EDITS["unbound_index"]))
+@pytest.mark.parametrize("edit", sorted(UNCHECKED_EDITS))
+def test_an_entry_no_definition_or_sum_gives_is_false(tmp_path, capsys, edit, fmt, widths) -> None:
+    """Not "shown but not checked": the other matrices are known entry by entry, so an entry
+    of a name never defined, or at an index no sum binds, makes the row false."""
+    _caught_once(document(tmp_path, widths, "standard", fmt), capsys, *UNCHECKED_EDITS[edit][fmt])
+
+
+#: The lower bound of a sum over the data set, by format: (text, its edit). Found by
+#: benchmarks/hand_edits.py: the sum was taken over samples 1 to 3 whatever its lower bound.
+SAMPLE_BOUNDS = {
+    "latex": (r"\sum_{\mu=1}^{P}", r"\sum_{\mu=2}^{P}"),
+    "markdown": (r"\sum_{\mu=1}^{P}", r"\sum_{\mu=2}^{P}"),
+    "typst": ("sum_(mu = 1)^(P)", "sum_(mu = 2)^(P)"),
+    "html": ("<mi>μ</mi><mo>=</mo><mn>1</mn>", "<mi>μ</mi><mo>=</mo><mn>2</mn>"),
+    "json": ("(mu, 1, P)", "(mu, 2, P)"),
+}
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (2, 2, 2)])
+@pytest.mark.parametrize("fmt", sorted(SAMPLE_BOUNDS))
+def test_a_sum_over_the_data_from_another_sample_is_false(tmp_path, capsys, fmt, widths) -> None:
+    out = tmp_path / "doc"
+    assert main(["gradients", *map(str, widths), "--format", fmt, "--out", str(out)]) == 0
+    (path,) = [p for p in out.iterdir() if p.suffix != ".pdf"]
+    _caught_once(path, capsys, *SAMPLE_BOUNDS[fmt])
+
+
+#: The left side of the definition of W_z renamed, by format: (text, its edit). Every row stays
+#: true (the entries rows still define W_z), but the verdict names the definition no row uses.
+DEFINITION_LEFT_SIDES = {
+    "latex": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
+    "markdown": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
+    "typst": ("W_(z) &:=", "Q_(z) &:="),
+    "html": (
+        '<msub><mi>W</mi><mi>z</mi></msub></math></td><td class="rhs"><math><mrow><mo>≔',
+        '<msub><mi>Q</mi><mi>z</mi></msub></math></td><td class="rhs"><math><mrow><mo>≔',
+    ),
+    "json": (
+        '"lhs": "W_z",\n          "relation": ":="',
+        '"lhs": "Q_z",\n          "relation": ":="',
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(DEFINITION_LEFT_SIDES))
+def test_a_definition_no_row_uses_is_named(tmp_path, capsys, fmt) -> None:
+    path = document(tmp_path, (2, 3, 3, 1), "full", fmt)
+    old, new = DEFINITION_LEFT_SIDES[fmt]
+    assert old in path.read_text()
+    status, out = check(path, capsys)
+    assert status == 0 and "never used" not in out, out
+    path.write_text(path.read_text().replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 0 and "(defined but never used: Q_{z})" in out, out
+
+
+#: W_z in the data set's loss L_D renamed Q_z, by format: (text, its edit). Found by
+#: benchmarks/hand_edits.py: any name the data rows use undefined was taken for W_z.
+LOSS_WEIGHTS = {
+    "latex": (r"y_{\mu} - W_{z} x_{\mu}", r"y_{\mu} - Q_{z} x_{\mu}"),
+    "markdown": (r"y_{\mu} - W_{z} x_{\mu}", r"y_{\mu} - Q_{z} x_{\mu}"),
+    "typst": ("y_(mu) - W_(z) x_(mu)", "y_(mu) - Q_(z) x_(mu)"),
+    "html": (
+        "<mi>μ</mi></msub><mo>\u2212</mo><mrow><msub><mi>W</mi><mi>z</mi></msub>",
+        "<mi>μ</mi></msub><mo>\u2212</mo><mrow><msub><mi>Q</mi><mi>z</mi></msub>",
+    ),
+    "json": ("y_mu - W_z*x_mu", "y_mu - Q_z*x_mu"),
+}
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 1), (2, 2, 2)])
+@pytest.mark.parametrize("fmt", sorted(LOSS_WEIGHTS))
+def test_another_name_for_the_collapsed_weight_is_not_it(tmp_path, capsys, fmt, widths) -> None:
+    """Exit 1 (false) or 2 (a name it cannot check), never 0."""
+    out = tmp_path / "doc"
+    assert main(["gradients", *map(str, widths), "--format", fmt, "--out", str(out)]) == 0
+    (path,) = [p for p in out.iterdir() if p.suffix != ".pdf"]
+    old, new = LOSS_WEIGHTS[fmt]
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    capsys.readouterr()
+    status = main(["check", str(path)])
+    said = "".join(capsys.readouterr())  # exit 2 says why on stderr
+    assert status in (1, 2) and "Q_{z}" in said, said

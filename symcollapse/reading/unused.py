@@ -1,0 +1,82 @@
+"""Names a document defines that none of its other rows uses: worth saying in the verdict.
+
+A definition is true by fiat, so a hand edit of its left side (``W_{z} := ...`` made
+``Q_{z} := ...``) leaves every row true when another row still defines ``W_{z}`` (its entries, a
+scheme): nothing is false, but the document now defines a name it never uses. The verdict says
+so ("defined but never used: Q_{z}") rather than pass it over in silence; it is a note, not a
+false row: a document may define a name for its reader's sake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+
+from symcollapse.reading.forms import key_of
+from symcollapse.reading.nodes import Document, Entry, MatrixLiteral, Name, Node, Row, walk
+from symcollapse.reading.schemes import instantiate
+
+
+def _instances(row: Row, side: Node) -> Iterator[Node]:
+    """``side`` as the row states it: once, or once for each value of its scheme's index."""
+    if row.over is None:
+        yield side
+    else:
+        var, low, high = row.over
+        yield from (instantiate(side, var, k) for k in range(low, high + 1))
+
+
+def _defined_by(row: Row) -> set[str]:
+    """The keys the left side of the definition ``row`` defines (an entry's: its matrix's)."""
+    if row.lhs is None:
+        return set()
+    sides = list(_instances(row, row.lhs))
+    keys = {key_of(side.matrix if isinstance(side, Entry) else side) for side in sides}
+    return {key for key in keys if key is not None}
+
+
+def _used_by(row: Row, defining: bool) -> set[str]:
+    """The names a row uses: its right side's (a definition's), else both sides'."""
+    sides = [row.rhs] if defining or row.lhs is None else [row.lhs, row.rhs]
+    return {
+        node.key
+        for side in sides
+        for instance in _instances(row, side)
+        for node in walk(instance)
+        if isinstance(node, Name)
+    }
+
+
+def _own_entries(row: Row) -> bool:
+    """Whether the definition ``row`` names a matrix of its own entries' symbols in their
+    convention, ``\\kappa_{1} = [\\kappa^{(1)}_{1}, ...]``: a name for the reader, whose
+    entries the other rows use."""
+    lhs, rhs = row.lhs, row.rhs
+    if not isinstance(lhs, Name) or not isinstance(rhs, MatrixLiteral):
+        return False
+    cells = [cell for cells in rhs.rows for cell in cells]
+    return all(
+        isinstance(cell, Name)
+        and cell.base in (lhs.base, lhs.base.lower())
+        and cell.sup.strip("()") == lhs.sub
+        for cell in cells
+    )
+
+
+def never_used(document: Document, defined: Collection[str], defining: Collection[int]) -> str:
+    """The verdict's note naming the keys of ``defined`` (names, not ``f(x)``) that no row
+    but the rows ``defining`` them uses, nor the document's words; "" if there are none."""
+    rows = document.rows
+    by_row = {i: _defined_by(rows[i]) for i in defining}
+    used_in = [_used_by(row, i in defining) for i, row in enumerate(rows)]
+    stated = {n.key for _, rhs in document.stated for n in walk(rhs) if isinstance(n, Name)}
+    lefts = [rows[i].lhs for i in defining]
+    names = {n.key for lhs in lefts if lhs is not None for n in walk(lhs) if isinstance(n, Name)}
+    unused = [
+        key
+        for key in defined
+        if key in names
+        and key not in stated
+        and not any(_own_entries(rows[i]) and key in by_row[i] for i in defining)
+        and not any(key in used for i, used in enumerate(used_in) if key not in by_row.get(i, ()))
+    ]
+    return f"defined but never used: {', '.join(sorted(unused))}" if unused else ""
