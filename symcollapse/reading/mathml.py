@@ -179,6 +179,8 @@ def _row(children: list[ET.Element]) -> str:
         return rf"\begin{{{kind}}} " + r" \\ ".join(rows) + rf" \end{{{kind}}}"
     out: list[str] = []
     for child in children:
+        if _local(child.tag) == "mo" and (child.text or "").strip() == "\u2061":
+            continue  # f&#x2061;(x): the function application a printer writes, read as f(x)
         spelled = spell(child)
         opens = _local(child.tag) == "mrow" and spelled.startswith("(")
         opens = opens or (_local(child.tag) == "mo" and spelled == "(")  # a row broken inside

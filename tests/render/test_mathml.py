@@ -77,3 +77,16 @@ def test_matrices_are_tables_in_growing_brackets():
 def test_only_tall_content_gets_growing_delimiters(box, expected):
     assert tall(box) is expected
     assert ('stretchy="false"' in mathml(Fenced(box))) is not expected
+
+
+def test_a_function_is_applied_to_its_arguments_and_a_product_is_not():
+    """``f&#x2061;(x)``: MathML's function application between a function and its argument
+    list, so neither a reader nor the layout takes it for a product; a product has none."""
+    applied = markup(sp.Function("f")(sp.Symbol("x")))
+    assert applied == (
+        f"<mrow><mi>f</mi><mo>&#x2061;</mo><mrow>{FLAT}(</mo><mi>x</mi>{FLAT})</mo></mrow></mrow>"
+    )
+    product = markup(
+        symbols.matrix("W", 1, 2, 2) * (symbols.matrix("x", 2, 1) + symbols.matrix("b", 2, 1, 1))
+    )
+    assert "&#x2061;" not in product
