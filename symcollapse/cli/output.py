@@ -213,9 +213,10 @@ def _rendered(
     for role in sorted(set(notation.renames) - set(shown_elsewhere)):
         if render(derivation, notation.without(role)) == text:
             raise OptionError(
-                f"--names renames {role}, which this {args.format} output does not print "
-                f"(the name would change no letter of it); its roles, not all printed "
-                f"in {args.format}: {', '.join(sorted(derivation.roles))}"
+                f"renaming {role} ({ROLES[role]}) changes nothing: this {args.format} output "
+                f"does not print it; its roles, not all printed in {args.format}: "
+                f"{', '.join(sorted(derivation.roles))}",
+                "names",
             )
     return text
 

@@ -240,8 +240,8 @@ class Notation:
             written_as = [r for r in sorted(present) if r != role and default_name(r) == role]
             hint = "".join(f" ({role} is how it writes {r}: {r}=...)" for r in written_as[:1])
             raise OptionError(
-                f"names renames {role}, which {written} does not use{hint}; "
-                f"its roles: {', '.join(sorted(present))}",
+                f"renaming {role} ({ROLES[role]}) changes nothing: {written} does not use "
+                f"it{hint}; its roles: {', '.join(sorted(present))}",
                 "names",
             )
 
@@ -321,9 +321,9 @@ def _check_distinct(names: Mapping[str, str], present: set[str], chosen: Mapping
         other = holders.setdefault(name, role)
         if other != role and (role in chosen or other in chosen):
             raise OptionError(
-                f"names gives {other} ({ROLES.get(other, other)}) the name {name}, which "
-                f"{role} ({ROLES.get(role, role)}) has in this document: it would read as "
-                f"one symbol; choose another name for {other}",
+                f"naming {other} ({ROLES.get(other, other)}) {name} gives it the name "
+                f"{role} ({ROLES.get(role, role)}) has in this document: the two would read "
+                f"as one symbol; choose another name for {other}",
                 "names",
             )
 
