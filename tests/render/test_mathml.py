@@ -7,6 +7,7 @@ import sympy as sp
 
 from symcollapse import derive
 from symcollapse.algebra import symbols
+from symcollapse.cli import main
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.mathml import mathml
 from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row, tall
@@ -90,3 +91,16 @@ def test_a_function_is_applied_to_its_arguments_and_a_product_is_not():
         symbols.matrix("W", 1, 2, 2) * (symbols.matrix("x", 2, 1) + symbols.matrix("b", 2, 1, 1))
     )
     assert "&#x2061;" not in product
+
+
+@pytest.mark.parametrize("names", [(), ("--names", "f=q")])
+def test_a_function_of_any_name_reads_back_applied(names, tmp_path, capsys):
+    """The application mark says ``q(x_1, x_2)`` is the network map applied, whatever its
+    letter: the page with ``f`` renamed is read and checked like the default one (it exited 3:
+    the reader took only ``f``, ``g``, ``sigma`` for functions)."""
+    out = tmp_path / "doc"
+    assert main(["derive", "2", "3", "1", "--format", "html", "--out", str(out), *names]) == 0
+    (page,) = out.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(page)]) == 0
+    assert "10 identities checked" in capsys.readouterr().out
