@@ -39,6 +39,7 @@ FLAGS = {
     "weight_layout": "--weight-layout",
     "layers": "--layers",
     "convention": "--convention",
+    "names": "--names",
 }
 
 

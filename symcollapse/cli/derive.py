@@ -114,10 +114,10 @@ def diagram_files(
     caption: bool = False,
     labels: bool | None = None,
     convention: Convention = DEFAULT_CONVENTION,
-) -> dict[str, str | bytes]:
+) -> tuple[dict[str, str | bytes], frozenset[str]]:
     """``NAME-paths.tex`` (a tikzpicture to ``\\input``) and ``NAME-paths.svg`` of one entry,
-    labelled in ``convention``; ``labels`` True draws every edge label (by default only for
-    layers up to 3 wide)."""
+    labelled in ``convention``, and the roles they print; ``labels`` True draws every edge
+    label (by default only for layers up to 3 wide)."""
     picture = diagram(
         widths,
         parse_entry(entry, widths, convention),
@@ -133,7 +133,7 @@ def diagram_files(
         whole = tikz_document(picture, caption_node=caption)
         pdf = compile_pdf(whole, f"{name}-paths", "--diagram-png")
         files[f"{name}-paths.png"] = preview_png(pdf, "--diagram-png", DIAGRAM_DPI)
-    return files
+    return files, picture.roles
 
 
 def _expanding(progress: Progress) -> Callable[[int, int], None]:
@@ -156,10 +156,11 @@ def run(args: argparse.Namespace) -> int:
     spec = Spec(args.widths)  # parsed once, here; the derivation and the files take it
     widths = spec.widths
     name = stem("collapse", widths)
-    extra = {}
+    extra: dict[str, str | bytes] = {}
+    drawn: frozenset[str] = frozenset()
     if args.diagram:  # files, so the document goes to a directory too (output/ unless --out)
         labels = True if args.diagram_labels else None
-        extra = diagram_files(
+        extra, drawn = diagram_files(
             widths,
             args.diagram_entry,
             notation,
@@ -191,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                 detail=args.detail,
                 convention=args.convention,
             )
-        return emit(args, derivation, notation, name, extra)
+        return emit(args, derivation, notation, name, extra, roles=drawn)
     with Progress("derive") as progress:
         progress.stage(f"reading the numbers ({args.values})")
         values = values_from(args, args.values, widths)
@@ -201,4 +202,4 @@ def run(args: argparse.Namespace) -> int:
         decimal = Path(args.values).suffix.lower() in SUFFIXES  # a model's decimals stay so
         numbers = Decimals() if decimal else None
         derivation = derive_values(numeric, args.detail, numbers, args.convention)
-    return emit(args, derivation, notation, name + "-values", extra)
+    return emit(args, derivation, notation, name + "-values", extra, roles=drawn)

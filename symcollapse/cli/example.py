@@ -8,17 +8,19 @@ example as a page (``example.html``: MathML and the picture, pointing shows an e
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 
 from symcollapse.algebra.analysis import analyse
 from symcollapse.cli.derive import diagram_files
 from symcollapse.cli.options import DEFAULT_ENTRY
-from symcollapse.cli.output import notation_from
+from symcollapse.cli.output import check_renamed, notation_from
 from symcollapse.cli.reread import reread
 from symcollapse.derivations.dense import derive
 from symcollapse.derivations.layers import derive_layers
+from symcollapse.doc.model import Derivation
 from symcollapse.io.output_files import write_files
 from symcollapse.io.progress import Progress
-from symcollapse.render.html import render_html
+from symcollapse.render.html import page_roles, render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document
 from symcollapse.render.markdown import render_markdown
@@ -37,12 +39,22 @@ SHOWCASE: dict[str, str] = {
 }
 
 
-def showcase_files(max_terms: int, notation: Notation) -> dict[str, str]:
+def showcase_derivations(max_terms: int) -> dict[str, Derivation]:
+    """File stem -> the derivation of each network of the showcase."""
+    return {
+        name: derive_layers(
+            verify_layers(analyse(parse_layers(text), max_terms=max_terms), max_terms=max_terms)
+        )
+        for name, text in SHOWCASE.items()
+    }
+
+
+def showcase_files(
+    max_terms: int, notation: Notation, derivations: Mapping[str, Derivation] | None = None
+) -> dict[str, str]:
     """File name -> text for the showcase: a standalone ``.tex``, ``.md`` and ``.json`` each."""
     files = {}
-    for name, text in SHOWCASE.items():
-        result = analyse(parse_layers(text), max_terms=max_terms)
-        derivation = derive_layers(verify_layers(result, max_terms=max_terms))
+    for name, derivation in (derivations or showcase_derivations(max_terms)).items():
         files[f"{name}.tex"] = render_document(derivation, notation)
         files[f"{name}.md"] = render_markdown(derivation, notation)
         files[f"{name}.json"] = render_json(derivation, notation)
@@ -54,19 +66,21 @@ def run(args: argparse.Namespace) -> int:
     with Progress("example") as progress:
         progress.stage("the 2-3-3-1 derivation")
         derivation = derive(EXAMPLE_WIDTHS, max_terms=args.max_terms)
+        progress.stage("the layered showcase")
+        layered = showcase_derivations(args.max_terms)
+        diagram, drawn = diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example")
+        roles = set().union(page_roles(derivation), drawn, *(d.roles for d in layered.values()))
+        check_renamed("example", notation, roles)  # a name any of its files prints is used
         example = {
             "example.tex": render_document(derivation, notation),
             "example.md": render_markdown(derivation, notation),
             "example.json": render_json(derivation, notation),
             "example.html": render_html(derivation, notation),
         }
-        progress.stage("the layered showcase")
-        showcase = showcase_files(args.max_terms, notation)
+        showcase = showcase_files(args.max_terms, notation, layered)
         progress.stage("re-reading every document")
         reread(example, strict=True)
         reread(showcase, strict=False)
-        progress.stage("the diagram of the paths")
-        diagram = diagram_files(EXAMPLE_WIDTHS, DEFAULT_ENTRY, notation, "example")
     written = write_files(args.out, {**example, **showcase, **diagram})
     for path in written:
         print(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from symcollapse.cli.options import TWO_COLUMN_LINE_WIDTH, Format
@@ -16,7 +16,7 @@ from symcollapse.io.pdf import pdf_files
 from symcollapse.io.progress import Progress
 from symcollapse.render.beamer import render_beamer
 from symcollapse.render.github import render_github
-from symcollapse.render.html import render_html
+from symcollapse.render.html import page_roles, render_html
 from symcollapse.render.json import render_json
 from symcollapse.render.latex import render_document, render_fragment
 from symcollapse.render.markdown import render_markdown
@@ -130,6 +130,21 @@ def notation_from(args: argparse.Namespace, handled: Sequence[str] = ()) -> Nota
     return notation if args.names is None else notation.renamed(_names(args.names))
 
 
+def check_renamed(command: str, notation: Notation, roles: Collection[str]) -> None:
+    """Refuse a ``--names`` role that nothing this command writes prints (``derive --names
+    L=J``), before any work is written: a name the output would ignore is refused, never
+    ignored (:meth:`Notation.check_used`).
+
+    ``roles`` are those of every file this run writes, and only those: a role the command
+    prints only at another ``--detail`` (``a`` of the scalar form, absent at ``full``), in
+    another format's extra file, or for other options, is refused here too, since this run's
+    files would not show the name; a role any one of its files prints (the diagram's ``h``
+    beside a ``--detail full`` derivation, the residual showcase's ``g`` in ``example``)
+    is accepted, since the name shows there.
+    """
+    notation.check_used(roles, f"the {command} output")
+
+
 def emit(
     args: argparse.Namespace,
     derivation: Derivation,
@@ -137,12 +152,18 @@ def emit(
     name: str,
     extra: Mapping[str, str | bytes] | None = None,
     data: Mapping[str, object] | None = None,
+    roles: Collection[str] = (),
 ) -> int:
     """Write ``derivation`` (and ``extra`` files) as ``--format``, ``--standalone``, ``--pdf`` say.
 
     Everything goes to stdout, or, with ``--out`` (or ``--pdf``), into files written all at once.
     A terminal sees the stages (writing, re-reading, compiling) on stderr until the output starts.
+    ``--names`` must rename a role that something written prints: the document's roles, or
+    ``roles``, those the ``extra`` files print (:func:`check_renamed`).
     """
+    command = getattr(args, "command", None)
+    page = page_roles(derivation) if args.format == "html" else derivation.roles
+    check_renamed(command or "symcollapse", notation, page | set(roles))
     extra = dict(extra or {})
     pdf = getattr(args, "pdf", False)
     if getattr(args, "png", False) and not pdf:
@@ -152,11 +173,10 @@ def emit(
     if args.standalone and args.format not in STANDALONE:
         beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
         raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
-    command = getattr(args, "command", None)
     file = f"{name}.tex" if pdf else f"{name}.{FORMATS[args.format][0]}"
     with Progress(command or "symcollapse") as progress:
         progress.stage(f"rendering {file}")
-        text = _rendered(args, derivation, notation, data)
+        text = _rendered(args, derivation, notation, data, roles)
         progress.stage(f"re-reading {file}")
         collapse = derivation.collapse
         widths = None if collapse is None else collapse.network.widths
@@ -181,24 +201,41 @@ def _rendered(
     derivation: Derivation,
     notation: Notation,
     data: Mapping[str, object] | None = None,
+    shown_elsewhere: Collection[str] = (),
 ) -> str:
     """The document text ``--format`` and ``--standalone`` ask for.
 
+    An option that would change nothing is refused, found by rendering without it:
     ``--digits`` that rounds no number (a symbolic derivation, or one whose numbers are all
-    exact decimals) would do nothing: it is refused, found by rendering without it.
+    exact decimals), and a ``--names`` role that the document has but this format leaves out
+    (a LaTeX fragment prints no section's prose, so ``derive --detail full --names d=q``
+    would print no ``q``), unless another file written prints it (``shown_elsewhere``). One
+    more rendering per renamed role: the price of never ignoring a name.
     """
-    if getattr(args, "pdf", False):
-        render: Renderer = render_beamer if args.format == "beamer" else render_document
-    elif args.standalone:
-        render = STANDALONE[args.format]
-    elif args.format == "json":
-        return render_json(derivation, notation, data)
-    else:
-        render = FORMATS[args.format][1]
+    render = _renderer(args, data)
     text = render(derivation, notation)
     if notation.digits is not None and text == render(derivation, notation.merged(digits=None)):
         raise OptionError(
             f"--digits {notation.digits} rounds nothing here: every number in this document "
             "is exact as printed; leave --digits out"
         )
+    for role in sorted(set(notation.renames) - set(shown_elsewhere)):
+        if render(derivation, notation.without(role)) == text:
+            raise OptionError(
+                f"renaming {role} ({ROLES[role]}) changes nothing: this {args.format} output "
+                f"does not print it; its roles, not all printed in {args.format}: "
+                f"{', '.join(sorted(derivation.roles))}",
+                "names",
+            )
     return text
+
+
+def _renderer(args: argparse.Namespace, data: Mapping[str, object] | None) -> Renderer:
+    """The renderer ``--format``, ``--standalone`` and ``--pdf`` ask for (JSON carries ``data``)."""
+    if getattr(args, "pdf", False):
+        return render_beamer if args.format == "beamer" else render_document
+    if args.standalone:
+        return STANDALONE[args.format]
+    if args.format == "json":
+        return lambda derivation, notation: render_json(derivation, notation, data)
+    return FORMATS[args.format][1]

@@ -178,14 +178,19 @@ def _row(children: list[ET.Element]) -> str:
         ]
         return rf"\begin{{{kind}}} " + r" \\ ".join(rows) + rf" \end{{{kind}}}"
     out: list[str] = []
+    applied = False
     for child in children:
+        if _local(child.tag) == "mo" and (child.text or "").strip() == "\u2061":
+            applied = True  # f&#x2061;(x): the group after it is f's argument list, whatever f
+            continue
         spelled = spell(child)
         opens = _local(child.tag) == "mrow" and spelled.startswith("(")
         opens = opens or (_local(child.tag) == "mo" and spelled == "(")  # a row broken inside
-        if out and opens and (_function(out[-1]) or _lone_argument(child)):
+        if out and opens and (applied or _function(out[-1]) or _lone_argument(child)):
             out[-1] += spelled
         else:
             out.append(spelled)
+        applied = False
     text = " ".join(part for part in out if part)
     return re.sub(r"\( ", "(", re.sub(r" \)", ")", text)) if text.startswith("(") else text
 

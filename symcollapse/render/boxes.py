@@ -33,6 +33,7 @@ from symcollapse.render.mathtree import (
     Row,
     Script,
     Words,
+    applied,
     attach,
     joined,
     name_box,
@@ -123,7 +124,7 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         if sub is not None or sup is not None:
             out = attach(out, sub, sup)
         if role.argument is not None:
-            out = Row((out, Fenced(self._role_name(role.argument))))
+            out = applied(out, self._role_name(role.argument))
         return out
 
     def _print_Indexed(self, expr: sp.Indexed) -> Box:

@@ -19,6 +19,7 @@ from symcollapse.render.mathtree import (
     Row,
     Script,
     Words,
+    applied,
     attach,
     joined,
     name_box,
@@ -47,7 +48,7 @@ class FunctionBoxes:
     notation: Notation
 
     def _applied(self, name: Box, args: Any) -> Box:
-        return Row((name, Fenced(joined(self._print(a) for a in args))))
+        return applied(name, joined(self._print(a) for a in args))
 
     def _print_Function(self, expr: sp.Function) -> Box:
         return self._applied(name_box(type(expr).__name__), expr.args)
@@ -58,11 +59,11 @@ class FunctionBoxes:
         args = [self._print(a) for a in expr.arguments]
         if len(args) > 4:
             args = [args[0], Op("…"), args[-1]]
-        return Row((self._print(expr.function), Fenced(joined(args))))
+        return applied(self._print(expr.function), joined(args))
 
     def _print_Activation(self, expr: Any) -> Box:
         sigma = attach(self._role_name("sigma"), Num(str(expr.layer)))
-        return Row((sigma, Fenced(self._print(expr.arg))))
+        return applied(sigma, self._print(expr.arg))
 
     def _print_Elementwise(self, expr: Any) -> Box:
         name: Box = Ident(ELEMENTWISE_NAMES.get(expr.name, expr.name))
@@ -71,7 +72,7 @@ class FunctionBoxes:
             name = attach(name, Row((size, Op(","), Ident("s"), Op("="), stride)))
         elif expr.parameter != 0:
             name = attach(name, self._print(expr.parameter))
-        return Row((name, Fenced(self._print(expr.arg))))
+        return applied(name, self._print(expr.arg))
 
     def _print_PythonSource(self, expr: Any) -> Box:
         return Words(str(expr.source), code=True)

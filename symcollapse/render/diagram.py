@@ -90,6 +90,13 @@ class Edge:
     end: tuple[float, float]
 
 
+def drawn_roles(widths: tuple[int, ...], bias: bool) -> frozenset[str]:
+    """The roles the labels of a picture of ``widths`` print: the units' ``x``, ``h`` (when a
+    layer is hidden) and ``f``, the edges' ``W``, and the entry's ``b_z`` (``bias``) or ``W_z``."""
+    hidden = {"h"} if len(widths) > 2 else set()
+    return frozenset({"x", "W", "f", "b_z" if bias else "W_z", *hidden})
+
+
 @dataclass(frozen=True)
 class Diagram:
     """Positions (cm, y upwards) of every drawn unit, edge and label, which edges and units are
@@ -105,6 +112,11 @@ class Diagram:
     entry_label: str
     source_label: str | None
     target_label: str
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles its labels print (:func:`drawn_roles`)."""
+        return drawn_roles(self.widths, self.bias)
 
     @property
     def bias(self) -> bool:
@@ -252,7 +264,7 @@ def diagram(
         if k == 0:
             return printer.doprint(inputs[u])
         if k == n:
-            return f"f_{{{u + base}}}"
+            return f"{printer.role_latex('f')}_{{{u + base}}}"
         return printer.doprint(symbols.scalar("h", u + base, sup=k))
 
     units: list[Unit] = []

@@ -17,7 +17,7 @@ from symcollapse.doc.prose import written
 from symcollapse.errors import SymcollapseError
 from symcollapse.render.arguments import document_arguments
 from symcollapse.render.boxes import NetworkBoxPrinter
-from symcollapse.render.diagram import diagram
+from symcollapse.render.diagram import diagram, drawn_roles
 from symcollapse.render.diagram_svg import render_svg
 from symcollapse.render.lines import LETTER_EM
 from symcollapse.render.mathml import mathml
@@ -133,13 +133,29 @@ def steps_table(section: Section, printer: NetworkBoxPrinter) -> str:
     return '<table class="steps">\n' + "\n".join(rows) + "\n</table>"
 
 
+def _drawn(derivation: Derivation) -> tuple[int, ...] | None:
+    """The widths of the network whose paths the page draws: a symbolic dense collapse's, in
+    the column convention (the only one its edges' labels are written in); else None."""
+    if not isinstance(derivation.collapse, Collapse) or derivation.convention != "column":
+        return None
+    return derivation.collapse.network.widths
+
+
+def page_roles(derivation: Derivation) -> set[str]:
+    """The roles the page prints: the derivation's and its picture's (``h`` of the units,
+    which a ``--detail full`` derivation does not print)."""
+    widths = _drawn(derivation)
+    return derivation.roles | (set() if widths is None else drawn_roles(widths, bias=False))
+
+
 def picture(derivation: Derivation, notation: Notation) -> str:
     """The network's paths as inline SVG, for a symbolic dense collapse; a network too large
     to draw says so instead."""
-    if not isinstance(derivation.collapse, Collapse) or derivation.convention != "column":
-        return ""  # the picture labels its edges in the column convention only
+    widths = _drawn(derivation)
+    if widths is None:
+        return ""
     try:
-        svg = render_svg(diagram(derivation.collapse.network.widths, (0, 0), notation))
+        svg = render_svg(diagram(widths, (0, 0), notation))
     except SymcollapseError as error:
         return f"<p>(The picture of the paths is left out: {escape(str(error))}.)</p>"
     hint = "Point at an entry of <i>W</i><sub>z</sub> or <i>b</i><sub>z</sub> to see its paths."

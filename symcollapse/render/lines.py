@@ -276,7 +276,9 @@ def fitted(
     steps: tuple[Step, ...], printer: sp.printing.printer.Printer, width: float
 ) -> list[Step]:
     """``steps``, with a matrix too wide for the line written entry by entry: the matrix of entry
-    names when that fits, then one step per entry (which line breaking can split).
+    names when that fits, then one step per entry (which line breaking can split), but for an
+    entry that is its own name (a row whose two sides print alike says nothing). A matrix of
+    its own entries' names stays whole: :func:`layout` splits it into blocks of columns.
 
     A named matrix is written so when it does not fit; a matrix continuing a chain (no left
     side: it equals the chain's last named matrix) only when one of its columns alone does not
@@ -301,7 +303,11 @@ def fitted(
         names = sp.ImmutableMatrix(matrix.rows, matrix.cols, [name[i, j] for i, j in cells])
         fits = visible_width(printer.doprint(names)) <= room
         parts = [(None if continued else name, names)] if fits else []
-        parts += [(name[i, j], matrix[i, j]) for i, j in cells]
+        # an entry that is its own name would print (W_z)_{11} = (W_z)_{11}, saying nothing
+        parts += [(name[i, j], matrix[i, j]) for i, j in cells if matrix[i, j] != name[i, j]]
+        if not parts:  # the matrix of its own entries' names: whole, in blocks of columns
+            out.append(step)
+            continue
         out += [
             Step(lhs, rhs, () if k else step.reason, step.relation, step.check)
             for k, (lhs, rhs) in enumerate(parts)

@@ -24,6 +24,10 @@ from symcollapse.render.mathtree import (
 )
 from symcollapse.render.names import GREEK, GREEK_CHARACTERS
 
+#: The invisible operator between a function and its arguments (U+2061), so that ``f(x)``
+#: reads as an application, not a product, to a screen reader and to the layout.
+APPLY = "<mo>&#x2061;</mo>"
+
 
 def _ident(name: str) -> str:
     """One letter in italic (MathML's default for one character), capital Greek and words
@@ -56,7 +60,8 @@ def mathml(box: Box) -> str:
         return f"<mtext{code}>{escape(box.text)}</mtext>"
     if isinstance(box, Row):
         tag = "" if box.tag is None else f' class="entry" data-entry="{escape(box.tag)}"'
-        return f"<mrow{tag}>{''.join(map(mathml, box.items))}</mrow>"
+        between = APPLY if box.applied else ""  # f&#x2061;(x): MathML's function application
+        return f"<mrow{tag}>{between.join(map(mathml, box.items))}</mrow>"
     if isinstance(box, Script):
         return _script(box)
     if isinstance(box, Frac):

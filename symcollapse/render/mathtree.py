@@ -51,11 +51,14 @@ class Words:
 @dataclass(frozen=True)
 class Row:
     """Boxes side by side. ``sum`` marks a sum, which may break before its top-level signs;
-    ``tag`` names what the row stands for (``W_z 1 2``), for a page that highlights it."""
+    ``tag`` names what the row stands for (``W_z 1 2``), for a page that highlights it;
+    ``applied`` marks a function and its argument list (``f(x)``, ``sigma_1(...)``), written
+    together as a typesetter writes them (no space in Typst, MathML's function application)."""
 
     items: tuple[Box, ...]
     sum: bool = False
     tag: str | None = None
+    applied: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,15 +166,25 @@ def lines(box: Box, room: float) -> list[Box]:
 
 def _breaks_before(item: Box, after: Box) -> bool:
     """A line may break before a sign, or before an opened parenthesis that follows a factor
-    (``W_3 | (W_2 ...``), never right after a sign or an opened parenthesis."""
+    (``W_3 | (W_2 ...``), never right after a sign or an opened parenthesis (a function's
+    own, ``sigma_2(``, included)."""
     if isinstance(after, Op) and after.text in ("(", "+", MINUS):
+        return False
+    if isinstance(after, Row) and after.applied:
         return False
     return isinstance(item, Op) and item.text in ("+", MINUS, "(")
 
 
 def _opened(box: Box) -> list[Box]:
     """The boxes of ``box`` in a row, with rows and the parentheses around sums opened up, so
-    that a line may break inside them (tagged rows, scripts and tall content stay whole)."""
+    that a line may break inside them (tagged rows, scripts and tall content stay whole); a
+    function keeps its opening parenthesis (``sigma_2(`` | ``W_2 ...``)."""
+    if isinstance(box, Row) and box.applied and len(box.items) == 2:
+        name, argument = box.items
+        opened = _opened(argument)
+        if len(opened) > 1:
+            return [Row((name, opened[0]), applied=True), *opened[1:]]
+        return [box]
     if isinstance(box, Row) and box.tag is None:
         return [part for item in box.items for part in _opened(item)]
     if isinstance(box, Fenced) and box.open == "(" and isinstance(box.body, Row):
@@ -208,6 +221,11 @@ def attach(base: Box, sub: Box | None = None, sup: Box | None = None) -> Box:
     if isinstance(base, Script):
         base = Fenced(base)
     return Script(base, sub, sup)
+
+
+def applied(function: Box, arguments: Box) -> Row:
+    """``function`` applied to ``arguments``, in parentheses: ``f(x_1, x_2)``."""
+    return Row((function, Fenced(arguments)), applied=True)
 
 
 def joined(boxes: Iterable[Box], separator: str = ",") -> Box:

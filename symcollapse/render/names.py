@@ -91,6 +91,9 @@ UNINDEXED_ROLES = frozenset(
     }
 )
 
+#: Euler's number, which documents print as ``e``: no role's name (nor a spare letter's).
+EULER = "e"
+
 _NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
 
 #: Subscripts that make a name read as one layer's matrix or one entry: digits or an index letter.
@@ -128,13 +131,17 @@ def _check_name(role: str, name: object) -> None:
             f"name for {role} must be {shape} (Greek names such as theta or Θ allowed), got "
             f"{name!r}; LaTeX commands and special characters are refused, not passed through"
         )
+    if name.partition("_")[0] == EULER:
+        raise OptionError(
+            f"name {name!r} for {role} would read as Euler's number e, which documents print "
+            "(e^{2 s t / tau}); choose another letter"
+        )
 
 
 def _check_layer_subscripts(names: dict[str, str]) -> None:
-    """``W_z`` named ``W_1`` (or ``M_k`` when ``W`` is ``M``) would read as a layer's matrix."""
-    for role in ("W_z", "W_e", "b_z"):
-        if role not in names:
-            continue
+    """``W_z`` named ``W_1`` (or ``M_k`` when ``W`` is ``M``) would read as a layer's matrix;
+    so would any role's name (``h=W_1``, ``Theta=x_i``)."""
+    for role in sorted(names.keys() - _INDEXED_MEANING.keys()):
         base, _, sub = names[role].partition("_")
         for indexed in ("x", "W", "b"):
             if base == names[indexed] and _LAYER_SUBSCRIPT.fullmatch(sub):

@@ -10,7 +10,7 @@ renames the regression's ``Theta`` instead of refusing).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -218,7 +218,52 @@ class Notation:
         for role in sorted(present - set(names)):
             names[role] = self._spare(role, taken, names, chosen)
             taken.setdefault(_base(names[role]), role)
+        _check_distinct(names, present, chosen)
         return names
+
+    def check_used(self, present: Collection[str], written: str = "this document") -> None:
+        """Refuse a reader's name that changes nothing in what is written, whose symbols have
+        the roles ``present`` (every file of it: a role one of them prints is used).
+
+        A rename is used when it changes the name of a role present, or the letter of the
+        entries of ``W``: ``W=M`` is used by a document of ``W_z`` alone (``M_z``), ``x=u``
+        by one of ``Sigma_xx`` (``Sigma_uu``). Anything else would be ignored, so it is
+        refused with the roles ``written`` has, never ignored. The renderers do not call
+        this: one notation serves several documents (``example`` writes six), each of which
+        prints some of the names; the command that writes them checks their union.
+        """
+        present = set(present)
+        shown = self._shown(present)
+        for role in sorted(self.renames):
+            if self.without(role)._shown(present) != shown:
+                continue
+            written_as = [r for r in sorted(present) if r != role and default_name(r) == role]
+            hint = "".join(f" ({role} is how it writes {r}: {r}=...)" for r in written_as[:1])
+            raise OptionError(
+                f"renaming {role} ({ROLES[role]}) changes nothing: {written} does not use "
+                f"it{hint}; its roles: {', '.join(sorted(present))}",
+                "names",
+            )
+
+    def _shown(self, present: set[str]) -> dict[str, str]:
+        """The names a document of the roles ``present`` prints, and its entries' letter."""
+        names = self.resolve(present)
+        return {role: name for role, name in names.items() if role in present or role == ENTRIES}
+
+    @property
+    def renames(self) -> dict[str, str]:
+        """Role -> name for every role the reader named otherwise than by default
+        (``W=W`` renames nothing)."""
+        default = Notation().names
+        return {role: name for role, name in self.names.items() if default.get(role) != name}
+
+    def without(self, role: str) -> Notation:
+        """This notation without the reader's name for ``role``."""
+        if role in NAME_FIELDS:
+            field_name = NAME_FIELDS[role]
+            return self.merged(**{field_name: getattr(Notation(), field_name)})
+        kept = tuple(pair for pair in self.symbol_names if pair[0] != role)
+        return replace(self, symbol_names=kept)
 
     @staticmethod
     def _spare(
@@ -265,6 +310,22 @@ class Notation:
         fields_given = {NAME_FIELDS[r]: n for r, n in names.items() if r in NAME_FIELDS}
         others = dict(self.symbol_names) | {r: n for r, n in names.items() if r not in NAME_FIELDS}
         return self.merged(**fields_given, symbol_names=tuple(sorted(others.items())))
+
+
+def _check_distinct(names: Mapping[str, str], present: set[str], chosen: Mapping[str, str]) -> None:
+    """Two roles of one document printed with one name would read as one symbol: refused
+    when a reader's name makes them so (``h=W_z`` beside the collapsed matrix ``W_z``)."""
+    holders: dict[str, str] = {}
+    for role in sorted(present, key=lambda r: (r not in chosen, r)):
+        name = names[role]
+        other = holders.setdefault(name, role)
+        if other != role and (role in chosen or other in chosen):
+            raise OptionError(
+                f"naming {other} ({ROLES.get(other, other)}) {name} gives it the name "
+                f"{role} ({ROLES.get(role, role)}) has in this document: the two would read "
+                f"as one symbol; choose another name for {other}",
+                "names",
+            )
 
 
 def _unknown_role(role: object) -> str:

@@ -89,8 +89,9 @@ def typst(box: Box, argument: bool = False) -> str:
         return OPERATORS.get(box.text, box.text)
     if isinstance(box, Words):
         return f"#raw({_string(box.text)})" if box.code else _string(box.text)
-    if isinstance(box, Row):
-        return " ".join(typst(item, argument) for item in box.items) or '""'
+    if isinstance(box, Row):  # a function touches its parenthesis: f(x), as typesetters write
+        space = "" if box.applied else " "
+        return space.join(typst(item, argument) for item in box.items) or '""'
     if isinstance(box, Script):
         return _script(box, argument)
     if isinstance(box, Frac):

@@ -98,12 +98,12 @@ GONE = {
         r"\alpha",
     ],
     render_text: ["tau", "a(t)", "b(t)", "u(t)", "u_0", "u_f", "N_l", "Delta", "alpha", "D_a"],
-    render_typst: ["tau", "a (t)", "b (t)", "u (t)", "u_(0)", "u_(f)", "N_(l)", "Delta", "alpha"],
+    render_typst: ["tau", "a(t)", "b(t)", "u(t)", "u_(0)", "u_(f)", "N_(l)", "Delta", "alpha"],
 }
 SHOWN = {
     render_document: [r"\sigma - p(r) q(r)", "v_{0}", r"M - 1", "E_{1}", r"\beta", "D_{p}"],
     render_text: ["(sigma - p(r)*q(r))*q(r)", "v_0", "M - 1", "E_1", "beta", "D_p"],
-    render_typst: ["(sigma - p (r) q (r)) q (r)", "v_(0)", "M - 1", "E_(1)", "beta", "D_(p)"],
+    render_typst: ["(sigma - p(r) q(r)) q(r)", "v_(0)", "M - 1", "E_(1)", "beta", "D_(p)"],
 }
 
 
@@ -124,7 +124,7 @@ def test_names_rename_every_symbol_in_every_format(saxe, render):
             render_document,
             r"\tau \frac{\partial a(t)}{\partial t} &= \left(s - a(t) b(t)\right) b(t)",
         ),
-        (render_typst, "tau frac(partial a (t), partial t) &= (s - a (t) b (t)) b (t)"),
+        (render_typst, "tau frac(partial a(t), partial t) &= (s - a(t) b(t)) b(t)"),
         (render_text, "tau*da(t)/dt = (s - a(t)*b(t))*b(t)"),
     ],
     ids=["latex", "typst", "text"],

@@ -30,7 +30,7 @@ CURVED = [
 NOTATIONS = {
     "base 0": ("--index-base", "0"),
     "row": ("--convention", "row"),
-    "names": ("--names", "x=y,W=M,W_z=M_eff"),
+    "names": ("--names", "x=y,W=M"),  # W_z: a curved document prints none (refused)
     "flat": ("--entry-style", "flat"),
     "upper": ("--entry-style", "upper"),
     "pmatrix": ("--delimiter", "pmatrix"),

@@ -201,7 +201,7 @@ def test_a_hand_edited_gradient_row_is_caught_in_every_format(
         edited = json.dumps(data)
     elif fmt == "typst":
         edited = _once(
-            r"W_\(2\)\^\(T\) \(f \(x\) - y\) x\^\(T\)", "W_(2)^(T) (y - f (x)) x^(T)", text
+            r"W_\(2\)\^\(T\) \(f\(x\) - y\) x\^\(T\)", "W_(2)^(T) (y - f(x)) x^(T)", text
         )
     else:
         edited = _once(r"<msup><mi>x</mi><mi>T</mi></msup>", "<mi>x</mi>", text)

@@ -22,7 +22,7 @@ OPTIONS = {
     "plain": ("2", "3", "1"),
     "square": ("2", "2", "2"),
     "row": ("3", "2", "2", "--convention", "row"),
-    "names": ("2", "3", "1", "--names", "x=y,W=M,Theta=B,X=A,Y=Z"),
+    "names": ("2", "3", "1", "--names", "W=M,Theta=B,X=A,Y=Z"),  # x: no format prints it
     "base0": ("3", "2", "--index-base", "0"),
     "flat": ("2", "3", "1", "--entry-style", "flat"),
     "gd": ("2", "3", "1", "--gd", "10"),

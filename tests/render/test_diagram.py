@@ -348,3 +348,20 @@ def test_the_named_elided_pictures_have_their_dots_clear(widths, entry):
     picture = diagram(widths, entry)
     assert picture.ellipses
     _assert_dots_clear(picture)
+
+
+@pytest.mark.parametrize(
+    ("widths", "entry", "names", "shown"),
+    [
+        ((2, 3, 1), (0, 1), {"f": "g"}, r"{$g_{1}$}"),  # the output unit, once spelled f
+        ((2, 3, 1), (0, 1), {"h": "q", "W_z": "M"}, r"{$q_{1}^{(1)}$}"),
+        ((2, 1), (0,), {"b_z": "c_z"}, r"\left(c_{z}\right)_{1}"),
+    ],
+)
+def test_every_role_a_picture_draws_follows_the_names(widths, entry, names, shown):
+    """Each role of :func:`drawn_roles` renamed shows in the picture: ``--names`` accepts a
+    name that only the picture of ``derive --diagram`` prints, so the picture must print it."""
+    picture = diagram(widths, entry, Notation().renamed(names))
+    tikz = render_tikz(picture, caption_node=True)
+    assert shown in tikz
+    assert set(names) <= picture.roles

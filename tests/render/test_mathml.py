@@ -7,6 +7,7 @@ import sympy as sp
 
 from symcollapse import derive
 from symcollapse.algebra import symbols
+from symcollapse.cli import main
 from symcollapse.render.boxes import NetworkBoxPrinter
 from symcollapse.render.mathml import mathml
 from symcollapse.render.mathtree import Fenced, Frac, Ident, Num, Row, tall
@@ -77,3 +78,29 @@ def test_matrices_are_tables_in_growing_brackets():
 def test_only_tall_content_gets_growing_delimiters(box, expected):
     assert tall(box) is expected
     assert ('stretchy="false"' in mathml(Fenced(box))) is not expected
+
+
+def test_a_function_is_applied_to_its_arguments_and_a_product_is_not():
+    """``f&#x2061;(x)``: MathML's function application between a function and its argument
+    list, so neither a reader nor the layout takes it for a product; a product has none."""
+    applied = markup(sp.Function("f")(sp.Symbol("x")))
+    assert applied == (
+        f"<mrow><mi>f</mi><mo>&#x2061;</mo><mrow>{FLAT}(</mo><mi>x</mi>{FLAT})</mo></mrow></mrow>"
+    )
+    product = markup(
+        symbols.matrix("W", 1, 2, 2) * (symbols.matrix("x", 2, 1) + symbols.matrix("b", 2, 1, 1))
+    )
+    assert "&#x2061;" not in product
+
+
+@pytest.mark.parametrize("names", [(), ("--names", "f=q")])
+def test_a_function_of_any_name_reads_back_applied(names, tmp_path, capsys):
+    """The application mark says ``q(x_1, x_2)`` is the network map applied, whatever its
+    letter: the page with ``f`` renamed is read and checked like the default one (it exited 3:
+    the reader took only ``f``, ``g``, ``sigma`` for functions)."""
+    out = tmp_path / "doc"
+    assert main(["derive", "2", "3", "1", "--format", "html", "--out", str(out), *names]) == 0
+    (page,) = out.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(page)]) == 0
+    assert "10 identities checked" in capsys.readouterr().out

@@ -9,7 +9,7 @@ import pytest
 
 from symcollapse import derive
 from symcollapse.render.boxes import NetworkBoxPrinter
-from symcollapse.render.mathtree import MINUS, Ident, Num, Op, Row, lines, width
+from symcollapse.render.mathtree import MINUS, Ident, Num, Op, Row, Script, lines, width
 
 
 def _items(box):
@@ -55,3 +55,17 @@ def test_a_continued_line_starts_with_its_sign_or_a_parenthesis():
     broken = lines(sum_, 10.0)
     assert len(broken) > 1
     assert all(line.items[0].text in ("+", MINUS, "(") for line in broken[1:])
+
+
+@pytest.mark.parametrize("room", [8.0, 12.0, 20.0])
+def test_a_function_keeps_its_parenthesis_on_its_line(room):
+    """``sigma_8(W_8 sigma_7(...``: a line may break inside the argument list, never between
+    a function and its parenthesis (a line ending in ``sigma_8``, the next one in ``(``)."""
+    derivation = derive((1,) * 8, detail="full")
+    printer = NetworkBoxPrinter(derivation.symbols)
+    rhs = next(s.rhs for s in derivation.sections[0].steps if "Activation" in repr(s.rhs))
+    broken = lines(printer.doprint(rhs), room)
+    assert len(broken) > 1
+    for line, after in itertools.pairwise(broken):
+        last = _items(line)[-1]
+        assert not (isinstance(last, Script) and _items(after)[0] == Op("(")), (line, after)

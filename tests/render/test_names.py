@@ -64,6 +64,8 @@ LAYER_SUBSCRIPTS = [
     ({"W_z": "x_1"}, "'x_1' for W_z would read as the input entry x_1;"),
     ({"W": "M", "W_z": "M_k"}, "'M_k' for W_z would read as the weight matrix M_k;"),
     ({"W_z": "W_n"}, "'W_n' for W_z would read as the weight matrix W_n;"),
+    ({"h": "W_1"}, "'W_1' for h would read as the weight matrix W_1;"),  # any role, not W_z only
+    ({"Theta": "x_i"}, "'x_i' for Theta would read as the input entry x_i;"),
 ]
 
 
@@ -72,3 +74,10 @@ def test_names_that_read_as_a_layer_are_refused(names: dict[str, str], clash: st
     message = f"name {clash} {SUBSCRIPT}"
     with pytest.raises(OptionError, match="^" + re.escape(message) + "$"):
         check_names({"x": "x", "W": "W", "b": "b"} | names)
+
+
+@pytest.mark.parametrize(("role", "name"), [("tau", "e"), ("h", "e_q"), ("x", "e")])
+def test_eulers_number_is_no_name(role: str, name: str) -> None:
+    """``tau=e`` printed ``e^{2 s t / e}``: a name that reads as Euler's number is refused."""
+    with pytest.raises(OptionError, match=f"^name '{name}' for {role} would read as Euler's"):
+        check_names({"x": "x", "W": "W", "b": "b"} | {role: name})

@@ -267,3 +267,62 @@ def _strings(data: object) -> list[str]:
     if isinstance(data, list):
         return [s for value in data for s in _strings(value)]
     return []
+
+
+#: The roles of the 2-3-1 derivation at each detail (the scalar form's ``a`` only in some).
+DERIVED = {detail: derive([2, 3, 1], detail=detail).roles for detail in ("brief", "full")}
+
+
+@pytest.mark.parametrize(
+    ("names", "detail", "unused"),
+    [
+        ({"L": "J"}, "brief", "L"),  # the bottleneck factor: no dense derivation has it
+        ({"a": "r"}, "full", "a"),  # the scalar form's coefficients: not at full detail
+        ({"W": "M", "loss": "E"}, "brief", "loss"),
+    ],
+)
+def test_a_name_the_document_does_not_use_is_refused(
+    names: dict[str, str], detail: str, unused: str
+) -> None:
+    with pytest.raises(
+        OptionError, match=f"^renaming {unused} .* changes nothing: .* its roles: "
+    ) as e:
+        Notation().renamed(names).check_used(DERIVED[detail])
+    assert e.value.parameter == "names"
+
+
+@pytest.mark.parametrize(
+    ("names", "present"),
+    [
+        ({"W": "M"}, {"W_z", "x"}),  # W_z follows W: M_z
+        ({"x": "u"}, {"Sigma_xx", "W"}),  # the correlation follows x: Sigma_uu
+        ({"a": "r"}, DERIVED["brief"]),
+        ({"W": "W"}, {"x"}),  # renames nothing: nothing to refuse
+    ],
+)
+def test_a_name_that_changes_a_name_shown_is_used(names: dict[str, str], present: set[str]) -> None:
+    Notation().renamed(names).check_used(present)
+
+
+@pytest.mark.parametrize(
+    ("names", "present", "other", "role"),
+    [
+        ({"h": "W_z"}, {"h", "W", "W_z"}, "h", "W_z"),
+        ({"W": "M", "h": "M_z"}, {"h", "W", "W_z"}, "h", "W_z"),
+        ({"Theta": "b_z"}, {"Theta", "b", "b_z"}, "Theta", "b_z"),
+        ({"W": "M", "U": "M_e"}, {"U", "W", "W_e"}, "U", "W_e"),
+    ],
+)
+def test_a_name_another_role_of_the_document_has_is_refused(
+    names: dict[str, str], present: set[str], other: str, role: str
+) -> None:
+    """Two roles printed with one name would read as one symbol, in every format (every
+    printer resolves its names here)."""
+    with pytest.raises(OptionError, match=f"^naming {other} .* the name {role} .* one symbol"):
+        Notation().renamed(names).resolve(present)
+
+
+@pytest.mark.parametrize("names", [{"h": "W_z"}, {"W": "M", "h": "M_z"}])
+def test_a_renderer_refuses_a_name_two_roles_would_share(names: dict[str, str]) -> None:
+    with pytest.raises(OptionError, match="would read as one symbol"):
+        render_fragment(derive([2, 3, 1]), Notation().renamed(names))

@@ -72,9 +72,14 @@ CASES = [
 ]
 
 
+#: Kinds whose documents print no ``W_z`` (``--names W_z=Q`` would be refused, not ignored).
+WITHOUT_W_Z = frozenset({"saxe", "arora"})
+
+
 @pytest.mark.parametrize(("kind", "fmt"), CASES)
 def test_renamed_weights_leave_no_trace_of_their_letter(kind, fmt, model, capsys):
-    assert main(argv(kind, model, "--names", "W=M,W_z=Q", "--format", fmt)) == 0
+    names = "W=M" if kind in WITHOUT_W_Z else "W=M,W_z=Q"
+    assert main(argv(kind, model, "--names", names, "--format", fmt)) == 0
     shown = _shown(capsys.readouterr().out, fmt)
     assert not OLD_W.findall(shown), [line for line in shown.splitlines() if OLD_W.search(line)]
     assert re.search(r"(?<![A-Za-z\\])(M|m|Q)(?![A-Za-z])", shown), "the new names are shown"
@@ -102,7 +107,7 @@ def test_the_reported_documents_rename_their_spelled_symbols(argv_, gone, shown,
     [
         (
             ["gradients", "2", "2", "1"],
-            "Sigma_xx=C,Sigma_yx=K,loss=E,y=t,tau=T",
+            "Sigma_xx=C,Sigma_yx=K,loss=E,y=t",  # tau is in the prose a fragment leaves out
             ["C", "K", r"\partial E", "t"],
         ),
         (["dynamics", "arora"], "G=H,after=A,before=B,N=m", ["H", "A_{j}", "B_{j}", "m = 3"]),

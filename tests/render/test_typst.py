@@ -4,6 +4,7 @@ typst compiler (the ``typst`` package), its first page saved as a PNG to look at
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -201,3 +202,15 @@ def test_a_deep_sum_shares_one_sign_and_fits_its_page(compiler, tmp_path):
     measured = compiler.query(str(path), "<widths>", field="value", one=True)
     measured = json.loads(measured) if isinstance(measured, str) else measured
     assert max(measured["displays"]) <= measured["text"]
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+def test_a_function_touches_its_argument_list_and_a_product_keeps_its_space(detail):
+    """``f(x)``, ``sigma_2(W_2 ...)`` as typesetters write them; ``W_2 (W_1 x + b_1)`` is a
+    product, spaced (Typst sets both alike, the source says which is which)."""
+    text = render_typst(derive((2, 3, 1), detail=detail), Notation())
+    assert "f(x)" in text and "f (x)" not in text
+    assert "W_(2) (W_(1) x + b_(1))" in text
+    if detail == "full":
+        assert "sigma_(2)(W_(2) sigma_(1)(W_(1) x + b_(1)) + b_(2))" in text
+    assert not re.search(r"\b(?:f|sigma_\(\d\)) \(", text)
