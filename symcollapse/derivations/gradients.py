@@ -144,6 +144,8 @@ def _data_section(gradients: Gradients) -> Section:
     W_z = gradients.collapse.W_z_symbol
     residual = sp.MatAdd(y_mu, sp.MatMul(-1, W_z, x_mu, evaluate=False), evaluate=False)
     steps = [
+        # the collapsed weights the rows below use, stated (a reader must not guess them)
+        Step(W_z, product(*net.weight_symbols[::-1]), ("the layers' product",), ":="),
         Step(Sxx, sp.Sum(product(x_mu, sp.Transpose(x_mu)), (mu, 1, P)), ("definition",), ":="),
         Step(Syx, sp.Sum(product(y_mu, sp.Transpose(x_mu)), (mu, 1, P)), ("definition",), ":="),
         Step(

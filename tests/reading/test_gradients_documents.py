@@ -146,7 +146,7 @@ EDITS: dict[str, tuple[Callable[[str], str], str]] = {
             r"\\Sigma_{yx} - W_{z} \\Sigma_{xx}\\right) W_{1}^{T}",
             t,
         ),
-        'section "Over a data set, without biases", row 5',
+        'section "Over a data set, without biases", row 6',
     ),
     "a coefficient 2 made 3": (
         lambda t: _once(r"&= 2 w\^\{\(2\)\}_\{11\}", "&= 3 w^{(2)}_{11}", t),
