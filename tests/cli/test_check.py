@@ -140,3 +140,89 @@ def test_hostile_documents_are_refused_before_the_work(tmp_path, capsys, text, m
     path.write_text(text)
     assert main(["check", str(path)]) == 2
     assert message in error_line(capsys)
+
+
+@pytest.mark.parametrize("count", [1, 3, 12, 13, 40])
+def test_every_row_not_checked_is_listed(tmp_path, capsys, count) -> None:
+    """Every row shown but not checked is named on its reason's line, with the count; past
+    twelve the rest are counted, never dropped silently."""
+    approximate = "".join(f"a_{{{k}}} &\\approx 0.{k} \\\\\n" for k in range(1, count + 1))
+    path = tmp_path / "shown.tex"
+    path.write_text(
+        "\\begin{align*}\nA &\\mathrel{:=} \\begin{bmatrix} 1 & 2 \\end{bmatrix} \\\\\n"
+        f"{approximate}B &= A\n\\end{{align*}}\n"
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = "1 row" if count == 1 else f"{count} rows"
+    assert out[0].endswith(f"; {rows} shown but not checked (listed below)"), out
+    (line,) = out[1:]
+    assert line.startswith(f"  not checked, {rows}: approximate (rounded numbers): "), line
+    assert re.findall(r"row (\d+)", line) == [str(k) for k in range(2, min(count, 12) + 2)]
+    more = {13: "; and 1 row more", 40: "; and 28 rows more"}
+    assert line.endswith(more.get(count, f"row {count + 1}")), line
+
+
+def test_every_reason_has_a_line(tmp_path, capsys) -> None:
+    """A brief fragment (no words, no matrix written out): each row it cannot decide on the
+    line of its own reason, one line per reason."""
+    assert main(["derive", "6", "2", "1", "--detail", "brief", "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("; 4 rows shown but not checked (listed below)"), out
+    reasons = [
+        re.fullmatch(r"  not checked, 1 row: (.+): section .*, row \d+", line) for line in out[1:]
+    ]
+    assert all(reasons) and len({r[1] for r in reasons if r}) == 4, out
+
+
+def _scalar_terms(fmt: str, a: str, x: str) -> tuple:
+    """How ``fmt`` prints the scalar form's term ``a_j x_j`` (as a function of j), ``+``, ``c``."""
+    if fmt == "typst":
+        return (lambda j: f"{a}_({j}) {x}_({j})"), " + ", "c"
+    if fmt == "json":
+        return (lambda j: f"{a}[{j}]*{x}_{j}"), " + ", "c"
+    if fmt == "html":
+        term = (
+            "<mrow><msub><mi>{a}</mi><mrow><mn>{j}</mn></mrow></msub>"
+            "<msub><mi>{x}</mi><mn>{j}</mn></msub></mrow>"
+        )
+        return (lambda j: term.format(a=a, x=x, j=j)), "<mo>+</mo>", "<mi>c</mi>"
+    return (lambda j: f"{a}_{{{j}}} {x}_{{{j}}}"), " + ", "c"
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github", "typst", "html", "json"])
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("names", [(), ("--names", "a=alpha,x=u")])
+def test_the_scalar_form_is_checked(tmp_path, capsys, fmt, convention, names) -> None:
+    """``f(x_1, x_2) = a_1 x_1 + a_2 x_2 + c`` with ``a_j := (W_z)_{1j}`` and ``c :=
+    (b_z)_1`` in its display: a name changed by hand, a wrong index, a dropped term, the
+    intercept dropped or its definition dropped are false, in every format."""
+    options = ["--convention", convention, *names]
+    assert main(["derive", "2", "3", "1", "--format", fmt, "--out", str(tmp_path), *options]) == 0
+    (path,) = tmp_path.iterdir()
+    text = path.read_text()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "not checked" not in capsys.readouterr().out
+    a = {"html": "\u03b1", "json": "alpha", "typst": "alpha"}.get(fmt, "\\alpha") if names else "a"
+    x = "u" if names else "x"
+    term, plus, c = _scalar_terms(fmt, a, x)
+    assert term(1) + plus + term(2) + plus + c in text, text
+    swapped = term(1).replace(">1<", ">2<", 1) if fmt == "html" else term(1).replace("1", "2", 1)
+    edits = {
+        "a name changed": (
+            term(1),
+            term(1).replace(x, "Q") if fmt != "html" else term(1).replace(f">{x}<", ">Q<"),
+        ),
+        "a wrong index": (term(1), swapped),
+        "a dropped term": (plus + term(2), ""),
+        "the intercept dropped": (plus + c, ""),
+    }
+    for what, (old, new) in edits.items():
+        assert old != new, what
+        path.write_text(text.replace(old, new, 1))
+        assert main(["check", str(path)]) == 1, what
+        assert "is false" in capsys.readouterr().out, what
