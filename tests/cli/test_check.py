@@ -226,3 +226,40 @@ def test_the_scalar_form_is_checked(tmp_path, capsys, fmt, convention, names) ->
         path.write_text(text.replace(old, new, 1))
         assert main(["check", str(path)]) == 1, what
         assert "is false" in capsys.readouterr().out, what
+
+
+#: Documents with numbers --digits rounds, of every command that takes it and rounds there.
+ROUNDED = {
+    "regress": ("regress", "2", "3", "1"),
+    "regress row": ("regress", "2", "2", "2", "--convention", "row"),
+    "derive values": ("derive", "2", "2", "--values", "{values}", "--detail", "full"),
+    "layers": ("layers", "2 > dense 3 relu > dense 3 relu > dense 1"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github", "typst", "html", "beamer"])
+@pytest.mark.parametrize("command", ROUNDED.values(), ids=ROUNDED.keys())
+def test_a_rounded_document_says_so_and_is_held_to_it(tmp_path, capsys, fmt, command) -> None:
+    """A document written with ``--digits 3`` says in a row's tag which numbers it rounded, so
+    ``check`` (told nothing) holds it to 3 digits: untouched it passes, a number changed beyond
+    the rounding is false."""
+    values = tmp_path / "values.json"
+    values.write_text('{"weights": [[["1/3", "2/7"], ["1/2", "5"]]], "biases": [["1/9", "2"]]}')
+    out = tmp_path / "out"
+    args = [part.format(values=values) for part in command]
+    assert main([*args, "--digits", "3", "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "(numbers held to 3 significant digits)" in capsys.readouterr().out
+    text = path.read_text()
+    assert "digits; numbers shown rounded" not in text  # said once (layers says it itself)
+    shown = [m for m in re.finditer(r"(?<![\w.])(\d*\.)(\d+)(?![\w.])", text)]
+    three = [m for m in shown if len((m[1] + m[2]).replace(".", "").lstrip("0")) == 3]
+    assert three, text
+    number = three[-1]  # a rounded one, in the last section that rounds
+    at = number.start() + len(number[0]) - len(number[0].lstrip("0."))  # its first digit
+    first = int(text[at])
+    bumped = str(first + 2 if first < 8 else first - 2)  # wrong far beyond the rounding
+    path.write_text(text[:at] + bumped + text[at + 1 :])
+    assert main(["check", str(path)]) == 1, (number[0], bumped)
