@@ -263,3 +263,32 @@ def test_a_rounded_document_says_so_and_is_held_to_it(tmp_path, capsys, fmt, com
     bumped = str(first + 2 if first < 8 else first - 2)  # wrong far beyond the rounding
     path.write_text(text[:at] + bumped + text[at + 1 :])
     assert main(["check", str(path)]) == 1, (number[0], bumped)
+
+
+#: The form of each output, ``f_i(x_1, x_2) = (W_z)_{i1} x_1 + (W_z)_{i2} x_2 + (b_z)_i`` for
+#: i = 1, 2, as each format prints its terms: (first term, its index swapped, the intercept).
+OUTPUT_FORMS = {
+    "latex": (
+        r"\left(W_{z}\right)_{i1} x_{1}",
+        r"\left(W_{z}\right)_{i2} x_{1}",
+        r" + \left(b_{z}\right)_{i}",
+    ),
+    "typst": ("(W_(z))_(i 1) x_(1)", "(W_(z))_(i 2) x_(1)", " + (b_(z))_(i)"),
+    "json": ("W_z[i, 1]*x_1", "W_z[i, 2]*x_1", " + b_z[i]"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_the_form_of_each_output_is_checked(tmp_path, capsys, fmt) -> None:
+    """Several outputs (2-3-2): each output's form is checked for i = 1, 2; a wrong index and
+    a dropped intercept are false."""
+    assert main(["derive", "2", "3", "2", "--format", fmt, "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.iterdir()
+    text = path.read_text()
+    first, swapped, intercept = OUTPUT_FORMS.get(fmt, OUTPUT_FORMS["latex"])
+    for old, new in ((first, swapped), (intercept, "")):
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+        capsys.readouterr()
+        assert main(["check", str(path)]) == 1, old
+        assert "is false" in capsys.readouterr().out
