@@ -1,6 +1,7 @@
 """``symcollapse check DOCUMENT``: read a document back and check every row it displays.
 
-Exit 0 with the count of rows checked; exit 1 naming the first false row by section, row and
+Exit 0 with the count of rows checked, and every row shown but not checked listed by its
+reason; exit 1 naming the first false row by section, row and
 label; exit 2 (a :class:`DocumentError`) naming what could not be read.
 """
 
@@ -78,11 +79,34 @@ def run(args: argparse.Namespace) -> int:
         summary += f" (numbers held to {digits} significant digits)"
     summary += "".join(f" ({note})" for note in verdict.notes)  # how some rows were checked
     if verdict.unchecked:
-        where, why = verdict.unchecked[0]
-        count = len(verdict.unchecked)
-        rows = "1 row" if count == 1 else f"{count} rows"
-        summary += f"; {rows} shown but not checked ({why}: {where}, ...)"
+        summary += f"; {_rows(len(verdict.unchecked))} shown but not checked (listed below)"
     if verdict.scope:
         summary += f"; {verdict.scope}"
     print(summary)
+    for line in unchecked_lines(verdict.unchecked):
+        print(line)
     return 0
+
+
+#: The rows named on one reason's line before the rest are only counted.
+MAX_LISTED = 12
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
+
+
+def unchecked_lines(unchecked: tuple[tuple[str, str], ...]) -> list[str]:
+    """Every row shown but not checked, one line per reason (in the order the reasons first
+    appear) with its count and the rows, at most :data:`MAX_LISTED` named and the rest
+    counted: so that a reader sees each row the verdict does not cover, and why."""
+    by_reason: dict[str, list[str]] = {}
+    for where, why in unchecked:
+        by_reason.setdefault(why, []).append(where)
+    lines = []
+    for why, rows in by_reason.items():
+        named = "; ".join(rows[:MAX_LISTED])
+        more = len(rows) - MAX_LISTED
+        named += f"; and {_rows(more)} more" if more > 0 else ""
+        lines.append(f"  not checked, {_rows(len(rows))}: {why}: {named}")
+    return lines

@@ -174,6 +174,7 @@ def emit(
         beamer = " (slides are always a whole document)" if args.format == "beamer" else ""
         raise OptionError(f"--standalone goes with --format {' or '.join(STANDALONE)}{beamer}")
     file = f"{name}.tex" if pdf else f"{name}.{FORMATS[args.format][0]}"
+    derivation = derivation.said_rounded(notation.digits)  # the page says what it rounded
     with Progress(command or "symcollapse") as progress:
         progress.stage(f"rendering {file}")
         text = _rendered(args, derivation, notation, data, roles)

@@ -203,7 +203,20 @@ def scalar_section(result: Collapse) -> Section:
     return Section(
         title=("As a linear regression",),
         intro=_regression_words(result, coefficient, intercept),
-        steps=(step,),
+        steps=(step, *(_coefficients(result) if single else ())),
+    )
+
+
+def _coefficients(result: Collapse) -> tuple[Step, ...]:
+    """``a_j := (W_z)_{1j}`` for every input and ``c := (b_z)_1``: the scalar form's
+    coefficients defined in its display, so that a reader (and ``check``) learns them from the
+    mathematics, also where a document has no words (a LaTeX fragment, JSON)."""
+    j = sigma.column_index()
+    a_j, W_entry = sigma.collapsed_entry("a", j), sigma.collapsed_entry("W_z", 1, j)
+    every = (IndexRange(j, 1, result.network.widths[0]),)
+    return (
+        Step(a_j, W_entry, every, relation=":="),
+        Step(symbols.scalar("c"), sigma.collapsed_entry("b_z", 1), relation=":="),
     )
 
 
@@ -222,10 +235,9 @@ def _regression_words(result: Collapse, coefficient: object, intercept: sp.Basic
         f"{count(collapsed, 'parameter')}: ",
     )
     if d[-1] == 1:
-        a_j, W_entry = sigma.collapsed_entry("a", j), sigma.collapsed_entry("W_z", 1, j)
-        words += ("linear regression on ", *inputs, ", with coefficients ")
-        words += (relation(a_j, "=", W_entry), " and intercept ")
-        words += (relation(intercept, "=", sigma.collapsed_entry("b_z", 1)), ":")
+        a_j = sigma.collapsed_entry("a", j)
+        words += ("linear regression on ", *inputs, ", with coefficients ", a_j)
+        words += (" and intercept ", intercept, ":")
     else:
         words += (f"{d[-1]} linear regressions on ", *inputs, ", one for each output:")
     return words

@@ -9,13 +9,15 @@ printer typesets. A step records how it was checked (:class:`Checked`) or why it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import sympy as sp
 
 from symcollapse.algebra.symbols import roles_in
 from symcollapse.display import Displayable
+from symcollapse.doc.numbers import rounded_by
+from symcollapse.doc.prose import Rounded
 from symcollapse.spec.convention import Convention
 
 if TYPE_CHECKING:
@@ -117,6 +119,26 @@ class Derivation(Displayable):
                 found |= roles_in(part)
         return found
 
+    def said_rounded(self, digits: int | None) -> Derivation:
+        """This derivation with the first row of every section whose numbers ``--digits
+        digits`` rounds saying so in its tag, "numbers shown rounded to N significant digits"
+        (a LaTeX fragment has no words): the page states its precision, and ``check`` holds it
+        to that untold. A document with a number policy of its own (``numbers``) keeps it; a
+        section whose first row says it already (``layers``) is left as it is."""
+        if digits is None or self.numbers is not None:
+            return self
+        words = f"numbers shown rounded to {digits} significant digits"
+        sections = []
+        for section in self.sections:
+            first = section.steps[0] if section.steps else None
+            said = first is not None and any("rounded to" in str(part) for part in first.reason)
+            if first is not None and not said and _rounds(section, digits):
+                reason = (*first.reason, "; ", words) if first.reason else (words,)
+                first = replace(first, reason=reason)
+                section = replace(section, steps=(first, *section.steps[1:]))
+            sections.append(section)
+        return replace(self, sections=tuple(sections))
+
     @property
     def matrix_columns(self) -> int:
         """The most columns of any explicit matrix in the steps (LaTeX needs to know)."""
@@ -130,3 +152,20 @@ class Derivation(Displayable):
             ),
             default=1,
         )
+
+
+def _rounds(section: Section, digits: int) -> bool:
+    """Whether ``--digits digits`` shows a number of ``section``'s rows rounded (not one a
+    :class:`~symcollapse.doc.prose.Rounded` rounds to digits of its own)."""
+    parts = [part for step in section.steps for part in (step.lhs, step.rhs, *step.reason)]
+    return any(_rounded_in(part, digits) for part in parts)
+
+
+def _rounded_in(part: object, digits: int) -> bool:
+    if isinstance(part, sp.MatrixBase):
+        return any(_rounded_in(entry, digits) for entry in part)
+    if isinstance(part, sp.Rational):
+        return rounded_by(part, digits)
+    if isinstance(part, sp.Basic) and not isinstance(part, Rounded):
+        return any(_rounded_in(arg, digits) for arg in part.args)
+    return False

@@ -18,6 +18,7 @@ from symcollapse.reading.nodes import (
     Apply,
     Arguments,
     Document,
+    Entry,
     Name,
     Node,
     Number,
@@ -172,6 +173,9 @@ class Forms(Reading):
     def _scheme(self, i: int, lhs: Node, rhs: Node, over: tuple[str, int, int]) -> None:
         """The row ``i``, stated for an index over a range, as one definition per value."""
         var, low, high = over
+        if isinstance(lhs, Entry) and isinstance(lhs.matrix, Name) and lhs.index == var:
+            self._entrywise(i, lhs.matrix, rhs, over)
+            return
         keys = [key_of(instantiate(lhs, var, k)) for k in range(low, high + 1)]
         if None in keys or len(set(keys)) != len(keys) or key_of(lhs) in keys:
             raise DocumentError(
@@ -182,6 +186,18 @@ class Forms(Reading):
             if key in self.definitions or key in self.scalars:
                 raise DocumentError(f"{key} is defined twice")
             self.definitions[key] = instantiate(rhs, var, k)  # type: ignore[index]
+        self.defining.add(i)
+
+    def _entrywise(self, i: int, vector: Name, rhs: Node, over: tuple[str, int, int]) -> None:
+        """The row ``i``, ``a[j] := W_z[1, j]`` for ``j`` over a range (a plain document's
+        scalar-form coefficients): the vector ``a`` by its entries."""
+        var, low, high = over
+        if vector.key in self.definitions or vector.key in self.entries:
+            raise DocumentError(f"{vector.key} is defined twice")
+        self.entries[vector.key] = {
+            vector_cell(str(k), self.base, self.row_vectors): instantiate(rhs, var, k)
+            for k in range(low, high + 1)
+        }
         self.defining.add(i)
 
     def _at_entries(self, function: Name, arguments: Arguments) -> Value:

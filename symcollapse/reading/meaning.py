@@ -163,6 +163,7 @@ class Meaning(Forms):
         self.measured = f"numeric: measured, from weights not shown ({why})" if why else None
         self.definitions: dict[str, Node] = {}
         self.defining: set[int] = set()
+        self.entries: dict[str, dict[str, Node]] = {}  # a[j] := ... (a scheme) fills it too
         for i, row in enumerate(document.rows):
             scheme_row = row.over is not None and row.lhs is not None
             if scheme_row and any(isinstance(side, Unread) for side in (row.lhs, row.rhs)):
@@ -182,7 +183,6 @@ class Meaning(Forms):
             if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
                 self.scalars.add(rhs.key)
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
-        self.entries: dict[str, dict[str, Node]] = {}
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
             lhs = row.lhs
             if (
@@ -280,8 +280,8 @@ class Meaning(Forms):
             else:
                 wrong = difference(left, right, self.tolerance)
         except Undefined as error:
-            if scalar_form(lhs):  # a_j and c are defined in words, not read
-                raise Undecided(f"the scalar form: {error}") from None
+            if scalar_form(lhs):  # a_j and c: defined in its display or its words, or false
+                return f"the scalar form: {_undefined_in(right) or error}", right
             if self.document.rows[i].label == CODE:  # W[k], x as the code names them
                 raise Undecided(f"{CODE} in its own names: {error}") from None
             if not self.explicit:  # nothing to check against: the document gives no matrix
@@ -590,6 +590,13 @@ class Meaning(Forms):
         if stated is not None:
             return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _undefined_in(value: Value | None) -> str | None:
+    """The names in ``value`` the document does not define (its symbols that stayed
+    non-commuting), as words, or None if it has none (or could not be valued)."""
+    names = sorted({str(s) for s in getattr(value, "free_symbols", ()) if not s.is_commutative})
+    return f"{', '.join(names)}, which it does not define" if names else None
 
 
 def _free(lhs: Node | None) -> TypeGuard[Entry]:

@@ -19,6 +19,7 @@ from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
 from symcollapse.doc.model import Decimals
+from symcollapse.doc.numbers import kept_decimal
 from symcollapse.doc.prose import Rounded
 from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
@@ -40,7 +41,7 @@ from symcollapse.render.mathtree import (
 )
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation
 from symcollapse.render.order import TermOrder, is_vector, minus_sign, precedence, present_roles
-from symcollapse.render.printer import exact_decimal, shown_number, significant
+from symcollapse.render.printer import shown_number
 from symcollapse.spec.roles import default_name
 
 
@@ -178,8 +179,8 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         shown = shown_number(expr, self.numbers)
         if shown is not expr:
             return self._print(shown)
-        decimal, digits = exact_decimal(expr), self.notation.digits
-        if decimal is not None and (digits is None or significant(decimal) <= digits):
+        decimal = kept_decimal(expr, digits := self.notation.digits)
+        if decimal is not None:
             return self._signed(decimal)
         if digits is not None:
             return self._print(sp.Float(expr, digits))

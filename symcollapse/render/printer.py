@@ -19,6 +19,7 @@ from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.model import Decimals
+from symcollapse.doc.numbers import exact_decimal, kept_decimal, significant
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, Rounded, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
@@ -37,25 +38,6 @@ ELEMENTWISE_LATEX = {
 
 #: Between matrix rows holding fractions (seen in a PDF: without it, 1/3 over 5/3 touch).
 FRACTION_ROW_GAP = r" \\[3pt] "
-
-#: The longest exact decimal printed as such (a float read exactly has up to ~55 digits).
-MAX_DECIMAL_DIGITS = 15
-
-
-def exact_decimal(number: sp.Rational, most: int | None = MAX_DECIMAL_DIGITS) -> str | None:
-    """``number`` as a finite decimal (``-0.125``) when its denominator is ``2^a 5^b`` and the
-    decimal has at most ``most`` significant digits (``None``: any number); else None."""
-    q = rest = int(number.q)
-    for prime in (2, 5):
-        while rest % prime == 0:
-            rest //= prime
-    if rest != 1:
-        return None
-    places = next(k for k in range(q.bit_length() + 1) if 10**k % q == 0)
-    scaled = abs(int(number.p)) * 10**places // q
-    whole, fraction = divmod(scaled, 10**places)
-    text = f"{'-' if number < 0 else ''}{whole}.{fraction:0{places}d}"
-    return text if most is None or significant(text) <= most else None
 
 
 def shown_number(number: sp.Rational, numbers: Decimals | None) -> sp.Number:
@@ -78,11 +60,6 @@ def shown_number(number: sp.Rational, numbers: Decimals | None) -> sp.Number:
     if value == value.to_integral_value() and abs(value) < 10**15:
         return sp.Integer(int(value))
     return sp.Float(text, max(len(value.as_tuple().digits), 2))
-
-
-def significant(decimal: str) -> int:
-    """Significant digits of a decimal string (``0.0250`` -> 3)."""
-    return len(decimal.lstrip("-").replace(".", "").lstrip("0")) or 1
 
 
 class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
@@ -270,9 +247,8 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
             return str(self._print(shown))
         if expr.q == 1:
             return str(super()._print_Rational(expr))
-        decimal = exact_decimal(expr)
-        digits = self.notation.digits
-        if decimal is not None and (digits is None or significant(decimal) <= digits):
+        decimal = kept_decimal(expr, digits := self.notation.digits)
+        if decimal is not None:
             return decimal
         if digits is not None:
             return self._print(sp.Float(expr, digits))

@@ -140,3 +140,155 @@ def test_hostile_documents_are_refused_before_the_work(tmp_path, capsys, text, m
     path.write_text(text)
     assert main(["check", str(path)]) == 2
     assert message in error_line(capsys)
+
+
+@pytest.mark.parametrize("count", [1, 3, 12, 13, 40])
+def test_every_row_not_checked_is_listed(tmp_path, capsys, count) -> None:
+    """Every row shown but not checked is named on its reason's line, with the count; past
+    twelve the rest are counted, never dropped silently."""
+    approximate = "".join(f"a_{{{k}}} &\\approx 0.{k} \\\\\n" for k in range(1, count + 1))
+    path = tmp_path / "shown.tex"
+    path.write_text(
+        "\\begin{align*}\nA &\\mathrel{:=} \\begin{bmatrix} 1 & 2 \\end{bmatrix} \\\\\n"
+        f"{approximate}B &= A\n\\end{{align*}}\n"
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = "1 row" if count == 1 else f"{count} rows"
+    assert out[0].endswith(f"; {rows} shown but not checked (listed below)"), out
+    (line,) = out[1:]
+    assert line.startswith(f"  not checked, {rows}: approximate (rounded numbers): "), line
+    assert re.findall(r"row (\d+)", line) == [str(k) for k in range(2, min(count, 12) + 2)]
+    more = {13: "; and 1 row more", 40: "; and 28 rows more"}
+    assert line.endswith(more.get(count, f"row {count + 1}")), line
+
+
+def test_every_reason_has_a_line(tmp_path, capsys) -> None:
+    """A brief fragment (no words, no matrix written out): each row it cannot decide on the
+    line of its own reason, one line per reason."""
+    assert main(["derive", "6", "2", "1", "--detail", "brief", "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("; 4 rows shown but not checked (listed below)"), out
+    reasons = [
+        re.fullmatch(r"  not checked, 1 row: (.+): section .*, row \d+", line) for line in out[1:]
+    ]
+    assert all(reasons) and len({r[1] for r in reasons if r}) == 4, out
+
+
+def _scalar_terms(fmt: str, a: str, x: str) -> tuple:
+    """How ``fmt`` prints the scalar form's term ``a_j x_j`` (as a function of j), ``+``, ``c``."""
+    if fmt == "typst":
+        return (lambda j: f"{a}_({j}) {x}_({j})"), " + ", "c"
+    if fmt == "json":
+        return (lambda j: f"{a}[{j}]*{x}_{j}"), " + ", "c"
+    if fmt == "html":
+        term = (
+            "<mrow><msub><mi>{a}</mi><mrow><mn>{j}</mn></mrow></msub>"
+            "<msub><mi>{x}</mi><mn>{j}</mn></msub></mrow>"
+        )
+        return (lambda j: term.format(a=a, x=x, j=j)), "<mo>+</mo>", "<mi>c</mi>"
+    return (lambda j: f"{a}_{{{j}}} {x}_{{{j}}}"), " + ", "c"
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github", "typst", "html", "json"])
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("names", [(), ("--names", "a=alpha,x=u")])
+def test_the_scalar_form_is_checked(tmp_path, capsys, fmt, convention, names) -> None:
+    """``f(x_1, x_2) = a_1 x_1 + a_2 x_2 + c`` with ``a_j := (W_z)_{1j}`` and ``c :=
+    (b_z)_1`` in its display: a name changed by hand, a wrong index, a dropped term, the
+    intercept dropped or its definition dropped are false, in every format."""
+    options = ["--convention", convention, *names]
+    assert main(["derive", "2", "3", "1", "--format", fmt, "--out", str(tmp_path), *options]) == 0
+    (path,) = tmp_path.iterdir()
+    text = path.read_text()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "not checked" not in capsys.readouterr().out
+    a = {"html": "\u03b1", "json": "alpha", "typst": "alpha"}.get(fmt, "\\alpha") if names else "a"
+    x = "u" if names else "x"
+    term, plus, c = _scalar_terms(fmt, a, x)
+    assert term(1) + plus + term(2) + plus + c in text, text
+    swapped = term(1).replace(">1<", ">2<", 1) if fmt == "html" else term(1).replace("1", "2", 1)
+    edits = {
+        "a name changed": (
+            term(1),
+            term(1).replace(x, "Q") if fmt != "html" else term(1).replace(f">{x}<", ">Q<"),
+        ),
+        "a wrong index": (term(1), swapped),
+        "a dropped term": (plus + term(2), ""),
+        "the intercept dropped": (plus + c, ""),
+    }
+    for what, (old, new) in edits.items():
+        assert old != new, what
+        path.write_text(text.replace(old, new, 1))
+        assert main(["check", str(path)]) == 1, what
+        assert "is false" in capsys.readouterr().out, what
+
+
+#: Documents with numbers --digits rounds, of every command that takes it and rounds there.
+ROUNDED = {
+    "regress": ("regress", "2", "3", "1"),
+    "regress row": ("regress", "2", "2", "2", "--convention", "row"),
+    "derive values": ("derive", "2", "2", "--values", "{values}", "--detail", "full"),
+    "layers": ("layers", "2 > dense 3 relu > dense 3 relu > dense 1"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github", "typst", "html", "beamer"])
+@pytest.mark.parametrize("command", ROUNDED.values(), ids=ROUNDED.keys())
+def test_a_rounded_document_says_so_and_is_held_to_it(tmp_path, capsys, fmt, command) -> None:
+    """A document written with ``--digits 3`` says in a row's tag which numbers it rounded, so
+    ``check`` (told nothing) holds it to 3 digits: untouched it passes, a number changed beyond
+    the rounding is false."""
+    values = tmp_path / "values.json"
+    values.write_text('{"weights": [[["1/3", "2/7"], ["1/2", "5"]]], "biases": [["1/9", "2"]]}')
+    out = tmp_path / "out"
+    args = [part.format(values=values) for part in command]
+    assert main([*args, "--digits", "3", "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 0
+    assert "(numbers held to 3 significant digits)" in capsys.readouterr().out
+    text = path.read_text()
+    assert "digits; numbers shown rounded" not in text  # said once (layers says it itself)
+    shown = [m for m in re.finditer(r"(?<![\w.])(\d*\.)(\d+)(?![\w.])", text)]
+    three = [m for m in shown if len((m[1] + m[2]).replace(".", "").lstrip("0")) == 3]
+    assert three, text
+    number = three[-1]  # a rounded one, in the last section that rounds
+    at = number.start() + len(number[0]) - len(number[0].lstrip("0."))  # its first digit
+    first = int(text[at])
+    bumped = str(first + 2 if first < 8 else first - 2)  # wrong far beyond the rounding
+    path.write_text(text[:at] + bumped + text[at + 1 :])
+    assert main(["check", str(path)]) == 1, (number[0], bumped)
+
+
+#: The form of each output, ``f_i(x_1, x_2) = (W_z)_{i1} x_1 + (W_z)_{i2} x_2 + (b_z)_i`` for
+#: i = 1, 2, as each format prints its terms: (first term, its index swapped, the intercept).
+OUTPUT_FORMS = {
+    "latex": (
+        r"\left(W_{z}\right)_{i1} x_{1}",
+        r"\left(W_{z}\right)_{i2} x_{1}",
+        r" + \left(b_{z}\right)_{i}",
+    ),
+    "typst": ("(W_(z))_(i 1) x_(1)", "(W_(z))_(i 2) x_(1)", " + (b_(z))_(i)"),
+    "json": ("W_z[i, 1]*x_1", "W_z[i, 2]*x_1", " + b_z[i]"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_the_form_of_each_output_is_checked(tmp_path, capsys, fmt) -> None:
+    """Several outputs (2-3-2): each output's form is checked for i = 1, 2; a wrong index and
+    a dropped intercept are false."""
+    assert main(["derive", "2", "3", "2", "--format", fmt, "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.iterdir()
+    text = path.read_text()
+    first, swapped, intercept = OUTPUT_FORMS.get(fmt, OUTPUT_FORMS["latex"])
+    for old, new in ((first, swapped), (intercept, "")):
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+        capsys.readouterr()
+        assert main(["check", str(path)]) == 1, old
+        assert "is false" in capsys.readouterr().out

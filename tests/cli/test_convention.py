@@ -62,7 +62,7 @@ ROW_ENTRIES = [
     ("brief", r"\left(W_{z}\right)_{ij} &= \sum_{k_{1}=1}^{d_{1}} \sum_{k_{2}=1}^{d_{2}} "),
     ("brief", r"w^{(1)}_{i\,k_{1}} w^{(2)}_{k_{1}\,k_{2}} w^{(3)}_{k_{2}\,j}"),
     ("brief", r"b^{(1)}_{k_{1}} w^{(2)}_{k_{1}\,k_{2}} w^{(3)}_{k_{2}\,j}"),
-    ("brief", r"$a_{i} = \left(W_{z}\right)_{i1}$"),
+    ("brief", r"a_{i} &\mathrel{:=} \left(W_{z}\right)_{i1} \tag*{($i = 1, \dots, 2$)}"),
     ("standard", r"\left(W_{z}\right)_{21} &= w^{(1)}_{21} w^{(2)}_{11} w^{(3)}_{11}"),
     ("full", r"W_{1} &= \begin{bmatrix} w^{(1)}_{11} & w^{(1)}_{12} & w^{(1)}_{13}"),
 ]

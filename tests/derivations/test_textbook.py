@@ -67,7 +67,8 @@ def test_sigma_form_evaluates_to_the_forward_pass(widths: tuple[int, ...]) -> No
 @pytest.mark.parametrize("widths", SHAPES)
 def test_scalar_form_evaluates_to_the_forward_pass(widths: tuple[int, ...]) -> None:
     net, _, W_z, b_z, f = _affine(widths, seed=7 * len(widths))
-    (step,) = scalar_section(collapse(widths)).steps
+    step, *coefficients = scalar_section(collapse(widths)).steps
+    assert len(coefficients) == (2 if widths[-1] == 1 else 0)  # a_j := (W_z)_{1j}, c := (b_z)_1
     assert isinstance(step.lhs, Applied) and list(step.lhs.arguments) == list(net.x)
     x = [3 - 2 * k for k in range(widths[0])]
     i, d_0 = sigma.row_index(), symbols.scalar("d", 0)
@@ -101,7 +102,7 @@ def test_a_sigma_form_that_misses_a_path_is_refused() -> None:
 def test_brief_2_3_3_1_is_at_most_ten_rows_and_says_the_regression() -> None:
     text = render_fragment(derive((2, 3, 3, 1), detail="brief"))
     rows = text.count(r"\\") + text.count(r"\begin{align*}")
-    assert rows <= 10
+    assert rows <= 12  # with a_j := (W_z)_{1j} and c := (b_z)_1, what a reader learns them from
     assert r"f(x_{1}, x_{2}) &= a_{1} x_{1} + a_{2} x_{2} + c" in text
     assert (
         r"\left(W_{z}\right)_{ij} &= \sum_{k_{1}=1}^{d_{1}} \sum_{k_{2}=1}^{d_{2}} "
@@ -141,7 +142,7 @@ def test_numbered_numbers_the_key_equations_and_all_every_row() -> None:
     every = render_fragment(derivation, Notation(numbered="all"))
     steps = sum(len(section.steps) for section in derivation.sections)
     assert key.count(r"\label{") == 4  # the collapse, W_z, b_z, the scalar form
-    assert every.count(r"\label{") == steps == 10
+    assert every.count(r"\label{") == steps == 12
 
 
 def _factors(widths: tuple[int, ...]) -> int:

@@ -147,7 +147,10 @@ def test_sum_rows_of_a_brief_fragment_are_shown_not_checked(tmp_path, capsys) ->
     path = document(tmp_path, (2, 3, 3, 1), "brief", "latex")
     status, out = check(path, capsys)
     assert status == 0
-    assert re.search(r"; 3 rows shown but not checked \(every entry ij", out), out
+    assert re.search(r"; \d rows shown but not checked \(listed below\)", out), out
+    assert re.search(
+        r"\n  not checked, 1 row: every entry ij of a matrix [^\n]*, row \d+\n", out
+    ), out
 
 
 #: Hand edits of the JSON rows in sum form, (old, new), and of its widths field.

@@ -40,6 +40,7 @@ def regression(tmp_path: Path, fmt: str, *options: str) -> Path:
 def test_every_regression_is_read_and_checked(tmp_path, capsys, fmt, options):
     count, out = identities(regression(tmp_path, fmt, *options), capsys)
     assert count >= 4, out
+    assert "never used" not in out, out  # the biases too: b_z = W_2 b_1 + b_2, checked
 
 
 #: Hand edits of the LaTeX regression (2-3-1, column convention): (printed, edited).
@@ -58,6 +59,9 @@ EDITS = {
     "transpose wrong": (r"X^{T} X &=", r"X X^{T} &="),
     "normal equations": (r"X^{T} X \Theta &= X^{T} Y", r"X^{T} X \Theta &= X^{T} X"),
     "product of the weights": (r"W_{2} W_{1} &=", r"W_{1}^{T} W_{2}^{T} &="),
+    "collapsed bias, a term dropped": (r"W_{2} b_{1} + b_{2} &=", r"W_{2} b_{1} &="),
+    "collapsed bias, a layer skipped": (r"W_{2} b_{1} + b_{2} &=", r"b_{1} + b_{2} &="),
+    "collapsed bias, a wrong value": (r"b_{2} &= 8 \tag*{(the", r"b_{2} &= 9 \tag*{(the"),
 }
 
 
