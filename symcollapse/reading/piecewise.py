@@ -42,6 +42,7 @@ from symcollapse.reading.nodes import (
     MatrixLiteral,
     Name,
     Node,
+    Number,
     Row,
     nodes_of,
     walk,
@@ -150,6 +151,21 @@ def _symbol_free(node: Node) -> bool:
     return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
 
 
+def _diagonal(node: Node) -> bool:
+    """Whether ``node`` is a square matrix of distinct names on its diagonal and zeros off it:
+    a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names D=Q``)."""
+    if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
+        return False
+    cells = [(r == c, cell) for r, row in enumerate(node.rows) for c, cell in enumerate(row)]
+    diagonal = [cell for on, cell in cells if on]
+    off = [cell for on, cell in cells if not on]
+    return (
+        all(isinstance(cell, Name) for cell in diagonal)
+        and len(set(diagonal)) == len(diagonal)
+        and all(isinstance(cell, Number) and cell.value == 0 for cell in off)
+    )
+
+
 def _entry_of(node: Node | None) -> str | None:
     """The matrix ``(A_1)_{11}`` is an entry of (its key), None for anything else."""
     if isinstance(node, Entry) and isinstance(node.matrix, Name):
@@ -244,15 +260,16 @@ class Region(Meaning):
         """``D_{j}`` -> its diagonal's symbols, for the masks the document defines as diagonal
         matrices of symbols (``\\delta^{(1)}_{1}`` ...)."""
         masks = {}
+        self.mask_keys: dict[str, int] = {}  # D_{1} (or its --names letter) -> 1
         for key, node in self.definitions.items():
             name = self.names.get(key)
-            if name is None or name.base != "D" or not name.sub.isdigit():
+            if name is None or not name.sub.isdigit() or not _diagonal(node):
                 continue
-            if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
-                continue
-            diagonal = [row[i] for i, row in enumerate(node.rows)]
-            if all(isinstance(cell, Name) for cell in diagonal):
-                masks[int(name.sub)] = [cell.key for cell in diagonal]  # type: ignore[union-attr]
+            if len(node.rows) == 1 and name.base != "D":  # type: ignore[union-attr]
+                continue  # [b^{(2)}_{1}] is diagonal too: a 1x1 mask only by its usual name
+            diagonal = [row[i] for i, row in enumerate(node.rows)]  # type: ignore[union-attr]
+            masks[int(name.sub)] = [cell.key for cell in diagonal]  # type: ignore[union-attr]
+            self.mask_keys[key] = int(name.sub)
         return masks
 
     def value(self, node: Node) -> Value:
@@ -413,8 +430,10 @@ class Region(Meaning):
             ):
                 self._give_entry(i, lhs, rhs)
                 return None, None
-            elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
-                return self._preactivation(lhs, rhs), None
+            elif i in self.defining and self._fresh(lhs):
+                return self._preactivation(lhs, rhs), None  # type: ignore[arg-type]
+            elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
+                return self._preactivation_entry(lhs, rhs), None
         elif not self.given:
             try:
                 wrong = self._set_region(self._region_chain(i))
@@ -473,13 +492,8 @@ class Region(Meaning):
             elif cell != number:
                 return f"gives {number} for an entry its definition fixes at {cell}"
         self.values.clear()
-        if (
-            isinstance(lhs, Name)
-            and lhs.base == "D"
-            and lhs.sub.isdigit()
-            and int(lhs.sub) in self.masks
-        ):
-            return self._mask_at_point(int(lhs.sub))
+        if key_of(lhs) in self.mask_keys:
+            return self._mask_at_point(self.mask_keys[key_of(lhs)])  # type: ignore[index]
         return None
 
     def _give_entry(self, i: int, lhs: Entry, rhs: Node) -> None:
@@ -526,25 +540,55 @@ class Region(Meaning):
             return f"D_{j} is not the activation pattern {list(pattern[j - 1][1])} at the point"
         return None
 
+    def _fresh(self, node: Node) -> bool:
+        """Whether ``node`` is a name with a layer's number the instance defines afresh (not a
+        map it gives numbers, a mask, nor its input): a pre-activation ``z_{j}``, whatever its
+        letter (``--names z=...``); its rows are claims about the point, checked."""
+        parameter = self._parameter()
+        return (
+            isinstance(node, Name)
+            and node.sub.isdigit()
+            and node.key not in self.prefix
+            and node.key not in self.mask_keys
+            and (parameter is None or node.key != parameter.key)
+        )
+
+    def _preactivation_entry(self, lhs: Entry, rhs: Node) -> str | None:
+        """An entry ``(z_{j})_{k}`` of a pre-activation the instance writes entry by entry (a
+        wide one): the entry ``k`` of the argument of the activation ``j`` at the point."""
+        assert isinstance(lhs.matrix, Name)
+        if not lhs.index.isdigit():
+            return None
+        k = int(lhs.index) - self.base
+        return self._argument_at_point(lhs.matrix, rhs, lambda argument: argument[k])
+
     def _preactivation(self, lhs: Name, rhs: Node) -> str | None:
         """A pre-activation ``z_{j}`` the instance defines (the full document's words name them
         so; the name is the usual one where a fragment has no words): its entries
         at the point's ``x_{i}`` are the argument of the activation ``j``."""
+        return self._argument_at_point(lhs, rhs, lambda argument: argument)
+
+    def _argument_at_point(
+        self, name: Name, rhs: Node, part: Callable[[sp.Matrix], Any]
+    ) -> str | None:
+        """What is wrong with ``rhs`` as ``part`` of the argument of the activation numbered
+        as ``name`` (``z_{j}``: the ``j``-th) at the point the instance gives; None if right
+        or if the instance gives no point."""
         parameter = self._parameter()
         if parameter is None:
             return None
         x = self.value(parameter)
-        if not isinstance(x, sp.MatrixBase) or not lhs.sub.isdigit():
+        if not isinstance(x, sp.MatrixBase) or not name.sub.isdigit():
             return None
         for i, entry in enumerate(x):
             self.at[Name(parameter.base, str(i + self.base)).key] = entry
         self.values.clear()
         pattern = self._pattern()
-        j = int(lhs.sub)
+        j = int(name.sub)
         if not 1 <= j <= len(pattern):
-            return f"{lhs.key}: the network has {len(pattern)} activations"
+            return f"{name.key}: the network has {len(pattern)} activations"
         try:
-            wrong = difference(pattern[j - 1][0], self.value(rhs), self.tolerance)
-        except Mismatch as error:
-            wrong = str(error)
+            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), self.tolerance)
+        except (Mismatch, IndexError) as error:
+            wrong = str(error) or "no such entry"
         return f"not the pre-activation of layer {j} at the point: {wrong}" if wrong else None
