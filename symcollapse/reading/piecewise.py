@@ -48,6 +48,7 @@ from symcollapse.reading.nodes import (
     walk,
 )
 from symcollapse.reading.pooling import max_pool, window
+from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
@@ -138,7 +139,9 @@ def check_piecewise(
         checked += verdict.checked - len(prefix)
         definitions += verdict.definitions - len(prefix)
         unchecked += verdict.unchecked
-    return Verdict(checked, definitions, tuple(unchecked), None)
+    defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
+    unused = never_used(document, defined, reading.defining)  # the instances' rows use them
+    return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
 
 
 def _numbers_only(node: Node) -> bool:
