@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy as sp
 
-from symcollapse.reading.code import CODE
+from symcollapse.reading.code import CODE, foreign_code
 from symcollapse.reading.forms import Undecided, key_of
 from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
@@ -438,7 +438,7 @@ class Region(Meaning):
             elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
                 return self._preactivation_entry(lhs, rhs), None
         elif not self.given:
-            if self._foreign_code(i):
+            if foreign_code(self.document.rows, i):
                 raise Undecided(f"{CODE} in its own names: the document calls its input otherwise")
             try:
                 wrong = self._set_region(self._region_chain(i))
@@ -447,20 +447,6 @@ class Region(Meaning):
             if wrong:
                 return wrong, None
         return super()._compare(i, lhs, rhs, previous)
-
-    def _foreign_code(self, i: int) -> bool:
-        """Whether row ``i`` is in the chain of a function's code whose argument (``x``) no
-        other row names: the document renamed its input (``--names x=u``), so the code's line
-        and the document's differ in names, not in what they compute."""
-        chain = self._chain(i)
-        head = chain[0].lhs
-        if chain[0].label != CODE or not isinstance(head, Apply):
-            return False
-        if not isinstance(head.argument, Name):
-            return False
-        others = [r for r in self.document.rows if all(r is not c for c in chain)]
-        sides = [side for r in others for side in (r.lhs, r.rhs) if side is not None]
-        return not any(n == head.argument for side in sides for n in walk(side))
 
     def applies(self, node: Node) -> bool:
         """Whether ``node`` applies an activation this reading evaluates (a curved one's too:

@@ -220,6 +220,7 @@ RENAMED = {
     "mixed": [ACTIVATIONS["tanh then relu"]],
     "point": [ACTIVATIONS["tanh then relu"], "--point=1/3,2"],
     "function": ["--function", "{source}:mixed_net", "--widths", *WIDTHS["mixed_net"].split()],
+    "affine function": ["--function", "{source}:affine_net", "--widths", "2", "3", "1"],
 }
 
 
