@@ -220,11 +220,10 @@ class _Spelling:
         """``(t)`` after a name, a lone name in parentheses: no printer brackets a lone
         name it multiplies, so it is an argument (``u (t)``); "" for anything else."""
         ahead = [t for t in self.tokens[self.at : self.at + 5] if not t.isspace()]
-        lone = ahead[2:3] == [")"] and (re.fullmatch(r"[A-Za-z]", ahead[1]) or ahead[1] in GREEK)
-        if ahead[:1] == ["("] and lone:  # W_(z)(psi): a mask renamed to a Greek letter
+        if ahead[:1] == ["("] and ahead[2:3] == [")"] and re.fullmatch(r"[A-Za-z]", ahead[1]):
             for _ in range(3):
                 self.take()
-            return f"(\\{ahead[1]})" if ahead[1] in GREEK else f"({ahead[1]})"
+            return f"({ahead[1]})"
         return ""
 
     def matrix(self) -> str:
