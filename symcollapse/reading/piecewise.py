@@ -271,7 +271,7 @@ class Region(Meaning):
             if len(node.rows) == 1 and name.base != "D":  # type: ignore[union-attr]
                 continue  # [b^{(2)}_{1}] is diagonal too: a 1x1 mask only by its usual name
             diagonal = [row[i] for i, row in enumerate(node.rows)]  # type: ignore[union-attr]
-            masks[int(name.sub)] = [cell.key for cell in diagonal]  # type: ignore[union-attr]
+            masks[int(name.sub)] = [cell.key for cell in diagonal]
             self.mask_keys[key] = int(name.sub)
         return masks
 
@@ -433,8 +433,8 @@ class Region(Meaning):
             ):
                 self._give_entry(i, lhs, rhs)
                 return None, None
-            elif i in self.defining and self._fresh(lhs):
-                return self._preactivation(lhs, rhs), None  # type: ignore[arg-type]
+            elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
+                return self._preactivation(lhs, rhs), None
             elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
                 return self._preactivation_entry(lhs, rhs), None
         elif not self.given:
