@@ -54,6 +54,8 @@ ACTIVATIONS = {
 #: documents' tests take, the paren entry style, equation numbers and rounding besides.
 NOTATIONS = {
     **LAYERS_NOTATIONS,
+    # W_z is no role of a curved document (renaming it is refused, exit 2): the merged maps' A is
+    "names": ("--names", "x=y,W=M,A=B"),
     "paren": ("--entry-style", "paren"),
     "numbered": ("--numbered", "all"),
     "digits": ("--digits", "4"),
