@@ -91,6 +91,8 @@ KINDS: dict[str, list[tuple[str, ...] | Callable[[Path], tuple[str, ...]]]] = {
         ("layers", "8 > conv1d k=3 > dense 2"),
         ("layers", "3 > dense 3 relu > dense 3"),
         ("layers", "8 > avgpool 2 > dense 2"),
+        ("layers", "2 > dense 2 tanh > dense 1"),
+        ("layers", "2 > dense 2 tanh > dense 2 relu > dense 1"),
     ],
     "dynamics": [
         ("dynamics", "saxe", "--strengths", "3,2,1"),

@@ -72,8 +72,10 @@ def _weight_steps(result: LayeredCollapse, params: Parameters) -> list[Step]:
     return steps
 
 
-def _f(argument: sp.MatrixExpr) -> Elementwise:
-    return Elementwise("f", argument)
+def _f(argument: sp.MatrixExpr) -> Applied:
+    """``f(argument)``, its name the role ``f`` (renamed as ``--names`` says, like the
+    definition's ``f(x)``; an :class:`Elementwise` prints its name as given)."""
+    return Applied(symbols.scalar("f"), argument)
 
 
 def additivity_section(
@@ -94,8 +96,8 @@ def additivity_section(
     steps += [
         Step(U, found.u, check=INPUTS),
         Step(V, found.v, check=INPUTS),
-        Step(sp.MatAdd(_f(sp.MatAdd(U, V)), _f(zero), evaluate=False), found.left, check=EVALUATED),
-        Step(sp.MatAdd(_f(U), _f(V), evaluate=False), found.right, ("different",), check=DIFFERS),
+        Step(sp.Add(_f(sp.MatAdd(U, V)), _f(zero), evaluate=False), found.left, check=EVALUATED),
+        Step(sp.Add(_f(U), _f(V), evaluate=False), found.right, ("different",), check=DIFFERS),
     ]
     return Section(
         title=("No single affine map",),

@@ -27,6 +27,7 @@ from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
+from symcollapse.reading.unused import unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -94,6 +95,8 @@ def check_text(
         document = read_document(text, language)
         if widths is not None:
             document = with_widths(document, widths)
+        if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
+            raise DocumentError(unbound)
         if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
             return Dynamics(document, seed).check()
         if curved(document):  # tanh, sigmoid: e^{z} in their derivatives

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass
 
 from symcollapse.errors import DocumentError
+from symcollapse.reading.nodes import Apply, Name, Row, walk
 
 #: The label of the row a function's line states: in the code's own names (``W[k]``, ``x``),
 #: which a document with renamed symbols (``--names W=M``) does not define; such a row is
@@ -129,3 +130,23 @@ def _formula(node: ast.expr, style: _Style) -> str:
 
 def _is_sum(node: ast.expr) -> bool:
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub)
+
+
+def foreign_code(rows: tuple[Row, ...], i: int) -> bool:
+    """Whether row ``i`` is in the chain of a function's code (its first row labelled
+    :data:`CODE`) whose argument (``x``) no other row names: the document renamed its input
+    (``--names x=u``), so the code's line and the document's differ in names, not in what
+    they compute."""
+    start, end = i, i + 1
+    while start > 0 and rows[start].lhs is None:
+        start -= 1
+    while end < len(rows) and rows[end].lhs is None:
+        end += 1
+    head = rows[start].lhs
+    if rows[start].label != CODE or not isinstance(head, Apply):
+        return False
+    if not isinstance(head.argument, Name):
+        return False
+    others = rows[:start] + rows[end:]
+    sides = [side for r in others for side in (r.lhs, r.rhs) if side is not None]
+    return not any(n == head.argument for side in sides for n in walk(side))

@@ -133,7 +133,7 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
         f"{name} read as the standard function it names (the document does not define it)"
         for name in named
     )
-    return replace(verdict, checked=verdict.checked + len(derivatives), notes=notes)
+    return replace(verdict, checked=verdict.checked + len(derivatives), notes=verdict.notes + notes)
 
 
 def _applied(row: Row) -> list[Apply]:

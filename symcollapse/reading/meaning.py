@@ -35,7 +35,7 @@ from typing import TypeGuard
 import sympy as sp
 
 from symcollapse.errors import DocumentError
-from symcollapse.reading.code import CODE
+from symcollapse.reading.code import CODE, foreign_code
 from symcollapse.reading.forms import Forms, Undecided, key_of, one_argument_forms, scalar_form
 from symcollapse.reading.naming import misnamed, single_entry
 from symcollapse.reading.nodes import (
@@ -263,6 +263,8 @@ class Meaning(Forms):
         """What is wrong with the row ``i`` read as ``lhs = rhs`` (None if it holds; a
         definition only breaks the entry convention), and the value of its right side."""
         right = None
+        if foreign_code(self.document.rows, i):  # --names x=u: the code's x is not u
+            raise Undecided(f"{CODE} in its own names: the document calls its input otherwise")
         try:
             right = self.value(rhs)
             if lhs is None and previous is None:

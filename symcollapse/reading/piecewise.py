@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy as sp
 
-from symcollapse.reading.code import CODE
+from symcollapse.reading.code import CODE, foreign_code
 from symcollapse.reading.forms import Undecided, key_of
 from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
@@ -42,11 +42,13 @@ from symcollapse.reading.nodes import (
     MatrixLiteral,
     Name,
     Node,
+    Number,
     Row,
     nodes_of,
     walk,
 )
 from symcollapse.reading.pooling import max_pool, window
+from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
@@ -137,7 +139,9 @@ def check_piecewise(
         checked += verdict.checked - len(prefix)
         definitions += verdict.definitions - len(prefix)
         unchecked += verdict.unchecked
-    return Verdict(checked, definitions, tuple(unchecked), None)
+    defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
+    unused = never_used(document, defined, reading.defining)  # the instances' rows use them
+    return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
 
 
 def _numbers_only(node: Node) -> bool:
@@ -148,6 +152,21 @@ def _numbers_only(node: Node) -> bool:
 def _symbol_free(node: Node) -> bool:
     """Whether ``node`` names no symbol but the identity ``I`` (``A_{2} := I``)."""
     return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
+
+
+def _diagonal(node: Node) -> bool:
+    """Whether ``node`` is a square matrix of distinct names on its diagonal and zeros off it:
+    a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names D=Q``)."""
+    if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
+        return False
+    cells = [(r == c, cell) for r, row in enumerate(node.rows) for c, cell in enumerate(row)]
+    diagonal = [cell for on, cell in cells if on]
+    off = [cell for on, cell in cells if not on]
+    return (
+        all(isinstance(cell, Name) for cell in diagonal)
+        and len(set(diagonal)) == len(diagonal)
+        and all(isinstance(cell, Number) and cell.value == 0 for cell in off)
+    )
 
 
 def _entry_of(node: Node | None) -> str | None:
@@ -244,15 +263,16 @@ class Region(Meaning):
         """``D_{j}`` -> its diagonal's symbols, for the masks the document defines as diagonal
         matrices of symbols (``\\delta^{(1)}_{1}`` ...)."""
         masks = {}
+        self.mask_keys: dict[str, int] = {}  # D_{1} (or its --names letter) -> 1
         for key, node in self.definitions.items():
             name = self.names.get(key)
-            if name is None or name.base != "D" or not name.sub.isdigit():
+            if name is None or not name.sub.isdigit() or not _diagonal(node):
                 continue
-            if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
-                continue
-            diagonal = [row[i] for i, row in enumerate(node.rows)]
-            if all(isinstance(cell, Name) for cell in diagonal):
-                masks[int(name.sub)] = [cell.key for cell in diagonal]  # type: ignore[union-attr]
+            if len(node.rows) == 1 and name.base != "D":  # type: ignore[union-attr]
+                continue  # [b^{(2)}_{1}] is diagonal too: a 1x1 mask only by its usual name
+            diagonal = [row[i] for i, row in enumerate(node.rows)]  # type: ignore[union-attr]
+            masks[int(name.sub)] = [cell.key for cell in diagonal]
+            self.mask_keys[key] = int(name.sub)
         return masks
 
     def value(self, node: Node) -> Value:
@@ -413,9 +433,13 @@ class Region(Meaning):
             ):
                 self._give_entry(i, lhs, rhs)
                 return None, None
-            elif i in self.defining and isinstance(lhs, Name) and lhs.base == "z":
+            elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
                 return self._preactivation(lhs, rhs), None
+            elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
+                return self._preactivation_entry(lhs, rhs), None
         elif not self.given:
+            if foreign_code(self.document.rows, i):
+                raise Undecided(f"{CODE} in its own names: the document calls its input otherwise")
             try:
                 wrong = self._set_region(self._region_chain(i))
             except Mismatch as error:  # the masks' function cannot be evaluated: the row fails
@@ -473,13 +497,8 @@ class Region(Meaning):
             elif cell != number:
                 return f"gives {number} for an entry its definition fixes at {cell}"
         self.values.clear()
-        if (
-            isinstance(lhs, Name)
-            and lhs.base == "D"
-            and lhs.sub.isdigit()
-            and int(lhs.sub) in self.masks
-        ):
-            return self._mask_at_point(int(lhs.sub))
+        if key_of(lhs) in self.mask_keys:
+            return self._mask_at_point(self.mask_keys[key_of(lhs)])  # type: ignore[index]
         return None
 
     def _give_entry(self, i: int, lhs: Entry, rhs: Node) -> None:
@@ -526,25 +545,55 @@ class Region(Meaning):
             return f"D_{j} is not the activation pattern {list(pattern[j - 1][1])} at the point"
         return None
 
+    def _fresh(self, node: Node) -> bool:
+        """Whether ``node`` is a name with a layer's number the instance defines afresh (not a
+        map it gives numbers, a mask, nor its input): a pre-activation ``z_{j}``, whatever its
+        letter (``--names z=...``); its rows are claims about the point, checked."""
+        parameter = self._parameter()
+        return (
+            isinstance(node, Name)
+            and node.sub.isdigit()
+            and node.key not in self.prefix
+            and node.key not in self.mask_keys
+            and (parameter is None or node.key != parameter.key)
+        )
+
+    def _preactivation_entry(self, lhs: Entry, rhs: Node) -> str | None:
+        """An entry ``(z_{j})_{k}`` of a pre-activation the instance writes entry by entry (a
+        wide one): the entry ``k`` of the argument of the activation ``j`` at the point."""
+        assert isinstance(lhs.matrix, Name)
+        if not lhs.index.isdigit():
+            return None
+        k = int(lhs.index) - self.base
+        return self._argument_at_point(lhs.matrix, rhs, lambda argument: argument[k])
+
     def _preactivation(self, lhs: Name, rhs: Node) -> str | None:
         """A pre-activation ``z_{j}`` the instance defines (the full document's words name them
         so; the name is the usual one where a fragment has no words): its entries
         at the point's ``x_{i}`` are the argument of the activation ``j``."""
+        return self._argument_at_point(lhs, rhs, lambda argument: argument)
+
+    def _argument_at_point(
+        self, name: Name, rhs: Node, part: Callable[[sp.Matrix], Any]
+    ) -> str | None:
+        """What is wrong with ``rhs`` as ``part`` of the argument of the activation numbered
+        as ``name`` (``z_{j}``: the ``j``-th) at the point the instance gives; None if right
+        or if the instance gives no point."""
         parameter = self._parameter()
         if parameter is None:
             return None
         x = self.value(parameter)
-        if not isinstance(x, sp.MatrixBase) or not lhs.sub.isdigit():
+        if not isinstance(x, sp.MatrixBase) or not name.sub.isdigit():
             return None
         for i, entry in enumerate(x):
             self.at[Name(parameter.base, str(i + self.base)).key] = entry
         self.values.clear()
         pattern = self._pattern()
-        j = int(lhs.sub)
+        j = int(name.sub)
         if not 1 <= j <= len(pattern):
-            return f"{lhs.key}: the network has {len(pattern)} activations"
+            return f"{name.key}: the network has {len(pattern)} activations"
         try:
-            wrong = difference(pattern[j - 1][0], self.value(rhs), self.tolerance)
-        except Mismatch as error:
-            wrong = str(error)
+            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), self.tolerance)
+        except (Mismatch, IndexError) as error:
+            wrong = str(error) or "no such entry"
         return f"not the pre-activation of layer {j} at the point: {wrong}" if wrong else None

@@ -158,8 +158,8 @@ class _Spelling:
             if len(token) > 1 and token not in GREEK:
                 raise DocumentError(f"cannot read {token!r} in a Typst formula")
             spelled = name + self.scripts()
-            if token in FUNCTIONS:
-                spelled += self.application()
+            if token in FUNCTIONS or self.peek(skip_space=False) == "(":
+                spelled += self.application()  # psi(u + v): a parenthesis against a name applies
             return spelled + self.lone_argument() + " "
         return token
 

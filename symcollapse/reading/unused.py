@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
+from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import key_of
-from symcollapse.reading.nodes import Document, Entry, MatrixLiteral, Name, Node, Row, walk
+from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Node, Row, walk
 from symcollapse.reading.schemes import instantiate
 
 
@@ -80,3 +81,58 @@ def never_used(document: Document, defined: Collection[str], defining: Collectio
         and not any(key in used for i, used in enumerate(used_in) if key not in by_row.get(i, ()))
     ]
     return f"defined but never used: {', '.join(sorted(unused))}" if unused else ""
+
+
+def _names_through(node: Node, definitions: dict[str, Node]) -> set[Name]:
+    """The names ``node`` uses, and those of the definitions it names, through every level;
+    not the functions it applies (``relu``)."""
+    found: set[Name] = set()
+    functions: set[Name] = set()
+    pending, seen = [node], set()
+    while pending:
+        for n in walk(pending.pop()):
+            if isinstance(n, Apply):
+                functions.add(n.function)
+            if isinstance(n, Name) and n not in found:
+                found.add(n)
+                if n.key in definitions and n.key not in seen:
+                    seen.add(n.key)
+                    pending.append(definitions[n.key])
+    return found - functions
+
+
+def _variable(name: Name, definitions: dict[str, Node]) -> bool:
+    """Whether ``name`` is a variable: not defined, or given only numbers (the point ``x``)."""
+    definition = definitions.get(name.key)
+    return definition is None or not any(isinstance(n, Name) for n in walk(definition))
+
+
+def unbound_argument(document: Document) -> str | None:
+    """What is wrong with the first definition of a function of one named argument whose right
+    side (through the definitions it names) uses neither that argument nor its entries but
+    another variable, undefined: ``f(Q) = W_{2} x + b_{2}``, a hand edit of ``f(x)``, says
+    nothing true of ``Q``; None if there is none."""
+    definitions: dict[str, Node] = {}
+    for row in document.rows:
+        if isinstance(row.lhs, Name):
+            definitions.setdefault(row.lhs.key, row.rhs)
+    first: set[str] = set()
+    for row in document.rows:
+        lhs = row.lhs
+        if not (isinstance(lhs, Apply) and isinstance(lhs.argument, Name)) or row.label == CODE:
+            continue
+        key = key_of(lhs)
+        if key is None or key in first:
+            continue
+        first.add(key)
+        argument = lhs.argument
+        used = _names_through(row.rhs, definitions)
+        if any(n.key == argument.key or (n.base == argument.base and n.sub) for n in used):
+            continue
+        free = sorted(n.key for n in used if not (n.sub or n.sup) and _variable(n, definitions))
+        if free:  # the variable it uses instead (h^{(3)} of words is none)
+            return (
+                f"{row.where} defines {lhs.function.key}({argument.key}) by a right side "
+                f"that does not use {argument.key} but {', '.join(free)}"
+            )
+    return None

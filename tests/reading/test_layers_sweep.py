@@ -8,7 +8,9 @@ wrong mask, a wrong curved derivative, a wrong elided index) make ``layers`` exi
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from symcollapse.cli import main
 from symcollapse.derivations import certificates
 from symcollapse.spec.activations import ActivationFunction
 from symcollapse.spec.kinds.registry import KINDS
-from tests.reading.documents import assert_passes
+from tests.reading.documents import assert_passes, check
 from tests.reading.test_layers_documents import FORMATS, FUNCTIONS
 from tests.reading.test_layers_documents import NOTATIONS as LAYERS_NOTATIONS
 
@@ -52,6 +54,8 @@ ACTIVATIONS = {
 #: documents' tests take, the paren entry style, equation numbers and rounding besides.
 NOTATIONS = {
     **LAYERS_NOTATIONS,
+    # W_z is no role of a curved document (renaming it is refused, exit 2): the merged maps' A is
+    "names": ("--names", "x=y,W=M,A=B"),
     "paren": ("--entry-style", "paren"),
     "numbered": ("--numbered", "all"),
     "digits": ("--digits", "4"),
@@ -206,3 +210,127 @@ def test_a_printer_mutant_writes_nothing(tmp_path, capsys, monkeypatch, mutant, 
     assert main(["layers", spec, "--format", fmt, "--out", str(out)]) == 3
     assert not out.exists() or not any(out.iterdir())
     assert "internal error" in capsys.readouterr().err
+
+
+#: Each activation's network (a point and a forward function besides) whose every role is renamed.
+RENAMED = {
+    "relu": [ACTIVATIONS["relu"]],
+    "leaky": [ACTIVATIONS["leaky relu"]],
+    "maxpool": [ACTIVATIONS["maxpool"]],
+    "tanh": [ACTIVATIONS["tanh"]],
+    "sigmoid": [ACTIVATIONS["sigmoid"]],
+    "mixed": [ACTIVATIONS["tanh then relu"]],
+    "point": [ACTIVATIONS["tanh then relu"], "--point=1/3,2"],
+    "function": ["--function", "{source}:mixed_net", "--widths", *WIDTHS["mixed_net"].split()],
+    "affine function": ["--function", "{source}:affine_net", "--widths", "2", "3", "1"],
+}
+
+
+def _roles(argv: list[str], capsys) -> list[str]:
+    """The roles the document of ``argv`` prints, as an unused ``--names`` lists them."""
+    capsys.readouterr()
+    assert main(["layers", *argv, "--names", "tau=Q"]) == 2
+    return re.search(r"its roles: (.*?) \(", capsys.readouterr().err).group(1).split(", ")
+
+
+@pytest.mark.parametrize("network", sorted(RENAMED))
+def test_every_role_renamed_reads_back(tmp_path, capsys, network):
+    """Every role the document prints, renamed to a fresh letter and to a Greek name (the
+    formats in turn): ``layers`` writes it (its strict re-read passed) or refuses the name
+    (exit 2), never an internal error (exit 3: a mask ``D`` renamed, ``f`` in a certificate)."""
+    source = tmp_path / "net.py"
+    source.write_text(FUNCTIONS + CURVED_FUNCTIONS)
+    argv = [a.format(source=source) for a in RENAMED[network]]
+    offset = sorted(RENAMED).index(network)  # each network meets the formats at another turn
+    for i, (role, new) in enumerate(product(_roles(argv, capsys), ("Q", "psi"))):
+        fmt = FORMATS[(i + offset) % len(FORMATS)]
+        out = tmp_path / f"{role}-{new}"
+        status = main(
+            ["layers", *argv, "--names", f"{role}={new}", "--format", fmt, "--out", str(out)]
+        )
+        assert status in (0, 2), (role, new, fmt, capsys.readouterr().err)
+
+
+def _last(text: str, old: str, new: str) -> str:
+    """``text`` with the last ``old`` made ``new``."""
+    at = text.rindex(old)
+    return text[:at] + new + text[at + len(old) :]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("network", ["2 > dense 3 relu > dense 1", "8 > dense 3 relu > dense 1"])
+def test_a_preactivation_coefficient_edited_is_false(tmp_path, capsys, network, fmt):
+    """The pre-activation at the point, ``z_{1} = [2 x_{1} + 4.5 x_{2} ...]`` or entry by
+    entry ``(z_{1})_{1} = 2 x_{1} + 4.5 x_{2} + ...`` (a wide input): a coefficient changed is
+    false (the entries were definitions nothing checked)."""
+    path = written(tmp_path, [network, "--format", fmt])
+    old, new = ("9/2*x_2", "11/2*x_2") if fmt == "json" else ("4.5", "5.5")
+    path.write_text(_last(path.read_text(), old, new))
+    status, out = check(path, capsys)
+    assert status == 1, out
+    assert "is false: not the pre-activation of layer 1 at the point" in out, out
+
+
+#: ``f(x)``'s argument in each format, and the same with the argument ``Q`` no row uses.
+ARGUMENT = {
+    "json": ('"lhs": "f(x)"', '"lhs": "f(Q)"'),
+    "html": (
+        '<mi>f</mi><mo>&#x2061;</mo><mrow><mo stretchy="false">(</mo><mi>x</mi>',
+        '<mi>f</mi><mo>&#x2061;</mo><mrow><mo stretchy="false">(</mo><mi>Q</mi>',
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("network", ["relu", "tanh", "identity"])
+def test_a_definition_of_an_argument_its_body_does_not_use(tmp_path, capsys, network, fmt):
+    """``f(Q) = W_{2} ReLU(W_{1} x + b_{1}) + b_{2}`` (a hand edit of ``f(x)``) says nothing
+    of ``Q``: false or unreadable, never passed."""
+    path = written(tmp_path, [ACTIVATIONS[network], "--format", fmt])
+    old, new = ARGUMENT.get(fmt, ("f(x)", "f(Q)"))
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status in (1, 2), out
+
+
+#: Each format's definition row ``A_{1} := W_{1}``, and a row after it defining ``Q_{1}``
+#: the same way, a name no other row uses.
+UNUSED = {
+    "typst": ("  A_(1) &:= W_(1) \\\n", "  Q_(1) &:= W_(1) \\\n"),
+    "json": (
+        '{\n          "lhs": "A_1",\n          "relation": ":=",',
+        '{\n          "lhs": "Q_1",\n          "relation": ":=",\n          "rhs": "W_1",\n'
+        '          "reason": [],\n          "check": null\n        },\n        ',
+    ),
+    "html": (
+        '<tr><td class="lhs"><math><msub><mi>A</mi><mn>1</mn></msub></math></td><td class="rhs">'
+        "<math><mrow><mo>≔</mo>",
+        '<tr><td class="lhs"><math><msub><mi>Q</mi><mn>1</mn></msub></math></td><td class="rhs">'
+        "<math><mrow><mo>≔</mo><msub><mi>W</mi><mn>1</mn></msub></mrow></math></td></tr>",
+    ),
+}
+LATEX_UNUSED = ("A_{1} &\\mathrel{:=} W_{1}", "Q_{1} &\\mathrel{:=} W_{1} \\\\\n")
+
+
+def _define_unused(text: str, fmt: str) -> str:
+    """``text`` with a definition of ``Q_{1}`` beside that of ``A_{1}`` (JSON and HTML: before)."""
+    old, row = UNUSED.get(fmt, LATEX_UNUSED)
+    at = text.index(old)
+    if fmt in ("json", "html"):
+        return text[:at] + (row if fmt == "html" else row + "{") + text[at + (fmt == "json") :]
+    line = text.index("\n", at) + 1
+    return text[:line] + row + text[line:]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("network", ["relu", "tanh", "tanh then relu"])
+def test_a_name_defined_but_never_used_is_said(tmp_path, capsys, network, fmt):
+    """The piecewise and curved verdicts say what the general one says: "defined but never
+    used: Q_{1}" (a note; every row is still true)."""
+    path = written(tmp_path, [ACTIVATIONS[network], "--format", fmt])
+    path.write_text(_define_unused(path.read_text(), fmt))
+    status, out = check(path, capsys)
+    assert status == 0, out
+    assert "defined but never used: Q" in out, out
