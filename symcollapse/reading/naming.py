@@ -30,10 +30,23 @@ def named_at(sub: str, indices: tuple[int, ...]) -> bool:
 
 
 def _independent(matrix: MatrixLiteral) -> bool:
-    """Whether every cell is its own indexed symbol (not a convolution's repeated kernel)."""
+    """Whether every cell is an indexed symbol of its own: distinct, or (a name repeated by
+    hand, ``w_{12}`` in row 2, column 1 too) each an entry's symbol with a row and a column
+    index in a matrix of rows and columns; not a convolution's repeated kernel (one index)."""
     cells = [cell for row in matrix.rows for cell in row]
-    names = {cell.key for cell in cells if isinstance(cell, Name) and _INDICES.fullmatch(cell.sub)}
-    return len(names) == len(cells)
+    indexed = [cell for cell in cells if isinstance(cell, Name) and _INDICES.fullmatch(cell.sub)]
+    if len(indexed) != len(cells):
+        return False
+    if len({cell.key for cell in indexed}) == len(cells):
+        return True
+    wide = len(matrix.rows) > 1 and len(matrix.rows[0]) > 1
+    return wide and all(_two_indices(cell) for cell in indexed)
+
+
+def _two_indices(cell: Name) -> bool:
+    """Whether ``cell`` is an entry's symbol with a row and a column index (``w^{(1)}_{12}``)."""
+    entry = entry_of(cell)
+    return entry is not None and len(_indices(entry[2]) or ()) == 2
 
 
 def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:

@@ -401,3 +401,22 @@ def test_another_name_for_the_collapsed_weight_is_not_it(tmp_path, capsys, fmt, 
     status = main(["check", str(path)])
     said = "".join(capsys.readouterr())  # exit 2 says why on stderr
     assert status in (1, 2) and "Q_{z}" in said, said
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["derive", "2", "2", "1", "--detail", "full"],
+        ["layers", "2 > dense 2 tanh > dense 1"],
+        ["layers", "2 > dense 2 relu > dense 1"],
+    ],
+)
+def test_an_entry_name_repeated_in_a_matrix_is_caught(tmp_path, capsys, command, fmt):
+    """``w^{(1)}_{21}`` written ``w^{(1)}_{12}`` (the name of another cell): the matrix is no
+    longer of distinct names, which let it pass as a convolution's repeated kernel does."""
+    out = tmp_path / "doc"
+    assert main([*command, "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    capsys.readouterr()
+    assert_caught(path, capsys, lambda t: t.replace("w^{(1)}_{21}", "w^{(1)}_{12}", 1))

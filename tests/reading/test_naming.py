@@ -18,6 +18,17 @@ from symcollapse.reading.naming import misnamed
         ("W_{1}", r"\begin{bmatrix} w^{(1)}_{11} & w^{(1)}_{21} \end{bmatrix}", 1,
          "the entry at (1, 2) of W_{1} is named w_{21}^{(1)}"),
         ("T", r"\begin{bmatrix} k_{1} & k_{2} \\ 0 & k_{1} \end{bmatrix}", 1, None),  # not distinct
+        # a name repeated by hand: w_{12} in row 2, column 1 too (it skipped the check, as a
+        # convolution's repeated kernel does; found by benchmarks/hand_edits.py)
+        ("W_{1}", r"\begin{bmatrix} w^{(1)}_{11} & w^{(1)}_{12} \\ "
+                  r"w^{(1)}_{12} & w^{(1)}_{22} \end{bmatrix}", 1,
+         "the entry at (2, 1) of W_{1} is named w_{12}^{(1)}"),
+        ("W_{1}", r"\begin{bmatrix} W^{1}_{11} & W^{1}_{11} \\ "
+                  r"W^{1}_{21} & W^{1}_{22} \end{bmatrix}", 1,
+         "the entry at (1, 2) of W_{1} is named W_{11}^{1}"),
+        ("W_{1}", r"\begin{bmatrix} w_{1,11} & w_{1,12} \\ w_{1,11} & w_{1,22} \end{bmatrix}", 1,
+         "the entry at (2, 1) of W_{1} is named w_{1,11}"),
+        ("T", r"\begin{bmatrix} k_{1} & k_{2} \\ k_{2} & k_{1} \end{bmatrix}", 1, None),  # 1 index
         (r"\left(W_{1}\right)_{1,2}", r"w^{(1)}_{2,1}", 1, "the entry 1,2 is named w_{2,1}^{(1)}"),
     ],
 )  # fmt: skip
