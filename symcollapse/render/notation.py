@@ -166,6 +166,7 @@ class Notation:
             if role not in ROLES or role in NAME_FIELDS:
                 raise OptionError(_unknown_role(role))
         check_names(self.names)
+        _check_indices(self.names)
 
     def _check_layout(self) -> None:
         """``label_prefix``: letters, digits and ``-``, so ``\\label{prefix:...}`` is safe;
@@ -324,6 +325,24 @@ def _check_distinct(names: Mapping[str, str], present: set[str], chosen: Mapping
                 f"naming {other} ({ROLES.get(other, other)}) {name} gives it the name "
                 f"{role} ({ROLES.get(role, role)}) has in this document: the two would read "
                 f"as one symbol; choose another name for {other}",
+                "names",
+            )
+
+
+#: Index roles printed side by side in subscripts (``w_{ij}``, ``W_{n+1}``, ``h^{(k-1)}``).
+INDEX_ROLES = ("i", "j", "k", "n")
+
+
+def _check_indices(names: Mapping[str, str]) -> None:
+    """An index's name is one Latin letter: in ``w_{ij}`` a Greek or subscripted letter, or
+    two letters, cannot be read apart from the index beside it (``w_{i\\omega}``, ``W_{qr+1}``)."""
+    for role in INDEX_ROLES:
+        name = names.get(role)
+        if name is not None and not (len(name) == 1 and name.isascii() and name.isalpha()):
+            raise OptionError(
+                f"name {name!r} for {role} ({ROLES[role]}) is refused: indices are printed side "
+                "by side in subscripts (w_{ij}, W_{n+1}), where only one Latin letter reads "
+                "back unambiguously; choose one letter",
                 "names",
             )
 
