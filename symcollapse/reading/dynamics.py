@@ -36,6 +36,8 @@ import operator
 import random
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
 
 import sympy as sp
 from sympy.matrices.exceptions import ShapeError
@@ -117,9 +119,8 @@ _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 
 def is_dynamics(document: Document) -> bool:
     """Whether ``document`` shows a derivative in time (``\\frac{d}{d t} W_{1}``)."""
-    return any(
-        isinstance(node, Derivative) and node.by == Name("t") for node in nodes_of(document.rows)
-    )
+    time = _time(document)
+    return any(isinstance(node, Derivative) and node.by == time for node in nodes_of(document.rows))
 
 
 def whole_powers(document: Document) -> None:
@@ -146,7 +147,7 @@ class Dynamics:
     """Checks the rows of a dynamics ``document`` that follow from others (see the module)."""
 
     def __init__(self, document: Document, seed: int = 0) -> None:
-        self.document = document
+        self.document = _timed(document)
         self.rng = random.Random(seed)
         self.unchecked: list[tuple[str, str]] = list(document.unchecked)
         self.notes: list[str] = []
@@ -1006,3 +1007,56 @@ def _as_matrix(value: sp.Expr, names: dict[sp.Symbol, sp.Matrix]) -> sp.Matrix:
     if value in names:
         return names[value]
     raise DocumentError(f"cannot read {value} in a gradient flow")
+
+
+#: The time's name in the reader's rows and words (``--names t=q`` prints ``q``).
+_T = Name("t")
+
+
+def _time(document: Document) -> Name:
+    """The document's time: what it differentiates by but never differentiates (``t`` of
+    ``\\frac{d}{d t} W_{1}`` and ``\\partial a(t) / \\partial t``, not the ``W_{1}`` of
+    ``\\partial L / \\partial W_{1}``), ``t`` unless there is exactly one such name."""
+    derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
+    by = {d.by for d in derivatives} - {d.of for d in derivatives}
+    (time,) = by if len(by) == 1 and isinstance(next(iter(by)), Name) else (_T,)
+    return time  # type: ignore[return-value]
+
+
+def _swapped(node: Any, one: Name, other: Name) -> Any:
+    """``node`` with the names ``one`` and ``other`` exchanged everywhere below it."""
+    if node == one:
+        return other
+    if node == other:
+        return one
+    if isinstance(node, tuple):
+        return tuple(_swapped(item, one, other) for item in node)
+    if not is_dataclass(node) or isinstance(node, type):
+        return node
+    return replace(
+        node,
+        **{
+            f.name: _swapped(getattr(node, f.name), one, other)
+            for f in fields(node)
+            if isinstance(getattr(node, f.name), tuple) or is_dataclass(getattr(node, f.name))
+        },
+    )
+
+
+def _timed(document: Document) -> Document:
+    """``document`` with its time renamed ``t`` (and a ``t`` of its own renamed as the time
+    was), in its rows and in the words its checks read (``at $a(q) = b(q)$``)."""
+    time = _time(document)
+    if time == _T:
+        return document
+    printed = {time.key, time.base, time.base.lstrip("\\"), f"{time.base}_{time.sub}"}
+    spelled = "|".join(re.escape(f"({p})") for p in sorted(printed, key=len, reverse=True))
+
+    def words(text: str) -> str:
+        return re.sub(spelled, "(t)", text) if spelled else text
+
+    rows = tuple(
+        replace(_swapped(row, time, _T), reason=words(row.reason)) for row in document.rows
+    )
+    stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
+    return replace(document, rows=rows, prose=words(document.prose), stated=stated)

@@ -220,10 +220,11 @@ class _Spelling:
         """``(t)`` after a name, a lone name in parentheses: no printer brackets a lone
         name it multiplies, so it is an argument (``u (t)``); "" for anything else."""
         ahead = [t for t in self.tokens[self.at : self.at + 5] if not t.isspace()]
-        if ahead[:1] == ["("] and ahead[2:3] == [")"] and re.fullmatch(r"[A-Za-z]", ahead[1]):
+        lone = ahead[1:2] and (re.fullmatch(r"[A-Za-z]", ahead[1]) or ahead[1] in GREEK)
+        if ahead[:1] == ["("] and ahead[2:3] == [")"] and lone:  # u (t), u (omega)
             for _ in range(3):
                 self.take()
-            return f"({ahead[1]})"
+            return f"({ahead[1]})" if len(ahead[1]) == 1 else rf"(\{ahead[1]})"
         return ""
 
     def matrix(self) -> str:
