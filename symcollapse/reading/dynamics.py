@@ -69,8 +69,8 @@ _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
 _AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"([A-Za-z])_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and "
-    r"[$`]*([A-Za-z])_\{?j\}?[$`]* that of the layers before it"
+    r"([A-Za-z])_\{?([a-z])\}?[$`]* is the product of the layers after layer [$`]*\2[$`]* and "
+    r"[$`]*([A-Za-z])_\{?\2\}?[$`]* that of the layers before it"
 )
 #: Rows checked by what their reason says they are.
 #: How each kind of row was checked, as the verdict's notes say it.
@@ -699,7 +699,8 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
+        self.after_before = (words[1], words[3]) if words else None  # P_j and Q_j
+        self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
         products = [
             (row.lhs, row.rhs.factors)
@@ -848,7 +849,7 @@ class _Products:
         end, name = self.layers(self.order), self.value(self.end)  # type: ignore[arg-type]
         ends = {name: end, _transposed(name): _transposed(end)}
         for j in range(1, self.depth + 1):
-            self.index["j"] = j
+            self.index[self.layer_index] = j
             exponent = self.value(row.rhs.exponent)
             gram = _word(self.unfolded(self.value(row.lhs)))  # type: ignore[arg-type]
             base = _word(self.value(row.rhs.base).subs(ends))
@@ -902,7 +903,7 @@ class _Products:
             raise DocumentError(f"{row.where}: nothing stated to substitute")
         value = sp.expand(self.value(earlier[-1].rhs))
         for j in range(1, self.depth + 1):
-            self.index["j"] = j
+            self.index[self.layer_index] = j
             for lhs, rhs in stated:
                 value = value.subs(self.value(lhs), self.value(rhs))
         self.index.clear()
@@ -1060,3 +1061,14 @@ def _timed(document: Document) -> Document:
     )
     stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
     return replace(document, rows=rows, prose=words(document.prose), stated=stated)
+
+
+def _layer_index(rows: tuple[Row, ...]) -> str:
+    """The letter of the layer in the stated powers (``j`` of ``P_{j} P_{j}^{T} = (W_e
+    W_e^T)^{(N - j)/N}``), ``j`` when none states one."""
+    for row in rows:
+        if isinstance(row.lhs, Product) and isinstance(row.rhs, RealPower):
+            first = row.lhs.factors[0]
+            if isinstance(first, Name) and first.sub.isalpha():
+                return first.sub
+    return "j"

@@ -158,7 +158,8 @@ class _Spelling:
             if len(token) > 1 and token not in GREEK:
                 raise DocumentError(f"cannot read {token!r} in a Typst formula")
             spelled = name + self.scripts()
-            if token in FUNCTIONS:
+            against = "_" in spelled and self.peek(skip_space=False) == "("  # omega_(2)(z)
+            if token in FUNCTIONS or against or self.arguments_ahead():
                 spelled += self.application()
             return spelled + self.lone_argument() + " "
         return token
@@ -215,6 +216,17 @@ class _Spelling:
             raise DocumentError("cannot read an attach( ) other than a power in a Typst formula")
         base, power = math(parts[0]), math(parts[1].strip()[2:])
         return rf"{{{base}}}^{{{power}}}" + " "
+
+    def arguments_ahead(self) -> bool:
+        """Whether a parenthesis against the name holds several arguments (``q(x_(1) ,
+        x_(2))``, the network map renamed): only a function's application lists them."""
+        if self.peek(skip_space=False) != "(":
+            return False
+        start = self.at
+        try:
+            return len(_top_level_parts(self.raw_group())) > 1
+        finally:
+            self.at = start
 
     def lone_argument(self) -> str:
         """``(t)`` after a name, a lone name in parentheses: no printer brackets a lone
