@@ -66,11 +66,11 @@ from symcollapse.reading.nodes import (
 )
 
 _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
-_AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
+_AT = re.compile(r"at (\\?[A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")  # N = 3, \Omega = 3
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"([A-Za-z])_\{?([a-z])\}?[$`]* is the product of the layers after layer [$`]*\2[$`]* and "
-    r"[$`]*([A-Za-z])_\{?\2\}?[$`]* that of the layers before it"
+    r"\\?([A-Za-z]+)_[{(]?([a-z])[})]?[$`]* is the product of the layers after layer [$`]*\2[$`]* "
+    r"and [$`]*\\?([A-Za-z]+)_[{(]?\2[})]?[$`]* that of the layers before it"
 )
 #: Rows checked by what their reason says they are.
 #: How each kind of row was checked, as the verdict's notes say it.
@@ -699,7 +699,10 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        self.after_before = (words[1], words[3]) if words else None  # P_j and Q_j
+        after_before = (words[1], words[3]) if words else None  # P_j and Q_j; \\Omega_j
+        self.after_before = after_before and tuple(  # type: ignore[assignment]
+            f"\\{w}" if len(w) > 1 else w for w in after_before
+        )
         self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
         products = [
@@ -1069,6 +1072,6 @@ def _layer_index(rows: tuple[Row, ...]) -> str:
     for row in rows:
         if isinstance(row.lhs, Product) and isinstance(row.rhs, RealPower):
             first = row.lhs.factors[0]
-            if isinstance(first, Name) and first.sub.isalpha():
+            if isinstance(first, Name) and first.sub and not re.search(r"\d", first.sub):
                 return first.sub
     return "j"
