@@ -1023,7 +1023,8 @@ def _time(document: Document) -> Name:
     ``\\partial L / \\partial W_{1}``), ``t`` unless there is exactly one such name."""
     derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
     by = {d.by for d in derivatives} - {d.of for d in derivatives}
-    (time,) = by if len(by) == 1 and isinstance(next(iter(by)), Name) else (_T,)
+    by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub)}  # not W_{1}
+    (time,) = by if len(by) == 1 else (_T,)
     return time  # type: ignore[return-value]
 
 
