@@ -699,10 +699,8 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        after_before = (words[1], words[3]) if words else None  # P_j and Q_j; \\Omega_j
-        self.after_before = after_before and tuple(  # type: ignore[assignment]
-            f"\\{w}" if len(w) > 1 else w for w in after_before
-        )
+        spelled = [f"\\{w}" if len(w) > 1 else w for w in (words[1], words[3])] if words else []
+        self.after_before = (spelled[0], spelled[1]) if spelled else None  # P_j, Q_j; \\Omega_j
         self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
         products = [

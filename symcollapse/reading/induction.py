@@ -481,8 +481,10 @@ def _step_off_claim(document: Document, letter: str) -> str | None:
     )
     for row, side, wanted, how in ends:
         for depth in DEPTHS:
-            if side is None or set_index(side, letter, depth) != set_index(
-                wanted, letter, depth + 1
+            if (
+                side is None
+                or wanted is None
+                or (set_index(side, letter, depth) != set_index(wanted, letter, depth + 1))
             ):
                 return (
                     f"{row.where} is false: the induction step does not {how} the claim at "
