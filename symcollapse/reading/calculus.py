@@ -425,12 +425,14 @@ class Gradients(Meaning):
             for n in walk(side)
         ]
         ranges = {m for n in nodes if isinstance(n, IndexSum) for m in (n.index, n.high)}
+        indices = {m.key for m in ranges if isinstance(m, Name)}
         others = {
             n
             for n in nodes
             if isinstance(n, Name)
             and n not in ranges | {name}
-            and not n.sub  # a sample's x_{mu}, a layer's W_{1}
+            and n.sub not in indices  # a sample's x_{mu}
+            and not re.search(r"\d", n.sub)  # a layer's W_{1}
             and n.key not in self.scalars | self.definitions.keys()
         }
         return not any(self._data_matrix(n) for n in others)
