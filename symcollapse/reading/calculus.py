@@ -410,8 +410,36 @@ class Gradients(Meaning):
         net = self.network
         if name.sub.isdigit() or name.key in self.scalars | self.definitions.keys():
             return False
-        if name.base != net.weight:  # Q_{z} beside W_{z}: a name changed by hand, not W_z
+        if name.base != net.weight and not self._alone(name):  # Q_{z} beside W_{z}: by hand
             return False
+        return self._data_matrix(name)
+
+    def _alone(self, name: Name) -> bool:
+        """Whether ``name`` is the only name outside the layers' letter that the rows over the
+        data set use and nothing defines (``--names W_z=Q``: the collapsed weight is ``Q``)."""
+        nodes = [
+            n
+            for row in self.document.rows
+            for side in (row.lhs, row.rhs)
+            if side
+            for n in walk(side)
+        ]
+        ranges = {m for n in nodes if isinstance(n, IndexSum) for m in (n.index, n.high)}
+        indices = {m.key for m in ranges if isinstance(m, Name)}
+        others = {
+            n
+            for n in nodes
+            if isinstance(n, Name)
+            and n not in ranges | {name}
+            and n.sub not in indices  # a sample's x_{mu}
+            and not re.search(r"\d", n.sub)  # a layer's W_{1}
+            and n.key not in self.scalars | self.definitions.keys()
+        }
+        return not any(self._data_matrix(n) for n in others)
+
+    def _data_matrix(self, name: Name) -> bool:
+        """Whether the rows over the data set use ``name`` (neither input nor function)."""
+        net = self.network
         for row in self.document.rows:
             sums = [n for s in (row.lhs, row.rhs) if s for n in walk(s) if isinstance(n, IndexSum)]
             data = sums or (

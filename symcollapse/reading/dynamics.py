@@ -36,6 +36,8 @@ import operator
 import random
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
 
 import sympy as sp
 from sympy.matrices.exceptions import ShapeError
@@ -64,11 +66,11 @@ from symcollapse.reading.nodes import (
 )
 
 _CITED = re.compile(r"([A-Z][a-z]+ et al\. \d{4}(?:, [^;)]*)?)")
-_AT = re.compile(r"at ([A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")
+_AT = re.compile(r"at (\\?[A-Za-z]+(?:_\{?\w+\}?)?) = (\d+)")  # N = 3, \Omega = 3
 _AT_EQUAL = re.compile(r"at ([a-z]) ?\(t\) = ([a-z]) ?\(t\)")
 _AFTER_BEFORE = re.compile(
-    r"([A-Za-z])_\{?j\}?[$`]* is the product of the layers after layer [$`]*j[$`]* and "
-    r"[$`]*([A-Za-z])_\{?j\}?[$`]* that of the layers before it"
+    r"\\?([A-Za-z]+)_[{(]?([a-z])[})]?[$`]* is the product of the layers after layer [$`]*\2[$`]* "
+    r"and [$`]*\\?([A-Za-z]+)_[{(]?\2[})]?[$`]* that of the layers before it"
 )
 #: Rows checked by what their reason says they are.
 #: How each kind of row was checked, as the verdict's notes say it.
@@ -117,9 +119,8 @@ _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 
 def is_dynamics(document: Document) -> bool:
     """Whether ``document`` shows a derivative in time (``\\frac{d}{d t} W_{1}``)."""
-    return any(
-        isinstance(node, Derivative) and node.by == Name("t") for node in nodes_of(document.rows)
-    )
+    time = _time(document)
+    return any(isinstance(node, Derivative) and node.by == time for node in nodes_of(document.rows))
 
 
 def whole_powers(document: Document) -> None:
@@ -146,7 +147,7 @@ class Dynamics:
     """Checks the rows of a dynamics ``document`` that follow from others (see the module)."""
 
     def __init__(self, document: Document, seed: int = 0) -> None:
-        self.document = document
+        self.document = _timed(document)
         self.rng = random.Random(seed)
         self.unchecked: list[tuple[str, str]] = list(document.unchecked)
         self.notes: list[str] = []
@@ -698,7 +699,9 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        self.after_before = (words[1], words[2]) if words else None  # P_j and Q_j
+        spelled = [f"\\{w}" if len(w) > 1 else w for w in (words[1], words[3])] if words else []
+        self.after_before = (spelled[0], spelled[1]) if spelled else None  # P_j, Q_j; \\Omega_j
+        self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
         products = [
             (row.lhs, row.rhs.factors)
@@ -847,7 +850,7 @@ class _Products:
         end, name = self.layers(self.order), self.value(self.end)  # type: ignore[arg-type]
         ends = {name: end, _transposed(name): _transposed(end)}
         for j in range(1, self.depth + 1):
-            self.index["j"] = j
+            self.index[self.layer_index] = j
             exponent = self.value(row.rhs.exponent)
             gram = _word(self.unfolded(self.value(row.lhs)))  # type: ignore[arg-type]
             base = _word(self.value(row.rhs.base).subs(ends))
@@ -901,7 +904,7 @@ class _Products:
             raise DocumentError(f"{row.where}: nothing stated to substitute")
         value = sp.expand(self.value(earlier[-1].rhs))
         for j in range(1, self.depth + 1):
-            self.index["j"] = j
+            self.index[self.layer_index] = j
             for lhs, rhs in stated:
                 value = value.subs(self.value(lhs), self.value(rhs))
         self.index.clear()
@@ -1006,3 +1009,68 @@ def _as_matrix(value: sp.Expr, names: dict[sp.Symbol, sp.Matrix]) -> sp.Matrix:
     if value in names:
         return names[value]
     raise DocumentError(f"cannot read {value} in a gradient flow")
+
+
+#: The time's name in the reader's rows and words (``--names t=q`` prints ``q``).
+_T = Name("t")
+
+
+def _time(document: Document) -> Name:
+    """The document's time: what it differentiates by but never differentiates (``t`` of
+    ``\\frac{d}{d t} W_{1}`` and ``\\partial a(t) / \\partial t``, not the ``W_{1}`` of
+    ``\\partial L / \\partial W_{1}``), ``t`` unless there is exactly one such name."""
+    derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
+    by = {d.by for d in derivatives} - {d.of for d in derivatives}
+    by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub)}  # not W_{1}
+    (time,) = by if len(by) == 1 else (_T,)
+    return time  # type: ignore[return-value]
+
+
+def _swapped(node: Any, one: Name, other: Name) -> Any:
+    """``node`` with the names ``one`` and ``other`` exchanged everywhere below it."""
+    if node == one:
+        return other
+    if node == other:
+        return one
+    if isinstance(node, tuple):
+        return tuple(_swapped(item, one, other) for item in node)
+    if not is_dataclass(node) or isinstance(node, type):
+        return node
+    return replace(
+        node,
+        **{
+            f.name: _swapped(getattr(node, f.name), one, other)
+            for f in fields(node)
+            if isinstance(getattr(node, f.name), tuple) or is_dataclass(getattr(node, f.name))
+        },
+    )
+
+
+def _timed(document: Document) -> Document:
+    """``document`` with its time renamed ``t`` (and a ``t`` of its own renamed as the time
+    was), in its rows and in the words its checks read (``at $a(q) = b(q)$``)."""
+    time = _time(document)
+    if time == _T:
+        return document
+    printed = {time.key, time.base, time.base.lstrip("\\"), f"{time.base}_{time.sub}"}
+    spelled = "|".join(re.escape(f"({p})") for p in sorted(printed, key=len, reverse=True))
+
+    def words(text: str) -> str:
+        return re.sub(spelled, "(t)", text) if spelled else text
+
+    rows = tuple(
+        replace(_swapped(row, time, _T), reason=words(row.reason)) for row in document.rows
+    )
+    stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
+    return replace(document, rows=rows, prose=words(document.prose), stated=stated)
+
+
+def _layer_index(rows: tuple[Row, ...]) -> str:
+    """The letter of the layer in the stated powers (``j`` of ``P_{j} P_{j}^{T} = (W_e
+    W_e^T)^{(N - j)/N}``), ``j`` when none states one."""
+    for row in rows:
+        if isinstance(row.lhs, Product) and isinstance(row.rhs, RealPower):
+            first = row.lhs.factors[0]
+            if isinstance(first, Name) and first.sub and not re.search(r"\d", first.sub):
+                return first.sub
+    return "j"

@@ -52,8 +52,11 @@ DEPTHS = (1, 2, 3, 4)
 #: The widths ``d_0, d_1, ...`` (repeating) the layers are also checked at: square and not.
 WIDTHS = ((2, 2), (2, 3, 1))
 
-#: The depth's letter, as the documents print it.
+#: The depth's letter, as the documents print it unless renamed (``--names n=N``).
 DEPTH = "n"
+
+#: The reasons of the claim proved by induction and of the step's use of its hypothesis.
+CLAIM, HYPOTHESIS = "induction on", "induction hypothesis"
 
 #: Most letters besides the depth a row's elisions may leave free (each takes N + 2 values).
 MAX_FREE = 2
@@ -194,7 +197,7 @@ def _substituted(node: Node, name: Name, value: Node) -> Node:
     return _rebuild(node, lambda child: _substituted(child, name, value))
 
 
-def _free_letters(row: Row) -> list[str]:
+def _free_letters(row: Row, letter: str) -> list[str]:
     """Letters other than the depth left in the indices of a row's elisions (the ``k`` of
     ``W_{n+1} \\cdots W_{k+1}`` outside any sum)."""
     letters = set()
@@ -203,7 +206,7 @@ def _free_letters(row: Row) -> list[str]:
             if isinstance(node, Elided):
                 for term in (*node.before, *node.after):
                     if isinstance(term, Name):
-                        letters |= {c for c in term.sub if c.isalpha() and c != DEPTH}
+                        letters |= {c for c in term.sub if c.isalpha() and c != letter}
     return sorted(letters)
 
 
@@ -216,18 +219,19 @@ def _kind(row: Row) -> str:
     return "statement"
 
 
-def _uses_depth(row: Row) -> bool:
+def _uses_depth(row: Row, letter: str) -> bool:
     return any(
-        (isinstance(n, Name) and (n.key == DEPTH or set_index(n, DEPTH, 0) != n))
+        (isinstance(n, Name) and (n.key == letter or set_index(n, letter, 0) != n))
         for side in (row.lhs, row.rhs)
         if side is not None
         for n in walk(side)
     )
 
 
-def _instances(row: Row, depth: int) -> list[Row]:
-    """The concrete rows ``row`` stands for in the document at depth ``depth``."""
-    if not _uses_depth(row):
+def _instances(row: Row, depth: int, letter: str) -> list[Row]:
+    """The concrete rows ``row`` stands for in the document at depth ``depth`` (its letter
+    ``letter``)."""
+    if not _uses_depth(row, letter):
         depths = [depth]
     else:
         depths = list(range(1, depth + 2)) if _kind(row) != "statement" else [depth]
@@ -235,21 +239,21 @@ def _instances(row: Row, depth: int) -> list[Row]:
     for n in depths:
         at = replace(
             row,
-            lhs=None if row.lhs is None else set_index(row.lhs, DEPTH, n),
-            rhs=set_index(row.rhs, DEPTH, n),
-            over=None if row.over is not None and row.over[0] == DEPTH else row.over,
+            lhs=None if row.lhs is None else set_index(row.lhs, letter, n),
+            rhs=set_index(row.rhs, letter, n),
+            over=None if row.over is not None and row.over[0] == letter else row.over,
             defines=row.defines and not isinstance(row.lhs, Elided),
         )
-        letters = _free_letters(at)
+        letters = _free_letters(at, letter)
         if len(letters) > MAX_FREE:
             raise DocumentError(f"cannot read {row.where}: elisions in {len(letters)} free letters")
         for values in itertools.product(range(depth + 2), repeat=len(letters)):
             one = at
-            for letter, value in zip(letters, values, strict=True):
+            for free, value in zip(letters, values, strict=True):
                 one = replace(
                     one,
-                    lhs=None if one.lhs is None else set_index(one.lhs, letter, value),
-                    rhs=set_index(one.rhs, letter, value),
+                    lhs=None if one.lhs is None else set_index(one.lhs, free, value),
+                    rhs=set_index(one.rhs, free, value),
                 )
             out.append(one)
     return out
@@ -265,11 +269,11 @@ def _elisions(row: Row) -> list[Elided]:
     ]
 
 
-def _concrete(document: Document, depth: int) -> Document:
-    """``document`` at the depth ``depth``: see the module's docstring."""
+def _concrete(document: Document, depth: int, letter: str) -> Document:
+    """``document`` at the depth ``depth`` (its letter ``letter``): see the module's docstring."""
     rows: list[tuple[Row, Row]] = []  # (as printed, concrete)
     for row in document.rows:
-        rows += [(row, one) for one in _instances(row, depth)]
+        rows += [(row, one) for one in _instances(row, depth, letter)]
     sides = [
         (
             printed,
@@ -292,7 +296,7 @@ def _concrete(document: Document, depth: int) -> Document:
                 one, lhs=one.lhs and _continued(one.lhs, steps), rhs=_continued(one.rhs, steps)
             )
         except DocumentError as error:
-            if _free_letters(printed):
+            if _free_letters(printed, letter):
                 continue  # a free letter's value at which the elisions do not read
             raise DocumentError(f"cannot read {printed.where}: {error}") from None
         continued.append((printed, one))
@@ -402,9 +406,13 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
         if side is not None
         for node in walk(side)
     )
+    letter = depth_letter(document)
+    wrong = _step_off_claim(document, letter)
+    if wrong:
+        return Verdict(0, 0, document.unchecked, wrong)
     unread: dict[str, str] = {}
     for depth in DEPTHS:
-        concrete = _concrete(document, depth)
+        concrete = _concrete(document, depth, letter)
         passes = [] if transposes else [("", concrete)]
         for widths in WIDTHS:
             shown = ", ".join(map(str, widths))
@@ -412,7 +420,7 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
         for label, one in passes:
             verdict = Meaning(one, seed, tolerance).check()
             if verdict.false:
-                return replace(verdict, false=f"{verdict.false} (at n = {depth}{label})")
+                return replace(verdict, false=f"{verdict.false} (at {letter} = {depth}{label})")
             unread.update(verdict.unchecked[len(document.unchecked) :])
     definitions = sum(_kind(row) != "statement" for row in document.rows)
     depths = ", ".join(map(str, DEPTHS))
@@ -429,3 +437,57 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
             "checked at those depths, not proved for every n"
         ),
     )
+
+
+def _claim(document: Document) -> Row | None:
+    """The row proved by induction (its reason says ``induction on n``), or None."""
+    return next((row for row in document.rows if CLAIM in row.reason and row.lhs), None)
+
+
+def depth_letter(document: Document) -> str:
+    """The letter of the depth: the label of the claim's left side (``h^{(N)}`` with
+    ``--names n=N``), else :data:`DEPTH`."""
+    claim = _claim(document)
+    if claim is not None and isinstance(claim.lhs, Name):
+        label = claim.lhs.sup.removeprefix("(").removesuffix(")")
+        if label.isalpha():
+            return label
+    return DEPTH
+
+
+def _chains(document: Document) -> list[list[Row]]:
+    """The document's chains: a row with a left side and the rows continuing it."""
+    chains: list[list[Row]] = []
+    for row in document.rows:
+        if row.lhs is None and chains:
+            chains[-1].append(row)
+        else:
+            chains.append([row])
+    return chains
+
+
+def _step_off_claim(document: Document, letter: str) -> str | None:
+    """What is wrong with the induction step (the chain using the induction hypothesis), if
+    it does not prove the claim at ``letter + 1``: it must start from the claim's left side
+    there and end at its right side. None when it does (or the document has no step)."""
+    claim = _claim(document)
+    steps = [c for c in _chains(document) if any(HYPOTHESIS in row.reason for row in c[1:])]
+    if claim is None or not steps:
+        return None
+    chain = steps[0]
+    ends = (
+        (chain[0], chain[0].lhs, claim.lhs, "start from"),
+        (chain[-1], chain[-1].rhs, claim.rhs, "end at"),
+    )
+    for row, side, wanted, how in ends:
+        for depth in DEPTHS:
+            if (
+                side is None
+                or wanted is None
+                or (set_index(side, letter, depth) != set_index(wanted, letter, depth + 1))
+            ):
+                return (
+                    f"{row.where} is false: the induction step does not {how} the claim at "
+                    f"{letter} + 1 ({claim.where})"
+                )
+    return None

@@ -567,7 +567,8 @@ class LatexParser:
         operator = ["{", "d", "}", "{", "d", *texts[6:7], "}"]
         if texts[0] in (r"\frac", r"\tfrac", r"\dfrac") and texts[1:] == operator:
             self.at += 8
-            return Derivative(self.factor(), Name(texts[6]))
+            by = Name(*_indexed(texts[6])) if "_{" in texts[6] else Name(texts[6])  # t=q_r
+            return Derivative(self.factor(), by)
         return None
 
     def _higher(self) -> Node | None:

@@ -158,8 +158,11 @@ class _Spelling:
             if len(token) > 1 and token not in GREEK:
                 raise DocumentError(f"cannot read {token!r} in a Typst formula")
             spelled = name + self.scripts()
-            if token in FUNCTIONS or self.peek(skip_space=False) == "(":
-                spelled += self.application()  # psi(u + v): a parenthesis against a name applies
+            # psi(u + v), omega_(2)(z): a parenthesis against a name applies it; so does a
+            # list of several arguments after a space
+            against = self.peek(skip_space=False) == "("
+            if token in FUNCTIONS or against or self.arguments_ahead():
+                spelled += self.application()
             return spelled + self.lone_argument() + " "
         return token
 
@@ -216,14 +219,26 @@ class _Spelling:
         base, power = math(parts[0]), math(parts[1].strip()[2:])
         return rf"{{{base}}}^{{{power}}}" + " "
 
+    def arguments_ahead(self) -> bool:
+        """Whether a parenthesis against the name holds several arguments (``q(x_(1) ,
+        x_(2))``, the network map renamed): only a function's application lists them."""
+        if self.peek(skip_space=False) != "(":
+            return False
+        start = self.at
+        try:
+            return len(_top_level_parts(self.raw_group())) > 1
+        finally:
+            self.at = start
+
     def lone_argument(self) -> str:
         """``(t)`` after a name, a lone name in parentheses: no printer brackets a lone
         name it multiplies, so it is an argument (``u (t)``); "" for anything else."""
         ahead = [t for t in self.tokens[self.at : self.at + 5] if not t.isspace()]
-        if ahead[:1] == ["("] and ahead[2:3] == [")"] and re.fullmatch(r"[A-Za-z]", ahead[1]):
+        lone = ahead[1:2] and (re.fullmatch(r"[A-Za-z]", ahead[1]) or ahead[1] in GREEK)
+        if ahead[:1] == ["("] and ahead[2:3] == [")"] and lone:  # u (t), u (omega)
             for _ in range(3):
                 self.take()
-            return f"({ahead[1]})"
+            return f"({ahead[1]})" if len(ahead[1]) == 1 else rf"(\{ahead[1]})"
         return ""
 
     def matrix(self) -> str:

@@ -166,6 +166,7 @@ class Notation:
             if role not in ROLES or role in NAME_FIELDS:
                 raise OptionError(_unknown_role(role))
         check_names(self.names)
+        _check_indices(self.names)
 
     def _check_layout(self) -> None:
         """``label_prefix``: letters, digits and ``-``, so ``\\label{prefix:...}`` is safe;
@@ -219,6 +220,7 @@ class Notation:
             names[role] = self._spare(role, taken, names, chosen)
             taken.setdefault(_base(names[role]), role)
         _check_distinct(names, present, chosen)
+        _check_subscripted(chosen, present)
         return names
 
     def check_used(self, present: Collection[str], written: str = "this document") -> None:
@@ -324,6 +326,42 @@ def _check_distinct(names: Mapping[str, str], present: set[str], chosen: Mapping
                 f"naming {other} ({ROLES.get(other, other)}) {name} gives it the name "
                 f"{role} ({ROLES.get(role, role)}) has in this document: the two would read "
                 f"as one symbol; choose another name for {other}",
+                "names",
+            )
+
+
+#: Index roles printed side by side in subscripts (``w_{ij}``, ``W_{n+1}``, ``h^{(k-1)}``).
+INDEX_ROLES = ("i", "j", "k", "n")
+
+
+#: Roles some documents print with a subscript of their own, and how.
+SUBSCRIPTED_ROLES = {"h": "h_{1}", "y": "y_{1}, y_{mu}", "sample": "x_{mu}"}
+
+
+def _check_indices(names: Mapping[str, str]) -> None:
+    """An index's name is one Latin letter: in ``w_{ij}`` a Greek or subscripted letter, or
+    two letters, cannot be read apart from the index beside it (``w_{i\\omega}``, ``W_{qr+1}``)."""
+    for role in INDEX_ROLES:
+        name = names.get(role)
+        if name is not None and not (len(name) == 1 and name.isascii() and name.isalpha()):
+            raise OptionError(
+                f"name {name!r} for {role} ({ROLES[role]}) is refused: indices are printed side "
+                "by side in subscripts (w_{ij}, W_{n+1}), where only one Latin letter reads "
+                "back unambiguously; choose one letter",
+                "names",
+            )
+
+
+def _check_subscripted(names: Mapping[str, str], present: set[str]) -> None:
+    """A role documents subscript (``h_{1}``) named with a subscript of its own is refused:
+    ``q_{r}_{1}`` cannot be written, nor read back."""
+    for role in SUBSCRIPTED_ROLES:
+        name = names.get(role)
+        if role in present and name is not None and "_" in name:
+            raise OptionError(
+                f"name {name!r} for {role} ({ROLES[role]}) is refused: documents subscript it "
+                f"({SUBSCRIPTED_ROLES[role]}), and a subscripted name would carry two "
+                "subscripts; choose a name without _",
                 "names",
             )
 

@@ -17,7 +17,7 @@ from symcollapse.reading import check_text, read_document
 from symcollapse.reading.elision import expand, learn_steps
 from symcollapse.reading.nodes import Elided, Name, Product
 from symcollapse.verification.statements import STATEMENTS, Theorem
-from tests.reading.documents import READ_FORMATS, assert_caught, identities, written
+from tests.reading.documents import READ_FORMATS, assert_caught, check, identities, written
 
 #: The formats ``prove`` writes that the reader reads.
 FORMATS = list(READ_FORMATS)
@@ -161,3 +161,52 @@ def test_an_injected_printer_bug_stops_prove_with_nothing_written(tmp_path, monk
     out = tmp_path / "proof"
     assert main(["prove", "--format", "latex", "--out", str(out)]) == 3
     assert not out.exists()
+
+
+#: The induction step's first left side ``h^{(n+1)}`` as each format prints it, and its
+#: last occurrence edited to ``h^{(n+6)}`` (the step then starts from no claim at n + 1).
+STEP_STARTS = {
+    ".tex": (r"h^{(n+1)} ", r"h^{(n+6)} "),  # beamer: \uncover<1->{h^{(n+1)} }&
+    ".md": (r"h^{(n+1)} &", r"h^{(n+6)} &"),
+    ".typ": ("h^((n + 1)) &", "h^((n + 6)) &"),
+    ".html": (
+        '<td class="lhs"><math><msup><mi>h</mi><mrow><mo stretchy="false">(</mo><mrow>'
+        "<mi>n</mi><mo>+</mo><mn>1</mn>",
+        '<td class="lhs"><math><msup><mi>h</mi><mrow><mo stretchy="false">(</mo><mrow>'
+        "<mi>n</mi><mo>+</mo><mn>6</mn>",
+    ),
+}
+
+
+def _last_replaced(text: str, old: str, new: str) -> str:
+    head, found, tail = text.rpartition(old)
+    assert found, old
+    return head + new + tail
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_step_that_starts_off_the_claim_is_caught(tmp_path, capsys, fmt):
+    """``h^{(n+6)} = W_{n+1} h^{(n)} + b_{n+1}`` as the step's first row: every row of the
+    step still holds from the one above, but the step no longer proves the claim at n + 1."""
+    path = proof(tmp_path, fmt)
+    assert_caught(path, capsys, lambda text: _last_replaced(text, *STEP_STARTS[path.suffix]))
+    assert "the induction step does not start from the claim at n + 1" in check(path, capsys)[1]
+
+
+def test_a_step_that_stops_short_of_the_claim_is_caught(tmp_path, capsys):
+    """The step without its last row (the definitions of W_z and b_z at n + 1) ends at a
+    grouped form, not at the claim's right side at n + 1."""
+    path = proof(tmp_path, "latex")
+    group = r"\tag*{(group)}"
+    head, _, tail = path.read_text().partition(group + r" \displaybreak[0] \\")
+    path.write_text(head + group + tail[tail.index("\n", tail.index("(definitions)")) :])
+    status, out = check(path, capsys)
+    assert status == 1 and "the induction step does not end at the claim at n + 1" in out, out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("depth", ["N", "q"])
+def test_a_renamed_depth_is_read(tmp_path, capsys, fmt, depth):
+    """``--names n=N``: the depth's letter is learned from the claim (``h^{(N)}``)."""
+    count, out = identities(proof(tmp_path, fmt, "--names", f"n={depth}"), capsys)
+    assert count >= 10, out
