@@ -1020,7 +1020,10 @@ def _time(document: Document) -> Name:
     ``\\frac{d}{d t} W_{1}`` and ``\\partial a(t) / \\partial t``, not the ``W_{1}`` of
     ``\\partial L / \\partial W_{1}``), ``t`` unless there is exactly one such name."""
     derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
-    by = {d.by for d in derivatives} - {d.of for d in derivatives}
+    # a second derivative is a curvature's (d^2 tanh(z) / dz^2), never a flow's: not time
+    higher = {d.by for d in derivatives if isinstance(d.of, Derivative)}
+    higher |= {d.of.by for d in derivatives if isinstance(d.of, Derivative)}  # type: ignore[attr-defined]
+    by = {d.by for d in derivatives} - {d.of for d in derivatives} - higher
     by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub)}  # not W_{1}
     (time,) = by if len(by) == 1 else (_T,)
     return time  # type: ignore[return-value]
