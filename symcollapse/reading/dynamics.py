@@ -1022,7 +1022,7 @@ def _time(document: Document) -> Name:
     derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
     # a second derivative is a curvature's (d^2 tanh(z) / dz^2), never a flow's: not time
     higher = {d.by for d in derivatives if isinstance(d.of, Derivative)}
-    higher |= {d.of.by for d in derivatives if isinstance(d.of, Derivative)}  # type: ignore[attr-defined]
+    higher |= {d.of.by for d in derivatives if isinstance(d.of, Derivative)}
     by = {d.by for d in derivatives} - {d.of for d in derivatives} - higher
     by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub)}  # not W_{1}
     (time,) = by if len(by) == 1 else (_T,)
