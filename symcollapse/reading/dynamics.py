@@ -1024,9 +1024,16 @@ def _time(document: Document) -> Name:
     higher = {d.by for d in derivatives if isinstance(d.of, Derivative)}
     higher |= {d.of.by for d in derivatives if isinstance(d.of, Derivative)}
     by = {d.by for d in derivatives} - {d.of for d in derivatives} - higher
-    by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub)}  # not W_{1}
+    # a scalar's name, lower case (t, q, \omega), not a layer's W_{1} nor a matrix's W
+    by = {n for n in by if isinstance(n, Name) and not re.search(r"\d", n.sub) and _lower(n)}
     (time,) = by if len(by) == 1 else (_T,)
     return time  # type: ignore[return-value]
+
+
+def _lower(name: Name) -> bool:
+    r"""Whether ``name`` is written in a lower-case letter (``t``, ``\omega``): a scalar's, as
+    the time is, never a matrix's (``W``, ``\Theta``)."""
+    return name.base.lstrip("\\")[:1].islower()
 
 
 def _swapped(node: Any, one: Name, other: Name) -> Any:
