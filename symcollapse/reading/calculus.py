@@ -410,9 +410,19 @@ class Gradients(Meaning):
         net = self.network
         if name.sub.isdigit() or name.key in self.scalars | self.definitions.keys():
             return False
+        if self._defines_product():  # the document says which name the collapsed weight has
+            return False
         if name.base != net.weight and not self._alone(name):  # Q_{z} beside W_{z}: by hand
             return False
         return self._data_matrix(name)
+
+    def _defines_product(self) -> bool:
+        """Whether a definition states the product of the layers (``W_z := W_2 W_1``): then
+        an undefined name in the rows over the data set is not taken for it."""
+        net = self.network
+        order = range(1, net.layers + 1) if net.rows else range(net.layers, 0, -1)
+        product = Product(tuple(Name(net.weight, str(k)) for k in order))
+        return any(node == product for node in self.definitions.values())
 
     def _alone(self, name: Name) -> bool:
         """Whether ``name`` is the only name outside the layers' letter that the rows over the
