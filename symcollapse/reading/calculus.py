@@ -397,11 +397,7 @@ class Gradients(Meaning):
                 rows, cols, lambda i, j: sp.Symbol(f"{name.key}[{i},{j}]")
             )
         elif name.key not in self.vectors and self._collapsed(name):
-            net = self.network
-            order = range(1, net.layers + 1) if net.rows else range(net.layers, 0, -1)
-            self.vectors[name.key] = self.value(
-                Product(tuple(Name(net.weight, str(k)) for k in order))
-            )
+            self.vectors[name.key] = self.value(self._layers_product())
         return super()._undefined(name)
 
     def _collapsed(self, name: Name) -> bool:
@@ -419,10 +415,14 @@ class Gradients(Meaning):
     def _defines_product(self) -> bool:
         """Whether a definition states the product of the layers (``W_z := W_2 W_1``): then
         an undefined name in the rows over the data set is not taken for it."""
+        product = self._layers_product()
+        return any(node == product for node in self.definitions.values())
+
+    def _layers_product(self) -> Product:
+        r"""``W_n \cdots W_1`` (``W_1 \cdots W_n`` in the row convention), as printed."""
         net = self.network
         order = range(1, net.layers + 1) if net.rows else range(net.layers, 0, -1)
-        product = Product(tuple(Name(net.weight, str(k)) for k in order))
-        return any(node == product for node in self.definitions.values())
+        return Product(tuple(Name(net.weight, str(k)) for k in order))
 
     def _alone(self, name: Name) -> bool:
         """Whether ``name`` is the only name outside the layers' letter that the rows over the
