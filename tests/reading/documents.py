@@ -76,7 +76,8 @@ def written(tmp_path: Path, command: str, fmt: str, *argv: str) -> Path:
     """The document ``command`` (``prove``, ``regress``) writes in ``fmt`` given ``argv``."""
     out = tmp_path / command
     assert main([command, *argv, "--format", fmt, "--out", str(out)]) == 0
-    (path,) = [p for p in out.iterdir() if p.suffix == READ_FORMATS[fmt]]
+    suffix = ".json" if fmt == "json" else READ_FORMATS[fmt]  # prove, regress write no JSON
+    (path,) = [p for p in out.iterdir() if p.suffix == suffix]
     return path
 
 

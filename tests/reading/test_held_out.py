@@ -20,7 +20,7 @@ import pytest
 import sympy as sp
 
 from symcollapse.cli import main
-from tests.reading.documents import assert_caught, assert_passes, check, document
+from tests.reading.documents import assert_caught, assert_passes, check, document, written
 
 SHAPES = [(3, 3, 3, 3), (2, 3, 4, 1)]
 #: Format -> (the derive format, its options).
@@ -274,9 +274,7 @@ DENOMINATORS = {
 
 @pytest.mark.parametrize("fmt", sorted(DENOMINATORS))
 def test_a_wrong_denominator_is_false_not_an_internal_error(tmp_path, capsys, fmt) -> None:
-    out = tmp_path / "doc"
-    assert main(["layers", DIVIDED, "--format", fmt, "--out", str(out)]) == 0
-    (path,) = out.iterdir()
+    path = written(tmp_path, "layers", fmt, DIVIDED)
     old, new = DENOMINATORS[fmt]
     assert_caught(path, capsys, lambda text: text.replace(old, new, 1))
 
@@ -338,9 +336,7 @@ SAMPLE_BOUNDS = {
 @pytest.mark.parametrize("widths", [(2, 3, 1), (2, 2, 2)])
 @pytest.mark.parametrize("fmt", sorted(SAMPLE_BOUNDS))
 def test_a_sum_over_the_data_from_another_sample_is_false(tmp_path, capsys, fmt, widths) -> None:
-    out = tmp_path / "doc"
-    assert main(["gradients", *map(str, widths), "--format", fmt, "--out", str(out)]) == 0
-    (path,) = [p for p in out.iterdir() if p.suffix != ".pdf"]
+    path = written(tmp_path, "gradients", fmt, *map(str, widths))
     _caught_once(path, capsys, *SAMPLE_BOUNDS[fmt])
 
 
@@ -391,9 +387,7 @@ LOSS_WEIGHTS = {
 @pytest.mark.parametrize("fmt", sorted(LOSS_WEIGHTS))
 def test_another_name_for_the_collapsed_weight_is_not_it(tmp_path, capsys, fmt, widths) -> None:
     """Exit 1 (false) or 2 (a name it cannot check), never 0."""
-    out = tmp_path / "doc"
-    assert main(["gradients", *map(str, widths), "--format", fmt, "--out", str(out)]) == 0
-    (path,) = [p for p in out.iterdir() if p.suffix != ".pdf"]
+    path = written(tmp_path, "gradients", fmt, *map(str, widths))
     old, new = LOSS_WEIGHTS[fmt]
     assert old in path.read_text()
     path.write_text(path.read_text().replace(old, new, 1))
@@ -415,8 +409,6 @@ def test_another_name_for_the_collapsed_weight_is_not_it(tmp_path, capsys, fmt, 
 def test_an_entry_name_repeated_in_a_matrix_is_caught(tmp_path, capsys, command, fmt):
     """``w^{(1)}_{21}`` written ``w^{(1)}_{12}`` (the name of another cell): the matrix is no
     longer of distinct names, which let it pass as a convolution's repeated kernel does."""
-    out = tmp_path / "doc"
-    assert main([*command, "--format", fmt, "--out", str(out)]) == 0
-    (path,) = out.iterdir()
+    path = written(tmp_path, command[0], fmt, *command[1:])
     capsys.readouterr()
     assert_caught(path, capsys, lambda t: t.replace("w^{(1)}_{21}", "w^{(1)}_{12}", 1))
