@@ -12,17 +12,17 @@ shares no code with the algebra.
 Reading: each emitted product (a row of bit words, a bit per symbol) becomes the reference's
 digit words (:class:`.reference.Layout`) by adding up what each of its symbols, read by name,
 contributes, a table per :data:`CHUNK` bits of a word. The digits say which entry of each layer
-is a factor, so they are the product only when it has at most one factor per layer; a count of
-factors per layer (a field per layer, wide enough never to carry) is added up the same way, in
-the same table rows (one gather per chunk gives both), and a product with two factors of one
-layer, or a set bit that no symbol names (seen by a mask), is no monomial of the reference:
-:class:`~symcollapse.errors.VerificationError`. Every path is a term of coefficient 1,
-so ``W_z x + b_z`` equals the reference exactly when each output's digit words, sorted, are the
-reference's (which are sorted and distinct): the exact route (:func:`exactly_equal`). The random
-route evaluates the digit words at its random point (:func:`emitted_value`), up to
-:data:`MAX_EMITTED_TERMS` (the most ``collapse()`` emits by default) and
-:data:`MAX_EMITTED_WORDS`; above, nothing is emitted entry by entry and the matrix closed form is
-what is checked.
+is a factor, so they are the product only when it has at most one factor per layer; a bit per
+layer is added up the same way, above the digits in the same table rows (one gather per chunk
+gives both), and those bits have as many set as the product has factors exactly when no two of
+them are of one layer and every set bit has a name (:class:`_Reading`). Any other product is no
+monomial of the reference: :class:`~symcollapse.errors.VerificationError`. Every path is a
+term of coefficient 1, so ``W_z x + b_z`` equals the reference exactly when each output's digit
+words, sorted, are the reference's (which are sorted and distinct): the exact route
+(:func:`exactly_equal`). The random route evaluates the digit words at its random point
+(:func:`emitted_value`), up to :data:`MAX_EMITTED_TERMS` (the most ``collapse()`` emits by
+default) and :data:`MAX_EMITTED_WORDS`; above, nothing is emitted entry by entry and the matrix
+closed form is what is checked.
 """
 
 from __future__ import annotations
@@ -61,9 +61,6 @@ BLOCK = 2**15
 #: Every this many paths' word decides whether a word is read whole or where it is not zero.
 SAMPLE = 64
 
-#: Count fields are packed into words of at most this many bits (non-negative ``int64``).
-COUNT_WORD = 63
-
 
 @dataclass(frozen=True)
 class Emitted:
@@ -76,74 +73,72 @@ class Emitted:
 
 @dataclass(frozen=True)
 class _Reading:
-    """What each bit of the path sums adds to a product's columns: ``adds[bit]``. The columns
-    are made layer by layer from the input up: a layout word's digit column at its first layer,
-    a count column when a layer's field (packed :data:`COUNT_WORD` bits a column) no longer fits
-    the last, so a chunk of bits (a few consecutive layers) adds to a few adjacent columns.
-    ``digits[w]`` is the column of the layout's word ``w``, ``counts[k]`` layer ``k``'s field
-    (column, shift); ``high`` marks the count bits that mean two factors of a layer;
-    ``unnamed[w]`` the bits of path word ``w`` that no symbol names; ``starts[j]`` what a path
-    of ``W_z[i, j]`` starts from (the entry ``x_j`` it multiplies), ``starts[0]`` nothing (a
-    path of ``b_z[i]``)."""
+    """What each bit of the path sums adds to a product's columns (``uint64``, adding modulo
+    2**64): ``adds[bit]``. Column ``w`` holds the layout's word ``w`` in its low bits, below
+    the most that all the named symbols and an input add to it together, so nothing else
+    reaches them; each layer ``k`` has a bit of its own above them, or in a further column of
+    layer bits (``layers[k]``: column, shift). ``mask[c]`` marks column ``c``'s layer bits,
+    ``unnamed[w]`` the bits of path word ``w`` that no symbol names, and ``starts[j]`` what a
+    path of ``W_z[i, j]`` starts from (the entry ``x_j`` it multiplies), ``starts[0]`` nothing
+    (a path of ``b_z[i]``).
+
+    A product's layer bits add up to ``sum 2**k``, one term per factor: that sum has as many
+    set bits as the product has factors exactly when no two of them are of one layer (two of a
+    layer carry, and a carry leaves fewer set bits, as does dropping the bits above 2**64), and
+    a set bit without a name adds no layer bit. So a product is a monomial of the reference
+    when its layer bits have as many set bits as its words (and its input): its digits are
+    then its low bits."""
 
     layout: reference.Layout
-    digits: tuple[int, ...]
-    counts: tuple[tuple[int, int], ...]
+    layers: tuple[tuple[int, int], ...]
     adds: np.ndarray
-    high: np.ndarray
+    mask: np.ndarray
     unnamed: np.ndarray
     starts: np.ndarray
 
     def entry(self, key: reference.Key) -> np.ndarray:
-        """What the entry ``key`` adds: its digit and a count of 1 in its layer's field."""
+        """What the entry ``key`` adds: its digit and its layer's bit."""
         lay, k = self.layout, key[1]
-        out = np.zeros(self.adds.shape[1], dtype=np.int64)
-        out[self.digits[lay.word[k]]] = lay.code(key) * lay.place[k]
-        column, shift = self.counts[k]
+        out = np.zeros(self.adds.shape[1], dtype=np.uint64)
+        out[lay.word[k]] += lay.code(key) * lay.place[k]
+        column, shift = self.layers[k]
         out[column] += 1 << shift
         return out
 
 
 def _columns(
-    lay: reference.Layout, sizes: list[int]
-) -> tuple[list[int], list[tuple[int, int]], list[int]]:
-    """Columns for ``lay`` with a count field per layer (``sizes[k]``, the most it must hold):
-    each layout word's column, each field's (column, shift), and each column's mask of the bits
-    above a field's lowest (none in a digit column)."""
-    digits = [0] * lay.words
-    places: list[tuple[int, int]] = []
-    high: list[int] = []
-    group, column, used = -1, -1, COUNT_WORD
-    for k, size in enumerate(sizes):
-        width = size.bit_length()
-        if lay.word[k] != group:  # the first layer of a layout word: that word's column
-            group = lay.word[k]
-            digits[group] = len(high)
-            high.append(0)
-        if used + width > COUNT_WORD:
-            column, used = len(high), 0
-            high.append(0)
-        places.append((column, used))
-        high[column] |= (((1 << width) - 1) & ~1) << used
-        used += width
-    return digits, places, high
+    lay: reference.Layout, entries: list[reference.Key]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Each layer's bit (column, shift) and each column's mask of layer bits: above the highest
+    bit the layout word ``w`` reaches in column ``w`` (``entries`` all at once, and the largest
+    input), while there is room, then in further columns."""
+    top = [0] * lay.words
+    for key in [*entries, ("x", 0, 0, lay.widths[0])]:
+        top[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
+    used = [most.bit_length() for most in top]
+    masks = [0] * lay.words
+    layers = []
+    for _ in lay.widths:
+        column = next((c for c, bits in enumerate(used) if bits < 64), len(used))
+        if column == len(used):
+            used.append(0)
+            masks.append(0)
+        layers.append((column, used[column]))
+        masks[column] |= 1 << used[column]
+        used[column] += 1
+    return layers, masks
 
 
 def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Reading:
     """The tables' contents for symbols ``names`` (bit ``s`` named ``names[s]``) in ``bits``
-    bits of path sums: a field per layer; the bits from ``len(names)`` on have no name."""
+    bits of path sums; the bits from ``len(names)`` on have no name."""
     entries = [reference.parse_name(name, lay.widths) for name in names]
-    layers = len(lay.widths)
-    # x_j once more than named: W_z[i, j] is multiplied by it (a second x_j must not carry)
-    per_layer = [sum(key[1] == k for key in entries) + (k == 0) for k in range(layers)]
-    digits, places, high = _columns(lay, per_layer)
-    adds = np.zeros((bits, len(high)), dtype=np.int64)
+    layers, masks = _columns(lay, entries)
+    adds = np.zeros((bits, len(masks)), dtype=np.uint64)
     named = np.arange(bits) < len(names)
     unnamed = np.packbits(~named, bitorder="little").view("<u8").astype(np.uint64)
-    starts = np.zeros((lay.widths[0] + 1, len(high)), dtype=np.int64)
-    reading = _Reading(
-        lay, tuple(digits), tuple(places), adds, np.array(high, dtype=np.int64), unnamed, starts
-    )
+    starts = np.zeros((lay.widths[0] + 1, len(masks)), dtype=np.uint64)
+    reading = _Reading(lay, tuple(layers), adds, np.array(masks, np.uint64), unnamed, starts)
     for bit, key in enumerate(entries):
         adds[bit] = reading.entry(key)
     for j in range(1, lay.widths[0] + 1):
@@ -151,16 +146,16 @@ def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Readi
     return reading
 
 
-#: Per word of the path sums: its bits without a name, and per chunk of it that has named
-#: symbols the chunk's place in the word, the columns ``[low, high)`` it adds to, and the table
-#: ``table[v]`` (a row of those columns) of the sum over the bits of ``v``.
-Tables = list[tuple[np.uint64, list[tuple[int, int, int, np.ndarray]]]]
+#: Per word of the path sums, per chunk of it that has named symbols: the chunk's place in the
+#: word, the columns ``[low, high)`` it adds to, and the table ``table[v]`` (a row of those
+#: columns) of the sum over the bits of ``v``.
+Tables = list[list[tuple[int, int, int, np.ndarray]]]
 
 
-def _spans(adds: np.ndarray, bits: int) -> list[list[tuple[int, int, int, np.ndarray]]]:
+def _spans(adds: np.ndarray, bits: int) -> Tables:
     """Per path word, per ``bits``-bit chunk that adds anything: its place, the first and
     one-past-last column it adds to, and its rows of ``adds``."""
-    spans: list[list[tuple[int, int, int, np.ndarray]]] = []
+    spans: Tables = []
     for word in np.split(adds, len(adds) // 64):
         spans.append([])
         for place, part in enumerate(np.split(word, 64 // bits)):
@@ -173,26 +168,27 @@ def _spans(adds: np.ndarray, bits: int) -> list[list[tuple[int, int, int, np.nda
 def _tables(reading: _Reading, terms: int) -> tuple[int, Tables]:
     """Chunk size and tables for ``reading``: 16-bit chunks when all their tables (half a MiB a
     column) take no more than one word per term, else 8-bit ones; none for a chunk whose
-    symbols add nothing (a bit there without a name is refused by ``unnamed``). The tables are
-    parts of one array: one large allocation is mapped in huge pages, many of a MiB are not
-    (3 x 13: a thousand page faults fewer)."""
+    symbols add nothing (a bit there without a name adds no layer bit, so it is refused). The
+    tables are parts of one array: one large allocation is mapped in huge pages, many of a MiB
+    are not (3 x 13: a thousand page faults fewer)."""
     sixteen = sum(high - low for chunks in _spans(reading.adds, 16) for _, low, high, _ in chunks)
     bits = CHUNK if sixteen * 2**16 <= terms else SMALL_CHUNK
     spans = _spans(reading.adds, bits)
-    store = np.empty(sum(2**bits * (high - low) for c in spans for _, low, high, _ in c), np.int64)
+    size = sum(2**bits * (high - low) for chunks in spans for _, low, high, _ in chunks)
+    store = np.empty(size, np.uint64)
     tables: Tables = []
     used = 0
-    for mask, chunks in zip(reading.unnamed, spans, strict=True):
-        tables.append((mask, []))
+    for chunks in spans:
+        tables.append([])
         for place, low, high, part in chunks:
             table = store[used : used + 2**bits * (high - low)].reshape(2**bits, high - low)
             _table(part[:, low:high], table)
-            tables[-1][1].append((place, low, high, table))
+            tables[-1].append((place, low, high, table))
             used += table.size
     return bits, tables
 
 
-_BYTE = (np.arange(256)[:, None] >> np.arange(8)) & 1  # a byte's value -> its 8 bits
+_BYTE = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.uint64)  # a byte -> its bits
 
 
 def _table(adds: np.ndarray, table: np.ndarray) -> None:
@@ -210,7 +206,7 @@ def _table(adds: np.ndarray, table: np.ndarray) -> None:
 
 def _read(
     paths: np.ndarray,
-    first: np.ndarray,
+    runs: list[tuple[int, int]],
     reading: _Reading,
     bits: int,
     tables: Tables,
@@ -218,25 +214,42 @@ def _read(
 ) -> None:
     """Read the paths (columns of ``paths``) into ``digits`` (a column each, the layout's words),
     :data:`BLOCK` paths at a time in one block of rows (a row of the reading's columns a path,
-    small enough to stay in the cache): each row starts as ``reading.starts[first[path]]``,
-    gets one gather of a table's rows per chunk, its counts checked, and its digit columns
-    copied out; :class:`~symcollapse.errors.VerificationError` for a set bit without a name or
-    two factors of one layer.
+    small enough to stay in the cache): each row starts as ``reading.starts[j]``, its input's
+    (``runs``: so many paths in turn multiply ``x_j``, ``j`` 0 for none),
+    gets one gather of a table's rows per chunk, its layer bits counted against its factors
+    (:class:`_Reading`), and its digits copied out below them;
+    :class:`~symcollapse.errors.VerificationError` for a set bit without a name or two factors
+    of one layer.
 
     A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
     read only where it is not; a zero chunk adds nothing."""
     per = 64 // bits
     words = np.ascontiguousarray(paths).astype("<u8", copy=False)
-    block = np.empty((min(BLOCK, words.shape[1]), reading.adds.shape[1]), dtype=np.int64)
+    block = np.empty((min(BLOCK, words.shape[1]), reading.adds.shape[1]), dtype=np.uint64)
+    gathered = np.empty_like(block)
     indices = np.empty(len(block), dtype=np.intp)  # one buffer: 7 % faster than one a chunk
-    counts = np.flatnonzero(reading.high)
+    # a product's factors (its words' set bits and its input), and its layer bits' set bits
+    layered = np.flatnonzero(reading.mask)
+    most = max(64 * len(words) + 1, 64 * len(layered))
+    factors = np.empty(len(block), np.min_scalar_type(most))
+    found, popcount = np.empty_like(factors), np.empty(len(block), np.uint8)
+    # the bits of digit column w below its layer bits (all of them when it has none)
+    below = (reading.mask & -reading.mask) - np.uint64(1)
+    ends, run = np.cumsum([paths for paths, _ in runs]).tolist(), 0
     for begin in range(0, words.shape[1], BLOCK):
         rows = block[: min(BLOCK, words.shape[1] - begin)]
-        # its input's row for each path ("clip": the indices are the inputs', and it is faster)
-        np.take(reading.starts, first[begin : begin + BLOCK], axis=0, out=rows, mode="clip")
-        for word, (unnamed, chunks) in zip(words[:, begin : begin + BLOCK], tables, strict=True):
-            if unnamed and (word & unnamed).any():
-                raise VerificationError("an emitted product has a factor without a name")
+        end, size = begin + len(rows), len(rows)
+        count, ones = factors[:size], found[:size]
+        at = begin
+        while at < end:  # each path's row starts as its input's, which is a factor (but 0)
+            while ends[run] <= at:
+                run += 1
+            stop, j = min(ends[run], end), runs[run][1]
+            rows[at - begin : stop - begin] = reading.starts[j]
+            count[at - begin : stop - begin] = j != 0
+            at = stop
+        for word, chunks in zip(words[:, begin:end], tables, strict=True):
+            count += np.bitwise_count(word, out=popcount[:size])
             # most paths have a factor in this word: read it whole (a sample decides; either way
             # reads the same, a zero chunk adding nothing), else only where it is not zero
             sample = word[::SAMPLE]
@@ -246,24 +259,35 @@ def _read(
             index = indices[: len(target)]
             for place, low, high, table in chunks:
                 np.copyto(index, values[place::per])
-                target[:, low:high] += table.take(index, axis=0)
+                # "wrap": a chunk's value is a row of its table; with "raise", out is copied
+                part = gathered[: len(target), : high - low]
+                target[:, low:high] += np.take(table, index, axis=0, out=part, mode="wrap")
             if where is not None:
                 rows[where] = target
-        if any((rows[:, c] & reading.high[c]).any() for c in counts):
+        ones[:] = 0
+        for column in layered:
+            ones += np.bitwise_count(rows[:, column] & reading.mask[column], out=popcount[:size])
+        if not np.array_equal(ones, count):
+            block_words = words[:, begin:end]
+            if any(
+                (word & mask).any() for word, mask in zip(block_words, reading.unnamed, strict=True)
+            ):
+                raise VerificationError("an emitted product has a factor without a name")
             raise VerificationError("an emitted product has two factors of one layer")
-        for word_digits, column in zip(digits, reading.digits, strict=True):
-            word_digits[begin : begin + len(rows)] = rows[:, column]
+        for w, word_digits in enumerate(digits):
+            np.bitwise_and(rows[:, w], below[w], out=word_digits[begin:end].view(np.uint64))
 
 
-def _batches(parts: list[np.ndarray]) -> list[list[np.ndarray]]:
-    """``parts`` in order, in runs of at least :data:`BATCH` paths (but a long part alone): many
-    short sums are read at once, a long one without a copy."""
-    batches: list[list[np.ndarray]] = [[]]
-    for paths in parts:
+def _batches(parts: list[tuple[np.ndarray, int]]) -> list[list[tuple[np.ndarray, int]]]:
+    """``parts`` (path sums, each with its input) in order, in runs of at least :data:`BATCH`
+    paths (but a long part alone): many short sums are read at once, a long one without a
+    copy."""
+    batches: list[list[tuple[np.ndarray, int]]] = [[]]
+    for paths, j in parts:
         if paths.shape[1] >= BATCH and batches[-1]:
             batches.append([])
-        batches[-1].append(paths)
-        if sum(p.shape[1] for p in batches[-1]) >= BATCH:
+        batches[-1].append((paths, j))
+        if sum(p.shape[1] for p, _ in batches[-1]) >= BATCH:
             batches.append([])
     return [batch for batch in batches if batch]
 
@@ -288,16 +312,20 @@ def _outputs(
     bits, tables = _tables(reading, sum(p.shape[1] for p in arrays))
 
     def read() -> Iterator[np.ndarray]:
+        inputs = [*range(1, widths[0] + 1), 0]  # W_z[i, j] multiplies x_j; b_z[i] nothing
+        # every output's digits in one array: a large allocation is mapped in huge pages
+        store = np.empty(lay.words * sum(p.shape[1] for p in arrays), dtype=np.int64)
         for W_row, b_sum in zip(sums.W_z, sums.b_z, strict=True):
-            parts = [*W_row, b_sum]
-            starts = iter([*range(1, widths[0] + 1), 0])  # W_z[i, j] multiplies x_j; b_z[i] 0
-            digits = np.empty((lay.words, sum(p.shape[1] for p in parts)), dtype=np.int64)
-            start = 0
+            parts = list(zip([*W_row, b_sum], inputs, strict=True))
+            size = sum(p.shape[1] for p, _ in parts)
+            digits = store[: lay.words * size].reshape(lay.words, size)
+            store, start = store[lay.words * size :], 0
             for batch in _batches(parts):
-                words = batch[0] if len(batch) == 1 else np.concatenate(batch, axis=1)
-                first = np.repeat([next(starts) for _ in batch], [p.shape[1] for p in batch])
+                paths = [p for p, _ in batch]
+                words = paths[0] if len(paths) == 1 else np.concatenate(paths, axis=1)
                 end = start + words.shape[1]
-                _read(words, first, reading, bits, tables, digits[:, start:end])
+                runs = [(p.shape[1], j) for p, j in batch]
+                _read(words, runs, reading, bits, tables, digits[:, start:end])
                 start = end
             yield digits
 

@@ -294,8 +294,9 @@ def test_an_input_twice_is_not_read_as_another_layers_entry(
     assert not verify(widths, method=method).holds
 
 
-#: Shapes for the reading's tables: small ones, and deep narrow ones whose digits and counts
-#: take several columns each (1 (x50): two digit words, two count words, two path words).
+#: Shapes for the reading's tables: small ones, and deep narrow ones whose digits take several
+#: columns (1 (x50): two digit words, their layer bits above the first and in a third column
+#: of their own, the top one at bit 63; two path words).
 TABLE_SHAPES = st.one_of(
     st.lists(st.integers(1, 4), min_size=2, max_size=5).map(tuple),
     st.sampled_from([(1,) * 50, (2, *(1, 2) * 15), (5, 40, 2)]),
@@ -335,7 +336,6 @@ def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
     for t, product in enumerate(products):
         for bit in product:
             paths[bit // 64, t] |= np.uint64(1 << (bit % 64))
-    first = np.array(inputs)
     expected: list[list[int] | str] = []
     for product, j in zip(products, inputs, strict=True):
         keys = [
@@ -355,14 +355,15 @@ def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
         digits = np.zeros((lay.words, 1), dtype=np.int64)
         if isinstance(want, str):
             with pytest.raises(VerificationError, match=want):
-                emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+                emitted._read(paths[:, t : t + 1], [(1, inputs[t])], reading, bits, tables, digits)
         else:
-            emitted._read(paths[:, t : t + 1], first[t : t + 1], reading, bits, tables, digits)
+            emitted._read(paths[:, t : t + 1], [(1, inputs[t])], reading, bits, tables, digits)
             assert digits[:, 0].tolist() == want
     together = np.zeros((lay.words, len(products)), dtype=np.int64)
+    runs = [(1, j) for j in inputs]
     if all(isinstance(want, list) for want in expected):
-        emitted._read(paths, first, reading, bits, tables, together)
+        emitted._read(paths, runs, reading, bits, tables, together)
         assert together.T.tolist() == expected
     else:
         with pytest.raises(VerificationError):
-            emitted._read(paths, first, reading, bits, tables, together)
+            emitted._read(paths, runs, reading, bits, tables, together)
