@@ -254,11 +254,15 @@ def _read(
             # reads the same, a zero chunk adding nothing), else only where it is not zero
             sample = word[::SAMPLE]
             where = None if 2 * np.count_nonzero(sample) > len(sample) else np.flatnonzero(word)
-            values = (word if where is None else word[where]).view(f"<u{bits // 8}")
+            values = word if where is None else word[where]
             target = rows if where is None else rows[where]
             index = indices[: len(target)]
+            chunk = index.view(np.uint64)  # a chunk's value, shifted and masked out of its word
             for place, low, high, table in chunks:
-                np.copyto(index, values[place::per])
+                if place:
+                    np.right_shift(values, np.uint64(place * bits), out=chunk)
+                if place < per - 1:
+                    np.bitwise_and(chunk if place else values, np.uint64(2**bits - 1), out=chunk)
                 # "wrap": a chunk's value is a row of its table; with "raise", out is copied
                 part = gathered[: len(target), : high - low]
                 target[:, low:high] += np.take(table, index, axis=0, out=part, mode="wrap")
