@@ -74,8 +74,8 @@ class Emitted:
 @dataclass(frozen=True)
 class _Reading:
     """What each bit of the path sums adds to a product's columns (``uint64``, adding modulo
-    2**64): ``adds[bit]``. Column ``w`` holds the layout's word ``w`` in its low bits, below
-    the most that all the named symbols and an input add to it together, so nothing else
+    2**64): ``adds[bit]``. Column ``digits[w]`` holds the layout's word ``w`` in its low bits,
+    below the most that all the named symbols and an input add to it together, so nothing else
     reaches them; each layer ``k`` has a bit of its own above them, or in a further column of
     layer bits (``layers[k]``: column, shift). ``mask[c]`` marks column ``c``'s layer bits,
     ``unnamed[w]`` the bits of path word ``w`` that no symbol names, and ``starts[j]`` what a
@@ -90,6 +90,7 @@ class _Reading:
     then its low bits."""
 
     layout: reference.Layout
+    digits: tuple[int, ...]
     layers: tuple[tuple[int, int], ...]
     adds: np.ndarray
     mask: np.ndarray
@@ -100,7 +101,7 @@ class _Reading:
         """What the entry ``key`` adds: its digit and its layer's bit."""
         lay, k = self.layout, key[1]
         out = np.zeros(self.adds.shape[1], dtype=np.uint64)
-        out[lay.word[k]] += lay.code(key) * lay.place[k]
+        out[self.digits[lay.word[k]]] += lay.code(key) * lay.place[k]
         column, shift = self.layers[k]
         out[column] += 1 << shift
         return out
@@ -108,37 +109,42 @@ class _Reading:
 
 def _columns(
     lay: reference.Layout, entries: list[reference.Key]
-) -> tuple[list[tuple[int, int]], list[int]]:
-    """Each layer's bit (column, shift) and each column's mask of layer bits: above the highest
-    bit the layout word ``w`` reaches in column ``w`` (``entries`` all at once, and the largest
-    input), while there is room, then in further columns."""
+) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """Each layout word's column, each layer's bit (column, shift) and each column's mask of
+    layer bits. A word's layers have their bits above the highest bit the word reaches in its
+    column (``entries`` all at once, and the largest input) while there is room, then in
+    columns right after it: a chunk of a path word (a few consecutive layers) adds to a few
+    adjacent columns, so its table is small."""
     top = [0] * lay.words
     for key in [*entries, ("x", 0, 0, lay.widths[0])]:
         top[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
-    used = [most.bit_length() for most in top]
-    masks = [0] * lay.words
-    layers = []
-    for _ in lay.widths:
-        column = next((c for c, bits in enumerate(used) if bits < 64), len(used))
-        if column == len(used):
-            used.append(0)
-            masks.append(0)
-        layers.append((column, used[column]))
-        masks[column] |= 1 << used[column]
-        used[column] += 1
-    return layers, masks
+    digits, masks, used = [], [], []
+    layers = [(0, 0)] * len(lay.widths)
+    for w, most in enumerate(top):
+        digits.append(len(masks))
+        masks.append(0)
+        used.append(most.bit_length())
+        for k in (k for k, word in enumerate(lay.word) if word == w):
+            if used[-1] >= 64:
+                masks.append(0)
+                used.append(0)
+            layers[k] = (len(masks) - 1, used[-1])
+            masks[-1] |= 1 << used[-1]
+            used[-1] += 1
+    return digits, layers, masks
 
 
 def _reading(names: tuple[str, ...], bits: int, lay: reference.Layout) -> _Reading:
     """The tables' contents for symbols ``names`` (bit ``s`` named ``names[s]``) in ``bits``
     bits of path sums; the bits from ``len(names)`` on have no name."""
     entries = [reference.parse_name(name, lay.widths) for name in names]
-    layers, masks = _columns(lay, entries)
+    digits, layers, masks = _columns(lay, entries)
     adds = np.zeros((bits, len(masks)), dtype=np.uint64)
     named = np.arange(bits) < len(names)
     unnamed = np.packbits(~named, bitorder="little").view("<u8").astype(np.uint64)
     starts = np.zeros((lay.widths[0] + 1, len(masks)), dtype=np.uint64)
-    reading = _Reading(lay, tuple(layers), adds, np.array(masks, np.uint64), unnamed, starts)
+    mask = np.array(masks, np.uint64)
+    reading = _Reading(lay, tuple(digits), tuple(layers), adds, mask, unnamed, starts)
     for bit, key in enumerate(entries):
         adds[bit] = reading.entry(key)
     for j in range(1, lay.widths[0] + 1):
@@ -233,7 +239,7 @@ def _read(
     most = max(64 * len(words) + 1, 64 * len(layered))
     factors = np.empty(len(block), np.min_scalar_type(most))
     found, popcount = np.empty_like(factors), np.empty(len(block), np.uint8)
-    # the bits of digit column w below its layer bits (all of them when it has none)
+    # the bits of each column below its layer bits (all of them when it has none)
     below = (reading.mask & -reading.mask) - np.uint64(1)
     ends, run = np.cumsum([paths for paths, _ in runs]).tolist(), 0
     for begin in range(0, words.shape[1], BLOCK):
@@ -278,8 +284,8 @@ def _read(
             ):
                 raise VerificationError("an emitted product has a factor without a name")
             raise VerificationError("an emitted product has two factors of one layer")
-        for w, word_digits in enumerate(digits):
-            np.bitwise_and(rows[:, w], below[w], out=word_digits[begin:end].view(np.uint64))
+        for word_digits, c in zip(digits, reading.digits, strict=True):
+            np.bitwise_and(rows[:, c], below[c], out=word_digits[begin:end].view(np.uint64))
 
 
 def _batches(parts: list[tuple[np.ndarray, int]]) -> list[list[tuple[np.ndarray, int]]]:
