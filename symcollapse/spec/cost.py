@@ -30,7 +30,7 @@ MAX_EXACT_BYTES = 2**30
 MAX_DOCUMENT_WIDTH = 1000
 
 #: Seconds the exact route may take by :func:`exact_seconds`. Memory decides first for every
-#: network whose path sums are large (13 widths of 3: 0.15 s, 14: 0.7 s, 15 refused at 1.3 GB);
+#: network whose path sums are large (13 widths of 3: 0.15 s, 14: 0.7 s, 16 refused at 2.6 GB);
 #: this refuses deep narrow ones, whose forward pass costs depth^2 digit words (widths 1 (x6000)
 #: 2.5 s, 23 MB of path sums).
 MAX_EXACT_SECONDS = 10.0
@@ -102,14 +102,15 @@ def exact_seconds(widths: tuple[int, ...]) -> Fraction:
 
 def exact_bytes(widths: tuple[int, ...]) -> int:
     """Estimated memory of exact verification above the interpreter's own: the path sums (all
-    held at once, :data:`PATH_WORD_BYTES` a word), per monomial its digit and count words and
-    1.5 words of working arrays, the reading's tables and what they are made from (three
-    times a word per bit of a path sum word per digit and count word), and
+    held at once, :data:`PATH_WORD_BYTES` a word), per monomial its digit words and a word of
+    working arrays (the reference's digits are made once the path sums are gone), the reading's
+    tables and what they are made from (three times a word per bit of a path sum word per
+    digit and count word, an upper bound on the reading's columns), and
     :data:`EXACT_FIXED_BYTES`."""
     terms = term_counts(widths).total
-    _, columns = _digit_words(widths)
+    digits, columns = _digit_words(widths)
     path_words = path_sum_words(widths) // terms
-    per_term = PATH_WORD_BYTES * path_words + 8 * columns + 12
+    per_term = PATH_WORD_BYTES * path_words + 8 * digits + 8
     tables = 3 * 8 * 64 * path_words * columns
     return int(EXACT_FIXED_BYTES + terms * per_term + tables)
 
