@@ -295,11 +295,11 @@ def test_an_input_twice_is_not_read_as_another_layers_entry(
 
 
 #: Shapes for the reading's tables: small ones, and deep narrow ones whose digits take several
-#: columns (1 (x50): two digit words, their layer bits above the first and in a third column
-#: of their own, the top one at bit 63; two path words).
+#: columns (1 (x50): two digit words, their layer bits above the first and in a column of
+#: their own; 2 1 (x41) 2: one layer bit at bit 63 of a digit column, whose carry is lost).
 TABLE_SHAPES = st.one_of(
     st.lists(st.integers(1, 4), min_size=2, max_size=5).map(tuple),
-    st.sampled_from([(1,) * 50, (2, *(1, 2) * 15), (5, 40, 2)]),
+    st.sampled_from([(1,) * 50, (2, *(1, 2) * 15), (5, 40, 2), (2, *(1,) * 41, 2)]),
 )
 
 
@@ -367,3 +367,27 @@ def test_the_tables_read_any_product_as_its_digits_or_refuse_it(
     else:
         with pytest.raises(VerificationError):
             emitted._read(paths, runs, reading, bits, tables, together)
+
+
+@pytest.mark.parametrize("widths", [(2, *(1,) * 41, 2), (1, 3, *(1,) * 40, 2)])
+def test_two_factors_of_the_layer_at_the_top_bit_are_refused(widths: tuple[int, ...]) -> None:
+    """The layer whose bit is bit 63 of its column: two of its factors (two entries, or for an
+    input layer of width 1 its entry and the input the path multiplies) carry out of the word,
+    leaving fewer bits set than factors; one of them is read as its digit."""
+    v = polynomials.variables(widths)
+    lay = emitted.reference.layout(widths)
+    reading = emitted._reading(v.names, 64 * v.words, lay)
+    bits, tables = emitted._tables(reading, terms=0)
+    top = next(k for k, (_, shift) in enumerate(reading.layers) if shift == 63)
+    entries = [emitted.reference.parse_name(name, widths) for name in v.names]
+    named = [bit for bit, key in enumerate(entries) if key[1] == top]
+    pair, j = (named[:2], 0) if len(named) > 1 else (named, 1)
+    paths = np.zeros((v.words, 2), dtype=np.uint64)
+    for bit in pair:
+        paths[bit // 64, 0] |= np.uint64(1 << (bit % 64))
+    paths[named[0] // 64, 1] |= np.uint64(1 << (named[0] % 64))
+    digits = np.zeros((lay.words, 1), dtype=np.int64)
+    emitted._read(paths[:, 1:], [(1, 0)], reading, bits, tables, digits)
+    assert digits[lay.word[top], 0] == lay.code(entries[named[0]]) * lay.place[top]
+    with pytest.raises(VerificationError, match="two factors"):
+        emitted._read(paths[:, :1], [(1, j)], reading, bits, tables, digits)
