@@ -221,11 +221,10 @@ def _read(
     """Read the paths (columns of ``paths``) into ``digits`` (a column each, the layout's words),
     :data:`BLOCK` paths at a time in one block of rows (a row of the reading's columns a path,
     small enough to stay in the cache): each row starts as ``reading.starts[j]``, its input's
-    (``runs``: so many paths in turn multiply ``x_j``, ``j`` 0 for none),
-    gets one gather of a table's rows per chunk, its layer bits counted against its factors
-    (:class:`_Reading`), and its digits copied out below them;
-    :class:`~symcollapse.errors.VerificationError` for a set bit without a name or two factors
-    of one layer.
+    (``runs``: so many paths in turn multiply ``x_j``, ``j`` 0 for none), gets one gather of a
+    table's rows per chunk, has its layer bits counted against its factors (:class:`_Reading`),
+    and its digits copied out below them; :class:`~symcollapse.errors.VerificationError` for a
+    set bit without a name or two factors of one layer.
 
     A word that is zero in most paths (wide layers: a path has a factor in few of its words) is
     read only where it is not; a zero chunk adds nothing."""
@@ -241,7 +240,7 @@ def _read(
     found, popcount = np.empty_like(factors), np.empty(len(block), np.uint8)
     # the bits of each column below its layer bits (all of them when it has none)
     below = (reading.mask & -reading.mask) - np.uint64(1)
-    ends, run = np.cumsum([paths for paths, _ in runs]).tolist(), 0
+    ends, run = np.cumsum([length for length, _ in runs]).tolist(), 0
     for begin in range(0, words.shape[1], BLOCK):
         rows = block[: min(BLOCK, words.shape[1] - begin)]
         end, size = begin + len(rows), len(rows)
