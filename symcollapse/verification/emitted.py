@@ -112,19 +112,21 @@ def _columns(
 ) -> tuple[list[int], list[tuple[int, int]], list[int]]:
     """Each layout word's column, each layer's bit (column, shift) and each column's mask of
     layer bits. A word's layers have their bits above the highest bit the word reaches in its
-    column (``entries`` all at once, and the largest input) while there is room, then in
-    columns right after it: a chunk of a path word (a few consecutive layers) adds to a few
-    adjacent columns, so its table is small."""
+    column (``entries`` all at once, and the largest input) when there is room for all of them,
+    else in columns right after it: a chunk of a path word (a few consecutive layers) adds to
+    one column or two adjacent ones, so its table is small and its rows are a size numpy
+    gathers fast."""
     top = [0] * lay.words
     for key in [*entries, ("x", 0, 0, lay.widths[0])]:
         top[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
     digits, masks, used = [], [], []
     layers = [(0, 0)] * len(lay.widths)
     for w, most in enumerate(top):
+        own = [k for k, word in enumerate(lay.word) if word == w]
         digits.append(len(masks))
         masks.append(0)
-        used.append(most.bit_length())
-        for k in (k for k, word in enumerate(lay.word) if word == w):
+        used.append(most.bit_length() if most.bit_length() + len(own) <= 64 else 64)
+        for k in own:
             if used[-1] >= 64:
                 masks.append(0)
                 used.append(0)
@@ -231,7 +233,7 @@ def _read(
     per = 64 // bits
     words = np.ascontiguousarray(paths).astype("<u8", copy=False)
     block = np.empty((min(BLOCK, words.shape[1]), reading.adds.shape[1]), dtype=np.uint64)
-    gathered = np.empty_like(block)
+    gathered = np.empty(block.size, dtype=np.uint64)  # a chunk's rows, contiguous for take
     indices = np.empty(len(block), dtype=np.intp)  # one buffer: 7 % faster than one a chunk
     # a product's factors (its words' set bits and its input), and its layer bits' set bits
     layered = np.flatnonzero(reading.mask)
@@ -254,13 +256,18 @@ def _read(
             count[at - begin : stop - begin] = j != 0
             at = stop
         for word, chunks in zip(words[:, begin:end], tables, strict=True):
-            count += np.bitwise_count(word, out=popcount[:size])
             # most paths have a factor in this word: read it whole (a sample decides; either way
             # reads the same, a zero chunk adding nothing), else only where it is not zero
             sample = word[::SAMPLE]
             where = None if 2 * np.count_nonzero(sample) > len(sample) else np.flatnonzero(word)
-            values = word if where is None else word[where]
-            target = rows if where is None else rows[where]
+            if where is None:
+                values, target = word, rows
+                count += np.bitwise_count(word, out=popcount[:size])
+            elif len(where):
+                values, target = word[where], rows[where]
+                count[where] += np.bitwise_count(values)
+            else:
+                continue  # no factor in this word
             index = indices[: len(target)]
             chunk = index.view(np.uint64)  # a chunk's value, shifted and masked out of its word
             for place, low, high, table in chunks:
@@ -269,7 +276,7 @@ def _read(
                 if place < per - 1:
                     np.bitwise_and(chunk if place else values, np.uint64(2**bits - 1), out=chunk)
                 # "wrap": a chunk's value is a row of its table; with "raise", out is copied
-                part = gathered[: len(target), : high - low]
+                part = gathered[: len(target) * (high - low)].reshape(len(target), high - low)
                 target[:, low:high] += np.take(table, index, axis=0, out=part, mode="wrap")
             if where is not None:
                 rows[where] = target
