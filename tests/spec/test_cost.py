@@ -23,25 +23,25 @@ from symcollapse.spec.limits import DEFAULT_MAX_TERMS
 
 #: Peak resident memory of ``emitted.exactly_equal`` above the interpreter's own (the same
 #: process on widths 2 2, VmHWM), MiB, and its process time, s: measured on the 2-core machine
-#: (the memory again on 2026-12-05 at 13:32 UTC for the reading by layer bits, the largest of
-#: 3 runs; the times are the earlier fit's: the least of 3 runs then, under load 6-7, was at
-#: most 1.22 times them, and less for all but widths 1 (2 1) x17).
+#: (the memory again on 2026-12-05 at 13:48 UTC for the reading by layer bits, the largest of
+#: 3 runs; the times are the earlier fit's: the least of 3 runs then, under load 10, was below
+#: each of them).
 MEASURED = [
     ((3,) * 12, 30.5, 0.065),
     ((3,) * 13, 78.9, 0.154),
     ((3,) * 14, 236.9, 0.708),
-    ((2,) * 21, 111.6, 0.189),
-    ((4,) * 10, 50.5, 0.113),
+    ((2,) * 21, 111.5, 0.189),
+    ((4,) * 10, 50.6, 0.113),
     ((8,) * 7, 162.3, 0.383),
-    ((16,) * 4, 8.8, 0.039),
-    ((30,) * 4, 305.4, 0.461),
+    ((16,) * 4, 8.6, 0.039),
+    ((30,) * 4, 305.5, 0.461),
     ((64,) * 3, 284.5, 1.165),
-    ((100,) * 3, 2544.1, 6.319),
-    ((1,) * 3000, 29.2, 0.497),
-    ((1,) * 6000, 113.7, 2.535),
-    ((1, *(2, 1) * 17), 31.4, 0.137),
+    ((100,) * 3, 2543.9, 6.319),
+    ((1,) * 3000, 26.0, 0.497),
+    ((1,) * 6000, 105.1, 2.535),
+    ((1, *(2, 1) * 17), 31.5, 0.137),
     ((5, 300, 5), 7.2, 0.052),
-    ((1, 2000, 1), 10.3, 0.049),
+    ((1, 2000, 1), 10.1, 0.049),
 ]
 
 
