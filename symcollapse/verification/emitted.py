@@ -119,7 +119,9 @@ def _columns(
     top = [0] * lay.words
     for key in [*entries, ("x", 0, 0, lay.widths[0])]:
         top[lay.word[key[1]]] += lay.code(key) * lay.place[key[1]]
-    digits, masks, used = [], [], []
+    digits: list[int] = []
+    masks: list[int] = []
+    used: list[int] = []
     layers = [(0, 0)] * len(lay.widths)
     for w, most in enumerate(top):
         own = [k for k, word in enumerate(lay.word) if word == w]
