@@ -43,6 +43,10 @@ MAX_SHOWN_WEIGHTS = 1_000
 #: widened to float32, whose numbers they are).
 WEIGHT_TYPES = ("float16", "float32", "float64")
 
+#: The roles of the symbols every fold document of a model with layers prints, known before the
+#: model is read, so that ``--names`` a document cannot print is refused before any work.
+ROLES = frozenset({"x", "W", "b", "h", "f", "W_z", "b_z"})
+
 #: Model kinds in words, for the prose.
 KIND_WORDS = {
     "onnx": "an ONNX file",
