@@ -466,8 +466,9 @@ class _Setting:
             return -self.value(node.operand)
         if isinstance(node, Quotient):
             return self.value(node.numerator) / self.value(node.denominator)
-        if isinstance(node, Transpose):
-            return self.value(node.operand).T
+        if isinstance(node, Transpose):  # a name no layer has is a scalar, its own transpose
+            inner = self.value(node.operand)
+            return inner.T if isinstance(inner, sp.MatrixBase) else inner
         if isinstance(node, Power) and isinstance(node.base, Norm) and node.exponent == 2:
             inner = self.value(node.base.operand)
             return (
@@ -699,7 +700,7 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        spelled = [f"\\{w}" if len(w) > 1 else w for w in (words[1], words[3])] if words else []
+        spelled = [_spelled(w, document.rows) for w in (words[1], words[3])] if words else []
         self.after_before = (spelled[0], spelled[1]) if spelled else None  # P_j, Q_j; \\Omega_j
         self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
@@ -1073,6 +1074,13 @@ def _timed(document: Document) -> Document:
     )
     stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
     return replace(document, rows=rows, prose=words(document.prose), stated=stated)
+
+
+def _spelled(word: str, rows: tuple[Row, ...]) -> str:
+    """The base of a name the words spell ``word`` (``P``, ``Psi``) as the rows spell it:
+    LaTeX and Typst's Greek ``\\Psi``, JSON's ``Psi``."""
+    bases = {node.base for node in nodes_of(rows) if isinstance(node, Name)}
+    return next((base for base in (f"\\{word}", word) if base in bases), word)
 
 
 def _layer_index(rows: tuple[Row, ...]) -> str:

@@ -77,6 +77,16 @@ def _once(pattern: str, replace: str, text: str) -> str:
 
 #: Hand edits of the Markdown documents: each makes one row false, and the row it makes false.
 EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
+    "a layer no loss has, transposed": (
+        "saxe",
+        lambda t: _once(r"&= W_\{2\}\^\{T\} \\left", r"&= W_{3}^{T} \\left", t),
+        'section "The setting", row 4',
+    ),
+    "a layer renamed once in the loss": (
+        "saxe",
+        lambda t: _once(r"- W_\{2\} W_\{1\} \\right", r"- Q_{2} W_{1} \\right", t),
+        'section "The setting", row 4',
+    ),
     "the ODE's 2 made 3": (
         "saxe",
         lambda t: _once(
