@@ -164,6 +164,8 @@ def rows_of(text: str, language: str) -> list[tuple[int, int]]:
         words += [(m.start(), m.end()) for m in re.finditer(r"\\displaybreak\[\d\]", text)]
         # a Markdown row's reason, (\text{multiply }W_{2}\text{ by ...}): words, names and all
         words += [m.span() for m in re.finditer(r"&\\qquad\s*\\?(?:\(|\\phantom).*$", text, re.M)]
+        # or beside it when the line has room: && (\text{substitute }h^{(2)}\text{ and }h^{(1)})
+        words += [m.span() for m in re.finditer(r"&&\s*\(\\text.*$", text, re.M)]
     elif language == "typst":
         spans = [m.span(1) for m in re.finditer(r"^\$ (.*?) \$$", text, re.S | re.M)]
         words = [

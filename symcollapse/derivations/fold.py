@@ -257,7 +257,8 @@ def _numbers_section(
     source = "the stored numbers" if hidden is None else "the stored floats"
     intro: Text = (
         f"Both were computed exactly from {source}, which are binary fractions; they are shown "
-        f"{'as ' if digits is None else ''}{precision}, and the JSON output holds them exactly.",
+        f"as {'' if digits is None else 'decimals '}{precision}, and the JSON output holds them "
+        "exactly.",
     )
     hiding = f"the weights are not shown: {hidden}" if hidden and result.model.layers else ""
     intro += (f" {hiding[0].upper()}{hiding[1:]}.",) if hiding else ()
