@@ -348,6 +348,9 @@ class Dynamics:
                 for f in named:
                     if _derivative_of(self.scalar(r.lhs), f):
                         flows[f] = (self.scalar(r.lhs), self.scalar(r.rhs))  # the nearest wins
+        if flows and len(flows) != len(named):  # a(t)'s flow stated, not Q(t)'s: no strength
+            missing = ", ".join(str(f) for f in named if f not in flows)
+            return f"its definition names {missing}, whose flow is stated nowhere above"
         if len(flows) != len(named) or (equal and len(named) != 2):
             raise Unstated(f"not checked: the flows of {', '.join(map(str, named))} not stated")
         lhs = lhs.subs(function, value).doit()
@@ -556,7 +559,10 @@ class _Setting:
         middles = {form[1].key: form[1] for form in self.forms.values()}
         holders: dict[sp.Expr, str] = {}
         for f in functions:
-            holder = [k for k, m in middles.items() if m.sub == str(f.func)]
+            # D_{q_{r}} holds q_{r}(t); JSON's D_q_r holds it too
+            holder = [k for k, m in middles.items() if _bare(m.sub) == _bare(str(f.func))]
+            if middles and not holder:  # D_a, D_b stated: a strength Q(t) of none is no mode's
+                return f"{f} is the strength of no stated diagonal matrix"
             if len(holder) != 1:
                 raise Unstated(f"not checked: no one stated diagonal matrix holds {f}")
             holders[f] = holder[0]
@@ -1074,6 +1080,11 @@ def _timed(document: Document) -> Document:
     )
     stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
     return replace(document, rows=rows, prose=words(document.prose), stated=stated)
+
+
+def _bare(name: str) -> str:
+    """A name's spelling without its braces: ``q_{r}`` and JSON's ``q_r`` alike."""
+    return name.replace("{", "").replace("}", "")
 
 
 def _spelled(word: str, rows: tuple[Row, ...]) -> str:
