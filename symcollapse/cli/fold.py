@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from symcollapse.algebra.fold import Fold, fold
-from symcollapse.cli.output import emit, notation_from, stem
+from symcollapse.cli.output import check_renamed, emit, notation_from, stem
 from symcollapse.derivations.fold import ROLES, derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.output_files import check_target, write_files
@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         return run_partial(args)
     notation = notation_from(args, handled=("digits",))
     # names no fold document prints (or cannot print), refused before the model is read
-    notation.check_used(ROLES, "a fold document")
+    check_renamed("fold", notation, ROLES)
     limit = args.max_megabytes * 2**20
     with Progress("fold") as progress:  # a terminal sees each stage of a long fold
         progress.stage(f"reading {args.model.name}")
