@@ -14,8 +14,13 @@ matrix swapped, two matrix factors swapped, a summand deleted, a bracket moved, 
 once; and, as edits that keep every row true, a bracket around a whole sum and a name renamed
 everywhere. Whether an edit keeps the row true is decided here from the edit alone (an edit
 that changes nothing, a term ``0``, brackets that only regroup a sum), never by the reader. A
-false edit ``check`` passes (exit 0) is a miss; a true edit it calls false (exit 1) is a false
-alarm; any other exit status (3: an internal error) is a defect.
+false edit ``check`` passes (exit 0) is a miss, unless every row it changed is one the verdict
+lists as not checked, with its reason (a measured number, a cited formula): that is an edit of
+an unchecked row, counted apart; a true edit it calls false (exit 1) is a false alarm; any other
+exit status (3: an internal error) is a defect.
+
+The documents' numbers are never 0 (the model's weights and biases, the seeds of the ``--values``
+documents): dropping ``+ b_2`` with ``b_2 = 0`` would be a true edit the generator calls false.
 """
 
 # ruff: noqa: RUF001, E501 - MathML prints the minus sign U+2212; the patterns are long
@@ -40,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from symcollapse.cli import main  # noqa: E402
+from symcollapse.errors import DocumentError  # noqa: E402
+from symcollapse.reading import check_text, language_of, read_document  # noqa: E402
 
 #: Extension of each readable format's document.
 SUFFIX = {"latex": ".tex", "beamer": ".tex", "markdown": ".md", "github": ".md"}
@@ -62,13 +69,17 @@ NOTATIONS = {
 JSON_NOTATIONS = {"default", "row", "names"}
 
 
+#: The numbers the model's weights and biases are drawn from: small integers, never 0.
+NONZERO = (-3, -2, -1, 1, 2, 3)
+
+
 def _npz(directory: Path) -> tuple[str, ...]:
     import numpy as np
 
     rng = np.random.default_rng(5)
     path = directory / "model.npz"
-    arrays = {"0.weight": rng.integers(-3, 4, (3, 2)), "0.bias": rng.integers(-3, 4, 3)}
-    arrays |= {"1.weight": rng.integers(-3, 4, (1, 3)), "1.bias": rng.integers(-3, 4, 1)}
+    shapes = {"0.weight": (3, 2), "0.bias": (3,), "1.weight": (1, 3), "1.bias": (1,)}
+    arrays = {name: rng.choice(NONZERO, shape) for name, shape in shapes.items()}
     np.savez(path, **{k: v.astype(float) for k, v in arrays.items()})
     return ("fold", str(path), "--assume-identity-gaps", "--weight-layout", "out-in")
 
@@ -79,8 +90,9 @@ KINDS: dict[str, list[tuple[str, ...] | Callable[[Path], tuple[str, ...]]]] = {
     "derive": [
         ("derive", "2", "3", "3", "1", "--detail", level) for level in ("brief", "standard", "full")
     ]
-    + [("derive", "2", "3", "1", "--detail", "standard", "--values", "random", "--seed", "4")]
-    + [("derive", "3", "3", "3", "--detail", "full", "--values", "random", "--seed", "7")],
+    # seeds whose random numbers have no 0 (random_values draws 0 too)
+    + [("derive", "2", "3", "1", "--detail", "standard", "--values", "random", "--seed", "7")]
+    + [("derive", "3", "3", "3", "--detail", "full", "--values", "random", "--seed", "31")],
     "example": [("example",)],
     "regress": [("regress", "2", "3", "1"), ("regress", "2", "2", "2")],
     "prove": [("prove",)],
@@ -152,6 +164,8 @@ def rows_of(text: str, language: str) -> list[tuple[int, int]]:
         words += [(m.start(), m.end()) for m in re.finditer(r"\\displaybreak\[\d\]", text)]
         # a Markdown row's reason, (\text{multiply }W_{2}\text{ by ...}): words, names and all
         words += [m.span() for m in re.finditer(r"&\\qquad\s*\\?(?:\(|\\phantom).*$", text, re.M)]
+        # or beside it when the line has room: && (\text{substitute }h^{(2)}\text{ and }h^{(1)})
+        words += [m.span() for m in re.finditer(r"&&\s*\(\\text.*$", text, re.M)]
     elif language == "typst":
         spans = [m.span(1) for m in re.finditer(r"^\$ (.*?) \$$", text, re.S | re.M)]
         words = [
@@ -800,6 +814,25 @@ def _never_used(said: str) -> str:
     return found[1] if found else ""
 
 
+def unchecked_rows(original: str, edited: str, path: Path) -> str:
+    """The rows an edit changed, each with why the verdict lists it as not checked, in the
+    original and the edited document alike ("" unless every row it changed is so listed)."""
+    language_ = language_of(path.name)
+    try:
+        before = read_document(original, language_).rows
+        after = read_document(edited, language_).rows
+        listed = dict(check_text(original, language=language_).unchecked)
+        still = dict(check_text(edited, language=language_).unchecked)
+    except DocumentError:
+        return ""
+    if len(before) != len(after):
+        return ""
+    changed = [row.where for row, now in zip(before, after, strict=True) if row != now]
+    if not changed or not all(where in listed and where in still for where in changed):
+        return ""
+    return "; ".join(f"{where} ({listed[where]})" for where in changed)
+
+
 def _context(original: str, edited: str) -> str:
     """Where ``edited`` differs from ``original``: a window of each."""
     at = next(
@@ -823,6 +856,8 @@ def run(
     alarms: Counter = Counter()
     unread: Counter = Counter()
     reported: Counter = Counter()
+    unchecked: Counter = Counter()
+    unchecked_edits: list[str] = []
     defects: list[str] = []
     misses: list[str] = []
     untouched_failures: list[str] = []
@@ -870,6 +905,13 @@ def run(
                             reported[key] += 1
                         report(f"REPORTED: {where}: {said.strip()[-120:]}")
                         continue
+                    why = "" if made.true or status else unchecked_rows(original, made.text, path)
+                    if why:
+                        for key in keys:  # a row check lists as not checked, saying why
+                            unchecked[key] += 1
+                        unchecked_edits.append(f"{where}: {why}")
+                        report(f"UNCHECKED ROW: {unchecked_edits[-1]}")
+                        continue
                     if not made.true and status == 0:
                         for key in keys:
                             missed[key] += 1
@@ -891,6 +933,8 @@ def run(
         "alarms": alarms,
         "unread": unread,
         "reported": reported,
+        "unchecked": unchecked,
+        "unchecked_edits": unchecked_edits,
         "defects": defects,
         "misses": misses,
         "untouched": untouched_failures,
@@ -898,13 +942,13 @@ def run(
 
 
 def table(result: dict, axis: str) -> str:
-    tried, missed, alarms, unread, reported = (
-        result[k] for k in ("tried", "missed", "alarms", "unread", "reported")
+    tried, missed, alarms, unread, reported, unchecked = (
+        result[k] for k in ("tried", "missed", "alarms", "unread", "reported", "unchecked")
     )
     names = sorted({name for (name, ax), _true in tried if ax == axis})
     lines = [
-        f"| {axis} | false edits | caught | reported | missed | exit 2 | true edits | passed | false alarms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| {axis} | false edits | caught | reported | edited an unchecked row | missed | exit 2 | true edits | passed | false alarms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in names:
         false_ = tried[(name, axis), False]
@@ -912,8 +956,9 @@ def table(result: dict, axis: str) -> str:
         miss = missed[name, axis]
         alarm = alarms[name, axis]
         told = reported[name, axis]
+        unseen = unchecked[name, axis]
         lines.append(
-            f"| {name} | {false_} | {false_ - miss - told} | {told} | {miss} | {unread[(name, axis), False]} | {true_} | "
+            f"| {name} | {false_} | {false_ - miss - told - unseen} | {told} | {unseen} | {miss} | {unread[(name, axis), False]} | {true_} | "
             f"{true_ - alarm - unread[(name, axis), True]} | {alarm} |"
         )
     return "\n".join(lines)
@@ -934,13 +979,14 @@ def main_() -> int:
     seconds = time.perf_counter() - began
     for axis in ("kind", "format", "document", "notation"):
         print(table(result, axis), end="\n\n")
+    edits = sum(v for ((_, a), _t), v in result["tried"].items() if a == "kind")
     print(
-        f"{sum(v for ((_, a), _t), v in result['tried'].items() if a == 'kind')} edits in {seconds:.0f} s"
+        f"{edits} edits in {seconds:.0f} s: {len(result['misses'])} missed or false alarms, "
+        f"{len(result['unchecked_edits'])} edited an unchecked row, {len(result['defects'])} defects"
     )
     if args.json:
-        args.json.write_text(
-            json.dumps({k: result[k] for k in ("defects", "misses", "untouched")}, indent=1)
-        )
+        fields = ("defects", "misses", "unchecked_edits", "untouched")
+        args.json.write_text(json.dumps({k: result[k] for k in fields}, indent=1))
     return 1 if result["defects"] or result["misses"] else 0
 
 

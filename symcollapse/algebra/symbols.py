@@ -128,15 +128,27 @@ def name_of(role: Role, names: Mapping[str, str] | None = None) -> str:
     with ``names`` (role -> name), in those names (``M_1`` when ``W`` is called ``M``)."""
     names = names or {}
     name = names.get(role.role) or default_name(role.role)
+    sub = [_index(i, names) for i in role.sub]
     if role.sub and all(_plain(i) for i in role.sub):
-        name += "_" + "_".join(map(str, role.sub))
+        name += "_" + "_".join(sub)
     elif role.sub:
-        name += "(" + ", ".join(map(str, role.sub)) + ")"
+        name += "(" + ", ".join(sub) + ")"
     if role.sup is not None:
-        name += f"({role.sup})"
+        name += f"({_index(role.sup, names)})"
     if role.argument is not None:
         name += f"({names.get(role.argument) or default_name(role.argument)})"
     return name
+
+
+def _index(index: sp.Expr, names: Mapping[str, str]) -> str:
+    """An index in ``names``: ``P_q`` and ``d(q - 1)`` when the index ``j`` or ``k`` is called
+    ``q``, as the sum over it says (``(q, 1, N)``)."""
+    atoms = index.atoms(RoleSymbol)
+    return str(
+        index.xreplace(
+            {s: sp.Symbol(names[s.meaning.role]) for s in atoms if s.meaning.role in names}
+        )
+    )
 
 
 def _indices(sub: object) -> tuple[sp.Expr, ...]:

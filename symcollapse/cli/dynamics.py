@@ -10,6 +10,7 @@ from symcollapse.cli.output import emit, notation_from
 from symcollapse.errors import OptionError, SymcollapseError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
+from symcollapse.render.notation import Notation
 from symcollapse.spec.numerals import parse_rational
 from symcollapse.spec.text import shown
 
@@ -34,6 +35,21 @@ def strengths(text: str) -> list[float]:
     return [number(part.strip(), "--strengths") for part in parts]
 
 
+def dynamics_notation(args: argparse.Namespace) -> Notation:
+    """The notation the options ask for, refusing an upper-case name for the time (``t=T``):
+    a document's upper-case letters are matrices (``T`` is also the transpose's), so a reader
+    would not read it as the scalar every flow is differentiated by."""
+    notation = notation_from(args)
+    time = notation.names.get("t")
+    if time is not None and time[:1].isupper():
+        raise OptionError(
+            f"name {time!r} for t (time) is refused: the documents write matrices in upper case "
+            "(and T for the transpose), so the time takes a lower-case name (s, tau)",
+            "names",
+        )
+    return notation
+
+
 def saxe_data(run: dyn.SaxeRun) -> dict[str, object]:
     """The times and, per mode, eq. 12 and the simulated strengths at those times."""
     return {
@@ -56,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
         if args.depth > endtoend.MAX_DEPTH:
             raise OptionError(f"--depth must be from 2 to {endtoend.MAX_DEPTH}, got {args.depth}")
-        notation = notation_from(args)
+        notation = dynamics_notation(args)
         with Progress("dynamics") as progress:
             checks = []
             for depth in range(2, args.depth + 1):
@@ -72,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     u0, tau, t_max = (
         number(getattr(args, k), f"--{k.replace('_', '-')}") for k in ("u0", "tau", "t_max")
     )
-    notation = notation_from(args)
+    notation = dynamics_notation(args)
     if args.plot is not None:  # a blocked target refused before the work, not after it
         from symcollapse.io.plot import plot_format
 

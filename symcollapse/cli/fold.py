@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from symcollapse.algebra.fold import Fold, fold
-from symcollapse.cli.output import emit, notation_from, stem
-from symcollapse.derivations.fold import derive_fold
+from symcollapse.cli.output import check_renamed, emit, notation_from, stem
+from symcollapse.derivations.fold import ROLES, derive_fold
 from symcollapse.errors import OptionError, SizeLimitError
 from symcollapse.io.output_files import check_target, write_files
 from symcollapse.io.progress import Progress
@@ -205,6 +205,9 @@ def run(args: argparse.Namespace) -> int:
             raise OptionError(f"{flag} applies to state_dict files; an ONNX file records it")
     if args.partial:
         return run_partial(args)
+    notation = notation_from(args, handled=("digits",))
+    # names no fold document prints (or cannot print), refused before the model is read
+    check_renamed("fold", notation, ROLES)
     limit = args.max_megabytes * 2**20
     with Progress("fold") as progress:  # a terminal sees each stage of a long fold
         progress.stage(f"reading {args.model.name}")
@@ -238,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
         return emit(
             args,
             derivation,
-            notation_from(args, handled=("digits",)),
+            notation,
             stem("fold", model.widths),
             data=data,
         )

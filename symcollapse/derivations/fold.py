@@ -22,6 +22,7 @@ from symcollapse.algebra.expressions import bias_terms, output_symbol, product, 
 from symcollapse.algebra.fold import Fold
 from symcollapse.derivations.convention import in_convention
 from symcollapse.derivations.steps import chain
+from symcollapse.derivations.textbook import hidden, substitution
 from symcollapse.doc.model import Decimals, Derivation, Section, Step, Text
 from symcollapse.doc.prose import Rounded
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
@@ -41,6 +42,10 @@ MAX_SHOWN_WEIGHTS = 1_000
 #: The float types the stored weights are shown in, narrowest first (bfloat16 weights are read
 #: widened to float32, whose numbers they are).
 WEIGHT_TYPES = ("float16", "float32", "float64")
+
+#: The roles of the symbols every fold document of a model with layers prints, known before the
+#: model is read, so that ``--names`` a document cannot print is refused before any work.
+ROLES = frozenset({"x", "W", "b", "h", "f", "W_z", "b_z"})
 
 #: Model kinds in words, for the prose.
 KIND_WORDS = {
@@ -177,8 +182,13 @@ def derive_fold(
     return in_convention(derivation, convention)
 
 
+def _units(W) -> list[sp.MatrixSymbol]:
+    """``h^{(1)}``, ..., ``h^{(n)}``: the output of each layer, as the layers section names it."""
+    return [hidden(k, W_k.shape[0]) for k, W_k in enumerate(W, start=1)]
+
+
 def _layers_section(result: Fold, x, W, b) -> Section:
-    h = [x] + [symbols.matrix("h", W[k - 1].shape[0], 1, sup=k) for k in range(1, len(W) + 1)]
+    h = [x, *_units(W)]
     steps = tuple(
         Step(h[k + 1], sp.MatAdd(sp.MatMul(W[k], h[k]), b[k]), (layer.op,))
         for k, layer in enumerate(result.model.layers)
@@ -214,14 +224,18 @@ def _weights_section(result: Fold, W, b, words: bool) -> Section:
 
 
 def _collapse_section(result: Fold, x, W, b, W_z, b_z) -> Section:
+    """``f(x) = h^{(n)}``, the layers substituted into one another (the rows of the layers
+    section, so a reader finds each of them used), distributed and grouped."""
     nested = x
     for W_k, b_k in zip(W, b, strict=True):
         nested = sp.MatAdd(sp.MatMul(W_k, nested), b_k)
+    units = _units(W)
     return Section(
         title=("Folding the layers",),
-        intro=("Multiplying out the nested layers leaves one affine map.",),
+        intro=("Substituting each layer into the next and multiplying out leaves one affine map.",),
         steps=(
-            Step(output_symbol(W_z.shape[0]), nested),
+            Step(output_symbol(W_z.shape[0]), units[-1]),
+            Step(None, nested, substitution(units[::-1])),
             Step(None, sp.MatAdd(sp.MatMul(W_z, x), b_z), ("distribute and group",)),
             Step(W_z, product(*W[::-1]), ("definition",), ":="),
             Step(b_z, total(*bias_terms(W, b)), ("definition",), ":="),
@@ -243,7 +257,8 @@ def _numbers_section(
     source = "the stored numbers" if hidden is None else "the stored floats"
     intro: Text = (
         f"Both were computed exactly from {source}, which are binary fractions; they are shown "
-        f"{'as ' if digits is None else ''}{precision}, and the JSON output holds them exactly.",
+        f"as {'' if digits is None else 'decimals '}{precision}, and the JSON output holds them "
+        "exactly.",
     )
     hiding = f"the weights are not shown: {hidden}" if hidden and result.model.layers else ""
     intro += (f" {hiding[0].upper()}{hiding[1:]}.",) if hiding else ()

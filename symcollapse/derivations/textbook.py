@@ -84,7 +84,7 @@ def collapse_section(result: Collapse) -> Section:
     earlier = [hidden(m, net.widths[m]) for m in range(n - 1, -1, -1)]
     steps = [
         Step(output_symbol(net.widths[-1]), hidden(n, net.widths[-1])),
-        Step(None, nested, ("substitute ", *_listed(earlier))),
+        Step(None, nested, substitution(earlier)),
     ]
     if n > 1:
         steps.append(Step(None, expanded, ("distribute",), check=FREE_RING))
@@ -241,6 +241,12 @@ def _regression_words(result: Collapse, coefficient: object, intercept: sp.Basic
     else:
         words += (f"{d[-1]} linear regressions on ", *inputs, ", one for each output:")
     return words
+
+
+def substitution(units: list[sp.MatrixSymbol]) -> Text:
+    """The reason of the row that writes the layers into one another: "substitute ``h^{(1)}``
+    and ``h^{(0)}``", the hidden units it replaces, which a reader then finds used."""
+    return ("substitute ", *_listed(units))
 
 
 def _listed(items: list[sp.Basic]) -> list[str | sp.Basic]:

@@ -348,6 +348,9 @@ class Dynamics:
                 for f in named:
                     if _derivative_of(self.scalar(r.lhs), f):
                         flows[f] = (self.scalar(r.lhs), self.scalar(r.rhs))  # the nearest wins
+        if flows and len(flows) != len(named):  # a(t)'s flow stated, not Q(t)'s: no strength
+            missing = ", ".join(str(f) for f in named if f not in flows)
+            return f"its definition names {missing}, whose flow is stated nowhere above"
         if len(flows) != len(named) or (equal and len(named) != 2):
             raise Unstated(f"not checked: the flows of {', '.join(map(str, named))} not stated")
         lhs = lhs.subs(function, value).doit()
@@ -466,8 +469,9 @@ class _Setting:
             return -self.value(node.operand)
         if isinstance(node, Quotient):
             return self.value(node.numerator) / self.value(node.denominator)
-        if isinstance(node, Transpose):
-            return self.value(node.operand).T
+        if isinstance(node, Transpose):  # a name no layer has is a scalar, its own transpose
+            inner = self.value(node.operand)
+            return inner.T if isinstance(inner, sp.MatrixBase) else inner
         if isinstance(node, Power) and isinstance(node.base, Norm) and node.exponent == 2:
             inner = self.value(node.base.operand)
             return (
@@ -555,7 +559,10 @@ class _Setting:
         middles = {form[1].key: form[1] for form in self.forms.values()}
         holders: dict[sp.Expr, str] = {}
         for f in functions:
-            holder = [k for k, m in middles.items() if m.sub == str(f.func)]
+            # D_{q_{r}} holds q_{r}(t); JSON's D_q_r holds it too
+            holder = [k for k, m in middles.items() if _bare(m.sub) == _bare(str(f.func))]
+            if middles and not holder:  # D_a, D_b stated: a strength Q(t) of none is no mode's
+                return f"{f} is the strength of no stated diagonal matrix"
             if len(holder) != 1:
                 raise Unstated(f"not checked: no one stated diagonal matrix holds {f}")
             holders[f] = holder[0]
@@ -699,7 +706,7 @@ class _Products:
         if not 2 <= self.depth <= MAX_DEPTH:  # the chain rule's symbolic product grows with N
             raise DocumentError(f"a depth N from 2 to {MAX_DEPTH} is checked, not {self.depth}")
         words = _AFTER_BEFORE.search(document.prose)
-        spelled = [f"\\{w}" if len(w) > 1 else w for w in (words[1], words[3])] if words else []
+        spelled = [_spelled(w, document.rows) for w in (words[1], words[3])] if words else []
         self.after_before = (spelled[0], spelled[1]) if spelled else None  # P_j, Q_j; \\Omega_j
         self.layer_index = _layer_index(document.rows)  # j, or the letter --names gave
         self.index: dict[str, int] = {}
@@ -1073,6 +1080,18 @@ def _timed(document: Document) -> Document:
     )
     stated = _swapped(document.stated, time, _T)  # what the words define: u(t) at t = 0
     return replace(document, rows=rows, prose=words(document.prose), stated=stated)
+
+
+def _bare(name: str) -> str:
+    """A name's spelling without its braces: ``q_{r}`` and JSON's ``q_r`` alike."""
+    return name.replace("{", "").replace("}", "")
+
+
+def _spelled(word: str, rows: tuple[Row, ...]) -> str:
+    """The base of a name the words spell ``word`` (``P``, ``Psi``) as the rows spell it:
+    LaTeX and Typst's Greek ``\\Psi``, JSON's ``Psi``."""
+    bases = {node.base for node in nodes_of(rows) if isinstance(node, Name)}
+    return next((base for base in (f"\\{word}", word) if base in bases), word)
 
 
 def _layer_index(rows: tuple[Row, ...]) -> str:

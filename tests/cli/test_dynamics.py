@@ -81,6 +81,8 @@ def test_standalone_to_a_directory(tmp_path):
         (["arora", "--depth", "1"], "expected a depth of at least 2, got 1"),
         (["arora", "--depth", "two"], "expected a depth of at least 2, got 'two'"),
         (["arora", "--depth", "7"], "--depth must be from 2 to 6, got 7"),
+        (["saxe", "--names", "t=T"], "name 'T' for t (time) is refused: the documents write"),
+        (["arora", "--names", "t=Omega"], "time takes a lower-case name (s, tau)"),
     ],
 )
 def test_bad_input_is_one_line(argv, message, capsys, tmp_path, monkeypatch):

@@ -202,6 +202,29 @@ def test_too_big_a_file_is_refused_before_reading(tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("names", ["h=q_r", "h=W_z", "d=q"])
+def test_names_no_fold_document_prints_are_refused_before_reading(tmp_path, capsys, names):
+    """Refused at option time: the model file is never opened (here it does not exist)."""
+    missing = tmp_path / "missing.npz"
+    assert main(["fold", str(missing), "--names", names]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(command line: --names)" in err, err
+    assert "cannot read model file" not in err, err
+
+
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("widths", [(2, 3, 1), (3, 2)])
+def test_the_roles_checked_before_reading_are_those_a_document_prints(tmp_path, widths, convention):
+    from symcollapse.algebra.fold import fold
+    from symcollapse.derivations.fold import ROLES, derive_fold
+    from symcollapse.spec.model_readers import read_model
+
+    path = tmp_path / "model.npz"
+    np.savez(path, **state_dict(dense_layers(widths, seed=3)))
+    model = read_model(path, assume_identity_gaps=True, weight_layout="out-in")
+    assert derive_fold(fold(model), None, convention=convention).roles == ROLES
+
+
 def _bn_sequential(tmp_path, torch):
     """``Sequential(Linear, BatchNorm1d(eps=1e-3), Dropout, Linear)`` as a state_dict."""
     torch.manual_seed(3)

@@ -77,6 +77,31 @@ def _once(pattern: str, replace: str, text: str) -> str:
 
 #: Hand edits of the Markdown documents: each makes one row false, and the row it makes false.
 EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
+    "a layer no loss has, transposed": (
+        "saxe",
+        lambda t: _once(r"&= W_\{2\}\^\{T\} \\left", r"&= W_{3}^{T} \\left", t),
+        'section "The setting", row 4',
+    ),
+    "a layer renamed once in the loss": (
+        "saxe",
+        lambda t: _once(r"- W_\{2\} W_\{1\} \\right", r"- Q_{2} W_{1} \\right", t),
+        'section "The setting", row 4',
+    ),
+    "a strength's flow renamed once": (
+        "saxe",
+        lambda t: _once(r"\\tau \\frac\{\\partial b\(t\)\}", r"\\tau \\frac{\\partial Q(t)}", t),
+        'section "One mode at a time", row 3',
+    ),
+    "a strength renamed once in a flow": (
+        "saxe",
+        lambda t: _once(r"\\right\) b\(t\) \\\\", r"\\right) Q(t) \\\\", t),
+        'section "One mode at a time", row 2',
+    ),
+    "a strength renamed once in the product": (
+        "saxe",
+        lambda t: _once(r"&\\mathrel\{:=\} a\(t\) b\(t\)", r"&\\mathrel{:=} a(t) Q(t)", t),
+        'section "One mode at a time", row 4',
+    ),
     "the ODE's 2 made 3": (
         "saxe",
         lambda t: _once(
