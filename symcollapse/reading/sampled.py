@@ -1,0 +1,113 @@
+"""Rows over widths a document never states, checked at several widths it allows.
+
+A brief LaTeX fragment writes ``(W_z)_{ij} = \\sum_{k_{1}=1}^{d_{1}} ...`` and never says what
+``d_1`` is: the row is an identity for every width, so it is checked at three tuples of widths
+``d_0, ..., d_n`` consistent with what the document pins (the widths its words state, ``d_0``
+by the arguments of its scalar form ``f(x_{1}, x_{2})``, ``d_n`` by the outputs that form is
+stated for: one for ``f``, ``i = 1, ..., 2`` for ``f_{i}``), the others small, different from
+each other and from the pinned ones, so that a swapped index or a wrong bound breaks. A row
+false at any of them is false. The depth ``n`` is the range of the layer scheme
+(``h^{(k)} = W_{k} h^{(k-1)} + b_{k}``, ``k = 1, ..., n``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import sympy as sp
+
+from symcollapse.reading.meaning import Verdict
+from symcollapse.reading.nodes import Apply, Arguments, Document, Name, Number
+
+#: Tuples of widths a row over unstated widths is checked at.
+SAMPLES = 3
+
+#: What a row reads as when it needs widths the document does not give.
+WIDTHLESS = ("does not write out", "a width the document does not give")
+
+
+def _pinned(document: Document, depth: int) -> dict[int, int]:
+    """The widths the document fixes: stated in words, ``d_0`` by its scalar form's arguments,
+    ``d_n`` by the outputs that form is stated for."""
+    pinned = {
+        int(lhs.sub): int(rhs.value)
+        for lhs, rhs in document.stated
+        if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdigit() and not lhs.sup
+        if isinstance(rhs, Number) and rhs.value.is_Integer and rhs.value > 0
+    }
+    for row in document.rows:
+        lhs = row.lhs
+        if not (isinstance(lhs, Apply) and isinstance(lhs.argument, Arguments)):
+            continue
+        pinned.setdefault(0, len(lhs.argument.items))
+        over = row.over
+        each = over is not None and lhs.function.sub == over[0]  # f_{i}(x_1, x_2), i = 1..m
+        pinned.setdefault(depth, over[2] - over[1] + 1 if each and over else 1)
+    return pinned
+
+
+def _depth(document: Document) -> int | None:
+    """The depth ``n`` of the layer scheme's range ``k = 1, ..., n``, or None without one."""
+    for row in document.rows:
+        if row.over is not None and isinstance(row.lhs, Name) and row.over[0] in row.lhs.sup:
+            return row.over[2]
+    return None
+
+
+def samples(depth: int, pinned: dict[int, int]) -> list[tuple[int, ...]]:
+    """:data:`SAMPLES` tuples ``d_0, ..., d_depth``: the pinned widths, and the others drawn
+    in turn from the small widths no pinned one has, reversed every other tuple (so some
+    width rises where another tuple's falls)."""
+    free = [k for k in range(depth + 1) if k not in pinned]
+    pool = [w for w in range(2, 2 + len(free) + SAMPLES + len(pinned)) if w not in pinned.values()]
+    tuples = []
+    for s in range(SAMPLES):
+        drawn = pool[s : s + len(free)]
+        drawn = drawn[::-1] if s % 2 else drawn
+        chosen = dict(zip(free, drawn, strict=True)) | pinned
+        tuples.append(tuple(chosen[k] for k in range(depth + 1)))
+    return tuples
+
+
+def at_widths(document: Document, widths: tuple[int, ...]) -> Document:
+    """``document`` stating ``d_k = widths[k]`` for the widths it does not state itself."""
+    stated = {lhs for lhs, _ in document.stated}
+    given = tuple(
+        (Name("d", str(k)), Number(sp.Integer(w)))
+        for k, w in enumerate(widths)
+        if Name("d", str(k)) not in stated
+    )
+    return replace(document, stated=document.stated + given)
+
+
+def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> Verdict:
+    """``check`` of ``document``; where it leaves rows unchecked for want of widths the
+    document never states, ``check`` of the document at :func:`samples` of them instead: the
+    first false one, else the last, with a note saying at which widths."""
+    verdict = check(document)
+    unchecked = [why for _, why in verdict.unchecked]
+    depth = _depth(document)
+    if (
+        verdict.false is not None
+        or depth is None
+        or not any(w in why for why in unchecked for w in WIDTHLESS)
+    ):
+        return verdict
+    pinned = _pinned(document, depth)
+    if len(pinned) == depth + 1:
+        return verdict  # every width pinned: no choice to sample
+    tuples = samples(depth, pinned)
+    for widths in tuples:
+        at = check(at_widths(document, widths))
+        if len(at.unchecked) >= len(unchecked):
+            return verdict  # the widths did not help (too many symbols): as it was
+        if at.false is not None:
+            return replace(at, false=f"{at.false} (at widths d = {_shown(widths)})")
+    unstated = ", ".join(f"d_{k}" for k in range(depth + 1) if k not in pinned)
+    note = f"rows over unstated widths {unstated} checked at d = "
+    return replace(at, notes=(*at.notes, note + ", ".join(map(_shown, tuples))))
+
+
+def _shown(widths: tuple[int, ...]) -> str:
+    return "(" + ",".join(map(str, widths)) + ")"
