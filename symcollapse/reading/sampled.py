@@ -18,7 +18,7 @@ from dataclasses import replace
 import sympy as sp
 
 from symcollapse.reading.meaning import Verdict
-from symcollapse.reading.nodes import Apply, Arguments, Document, Name, Number
+from symcollapse.reading.nodes import Apply, Arguments, Document, Entry, Name, Number, Row
 
 #: Tuples of widths a row over unstated widths is checked at.
 SAMPLES = 3
@@ -29,7 +29,8 @@ WIDTHLESS = ("does not write out", "a width the document does not give")
 
 def _pinned(document: Document, depth: int) -> dict[int, int]:
     """The widths the document fixes: stated in words, ``d_0`` by its scalar form's arguments,
-    ``d_n`` by the outputs that form is stated for."""
+    ``d_n`` by the outputs that form is stated for (``f(x_{1})``: one argument), or both by
+    its coefficients (``a_{j} := (W_z)_{1j}`` for ``j = 1, ..., d_0``)."""
     pinned = {
         int(lhs.sub): int(rhs.value)
         for lhs, rhs in document.stated
@@ -38,13 +39,33 @@ def _pinned(document: Document, depth: int) -> dict[int, int]:
     }
     for row in document.rows:
         lhs = row.lhs
-        if not (isinstance(lhs, Apply) and isinstance(lhs.argument, Arguments)):
+        if _coefficients(row):  # a_{j} := (W_z)_{1j}, j = 1, ..., m: m inputs, one output
+            over = row.over
+            pinned.setdefault(0, over[2] - over[1] + 1)  # type: ignore[index]
+            pinned.setdefault(depth, 1)
+        if not isinstance(lhs, Apply):
             continue
-        pinned.setdefault(0, len(lhs.argument.items))
+        if isinstance(lhs.argument, Arguments):
+            pinned.setdefault(0, len(lhs.argument.items))
+        elif isinstance(lhs.argument, Name) and lhs.argument.sub.isdigit():  # f(x_{1})
+            pinned.setdefault(0, 1)
+        else:
+            continue
         over = row.over
         each = over is not None and lhs.function.sub == over[0]  # f_{i}(x_1, x_2), i = 1..m
         pinned.setdefault(depth, over[2] - over[1] + 1 if each and over else 1)
     return pinned
+
+
+def _coefficients(row: Row) -> bool:
+    """Whether ``row`` defines the scalar form's coefficients by a row (or column) of a
+    matrix: ``a_{j} := (W_z)_{1j}`` for ``j`` over a range."""
+    if row.over is None or not isinstance(row.lhs, Name) or row.lhs.sub != row.over[0]:
+        return False
+    rhs = row.rhs
+    parts = rhs.index.split(",") if isinstance(rhs, Entry) and "," in rhs.index else None
+    parts = parts or (list(rhs.index) if isinstance(rhs, Entry) else [])
+    return len(parts) == 2 and row.over[0] in parts and any(p.isdigit() for p in parts)
 
 
 def _depth(document: Document) -> int | None:
@@ -56,13 +77,14 @@ def _depth(document: Document) -> int | None:
 
 
 def samples(depth: int, pinned: dict[int, int]) -> list[tuple[int, ...]]:
-    """:data:`SAMPLES` tuples ``d_0, ..., d_depth``: the pinned widths, and the others drawn
+    """:data:`SAMPLES` tuples ``d_0, ..., d_depth`` (one if every width is pinned): the pinned
+    widths, and the others drawn
     in turn from the small widths no pinned one has, reversed every other tuple (so some
     width rises where another tuple's falls)."""
     free = [k for k in range(depth + 1) if k not in pinned]
     pool = [w for w in range(2, 2 + len(free) + SAMPLES + len(pinned)) if w not in pinned.values()]
-    tuples = []
-    for s in range(SAMPLES):
+    tuples: list[tuple[int, ...]] = []
+    for s in range(SAMPLES if free else 1):  # every width pinned: those
         drawn = pool[s : s + len(free)]
         drawn = drawn[::-1] if s % 2 else drawn
         chosen = dict(zip(free, drawn, strict=True)) | pinned
@@ -95,8 +117,6 @@ def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> V
     ):
         return verdict
     pinned = _pinned(document, depth)
-    if len(pinned) == depth + 1:
-        return verdict  # every width pinned: no choice to sample
     tuples = samples(depth, pinned)
     for widths in tuples:
         at = check(at_widths(document, widths))
@@ -105,7 +125,11 @@ def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> V
         if at.false is not None:
             return replace(at, false=f"{at.false} (at widths d = {_shown(widths)})")
     unstated = ", ".join(f"d_{k}" for k in range(depth + 1) if k not in pinned)
-    note = f"rows over unstated widths {unstated} checked at d = "
+    note = (
+        f"rows over unstated widths {unstated} checked at d = "
+        if unstated
+        else "rows in sum form checked at the widths its scalar form gives, d = "
+    )
     return replace(at, notes=(*at.notes, note + ", ".join(map(_shown, tuples))))
 
 
