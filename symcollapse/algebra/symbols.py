@@ -129,14 +129,25 @@ def name_of(role: Role, names: Mapping[str, str] | None = None) -> str:
     names = names or {}
     name = names.get(role.role) or default_name(role.role)
     if role.sub and all(_plain(i) for i in role.sub):
-        name += "_" + "_".join(map(str, role.sub))
+        name += "_" + "_".join(_index_name(i, names) for i in role.sub)
     elif role.sub:
-        name += "(" + ", ".join(map(str, role.sub)) + ")"
+        name += "(" + ", ".join(_index_name(i, names) for i in role.sub) + ")"
     if role.sup is not None:
-        name += f"({role.sup})"
+        name += f"({_index_name(role.sup, names)})"
     if role.argument is not None:
         name += f"({names.get(role.argument) or default_name(role.argument)})"
     return name
+
+
+def _index_name(index: sp.Expr, names: Mapping[str, str]) -> str:
+    """An index as plain text in ``names``: ``h(q - 1)`` when the layer index ``k`` is called
+    ``q``, as the reason beside it says ``q = 1, ..., 3``."""
+    renamed = {
+        s: sp.Symbol(name_of(s.meaning, names))
+        for s in index.free_symbols
+        if isinstance(s, RoleSymbol) and s.meaning.role in names
+    }
+    return str(index.xreplace(renamed) if renamed else index)
 
 
 def _indices(sub: object) -> tuple[sp.Expr, ...]:

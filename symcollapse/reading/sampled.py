@@ -12,13 +12,23 @@ false at any of them is false. The depth ``n`` is the range of the layer scheme
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import sympy as sp
 
 from symcollapse.reading.meaning import Verdict
-from symcollapse.reading.nodes import Apply, Arguments, Document, Entry, Name, Number, Row
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    Entry,
+    IndexSum,
+    Name,
+    Number,
+    Row,
+    walk,
+)
 
 #: Tuples of widths a row over unstated widths is checked at.
 SAMPLES = 3
@@ -68,6 +78,13 @@ def _coefficients(row: Row) -> bool:
     return len(parts) == 2 and row.over[0] in parts and any(p.isdigit() for p in parts)
 
 
+def _sums(document: Document) -> Iterator[IndexSum]:
+    """The sums over an index in the document's rows."""
+    for row in document.rows:
+        for side in (row.lhs, row.rhs):
+            yield from (n for n in walk(side) if isinstance(n, IndexSum)) if side else ()
+
+
 def _depth(document: Document) -> int | None:
     """The depth ``n`` of the layer scheme's range ``k = 1, ..., n``, or None without one."""
     for row in document.rows:
@@ -110,9 +127,11 @@ def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> V
     verdict = check(document)
     unchecked = [why for _, why in verdict.unchecked]
     depth = _depth(document)
+    bounds = {n for s in _sums(document) for n in walk(s.high) if isinstance(n, Name)}
     if (
         verdict.false is not None
         or depth is None
+        or bounds & {lhs for lhs, _ in document.stated}  # \delta_{1} = 3: widths renamed
         or not any(w in why for why in unchecked for w in WIDTHLESS)
     ):
         return verdict
