@@ -273,11 +273,12 @@ class Meaning(Forms):
             return None
         var, low, high = row.over
         lhs = row.lhs
-        if isinstance(lhs, Name) and i in self.defining and var in lhs.sub + lhs.sup:
-            recursion = any(isinstance(n, Name) and n.base == lhs.base for n in walk(row.rhs))
+        layer = _layer(lhs)  # h^{(k)}, or h(k) in plain formulas
+        if layer is not None and i in self.defining and instantiate(lhs, var, 0) != lhs:
+            recursion = any(_layer(n) == layer for n in walk(row.rhs))
             for depth, why in self._depths(lhs, var) if recursion else ():
                 if high != depth:
-                    return f"it defines {lhs.key} for {var} up to {high}, {why}"
+                    return f"it defines {layer} for {var} up to {high}, {why}"
         for node in walk(row.rhs):
             if isinstance(node, Entry) and var in node.index:
                 wrong = self._covers(node, var, low, high)
@@ -285,18 +286,22 @@ class Meaning(Forms):
                     return wrong
         return None
 
-    def _depths(self, lhs: Name, var: str) -> Iterator[tuple[int, str]]:
+    def _depths(self, lhs: Node, var: str) -> Iterator[tuple[int, str]]:
         """The depths the document gives its layer scheme ``lhs`` elsewhere, with where: the
         widths ``d_0, ..., d_n`` its words state, and ``f(x) = h^{(n)}``."""
         widths = self._widths()
         if widths and sorted(widths) == list(range(len(widths))):
             yield len(widths) - 1, f"though it states the widths d_0, ..., d_{len(widths) - 1}"
-        for key, node in self.definitions.items():
-            if not (isinstance(node, Name) and node.base == lhs.base) or not key.endswith(")"):
+        for i in self.defining:
+            output, node = self.document.rows[i].lhs, self.document.rows[i].rhs
+            if not (isinstance(output, Apply) and isinstance(output.argument, Name)):
+                continue
+            if _layer(node) is None or _layer(node) != _layer(lhs):
                 continue
             for k in range(MAX_DEPTH):  # f(x) = h^{(3)}: the output is the last layer's
                 if instantiate(lhs, var, k) == node:
-                    yield k, f"though {key} = {node.key} is the output"
+                    f = f"{output.function.key}({output.argument.key})"
+                    yield k, f"though {f} = {_layer(lhs)} of layer {k} is the output"
 
     def _covers(self, node: Entry, var: str, low: int, high: int) -> str | None:
         """Whether ``var`` from ``low`` to ``high`` runs over every row (or column) of the
@@ -654,6 +659,15 @@ class Meaning(Forms):
         if stated is not None:
             return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _layer(node: Node | None) -> str | None:
+    """The letter of a layer's value, ``h`` of ``h^{(k)}`` or of plain ``h(k)``, else None."""
+    if isinstance(node, Name):
+        return node.base
+    if isinstance(node, Apply) and not isinstance(node.argument, Arguments):
+        return node.function.key
+    return None
 
 
 def _undefined_in(value: Value | None) -> str | None:
