@@ -110,12 +110,17 @@ def samples(depth: int, pinned: dict[int, int]) -> list[tuple[int, ...]]:
 
 
 def at_widths(document: Document, widths: tuple[int, ...]) -> Document:
-    """``document`` stating ``d_k = widths[k]`` for the widths it does not state itself."""
+    """``document`` stating ``d_k = widths[k]`` for the widths it does not state itself, in
+    ``d`` (the layers' shapes) and in the letter its sums' bounds use (``\\delta_{1}``)."""
     stated = {lhs for lhs, _ in document.stated}
+    letters = {"d"} | {
+        n.base for s in _sums(document) for n in walk(s.high) if isinstance(n, Name) and n.sub
+    }
     given = tuple(
-        (Name("d", str(k)), Number(sp.Integer(w)))
+        (Name(letter, str(k)), Number(sp.Integer(w)))
+        for letter in sorted(letters)
         for k, w in enumerate(widths)
-        if Name("d", str(k)) not in stated
+        if Name(letter, str(k)) not in stated
     )
     return replace(document, stated=document.stated + given)
 
@@ -139,7 +144,7 @@ def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> V
     tuples = samples(depth, pinned)
     for widths in tuples:
         at = check(at_widths(document, widths))
-        if len(at.unchecked) >= len(unchecked):
+        if any(w in why for _, why in at.unchecked for w in WIDTHLESS):
             return verdict  # the widths did not help (too many symbols): as it was
         if at.false is not None:
             return replace(at, false=f"{at.false} (at widths d = {_shown(widths)})")
