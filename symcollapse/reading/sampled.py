@@ -24,7 +24,9 @@ from symcollapse.reading.nodes import (
     Document,
     Entry,
     IndexSum,
+    MatrixLiteral,
     Name,
+    Node,
     Number,
     Row,
     walk,
@@ -78,11 +80,25 @@ def _coefficients(row: Row) -> bool:
     return len(parts) == 2 and row.over[0] in parts and any(p.isdigit() for p in parts)
 
 
+def _written(node: Node) -> bool:
+    """Whether ``node`` writes a matrix out, or one of its entries by number (``[...]``,
+    ``w^{(1)}_{31}``, ``W_{1,3,1}``): the document has its widths, none to sample."""
+    if not isinstance(node, Name):
+        return isinstance(node, MatrixLiteral)
+    parts = node.sub.split(",")
+    return all(part.isdigit() for part in parts) and (bool(node.sup) or len(parts) > 1)
+
+
+def _sides(document: Document) -> Iterator[Node]:
+    """Both sides of every row of the document."""
+    for row in document.rows:
+        yield from (side for side in (row.lhs, row.rhs) if side is not None)
+
+
 def _sums(document: Document) -> Iterator[IndexSum]:
     """The sums over an index in the document's rows."""
-    for row in document.rows:
-        for side in (row.lhs, row.rhs):
-            yield from (n for n in walk(side) if isinstance(n, IndexSum)) if side else ()
+    for side in _sides(document):
+        yield from (n for n in walk(side) if isinstance(n, IndexSum))
 
 
 def _depth(document: Document) -> int | None:
@@ -128,7 +144,8 @@ def at_widths(document: Document, widths: tuple[int, ...]) -> Document:
 def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> Verdict:
     """``check`` of ``document``; where it leaves rows unchecked for want of widths the
     document never states, ``check`` of the document at :func:`samples` of them instead: the
-    first false one, else the last, with a note saying at which widths."""
+    first false one, else the last, with a note saying at which widths. A document that writes
+    a matrix or an entry out has its widths: those are never sampled."""
     verdict = check(document)
     unchecked = [why for _, why in verdict.unchecked]
     depth = _depth(document)
@@ -137,6 +154,7 @@ def check_sampled(document: Document, check: Callable[[Document], Verdict]) -> V
         verdict.false is not None
         or depth is None
         or bounds & {lhs for lhs, _ in document.stated}  # \delta_{1} = 3: widths renamed
+        or any(_written(n) for side in _sides(document) for n in walk(side))
         or not any(w in why for why in unchecked for w in WIDTHLESS)
     ):
         return verdict

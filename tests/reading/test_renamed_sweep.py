@@ -77,7 +77,6 @@ REFUSALS = re.compile(
 #: Renamings the printers write but the reader does not yet read back (exit 3): each is a
 #: known defect, listed so that the sweep fails when it is fixed (strict) or another appears.
 KNOWN = {
-    ("arora", "json", "layer"): "printer: JSON writes P_j P_j^T beside powers in the renamed index",
     ("prove", "html", "W"): "MathML reader: a two-letter weight (W=QR) in the induction step",
     ("arora", "json", "before"): "JSON reader: a Greek before-product (Psi_j) not matched to words",
 }
