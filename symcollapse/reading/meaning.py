@@ -16,6 +16,12 @@ the matrices in the document's convention; a document that writes no matrix out 
 its widths has its layer scheme's ``W_k`` and ``b_k`` as matrices of symbols of their own at
 those widths.
 
+A row stated over an index range covers what the document gives: a layer scheme
+``h^{(k)} = W_{k} h^{(k-1)} + b_{k}`` for ``k = 1, ..., n`` the layers its widths and
+``f(x) = h^{(n)}`` say, and ``a_{j} := (W_z)_{1j}`` for ``j = 1, ..., m`` every column of
+``W_z``. Rows over widths a brief fragment never states are checked at sampled widths
+(:mod:`.sampled`).
+
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
 exact integers (a false polynomial identity of degree d vanishes there with probability at
