@@ -26,6 +26,7 @@ from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
+from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
 from symcollapse.reading.unused import unbound_argument
 
@@ -107,7 +108,7 @@ def check_text(
         if piecewise(document):  # ReLU: evaluated at points, and its instances
             return check_piecewise(document, seed, tolerance)
         meaning = Gradients if is_calculus(document) else Meaning
-        return meaning(document, seed, tolerance).check()
+        return check_sampled(document, lambda read: meaning(read, seed, tolerance).check())
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
 

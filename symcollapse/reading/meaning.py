@@ -16,6 +16,12 @@ the matrices in the document's convention; a document that writes no matrix out 
 its widths has its layer scheme's ``W_k`` and ``b_k`` as matrices of symbols of their own at
 those widths.
 
+A row stated over an index range covers what the document gives: a layer scheme
+``h^{(k)} = W_{k} h^{(k-1)} + b_{k}`` for ``k = 1, ..., n`` the layers its widths and
+``f(x) = h^{(n)}`` say, and ``a_{j} := (W_z)_{1j}`` for ``j = 1, ..., m`` every column of
+``W_z``. Rows over widths a brief fragment never states are checked at sampled widths
+(:mod:`.sampled`).
+
 Every ``=`` is checked as an identity: the difference expanded to zero, exactly, while the
 document has at most :data:`EXACT_SCALARS` scalar symbols; beyond that, at one random point of
 exact integers (a false polynomial identity of degree d vanishes there with probability at
@@ -83,6 +89,9 @@ from symcollapse.reading.values import (
 
 #: Up to this many scalar symbols the rows are expanded exactly; beyond, a random point.
 EXACT_SCALARS = 40
+
+#: Deepest layer ``f(x) = h^{(n)}`` names that a layer scheme's range is compared with.
+MAX_DEPTH = 1000
 
 #: Highest power of a non-number read (documents square at most; expansion cost grows fast).
 MAX_EXPONENT = 4
@@ -225,6 +234,8 @@ class Meaning(Forms):
                 after_unread, previous = True, None
                 continue
             after_unread = False
+            if (wrong := self._extent(i)) is not None:  # k = 1, ..., 9 in a 3-layer network
+                return self._verdict(i, f"{row.where} is false: {wrong}")
             if i in self.defining and row.over is not None:  # its instances are definitions
                 previous = None
                 continue
@@ -256,6 +267,68 @@ class Meaning(Forms):
                 return self._verdict(i, f"{row.where} is false: {wrong}")
             previous = right if row.over is None else None
         return self._verdict(len(self.document.rows), None)
+
+    def _extent(self, i: int) -> str | None:
+        """What is wrong with the range of the row ``i`` stated over an index (None if it
+        has none or it holds): a layer scheme, ``h^{(k)} = W_{k} h^{(k-1)} + b_{k}`` for
+        ``k = 1, ..., n``, runs over the layers the document has (``f(x) = h^{(n)}``, its
+        widths ``d_0, ..., d_n``); an index of an entry, ``a_{j} := (W_z)_{1j}`` for
+        ``j = 1, ..., m``, over the whole row or column of the matrix it writes out."""
+        row = self.document.rows[i]
+        if row.over is None or row.lhs is None:
+            return None
+        var, low, high = row.over
+        lhs = row.lhs
+        layer = _layer(lhs)  # h^{(k)}, or h(k) in plain formulas
+        if layer is not None and i in self.defining and instantiate(lhs, var, 0) != lhs:
+            recursion = any(_layer(n) == layer for n in walk(row.rhs))
+            for depth, why in self._depths(lhs, var) if recursion else ():
+                if high != depth:
+                    return f"it defines {layer} for {var} up to {high}, {why}"
+        for node in walk(row.rhs):
+            if isinstance(node, Entry) and var in node.index:
+                wrong = self._covers(node, var, low, high)
+                if wrong is not None:
+                    return wrong
+        return None
+
+    def _depths(self, lhs: Node, var: str) -> Iterator[tuple[int, str]]:
+        """The depths the document gives its layer scheme ``lhs`` elsewhere, with where: the
+        widths ``d_0, ..., d_n`` its words state, and ``f(x) = h^{(n)}``."""
+        widths = self._widths()
+        if widths and sorted(widths) == list(range(len(widths))):
+            yield len(widths) - 1, f"though it states the widths d_0, ..., d_{len(widths) - 1}"
+        for i in self.defining:
+            output, node = self.document.rows[i].lhs, self.document.rows[i].rhs
+            if not (isinstance(output, Apply) and isinstance(output.argument, Name)):
+                continue
+            if _layer(node) is None or _layer(node) != _layer(lhs):
+                continue
+            for k in range(MAX_DEPTH):  # f(x) = h^{(3)}: the output is the last layer's
+                if instantiate(lhs, var, k) == node:
+                    f = f"{output.function.key}({output.argument.key})"
+                    yield k, f"though {f} = {_layer(lhs)} of layer {k} is the output"
+
+    def _covers(self, node: Entry, var: str, low: int, high: int) -> str | None:
+        """Whether ``var`` from ``low`` to ``high`` runs over every row (or column) of the
+        matrix ``node`` takes an entry of, where the document writes it out."""
+        parts = node.index.split(",") if "," in node.index else list(node.index)
+        if var not in parts or not re.fullmatch(r"[a-z]", var):
+            return None
+        try:
+            matrix = self.value(node.matrix)
+        except DocumentError:  # Undecided, Undefined: the row's own check says
+            return None
+        if not isinstance(matrix, sp.MatrixBase):
+            return None
+        size = matrix.shape[parts.index(var)] if len(parts) == 2 else len(matrix)
+        if (low, high) != (self.base, self.base + size - 1):
+            name = key_of(node.matrix) or "a matrix"
+            return (
+                f"{var} runs from {low} to {high}, {name} is {matrix.rows}x{matrix.cols} "
+                f"(indices from {self.base})"
+            )
+        return None
 
     def _compare(
         self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
@@ -592,6 +665,15 @@ class Meaning(Forms):
         if stated is not None:
             return self.value(stated)
         return IDENTITY if name.key == "I" else sp.Symbol(name.key, commutative=False)
+
+
+def _layer(node: Node | None) -> str | None:
+    """The letter of a layer's value, ``h`` of ``h^{(k)}`` or of plain ``h(k)``, else None."""
+    if isinstance(node, Name):
+        return node.base
+    if isinstance(node, Apply) and not isinstance(node.argument, Arguments):
+        return node.function.key
+    return None
 
 
 def _undefined_in(value: Value | None) -> str | None:

@@ -253,8 +253,6 @@ def test_untouched_documents_pass(tmp_path, capsys, numbers, fmt, notation, widt
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_hand_edits_are_caught(tmp_path, capsys, edit, fmt, notation, widths) -> None:
     change, numbers = EDITS[edit]
-    if edit == "swap_index" and notation == "brief" and fmt == "latex":
-        pytest.skip("a brief LaTeX fragment states no widths: its sum rows are counted unchecked")
     path = _document(tmp_path, widths, fmt, notation, *(NUMBERS if numbers else ()))
     depth = len(widths) - 1
     assert_caught(path, capsys, lambda text: change(text, fmt, notation, depth))
@@ -412,3 +410,76 @@ def test_an_entry_name_repeated_in_a_matrix_is_caught(tmp_path, capsys, command,
     path = written(tmp_path, command[0], fmt, *command[1:])
     capsys.readouterr()
     assert_caught(path, capsys, lambda t: t.replace("w^{(1)}_{21}", "w^{(1)}_{12}", 1))
+
+
+#: A range ``k = 1, ..., 3`` (the layer scheme's) or ``j = 1, ..., 2`` (the scalar form's
+#: coefficients') as each format prints it: its letter, then the last number.
+RANGES = {
+    "latex": r"({letter} = [01], \\dots, )(\d+)",
+    "typst": r"({letter} = [01] , dots , )(\d+)",
+    "html": r"(<mi>{letter}</mi><mo>=</mo><mn>[01]</mn><mo>,</mo><mo>…</mo><mo>,</mo><mn>)(\d+)",
+    "json": r"({letter} = [01], \.\.\., )(\d+)",
+}
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 4, 1), (3, 4, 2, 2)])
+@pytest.mark.parametrize("letter", ["k", "j", "i"])
+@pytest.mark.parametrize("notation", ["standard", "brief", "names", "index-base-0"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_range_longer_than_the_network_is_false(tmp_path, capsys, fmt, notation, letter, widths):
+    """The layer scheme stated for one layer more than the network has (``k = 1, ..., 4`` in a
+    document of three, whose words state ``d_0, ..., d_3`` and whose ``f(x) = h^{(3)}``), or
+    the scalar form's coefficients ``a_j := (W_z)_{1j}`` (``f_i``, ``i = 1, ..., d_n``) for
+    one index more than ``W_z`` has, is false."""
+    if (fmt, notation, letter) == ("latex", "brief", "i"):
+        pytest.skip("a fragment that states no widths: f_i for i = 1, ..., 3 is a 3-output one")
+    path = _document(tmp_path, widths, fmt, notation)
+    pattern = RANGES[_language(fmt)].format(letter=letter)
+    if re.search(pattern, path.read_text()) is None:
+        pytest.skip(f"no range of {letter} in this document")
+    assert_caught(path, capsys, lambda text: _edit(text, pattern, _one_more))
+
+
+def _one_more(found: re.Match[str]) -> str:
+    return found[1] + str(int(found[2]) + 1)
+
+
+#: Hand edits of a brief LaTeX fragment's rows over widths it never states: (pattern, new).
+BRIEF_EDITS = {
+    "wrong_bound": (r"(\\sum_\{k_\{1\}=[01]\}\^\{d_\{)1(\})", r"\g<1>2\g<2>"),
+    "bound_past_the_end": (r"\^\{d_\{2\} - 1\}", r"^{d_{2}}"),  # from index base 0
+    "swapped_entry": (r"k_\{1\}\\,([ij])\}", r"\1\\,k_{1}}"),
+    "sign": (r"(\\left\((?:b|\\beta)_\{z\}\\right\)_\{[ij]\} &= .*) \+ ", r"\1 - "),
+    "undefined_name": (r"\\left\((W|\\Theta)_\{z\}\\right\)_", r"\\left(Q_{z}\\right)_"),
+    "wrong_argument": (r"(\n *f(?:_\{[ij]\})?\(x_\{1\}.*?&= .*? )x_\{1\}", r"\1x_{2}"),
+}
+#: Brief fragments: renamed, by rows, from index base 0, in the flat and upper entry styles.
+BRIEF_OPTIONS = {
+    "default": (),
+    "names": ("--names", "W=Theta,b=beta"),
+    "row": ("--convention", "row"),
+    "base-0": ("--index-base", "0"),
+    "flat": ("--entry-style", "flat"),
+    "upper": ("--entry-style", "upper"),
+}
+
+
+@pytest.mark.parametrize("widths", [(2, 3, 4, 1), (3, 4, 2, 2), (2, 2, 2)])
+@pytest.mark.parametrize("options", sorted(BRIEF_OPTIONS))
+@pytest.mark.parametrize("edit", sorted(BRIEF_EDITS))
+def test_a_brief_fragment_is_checked_at_widths_it_does_not_state(
+    tmp_path, capsys, edit, options, widths
+) -> None:
+    """A brief LaTeX fragment never states ``d_1, d_2``: its rows in sum form hold for every
+    width, so they are checked at sampled widths, and an edit false at one of them is caught
+    (a bound ``d_2`` for ``d_1``, a sum past its end, an entry's indices swapped, a sign, a name no
+    row defines, an argument of the scalar form); untouched, it passes saying so."""
+    path = document(tmp_path, widths, "brief", "latex", *BRIEF_OPTIONS[options])
+    status, out = check(path, capsys)
+    assert status == 0 and "rows over unstated widths" in out and "not checked" not in out, out
+    pattern, new = BRIEF_EDITS[edit]
+    if edit == "wrong_bound" and len(widths) < 4:
+        pytest.skip("one hidden width: no other bound to confuse it with")
+    if re.search(pattern, path.read_text()) is None:
+        pytest.skip(f"no row for {edit} in this fragment")
+    assert_caught(path, capsys, lambda text: _edit(text, pattern, new))

@@ -141,16 +141,23 @@ def test_a_json_scheme_edit_is_caught(tmp_path, capsys, widths) -> None:
     assert status == 1, out
 
 
-def test_sum_rows_of_a_brief_fragment_are_shown_not_checked(tmp_path, capsys) -> None:
+@pytest.mark.parametrize("widths", [(2, 3, 3, 1), (3, 3, 3), (1, 4, 1), (2, 4, 3, 2)])
+@pytest.mark.parametrize("options", [(), ("--convention", "row"), ("--index-base", "0")])
+def test_sum_rows_of_a_brief_fragment_are_checked_at_sampled_widths(
+    tmp_path, capsys, options, widths
+) -> None:
     """A brief LaTeX fragment (displays only, no words) states no widths ``d_k`` and writes no
-    matrix out: its rows in sum form are counted as shown, not checked, never passed."""
-    path = document(tmp_path, (2, 3, 3, 1), "brief", "latex")
+    matrix out: its rows in sum form, identities for every width, are checked at the widths its
+    scalar form pins (``d_0``, ``d_n``) and three samples of the hidden ones, and says so."""
+    path = document(tmp_path, widths, "brief", "latex", *options)
     status, out = check(path, capsys)
-    assert status == 0
-    assert re.search(r"; \d rows shown but not checked \(listed below\)", out), out
-    assert re.search(
-        r"\n  not checked, 1 row: every entry ij of a matrix [^\n]*, row \d+\n", out
-    ), out
+    assert status == 0 and "not checked" not in out, out
+    hidden = ", ".join(f"d_{k}" for k in range(1, len(widths) - 1))
+    sampled = re.search(rf"rows over unstated widths {hidden} checked at d = (.*)\)", out)
+    assert sampled, out
+    tuples = re.findall(r"\(([\d,]+)\)", sampled[1])
+    assert len(tuples) == 3, out
+    assert all(t.startswith(f"{widths[0]},") and t.endswith(f",{widths[-1]}") for t in tuples)
 
 
 #: Hand edits of the JSON rows in sum form, (old, new), and of its widths field.
@@ -221,8 +228,6 @@ def test_sum_rows_at_standard_are_checked(tmp_path, capsys, fmt, widths) -> None
 def test_edits_of_sum_rows_are_caught(tmp_path, capsys, edit, level, options, widths) -> None:
     """In a fragment at standard level the widths are the rows of the matrices it writes out
     (``d_1`` those of ``W_1``), from index base 0 too (``\\sum_{k_{1}=0}^{d_{1} - 1}``)."""
-    if level == "brief" and options[-1] != "--standalone" and options != ("markdown",):
-        pytest.skip("a brief LaTeX fragment states no widths: its sum rows are not checked")
     old, new = SUM_EDITS[edit]
     path = document(tmp_path, widths, level, *options)
     text = path.read_text()
