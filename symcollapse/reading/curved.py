@@ -288,6 +288,8 @@ def _at_point(
     if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
         raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
     x = form.lhs.argument.key
+    if of.function.base != form.lhs.function.base or of.function.sup:  # Q_1 for f_1
+        return f"it differentiates {of.function.key}, not an output of {form.lhs.function.key}"
     base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
     used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
     numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
@@ -320,6 +322,9 @@ def _at_point(
     for name in by:
         value = sp.diff(value, rename[name.key])
     exact = value.xreplace(at)
+    if getattr(exact, "free_symbols", None):  # A_1 given twice, A_3 given for it: no number
+        names = ", ".join(sorted(str(s) for s in exact.free_symbols))
+        return f"the form f(x) = ... takes no numbers for {names} at the point"
     true = sp.N(exact, PRECISION)
     places = int(digits[1])
     shown = sp.Float(sp.N(exact, places), places)  # rounded as printed

@@ -33,6 +33,7 @@ import sympy as sp
 
 from symcollapse.reading.code import CODE, foreign_code
 from symcollapse.reading.forms import Undecided, key_of
+from symcollapse.reading.maps import misnamed_map
 from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
     Apply,
@@ -120,6 +121,8 @@ def check_piecewise(
     """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
     each instance under its own numbers; stops at the first false row."""
     evaluate = region or Region  # a curved document's: reading/curved.py
+    if (misnamed := misnamed_map(document)) is not None:  # W_{2} = [w^{(0)}_{11} ...]
+        return Verdict(0, 0, document.unchecked, misnamed)
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
     verdicts = [evaluate(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
@@ -129,6 +132,8 @@ def check_piecewise(
     checked, definitions = verdicts[0].checked, verdicts[0].definitions
     unchecked = list(verdicts[0].unchecked)
     reading = evaluate(symbolic, seed, tolerance)
+    if (unused := _unused_of_masks(document, main, reading)) is not None:
+        return replace(verdicts[0], false=unused)
     prefix = tuple(main[i] for i in sorted(reading.defining))
     form = reading.form()
     for rows in instances:
@@ -142,6 +147,45 @@ def check_piecewise(
     defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
     unused = never_used(document, defined, reading.defining)  # the instances' rows use them
     return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
+
+
+def _step(row: Row) -> bool:
+    """Whether ``row`` states a function (``f(x) = ...``) with a step's reason ("merge
+    consecutive affine maps"), not its definition: a claim about a function defined above,
+    never the definition of one (an ``f`` renamed in its definition leaves it undefined)."""
+    reason = row.reason.lower()
+    function = isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name)
+    return function and bool(reason.strip()) and "defin" not in reason
+
+
+def _unused_of_masks(document: Document, main: tuple[Row, ...], reading: Region) -> str | None:
+    """The verdict's line for a map of the masks defined (``Q_{z}(D) = [...]``) that no other
+    row of ``document`` names: a name changed by hand where ``W_{z}(D)`` was shown; else None."""
+    masks = {reading.names[key].base for key in reading.mask_keys if key in reading.names}
+    for i in sorted(reading.defining):
+        lhs = main[i].lhs
+        if not (isinstance(lhs, Apply) and isinstance(lhs.argument, Name)):
+            continue
+        if lhs.argument.base not in masks:  # W_{z}(D) of the masks D_{1}, D_{2}, ...
+            continue
+        others = [r for r in document.rows if r is not main[i]]
+        if not any(n == lhs for r in others for s in (r.lhs, r.rhs) if s for n in walk(s)):
+            return f"{main[i].where} is false: it defines {_shown(lhs)}, which no other row names"
+    return None
+
+
+def _symbolic(node: Node | None) -> bool:
+    """Whether ``node`` shows no number but whole ones (``2``, ``0``): a row of symbols, which
+    ``--digits`` leaves as it is, so it holds exactly or not at all."""
+    numbers = [n.value for n in walk(node) if isinstance(n, Number)] if node is not None else []
+    return all(getattr(v, "is_Integer", False) for v in numbers)
+
+
+def _shown(node: Node | None) -> str:
+    """A left side as a person reads it: ``a_{3}``, ``Q_{z}(D)``."""
+    if isinstance(node, Apply) and isinstance(node.argument, Name):
+        return f"{node.function.key}({node.argument.key})"
+    return node.key if isinstance(node, Name) else "its left side"
 
 
 def _numbers_only(node: Node) -> bool:
@@ -235,7 +279,7 @@ class Region(Meaning):
         super().__init__(document, seed, tolerance)
         for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
             lhs = document.rows[i].lhs
-            if lhs is not None and _active(lhs):
+            if lhs is not None and (_active(lhs) or _step(document.rows[i])):
                 self.defining.discard(i)
                 self.definitions.pop(key_of(lhs), None)  # type: ignore[arg-type]
         self.parameters: set[str] = set()  # the maps of the function's form an instance gives
@@ -424,20 +468,11 @@ class Region(Meaning):
         self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
     ) -> tuple[str | None, Value | None]:
         if i >= self.given and self.given:
-            if key_of(lhs) in self.prefix and _numbers_only(rhs):
-                wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
-                if wrong != "":
-                    return wrong, None
-            elif (
-                isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs)
-            ):
-                self._give_entry(i, lhs, rhs)
-                return None, None
-            elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
-                return self._preactivation(lhs, rhs), None
-            elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
-                return self._preactivation_entry(lhs, rhs), None
-        elif not self.given:
+            try:
+                return self._instance_row(i, lhs, rhs, previous)
+            except Mismatch as error:  # numbers of the wrong shape, 8/0: the row is false
+                return f"the instance's numbers do not evaluate: {error}", None
+        if not self.given:
             if foreign_code(self.document.rows, i):
                 raise Undecided(f"{CODE} in its own names: the document calls its input otherwise")
             try:
@@ -446,7 +481,43 @@ class Region(Meaning):
                 wrong = str(error)
             if wrong:
                 return wrong, None
+            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: held exactly
+                tolerance, self.tolerance = self.tolerance, EXACT
+                try:
+                    return super()._compare(i, lhs, rhs, previous)
+                finally:
+                    self.tolerance = tolerance
         return super()._compare(i, lhs, rhs, previous)
+
+    def _instance_row(
+        self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
+    ) -> tuple[str | None, Value | None]:
+        """Row ``i`` of an instance: its numbers given to a map, a mask's symbols or an entry,
+        a pre-activation checked at the point, or any other row checked under the numbers."""
+        if key_of(lhs) in self.prefix and _numbers_only(rhs):
+            wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
+            if wrong != "":
+                return wrong, None
+        elif isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs):
+            self._give_entry(i, lhs, rhs)
+            return None, None
+        elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
+            return self._preactivation(lhs, rhs), None
+        elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
+            return self._preactivation_entry(lhs, rhs), None
+        elif i in self.defining and _numbers_only(rhs) and not self._used_after(i):
+            return f"it gives numbers to {_shown(lhs)}, which no row defines or uses", None
+        return super()._compare(i, lhs, rhs, previous)
+
+    def _used_after(self, i: int) -> bool:
+        """Whether a row after row ``i`` names what row ``i`` gives numbers (``u``, ``v`` of
+        ``f(u) + f(v)``; not ``a_{3}`` put for ``a_{2}``, nor ``Q_{z}(D)`` for ``W_{z}(D)``)."""
+        key = key_of(self.document.rows[i].lhs)
+        parameter = self._parameter()
+        if parameter is not None and key == parameter.key:  # the point: a derivative's there
+            return True
+        later = [s for row in self.document.rows[i + 1 :] for s in (row.lhs, row.rhs) if s]
+        return any(key_of(n) == key for side in later for n in walk(side))
 
     def applies(self, node: Node) -> bool:
         """Whether ``node`` applies an activation this reading evaluates (a curved one's too:
@@ -550,9 +621,11 @@ class Region(Meaning):
         map it gives numbers, a mask, nor its input): a pre-activation ``z_{j}``, whatever its
         letter (``--names z=...``); its rows are claims about the point, checked."""
         parameter = self._parameter()
+        maps = {self.names[key].base for key in self.prefix if key in self.names}
         return (
             isinstance(node, Name)
             and node.sub.isdigit()
+            and node.base not in maps  # a_{3} beside a_{1}, a_{2}: a map, not z_{3}
             and node.key not in self.prefix
             and node.key not in self.mask_keys
             and (parameter is None or node.key != parameter.key)
