@@ -59,8 +59,13 @@ def _cells(row: Row) -> list[tuple[int, int, Name]] | None:
         return None
     if not isinstance(rhs, MatrixLiteral):
         return None
-    cells = [(r, c, cell) for r, cells in enumerate(rhs.rows) for c, cell in enumerate(cells)]
-    return cells if all(isinstance(cell, Name) for _, _, cell in cells) else None  # type: ignore[misc]
+    cells = [
+        (r, c, cell)
+        for r, cells in enumerate(rhs.rows)
+        for c, cell in enumerate(cells)
+        if isinstance(cell, Name)
+    ]
+    return cells if len(cells) == sum(len(cells) for cells in rhs.rows) else None
 
 
 def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], str, int]]:
