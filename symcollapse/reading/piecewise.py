@@ -298,6 +298,7 @@ class Region(Meaning):
         self.prefix.discard(None)  # (W_1)_{11} := ...: an entry's row names no map given
         self.masks = self._masks()
         self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
+        self.fixed: list[sp.Matrix] | None = None  # the masks kept, x free: see _on_region
         self.on_region = False
         self.uses: dict[tuple[str, str], bool] = {}
         self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
@@ -339,21 +340,28 @@ class Region(Meaning):
         argument and mask in the order evaluated: innermost first, layer by layer."""
         argument = self.value(node.argument)
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
-        if any(sp.sympify(c).free_symbols for c in cells):
+        free = self.fixed is None or window(node.function) is not None
+        if free and any(sp.sympify(c).free_symbols for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
             out = max_pool(cells, *pooled)
             return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+        kept = self.fixed is not None  # the point's pattern, kept where x is free
+        mask = self.fixed[len(self.recorded)] if kept else self._mask(node, cells)  # type: ignore[index]
+        self.recorded.append((cells, mask))
+        out = cells.multiply_elementwise(mask)
+        return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+
+    def _mask(self, node: Apply, cells: sp.Matrix) -> sp.Matrix:
+        """The mask of the activation ``node`` at the numbers ``cells``: 1 where non-negative,
+        its slope below zero elsewhere; a number within :data:`MARGIN` of 0 is undecided."""
         signs = [sign(c) for c in cells]  # a tanh's output: its sign to DIGITS digits
         if None in signs:
             raise Undecided(f"{node.function.key} of a number within {MARGIN} of its kink")
         below = slope(node.function)
         pieces = [sp.Integer(1) if s >= 0 else below for s in signs]  # type: ignore[operator]
-        mask = sp.Matrix(cells.rows, cells.cols, pieces)
-        self.recorded.append((cells, mask))
-        out = cells.multiply_elementwise(mask)
-        return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+        return sp.Matrix(cells.rows, cells.cols, pieces)
 
     def _function(self, function: Name) -> Apply | None:
         """The left side ``f(x)`` of the definition of ``function`` of one name, if any."""
@@ -665,8 +673,53 @@ class Region(Meaning):
         j = int(name.sub)
         if not 1 <= j <= len(pattern):
             return f"{name.key}: the network has {len(pattern)} activations"
+        # z_{1} = A_{1} x + a_{1} shows A_{1}'s and a_{1}'s numbers as they are shown: exactly
+        tolerance = EXACT if j == 1 else self.tolerance
         try:
-            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), self.tolerance)
+            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), tolerance)
         except (Mismatch, IndexError) as error:
             wrong = str(error) or "no such entry"
-        return f"not the pre-activation of layer {j} at the point: {wrong}" if wrong else None
+        if wrong:
+            return f"not the pre-activation of layer {j} at the point: {wrong}"
+        wrong = self._on_region(parameter, x, pattern, j, rhs, part, tolerance)
+        return f"not the pre-activation of layer {j} on its region: {wrong}" if wrong else None
+
+    def _on_region(
+        self,
+        parameter: Name,
+        x: sp.Matrix,
+        pattern: list[tuple[sp.Matrix, sp.Matrix]],
+        j: int,
+        rhs: Node,
+        part: Callable[[sp.Matrix], Any],
+        tolerance: sp.Rational,
+    ) -> str | None:
+        """What is wrong with ``rhs`` (``z_{j}``, written in the inputs ``x_{i}``) as the
+        argument of the activation ``j`` as an affine function of ``x``, the point's pattern
+        kept (what the document says it is: a term of ``x_{3}`` dropped is false even where
+        ``x_{3}`` is 0 at the point); coefficient by coefficient, to ``tolerance``.
+        None where it holds, or where a max pooling's window (no mask) is in the way."""
+        applied = [n for n in nodes_of(self.document.rows) if isinstance(n, Apply)]
+        if any(window(n.function) is not None for n in applied):
+            return None
+        keys = [Name(parameter.base, str(i + self.base)).key for i in range(len(x))]
+        free = sp.Matrix(x.rows, x.cols, [sp.Symbol(key) for key in keys])
+        at, vectors = dict(self.at), dict(self.vectors)
+        definition = self.definitions.pop(parameter.key, None)
+        self.vectors[parameter.key] = free
+        self.at.update(zip(keys, free, strict=True))
+        self.fixed = [mask for _, mask in pattern]
+        self.values.clear()
+        try:
+            arguments = self._pattern()
+            return difference(part(arguments[j - 1][0]), self.value(rhs), tolerance)
+        except (Mismatch, IndexError) as error:
+            return str(error) or "no such entry"
+        finally:
+            self.fixed = None
+            self.at.clear()
+            self.at.update(at)
+            self.vectors = vectors
+            if definition is not None:
+                self.definitions[parameter.key] = definition
+            self.values.clear()
