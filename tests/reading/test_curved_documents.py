@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from symcollapse.cli import main
 from symcollapse.errors import DocumentError
 from symcollapse.reading import check_text, language_of
 from symcollapse.reading.latex import parse
@@ -293,3 +294,18 @@ def test_curved_rounded_definition_is_held_exactly(tmp_path, capsys, fmt):
         capsys,
         lambda t: t.replace(merged, merged.replace(" + a_(1)", "").replace(" + a_{1}", ""), 1),
     )
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_the_function_renamed_in_its_definition_is_not_defined_by_its_merge(tmp_path, capsys, fmt):
+    """f(x) = W_2 tanh(...) written Q(x) = ...: the merged form's row (a step: "merge
+    consecutive affine maps") defined f in its place, and the page passed. Exit 1 or 2 (f is
+    then defined nowhere), never 0."""
+    old = {"typst": "$ f(x) &= W_(2)", "json": '"lhs": "f(x)"'}.get(fmt, "f(x) &= W_{2}")
+    path = layers(tmp_path, CURVED[0], fmt)
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, old.replace("f", "Q"), 1))
+    capsys.readouterr()
+    status = main(["check", str(path)])
+    said = "".join(capsys.readouterr())  # exit 2 says why on stderr
+    assert status in (1, 2) and re.search(r"\bf\b", said), said

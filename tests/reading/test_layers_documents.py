@@ -494,6 +494,24 @@ def test_an_instance_that_does_not_evaluate_is_false_not_an_error(tmp_path, caps
     assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
 
 
+#: z_{1}'s first entry of PIECEWISE[3] under --digits 3, 0.5 x_{3} in it made 0.6 x_{3}.
+ROUNDED_PREACTIVATION = {
+    "latex": ("- 0.5 x_{3} + 0.75", "- 0.6 x_{3} + 0.75"),
+    "markdown": ("- 0.5 x_{3} + 0.75", "- 0.6 x_{3} + 0.75"),
+    "typst": ("- 0.5 x_(3) + 0.75", "- 0.6 x_(3) + 0.75"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(ROUNDED_PREACTIVATION))
+def test_a_rounded_first_preactivation_is_held_to_its_maps(tmp_path, capsys, fmt):
+    """z_{1} = A_{1} x + a_{1} shows the numbers A_{1} and a_{1} show: held exactly under
+    --digits, not within 10 % of its largest coefficient (0.5 made 0.6 passed)."""
+    old, new = ROUNDED_PREACTIVATION[fmt]
+    path = layers(tmp_path, PIECEWISE[3], fmt, "--digits", "3")
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
+
+
 @pytest.mark.parametrize("fmt", ["latex", "markdown", "typst"])
 def test_rounded_piecewise_rows_of_symbols_are_held_exactly(tmp_path, capsys, fmt):
     """--digits 3: a_{2} dropped from the merged form (a row of symbols, shown as it is) was
