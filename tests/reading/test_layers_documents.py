@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from symcollapse.cli import main
-from symcollapse.reading import check_text, language_of
+from symcollapse.reading import check_text, language_of, read_document
+from symcollapse.reading.maps import misnamed_map
 from tests.reading.documents import assert_caught, assert_passes, check
 
 FORMATS = ["latex", "markdown", "github", "json", "typst", "html"]
@@ -464,13 +465,14 @@ def test_a_preactivation_right_only_at_the_point_is_caught(tmp_path, capsys, fmt
 def test_a_map_of_the_masks_renamed_is_caught(tmp_path, capsys, fmt, which):
     """b_{z}(D) renamed Q_{z}(D) where it is defined (as its entries, or JSON's expression) or
     given numbers: a name no other row uses, b_{z}(D) left as it was; it passed."""
-    shown = {"typst": "b_(z)(D) &=", "json": '"lhs": "b_z(D)",\n          "relation": "="'}
+    # JSON's W_{z}(D) is its expression (its b_{z}(D) its entries, as the others write both)
+    shown = {"typst": "b_(z)(D) &=", "json": '"lhs": "W_z(D)",\n          "relation": "="'}
     shown = shown.get(fmt, "b_{z}(D) &=")
     path = layers(tmp_path, PIECEWISE[0], fmt)
     rows = [m.start(1) for m in re.finditer(rf"^\s*({re.escape(shown)})", path.read_text(), re.M)]
     assert len(rows) == 2, rows  # defined (JSON: expanded), then given numbers
     at = rows[0] if which == "symbolic" else rows[1]
-    renamed = shown.replace("b_", "Q_")
+    renamed = shown.replace("b_", "Q_").replace("W_", "Q_")
     assert_caught(path, capsys, lambda t: t[:at] + renamed + t[at + len(shown) :])
 
 
@@ -522,3 +524,17 @@ def test_rounded_piecewise_rows_of_symbols_are_held_exactly(tmp_path, capsys, fm
     )
     assert merged in path.read_text()
     assert_caught(path, capsys, lambda t: t.replace(merged, merged.rsplit(" + ", 1)[0], 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_a_matrix_written_as_another_ones_entries_is_named(tmp_path, fmt):
+    """b_{z}(D) = [(b_{z}(D))_{1}] with its left side renamed: the row itself says the
+    matrix is another's entries (reading/maps.py), whether or not another row uses the name."""
+    shown = {"typst": "b_(z)(D) &=", "json": '"lhs": "b_z(D)",\n          "relation": "="'}
+    shown = shown.get(fmt, "b_{z}(D) &= \\begin")
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    edited = path.read_text().replace(shown, shown.replace("b_", "Q_"), 1)
+    assert edited != path.read_text()
+    document = read_document(edited, language_of(path.name))
+    assert "its cells are the entries of b_{z}(...)" in str(misnamed_map(document))
+    assert misnamed_map(read_document(path.read_text(), language_of(path.name))) is None
