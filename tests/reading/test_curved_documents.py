@@ -309,3 +309,14 @@ def test_the_function_renamed_in_its_definition_is_not_defined_by_its_merge(tmp_
     status = main(["check", str(path)])
     said = "".join(capsys.readouterr())  # exit 2 says why on stderr
     assert status in (1, 2) and re.search(r"\bf\b", said), said
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+def test_a_bias_divided_by_zero_is_false_not_an_error(tmp_path, capsys, fmt):
+    """a_{1}'s -8/3 written -8/0 (the instance's first fraction): the number at the point was
+    evaluated at nan, a TypeError (exit 3); it is a false row."""
+    old = {"latex": "\\frac{8}{3}", "typst": "frac(8, 3)", "html": "<mn>8</mn><mn>3</mn>"}[fmt]
+    path = layers(tmp_path, CURVED[0], fmt)
+    at = path.read_text().index(old)
+    zero = old.replace("3", "0")
+    assert_caught(path, capsys, lambda t: t[:at] + zero + t[at + len(old) :])
