@@ -57,6 +57,8 @@ def _cells(row: Row) -> list[tuple[int, int, Name]] | None:
     lhs, rhs = row.lhs, row.rhs
     if not isinstance(lhs, Name) or not lhs.sub.isdigit() or lhs.sup:
         return None
+    if isinstance(rhs, Name) and _symbol(rhs) is not None:  # b_{3} = b^{(3)}_{1}: its one entry
+        return [(0, 0, rhs)]
     if not isinstance(rhs, MatrixLiteral):
         return None
     cells = [
@@ -84,6 +86,8 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
         ).most_common(1)
         if letters:
             found.append((row, cells, letters[0][0], layer))
+        elif len(cells) == 1:  # a bias of one entry, renamed: the map's own letter is wanted
+            found.append((row, cells, lhs.base.lower(), layer))
     return found
 
 
@@ -138,7 +142,7 @@ def misnamed_map(document: Document) -> str | None:
         for r, c, cell in cells:
             symbol = _symbol(cell)
             at = (r + base, c + base)
-            if symbol is None or symbol[:2] != (letter, layer):
+            if symbol is None or (symbol[0].lower(), symbol[1]) != (letter.lower(), layer):
                 wrong = f"its entry at {at} is {cell.key}, not an entry of layer {layer}'s {letter}"
             elif dense and not _named_at(symbol[2], r, c, shape, base):
                 wrong = f"its entry at {at} is named {cell.key}, the symbol of another entry"
