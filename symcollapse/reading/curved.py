@@ -53,7 +53,7 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
 from symcollapse.reading.pooling import window
-from symcollapse.reading.values import EXACT, Value
+from symcollapse.reading.values import EXACT, Mismatch, Value
 
 _Z = sp.Symbol("z")
 
@@ -125,7 +125,10 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
     if verdict.false:
         return verdict
     for row in derivatives:
-        wrong = _derivative_row(row, document, tolerance)
+        try:
+            wrong = _derivative_row(row, document, tolerance)
+        except Mismatch as error:  # 8/0 among the numbers it is evaluated under
+            wrong = f"its numbers do not evaluate: {error}"
         if wrong:
             return replace(verdict, false=f"{row.where} is false: {wrong}")
     named = sorted({n.function.key for r in document.rows for n in _applied(r)})
@@ -192,7 +195,10 @@ def _scalar(node: Node, symbols: dict[str, Any], at: dict[sp.Symbol, Any] | None
             value = value * _scalar(factor, symbols, at)
         return value
     if isinstance(node, Quotient):
-        return _scalar(node.numerator, symbols, at) / _scalar(node.denominator, symbols, at)
+        denominator = _scalar(node.denominator, symbols, at)
+        if denominator == 0:
+            raise Mismatch("a division by zero")
+        return _scalar(node.numerator, symbols, at) / denominator
     if isinstance(node, Power):
         return _scalar(node.base, symbols, at) ** node.exponent
     if isinstance(node, RealPower):
@@ -288,6 +294,8 @@ def _at_point(
     if form is None or not isinstance(form.lhs, Apply) or not isinstance(form.lhs.argument, Name):
         raise DocumentError(f"cannot read {row.where}: no merged form f(x) = ... above it")
     x = form.lhs.argument.key
+    if of.function.base != form.lhs.function.base or of.function.sup:  # Q_1 for f_1
+        return f"it differentiates {of.function.key}, not an output of {form.lhs.function.key}"
     base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
     used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
     numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
@@ -320,6 +328,9 @@ def _at_point(
     for name in by:
         value = sp.diff(value, rename[name.key])
     exact = value.xreplace(at)
+    if getattr(exact, "free_symbols", None):  # A_1 given twice, A_3 given for it: no number
+        names = ", ".join(sorted(str(s) for s in exact.free_symbols))
+        return f"the form f(x) = ... takes no numbers for {names} at the point"
     true = sp.N(exact, PRECISION)
     places = int(digits[1])
     shown = sp.Float(sp.N(exact, places), places)  # rounded as printed

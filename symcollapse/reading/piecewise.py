@@ -33,6 +33,7 @@ import sympy as sp
 
 from symcollapse.reading.code import CODE, foreign_code
 from symcollapse.reading.forms import Undecided, key_of
+from symcollapse.reading.maps import misnamed_map
 from symcollapse.reading.meaning import RANGE, Meaning, Verdict
 from symcollapse.reading.nodes import (
     Apply,
@@ -120,6 +121,8 @@ def check_piecewise(
     """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
     each instance under its own numbers; stops at the first false row."""
     evaluate = region or Region  # a curved document's: reading/curved.py
+    if (misnamed := misnamed_map(document)) is not None:  # W_{2} = [w^{(0)}_{11} ...]
+        return Verdict(0, 0, document.unchecked, misnamed)
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
     verdicts = [evaluate(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
@@ -129,6 +132,8 @@ def check_piecewise(
     checked, definitions = verdicts[0].checked, verdicts[0].definitions
     unchecked = list(verdicts[0].unchecked)
     reading = evaluate(symbolic, seed, tolerance)
+    if (unused := _unused_of_masks(document, main, reading)) is not None:
+        return replace(verdicts[0], false=unused)
     prefix = tuple(main[i] for i in sorted(reading.defining))
     form = reading.form()
     for rows in instances:
@@ -142,6 +147,45 @@ def check_piecewise(
     defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
     unused = never_used(document, defined, reading.defining)  # the instances' rows use them
     return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
+
+
+def _step(row: Row) -> bool:
+    """Whether ``row`` states a function (``f(x) = ...``) with a step's reason ("merge
+    consecutive affine maps"), not its definition: a claim about a function defined above,
+    never the definition of one (an ``f`` renamed in its definition leaves it undefined)."""
+    reason = row.reason.lower()
+    function = isinstance(row.lhs, Apply) and isinstance(row.lhs.argument, Name)
+    return function and bool(reason.strip()) and "defin" not in reason
+
+
+def _unused_of_masks(document: Document, main: tuple[Row, ...], reading: Region) -> str | None:
+    """The verdict's line for a map of the masks defined (``Q_{z}(D) = [...]``) that no other
+    row of ``document`` names: a name changed by hand where ``W_{z}(D)`` was shown; else None."""
+    masks = {reading.names[key].base for key in reading.mask_keys if key in reading.names}
+    for i in sorted(reading.defining):
+        lhs = main[i].lhs
+        if not (isinstance(lhs, Apply) and isinstance(lhs.argument, Name)):
+            continue
+        if lhs.argument.base not in masks:  # W_{z}(D) of the masks D_{1}, D_{2}, ...
+            continue
+        others = [r for r in document.rows if r is not main[i]]
+        if not any(n == lhs for r in others for s in (r.lhs, r.rhs) if s for n in walk(s)):
+            return f"{main[i].where} is false: it defines {_shown(lhs)}, which no other row names"
+    return None
+
+
+def _symbolic(node: Node | None) -> bool:
+    """Whether ``node`` shows no number but whole ones (``2``, ``0``): a row of symbols, which
+    ``--digits`` leaves as it is, so it holds exactly or not at all."""
+    numbers = [n.value for n in walk(node) if isinstance(n, Number)] if node is not None else []
+    return all(getattr(v, "is_Integer", False) for v in numbers)
+
+
+def _shown(node: Node | None) -> str:
+    """A left side as a person reads it: ``a_{3}``, ``Q_{z}(D)``."""
+    if isinstance(node, Apply) and isinstance(node.argument, Name):
+        return f"{node.function.key}({node.argument.key})"
+    return node.key if isinstance(node, Name) else "its left side"
 
 
 def _numbers_only(node: Node) -> bool:
@@ -235,7 +279,7 @@ class Region(Meaning):
         super().__init__(document, seed, tolerance)
         for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
             lhs = document.rows[i].lhs
-            if lhs is not None and _active(lhs):
+            if lhs is not None and (_active(lhs) or _step(document.rows[i])):
                 self.defining.discard(i)
                 self.definitions.pop(key_of(lhs), None)  # type: ignore[arg-type]
         self.parameters: set[str] = set()  # the maps of the function's form an instance gives
@@ -254,6 +298,7 @@ class Region(Meaning):
         self.prefix.discard(None)  # (W_1)_{11} := ...: an entry's row names no map given
         self.masks = self._masks()
         self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
+        self.fixed: list[sp.Matrix] | None = None  # the masks kept, x free: see _on_region
         self.on_region = False
         self.uses: dict[tuple[str, str], bool] = {}
         self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
@@ -295,21 +340,28 @@ class Region(Meaning):
         argument and mask in the order evaluated: innermost first, layer by layer."""
         argument = self.value(node.argument)
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
-        if any(sp.sympify(c).free_symbols for c in cells):
+        free = self.fixed is None or window(node.function) is not None
+        if free and any(sp.sympify(c).free_symbols for c in cells):
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
             out = max_pool(cells, *pooled)
             return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+        kept = self.fixed is not None  # the point's pattern, kept where x is free
+        mask = self.fixed[len(self.recorded)] if kept else self._mask(node, cells)  # type: ignore[index]
+        self.recorded.append((cells, mask))
+        out = cells.multiply_elementwise(mask)
+        return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+
+    def _mask(self, node: Apply, cells: sp.Matrix) -> sp.Matrix:
+        """The mask of the activation ``node`` at the numbers ``cells``: 1 where non-negative,
+        its slope below zero elsewhere; a number within :data:`MARGIN` of 0 is undecided."""
         signs = [sign(c) for c in cells]  # a tanh's output: its sign to DIGITS digits
         if None in signs:
             raise Undecided(f"{node.function.key} of a number within {MARGIN} of its kink")
         below = slope(node.function)
         pieces = [sp.Integer(1) if s >= 0 else below for s in signs]  # type: ignore[operator]
-        mask = sp.Matrix(cells.rows, cells.cols, pieces)
-        self.recorded.append((cells, mask))
-        out = cells.multiply_elementwise(mask)
-        return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+        return sp.Matrix(cells.rows, cells.cols, pieces)
 
     def _function(self, function: Name) -> Apply | None:
         """The left side ``f(x)`` of the definition of ``function`` of one name, if any."""
@@ -424,20 +476,11 @@ class Region(Meaning):
         self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
     ) -> tuple[str | None, Value | None]:
         if i >= self.given and self.given:
-            if key_of(lhs) in self.prefix and _numbers_only(rhs):
-                wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
-                if wrong != "":
-                    return wrong, None
-            elif (
-                isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs)
-            ):
-                self._give_entry(i, lhs, rhs)
-                return None, None
-            elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
-                return self._preactivation(lhs, rhs), None
-            elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
-                return self._preactivation_entry(lhs, rhs), None
-        elif not self.given:
+            try:
+                return self._instance_row(i, lhs, rhs, previous)
+            except Mismatch as error:  # numbers of the wrong shape, 8/0: the row is false
+                return f"the instance's numbers do not evaluate: {error}", None
+        if not self.given:
             if foreign_code(self.document.rows, i):
                 raise Undecided(f"{CODE} in its own names: the document calls its input otherwise")
             try:
@@ -446,7 +489,43 @@ class Region(Meaning):
                 wrong = str(error)
             if wrong:
                 return wrong, None
+            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: held exactly
+                tolerance, self.tolerance = self.tolerance, EXACT
+                try:
+                    return super()._compare(i, lhs, rhs, previous)
+                finally:
+                    self.tolerance = tolerance
         return super()._compare(i, lhs, rhs, previous)
+
+    def _instance_row(
+        self, i: int, lhs: Node | None, rhs: Node, previous: Value | None
+    ) -> tuple[str | None, Value | None]:
+        """Row ``i`` of an instance: its numbers given to a map, a mask's symbols or an entry,
+        a pre-activation checked at the point, or any other row checked under the numbers."""
+        if key_of(lhs) in self.prefix and _numbers_only(rhs):
+            wrong = self._give(i, lhs, rhs)  # type: ignore[arg-type]
+            if wrong != "":
+                return wrong, None
+        elif isinstance(lhs, Entry) and _entry_of(lhs) in self.parameters and _numbers_only(rhs):
+            self._give_entry(i, lhs, rhs)
+            return None, None
+        elif i in self.defining and isinstance(lhs, Name) and self._fresh(lhs):
+            return self._preactivation(lhs, rhs), None
+        elif i in self.defining and isinstance(lhs, Entry) and self._fresh(lhs.matrix):
+            return self._preactivation_entry(lhs, rhs), None
+        elif i in self.defining and _numbers_only(rhs) and not self._used_after(i):
+            return f"it gives numbers to {_shown(lhs)}, which no row defines or uses", None
+        return super()._compare(i, lhs, rhs, previous)
+
+    def _used_after(self, i: int) -> bool:
+        """Whether a row after row ``i`` names what row ``i`` gives numbers (``u``, ``v`` of
+        ``f(u) + f(v)``; not ``a_{3}`` put for ``a_{2}``, nor ``Q_{z}(D)`` for ``W_{z}(D)``)."""
+        key = key_of(self.document.rows[i].lhs)
+        parameter = self._parameter()
+        if parameter is not None and key == parameter.key:  # the point: a derivative's there
+            return True
+        later = [s for row in self.document.rows[i + 1 :] for s in (row.lhs, row.rhs) if s]
+        return any(key_of(n) == key for side in later for n in walk(side))
 
     def applies(self, node: Node) -> bool:
         """Whether ``node`` applies an activation this reading evaluates (a curved one's too:
@@ -550,9 +629,11 @@ class Region(Meaning):
         map it gives numbers, a mask, nor its input): a pre-activation ``z_{j}``, whatever its
         letter (``--names z=...``); its rows are claims about the point, checked."""
         parameter = self._parameter()
+        maps = {self.names[key].base for key in self.prefix if key in self.names}
         return (
             isinstance(node, Name)
             and node.sub.isdigit()
+            and node.base not in maps  # a_{3} beside a_{1}, a_{2}: a map, not z_{3}
             and node.key not in self.prefix
             and node.key not in self.mask_keys
             and (parameter is None or node.key != parameter.key)
@@ -592,8 +673,53 @@ class Region(Meaning):
         j = int(name.sub)
         if not 1 <= j <= len(pattern):
             return f"{name.key}: the network has {len(pattern)} activations"
+        # z_{1} = A_{1} x + a_{1} shows A_{1}'s and a_{1}'s numbers as they are shown: exactly
+        tolerance = EXACT if j == 1 else self.tolerance
         try:
-            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), self.tolerance)
+            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), tolerance)
         except (Mismatch, IndexError) as error:
             wrong = str(error) or "no such entry"
-        return f"not the pre-activation of layer {j} at the point: {wrong}" if wrong else None
+        if wrong:
+            return f"not the pre-activation of layer {j} at the point: {wrong}"
+        wrong = self._on_region(parameter, x, pattern, j, rhs, part, tolerance)
+        return f"not the pre-activation of layer {j} on its region: {wrong}" if wrong else None
+
+    def _on_region(
+        self,
+        parameter: Name,
+        x: sp.Matrix,
+        pattern: list[tuple[sp.Matrix, sp.Matrix]],
+        j: int,
+        rhs: Node,
+        part: Callable[[sp.Matrix], Any],
+        tolerance: sp.Rational,
+    ) -> str | None:
+        """What is wrong with ``rhs`` (``z_{j}``, written in the inputs ``x_{i}``) as the
+        argument of the activation ``j`` as an affine function of ``x``, the point's pattern
+        kept (what the document says it is: a term of ``x_{3}`` dropped is false even where
+        ``x_{3}`` is 0 at the point); coefficient by coefficient, to ``tolerance``.
+        None where it holds, or where a max pooling's window (no mask) is in the way."""
+        applied = [n for n in nodes_of(self.document.rows) if isinstance(n, Apply)]
+        if any(window(n.function) is not None for n in applied):
+            return None
+        keys = [Name(parameter.base, str(i + self.base)).key for i in range(len(x))]
+        free = sp.Matrix(x.rows, x.cols, [sp.Symbol(key) for key in keys])
+        at, vectors = dict(self.at), dict(self.vectors)
+        definition = self.definitions.pop(parameter.key, None)
+        self.vectors[parameter.key] = free
+        self.at.update(zip(keys, free, strict=True))
+        self.fixed = [mask for _, mask in pattern]
+        self.values.clear()
+        try:
+            arguments = self._pattern()
+            return difference(part(arguments[j - 1][0]), self.value(rhs), tolerance)
+        except (Mismatch, IndexError) as error:
+            return str(error) or "no such entry"
+        finally:
+            self.fixed = None
+            self.at.clear()
+            self.at.update(at)
+            self.vectors = vectors
+            if definition is not None:
+                self.definitions[parameter.key] = definition
+            self.values.clear()

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from symcollapse.cli import main
 from symcollapse.errors import DocumentError
 from symcollapse.reading import check_text, language_of
 from symcollapse.reading.latex import parse
@@ -196,3 +197,126 @@ def test_json_derivative_of_order_two():
     z = Name("z")
     tanh = Apply(Name("tanh"), z)
     assert parse_plain("Derivative(tanh(z), (z, 2))") == Derivative(Derivative(tanh, z), z)
+
+
+#: Hand edits of a tanh document (CURVED[0]) caught only against its own convention, by
+#: format: (what it shows, the edit). Found by benchmarks/hand_edits.py, which they passed.
+CONVENTION_EDITS = {
+    "entry of another layer": {
+        "latex": ("w^{(2)}_{11}", "w^{(0)}_{11}"),
+        "markdown": ("w^{(2)}_{11}", "w^{(3)}_{11}"),
+        "typst": ("w_(11)^((2))", "w_(11)^((0))"),
+        "html": (
+            '<mi>w</mi><mn>11</mn><mrow><mo stretchy="false">(</mo><mn>2</mn>',
+            '<mi>w</mi><mn>11</mn><mrow><mo stretchy="false">(</mo><mn>7</mn>',
+        ),
+        "json": ("w_2_1_1", "w_0_1_1"),
+    },
+    "another entry's name": {
+        "latex": ("w^{(2)}_{11}", "w^{(2)}_{12}"),
+        "markdown": ("b^{(1)}_{2}", "b^{(1)}_{1}"),
+        "typst": ("w_(11)^((2))", "w_(12)^((2))"),
+        "html": ("<mi>w</mi><mn>11</mn>", "<mi>w</mi><mn>21</mn>"),
+        "json": ("w_2_1_2", "w_2_2_1"),
+    },
+    "an entry renamed": {
+        "latex": ("w^{(1)}_{12}", "Q^{(1)}_{12}"),
+        "markdown": ("b^{(1)}_{1}", "Q^{(1)}_{1}"),
+        "typst": ("w_(11)^((2))", "Q_(11)^((2))"),
+        "html": ("<mi>w</mi><mn>11</mn>", "<mi>Q</mi><mn>11</mn>"),
+        "json": ("b_1_1", "Q_1_1"),
+    },
+    "the derivative of another function": {
+        "latex": ("f_{1}(x_{1}, x_{2})", "Q_{1}(x_{1}, x_{2})"),
+        "markdown": ("f_{1}(x_{1}, x_{2})", "Q_{1}(x_{1}, x_{2})"),
+        "typst": ("partial f_(1)", "partial Q_(1)"),
+        "html": ("<mi>f</mi><mn>1</mn>", "<mi>Q</mi><mn>1</mn>"),
+        "json": ("Derivative(f_1(", "Derivative(Q_1("),
+    },
+    "a map of no layer given numbers": {
+        "latex": ("a_{2} &= 1.75", "a_{3} &= 1.75"),
+        "markdown": ("a_{2} &= 1.75", "a_{3} &= 1.75"),
+        "typst": ('a_(2) &= mat(delim: "[", 1.75)', 'a_(3) &= mat(delim: "[", 1.75)'),
+        "json": (
+            '"lhs": "a_2",\n          "relation": "="',
+            '"lhs": "a_3",\n          "relation": "="',
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html", "json"])
+@pytest.mark.parametrize("edit", sorted(CONVENTION_EDITS))
+def test_curved_edits_against_the_convention_are_caught(tmp_path, capsys, edit, fmt):
+    """A map's entry of another layer, index or letter, a derivative of a function the
+    document does not define, numbers given to a map no layer has: each left the document
+    consistent (nothing else names them), and ``check`` passed it; now exit 1, naming the row."""
+    if fmt not in CONVENTION_EDITS[edit]:
+        pytest.skip(f"{edit} is not written in {fmt}")
+    old, new = CONVENTION_EDITS[edit][fmt]
+    path = layers(tmp_path, CURVED[0], fmt)
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("notation", ["names", "flat", "upper", "base 0"])
+def test_curved_entry_of_another_layer_is_caught_in_every_style(tmp_path, capsys, notation):
+    """W_{2}'s first entry given layer 1's symbol, however entries are spelled."""
+    path = layers(tmp_path, CURVED[0], "latex", *NOTATIONS[notation])
+    cell = re.search(r"[A-Z]_\{2\} &= \\begin\{bmatrix\} (\S+)", path.read_text())  # W, M
+    assert cell, "W_2 written by its entries"
+    layer = re.compile(r"\(2\)|\^\{2\}|\{2,")  # w^{(2)}_{11}, W^{2}_{11}, W_{2,11}
+    other = layer.sub(lambda m: m.group().replace("2", "0"), cell.group(1), count=1)
+    assert other != cell.group(1), cell.group(1)
+    assert_caught(path, capsys, lambda t: t.replace(cell.group(1), other, 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_curved_instance_with_a_map_given_twice_is_false_not_an_error(tmp_path, capsys, fmt):
+    """A_{1}'s numbers given as A_{2}'s (A_{2} then given twice, A_{1} never): the number at
+    the point has A_{1} in it; it raised a TypeError (exit 3) where it is a false row."""
+    old = {"latex": "A_{1} &= \\begin", "markdown": "A_{1} &= \\begin", "typst": "A_(1) &= mat"}
+    old["json"] = '"lhs": "A_1",\n          "relation": "="'
+    path = layers(tmp_path, CURVED[0], fmt)
+    assert old[fmt] in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(old[fmt], old[fmt].replace("1", "2"), 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst"])
+def test_curved_rounded_definition_is_held_exactly(tmp_path, capsys, fmt):
+    """Under --digits the rows of symbols (f(x) = W_2 tanh(W_1 x + b_1) + b_2 and its merged
+    form) show no rounded number: a bias dropped from one is false, not within the rounding."""
+    path = layers(tmp_path, CURVED[0], fmt, "--digits", "3")
+    merged = {"typst": "A_(1) x + a_(1))"}.get(fmt, "A_{1} x + a_{1}\\right)")
+    assert merged in path.read_text()
+    assert_caught(
+        path,
+        capsys,
+        lambda t: t.replace(merged, merged.replace(" + a_(1)", "").replace(" + a_{1}", ""), 1),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_the_function_renamed_in_its_definition_is_not_defined_by_its_merge(tmp_path, capsys, fmt):
+    """f(x) = W_2 tanh(...) written Q(x) = ...: the merged form's row (a step: "merge
+    consecutive affine maps") defined f in its place, and the page passed. Exit 1 or 2 (f is
+    then defined nowhere), never 0."""
+    old = {"typst": "$ f(x) &= W_(2)", "json": '"lhs": "f(x)"'}.get(fmt, "f(x) &= W_{2}")
+    path = layers(tmp_path, CURVED[0], fmt)
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, old.replace("f", "Q"), 1))
+    capsys.readouterr()
+    status = main(["check", str(path)])
+    said = "".join(capsys.readouterr())  # exit 2 says why on stderr
+    assert status in (1, 2) and re.search(r"\bf\b", said), said
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+def test_a_bias_divided_by_zero_is_false_not_an_error(tmp_path, capsys, fmt):
+    """a_{1}'s -8/3 written -8/0 (the instance's first fraction): the number at the point was
+    evaluated at nan, a TypeError (exit 3); it is a false row."""
+    old = {"latex": "\\frac{8}{3}", "typst": "frac(8, 3)", "html": "<mn>8</mn><mn>3</mn>"}[fmt]
+    path = layers(tmp_path, CURVED[0], fmt)
+    at = path.read_text().index(old)
+    zero = old.replace("3", "0")
+    assert_caught(path, capsys, lambda t: t[:at] + zero + t[at + len(old) :])

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from symcollapse.cli import main
-from symcollapse.reading import check_text, language_of
+from symcollapse.reading import check_text, language_of, read_document
+from symcollapse.reading.maps import misnamed_map
 from tests.reading.documents import assert_caught, assert_passes, check
 
 FORMATS = ["latex", "markdown", "github", "json", "typst", "html"]
@@ -437,3 +438,103 @@ def test_an_instance_given_entry_by_entry_is_checked(tmp_path, capsys):
     assert row, "A_1 given entry by entry"
     wrong = str(float(row.group(1)) + 1)
     assert_caught(path, capsys, lambda t: t[: row.start(1)] + wrong + t[row.end(1) :])
+
+
+#: z_{1}'s first entry of PIECEWISE[0] (2 x_1 + 4.5 x_2 + 0.75) edited to one of the same
+#: value at the document's point (x_1 = 0.75) but another function of x, by format.
+PREACTIVATION = {
+    "latex": ("2 x_{1} + 4.5 x_{2} + 0.75", "4 x_{1} + 4.5 x_{2} - 0.75"),
+    "markdown": ("2 x_{1} + 4.5 x_{2} + 0.75", "4 x_{1} + 4.5 x_{2} - 0.75"),
+    "typst": ("2 x_(1) + 4.5 x_(2) + 0.75", "4 x_(1) + 4.5 x_(2) - 0.75"),
+    "json": ("2*x_1 + 9/2*x_2 + 3/4", "4*x_1 + 9/2*x_2 - 3/4"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(PREACTIVATION))
+def test_a_preactivation_right_only_at_the_point_is_caught(tmp_path, capsys, fmt):
+    """z_{j} is an affine function of x on the point's region (the masks kept): one that agrees
+    with it at the point alone passed (a term of x_{3}, 0 there, dropped did too)."""
+    old, new = PREACTIVATION[fmt]
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+@pytest.mark.parametrize("which", ["symbolic", "instance"])
+def test_a_map_of_the_masks_renamed_is_caught(tmp_path, capsys, fmt, which):
+    """b_{z}(D) renamed Q_{z}(D) where it is defined (as its entries, or JSON's expression) or
+    given numbers: a name no other row uses, b_{z}(D) left as it was; it passed."""
+    # JSON's W_{z}(D) is its expression (its b_{z}(D) its entries, as the others write both)
+    shown = {"typst": "b_(z)(D) &=", "json": '"lhs": "W_z(D)",\n          "relation": "="'}
+    shown = shown.get(fmt, "b_{z}(D) &=")
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    rows = [m.start(1) for m in re.finditer(rf"^\s*({re.escape(shown)})", path.read_text(), re.M)]
+    assert len(rows) == 2, rows  # defined (JSON: expanded), then given numbers
+    at = rows[0] if which == "symbolic" else rows[1]
+    renamed = shown.replace("b_", "Q_").replace("W_", "Q_")
+    assert_caught(path, capsys, lambda t: t[:at] + renamed + t[at + len(shown) :])
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json", "html"])
+@pytest.mark.parametrize("edit", ["a map given twice", "a division by zero"])
+def test_an_instance_that_does_not_evaluate_is_false_not_an_error(tmp_path, capsys, fmt, edit):
+    """A_{2}'s numbers given as A_{1}'s (the product's shapes differ), 8/3 written 8/0: the
+    instance's rows do not evaluate; that was an internal error (exit 3), it is a false row."""
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    text = path.read_text()
+    if edit == "a division by zero":
+        old = {"typst": "frac(8, 3)", "json": "8/3", "html": "<mn>8</mn><mn>3</mn>"}
+        old, new = old.get(fmt, "\\frac{8}{3}"), "0"
+        new = old.replace("3", new)
+    else:
+        old = {"typst": "A_(2) &= mat", "json": '"lhs": "A_2",\n          "relation": "="'}
+        old["html"] = '<msub><mi>A</mi><mn>2</mn></msub></math></td><td class="rhs">'
+        old = old.get(fmt, "A_{2} &= \\begin")
+        new = old.replace("2", "1", 1)
+    assert old in text
+    assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
+
+
+#: z_{1}'s first entry of PIECEWISE[3] under --digits 3, 0.5 x_{3} in it made 0.6 x_{3}.
+ROUNDED_PREACTIVATION = {
+    "latex": ("- 0.5 x_{3} + 0.75", "- 0.6 x_{3} + 0.75"),
+    "markdown": ("- 0.5 x_{3} + 0.75", "- 0.6 x_{3} + 0.75"),
+    "typst": ("- 0.5 x_(3) + 0.75", "- 0.6 x_(3) + 0.75"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(ROUNDED_PREACTIVATION))
+def test_a_rounded_first_preactivation_is_held_to_its_maps(tmp_path, capsys, fmt):
+    """z_{1} = A_{1} x + a_{1} shows the numbers A_{1} and a_{1} show: held exactly under
+    --digits, not within 10 % of its largest coefficient (0.5 made 0.6 passed)."""
+    old, new = ROUNDED_PREACTIVATION[fmt]
+    path = layers(tmp_path, PIECEWISE[3], fmt, "--digits", "3")
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst"])
+def test_rounded_piecewise_rows_of_symbols_are_held_exactly(tmp_path, capsys, fmt):
+    """--digits 3: a_{2} dropped from the merged form (a row of symbols, shown as it is) was
+    within the rounding's 10 %; and z_{1}, which shows A_{1}'s and a_{1}'s numbers as shown."""
+    path = layers(tmp_path, PIECEWISE[3], fmt, "--digits", "3")
+    merged = {"typst": "(A_(1) x + a_(1)) + a_(2)"}.get(
+        fmt, "\\left(A_{1} x + a_{1}\\right) + a_{2}"
+    )
+    assert merged in path.read_text()
+    assert_caught(path, capsys, lambda t: t.replace(merged, merged.rsplit(" + ", 1)[0], 1))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "json"])
+def test_a_matrix_written_as_another_ones_entries_is_named(tmp_path, fmt):
+    """b_{z}(D) = [(b_{z}(D))_{1}] with its left side renamed: the row itself says the
+    matrix is another's entries (reading/maps.py), whether or not another row uses the name."""
+    shown = {"typst": "b_(z)(D) &=", "json": '"lhs": "b_z(D)",\n          "relation": "="'}
+    shown = shown.get(fmt, "b_{z}(D) &= \\begin")
+    path = layers(tmp_path, PIECEWISE[0], fmt)
+    edited = path.read_text().replace(shown, shown.replace("b_", "Q_"), 1)
+    assert edited != path.read_text()
+    document = read_document(edited, language_of(path.name))
+    assert "its cells are the entries of b_{z}(...)" in str(misnamed_map(document))
+    assert misnamed_map(read_document(path.read_text(), language_of(path.name))) is None
