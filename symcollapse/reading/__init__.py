@@ -21,6 +21,7 @@ from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import check_general, general
+from symcollapse.reading.maps import misnamed_map
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
@@ -107,6 +108,8 @@ def check_text(
             return check_general(document, seed, tolerance)
         if piecewise(document):  # ReLU: evaluated at points, and its instances
             return check_piecewise(document, seed, tolerance)
+        if (misnamed := misnamed_map(document)) is not None:  # a conv's kernel w_{0} for w_{1}
+            return Verdict(0, 0, document.unchecked, misnamed)
         meaning = Gradients if is_calculus(document) else Meaning
         return check_sampled(document, lambda read: meaning(read, seed, tolerance).check())
     except RecursionError:  # brackets nested thousands deep: no document of ours does that

@@ -25,19 +25,23 @@ from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Nam
 _LAYER = re.compile(r"\((\d+)\)|(\d+)")
 
 
-def _indices(index: str) -> tuple[int, ...] | None:
-    """``12`` -> (1, 2), ``1,2`` and ``1_2`` -> (1, 2), ``3`` -> (3,); None if not indices."""
-    parts = re.split(r"[,_]", index) if re.search(r"[,_]", index) else None
-    if parts is None:
-        parts = list(index) if len(index) == 2 and index.isdigit() else [index]
-    if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
+def _indices(index: str) -> tuple[tuple[int, ...], ...] | None:
+    """Every reading of an entry's index: ``1,2`` and ``1_2`` -> ((1, 2),); ``12`` -> ((12,),
+    (1, 2)) (row 12 of a vector, or row 1, column 2: the shape decides); None if not indices."""
+    if re.search(r"[,_]", index):
+        parts = re.split(r"[,_]", index)
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            return None
+        return ((int(parts[0]), int(parts[1])),)
+    if not index.isdigit():
         return None
-    return tuple(int(p) for p in parts)
+    splits = tuple((int(index[:k]), int(index[k:])) for k in range(1, len(index)))
+    return ((int(index),), *splits)
 
 
-def _symbol(name: Name) -> tuple[str, int, tuple[int, ...]] | None:
-    """(letter, layer, index) of an entry's symbol: ``w^{(2)}_{13}`` -> ("w", 2, (1, 3));
-    ``W_{2,13}``, ``w_2_1_3`` alike; None for any other name."""
+def _symbol(name: Name) -> tuple[str, int, tuple[tuple[int, ...], ...]] | None:
+    """(letter, layer, readings of the index) of an entry's symbol: ``w^{(2)}_{13}`` -> ("w",
+    2, ((13,), (1, 3))); ``W_{2,13}``, ``w_2_1_3`` alike; None for any other name."""
     if name.sup:
         layer = _LAYER.fullmatch(name.sup)
         if layer is None:
@@ -91,12 +95,18 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
     return found
 
 
-def _named_at(index: tuple[int, ...], r: int, c: int, shape: tuple[int, int], base: int) -> bool:
-    """Whether ``index`` is the cell (r, c)'s in a matrix of ``shape`` indexed from ``base``."""
-    if len(index) == 2:
-        return index == (r + base, c + base)
+def _named_at(
+    index: tuple[tuple[int, ...], ...], r: int, c: int, shape: tuple[int, int], base: int
+) -> bool:
+    """Whether a reading of ``index`` is the cell (r, c)'s in a matrix of ``shape`` indexed
+    from ``base``."""
     rows, cols = shape
-    return (cols == 1 and index == (r + base,)) or (rows == 1 and index == (c + base,))
+    return any(
+        reading == (r + base, c + base)
+        or (cols == 1 and reading == (r + base,))
+        or (rows == 1 and reading == (c + base,))
+        for reading in index
+    )
 
 
 def _entries_of_another(row: Row) -> str | None:
