@@ -27,7 +27,7 @@ from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import unbound_argument
+from symcollapse.reading.unused import renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -97,19 +97,27 @@ def check_text(
             document = with_widths(document, widths)
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
             raise DocumentError(unbound)
-        if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
-            return Dynamics(document, seed).check()
-        if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
-            return check_curved(document, seed, tolerance)
-        whole_powers(document)  # x^{1/2} is read in dynamics documents only
-        if general(document):  # stated for every depth n: checked at some
-            return check_general(document, seed, tolerance)
-        if piecewise(document):  # ReLU: evaluated at points, and its instances
-            return check_piecewise(document, seed, tolerance)
-        meaning = Gradients if is_calculus(document) else Meaning
-        return meaning(document, seed, tolerance).check()
+        verdict = _rows_checked(document, seed, tolerance)
+        if verdict.false is None and (renamed := renamed_once(document)) is not None:
+            return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
+        return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
+
+
+def _rows_checked(document: Document, seed: int, tolerance: sp.Rational) -> Verdict:
+    """Every row of ``document`` checked by the reader its kind needs."""
+    if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
+        return Dynamics(document, seed).check()
+    if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
+        return check_curved(document, seed, tolerance)
+    whole_powers(document)  # x^{1/2} is read in dynamics documents only
+    if general(document):  # stated for every depth n: checked at some
+        return check_general(document, seed, tolerance)
+    if piecewise(document):  # ReLU: evaluated at points, and its instances
+        return check_piecewise(document, seed, tolerance)
+    meaning = Gradients if is_calculus(document) else Meaning
+    return meaning(document, seed, tolerance).check()
 
 
 __all__ = [

@@ -78,7 +78,6 @@ REFUSALS = re.compile(
 #: known defect, listed so that the sweep fails when it is fixed (strict) or another appears.
 KNOWN = {
     ("arora", "json", "layer"): "printer: JSON writes P_j P_j^T beside powers in the renamed index",
-    ("prove", "html", "W"): "MathML reader: a two-letter weight (W=QR) in the induction step",
     ("arora", "json", "before"): "JSON reader: a Greek before-product (Psi_j) not matched to words",
     ("example", "json", "k"): "printer: JSON writes h(k) beside the reason's renamed k = 1, ..., 3",
 }
