@@ -20,14 +20,14 @@ from symcollapse.reading.curved import check_curved, curved
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
 from symcollapse.reading.forms import MAX_WIDTH
-from symcollapse.reading.induction import check_general, general
+from symcollapse.reading.induction import DEPTHS, check_general, general
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import renamed_once, unbound_argument
+from symcollapse.reading.unused import LETTER_VALUES, renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -98,7 +98,8 @@ def check_text(
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
             raise DocumentError(unbound)
         verdict = _rows_checked(document, seed, tolerance)
-        if verdict.false is None and (renamed := renamed_once(document)) is not None:
+        depths = range(1, DEPTHS[-1] + 2) if general(document) else LETTER_VALUES  # n + 1
+        if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
             return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
         return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that

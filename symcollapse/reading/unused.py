@@ -150,13 +150,13 @@ LETTER_VALUES = range(1, 10)
 FOR_ITS_OWN_SAKE = re.compile(r"\b(?:numeric|region)\b")
 
 
-def _stands_for(name: Name) -> set[str]:
+def _stands_for(name: Name, values: range) -> set[str]:
     """The keys ``name`` stands for: its own, and with each letter of its indices set to each
-    of :data:`LETTER_VALUES` (``W_{z}^{(n)}`` stands for ``W_{z}^{(2)}``)."""
+    of ``values`` (``W_{z}^{(n)}`` stands for ``W_{z}^{(2)}``)."""
     letters = set(re.findall(r"[A-Za-z]+", name.sub + name.sup))
     keys = {name.key}
     for letter in letters:
-        keys |= {instantiate(name, letter, value).key for value in LETTER_VALUES}  # type: ignore[union-attr]
+        keys |= {instantiate(name, letter, value).key for value in values}  # type: ignore[union-attr]
     return keys
 
 
@@ -173,7 +173,7 @@ def _for_use(row: Row) -> bool:
     return row.lhs is not None and not _own_entries(row) and not FOR_ITS_OWN_SAKE.search(row.reason)
 
 
-def renamed_once(document: Document) -> str | None:
+def renamed_once(document: Document, values: range = LETTER_VALUES) -> str | None:
     """What is wrong with the first row whose left side is a name (``Q_{z} = ...``, by ``=``
     or ``:=``) that no other row of the document uses, nor an equation its words state; None
     if there is none. A name a document defines is there to be used: one defined and never
@@ -181,7 +181,9 @@ def renamed_once(document: Document) -> str | None:
     still call ``W_{z}``: words are no use), unless the row says why (:func:`_for_use`).
     Each value of a scheme's index is a row of its own (``h^{(k)} = W_{k} h^{(k-1)} + b_{k}``,
     k = 1 to 3, uses its own ``h^{(1)}``); a row and the reason beside it (``rows 2 to the
-    end of Θ``) are one row; rows of code name their own."""
+    end of Θ``) are one row; rows of code name their own. A letter in an index stands for each
+    of ``values`` (a document stated for every depth: the depths it is read at, so that
+    ``W_{z}^{(7)} = W_{2} W_{1}``, which no depth checks, is no use of ``W_{z}^{(n)}``)."""
     rows: list[tuple[tuple[str, int], str | None, set[str]]] = []  # (unit, defines, uses)
     for row in document.rows:
         if row.label == CODE:
@@ -189,10 +191,12 @@ def renamed_once(document: Document) -> str | None:
         sides = [row.rhs] if row.lhs is None else [row.lhs, row.rhs]
         instances = zip(*(_instances(row, side) for side in sides), strict=True)
         for t, sides_at in enumerate(instances):
-            used = {key for side in sides_at for n in _names(side) for key in _stands_for(n)}
+            used = {
+                key for side in sides_at for n in _names(side) for key in _stands_for(n, values)
+            }
             lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
             rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
-    stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n)}
+    stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
     for unit, key, _ in rows:
         if key is None or key in stated:
             continue

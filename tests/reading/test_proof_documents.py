@@ -218,6 +218,7 @@ INCONSISTENT = {
     "the lemma's W_z renamed": (r"W_{z}^{(n)} &= W_{n}", r"Q_{z}^{(n)} &= W_{n}"),
     "an unrolled W_z renamed": (r"W_{z}^{(3)} &= W_{3}", r"Q_{z}^{(3)} &= W_{3}"),
     "an unrolled depth made 0": (r"W_{z}^{(3)} &= W_{3}", r"W_{z}^{(0)} &= W_{3}"),
+    "an unrolled depth past those read": (r"W_{z}^{(2)} &= W_{2}", r"W_{z}^{(7)} &= W_{2}"),
     "the base case's depth made 0": (r"h^{(1)} &\mathrel{:=}", r"h^{(0)} &\mathrel{:=}"),
     "the base case renamed": (r"h^{(1)} &= W_{1} x", r"Q^{(1)} &= W_{1} x"),
     "the recursion steps by 5": (r"h^{(n+1)} &\mathrel{:=}", r"h^{(n+5)} &\mathrel{:=}"),
