@@ -27,7 +27,7 @@ from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import LETTER_VALUES, renamed_once, unbound_argument
+from symcollapse.reading.unused import renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -98,7 +98,7 @@ def check_text(
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
             raise DocumentError(unbound)
         verdict = _rows_checked(document, seed, tolerance)
-        depths = range(1, DEPTHS[-1] + 2) if general(document) else LETTER_VALUES  # n + 1
+        depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
         if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
             return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
         return verdict

@@ -139,25 +139,35 @@ def unbound_argument(document: Document) -> str | None:
     return None
 
 
-#: The values an index letter of a name stands for where it is not a scheme's (``W_{z}^{(n)}``
-#: in a document stated for every depth ``n``): those its rows are read at, and more; not 0,
-#: which no depth is (``W_{z}^{(0)} = W_{3} W_{2} W_{1}`` is an edit of ``W_{z}^{(3)}``).
-LETTER_VALUES = range(1, 10)
-
-
 #: A reason that says its row is there for its own sake, not to be used: a value measured
 #: ("numeric, s = 3.0": a largest difference reported), a region its entries' signs cut out.
 FOR_ITS_OWN_SAKE = re.compile(r"\b(?:numeric|region)\b")
 
 
-def _stands_for(name: Name, values: range) -> set[str]:
+def _stands_for(name: Name, values: range | None) -> set[str]:
     """The keys ``name`` stands for: its own, and with each letter of its indices set to each
-    of ``values`` (``W_{z}^{(n)}`` stands for ``W_{z}^{(2)}``)."""
-    letters = set(re.findall(r"[A-Za-z]+", name.sub + name.sup))
+    of ``values`` (``W_{z}^{(n)}`` stands for ``W_{z}^{(2)}``); with ``values`` None, its own
+    only (:func:`_pattern` stands for the rest)."""
+    letters = set(re.findall(r"[A-Za-z]+", name.sub + name.sup)) if values is not None else ()
     keys = {name.key}
     for letter in letters:
         keys |= {instantiate(name, letter, value).key for value in values}  # type: ignore[union-attr]
     return keys
+
+
+def _pattern(name: Name) -> re.Pattern[str] | None:
+    """The keys ``name`` stands for with each letter of its indices any whole number
+    (``a_{j}`` in ``\\sum_{j=1}^{d_{0}} a_{j} x_{j}``: ``a_{12}`` too), or None if its indices
+    have no letter."""
+    if not re.search(r"[A-Za-z]", name.sub + name.sup):
+        return None
+
+    def index(text: str) -> str:
+        return re.sub(r"[A-Za-z]+", r"\\d+", re.escape(text))
+
+    sub = rf"_\{{{index(name.sub)}\}}" if name.sub else ""
+    sup = rf"\^\{{{index(name.sup)}\}}" if name.sup else ""
+    return re.compile(re.escape(name.base) + sub + sup)
 
 
 def _names(node: Node) -> set[Name]:
@@ -173,7 +183,7 @@ def _for_use(row: Row) -> bool:
     return row.lhs is not None and not _own_entries(row) and not FOR_ITS_OWN_SAKE.search(row.reason)
 
 
-def renamed_once(document: Document, values: range = LETTER_VALUES) -> str | None:
+def renamed_once(document: Document, values: range | None = None) -> str | None:
     """What is wrong with the first row whose left side is a name (``Q_{z} = ...``, by ``=``
     or ``:=``) that no other row of the document uses, nor an equation its words state; None
     if there is none. A name a document defines is there to be used: one defined and never
@@ -181,10 +191,12 @@ def renamed_once(document: Document, values: range = LETTER_VALUES) -> str | Non
     still call ``W_{z}``: words are no use), unless the row says why (:func:`_for_use`).
     Each value of a scheme's index is a row of its own (``h^{(k)} = W_{k} h^{(k-1)} + b_{k}``,
     k = 1 to 3, uses its own ``h^{(1)}``); a row and the reason beside it (``rows 2 to the
-    end of Θ``) are one row; rows of code name their own. A letter in an index stands for each
-    of ``values`` (a document stated for every depth: the depths it is read at, so that
-    ``W_{z}^{(7)} = W_{2} W_{1}``, which no depth checks, is no use of ``W_{z}^{(n)}``)."""
+    end of Θ``) are one row; rows of code name their own. A letter in an index stands for any
+    whole number, or for each of ``values`` (a document stated for every depth: the depths it
+    is read at, so that ``W_{z}^{(7)} = W_{2} W_{1}``, which no depth checks, is no use of
+    ``W_{z}^{(n)}``)."""
     rows: list[tuple[tuple[str, int], str | None, set[str]]] = []  # (unit, defines, uses)
+    patterns: list[tuple[tuple[str, int], re.Pattern[str]]] = []  # without values: a_{j}
     for row in document.rows:
         if row.label == CODE:
             continue
@@ -194,11 +206,16 @@ def renamed_once(document: Document, values: range = LETTER_VALUES) -> str | Non
             used = {
                 key for side in sides_at for n in _names(side) for key in _stands_for(n, values)
             }
+            if values is None:
+                found = {_pattern(n) for side in sides_at for n in _names(side)}
+                patterns += [((row.where, t), p) for p in found if p is not None]
             lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
             rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
     stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
     for unit, key, _ in rows:
         if key is None or key in stated:
+            continue
+        if any(other != unit and pattern.fullmatch(key) for other, pattern in patterns):
             continue
         if not any(key in used for other, defines, used in rows if (other, defines) != (unit, key)):
             return (
