@@ -26,6 +26,10 @@ ROUNDING = re.compile(
     rf"shown{_BREAK}rounded{_BREAK}to{_BREAK}(\d{{1,2}}){_BREAK}significant{_BREAK}digits"
 )
 
+#: Any rounding in words, the document's ("shown rounded to 3 ...") or a row's own ("at the
+#: point, rounded to 15 significant digits").
+ANY_ROUNDING = re.compile(rf"rounded{_BREAK}to{_BREAK}\d{{1,2}}{_BREAK}significant{_BREAK}digits")
+
 #: A decimal number as printed (``0.333``, ``-2.67``), not part of a name or a longer number.
 DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+(?![\w.])")
 
@@ -38,7 +42,12 @@ def stated_digits(text: str) -> int | None:
 
 def shown_digits(text: str) -> int | None:
     """The most significant digits any decimal in ``text`` shows (``0.0333``: 3), or None:
-    what a document rounded by ``--digits`` would have been rounded to, at most."""
+    what a document rounded by ``--digits`` would have been rounded to, at most. None too where
+    a row states a rounding of its own (a curved network's values "rounded to 15 significant
+    digits"): those rows' decimals are theirs, held to their tag, and say nothing of how the
+    document's other numbers were rounded."""
+    if len(ANY_ROUNDING.findall(text)) > len(ROUNDING.findall(text)):
+        return None
     shown = [len(number.replace(".", "").lstrip("0")) for number in DECIMAL.findall(text)]
     return min(max(shown, default=0), MAX_DIGITS) or None
 

@@ -131,8 +131,10 @@ def _normal_section(result: Regression) -> Section:
 def _recovered_section(result: Regression, row: bool) -> Section:
     """``W_z`` and ``b_z`` read off ``Theta``: its rows transposed, or in the ``row``
     convention as they stand (a sample's output ``x W_z + b_z`` is its row of ``X Theta``);
-    each beside the collapse computed from the network's numbers (``W_2 W_1``, ``W_2 b_1 +
-    b_2``), so that the regression's answer is seen, and checked, to be the collapse."""
+    each followed by the collapse computed from the network's numbers (``W_z = W_2 W_1``,
+    ``b_z = W_2 b_1 + b_2``), so that the regression's answer is seen, and checked, to be the
+    collapse: a row that names ``W_z`` uses the one read off (a result renamed by hand is
+    caught: no other row would use it)."""
     weights = result.numeric.network.weight_symbols
     biases = result.numeric.network.bias_symbols
     X, _, Theta = _names(result)
@@ -142,7 +144,7 @@ def _recovered_section(result: Regression, row: bool) -> Section:
         factors = tuple(symbols.matrix("W", W.cols, W.rows, k) for k, W in enumerate(weights, 1))
         rows = [symbols.matrix("b", 1, b.rows, k) for k, b in enumerate(biases, 1)]
         terms = [product(b, *factors[k + 1 :]) for k, b in enumerate(rows)]
-        values = (result.W_z.T, result.numeric.W_z.T, result.b_z.T, result.numeric.b_z.T)
+        values = (result.W_z.T, result.b_z.T)
         said: Text = (
             "A sample's output is ",
             sp.MatAdd(product(symbols.matrix("x", 1, d_0), W_z), b_z, evaluate=False),
@@ -156,7 +158,7 @@ def _recovered_section(result: Regression, row: bool) -> Section:
         W_z, b_z = symbols.matrix("W_z", d_n, d_0), symbols.matrix("b_z", d_n)
         factors = weights[::-1]
         terms = bias_terms(weights, biases)
-        values = (result.W_z, result.numeric.W_z, result.b_z, result.numeric.b_z)
+        values = (result.W_z, result.b_z)
         said = (
             "The first row of ",
             Theta,
@@ -176,8 +178,8 @@ def _recovered_section(result: Regression, row: bool) -> Section:
         ),
         steps=(
             Step(W_z, values[0], ("rows 2 to the end of ", Theta, *transposed), check=SAME),
-            Step(product(*factors), values[1], ("product of the weights",), check=SAME),
-            Step(b_z, values[2], ("row 1 of ", Theta, *transposed), check=SAME),
-            Step(total(*terms), values[3], ("the biases through the later weights",), check=SAME),
+            Step(W_z, product(*factors), ("product of the weights",), check=SAME),
+            Step(b_z, values[1], ("row 1 of ", Theta, *transposed), check=SAME),
+            Step(b_z, total(*terms), ("the biases through the later weights",), check=SAME),
         ),
     )

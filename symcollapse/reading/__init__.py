@@ -20,7 +20,7 @@ from symcollapse.reading.curved import check_curved, curved
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
 from symcollapse.reading.forms import MAX_WIDTH
-from symcollapse.reading.induction import check_general, general
+from symcollapse.reading.induction import DEPTHS, check_general, general
 from symcollapse.reading.maps import misnamed_map
 from symcollapse.reading.mathml import read_html
 from symcollapse.reading.meaning import Meaning, Verdict
@@ -29,7 +29,7 @@ from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import unbound_argument
+from symcollapse.reading.unused import renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -99,21 +99,30 @@ def check_text(
             document = with_widths(document, widths)
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
             raise DocumentError(unbound)
-        if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
-            return Dynamics(document, seed).check()
-        if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
-            return check_curved(document, seed, tolerance)
-        whole_powers(document)  # x^{1/2} is read in dynamics documents only
-        if general(document):  # stated for every depth n: checked at some
-            return check_general(document, seed, tolerance)
-        if piecewise(document):  # ReLU: evaluated at points, and its instances
-            return check_piecewise(document, seed, tolerance)
-        if (misnamed := misnamed_map(document)) is not None:  # a conv's kernel w_{0} for w_{1}
-            return Verdict(0, 0, document.unchecked, misnamed)
-        meaning = Gradients if is_calculus(document) else Meaning
-        return check_sampled(document, lambda read: meaning(read, seed, tolerance).check())
+        verdict = _rows_checked(document, seed, tolerance)
+        depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
+        if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
+            return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
+        return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
+
+
+def _rows_checked(document: Document, seed: int, tolerance: sp.Rational) -> Verdict:
+    """Every row of ``document`` checked by the reader its kind needs."""
+    if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
+        return Dynamics(document, seed).check()
+    if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
+        return check_curved(document, seed, tolerance)
+    whole_powers(document)  # x^{1/2} is read in dynamics documents only
+    if general(document):  # stated for every depth n: checked at some
+        return check_general(document, seed, tolerance)
+    if piecewise(document):  # ReLU: evaluated at points, and its instances
+        return check_piecewise(document, seed, tolerance)
+    if (misnamed := misnamed_map(document)) is not None:  # a conv's kernel w_{0} for w_{1}
+        return Verdict(0, 0, document.unchecked, misnamed)
+    meaning = Gradients if is_calculus(document) else Meaning
+    return check_sampled(document, lambda read: meaning(read, seed, tolerance).check())
 
 
 __all__ = [

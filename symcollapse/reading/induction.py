@@ -407,7 +407,7 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
         for node in walk(side)
     )
     letter = depth_letter(document)
-    wrong = _step_off_claim(document, letter)
+    wrong = _step_off_claim(document, letter) or _recursion_off_step(document, letter)
     if wrong:
         return Verdict(0, 0, document.unchecked, wrong)
     unread: dict[str, str] = {}
@@ -489,5 +489,55 @@ def _step_off_claim(document: Document, letter: str) -> str | None:
                 return (
                     f"{row.where} is false: the induction step does not {how} the claim at "
                     f"{letter} + 1 ({claim.where})"
+                )
+    return None
+
+
+def _recursive_uses(row: Row, letter: str) -> list[Node]:
+    """The uses of what the definition ``row`` defines (by ``letter``) on its own right side:
+    ``h^{(n)}`` in ``h^{(n+1)} := W_{n+1} h^{(n)} + b_{n+1}``, ``\\operatorname{down}_{n}``
+    in the fold's ``\\operatorname{down}_{n+1}(A) := \\operatorname{down}_{n}(A W_{n+1})``."""
+    lhs = row.lhs
+    if isinstance(lhs, Apply):
+        base = lhs.function.base
+        return [n for n in walk(row.rhs) if isinstance(n, Apply) and n.function.base == base]
+    if not isinstance(lhs, Name):
+        return []
+    return [
+        n
+        for n in walk(row.rhs)
+        if isinstance(n, Name)
+        and n.base == lhs.base
+        and (n.sub == lhs.sub or n.sup == lhs.sup)
+        and set_index(n, letter, 0) != n
+    ]
+
+
+def _depth_part(node: Node) -> Node | tuple[Node, ...]:
+    """What of ``node`` (set at a depth) says the depth: a name whole; of a function applied,
+    its name and its arguments that are numbers (``(A, 5)``: the 5)."""
+    if isinstance(node, Apply):
+        return (node.function, *(a for a in _arguments(node) if isinstance(a, Number)))
+    return node
+
+
+def _recursion_off_step(document: Document, letter: str) -> str | None:
+    """What is wrong with the first definition by recursion on ``letter`` whose left side is
+    not one step past the use of itself on its right (``h^{(n+5)} := W_{n+1} h^{(n)} +
+    b_{n+1}``: a hand edit that leaves every depth's ``h`` defined by some row); None if every
+    one steps by one."""
+    for row in document.rows:
+        if _kind(row) == "statement" or row.lhs is None or not _uses_depth(row, letter):
+            continue
+        for use in _recursive_uses(row, letter):
+            steps = [
+                _depth_part(set_index(row.lhs, letter, depth))
+                == _depth_part(set_index(use, letter, depth + 1))
+                for depth in DEPTHS
+            ]
+            if not all(steps):
+                return (
+                    f"{row.where} is false: a definition by recursion on {letter} defines each "
+                    "depth from the one before, this one from another"
                 )
     return None

@@ -189,7 +189,7 @@ def _row(children: list[ET.Element]) -> str:
         if out and opens and (applied or _function(out[-1]) or _lone_argument(child)):
             out[-1] += spelled
         else:
-            out.append(spelled)
+            out += [r"\cdot", spelled] if out and opens and _multiplied(out[-1]) else [spelled]
         applied = False
     text = " ".join(part for part in out if part)
     return re.sub(r"\( ", "(", re.sub(r" \)", ")", text)) if text.startswith("(") else text
@@ -214,8 +214,18 @@ def _lone_argument(child: ET.Element) -> bool:
 
 
 def _function(spelled: str) -> bool:
-    """Whether ``spelled`` names a function that applies to a parenthesis after it."""
-    return spelled.split("_")[0] in FUNCTIONS or spelled.startswith(r"\operatorname")
+    """Whether ``spelled`` names a function that applies to a parenthesis after it: one of
+    :data:`FUNCTIONS`; a name of several letters only where the printer marks the application
+    (U+2061, :func:`_multiplied`)."""
+    return spelled.split("_")[0] in FUNCTIONS
+
+
+def _multiplied(spelled: str) -> bool:
+    """Whether ``spelled``, before a parenthesis with no mark of application (U+2061), is a
+    name of several letters that multiplies it (``QR_{n+1} (QR^{(n)}_{z} x + ...)``, ``--names
+    W=QR``): LaTeX takes ``\\operatorname{QR}`` before a parenthesis as a function, so the
+    product is spelled ``\\operatorname{QR}_{n+1} \\cdot (...)``."""
+    return spelled.startswith(r"\operatorname")
 
 
 def _math(source: str) -> str:

@@ -1,14 +1,15 @@
-"""Names a document defines that none of its other rows uses: worth saying in the verdict.
+"""Names a document defines that none of its other rows uses: a renamed symbol, or a note.
 
-A definition is true by fiat, so a hand edit of its left side (``W_{z} := ...`` made
-``Q_{z} := ...``) leaves every row true when another row still defines ``W_{z}`` (its entries, a
-scheme): nothing is false, but the document now defines a name it never uses. The verdict says
-so ("defined but never used: Q_{z}") rather than pass it over in silence; it is a note, not a
-false row: a document may define a name for its reader's sake.
+A definition is true by fiat, so a hand edit of its left side (``W_{z} = ...`` made ``Q_{z} =
+...``) leaves every row true: nothing is false, but the document now defines a name it never
+uses. :func:`renamed_once` makes that the false row (a document defines a name to use it;
+unless its own words say why: a matrix named for its entries' sake, a value reported as
+numeric); :func:`never_used` is the verdict's older note on definitions the reader learned.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator
 
 from symcollapse.reading.code import CODE
@@ -58,7 +59,7 @@ def _own_entries(row: Row) -> bool:
     return all(
         isinstance(cell, Name)
         and cell.base in (lhs.base, lhs.base.lower())
-        and cell.sup.strip("()") == lhs.sub
+        and lhs.sub in (cell.sup.strip("()"), re.split("[_,]", cell.sub)[0])  # JSON: kappa_{1_1}
         for cell in cells
     )
 
@@ -134,5 +135,90 @@ def unbound_argument(document: Document) -> str | None:
             return (
                 f"{row.where} defines {lhs.function.key}({argument.key}) by a right side "
                 f"that does not use {argument.key} but {', '.join(free)}"
+            )
+    return None
+
+
+#: A reason that says its row is there for its own sake, not to be used: a value measured
+#: ("numeric, s = 3.0": a largest difference reported), a region its entries' signs cut out.
+FOR_ITS_OWN_SAKE = re.compile(r"\b(?:numeric|region)\b")
+
+
+def _stands_for(name: Name, values: range | None) -> set[str]:
+    """The keys ``name`` stands for: its own, and with each letter of its indices set to each
+    of ``values`` (``W_{z}^{(n)}`` stands for ``W_{z}^{(2)}``); with ``values`` None, its own
+    only (:func:`_pattern` stands for the rest)."""
+    letters = set(re.findall(r"[A-Za-z]+", name.sub + name.sup)) if values is not None else ()
+    keys = {name.key}
+    for letter in letters:
+        keys |= {instantiate(name, letter, value).key for value in values}  # type: ignore[union-attr]
+    return keys
+
+
+def _pattern(name: Name) -> re.Pattern[str] | None:
+    """The keys ``name`` stands for with each letter of its indices any whole number
+    (``a_{j}`` in ``\\sum_{j=1}^{d_{0}} a_{j} x_{j}``: ``a_{12}`` too), or None if its indices
+    have no letter."""
+    if not re.search(r"[A-Za-z]", name.sub + name.sup):
+        return None
+
+    def index(text: str) -> str:
+        return re.sub(r"[A-Za-z]+", r"\\d+", re.escape(text))
+
+    sub = rf"_\{{{index(name.sub)}\}}" if name.sub else ""
+    sup = rf"\^\{{{index(name.sup)}\}}" if name.sup else ""
+    return re.compile(re.escape(name.base) + sub + sup)
+
+
+def _names(node: Node) -> set[Name]:
+    """The names ``node`` uses, not the functions it applies (``relu``)."""
+    functions = {n.function for n in walk(node) if isinstance(n, Apply)}
+    return {n for n in walk(node) if isinstance(n, Name)} - functions
+
+
+def _for_use(row: Row) -> bool:
+    """Whether ``row`` defines a name for other rows to use: it has a left side, and neither
+    names a matrix of its own entries' symbols (which the other rows use) nor says by its
+    reason that it is there for its own sake (:data:`FOR_ITS_OWN_SAKE`)."""
+    return row.lhs is not None and not _own_entries(row) and not FOR_ITS_OWN_SAKE.search(row.reason)
+
+
+def renamed_once(document: Document, values: range | None = None) -> str | None:
+    """What is wrong with the first row whose left side is a name (``Q_{z} = ...``, by ``=``
+    or ``:=``) that no other row of the document uses, nor an equation its words state; None
+    if there is none. A name a document defines is there to be used: one defined and never
+    used is a renamed symbol (``W_{z}`` made ``Q_{z}`` in the result row, which the words
+    still call ``W_{z}``: words are no use), unless the row says why (:func:`_for_use`).
+    Each value of a scheme's index is a row of its own (``h^{(k)} = W_{k} h^{(k-1)} + b_{k}``,
+    k = 1 to 3, uses its own ``h^{(1)}``); a row and the reason beside it (``rows 2 to the
+    end of Θ``) are one row; rows of code name their own. A letter in an index stands for any
+    whole number, or for each of ``values`` (a document stated for every depth: the depths it
+    is read at, so that ``W_{z}^{(7)} = W_{2} W_{1}``, which no depth checks, is no use of
+    ``W_{z}^{(n)}``)."""
+    rows: list[tuple[tuple[str, int], str | None, set[str]]] = []  # (unit, defines, uses)
+    patterns: list[tuple[tuple[str, int], re.Pattern[str]]] = []  # without values: a_{j}
+    for row in document.rows:
+        if row.label == CODE:
+            continue
+        sides = [row.rhs] if row.lhs is None else [row.lhs, row.rhs]
+        instances = zip(*(_instances(row, side) for side in sides), strict=True)
+        for t, sides_at in enumerate(instances):
+            used = {
+                key for side in sides_at for n in _names(side) for key in _stands_for(n, values)
+            }
+            if values is None:
+                found = {_pattern(n) for side in sides_at for n in _names(side)}
+                patterns += [((row.where, t), p) for p in found if p is not None]
+            lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
+            rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
+    stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
+    for unit, key, _ in rows:
+        if key is None or key in stated:
+            continue
+        if any(other != unit and pattern.fullmatch(key) for other, pattern in patterns):
+            continue
+        if not any(key in used for other, defines, used in rows if (other, defines) != (unit, key)):
+            return (
+                f"{unit[0]} is false: it defines {key}, which no other row uses (a renamed symbol?)"
             )
     return None

@@ -150,7 +150,7 @@ def test_every_row_not_checked_is_listed(tmp_path, capsys, count) -> None:
     path = tmp_path / "shown.tex"
     path.write_text(
         "\\begin{align*}\nA &\\mathrel{:=} \\begin{bmatrix} 1 & 2 \\end{bmatrix} \\\\\n"
-        f"{approximate}B &= A\n\\end{{align*}}\n"
+        f"{approximate}A &= \\begin{{bmatrix}} 1 & 2 \\end{{bmatrix}}\n\\end{{align*}}\n"
     )
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -292,3 +292,44 @@ def test_the_form_of_each_output_is_checked(tmp_path, capsys, fmt) -> None:
         capsys.readouterr()
         assert main(["check", str(path)]) == 1, old
         assert "is false" in capsys.readouterr().out
+
+
+#: What check adds to a false row that would hold as rounded numbers.
+HINT = "give check the --digits they were rounded to"
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_the_rounding_hint_where_the_documents_rounding_could_explain(tmp_path, capsys, fmt):
+    """A ``--digits 3`` page whose words of its rounding were removed is false as exact numbers:
+    check says it holds to the digits shown and to give ``--digits``."""
+    out = tmp_path / "out"
+    spec = "2 > dense 3 relu > dense 1"
+    assert main(["layers", spec, "--digits", "3", "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    path.write_text(path.read_text().replace("significant", "sig."))
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    assert HINT in capsys.readouterr().out
+
+
+#: A value of a curved network's page "rounded to 15 significant digits" (its row's own tag).
+OWN_ROUNDING = re.compile(r"(?<![\d.])(-?0\.0\d{14})(?!\d)")
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html"])
+def test_no_rounding_hint_where_rows_round_on_their_own(tmp_path, capsys, fmt):
+    """A tanh page's values are rounded to 15 digits by their rows' own tags, held to them: a
+    value wrong in its last digits is false, and the page's rounding cannot explain it (it
+    states none), so check gives no hint of ``--digits``."""
+    out = tmp_path / "out"
+    assert main(["layers", "2 > dense 2 tanh > dense 1", "--format", fmt, "--out", str(out)]) == 0
+    (path,) = out.iterdir()
+    text = path.read_text()
+    value = OWN_ROUNDING.search(text)
+    assert value is not None and "rounded to 15 significant digits" in text
+    wrong = value[1][:-1] + str((int(value[1][-1]) + 3) % 10)  # 3 units off in the last digit
+    path.write_text(text.replace(value[1], wrong, 1))
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    said = capsys.readouterr().out
+    assert "is false" in said and "--digits" not in said, said

@@ -339,7 +339,7 @@ def test_a_sum_over_the_data_from_another_sample_is_false(tmp_path, capsys, fmt,
 
 
 #: The left side of the definition of W_z renamed, by format: (text, its edit). Every row stays
-#: true (the entries rows still define W_z), but the verdict names the definition no row uses.
+#: true (the entries rows still define W_z), but no other row uses the name it defines: false.
 DEFINITION_LEFT_SIDES = {
     "latex": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
     "markdown": (r"W_{z} &\mathrel{:=}", r"Q_{z} &\mathrel{:=}"),
@@ -364,7 +364,7 @@ def test_a_definition_no_row_uses_is_named(tmp_path, capsys, fmt) -> None:
     assert status == 0 and "never used" not in out, out
     path.write_text(path.read_text().replace(old, new, 1))
     status, out = check(path, capsys)
-    assert status == 0 and "(defined but never used: Q_{z})" in out, out
+    assert status == 1 and "defines Q_{z}, which no other row uses" in out, out
 
 
 #: W_z in the data set's loss L_D renamed Q_z, by format: (text, its edit). Found by

@@ -327,10 +327,10 @@ def _define_unused(text: str, fmt: str) -> str:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("network", ["relu", "tanh", "tanh then relu"])
 def test_a_name_defined_but_never_used_is_said(tmp_path, capsys, network, fmt):
-    """The piecewise and curved verdicts say what the general one says: "defined but never
-    used: Q_{1}" (a note; every row is still true)."""
+    """The piecewise and curved verdicts say what the general one says: a row defines Q_{1},
+    which no other row uses (every row is true, but the name is a renamed symbol's): false."""
     path = written(tmp_path, [ACTIVATIONS[network], "--format", fmt])
     path.write_text(_define_unused(path.read_text(), fmt))
     status, out = check(path, capsys)
-    assert status == 0, out
-    assert "defined but never used: Q" in out, out
+    assert status == 1, out
+    assert "defines Q_{1}, which no other row uses" in out, out

@@ -210,3 +210,37 @@ def test_a_renamed_depth_is_read(tmp_path, capsys, fmt, depth):
     """``--names n=N``: the depth's letter is learned from the claim (``h^{(N)}``)."""
     count, out = identities(proof(tmp_path, fmt, "--names", f"n={depth}"), capsys)
     assert count >= 10, out
+
+
+#: Hand edits of a name or a depth in the LaTeX proof that leave every row true as read, but
+#: the document inconsistent: (printed, edited). Found by benchmarks/hand_edits.py.
+INCONSISTENT = {
+    "the lemma's W_z renamed": (r"W_{z}^{(n)} &= W_{n}", r"Q_{z}^{(n)} &= W_{n}"),
+    "an unrolled W_z renamed": (r"W_{z}^{(3)} &= W_{3}", r"Q_{z}^{(3)} &= W_{3}"),
+    "an unrolled depth made 0": (r"W_{z}^{(3)} &= W_{3}", r"W_{z}^{(0)} &= W_{3}"),
+    "an unrolled depth past those read": (r"W_{z}^{(2)} &= W_{2}", r"W_{z}^{(7)} &= W_{2}"),
+    "the base case's depth made 0": (r"h^{(1)} &\mathrel{:=}", r"h^{(0)} &\mathrel{:=}"),
+    "the base case renamed": (r"h^{(1)} &= W_{1} x", r"Q^{(1)} &= W_{1} x"),
+    "the recursion steps by 5": (r"h^{(n+1)} &\mathrel{:=}", r"h^{(n+5)} &\mathrel{:=}"),
+    "the fold steps by 2": (r"\operatorname{down}_{n + 1}", r"\operatorname{down}_{n + 2}"),
+}
+
+
+@pytest.mark.parametrize("edit", INCONSISTENT.values(), ids=INCONSISTENT.keys())
+def test_a_name_or_depth_edited_once_is_caught(tmp_path, capsys, edit):
+    """A renamed row defines a name no other row uses; a recursion that does not step by one
+    defines each depth from another: both false, naming the row."""
+    path = proof(tmp_path, "latex")
+    assert edit[0] in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(*edit, 1))
+
+
+#: The fold's recursion with its depth an argument, as HTML prints it under --names
+#: (``MultipliedDown(A, n + 1) := MultipliedDown(A Θ_{n+1}, n)``), and with n + 9.
+FOLD_ARGUMENT = ("<mo>+</mo><mn>1</mn></mrow></mrow><mo", "<mo>+</mo><mn>9</mn></mrow></mrow><mo")
+
+
+def test_a_recursion_with_its_depth_an_argument_steps_by_one(tmp_path, capsys):
+    path = proof(tmp_path, "html", "--names", "W=Theta,b=beta,x=xi")
+    assert FOLD_ARGUMENT[0] in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(*FOLD_ARGUMENT, 1))

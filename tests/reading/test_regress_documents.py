@@ -58,10 +58,13 @@ EDITS = {
     ),
     "transpose wrong": (r"X^{T} X &=", r"X X^{T} &="),
     "normal equations": (r"X^{T} X \Theta &= X^{T} Y", r"X^{T} X \Theta &= X^{T} X"),
-    "product of the weights": (r"W_{2} W_{1} &=", r"W_{1}^{T} W_{2}^{T} &="),
-    "collapsed bias, a term dropped": (r"W_{2} b_{1} + b_{2} &=", r"W_{2} b_{1} &="),
-    "collapsed bias, a layer skipped": (r"W_{2} b_{1} + b_{2} &=", r"b_{1} + b_{2} &="),
-    "collapsed bias, a wrong value": (r"b_{2} &= 8 \tag*{(the", r"b_{2} &= 9 \tag*{(the"),
+    "product of the weights": (r"&= W_{2} W_{1}", r"&= W_{1}^{T} W_{2}^{T}"),
+    "collapsed bias, a term dropped": (r"&= W_{2} b_{1} + b_{2}", r"&= W_{2} b_{1}"),
+    "collapsed bias, a layer skipped": (r"&= W_{2} b_{1} + b_{2}", r"&= b_{1} + b_{2}"),
+    "weights read off, renamed": (r"W_{z} &= \begin", r"Q_{z} &= \begin"),
+    "the product's name renamed": (r"W_{z} &= W_{2}", r"Q_{z} &= W_{2}"),
+    "bias read off, renamed": (r"b_{z} &= 8", r"Q_{z} &= 8"),
+    "the collapsed bias's name renamed": (r"b_{z} &= W_{2}", r"Q_{z} &= W_{2}"),
 }
 
 
@@ -98,3 +101,27 @@ def test_an_injected_printer_bug_stops_regress_with_nothing_written(tmp_path, mo
     out = tmp_path / "regress"
     assert main(["regress", "2", "3", "1", "--format", "latex", "--out", str(out)]) == 3
     assert not out.exists()
+
+
+#: The left side of the row ``W_z`` is read off in, by format (LaTeX's for the others):
+#: (as printed, renamed once by hand).
+RESULT_LEFT = {
+    "latex": (r"W_{z} &= \begin", r"Q_{z} &= \begin"),
+    "beamer": (r"W_{z} }&\uncover<1->{= \begin", r"Q_{z} }&\uncover<1->{= \begin"),
+    "typst": ("W_(z) &= mat", "Q_(z) &= mat"),
+    "html": (
+        '<td class="lhs"><math><msub><mi>W</mi><mi>z</mi>',
+        '<td class="lhs"><math><msub><mi>Q</mi><mi>z</mi>',
+    ),
+}
+
+
+@pytest.mark.parametrize("options", [("2", "3", "1"), ("2", "2", "2", "--convention", "row")])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_result_renamed_once_is_caught(tmp_path, capsys, fmt, options):
+    """``Q_{z} = [...]`` for ``W_{z}``: every row holds, but no other row uses ``Q_{z}`` (the
+    words still say ``W_{z}``): false, naming the row."""
+    path = regression(tmp_path, fmt, *options)
+    old, new = RESULT_LEFT.get(fmt, RESULT_LEFT["latex"])
+    assert old in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(old, new, 1))

@@ -76,9 +76,7 @@ REFUSALS = re.compile(
 
 #: Renamings the printers write but the reader does not yet read back (exit 3): each is a
 #: known defect, listed so that the sweep fails when it is fixed (strict) or another appears.
-KNOWN = {
-    ("prove", "html", "W"): "MathML reader: a two-letter weight (W=QR) in the induction step",
-}
+KNOWN = {}
 
 #: Names by kind and case, none a role's default name (nor ``e``, Euler's number, nor a
 #: function's letter the readers know: ``phi``), taken in turn when a run renames several.
