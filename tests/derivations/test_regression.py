@@ -57,4 +57,11 @@ def test_the_row_document_is_the_row_network_sampled(widths, seed):
     product = W[0]
     for w in W[1:]:
         product = product * w
-    assert named["*".join(f"W_{k}" for k in range(1, n + 1))] == product == W_z
+    assert product == W_z
+    stated = [
+        str(s.rhs)
+        for section in document.sections
+        for s in section.steps
+        if str(s.lhs) == "W_z" and not isinstance(s.rhs, sp.MatrixBase)
+    ]
+    assert stated == ["*".join(f"W_{k}" for k in range(1, n + 1))]  # W_z = W_1 ... W_n, in order
