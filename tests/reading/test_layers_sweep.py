@@ -334,3 +334,32 @@ def test_a_name_defined_but_never_used_is_said(tmp_path, capsys, network, fmt):
     status, out = check(path, capsys)
     assert status == 1, out
     assert "defines Q_{1}, which no other row uses" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html", "json"])
+@pytest.mark.parametrize("width", [10, 11])
+def test_a_layer_of_ten_units_or_more(tmp_path, capsys, width, fmt):
+    """From 11 units a page writes the mask D_{1} (and the row W_{2}) entry by entry:
+    ``(D_{1})_{1,1} = \\delta^{(1)}_{1}``. Its entries were not read as a mask (its symbols
+    free numbers, not the point's pattern), so the page's own re-read found it false: exit 3."""
+    path = written(tmp_path, [f"2 > dense {width} relu > dense 1", "--format", fmt])
+    assert_passes(path, capsys)
+
+
+def test_an_entry_of_a_wide_mask_named_for_another_is_false(tmp_path, capsys):
+    """The mask's entry (2, 2) written as the symbol of entry (3, 3): false, not a mask."""
+    path = written(tmp_path, ["2 > dense 11 relu > dense 1", "--format", "latex"])
+    old = "\\left(D_{1}\\right)_{2,2} &= \\delta^{(1)}_{2}"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, old.replace("{2}", "{3}"), 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst"])
+@pytest.mark.parametrize("width", [9, 12])
+def test_a_row_bias_of_ten_units_or_more(tmp_path, capsys, width, fmt):
+    """Row convention: from 10 units a page writes the bias b_{1} entry by entry, (b_{1})_{1}
+    ... (b_{1})_{12}; its index 10 was read as row 1, column 0: exit 3."""
+    spec = f"2 > dense {width} tanh > dense 2 relu > dense 1"
+    assert_passes(written(tmp_path, [spec, "--format", fmt, "--convention", "row"]), capsys)
