@@ -579,10 +579,11 @@ class Meaning(Forms):
     def _by_entries(self, key: str) -> sp.Matrix:
         """The matrix ``key`` from its entry rows, every entry given once."""
         cells = {}
+        indices = self.entries[key]  # b_{1}'s 1 ... 12: one vector's, not row 1, column 0
+        vector = all("," not in index for index in indices) and min(map(len, indices)) == 1
         for index, node in self.entries[key].items():
-            parts = (
-                index.split(",") if "," in index else list(index) if len(index) == 2 else [index]
-            )
+            pair = len(index) == 2 and not vector
+            parts = index.split(",") if "," in index else list(index) if pair else [index]
             if not all(p.isdigit() for p in parts):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)

@@ -68,6 +68,11 @@ def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:
             return f"the one entry of {lhs.key} is named {rhs.key}"  # b_3 = b^{(3)}_{1}
     if isinstance(lhs, Entry) and isinstance(rhs, Name) and _INDICES.fullmatch(rhs.sub):
         index = lhs.index
+        named = entry_of(rhs)
+        tap = named[2] if named else rhs.sub  # one index: 3, or 10 beside an entry's 10,10
+        single = tap.isdigit() and ("," in index or len(tap) == 1)
+        if len(_indices(index) or ()) == 2 and single:
+            return None  # a kernel's tap, a mask's delta_{k}: one index, not the entry's two
         if not (rhs.sub == index or rhs.sub.endswith("," + index)):
             return f"the entry {index} is named {rhs.key}"
     return None

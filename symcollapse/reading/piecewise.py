@@ -134,7 +134,7 @@ def check_piecewise(
     reading = evaluate(symbolic, seed, tolerance)
     if (unused := _unused_of_masks(document, main, reading)) is not None:
         return replace(verdicts[0], false=unused)
-    prefix = tuple(main[i] for i in sorted(reading.defining))
+    prefix = _masks_whole(tuple(main[i] for i in sorted(reading.defining)), reading)
     form = reading.form()
     for rows in instances:
         scope = replace(document, rows=prefix + rows, unchecked=())
@@ -147,6 +147,20 @@ def check_piecewise(
     defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
     unused = never_used(document, defined, reading.defining)  # the instances' rows use them
     return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
+
+
+def _masks_whole(rows: tuple[Row, ...], reading: Region) -> tuple[Row, ...]:
+    """``rows`` with a mask written entry by entry (a wide one) as the one definition
+    ``D_{1} = [...]`` its entries spell: what an instance's ``D_{1} = [0 ...]`` gives numbers."""
+    spelt = reading.spelt.keys() & reading.mask_keys.keys()
+    whole: list[Row] = []
+    for row in rows:
+        key = _entry_of(row.lhs)
+        if key not in spelt:
+            whole.append(row)
+        elif not any(key_of(kept.lhs) == key for kept in whole):
+            whole.append(replace(row, lhs=reading.names[key], rhs=reading.spelt[key]))
+    return tuple(whole)
 
 
 def _step(row: Row) -> bool:
@@ -218,6 +232,22 @@ def _entry_of(node: Node | None) -> str | None:
     if isinstance(node, Entry) and isinstance(node.matrix, Name):
         return node.matrix.key
     return None
+
+
+def _literal_of_entries(entries: dict[str, Node], base: int) -> MatrixLiteral | None:
+    """The matrix a document writes entry by entry (``(D_{1})_{1,1} = \\delta^{(1)}_{1}``, a
+    mask too wide for one literal) as the literal it spells, read as one is; None where its
+    indices are not pairs (``1,2``, ``12``) that fill a matrix."""
+    cells = {}
+    for index, node in entries.items():
+        parts = index.split(",") if "," in index else list(index) if len(index) == 2 else []
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            return None
+        cells[int(parts[0]) - base, int(parts[1]) - base] = node
+    rows, cols = 1 + max(i for i, _ in cells), 1 + max(j for _, j in cells)
+    if len(cells) != rows * cols or min(min(at) for at in cells) < 0:
+        return None
+    return MatrixLiteral(tuple(tuple(cells[i, j] for j in range(cols)) for i in range(rows)))
 
 
 def _numeric_entries(rows: tuple[Row, ...]) -> list[bool]:
@@ -309,7 +339,9 @@ class Region(Meaning):
         matrices of symbols (``\\delta^{(1)}_{1}`` ...)."""
         masks = {}
         self.mask_keys: dict[str, int] = {}  # D_{1} (or its --names letter) -> 1
-        for key, node in self.definitions.items():
+        spelt = {key: _literal_of_entries(cells, self.base) for key, cells in self.entries.items()}
+        self.spelt = {key: node for key, node in spelt.items() if node is not None}
+        for key, node in (self.spelt | self.definitions).items():  # a wide mask: entry by entry
             name = self.names.get(key)
             if name is None or not name.sub.isdigit() or not _diagonal(node):
                 continue
@@ -403,10 +435,11 @@ class Region(Meaning):
             if test(n):
                 return True
             key = key_of(n)
-            if key is not None and key in self.definitions:
+            defined = self.spelt | self.definitions  # a wide mask's entries name its symbols
+            if key is not None and key in defined:
                 if (key, what) not in self.uses:
                     self.uses[key, what] = False  # a definition in terms of itself: no loop
-                    self.uses[key, what] = self._uses(self.definitions[key], what, test)
+                    self.uses[key, what] = self._uses(defined[key], what, test)
                 if self.uses[key, what]:
                     return True
         return False
@@ -461,6 +494,8 @@ class Region(Meaning):
             return None
         self.on_region = on
         self.at.update({k: v for k, v in self.free.items() if k not in self.substituted})
+        for key in self.spelt.keys() & self.mask_keys.keys():  # a wide mask: of the symbols'
+            self.vectors.pop(key, None)  # numbers at the time, so read again
         self.values.clear()
         if not on:
             return None

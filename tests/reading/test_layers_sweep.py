@@ -334,3 +334,43 @@ def test_a_name_defined_but_never_used_is_said(tmp_path, capsys, network, fmt):
     status, out = check(path, capsys)
     assert status == 1, out
     assert "defines Q_{1}, which no other row uses" in out, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html", "json"])
+@pytest.mark.parametrize("network", ["2 > dense {} relu > dense 1", "{} > conv1d k=3 > dense 2"])
+@pytest.mark.parametrize("width", [10, 11])
+def test_a_layer_of_ten_units_or_more(tmp_path, capsys, width, network, fmt):
+    """From 11 units a page writes the mask D_{1} (and the row W_{2}) entry by entry:
+    ``(D_{1})_{1,1} = \\delta^{(1)}_{1}``. Its entries were not read as a mask (its symbols
+    free numbers, not the point's pattern), so the page's own re-read found it false: exit 3;
+    a convolution's entry named by its kernel's tap, ``(T_{1})_{1,2} = \\kappa^{(1)}_{2}``, was
+    held to the convention of a map's entries: exit 3."""
+    path = written(tmp_path, [network.format(width), "--format", fmt])
+    assert_passes(path, capsys)
+
+
+#: Entries of the wide mask D_{1} edited: (2, 2) given the symbol of (3, 3); (2, 3) made 1.
+WIDE_MASK_EDITS = {
+    "diagonal": ("_{2,2} &= \\delta^{(1)}_{2}", "_{2,2} &= \\delta^{(1)}_{3}"),
+    "off the diagonal": ("_{2,3} &= 0", "_{2,3} &= 1"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(WIDE_MASK_EDITS))
+def test_an_entry_of_a_wide_mask_edited_is_false(tmp_path, capsys, edit):
+    """A mask written entry by entry is a mask only as its entries spell one: else false."""
+    path = written(tmp_path, ["2 > dense 11 relu > dense 1", "--format", "latex"])
+    old, new = WIDE_MASK_EDITS[edit]
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    status, out = check(path, capsys)
+    assert status == 1, out
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst"])
+@pytest.mark.parametrize("width", [9, 12])
+def test_a_row_bias_of_ten_units_or_more(tmp_path, capsys, width, fmt):
+    """Row convention: from 10 units a page writes the bias b_{1} entry by entry, (b_{1})_{1}
+    ... (b_{1})_{12}; its index 10 was read as row 1, column 0: exit 3."""
+    spec = f"2 > dense {width} tanh > dense 2 relu > dense 1"
+    assert_passes(written(tmp_path, [spec, "--format", fmt, "--convention", "row"]), capsys)
