@@ -48,6 +48,7 @@ from symcollapse.reading.nodes import (
     RealPower,
     Row,
     Sum,
+    index_parts,
     nodes_of,
     walk,
 )
@@ -354,7 +355,7 @@ def _by_entries(cells: dict[str, Any], base: int) -> sp.Matrix:
     """The matrix whose entries ``cells`` gives by index (``16``, ``1,16``; from ``base``)."""
     at = {}
     for index, value in cells.items():
-        parts = index.split(",") if "," in index else list(index)
+        parts = index_parts(index)
         if len(parts) != 2 or not all(p.isdigit() for p in parts):
             raise DocumentError(f"cannot read the entry index {index} of a map given entrywise")
         at[int(parts[0]) - base, int(parts[1]) - base] = value

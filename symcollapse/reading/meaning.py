@@ -66,6 +66,7 @@ from symcollapse.reading.nodes import (
     Transpose,
     Unread,
     children,
+    index_parts,
     walk,
 )
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
@@ -312,7 +313,7 @@ class Meaning(Forms):
     def _covers(self, node: Entry, var: str, low: int, high: int) -> str | None:
         """Whether ``var`` from ``low`` to ``high`` runs over every row (or column) of the
         matrix ``node`` takes an entry of, where the document writes it out."""
-        parts = node.index.split(",") if "," in node.index else list(node.index)
+        parts = index_parts(node.index)
         if var not in parts or not re.fullmatch(r"[a-z]", var):
             return None
         try:
@@ -470,7 +471,7 @@ class Meaning(Forms):
         if not isinstance(matrix, sp.MatrixBase):
             self._never_defined(lhs.matrix, matrix)
             raise Undecided(f"every entry {lhs.index} of a matrix the document does not write out")
-        parts = lhs.index.split(",") if "," in lhs.index else list(lhs.index)
+        parts = index_parts(lhs.index)
         sizes = (matrix.rows, matrix.cols) if len(parts) == 2 else (matrix.rows * matrix.cols,)
         ranges = [
             range(self.base, self.base + n) if part.isalpha() else [int(part)]
@@ -687,8 +688,7 @@ def _undefined_in(value: Value | None) -> str | None:
 def _free(lhs: Node | None) -> TypeGuard[Entry]:
     """Whether ``lhs`` is an entry for free indices, ``(W_z)_{ij}``, ``(W_z)_{i1}`` or
     ``(b_z)_{i}``: one or two indices, one at least a letter, no letter twice."""
-    index = lhs.index if isinstance(lhs, Entry) else ""
-    parts = index.split(",") if "," in index else list(index)
+    parts = index_parts(lhs.index) if isinstance(lhs, Entry) else []
     letters = [part for part in parts if part.isalpha()]
     one_each = all(re.fullmatch(r"[a-z]|\d+", part) for part in parts)
     return 1 <= len(parts) <= 2 and one_each and 0 < len(letters) == len(set(letters))

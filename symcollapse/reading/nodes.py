@@ -69,6 +69,12 @@ class Entry:
     index: str
 
 
+def index_parts(index: str) -> list[str]:
+    """An entry's indices as written: ``1,16`` -> ["1", "16"], ``ij`` -> ["i", "j"], ``3`` ->
+    ["3"]: a comma separates them where there is one, else each is one character."""
+    return index.split(",") if "," in index else list(index)
+
+
 @dataclass(frozen=True)
 class Sum:
     """Terms added (a subtracted term is a :class:`Negative`)."""

@@ -29,6 +29,7 @@ from symcollapse.reading.nodes import (
     Node,
     Number,
     Row,
+    index_parts,
     walk,
 )
 
@@ -75,8 +76,7 @@ def _coefficients(row: Row) -> bool:
     if row.over is None or not isinstance(row.lhs, Name) or row.lhs.sub != row.over[0]:
         return False
     rhs = row.rhs
-    parts = rhs.index.split(",") if isinstance(rhs, Entry) and "," in rhs.index else None
-    parts = parts or (list(rhs.index) if isinstance(rhs, Entry) else [])
+    parts = index_parts(rhs.index) if isinstance(rhs, Entry) else []
     return len(parts) == 2 and row.over[0] in parts and any(p.isdigit() for p in parts)
 
 
