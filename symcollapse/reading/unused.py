@@ -212,12 +212,16 @@ def renamed_once(document: Document, values: range | None = None) -> str | None:
             lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
             rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
     stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
+    users: dict[str, set[tuple[tuple[str, int], str | None]]] = {}  # key -> rows that use it
+    for unit, defines, used in rows:
+        for name in used:
+            users.setdefault(name, set()).add((unit, defines))
     for unit, key, _ in rows:
         if key is None or key in stated:
             continue
         if any(other != unit and pattern.fullmatch(key) for other, pattern in patterns):
             continue
-        if not any(key in used for other, defines, used in rows if (other, defines) != (unit, key)):
+        if not users.get(key, set()) - {(unit, key)}:
             return (
                 f"{unit[0]} is false: it defines {key}, which no other row uses (a renamed symbol?)"
             )
