@@ -49,6 +49,7 @@ from symcollapse.reading.nodes import (
     walk,
 )
 from symcollapse.reading.pooling import max_pool, window
+from symcollapse.reading.units import MAX_POINTS, Pieces
 from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import EXACT, Mismatch, Value, difference
 
@@ -82,7 +83,8 @@ def _active(node: Node) -> bool:
     )
 
 
-#: Random points each row is checked at (each with its own activation pattern).
+#: Random points each row is checked at (each with its own activation pattern); more, up to
+#: :data:`~symcollapse.reading.units.MAX_POINTS`, until every unit took each of its pieces.
 POINTS = 4
 
 #: Significant digits a pre-activation that is not a rational (one after a tanh) is evaluated
@@ -118,22 +120,22 @@ def check_piecewise(
     tolerance: sp.Rational = EXACT,
     region: type[Region] | None = None,
 ) -> Verdict:
-    """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
+    """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, and
+    at more until each unit took each of its pieces (:mod:`~symcollapse.reading.units`), then
     each instance under its own numbers; stops at the first false row."""
     evaluate = region or Region  # a curved document's: reading/curved.py
     if (misnamed := misnamed_map(document)) is not None:  # W_{2} = [w^{(0)}_{11} ...]
         return Verdict(0, 0, document.unchecked, misnamed)
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
-    verdicts = [evaluate(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
-    false = next((v for v in verdicts if v.false), None)
-    if false is not None:
-        return false
-    checked, definitions = verdicts[0].checked, verdicts[0].definitions
-    unchecked = list(verdicts[0].unchecked)
+    first, pieces = _at_points(symbolic, seed, tolerance, evaluate)
+    if first.false:
+        return first
+    checked, definitions = first.checked, first.definitions
+    unchecked = list(first.unchecked)
     reading = evaluate(symbolic, seed, tolerance)
     if (unused := _unused_of_masks(document, main, reading)) is not None:
-        return replace(verdicts[0], false=unused)
+        return replace(first, false=unused)
     prefix = _masks_whole(tuple(main[i] for i in sorted(reading.defining)), reading)
     form = reading.form()
     for rows in instances:
@@ -146,7 +148,32 @@ def check_piecewise(
         unchecked += verdict.unchecked
     defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
     unused = never_used(document, defined, reading.defining)  # the instances' rows use them
-    return Verdict(checked, definitions, tuple(unchecked), None, notes=(unused,) if unused else ())
+    notes = (unused,) if unused else ()
+    return Verdict(checked, definitions, tuple(unchecked), None, notes=notes + pieces)
+
+
+def _at_points(
+    symbolic: Document, seed: int, tolerance: sp.Rational, evaluate: type[Region]
+) -> tuple[Verdict, tuple[str, ...]]:
+    """The verdict on the rows ``symbolic`` at :data:`POINTS` random points, and at more (as
+    many as :meth:`Pieces.draws` estimates, at most :data:`MAX_POINTS`) while a unit has a
+    piece no point took; the first false verdict, else the first point's, with the notes of
+    the pieces never taken."""
+    pieces = Pieces()
+    first: Verdict | None = None
+    drawn, limit = 0, POINTS
+    while drawn < limit:
+        reading = evaluate(symbolic, seed + drawn, tolerance)
+        verdict = reading.check()
+        if verdict.false:
+            return verdict, ()
+        first = first or verdict
+        pieces.update(reading.pieces)
+        drawn += 1
+        if drawn == POINTS:
+            limit = min(MAX_POINTS, POINTS + pieces.draws())
+    assert first is not None
+    return first, pieces.notes(symbolic, drawn)
 
 
 def _masks_whole(rows: tuple[Row, ...], reading: Region) -> tuple[Row, ...]:
@@ -328,6 +355,7 @@ class Region(Meaning):
         self.prefix.discard(None)  # (W_1)_{11} := ...: an entry's row names no map given
         self.masks = self._masks()
         self.recorded: list[tuple[sp.Matrix, sp.Matrix]] = []  # (argument, mask) per activation
+        self.pieces = Pieces()  # the pieces the units took at the point: reading/units.py
         self.fixed: list[sp.Matrix] | None = None  # the masks kept, x free: see _on_region
         self.on_region = False
         self.uses: dict[tuple[str, str], bool] = {}
@@ -378,12 +406,29 @@ class Region(Meaning):
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
             out = max_pool(cells, *pooled)
+            self._picked(node, cells, *pooled)
             return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
         kept = self.fixed is not None  # the point's pattern, kept where x is free
         mask = self.fixed[len(self.recorded)] if kept else self._mask(node, cells)  # type: ignore[index]
         self.recorded.append((cells, mask))
+        below = slope(node.function)
+        hides = frozenset({below}) if below == 0 else frozenset()  # ReLU's 0 shows no argument
+        for unit, (at, piece) in enumerate(zip(cells, mask, strict=True) if not kept else ()):
+            self.pieces.take(node, unit, at, piece, frozenset({sp.Integer(1), below}), hides)
         out = cells.multiply_elementwise(mask)
         return out if isinstance(argument, sp.MatrixBase) else out[0, 0]
+
+    def _picked(self, node: Apply, cells: sp.Matrix, size: int, stride: int) -> None:
+        """The entry each window of the max pooling ``node`` picked at the numbers ``cells``
+        (the first of equal ones), as the pieces its windows took."""
+        entries = list(cells)
+        has = frozenset(("entry", k) for k in range(size))
+        for unit, start in enumerate(range(0, len(entries) - size + 1, stride)):
+            part = entries[start : start + size]
+            largest = sp.Max(*part)
+            if largest in part:  # not where sympy cannot order them
+                picked = ("entry", part.index(largest))
+                self.pieces.take(node, unit, tuple(part), picked, has, frozenset())
 
     def _mask(self, node: Apply, cells: sp.Matrix) -> sp.Matrix:
         """The mask of the activation ``node`` at the numbers ``cells``: 1 where non-negative,
@@ -418,6 +463,12 @@ class Region(Meaning):
         shape = self.value(parameter)
         if at == 0 and isinstance(shape, sp.MatrixBase):
             at = sp.zeros(shape.rows, shape.cols)
+        elif (
+            isinstance(shape, sp.MatrixBase)
+            and len(shape) > 1
+            and not isinstance(at, sp.MatrixBase)
+        ):
+            raise Mismatch(f"{_shown(defined)} of the number {at}, not of a vector of {len(shape)}")
         vectors, values = dict(self.vectors), dict(self.values)
         definition = self.definitions.pop(parameter.key, None)
         self.vectors[parameter.key] = at
