@@ -27,6 +27,7 @@ from symcollapse.reading.meaning import Meaning, Verdict
 from symcollapse.reading.nodes import Document, Name, Number
 from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
+from symcollapse.reading.reasons import false_reason
 from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
 from symcollapse.reading.unused import renamed_once, unbound_argument
@@ -103,6 +104,8 @@ def check_text(
         depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
         if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
             return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
+        if verdict.false is None and (wrong := false_reason(document)) is not None:
+            return replace(verdict, false=wrong)  # "substitute h^{(2)}, h^{(2)}": its words
         return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None
