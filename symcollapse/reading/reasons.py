@@ -17,12 +17,23 @@ from collections.abc import Callable
 from symcollapse.errors import DocumentError
 from symcollapse.reading.forms import key_of
 from symcollapse.reading.latex import LatexParser, tokenize
-from symcollapse.reading.nodes import Apply, Document, Name, Node, Number, Row, walk
+from symcollapse.reading.nodes import (
+    Apply,
+    Document,
+    Name,
+    Node,
+    Number,
+    Product,
+    Row,
+    Sum,
+    walk,
+)
 from symcollapse.reading.plain import parse_plain
 from symcollapse.reading.schemes import instantiate
 
-#: The verb of a substitution's reason, then its list: "substitute A, B and C".
-_SUBSTITUTE = "substitute"
+#: The verbs of the reasons judged here, each followed by the names it applies to:
+#: "substitute A, B and C", "distribute W_{2}".
+_VERBS = ("substitute", "distribute")
 
 #: What may stand between two listed names.
 _SEPARATORS = {",", "and", ", and"}
@@ -33,17 +44,21 @@ _TEXT = re.compile(r"\\text\{([^}]*)\}")
 
 def false_reason(document: Document) -> str | None:
     """The verdict's line for the first row whose reason names what the document contradicts
-    (a name it does not define, one named twice, one not substituted, one left out); None if
-    every reason judged here holds."""
+    (a name it does not define, one named twice, one not substituted, one left out, a matrix
+    not distributed); None if every reason judged here holds."""
     defined = _definitions(document.rows)
     for i, row in enumerate(document.rows):
-        listed = _substituted(row.reason)
-        if listed is None:
+        named = _named(row.reason)
+        if named is None:
             continue
         previous = row.lhs if row.lhs is not None else _previous(document.rows, i)
         if previous is None:
             continue
-        wrong = _wrong_substitution(listed, previous, row.rhs, defined)
+        verb, listed = named
+        if verb == "distribute":
+            wrong = _wrong_distribution(listed, previous, row.rhs)
+        else:
+            wrong = _wrong_substitution(listed, previous, row.rhs, defined)
         if wrong is not None:
             return f"{row.where} is false: its reason {wrong}"
     return None
@@ -82,9 +97,9 @@ def _keys(node: Node) -> set[str]:
     return {key for n in walk(node) if (key := key_of(n)) is not None}
 
 
-def _substituted(reason: str) -> list[Node] | None:
-    """The names a reason "substitute A, B and C" lists, parsed; None for any other reason, or
-    one whose names do not parse."""
+def _named(reason: str) -> tuple[str, list[Node]] | None:
+    """The verb of a reason "substitute A, B and C" (or "distribute W_{2}") and the names it
+    lists, parsed; None for any other reason, or one whose names do not parse."""
     words = reason.strip()
     if words.startswith("(") and words.endswith(")"):
         words = words[1:-1].strip()
@@ -101,7 +116,8 @@ def _substituted(reason: str) -> list[Node] | None:
         items = re.split(r",\s*and\s+|,\s*|\s+and\s+", rest)
         pieces = [head, *[p for item in items for p in (item, ",")]][:-1]
         parse = parse_plain
-    if len(pieces) < 2 or pieces[0].strip() != _SUBSTITUTE:
+    verb = pieces[0].strip()
+    if len(pieces) < 2 or verb not in _VERBS:
         return None
     texts, formulas = pieces[2::2], pieces[1::2]
     if any(t.strip() not in _SEPARATORS for t in texts[: len(formulas) - 1]):
@@ -109,7 +125,7 @@ def _substituted(reason: str) -> list[Node] | None:
     if len(texts) >= len(formulas) and texts[-1].strip():
         return None  # words after the list: "substitute A into B", not judged here
     try:
-        return [parse(formula) for formula in formulas]
+        return verb, [parse(formula) for formula in formulas]
     except (DocumentError, RecursionError):
         return None
 
@@ -152,6 +168,37 @@ def _wrong_substitution(
     if between:
         return f"does not name {_shown(defined[between[0]][0])}, which it substitutes"
     return None
+
+
+def _wrong_distribution(listed: list[Node], previous: Node, current: Node) -> str | None:
+    """What is wrong with "distribute ``listed``" between the rows ``previous`` and
+    ``current``: a matrix the previous row does not multiply with a sum, or one this row still
+    multiplies with as many; None if it holds."""
+    for node in listed:
+        key = key_of(node)
+        if key is None:
+            return None  # not a name: not judged
+        before, after = _over_sums(previous, key), _over_sums(current, key)
+        if not before:
+            return f"names {_shown(node)}, which the previous row does not multiply with a sum"
+        if after >= before:
+            return f"names {_shown(node)}, which this row does not distribute"
+    return None
+
+
+def _over_sums(node: Node, key: str) -> int:
+    """How many times ``node`` multiplies the name ``key`` with a sum beside it, on either
+    side (``W_{2} (W_{1} x + b_{1})``; ``(x W_{1} + b_{1}) W_{2}`` in the row convention)."""
+    count = 0
+    for product in walk(node):
+        if not isinstance(product, Product):
+            continue
+        factors = product.factors
+        for k, factor in enumerate(factors):
+            beside = factors[max(k - 1, 0) : k] + factors[k + 1 : k + 2]
+            if key_of(factor) == key and any(isinstance(b, Sum) for b in beside):
+                count += 1
+    return count
 
 
 def _shown(node: Node) -> str:

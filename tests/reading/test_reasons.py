@@ -68,10 +68,11 @@ def test_a_name_changed_in_a_substitution_is_a_false_row(tmp_path, capsys, fmt, 
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("level", ["brief", "standard"])  # full distributes layer by layer
-def test_the_substitutions_printed_hold(tmp_path, capsys, fmt, level):
-    path = written(tmp_path, "derive", fmt, "2", "3", "1", "--detail", level)
-    assert "substitute" in path.read_text()
+@pytest.mark.parametrize("level", ["brief", "standard", "full"])
+def test_the_reasons_printed_hold(tmp_path, capsys, fmt, level):
+    """Brief and standard substitute the hidden units, full distributes layer by layer."""
+    path = written(tmp_path, "derive", fmt, "2", "3", "3", "1", "--detail", level)
+    assert ("distribute" if level == "full" else "substitute") in path.read_text()
     assert_passes(path, capsys)
 
 
@@ -115,3 +116,48 @@ def test_reasons_the_reader_cannot_fault_are_left_alone(reason):
 def test_a_false_substitution_names_its_row(reason, said):
     false = check_text(CHAIN % reason).false
     assert false == f'section "The collapse", row 4 is false: its reason {said}'
+
+
+#: The matrix of a "distribute W_{2}" reason as each file type spells it, by its layer.
+MATRIX: dict[str, Callable[[int], str]] = {
+    ".tex": lambda k: f"W_{{{k}}}",
+    ".md": lambda k: f"W_{{{k}}}",
+    ".typ": lambda k: f"W_({k})",
+    ".html": lambda k: f"<mi>W</mi><mn>{k}</mn>",
+    ".json": lambda k: f'"W_{k}"',
+}
+
+
+def _edit_distribution(text: str, suffix: str, old: int, new: int) -> str:
+    """``text`` with the first "distribute W_{old}" made "distribute W_{new}"."""
+    start = text.index("distribute")
+    end = start + (300 if suffix == ".html" else 80)
+    spelt = MATRIX[suffix]
+    return text[:start] + text[start:end].replace(spelt(old), spelt(new), 1) + text[end:]
+
+
+@pytest.mark.parametrize(
+    ("new", "said"),
+    [(3, "which this row does not distribute"), (5, "does not multiply with a sum")],
+)
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_distribution_naming_another_matrix_is_false(
+    tmp_path, capsys, fmt, convention, new, said
+):
+    path = written(
+        tmp_path,
+        "derive",
+        fmt,
+        "2",
+        "3",
+        "3",
+        "3",
+        "1",
+        "--detail",
+        "full",
+        "--convention",
+        convention,
+    )
+    assert_caught(path, capsys, lambda text: _edit_distribution(text, path.suffix, 2, new))
+    assert said in (check_text(path.read_text(), language=language_of(str(path))).false or "")
