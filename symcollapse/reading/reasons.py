@@ -32,8 +32,8 @@ from symcollapse.reading.plain import parse_plain
 from symcollapse.reading.schemes import instantiate
 
 #: The verbs of the reasons judged here, each followed by the names it applies to:
-#: "substitute A, B and C", "distribute W_{2}".
-_VERBS = ("substitute", "distribute")
+#: "substitute A, B and C", "distribute W_{2}", "induction on n".
+_VERBS = ("substitute", "distribute", "induction on")
 
 #: What may stand between two listed names.
 _SEPARATORS = {",", "and", ", and"}
@@ -49,13 +49,13 @@ def false_reason(document: Document) -> str | None:
     defined = _definitions(document.rows)
     for i, row in enumerate(document.rows):
         named = _named(row.reason)
-        if named is None:
-            continue
         previous = row.lhs if row.lhs is not None else _previous(document.rows, i)
-        if previous is None:
+        if named is None or previous is None:
             continue
         verb, listed = named
-        if verb == "distribute":
+        if verb == "induction on":
+            wrong = _wrong_induction(listed, row)
+        elif verb == "distribute":
             wrong = _wrong_distribution(listed, previous, row.rhs)
         else:
             wrong = _wrong_substitution(listed, previous, row.rhs, defined)
@@ -112,8 +112,8 @@ def _named(reason: str) -> tuple[str, list[Node]] | None:
     elif "$" in words:
         pieces = words.split("$")
     else:  # JSON: plain words and formulas, apart by the list's separators
-        head, _, rest = words.partition(" ")
-        items = re.split(r",\s*and\s+|,\s*|\s+and\s+", rest)
+        head = next((verb for verb in _VERBS if words.startswith(f"{verb} ")), "")
+        items = re.split(r",\s*and\s+|,\s*|\s+and\s+", words[len(head) :].strip())
         pieces = [head, *[p for item in items for p in (item, ",")]][:-1]
         parse = parse_plain
     verb = pieces[0].strip()
@@ -184,6 +184,19 @@ def _wrong_distribution(listed: list[Node], previous: Node, current: Node) -> st
         if after >= before:
             return f"names {_shown(node)}, which this row does not distribute"
     return None
+
+
+def _wrong_induction(listed: list[Node], row: Row) -> str | None:
+    """What is wrong with "induction on ``listed``" for ``row``: not one name, or one the
+    row's statement does not use (as a name or in an index, ``h^{(n)}``); None if it holds."""
+    if len(listed) != 1 or not isinstance(listed[0], Name):
+        return None  # not one name: not judged
+    var = listed[0].key
+    index = re.compile(rf"(?<![A-Za-z\\]){re.escape(var)}(?![A-Za-z])")
+    names = [n for side in (row.lhs, row.rhs) if side for n in walk(side) if isinstance(n, Name)]
+    if any(n.key == var or index.search(n.sub + n.sup) for n in names):
+        return None
+    return f"names {var}, which the row's statement does not use"
 
 
 def _over_sums(node: Node, key: str) -> int:

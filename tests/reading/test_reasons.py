@@ -161,3 +161,23 @@ def test_a_distribution_naming_another_matrix_is_false(
     )
     assert_caught(path, capsys, lambda text: _edit_distribution(text, path.suffix, 2, new))
     assert said in (check_text(path.read_text(), language=language_of(str(path))).false or "")
+
+
+#: The index of "induction on n" as each file type spells it.
+INDEX = {".tex": "$n$", ".md": "}n", ".typ": "$n$", ".html": "<mi>n</mi>"}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "github", "typst", "html"])
+def test_an_induction_on_a_variable_the_row_does_not_use_is_false(tmp_path, capsys, fmt):
+    """The conclusion's "induction on n" (the prose's "by induction on n" before it is words);
+    the row is about h^{(n)}: "induction on m" names nothing it states."""
+    path = written(tmp_path, "prove", fmt)
+    spelt = INDEX[path.suffix]
+
+    def edit(text: str) -> str:
+        head, verb, tail = text.rpartition("induction on")
+        return head + verb + tail.replace(spelt, spelt.replace("n", "m"), 1)
+
+    assert_caught(path, capsys, edit)
+    false = check_text(path.read_text(), language=language_of(str(path))).false or ""
+    assert "its reason names m, which the row's statement does not use" in false
