@@ -3,7 +3,9 @@ activation region and the instances it works out at a point.
 
 The activations a document applies by their standard names (``\\operatorname{ReLU}``, JSON's
 ``relu``) are ``max(0, z)`` entry by entry, evaluated exactly; so the rows are checked at
-:data:`POINTS` random points of exact integers (weights and input), never symbolically. The
+:data:`POINTS` random points of exact integers (weights and input), never symbolically, and
+at more until every unit was on and off and every max pooling window picked each of its entries
+(:mod:`~symcollapse.reading.units`: an edit a unit off at every point hides is seen). The
 masks ``D_{j} = diag(...)`` the document defines take, as its words say, the value 1 where the
 pre-activation is non-negative and 0 (a leaky one's slope) elsewhere: in a chain that puts an
 activation and a mask side by side ("each activation acts as D_j on the region") they are the
