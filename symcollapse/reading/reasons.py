@@ -4,9 +4,11 @@ definitions put in. The claim is checked from the document alone: each name list
 document defines (a definition row, an instance of a scheme ``h^{(k)} = ...``, its base case),
 listed once, and substituted (the previous row leads to it through definitions, and this row
 no longer shows it); and every defined name the substitution passes through (one neither row
-shows, ``h^{(1)}`` between ``h^{(2)}`` and ``x``) is listed. A reason in other words
-("distribute", "merge consecutive affine maps") is not judged here, and neither is one whose
-names the reader cannot parse: it is left as it is, never a false alarm.
+shows, ``h^{(1)}`` between ``h^{(2)}`` and ``x``) is listed. "distribute ``W_{2}``" claims the
+previous row multiplies ``W_{2}`` with a sum and this row does so fewer times; "induction on
+``n``" that the row's statement is about ``n``. A reason in other words ("distribute and
+group", "merge consecutive affine maps") is not judged here, and neither is one whose names the
+reader cannot parse: it is left as it is, never a false alarm.
 """
 
 from __future__ import annotations
