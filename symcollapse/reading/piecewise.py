@@ -164,7 +164,7 @@ def _at_points(
     pieces = Pieces()
     first: Verdict | None = None
     drawn, limit = 0, POINTS
-    while drawn < limit:
+    while drawn < limit and (drawn < POINTS or pieces.missing()):  # stop once all taken
         reading = evaluate(symbolic, seed + drawn, tolerance)
         verdict = reading.check()
         if verdict.false:
