@@ -19,6 +19,7 @@ from symcollapse.reading.calculus import Gradients, is_calculus
 from symcollapse.reading.curved import check_curved, curved
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
+from symcollapse.reading.entries import misnamed_entries
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import DEPTHS, check_general, general
 from symcollapse.reading.maps import misnamed_map
@@ -98,11 +99,13 @@ def check_text(
         if widths is not None:
             document = with_widths(document, widths)
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
-            raise DocumentError(unbound)
+            return Verdict(0, 0, document.unchecked, unbound)
         verdict = _rows_checked(document, seed, tolerance)
         depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
         if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
             return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
+        if verdict.false is None and (misnamed := misnamed_entries(document)) is not None:
+            return replace(verdict, false=misnamed)  # x = [x_1; x_1]: every row holds
         return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None

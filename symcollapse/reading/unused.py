@@ -103,16 +103,25 @@ def _names_through(node: Node, definitions: dict[str, Node]) -> set[Name]:
 
 
 def _variable(name: Name, definitions: dict[str, Node]) -> bool:
-    """Whether ``name`` is a variable: not defined, or given only numbers (the point ``x``)."""
+    """Whether ``name`` is a variable: not defined, or given only numbers (the point ``x``),
+    or only the symbols of its own entries (``x = [x_{1}; x_{2}]``)."""
     definition = definitions.get(name.key)
-    return definition is None or not any(isinstance(n, Name) for n in walk(definition))
+    if definition is None or not any(isinstance(n, Name) for n in walk(definition)):
+        return True
+    return isinstance(definition, MatrixLiteral) and all(
+        isinstance(cell, Name) and cell.base == name.base and cell.sub and not cell.sup
+        for cells in definition.rows
+        for cell in cells
+    )
 
 
 def unbound_argument(document: Document) -> str | None:
     """What is wrong with the first definition of a function of one named argument whose right
     side (through the definitions it names) uses neither that argument nor its entries but
-    another variable, undefined: ``f(Q) = W_{2} x + b_{2}``, a hand edit of ``f(x)``, says
-    nothing true of ``Q``; None if there is none."""
+    another variable (undefined, or given by its own entries' symbols): ``f(Q) = W_{2} x +
+    b_{2}``, a hand edit of ``f(x)``, says nothing true of ``Q``; or uses no variable, and
+    ``Q`` is named by no other row (``f(Q) = h^{(3)}``, the layers' scheme): the verdict's
+    false line, or None if there is none."""
     definitions: dict[str, Node] = {}
     for row in document.rows:
         if isinstance(row.lhs, Name):
@@ -131,12 +140,25 @@ def unbound_argument(document: Document) -> str | None:
         if any(n.key == argument.key or (n.base == argument.base and n.sub) for n in used):
             continue
         free = sorted(n.key for n in used if not (n.sub or n.sup) and _variable(n, definitions))
+        said = f"{row.where} is false: it defines {lhs.function.key}({argument.key}) by a "
         if free:  # the variable it uses instead (h^{(3)} of words is none)
-            return (
-                f"{row.where} defines {lhs.function.key}({argument.key}) by a right side "
-                f"that does not use {argument.key} but {', '.join(free)}"
-            )
+            return f"{said}right side that does not use {argument.key} but {', '.join(free)}"
+        if not _named_elsewhere(document, row, argument):  # f(Q) = h^{(3)}: Q is nothing
+            return f"{said}right side that does not use {argument.key}, which no other row names"
     return None
+
+
+def _named_elsewhere(document: Document, row: Row, name: Name) -> bool:
+    """Whether a row but ``row`` names ``name`` or an entry of it (``x_{1}`` of ``x``)."""
+    return any(
+        n.key == name.key or (n.base == name.base and n.sub and not name.sub)
+        for other in document.rows
+        if other is not row
+        for side in (other.lhs, other.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Name)
+    )
 
 
 #: A reason that says its row is there for its own sake, not to be used: a value measured
@@ -183,6 +205,14 @@ def _for_use(row: Row) -> bool:
     return row.lhs is not None and not _own_entries(row) and not FOR_ITS_OWN_SAKE.search(row.reason)
 
 
+def _defined_key(lhs: Node | None) -> str | None:
+    """The key a left side defines for other rows to use: a name's, or a function's
+    (``f`` of ``f(x) := ...``, ``Q`` of a hand edit's ``Q(x_{1}, x_{2}) = ...``)."""
+    if isinstance(lhs, Apply):
+        return lhs.function.key
+    return lhs.key if isinstance(lhs, Name) else None
+
+
 def renamed_once(document: Document, values: range | None = None) -> str | None:
     """What is wrong with the first row whose left side is a name (``Q_{z} = ...``, by ``=``
     or ``:=``) that no other row of the document uses, nor an equation its words state; None
@@ -206,11 +236,14 @@ def renamed_once(document: Document, values: range | None = None) -> str | None:
             used = {
                 key for side in sides_at for n in _names(side) for key in _stands_for(n, values)
             }
+            used |= {
+                n.function.key for side in sides_at for n in walk(side) if isinstance(n, Apply)
+            }
             if values is None:
                 found = {_pattern(n) for side in sides_at for n in _names(side)}
                 patterns += [((row.where, t), p) for p in found if p is not None]
             lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
-            rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
+            rows.append(((row.where, t), _defined_key(lhs), used))
     stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
     users: dict[str, set[tuple[tuple[str, int], str | None]]] = {}  # key -> rows that use it
     for unit, defines, used in rows:
