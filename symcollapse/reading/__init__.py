@@ -30,7 +30,7 @@ from symcollapse.reading.piecewise import check_piecewise, piecewise
 from symcollapse.reading.plain import read_json
 from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import renamed_once, unbound_argument
+from symcollapse.reading.unused import renamed_function, renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -104,6 +104,8 @@ def check_text(
         depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
         if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
             return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
+        if verdict.false is None and (renamed := renamed_function(document)) is not None:
+            return replace(verdict, false=renamed)  # Q(x) := ... beside f(x): Q unused
         if verdict.false is None and (misnamed := misnamed_entries(document)) is not None:
             return replace(verdict, false=misnamed)  # x = [x_1; x_1]: every row holds
         return verdict

@@ -14,7 +14,17 @@ from collections.abc import Collection, Iterator
 
 from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import key_of
-from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Node, Row, walk
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    Entry,
+    MatrixLiteral,
+    Name,
+    Node,
+    Row,
+    walk,
+)
 from symcollapse.reading.schemes import instantiate
 
 
@@ -205,14 +215,6 @@ def _for_use(row: Row) -> bool:
     return row.lhs is not None and not _own_entries(row) and not FOR_ITS_OWN_SAKE.search(row.reason)
 
 
-def _defined_key(lhs: Node | None) -> str | None:
-    """The key a left side defines for other rows to use: a name's, or a function's
-    (``f`` of ``f(x) := ...``, ``Q`` of a hand edit's ``Q(x_{1}, x_{2}) = ...``)."""
-    if isinstance(lhs, Apply):
-        return lhs.function.key
-    return lhs.key if isinstance(lhs, Name) else None
-
-
 def renamed_once(document: Document, values: range | None = None) -> str | None:
     """What is wrong with the first row whose left side is a name (``Q_{z} = ...``, by ``=``
     or ``:=``) that no other row of the document uses, nor an equation its words state; None
@@ -236,14 +238,11 @@ def renamed_once(document: Document, values: range | None = None) -> str | None:
             used = {
                 key for side in sides_at for n in _names(side) for key in _stands_for(n, values)
             }
-            used |= {
-                n.function.key for side in sides_at for n in walk(side) if isinstance(n, Apply)
-            }
             if values is None:
                 found = {_pattern(n) for side in sides_at for n in _names(side)}
                 patterns += [((row.where, t), p) for p in found if p is not None]
             lhs = sides_at[0] if row.relation in ("=", ":=") and _for_use(row) else None
-            rows.append(((row.where, t), _defined_key(lhs), used))
+            rows.append(((row.where, t), lhs.key if isinstance(lhs, Name) else None, used))
     stated = {k for _, rhs in document.stated for n in _names(rhs) for k in _stands_for(n, values)}
     users: dict[str, set[tuple[tuple[str, int], str | None]]] = {}  # key -> rows that use it
     for unit, defines, used in rows:
@@ -257,5 +256,56 @@ def renamed_once(document: Document, values: range | None = None) -> str | None:
         if not users.get(key, set()) - {(unit, key)}:
             return (
                 f"{unit[0]} is false: it defines {key}, which no other row uses (a renamed symbol?)"
+            )
+    return None
+
+
+def _letter(argument: Node) -> str | None:
+    """The vector a function is applied to, by its letter: ``x`` of ``f(x)`` and of
+    ``f(x_{1}, x_{2})`` (its entries); None for any other argument (``W_{1} x + b_{1}``)."""
+    if isinstance(argument, Name) and not argument.sub and not argument.sup:
+        return argument.base
+    if isinstance(argument, Arguments):
+        letters = {n.base if isinstance(n, Name) and n.sub else None for n in argument.items}
+        return letters.pop() if len(letters) == 1 else None
+    return None
+
+
+def renamed_function(document: Document) -> str | None:
+    """What is wrong with the first row defining a function (``Q(x) := \\sigma_{3}(...)``,
+    ``Q(x_{1}, x_{2}) = a_{1} x_{1} + ...``) that no other row applies or names, while
+    another row applies a function of another letter to the same vector (``f(x)``, which the
+    document defines again further on): the name changed by hand in one row; None if there
+    is none. A function defined once and used nowhere (``f(x) = h^{(3)}``, beside its
+    entries' ``f_{i}(x_{1}, x_{2}, x_{3})``) is no such row."""
+    applied = [
+        (row, n)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Apply | Name)
+    ]
+    for row in document.rows:
+        lhs = row.lhs
+        if not isinstance(lhs, Apply) or row.relation not in ("=", ":=") or row.label == CODE:
+            continue
+        function, letter = lhs.function, _letter(lhs.argument)
+        if letter is None or not _for_use(row):
+            continue
+        others = [(other, n) for other, n in applied if other is not row]
+        if any((n.function if isinstance(n, Apply) else n).key == function.key for _, n in others):
+            continue
+        beside = [
+            n.function.key
+            for _, n in others
+            if isinstance(n, Apply)
+            and n.function.base != function.base
+            and _letter(n.argument) == letter
+        ]
+        if beside:
+            return (
+                f"{row.where} is false: it defines the function {function.key}, which no other "
+                f"row uses, where the others apply {beside[0]} to {letter} (a renamed function?)"
             )
     return None

@@ -77,7 +77,10 @@ def test_the_function_renamed_in_its_first_row(
     path.write_text(_renamed(path.read_text(), ROW_OF_F[fmt], 0))
     status, out = check(path, capsys)
     assert status == 1, out
-    assert re.search(r'section "[^"]*", row \d+.* is false: it defines (Q|f), which no ', out), out
+    assert re.search(
+        r'section "[^"]*", row \d+.* is false: it defines the function (Q|f), which no other ',
+        out,
+    ), out
 
 
 @pytest.mark.parametrize(("fmt", "notation", "options"), list(_cases()))
@@ -88,7 +91,7 @@ def test_the_regression_function_renamed(tmp_path: Path, capsys, fmt, notation, 
     path.write_text(_renamed(path.read_text(), OF_ENTRIES[fmt], 0))
     status, out = check(path, capsys)
     assert status == 1, out
-    assert re.search(r"is false: it defines (Q|f), which no other row uses", out), out
+    assert re.search(r"is false: it defines the function (Q|f), which no other row uses", out), out
 
 
 @pytest.mark.parametrize(("document", "which"), [("brief", 0), ("full", 0), ("full", 1)])
