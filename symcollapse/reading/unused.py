@@ -113,25 +113,18 @@ def _names_through(node: Node, definitions: dict[str, Node]) -> set[Name]:
 
 
 def _variable(name: Name, definitions: dict[str, Node]) -> bool:
-    """Whether ``name`` is a variable: not defined, or given only numbers (the point ``x``),
-    or only the symbols of its own entries (``x = [x_{1}; x_{2}]``)."""
+    """Whether ``name`` is a variable: not defined, or given only numbers (the point ``x``)."""
     definition = definitions.get(name.key)
-    if definition is None or not any(isinstance(n, Name) for n in walk(definition)):
-        return True
-    return isinstance(definition, MatrixLiteral) and all(
-        isinstance(cell, Name) and cell.base == name.base and cell.sub and not cell.sup
-        for cells in definition.rows
-        for cell in cells
-    )
+    return definition is None or not any(isinstance(n, Name) for n in walk(definition))
 
 
 def unbound_argument(document: Document) -> str | None:
     """What is wrong with the first definition of a function of one named argument whose right
     side (through the definitions it names) uses neither that argument nor its entries but
-    another variable (undefined, or given by its own entries' symbols): ``f(Q) = W_{2} x +
-    b_{2}``, a hand edit of ``f(x)``, says nothing true of ``Q``; or uses no variable, and
-    ``Q`` is named by no other row (``f(Q) = h^{(3)}``, the layers' scheme): the verdict's
-    false line, or None if there is none."""
+    another variable, undefined: ``f(Q) = W_{2} x + b_{2}``, a hand edit of ``f(x)``, says
+    nothing true of ``Q``; or uses none such and ``Q`` is named by no other row (``f(Q) =
+    h^{(3)}``, the layers' scheme; ``x`` given by its entries ``x = [x_{1}; x_{2}]``): the
+    verdict's false line, or None if there is none."""
     definitions: dict[str, Node] = {}
     for row in document.rows:
         if isinstance(row.lhs, Name):

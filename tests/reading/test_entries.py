@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from symcollapse.reading import check_text
 from tests.reading.documents import assert_passes, check, written
 
 #: An entry's symbol by format: (letter, index) -> its printed pattern.
@@ -117,3 +118,37 @@ def test_the_target_by_its_entries(tmp_path: Path, capsys, breach, fmt, notation
     status, out = check(path, capsys)
     assert status == 1, out
     assert re.search(r'section "[^"]*", row \d+.* is false: ', out), out
+
+
+def _fragment(cells: str, other: str) -> str:
+    """A LaTeX fragment defining ``x`` by ``cells`` (a column), a row using ``x``, and one
+    using ``other``."""
+    return (
+        "\\begin{align*}\n"
+        f"x &= \\begin{{bmatrix}} {cells} \\end{{bmatrix}} \\\\\n"
+        "x + x &= 2 x \\\\\n"
+        f"{other} + x_{{2}} &= x_{{2}} + {other}\n"
+        "\\end{align*}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "other", "false"),
+    [
+        ("x_{1} \\\\ x_{2}", "x_{1}", None),
+        ("x_{0} \\\\ x_{1}", "x_{0}", None),  # indexed from 0
+        ("x_{1} \\\\ x_{1}", "x_{1}", "its entry 2 is named x_{1}"),
+        ("x_{0} \\\\ x_{0}", "x_{0}", "is named x_{0}"),
+        ("x_{2} \\\\ x_{1}", "x_{1}", "is named x_{2}"),
+        ("u_{1} \\\\ x_{2}", "u_{1}", None),  # a name the other rows use: a substitution
+        ("u_{1} \\\\ x_{2}", "x_{1}", "its entry 1 is u_{1}, not an entry of x"),
+    ],
+)
+def test_the_cells_of_a_fragment(cells: str, other: str, false: str | None) -> None:
+    """The rule itself, on a fragment: each cell of ``x``'s letter the entry of its place in
+    one index base; a cell of another letter only where another row names it."""
+    verdict = check_text(_fragment(cells, other))
+    if false is None:
+        assert verdict.false is None, verdict.false
+    else:
+        assert verdict.false is not None and false in verdict.false, verdict.false
