@@ -16,7 +16,8 @@ a layer (``W_{2}``, a convolution's kernel beside zeros) are :mod:`.maps`' to ch
 from __future__ import annotations
 
 from symcollapse.reading.maps import _indices, _named_at
-from symcollapse.reading.nodes import Document, MatrixLiteral, Name, Row, walk
+from symcollapse.reading.nodes import Document, MatrixLiteral, Name, Row
+from symcollapse.reading.unused import names_elsewhere
 
 Cells = list[tuple[int, int, Name]]
 
@@ -74,15 +75,7 @@ def misnamed_entries(document: Document) -> str | None:
     if not vectors:
         return None
     for row, vector, cells in vectors:
-        used = {
-            n.key
-            for other in document.rows
-            if other is not row
-            for side in (other.lhs, other.rhs)
-            if side is not None
-            for n in walk(side)
-            if isinstance(n, Name)
-        }
+        used = {n.key for n in names_elsewhere(document, row)}
         wrongs = [_wrong_cell(vector, cells, base, used) for base in (1, 0)]
         if all(wrongs):  # no index base names every cell at its place: base 1's breach
             return f"{row.where} is false: {wrongs[0]}"

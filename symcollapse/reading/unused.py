@@ -151,16 +151,24 @@ def unbound_argument(document: Document) -> str | None:
     return None
 
 
-def _named_elsewhere(document: Document, row: Row, name: Name) -> bool:
-    """Whether a row but ``row`` names ``name`` or an entry of it (``x_{1}`` of ``x``)."""
-    return any(
-        n.key == name.key or (n.base == name.base and n.sub and not name.sub)
+def names_elsewhere(document: Document, row: Row) -> list[Name]:
+    """The names the rows of ``document`` but ``row`` write, on either side."""
+    return [
+        n
         for other in document.rows
         if other is not row
         for side in (other.lhs, other.rhs)
         if side is not None
         for n in walk(side)
         if isinstance(n, Name)
+    ]
+
+
+def _named_elsewhere(document: Document, row: Row, name: Name) -> bool:
+    """Whether a row but ``row`` names ``name`` or an entry of it (``x_{1}`` of ``x``)."""
+    return any(
+        n.key == name.key or (n.base == name.base and n.sub and not name.sub)
+        for n in names_elsewhere(document, row)
     )
 
 
