@@ -37,7 +37,7 @@ def _vector(row: Row) -> tuple[Name, Cells] | None:
     named = [(r, c, cell) for r, c, cell in cells if isinstance(cell, Name)]
     if len(named) != len(cells) or not any(_own(lhs, cell) for _, _, cell in named):
         return None
-    return lhs, named  # type: ignore[return-value]
+    return lhs, named
 
 
 def _own(vector: Name, cell: Name) -> bool:
