@@ -469,6 +469,8 @@ NUMBER = {
 def number(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One digit of one number changed (``-1.5`` to ``-1.7``)."""
     found = _matches(text, spans, NUMBER[language])
+    # not a cited paper's year ("Arora et al. 2018" in a reason): no mathematics
+    found = [m for m in found if not text[: m.start()].endswith("et al. ")]
     if language == "latex":  # not an exponent, a sum's bound or a layer's superscript
         found = [m for m in found if not re.search(r"(\^|_|\^\{\(|=)\s*$", text[: m.start()][-4:])]
     if not found:
@@ -762,14 +764,18 @@ LETTER = {
 
 
 def rename_once(text: str, language: str, spans, rng: random.Random) -> Edit | None:
-    """One occurrence of a symbol's letter renamed (``W_2`` to ``Q_2``), a name never defined."""
+    """One occurrence of a symbol's letter renamed (``W_2`` to ``Q_2``), a name never defined;
+    true where it is the letter's only one in the rows."""
     pattern, other = LETTER[language]
     found = _matches(text, spans, pattern)
     if not found or other in text:
         return None
     match = rng.choice(found)
+    # the letter's one symbol in the rows renamed is the letter renamed everywhere (a fold's
+    # f(x) = h^{(2)}, its only f): true, as rename_everywhere's
+    alone = [m[1] for m in found].count(match[1]) == 1
     return Edit(
-        _replace(text, *match.span(1), other), False, repr(text[match.start() : match.start() + 12])
+        _replace(text, *match.span(1), other), alone, repr(text[match.start() : match.start() + 12])
     )
 
 
