@@ -47,6 +47,7 @@ def _own(vector: Name, cell: Name) -> bool:
 
 
 def _shape(cells: Cells) -> tuple[int, int]:
+    """(rows, columns) of the matrix ``cells`` fill."""
     return max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1
 
 
@@ -72,8 +73,6 @@ def misnamed_entries(document: Document) -> str | None:
     the entry of its place, as the verdict's line (``section ..., row 1 is false: ...``); None
     if every such definition keeps the convention."""
     vectors = [(row, *found) for row in document.rows if (found := _vector(row)) is not None]
-    if not vectors:
-        return None
     for row, vector, cells in vectors:
         used = {n.key for n in names_elsewhere(document, row)}
         wrongs = [_wrong_cell(vector, cells, base, used) for base in (1, 0)]
