@@ -302,7 +302,8 @@ def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | N
     changed = digits[:at] + new + digits[at + 1 :]
     width = text[: match.start(group)].endswith(WIDTH_NAME[language])
     true = width and stated.get(digits) is not None and stated.get(digits) == stated.get(changed)
-    true = true or (identities(text) and text[: match.start(group)].endswith(SIGMA[language]))
+    activation = text[: match.start(group)].endswith(SIGMA[language]) and new != "0"
+    true = true or (identities(text) and activation)  # sigma_{0}: no layer's activation
     true = true or ({digits, changed} == {"0", "1"} and _only_entry(text, match, language))
     return Edit(_replace(text, start, start + 1, new), true, f"{match[0]!r}: digit {at} -> {new}")
 
@@ -725,10 +726,11 @@ def move_bracket(text: str, language: str, spans, rng: random.Random) -> Edit | 
     applied = re.search(r"(?:\\sigma_\{\d+\}|sigma_\(\d+\)|sigma_\d+)$", before)
     if applied and identities(text):  # sigma_{3}(A + b_3) -> sigma_{3}(A) + b_3: the same
         before = before[: applied.start()].rstrip()
-    alone_before = before.endswith(("=", "&", "+", "(", "[", "{", '"rhs": "')) or not before
-    alone_after = not after or after.startswith(
-        ("=", "&", "+", "-", ")", "]", "}", "$", "\\\\", "\\right", "\\tag", "\\end", "\\display")
-    )
+    alone_before = before.endswith(("=", "&", "+", "(", "[", "{", '"rhs": "', "\\mathrel{:=}"))
+    alone_before = alone_before or not before
+    ends = ("=", "&", "+", "-", ")", "]", "}", "$", "\\\\", "\\right", "\\tag", "\\end")
+    ends += ("\\display", '"', "\\\n")  # JSON's rhs ends; Typst's row ends
+    alone_after = not after or after.startswith(ends)
     true = alone_before and alone_after
     return Edit(edited, true, repr(text[at:close][:80]))
 
