@@ -470,8 +470,8 @@ NUMBER = {
 def number(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One digit of one number changed (``-1.5`` to ``-1.7``)."""
     found = _matches(text, spans, NUMBER[language])
-    # not a cited paper's year ("Arora et al. 2018" in a reason): no mathematics
-    found = [m for m in found if not text[: m.start()].endswith("et al. ")]
+    # not a citation's year or theorem ("Arora et al. 2018, Theorem 1" in a reason): words
+    found = [m for m in found if not text[: m.start()].endswith(("et al. ", "Theorem ", "eq. "))]
     if language == "latex":  # not an exponent, a sum's bound or a layer's superscript
         found = [m for m in found if not re.search(r"(\^|_|\^\{\(|=)\s*$", text[: m.start()][-4:])]
     if not found:
