@@ -94,7 +94,10 @@ KINDS: dict[str, list[tuple[str, ...] | Callable[[Path], tuple[str, ...]]]] = {
     + [("derive", "2", "3", "1", "--detail", "standard", "--values", "random", "--seed", "7")]
     + [("derive", "3", "3", "3", "--detail", "full", "--values", "random", "--seed", "31")],
     "example": [("example",)],
-    "regress": [("regress", "2", "3", "1"), ("regress", "2", "2", "2")],
+    # seed 1: weights, biases and X^T Y with no 0 and W_2 with no two equal columns (the
+    # default's W_2 = [-2 -2 0] made a number of b_1 meeting the 0, or b_1's rows swapped
+    # under the equal columns, a true edit the generator called false)
+    "regress": [("regress", *w.split(), "--seed", "1") for w in ("2 3 1", "2 2 2")],
     "prove": [("prove",)],
     "gradients": [("gradients", "2", "3", "1"), ("gradients", "2", "2", "2")],
     "fold": [_npz],
@@ -248,9 +251,44 @@ def widths(text: str, language: str) -> dict[str, str]:
     return {m[1]: m[2] for m in re.finditer(WIDTH[language], text)}
 
 
+#: What comes just before the subscript of an activation ``sigma_{k}``, by language.
+SIGMA = {"latex": "\\sigma_{", "typst": "sigma_(", "html": "<mi>σ</mi><mn>", "json": "sigma_"}
+
+
+def identities(text: str) -> bool:
+    """Whether the document says every activation is the identity (a derivation's): then
+    ``sigma_{3}`` and ``sigma_{0}`` are the same function, and the bracket of one applied
+    alone can move (``sigma_{3}(A + b_{3})`` is ``sigma_{3}(A) + b_{3}``)."""
+    return "every activation is the identity" in text
+
+
+#: An entry symbol of the letter ``{}`` with any one index, by language.
+ENTRY_OF = {
+    "latex": r"(?<![\\\w]){}_\{{\d+\}}",
+    "typst": r"(?<![\w.]){}_\(\d+\)",
+    "html": r"<mi>{}</mi><mn>\d+</mn>",
+    "json": r"(?<![\w.]){}_\d+(?![\w])",
+}
+
+
+def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
+    """Whether the subscript ``match`` is the index of the one entry the document ever names
+    of its letter (``y = y_{1}``, a target of one entry): ``y_{0}`` there is the document
+    written indexed from 0, byte for byte, which no reader can tell from it."""
+    if language == "html":
+        letter = re.search(r"<mi[^>]*>([^<]*)</mi>", match[0])
+    else:
+        letter = re.search(r"([A-Za-z]+)$", text[: match.start()])
+    if letter is None:
+        return False
+    return len(re.findall(ENTRY_OF[language].format(re.escape(letter[1])), text)) == 1
+
+
 def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One digit of one subscript changed (``W_{2}`` to ``W_{3}``, ``w_{12}`` to ``w_{13}``);
-    true if it is the layer of a width ``d_{2}`` the document states equal to the new one's."""
+    true if it is the layer of a width ``d_{2}`` the document states equal to the new one's,
+    or an activation's where every activation is the identity (:func:`identities`), or 1 and 0
+    swapped in the one entry of a letter the document names (:func:`_only_entry`)."""
     found = _matches(text, spans, SUBSCRIPT[language])
     if not found:
         return None
@@ -264,6 +302,9 @@ def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | N
     changed = digits[:at] + new + digits[at + 1 :]
     width = text[: match.start(group)].endswith(WIDTH_NAME[language])
     true = width and stated.get(digits) is not None and stated.get(digits) == stated.get(changed)
+    activation = text[: match.start(group)].endswith(SIGMA[language]) and new != "0"
+    true = true or (identities(text) and activation)  # sigma_{0}: no layer's activation
+    true = true or ({digits, changed} == {"0", "1"} and _only_entry(text, match, language))
     return Edit(_replace(text, start, start + 1, new), true, f"{match[0]!r}: digit {at} -> {new}")
 
 
@@ -429,6 +470,8 @@ NUMBER = {
 def number(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One digit of one number changed (``-1.5`` to ``-1.7``)."""
     found = _matches(text, spans, NUMBER[language])
+    # not a citation's year or theorem ("Arora et al. 2018, Theorem 1" in a reason): words
+    found = [m for m in found if not text[: m.start()].endswith(("et al. ", "Theorem ", "eq. "))]
     if language == "latex":  # not an exponent, a sum's bound or a layer's superscript
         found = [m for m in found if not re.search(r"(\^|_|\^\{\(|=)\s*$", text[: m.start()][-4:])]
     if not found:
@@ -666,7 +709,8 @@ def _brackets(text: str, spans, language: str) -> list[tuple[int, int, int, int]
 
 def move_bracket(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """``W_2 (W_1 x + b_1)`` becomes ``W_2 (W_1 x) + b_1``: the bracket's last summand moved
-    out. True only where the bracket multiplies nothing (after ``=``, ``+``, a bracket)."""
+    out. True only where the bracket multiplies nothing (after ``=``, ``+``, a bracket), an
+    identity activation's too (:func:`identities`)."""
     if language == "html":
         return None
     found = _brackets(text, spans, language)
@@ -679,10 +723,14 @@ def move_bracket(text: str, language: str, spans, rng: random.Random) -> Edit | 
     closing = text[end:close]
     edited = text[: sign_at - 1] + closing + text[sign_at - 1 : end] + text[close:]
     before, after = text[:at].rstrip(), text[close:].lstrip()
-    alone_before = before.endswith(("=", "&", "+", "(", "[", "{")) or not before
-    alone_after = not after or after.startswith(
-        ("=", "&", "+", "-", ")", "]", "}", "$", "\\\\", "\\right", "\\tag", "\\end", "\\display")
-    )
+    applied = re.search(r"(?:\\sigma_\{\d+\}|sigma_\(\d+\)|sigma_\d+)$", before)
+    if applied and identities(text):  # sigma_{3}(A + b_3) -> sigma_{3}(A) + b_3: the same
+        before = before[: applied.start()].rstrip()
+    alone_before = before.endswith(("=", "&", "+", "(", "[", "{", '"rhs": "', "\\mathrel{:=}"))
+    alone_before = alone_before or not before
+    ends = ("=", "&", "+", "-", ")", "]", "}", "$", "\\\\", "\\right", "\\tag", "\\end")
+    ends += ("\\display", '"', "\\\n")  # JSON's rhs ends; Typst's row ends
+    alone_after = not after or after.startswith(ends)
     true = alone_before and alone_after
     return Edit(edited, true, repr(text[at:close][:80]))
 
@@ -718,14 +766,18 @@ LETTER = {
 
 
 def rename_once(text: str, language: str, spans, rng: random.Random) -> Edit | None:
-    """One occurrence of a symbol's letter renamed (``W_2`` to ``Q_2``), a name never defined."""
+    """One occurrence of a symbol's letter renamed (``W_2`` to ``Q_2``), a name never defined;
+    true where it is the letter's only one in the rows."""
     pattern, other = LETTER[language]
     found = _matches(text, spans, pattern)
     if not found or other in text:
         return None
     match = rng.choice(found)
+    # the letter's one symbol in the rows renamed is the letter renamed everywhere (a fold's
+    # f(x) = h^{(2)}, its only f): true, as rename_everywhere's
+    alone = [m[1] for m in found].count(match[1]) == 1
     return Edit(
-        _replace(text, *match.span(1), other), False, repr(text[match.start() : match.start() + 12])
+        _replace(text, *match.span(1), other), alone, repr(text[match.start() : match.start() + 12])
     )
 
 

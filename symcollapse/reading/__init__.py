@@ -19,6 +19,7 @@ from symcollapse.reading.calculus import Gradients, is_calculus
 from symcollapse.reading.curved import check_curved, curved
 from symcollapse.reading.displays import read_displays
 from symcollapse.reading.dynamics import Dynamics, is_dynamics, whole_powers
+from symcollapse.reading.entries import misnamed_entries
 from symcollapse.reading.forms import MAX_WIDTH
 from symcollapse.reading.induction import DEPTHS, check_general, general
 from symcollapse.reading.maps import misnamed_map
@@ -30,7 +31,7 @@ from symcollapse.reading.plain import read_json
 from symcollapse.reading.reasons import false_reason
 from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
-from symcollapse.reading.unused import renamed_once, unbound_argument
+from symcollapse.reading.unused import renamed_function, renamed_once, unbound_argument
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -99,13 +100,17 @@ def check_text(
         if widths is not None:
             document = with_widths(document, widths)
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
-            raise DocumentError(unbound)
+            return Verdict(0, 0, document.unchecked, unbound)
         verdict = _rows_checked(document, seed, tolerance)
         depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
-        if verdict.false is None and (renamed := renamed_once(document, depths)) is not None:
-            return replace(verdict, false=renamed)  # Q_z = ...: every row holds, Q_z unused
-        if verdict.false is None and (wrong := false_reason(document)) is not None:
-            return replace(verdict, false=wrong)  # "substitute h^{(2)}, h^{(2)}": its words
+        if verdict.false is None:  # every row holds; what the rows say together: Q_z = ...
+            # used by no other row, Q(x) := ... beside f(x), x = [x_1; x_1], and a reason's
+            # words ("substitute h^{(2)}, h^{(2)}")
+            wrong = renamed_once(document, depths)
+            for whole in (renamed_function, misnamed_entries, false_reason):
+                wrong = wrong or whole(document)
+            if wrong is not None:
+                return replace(verdict, false=wrong)
         return verdict
     except RecursionError:  # brackets nested thousands deep: no document of ours does that
         raise DocumentError("brackets nested too deep to read") from None

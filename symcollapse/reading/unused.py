@@ -14,7 +14,17 @@ from collections.abc import Collection, Iterator
 
 from symcollapse.reading.code import CODE
 from symcollapse.reading.forms import key_of
-from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Node, Row, walk
+from symcollapse.reading.nodes import (
+    Apply,
+    Arguments,
+    Document,
+    Entry,
+    MatrixLiteral,
+    Name,
+    Node,
+    Row,
+    walk,
+)
 from symcollapse.reading.schemes import instantiate
 
 
@@ -112,7 +122,9 @@ def unbound_argument(document: Document) -> str | None:
     """What is wrong with the first definition of a function of one named argument whose right
     side (through the definitions it names) uses neither that argument nor its entries but
     another variable, undefined: ``f(Q) = W_{2} x + b_{2}``, a hand edit of ``f(x)``, says
-    nothing true of ``Q``; None if there is none."""
+    nothing true of ``Q``; or uses none such and ``Q`` is named by no other row (``f(Q) =
+    h^{(3)}``, the layers' scheme; ``x`` given by its entries ``x = [x_{1}; x_{2}]``): the
+    verdict's false line, or None if there is none."""
     definitions: dict[str, Node] = {}
     for row in document.rows:
         if isinstance(row.lhs, Name):
@@ -131,12 +143,33 @@ def unbound_argument(document: Document) -> str | None:
         if any(n.key == argument.key or (n.base == argument.base and n.sub) for n in used):
             continue
         free = sorted(n.key for n in used if not (n.sub or n.sup) and _variable(n, definitions))
+        said = f"{row.where} is false: it defines {lhs.function.key}({argument.key}) by a "
         if free:  # the variable it uses instead (h^{(3)} of words is none)
-            return (
-                f"{row.where} defines {lhs.function.key}({argument.key}) by a right side "
-                f"that does not use {argument.key} but {', '.join(free)}"
-            )
+            return f"{said}right side that does not use {argument.key} but {', '.join(free)}"
+        if not _named_elsewhere(document, row, argument):  # f(Q) = h^{(3)}: Q is nothing
+            return f"{said}right side that does not use {argument.key}, which no other row names"
     return None
+
+
+def names_elsewhere(document: Document, row: Row) -> list[Name]:
+    """The names the rows of ``document`` but ``row`` write, on either side."""
+    return [
+        n
+        for other in document.rows
+        if other is not row
+        for side in (other.lhs, other.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Name)
+    ]
+
+
+def _named_elsewhere(document: Document, row: Row, name: Name) -> bool:
+    """Whether a row but ``row`` names ``name`` or an entry of it (``x_{1}`` of ``x``)."""
+    return any(
+        n.key == name.key or (n.base == name.base and n.sub and not name.sub)
+        for n in names_elsewhere(document, row)
+    )
 
 
 #: A reason that says its row is there for its own sake, not to be used: a value measured
@@ -224,5 +257,56 @@ def renamed_once(document: Document, values: range | None = None) -> str | None:
         if not users.get(key, set()) - {(unit, key)}:
             return (
                 f"{unit[0]} is false: it defines {key}, which no other row uses (a renamed symbol?)"
+            )
+    return None
+
+
+def _letter(argument: Node) -> str | None:
+    """The vector a function is applied to, by its letter: ``x`` of ``f(x)`` and of
+    ``f(x_{1}, x_{2})`` (its entries); None for any other argument (``W_{1} x + b_{1}``)."""
+    if isinstance(argument, Name) and not argument.sub and not argument.sup:
+        return argument.base
+    if isinstance(argument, Arguments):
+        letters = {n.base if isinstance(n, Name) and n.sub else None for n in argument.items}
+        return letters.pop() if len(letters) == 1 else None
+    return None
+
+
+def renamed_function(document: Document) -> str | None:
+    """What is wrong with the first row defining a function (``Q(x) := \\sigma_{3}(...)``,
+    ``Q(x_{1}, x_{2}) = a_{1} x_{1} + ...``) that no other row applies or names, while
+    another row applies a function of another letter to the same vector (``f(x)``, which the
+    document defines again further on): the name changed by hand in one row; None if there
+    is none. A function defined once and used nowhere (``f(x) = h^{(3)}``, beside its
+    entries' ``f_{i}(x_{1}, x_{2}, x_{3})``) is no such row."""
+    applied = [
+        (row, n)
+        for row in document.rows
+        for side in (row.lhs, row.rhs)
+        if side is not None
+        for n in walk(side)
+        if isinstance(n, Apply | Name)
+    ]
+    for row in document.rows:
+        lhs = row.lhs
+        if not isinstance(lhs, Apply) or row.relation not in ("=", ":=") or row.label == CODE:
+            continue
+        function, letter = lhs.function, _letter(lhs.argument)
+        if letter is None or not _for_use(row):
+            continue
+        others = [(other, n) for other, n in applied if other is not row]
+        if any((n.function if isinstance(n, Apply) else n).key == function.key for _, n in others):
+            continue
+        beside = [
+            n.function.key
+            for _, n in others
+            if isinstance(n, Apply)
+            and n.function.base != function.base
+            and _letter(n.argument) == letter
+        ]
+        if beside:
+            return (
+                f"{row.where} is false: it defines the function {function.key}, which no other "
+                f"row uses, where the others apply {beside[0]} to {letter} (a renamed function?)"
             )
     return None
