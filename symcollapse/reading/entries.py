@@ -15,7 +15,7 @@ a layer (``W_{2}``, a convolution's kernel beside zeros) are :mod:`.maps`' to ch
 
 from __future__ import annotations
 
-from symcollapse.reading.maps import _indices, _named_at
+from symcollapse.reading.maps import index_readings, reads_as_cell
 from symcollapse.reading.nodes import Document, MatrixLiteral, Name, Row
 from symcollapse.reading.unused import names_elsewhere
 
@@ -62,8 +62,8 @@ def _wrong_cell(vector: Name, cells: Cells, base: int, used: set[str]) -> str | 
             if cell.key not in used:
                 return f"{where} is {cell.key}, not an entry of {vector.key}; no other row names it"
             continue
-        indices = _indices(cell.sub)
-        if indices is None or not _named_at(indices, r, c, shape, base):
+        indices = index_readings(cell.sub)
+        if indices is None or not reads_as_cell(indices, r, c, shape, base):
             return f"{where} is named {cell.key}, not the symbol of that entry of {vector.key}"
     return None
 

@@ -25,7 +25,7 @@ from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Nam
 _LAYER = re.compile(r"\((\d+)\)|(\d+)")
 
 
-def _indices(index: str) -> tuple[tuple[int, ...], ...] | None:
+def index_readings(index: str) -> tuple[tuple[int, ...], ...] | None:
     """Every reading of an entry's index: ``1,2`` and ``1_2`` -> ((1, 2),); ``12`` -> ((12,),
     (1, 2)) (row 12 of a vector, or row 1, column 2: the shape decides); None if not indices."""
     if re.search(r"[,_]", index):
@@ -52,7 +52,7 @@ def _symbol(name: Name) -> tuple[str, int, tuple[tuple[int, ...], ...]] | None:
         if flat is None:
             return None
         number, index = int(flat[1]), flat[2]
-    indices = _indices(index)
+    indices = index_readings(index)
     return None if indices is None else (name.base, number, indices)
 
 
@@ -95,7 +95,7 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
     return found
 
 
-def _named_at(
+def reads_as_cell(
     index: tuple[tuple[int, ...], ...], r: int, c: int, shape: tuple[int, int], base: int
 ) -> bool:
     """Whether a reading of ``index`` is the cell (r, c)'s in a matrix of ``shape`` indexed
@@ -141,20 +141,20 @@ def misnamed_map(document: Document) -> str | None:
         for r, c, cell in cells:
             symbol = _symbol(cell)
             for base in (0, 1):
-                if symbol is not None and _named_at(symbol[2], r, c, shape, base):
+                if symbol is not None and reads_as_cell(symbol[2], r, c, shape, base):
                     scores[base] += 1
     base = 0 if scores[0] > scores[1] else 1
     for row, cells, letter, layer in maps:
         shape = (max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1)
         symbols = [(_symbol(cell), r, c) for r, c, cell in cells]
-        own = sum(1 for s, r, c in symbols if s and _named_at(s[2], r, c, shape, base))
+        own = sum(1 for s, r, c in symbols if s and reads_as_cell(s[2], r, c, shape, base))
         dense = 2 * own >= len(cells)  # not a convolution's bias, one symbol per channel
         for r, c, cell in cells:
             symbol = _symbol(cell)
             at = (r + base, c + base)
             if symbol is None or (symbol[0].lower(), symbol[1]) != (letter.lower(), layer):
                 wrong = f"its entry at {at} is {cell.key}, not an entry of layer {layer}'s {letter}"
-            elif dense and not _named_at(symbol[2], r, c, shape, base):
+            elif dense and not reads_as_cell(symbol[2], r, c, shape, base):
                 wrong = f"its entry at {at} is named {cell.key}, the symbol of another entry"
             else:
                 continue
