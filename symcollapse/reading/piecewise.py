@@ -50,7 +50,16 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.pooling import max_pool, window
 from symcollapse.reading.unused import never_used
-from symcollapse.reading.values import EXACT, Mismatch, Value, difference
+from symcollapse.reading.values import (
+    Mismatch,
+    Noise,
+    Rounding,
+    Value,
+    difference,
+    midpoint,
+    noisy,
+    sign_of,
+)
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
 #: ReLU's is its subscript, ``\operatorname{LeakyReLU}_{0.1}``, JSON's ``leaky_relu[1/10]``.
@@ -97,6 +106,8 @@ def sign(value: Any) -> int | None:
     value = sp.sympify(value)
     if value.is_Rational:
         return int(sp.sign(value))
+    if noisy(value) and all(isinstance(s, Noise) for s in value.free_symbols):
+        return sign_of(value)  # rounded numbers: the sign every value they stand for has
     if value.free_symbols:
         raise Undecided(f"the sign of {value}, which is not a number")
     approximate = sp.N(value, DIGITS)
@@ -115,7 +126,7 @@ def piecewise(document: Document) -> bool:
 def check_piecewise(
     document: Document,
     seed: int = 0,
-    tolerance: sp.Rational = EXACT,
+    rounding: Rounding | None = None,
     region: type[Region] | None = None,
 ) -> Verdict:
     """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, then
@@ -125,20 +136,20 @@ def check_piecewise(
         return Verdict(0, 0, document.unchecked, misnamed)
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
-    verdicts = [evaluate(symbolic, seed + k, tolerance).check() for k in range(POINTS)]
+    verdicts = [evaluate(symbolic, seed + k, rounding).check() for k in range(POINTS)]
     false = next((v for v in verdicts if v.false), None)
     if false is not None:
         return false
     checked, definitions = verdicts[0].checked, verdicts[0].definitions
     unchecked = list(verdicts[0].unchecked)
-    reading = evaluate(symbolic, seed, tolerance)
+    reading = evaluate(symbolic, seed, rounding)
     if (unused := _unused_of_masks(document, main, reading)) is not None:
         return replace(verdicts[0], false=unused)
     prefix = _masks_whole(tuple(main[i] for i in sorted(reading.defining)), reading)
     form = reading.form()
     for rows in instances:
         scope = replace(document, rows=prefix + rows, unchecked=())
-        verdict = evaluate(scope, seed, tolerance, given=len(prefix), form=form).check()
+        verdict = evaluate(scope, seed, rounding, given=len(prefix), form=form).check()
         if verdict.false:
             return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
         checked += verdict.checked - len(prefix)
@@ -193,6 +204,12 @@ def _symbolic(node: Node | None) -> bool:
     ``--digits`` leaves as it is, so it holds exactly or not at all."""
     numbers = [n.value for n in walk(node) if isinstance(n, Number)] if node is not None else []
     return all(getattr(v, "is_Integer", False) for v in numbers)
+
+
+def _held(left: Value, right: Value, exact: bool) -> str | None:
+    """:func:`difference` of ``left`` and ``right``: of their numbers as shown if ``exact``
+    (a row that copies numbers shown above), else of every value they were rounded from."""
+    return difference(midpoint(left), midpoint(right)) if exact else difference(left, right)
 
 
 def _shown(node: Node | None) -> str:
@@ -302,11 +319,11 @@ class Region(Meaning):
         self,
         document: Document,
         seed: int = 0,
-        tolerance: sp.Rational = EXACT,
+        rounding: Rounding | None = None,
         given: int = 0,
         form: Row | None = None,
     ) -> None:
-        super().__init__(document, seed, tolerance)
+        super().__init__(document, seed, rounding)
         for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
             lhs = document.rows[i].lhs
             if lhs is not None and (_active(lhs) or _step(document.rows[i])):
@@ -373,7 +390,8 @@ class Region(Meaning):
         argument = self.value(node.argument)
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
         free = self.fixed is None or window(node.function) is not None
-        if free and any(sp.sympify(c).free_symbols for c in cells):
+        symbols = {s for c in cells for s in sp.sympify(c).free_symbols}
+        if free and any(not isinstance(s, Noise) for s in symbols):  # rounded numbers: numbers
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
@@ -390,7 +408,12 @@ class Region(Meaning):
         its slope below zero elsewhere; a number within :data:`MARGIN` of 0 is undecided."""
         signs = [sign(c) for c in cells]  # a tanh's output: its sign to DIGITS digits
         if None in signs:
-            raise Undecided(f"{node.function.key} of a number within {MARGIN} of its kink")
+            near = (
+                "a rounded number whose values reach"
+                if noisy(cells)
+                else f"a number within {MARGIN} of"
+            )
+            raise Undecided(f"{node.function.key} of {near} its kink")
         below = slope(node.function)
         pieces = [sp.Integer(1) if s >= 0 else below for s in signs]  # type: ignore[operator]
         return sp.Matrix(cells.rows, cells.cols, pieces)
@@ -524,12 +547,12 @@ class Region(Meaning):
                 wrong = str(error)
             if wrong:
                 return wrong, None
-            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: held exactly
-                tolerance, self.tolerance = self.tolerance, EXACT
+            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: its 2 exact
+                rounding, self.rounding = self.rounding, None
                 try:
                     return super()._compare(i, lhs, rhs, previous)
                 finally:
-                    self.tolerance = tolerance
+                    self.rounding = rounding
         return super()._compare(i, lhs, rhs, previous)
 
     def _instance_row(
@@ -598,6 +621,8 @@ class Region(Meaning):
             self.point, self.vectors = self.at, vectors
             self.values.clear()
         numbers = self.value(rhs)
+        if key_of(lhs) in self.mask_keys:  # a mask's 1, 0 and slopes are exact, never rounded
+            numbers = midpoint(numbers)
         cells = list(symbolic) if isinstance(symbolic, sp.MatrixBase) else [symbolic]
         given = list(numbers) if isinstance(numbers, sp.MatrixBase) else [numbers]
         symbols = [c for c in cells if isinstance(c, sp.Symbol)]
@@ -608,8 +633,8 @@ class Region(Meaning):
             if isinstance(cell, sp.Symbol):
                 self.at[cell.name] = number
                 self.substituted.add(cell.name)
-            elif cell != number:
-                return f"gives {number} for an entry its definition fixes at {cell}"
+            elif difference(cell, number) is not None:
+                return f"gives {midpoint(number)} for an entry its definition fixes at {cell}"
         self.values.clear()
         if key_of(lhs) in self.mask_keys:
             return self._mask_at_point(self.mask_keys[key_of(lhs)])  # type: ignore[index]
@@ -709,14 +734,14 @@ class Region(Meaning):
         if not 1 <= j <= len(pattern):
             return f"{name.key}: the network has {len(pattern)} activations"
         # z_{1} = A_{1} x + a_{1} shows A_{1}'s and a_{1}'s numbers as they are shown: exactly
-        tolerance = EXACT if j == 1 else self.tolerance
+        exact = j == 1
         try:
-            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), tolerance)
+            wrong = _held(part(pattern[j - 1][0]), self.value(rhs), exact)
         except (Mismatch, IndexError) as error:
             wrong = str(error) or "no such entry"
         if wrong:
             return f"not the pre-activation of layer {j} at the point: {wrong}"
-        wrong = self._on_region(parameter, x, pattern, j, rhs, part, tolerance)
+        wrong = self._on_region(parameter, x, pattern, j, rhs, part, exact)
         return f"not the pre-activation of layer {j} on its region: {wrong}" if wrong else None
 
     def _on_region(
@@ -727,12 +752,13 @@ class Region(Meaning):
         j: int,
         rhs: Node,
         part: Callable[[sp.Matrix], Any],
-        tolerance: sp.Rational,
+        exact: bool,
     ) -> str | None:
         """What is wrong with ``rhs`` (``z_{j}``, written in the inputs ``x_{i}``) as the
         argument of the activation ``j`` as an affine function of ``x``, the point's pattern
         kept (what the document says it is: a term of ``x_{3}`` dropped is false even where
-        ``x_{3}`` is 0 at the point); coefficient by coefficient, to ``tolerance``.
+        ``x_{3}`` is 0 at the point); coefficient by coefficient, the numbers as shown if
+        ``exact``, else as the values they were rounded from.
         None where it holds, or where a max pooling's window (no mask) is in the way."""
         applied = [n for n in nodes_of(self.document.rows) if isinstance(n, Apply)]
         if any(window(n.function) is not None for n in applied):
@@ -747,7 +773,7 @@ class Region(Meaning):
         self.values.clear()
         try:
             arguments = self._pattern()
-            return difference(part(arguments[j - 1][0]), self.value(rhs), tolerance)
+            return _held(part(arguments[j - 1][0]), self.value(rhs), exact)
         except (Mismatch, IndexError) as error:
             return str(error) or "no such entry"
         finally:
