@@ -54,7 +54,7 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
 from symcollapse.reading.pooling import window
-from symcollapse.reading.values import Mismatch, Noise, Rounding, Value, enclosure
+from symcollapse.reading.values import Mismatch, Noise, Rounding, Unbounded, Value, enclosure
 
 _Z = sp.Symbol("z")
 
@@ -125,11 +125,15 @@ def check_curved(document: Document, seed: int = 0, rounding: Rounding | None = 
     verdict = check_piecewise(rest, seed, rounding, region=CurvedRegion)
     if verdict.false:
         return verdict
+    undecided: list[tuple[str, str]] = []
     for row in derivatives:
         try:
             wrong = _derivative_row(row, document, rounding)
         except Mismatch as error:  # 8/0 among the numbers it is evaluated under
             wrong = f"its numbers do not evaluate: {error}"
+        except Unbounded as error:  # rounded weights too coarse to decide it
+            undecided.append((row.where, str(error)))
+            continue
         if wrong:
             return replace(verdict, false=f"{row.where} is false: {wrong}")
     named = sorted({n.function.key for r in document.rows for n in _applied(r)})
@@ -137,7 +141,12 @@ def check_curved(document: Document, seed: int = 0, rounding: Rounding | None = 
         f"{name} read as the standard function it names (the document does not define it)"
         for name in named
     )
-    return replace(verdict, checked=verdict.checked + len(derivatives), notes=verdict.notes + notes)
+    return replace(
+        verdict,
+        checked=verdict.checked + len(derivatives) - len(undecided),
+        unchecked=verdict.unchecked + tuple(undecided),
+        notes=verdict.notes + notes,
+    )
 
 
 def _applied(row: Row) -> list[Apply]:
@@ -364,20 +373,19 @@ def _within(exact: sp.Expr, stated: sp.Rational, rounding: Rounding, nonzero: bo
     the value of ``exact`` (an expression in the roundings of the weights, :mod:`.values`):
     the values it stands for must meet the bounds of ``exact`` over every rounding, and a
     claim that it is not zero needs every value ``exact`` may take away from 0."""
-    try:
-        low, high = enclosure(exact)
-    except Mismatch:  # a division by a number that may be 0 among them: unbounded
-        low, high = None, None
+    low, high = enclosure(exact)  # Unbounded: a division by a number that may be 0
     radius = rounding.radius(stated)
-    if low is not None and (stated + radius < low or stated - radius > high):
+    if stated + radius < low or stated - radius > high:
         shown = (sp.N(v, rounding.digits) for v in (low, high, stated))
         return (
             "the derivative at the point is between {} and {} for the numbers shown, not {}".format(
                 *shown
             )
         )
-    if nonzero and (low is None or low <= 0 <= high):
-        return "not zero, claimed of a number whose shown weights leave 0 among its values"
+    if nonzero and low <= 0 <= high:
+        raise Unbounded(
+            "not zero, claimed of a number the rounded weights leave 0 among the values of"
+        )
     return None
 
 

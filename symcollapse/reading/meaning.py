@@ -78,6 +78,7 @@ from symcollapse.reading.values import (
     IDENTITY,
     Mismatch,
     Rounding,
+    Unbounded,
     Undefined,
     Value,
     add,
@@ -360,6 +361,8 @@ class Meaning(Forms):
                 wrong = self.stored.difference(left, right)
             else:
                 wrong = difference(left, right)
+        except Unbounded as error:  # rounded numbers that may divide by 0: not decided
+            raise Undecided(str(error)) from None
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c: defined in its display or its words, or false
                 return f"the scalar form: {_undefined_in(right) or error}", right
@@ -578,8 +581,10 @@ class Meaning(Forms):
             if key in self.pending:
                 raise DocumentError(f"{key} is defined in terms of itself")
             self.pending.add(key)
-            self.values[key] = self._given(self.definitions[key])
-            self.pending.discard(key)
+            try:
+                self.values[key] = self._given(self.definitions[key])
+            finally:  # a row left undecided inside is no loop for the next row
+                self.pending.discard(key)
         return self.values[key]
 
     def _given(self, node: Node) -> Value:

@@ -54,6 +54,7 @@ from symcollapse.reading.values import (
     Mismatch,
     Noise,
     Rounding,
+    Unbounded,
     Value,
     difference,
     midpoint,
@@ -107,7 +108,10 @@ def sign(value: Any) -> int | None:
     if value.is_Rational:
         return int(sp.sign(value))
     if noisy(value) and all(isinstance(s, Noise) for s in value.free_symbols):
-        return sign_of(value)  # rounded numbers: the sign every value they stand for has
+        try:  # rounded numbers: the sign every value they stand for has
+            return sign_of(value)
+        except Unbounded:
+            return None
     if value.free_symbols:
         raise Undecided(f"the sign of {value}, which is not a number")
     approximate = sp.N(value, DIGITS)

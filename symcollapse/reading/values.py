@@ -31,6 +31,11 @@ MAX_PRODUCT = 10**6
 Value: TypeAlias = sp.Matrix | sp.Expr
 
 
+class Unbounded(DocumentError):
+    """Rounded numbers whose values cannot be bounded (a division by one that may be 0, a
+    matrix of them that may be singular): the row is not decided, neither true nor false."""
+
+
 class Noise(sp.Dummy):
     """The unknown rounding of one shown number: any value in [-1, 1] (a commuting symbol no
     document can name)."""
@@ -85,10 +90,10 @@ def reciprocal(value: sp.Expr) -> sp.Expr:
     if not noisy(value):
         return 1 / value
     if any(not isinstance(s, Noise) for s in value.free_symbols):
-        raise Mismatch("a division by a rounded number beside symbols")
+        raise Unbounded("a division by a rounded number beside symbols")
     center, spread = _parts(sp.expand(value)).get(sp.Integer(1), (0, 0))
     if abs(center) <= spread:
-        raise Mismatch("a division by a rounded number that may be zero")
+        raise Unbounded("a division by a rounded number that may be zero")
     scale = center**2 - spread**2
     return center / scale + spread / scale * Noise(f"e{next(_noises)}")
 
@@ -99,17 +104,17 @@ def inverse(matrix: sp.Matrix) -> sp.Matrix:
     ``M^{-1}``, ``d`` that of the entries' radii), which bounds ``A^{-1} - M^{-1}`` for every
     ``A`` it stands for; one that may be singular is a division by zero."""
     if any(not isinstance(s, Noise) for s in matrix.free_symbols):
-        raise Mismatch("the inverse of a matrix of rounded numbers beside symbols")
+        raise Unbounded("the inverse of a matrix of rounded numbers beside symbols")
     parts = [_parts(sp.expand(cell)).get(sp.Integer(1), (0, 0)) for cell in matrix]
     middle = sp.Matrix(matrix.rows, matrix.cols, [center for center, _ in parts])
     radii = sp.Matrix(matrix.rows, matrix.cols, [spread for _, spread in parts])
     if middle.det() == 0:
-        raise Mismatch("the inverse of a matrix of rounded numbers that may be singular")
+        raise Unbounded("the inverse of a matrix of rounded numbers that may be singular")
     inverted = middle.inv()
     norm = max(sum(abs(c) for c in inverted.row(i)) for i in range(matrix.rows))
     spread = max(sum(radii.row(i)) for i in range(matrix.rows))
     if norm * spread >= 1:
-        raise Mismatch("the inverse of a matrix of rounded numbers that may be singular")
+        raise Unbounded("the inverse of a matrix of rounded numbers that may be singular")
     widest = norm**2 * spread / (1 - norm * spread)
     return inverted.applyfunc(lambda c: c + widest * Noise(f"e{next(_noises)}"))
 
@@ -118,7 +123,7 @@ def sign_of(value: sp.Expr) -> int | None:
     """The sign of a number held by :class:`Noise`: that of every value it may be, None where
     they differ (0 among them)."""
     if any(not isinstance(s, Noise) for s in value.free_symbols):
-        raise Mismatch(f"the sign of {value}, which is not a number")
+        raise Unbounded(f"the sign of {value}, which is not a number")
     low, high = enclosure(value)
     return 1 if low > 0 else -1 if high < 0 else None
 
@@ -147,7 +152,7 @@ def _interval(value: sp.Expr) -> mpmath.iv.mpf:  # type: ignore[name-defined]
         base = _interval(value.base)
         if value.exp < 0:
             if base.a <= 0 <= base.b:
-                raise Mismatch("a division by a rounded number that may be zero")
+                raise Unbounded("a division by a rounded number that may be zero")
             return (1 / base) ** int(-value.exp)
         return base ** int(value.exp)
     if isinstance(value, sp.exp):
@@ -156,7 +161,7 @@ def _interval(value: sp.Expr) -> mpmath.iv.mpf:  # type: ignore[name-defined]
         return 1 - 2 / (iv.exp(2 * _interval(value.args[0])) + 1)
     if value.is_Number:  # a float at the working precision: a rational's neighbourhood
         return _interval(sp.Rational(value))
-    raise Mismatch(f"cannot bound {value} over the roundings of its numbers")
+    raise Unbounded(f"cannot bound {value} over the roundings of its numbers")
 
 
 class Mismatch(Exception):
@@ -347,5 +352,5 @@ def _exact(bound: tuple[int, int, int, int]) -> sp.Rational:
     """An interval's end (mpmath's raw ``(sign, mantissa, exponent, bits)``) exactly."""
     negative, mantissa, exponent, _ = bound
     if not mantissa and exponent:  # mpmath's infinities
-        raise Mismatch("a rounded number's bound beyond every number")
+        raise Unbounded("a rounded number's bound beyond every number")
     return (-1) ** negative * sp.Integer(mantissa) * sp.Integer(2) ** exponent
