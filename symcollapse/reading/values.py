@@ -43,6 +43,12 @@ class Noise(sp.Dummy):
 
 _noises = itertools.count()
 
+#: Largest and smallest size (in bits, 2^4096) an interval's end is taken exactly at.
+MAX_BITS = 4096
+
+#: Digits a constant of no rounded number (``\pi``, ``e``) is bounded to.
+NUMBER_DIGITS = 40
+
 
 @dataclass(frozen=True)
 class Rounding:
@@ -132,8 +138,8 @@ def enclosure(value: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
     """Bounds of ``value`` (numbers, :class:`Noise`, ``+``, ``*``, whole powers, ``exp``,
     ``tanh``) over every noise in [-1, 1], by interval arithmetic rounded outward."""
     interval = _interval(sp.expand(value) if value.is_polynomial() else value)
-    low, high = (_exact(end) for end in interval._mpi_)
-    return low, high
+    low, high = interval._mpi_
+    return _exact(low, upper=False), _exact(high, upper=True)
 
 
 def _interval(value: sp.Expr) -> mpmath.iv.mpf:  # type: ignore[name-defined]
@@ -159,8 +165,10 @@ def _interval(value: sp.Expr) -> mpmath.iv.mpf:  # type: ignore[name-defined]
         return iv.exp(_interval(value.args[0]))
     if isinstance(value, sp.tanh):  # increasing: 1 - 2 / (e^{2z} + 1)
         return 1 - 2 / (iv.exp(2 * _interval(value.args[0])) + 1)
-    if value.is_Number:  # a float at the working precision: a rational's neighbourhood
-        return _interval(sp.Rational(value))
+    if value.is_number:  # pi, e, a float: to 40 digits, and as much again each side
+        middle = sp.Rational(sp.N(value, NUMBER_DIGITS))
+        margin = abs(middle) / 10 ** (NUMBER_DIGITS - 2) + sp.Rational(1, 10**NUMBER_DIGITS)
+        return _interval(middle - margin) + _interval(2 * margin) * iv.mpf([0, 1])
     raise Unbounded(f"cannot bound {value} over the roundings of its numbers")
 
 
@@ -327,17 +335,17 @@ def _parts(polynomial: sp.Expr) -> dict[sp.Expr, tuple[sp.Rational, sp.Rational]
     for term in sp.Add.make_args(polynomial):
         coefficient, rest = term.as_coeff_Mul()
         inside, outside = [], []
-        for factor in sp.Mul.make_args(rest):
-            (inside if noisy(factor) else outside).append(factor)
+        for factor in sp.Mul.make_args(rest):  # tanh(1/2) is a number: no coefficient's key
+            (inside if noisy(factor) or not factor.free_symbols else outside).append(factor)
         key = sp.Mul(*outside)
         center, spread = parts.get(key, (sp.Integer(0), sp.Integer(0)))
         if not inside:
             center += coefficient
         elif all(_power_of_noise(f) for f in inside):
             spread += abs(coefficient)  # |e^k| <= 1
-        else:  # tanh(0.5 + r e): bounded over the box
+        else:  # tanh(0.5 + r e): its bounds over the box, as a midpoint and a radius
             low, high = enclosure(coefficient * sp.Mul(*inside))
-            spread += max(-low, high)
+            center, spread = center + (low + high) / 2, spread + (high - low) / 2
         parts[key] = (center, spread)
     return parts
 
@@ -348,9 +356,14 @@ def _power_of_noise(factor: sp.Expr) -> bool:
     return isinstance(base, Noise) and exponent.is_Integer and exponent > 0
 
 
-def _exact(bound: tuple[int, int, int, int]) -> sp.Rational:
-    """An interval's end (mpmath's raw ``(sign, mantissa, exponent, bits)``) exactly."""
-    negative, mantissa, exponent, _ = bound
-    if not mantissa and exponent:  # mpmath's infinities
+def _exact(bound: tuple[int, int, int, int], upper: bool) -> sp.Rational:
+    """An interval's end (mpmath's raw ``(sign, mantissa, exponent, bits)``) exactly, one
+    below 2^-:data:`MAX_BITS` in size moved outward to 0 or that power (the sigmoid of a
+    random point's 2^40 is 1 / (1 + e^{2^40}))."""
+    negative, mantissa, exponent, bits = bound
+    if (not mantissa and exponent) or exponent + bits > MAX_BITS:  # mpmath's infinities too
         raise Unbounded("a rounded number's bound beyond every number")
-    return (-1) ** negative * sp.Integer(mantissa) * sp.Integer(2) ** exponent
+    if mantissa and exponent + bits < -MAX_BITS:
+        away = sp.Rational(1, 2**MAX_BITS)
+        return (away if upper else 0) if not negative else (0 if upper else -away)
+    return (-1) ** negative * sp.Rational(mantissa) * sp.Rational(2) ** exponent

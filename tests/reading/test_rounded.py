@@ -72,10 +72,19 @@ COMMANDS = {
 }
 
 
-def rounded(tmp_path: Path, command: str, fmt: str, digits: int) -> Path:
+#: Notations a rounded page is written in besides the default.
+NOTATIONS = {
+    "row": ("--convention", "row"),
+    "names": ("--names", "W=Theta,b=beta,x=xi"),
+    "base0": ("--index-base", "0"),
+    "flat": ("--entry-style", "flat"),
+}
+
+
+def rounded(tmp_path: Path, command: str, fmt: str, digits: int, *options: str) -> Path:
     """The page ``command`` writes in ``fmt`` with ``--digits digits`` (it re-read it first)."""
     out = tmp_path / "out"
-    argv = [*COMMANDS[command](tmp_path), "--format", fmt, "--digits", str(digits)]
+    argv = [*COMMANDS[command](tmp_path), "--format", fmt, "--digits", str(digits), *options]
     assert main([*argv, "--out", str(out)]) == 0
     (path,) = [p for p in out.iterdir() if p.suffix == READ_FORMATS[fmt]]
     return path
@@ -87,12 +96,22 @@ def test_every_rounded_page_holds_at_every_digits(tmp_path, capsys, command, dig
     path = rounded(tmp_path, command, "latex", digits)
     status, out = check(path, capsys)
     assert status == 0, out
+    held = f"(numbers held to {digits} significant digits)"
+    assert held in out or command == "fold", out  # fold's words say its numbers' own rule
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "typst", "html"])
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_rounded_page_holds_in_every_format(tmp_path, capsys, command, fmt):
     path = rounded(tmp_path, command, fmt, 3)
+    status, out = check(path, capsys)
+    assert status == 0, out
+
+
+@pytest.mark.parametrize("notation", sorted(NOTATIONS))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_rounded_page_holds_in_every_notation(tmp_path, capsys, command, notation):
+    path = rounded(tmp_path, command, "latex", 3, *NOTATIONS[notation])
     status, out = check(path, capsys)
     assert status == 0, out
 
