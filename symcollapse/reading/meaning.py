@@ -458,11 +458,11 @@ class Meaning(Forms):
                 raise DocumentError(f"a power {node.exponent} {side}")
             if node.exponent < 0 and base == 0:
                 raise Mismatch("a negative power of zero")
-            if node.exponent < 0 and isinstance(base, sp.MatrixBase) and base.det() == 0:
-                raise Mismatch("the inverse of a singular matrix")
             if node.exponent < 0 and noisy(base):  # rounded numbers: bounds of the inverse
                 flipped = inverse(base) if isinstance(base, sp.MatrixBase) else reciprocal(base)
                 return flipped**-node.exponent
+            if node.exponent < 0 and isinstance(base, sp.MatrixBase) and base.det() == 0:
+                raise Mismatch("the inverse of a singular matrix")
             return base**node.exponent
         if isinstance(node, Transpose):
             inner = number(self.value(node.operand))
