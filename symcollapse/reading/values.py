@@ -335,7 +335,7 @@ def _parts(polynomial: sp.Expr) -> dict[sp.Expr, tuple[sp.Rational, sp.Rational]
     for term in sp.Add.make_args(polynomial):
         coefficient, rest = term.as_coeff_Mul()
         inside, outside = [], []
-        for factor in sp.Mul.make_args(rest):  # tanh(1/2) is a number: no coefficient's key
+        for factor in sp.Mul.make_args(rest) if rest != 1 else ():  # tanh(1/2): a number
             (inside if noisy(factor) or not factor.free_symbols else outside).append(factor)
         key = sp.Mul(*outside)
         center, spread = parts.get(key, (sp.Integer(0), sp.Integer(0)))
