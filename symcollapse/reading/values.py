@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
-import mpmath
+import mpmath  # type: ignore[import-untyped]
 import sympy as sp
 
 from symcollapse.errors import DocumentError, SizeLimitError
@@ -85,8 +85,8 @@ def midpoint(value: Value) -> Value:
     rank or a width reads."""
     if not noisy(value):
         return value
-    zero = {s: 0 for s in value.free_symbols if isinstance(s, Noise)}  # type: ignore[union-attr]
-    return value.xreplace(zero)  # type: ignore[union-attr]
+    zero = {s: 0 for s in value.free_symbols if isinstance(s, Noise)}
+    return value.xreplace(zero)
 
 
 def reciprocal(value: sp.Expr) -> sp.Expr:
@@ -142,7 +142,8 @@ def enclosure(value: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
     return _exact(low, upper=False), _exact(high, upper=True)
 
 
-def _interval(value: sp.Expr) -> mpmath.iv.mpf:  # type: ignore[name-defined]
+def _interval(value: sp.Expr) -> Any:
+    """``value`` as an mpmath interval over every noise in [-1, 1]."""
     iv = mpmath.iv
     if isinstance(value, Noise):
         return iv.mpf([-1, 1])
@@ -334,7 +335,8 @@ def _parts(polynomial: sp.Expr) -> dict[sp.Expr, tuple[sp.Rational, sp.Rational]
     parts: dict[sp.Expr, tuple[sp.Rational, sp.Rational]] = {}
     for term in sp.Add.make_args(polynomial):
         coefficient, rest = term.as_coeff_Mul()
-        inside, outside = [], []
+        inside: list[sp.Expr] = []
+        outside: list[sp.Expr] = []
         for factor in sp.Mul.make_args(rest) if rest != 1 else ():  # tanh(1/2): a number
             (inside if noisy(factor) or not factor.free_symbols else outside).append(factor)
         key = sp.Mul(*outside)
