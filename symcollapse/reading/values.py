@@ -72,7 +72,7 @@ class Rounding:
     def shown(self, value: sp.Rational) -> sp.Expr:
         """The values the shown number ``value`` stands for: ``value + r e``."""
         radius = self.radius(value)
-        return value + radius * Noise(f"e{next(_noises)}") if radius else value
+        return value + radius * Noise(f"e{next(_noises)}", real=True) if radius else value
 
 
 def noisy(value: Value) -> bool:
@@ -101,7 +101,7 @@ def reciprocal(value: sp.Expr) -> sp.Expr:
     if abs(center) <= spread:
         raise Unbounded("a division by a rounded number that may be zero")
     scale = center**2 - spread**2
-    return center / scale + spread / scale * Noise(f"e{next(_noises)}")
+    return center / scale + spread / scale * Noise(f"e{next(_noises)}", real=True)
 
 
 def inverse(matrix: sp.Matrix) -> sp.Matrix:
@@ -122,7 +122,7 @@ def inverse(matrix: sp.Matrix) -> sp.Matrix:
     if norm * spread >= 1:
         raise Unbounded("the inverse of a matrix of rounded numbers that may be singular")
     widest = norm**2 * spread / (1 - norm * spread)
-    return inverted.applyfunc(lambda c: c + widest * Noise(f"e{next(_noises)}"))
+    return inverted.applyfunc(lambda c: c + widest * Noise(f"e{next(_noises)}", real=True))
 
 
 def sign_of(value: sp.Expr) -> int | None:
@@ -323,7 +323,7 @@ def condense(value: Value) -> Value:
         return value
     return sp.Add(
         *(
-            key * (center + spread * Noise(f"e{next(_noises)}") if spread else center)
+            key * (center + spread * Noise(f"e{next(_noises)}", real=True) if spread else center)
             for key, (center, spread) in _parts(sp.expand(value)).items()
         )
     )
