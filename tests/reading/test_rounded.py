@@ -75,7 +75,7 @@ COMMANDS = {
 #: Notations a rounded page is written in besides the default.
 NOTATIONS = {
     "row": ("--convention", "row"),
-    "names": ("--names", "W=Theta,b=beta,x=xi"),
+    "names": ("--names", "W=V,b=beta"),
     "base0": ("--index-base", "0"),
     "flat": ("--entry-style", "flat"),
 }
