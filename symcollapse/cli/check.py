@@ -48,7 +48,8 @@ def shown_digits(text: str) -> int | None:
     document's other numbers were rounded."""
     if len(ANY_ROUNDING.findall(text)) > len(ROUNDING.findall(text)):
         return None
-    shown = [len(number.replace(".", "").lstrip("0")) for number in DECIMAL.findall(text)]
+    decimals = [n.rstrip("0").rstrip(".") for n in DECIMAL.findall(text)]  # 116.0: 3 digits
+    shown = [len(number.replace(".", "").lstrip("0")) for number in decimals]
     return min(max(shown, default=0), MAX_DIGITS) or None
 
 

@@ -32,6 +32,7 @@ from symcollapse.reading.reasons import false_reason
 from symcollapse.reading.sampled import check_sampled
 from symcollapse.reading.typst import read_typst
 from symcollapse.reading.unused import renamed_function, renamed_once, unbound_argument
+from symcollapse.reading.values import Rounding
 
 #: Languages :func:`read_document` reads; ``None`` tells JSON from LaTeX and Markdown.
 LANGUAGES = (None, "typst", "html")
@@ -90,18 +91,18 @@ def check_text(
     widths: Sequence[int] | None = None,
 ) -> Verdict:
     """Every row of the document ``text`` checked under its own definitions; a document showing
-    numbers rounded to ``digits`` significant digits is held to that precision (a relative
-    10^(2 - digits) in every coefficient, room for the rounding of a product of rounded factors).
+    numbers rounded to ``digits`` significant digits reads each number shown as every value
+    that rounds to it, and a row holds where its sides can meet (:mod:`.values`).
     ``language`` ``"typst"`` reads Typst, ``"html"`` the MathML of HTML (see :data:`LANGUAGES`);
     ``widths`` (``d_0, ..., d_n``) are widths the document does not state (:func:`with_widths`)."""
-    tolerance = sp.Integer(0) if digits is None else sp.Rational(10) ** (2 - digits)
+    rounding = None if digits is None else Rounding(digits)
     try:
         document = read_document(text, language)
         if widths is not None:
             document = with_widths(document, widths)
         if (unbound := unbound_argument(document)) is not None:  # f(Q) = ... x ...
             return Verdict(0, 0, document.unchecked, unbound)
-        verdict = _rows_checked(document, seed, tolerance)
+        verdict = _rows_checked(document, seed, rounding)
         depths = range(1, DEPTHS[-1] + 2) if general(document) else None  # n + 1: read at
         if verdict.false is None:  # every row holds; what the rows say together: Q_z = ...
             # used by no other row, Q(x) := ... beside f(x), x = [x_1; x_1], and a reason's
@@ -116,21 +117,21 @@ def check_text(
         raise DocumentError("brackets nested too deep to read") from None
 
 
-def _rows_checked(document: Document, seed: int, tolerance: sp.Rational) -> Verdict:
+def _rows_checked(document: Document, seed: int, rounding: Rounding | None) -> Verdict:
     """Every row of ``document`` checked by the reader its kind needs."""
     if is_dynamics(document):  # d/dt: rows cited, measured, or following from others
         return Dynamics(document, seed).check()
     if curved(document):  # tanh, sigmoid: e^{z} in their derivatives
-        return check_curved(document, seed, tolerance)
+        return check_curved(document, seed, rounding)
     whole_powers(document)  # x^{1/2} is read in dynamics documents only
     if general(document):  # stated for every depth n: checked at some
-        return check_general(document, seed, tolerance)
+        return check_general(document, seed, rounding)
     if piecewise(document):  # ReLU: evaluated at points, and its instances
-        return check_piecewise(document, seed, tolerance)
+        return check_piecewise(document, seed, rounding)
     if (misnamed := misnamed_map(document)) is not None:  # a conv's kernel w_{0} for w_{1}
         return Verdict(0, 0, document.unchecked, misnamed)
     meaning = Gradients if is_calculus(document) else Meaning
-    return check_sampled(document, lambda read: meaning(read, seed, tolerance).check())
+    return check_sampled(document, lambda read: meaning(read, seed, rounding).check())
 
 
 __all__ = [

@@ -50,7 +50,7 @@ from symcollapse.reading.nodes import (
     nodes_of,
     walk,
 )
-from symcollapse.reading.values import EXACT, Value, add, number, scalar
+from symcollapse.reading.values import Rounding, Value, add, number, scalar
 
 #: Samples a sum over the data set (``\sum_{\mu=1}^{P}``) is checked at.
 SAMPLES = 3
@@ -177,14 +177,14 @@ class Gradients(Meaning):
     """The meaning of a gradients document: :class:`Meaning` with derivatives, squared norms
     and sums over samples, at matrices of symbols of the network's widths."""
 
-    def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
+    def __init__(self, document: Document, seed: int = 0, rounding: Rounding | None = None) -> None:
         self.network = network_of(document)
         self.exact = True  # while the layers are read
         self.depth = 0  # nested calls of value: only a whole side (depth 0) goes to the point
         self.symbolic = 0  # inside a derivative or a kept value: symbols, not the point
         self.at: dict[sp.Symbol, int] = {}  # the random point, drawn as symbols are met
         self.derivatives: dict[tuple[sp.Expr, sp.Symbol], sp.Expr] = {}
-        super().__init__(document, seed, tolerance)
+        super().__init__(document, seed, rounding)
         self.point = None  # derivatives need the symbols; the rows are compared after them
         self.sampled = False
         self._layers()

@@ -54,7 +54,7 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
 from symcollapse.reading.pooling import window
-from symcollapse.reading.values import EXACT, Mismatch, Value
+from symcollapse.reading.values import Mismatch, Noise, Rounding, Unbounded, Value, enclosure
 
 _Z = sp.Symbol("z")
 
@@ -116,20 +116,24 @@ class CurvedRegion(Region):
         return super().value(node)
 
 
-def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> Verdict:
+def check_curved(document: Document, seed: int = 0, rounding: Rounding | None = None) -> Verdict:
     """Every row of the curved ``document``: its second derivatives by sympy, the rest as a
     piecewise document with the curved functions evaluated (notes say which function each name
     was read as)."""
     derivatives = [r for r in document.rows if isinstance(r.lhs, Derivative)]
     rest = replace(document, rows=tuple(r for r in document.rows if r not in derivatives))
-    verdict = check_piecewise(rest, seed, tolerance, region=CurvedRegion)
+    verdict = check_piecewise(rest, seed, rounding, region=CurvedRegion)
     if verdict.false:
         return verdict
+    undecided: list[tuple[str, str]] = []
     for row in derivatives:
         try:
-            wrong = _derivative_row(row, document, tolerance)
+            wrong = _derivative_row(row, document, rounding)
         except Mismatch as error:  # 8/0 among the numbers it is evaluated under
             wrong = f"its numbers do not evaluate: {error}"
+        except Unbounded as error:  # rounded weights too coarse to decide it
+            undecided.append((row.where, str(error)))
+            continue
         if wrong:
             return replace(verdict, false=f"{row.where} is false: {wrong}")
     named = sorted({n.function.key for r in document.rows for n in _applied(r)})
@@ -137,7 +141,12 @@ def check_curved(document: Document, seed: int = 0, tolerance: sp.Rational = EXA
         f"{name} read as the standard function it names (the document does not define it)"
         for name in named
     )
-    return replace(verdict, checked=verdict.checked + len(derivatives), notes=verdict.notes + notes)
+    return replace(
+        verdict,
+        checked=verdict.checked + len(derivatives) - len(undecided),
+        unchecked=verdict.unchecked + tuple(undecided),
+        notes=verdict.notes + notes,
+    )
 
 
 def _applied(row: Row) -> list[Apply]:
@@ -155,7 +164,7 @@ def _order(node: Derivative) -> tuple[Node, list[Name]]:
     return node, by
 
 
-def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str | None:
+def _derivative_row(row: Row, document: Document, rounding: Rounding | None) -> str | None:
     """What is wrong with the second-derivative ``row`` (None if it holds)."""
     assert isinstance(row.lhs, Derivative)
     of, by = _order(row.lhs)
@@ -169,7 +178,7 @@ def _derivative_row(row: Row, document: Document, tolerance: sp.Rational) -> str
             return f"sympy's derivative is {expected}, not {stated}"
         return None
     if isinstance(of, Apply) and isinstance(of.argument, Arguments):
-        return _at_point(row, of, by, document, tolerance)
+        return _at_point(row, of, by, document, rounding)
     raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
 
 
@@ -272,7 +281,7 @@ def _add(left: Any, right: Any) -> Any:
 
 
 def _at_point(
-    row: Row, of: Apply, by: list[Name], document: Document, tolerance: sp.Rational
+    row: Row, of: Apply, by: list[Name], document: Document, rounding: Rounding | None
 ) -> str | None:
     """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
     numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
@@ -302,6 +311,8 @@ def _at_point(
     numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
     if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
+    if rounding is not None:  # each number shown stands for every value that rounds to it
+        numbers = {key: _widened(value, rounding) for key, value in numbers.items()}
     point = numbers.pop(x)
     variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
     items = of.argument.items  # type: ignore[union-attr]
@@ -329,17 +340,16 @@ def _at_point(
     for name in by:
         value = sp.diff(value, rename[name.key])
     exact = value.xreplace(at)
-    if getattr(exact, "free_symbols", None):  # A_1 given twice, A_3 given for it: no number
-        names = ", ".join(sorted(str(s) for s in exact.free_symbols))
+    unknown = {s for s in getattr(exact, "free_symbols", ()) if not isinstance(s, Noise)}
+    if unknown:  # A_1 given twice, A_3 given for it: no number
+        names = ", ".join(sorted(str(s) for s in unknown))
         return f"the form f(x) = ... takes no numbers for {names} at the point"
-    true = sp.N(exact, PRECISION)
     places = int(digits[1])
+    if rounding is not None:  # the weights shown rounded (--digits): the values they stand for
+        return _within(exact, stated, Rounding(places), NOT_ZERO.search(reason) is not None)
+    true = sp.N(exact, PRECISION)
     shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
-    if tolerance:  # the weights shown rounded (--digits): the number held to that precision
-        held = abs(sp.Rational(str(true)) - stated) <= tolerance * abs(sp.Rational(str(true)))
-    else:
-        held = sp.Rational(str(shown)) == sp.Rational(str(sp.Float(stated, places)))
-    if not held:
+    if sp.Rational(str(shown)) != sp.Rational(str(sp.Float(stated, places))):
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
     if NOT_ZERO.search(reason):  # the tag's claim, checked: its sign decided
@@ -348,6 +358,34 @@ def _at_point(
             raise DocumentError(f"cannot read {row.where}: non-zero claimed within {MARGIN} of 0")
         if side == 0:
             return "the derivative at the point is 0, not non-zero"
+    return None
+
+
+def _widened(value: Any, rounding: Rounding) -> Any:
+    """A number or matrix of numbers given rounded, as the values it stands for."""
+    if isinstance(value, sp.MatrixBase):
+        return value.applyfunc(rounding.shown)
+    return rounding.shown(value) if getattr(value, "is_Rational", False) else value
+
+
+def _within(exact: sp.Expr, stated: sp.Rational, rounding: Rounding, nonzero: bool) -> str | None:
+    """What is wrong with ``stated``, the number at the point rounded as ``rounding`` says, as
+    the value of ``exact`` (an expression in the roundings of the weights, :mod:`.values`):
+    the values it stands for must meet the bounds of ``exact`` over every rounding, and a
+    claim that it is not zero needs every value ``exact`` may take away from 0."""
+    low, high = enclosure(exact)  # Unbounded: a division by a number that may be 0
+    radius = rounding.radius(stated)
+    if stated + radius < low or stated - radius > high:
+        shown = (sp.N(v, rounding.digits) for v in (low, high, stated))
+        return (
+            "the derivative at the point is between {} and {} for the numbers shown, not {}".format(
+                *shown
+            )
+        )
+    if nonzero and low <= 0 <= high:
+        raise Unbounded(
+            "not zero, claimed of a number the rounded weights leave 0 among the values of"
+        )
     return None
 
 

@@ -45,6 +45,7 @@ from symcollapse.reading.nodes import (
 )
 from symcollapse.reading.orientation import layer_shape
 from symcollapse.reading.schemes import instantiate
+from symcollapse.reading.values import Rounding
 
 #: The depths every row stated for ``n`` is checked at.
 DEPTHS = (1, 2, 3, 4)
@@ -394,7 +395,7 @@ def _symbols(name: Name, rows: int, cols: int) -> MatrixLiteral:
     )
 
 
-def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verdict:
+def check_general(document: Document, seed: int, rounding: Rounding | None) -> Verdict:
     """``document``, stated for every depth, checked at each of :data:`DEPTHS`: with its
     layers as non-commuting symbols (every width at once; not where it transposes one) and
     as matrices of symbols at each of :data:`WIDTHS`."""
@@ -418,7 +419,7 @@ def check_general(document: Document, seed: int, tolerance: sp.Rational) -> Verd
             shown = ", ".join(map(str, widths))
             passes.append((f", widths {shown}, ...", _explicit(concrete, widths, weights)))
         for label, one in passes:
-            verdict = Meaning(one, seed, tolerance).check()
+            verdict = Meaning(one, seed, rounding).check()
             if verdict.false:
                 return replace(verdict, false=f"{verdict.false} (at {letter} = {depth}{label})")
             unread.update(verdict.unchecked[len(document.unchecked) :])

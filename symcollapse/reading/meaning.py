@@ -75,16 +75,21 @@ from symcollapse.reading.schemes import instantiate
 from symcollapse.reading.stored import hidden, stored
 from symcollapse.reading.unused import never_used
 from symcollapse.reading.values import (
-    EXACT,
     IDENTITY,
     Mismatch,
+    Rounding,
+    Unbounded,
     Undefined,
     Value,
     add,
     difference,
     entry,
+    inverse,
+    midpoint,
     multiply,
+    noisy,
     number,
+    reciprocal,
     scalar,
 )
 
@@ -140,11 +145,10 @@ def _scalar_names(node: Node) -> Iterator[str]:
 class Meaning(Forms):
     """The values a document's definitions give its names, and the check of every row."""
 
-    def __init__(self, document: Document, seed: int = 0, tolerance: sp.Rational = EXACT) -> None:
+    def __init__(self, document: Document, seed: int = 0, rounding: Rounding | None = None) -> None:
         document = one_argument_forms(document)
         self.document = document
         self.row_vectors = self.orientation(document)  # x W_1, not W_1 x: vectors are rows
-        self.tolerance = tolerance
         # the names rows with sums over an index show (w^{(7)}_{1\,k_{6}}, b^{(7)}_{1} beside
         # them) are no definition of a matrix by its entries: they are read where used
         nodes = [
@@ -169,6 +173,8 @@ class Meaning(Forms):
         self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
         self.stored = stored(document.prose)  # decimals that stand for floats (a fold's weights)
+        # numbers shown rounded: each the values that round to it (none where stored says)
+        self.rounding = rounding if self.stored is None else None
         why = hidden(document.prose)  # "The weights are not shown: 1,250 numbers, ..."
         self.measured = f"numeric: measured, from weights not shown ({why})" if why else None
         self.definitions: dict[str, Node] = {}
@@ -354,7 +360,9 @@ class Meaning(Forms):
             if self.stored is not None and _printed(rhs):  # W_z = [...]: shown as it says
                 wrong = self.stored.difference(left, right)
             else:
-                wrong = difference(left, right, self.tolerance)
+                wrong = difference(left, right)
+        except Unbounded as error:  # rounded numbers that may divide by 0: not decided
+            raise Undecided(str(error)) from None
         except Undefined as error:
             if scalar_form(lhs):  # a_j and c: defined in its display or its words, or false
                 return f"the scalar form: {_undefined_in(right) or error}", right
@@ -383,7 +391,7 @@ class Meaning(Forms):
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
         if isinstance(node, Number):
-            return node.value
+            return node.value if self.rounding is None else self.rounding.shown(node.value)
         if isinstance(node, Apply) and isinstance(node.argument, Arguments):
             return self._at_entries(node.function, node.argument)
         if isinstance(node, Name | Apply) and key_of(node) in self.definitions:
@@ -395,7 +403,7 @@ class Meaning(Forms):
         if isinstance(node, IndexSum):
             return self._index_sum(node)
         if _rank_of(node):
-            return _rank(self.value(node.argument), self.rng)  # type: ignore[union-attr]
+            return _rank(midpoint(self.value(node.argument)), self.rng)  # type: ignore[union-attr]
         if isinstance(node, Apply):
             if not self.identity_functions:
                 raise DocumentError(
@@ -436,9 +444,12 @@ class Meaning(Forms):
             denominator = scalar(self.value(node.denominator))
             if denominator == 0:
                 raise Mismatch("a division by zero")
+            if noisy(denominator):  # 1 / 0.333: every value 1 / [0.3325, 0.3335] takes
+                return number(self.value(node.numerator)) * reciprocal(denominator)
             return number(self.value(node.numerator)) / number(denominator)
-        if isinstance(node, Power):
-            base = number(self.value(node.base))
+        if isinstance(node, Power):  # 10^{-5} of 1.23 \cdot 10^{-5}: a number's base is exact
+            base = node.base.value if isinstance(node.base, Number) else self.value(node.base)
+            base = number(base)
             if isinstance(base, sp.MatrixBase) and base.rows != base.cols:
                 raise Mismatch(f"a power of a {base.rows}x{base.cols} matrix")
             limit = MAX_NUMBER_EXPONENT if getattr(base, "is_Number", False) else MAX_EXPONENT
@@ -447,6 +458,9 @@ class Meaning(Forms):
                 raise DocumentError(f"a power {node.exponent} {side}")
             if node.exponent < 0 and base == 0:
                 raise Mismatch("a negative power of zero")
+            if node.exponent < 0 and noisy(base):  # rounded numbers: bounds of the inverse
+                flipped = inverse(base) if isinstance(base, sp.MatrixBase) else reciprocal(base)
+                return flipped**-node.exponent
             if node.exponent < 0 and isinstance(base, sp.MatrixBase) and base.det() == 0:
                 raise Mismatch("the inverse of a singular matrix")
             return base**node.exponent
@@ -508,7 +522,7 @@ class Meaning(Forms):
         for width in {n for n in walk(node) if isinstance(n, Name)}:
             if width.key not in self.definitions and not self._stated(width):
                 node = instantiate(node, width.key, self._rows_of_layer(width))
-        bound = scalar(self.value(node))
+        bound = scalar(midpoint(self.value(node)))  # d_{1} = 3 shown: 3
         if not (isinstance(bound, sp.Integer) and abs(bound) <= MAX_EXPANDED):
             raise Undecided(f"a sum up to {bound}, not a whole number")
         return int(bound)
@@ -567,8 +581,10 @@ class Meaning(Forms):
             if key in self.pending:
                 raise DocumentError(f"{key} is defined in terms of itself")
             self.pending.add(key)
-            self.values[key] = self._given(self.definitions[key])
-            self.pending.discard(key)
+            try:
+                self.values[key] = self._given(self.definitions[key])
+            finally:  # a row left undecided inside is no loop for the next row
+                self.pending.discard(key)
         return self.values[key]
 
     def _given(self, node: Node) -> Value:

@@ -53,7 +53,17 @@ from symcollapse.reading.nodes import (
 from symcollapse.reading.pooling import max_pool, window
 from symcollapse.reading.units import MAX_POINTS, Pieces
 from symcollapse.reading.unused import never_used
-from symcollapse.reading.values import EXACT, Mismatch, Value, difference
+from symcollapse.reading.values import (
+    Mismatch,
+    Noise,
+    Rounding,
+    Unbounded,
+    Value,
+    difference,
+    midpoint,
+    noisy,
+    sign_of,
+)
 
 #: The activations read, by their printed name: the slope below zero (ReLU's is 0); a leaky
 #: ReLU's is its subscript, ``\operatorname{LeakyReLU}_{0.1}``, JSON's ``leaky_relu[1/10]``.
@@ -101,6 +111,11 @@ def sign(value: Any) -> int | None:
     value = sp.sympify(value)
     if value.is_Rational:
         return int(sp.sign(value))
+    if noisy(value) and all(isinstance(s, Noise) for s in value.free_symbols):
+        try:  # rounded numbers: the sign every value they stand for has
+            return sign_of(value)
+        except Unbounded:
+            return None
     if value.free_symbols:
         raise Undecided(f"the sign of {value}, which is not a number")
     approximate = sp.N(value, DIGITS)
@@ -119,7 +134,7 @@ def piecewise(document: Document) -> bool:
 def check_piecewise(
     document: Document,
     seed: int = 0,
-    tolerance: sp.Rational = EXACT,
+    rounding: Rounding | None = None,
     region: type[Region] | None = None,
 ) -> Verdict:
     """Every row of the piecewise ``document``: its symbolic rows at :data:`POINTS` points, and
@@ -130,19 +145,19 @@ def check_piecewise(
         return Verdict(0, 0, document.unchecked, misnamed)
     main, instances = _scopes(document.rows)
     symbolic = replace(document, rows=main)
-    first, pieces = _at_points(symbolic, seed, tolerance, evaluate)
+    first, pieces = _at_points(symbolic, seed, rounding, evaluate)
     if first.false:
         return first
     checked, definitions = first.checked, first.definitions
     unchecked = list(first.unchecked)
-    reading = evaluate(symbolic, seed, tolerance)
+    reading = evaluate(symbolic, seed, rounding)
     if (unused := _unused_of_masks(document, main, reading)) is not None:
         return replace(first, false=unused)
     prefix = _masks_whole(tuple(main[i] for i in sorted(reading.defining)), reading)
     form = reading.form()
     for rows in instances:
         scope = replace(document, rows=prefix + rows, unchecked=())
-        verdict = evaluate(scope, seed, tolerance, given=len(prefix), form=form).check()
+        verdict = evaluate(scope, seed, rounding, given=len(prefix), form=form).check()
         if verdict.false:
             return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
         checked += verdict.checked - len(prefix)
@@ -155,7 +170,7 @@ def check_piecewise(
 
 
 def _at_points(
-    symbolic: Document, seed: int, tolerance: sp.Rational, evaluate: type[Region]
+    symbolic: Document, seed: int, rounding: Rounding | None, evaluate: type[Region]
 ) -> tuple[Verdict, tuple[str, ...]]:
     """The verdict on the rows ``symbolic`` at :data:`POINTS` random points, and at more (as
     many as :meth:`Pieces.draws` estimates, at most :data:`MAX_POINTS`) while a unit has a
@@ -165,7 +180,7 @@ def _at_points(
     first: Verdict | None = None
     drawn, limit = 0, POINTS
     while drawn < limit and (drawn < POINTS or pieces.missing()):  # stop once all taken
-        reading = evaluate(symbolic, seed + drawn, tolerance)
+        reading = evaluate(symbolic, seed + drawn, rounding)
         verdict = reading.check()
         if verdict.false:
             return verdict, ()
@@ -222,6 +237,12 @@ def _symbolic(node: Node | None) -> bool:
     ``--digits`` leaves as it is, so it holds exactly or not at all."""
     numbers = [n.value for n in walk(node) if isinstance(n, Number)] if node is not None else []
     return all(getattr(v, "is_Integer", False) for v in numbers)
+
+
+def _held(left: Value, right: Value, exact: bool) -> str | None:
+    """:func:`difference` of ``left`` and ``right``: of their numbers as shown if ``exact``
+    (a row that copies numbers shown above), else of every value they were rounded from."""
+    return difference(midpoint(left), midpoint(right)) if exact else difference(left, right)
 
 
 def _shown(node: Node | None) -> str:
@@ -331,11 +352,11 @@ class Region(Meaning):
         self,
         document: Document,
         seed: int = 0,
-        tolerance: sp.Rational = EXACT,
+        rounding: Rounding | None = None,
         given: int = 0,
         form: Row | None = None,
     ) -> None:
-        super().__init__(document, seed, tolerance)
+        super().__init__(document, seed, rounding)
         for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
             lhs = document.rows[i].lhs
             if lhs is not None and (_active(lhs) or _step(document.rows[i])):
@@ -403,7 +424,8 @@ class Region(Meaning):
         argument = self.value(node.argument)
         cells = argument if isinstance(argument, sp.MatrixBase) else sp.Matrix([[argument]])
         free = self.fixed is None or window(node.function) is not None
-        if free and any(sp.sympify(c).free_symbols for c in cells):
+        symbols = {s for c in cells for s in sp.sympify(c).free_symbols}
+        if free and any(not isinstance(s, Noise) for s in symbols):  # rounded numbers: numbers
             raise Undecided(f"{node.function.key} of something that is not a number at the point")
         pooled = window(node.function)
         if pooled is not None:  # a maximum per window: no mask, nothing recorded
@@ -437,7 +459,12 @@ class Region(Meaning):
         its slope below zero elsewhere; a number within :data:`MARGIN` of 0 is undecided."""
         signs = [sign(c) for c in cells]  # a tanh's output: its sign to DIGITS digits
         if None in signs:
-            raise Undecided(f"{node.function.key} of a number within {MARGIN} of its kink")
+            near = (
+                "a rounded number whose values reach"
+                if noisy(cells)
+                else f"a number within {MARGIN} of"
+            )
+            raise Undecided(f"{node.function.key} of {near} its kink")
         below = slope(node.function)
         pieces = [sp.Integer(1) if s >= 0 else below for s in signs]  # type: ignore[operator]
         return sp.Matrix(cells.rows, cells.cols, pieces)
@@ -577,12 +604,12 @@ class Region(Meaning):
                 wrong = str(error)
             if wrong:
                 return wrong, None
-            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: held exactly
-                tolerance, self.tolerance = self.tolerance, EXACT
+            if _symbolic(lhs) and _symbolic(rhs):  # no rounded number in it: its 2 exact
+                rounding, self.rounding = self.rounding, None
                 try:
                     return super()._compare(i, lhs, rhs, previous)
                 finally:
-                    self.tolerance = tolerance
+                    self.rounding = rounding
         return super()._compare(i, lhs, rhs, previous)
 
     def _instance_row(
@@ -651,6 +678,8 @@ class Region(Meaning):
             self.point, self.vectors = self.at, vectors
             self.values.clear()
         numbers = self.value(rhs)
+        if key_of(lhs) in self.mask_keys:  # a mask's 1, 0 and slopes are exact, never rounded
+            numbers = midpoint(numbers)
         cells = list(symbolic) if isinstance(symbolic, sp.MatrixBase) else [symbolic]
         given = list(numbers) if isinstance(numbers, sp.MatrixBase) else [numbers]
         symbols = [c for c in cells if isinstance(c, sp.Symbol)]
@@ -661,8 +690,8 @@ class Region(Meaning):
             if isinstance(cell, sp.Symbol):
                 self.at[cell.name] = number
                 self.substituted.add(cell.name)
-            elif cell != number:
-                return f"gives {number} for an entry its definition fixes at {cell}"
+            elif difference(cell, number) is not None:
+                return f"gives {midpoint(number)} for an entry its definition fixes at {cell}"
         self.values.clear()
         if key_of(lhs) in self.mask_keys:
             return self._mask_at_point(self.mask_keys[key_of(lhs)])  # type: ignore[index]
@@ -762,14 +791,14 @@ class Region(Meaning):
         if not 1 <= j <= len(pattern):
             return f"{name.key}: the network has {len(pattern)} activations"
         # z_{1} = A_{1} x + a_{1} shows A_{1}'s and a_{1}'s numbers as they are shown: exactly
-        tolerance = EXACT if j == 1 else self.tolerance
+        exact = j == 1
         try:
-            wrong = difference(part(pattern[j - 1][0]), self.value(rhs), tolerance)
+            wrong = _held(part(pattern[j - 1][0]), self.value(rhs), exact)
         except (Mismatch, IndexError) as error:
             wrong = str(error) or "no such entry"
         if wrong:
             return f"not the pre-activation of layer {j} at the point: {wrong}"
-        wrong = self._on_region(parameter, x, pattern, j, rhs, part, tolerance)
+        wrong = self._on_region(parameter, x, pattern, j, rhs, part, exact)
         return f"not the pre-activation of layer {j} on its region: {wrong}" if wrong else None
 
     def _on_region(
@@ -780,12 +809,13 @@ class Region(Meaning):
         j: int,
         rhs: Node,
         part: Callable[[sp.Matrix], Any],
-        tolerance: sp.Rational,
+        exact: bool,
     ) -> str | None:
         """What is wrong with ``rhs`` (``z_{j}``, written in the inputs ``x_{i}``) as the
         argument of the activation ``j`` as an affine function of ``x``, the point's pattern
         kept (what the document says it is: a term of ``x_{3}`` dropped is false even where
-        ``x_{3}`` is 0 at the point); coefficient by coefficient, to ``tolerance``.
+        ``x_{3}`` is 0 at the point); coefficient by coefficient, the numbers as shown if
+        ``exact``, else as the values they were rounded from.
         None where it holds, or where a max pooling's window (no mask) is in the way."""
         applied = [n for n in nodes_of(self.document.rows) if isinstance(n, Apply)]
         if any(window(n.function) is not None for n in applied):
@@ -800,7 +830,7 @@ class Region(Meaning):
         self.values.clear()
         try:
             arguments = self._pattern()
-            return difference(part(arguments[j - 1][0]), self.value(rhs), tolerance)
+            return _held(part(arguments[j - 1][0]), self.value(rhs), exact)
         except (Mismatch, IndexError) as error:
             return str(error) or "no such entry"
         finally:

@@ -1,18 +1,26 @@
 """Values of printed formulas and their algebra: explicit sympy matrices (from the document's
 definitions) or expressions in symbols (non-commuting for undefined matrices), combined with
-the shape checks a reader of the document would make, and compared up to an optional tolerance.
+the shape checks a reader of the document would make, and compared.
+
+A document whose numbers are shown rounded (``--digits D``) is read by affine arithmetic: each
+number shown stands for every value that rounds to it, ``v + r e`` with ``r`` half a unit of its
+``D``-th significant digit and ``e`` a :class:`Noise` of its own, anywhere in [-1, 1] (the same
+``e`` wherever the same shown number is reused through its name). A row holds where its two
+sides can meet: every coefficient ``c(e)`` of their difference has ``|c(0)|`` at most the sum of
+the absolute coefficients of its terms in the ``e``: sound (the true values are some ``e`` in
+the box, where ``c`` is 0), and as tight as the rounding the row's numbers carry.
 """
 
 from __future__ import annotations
 
-from typing import TypeAlias
+import itertools
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
+import mpmath  # type: ignore[import-untyped]
 import sympy as sp
 
 from symcollapse.errors import DocumentError, SizeLimitError
-
-#: No tolerance: rows must hold exactly.
-EXACT = sp.Integer(0)
 
 #: ``I`` the document does not define: the identity matrix of whatever size it meets.
 IDENTITY = sp.Symbol("I", commutative=False)
@@ -21,6 +29,148 @@ IDENTITY = sp.Symbol("I", commutative=False)
 MAX_PRODUCT = 10**6
 
 Value: TypeAlias = sp.Matrix | sp.Expr
+
+
+class Unbounded(DocumentError):
+    """Rounded numbers whose values cannot be bounded (a division by one that may be 0, a
+    matrix of them that may be singular): the row is not decided, neither true nor false."""
+
+
+class Noise(sp.Dummy):
+    """The unknown rounding of one shown number: any value in [-1, 1] (a commuting symbol no
+    document can name)."""
+
+
+_noises = itertools.count()
+
+#: Largest and smallest size (in bits, 2^4096) an interval's end is taken exactly at.
+MAX_BITS = 4096
+
+#: Digits a constant of no rounded number (``\pi``, ``e``) is bounded to.
+NUMBER_DIGITS = 40
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """Numbers shown rounded to ``digits`` significant digits (``--digits``), ties any way."""
+
+    digits: int
+
+    def radius(self, shown: sp.Rational) -> sp.Rational:
+        """Half a unit of the last of ``digits`` significant digits of ``shown``, from its own
+        magnitude (never below the true value's: rounding up to 10.0 only widens); 0 for 0."""
+        if shown == 0:
+            return sp.Integer(0)
+        size = abs(shown)
+        top = len(str(int(size))) - 1 if size >= 1 else -len(str(int(1 / size)))
+        while sp.Rational(10) ** top > size:  # 1/size's digits can overshoot by one
+            top -= 1
+        while sp.Rational(10) ** (top + 1) <= size:
+            top += 1
+        return sp.Rational(10) ** (top - self.digits + 1) / 2
+
+    def shown(self, value: sp.Rational) -> sp.Expr:
+        """The values the shown number ``value`` stands for: ``value + r e``."""
+        radius = self.radius(value)
+        return value + radius * Noise(f"e{next(_noises)}", real=True) if radius else value
+
+
+def noisy(value: Value) -> bool:
+    """Whether ``value`` holds a rounded number's :class:`Noise`."""
+    return any(isinstance(s, Noise) for s in getattr(value, "free_symbols", ()))
+
+
+def midpoint(value: Value) -> Value:
+    """``value`` at the numbers as shown (every :class:`Noise` 0): what a bound of a sum, a
+    rank or a width reads."""
+    if not noisy(value):
+        return value
+    zero = {s: 0 for s in value.free_symbols if isinstance(s, Noise)}
+    return value.xreplace(zero)
+
+
+def reciprocal(value: sp.Expr) -> sp.Expr:
+    """``1 / value`` for a number held by :class:`Noise`: ``c / (c^2 - s^2) + s / (c^2 -
+    s^2) e`` encloses ``1 / [c - s, c + s]`` (a fresh ``e``); a value that may be 0 is a
+    division by zero."""
+    if not noisy(value):
+        return 1 / value
+    if any(not isinstance(s, Noise) for s in value.free_symbols):
+        raise Unbounded("a division by a rounded number beside symbols")
+    center, spread = _parts(sp.expand(value)).get(sp.Integer(1), (0, 0))
+    if abs(center) <= spread:
+        raise Unbounded("a division by a rounded number that may be zero")
+    scale = center**2 - spread**2
+    return center / scale + spread / scale * Noise(f"e{next(_noises)}", real=True)
+
+
+def inverse(matrix: sp.Matrix) -> sp.Matrix:
+    """The inverse of a square matrix of numbers held by :class:`Noise`: the inverse of its
+    midpoint ``M``, each entry widened by ``n^2 d / (1 - n d)`` (``n`` the row-sum norm of
+    ``M^{-1}``, ``d`` that of the entries' radii), which bounds ``A^{-1} - M^{-1}`` for every
+    ``A`` it stands for; one that may be singular is a division by zero."""
+    if any(not isinstance(s, Noise) for s in matrix.free_symbols):
+        raise Unbounded("the inverse of a matrix of rounded numbers beside symbols")
+    parts = [_parts(sp.expand(cell)).get(sp.Integer(1), (0, 0)) for cell in matrix]
+    middle = sp.Matrix(matrix.rows, matrix.cols, [center for center, _ in parts])
+    radii = sp.Matrix(matrix.rows, matrix.cols, [spread for _, spread in parts])
+    if middle.det() == 0:
+        raise Unbounded("the inverse of a matrix of rounded numbers that may be singular")
+    inverted = middle.inv()
+    norm = max(sum(abs(c) for c in inverted.row(i)) for i in range(matrix.rows))
+    spread = max(sum(radii.row(i)) for i in range(matrix.rows))
+    if norm * spread >= 1:
+        raise Unbounded("the inverse of a matrix of rounded numbers that may be singular")
+    widest = norm**2 * spread / (1 - norm * spread)
+    return inverted.applyfunc(lambda c: c + widest * Noise(f"e{next(_noises)}", real=True))
+
+
+def sign_of(value: sp.Expr) -> int | None:
+    """The sign of a number held by :class:`Noise`: that of every value it may be, None where
+    they differ (0 among them)."""
+    if any(not isinstance(s, Noise) for s in value.free_symbols):
+        raise Unbounded(f"the sign of {value}, which is not a number")
+    low, high = enclosure(value)
+    return 1 if low > 0 else -1 if high < 0 else None
+
+
+def enclosure(value: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
+    """Bounds of ``value`` (numbers, :class:`Noise`, ``+``, ``*``, whole powers, ``exp``,
+    ``tanh``) over every noise in [-1, 1], by interval arithmetic rounded outward."""
+    interval = _interval(sp.expand(value) if value.is_polynomial() else value)
+    low, high = interval._mpi_
+    return _exact(low, upper=False), _exact(high, upper=True)
+
+
+def _interval(value: sp.Expr) -> Any:
+    """``value`` as an mpmath interval over every noise in [-1, 1]."""
+    iv = mpmath.iv
+    if isinstance(value, Noise):
+        return iv.mpf([-1, 1])
+    if value.is_Rational:
+        return iv.mpf(int(value.p)) / int(value.q)
+    if value.is_Add or value.is_Mul:
+        parts = [_interval(a) for a in value.args]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part if value.is_Add else total * part
+        return total
+    if value.is_Pow and value.exp.is_Integer:
+        base = _interval(value.base)
+        if value.exp < 0:
+            if base.a <= 0 <= base.b:
+                raise Unbounded("a division by a rounded number that may be zero")
+            return (1 / base) ** int(-value.exp)
+        return base ** int(value.exp)
+    if isinstance(value, sp.exp):
+        return iv.exp(_interval(value.args[0]))
+    if isinstance(value, sp.tanh):  # increasing: 1 - 2 / (e^{2z} + 1)
+        return 1 - 2 / (iv.exp(2 * _interval(value.args[0])) + 1)
+    if value.is_number:  # pi, e, a float: to 40 digits, and as much again each side
+        middle = sp.Rational(sp.N(value, NUMBER_DIGITS))
+        margin = abs(middle) / 10 ** (NUMBER_DIGITS - 2) + sp.Rational(1, 10**NUMBER_DIGITS)
+        return _interval(middle - margin) + _interval(2 * margin) * iv.mpf([0, 1])
+    raise Unbounded(f"cannot bound {value} over the roundings of its numbers")
 
 
 class Mismatch(Exception):
@@ -80,7 +230,7 @@ def add(a: Value, b: Value) -> Value:
     a, b = _same_kind(a, b)
     if isinstance(a, sp.MatrixBase) and a.shape != b.shape:
         raise Mismatch(f"a {a.rows}x{a.cols} matrix plus a {b.rows}x{b.cols} one")
-    return a + b
+    return condense(a + b)
 
 
 def _identity(value: Value, other: Value) -> Value:
@@ -107,13 +257,13 @@ def multiply(a: Value, b: Value) -> Value:
                 f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} one: more than "
                 f"{MAX_PRODUCT:,} multiplications to check"
             )
-        return a * b
+        return condense(a * b)
     for matrix, other in ((a, b), (b, a)):
         if isinstance(matrix, sp.MatrixBase) and not other.is_commutative:
             raise Undefined(
                 f"a {matrix.rows}x{matrix.cols} matrix times {other}, which it does not define"
             )
-    return a * b
+    return condense(a * b)
 
 
 def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
@@ -128,19 +278,19 @@ def _same_kind(a: Value, b: Value) -> tuple[Value, Value]:
     return a, b
 
 
-def difference(left: Value, right: Value, tolerance: sp.Rational = EXACT) -> str | None:
-    """None if ``left = right`` holds identically (up to a relative ``tolerance`` in every
-    coefficient, for documents that show rounded numbers), else what differs."""
+def difference(left: Value, right: Value) -> str | None:
+    """None if ``left = right`` holds identically (for some value of every rounded number's
+    :class:`Noise`, coefficient by coefficient), else what differs."""
     left, right = _zero(number(left), number(right)), _zero(number(right), number(left))
     left, right = _identity(left, right), _identity(right, left)  # A_2 := I, A_2 = [1 0; 0 1]
     left, right = _same_kind(left, right)
     if not isinstance(left, sp.MatrixBase):
-        return None if _equal(left, right, tolerance) else "the two sides differ"
+        return None if _equal(left, right) else "the two sides differ"
     if left.shape != right.shape:
         return f"a {left.rows}x{left.cols} matrix against a {right.rows}x{right.cols} one"
     for i in range(left.rows):
         for j in range(left.cols):
-            if not _equal(left[i, j], right[i, j], tolerance):
+            if not _equal(left[i, j], right[i, j]):
                 return f"entry ({i + 1}, {j + 1}) differs"
     return None
 
@@ -153,16 +303,69 @@ def _zero(value: Value, other: Value) -> Value:
     return value
 
 
-def _equal(a: sp.Expr, b: sp.Expr, tolerance: sp.Rational) -> bool:
+def _equal(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether ``a = b`` can hold: exactly, or for some noise of the rounded numbers in them,
+    every coefficient (in the symbols and matrices that are not noise) on its own."""
     gap = sp.expand(a - b)
-    if gap == 0 or not tolerance or not gap.is_commutative:
+    if gap == 0 or not noisy(gap):
         return gap == 0
-    scale = max([abs(c) for c in _coefficients(sp.expand(a))] + [sp.Integer(1)])
-    return all(abs(c) <= tolerance * scale for c in _coefficients(gap))
+    return all(abs(center) <= spread for center, spread in _parts(gap).values())
 
 
-def _coefficients(polynomial: sp.Expr) -> list[sp.Expr]:
-    symbols = sorted(polynomial.free_symbols, key=str)
-    if symbols and not polynomial.is_polynomial(*symbols):  # a batch norm's 1/s_{k}
-        return sp.Poly(polynomial).coeffs()  # each power of 1/s_{k} a generator of its own
-    return sp.Poly(polynomial, *symbols).coeffs() if symbols else [polynomial]
+def condense(value: Value) -> Value:
+    """``value`` with the noise of each coefficient gathered into one fresh :class:`Noise`
+    (``c + s e``, ``s`` the sum of its noise terms' sizes): it stands for at least every value
+    it did, and a product of matrices of rounded numbers keeps its size instead of growing
+    with every path through them."""
+    if isinstance(value, sp.MatrixBase):
+        return value.applyfunc(condense) if noisy(value) else value
+    if not noisy(value):
+        return value
+    return sp.Add(
+        *(
+            key * (center + spread * Noise(f"e{next(_noises)}", real=True) if spread else center)
+            for key, (center, spread) in _parts(sp.expand(value)).items()
+        )
+    )
+
+
+def _parts(polynomial: sp.Expr) -> dict[sp.Expr, tuple[sp.Rational, sp.Rational]]:
+    """The expanded ``polynomial`` as its coefficients in what is not noise (matrix symbols
+    kept in order): for each, the term free of noise and the most its noise terms add up to."""
+    parts: dict[sp.Expr, tuple[sp.Rational, sp.Rational]] = {}
+    for term in sp.Add.make_args(polynomial):
+        coefficient, rest = term.as_coeff_Mul()
+        inside: list[sp.Expr] = []
+        outside: list[sp.Expr] = []
+        for factor in sp.Mul.make_args(rest) if rest != 1 else ():  # tanh(1/2): a number
+            (inside if noisy(factor) or not factor.free_symbols else outside).append(factor)
+        key = sp.Mul(*outside)
+        center, spread = parts.get(key, (sp.Integer(0), sp.Integer(0)))
+        if not inside:
+            center += coefficient
+        elif all(_power_of_noise(f) for f in inside):
+            spread += abs(coefficient)  # |e^k| <= 1
+        else:  # tanh(0.5 + r e): its bounds over the box, as a midpoint and a radius
+            low, high = enclosure(coefficient * sp.Mul(*inside))
+            center, spread = center + (low + high) / 2, spread + (high - low) / 2
+        parts[key] = (center, spread)
+    return parts
+
+
+def _power_of_noise(factor: sp.Expr) -> bool:
+    """``e`` or ``e^k`` (``k`` a whole number above 0): at most 1 in size."""
+    base, exponent = factor.as_base_exp()
+    return isinstance(base, Noise) and exponent.is_Integer and exponent > 0
+
+
+def _exact(bound: tuple[int, int, int, int], upper: bool) -> sp.Rational:
+    """An interval's end (mpmath's raw ``(sign, mantissa, exponent, bits)``) exactly, one
+    below 2^-:data:`MAX_BITS` in size moved outward to 0 or that power (the sigmoid of a
+    random point's 2^40 is 1 / (1 + e^{2^40}))."""
+    negative, mantissa, exponent, bits = bound
+    if (not mantissa and exponent) or exponent + bits > MAX_BITS:  # mpmath's infinities too
+        raise Unbounded("a rounded number's bound beyond every number")
+    if mantissa and exponent + bits < -MAX_BITS:
+        away = sp.Rational(1, 2**MAX_BITS)
+        return (away if upper else 0) if not negative else (0 if upper else -away)
+    return (-1) ** negative * sp.Rational(mantissa) * sp.Rational(2) ** exponent

@@ -345,7 +345,7 @@ def test_check_learns_the_rounding_the_document_states(tmp_path, capsys, fmt):
 @pytest.mark.parametrize("fmt", ["latex", "markdown"])
 def test_a_number_wrong_beyond_the_digits_is_caught(tmp_path, capsys, fmt):
     """The value at the point, 116.0 at 3 digits, made 136.0: further off than the rounding
-    (a relative 10^(2 - digits)) allows."""
+    (half a unit of each shown number's third digit, carried through the row) allows."""
     path = layers(tmp_path, ROUNDED[0], fmt, "--digits", "3")
     text = path.read_text()
     assert text.count("116.0") == 1, "the value at the point, rounded to 3 digits"
