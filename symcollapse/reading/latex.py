@@ -274,7 +274,7 @@ class LatexParser:
             raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             self.take()
-            return Number(sp.Rational(text))
+            return Number(sp.Rational(text), whole=text.isdigit())
         if text in (r"\frac", r"\tfrac", r"\dfrac"):
             self.take()
             return Quotient(self._braced(), self._braced())

@@ -391,7 +391,9 @@ class Meaning(Forms):
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
         if isinstance(node, Number):
-            return node.value if self.rounding is None else self.rounding.shown(node.value)
+            if self.rounding is None or node.whole:  # 13 on a rounded page: exact, not 13.0
+                return node.value
+            return self.rounding.shown(node.value)
         if isinstance(node, Apply) and isinstance(node.argument, Arguments):
             return self._at_entries(node.function, node.argument)
         if isinstance(node, Name | Apply) and key_of(node) in self.definitions:

@@ -9,7 +9,7 @@ printed the document: the reader reads bytes, so its check is independent of the
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -20,9 +20,14 @@ MAX_NUMBER_EXPONENT = 1000
 
 @dataclass(frozen=True)
 class Number:
-    """An exact number as printed: ``3``, ``-0.5`` (the sign is a :class:`Negative`)."""
+    """An exact number as printed: ``3``, ``-0.5`` (the sign is a :class:`Negative`).
+
+    ``whole``: written as digits alone. A page that rounds numbers (``--digits``) writes each
+    rounded one with a point or an exponent (``13.0``, ``1.2 \\cdot 10^{5}``), so ``13`` is exact
+    there."""
 
     value: sp.Rational
+    whole: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

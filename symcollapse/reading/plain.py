@@ -149,7 +149,7 @@ class PlainParser:
         if number := re.fullmatch(r"\d+(?:\.\d+)?(?:[eE]([-+]?\d+))?", text):  # 1e-30: a float
             if number[1] and abs(int(number[1])) > MAX_NUMBER_EXPONENT:
                 raise DocumentError(f"cannot read the number {text}: its exponent is too large")
-            return Number(sp.Rational(text))
+            return Number(sp.Rational(text), whole=text.isdigit())
         if text == "(":
             node = self.expression()
             self.take(")")

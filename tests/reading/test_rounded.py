@@ -195,3 +195,16 @@ def test_two_shown_numbers_meet_where_their_intervals_do():
     product = multiply(third, rounding.shown(sp.Rational("0.286")))
     assert difference(product, sp.Rational(exact.numerator, exact.denominator)) is None
     assert difference(product, sp.Rational("0.0962")) == "the two sides differ"
+
+
+@pytest.mark.parametrize("fmt", ["latex", "typst", "html"])
+def test_a_whole_number_on_a_rounded_page_is_exact(tmp_path, capsys, fmt):
+    """A rounded page writes each rounded number with a point (``13.0``), so ``13`` is exact:
+    the inverse of the regression's ``X^T X`` of whole numbers is decided, every row checked."""
+    out = tmp_path / "out"
+    argv = ["regress", "4", "5", "3", "--format", fmt, "--digits", "3", "--out", str(out)]
+    assert main(argv) == 0
+    (path,) = out.iterdir()
+    status, text = check(path, capsys)
+    assert status == 0, text
+    assert "not checked" not in text, text
