@@ -27,7 +27,7 @@ class Number:
     there."""
 
     value: sp.Rational
-    whole: bool = field(default=False, compare=False)
+    whole: bool = field(default=False, compare=False, repr=False)  # keys are reprs
 
 
 @dataclass(frozen=True)

@@ -77,12 +77,16 @@ def test_large_documents_are_checked_at_a_random_point_and_still_catch_a_change(
 
 
 def test_rounded_documents_are_held_to_their_digits() -> None:
+    """``1.0`` shown to 3 digits is anything in [0.995, 1.005]; ``1`` is exactly 1 (a rounded
+    page writes its rounded numbers with a point)."""
     rows = (
-        r"A &= \begin{bmatrix} 1 & 2 \end{bmatrix}",
+        r"A &= \begin{bmatrix} 1.0 & 2 \end{bmatrix}",
         r"3 A &= \begin{bmatrix} 3.01 & 6 \end{bmatrix}",
     )
     assert check_text(display(*rows)).false is not None
     assert check_text(display(*rows), digits=3).false is None
+    whole = (rows[0].replace("1.0", "1"), rows[1])
+    assert check_text(display(*whole), digits=3).false is not None
 
 
 def test_a_sum_over_an_index_is_expanded_and_checked() -> None:
