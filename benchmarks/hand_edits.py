@@ -262,12 +262,12 @@ def identities(text: str) -> bool:
     return "every activation is the identity" in text
 
 
-#: An entry symbol of the letter ``{}`` with any one index, by language.
+#: An entry symbol of the letter ``{}`` with its indices, by language.
 ENTRY_OF = {
-    "latex": r"(?<![\\\w]){}_\{{\d+\}}",
-    "typst": r"(?<![\w.]){}_\(\d+\)",
+    "latex": r"(?<![\\\w]){}_\{{[\d,]+\}}",
+    "typst": r"(?<![\w.]){}_\([\d,]+\)",
     "html": r"<mi>{}</mi><mn>\d+</mn>",
-    "json": r"(?<![\w.]){}_\d+(?![\w])",
+    "json": r"(?<![\w.]){}(?:_\d+)+(?![\w])",
 }
 
 
@@ -279,7 +279,9 @@ def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
         letter = re.search(r"<mi[^>]*>([^<]*)</mi>", match[0])
     else:
         letter = re.search(r"([A-Za-z]+)$", text[: match.start()])
-    if letter is None:
+    # a function's output f_{1}(x_1, x_2) is indexed as its inputs are: f_{0} of x_{1} is false
+    applied = re.match(r"\s*(?:\(|\\left\(|<mo>&#x2061;)", text[match.end() :])
+    if letter is None or applied:
         return False
     return len(re.findall(ENTRY_OF[language].format(re.escape(letter[1])), text)) == 1
 
@@ -707,6 +709,11 @@ def _brackets(text: str, spans, language: str) -> list[tuple[int, int, int, int]
     return result
 
 
+def _balanced(text: str, language: str) -> bool:
+    """Whether every bracket opened in ``text`` is closed in it."""
+    return sum(text.count(o) for o in OPEN[language]) == sum(text.count(c) for c in CLOSE[language])
+
+
 def move_bracket(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """``W_2 (W_1 x + b_1)`` becomes ``W_2 (W_1 x) + b_1``: the bracket's last summand moved
     out. True only where the bracket multiplies nothing (after ``=``, ``+``, a bracket), an
@@ -719,7 +726,12 @@ def move_bracket(text: str, language: str, spans, rng: random.Random) -> Edit | 
     if not found:
         return None
     at, start, end, close = rng.choice(found)
-    sign_at = max(s for s, _, _ in _summands(text, start, end, language))
+    # the bracket's own last sum, not one inside a bracket it holds: (A + b_(n + 1)) moves
+    # b_(n + 1) out, never "+ 1) + "
+    signs = [s for s, _, _ in _summands(text, start, end, language)]
+    sign_at = max((s for s in signs if _balanced(text[start:s], language)), default=None)
+    if sign_at is None:
+        return None
     closing = text[end:close]
     edited = text[: sign_at - 1] + closing + text[sign_at - 1 : end] + text[close:]
     before, after = text[:at].rstrip(), text[close:].lstrip()
@@ -765,6 +777,15 @@ LETTER = {
 }
 
 
+#: The letter ``{}`` as a symbol of its own, subscripted or not (``f_{1}``, ``f(x)``).
+TOKEN = {
+    "latex": r"(?<![\\\w]){}(?![A-Za-z])",
+    "typst": r"(?<![\w.]){}(?![A-Za-z])",
+    "html": r"<mi>{}</mi>",
+    "json": r"(?<![\w.]){}(?![A-Za-z])",
+}
+
+
 def rename_once(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One occurrence of a symbol's letter renamed (``W_2`` to ``Q_2``), a name never defined;
     true where it is the letter's only one in the rows."""
@@ -775,7 +796,7 @@ def rename_once(text: str, language: str, spans, rng: random.Random) -> Edit | N
     match = rng.choice(found)
     # the letter's one symbol in the rows renamed is the letter renamed everywhere (a fold's
     # f(x) = h^{(2)}, its only f): true, as rename_everywhere's
-    alone = [m[1] for m in found].count(match[1]) == 1
+    alone = len(_matches(text, spans, TOKEN[language].format(match[1]))) == 1
     return Edit(
         _replace(text, *match.span(1), other), alone, repr(text[match.start() : match.start() + 12])
     )
