@@ -47,6 +47,7 @@ from symcollapse.reading.nodes import (
     Node,
     Number,
     Row,
+    index_parts,
     nodes_of,
     walk,
 )
@@ -290,7 +291,7 @@ def _literal_of_entries(entries: dict[str, Node], base: int) -> MatrixLiteral | 
     indices are not pairs (``1,2``, ``12``) that fill a matrix."""
     cells = {}
     for index, node in entries.items():
-        parts = index.split(",") if "," in index else list(index) if len(index) == 2 else []
+        parts = index_parts(index)
         if len(parts) != 2 or not all(p.isdigit() for p in parts):
             return None
         cells[int(parts[0]) - base, int(parts[1]) - base] = node
