@@ -289,8 +289,9 @@ def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
 def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | None:
     """One digit of one subscript changed (``W_{2}`` to ``W_{3}``, ``w_{12}`` to ``w_{13}``);
     true if it is the layer of a width ``d_{2}`` the document states equal to the new one's,
-    or an activation's where every activation is the identity (:func:`identities`), or 1 and 0
-    swapped in the one entry of a letter the document names (:func:`_only_entry`)."""
+    or an activation's made another layer's where every activation is the identity
+    (:func:`identities`), or 1 and 0 swapped in the one entry of a letter the document names
+    (:func:`_only_entry`)."""
     found = _matches(text, spans, SUBSCRIPT[language])
     if not found:
         return None
@@ -304,8 +305,9 @@ def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | N
     changed = digits[:at] + new + digits[at + 1 :]
     width = text[: match.start(group)].endswith(WIDTH_NAME[language])
     true = width and stated.get(digits) is not None and stated.get(digits) == stated.get(changed)
-    activation = text[: match.start(group)].endswith(SIGMA[language]) and new != "0"
-    true = true or (identities(text) and activation)  # sigma_{0}: no layer's activation
+    layers = set(stated) - {"0"} or set("123")  # sigma_{0}, sigma_{3} of 2 layers: none's
+    activation = text[: match.start(group)].endswith(SIGMA[language]) and changed in layers
+    true = true or (identities(text) and activation)
     true = true or ({digits, changed} == {"0", "1"} and _only_entry(text, match, language))
     return Edit(_replace(text, start, start + 1, new), true, f"{match[0]!r}: digit {at} -> {new}")
 

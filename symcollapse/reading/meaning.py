@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -67,6 +67,7 @@ from symcollapse.reading.nodes import (
     Unread,
     children,
     index_parts,
+    nodes_of,
     walk,
 )
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
@@ -172,6 +173,7 @@ class Meaning(Forms):
         self.names = {n.key: n for n in nodes if isinstance(n, Name)}
         self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
+        self.layers = _layers(nodes_of(document.rows))
         self.stored = stored(document.prose)  # decimals that stand for floats (a fold's weights)
         # numbers shown rounded: each the values that round to it (none where stored says)
         self.rounding = rounding if self.stored is None else None
@@ -411,6 +413,10 @@ class Meaning(Forms):
                 raise DocumentError(
                     f"the document does not define the function {node.function.key}"
                 )
+            layer = node.function.sub
+            if layer.isdigit() and self.layers and layer not in self.layers:
+                layers = ", ".join(sorted(self.layers, key=int))
+                raise Mismatch(f"{node.function.key} is the activation of no layer ({layers})")
             return self.value(node.argument)
         if isinstance(node, Entry):
             if not re.fullmatch(r"[\d,]+", node.index):  # (W_z)_{i1} for every i
@@ -694,6 +700,21 @@ def _layer(node: Node | None) -> str | None:
     if isinstance(node, Apply) and not isinstance(node.argument, Arguments):
         return node.function.key
     return None
+
+
+def _layers(nodes: Iterable[Node]) -> set[str]:
+    """The layers whose activations a document applies, as their numbers: ``sigma_{3}`` of
+    ``W_{3} h + b_{3}`` is layer 3's, read off the names the argument's terms start with (in
+    any notation), so an activation ``sigma_{0}`` of no layer is told from ``sigma_{1}``."""
+    layers = set()
+    for node in nodes:
+        if isinstance(node, Apply) and node.function.sub.isdigit():
+            argument = node.argument
+            for term in argument.terms if isinstance(argument, Sum) else (argument,):
+                first = term.factors[0] if isinstance(term, Product) else term
+                if isinstance(first, Name) and first.sub.isdigit():
+                    layers.add(first.sub)
+    return layers
 
 
 def _undefined_in(value: Value | None) -> str | None:

@@ -60,6 +60,27 @@ def test_activations_are_the_identity_only_where_the_document_says_so() -> None:
         check_text(display(*rows))
 
 
+@pytest.mark.parametrize(
+    ("outer", "false"),
+    [("3", None), ("1", None), ("0", "0"), ("4", "4")],
+)
+def test_an_identity_activation_is_one_of_the_documents_layers(outer: str, false: str) -> None:
+    """``sigma_{1}`` is as much the identity as ``sigma_{3}``; ``sigma_{0}`` or ``sigma_{4}``
+    of a 3-layer network is the activation of no layer, whatever letters the layers use."""
+    inner = r"A_{3} \sigma_{2}\left(A_{2} \sigma_{1}\left(A_{1} x + c_{1}\right) + c_{2}\right)"
+    rows = (
+        rf"f(x) &= \sigma_{{{outer}}}\left({inner} + c_{{3}}\right)",
+        r"&= A_{3} \left(A_{2} \left(A_{1} x + c_{1}\right) + c_{2}\right) + c_{3}",
+    )
+    verdict = check_text(display(*rows, prose="every activation is the identity"))
+    if false is None:
+        assert verdict.false is None
+    else:
+        assert verdict.false.endswith(
+            f"\\sigma_{{{false}}} is the activation of no layer (1, 2, 3)"
+        )
+
+
 def test_large_documents_are_checked_at_a_random_point_and_still_catch_a_change() -> None:
     size = 7  # 98 scalar symbols: above the exact limit
     cells = lambda name: r" \\ ".join(  # noqa: E731
