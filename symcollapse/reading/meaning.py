@@ -704,16 +704,17 @@ def _layer(node: Node | None) -> str | None:
 
 def _layers(nodes: Iterable[Node]) -> set[str]:
     """The layers whose activations a document applies, as their numbers: ``sigma_{3}`` of
-    ``W_{3} h + b_{3}`` is layer 3's, read off the names the argument's terms start with (in
-    any notation), so an activation ``sigma_{0}`` of no layer is told from ``sigma_{1}``."""
+    ``W_{3} h + b_{3}`` (or ``h W_{3}``) is layer 3's, read off the names its argument's terms
+    multiply (in any notation), so an activation ``sigma_{0}`` of no layer is told from
+    ``sigma_{1}``."""
     layers = set()
     for node in nodes:
         if isinstance(node, Apply) and node.function.sub.isdigit():
             argument = node.argument
             for term in argument.terms if isinstance(argument, Sum) else (argument,):
-                first = term.factors[0] if isinstance(term, Product) else term
-                if isinstance(first, Name) and first.sub.isdigit():
-                    layers.add(first.sub)
+                for factor in term.factors if isinstance(term, Product) else (term,):
+                    if isinstance(factor, Name) and factor.sub.isdigit():
+                        layers.add(factor.sub)
     return layers
 
 

@@ -60,18 +60,30 @@ def test_activations_are_the_identity_only_where_the_document_says_so() -> None:
         check_text(display(*rows))
 
 
+COLUMN_LAYERS = (
+    r"A_{3} \sigma_{2}\left(A_{2} \sigma_{1}\left(A_{1} x + c_{1}\right) + c_{2}\right) + c_{3}",
+    r"A_{3} \left(A_{2} \left(A_{1} x + c_{1}\right) + c_{2}\right) + c_{3}",
+)
+ROW_LAYERS = (  # the weight after the layer's input; the last bias moved out of the bracket
+    r"\sigma_{2}\left(\sigma_{1}\left(x A_{1} + c_{1}\right) A_{2} + c_{2}\right) A_{3}",
+    r"\left(\left(x A_{1} + c_{1}\right) A_{2} + c_{2}\right) A_{3}",
+)
+
+
+@pytest.mark.parametrize(("argument", "collapsed"), [COLUMN_LAYERS, ROW_LAYERS])
 @pytest.mark.parametrize(
     ("outer", "false"),
     [("3", None), ("1", None), ("0", "0"), ("4", "4")],
 )
-def test_an_identity_activation_is_one_of_the_documents_layers(outer: str, false: str) -> None:
+def test_an_identity_activation_is_one_of_the_documents_layers(
+    argument: str, collapsed: str, outer: str, false: str
+) -> None:
     """``sigma_{1}`` is as much the identity as ``sigma_{3}``; ``sigma_{0}`` or ``sigma_{4}``
-    of a 3-layer network is the activation of no layer, whatever letters the layers use."""
-    inner = r"A_{3} \sigma_{2}\left(A_{2} \sigma_{1}\left(A_{1} x + c_{1}\right) + c_{2}\right)"
-    rows = (
-        rf"f(x) &= \sigma_{{{outer}}}\left({inner} + c_{{3}}\right)",
-        r"&= A_{3} \left(A_{2} \left(A_{1} x + c_{1}\right) + c_{2}\right) + c_{3}",
-    )
+    of a 3-layer network is the activation of no layer, whatever letters the layers use and
+    on whichever side of its input a layer's weight stands."""
+    rows = (rf"f(x) &= \sigma_{{{outer}}}\left({argument}\right)", rf"&= {collapsed}")
+    if argument == ROW_LAYERS[0]:
+        rows = (rows[0] + " + c_{3}", rows[1] + " + c_{3}")
     verdict = check_text(display(*rows, prose="every activation is the identity"))
     if false is None:
         assert verdict.false is None
