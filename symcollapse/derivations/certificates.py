@@ -17,6 +17,7 @@ from symcollapse.algebra.expressions import product, total
 from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stages import Elementwise
 from symcollapse.doc.model import Checked, Section, Step, Text, Unchecked
+from symcollapse.doc.numbers import rounded
 from symcollapse.doc.prose import Applied, relation
 from symcollapse.errors import SpecError
 from symcollapse.spec.activations import at
@@ -182,7 +183,7 @@ def second_derivative_section(
         Step(result.stages.x_symbol, found.point, ("the point",), check=POINT),
         Step(
             sp.Derivative(Applied(FIRST_OUTPUT, *x), (x[0], 2)),
-            sp.Float(found.value, 15),
+            rounded(found.value, 15),
             ("at the point, rounded to 15 significant digits; not zero",),
             check=NONZERO,
         ),

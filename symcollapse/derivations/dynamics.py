@@ -13,6 +13,7 @@ from symcollapse.algebra import symbols
 from symcollapse.algebra.expressions import product
 from symcollapse.derivations.convention import STATED
 from symcollapse.doc.model import Derivation, Section, Step, Text
+from symcollapse.doc.numbers import rounded
 from symcollapse.doc.prose import HalfSquaredNorm
 from symcollapse.spec.convention import DEFAULT_CONVENTION, Convention, check_convention
 from symcollapse.verification.dynamics import CheckedSaxe
@@ -98,7 +99,7 @@ def _rate(strength: sp.Symbol) -> sp.Expr:
 
 def number(value: float) -> sp.Float:
     """A measured float shown to three significant digits."""
-    return sp.Float(value, 3)
+    return rounded(value, 3)
 
 
 def derive_saxe(checked: CheckedSaxe, convention: Convention = DEFAULT_CONVENTION) -> Derivation:

@@ -121,8 +121,11 @@ def _normal_section(result: Regression) -> Section:
             ),
             Step(XtX, G),
             Step(XtY, result.X.T * result.Y),
+            # the inverse on its own row, each number shown once: a product of the shown
+            # inverse and X^T Y would repeat them, where a copied number is checked only as
+            # loosely as the product's other entries allow
+            Step(sp.Inverse(XtX), G.inv()),
             Step(Theta, sp.MatMul(sp.Inverse(XtX), XtY, evaluate=False)),
-            Step(None, sp.MatMul(G.inv(), result.X.T * result.Y, evaluate=False)),
             Step(None, result.Theta, check=SOLVED),
         ),
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Context, Decimal
 from typing import Any
 
 import sympy as sp
@@ -348,8 +349,7 @@ def _at_point(
     if rounding is not None:  # the weights shown rounded (--digits): the values they stand for
         return _within(exact, stated, Rounding(places), NOT_ZERO.search(reason) is not None)
     true = sp.N(exact, PRECISION)
-    shown = sp.Float(sp.N(exact, places), places)  # rounded as printed
-    if sp.Rational(str(shown)) != sp.Rational(str(sp.Float(stated, places))):
+    if _rounded(stated, places) != _rounded(true, places):
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
     if NOT_ZERO.search(reason):  # the tag's claim, checked: its sign decided
@@ -366,6 +366,14 @@ def _widened(value: Any, rounding: Rounding) -> Any:
     if isinstance(value, sp.MatrixBase):
         return value.applyfunc(rounding.shown)
     return rounding.shown(value) if getattr(value, "is_Rational", False) else value
+
+
+def _rounded(value: sp.Expr, places: int) -> Decimal:
+    """``value`` (a rational, or a float of many more digits) rounded once to ``places``
+    significant digits: the digits a page shows. sympy's ``Float(value, places)`` rounds
+    twice, to binary and then to decimal, and is one unit off for some values."""
+    exact = sp.Rational(value)
+    return Context(prec=places).divide(Decimal(int(exact.p)), Decimal(int(exact.q)))
 
 
 def _within(exact: sp.Expr, stated: sp.Rational, rounding: Rounding, nonzero: bool) -> str | None:

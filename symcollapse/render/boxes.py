@@ -19,7 +19,7 @@ from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.paths import PathSum
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol, role_of
 from symcollapse.doc.model import Decimals
-from symcollapse.doc.numbers import kept_decimal
+from symcollapse.doc.numbers import kept_decimal, rounded
 from symcollapse.doc.prose import Rounded
 from symcollapse.render.boxes_functions import FunctionBoxes
 from symcollapse.render.mathtree import (
@@ -183,7 +183,7 @@ class NetworkBoxPrinter(FunctionBoxes, TermOrder[Box], Printer):
         if decimal is not None:
             return self._signed(decimal)
         if digits is not None:
-            return self._print(sp.Float(expr, digits))
+            return self._print(rounded(expr, digits))
         fraction = Frac(Num(str(abs(expr.p))), Num(str(expr.q)))
         return Row((Op(MINUS), fraction)) if expr < 0 else fraction
 

@@ -7,7 +7,7 @@ Term order, signs and the roles a printer names are shared with the plain printe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,13 @@ from symcollapse.algebra.expressions import Activation
 from symcollapse.algebra.network import PARAMETER_KINDS, VECTOR_KINDS, Entry
 from symcollapse.algebra.symbols import Role, RoleMatrix, RoleSymbol
 from symcollapse.doc.model import Decimals
-from symcollapse.doc.numbers import exact_decimal, kept_decimal, significant
+from symcollapse.doc.numbers import (
+    exact_decimal,
+    kept_decimal,
+    rounded,
+    rounded_decimal,
+    significant,
+)
 from symcollapse.doc.prose import Elided, HalfSquaredNorm, IndexRange, Rounded, SumOver
 from symcollapse.render.notation import DELIMITERS, ENTRIES, Notation, name_latex
 from symcollapse.render.order import PathOrder, is_vector, minus_sign, precedence, present_roles
@@ -54,8 +60,7 @@ def shown_number(number: sp.Rational, numbers: Decimals | None) -> sp.Number:
         if "e" not in text and significant(text) > 12:
             text = np.format_float_scientific(nearest, unique=True, trim="-")
     else:
-        quotient = Context(prec=numbers.digits).divide(Decimal(int(number.p)), int(number.q))
-        text = str(quotient)
+        text = str(rounded_decimal(number, numbers.digits))
     value = Decimal(text)
     if value == value.to_integral_value() and abs(value) < 10**15:
         return sp.Integer(int(value))
@@ -251,7 +256,7 @@ class NetworkLatexPrinter(SumForms, PathOrder, LatexPrinter):
         if decimal is not None:
             return decimal
         if digits is not None:
-            return self._print(sp.Float(expr, digits))
+            return self._print(rounded(expr, digits))
         return str(super()._print_Rational(expr))
 
     def _print_Rounded(self, expr: Rounded) -> str:

@@ -136,3 +136,22 @@ def test_a_rounded_number_is_correctly_rounded(value, shown):
     net = build_network(Spec((1, 1)))
     rounded = Rounded(value, 3)
     assert NetworkStrPrinter(net.entries).doprint(rounded) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "decimal", "tex"),
+    [
+        (sp.Rational(396, 41141), 3, "0.00963", "0.00963"),  # 0.0096254: Float says 0.00962
+        (sp.Rational(-647013, 6505), 2, "-99", "-99.0"),  # -99.46: Float says -1.0 10^2
+        (sp.Rational(40849, 10**19), 3, "4.08e-15", r"4.08 \cdot 10^{-15}"),
+        (sp.Rational(2, 3), 3, "0.667", "0.667"),
+    ],
+)
+def test_digits_round_each_number_once(value, digits, decimal, tex):
+    """``--digits`` shows a number rounded once from its exact value, in every printer (a
+    number one unit off is outside the interval ``check`` holds the page to)."""
+    net = build_network(Spec((1, 1)))
+    notation = Notation(digits=digits)
+    assert NetworkLatexPrinter(net.entries, notation).doprint(value) == tex
+    boxes = NetworkBoxPrinter(net.entries, notation).doprint(value)
+    assert boxes == NetworkBoxPrinter(net.entries).doprint(sp.Float(decimal, digits))
