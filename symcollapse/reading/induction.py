@@ -423,7 +423,10 @@ def check_general(document: Document, seed: int, rounding: Rounding | None) -> V
             if verdict.false:
                 return replace(verdict, false=f"{verdict.false} (at {letter} = {depth}{label})")
             unread.update(verdict.unchecked[len(document.unchecked) :])
-    definitions = sum(_kind(row) != "statement" for row in document.rows)
+    # a definition shown but not read at some depth is no definition the rows read stand under
+    definitions = sum(
+        _kind(row) != "statement" and row.where not in unread for row in document.rows
+    )
     depths = ", ".join(map(str, DEPTHS))
     symbols = "" if transposes else "as non-commuting symbols (every width) and "
     assigned = " and ".join(", ".join(map(str, w)) + ", ..." for w in WIDTHS)

@@ -244,3 +244,17 @@ def test_a_recursion_with_its_depth_an_argument_steps_by_one(tmp_path, capsys):
     path = proof(tmp_path, "html", "--names", "W=Theta,b=beta,x=xi")
     assert FOLD_ARGUMENT[0] in path.read_text()
     assert_caught(path, capsys, lambda text: text.replace(*FOLD_ARGUMENT, 1))
+
+
+def test_a_definition_shown_but_not_read_is_no_definition_counted(tmp_path):
+    """A definition ``c := \\sum_{k} b_{k}`` (a sum of no stated range, shown but not read)
+    and the row using it are listed as not checked; the counts stay those of the proof."""
+    text = proof(tmp_path, "latex").read_text()
+    before = check_text(text)
+    for row in (r"b_{z}^{(1)} &\mathrel{:=} b_{1}", r"h^{(n)} &= W_{z}^{(n)} x + b_{z}^{(n)}"):
+        used = r"\mathrel{:=}" if ":=" in row else "="
+        text = text.replace(row, rf"c &{used} \sum_{{k}} b_{{k}} \\ {row}", 1)
+    after = check_text(text)
+    assert after.false is None and len(after.unchecked) == len(before.unchecked) + 2
+    assert (after.checked, after.definitions) == (before.checked, before.definitions)
+
