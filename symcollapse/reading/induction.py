@@ -270,8 +270,10 @@ def _elisions(row: Row) -> list[Elided]:
     ]
 
 
-def _concrete(document: Document, depth: int, letter: str) -> Document:
-    """``document`` at the depth ``depth`` (its letter ``letter``): see the module's docstring."""
+def _concrete(document: Document, depth: int, letter: str) -> tuple[Document, str | None]:
+    """``document`` at the depth ``depth`` (its letter ``letter``): see the module's docstring;
+    with what is wrong where a row applies one of the document's functions where none of its
+    definitions reaches (None if every application unfolds)."""
     rows: list[tuple[Row, Row]] = []  # (as printed, concrete)
     for row in document.rows:
         rows += [(row, one) for one in _instances(row, depth, letter)]
@@ -308,21 +310,36 @@ def _concrete(document: Document, depth: int, letter: str) -> Document:
     unfold = _Unfolding(
         [(one.lhs, one.rhs) for printed, one in continued if _kind(printed) == "function"]  # type: ignore[misc]
     )
+    functions = {lhs.function.base for lhs, _ in unfold.definitions}
     concrete = []
     for printed, one in continued:
         if _kind(printed) == "function":
             continue  # applied wherever used
         try:
-            concrete.append(
-                replace(
-                    one,
-                    lhs=one.lhs and _identity_dropped(unfold(one.lhs)),
-                    rhs=_identity_dropped(unfold(one.rhs)),
-                )
+            one = replace(
+                one,
+                lhs=one.lhs and _identity_dropped(unfold(one.lhs)),
+                rhs=_identity_dropped(unfold(one.rhs)),
             )
         except DocumentError as error:
             raise DocumentError(f"cannot read {printed.where}: {error}") from None
-    return replace(document, rows=tuple(concrete))
+        if (call := _unreached(one, functions)) is not None:  # down_{1}(I) of a base down_{7}
+            wrong = f"{printed.where} is false: it applies {call} where none of its definitions"
+            return document, f"{wrong} reaches"
+        concrete.append(one)
+    return replace(document, rows=tuple(concrete)), None
+
+
+def _unreached(row: Row, functions: set[str]) -> str | None:
+    """The first of the document's ``functions`` (by name) ``row`` still applies once every
+    application its definitions reach was unfolded, as the verdict names it; None if none:
+    a fold whose base case was moved (``down(A, 7) := A W_1``) reaches no depth below it,
+    and a row using it there claims what no definition gives."""
+    for side in (row.lhs, row.rhs):
+        for node in walk(side) if side is not None else ():
+            if isinstance(node, Apply) and node.function.base in functions:
+                return node.function.key
+    return None
 
 
 def _weight_letters(document: Document) -> set[str]:
@@ -413,7 +430,9 @@ def check_general(document: Document, seed: int, rounding: Rounding | None) -> V
         return Verdict(0, 0, document.unchecked, wrong)
     unread: dict[str, str] = {}
     for depth in DEPTHS:
-        concrete = _concrete(document, depth, letter)
+        concrete, wrong = _concrete(document, depth, letter)
+        if wrong is not None:
+            return Verdict(0, 0, document.unchecked, f"{wrong} (at {letter} = {depth})")
         passes = [] if transposes else [("", concrete)]
         for widths in WIDTHS:
             shown = ", ".join(map(str, widths))
@@ -423,7 +442,10 @@ def check_general(document: Document, seed: int, rounding: Rounding | None) -> V
             if verdict.false:
                 return replace(verdict, false=f"{verdict.false} (at {letter} = {depth}{label})")
             unread.update(verdict.unchecked[len(document.unchecked) :])
-    definitions = sum(_kind(row) != "statement" for row in document.rows)
+    # a definition shown but not read at some depth is no definition the rows read stand under
+    definitions = sum(
+        _kind(row) != "statement" and row.where not in unread for row in document.rows
+    )
     depths = ", ".join(map(str, DEPTHS))
     symbols = "" if transposes else "as non-commuting symbols (every width) and "
     assigned = " and ".join(", ".join(map(str, w)) + ", ..." for w in WIDTHS)

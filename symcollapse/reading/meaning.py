@@ -130,6 +130,12 @@ class Verdict:
     scope: str = ""  # what the checks covered where less than the rows claim (depths n)
     notes: tuple[str, ...] = ()  # how rows were checked, where it matters (at 3 samples)
 
+    def __post_init__(self) -> None:
+        """The definitions are among the rows checked: a count that says otherwise (``0 rows
+        read: -1 identities checked``) is the reader's own error, never a verdict to print."""
+        if not 0 <= self.definitions <= self.checked:
+            raise ValueError(f"{self.definitions} definitions of {self.checked} rows checked")
+
 
 def _scalar_names(node: Node) -> Iterator[str]:
     """The names in a matrix cell that stand for numbers (not the matrix of an entry
@@ -223,7 +229,7 @@ class Meaning(Forms):
         )
         self.values: dict[str, Value] = {}
         self.vectors: dict[str, sp.Matrix] = {}
-        self.unread: list[tuple[str, str]] = []  # rows shown, not checked, and why
+        self.unread: dict[int, tuple[str, str]] = {}  # row -> shown, not checked, and why
         self.pending: set[str] = set()
         self.expanded = 0  # terms the sums over an index of the current row expanded to
 
@@ -239,7 +245,7 @@ class Meaning(Forms):
         for i, row in enumerate(self.document.rows):
             unread = next((s.what for s in (row.lhs, row.rhs) if isinstance(s, Unread)), None)
             if unread or (row.lhs is None and after_unread):
-                self.unread.append((row.where, unread or "continues a row not read"))
+                self.unread[i] = (row.where, unread or "continues a row not read")
                 after_unread, previous = True, None
                 continue
             after_unread = False
@@ -268,7 +274,7 @@ class Meaning(Forms):
                     if wrong:
                         return self._verdict(i, f"{row.where}{which} is false: {wrong}")
             except Undecided as error:
-                self.unread.append((row.where, str(error)))
+                self.unread[i] = (row.where, str(error))
                 after_unread, previous = True, None
                 continue
             except Undefined as error:  # (Q_z)_{ij} = ...: every entry of a name never defined
@@ -381,14 +387,24 @@ class Meaning(Forms):
             return f"{wrong} (against the row above)", right
         return wrong, right
 
+    def _first_counted(self) -> int:
+        """The first row the verdict counts: row 0 (an instance's verdict counts from its
+        own rows on, reading/piecewise.py)."""
+        return 0
+
     def _verdict(self, checked: int, false: str | None) -> Verdict:
-        definitions = len([i for i in self.defining if i < checked])
-        shown = self.document.unchecked + tuple(self.unread)
+        """The verdict on the rows before ``checked``: those read counted, and among them the
+        definitions; a definition not read (its right side undecided) is shown but not
+        checked, and no definition the count stands under."""
+        first = self._first_counted()
+        read = [i for i in range(first, checked) if i not in self.unread]
+        definitions = len([i for i in read if i in self.defining])
+        unread = tuple(why for i, why in self.unread.items() if i >= first)
         unused = never_used(
             self.document, self.definitions.keys() | self.entries.keys(), self.defining
         )
         notes = (unused,) if unused and false is None else ()
-        return Verdict(checked - len(self.unread), definitions, shown, false, notes=notes)
+        return Verdict(len(read), definitions, self.document.unchecked + unread, false, notes=notes)
 
     def value(self, node: Node) -> Value:
         """The value of ``node``: an explicit matrix or a (possibly non-commuting) expression."""
@@ -772,7 +788,7 @@ def _rank_of(node: Node | None) -> bool:
     return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
 
 
-def _rank(value: Value, rng: random.Random) -> int:
+def _rank(value: Value, rng: random.Random) -> sp.Integer:
     """``\\operatorname{rank}`` of a matrix the document writes out: with numbers, exactly;
     with symbols (its weights unnamed numbers, ``rank(W_z) = 1`` at random weights), the rank
     for generic weights, which is the rank at one random point of exact integers: never more,
@@ -781,4 +797,4 @@ def _rank(value: Value, rng: random.Random) -> int:
     if not isinstance(value, sp.MatrixBase):
         raise Undecided("the rank of something that is not a matrix")
     point = {symbol: rng.randint(-RANGE, RANGE) for symbol in value.free_symbols}
-    return int(value.xreplace(point).rank())
+    return sp.Integer(value.xreplace(point).rank())  # a value as any other: sympy's

@@ -161,8 +161,8 @@ def check_piecewise(
         verdict = evaluate(scope, seed, rounding, given=len(prefix), form=form).check()
         if verdict.false:
             return replace(verdict, unchecked=tuple(unchecked) + verdict.unchecked)
-        checked += verdict.checked - len(prefix)
-        definitions += verdict.definitions - len(prefix)
+        checked += verdict.checked
+        definitions += verdict.definitions
         unchecked += verdict.unchecked
     defined = reading.definitions.keys() | reading.entries.keys()  # the symbolic rows' names
     unused = never_used(document, defined, reading.defining)  # the instances' rows use them
@@ -385,6 +385,11 @@ class Region(Meaning):
         self.uses: dict[tuple[str, str], bool] = {}
         self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
         self.entry_rows: dict[str, dict[str, Node]] = {}  # a map's entries given one by one
+
+    def _first_counted(self) -> int:
+        """An instance's verdict counts its own rows: its first ``given`` rows, the symbolic
+        rows' definitions it gives numbers to, were counted (or shown unread) by theirs."""
+        return self.given
 
     def _masks(self) -> dict[int, list[str]]:
         """``D_{j}`` -> its diagonal's symbols, for the masks the document defines as diagonal

@@ -333,3 +333,15 @@ def test_no_rounding_hint_where_rows_round_on_their_own(tmp_path, capsys, fmt):
     assert main(["check", str(path)]) == 1
     said = capsys.readouterr().out
     assert "is false" in said and "--digits" not in said, said
+
+
+@pytest.mark.parametrize(
+    "row", [r"\operatorname{ReLU}(x)", r"\operatorname{ReLU}(W x)", r"\operatorname{rank}(x)"]
+)
+def test_a_page_with_nothing_read_says_so(tmp_path, capsys, row) -> None:
+    """Its one definition undecided (x of no size): shown but not checked, and not counted."""
+    path = tmp_path / "page.md"
+    path.write_text(f"$$\nf(x) = {row}\n$$\n")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 rows read: 0 identities checked under the document's 0 definitions; 1 row" in out

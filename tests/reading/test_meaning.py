@@ -207,3 +207,16 @@ def test_a_symbolic_rank_row_is_checked(tmp_path, capsys, fmt, spec) -> None:
     path.write_text(text.replace(shown[0], edited, 1))
     assert main(["check", str(path)]) == 1
     assert " is false: " in capsys.readouterr().out
+
+
+def test_a_rank_is_a_number_an_instance_can_be_given() -> None:
+    """``f(x) = rank(x)`` then ``x`` given numbers: the rank is a sympy number as any value
+    (it was Python's int, which an instance's row took apart: an internal error)."""
+    text = display(
+        r"x &= \begin{bmatrix} 1 \\ -1 \end{bmatrix}",
+        r"f(x) &= \operatorname{rank}(x)",
+        r"f(x) &= \begin{bmatrix} 0 \\ 0 \end{bmatrix}",
+        r"f(x) &= \tanh(x)",
+        r"x &= \begin{bmatrix} 1 \\ -1 \end{bmatrix}",
+    )
+    assert check_text(text).false.endswith("row 3 is false: a 2x1 matrix against 1")

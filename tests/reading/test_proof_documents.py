@@ -244,3 +244,44 @@ def test_a_recursion_with_its_depth_an_argument_steps_by_one(tmp_path, capsys):
     path = proof(tmp_path, "html", "--names", "W=Theta,b=beta,x=xi")
     assert FOLD_ARGUMENT[0] in path.read_text()
     assert_caught(path, capsys, lambda text: text.replace(*FOLD_ARGUMENT, 1))
+
+
+def test_a_definition_shown_but_not_read_is_no_definition_counted(tmp_path):
+    """A definition ``c := \\sum_{k} b_{k}`` (a sum of no stated range, shown but not read)
+    and the row using it are listed as not checked; the counts stay those of the proof."""
+    text = proof(tmp_path, "latex").read_text()
+    before = check_text(text)
+    for row in (r"b_{z}^{(1)} &\mathrel{:=} b_{1}", r"h^{(n)} &= W_{z}^{(n)} x + b_{z}^{(n)}"):
+        used = r"\mathrel{:=}" if ":=" in row else "="
+        text = text.replace(row, rf"c &{used} \sum_{{k}} b_{{k}} \\ {row}", 1)
+    after = check_text(text)
+    assert after.false is None and len(after.unchecked) == len(before.unchecked) + 2
+    assert (after.checked, after.definitions) == (before.checked, before.definitions)
+
+
+#: The fold's base case moved to depth 7, by format: (printed, edited). HTML and Typst print
+#: the depth as the fold's second argument, ``MultipliedDown(A, 1)``; LaTeX as its subscript.
+FOLD_BASE = {
+    "latex": (r"\operatorname{down}_{1}\left(A\right)", r"\operatorname{down}_{7}\left(A\right)"),
+    "markdown": (
+        r"\operatorname{down}_{1}\left(A\right)",
+        r"\operatorname{down}_{7}\left(A\right)",
+    ),
+    "typst": ('op("MultipliedDown")(A , 1)', 'op("MultipliedDown")(A , 7)'),
+    "html": ("<mi>A</mi><mo>,</mo><mn>1</mn>", "<mi>A</mi><mo>,</mo><mn>7</mn>"),
+}
+
+
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("fmt", sorted(FOLD_BASE))
+def test_a_fold_whose_base_case_moved_is_caught(tmp_path, capsys, fmt, convention):
+    """``down(A, 7) := W_1 A``: the fold reaches no depth below 7, and the product of all
+    layers, ``down(I, n)``, is defined by no row at n = 1: false, naming the row that uses it
+    (a miss in HTML, where the fold left unapplied was a row shown but not checked)."""
+    path = proof(tmp_path, fmt, "--convention", convention)
+    assert FOLD_BASE[fmt][0] in path.read_text()
+    assert_caught(path, capsys, lambda text: text.replace(*FOLD_BASE[fmt], 1))
+    assert (
+        "none of its definitions reaches (at n = 1)"
+        in check_text(path.read_text(), language={"html": "html", "typst": "typst"}.get(fmt)).false
+    )
