@@ -147,8 +147,8 @@ LATEX_EDITS = {
     ),
     "wrong value at the point": (r"&= \frac{5569}{48}", r"&= \frac{5567}{48}", "row 30 is false"),
     "wrong certificate number": (
-        r"f(u) + f(v) &= 6",
-        r"f(u) + f(v) &= 5",
+        r"f(u) + f(v) &= 17",
+        r"f(u) + f(v) &= 16",
         "row 38 is false",
     ),
     "wrong merge": (
