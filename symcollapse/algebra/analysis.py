@@ -204,7 +204,7 @@ SHIFTS = frozenset({"b", "mu", "beta"})
 def unit_parameters(entries: Mapping[sp.Symbol, Entry]) -> dict[sp.Symbol, sp.Rational]:
     """Every weight, kernel, scale and deviation 1 and every shift 0: with these, a network of
     ReLU-like units is positively homogeneous, so ``x`` and ``-x`` fall on the two sides of
-    every kink at once (the first weights a certificate search tries)."""
+    every kink at once (weights a certificate search tries)."""
     return {
         symbol: sp.Integer(0 if entry.kind in SHIFTS else 1)
         for symbol, entry in entries.items()

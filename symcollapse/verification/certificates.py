@@ -11,17 +11,19 @@ is :mod:`symcollapse.derivations.certificates`.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
 
 from symcollapse.algebra.analysis import (
+    SHIFTS,
     LayeredCollapse,
     random_parameters,
     random_point,
     unit_parameters,
 )
+from symcollapse.algebra.network import Entry
 from symcollapse.algebra.stages import NonlinearStage
 from symcollapse.errors import SpecError, VerificationError
 
@@ -66,29 +68,70 @@ class Additivity:
     right: sp.ImmutableMatrix
 
 
-def additivity_pair(
-    result: LayeredCollapse, params: Parameters, seed: int, tries: int = 200
-) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix] | None:
-    """Rational ``u, v`` with ``f(u + v) + f(0) != f(u) + f(v)``, or None if none was found.
+def small_parameters(entries: Mapping[sp.Symbol, Entry], period: int) -> Parameters:
+    """Small integers, none 0: every shift 1 and every other parameter ``1 + (row + col) mod
+    period`` (all 1 for period 1; 1 and 2 in turn for period 2, which tells apart the units
+    that all-ones weights make equal, e.g. the two of a max-pooling window). Unlike
+    :func:`~symcollapse.algebra.analysis.unit_parameters` no bias is 0, so ``f(0)`` is not 0 and
+    every value of the certificate depends on every bias."""
+    return {
+        symbol: sp.Integer(1 if entry.kind in SHIFTS else 1 + (entry.row + entry.col) % period)
+        for symbol, entry in entries.items()
+        if entry.kind != "x"
+    }
 
-    ``u = (1, ..., 1)`` and ``v = -u`` come first (they straddle every kink of a positively
-    homogeneous network), then ``tries`` random pairs of growing scale."""
+
+#: Inputs ``u, v`` tried first, as their entries at even and at odd positions. At
+#: :func:`small_parameters` a ReLU unit summing ``d`` inputs with weights 1 is on at ``0``, ``u``
+#: and ``u + v`` and off at ``v`` for the first pair (``d >= 2``) or the second (``d = 1``), so
+#: the four values differ; the third has its maxima at different positions of a window (a max
+#: pooling is linear along the all-ones line); ``v = -u`` (which straddles every kink of a
+#: positively homogeneous network, at :func:`~symcollapse.algebra.analysis.unit_parameters`)
+#: is last, as it makes ``f(u + v) = f(0)``.
+STRUCTURED_PAIRS = (((2, 2), (-1, -1)), ((3, 3), (-2, -2)), ((3, 1), (-1, 1)), ((1, 1), (-1, -1)))
+
+
+def informative(values: tuple[sp.ImmutableMatrix, ...]) -> bool:
+    """``f(0), f(u), f(v), f(u + v)`` without a zero entry and pairwise different: then
+    dropping, negating or exchanging any of them changes a row of the certificate, so a hand
+    edit of one cannot leave the page true."""
+    nonzero = all(certainly_nonzero(e) for value in values for e in value)
+    return nonzero and len(set(values)) == len(values)
+
+
+def additivity_pairs(
+    result: LayeredCollapse, params: Parameters, seed: int, tries: int = 200
+) -> Iterator[tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, bool]]:
+    """Rational ``u, v`` with ``f(u + v) + f(0) != f(u) + f(v)``, and whether the four values
+    are :func:`informative`, in the order found.
+
+    The pairs of :data:`STRUCTURED_PAIRS` come first, then ``tries`` random pairs of growing
+    scale."""
     rng = random.Random(seed)
     d = result.spec.input_width
 
     def f(x: sp.MatrixBase) -> sp.ImmutableMatrix:
         return result.stages.forward(sp.ImmutableMatrix(x), params)
 
+    def alternating(entries: tuple[int, int]) -> sp.ImmutableMatrix:
+        return sp.ImmutableMatrix([entries[j % 2] for j in range(d)])
+
     zero = f(sp.zeros(d, 1))
-    ones = sp.ImmutableMatrix([1] * d)
-    pairs = ((ones, -ones), *((None, None) for _ in range(tries)))
-    for trial, (u, v) in enumerate(pairs):
+    structured = [(alternating(u), alternating(v)) for u, v in STRUCTURED_PAIRS]
+    for trial, (u, v) in enumerate([*structured, *((None, None) for _ in range(tries))]):
         if u is None or v is None:
             scale = 1 + trial // 20
             u, v = random_point(d, rng) * scale, random_point(d, rng) * scale
-        if any(certainly_nonzero(e) for e in f(u + v) + zero - f(u) - f(v)):
-            return u, v
-    return None
+        values = (zero, f(u), f(v), f(u + v))
+        if any(certainly_nonzero(e) for e in values[3] + zero - values[1] - values[2]):
+            yield u, v, informative(values)
+
+
+def additivity_pair(
+    result: LayeredCollapse, params: Parameters, seed: int, tries: int = 200
+) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix] | None:
+    """The first rational ``u, v`` of :func:`additivity_pairs`, or None if none was found."""
+    return next(((u, v) for u, v, _ in additivity_pairs(result, params, seed, tries)), None)
 
 
 def find_additivity(
@@ -96,30 +139,39 @@ def find_additivity(
 ) -> Additivity | None:
     """At exact weights, inputs on which ``f`` is not additive; None if none were found.
 
-    Without ``params``, several random weight sets are tried: at some (a ReLU that never
-    switches on) ``f`` is affine, which says nothing about generic weights.
+    Without ``params``, several weight sets are tried: :func:`small_parameters`, then
+    :func:`~symcollapse.algebra.analysis.unit_parameters`, then random ones (at some, e.g. a
+    ReLU that never switches on, ``f`` is affine, which says nothing about generic weights).
+    The first :func:`informative` pair is taken; a pair that is not is kept only if the weight
+    set it was found at has none.
     """
     candidates = (
         [params]
         if params is not None
         else [
+            small_parameters(result.entries, 1),
+            small_parameters(result.entries, 2),
             unit_parameters(result.entries),
             *(random_parameters(result.entries, seed + i) for i in range(10)),
         ]
     )
     stages = max(1, len(result.stages.stages))
     tries = max(1, min(200, SEARCH_STAGE_PASSES // (4 * stages * len(candidates))))
+    d = result.spec.input_width
     for weights in candidates:
-        pair = additivity_pair(result, weights, seed, tries)
-        if pair is None:
-            continue
-        u, v = pair
-        d = result.spec.input_width
+        found = None
+        for u, v, telling in additivity_pairs(result, weights, seed, tries):
+            found = found or (u, v)
+            if telling:
+                found = (u, v)
+                break
+        if found is not None:
+            u, v = found
 
-        def f(x: sp.MatrixBase, weights: Parameters = weights) -> sp.ImmutableMatrix:
-            return result.stages.forward(sp.ImmutableMatrix(x), weights)
+            def f(x: sp.MatrixBase, weights: Parameters = weights) -> sp.ImmutableMatrix:
+                return result.stages.forward(sp.ImmutableMatrix(x), weights)
 
-        return Additivity(weights, u, v, f(u + v) + f(sp.zeros(d, 1)), f(u) + f(v))
+            return Additivity(weights, u, v, f(u + v) + f(sp.zeros(d, 1)), f(u) + f(v))
     return None
 
 

@@ -246,17 +246,28 @@ def test_json_carries_every_certificate_line_s_check(text: str) -> None:
 
 
 @pytest.mark.parametrize("depth", [1, 6, 24])
-def test_a_deep_chain_of_relus_is_certified_by_the_unit_weights(depth: int) -> None:
+def test_a_deep_chain_of_relus_is_certified_by_small_integer_weights(depth: int) -> None:
     """A chain of width-1 ReLUs: at random weights most pairs lie in one region (the search
-    used to spend minutes and end undecided); at the unit weights ``u = 1``, ``v = -1``
-    straddle every kink, so the first pair found is that one."""
+    used to spend minutes and end undecided); at weights and biases 1, ``u = 3`` is on the
+    first ReLU's linear piece and ``v = -2`` off it, so the first pair found is that one."""
     text = "1 " + "> dense 1 relu " * depth + "> dense 1"
     result = analyse(parse_layers(text))
     section = additivity_section(result, seed=0)
     assert section is not None
     steps = {str(step.lhs): step.rhs for step in section.steps if step.lhs is not None}
-    assert steps["u"] == sp.Matrix([1]) and steps["v"] == sp.Matrix([-1])
-    assert all(value in (0, 1) for value in unit_parameters(result.entries).values())
+    assert steps["u"] == sp.Matrix([3]) and steps["v"] == sp.Matrix([-2])
+    assert steps["A_1"] == sp.Matrix([[1]]) and steps["a_1"] == sp.Matrix([1])
+
+
+def test_the_certificate_of_a_relu_network_is_small_integers_none_zero() -> None:
+    """``2 > dense 3 relu > dense 1``: weights and biases 1, and ``f(0) = 4``, ``f(u) = 16``,
+    ``f(v) = 1``, ``f(u + v) = 10``, so each term of a row changes its value."""
+    steps = _steps("2 > dense 3 relu > dense 1", "No single affine map")
+    assert steps["A_1"] == sp.ones(3, 2) and steps["a_1"] == sp.ones(3, 1)
+    assert steps["A_2"] == sp.ones(1, 3) and steps["a_2"] == sp.Matrix([1])
+    assert steps["u"] == sp.Matrix([2, 2]) and steps["v"] == sp.Matrix([-1, -1])
+    assert steps["f(u + v) + f(0)"] == sp.Matrix([14])
+    assert steps["f(u) + f(v)"] == sp.Matrix([17])
 
 
 def test_unit_parameters_zero_every_shift_and_one_everything_else() -> None:

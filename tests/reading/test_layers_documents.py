@@ -147,9 +147,23 @@ LATEX_EDITS = {
     ),
     "wrong value at the point": (r"&= \frac{5569}{48}", r"&= \frac{5567}{48}", "row 30 is false"),
     "wrong certificate number": (
-        r"f(u) + f(v) &= 6",
-        r"f(u) + f(v) &= 5",
+        r"f(u) + f(v) &= 17",
+        r"f(u) + f(v) &= 16",
         "row 38 is false",
+    ),
+    # every value of the certificate is non-zero and no two are equal, so dropping, negating
+    # or exchanging a term, or moving v (f(v) stays f at a ReLU that is off), makes a row false
+    "certificate term dropped": (r"f(u) + f(v) &= 17", r"f(u) &= 17", "row 38 is false"),
+    "certificate term negated": (r"f(u + v) + f(0) &=", r"f(u + v) - f(0) &=", "row 37 is false"),
+    "certificate terms exchanged": (
+        r"f(u + v) + f(0) &=",
+        r"f(u + v) + f(v) &=",
+        "row 37 is false",
+    ),
+    "certificate input moved": (
+        r"v &= \begin{bmatrix} -1 \\ -1",
+        r"v &= \begin{bmatrix} -2 \\ -1",
+        "row 37 is false",
     ),
     "wrong merge": (
         r"\operatorname{ReLU}\left(A_{1} x + a_{1}\right)",
