@@ -357,6 +357,7 @@ class Region(Meaning):
         given: int = 0,
         form: Row | None = None,
     ) -> None:
+        self.instance_form = form  # before Meaning reads the orientation
         super().__init__(document, seed, rounding)
         for i in sorted(self.defining):  # maxpool_2([1; 1; 0; 0]) = [1; 0]: evaluated, a claim
             lhs = document.rows[i].lhs
@@ -385,6 +386,14 @@ class Region(Meaning):
         self.uses: dict[tuple[str, str], bool] = {}
         self.substituted: set[str] = set()  # the symbols an instance's rows gave numbers
         self.entry_rows: dict[str, dict[str, Node]] = {}  # a map's entries given one by one
+
+    def orientation(self, document: Document) -> bool:
+        """Whether the vectors are rows, told by the instance's function form too: an
+        instance's rows may write no product with ``x`` (``f(x) = maxpool_2(x) W_2 + b_2``
+        beside its form ``maxpool_2(x A_1 + a_1) A_2 + a_2``)."""
+        given = self.instance_form
+        rows = document.rows if given is None else (given, *document.rows)
+        return super().orientation(replace(document, rows=rows))
 
     def _first_counted(self) -> int:
         """An instance's verdict counts its own rows: its first ``given`` rows, the symbolic

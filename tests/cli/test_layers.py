@@ -218,3 +218,13 @@ def test_random_weights_are_never_zero(seed):
 
     result = analyse(parse_layers("3 > dense 1 > dense 1 > dense 2"))
     assert all(value != 0 for value in random_parameters(result.entries, seed).values())
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "typst", "html", "json"])
+@pytest.mark.parametrize("convention", ["column", "row"])
+def test_pooling_first_is_read_back_in_either_convention(fmt, convention, capsys):
+    """The certificate's instance writes no product with ``x`` itself (``f(x) =
+    maxpool_2(x) W_2 + b_2``): which way its vectors go comes from its merged form
+    (``maxpool_2(x A_1 + a_1) A_2 + a_2``), or the row document is refused by its own re-read."""
+    argv = ["layers", "2 > maxpool 2 > dense 1", "--convention", convention, "--format", fmt]
+    assert main(argv) == 0, capsys.readouterr().err
