@@ -281,7 +281,10 @@ def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
         letter = re.search(r"([A-Za-z]+)$", text[: match.start()])
     # a function's output f_{1}(x_1, x_2) is indexed as its inputs are: f_{0} of x_{1} is false
     applied = re.match(r"\s*(?:\(|\\left\(|<mo>&#x2061;)", text[match.end() :])
-    if letter is None or applied:
+    # a name a row defines (z_{1} = [...], a layer's pre-activation) is no entry: z_{0} of
+    # no layer is false, as sigma_{0} is
+    defined = re.match(r'\s*(?:&\s*=|&\s*\\mathrel\{:=\}|",\s*"rhs")', text[match.end() :])
+    if letter is None or applied or defined:
         return False
     return len(re.findall(ENTRY_OF[language].format(re.escape(letter[1])), text)) == 1
 
