@@ -116,7 +116,9 @@ def test_derivation_shows_the_normal_equations(widths: tuple[int, ...]) -> None:
     normal = derivation.sections[2].steps
     assert normal[1].rhs == result.X.T * result.X
     assert normal[2].rhs == result.X.T * result.Y
-    assert sp.Matrix(normal[4].rhs.doit()) == result.Theta == normal[5].rhs
+    inverse = (result.X.T * result.X).inv()
+    assert normal[3].rhs == inverse  # on its own row: each number shown once
+    assert inverse * normal[2].rhs == result.Theta == normal[5].rhs
     text = render_text(derivation)
     assert "X.T*X*Theta = X.T*Y    [normal equations]" in text
 
