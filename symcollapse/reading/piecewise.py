@@ -490,20 +490,19 @@ class Region(Meaning):
 
     def _applied(self, defined: Apply, argument: Node) -> Value:
         """The function defined as ``defined`` (``f(x)``) at ``argument`` (``u + v``; ``0`` the
-        zero vector): its definition with ``x`` bound to the argument's value."""
+        zero vector; a number the vector of one entry, as a page of width 1 writes it): its
+        definition with ``x`` bound to the argument's value, of ``x``'s shape."""
         parameter = defined.argument
         assert isinstance(parameter, Name)
         at = self.value(argument)
         self.value(defined)  # x met as a generic vector: its size known
         shape = self.value(parameter)
-        if at == 0 and isinstance(shape, sp.MatrixBase):
-            at = sp.zeros(shape.rows, shape.cols)
-        elif (
-            isinstance(shape, sp.MatrixBase)
-            and len(shape) > 1
-            and not isinstance(at, sp.MatrixBase)
-        ):
-            raise Mismatch(f"{_shown(defined)} of the number {at}, not of a vector of {len(shape)}")
+        if isinstance(shape, sp.MatrixBase) and not isinstance(at, sp.MatrixBase):
+            if at != 0 and len(shape) > 1:
+                raise Mismatch(
+                    f"{_shown(defined)} of the number {at}, not of a vector of {len(shape)}"
+                )
+            at = sp.Matrix(shape.rows, shape.cols, [at] * len(shape))  # 0, or x's one entry
         vectors, values = dict(self.vectors), dict(self.values)
         definition = self.definitions.pop(parameter.key, None)
         self.vectors[parameter.key] = at
