@@ -202,10 +202,11 @@ class Meaning(Forms):
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
-        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry
-            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs
+        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry,
+            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs  # the 1x1 matrix it is (W_1 x
             if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
-                self.scalars.add(rhs.key)
+                self.scalars.add(rhs.key)  # makes x a vector of 1, I + W_1 has I of size 1)
+                self.definitions[lhs.key] = MatrixLiteral(((rhs,),))
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
             lhs = row.lhs

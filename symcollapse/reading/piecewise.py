@@ -263,19 +263,34 @@ def _symbol_free(node: Node) -> bool:
     return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
 
 
-def _diagonal(node: Node) -> bool:
-    """Whether ``node`` is a square matrix of distinct names on its diagonal and zeros off it:
-    a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names D=Q``)."""
+def _diagonal(node: Node) -> list[Name] | None:
+    """The diagonal of ``node`` if it is a square matrix of distinct names on its diagonal and
+    zeros off it: a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names
+    D=Q``)."""
     if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
-        return False
+        return None
     cells = [(r == c, cell) for r, row in enumerate(node.rows) for c, cell in enumerate(row)]
     diagonal = [cell for on, cell in cells if on]
     off = [cell for on, cell in cells if not on]
-    return (
-        all(isinstance(cell, Name) for cell in diagonal)
-        and len(set(diagonal)) == len(diagonal)
-        and all(isinstance(cell, Number) and cell.value == 0 for cell in off)
-    )
+    names = [cell for cell in diagonal if isinstance(cell, Name)]
+    plain = len(names) == len(set(names)) == len(diagonal)
+    zeros = all(isinstance(cell, Number) and cell.value == 0 for cell in off)
+    return names if plain and zeros else None
+
+
+def _mask_letters(document: Document) -> set[str]:
+    """The letters the maps of the masks take as their argument: ``D`` of ``W_{z}(D) :=
+    A_{2} D_{1} A_{1}``, a function of a letter whose right side names that letter with a
+    layer's number (how a page says which matrices are its masks, a 1x1 one too)."""
+    letters = set()
+    for row in document.rows:
+        lhs = row.lhs
+        if isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and not lhs.argument.sub:
+            letter = lhs.argument.base
+            named = [n for n in walk(row.rhs) if isinstance(n, Name) and n.base == letter]
+            if any(n.sub.isdigit() and not n.sup for n in named):
+                letters.add(letter)
+    return letters
 
 
 def _entry_of(node: Node | None) -> str | None:
@@ -398,13 +413,14 @@ class Region(Meaning):
         self.mask_keys: dict[str, int] = {}  # D_{1} (or its --names letter) -> 1
         spelt = {key: _literal_of_entries(cells, self.base) for key, cells in self.entries.items()}
         self.spelt = {key: node for key, node in spelt.items() if node is not None}
+        letters = _mask_letters(self.document)
         for key, node in (self.spelt | self.definitions).items():  # a wide mask: entry by entry
             name = self.names.get(key)
-            if name is None or not name.sub.isdigit() or not _diagonal(node):
+            diagonal = _diagonal(node)
+            if name is None or not name.sub.isdigit() or diagonal is None:
                 continue
-            if len(node.rows) == 1 and name.base != "D":  # type: ignore[union-attr]
-                continue  # [b^{(2)}_{1}] is diagonal too: a 1x1 mask only by its usual name
-            diagonal = [row[i] for i, row in enumerate(node.rows)]  # type: ignore[union-attr]
+            if len(diagonal) == 1 and name.base not in letters:
+                continue  # b_{2} = b^{(2)}_{1} is diagonal too: a 1x1 mask by the masks' letter
             masks[int(name.sub)] = [cell.key for cell in diagonal]
             self.mask_keys[key] = int(name.sub)
         return masks
