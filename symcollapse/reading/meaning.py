@@ -784,9 +784,13 @@ def _printed(rhs: Node) -> bool:
     return not any(isinstance(n, Name) for n in walk(rhs))
 
 
+#: The rank's name as printed: LaTeX's (Typst's and MathML's read as it), JSON's.
+RANK = (r"\operatorname{rank}", "rank")
+
+
 def _rank_of(node: Node | None) -> bool:
     """``\\operatorname{rank}(...)``: the one named function a document states values of."""
-    return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
+    return isinstance(node, Apply) and node.function.key in RANK
 
 
 def _rank(value: Value, rng: random.Random) -> sp.Integer:
