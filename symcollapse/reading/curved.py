@@ -178,9 +178,21 @@ def _derivative_row(row: Row, document: Document, rounding: Rounding | None) -> 
         if sp.simplify(expected - stated) != 0:
             return f"sympy's derivative is {expected}, not {stated}"
         return None
-    if isinstance(of, Apply) and isinstance(of.argument, Arguments):
-        return _at_point(row, of, by, document, rounding)
+    if isinstance(of, Apply) and (inputs := _inputs(of)) is not None:
+        return _at_point(row, of, inputs, by, document, rounding)
     raise DocumentError(f"cannot read {row.where}: a derivative of something not read")
+
+
+def _inputs(of: Apply) -> tuple[Node, ...] | None:
+    """The arguments of an output ``f_{1}(x_{1}, x_{2})`` (Arguments), or of ``f_{1}(x_{1})``
+    of one input (its one argument, no comma: an input's entry, with an index); None else."""
+    if _curved(of):
+        return None
+    if isinstance(of.argument, Arguments):
+        return of.argument.items
+    if isinstance(of.argument, Name) and of.argument.sub:
+        return (of.argument,)
+    return None
 
 
 def _scalar(node: Node, symbols: dict[str, Any], at: dict[sp.Symbol, Any] | None = None) -> Any:
@@ -282,7 +294,12 @@ def _add(left: Any, right: Any) -> Any:
 
 
 def _at_point(
-    row: Row, of: Apply, by: list[Name], document: Document, rounding: Rounding | None
+    row: Row,
+    of: Apply,
+    items: tuple[Node, ...],
+    by: list[Name],
+    document: Document,
+    rounding: Rounding | None,
 ) -> str | None:
     """The number at the point: the merged form (the last ``f(x) = ...`` row) under the
     numbers the document gives last, differentiated, at the point ``x``, to the stated digits."""
@@ -310,13 +327,14 @@ def _at_point(
     base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
     used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
     numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
-    if x not in numbers or not isinstance(numbers[x], sp.MatrixBase):
+    if x in numbers and not isinstance(numbers[x], sp.MatrixBase):  # x = 1/3: one input
+        numbers[x] = sp.Matrix([[numbers[x]]])
+    if x not in numbers:
         raise DocumentError(f"cannot read {row.where}: the point {x} is not given")
     if rounding is not None:  # each number shown stands for every value that rounds to it
         numbers = {key: _widened(value, rounding) for key, value in numbers.items()}
     point = numbers.pop(x)
     variables = [sp.Symbol(f"{x}_{i + 1}") for i in range(len(point))]
-    items = of.argument.items  # type: ignore[union-attr]
     inputs = [Name(form.lhs.argument.base, str(base + i)).key for i in range(len(point))]
     arguments = [a.key if isinstance(a, Name) else repr(a) for a in items]
     if arguments != inputs:  # f_1(x_1, \dots, x_7) of 8 inputs, or of y: not the point's

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Row
+from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Row, nodes_of
 
 #: A layer as a superscript: ``(2)`` or ``2``.
 _LAYER = re.compile(r"\((\d+)\)|(\d+)")
@@ -78,6 +78,11 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
     """The document's maps defined by symbols: each row, its cells, the letter most of its
     cells share that is the map's own (``W_{2}``: ``w`` or ``W``) and the map's layer."""
     found = []
+    letters_of_entries = {
+        symbol[0].lower()
+        for node in nodes_of(document.rows)
+        if isinstance(node, Name) and (symbol := _symbol(node)) is not None
+    }
     for row in document.rows:
         cells = _cells(row)
         lhs = row.lhs
@@ -90,7 +95,10 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
         ).most_common(1)
         if letters:
             found.append((row, cells, letters[0][0], layer))
-        elif len(cells) == 1:  # a bias of one entry, renamed: the map's own letter is wanted
+        elif len(cells) == 1 and lhs.base.lower() in letters_of_entries:
+            # a bias of one entry, renamed: the map's own letter, which names entries elsewhere,
+            # is wanted (a 1x1 mask D_{1} = \delta^{(1)}_{1} or Toeplitz matrix T_{1} =
+            # \kappa^{(1)}_{1} is by nature its entry's: no d^{(k)}, t^{(k)} names entries)
             found.append((row, cells, lhs.base.lower(), layer))
     return found
 

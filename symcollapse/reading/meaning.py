@@ -202,10 +202,11 @@ class Meaning(Forms):
             if fresh and not any(key_of(n) == key for n in walk(row.rhs)):
                 self.definitions[key] = row.rhs  # type: ignore[index]
                 self.defining.add(i)
-        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry
-            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs
+        for i in self.defining:  # b_3 = b^{(3)}_{1}: a 1x1 matrix printed as its one entry,
+            lhs, rhs = document.rows[i].lhs, document.rows[i].rhs  # the 1x1 matrix it is (W_1 x
             if isinstance(lhs, Name) and isinstance(rhs, Name) and single_entry(lhs, rhs):
-                self.scalars.add(rhs.key)
+                self.scalars.add(rhs.key)  # makes x a vector of 1, I + W_1 has I of size 1)
+                self.definitions[lhs.key] = MatrixLiteral(((rhs,),))
         self.explicit = any(isinstance(n, MatrixLiteral) for n in self.definitions.values())
         for i, row in enumerate(document.rows):  # (W_1)_{1,1} = w^{(1)}_{1,1}: W_1 by entries
             lhs = row.lhs
@@ -783,9 +784,13 @@ def _printed(rhs: Node) -> bool:
     return not any(isinstance(n, Name) for n in walk(rhs))
 
 
+#: The rank's name as printed: LaTeX's (Typst's and MathML's read as it), JSON's.
+RANK = (r"\operatorname{rank}", "rank")
+
+
 def _rank_of(node: Node | None) -> bool:
     """``\\operatorname{rank}(...)``: the one named function a document states values of."""
-    return isinstance(node, Apply) and node.function.key == r"\operatorname{rank}"
+    return isinstance(node, Apply) and node.function.key in RANK
 
 
 def _rank(value: Value, rng: random.Random) -> sp.Integer:

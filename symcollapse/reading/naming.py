@@ -116,11 +116,13 @@ def by_convention(names: Iterable[Name]) -> dict[tuple[str, int], dict[str, Name
 
 def single_entry(lhs: Name, name: Name) -> bool:
     """Whether ``lhs = name`` gives a 1x1 matrix or a vector of one its only entry: ``name``
-    is an entry's symbol of ``lhs``'s matrix (``b_3 = b^{(3)}_{1}``, ``b_3 = b_{3,1}``), or
-    ``lhs``'s own letter with an index (``x = x_{1}``)."""
+    is an entry's symbol of ``lhs``'s layer (``b_3 = b^{(3)}_{1}``, ``b_3 = b_{3,1}``; of
+    another letter where the matrix's entries are by nature another's, a mask's ``D_1 =
+    \\delta^{(1)}_{1}`` or a kernel's ``T_1 = \\kappa^{(1)}_{1}``: its letter is held to the
+    convention in reading/maps.py), or ``lhs``'s own letter with an index (``x = x_{1}``)."""
     if name.base == lhs.base and not lhs.sub and not lhs.sup and not name.sup:
         return _indices(name.sub) is not None
     entry = entry_of(name)
     if entry is None or not lhs.sub.isdigit() or lhs.sup:
         return False
-    return entry[0].lower() == lhs.base.lower() and entry[1] == int(lhs.sub)
+    return entry[1] == int(lhs.sub)

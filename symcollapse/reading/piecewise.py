@@ -263,19 +263,34 @@ def _symbol_free(node: Node) -> bool:
     return all(n == Name("I") for n in walk(node) if isinstance(n, Name))
 
 
-def _diagonal(node: Node) -> bool:
-    """Whether ``node`` is a square matrix of distinct names on its diagonal and zeros off it:
-    a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names D=Q``)."""
+def _diagonal(node: Node) -> list[Name] | None:
+    """The diagonal of ``node`` if it is a square matrix of distinct names on its diagonal and
+    zeros off it: a mask ``diag(delta^{(1)}_{1}, ...)``, whatever its own name (``--names
+    D=Q``)."""
     if not isinstance(node, MatrixLiteral) or len(node.rows) != len(node.rows[0]):
-        return False
+        return None
     cells = [(r == c, cell) for r, row in enumerate(node.rows) for c, cell in enumerate(row)]
     diagonal = [cell for on, cell in cells if on]
     off = [cell for on, cell in cells if not on]
-    return (
-        all(isinstance(cell, Name) for cell in diagonal)
-        and len(set(diagonal)) == len(diagonal)
-        and all(isinstance(cell, Number) and cell.value == 0 for cell in off)
-    )
+    names = [cell for cell in diagonal if isinstance(cell, Name)]
+    plain = len(names) == len(set(names)) == len(diagonal)
+    zeros = all(isinstance(cell, Number) and cell.value == 0 for cell in off)
+    return names if plain and zeros else None
+
+
+def _mask_letters(document: Document) -> set[str]:
+    """The letters the maps of the masks take as their argument: ``D`` of ``W_{z}(D) :=
+    A_{2} D_{1} A_{1}``, a function of a letter whose right side names that letter with a
+    layer's number (how a page says which matrices are its masks, a 1x1 one too)."""
+    letters = set()
+    for row in document.rows:
+        lhs = row.lhs
+        if isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and not lhs.argument.sub:
+            letter = lhs.argument.base
+            named = [n for n in walk(row.rhs) if isinstance(n, Name) and n.base == letter]
+            if any(n.sub.isdigit() and not n.sup for n in named):
+                letters.add(letter)
+    return letters
 
 
 def _entry_of(node: Node | None) -> str | None:
@@ -407,13 +422,14 @@ class Region(Meaning):
         self.mask_keys: dict[str, int] = {}  # D_{1} (or its --names letter) -> 1
         spelt = {key: _literal_of_entries(cells, self.base) for key, cells in self.entries.items()}
         self.spelt = {key: node for key, node in spelt.items() if node is not None}
+        letters = _mask_letters(self.document)
         for key, node in (self.spelt | self.definitions).items():  # a wide mask: entry by entry
             name = self.names.get(key)
-            if name is None or not name.sub.isdigit() or not _diagonal(node):
+            diagonal = _diagonal(node)
+            if name is None or not name.sub.isdigit() or diagonal is None:
                 continue
-            if len(node.rows) == 1 and name.base != "D":  # type: ignore[union-attr]
-                continue  # [b^{(2)}_{1}] is diagonal too: a 1x1 mask only by its usual name
-            diagonal = [row[i] for i, row in enumerate(node.rows)]  # type: ignore[union-attr]
+            if len(diagonal) == 1 and name.base not in letters:
+                continue  # b_{2} = b^{(2)}_{1} is diagonal too: a 1x1 mask by the masks' letter
             masks[int(name.sub)] = [cell.key for cell in diagonal]
             self.mask_keys[key] = int(name.sub)
         return masks
@@ -499,20 +515,19 @@ class Region(Meaning):
 
     def _applied(self, defined: Apply, argument: Node) -> Value:
         """The function defined as ``defined`` (``f(x)``) at ``argument`` (``u + v``; ``0`` the
-        zero vector): its definition with ``x`` bound to the argument's value."""
+        zero vector; a number the vector of one entry, as a page of width 1 writes it): its
+        definition with ``x`` bound to the argument's value, of ``x``'s shape."""
         parameter = defined.argument
         assert isinstance(parameter, Name)
         at = self.value(argument)
         self.value(defined)  # x met as a generic vector: its size known
         shape = self.value(parameter)
-        if at == 0 and isinstance(shape, sp.MatrixBase):
-            at = sp.zeros(shape.rows, shape.cols)
-        elif (
-            isinstance(shape, sp.MatrixBase)
-            and len(shape) > 1
-            and not isinstance(at, sp.MatrixBase)
-        ):
-            raise Mismatch(f"{_shown(defined)} of the number {at}, not of a vector of {len(shape)}")
+        if isinstance(shape, sp.MatrixBase) and not isinstance(at, sp.MatrixBase):
+            if at != 0 and len(shape) > 1:
+                raise Mismatch(
+                    f"{_shown(defined)} of the number {at}, not of a vector of {len(shape)}"
+                )
+            at = sp.Matrix(shape.rows, shape.cols, [at] * len(shape))  # 0, or x's one entry
         vectors, values = dict(self.vectors), dict(self.values)
         definition = self.definitions.pop(parameter.key, None)
         self.vectors[parameter.key] = at

@@ -60,12 +60,13 @@ def _used_by(row: Row, defining: bool) -> set[str]:
 
 def _own_entries(row: Row) -> bool:
     """Whether the definition ``row`` names a matrix of its own entries' symbols in their
-    convention, ``\\kappa_{1} = [\\kappa^{(1)}_{1}, ...]``: a name for the reader, whose
-    entries the other rows use."""
+    convention, ``\\kappa_{1} = [\\kappa^{(1)}_{1}, ...]`` (or its one entry alone,
+    ``\\kappa_{1} = \\kappa^{(1)}_{1}``): a name for the reader, whose entries the other rows
+    use."""
     lhs, rhs = row.lhs, row.rhs
-    if not isinstance(lhs, Name) or not isinstance(rhs, MatrixLiteral):
+    if not isinstance(lhs, Name) or not isinstance(rhs, MatrixLiteral | Name):
         return False
-    cells = [cell for cells in rhs.rows for cell in cells]
+    cells = [rhs] if isinstance(rhs, Name) else [cell for cells in rhs.rows for cell in cells]
     return all(
         isinstance(cell, Name)
         and cell.base in (lhs.base, lhs.base.lower())

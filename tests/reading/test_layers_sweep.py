@@ -4,7 +4,9 @@ layer kind's examples, every activation (and curved and piecewise ones mixed, an
 documents), in every readable format and every notation option, each with a piecewise and a
 curved network. Not a full cross product: each kind meets every format, each example every
 network, each notation option several formats, chosen by rotation; and printer mutants (a
-wrong mask, a wrong curved derivative, a wrong elided index) make ``layers`` exit 3."""
+wrong mask, a wrong curved derivative, a wrong elided index) make ``layers`` exit 3. Networks
+of width 1 somewhere pass too, in both conventions and every format, and their hand edits are
+still false."""
 
 from __future__ import annotations
 
@@ -374,3 +376,147 @@ def test_a_row_bias_of_ten_units_or_more(tmp_path, capsys, width, fmt):
     ... (b_{1})_{12}; its index 10 was read as row 1, column 0: exit 3."""
     spec = f"2 > dense {width} tanh > dense 2 relu > dense 1"
     assert_passes(written(tmp_path, [spec, "--format", fmt, "--convention", "row"]), capsys)
+
+
+#: Networks with width 1 somewhere (input, hidden, output; every layer), each activation and
+#: the layer kinds that take a width of 1. A 1x1 matrix is printed as its one entry (``W_{1} =
+#: w^{(1)}_{11}``, the mask ``D_{1} = \delta^{(1)}_{1}``, the kernel's ``T_{1} =
+#: \kappa^{(1)}_{1}``), a vector of one as its number (``x = 0.75``, ``u = 3``), an output of
+#: one input as ``f_{1}(x_{1})``: each was refused by the page's own re-read (exit 3).
+WIDTH_ONE = {
+    "input, relu": "1 > dense 2 relu > dense 1",  # f(u + v) of the number u + v
+    "every layer, relu": "1 > dense 1 relu > dense 1",  # the 1x1 mask
+    "hidden, relu": "2 > dense 1 relu > dense 2",  # JSON's rank(W_z(D)) of a narrow network
+    "output, relu": "2 > dense 2 relu > dense 1 relu",
+    "two 1x1 masks": "2 > dense 1 relu > dense 1 relu > dense 2",
+    "input, leaky": "1 > dense 3 leaky_relu(1/10) > dense 1",
+    "every layer, leaky": "1 > dense 1 leaky_relu(1/10) > dense 1",
+    "input, tanh": "1 > dense 2 tanh > dense 1",  # f_{1}(x_{1}) at x = 0.75
+    "every layer, tanh": "1 > dense 1 tanh > dense 1",
+    "input, sigmoid": "1 > dense 2 sigmoid > dense 1",
+    "hidden, sigmoid": "2 > dense 1 sigmoid > dense 1",
+    "mixed": "1 > dense 2 tanh > dense 2 relu > dense 1",
+    "mixed, every layer": "1 > dense 1 relu > dense 1 tanh > dense 1",
+    "identity": "1 > dense 1 > dense 2",  # W_{1} x: x a vector of one
+    "residual": "1 > residual(dense 1) > dense 2 relu > dense 1",  # I + W_{1}: I of size 1
+    "batchnorm": "1 > batchnorm > dense 2 relu > dense 1",
+    "conv": "1 > conv1d k=1 > dense 1",  # \kappa_{1} = \kappa^{(1)}_{1}
+    "conv, hidden": "2 > conv1d k=2 > dense 1 relu > dense 1",
+    "maxpool": "1 > dense 2 relu > maxpool 2 > dense 1",
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("convention", ["column", "row"])
+@pytest.mark.parametrize("network", sorted(WIDTH_ONE))
+def test_width_one(tmp_path, capsys, network, convention, fmt):
+    """A page of width 1 is written (its strict re-read passed) and ``check`` passes it."""
+    argv = [WIDTH_ONE[network], "--format", fmt, "--convention", convention]
+    assert_passes(written(tmp_path, argv), capsys)
+
+
+#: Notation options on width-1 networks: the masks and their entries renamed too.
+WIDTH_ONE_NOTATIONS = {
+    "base0": ("--index-base", "0"),
+    "upper": ("--entry-style", "upper"),
+    "flat row": ("--entry-style", "flat", "--convention", "row"),
+    "names": ("--names", "x=y,W=M,b=c"),
+    "mask names": ("--names", "D=Q,delta=m"),  # Q_{1} = m^{(1)}_{1}: a mask by W_{z}(Q)
+    "digits": ("--digits", "3"),
+    "row upper 0": ("--convention", "row", "--entry-style", "upper", "--index-base", "0"),
+}
+#: The networks the notations take, the masked ones first (curved pages have no mask to rename).
+MASKED = ["every layer, relu", "two 1x1 masks", "input, relu", "every layer, leaky"]
+NOTATED = [*MASKED, "input, tanh", "mixed, every layer", "residual", "conv, hidden"]
+WIDTH_ONE_NOTATED = [
+    (notation, network, formats[(i + j) % len(formats)])
+    for i, notation in enumerate(sorted(WIDTH_ONE_NOTATIONS))
+    for formats in [FORMATS if "names" in notation else TYPESET]  # JSON takes names alone
+    for j, network in enumerate(MASKED if notation == "mask names" else NOTATED)
+]
+
+
+@pytest.mark.parametrize(("notation", "network", "fmt"), WIDTH_ONE_NOTATED)
+def test_width_one_notations(tmp_path, capsys, notation, network, fmt):
+    """Each notation with each network, the formats it applies to taken in turn."""
+    argv = [WIDTH_ONE[network], "--format", fmt, *WIDTH_ONE_NOTATIONS[notation]]
+    assert_passes(written(tmp_path, argv), capsys)
+
+
+#: Hand edits of width-1 pages, each false: (network, format, old, new), the last ``old``
+#: made ``new``. The fixes above read these pages; they must not make the reader lenient.
+WIDTH_ONE_EDITS = {
+    "certificate's value": ("input, relu", "latex", "+ f(0) &= 8", "+ f(0) &= 9"),
+    "certificate's weight": (
+        "input, relu",
+        "latex",
+        r"A_{1} &= \begin{bmatrix} 1 \\ 1 \end{bmatrix}",
+        r"A_{1} &= \begin{bmatrix} 1 \\ 2 \end{bmatrix}",
+    ),
+    "certificate's value, all 1x1": ("every layer, relu", "markdown", "&= 5 \\", "&= 4 \\"),
+    "1x1 mask at the point": ("every layer, relu", "latex", "D_{1} &= 1 ", "D_{1} &= 0 "),
+    "1x1 mask's entry": (
+        "every layer, relu",
+        "latex",
+        r"D_{1} &= \delta^{(1)}_{1}",
+        r"D_{1} &= \delta^{(1)}_{2}",
+    ),
+    "1x1 bias's letter": (
+        "every layer, relu",
+        "latex",
+        "b_{2} &= b^{(2)}_{1}",
+        "b_{2} &= q^{(2)}_{1}",
+    ),
+    "1x1 kernel's layer": (
+        "conv",
+        "latex",
+        r"T_{1} &= \kappa^{(1)}_{1}",
+        r"T_{1} &= \kappa^{(2)}_{1}",
+    ),
+    "1x1 weight at the point": (
+        "every layer, relu",
+        "typst",
+        'A_(1) &= mat(delim: "[", 1.75)',
+        'A_(1) &= mat(delim: "[", 2.75)',
+    ),
+    "curved point": ("input, tanh", "latex", "x &= 0.75", "x &= 0.5"),
+    "curved number": ("input, tanh", "markdown", "&= 5.957", "&= 6.957"),
+    "JSON rank": (
+        "hidden, relu",
+        "json",
+        '"rhs": "0",\n          "reason": [\n            "at most',
+        '"rhs": "1",\n          "reason": [\n            "at most',
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(WIDTH_ONE_EDITS))
+def test_a_width_one_page_edited_is_false(tmp_path, capsys, edit):
+    """Each edit of a width-1 page is false (exit 1): reading it did not make ``check`` lenient."""
+    network, fmt, old, new = WIDTH_ONE_EDITS[edit]
+    path = written(tmp_path, [WIDTH_ONE[network], "--format", fmt])
+    assert old in path.read_text(), path.read_text()
+    path.write_text(_last(path.read_text(), old, new))
+    status, out = check(path, capsys)
+    assert status == 1, out
+
+
+#: A 1x1 map's one symbol renamed in every row, the page otherwise consistent (the bias's
+#: letter false only against the convention of entries, reading/maps.py): (network, old, new).
+WIDTH_ONE_RENAMED = {
+    "bias's letter": ("every layer, relu", "b^{(2)}_{1}", "q^{(2)}_{1}"),
+    "kernel's layer": ("conv", r"\kappa^{(1)}_{1}", r"\kappa^{(2)}_{1}"),
+    "mask's layer": ("every layer, relu", r"\delta^{(1)}_{1}", r"\delta^{(2)}_{1}"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(WIDTH_ONE_RENAMED))
+def test_a_width_one_symbol_renamed_everywhere_is_false(tmp_path, capsys, edit):
+    """A 1x1 map printed as its one entry keeps the convention: a mask's ``\\delta`` and a
+    kernel's ``\\kappa`` are their own letters, not the map's, but of the map's layer."""
+    network, old, new = WIDTH_ONE_RENAMED[edit]
+    path = written(tmp_path, [WIDTH_ONE[network], "--format", "latex"])
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    status, out = check(path, capsys)
+    assert status == 1, out
