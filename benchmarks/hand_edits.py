@@ -271,6 +271,15 @@ ENTRY_OF = {
 }
 
 
+#: What follows the name a row defines (``z_{1} &= ...``), by language.
+DEFINES = {
+    "latex": r"\s*&\s*(?:=|\\mathrel\{:=\})",
+    "typst": r"\s*&\s*:?=",
+    "html": r"(?:</m\w+>)*</math></td>",
+    "json": r'",\s*"(?:relation|rhs)"',
+}
+
+
 def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
     """Whether the subscript ``match`` is the index of the one entry the document ever names
     of its letter (``y = y_{1}``, a target of one entry): ``y_{0}`` there is the document
@@ -283,7 +292,7 @@ def _only_entry(text: str, match: re.Match[str], language: str) -> bool:
     applied = re.match(r"\s*(?:\(|\\left\(|<mo>&#x2061;)", text[match.end() :])
     # a name a row defines (z_{1} = [...], a layer's pre-activation) is no entry: z_{0} of
     # no layer is false, as sigma_{0} is
-    defined = re.match(r'\s*(?:&\s*=|&\s*\\mathrel\{:=\}|",\s*"rhs")', text[match.end() :])
+    defined = re.match(DEFINES[language], text[match.end() :])
     if letter is None or applied or defined:
         return False
     return len(re.findall(ENTRY_OF[language].format(re.escape(letter[1])), text)) == 1
@@ -308,7 +317,7 @@ def index_digit(text: str, language: str, spans, rng: random.Random) -> Edit | N
     changed = digits[:at] + new + digits[at + 1 :]
     width = text[: match.start(group)].endswith(WIDTH_NAME[language])
     true = width and stated.get(digits) is not None and stated.get(digits) == stated.get(changed)
-    layers = set(stated) - {"0"} or set("123")  # sigma_{0}, sigma_{3} of 2 layers: none's
+    layers = set(re.findall(re.escape(SIGMA[language]) + r"(\d+)", text))  # the page's own
     activation = text[: match.start(group)].endswith(SIGMA[language]) and changed in layers
     true = true or (identities(text) and activation)
     true = true or ({digits, changed} == {"0", "1"} and _only_entry(text, match, language))

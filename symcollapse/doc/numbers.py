@@ -65,5 +65,8 @@ def rounded_decimal(value: sp.Rational | sp.Float | float, digits: int) -> Decim
 
 def rounded(value: sp.Rational | sp.Float | float, digits: int) -> sp.Float:
     """``value`` rounded to ``digits`` significant digits (:func:`rounded_decimal`), as a
-    float of that precision, which prints those digits."""
+    float of that precision, which prints those digits; an infinity or NaN stays itself (a
+    rational of one would be 0)."""
+    if not sp.sympify(value).is_finite:
+        return sp.Float(value)
     return sp.Float(str(rounded_decimal(value, digits)), digits)

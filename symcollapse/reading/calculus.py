@@ -100,14 +100,14 @@ def network_of(document: Document) -> Network:
     assert isinstance(x, Name)
     letters: tuple[str, str, bool] | None = None
     for row in document.rows:
-        if isinstance(row.lhs, Name) and row.lhs.sub.isdigit() and isinstance(row.rhs, Sum):
+        if isinstance(row.lhs, Name) and row.lhs.sub.isdecimal() and isinstance(row.rhs, Sum):
             letters = _hidden_row(row.lhs, row.rhs)
             if letters:
                 break
     by = [
         (n.by.base, n.by.sub)
         for n in nodes
-        if isinstance(n, Derivative) and isinstance(n.by, Name) and n.by.sub.isdigit()
+        if isinstance(n, Derivative) and isinstance(n.by, Name) and n.by.sub.isdecimal()
     ]
     if letters is None:
         letters = _by_input(document, x, {base for base, sub in by if sub == "1"})
@@ -116,7 +116,7 @@ def network_of(document: Document) -> Network:
         [
             int(n.sub)
             for n in nodes
-            if isinstance(n, Name) and n.base == weight and n.sub.isdigit() and not n.sup
+            if isinstance(n, Name) and n.base == weight and n.sub.isdecimal() and not n.sup
         ]
     )
     return Network(weight, bias, x, function, layers, rows)
@@ -404,7 +404,7 @@ class Gradients(Meaning):
         """Whether ``name`` is the collapsed weight: a matrix the rows over the data set use
         and nothing defines, neither a layer's nor a sample's."""
         net = self.network
-        if name.sub.isdigit() or name.key in self.scalars | self.definitions.keys():
+        if name.sub.isdecimal() or name.key in self.scalars | self.definitions.keys():
             return False
         if self._defines_product():  # the document says which name the collapsed weight has
             return False

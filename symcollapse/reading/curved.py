@@ -367,7 +367,7 @@ def _at_point(
     if rounding is not None:  # the weights shown rounded (--digits): the values they stand for
         return _within(exact, stated, Rounding(places), NOT_ZERO.search(reason) is not None)
     true = sp.N(exact, PRECISION)
-    if _rounded(stated, places) != _rounded(true, places):
+    if stated != sp.Rational(str(_rounded(true, places))):  # 16 digits shown: false too
         actual = sp.N(true, places + 3)
         return f"the derivative at the point is {actual}, not {sp.N(stated, places)}"
     if NOT_ZERO.search(reason):  # the tag's claim, checked: its sign decided
@@ -389,7 +389,9 @@ def _widened(value: Any, rounding: Rounding) -> Any:
 def _rounded(value: sp.Expr, places: int) -> Decimal:
     """``value`` (a rational, or a float of many more digits) rounded once to ``places``
     significant digits: the digits a page shows. sympy's ``Float(value, places)`` rounds
-    twice, to binary and then to decimal, and is one unit off for some values."""
+    twice, to binary and then to decimal, and is one unit off for some values. The printers'
+    own rounding (``symcollapse.doc.numbers``) is not imported: the reader shares no code with
+    what it checks."""
     exact = sp.Rational(value)
     return Context(prec=places).divide(Decimal(int(exact.p)), Decimal(int(exact.q)))
 
@@ -420,7 +422,7 @@ def _by_entries(cells: dict[str, Any], base: int) -> sp.Matrix:
     at = {}
     for index, value in cells.items():
         parts = index_parts(index)
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isdecimal() for p in parts):
             raise DocumentError(f"cannot read the entry index {index} of a map given entrywise")
         at[int(parts[0]) - base, int(parts[1]) - base] = value
     rows, cols = (max(k[i] for k in at) + 1 for i in (0, 1))

@@ -501,8 +501,8 @@ class _Setting:
             for n in walk(loss)
             if isinstance(n, Name) and n.key not in self.defined and n not in functions
         }
-        layers = sorted((n for n in names if n.sub.isdigit()), key=lambda n: int(n.sub))
-        targets = [n for n in names if not n.sub.isdigit()]
+        layers = sorted((n for n in names if n.sub.isdecimal()), key=lambda n: int(n.sub))
+        targets = [n for n in names if not n.sub.isdecimal()]
         if len(layers) != len(_WIDTHS) - 1 or len(targets) != 1:
             raise DocumentError("a loss of other than two layers and one target")
         for columns in (True, False):
@@ -716,7 +716,7 @@ class _Products:
             if row.relation == ":=" and isinstance(row.rhs, Product)
         ]
         layers = [f for f in products[0][1] if isinstance(f, Name)] if products else []
-        if len(layers) != self.depth or not all(f.sub.isdigit() for f in layers):
+        if len(layers) != self.depth or not all(f.sub.isdecimal() for f in layers):
             raise DocumentError(
                 "a dynamics document that does not define the product of its layers"
             )
@@ -881,7 +881,7 @@ class _Products:
             for r in before
             if isinstance(r.lhs, Derivative)
             and isinstance(r.lhs.of, Name)
-            and r.lhs.of.sub.isdigit()
+            and r.lhs.of.sub.isdecimal()
         }
 
     def kept(self, row: Row, before: tuple[Row, ...]) -> str:

@@ -29,7 +29,7 @@ Letter = tuple[str, str]
 
 def _index(node: Node, letter: Letter | None = None) -> int | None:
     """The whole-number index of ``node`` if it is a name of ``letter`` (any letter if None)."""
-    if not isinstance(node, Name) or not node.sub.lstrip("-").isdigit():
+    if not isinstance(node, Name) or not node.sub.lstrip("-").isdecimal():
         return None
     if letter is not None and (node.base, node.sup) != letter:
         return None

@@ -112,7 +112,7 @@ class Forms(Reading):
         return {
             int(lhs.sub): int(rhs.value)
             for lhs, rhs in self.document.stated
-            if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdigit() and not lhs.sup
+            if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdecimal() and not lhs.sup
             if isinstance(rhs, Number) and rhs.value.is_Integer and 0 < rhs.value <= MAX_WIDTH
         }
 
@@ -166,7 +166,7 @@ class Forms(Reading):
                 continue
             if lhs.sub == name.sub:
                 return rhs
-            if re.fullmatch(r"[a-z]", lhs.sub) and name.sub.isdigit():
+            if re.fullmatch(r"[a-z]", lhs.sub) and name.sub.isdecimal():
                 return instantiate(rhs, lhs.sub, int(name.sub))
         return None
 
@@ -257,7 +257,7 @@ def one_argument_forms(document: Document) -> Document:
         if (
             isinstance(lhs, Apply)
             and isinstance(lhs.argument, Name)
-            and lhs.argument.sub.isdigit()  # an entry's index: not empty
+            and lhs.argument.sub.isdecimal()  # an entry's index: not empty
             and (lhs.function, lhs.argument.base) in vectors
         ):
             row = replace(row, lhs=Apply(lhs.function, Arguments((lhs.argument,))))

@@ -371,7 +371,7 @@ def _rows_first(document: Document, weights: set[str]) -> bool:
 
 
 def _is_weight(node: Node, weights: set[str]) -> bool:
-    return isinstance(node, Name) and node.base in weights and node.sub.isdigit() and not node.sup
+    return isinstance(node, Name) and node.base in weights and node.sub.isdecimal() and not node.sup
 
 
 def _explicit(document: Document, widths: tuple[int, ...], weights: set[str]) -> Document:
@@ -391,7 +391,7 @@ def _explicit(document: Document, widths: tuple[int, ...], weights: set[str]) ->
     rows = _rows_first(document, weights)
     shapes = {}
     for name in names:
-        if name.sub.isdigit():
+        if name.sub.isdecimal():
             layer = int(name.sub)
             width, before = widths[layer % len(widths)], widths[(layer - 1) % len(widths)]
             weight = name.base in weights

@@ -274,7 +274,7 @@ class LatexParser:
             raise NotRead(f"{UNREAD[text]} ({text}) are not read", shown)
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             self.take()
-            return Number(sp.Rational(text), whole=text.isdigit())
+            return Number(sp.Rational(text), whole=text.isdecimal())
         if text in (r"\frac", r"\tfrac", r"\dfrac"):
             self.take()
             return Quotient(self._braced(), self._braced())
@@ -327,7 +327,7 @@ class LatexParser:
                 self.take(",")
                 elided.append(len(names))
             names.append(self._name())
-        if not all(isinstance(n, Name) and n.sub.isdigit() and not n.sup for n in names):
+        if not all(isinstance(n, Name) and n.sub.isdecimal() and not n.sup for n in names):
             raise self.error("cannot read the indices of a sum")
         out: list[Name] = []
         for at, name in enumerate(names):
@@ -589,7 +589,7 @@ class LatexParser:
         self.take(operator)
         by = self._name()
         self.take("^")
-        if self.group() != order or not order.isdigit() or not 1 < int(order) <= 4:
+        if self.group() != order or not order.isdecimal() or not 1 < int(order) <= 4:
             raise self.error(f"cannot read the derivative of order {order!r}")
         self.take("}")
         node = self._differentiated(self.factor)

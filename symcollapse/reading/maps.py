@@ -30,10 +30,10 @@ def index_readings(index: str) -> tuple[tuple[int, ...], ...] | None:
     (1, 2)) (row 12 of a vector, or row 1, column 2: the shape decides); None if not indices."""
     if re.search(r"[,_]", index):
         parts = re.split(r"[,_]", index)
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isdecimal() for p in parts):
             return None
         return ((int(parts[0]), int(parts[1])),)
-    if not index.isdigit():
+    if not index.isdecimal():
         return None
     splits = tuple((int(index[:k]), int(index[k:])) for k in range(1, len(index)))
     return ((int(index),), *splits)
@@ -59,7 +59,7 @@ def _symbol(name: Name) -> tuple[str, int, tuple[tuple[int, ...], ...]] | None:
 def _cells(row: Row) -> list[tuple[int, int, Name]] | None:
     """The cells of a map's definition ``W_{k} = [...]`` by position, if all are names."""
     lhs, rhs = row.lhs, row.rhs
-    if not isinstance(lhs, Name) or not lhs.sub.isdigit() or lhs.sup:
+    if not isinstance(lhs, Name) or not lhs.sub.isdecimal() or lhs.sup:
         return None
     if isinstance(rhs, Name) and _symbol(rhs) is not None:  # b_{3} = b^{(3)}_{1}: its one entry
         return [(0, 0, rhs)]

@@ -431,7 +431,7 @@ class Meaning(Forms):
                     f"the document does not define the function {node.function.key}"
                 )
             layer = node.function.sub
-            if layer.isdigit() and self.layers and layer not in self.layers:
+            if layer.isdecimal() and self.layers and layer not in self.layers:
                 layers = ", ".join(sorted(self.layers, key=int))
                 raise Mismatch(f"{node.function.key} is the activation of no layer ({layers})")
             return self.value(node.argument)
@@ -556,7 +556,7 @@ class Meaning(Forms):
         """The width ``d_{k}`` the document neither defines nor states: the rows its matrices
         of layer ``k`` have (their columns in a row document), all alike."""
         rows = set()
-        if width.base == "d" and width.sub.isdigit():
+        if width.base == "d" and width.sub.isdecimal():
             for name in self.names.values():
                 if name.sub == width.sub and not name.sup and name.base != "d":
                     value = self._matrix_or_none(name)
@@ -580,7 +580,7 @@ class Meaning(Forms):
         ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name."""
         parts = name.sub.split(",")
         layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
-        if ("," not in name.sub and not layer) or not all(part.isdigit() for part in parts):
+        if ("," not in name.sub and not layer) or not all(part.isdecimal() for part in parts):
             return None  # one index: b^{(1)}_{2} only, with its layer
         if len(parts) > 1 and all(len(part) == 1 for part in parts):
             joined = Name(name.base, "".join(parts), name.sup)
@@ -626,7 +626,7 @@ class Meaning(Forms):
         for index, node in self.entries[key].items():
             pair = len(index) == 2 and not vector
             parts = index.split(",") if "," in index else list(index) if pair else [index]
-            if not all(p.isdigit() for p in parts):
+            if not all(p.isdecimal() for p in parts):
                 raise DocumentError(f"cannot read the index {index!r} of {key}")
             at = tuple(int(p) - self.base for p in parts)
             one = (0, at[0]) if self.row_vectors else (at[0], 0)  # a vector's entry
@@ -697,7 +697,7 @@ class Meaning(Forms):
         entries = sorted(
             (int(n.sub), n)
             for n in self.names.values()
-            if n.base == name.base and not n.sup and n.sub.isdigit() and n.key in self.scalars
+            if n.base == name.base and not n.sup and n.sub.isdecimal() and n.key in self.scalars
         )
         if not name.sub and not name.sup and entries:
             indices = [i for i, _ in entries]
@@ -720,17 +720,18 @@ def _layer(node: Node | None) -> str | None:
 
 
 def _layers(nodes: Iterable[Node]) -> set[str]:
-    """The layers whose activations a document applies, as their numbers: ``sigma_{3}`` of
-    ``W_{3} h + b_{3}`` (or ``h W_{3}``) is layer 3's, read off the names its argument's terms
-    multiply (in any notation), so an activation ``sigma_{0}`` of no layer is told from
-    ``sigma_{1}``."""
+    """The numbers an indexed activation may carry: every number subscript of a name that the
+    terms of an indexed function's argument multiply. ``sigma_{3}`` of ``W_{3} h + b_{3}`` (or
+    ``h W_{3}``) gives layer 3, in any notation, so ``sigma_{0}`` of no layer is told from
+    ``sigma_{1}``; other subscripts there (an input's ``x_{2}``) only widen the set, so a
+    true page is never refused for them."""
     layers = set()
     for node in nodes:
-        if isinstance(node, Apply) and node.function.sub.isdigit():
+        if isinstance(node, Apply) and node.function.sub.isdecimal():
             argument = node.argument
             for term in argument.terms if isinstance(argument, Sum) else (argument,):
                 for factor in term.factors if isinstance(term, Product) else (term,):
-                    if isinstance(factor, Name) and factor.sub.isdigit():
+                    if isinstance(factor, Name) and factor.sub.isdecimal():
                         layers.add(factor.sub)
     return layers
 

@@ -70,7 +70,7 @@ def misnamed(lhs: Node | None, rhs: Node, base: int) -> str | None:
         index = lhs.index
         named = entry_of(rhs)
         tap = named[2] if named else rhs.sub  # one index: 3, or 10 beside an entry's 10,10
-        single = tap.isdigit() and ("," in index or len(tap) == 1)
+        single = tap.isdecimal() and ("," in index or len(tap) == 1)
         if len(_indices(index) or ()) == 2 and single:
             return None  # a kernel's tap, a mask's delta_{k}: one index, not the entry's two
         if not (rhs.sub == index or rhs.sub.endswith("," + index)):
@@ -97,7 +97,7 @@ def entry_of(name: Name) -> tuple[str, int, str] | None:
         number, index = int(layer[1] or layer[2]), name.sub
     else:
         head, comma, index = name.sub.partition(",")
-        if not comma or not head.isdigit():
+        if not comma or not head.isdecimal():
             return None
         number = int(head)
     return (name.base, number, index) if _indices(index) else None
@@ -123,6 +123,6 @@ def single_entry(lhs: Name, name: Name) -> bool:
     if name.base == lhs.base and not lhs.sub and not lhs.sup and not name.sup:
         return _indices(name.sub) is not None
     entry = entry_of(name)
-    if entry is None or not lhs.sub.isdigit() or lhs.sup:
+    if entry is None or not lhs.sub.isdecimal() or lhs.sup:
         return False
     return entry[1] == int(lhs.sub)

@@ -288,7 +288,7 @@ def _mask_letters(document: Document) -> set[str]:
         if isinstance(lhs, Apply) and isinstance(lhs.argument, Name) and not lhs.argument.sub:
             letter = lhs.argument.base
             named = [n for n in walk(row.rhs) if isinstance(n, Name) and n.base == letter]
-            if any(n.sub.isdigit() and not n.sup for n in named):
+            if any(n.sub.isdecimal() and not n.sup for n in named):
                 letters.add(letter)
     return letters
 
@@ -307,7 +307,7 @@ def _literal_of_entries(entries: dict[str, Node], base: int) -> MatrixLiteral | 
     cells = {}
     for index, node in entries.items():
         parts = index_parts(index)
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isdecimal() for p in parts):
             return None
         cells[int(parts[0]) - base, int(parts[1]) - base] = node
     rows, cols = 1 + max(i for i, _ in cells), 1 + max(j for _, j in cells)
@@ -426,7 +426,7 @@ class Region(Meaning):
         for key, node in (self.spelt | self.definitions).items():  # a wide mask: entry by entry
             name = self.names.get(key)
             diagonal = _diagonal(node)
-            if name is None or not name.sub.isdigit() or diagonal is None:
+            if name is None or not name.sub.isdecimal() or diagonal is None:
                 continue
             if len(diagonal) == 1 and name.base not in letters:
                 continue  # b_{2} = b^{(2)}_{1} is diagonal too: a 1x1 mask by the masks' letter
@@ -779,7 +779,7 @@ class Region(Meaning):
         maps = {self.names[key].base for key in self.prefix if key in self.names}
         return (
             isinstance(node, Name)
-            and node.sub.isdigit()
+            and node.sub.isdecimal()
             and node.base not in maps  # a_{3} beside a_{1}, a_{2}: a map, not z_{3}
             and node.key not in self.prefix
             and node.key not in self.mask_keys
@@ -790,7 +790,7 @@ class Region(Meaning):
         """An entry ``(z_{j})_{k}`` of a pre-activation the instance writes entry by entry (a
         wide one): the entry ``k`` of the argument of the activation ``j`` at the point."""
         assert isinstance(lhs.matrix, Name)
-        if not lhs.index.isdigit():
+        if not lhs.index.isdecimal():
             return None
         k = int(lhs.index) - self.base
         return self._argument_at_point(lhs.matrix, rhs, lambda argument: argument[k])
@@ -811,7 +811,7 @@ class Region(Meaning):
         if parameter is None:
             return None
         x = self.value(parameter)
-        if not isinstance(x, sp.MatrixBase) or not name.sub.isdigit():
+        if not isinstance(x, sp.MatrixBase) or not name.sub.isdecimal():
             return None
         for i, entry in enumerate(x):
             self.at[Name(parameter.base, str(i + self.base)).key] = entry

@@ -114,7 +114,7 @@ class PlainParser:
             if self.peek() == "(":  # u(t)**(2 - 2/(N_l - 1)): not a whole power
                 return RealPower(node, self.unary())
             exponent = self.take()
-            if not exponent.isdigit():
+            if not exponent.isdecimal():
                 raise DocumentError(f"cannot read the power {exponent!r}")
             node = Power(node, int(exponent))
         return node
@@ -149,7 +149,7 @@ class PlainParser:
         if number := re.fullmatch(r"\d+(?:\.\d+)?(?:[eE]([-+]?\d+))?", text):  # 1e-30: a float
             if number[1] and abs(int(number[1])) > MAX_NUMBER_EXPONENT:
                 raise DocumentError(f"cannot read the number {text}: its exponent is too large")
-            return Number(sp.Rational(text), whole=text.isdigit())
+            return Number(sp.Rational(text), whole=text.isdecimal())
         if text == "(":
             node = self.expression()
             self.take(")")
@@ -244,7 +244,7 @@ class PlainParser:
         order = self.take()
         self.take(")")
         self.take(")")
-        if not isinstance(by, Name) or not order.isdigit() or not 1 < int(order) <= 4:
+        if not isinstance(by, Name) or not order.isdecimal() or not 1 < int(order) <= 4:
             raise DocumentError(f"cannot read a derivative of order {order!r}")
         for _ in range(int(order)):
             of = Derivative(of, by)

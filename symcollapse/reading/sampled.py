@@ -47,7 +47,7 @@ def _pinned(document: Document, depth: int) -> dict[int, int]:
     pinned = {
         int(lhs.sub): int(rhs.value)
         for lhs, rhs in document.stated
-        if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdigit() and not lhs.sup
+        if isinstance(lhs, Name) and lhs.base == "d" and lhs.sub.isdecimal() and not lhs.sup
         if isinstance(rhs, Number) and rhs.value.is_Integer and rhs.value > 0
     }
     for row in document.rows:
@@ -60,7 +60,7 @@ def _pinned(document: Document, depth: int) -> dict[int, int]:
             continue
         if isinstance(lhs.argument, Arguments):
             pinned.setdefault(0, len(lhs.argument.items))
-        elif isinstance(lhs.argument, Name) and lhs.argument.sub.isdigit():  # f(x_{1})
+        elif isinstance(lhs.argument, Name) and lhs.argument.sub.isdecimal():  # f(x_{1})
             pinned.setdefault(0, 1)
         else:
             continue
@@ -77,7 +77,7 @@ def _coefficients(row: Row) -> bool:
         return False
     rhs = row.rhs
     parts = index_parts(rhs.index) if isinstance(rhs, Entry) else []
-    return len(parts) == 2 and row.over[0] in parts and any(p.isdigit() for p in parts)
+    return len(parts) == 2 and row.over[0] in parts and any(p.isdecimal() for p in parts)
 
 
 def _written(node: Node) -> bool:
@@ -86,7 +86,7 @@ def _written(node: Node) -> bool:
     if not isinstance(node, Name):
         return isinstance(node, MatrixLiteral)
     parts = node.sub.split(",")
-    return all(part.isdigit() for part in parts) and (bool(node.sup) or len(parts) > 1)
+    return all(part.isdecimal() for part in parts) and (bool(node.sup) or len(parts) > 1)
 
 
 def _sides(document: Document) -> Iterator[Node]:

@@ -195,7 +195,7 @@ def entry(matrix: Value, index: str, base: int) -> Value:
     parts = (
         index.split(",") if "," in index else [index] if len(index) != 2 or tall else list(index)
     )
-    if not all(p.isdigit() for p in parts) or len(parts) not in (1, 2):
+    if not all(p.isdecimal() for p in parts) or len(parts) not in (1, 2):
         raise DocumentError(f"cannot read the index {index!r}")
     if len(parts) == 1:
         at = int(parts[0]) - base

@@ -127,13 +127,6 @@ def additivity_pairs(
             yield u, v, informative(values)
 
 
-def additivity_pair(
-    result: LayeredCollapse, params: Parameters, seed: int, tries: int = 200
-) -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix] | None:
-    """The first rational ``u, v`` of :func:`additivity_pairs`, or None if none was found."""
-    return next(((u, v) for u, v, _ in additivity_pairs(result, params, seed, tries)), None)
-
-
 def find_additivity(
     result: LayeredCollapse, seed: int, params: Parameters | None = None
 ) -> Additivity | None:

@@ -17,7 +17,7 @@ from symcollapse.render.plain import NetworkStrPrinter
 from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layers import Dense, LayerSpec
-from symcollapse.verification.certificates import TRIAL_POINTS, additivity_pair
+from symcollapse.verification.certificates import TRIAL_POINTS, additivity_pairs
 from symcollapse.verification.layered import verify_layers
 
 
@@ -128,7 +128,7 @@ def test_piecewise_user_activation_gets_an_exact_additivity_certificate() -> Non
     derivation = derive_layers(verify_layers(analyse(spec)))
     assert derivation.sections[-1].title == ("No single affine map",)
     result = analyse(spec)
-    u, v = additivity_pair(result, random_parameters(result.entries, 0), 0)
+    u, v, _ = next(additivity_pairs(result, random_parameters(result.entries, 0), 0))
     params = random_parameters(result.entries, 0)
 
     def f(x):  # |.| by hand, from the merged maps at the same weights

@@ -220,3 +220,16 @@ def test_a_rank_is_a_number_an_instance_can_be_given() -> None:
         r"x &= \begin{bmatrix} 1 \\ -1 \end{bmatrix}",
     )
     assert check_text(text).false.endswith("row 3 is false: a 2x1 matrix against 1")
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "³"])
+def test_a_subscript_of_other_digits_is_no_layer_number(digit: str) -> None:
+    """``W_{²}`` (a superscript two, or another script's digit) is a name like any other: the
+    page is read, never an internal error from ``int()``."""
+    rows = (
+        rf"f(x) &= \sigma_{{3}}\left(W_{{{digit}}} \sigma_{{1}}\left(W_{{1}} x + b_{{1}}\right)"
+        r" + b_{2}\right)",
+        rf"&= W_{{{digit}}} \left(W_{{1}} x + b_{{1}}\right) + b_{{2}}",
+    )
+    verdict = check_text(display(*rows, prose="every activation is the identity"))
+    assert verdict.false is None or "is false" in verdict.false

@@ -15,7 +15,7 @@ from symcollapse.spec.activations import custom_activation
 from symcollapse.spec.grammar import parse_layers
 from symcollapse.spec.layers import Dense, LayerSpec
 from symcollapse.verification.certificates import (
-    additivity_pair,
+    additivity_pairs,
     certainly_nonzero,
     find_additivity,
     find_second_derivative,
@@ -49,7 +49,7 @@ def _merged(result, params):
 def test_additivity_pair_fails_additivity_by_plain_evaluation(text: str) -> None:
     result = analyse(parse_layers(text))
     params = random_parameters(result.entries, 0)
-    u, v = additivity_pair(result, params, 0)
+    u, v, _ = next(additivity_pairs(result, params, 0))
 
     f = _merged(result, params)
     zero = sp.zeros(len(u), 1)
