@@ -101,9 +101,9 @@ def informative(values: tuple[sp.ImmutableMatrix, ...]) -> bool:
 
 def additivity_pairs(
     result: LayeredCollapse, params: Parameters, seed: int, tries: int = 200
-) -> Iterator[tuple[sp.ImmutableMatrix, sp.ImmutableMatrix, bool]]:
-    """Rational ``u, v`` with ``f(u + v) + f(0) != f(u) + f(v)``, and whether the four values
-    are :func:`informative`, in the order found.
+) -> Iterator[tuple[Additivity, bool]]:
+    """Rational ``u, v`` with ``f(u + v) + f(0) != f(u) + f(v)`` at ``params``, and whether
+    the four values are :func:`informative`, in the order found.
 
     The pairs of :data:`STRUCTURED_PAIRS` come first, then ``tries`` random pairs of growing
     scale."""
@@ -123,8 +123,9 @@ def additivity_pairs(
             scale = 1 + trial // 20
             u, v = random_point(d, rng) * scale, random_point(d, rng) * scale
         values = (zero, f(u), f(v), f(u + v))
-        if any(certainly_nonzero(e) for e in values[3] + zero - values[1] - values[2]):
-            yield u, v, informative(values)
+        left, right = values[3] + zero, values[1] + values[2]
+        if any(certainly_nonzero(e) for e in left - right):
+            yield Additivity(params, u, v, left, right), informative(values)
 
 
 def find_additivity(
@@ -150,21 +151,15 @@ def find_additivity(
     )
     stages = max(1, len(result.stages.stages))
     tries = max(1, min(200, SEARCH_STAGE_PASSES // (4 * stages * len(candidates))))
-    d = result.spec.input_width
     for weights in candidates:
         found = None
-        for u, v, telling in additivity_pairs(result, weights, seed, tries):
-            found = found or (u, v)
+        for pair, telling in additivity_pairs(result, weights, seed, tries):
+            found = found or pair
             if telling:
-                found = (u, v)
+                found = pair
                 break
         if found is not None:
-            u, v = found
-
-            def f(x: sp.MatrixBase, weights: Parameters = weights) -> sp.ImmutableMatrix:
-                return result.stages.forward(sp.ImmutableMatrix(x), weights)
-
-            return Additivity(weights, u, v, f(u + v) + f(sp.zeros(d, 1)), f(u) + f(v))
+            return found
     return None
 
 

@@ -128,7 +128,8 @@ def test_piecewise_user_activation_gets_an_exact_additivity_certificate() -> Non
     derivation = derive_layers(verify_layers(analyse(spec)))
     assert derivation.sections[-1].title == ("No single affine map",)
     result = analyse(spec)
-    u, v, _ = next(additivity_pairs(result, random_parameters(result.entries, 0), 0))
+    found, _ = next(additivity_pairs(result, random_parameters(result.entries, 0), 0))
+    u, v = found.u, found.v
     params = random_parameters(result.entries, 0)
 
     def f(x):  # |.| by hand, from the merged maps at the same weights

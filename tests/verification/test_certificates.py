@@ -49,7 +49,8 @@ def _merged(result, params):
 def test_additivity_pair_fails_additivity_by_plain_evaluation(text: str) -> None:
     result = analyse(parse_layers(text))
     params = random_parameters(result.entries, 0)
-    u, v, _ = next(additivity_pairs(result, params, 0))
+    found, _ = next(additivity_pairs(result, params, 0))
+    u, v = found.u, found.v
 
     f = _merged(result, params)
     zero = sp.zeros(len(u), 1)
