@@ -64,14 +64,17 @@ def _names(result: Regression) -> tuple[sp.MatrixSymbol, sp.MatrixSymbol, sp.Mat
     )
 
 
-def _inputs(result: Regression) -> str:
-    """Which inputs were sampled, in words."""
+def _inputs(result: Regression) -> Text:
+    """Which inputs were sampled: words, with the range's bounds as numbers (never typed)."""
     sampling = result.sampling
     if sampling is None:
-        return f"{result.samples} given inputs"
+        return (f"{result.samples} given inputs",)
     return (
-        f"{result.samples} inputs with integer entries from {sampling.low} to {sampling.high} "
-        f"(seed {sampling.seed})"
+        f"{result.samples} inputs with integer entries from ",
+        sp.Integer(sampling.low),
+        " to ",
+        sp.Integer(sampling.high),
+        f" (seed {sampling.seed})",
     )
 
 
@@ -80,7 +83,9 @@ def _samples_section(result: Regression) -> Section:
     return Section(
         title=("The samples",),
         intro=(
-            f"Sample {_inputs(result)}. Row ",
+            "Sample ",
+            *_inputs(result),
+            ". Row ",
             symbols.scalar("i"),
             " of ",
             X,

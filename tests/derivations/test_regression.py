@@ -11,21 +11,28 @@ from symcollapse.algebra.regression import regress
 from symcollapse.derivations.regression import derive_regression
 
 
-def _intro(result) -> str:
+def _intro(result) -> tuple:
+    """The samples' sentence, up to its second: words and mathematical objects."""
     section = next(s for s in derive_regression(result).sections if s.title == ("The samples",))
-    return str(section.intro[0])
+    return section.intro[: section.intro.index(". Row ") + 1]
 
 
 @pytest.mark.parametrize(("widths", "seed"), [((2, 1), 4), ((3, 2, 1), 0)])
 def test_sampled_and_given_inputs_are_told_apart(widths, seed):
     sampled = regress(list(widths), seed=seed)
     count = sampled.samples
-    assert (
-        _intro(sampled)
-        == f"Sample {count} inputs with integer entries from -3 to 3 (seed {seed}). Row "
+    # the range's bounds are numbers, typeset as mathematics, never typed as words
+    assert _intro(sampled) == (
+        "Sample ",
+        f"{count} inputs with integer entries from ",
+        sp.Integer(-3),
+        " to ",
+        sp.Integer(3),
+        f" (seed {seed})",
+        ". Row ",
     )
     given = regress(sampled.numeric, inputs=sampled.X[:, 1:])
-    assert _intro(given) == f"Sample {count} given inputs. Row "
+    assert _intro(given) == ("Sample ", f"{count} given inputs", ". Row ")
 
 
 @pytest.mark.parametrize(("widths", "seed"), [((2, 3, 1), 0), ((3, 2, 2), 4), ((1, 2, 2, 3), 9)])
