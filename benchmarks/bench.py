@@ -31,6 +31,7 @@ first line states the machine's load and the BLAS thread count.
 from __future__ import annotations
 
 import argparse
+import compileall
 import math
 import os
 import statistics
@@ -178,6 +179,38 @@ def processes() -> None:
     ]:
         seconds = _seconds(["-m", "symcollapse", *cli_argv])
         print(f"  {label}: {seconds:.2f} s, peak RSS {_peak_mb(cli_argv):.0f} MB")
+
+
+#: Start-up as a child runs it, then whether it loaded numpy and sympy (the goal: neither).
+START_UP = {
+    "import symcollapse": "import symcollapse",
+    "symcollapse --help": (  # what the console script runs
+        "from symcollapse.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    ),
+}
+LOADED = "\nimport sys\nprint(*(m in sys.modules for m in ('numpy', 'sympy')), file=sys.stderr)"
+
+
+def start_up(runs: int = 9) -> None:
+    """Each start-up against Python's own (``python -c pass``), whole processes in turn after a
+    warm-up each: medians and ranges, and whether it loaded numpy or sympy."""
+    print(f"\nstart-up (whole processes in turn with python -c pass, medians of {runs}):")
+    for label, code in START_UP.items():
+        seconds: tuple[list[float], list[float]] = ([], [])
+        for run in range(runs + 1):
+            for i, argv in enumerate((["-c", code + LOADED], ["-c", "pass"])):
+                start = time.perf_counter()
+                result = _run(argv)
+                if run:
+                    seconds[i].append(time.perf_counter() - start)
+                if i == 0:
+                    numpy, sympy = result.stderr.split()[-2:]
+        own, bare = (statistics.median(times) for times in seconds)
+        print(
+            f"  {label}: {own:.3f} s ({min(seconds[0]):.3f}-{max(seconds[0]):.3f}), python alone "
+            f"{bare:.3f} s ({min(seconds[1]):.3f}-{max(seconds[1]):.3f}); loads numpy: {numpy}, "
+            f"sympy: {sympy}"
+        )
 
 
 PEERS_SCRIPT = Path(__file__).resolve().parent / "peers.py"
@@ -504,10 +537,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.naive:  # the naive script timed as a whole process
         return 0 if naive_verify(args.naive) else 1
+    # Byte-compiled first, as pip installs a package: where PYTHONDONTWRITEBYTECODE is set, an
+    # uncompiled tree is compiled again by every process (0.1-0.2 s of each, not the work's).
+    compileall.compile_dir(ROOT / "symcollapse", quiet=1)
     print(
         f"symcollapse benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}, "
-        f"BLAS threads: {blas_threads()}"
+        f"BLAS threads: {blas_threads()}, package byte-compiled"
     )
     if args.exact or args.random:
         peers("full", cases=("exact",) * args.exact + ("random",) * args.random)
@@ -522,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     random_verify((2, 1))  # numpy's import is not part of the first cell's time
     grid(QUICK_GRID if args.quick else GRID, args.naive_max_terms, args.exact_max_terms)
+    start_up(1 if args.quick else 9)
     if not args.quick:
         processes()
     peers("quick" if args.quick else "full", runs=1 if args.quick else RUNS)

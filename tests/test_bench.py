@@ -130,6 +130,20 @@ def test_quick_times_the_exact_route_against_the_sort_floor(quick):
     assert re.search(r"ratio \d+\.\d\dx \(\d+\.\d\d-\d+\.\d\d\)$", row)
 
 
+def test_quick_start_up_beside_python_alone_and_what_it_loads(quick):
+    """The package's import and the CLI's help, each beside ``python -c pass``, say whether
+    they loaded numpy or sympy: neither, which is the start-up goal."""
+    rows = [line for line in quick if line.startswith(("  import symcollapse", "  symcollapse --"))]
+    assert len(rows) == 2, quick
+    for row in rows:
+        assert re.fullmatch(
+            r"  (import symcollapse|symcollapse --help): \d+\.\d{3} s \(\d+\.\d{3}-\d+\.\d{3}\), "
+            r"python alone \d+\.\d{3} s \(\d+\.\d{3}-\d+\.\d{3}\); loads numpy: False, "
+            r"sympy: False",
+            row,
+        ), row
+
+
 def test_peers_run_only_the_chosen_cases(capsys, monkeypatch):
     """``--exact`` and ``--random`` choose rows by their work's name; the others are not run."""
     import importlib.util
