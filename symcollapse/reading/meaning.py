@@ -233,6 +233,7 @@ class Meaning(Forms):
         self.unread: dict[int, tuple[str, str]] = {}  # row -> shown, not checked, and why
         self.pending: set[str] = set()
         self.expanded = 0  # terms the sums over an index of the current row expanded to
+        self._entry_sources: dict[str, tuple[Name, str | None]] = {}  # see _entry_name
 
     def orientation(self, document: Document) -> bool:
         """Whether ``document`` writes its vectors as rows (a reading that knows more of the
@@ -577,7 +578,20 @@ class Meaning(Forms):
         """An entry's symbol a sum's index gave (``w^{(3)}_{1,2}``): the document's own name
         for it (``w^{(3)}_{12}``), else the entry of the matrix whose entries the document
         names so (``W_{3}``, ``\\Theta_{3}`` for ``\\theta^{(3)}``, the letter itself first;
-        ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name."""
+        ``b_{4,1}``, Typst's and MathML's entry 1 of ``b_{4}``); None for any other name.
+        Where a name's value comes from is found once (a long sum meets each name thousands
+        of times); the value itself is taken each time (values are cleared when a vector's
+        size becomes known)."""
+        source = self._entry_sources.get(name.key) or self._entry_source(name)
+        if source is None:
+            return None
+        self._entry_sources[name.key] = source
+        matrix, index = source
+        return self.value(matrix) if index is None else entry(self.value(matrix), index, self.base)
+
+    def _entry_source(self, name: Name) -> tuple[Name, str | None] | None:
+        """The name whose value ``name`` is (``index`` None), or the matrix and the index of
+        the entry it is; None if it is no entry's symbol (see :meth:`_entry_name`)."""
         parts = name.sub.split(",")
         layer = re.fullmatch(r"\(?(\d+)\)?", name.sup)
         if ("," not in name.sub and not layer) or not all(part.isdecimal() for part in parts):
@@ -585,7 +599,7 @@ class Meaning(Forms):
         if len(parts) > 1 and all(len(part) == 1 for part in parts):
             joined = Name(name.base, "".join(parts), name.sup)
             if joined.key in self.names:
-                return self.value(joined)
+                return joined, None
         if layer is not None:
             number, index = layer[1], name.sub
         elif not name.sup and len(parts) in (2, 3):  # flat: w_{3,1,2}; a vector's b_{4,1}
@@ -598,7 +612,7 @@ class Meaning(Forms):
         for letter in (name.base, capital):
             matrix = Name(letter, number)
             if matrix.key in self.names and self._matrix_or_none(matrix) is not None:
-                return entry(self.value(matrix), index, self.base)
+                return matrix, index
         return None
 
     def _defined(self, key: str) -> Value:

@@ -8,8 +8,9 @@ printed the document: the reader reads bytes, so its check is independent of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
@@ -42,13 +43,13 @@ class Name:
     sub: str = ""
     sup: str = ""
 
+    def __post_init__(self) -> None:  # the key is read millions of times in deep documents
+        key = self.base + (f"_{{{self.sub}}}" if self.sub else "")
+        object.__setattr__(self, "_key", key + (f"^{{{self.sup}}}" if self.sup else ""))
+
     @property
     def key(self) -> str:
-        return (
-            self.base
-            + (f"_{{{self.sub}}}" if self.sub else "")
-            + (f"^{{{self.sup}}}" if self.sup else "")
-        )
+        return self._key  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -257,47 +258,43 @@ class Document:
     stated: tuple[tuple[Node, Node], ...] = ()  # what the words define: $c = (b_z)_1$
 
 
+#: Each kind of node's parts, in order (a matrix's cells row by row); looked up by type, not
+#: by dataclass introspection (a third of reading a large document) or a chain of isinstance.
+_PARTS: dict[type, Callable[[Any], tuple[Node, ...]]] = {
+    Sum: lambda n: n.terms,
+    Arguments: lambda n: n.items,
+    Product: lambda n: n.factors,
+    Negative: lambda n: (n.operand,),
+    Transpose: lambda n: (n.operand,),
+    Apply: lambda n: (n.function, n.argument),
+    Entry: lambda n: (n.matrix,),
+    Quotient: lambda n: (n.numerator, n.denominator),
+    Power: lambda n: (n.base,),
+    MatrixLiteral: lambda n: tuple(cell for row in n.rows for cell in row),
+    Elided: lambda n: (*n.before, *n.after),
+    RowsOf: lambda n: (n.matrix,),
+    IndexSum: lambda n: (n.index, *([n.low] if n.low is not None else []), n.high, n.body),
+    Norm: lambda n: (n.operand,),
+    Derivative: lambda n: (n.of, n.by),
+    RealPower: lambda n: (n.base, n.exponent),
+}
+
+
 def children(node: Node) -> tuple[Node, ...]:
-    """The nodes directly below ``node`` (a matrix's cells row by row); by type, not by
-    dataclass introspection, which cost a third of reading a large document."""
-    if isinstance(node, Sum):
-        return node.terms
-    if isinstance(node, Arguments):
-        return node.items
-    if isinstance(node, Product):
-        return node.factors
-    if isinstance(node, Negative | Transpose):
-        return (node.operand,)
-    if isinstance(node, Apply):
-        return (node.function, node.argument)
-    if isinstance(node, Entry):
-        return (node.matrix,)
-    if isinstance(node, Quotient):
-        return (node.numerator, node.denominator)
-    if isinstance(node, Power):
-        return (node.base,)
-    if isinstance(node, MatrixLiteral):
-        return tuple(cell for row in node.rows for cell in row)
-    if isinstance(node, Elided):
-        return (*node.before, *node.after)
-    if isinstance(node, RowsOf):
-        return (node.matrix,)
-    if isinstance(node, IndexSum):
-        return (node.index, *([node.low] if node.low is not None else []), node.high, node.body)
-    if isinstance(node, Norm):
-        return (node.operand,)
-    if isinstance(node, Derivative):
-        return (node.of, node.by)
-    if isinstance(node, RealPower):
-        return (node.base, node.exponent)
-    return ()
+    """The nodes directly below ``node`` (none for a name, a number or an unread side)."""
+    parts = _PARTS.get(type(node))
+    return () if parts is None else parts(node)
 
 
 def walk(node: Node) -> Iterator[Node]:
-    """``node`` and every node below it."""
-    yield node
-    for child in children(node):
-        yield from walk(child)
+    """``node`` and every node below it, in the order of a recursive walk (parents first,
+    children left to right); a stack, not nested generators, which cost the depth of each
+    node (quadratic in a deep network's nested composition)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
 
 
 def nodes_of(rows: Iterable[Row]) -> Iterator[Node]:

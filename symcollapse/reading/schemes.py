@@ -8,6 +8,7 @@ value: a definition (``h^{(2)} = W_2 h^{(1)} + b_2``), or a check for a scalar f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sympy as sp
 
@@ -63,6 +64,7 @@ def base_case(reason: str) -> str | None:
     return found["case"].strip() if found else None
 
 
+@lru_cache(maxsize=1 << 16)
 def _index(text: str, var: str, value: int) -> str:
     """``text`` (a subscript or label) with ``var`` and ``var-1`` replaced by numbers; two
     one-character indices (``ij``, ``i1``, the flat ``1,ij``) keep apart by a comma (``2,j``,
@@ -85,6 +87,8 @@ def instantiate(node: Node, var: str, value: int) -> Node:
     if isinstance(node, Name):
         if node.key == var:
             return Number(sp.Integer(value))
+        if var not in node.sub and var not in node.sup:  # most names of a long sum's body
+            return node
         return Name(node.base, _index(node.sub, var, value), _index(node.sup, var, value))
     if isinstance(node, Number | MatrixLiteral):
         return node

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import mpmath  # type: ignore[import-untyped]
@@ -189,9 +190,16 @@ def entry(matrix: Value, index: str, base: int) -> Value:
         raise DocumentError(
             f"an entry {index} of something the document does not define as a matrix"
         )
+    return matrix[_position(index, matrix.rows, matrix.cols, base)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _position(index: str, rows: int, cols: int, base: int) -> tuple[int, int]:
+    """Where the entry ``index`` is in a ``rows`` x ``cols`` matrix (read once per index: a
+    long sum takes the same entries thousands of times)."""
     # Without commas an index pair has one digit each (w_{11}); a vector's index may have two.
-    wide = matrix.rows == 1 and matrix.cols > 1  # a row vector: its one index is the column
-    tall = max(matrix.rows, matrix.cols) + base > 10 and (matrix.cols == 1 or wide)
+    wide = rows == 1 and cols > 1  # a row vector: its one index is the column
+    tall = max(rows, cols) + base > 10 and (cols == 1 or wide)
     parts = (
         index.split(",") if "," in index else [index] if len(index) != 2 or tall else list(index)
     )
@@ -202,9 +210,9 @@ def entry(matrix: Value, index: str, base: int) -> Value:
         row, col = (0, at) if wide else (at, 0)
     else:
         row, col = (int(p) - base for p in parts)
-    if not (0 <= row < matrix.rows and 0 <= col < matrix.cols):
-        raise Mismatch(f"the entry {index} of a {matrix.rows}x{matrix.cols} matrix")
-    return matrix[row, col]
+    if not (0 <= row < rows and 0 <= col < cols):
+        raise Mismatch(f"the entry {index} of a {rows}x{cols} matrix")
+    return row, col
 
 
 def scalar(value: Value) -> sp.Expr:
@@ -235,7 +243,7 @@ def add(a: Value, b: Value) -> Value:
 
 def _identity(value: Value, other: Value) -> Value:
     """``value``, or the identity matrix of ``other``'s size if ``value`` is ``I``."""
-    if value == IDENTITY and isinstance(other, sp.MatrixBase) and other.rows == other.cols:
+    if isinstance(other, sp.MatrixBase) and other.rows == other.cols and value == IDENTITY:
         return sp.eye(other.rows)
     return value
 
@@ -245,9 +253,9 @@ def multiply(a: Value, b: Value) -> Value:
     if type(a) is int and type(b) is int:
         return a * b
     a, b = number(a), number(b)
-    if a == IDENTITY and isinstance(b, sp.MatrixBase):  # I of the size the product needs,
+    if isinstance(b, sp.MatrixBase) and a == IDENTITY:  # I of the size the product needs,
         a = sp.eye(b.rows)  # square or not what it multiplies (I times a column)
-    if b == IDENTITY and isinstance(a, sp.MatrixBase):
+    if isinstance(a, sp.MatrixBase) and b == IDENTITY:
         b = sp.eye(a.cols)
     if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
         if a.cols != b.rows:
