@@ -133,6 +133,9 @@ def _unnested(line: str, width: float, split: bool) -> tuple[str, ...]:
     return tuple(lines) if len(lines) > 1 else (line,)
 
 
+#: Tokens a line never breaks after: an opening parenthesis, a relation, a binary operator.
+NO_BREAK_AFTER = frozenset({"(", "=", *BREAKABLE})
+
 #: Big operators: a line never breaks between one and what it sums (its summand follows it).
 BIG_OPERATORS = frozenset({r"\sum", r"\prod"})
 
@@ -158,8 +161,8 @@ def _cuts(parts: list[str], width: float | None = None) -> list[int]:
         if summand is not None and ends and parens <= summand[0]:
             inside.append((summand[1], len(cuts)))
             summand = None
-        follows = previous is not None and previous not in ("(", "=", *BREAKABLE)
-        product = _between_factors(parts, i) and head not in BIG_OPERATORS
+        follows = previous is not None and previous not in NO_BREAK_AFTER
+        product = depth == 0 and _between_factors(parts, i) and head not in BIG_OPERATORS
         if depth == 0 and follows and (token in BREAKABLE or product):
             cuts.append(i)
         if depth == 0 and token in BIG_OPERATORS and summand is None:
@@ -180,14 +183,18 @@ def _cuts(parts: list[str], width: float | None = None) -> list[int]:
 
 def _between_factors(parts: list[str], i: int) -> bool:
     """Whether token ``i`` is the space of an implicit product: a factor follows it."""
+    if not parts[i].isspace():
+        return False
     following = parts[i + 1] if i + 1 < len(parts) else ""
     before = parts[i - 1] if i else ""
-    ends = ("", ")", r"\bigr", r"\right", *ELISIONS, *BREAKABLE)
-    return parts[i].isspace() and following not in ends and before not in ELISIONS
+    return following not in FACTOR_ENDS and before not in ELISIONS
 
 
 #: Dots that stand for elided factors: a line does not break next to them.
 ELISIONS = frozenset({r"\cdots", r"\dots", r"\ldots"})
+
+#: What ends a product rather than starting a factor: a space before one is no product's.
+FACTOR_ENDS = frozenset({"", ")", r"\bigr", r"\right", *ELISIONS, *BREAKABLE})
 
 
 def _line(parts: list[str], start: int, stop: int) -> str:
