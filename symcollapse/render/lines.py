@@ -50,25 +50,36 @@ def layout(step: Step, printer: sp.printing.printer.Printer, width: float) -> St
     (``\\sum_{k_1, k_2}``, as a Σ over more than three always is; the prose states their
     ranges), and one that still fits none breaks between its summand's factors, as a product
     does."""
-    laid = _layout(step, printer, width, split=False)
+    laid = _broken(_printed(step, printer, width), split=False)
     room = rhs_width(laid.lhs, width)
     if all(line <= room for line in laid.widths) or not _has_sum(step.rhs):
         return laid
     with one_sign(printer):
-        joined = _layout(step, printer, width, split=False)
-        if all(line <= room for line in joined.widths):
-            return joined
-        return _layout(step, printer, width, split=True)
+        printed = _printed(step, printer, width)
+    joined = _broken(printed, split=False)
+    if all(line <= room for line in joined.widths):
+        return joined
+    return _broken(printed, split=True)
 
 
 def _has_sum(rhs: object) -> bool:
     return isinstance(rhs, sp.Basic) and rhs.has(sp.Sum)
 
 
-def _layout(
-    step: Step, printer: sp.printing.printer.Printer, width: float, split: bool
-) -> StepLines:
-    """:func:`layout`, breaking a Σ term's summand (``split``) where it fits no line, or not."""
+@dataclass(frozen=True)
+class _Printed:
+    """A step printed, its right side in lines of whole pieces (terms, factors, column blocks;
+    or the whole side) with their widths: what :func:`_broken` breaks inside where too wide.
+    Printed once for both ways of breaking a Σ term's summand (a deep sum prints slowly)."""
+
+    step: Step
+    lhs: str | None
+    room: float
+    lines: tuple[tuple[str, float], ...]
+
+
+def _printed(step: Step, printer: sp.printing.printer.Printer, width: float) -> _Printed:
+    """``step`` printed with ``printer`` in lines of whole pieces as wide as ``width`` allows."""
     lhs = None if step.lhs is None else printer.doprint(step.lhs)
     rhs = step.rhs
     width = rhs_width(lhs, width)
@@ -78,24 +89,30 @@ def _layout(
         if (whole_width := widths.line(0, len(pieces))) <= width:
             # a path sum's terms are plain products: the pieces in a row are the whole sum
             whole = " ".join(pieces) if isinstance(rhs, PathSum) else printer.doprint(rhs)
-            return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
-    elif (whole_width := visible_width(whole := printer.doprint(rhs))) <= width:
-        return StepLines(lhs, step.relation, (whole,), step.reason, (whole_width,))
-    elif not isinstance(rhs, sp.MatMul | sp.MatrixBase):  # one term: break inside it, if at all
-        broken = _unnested(whole, width, split)
-        return StepLines(lhs, step.relation, broken, step.reason, tuple(map(visible_width, broken)))
+            return _Printed(step, lhs, width, ((whole, whole_width),))
     else:
+        whole = printer.doprint(rhs)
+        whole_width = visible_width(whole)
+        if whole_width <= width or not isinstance(rhs, sp.MatMul | sp.MatrixBase):
+            return _Printed(step, lhs, width, ((whole, whole_width),))  # one term breaks inside
         pieces = _pieces(rhs, printer, width)
         widths = _Widths(pieces)
     ranges = _balanced(pieces, width, widths) or _breaks(pieces, width, widths)
+    lines = tuple((" ".join(pieces[a:b]), widths.line(a, b)) for a, b in ranges)
+    return _Printed(step, lhs, width, lines)
+
+
+def _broken(printed: _Printed, split: bool) -> StepLines:
+    """``printed`` laid out, each line too wide broken inside (:func:`_unnested`), a Σ term's
+    summand too (``split``) where it fits no line, or not."""
     lines: list[str] = []
     line_widths: list[float] = []
-    for a, b in ranges:
-        line, line_width = " ".join(pieces[a:b]), widths.line(a, b)
-        parts = _unnested(line, width, split) if line_width > width else (line,)
+    for line, line_width in printed.lines:
+        parts = _unnested(line, printed.room, split) if line_width > printed.room else (line,)
         lines += parts
         line_widths += [line_width] if len(parts) == 1 else map(visible_width, parts)
-    return StepLines(lhs, step.relation, tuple(lines), step.reason, tuple(line_widths))
+    step = printed.step
+    return StepLines(printed.lhs, step.relation, tuple(lines), step.reason, tuple(line_widths))
 
 
 #: Where a line may break inside nested parentheses: before a binary operator.
@@ -133,6 +150,9 @@ def _unnested(line: str, width: float, split: bool) -> tuple[str, ...]:
     return tuple(lines) if len(lines) > 1 else (line,)
 
 
+#: Tokens a line never breaks after: an opening parenthesis, a relation, a binary operator.
+NO_BREAK_AFTER = frozenset({"(", "=", *BREAKABLE})
+
 #: Big operators: a line never breaks between one and what it sums (its summand follows it).
 BIG_OPERATORS = frozenset({r"\sum", r"\prod"})
 
@@ -158,8 +178,8 @@ def _cuts(parts: list[str], width: float | None = None) -> list[int]:
         if summand is not None and ends and parens <= summand[0]:
             inside.append((summand[1], len(cuts)))
             summand = None
-        follows = previous is not None and previous not in ("(", "=", *BREAKABLE)
-        product = _between_factors(parts, i) and head not in BIG_OPERATORS
+        follows = previous is not None and previous not in NO_BREAK_AFTER
+        product = depth == 0 and _between_factors(parts, i) and head not in BIG_OPERATORS
         if depth == 0 and follows and (token in BREAKABLE or product):
             cuts.append(i)
         if depth == 0 and token in BIG_OPERATORS and summand is None:
@@ -180,14 +200,18 @@ def _cuts(parts: list[str], width: float | None = None) -> list[int]:
 
 def _between_factors(parts: list[str], i: int) -> bool:
     """Whether token ``i`` is the space of an implicit product: a factor follows it."""
+    if not parts[i].isspace():
+        return False
     following = parts[i + 1] if i + 1 < len(parts) else ""
     before = parts[i - 1] if i else ""
-    ends = ("", ")", r"\bigr", r"\right", *ELISIONS, *BREAKABLE)
-    return parts[i].isspace() and following not in ends and before not in ELISIONS
+    return following not in FACTOR_ENDS and before not in ELISIONS
 
 
 #: Dots that stand for elided factors: a line does not break next to them.
 ELISIONS = frozenset({r"\cdots", r"\dots", r"\ldots"})
+
+#: What ends a product rather than starting a factor: a space before one is no product's.
+FACTOR_ENDS = frozenset({"", ")", r"\bigr", r"\right", *ELISIONS, *BREAKABLE})
 
 
 def _line(parts: list[str], start: int, stop: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 from symcollapse.render.names import GREEK
 
@@ -89,8 +90,13 @@ def tokens(tex: str) -> list[str]:
     return _TOKEN.findall(tex)
 
 
+@lru_cache(maxsize=4096)
 def tex_width(tex: str) -> float:
-    """Printed width, in em of the body font, of one line of display-style math ``tex``."""
+    """Printed width, in em of the body font, of one line of display-style math ``tex``.
+
+    Remembered per string: line breaking tries a step up to three ways (as printed, with one
+    sign per sum, with summands split), and each try measures the same candidate lines again.
+    """
     return _Line(tokens(tex)).run(1.0, display=True)
 
 
