@@ -47,7 +47,6 @@ from symcollapse.reading.nodes import (
     Product,
     Sum,
     Transpose,
-    nodes_of,
     walk,
 )
 from symcollapse.reading.values import Rounding, Value, add, number, scalar
@@ -85,7 +84,7 @@ class Network:
 
 def is_calculus(document: Document) -> bool:
     """Whether ``document`` shows derivatives (a gradients document)."""
-    return any(isinstance(node, Derivative) for node in nodes_of(document.rows))
+    return any(isinstance(node, Derivative) for node in document.nodes())
 
 
 def network_of(document: Document) -> Network:

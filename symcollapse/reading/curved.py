@@ -50,7 +50,6 @@ from symcollapse.reading.nodes import (
     Row,
     Sum,
     index_parts,
-    nodes_of,
     walk,
 )
 from symcollapse.reading.piecewise import MARGIN, Region, check_piecewise, sign, slope
@@ -98,7 +97,7 @@ def _piecewise(node: Apply) -> bool:
 
 def curved(document: Document) -> bool:
     """Whether ``document`` applies a curved activation of :data:`CURVED`."""
-    return any(_curved(node) for node in nodes_of(document.rows))
+    return any(_curved(node) for node in document.nodes())
 
 
 class CurvedRegion(Region):
@@ -324,7 +323,7 @@ def _at_point(
     x = form.lhs.argument.key
     if of.function.base != form.lhs.function.base or of.function.sup:  # Q_1 for f_1
         return f"it differentiates {of.function.key}, not an output of {form.lhs.function.key}"
-    base = 0 if any(_zero_index(n) for n in nodes_of(document.rows)) else 1
+    base = 0 if any(_zero_index(n) for n in document.nodes()) else 1
     used = {n.key for n in walk(form.rhs) if isinstance(n, Name)} - numbers.keys()
     numbers |= {key: _by_entries(entries[key], base) for key in used & entries.keys()}
     if x in numbers and not isinstance(numbers[x], sp.MatrixBase):  # x = 1/3: one input

@@ -120,7 +120,7 @@ _SAMPLES, _CLOSE = 3, sp.Float("1e-25", 40)
 def is_dynamics(document: Document) -> bool:
     """Whether ``document`` shows a derivative in time (``\\frac{d}{d t} W_{1}``)."""
     time = _time(document)
-    return any(isinstance(node, Derivative) and node.by == time for node in nodes_of(document.rows))
+    return any(isinstance(node, Derivative) and node.by == time for node in document.nodes())
 
 
 def whole_powers(document: Document) -> None:
@@ -1026,7 +1026,7 @@ def _time(document: Document) -> Name:
     """The document's time: what it differentiates by but never differentiates (``t`` of
     ``\\frac{d}{d t} W_{1}`` and ``\\partial a(t) / \\partial t``, not the ``W_{1}`` of
     ``\\partial L / \\partial W_{1}``), ``t`` unless there is exactly one such name."""
-    derivatives = [n for n in nodes_of(document.rows) if isinstance(n, Derivative)]
+    derivatives = [n for n in document.nodes() if isinstance(n, Derivative)]
     # a second derivative is a curvature's (d^2 tanh(z) / dz^2), never a flow's: not time
     higher = {d.by for d in derivatives if isinstance(d.of, Derivative)}
     higher |= {d.of.by for d in derivatives if isinstance(d.of, Derivative)}

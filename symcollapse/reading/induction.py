@@ -40,7 +40,6 @@ from symcollapse.reading.nodes import (
     Row,
     Sum,
     Transpose,
-    nodes_of,
     walk,
 )
 from symcollapse.reading.orientation import layer_shape
@@ -68,7 +67,7 @@ MAX_UNFOLD = 10_000
 
 def general(document: Document) -> bool:
     """Whether ``document`` states rows for every depth: it elides factors or terms."""
-    return any(isinstance(node, Elided) for node in nodes_of(document.rows))
+    return any(isinstance(node, Elided) for node in document.nodes())
 
 
 def _rebuild(node: Any, change: Any) -> Any:

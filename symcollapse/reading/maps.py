@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Row, nodes_of
+from symcollapse.reading.nodes import Apply, Document, Entry, MatrixLiteral, Name, Row
 
 #: A layer as a superscript: ``(2)`` or ``2``.
 _LAYER = re.compile(r"\((\d+)\)|(\d+)")
@@ -80,7 +80,7 @@ def _maps(document: Document) -> list[tuple[Row, list[tuple[int, int, Name]], st
     found = []
     letters_of_entries = {
         symbol[0].lower()
-        for node in nodes_of(document.rows)
+        for node in document.nodes()
         if isinstance(node, Name) and (symbol := _symbol(node)) is not None
     }
     for row in document.rows:

@@ -67,7 +67,6 @@ from symcollapse.reading.nodes import (
     Unread,
     children,
     index_parts,
-    nodes_of,
     walk,
 )
 from symcollapse.reading.orientation import as_vector, row_vectors, width_of
@@ -179,7 +178,7 @@ class Meaning(Forms):
         self.names = {n.key: n for n in nodes if isinstance(n, Name)}
         self.base = 0 if any(_zero_index(n) for n in nodes) or _ranges_from_zero(document) else 1
         self.identity_functions = bool(IDENTITY_ACTIVATIONS.search(document.prose))
-        self.layers = _layers(nodes_of(document.rows))
+        self.layers = _layers(document.nodes())
         self.stored = stored(document.prose)  # decimals that stand for floats (a fold's weights)
         # numbers shown rounded: each the values that round to it (none where stored says)
         self.rounding = rounding if self.stored is None else None
@@ -234,6 +233,7 @@ class Meaning(Forms):
         self.pending: set[str] = set()
         self.expanded = 0  # terms the sums over an index of the current row expanded to
         self._entry_sources: dict[str, tuple[Name, str | None]] = {}  # see _entry_name
+        self._bounds: dict[Node, int] = {}  # see _bound
 
     def orientation(self, document: Document) -> bool:
         """Whether ``document`` writes its vectors as rows (a reading that knows more of the
@@ -544,7 +544,13 @@ class Meaning(Forms):
     def _bound(self, node: Node) -> int:
         """A sum's bound: a number, or a formula of widths ``d_{k}`` (``d_{1} - 1`` from index
         base 0) the document defines, states or its matrices have (``W_{k}`` and ``b_{k}`` have
-        ``d_k`` rows, in any notation)."""
+        ``d_k`` rows, in any notation); each printed bound read once (a nested sum meets its
+        inner bounds once per outer term)."""
+        if node not in self._bounds:
+            self._bounds[node] = self._bound_value(node)
+        return self._bounds[node]
+
+    def _bound_value(self, node: Node) -> int:
         for width in {n for n in walk(node) if isinstance(n, Name)}:
             if width.key not in self.definitions and not self._stated(width):
                 node = instantiate(node, width.key, self._rows_of_layer(width))

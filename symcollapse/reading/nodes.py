@@ -257,6 +257,15 @@ class Document:
     unchecked: tuple[tuple[str, str], ...] = ()
     stated: tuple[tuple[Node, Node], ...] = ()  # what the words define: $c = (b_z)_1$
 
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node of every side of the rows (:func:`nodes_of`), walked once: the reader of
+        each kind of document looks through them all for what makes a document its kind."""
+        found: tuple[Node, ...] | None = self.__dict__.get("_nodes")
+        if found is None:
+            found = tuple(nodes_of(self.rows))
+            object.__setattr__(self, "_nodes", found)
+        return found
+
 
 #: Each kind of node's parts, in order (a matrix's cells row by row); looked up by type, not
 #: by dataclass introspection (a third of reading a large document) or a chain of isinstance.

@@ -48,7 +48,6 @@ from symcollapse.reading.nodes import (
     Number,
     Row,
     index_parts,
-    nodes_of,
     walk,
 )
 from symcollapse.reading.pooling import max_pool, window
@@ -129,7 +128,7 @@ def sign(value: Any) -> int | None:
 
 def piecewise(document: Document) -> bool:
     """Whether ``document`` applies an activation of :data:`PIECEWISE`."""
-    return any(_active(node) for node in nodes_of(document.rows))
+    return any(_active(node) for node in document.nodes())
 
 
 def check_piecewise(
@@ -847,7 +846,7 @@ class Region(Meaning):
         ``x_{3}`` is 0 at the point); coefficient by coefficient, the numbers as shown if
         ``exact``, else as the values they were rounded from.
         None where it holds, or where a max pooling's window (no mask) is in the way."""
-        applied = [n for n in nodes_of(self.document.rows) if isinstance(n, Apply)]
+        applied = [n for n in self.document.nodes() if isinstance(n, Apply)]
         if any(window(n.function) is not None for n in applied):
             return None
         keys = [Name(parameter.base, str(i + self.base)).key for i in range(len(x))]
