@@ -120,7 +120,7 @@ def build_network(spec: Spec) -> Network:
 
     def matrix(kind: Kind, layer: int, rows: int, cols: int) -> sp.ImmutableMatrix:
         def symbol(i: int, j: int) -> sp.Symbol:
-            entry = Entry(kind, layer, i, j)
+            entry = Entry(kind, layer, int(i), int(j))  # sympy passes its Integers
             s = sp.Symbol(entry.name)
             entries[s] = entry
             return s

@@ -132,6 +132,7 @@ def paths(expr: sp.Expr, network: Network, bound: Mapping[sp.Symbol, int]) -> It
     running the sums then only picks entries out of lists: a document of 8 widths of 3 runs
     about seventy thousand factors."""
     widths = {width(m): d for m, d in enumerate(network.widths)}
+    tables: dict[tuple[str, int], list[list[sp.Symbol]]] = {}
     for term in sp.Add.make_args(expr):
         limits: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...] = ()
         if isinstance(term, sp.Sum):
@@ -142,7 +143,7 @@ def paths(expr: sp.Expr, network: Network, bound: Mapping[sp.Symbol, int]) -> It
         indices = [index for index, _, _ in limits]
         ranges = [range(int(low), int(high.xreplace(widths)) + 1) for _, low, high in limits]
         summed = {index: place for place, index in enumerate(indices)}
-        reads = [_read(f, network, bound, summed) for f in factors]
+        reads = [_read(f, network, bound, summed, tables) for f in factors]
         for values in itertools.product(*ranges):
             yield tuple(
                 table[row if row_place is None else values[row_place] - 1][
@@ -163,17 +164,20 @@ def _read(
     network: Network,
     bound: Mapping[sp.Symbol, int],
     summed: Mapping[sp.Symbol, int],
+    tables: dict[tuple[str, int], list[list[sp.Symbol]]],
 ) -> Read:
     """How to read ``entry`` (a weight's or a bias's, of symbolic or integer indices): a summed
-    index comes from the running values, any other from ``bound`` or is an integer."""
+    index comes from the running values, any other from ``bound`` or is an integer. ``tables``
+    keeps the rows of each matrix already read (many terms read the same layers)."""
     role = symbols.role_of(entry.base.label)
     if role is None or not role.sub:
         raise VerificationError(f"{entry} is not an entry of a weight or bias")
     layer = int(role.sub[0])
-    matrix = network.weights if role.role == "W" else network.biases
-    rows = matrix[layer - 1].tolist()
+    if (role.role, layer) not in tables:
+        matrix = network.weights if role.role == "W" else network.biases
+        tables[role.role, layer] = matrix[layer - 1].tolist()
     at: list[tuple[int, int | None]] = [
         (0, summed[i]) if i in summed else (int(bound.get(i, i)) - 1, None) for i in entry.indices
     ]
     (row, row_place), (col, col_place) = at[0], at[1] if len(at) > 1 else (0, None)
-    return rows, row, row_place, col, col_place
+    return tables[role.role, layer], row, row_place, col, col_place
