@@ -222,20 +222,22 @@ class Collapse(Displayable):
     def biases(self) -> tuple[sp.ImmutableMatrix, ...]:
         return self.network.biases
 
-    @property
+    # The matrix-level forms are made once: every section of a derivation asks for them, and a
+    # deep network's ``b_z_expr`` is n products of up to n factors.
+    @cached_property
     def W_z_symbol(self) -> sp.MatrixSymbol:
         return symbols.matrix("W_z", self.widths[-1], self.widths[0])
 
-    @property
+    @cached_property
     def b_z_symbol(self) -> sp.MatrixSymbol:
         return symbols.matrix("b_z", self.widths[-1])
 
-    @property
+    @cached_property
     def W_z_expr(self) -> sp.MatrixExpr:
         """``W_n W_{n-1} ... W_1`` as a matrix expression (unevaluated product)."""
         return product(*self.network.weight_symbols[::-1])
 
-    @property
+    @cached_property
     def b_z_expr(self) -> sp.MatrixExpr:
         """``sum_k (W_n ... W_{k+1}) b_k`` as a matrix expression, terms in order k = 1..n."""
         W = self.network.weight_symbols

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sympy as sp
 
@@ -84,17 +85,19 @@ class Network:
     def depth(self) -> int:
         return self.spec.depth
 
-    # Matrix-level (MatrixSymbol) forms: what a derivation shows before entries.
-    @property
+    # Matrix-level (MatrixSymbol) forms: what a derivation shows before entries. Made once per
+    # network: a derivation asks for them in every section, and its checks compare the symbols
+    # of one expression with those of another, at once when they are the same objects.
+    @cached_property
     def x_symbol(self) -> sp.MatrixSymbol:
         return symbols.matrix("x", self.widths[0])
 
-    @property
+    @cached_property
     def weight_symbols(self) -> tuple[sp.MatrixSymbol, ...]:
         d = self.widths
         return tuple(symbols.matrix("W", d[k], d[k - 1], k) for k in range(1, len(d)))
 
-    @property
+    @cached_property
     def bias_symbols(self) -> tuple[sp.MatrixSymbol, ...]:
         d = self.widths
         return tuple(symbols.matrix("b", d[k], 1, k) for k in range(1, len(d)))
@@ -117,7 +120,7 @@ def build_network(spec: Spec) -> Network:
 
     def matrix(kind: Kind, layer: int, rows: int, cols: int) -> sp.ImmutableMatrix:
         def symbol(i: int, j: int) -> sp.Symbol:
-            entry = Entry(kind, layer, i, j)
+            entry = Entry(kind, layer, int(i), int(j))  # sympy passes its Integers
             s = sp.Symbol(entry.name)
             entries[s] = entry
             return s

@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import pairwise
+from typing import Any, cast
 
 import numpy as np
 import sympy as sp
@@ -71,10 +72,11 @@ def from_words(
         row, bit = np.nonzero(bits)
         term, places = term[row], position[plane[row] * 64 + bit]
         order = np.lexsort((places, term))  # each product's factors in path order
-        bounds = np.cumsum(np.bincount(term, minlength=words.shape[1]))[:-1]
-        products = [tuple(p) for p in np.split(places[order], bounds)]
+        ends = np.cumsum(np.bincount(term, minlength=words.shape[1])).tolist()
+        flat = places[order].tolist()  # Python ints: sorted and looked up without numpy scalars
+        products = [tuple(flat[a:b]) for a, b in pairwise([0, *ends])]
         products.sort(key=lambda p: (layer[p[-1]], p))  # the innermost factor is the last
-        out.append(PathSum(tuple(tuple(in_order[i] for i in p) for p in products)))
+        out.append(PathSum(tuple(tuple(map(in_order.__getitem__, p)) for p in products)))
     return out
 
 
@@ -101,10 +103,10 @@ def _is_path(
     row: int,
     column: int | None,
 ) -> bool:
-    if not product or any(s not in entries for s in product):
+    factors = [entries.get(s) for s in product]  # one look-up per factor
+    if not factors or any(f is None for f in factors):
         return False
-    factors = [entries[s] for s in product]
-    *weights, last = factors
+    *weights, last = cast(list[Entry], factors)
     for k, f in enumerate(weights):
         if f.kind != "W" or f.layer != layer - k or f.row != row:
             return False

@@ -58,7 +58,7 @@ class Role(sp.Basic):
 
     @property
     def sub(self) -> tuple[sp.Expr, ...]:
-        return tuple(self.args[1])
+        return self.args[1].args  # the Tuple's own tuple: printers ask for it per entry
 
     @property
     def sup(self) -> sp.Expr | None:

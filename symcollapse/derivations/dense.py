@@ -30,7 +30,12 @@ from symcollapse.spec.cost import check_document_width
 from symcollapse.spec.detail import DEFAULT_DETAIL, Detail, check_detail
 from symcollapse.spec.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, check_depth
 from symcollapse.spec.widths import Spec, parse_widths
-from symcollapse.verification.matrix_identities import check_distributed, check_equal, factors
+from symcollapse.verification.matrix_identities import (
+    check_distributed,
+    check_equal,
+    check_words,
+    factors,
+)
 from symcollapse.verification.results import check_collapse
 
 #: How the matrix-level steps are checked when they are made.
@@ -153,7 +158,7 @@ def _network_section(result: Collapse) -> Section:
         affine = total(product(W[k], with_sigma), b[k])
         with_sigma = Activation(k + 1, affine)
     plain = with_identity_activations(with_sigma)
-    check_equal(plain, _nested(net.depth, result, x, 0), "removing the identity activations")
+    check_words(plain, _nested(net.depth, result, x, 0), "removing the identity activations")
     d = net.widths
     k = layer_index()
     intro: Text = (
@@ -205,6 +210,7 @@ def _matrix_section(result: Collapse) -> Section:
         steps.append(Step(None, current, ("distribute ", W[k]), check=SYMPY))
     W_z, b_z = result.W_z_symbol, result.b_z_symbol
     grouped = sp.MatAdd(sp.MatMul(result.W_z_expr, x), result.b_z_expr)
+    # sympy's expand, not the words: the row says it was checked by sympy (:data:`SYMPY`)
     check_equal(current, grouped, "grouping into W_z x + b_z")
     steps += [
         Step(

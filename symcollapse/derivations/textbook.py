@@ -13,7 +13,7 @@ from symcollapse.algebra.expressions import output_symbol, product, total
 from symcollapse.derivations.steps import count, layer_index, layers_range
 from symcollapse.doc.model import Checked, Section, Step, Text
 from symcollapse.doc.prose import Applied, IndexRange, relation
-from symcollapse.verification.matrix_identities import check_equal
+from symcollapse.verification.matrix_identities import check_words
 from symcollapse.verification.sums import check_scalar_form, check_sum_form
 
 #: How the new rows are checked when they are made.
@@ -79,8 +79,8 @@ def collapse_section(result: Collapse) -> Section:
     terms = [product(*W[::-1], x)] + [product(*W[k + 1 :][::-1], b[k]) for k in range(n)]
     expanded = total(*terms)
     grouped = total(product(result.W_z_symbol, x), result.b_z_symbol)
-    check_equal(nested, expanded, "distributing the weights")
-    check_equal(expanded, total(product(result.W_z_expr, x), result.b_z_expr), "grouping")
+    check_words(nested, expanded, "distributing the weights")
+    check_words(expanded, total(product(result.W_z_expr, x), result.b_z_expr), "grouping")
     earlier = [hidden(m, net.widths[m]) for m in range(n - 1, -1, -1)]
     steps = [
         Step(output_symbol(net.widths[-1]), hidden(n, net.widths[-1])),
