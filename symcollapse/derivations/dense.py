@@ -1,8 +1,9 @@
 """The derivation: ordered sections of checked steps from the network to ``W_z x + b_z``.
 
 Steps hold sympy objects only; renderers decide how they look. Every matrix-level step is checked
-with sympy's matrix-expression algebra when it is made, and the entrywise check is computed, so a
-derivation that exists is a derivation that holds.
+when it is made (in the free ring's normal form, or by sympy's matrix-expression algebra where its
+row says so), and the entrywise check is computed, so a derivation that exists is a derivation
+that holds.
 """
 
 from __future__ import annotations

@@ -217,7 +217,7 @@ class Gradients(Meaning):
             self._symbols(Name(net.bias, str(k)), (1, width[k]) if net.rows else (width[k], 1))
         self._symbols(net.input, (1, width[0]) if net.rows else (width[0], 1), entries=True)
         self.definitions[key_of(Apply(net.function, net.input))] = self._output()  # type: ignore[index]
-        self.values.clear()
+        self.forget()
 
     def _target_width(self, widths: dict[int, int]) -> None:
         """``d_n`` from the target the document writes out (``y = y_{1}``, a column), the

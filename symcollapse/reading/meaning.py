@@ -235,6 +235,17 @@ class Meaning(Forms):
         self._entry_sources: dict[str, tuple[Name, str | None]] = {}  # see _entry_name
         self._bounds: dict[Node, int] = {}  # see _bound
 
+    def forget(self) -> None:
+        """Forget every value, and what was found through values (a sum's bounds, the matrix an
+        entry's symbol is in): a vector's size became known, or a parameter was set."""
+        self.values.clear()
+        self.forget_found()
+
+    def forget_found(self) -> None:
+        """Forget what was found through values (see :meth:`forget`), the values kept."""
+        self._bounds.clear()
+        self._entry_sources.clear()
+
     def orientation(self, document: Document) -> bool:
         """Whether ``document`` writes its vectors as rows (a reading that knows more of the
         document, :mod:`~symcollapse.reading.calculus`, tells it otherwise)."""
@@ -685,7 +696,7 @@ class Meaning(Forms):
                 else [sp.Symbol(f"{name.key}[{i}]") for i in range(size)]
             )
             self.vectors[name.key] = as_vector(entries, self.row_vectors)
-            self.values.clear()  # h^{(0)} = x, valued before x was known to be a vector
+            self.forget()  # h^{(0)} = x, valued before x was known to be a vector
 
     def _unbound(self, node: Entry) -> None:
         """Raise :class:`Mismatch` for an entry whose index is still a letter when it is

@@ -530,11 +530,12 @@ class Region(Meaning):
         vectors, values = dict(self.vectors), dict(self.values)
         definition = self.definitions.pop(parameter.key, None)
         self.vectors[parameter.key] = at
-        self.values.clear()
+        self.forget()
         try:
             return self.value(self.definitions[key_of(defined)])  # type: ignore[index]
         finally:
             self.vectors, self.values = vectors, values
+            self.forget_found()
             if definition is not None:
                 self.definitions[parameter.key] = definition
 
@@ -589,10 +590,10 @@ class Region(Meaning):
                 and self.function in (None, key)
                 and row.label != CODE  # the code's line, in the code's names
             ):
-                self.values.clear()
+                self.forget()
                 self.recorded = []
                 self.value(self.definitions[key])
-                self.values.clear()
+                self.forget()
                 return list(self.recorded)
         raise Undecided("masks with no function of activations to take their pattern from")
 
@@ -605,7 +606,7 @@ class Region(Meaning):
         self.at.update({k: v for k, v in self.free.items() if k not in self.substituted})
         for key in self.spelt.keys() & self.mask_keys.keys():  # a wide mask: of the symbols'
             self.vectors.pop(key, None)  # numbers at the time, so read again
-        self.values.clear()
+        self.forget()
         if not on:
             return None
         pattern = self._pattern()
@@ -613,7 +614,7 @@ class Region(Meaning):
             if not 1 <= j <= len(pattern) or len(pattern[j - 1][1]) != len(keys):
                 return f"D_{j} does not fit the activation {j} of the network"
             self.at.update(dict(zip(keys, pattern[j - 1][1], strict=True)))
-        self.values.clear()
+        self.forget()
         return None
 
     def _compare(
@@ -696,16 +697,16 @@ class Region(Meaning):
         if key_of(lhs) in self.parameters:  # the instance's data: counted as a definition
             self.definitions[key_of(lhs)] = rhs  # type: ignore[index]
             self.defining.add(i)
-            self.values.clear()
+            self.forget()
             return None
         vectors = dict(self.vectors)
         self.point = None  # symbols, to see what the definition is made of
-        self.values.clear()
+        self.forget()
         try:
             symbolic = self.value(lhs)
         finally:
             self.point, self.vectors = self.at, vectors
-            self.values.clear()
+            self.forget()
         numbers = self.value(rhs)
         if key_of(lhs) in self.mask_keys:  # a mask's 1, 0 and slopes are exact, never rounded
             numbers = midpoint(numbers)
@@ -721,7 +722,7 @@ class Region(Meaning):
                 self.substituted.add(cell.name)
             elif difference(cell, number) is not None:
                 return f"gives {midpoint(number)} for an entry its definition fixes at {cell}"
-        self.values.clear()
+        self.forget()
         if key_of(lhs) in self.mask_keys:
             return self._mask_at_point(self.mask_keys[key_of(lhs)])  # type: ignore[index]
         return None
@@ -745,7 +746,7 @@ class Region(Meaning):
         if all(cell in given for row in index for cell in row):
             literal = MatrixLiteral(tuple(tuple(given[cell] for cell in row) for row in index))
             self.definitions[key] = literal
-            self.values.clear()
+            self.forget()
 
     def _parameter(self) -> Name | None:
         """The input the instance gives (``x`` of ``f(x)``), if it gives one."""
@@ -814,7 +815,7 @@ class Region(Meaning):
             return None
         for i, entry in enumerate(x):
             self.at[Name(parameter.base, str(i + self.base)).key] = entry
-        self.values.clear()
+        self.forget()
         pattern = self._pattern()
         j = int(name.sub)
         if not 1 <= j <= len(pattern):
@@ -856,7 +857,7 @@ class Region(Meaning):
         self.vectors[parameter.key] = free
         self.at.update(zip(keys, free, strict=True))
         self.fixed = [mask for _, mask in pattern]
-        self.values.clear()
+        self.forget()
         try:
             arguments = self._pattern()
             return _held(part(arguments[j - 1][0]), self.value(rhs), exact)
@@ -869,4 +870,4 @@ class Region(Meaning):
             self.vectors = vectors
             if definition is not None:
                 self.definitions[parameter.key] = definition
-            self.values.clear()
+            self.forget()

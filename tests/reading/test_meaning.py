@@ -233,3 +233,17 @@ def test_a_subscript_of_other_digits_is_no_layer_number(digit: str) -> None:
     )
     verdict = check_text(display(*rows, prose="every activation is the identity"))
     assert verdict.false is None or "is false" in verdict.false
+
+
+def test_forgetting_values_forgets_what_was_found_through_them() -> None:
+    """A sum's bounds and the matrix an entry's symbol is in are found once, and kept only as
+    long as the values they were found through: forgetting the values forgets them too."""
+    from symcollapse.reading import read_document
+    from symcollapse.reading.meaning import Meaning
+
+    row = r"\left(A B\right)_{12} &= \sum_{k=1}^{2} a_{1k} b_{k2}"
+    meaning = Meaning(read_document(display(*MATRICES, row)))
+    assert meaning.check().false is None
+    assert meaning._bounds and meaning.values
+    meaning.forget()
+    assert not (meaning._bounds or meaning._entry_sources or meaning.values)
