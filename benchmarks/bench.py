@@ -125,16 +125,20 @@ def _fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.3f}"
 
 
-#: Runs the CLI like ``python -m symcollapse`` and then reports the process's own peak resident
-#: memory in kB: ``VmHWM`` belongs to the new address space, whereas ``ru_maxrss`` survives
-#: ``exec`` and so can report the forking parent's size.
-MEASURED_CLI = (
+#: Reports the process's own peak resident memory in kB on stderr (what :func:`_paired` reads):
+#: ``VmHWM`` belongs to the new address space, whereas ``ru_maxrss`` survives ``exec`` and so
+#: can report the forking parent's size.
+PEAK = (
     "import sys\n"
-    "from symcollapse.cli import main\n"
-    "status = main(sys.argv[1:])\n"
     "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
     "print(peak, file=sys.stderr)\n"
-    "sys.exit(status)"
+)
+
+#: Runs the CLI like ``python -m symcollapse``, then reports its peak (:data:`PEAK`).
+MEASURED_CLI = (
+    "import sys\nfrom symcollapse.cli import main\nstatus = main(sys.argv[1:])\n"
+    + PEAK
+    + "sys.exit(status)"
 )
 
 
@@ -192,25 +196,18 @@ LOADED = "\nimport sys\nprint(*(m in sys.modules for m in ('numpy', 'sympy')), f
 
 
 def start_up(runs: int = 9) -> None:
-    """Each start-up against Python's own (``python -c pass``), whole processes in turn after a
-    warm-up each: medians and ranges, and whether it loaded numpy or sympy."""
-    print(f"\nstart-up (whole processes in turn with python -c pass, medians of {runs}):")
+    """Each start-up against Python alone (a child that only reports its peak memory), whole
+    processes in turn after a warm-up each (:func:`_paired`): medians and ranges, and whether
+    it loaded numpy or sympy (one more run, untimed)."""
+    print(f"\nstart-up (whole processes in turn with python alone, medians of {runs}):")
     for label, code in START_UP.items():
-        seconds: tuple[list[float], list[float]] = ([], [])
-        for run in range(runs + 1):
-            for i, argv in enumerate((["-c", code + LOADED], ["-c", "pass"])):
-                start = time.perf_counter()
-                result = _run(argv)
-                if run:
-                    seconds[i].append(time.perf_counter() - start)
-                if i == 0:
-                    numpy, sympy = result.stderr.split()[-2:]
-        own, bare = (statistics.median(times) for times in seconds)
-        print(
-            f"  {label}: {own:.3f} s ({min(seconds[0]):.3f}-{max(seconds[0]):.3f}), python alone "
-            f"{bare:.3f} s ({min(seconds[1]):.3f}-{max(seconds[1]):.3f}); loads numpy: {numpy}, "
-            f"sympy: {sympy}"
+        paired = _paired(["-c", f"{code}\n{PEAK}"], ["-c", PEAK], runs)
+        numpy, sympy = _run(["-c", code + LOADED]).stderr.split()[-2:]
+        own, bare = (
+            f"{statistics.median(times):.3f} s ({min(times):.3f}-{max(times):.3f})"
+            for times in paired.seconds
         )
+        print(f"  {label}: {own}, python alone {bare}; loads numpy: {numpy}, sympy: {sympy}")
 
 
 PEERS_SCRIPT = Path(__file__).resolve().parent / "peers.py"

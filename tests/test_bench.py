@@ -131,7 +131,7 @@ def test_quick_times_the_exact_route_against_the_sort_floor(quick):
 
 
 def test_quick_start_up_beside_python_alone_and_what_it_loads(quick):
-    """The package's import and the CLI's help, each beside ``python -c pass``, say whether
+    """The package's import and the CLI's help, each beside Python alone, say whether
     they loaded numpy or sympy: neither, which is the start-up goal."""
     rows = [line for line in quick if line.startswith(("  import symcollapse", "  symcollapse --"))]
     assert len(rows) == 2, quick
