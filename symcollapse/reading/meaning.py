@@ -599,10 +599,12 @@ class Meaning(Forms):
         Where a name's value comes from is found once (a long sum meets each name thousands
         of times); the value itself is taken each time (values are cleared when a vector's
         size becomes known)."""
-        source = self._entry_sources.get(name.key) or self._entry_source(name)
+        source = self._entry_sources.get(name.key)
         if source is None:
-            return None
-        self._entry_sources[name.key] = source
+            source = self._entry_source(name)
+            if source is None:
+                return None
+            self._entry_sources[name.key] = source
         matrix, index = source
         return self.value(matrix) if index is None else entry(self.value(matrix), index, self.base)
 
